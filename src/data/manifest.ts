@@ -1,0 +1,98 @@
+/**
+ * The manifest of a case folder (`manifest.json`): which file holds which table, each
+ * table's Kusto schema, and the dataset's reference time, so that relative queries
+ * ("the last day") mean the same thing on any date.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { DataLoadError } from "./errors.ts";
+import { isKustoType, type TableSchema } from "../schema/types.ts";
+
+/** The file name a case folder's manifest has. */
+export const MANIFEST_FILE = "manifest.json";
+
+/** The format tag every manifest carries. */
+export const MANIFEST_FORMAT = "casefile-case/1";
+
+/** One workspace table of a case. */
+export interface ManifestTable extends TableSchema {
+  /** File (or glob of files) relative to the case folder. */
+  readonly file: string;
+  /** Row count, for summaries without loading the data. */
+  readonly rows: number;
+}
+
+/** Outside data an investigator joins: HR lists, asset lists, threat-intel feeds. */
+export interface ManifestExternal {
+  readonly name: string;
+  /** File relative to the case folder. */
+  readonly file: string;
+  /** One line on what it is. */
+  readonly description: string;
+}
+
+/** A case folder's manifest. */
+export interface CaseManifest {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly name: string;
+  readonly description: string;
+  /** ISO 8601 UTC instant that stands for "now" in this dataset. */
+  readonly referenceTime: string;
+  /** ISO 8601 UTC bounds of the data. */
+  readonly timeRange: { readonly start: string; readonly end: string };
+  readonly tables: readonly ManifestTable[];
+  readonly external: readonly ManifestExternal[];
+}
+
+/** Reads and validates `manifest.json` in `folder`, or returns undefined if there is none. */
+export async function readManifest(folder: string): Promise<CaseManifest | undefined> {
+  const path = join(folder, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new DataLoadError(`Cannot read ${path}: ${(error as Error).message}`, { file: path });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DataLoadError(`Cannot parse ${path}: ${(error as Error).message}`, {
+      file: path,
+      hint: "Fix the JSON, or delete manifest.json to let casefile infer tables from the files.",
+    });
+  }
+  return validateManifest(value, path);
+}
+
+function validateManifest(value: unknown, path: string): CaseManifest {
+  const fail = (what: string): never => {
+    throw new DataLoadError(`Invalid manifest ${path}: ${what}`, {
+      file: path,
+      hint: `A manifest has format "${MANIFEST_FORMAT}", name, referenceTime, timeRange, ` +
+        "tables (name, file, rows, columns) and external.",
+    });
+  };
+  if (typeof value !== "object" || value === null) return fail("not a JSON object");
+  const m = value as Record<string, unknown>;
+  if (m.format !== MANIFEST_FORMAT) fail(`format is ${JSON.stringify(m.format)}`);
+  if (typeof m.referenceTime !== "string" || Number.isNaN(Date.parse(m.referenceTime))) {
+    fail("referenceTime is not an ISO 8601 instant");
+  }
+  if (!Array.isArray(m.tables)) fail("tables is not a list");
+  for (const [i, t] of (m.tables as unknown[]).entries()) {
+    const table = t as Record<string, unknown>;
+    if (typeof table?.name !== "string" || typeof table.file !== "string") {
+      fail(`tables[${i}] needs a name and a file`);
+    }
+    if (!Array.isArray(table.columns)) fail(`table ${table.name} has no columns list`);
+    for (const c of table.columns as Array<Record<string, unknown>>) {
+      if (typeof c?.name !== "string" || typeof c.type !== "string" || !isKustoType(c.type)) {
+        fail(`table ${table.name} has a column with a missing name or unknown type`);
+      }
+    }
+  }
+  return { external: [], description: "", ...m } as unknown as CaseManifest;
+}

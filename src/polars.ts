@@ -1,0 +1,30 @@
+/**
+ * The one place casefile imports nodejs-polars. Everything else imports `pl` and the
+ * Polars types from here, so the pinned version and its quirks are handled once.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+
+export { pl };
+export type {
+  DataFrame,
+  DataType,
+  Expr,
+  LazyDataFrame,
+  Series,
+} from "nodejs-polars";
+
+/** The Polars dtype casefile uses for every Kusto `datetime`: naive microseconds, read as UTC. */
+export const DATETIME = pl.Datetime("us");
+/** The Polars dtype casefile uses for every Kusto `timespan`: microseconds. */
+export const DURATION = pl.Duration("us");
+
+/**
+ * The name of a dtype's variant ("Datetime", "Utf8", ...). nodejs-polars 0.25.2 reports a
+ * wrong time unit for `Duration` columns read back from files, so casefile compares
+ * variants, never whole dtypes.
+ */
+export function variantOf(dtype: { variant: string }): string {
+  return dtype.variant === "String" ? "Utf8" : dtype.variant;
+}
