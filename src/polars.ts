@@ -4,7 +4,7 @@
  *
  * @module
  */
-import pl from "nodejs-polars";
+import pl, { type DataFrame } from "nodejs-polars";
 
 export { pl };
 export type {
@@ -27,4 +27,12 @@ export const DURATION = pl.Duration("us");
  */
 export function variantOf(dtype: { variant: string }): string {
   return dtype.variant === "String" ? "Utf8" : dtype.variant;
+}
+
+/**
+ * The values of one column as JavaScript values (datetimes as `Date`, 64-bit integers as
+ * `number` or `bigint`). nodejs-polars types these loosely; callers state what they expect.
+ */
+export function columnValues<T = unknown>(frame: DataFrame, column: string): T[] {
+  return frame.getColumn(column).toArray() as unknown as T[];
 }

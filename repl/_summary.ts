@@ -1,0 +1,52 @@
+/**
+ * A summary of a local case: its tables with row counts and time spans, and its outside
+ * data. This is what `casefile` prints until the interactive REPL exists.
+ *
+ * @module
+ */
+import { pl, variantOf } from "../src/polars.ts";
+import type { LocalProvider } from "../src/providers/local/local_provider.ts";
+import { count, textTable, utc } from "./_format.ts";
+
+/** One line per table: rows, columns and the span of `TimeGenerated`. */
+export async function summariseCase(provider: LocalProvider): Promise<string> {
+  const out: string[] = [];
+  const manifest = provider.manifest;
+  out.push(`casefile: ${provider.description}`);
+  if (manifest) {
+    if (manifest.description) out.push(manifest.description);
+    out.push(
+      `Data from ${utc(new Date(manifest.timeRange.start))} to ` +
+        `${utc(new Date(manifest.timeRange.end))} UTC; "now" in this case is ` +
+        `${utc(provider.referenceTime)} UTC.`,
+    );
+  }
+  out.push("");
+  const infos = await provider.tables();
+  const rows = await Promise.all(infos.map(async (info) => {
+    const table = await provider.table(info.name);
+    const [first, last] = timeSpan(table.frame);
+    return [info.name, count(table.frame.height), String(info.columns.length), first, last];
+  }));
+  out.push(textTable(["table", "rows", "columns", "first TimeGenerated", "last"], rows));
+  const external = provider.externalData;
+  if (external.length > 0) {
+    out.push("", "Outside data:");
+    for (const e of external) out.push(`  ${e.name.padEnd(20)} ${e.source}`);
+  }
+  const warned = await Promise.all(infos.map((i) => provider.table(i.name)));
+  const warnings = warned.flatMap((t) => t.warnings.map((w) => `  ${t.schema.name}: ${w.message}`));
+  if (warnings.length > 0) out.push("", "Warnings:", ...warnings);
+  return out.join("\n");
+}
+
+function timeSpan(frame: import("../src/polars.ts").DataFrame): [string, string] {
+  const at = frame.columns.indexOf("TimeGenerated");
+  if (at < 0 || variantOf(frame.dtypes[at]) !== "Datetime" || frame.height === 0) return ["", ""];
+  const span = frame.select(
+    pl.col("TimeGenerated").min().alias("first"),
+    pl.col("TimeGenerated").max().alias("last"),
+  );
+  const [first, last] = [span.getColumn("first").toArray()[0], span.getColumn("last").toArray()[0]];
+  return [utc(first as Date), utc(last as Date)];
+}

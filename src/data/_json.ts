@@ -1,0 +1,202 @@
+/**
+ * JSON files: an array of records, newline-delimited records, a Log Analytics query
+ * response (`{"tables": [...]}`, typed by its own column list), a STIX bundle
+ * (`{"type": "bundle", "objects": [...]}`), or an object holding one list of records.
+ *
+ * @module
+ */
+import { type DataFrame, pl } from "../polars.ts";
+import { isKustoType, type KustoType } from "../schema/types.ts";
+import { DataLoadError, type LoadWarning } from "./errors.ts";
+
+/** Records read from a JSON file, as text and typed columns ready for inference. */
+export interface RawJson {
+  readonly frame: DataFrame;
+  /** Column types the file declares (a Log Analytics response does). */
+  readonly declared?: ReadonlyMap<string, KustoType>;
+  readonly warnings: LoadWarning[];
+  readonly notes: string[];
+}
+
+/** Reads `file`; `lines` forces newline-delimited records. */
+export async function readJsonFile(file: string, lines: boolean): Promise<RawJson> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
+  }
+  text = text.replace(/^\uFEFF/, "");
+  if (lines || !looksLikeOneDocument(text)) return recordsFrame(readLines(text, file), file, []);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw jsonError(file, text, error as Error);
+  }
+  if (Array.isArray(value)) return recordsFrame(asRecords(value, file), file, []);
+  if (typeof value === "object" && value !== null) {
+    const doc = value as Record<string, unknown>;
+    if (Array.isArray(doc.tables)) return logAnalyticsFrame(doc.tables, file);
+    if (doc.type === "bundle" && Array.isArray(doc.objects)) {
+      return recordsFrame(asRecords(doc.objects, file), file, ["read the objects of a STIX bundle"]);
+    }
+    const lists = Object.entries(doc).filter(([, v]) => Array.isArray(v));
+    if (lists.length === 1) {
+      const [key, list] = lists[0];
+      return recordsFrame(asRecords(list as unknown[], file), file, [`read the records under "${key}"`]);
+    }
+    return recordsFrame([doc], file, []);
+  }
+  throw new DataLoadError(`Cannot read ${file}: it holds a single ${typeof value}, not records`, {
+    file,
+    hint: "A JSON table is an array of objects, or one object per line.",
+  });
+}
+
+function looksLikeOneDocument(text: string): boolean {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("[")) return true;
+  // `{...}\n{...}` is newline-delimited; a single object spans to the end.
+  const firstLineEnd = trimmed.indexOf("\n");
+  if (firstLineEnd < 0) return true;
+  const first = trimmed.slice(0, firstLineEnd).trim();
+  try {
+    JSON.parse(first);
+    return trimmed.slice(firstLineEnd).trim() === "";
+  } catch {
+    return true;
+  }
+}
+
+function readLines(text: string, file: string): Record<string, unknown>[] {
+  const records: Record<string, unknown>[] = [];
+  const lines = text.split("\n");
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new DataLoadError(
+        `Cannot read ${file}: line ${i + 1} is not valid JSON (${(error as Error).message})`,
+        { file, line: i + 1, hint: "Each line of an NDJSON file holds one JSON object." },
+      );
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new DataLoadError(`Cannot read ${file}: line ${i + 1} is not a JSON object`, {
+        file,
+        line: i + 1,
+      });
+    }
+    records.push(value as Record<string, unknown>);
+  }
+  return records;
+}
+
+function jsonError(file: string, text: string, error: Error): DataLoadError {
+  const position = /position (\d+)/.exec(error.message);
+  let line: number | undefined;
+  let where = "";
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    line = before.split("\n").length;
+    const column = Number(position[1]) - before.lastIndexOf("\n");
+    where = ` at line ${line}, column ${column}`;
+  }
+  return new DataLoadError(`Cannot parse ${file}: invalid JSON${where} (${error.message})`, {
+    file,
+    line,
+    hint: "Fix the file, or export it again; a truncated download often ends mid-value.",
+  });
+}
+
+function asRecords(list: unknown[], file: string): Record<string, unknown>[] {
+  for (const [i, item] of list.entries()) {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new DataLoadError(`Cannot read ${file}: item ${i} of the list is not an object`, {
+        file,
+        hint: "A JSON table is a list of objects with one key per column.",
+      });
+    }
+  }
+  return list as Record<string, unknown>[];
+}
+
+/** Columns from records: scalars keep their JSON type, nested values become JSON text. */
+function recordsFrame(records: Record<string, unknown>[], file: string, notes: string[]): RawJson {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const record of records) {
+    for (const key of Object.keys(record)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        names.push(key);
+      }
+    }
+  }
+  const warnings: LoadWarning[] = [];
+  const declared = new Map<string, KustoType>();
+  const series = names.map((name) => {
+    const values = records.map((r) => r[name] ?? null);
+    const kinds = new Map<string, number>();
+    for (const v of values) {
+      if (v === null) continue;
+      const kind = typeof v === "object" ? "nested" : typeof v;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    if (kinds.has("nested")) {
+      declared.set(name, "dynamic");
+      return pl.Series(name, values.map((v) => v === null ? null : JSON.stringify(v)), pl.Utf8);
+    }
+    if (kinds.size === 1 && kinds.has("boolean")) return pl.Series(name, values, pl.Bool);
+    if (kinds.size === 1 && kinds.has("number")) {
+      const integral = values.every((v) => v === null || Number.isSafeInteger(v));
+      return pl.Series(name, values, integral ? pl.Int64 : pl.Float64);
+    }
+    if (kinds.size > 1) {
+      const [major] = [...kinds.entries()].sort((a, b) => b[1] - a[1])[0];
+      const misfits = [...kinds.entries()].filter(([k]) => k !== major).reduce(
+        (n, [, c]) => n + c,
+        0,
+      );
+      warnings.push({
+        file,
+        column: name,
+        message: `column ${name}: ${misfits} value(s) are not of the column's main JSON type ` +
+          `(${major}); the column is kept as text`,
+      });
+    }
+    return pl.Series(name, values.map((v) => v === null ? null : String(v)), pl.Utf8);
+  });
+  return { frame: pl.DataFrame(series), declared, warnings, notes };
+}
+
+function logAnalyticsFrame(tables: unknown[], file: string): RawJson {
+  const table = tables[0] as { name?: string; columns?: unknown; rows?: unknown };
+  if (!Array.isArray(table?.columns) || !Array.isArray(table.rows)) {
+    throw new DataLoadError(`Cannot read ${file}: its first table has no columns or rows`, {
+      file,
+      hint: "A Log Analytics response has tables[0].columns and tables[0].rows.",
+    });
+  }
+  const columns = table.columns as Array<{ name: string; type: string }>;
+  const rows = table.rows as unknown[][];
+  const declared = new Map<string, KustoType>();
+  const series = columns.map((column, i) => {
+    const type = column.type.toLowerCase();
+    declared.set(column.name, isKustoType(type) ? type : "string");
+    const values = rows.map((row) => {
+      const v = row[i];
+      if (v === null || v === undefined) return null;
+      return typeof v === "object" ? JSON.stringify(v) : String(v);
+    });
+    return pl.Series(column.name, values, pl.Utf8);
+  });
+  const notes = [`read a Log Analytics query response (table ${table.name ?? "0"})`];
+  const warnings: LoadWarning[] = tables.length > 1
+    ? [{ file, message: `the response holds ${tables.length} tables; only the first was read` }]
+    : [];
+  return { frame: pl.DataFrame(series), declared, warnings, notes };
+}

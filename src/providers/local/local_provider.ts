@@ -1,0 +1,239 @@
+/**
+ * The local provider: serves tables from a folder of Parquet, CSV, JSON and NDJSON files
+ * (the bundled demo case by default). Tables load on first use and stay loaded.
+ *
+ * Until the local KQL engine lands, `query()` answers only what it honestly can: a query
+ * that is a bare table name returns the whole table. Anything else is refused by name.
+ *
+ * @module
+ */
+import { resolve as resolvePath } from "node:path";
+import { type DataFrame, type LazyDataFrame, pl, variantOf } from "../../polars.ts";
+import { loadTable } from "../../data/load.ts";
+import type { LoadWarning } from "../../data/errors.ts";
+import type { KustoType, TableSchema } from "../../schema/types.ts";
+import type {
+  QueryOptions,
+  QueryResult,
+  QueryWarning,
+  TableInfo,
+  TableSource,
+  TimeRange,
+} from "../provider.ts";
+import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
+import { discoverTables, type FolderContents, type TableEntry } from "./_discover.ts";
+
+/** The bundled demo case's folder. */
+export const DEMO_CASE_DIR = resolvePath(
+  new URL("../../../fixtures/demo-case", import.meta.url).pathname,
+);
+
+/** Options of {@link openLocalProvider}. */
+export interface LocalProviderOptions {
+  /** Extra or overriding tables: name → file or glob (relative to the folder). */
+  tables?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * Known column types by table name, applied where the folder has no manifest (for
+   * example Sentinel's reference schemas, so a portal export of SecurityEvent is typed).
+   */
+  knownSchemas?: Readonly<Record<string, TableSchema>>;
+}
+
+/** A table once loaded. */
+export interface LocalTable {
+  readonly frame: DataFrame;
+  readonly schema: TableSchema;
+  readonly warnings: readonly LoadWarning[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * Opens the folder `folder` (default: the bundled demo case) as a provider.
+ *
+ * @throws {DataLoadError} when the folder is missing or its manifest is invalid.
+ */
+export async function openLocalProvider(
+  folder: string = DEMO_CASE_DIR,
+  options: LocalProviderOptions = {},
+): Promise<LocalProvider> {
+  const root = resolvePath(folder);
+  const contents = await discoverTables(root, options.tables);
+  return new LocalProvider(root, contents, options.knownSchemas ?? {});
+}
+
+/** Tables from a folder. Create one with {@link openLocalProvider}. */
+export class LocalProvider implements TableSource {
+  readonly kind = "local" as const;
+  readonly id: string;
+  readonly description: string;
+  readonly referenceTime?: Date;
+  /** The folder served. */
+  readonly folder: string;
+  readonly #contents: FolderContents;
+  readonly #known: Readonly<Record<string, TableSchema>>;
+  readonly #loaded = new Map<string, Promise<LocalTable>>();
+
+  constructor(
+    folder: string,
+    contents: FolderContents,
+    known: Readonly<Record<string, TableSchema>>,
+  ) {
+    this.folder = folder;
+    this.#contents = contents;
+    this.#known = known;
+    this.id = `local:${folder}`;
+    const manifest = contents.manifest;
+    this.description = manifest
+      ? `${manifest.name} (${folder})`
+      : `${contents.tables.length} table(s) in ${folder}`;
+    this.referenceTime = manifest ? new Date(manifest.referenceTime) : undefined;
+  }
+
+  /** The case's manifest, when the folder has one. */
+  get manifest() {
+    return this.#contents.manifest;
+  }
+
+  /** The outside data files the case lists (HR exports, asset lists, feeds). */
+  get externalData(): ReadonlyArray<{ name: string; source: string }> {
+    return this.#contents.external.map(({ name, source }) => ({ name, source }));
+  }
+
+  async tables(): Promise<TableInfo[]> {
+    return await Promise.all(this.#contents.tables.map(async (entry) => {
+      if (entry.columns) {
+        return { name: entry.name, columns: entry.columns, rows: entry.rows, source: entry.source };
+      }
+      const table = await this.table(entry.name);
+      return { ...table.schema, rows: table.frame.height, source: entry.source };
+    }));
+  }
+
+  async schema(table: string): Promise<TableSchema> {
+    const entry = this.#entry(table);
+    if (entry.columns) return { name: entry.name, columns: entry.columns };
+    return (await this.table(table)).schema;
+  }
+
+  /**
+   * A table, loaded on first use. Outside data files listed by the manifest are read
+   * the same way by their names.
+   *
+   * @throws {UnknownTableError} when there is no such table.
+   * @throws {DataLoadError} when its files cannot be read.
+   */
+  table(name: string): Promise<LocalTable> {
+    const entry = this.#entry(name);
+    let loading = this.#loaded.get(entry.name);
+    if (!loading) {
+      loading = this.#load(entry);
+      // A failed load is not remembered: the user may fix the file and try again.
+      loading.catch(() => this.#loaded.delete(entry.name));
+      this.#loaded.set(entry.name, loading);
+    }
+    return loading;
+  }
+
+  async lazyTable(name: string): Promise<{ frame: LazyDataFrame; schema: TableSchema }> {
+    const table = await this.table(name);
+    return { frame: table.frame.lazy(), schema: table.schema };
+  }
+
+  async query(query: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const started = performance.now();
+    options.signal?.throwIfAborted();
+    const name = bareTableName(query);
+    if (name === undefined) {
+      throw new UnsupportedQueryError(
+        "The local provider cannot run this query yet: it serves whole tables " +
+          "(a query that is just a table name) until the local KQL engine is built.",
+        this.id,
+        {
+          hint: "Run a table name, e.g. `SigninLogs`, then filter the frame with Polars.",
+        },
+      );
+    }
+    const table = await this.table(name);
+    options.signal?.throwIfAborted();
+    const warnings: QueryWarning[] = table.warnings.map((w) => ({
+      kind: "data",
+      message: w.message,
+    }));
+    let frame = table.frame;
+    if (options.timespan) {
+      const filtered = filterTimespan(frame, options.timespan);
+      if (filtered) frame = filtered;
+      else {
+        warnings.push({
+          kind: "data",
+          message: `${name} has no TimeGenerated datetime column; the timespan was not applied`,
+        });
+      }
+    }
+    return {
+      frame,
+      schema: table.schema,
+      provider: this.id,
+      query,
+      timespan: options.timespan,
+      rowCount: frame.height,
+      durationMs: performance.now() - started,
+      warnings,
+    };
+  }
+
+  #entry(name: string): TableEntry {
+    const all = [...this.#contents.tables, ...this.#contents.external];
+    const entry = all.find((t) => t.name === name) ??
+      // Kusto table names are case-sensitive, but a unique case-insensitive match is safe.
+      single(all.filter((t) => t.name.toLowerCase() === name.toLowerCase()));
+    if (!entry) throw new UnknownTableError(name, this.description, all.map((t) => t.name));
+    return entry;
+  }
+
+  async #load(entry: TableEntry): Promise<LocalTable> {
+    const columns = entry.columns ?? this.#known[entry.name]?.columns;
+    const types = columns
+      ? new Map<string, KustoType>(columns.map((c) => [c.name, c.type]))
+      : undefined;
+    const loaded = await loadTable(entry.files, { name: entry.name, types });
+    let frame = loaded.frame;
+    let schema = loaded.schema;
+    if (entry.columns) {
+      // A manifest fixes the column order; missing columns are an error in the case folder.
+      const missing = entry.columns.filter((c) => !frame.columns.includes(c.name));
+      if (missing.length > 0) {
+        throw new UnsupportedQueryError(
+          `Table ${entry.name} in ${this.folder} lacks the column(s) its manifest lists: ` +
+            missing.map((c) => c.name).join(", "),
+          this.id,
+          { hint: "Regenerate the case (deno task fixtures) or fix manifest.json." },
+        );
+      }
+      frame = frame.select(...entry.columns.map((c) => c.name));
+      schema = { name: entry.name, columns: entry.columns };
+    }
+    return { frame, schema, warnings: loaded.warnings, notes: loaded.notes };
+  }
+}
+
+function single<T>(items: T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
+}
+
+/** The table a query names when it is nothing but a table name; otherwise undefined. */
+export function bareTableName(query: string): string | undefined {
+  const text = query.replace(/\/\/[^\n]*/g, "").trim().replace(/;$/, "").trim();
+  const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.exec(text);
+  if (plain) return plain[0];
+  const bracketed = /^\[\s*(['"])(.+?)\1\s*\]$/.exec(text);
+  return bracketed?.[2];
+}
+
+function filterTimespan(frame: DataFrame, range: TimeRange): DataFrame | undefined {
+  const at = frame.columns.indexOf("TimeGenerated");
+  if (at < 0 || variantOf(frame.dtypes[at]) !== "Datetime") return undefined;
+  const micros = (d: Date) => pl.lit(BigInt(d.getTime()) * 1000n).cast(pl.Int64);
+  const t = pl.col("TimeGenerated").cast(pl.Int64);
+  return frame.filter(t.gtEq(micros(range.start)).and(t.lt(micros(range.end))));
+}

@@ -1,0 +1,90 @@
+/**
+ * The interface every data provider implements (local folders now; Sentinel / Log
+ * Analytics next), and the result a query returns: a Polars DataFrame with the Kusto
+ * schema and the metadata an investigator needs to trust it.
+ *
+ * @module
+ */
+import type { DataFrame, LazyDataFrame } from "../polars.ts";
+import type { TableSchema } from "../schema/types.ts";
+
+/** The kinds of provider casefile has. */
+export type ProviderKind = "local" | "sentinel";
+
+/** A time window, start inclusive, end exclusive (Log Analytics' `timespan`). */
+export interface TimeRange {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** A table a provider serves: its schema, and its size where known without loading it. */
+export interface TableInfo extends TableSchema {
+  /** Rows, when known without loading the table. */
+  readonly rows?: number;
+  /** Where the table comes from (files, a workspace). */
+  readonly source: string;
+}
+
+/** Something about a result the user must see: it may be incomplete or approximate. */
+export interface QueryWarning {
+  /**
+   * - `partial`: the service answered with part of the result and an error.
+   * - `truncated`: the service cut the result at a row or size limit.
+   * - `data`: the data itself needed care (values that did not fit a type, short rows).
+   * - `split`: the query was split into time windows.
+   */
+  readonly kind: "partial" | "truncated" | "data" | "split";
+  readonly message: string;
+}
+
+/** A chart a query asked for with `render`, kept with the result for drawing later. */
+export interface RenderSpec {
+  readonly visualization: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** What a query returns. */
+export interface QueryResult {
+  readonly frame: DataFrame;
+  /** Kusto types of the frame's columns (text columns may be `string`, `guid` or `dynamic`). */
+  readonly schema: TableSchema;
+  /** The provider's identity (`local:/path`, `sentinel:workspace`). */
+  readonly provider: string;
+  readonly query: string;
+  readonly timespan?: TimeRange;
+  readonly rowCount: number;
+  readonly durationMs: number;
+  readonly warnings: readonly QueryWarning[];
+  readonly render?: RenderSpec;
+}
+
+/** Options of {@link Provider.query}. */
+export interface QueryOptions {
+  /** Only rows whose `TimeGenerated` falls in this window (Log Analytics' `timespan`). */
+  readonly timespan?: TimeRange;
+  /** Cancels the query. */
+  readonly signal?: AbortSignal;
+}
+
+/** A source of tables that answers queries. */
+export interface Provider {
+  readonly kind: ProviderKind;
+  /** Stable identity of the data behind the provider, for caches and provenance. */
+  readonly id: string;
+  /** One line for people: what this provider is connected to. */
+  readonly description: string;
+  /** The instant that stands for "now" in this data (a bundled case pins it). */
+  readonly referenceTime?: Date;
+  /** The tables served, with schemas. */
+  tables(): Promise<readonly TableInfo[]>;
+  /** One table's schema. */
+  schema(table: string): Promise<TableSchema>;
+  /** Runs a query. */
+  query(query: string, options?: QueryOptions): Promise<QueryResult>;
+}
+
+/** A provider whose tables can be read as Polars lazy frames (the local KQL engine's input). */
+export interface TableSource extends Provider {
+  /** The table as a lazy frame and its Kusto schema. */
+  lazyTable(table: string): Promise<{ frame: LazyDataFrame; schema: TableSchema }>;
+}
