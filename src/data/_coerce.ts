@@ -21,15 +21,15 @@ import { parsePythonLiteral } from "./_python_literal.ts";
 const NULL_TOKENS = ["", "null", "NULL", "None", "NaN", "nan"];
 
 // ISO 8601 in UTC, with a space or a T, optional seconds, fraction, and Z or a zero offset.
-const ISO_DATETIME = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]00:?00)?$`;
-const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
+const ISO_DATETIME = String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-]00:?00)?$`;
+const ISO_DATE = String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`;
 // US month/day/year as Excel and the Log Analytics portal write it, 24h or AM/PM.
 const US_DATETIME =
-  String.raw`^\d{1,2}/\d{1,2}/\d{4},? \d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?( ?[AaPp][Mm])?$`;
-const US_DATE = String.raw`^\d{1,2}/\d{1,2}/\d{4}$`;
+  String.raw`^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4},? [0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?( ?[AaPp][Mm])?$`;
+const US_DATE = String.raw`^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$`;
 // Kusto's timespan text: [-][d.]hh:mm:ss[.fffffff]
-const TIMESPAN = String.raw`^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$`;
-const LEADING_ZERO = String.raw`^[+-]?0\d`;
+const TIMESPAN = String.raw`^(-)?(?:([0-9]+)\.)?([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,7}))?$`;
+const LEADING_ZERO = String.raw`^[+-]?0[0-9]`;
 
 /** The types inference tries for a text column, most specific first. */
 const CANDIDATES = ["bool", "long", "real", "datetime", "timespan"] as const;
@@ -61,7 +61,7 @@ function strptime(s: Expr, format: string): Expr {
 function parseDatetime(s: Expr): Expr {
   const iso = s.str.replace("T", " ", true).str.replace(String.raw`(Z|[+-]00:?00)$`, "");
   const us = s.str.replace(",", "", true).str.toUpperCase().str.replace(
-    String.raw`(\d)([AP]M)$`,
+    String.raw`([0-9])([AP]M)$`,
     "$1 $2",
   );
   const date = (x: Expr, format: string) =>
@@ -105,7 +105,8 @@ export function parseText(name: string, type: Exclude<KustoType, "dynamic">): Ex
       return parseInteger(s, type);
     case "real":
     case "decimal":
-      return s.cast(pl.Float64, false);
+      return pl.when(s.str.contains(LEADING_ZERO)).then(pl.lit(null))
+        .otherwise(s.cast(pl.Float64, false));
     case "datetime":
       return parseDatetime(s);
     case "timespan":
@@ -148,12 +149,15 @@ export function inferTextColumns(
   if (textColumns.length === 0 || frame.height === 0) {
     return { frame, columns: textColumns.map((name) => ({ name, type: "string" })) };
   }
+  // A sample screened in JavaScript picks the candidate types worth parsing in full:
+  // building and running every parser on every column costs far more than the read.
+  const screened = screenSample(frame.head(SAMPLE_ROWS), textColumns);
   const stats = frame.select(...textColumns.flatMap((name, i) => {
     const s = cleaned(pl.col(name));
     return [
       s.isNotNull().sum().alias(`${i}:present`),
-      s.str.contains(String.raw`^[\[{]`).sum().alias(`${i}:json`),
-      ...CANDIDATES.map((t) => parseText(name, t).isNotNull().sum().alias(`${i}:${t}`)),
+      ...(screened[i].json ? [s.str.contains(String.raw`^[\[{]`).sum().alias(`${i}:json`)] : []),
+      ...screened[i].types.map((t) => parseText(name, t).isNotNull().sum().alias(`${i}:${t}`)),
     ];
   })).toRecords()[0] as Record<string, number>;
 
@@ -162,14 +166,14 @@ export function inferTextColumns(
   const replaced: Series[] = [];
   for (const [i, name] of textColumns.entries()) {
     const present = Number(stats[`${i}:present`]);
-    const fits = (t: Candidate) => Number(stats[`${i}:${t}`]);
+    const fits = (t: Candidate) => Number(stats[`${i}:${t}`] ?? 0);
     const full = present > 0 ? CANDIDATES.find((t) => fits(t) === present) : undefined;
     if (full) {
       columns.push({ name, type: full });
       parsed.push(parseText(name, full).alias(name));
       continue;
     }
-    if (present > 0 && Number(stats[`${i}:json`]) === present) {
+    if (present > 0 && Number(stats[`${i}:json`] ?? 0) === present) {
       const dynamic = readDynamic(frame.getColumn(name).toArray() as Array<string | null>);
       if (dynamic.misfits === 0) {
         columns.push({ name, type: "dynamic" });
@@ -193,6 +197,35 @@ export function inferTextColumns(
   let out = parsed.length > 0 ? frame.withColumns(...parsed) : frame;
   for (const series of replaced) out = out.withColumn(series);
   return { frame: out, columns };
+}
+
+const SAMPLE_ROWS = 500;
+
+const SCREENS: Record<Candidate, RegExp[]> = {
+  bool: [/^(true|false)$/i],
+  long: [/^[+-]?[0-9]+$/],
+  real: [/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/, /^[+-]?(inf|infinity)$/i],
+  datetime: [ISO_DATETIME, ISO_DATE, US_DATETIME, US_DATE].map((r) => new RegExp(r)),
+  timespan: [new RegExp(TIMESPAN)],
+};
+
+/** Per column: the candidate types at least half the sampled values look like. */
+function screenSample(
+  sample: DataFrame,
+  columns: readonly string[],
+): Array<{ types: Candidate[]; json: boolean }> {
+  return columns.map((name) => {
+    const values = (sample.getColumn(name).toArray() as Array<string | null>)
+      .map((v) => v?.trim() ?? "")
+      .filter((v) => !NULL_TOKENS.includes(v));
+    if (values.length === 0) return { types: [], json: false };
+    const half = values.length / 2;
+    const count = (test: (v: string) => boolean) => values.filter(test).length;
+    return {
+      types: CANDIDATES.filter((t) => count((v) => SCREENS[t].some((r) => r.test(v))) >= half),
+      json: count((v) => v.startsWith("[") || v.startsWith("{")) === values.length,
+    };
+  });
 }
 
 function readDynamic(values: Array<string | null>): { values: Array<string | null>; misfits: number } {

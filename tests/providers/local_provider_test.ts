@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  bareTableName,
+  openLocalProvider,
+} from "../../src/providers/local/local_provider.ts";
+import { UnknownTableError, UnsupportedQueryError } from "../../src/providers/errors.ts";
+import { DataLoadError } from "../../src/data/errors.ts";
+import { tempFolder } from "../_helpers.ts";
+import { providerContract } from "./contract.ts";
+
+const logons = "TimeGenerated,Account,LogonType\n" +
+  Array.from({ length: 20 }, (_, i) =>
+    `2024-05-01T${String(i).padStart(2, "0")}:00:00Z,user${i % 3},${i % 2 ? 3 : 10}`).join("\n") +
+  "\n";
+
+Deno.test("local provider on a folder of files passes the provider contract", async (t) => {
+  const dir = await tempFolder({ "Logons.csv": logons, "Other.json": '[{"x":1}]' });
+  const provider = await openLocalProvider(dir);
+  await providerContract(t, provider, { table: "Logons", rows: 20 });
+});
+
+Deno.test("local provider serves a sub-folder of files as one table", async () => {
+  const dir = await tempFolder({
+    "Flows/2024-05-01.csv": "TimeGenerated,Bytes\n2024-05-01T00:00:00Z,10\n",
+    "Flows/2024-05-02.csv": "TimeGenerated,Bytes\n2024-05-02T00:00:00Z,20\n",
+    "Flows/late/2024-05-03.ndjson": '{"TimeGenerated":"2024-05-03T00:00:00Z","Bytes":30}\n',
+  });
+  const provider = await openLocalProvider(dir);
+  const result = await provider.query("Flows");
+  assert.equal(result.rowCount, 3);
+  assert.deepEqual((await provider.schema("Flows")).columns, [
+    { name: "TimeGenerated", type: "datetime" },
+    { name: "Bytes", type: "long" },
+  ]);
+});
+
+Deno.test("local provider takes explicit tables as globs", async () => {
+  const dir = await tempFolder({
+    "raw/a-1.csv": "x\n1\n",
+    "raw/a-2.csv": "x\n2\n",
+    "raw/b.csv": "x\n3\n",
+  });
+  const provider = await openLocalProvider(dir, { tables: { A: "raw/a-*.csv" } });
+  assert.equal((await provider.query("A")).rowCount, 2);
+  const error = await openLocalProvider(dir, { tables: { C: "raw/c-*.csv" } })
+    .then(() => undefined, (e) => e);
+  assert.ok(error instanceof DataLoadError);
+  assert.match(error.message, /No file .* matches raw\/c-\*\.csv/);
+});
+
+Deno.test("local provider applies known schemas to tables with those names", async () => {
+  const dir = await tempFolder({ "Logons.csv": logons });
+  const provider = await openLocalProvider(dir, {
+    knownSchemas: {
+      Logons: { name: "Logons", columns: [{ name: "LogonType", type: "int" }] },
+    },
+  });
+  const schema = await provider.schema("Logons");
+  assert.equal(schema.columns.find((c) => c.name === "LogonType")?.type, "int");
+});
+
+Deno.test("local provider refuses queries it cannot run, by name", async () => {
+  const dir = await tempFolder({ "Logons.csv": logons });
+  const provider = await openLocalProvider(dir);
+  const error = await provider.query("Logons | where LogonType == 10")
+    .then(() => undefined, (e) => e);
+  assert.ok(error instanceof UnsupportedQueryError);
+  assert.match(error.message, /cannot run this query yet/);
+  assert.ok(error.hint);
+});
+
+Deno.test("local provider reports a missing folder and a file given as folder", async () => {
+  const missing = await openLocalProvider("/nonexistent/case").then(() => undefined, (e) => e);
+  assert.ok(missing instanceof DataLoadError);
+  assert.match(missing.message, /does not exist/);
+  const dir = await tempFolder({ "a.csv": "x\n1\n" });
+  const file = await openLocalProvider(join(dir, "a.csv")).then(() => undefined, (e) => e);
+  assert.ok(file instanceof DataLoadError);
+  assert.match(file.message, /it is a file/);
+});
+
+Deno.test("local provider refuses two files that would be one table", async () => {
+  const dir = await tempFolder({ "a.csv": "x\n1\n", "a.json": '[{"x":1}]' });
+  const error = await openLocalProvider(dir).then(() => undefined, (e) => e);
+  assert.ok(error instanceof DataLoadError);
+  assert.match(error.message, /would both be table a/);
+});
+
+Deno.test("local provider reports a broken file on use, and recovers once it is fixed", async () => {
+  const dir = await tempFolder({ "Bad.csv": 'a,b\n1,"oops\n', "Good.csv": "a\n1\n" });
+  const provider = await openLocalProvider(dir);
+  const error = await provider.query("Bad").then(() => undefined, (e) => e);
+  assert.ok(error instanceof DataLoadError);
+  assert.equal(error.line, 2);
+  assert.equal((await provider.query("Good")).rowCount, 1);
+  await Deno.writeTextFile(join(dir, "Bad.csv"), "a,b\n1,2\n");
+  assert.equal((await provider.query("Bad")).rowCount, 1);
+});
+
+Deno.test("local provider matches a table name case-insensitively when unambiguous", async () => {
+  const dir = await tempFolder({ "SigninLogs.csv": "a\n1\n" });
+  const provider = await openLocalProvider(dir);
+  assert.equal((await provider.query("signinlogs")).rowCount, 1);
+  const error = await provider.query("Signin").then(() => undefined, (e) => e);
+  assert.ok(error instanceof UnknownTableError);
+});
+
+Deno.test("bareTableName() accepts a table name, with comments or brackets", () => {
+  assert.equal(bareTableName("SigninLogs"), "SigninLogs");
+  assert.equal(bareTableName("  SigninLogs ;\n"), "SigninLogs");
+  assert.equal(bareTableName("// the sign-ins\nSigninLogs"), "SigninLogs");
+  assert.equal(bareTableName("['My Table']"), "My Table");
+  assert.equal(bareTableName("SigninLogs | take 1"), undefined);
+});
