@@ -1,6 +1,52 @@
 /**
- * casefile: a Deno + TypeScript toolkit for security investigations.
+ * casefile: security investigations over Microsoft Sentinel and local data, in Deno.
+ *
+ * Open a folder of exported or bundled data as a provider, read tables as Polars
+ * DataFrames with their Kusto types, and load any CSV, JSON or Parquet export with types
+ * inferred the way an investigator expects.
+ *
+ * @example Summarise the bundled demo case
+ * ```ts
+ * import { openLocalProvider } from "./mod.ts";
+ *
+ * const provider = await openLocalProvider();
+ * const tables = await provider.tables();
+ * console.log(tables.map((t) => `${t.name}: ${t.rows} rows`).join("\n"));
+ * ```
  *
  * @module
  */
+export { pl } from "./src/polars.ts";
+export type { DataFrame, LazyDataFrame, Series } from "./src/polars.ts";
+
+export { CasefileError } from "./src/errors.ts";
+export type { CasefileErrorOptions } from "./src/errors.ts";
+
+export { formatSchema, KUSTO_TYPES, polarsTypeOf } from "./src/schema/types.ts";
 export type { ColumnSchema, KustoType, TableSchema } from "./src/schema/types.ts";
+export { SENTINEL_SCHEMAS } from "./src/schema/sentinel.ts";
+
+export { loadTable } from "./src/data/load.ts";
+export type { FileFormat, LoadedTable, LoadTableOptions } from "./src/data/load.ts";
+export { DataLoadError } from "./src/data/errors.ts";
+export type { LoadWarning } from "./src/data/errors.ts";
+export type { CaseManifest, ManifestExternal, ManifestTable } from "./src/data/manifest.ts";
+
+export type {
+  Provider,
+  ProviderKind,
+  QueryOptions,
+  QueryResult,
+  QueryWarning,
+  RenderSpec,
+  TableInfo,
+  TableSource,
+  TimeRange,
+} from "./src/providers/provider.ts";
+export { ProviderError, UnknownTableError, UnsupportedQueryError } from "./src/providers/errors.ts";
+export {
+  DEMO_CASE_DIR,
+  LocalProvider,
+  openLocalProvider,
+} from "./src/providers/local/local_provider.ts";
+export type { LocalProviderOptions, LocalTable } from "./src/providers/local/local_provider.ts";

@@ -6,7 +6,10 @@
 import { CasefileError } from "../src/errors.ts";
 
 /** Rows as an aligned text table; numbers align right. */
-export function textTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+export function textTable(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = header.map((_, i) =>
     rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^$/.test(r[i]))

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { pl, variantOf } from "../src/polars.ts";
+import { columnValues, pl, variantOf } from "../src/polars.ts";
 import type { LocalProvider } from "../src/providers/local/local_provider.ts";
 import { count, textTable, utc } from "./_format.ts";
 
@@ -47,6 +47,7 @@ function timeSpan(frame: import("../src/polars.ts").DataFrame): [string, string]
     pl.col("TimeGenerated").min().alias("first"),
     pl.col("TimeGenerated").max().alias("last"),
   );
-  const [first, last] = [span.getColumn("first").toArray()[0], span.getColumn("last").toArray()[0]];
-  return [utc(first as Date), utc(last as Date)];
+  const [first] = columnValues<Date>(span, "first");
+  const [last] = columnValues<Date>(span, "last");
+  return [utc(first), utc(last)];
 }

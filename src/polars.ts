@@ -7,13 +7,7 @@
 import pl, { type DataFrame } from "nodejs-polars";
 
 export { pl };
-export type {
-  DataFrame,
-  DataType,
-  Expr,
-  LazyDataFrame,
-  Series,
-} from "nodejs-polars";
+export type { DataFrame, DataType, Expr, LazyDataFrame, Series } from "nodejs-polars";
 
 /** The Polars dtype casefile uses for every Kusto `datetime`: naive microseconds, read as UTC. */
 export const DATETIME = pl.Datetime("us");

@@ -21,14 +21,16 @@ import { parsePythonLiteral } from "./_python_literal.ts";
 const NULL_TOKENS = ["", "null", "NULL", "None", "NaN", "nan"];
 
 // ISO 8601 in UTC, with a space or a T, optional seconds, fraction, and Z or a zero offset.
-const ISO_DATETIME = String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-]00:?00)?$`;
+const ISO_DATETIME = String
+  .raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-]00:?00)?$`;
 const ISO_DATE = String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`;
 // US month/day/year as Excel and the Log Analytics portal write it, 24h or AM/PM.
-const US_DATETIME =
-  String.raw`^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4},? [0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?( ?[AaPp][Mm])?$`;
+const US_DATETIME = String
+  .raw`^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4},? [0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?( ?[AaPp][Mm])?$`;
 const US_DATE = String.raw`^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$`;
 // Kusto's timespan text: [-][d.]hh:mm:ss[.fffffff]
-const TIMESPAN = String.raw`^(-)?(?:([0-9]+)\.)?([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,7}))?$`;
+const TIMESPAN = String
+  .raw`^(-)?(?:([0-9]+)\.)?([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,7}))?$`;
 const LEADING_ZERO = String.raw`^[+-]?0[0-9]`;
 
 /** The types inference tries for a text column, most specific first. */
@@ -134,7 +136,11 @@ export interface InferredColumn {
   readonly name: string;
   readonly type: KustoType;
   /** Set when most values fit a type but some did not: the column stays text. */
-  readonly mixed?: { readonly type: KustoType; readonly misfits: number; readonly firstRow: number };
+  readonly mixed?: {
+    readonly type: KustoType;
+    readonly misfits: number;
+    readonly firstRow: number;
+  };
 }
 
 /**
@@ -145,7 +151,7 @@ export interface InferredColumn {
 export function inferTextColumns(
   frame: DataFrame,
 ): { frame: DataFrame; columns: InferredColumn[] } {
-  const textColumns = frame.columns.filter((c, i) => variantOf(frame.dtypes[i]) === "Utf8");
+  const textColumns = frame.columns.filter((_, i) => variantOf(frame.dtypes[i]) === "Utf8");
   if (textColumns.length === 0 || frame.height === 0) {
     return { frame, columns: textColumns.map((name) => ({ name, type: "string" })) };
   }
@@ -228,7 +234,9 @@ function screenSample(
   });
 }
 
-function readDynamic(values: Array<string | null>): { values: Array<string | null>; misfits: number } {
+function readDynamic(
+  values: Array<string | null>,
+): { values: Array<string | null>; misfits: number } {
   let misfits = 0;
   const out = values.map((v) => {
     if (v === null || v.trim() === "") return null;

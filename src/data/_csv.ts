@@ -211,7 +211,9 @@ export async function readCsvText(file: string, separator = ","): Promise<RawCsv
     });
   }
   if (shape.records === 0) {
-    const frame = pl.DataFrame(Object.fromEntries(names.map((n) => [n, pl.Series(n, [], pl.Utf8)])));
+    const frame = pl.DataFrame(
+      Object.fromEntries(names.map((n) => [n, pl.Series(n, [], pl.Utf8)])),
+    );
     return { frame, shape, warnings };
   }
   let frame: DataFrame;

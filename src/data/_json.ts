@@ -39,12 +39,16 @@ export async function readJsonFile(file: string, lines: boolean): Promise<RawJso
     const doc = value as Record<string, unknown>;
     if (Array.isArray(doc.tables)) return logAnalyticsFrame(doc.tables, file);
     if (doc.type === "bundle" && Array.isArray(doc.objects)) {
-      return recordsFrame(asRecords(doc.objects, file), file, ["read the objects of a STIX bundle"]);
+      return recordsFrame(asRecords(doc.objects, file), file, [
+        "read the objects of a STIX bundle",
+      ]);
     }
     const lists = Object.entries(doc).filter(([, v]) => Array.isArray(v));
     if (lists.length === 1) {
       const [key, list] = lists[0];
-      return recordsFrame(asRecords(list as unknown[], file), file, [`read the records under "${key}"`]);
+      return recordsFrame(asRecords(list as unknown[], file), file, [
+        `read the records under "${key}"`,
+      ]);
     }
     return recordsFrame([doc], file, []);
   }

@@ -63,9 +63,22 @@ export function tableNameOf(file: string): string {
 }
 
 /**
- * Reads one table from one or more files of the supported formats.
+ * Reads one table from one or more files of the supported formats. Several files are
+ * concatenated (columns matched by name); text is typed by inference unless `types` says.
  *
+ * @param files A file or a list of files (.parquet, .csv, .tsv, .json, .ndjson, .jsonl).
+ * @param options The table's name and known column types.
+ * @returns The frame, its Kusto schema, and warnings and notes about the data.
  * @throws {DataLoadError} when a file is missing, unreadable or malformed.
+ *
+ * @example Load the demo case's HR export
+ * ```ts
+ * import { loadTable } from "./load.ts";
+ * import { DEMO_CASE_DIR } from "../providers/local/local_provider.ts";
+ *
+ * const hr = await loadTable(`${DEMO_CASE_DIR}/external/hr_employees.csv`);
+ * console.log(hr.schema.columns, hr.warnings);
+ * ```
  */
 export async function loadTable(
   files: string | readonly string[],
@@ -242,7 +255,9 @@ function concatTyped(parts: DataFrame[], first: string): DataFrame {
   } catch (error) {
     const clash = findTypeClash(parts);
     throw new DataLoadError(
-      `Cannot combine the files of table ${tableNameOf(first)}: ${clash ?? (error as Error).message}`,
+      `Cannot combine the files of table ${tableNameOf(first)}: ${
+        clash ?? (error as Error).message
+      }`,
       { file: first, cause: error, hint: "Load the files as separate tables, or convert them." },
     );
   }

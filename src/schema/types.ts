@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { DATETIME, type DataType, DURATION, pl, variantOf } from "../polars.ts";
+import { type DataType, DATETIME, DURATION, pl, variantOf } from "../polars.ts";
 
 /** The scalar types of Kusto / Log Analytics columns. */
 export const KUSTO_TYPES = [

@@ -132,7 +132,10 @@ Deno.test("loadTable() names duplicate and empty headers as Kusto does", async (
 });
 
 Deno.test("loadTable() applies known types and counts values that do not fit", async () => {
-  const file = await tempFile("SecurityEvent.csv", "EventID,TimeGenerated\n4624,2024-01-01\nx,bad\n");
+  const file = await tempFile(
+    "SecurityEvent.csv",
+    "EventID,TimeGenerated\n4624,2024-01-01\nx,bad\n",
+  );
   const table = await loadTable(file, {
     types: new Map([["EventID", "int"], ["TimeGenerated", "datetime"]]),
   });

@@ -37,13 +37,15 @@ Deno.test("loadTable() reads newline-delimited records in a .json file", async (
 });
 
 Deno.test("loadTable() types JSON records: nested as dynamic, text inferred", async () => {
-  const table = await loadTable(await tempFile(
-    "r.json",
-    JSON.stringify([
-      { t: "2024-05-01T10:00:00Z", n: 1, r: 1.5, ok: true, d: { k: [1, 2] } },
-      { t: "2024-05-01T11:00:00Z", n: 2, r: 2, ok: false, d: null },
-    ]),
-  ));
+  const table = await loadTable(
+    await tempFile(
+      "r.json",
+      JSON.stringify([
+        { t: "2024-05-01T10:00:00Z", n: 1, r: 1.5, ok: true, d: { k: [1, 2] } },
+        { t: "2024-05-01T11:00:00Z", n: 2, r: 2, ok: false, d: null },
+      ]),
+    ),
+  );
   assert.deepEqual(types(table), {
     t: "datetime",
     n: "long",

@@ -30,23 +30,26 @@ Deno.test({
       return Object.fromEntries(schema.columns.map((c) => [c.name, c.type]));
     };
 
-    await t.step("processes: pandas index dropped, hex ids kept, doubled quotes undone", async () => {
-      const table = await provider.table("processes_on_host");
-      assert.equal(table.frame.height, 363);
-      assert.ok(!table.frame.columns.includes(""));
-      assert.match(table.notes.join(), /dropped the unnamed index column/);
-      const types = await typeOf("processes_on_host");
-      assert.equal(types.TimeGenerated, "datetime");
-      assert.equal(types.EventID, "long");
-      assert.equal(types.NewProcessId, "string");
-      assert.equal(types.TimeCreatedUtc, "datetime");
-      const first = table.frame.row(0);
-      const at = (c: string) => first[table.frame.columns.indexOf(c)];
-      assert.equal(at("NewProcessId"), "0x1610");
-      assert.equal((at("TimeGenerated") as Date).toISOString(), "2019-01-15T05:24:24.010Z");
-      assert.match(at("CommandLine") as string, /^"C:\\Program Files\\Microsoft Monitoring/);
-      assert.equal(at("TokenElevationType"), "%%1936");
-    });
+    await t.step(
+      "processes: pandas index dropped, hex ids kept, doubled quotes undone",
+      async () => {
+        const table = await provider.table("processes_on_host");
+        assert.equal(table.frame.height, 363);
+        assert.ok(!table.frame.columns.includes(""));
+        assert.match(table.notes.join(), /dropped the unnamed index column/);
+        const types = await typeOf("processes_on_host");
+        assert.equal(types.TimeGenerated, "datetime");
+        assert.equal(types.EventID, "long");
+        assert.equal(types.NewProcessId, "string");
+        assert.equal(types.TimeCreatedUtc, "datetime");
+        const first = table.frame.row(0);
+        const at = (c: string) => first[table.frame.columns.indexOf(c)];
+        assert.equal(at("NewProcessId"), "0x1610");
+        assert.equal((at("TimeGenerated") as Date).toISOString(), "2019-01-15T05:24:24.010Z");
+        assert.match(at("CommandLine") as string, /^"C:\\Program Files\\Microsoft Monitoring/);
+        assert.equal(at("TokenElevationType"), "%%1936");
+      },
+    );
 
     await t.step("logons: trailing spaces and IPv6 addresses are kept as written", async () => {
       const table = await provider.table("host_logons");

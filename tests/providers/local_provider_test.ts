@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  bareTableName,
-  openLocalProvider,
-} from "../../src/providers/local/local_provider.ts";
+import { bareTableName, openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../../src/providers/errors.ts";
 import { DataLoadError } from "../../src/data/errors.ts";
 import { tempFolder } from "../_helpers.ts";
 import { providerContract } from "./contract.ts";
 
 const logons = "TimeGenerated,Account,LogonType\n" +
-  Array.from({ length: 20 }, (_, i) =>
-    `2024-05-01T${String(i).padStart(2, "0")}:00:00Z,user${i % 3},${i % 2 ? 3 : 10}`).join("\n") +
+  Array.from(
+    { length: 20 },
+    (_, i) => `2024-05-01T${String(i).padStart(2, "0")}:00:00Z,user${i % 3},${i % 2 ? 3 : 10}`,
+  ).join("\n") +
   "\n";
 
 Deno.test("local provider on a folder of files passes the provider contract", async (t) => {

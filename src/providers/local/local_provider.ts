@@ -10,6 +10,7 @@
 import { resolve as resolvePath } from "node:path";
 import { type DataFrame, type LazyDataFrame, pl, variantOf } from "../../polars.ts";
 import { loadTable } from "../../data/load.ts";
+import type { CaseManifest } from "../../data/manifest.ts";
 import type { LoadWarning } from "../../data/errors.ts";
 import type { KustoType, TableSchema } from "../../schema/types.ts";
 import type {
@@ -21,10 +22,11 @@ import type {
   TimeRange,
 } from "../provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
+import { SENTINEL_SCHEMAS } from "../../schema/sentinel.ts";
 import { discoverTables, type FolderContents, type TableEntry } from "./_discover.ts";
 
 /** The bundled demo case's folder. */
-export const DEMO_CASE_DIR = resolvePath(
+export const DEMO_CASE_DIR: string = resolvePath(
   new URL("../../../fixtures/demo-case", import.meta.url).pathname,
 );
 
@@ -33,8 +35,8 @@ export interface LocalProviderOptions {
   /** Extra or overriding tables: name → file or glob (relative to the folder). */
   tables?: Readonly<Record<string, string | readonly string[]>>;
   /**
-   * Known column types by table name, applied where the folder has no manifest (for
-   * example Sentinel's reference schemas, so a portal export of SecurityEvent is typed).
+   * Known column types by table name, applied where the folder has no manifest (default:
+   * Sentinel's reference schemas, so a portal export of SecurityEvent is typed right).
    */
   knownSchemas?: Readonly<Record<string, TableSchema>>;
 }
@@ -48,9 +50,22 @@ export interface LocalTable {
 }
 
 /**
- * Opens the folder `folder` (default: the bundled demo case) as a provider.
+ * Opens the folder `folder` (default: the bundled demo case) as a provider. Tables named
+ * like Sentinel's get Sentinel's column types unless `knownSchemas` says otherwise.
  *
+ * @param folder A case folder (with `manifest.json`) or any folder of data files.
+ * @param options Extra tables (files or globs) and known schemas.
+ * @returns The provider; tables load when first used.
  * @throws {DataLoadError} when the folder is missing or its manifest is invalid.
+ *
+ * @example Read a table of the bundled demo case
+ * ```ts
+ * import { openLocalProvider } from "./local_provider.ts";
+ *
+ * const provider = await openLocalProvider();
+ * const alerts = await provider.query("SecurityAlert");
+ * console.log(`${alerts.rowCount} alerts`, alerts.schema.columns.map((c) => c.name));
+ * ```
  */
 export async function openLocalProvider(
   folder: string = DEMO_CASE_DIR,
@@ -58,7 +73,7 @@ export async function openLocalProvider(
 ): Promise<LocalProvider> {
   const root = resolvePath(folder);
   const contents = await discoverTables(root, options.tables);
-  return new LocalProvider(root, contents, options.knownSchemas ?? {});
+  return new LocalProvider(root, contents, options.knownSchemas ?? SENTINEL_SCHEMAS);
 }
 
 /** Tables from a folder. Create one with {@link openLocalProvider}. */
@@ -90,7 +105,7 @@ export class LocalProvider implements TableSource {
   }
 
   /** The case's manifest, when the folder has one. */
-  get manifest() {
+  get manifest(): CaseManifest | undefined {
     return this.#contents.manifest;
   }
 

@@ -1,0 +1,25 @@
+/**
+ * `deno task bench [suite ...]`: runs benchmark suites, each printing ratios of casefile
+ * against a plain baseline measured side by side in the same run.
+ *
+ * @module
+ */
+import * as load from "./load.ts";
+
+const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void> }> = {
+  load,
+};
+
+const args = Deno.args.filter((a) => !a.startsWith("--"));
+const rowsFlag = Deno.args.find((a) => a.startsWith("--rows="));
+const rows = rowsFlag ? Number(rowsFlag.slice("--rows=".length)) : undefined;
+const chosen = args.length > 0 ? args : Object.keys(SUITES);
+for (const name of chosen) {
+  const suite = SUITES[name];
+  if (!suite) {
+    console.error(`Unknown suite ${name}; suites: ${Object.keys(SUITES).join(", ")}`);
+    Deno.exit(2);
+  }
+  console.log(`== ${name}`);
+  await suite.run({ rows });
+}

@@ -1,0 +1,338 @@
+/**
+ * Compiling tabular KQL: statements, sources (tables, `datatable`, `print`, `range`,
+ * `union`) and the pipeline's operators, to Polars lazy plans.
+ *
+ * @module
+ */
+import { type DataFrame, type Expr, type LazyDataFrame, pl } from "../polars.ts";
+import type { ColumnSchema, KustoType } from "../schema/types.ts";
+import type * as A from "./ast.ts";
+import { closestNames } from "../errors.ts";
+import { columnMap, type Context, ExprEnv, type Relation, Scope, type Typed } from "./_env.ts";
+import {
+  bindLet,
+  compileExpr,
+  convert,
+  convertJs,
+  isTabular,
+  setTabularCompiler,
+  toBool,
+} from "./_expr.ts";
+import { jsToSeries, type JsValue, readableExpr, seriesToJs } from "./_values.ts";
+import { applyOperator } from "./_operators.ts";
+import { readTimespan } from "./_literals.ts";
+
+/** Compiles a query; returns the relation of its last tabular statement. */
+export function compileQuery(text: A.QueryText, ctx: Context): Relation {
+  const scope = new Scope();
+  const env = new ExprEnv(ctx, scope);
+  let result: Relation | undefined;
+  for (const statement of text.statements) {
+    if (statement.kind === "let") bindLet(statement, env);
+    else if (statement.kind === "expression") {
+      result = isTabular(statement.expression, scope, env)
+        ? tabularOf(statement.expression, scope, ctx)
+        : printRelation([{ expression: statement.expression, span: statement.span }], scope, ctx);
+    }
+  }
+  if (!result) {
+    const last = text.statements.at(-1);
+    throw ctx.error(
+      "the query has no tabular expression to run",
+      last?.span ?? { start: 0, end: 0 },
+    );
+  }
+  return result;
+}
+
+let currentContext: Context | undefined;
+
+/** Compiles a tabular expression. */
+export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation {
+  currentContext = ctx;
+  switch (e.kind) {
+    case "paren":
+      return tabularOf(e.expression, scope, ctx);
+    case "pipe":
+      return applyOperator(tabularOf(e.source, scope, ctx), e.operator, scope, ctx);
+    case "name":
+      return named(e, scope, ctx);
+    case "call":
+      return tabularCall(e, scope, ctx);
+    case "datatable":
+      return datatable(e, scope, ctx);
+    case "print":
+      return printRelation(e.columns, scope, ctx);
+    case "range":
+      return range(e, scope, ctx);
+    case "union-source":
+      return union(e.tables.map((t) => tabularOf(t, scope, ctx)), e.options, e.tables, ctx);
+    default:
+      throw ctx.error("expected a table here", e.span);
+  }
+}
+
+function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
+  const binding = scope.get(e.name);
+  if (binding?.kind === "tabular") return binding.get();
+  if (binding?.kind === "function") {
+    return tabularCall({ kind: "call", name: e.name, args: [], span: e.span }, scope, ctx);
+  }
+  const table = ctx.tables.get(e.name);
+  if (table) return { frame: table.frame, columns: table.schema.columns };
+  const names = [...ctx.tables.keys(), ...scope.names()];
+  const close = closestNames(e.name, names);
+  throw ctx.error(
+    `Unknown table '${e.name}'` + (close.length ? `. Did you mean '${close[0]}'?` : ""),
+    e.span,
+    ctx.tables.size > 0 ? `Tables: ${[...ctx.tables.keys()].slice(0, 20).join(", ")}` : undefined,
+  );
+}
+
+const materialized = new WeakMap<A.Expression, Relation>();
+
+function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
+  const binding = scope.get(e.name);
+  if (binding?.kind === "function") {
+    const inner = new Scope(binding.scope);
+    const env = new ExprEnv(ctx, scope);
+    binding.definition.parameters.forEach((p, i) => {
+      const arg = e.args[i] ?? p.defaultValue;
+      if (!arg) throw ctx.error(`${e.name}() needs a value for parameter '${p.name}'`, e.span);
+      if (p.tabular) {
+        const relation = tabularOf(arg, scope, ctx);
+        inner.set(p.name, { kind: "tabular", get: () => relation });
+      } else {
+        const value = compileExpr(arg, env);
+        inner.set(p.name, { kind: "scalar", value: p.type ? convert(value, p.type, env) : value });
+      }
+    });
+    const innerEnv = new ExprEnv(ctx, inner);
+    let result: Relation | undefined;
+    for (const statement of binding.definition.body) {
+      if (statement.kind === "let") bindLet(statement, innerEnv);
+      else if (statement.kind === "expression") {
+        result = tabularOf(statement.expression, inner, ctx);
+      }
+    }
+    if (!result) throw ctx.error(`${e.name}() has no tabular result`, e.span);
+    return result;
+  }
+  if (e.name === "materialize" && e.args.length === 1) {
+    const cached = materialized.get(e);
+    if (cached) return cached;
+    const relation = tabularOf(e.args[0], scope, ctx);
+    const done = { ...relation, frame: relation.frame.collectSync().lazy() };
+    materialized.set(e, done);
+    return done;
+  }
+  if (e.name === "view" || e.name === "table") {
+    const arg = e.args[0];
+    if (arg?.kind === "literal" && typeof arg.value === "string") {
+      return named({ kind: "name", name: arg.value, span: arg.span }, scope, ctx);
+    }
+  }
+  throw ctx.unsupported(`The tabular function '${e.name}()'`, e.span);
+}
+
+function constantValue(e: A.Expression, scope: Scope, ctx: Context, what: string): Typed {
+  const value = compileExpr(e, new ExprEnv(ctx, scope));
+  if (!value.constant) throw ctx.error(`${what} must be a constant`, e.span);
+  return value;
+}
+
+function datatable(e: A.Datatable, scope: Scope, ctx: Context): Relation {
+  const width = e.columns.length;
+  if (width === 0) throw ctx.error("datatable needs at least one column", e.span);
+  if (e.values.length % width !== 0) {
+    throw ctx.error(
+      `datatable has ${e.values.length} values for ${width} columns: the last row is incomplete`,
+      e.span,
+    );
+  }
+  const columns: JsValue[][] = e.columns.map(() => []);
+  e.values.forEach((v, i) => {
+    const value = constantValue(v, scope, ctx, "a datatable value");
+    const column = e.columns[i % width];
+    const converted = value.type === column.type || value.constant!.value === null
+      ? value.constant!.value
+      : convertJs(value.constant!.value, value.type, column.type);
+    columns[i % width].push(converted);
+  });
+  const frame = pl.DataFrame(e.columns.map((c, i) => jsToSeries(c.name, columns[i], c.type)));
+  return { frame: frame.lazy(), columns: e.columns };
+}
+
+/** A one-row relation of the given expressions (`print`, or a scalar query). */
+export function printRelation(
+  items: readonly A.NamedExpression[],
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const env = new ExprEnv(ctx, scope, new Map());
+  const compiled = items.map((item, i) => ({
+    name: item.names?.[0] ?? derivedName(item.expression, `print_${i}`),
+    value: compileExpr(item.expression, env),
+  }));
+  if (compiled.length === 0) return { frame: pl.DataFrame({}).lazy(), columns: [] };
+  let frame: LazyDataFrame = pl.DataFrame({ __row: [0] }).lazy();
+  frame = env.materialise(frame);
+  const names = uniqueNames(compiled.map((c) => c.name));
+  frame = frame.select(...compiled.map((c, i) => c.value.expr.alias(names[i])));
+  return { frame, columns: compiled.map((c, i) => ({ name: names[i], type: c.value.type })) };
+}
+
+function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
+  const from = constantValue(e.from, scope, ctx, "the start of 'range'");
+  const to = constantValue(e.to, scope, ctx, "the end of 'range'");
+  const step = constantValue(e.step, scope, ctx, "the step of 'range'");
+  const start = from.constant!.value as number;
+  const stop = to.constant!.value as number;
+  const by = step.constant!.value as number;
+  if (start === null || stop === null || by === null) {
+    throw ctx.error("range bounds cannot be null", e.span);
+  }
+  if (by === 0) throw ctx.error("the step of 'range' cannot be zero", e.step.span);
+  const type: KustoType = from.type === "datetime"
+    ? "datetime"
+    : from.type === "timespan"
+    ? "timespan"
+    : from.type === "real" || to.type === "real" || step.type === "real"
+    ? "real"
+    : "long";
+  const count = Math.max(0, Math.floor((stop - start) / by) + 1);
+  if (count > 50_000_000) throw ctx.error(`range would make ${count} rows`, e.span);
+  const values = new Array<number>(count);
+  for (let i = 0; i < count; i++) values[i] = start + i * by;
+  return {
+    frame: pl.DataFrame([jsToSeries(e.column, values, type)]).lazy(),
+    columns: [{ name: e.column, type }],
+  };
+}
+
+/** `union` of relations (kind outer: all columns; inner: common ones). */
+export function union(
+  relations: Relation[],
+  options: A.UnionOptions,
+  sources: readonly A.Expression[],
+  ctx: Context,
+): Relation {
+  const types = new Map<string, KustoType>();
+  const order: string[] = [];
+  for (const r of relations) {
+    for (const c of r.columns) {
+      if (!types.has(c.name)) {
+        types.set(c.name, c.type);
+        order.push(c.name);
+      }
+    }
+  }
+  let names = order;
+  if (options.unionKind === "inner") {
+    names = order.filter((n) => relations.every((r) => r.columns.some((c) => c.name === n)));
+  }
+  const columns: ColumnSchema[] = names.map((n) => ({ name: n, type: types.get(n)! }));
+  const frames = relations.map((r, i) => {
+    const have = columnMap(r.columns);
+    const exprs: Expr[] = [];
+    if (options.withSource) {
+      exprs.push(pl.lit(sourceName(sources[i], i)).alias(options.withSource));
+    }
+    for (const c of columns) {
+      const t = have.get(c.name);
+      if (t === undefined) exprs.push(nullColumn(c.type).alias(c.name));
+      else if (t !== c.type) exprs.push(castTo(pl.col(c.name), t, c.type, ctx).alias(c.name));
+      else exprs.push(pl.col(c.name));
+    }
+    return r.frame.select(...exprs);
+  });
+  const frame = frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+  const all = options.withSource
+    ? [{ name: options.withSource, type: "string" as KustoType }, ...columns]
+    : columns;
+  return { frame, columns: all };
+}
+
+function sourceName(e: A.Expression | undefined, i: number): string {
+  if (e?.kind === "name") return e.name;
+  return `union_arg${i}`;
+}
+
+/** A null column of a type. */
+export function nullColumn(type: KustoType): Expr {
+  return type === "string" ? pl.lit("") : pl.lit(null).cast(jsToSeries("x", [], type).dtype);
+}
+
+function castTo(expr: Expr, from: KustoType, to: KustoType, ctx: Context): Expr {
+  void ctx;
+  if (to === "dynamic" || to === "string") return expr.cast(pl.Utf8);
+  void from;
+  return expr.cast(jsToSeries("x", [], to).dtype, false);
+}
+
+/** Kusto's name for an unnamed expression: a column keeps its name, else the fallback. */
+export function derivedName(e: A.Expression, fallback: string): string {
+  switch (e.kind) {
+    case "name":
+      return e.name;
+    case "paren":
+      return derivedName(e.expression, fallback);
+    case "member": {
+      const base = derivedName(e.object, "");
+      return base ? `${base}_${e.name}` : fallback;
+    }
+    case "index": {
+      const base = derivedName(e.object, "");
+      if (base && e.index.kind === "literal") return `${base}_${String(e.index.value)}`;
+      return fallback;
+    }
+    case "call":
+      if (
+        (e.name === "bin" || e.name === "floor" || e.name === "bin_auto" || e.name === "bin_at") &&
+        e.args[0]
+      ) {
+        return derivedName(e.args[0], fallback);
+      }
+      return fallback;
+    default:
+      return fallback;
+  }
+}
+
+/** Names made unique the way Kusto does: a repeated name gets a number appended. */
+export function uniqueNames(names: readonly string[], taken: Iterable<string> = []): string[] {
+  const used = new Set(taken);
+  return names.map((name) => {
+    let candidate = name;
+    for (let i = 1; used.has(candidate); i++) candidate = `${name}${i}`;
+    used.add(candidate);
+    return candidate;
+  });
+}
+
+/** Runs a tabular expression and returns the values of its first column. */
+function firstColumnValues(
+  e: A.Expression,
+  scope: Scope,
+  ctx: Context,
+): { values: JsValue[]; type: KustoType } {
+  const relation = tabularOf(e, scope, ctx);
+  const first = relation.columns[0];
+  if (!first) return { values: [], type: "dynamic" };
+  const data = relation.frame.select(readableExpr(pl.col(first.name), first.type).alias("v"))
+    .collectSync();
+  return { values: seriesToJs(data.getColumn("v"), first.type), type: first.type };
+}
+
+setTabularCompiler({
+  tabular: (e, scope) => tabularOf(e, scope, currentContext!),
+  values: (e, scope) => firstColumnValues(e, scope, currentContext!),
+});
+
+/** Collects a relation into a frame with Kusto's dtypes. */
+export function collect(relation: Relation): DataFrame {
+  return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collectSync();
+}
+
+void toBool;
+void readTimespan;

@@ -1,0 +1,7 @@
+/**
+ * Registers every function family.
+ *
+ * @module
+ */
+import "./core.ts";
+import "./aggregates.ts";
