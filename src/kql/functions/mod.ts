@@ -5,3 +5,9 @@
  */
 import "./core.ts";
 import "./aggregates.ts";
+import "./strings.ts";
+import "./datetime.ts";
+import "./math.ts";
+import "./dynamic.ts";
+import "./ip.ts";
+import "./window.ts";

@@ -1,0 +1,6 @@
+/**
+ * KQL datetime functions.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * KQL dynamic functions.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * KQL ip functions.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * KQL math functions.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * KQL strings functions.
+ *
+ * @module
+ */
+export {};

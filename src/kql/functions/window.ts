@@ -1,0 +1,6 @@
+/**
+ * KQL window functions.
+ *
+ * @module
+ */
+export {};
