@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { CasefileError } from "../src/errors.ts";
+import { caretLine } from "../src/kql/errors.ts";
+import type { Span } from "../src/kql/ast.ts";
 
 /** Rows as an aligned text table; numbers align right. */
 export function textTable(
@@ -31,16 +32,19 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** An error as a user should see it: message and hint, a stack only when asked. */
+/** An error as a user should see it: message, the query line with a caret, the hint. */
 export function describeError(error: unknown, debug = false): string {
-  if (error instanceof CasefileError) {
-    const lines = [`error: ${error.message}`];
-    if (error.hint) lines.push(`hint: ${error.hint}`);
-    if (debug && error.stack) lines.push(error.stack);
-    return lines.join("\n");
+  if (!(error instanceof Error)) return `error: ${String(error)}`;
+  const lines = [`error: ${error.message}`];
+  const located = error as Error & { query?: string; span?: Span; hint?: string };
+  if (typeof located.query === "string" && located.span) {
+    lines.push(indent(caretLine(located.query, located.span)));
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return debug && error instanceof Error && error.stack
-    ? `error: ${error.stack}`
-    : `error: ${message}`;
+  if (located.hint) lines.push(`hint: ${located.hint}`);
+  if (debug && error.stack) lines.push(error.stack);
+  return lines.join("\n");
+}
+
+function indent(text: string): string {
+  return text.split("\n").map((l) => `  ${l}`).join("\n");
 }

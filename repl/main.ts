@@ -73,6 +73,18 @@ export function buildCli(write: (text: string) => void): Command {
       for (const w of result.warnings) write(`warning: ${w.message}`);
     });
 
+  program.command("query")
+    .description("run a KQL query over the data folder and print the result")
+    .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'")
+    .option("-n, --rows <n>", "how many rows to show", "20")
+    .action(async (kql: string, options: { rows: string }) => {
+      const result = await (await open(program.opts())).query(kql);
+      const rows = Number(options.rows);
+      write(result.frame.head(Number.isFinite(rows) ? rows : 20).toString());
+      write(`${count(result.rowCount)} rows, ${result.durationMs.toFixed(0)} ms`);
+      for (const w of result.warnings) write(`warning: ${w.message}`);
+    });
+
   program.command("load")
     .description("read data files as one table and show its types, warnings and first rows")
     .argument("<files...>", "Parquet, CSV, TSV, JSON or NDJSON files")

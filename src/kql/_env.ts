@@ -86,10 +86,19 @@ export class Context {
   readonly now: number;
   #counter = 0;
 
-  constructor(query: string, tables: ReadonlyMap<string, SourceTable>, now: Date) {
+  /** Every table name the provider has (for suggestions), loaded or not. */
+  readonly knownTables: readonly string[];
+
+  constructor(
+    query: string,
+    tables: ReadonlyMap<string, SourceTable>,
+    now: Date,
+    knownTables: readonly string[] = [...tables.keys()],
+  ) {
     this.query = query;
     this.tables = tables;
     this.now = now.getTime() * 1000;
+    this.knownTables = knownTables;
   }
 
   /** A fresh internal column name. */

@@ -117,6 +117,7 @@ function call(e: A.Call, env: ExprEnv): Typed {
   if (binding?.kind === "function") return callFunction(binding, e.args, e.span, env, e.name);
   if (e.name === "toscalar") {
     if (e.args.length !== 1) throw env.ctx.error("toscalar() takes one argument", e.span);
+    if (!isTabular(e.args[0], env.scope, env)) return compileExpr(e.args[0], env);
     const { values, type } = tabular().values(e.args[0], env.scope);
     return constant(values[0] ?? null, type);
   }

@@ -76,39 +76,14 @@ function rightNames(left: readonly ColumnSchema[], right: readonly ColumnSchema[
 /** Applies `join`. */
 export function join(input: Relation, op: A.JoinOperator, scope: Scope, ctx: Context): Relation {
   const right = tabularOf(op.right, scope, ctx);
-  const kind = op.joinKind;
-  if (kind === "rightsemi" || kind === "rightanti" || kind === "rightouter") {
-    // The mirror image of the left-hand kinds.
-    const swapped = kind === "rightsemi"
-      ? "leftsemi"
-      : kind === "rightanti"
-      ? "leftanti"
-      : "leftouter";
-    const mirrored = joinFrames(
-      right,
-      input,
-      op.on.map((c) => ({ ...c, left: c.right, right: c.left })),
-      swapped,
-      ctx,
-    );
-    if (kind !== "rightouter") return mirrored;
-    // rightouter lists the left's columns first, like every other kind.
-    const leftCount = input.columns.length;
-    const names = rightNames(input.columns, right.columns);
-    const rightPart = mirrored.columns.slice(0, right.columns.length);
-    const leftPart = mirrored.columns.slice(right.columns.length, right.columns.length + leftCount);
-    void names;
-    const columns = [...leftPart, ...rightPart];
-    return { frame: mirrored.frame.select(...columns.map((c) => pl.col(c.name))), columns };
-  }
-  return joinFrames(input, right, op.on, kind, ctx);
+  return joinFrames(input, right, op.on, op.joinKind, ctx);
 }
 
 function joinFrames(
   left: Relation,
   right: Relation,
   on: readonly A.JoinCondition[],
-  kind: Exclude<A.JoinKind, "rightsemi" | "rightanti" | "rightouter">,
+  kind: A.JoinKind,
   ctx: Context,
 ): Relation {
   const keys = keyExprs(left, right, on, ctx);
@@ -118,29 +93,62 @@ function joinFrames(
       { subset: keys.leftNames, keep: "first", maintainOrder: true } as never,
     );
   }
+  const rightKeyed = right.frame.withColumns(...keys.right);
+  const semi = (
+    a: LazyDataFrame,
+    b: LazyDataFrame,
+    aKeys: string[],
+    bKeys: string[],
+    how: "semi" | "anti",
+    columns: readonly ColumnSchema[],
+  ): Relation => ({
+    frame: a.join(b.select(...bKeys.map((n) => pl.col(n))), {
+      leftOn: aKeys,
+      rightOn: bKeys,
+      how,
+    } as never).select(...columns.map((c) => pl.col(c.name))),
+    columns,
+  });
+  switch (kind) {
+    case "leftsemi":
+    case "leftanti":
+      return semi(
+        leftFrame,
+        rightKeyed,
+        keys.leftNames,
+        keys.rightNames,
+        kind === "leftsemi" ? "semi" : "anti",
+        left.columns,
+      );
+    case "rightsemi":
+    case "rightanti":
+      return semi(
+        rightKeyed,
+        leftFrame,
+        keys.rightNames,
+        keys.leftNames,
+        kind === "rightsemi" ? "semi" : "anti",
+        right.columns,
+      );
+  }
+  // Right columns whose names clash with the left's get Kusto's numeric suffixes.
   const names = rightNames(left.columns, right.columns);
-  const rightFrame = right.frame.withColumns(...keys.right).select(
+  const rightFrame = rightKeyed.select(
     ...right.columns.map((c, i) => pl.col(c.name).alias(names[i])),
     ...keys.rightNames.map((n) => pl.col(n)),
   );
-  if (kind === "leftsemi" || kind === "leftanti") {
-    const frame = leftFrame.join(rightFrame.select(...keys.rightNames.map((n) => pl.col(n))), {
+  const options = (how: string) => ({ coalesce: false, how }) as const;
+  const frame = kind === "rightouter"
+    ? rightFrame.join(leftFrame, {
+      leftOn: keys.rightNames,
+      rightOn: keys.leftNames,
+      ...options("left"),
+    } as never)
+    : leftFrame.join(rightFrame, {
       leftOn: keys.leftNames,
       rightOn: keys.rightNames,
-      how: kind === "leftsemi" ? "semi" : "anti",
+      ...options(kind === "leftouter" ? "left" : kind === "fullouter" ? "full" : "inner"),
     } as never);
-    return {
-      frame: frame.select(...left.columns.map((c) => pl.col(c.name))),
-      columns: left.columns,
-    };
-  }
-  const how = kind === "leftouter" ? "left" : kind === "fullouter" ? "full" : "inner";
-  const frame = leftFrame.join(rightFrame, {
-    leftOn: keys.leftNames,
-    rightOn: keys.rightNames,
-    how,
-    coalesce: false,
-  } as never);
   const columns: ColumnSchema[] = [
     ...left.columns,
     ...right.columns.map((c, i) => ({ name: names[i], type: c.type })),

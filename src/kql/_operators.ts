@@ -133,7 +133,7 @@ export function project(
     if (item.names && item.names.length > 1) {
       throw ctx.unsupported("Assigning to several names at once", item.span);
     }
-    const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`);
+    const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`, env.columns);
     outputs.push({ name, expr: value.expr, type: value.type });
   }
   const frame = env.materialise(input.frame);

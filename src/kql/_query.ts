@@ -30,9 +30,12 @@ export function compileQuery(text: A.QueryText, ctx: Context): Relation {
   for (const statement of text.statements) {
     if (statement.kind === "let") bindLet(statement, env);
     else if (statement.kind === "expression") {
-      result = isTabular(statement.expression, scope, env)
-        ? tabularOf(statement.expression, scope, ctx)
-        : printRelation([{ expression: statement.expression, span: statement.span }], scope, ctx);
+      const e = statement.expression;
+      // A lone unknown name is a table the user expected to exist.
+      const unknownName = e.kind === "name" && !scope.get(e.name) && !ctx.tables.has(e.name);
+      result = isTabular(e, scope, env) || unknownName
+        ? tabularOf(e, scope, ctx)
+        : printRelation([{ expression: e, span: statement.span }], scope, ctx);
     }
   }
   if (!result) {
@@ -80,12 +83,12 @@ function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
   }
   const table = ctx.tables.get(e.name);
   if (table) return { frame: table.frame, columns: table.schema.columns };
-  const names = [...ctx.tables.keys(), ...scope.names()];
+  const names = [...ctx.knownTables, ...scope.names()];
   const close = closestNames(e.name, names);
   throw ctx.error(
     `Unknown table '${e.name}'` + (close.length ? `. Did you mean '${close[0]}'?` : ""),
     e.span,
-    ctx.tables.size > 0 ? `Tables: ${[...ctx.tables.keys()].slice(0, 20).join(", ")}` : undefined,
+    ctx.knownTables.length > 0 ? `Tables: ${ctx.knownTables.slice(0, 20).join(", ")}` : undefined,
   );
 }
 
@@ -171,7 +174,7 @@ export function printRelation(
 ): Relation {
   const env = new ExprEnv(ctx, scope, new Map());
   const compiled = items.map((item, i) => ({
-    name: item.names?.[0] ?? derivedName(item.expression, `print_${i}`),
+    name: item.names?.[0] ?? derivedName(item.expression, `print_${i}`, new Map()),
     value: compileExpr(item.expression, env),
   }));
   if (compiled.length === 0) return { frame: pl.DataFrame({}).lazy(), columns: [] };
@@ -271,18 +274,22 @@ function castTo(expr: Expr, from: KustoType, to: KustoType, ctx: Context): Expr 
 }
 
 /** Kusto's name for an unnamed expression: a column keeps its name, else the fallback. */
-export function derivedName(e: A.Expression, fallback: string): string {
+export function derivedName(
+  e: A.Expression,
+  fallback: string,
+  columns?: ReadonlyMap<string, unknown>,
+): string {
   switch (e.kind) {
     case "name":
-      return e.name;
+      return !columns || columns.has(e.name) ? e.name : fallback;
     case "paren":
-      return derivedName(e.expression, fallback);
+      return derivedName(e.expression, fallback, columns);
     case "member": {
-      const base = derivedName(e.object, "");
+      const base = derivedName(e.object, "", columns);
       return base ? `${base}_${e.name}` : fallback;
     }
     case "index": {
-      const base = derivedName(e.object, "");
+      const base = derivedName(e.object, "", columns);
       if (base && e.index.kind === "literal") return `${base}_${String(e.index.value)}`;
       return fallback;
     }
@@ -291,7 +298,7 @@ export function derivedName(e: A.Expression, fallback: string): string {
         (e.name === "bin" || e.name === "floor" || e.name === "bin_auto" || e.name === "bin_at") &&
         e.args[0]
       ) {
-        return derivedName(e.args[0], fallback);
+        return derivedName(e.args[0], fallback, columns);
       }
       return fallback;
     default:

@@ -15,6 +15,7 @@ import {
   AGGREGATE_FUNCTIONS,
   type AggregateOutput,
   type AggregateSite,
+  SCALAR_FUNCTIONS,
 } from "./functions/_registry.ts";
 import { jsToSeries, type JsValue, readableExpr, seriesToJs } from "./_values.ts";
 import { literalAsJson } from "./_literals.ts";
@@ -45,7 +46,7 @@ export function summarize(
   let unnamed = 0;
   const keys = op.by.map((item) => {
     const value = compileExpr(item.expression, env);
-    const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`);
+    const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`, env.columns);
     return { name, temp: addInput(value), type: value.type };
   });
   const keyNames = keys.map((k) => k.name);
@@ -93,6 +94,9 @@ export function summarize(
       return outs[0].temp;
     }, scope);
     if (replaced === item.expression) {
+      if (e.kind === "call" && !SCALAR_FUNCTIONS.has(e.name) && !scope.get(e.name)) {
+        throw ctx.unsupported(`The aggregate function '${e.name}()'`, e.span);
+      }
       throw ctx.error(
         "summarize needs an aggregate function here (count(), sum(), ...)",
         item.span,

@@ -63,9 +63,10 @@ export function executeOn(
   query: string,
   tables: ReadonlyMap<string, SourceTable>,
   now: Date,
+  knownTables?: readonly string[],
 ): KqlResult {
   const text = parseQuery(query);
-  const ctx = new Context(query, tables, now);
+  const ctx = new Context(query, tables, now, knownTables);
   const relation = compileQuery(text, ctx);
   const frame = collect(relation);
   return {

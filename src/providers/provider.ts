@@ -64,6 +64,8 @@ export interface QueryOptions {
   readonly timespan?: TimeRange;
   /** Cancels the query. */
   readonly signal?: AbortSignal;
+  /** The instant `now()` and `ago()` mean (default: the provider's reference time, or now). */
+  readonly now?: Date;
 }
 
 /** A source of tables that answers queries. */

@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import type { Provider } from "../../src/providers/provider.ts";
-import { UnknownTableError } from "../../src/providers/errors.ts";
 import { polarsTypeOf } from "../../src/schema/types.ts";
 import { variantOf } from "../../src/polars.ts";
 
@@ -65,8 +64,9 @@ export async function providerContract(
   await t.step("contract: an unknown table is an UnknownTableError with suggestions", async () => {
     const misspelt = data.table.slice(0, -1);
     const error = await provider.query(misspelt).then(() => undefined, (e) => e);
-    assert.ok(error instanceof UnknownTableError);
-    assert.match(error.message, new RegExp(`Did you mean \`${data.table}\``));
+    assert.ok(error instanceof Error);
+    assert.match(error.message, new RegExp(`Unknown table '${misspelt}'`));
+    assert.match(error.message, new RegExp(`Did you mean '${data.table}'`));
   });
 
   await t.step("contract: an aborted signal cancels the query", async () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { bareTableName, openLocalProvider } from "../../src/providers/local/local_provider.ts";
-import { UnknownTableError, UnsupportedQueryError } from "../../src/providers/errors.ts";
+import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
+import { UnknownTableError } from "../../src/providers/errors.ts";
+import { KqlSemanticError, KqlSyntaxError } from "../../src/kql/errors.ts";
 import { DataLoadError } from "../../src/data/errors.ts";
 import { tempFolder } from "../_helpers.ts";
 import { providerContract } from "./contract.ts";
@@ -59,14 +60,39 @@ Deno.test("local provider applies known schemas to tables with those names", asy
   assert.equal(schema.columns.find((c) => c.name === "LogonType")?.type, "int");
 });
 
-Deno.test("local provider refuses queries it cannot run, by name", async () => {
+Deno.test("local provider runs KQL over the tables a query names", async () => {
+  const dir = await tempFolder({ "Logons.csv": logons, "Broken.csv": 'a,"never closed\n' });
+  const provider = await openLocalProvider(dir);
+  const result = await provider.query(
+    "Logons | where LogonType == 10 | summarize Logons = count() by Account | sort by Account asc",
+  );
+  assert.deepEqual(result.frame.toRecords(), [
+    { Account: "user0", Logons: 4 },
+    { Account: "user1", Logons: 3 },
+    { Account: "user2", Logons: 3 },
+  ]);
+  assert.deepEqual(result.schema.columns, [
+    { name: "Account", type: "string" },
+    { name: "Logons", type: "long" },
+  ]);
+});
+
+Deno.test("local provider passes KQL errors through with their position", async () => {
   const dir = await tempFolder({ "Logons.csv": logons });
   const provider = await openLocalProvider(dir);
-  const error = await provider.query("Logons | where LogonType == 10")
-    .then(() => undefined, (e) => e);
-  assert.ok(error instanceof UnsupportedQueryError);
-  assert.match(error.message, /cannot run this query yet/);
-  assert.ok(error.hint);
+  const syntax = await provider.query("Logons | wher LogonType == 10").then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(syntax instanceof KqlSyntaxError);
+  assert.equal(syntax.column, 10);
+  assert.match(syntax.hint ?? "", /where/);
+  const unknown = await provider.query("Logons | where LogonTyp == 10").then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(unknown instanceof KqlSemanticError);
+  assert.match(unknown.message, /Did you mean 'LogonType'/);
 });
 
 Deno.test("local provider reports a missing folder and a file given as folder", async () => {
@@ -97,18 +123,14 @@ Deno.test("local provider reports a broken file on use, and recovers once it is 
   assert.equal((await provider.query("Bad")).rowCount, 1);
 });
 
-Deno.test("local provider matches a table name case-insensitively when unambiguous", async () => {
+Deno.test("local provider tables are case-sensitive in KQL, with a suggestion", async () => {
   const dir = await tempFolder({ "SigninLogs.csv": "a\n1\n" });
   const provider = await openLocalProvider(dir);
-  assert.equal((await provider.query("signinlogs")).rowCount, 1);
-  const error = await provider.query("Signin").then(() => undefined, (e) => e);
-  assert.ok(error instanceof UnknownTableError);
-});
-
-Deno.test("bareTableName() accepts a table name, with comments or brackets", () => {
-  assert.equal(bareTableName("SigninLogs"), "SigninLogs");
-  assert.equal(bareTableName("  SigninLogs ;\n"), "SigninLogs");
-  assert.equal(bareTableName("// the sign-ins\nSigninLogs"), "SigninLogs");
-  assert.equal(bareTableName("['My Table']"), "My Table");
-  assert.equal(bareTableName("SigninLogs | take 1"), undefined);
+  const error = await provider.query("signinlogs | count").then(() => undefined, (e) => e);
+  assert.ok(error instanceof KqlSemanticError);
+  assert.match(error.message, /Unknown table 'signinlogs'. Did you mean 'SigninLogs'\?/);
+  // The direct API accepts a unique case-insensitive match.
+  assert.equal((await provider.table("signinlogs")).frame.height, 1);
+  const missing = await provider.table("Signin").then(() => undefined, (e) => e);
+  assert.ok(missing instanceof UnknownTableError);
 });

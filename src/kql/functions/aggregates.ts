@@ -60,7 +60,11 @@ defineAggregate("count", {
   compile(site) {
     if (site.call.args.length === 1 && site.call.args[0].kind !== "star") {
       const x = input(site, 0);
-      return one(pl.col(x.column).count().cast(pl.Int64), "long", "count_");
+      return one(
+        pl.col(x.column).count().cast(pl.Int64),
+        "long",
+        named("count", site.call.args[0]),
+      );
     }
     return one(pl.len().cast(pl.Int64), "long", "count_");
   },

@@ -2,8 +2,7 @@
  * The local provider: serves tables from a folder of Parquet, CSV, JSON and NDJSON files
  * (the bundled demo case by default). Tables load on first use and stay loaded.
  *
- * Until the local KQL engine lands, `query()` answers only what it honestly can: a query
- * that is a bare table name returns the whole table. Anything else is refused by name.
+ * `query()` runs KQL with the local engine (src/kql/).
  *
  * @module
  */
@@ -22,6 +21,8 @@ import type {
   TimeRange,
 } from "../provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
+import { executeOn, sourceTables } from "../../kql/run.ts";
+import { tokenize } from "../../kql/_lexer.ts";
 import { SENTINEL_SCHEMAS } from "../../schema/sentinel.ts";
 import { discoverTables, type FolderContents, type TableEntry } from "./_discover.ts";
 
@@ -138,7 +139,12 @@ export class LocalProvider implements TableSource {
    * @throws {DataLoadError} when its files cannot be read.
    */
   table(name: string): Promise<LocalTable> {
-    const entry = this.#entry(name);
+    let entry: TableEntry;
+    try {
+      entry = this.#entry(name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let loading = this.#loaded.get(entry.name);
     if (!loading) {
       loading = this.#load(entry);
@@ -154,51 +160,63 @@ export class LocalProvider implements TableSource {
     return { frame: table.frame.lazy(), schema: table.schema };
   }
 
+  /**
+   * Runs a KQL query over this folder's tables with the local engine. Only the tables
+   * the query names are loaded. `now()` and `ago()` mean the case's reference time when
+   * the folder has a manifest, so relative queries give the same answer on any date.
+   */
   async query(query: string, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
     options.signal?.throwIfAborted();
-    const name = bareTableName(query);
-    if (name === undefined) {
-      throw new UnsupportedQueryError(
-        "The local provider cannot run this query yet: it serves whole tables " +
-          "(a query that is just a table name) until the local KQL engine is built.",
-        this.id,
-        {
-          hint: "Run a table name, e.g. `SigninLogs`, then filter the frame with Polars.",
-        },
-      );
-    }
-    const table = await this.table(name);
+    const all = this.#entries().map((e) => e.name);
+    const names = referencedTables(query, all);
+    const tables = await Promise.all(names.map((name) => this.table(name)));
     options.signal?.throwIfAborted();
-    const warnings: QueryWarning[] = table.warnings.map((w) => ({
-      kind: "data",
-      message: w.message,
-    }));
-    let frame = table.frame;
-    if (options.timespan) {
-      const filtered = filterTimespan(frame, options.timespan);
-      if (filtered) frame = filtered;
-      else {
-        warnings.push({
-          kind: "data",
-          message: `${name} has no TimeGenerated datetime column; the timespan was not applied`,
-        });
+    const warnings: QueryWarning[] = [];
+    const frames: Record<string, DataFrame> = {};
+    const schemas: Record<string, TableSchema> = {};
+    for (const [i, name] of names.entries()) {
+      const table = tables[i];
+      warnings.push(...table.warnings.map((w) => ({ kind: "data" as const, message: w.message })));
+      let frame = table.frame;
+      if (options.timespan) {
+        const filtered = filterTimespan(frame, options.timespan);
+        if (filtered) frame = filtered;
+        else {
+          warnings.push({
+            kind: "data",
+            message: `${name} has no TimeGenerated datetime column; the timespan was not applied`,
+          });
+        }
       }
+      frames[name] = frame;
+      schemas[name] = table.schema;
     }
+    const result = executeOn(
+      query,
+      sourceTables(frames, schemas),
+      options.now ?? this.referenceTime ?? new Date(),
+      all,
+    );
     return {
-      frame,
-      schema: table.schema,
+      frame: result.frame,
+      schema: result.schema,
       provider: this.id,
       query,
       timespan: options.timespan,
-      rowCount: frame.height,
+      rowCount: result.frame.height,
       durationMs: performance.now() - started,
       warnings,
+      render: result.render,
     };
   }
 
+  #entries(): TableEntry[] {
+    return [...this.#contents.tables, ...this.#contents.external];
+  }
+
   #entry(name: string): TableEntry {
-    const all = [...this.#contents.tables, ...this.#contents.external];
+    const all = this.#entries();
     const entry = all.find((t) => t.name === name) ??
       // Kusto table names are case-sensitive, but a unique case-insensitive match is safe.
       single(all.filter((t) => t.name.toLowerCase() === name.toLowerCase()));
@@ -236,13 +254,15 @@ function single<T>(items: T[]): T | undefined {
   return items.length === 1 ? items[0] : undefined;
 }
 
-/** The table a query names when it is nothing but a table name; otherwise undefined. */
-export function bareTableName(query: string): string | undefined {
-  const text = query.replace(/\/\/[^\n]*/g, "").trim().replace(/;$/, "").trim();
-  const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.exec(text);
-  if (plain) return plain[0];
-  const bracketed = /^\[\s*(['"])(.+?)\1\s*\]$/.exec(text);
-  return bracketed?.[2];
+/** The names in `tables` that a query mentions (as identifiers or bracketed names). */
+function referencedTables(query: string, tables: readonly string[]): string[] {
+  const known = new Set(tables);
+  const found = new Set<string>();
+  for (const token of tokenize(query)) {
+    const text = token.kind === "string" ? String(token.value) : token.text;
+    if ((token.kind === "ident" || token.kind === "string") && known.has(text)) found.add(text);
+  }
+  return [...found];
 }
 
 function filterTimespan(frame: DataFrame, range: TimeRange): DataFrame | undefined {
