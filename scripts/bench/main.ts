@@ -4,10 +4,12 @@
  *
  * @module
  */
+import * as kql from "./kql.ts";
 import * as load from "./load.ts";
 
 const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void> }> = {
   load,
+  kql,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

@@ -3,28 +3,27 @@
  *
  * @module
  */
-import { type Expr, type LazyDataFrame, pl } from "../polars.ts";
+import { type DataType, type LazyDataFrame, pl } from "../polars.ts";
 import type { ColumnSchema, KustoType } from "../schema/types.ts";
 import type * as A from "./ast.ts";
 import type { Context, Relation, Scope } from "./_env.ts";
 import { tabularOf, union, uniqueNames } from "./_query.ts";
 import { isNumeric } from "./_expr.ts";
 
-interface Keys {
-  left: Expr[];
-  right: Expr[];
-  leftNames: string[];
-  rightNames: string[];
+/** One join condition, with the cast both sides need to compare equal (if any). */
+interface KeyPair {
+  readonly left: string;
+  readonly right: string;
+  readonly cast?: DataType;
 }
 
-function keyExprs(
+function keyPairs(
   left: Relation,
   right: Relation,
   on: readonly A.JoinCondition[],
   ctx: Context,
-): Keys {
-  const keys: Keys = { left: [], right: [], leftNames: [], rightNames: [] };
-  on.forEach((condition, i) => {
+): KeyPair[] {
+  return on.map((condition) => {
     const l = left.columns.find((c) => c.name === condition.left);
     const r = right.columns.find((c) => c.name === condition.right);
     if (!l) {
@@ -39,28 +38,22 @@ function keyExprs(
         condition.span,
       );
     }
-    const [le, re] = commonKey(l, r, condition, ctx);
-    keys.leftNames.push(`__jl${i}`);
-    keys.rightNames.push(`__jr${i}`);
-    keys.left.push(le.alias(`__jl${i}`));
-    keys.right.push(re.alias(`__jr${i}`));
+    return { left: l.name, right: r.name, cast: commonCast(l, r, condition, ctx) };
   });
-  return keys;
 }
 
-function commonKey(
+function commonCast(
   l: ColumnSchema,
   r: ColumnSchema,
   condition: A.JoinCondition,
   ctx: Context,
-): [Expr, Expr] {
-  if (l.type === r.type) return [pl.col(l.name), pl.col(r.name)];
+): DataType | undefined {
+  if (l.type === r.type) return undefined;
   if (isNumeric(l.type) && isNumeric(r.type)) {
-    const t = l.type === "real" || r.type === "real" ? pl.Float64 : pl.Int64;
-    return [pl.col(l.name).cast(t), pl.col(r.name).cast(t)];
+    return l.type === "real" || r.type === "real" ? pl.Float64 : pl.Int64;
   }
   const text = (t: KustoType) => t === "string" || t === "guid" || t === "dynamic";
-  if (text(l.type) && text(r.type)) return [pl.col(l.name), pl.col(r.name)];
+  if (text(l.type) && text(r.type)) return undefined;
   throw ctx.error(
     `Cannot join ${l.name} (${l.type}) with ${r.name} (${r.type}): the key types differ`,
     condition.span,
@@ -68,92 +61,98 @@ function commonKey(
   );
 }
 
-/** Right columns renamed so they do not clash with the left's (Kusto appends 1, 2, ...). */
-function rightNames(left: readonly ColumnSchema[], right: readonly ColumnSchema[]): string[] {
-  return uniqueNames(right.map((c) => c.name), left.map((c) => c.name));
+/**
+ * The frame with the key columns the join compares: a column itself where no cast is
+ * needed (no copy of millions of strings), else a cast copy under a temporary name.
+ */
+function keyed(
+  frame: LazyDataFrame,
+  pairs: readonly KeyPair[],
+  side: "left" | "right",
+  rename: (name: string) => string = (n) => n,
+): { frame: LazyDataFrame; keys: string[] } {
+  const casts = pairs.flatMap((p, i) =>
+    p.cast ? [pl.col(rename(p[side])).cast(p.cast).alias(`__j${side}${i}`)] : []
+  );
+  return {
+    frame: casts.length > 0 ? frame.withColumns(...casts) : frame,
+    keys: pairs.map((p, i) => (p.cast ? `__j${side}${i}` : rename(p[side]))),
+  };
 }
 
 /** Applies `join`. */
 export function join(input: Relation, op: A.JoinOperator, scope: Scope, ctx: Context): Relation {
   const right = tabularOf(op.right, scope, ctx);
-  return joinFrames(input, right, op.on, op.joinKind, ctx);
+  return joinFrames(input, right, keyPairs(input, right, op.on, ctx), op.joinKind);
+}
+
+/** The output columns; text from a side that may be missing reads "" (Kusto has no null text). */
+function select(
+  frame: LazyDataFrame,
+  columns: readonly ColumnSchema[],
+  nullable: ReadonlySet<string> = new Set(),
+): Relation {
+  return {
+    frame: frame.select(
+      ...columns.map((c) =>
+        c.type === "string" && nullable.has(c.name)
+          ? pl.col(c.name).fillNull(pl.lit("")).alias(c.name)
+          : pl.col(c.name)
+      ),
+    ),
+    columns,
+  };
 }
 
 function joinFrames(
   left: Relation,
   right: Relation,
-  on: readonly A.JoinCondition[],
+  pairs: readonly KeyPair[],
   kind: A.JoinKind,
-  ctx: Context,
 ): Relation {
-  const keys = keyExprs(left, right, on, ctx);
-  let leftFrame: LazyDataFrame = left.frame.withColumns(...keys.left);
+  const l = keyed(left.frame, pairs, "left");
+  let leftFrame = l.frame;
   if (kind === "innerunique") {
-    leftFrame = leftFrame.unique(
-      { subset: keys.leftNames, keep: "first", maintainOrder: true } as never,
-    );
+    leftFrame = leftFrame.unique({ subset: l.keys, keep: "first", maintainOrder: true } as never);
   }
-  const rightKeyed = right.frame.withColumns(...keys.right);
-  const semi = (
-    a: LazyDataFrame,
-    b: LazyDataFrame,
-    aKeys: string[],
-    bKeys: string[],
-    how: "semi" | "anti",
-    columns: readonly ColumnSchema[],
-  ): Relation => ({
-    frame: a.join(b.select(...bKeys.map((n) => pl.col(n))), {
+  if (kind === "leftsemi" || kind === "leftanti" || kind === "rightsemi" || kind === "rightanti") {
+    const r = keyed(right.frame, pairs, "right");
+    const [a, b, aKeys, bKeys, columns] = kind.startsWith("left")
+      ? [leftFrame, r.frame, l.keys, r.keys, left.columns]
+      : [r.frame, leftFrame, r.keys, l.keys, right.columns];
+    const frame = a.join(b.select(...bKeys.map((k) => pl.col(k))), {
       leftOn: aKeys,
       rightOn: bKeys,
-      how,
-    } as never).select(...columns.map((c) => pl.col(c.name))),
-    columns,
-  });
-  switch (kind) {
-    case "leftsemi":
-    case "leftanti":
-      return semi(
-        leftFrame,
-        rightKeyed,
-        keys.leftNames,
-        keys.rightNames,
-        kind === "leftsemi" ? "semi" : "anti",
-        left.columns,
-      );
-    case "rightsemi":
-    case "rightanti":
-      return semi(
-        rightKeyed,
-        leftFrame,
-        keys.rightNames,
-        keys.leftNames,
-        kind === "rightsemi" ? "semi" : "anti",
-        right.columns,
-      );
+      how: kind.endsWith("semi") ? "semi" : "anti",
+    } as never);
+    return select(frame, columns);
   }
   // Right columns whose names clash with the left's get Kusto's numeric suffixes.
-  const names = rightNames(left.columns, right.columns);
-  const rightFrame = rightKeyed.select(
-    ...right.columns.map((c, i) => pl.col(c.name).alias(names[i])),
-    ...keys.rightNames.map((n) => pl.col(n)),
+  const names = uniqueNames(right.columns.map((c) => c.name), left.columns.map((c) => c.name));
+  const renamed = new Map(right.columns.map((c, i) => [c.name, names[i]]));
+  const r = keyed(
+    right.frame.select(...right.columns.map((c, i) => pl.col(c.name).alias(names[i]))),
+    pairs,
+    "right",
+    (n) => renamed.get(n) ?? n,
   );
-  const options = (how: string) => ({ coalesce: false, how }) as const;
   const frame = kind === "rightouter"
-    ? rightFrame.join(leftFrame, {
-      leftOn: keys.rightNames,
-      rightOn: keys.leftNames,
-      ...options("left"),
-    } as never)
-    : leftFrame.join(rightFrame, {
-      leftOn: keys.leftNames,
-      rightOn: keys.rightNames,
-      ...options(kind === "leftouter" ? "left" : kind === "fullouter" ? "full" : "inner"),
+    ? r.frame.join(
+      leftFrame,
+      { leftOn: r.keys, rightOn: l.keys, how: "left", coalesce: false } as never,
+    )
+    : leftFrame.join(r.frame, {
+      leftOn: l.keys,
+      rightOn: r.keys,
+      how: kind === "leftouter" ? "left" : kind === "fullouter" ? "full" : "inner",
+      coalesce: false,
     } as never);
-  const columns: ColumnSchema[] = [
-    ...left.columns,
-    ...right.columns.map((c, i) => ({ name: names[i], type: c.type })),
-  ];
-  return { frame: frame.select(...columns.map((c) => pl.col(c.name))), columns };
+  const rightColumns = right.columns.map((c, i) => ({ name: names[i], type: c.type }));
+  const nullable = new Set([
+    ...(kind === "rightouter" || kind === "fullouter" ? left.columns.map((c) => c.name) : []),
+    ...(kind === "leftouter" || kind === "fullouter" ? rightColumns.map((c) => c.name) : []),
+  ]);
+  return select(frame, [...left.columns, ...rightColumns], nullable);
 }
 
 /** Applies `lookup`: a left-outer (or inner) join whose key columns appear once. */
@@ -164,22 +163,27 @@ export function lookup(
   ctx: Context,
 ): Relation {
   const right = tabularOf(op.right, scope, ctx);
-  const keys = keyExprs(input, right, op.on, ctx);
-  const keyColumns = new Set(op.on.map((c) => c.right));
+  const pairs = keyPairs(input, right, op.on, ctx);
+  const keyColumns = new Set(pairs.map((p) => p.right));
   const extra = right.columns.filter((c) => !keyColumns.has(c.name));
   const names = uniqueNames(extra.map((c) => c.name), input.columns.map((c) => c.name));
-  const rightFrame = right.frame.withColumns(...keys.right).select(
-    ...extra.map((c, i) => pl.col(c.name).alias(names[i])),
-    ...keys.rightNames.map((n) => pl.col(n)),
+  // The right keys travel under temporary names, so they never clash with the left's.
+  const rightKeys = pairs.map((p, i) =>
+    (p.cast ? pl.col(p.right).cast(p.cast) : pl.col(p.right)).alias(`__jr${i}`)
   );
-  const frame = input.frame.withColumns(...keys.left).join(rightFrame, {
-    leftOn: keys.leftNames,
-    rightOn: keys.rightNames,
+  const rightFrame = right.frame.select(
+    ...extra.map((c, i) => pl.col(c.name).alias(names[i])),
+    ...rightKeys,
+  );
+  const l = keyed(input.frame, pairs, "left");
+  const frame = l.frame.join(rightFrame, {
+    leftOn: l.keys,
+    rightOn: pairs.map((_, i) => `__jr${i}`),
     how: op.lookupKind === "inner" ? "inner" : "left",
     coalesce: false,
   } as never);
-  const columns = [...input.columns, ...extra.map((c, i) => ({ name: names[i], type: c.type }))];
-  return { frame: frame.select(...columns.map((c) => pl.col(c.name))), columns };
+  const extraColumns = extra.map((c, i) => ({ name: names[i], type: c.type }));
+  return select(frame, [...input.columns, ...extraColumns], new Set(names));
 }
 
 /** Applies `| union T2, ...`. */

@@ -37,7 +37,11 @@ export function sourceTables(
   const out = new Map<string, SourceTable>();
   for (const [name, frame] of Object.entries(tables)) {
     const schema = schemas[name] ?? schemaOfFrame(name, frame);
-    const strings = schema.columns.filter((c) => c.type === "string").map((c) => c.name);
+    // Kusto strings are never null; only columns that hold nulls need the fill.
+    const strings = schema.columns
+      .filter((c) => c.type === "string" && frame.columns.includes(c.name))
+      .filter((c) => frame.getColumn(c.name).nullCount() > 0)
+      .map((c) => c.name);
     const lazy = strings.length > 0
       ? frame.lazy().withColumns(...strings.map((c) => pl.col(c).fillNull(pl.lit("")).alias(c)))
       : frame.lazy();

@@ -285,14 +285,26 @@ export function binExpr(value: Typed, size: Typed, site: CallSite, at?: Typed): 
   const anchor = (at?.constant?.value as number | undefined) ?? 0;
   const floorTo = (x: Expr, step: number, base: number) =>
     x.sub(base).div(step).floor().mul(step).add(base);
+  // Whole steps over whole numbers stay in integers: floored modulo, no float round trip.
+  const floorInt = (x: Expr, step: number, base: number) => {
+    const shifted = base === 0 ? x : x.sub(base);
+    const floored = shifted.sub(shifted.modulo(step));
+    return base === 0 ? floored : floored.add(base);
+  };
   if (t === "datetime" || t === "timespan") {
-    const expr = floorTo(value.expr.cast(pl.Int64).cast(pl.Float64), s, anchor).cast(pl.Int64)
+    const micros = value.expr.cast(pl.Int64);
+    const expr = (Number.isInteger(s) && Number.isInteger(anchor)
+      ? floorInt(micros, s, anchor)
+      : floorTo(micros.cast(pl.Float64), s, anchor).cast(pl.Int64))
       .cast(t === "datetime" ? DATETIME : DURATION);
-    return fold(value, { expr, type: t }, (v) => Math.floor((v - anchor) / s) * s + anchor);
+    return fold(value, { expr, type: t }, (v) =>
+      Math.floor((v - anchor) / s) * s + anchor);
   }
   if (isNumeric(t)) {
     const real = t === "real" || t === "decimal" || !Number.isInteger(s);
-    const expr = floorTo(value.expr.cast(pl.Float64), s, anchor);
+    const expr = real || !Number.isInteger(anchor)
+      ? floorTo(value.expr.cast(pl.Float64), s, anchor)
+      : floorInt(value.expr.cast(pl.Int64), s, anchor);
     const type: KustoType = real ? "real" : t;
     return fold(value, {
       expr: expr.cast(real ? pl.Float64 : t === "int" ? pl.Int32 : pl.Int64),
