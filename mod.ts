@@ -50,3 +50,8 @@ export {
   openLocalProvider,
 } from "./src/providers/local/local_provider.ts";
 export type { LocalProviderOptions, LocalTable } from "./src/providers/local/local_provider.ts";
+
+export { executeKql, runKql } from "./src/kql/run.ts";
+export type { KqlResult, RunKqlOptions } from "./src/kql/run.ts";
+export { KqlSemanticError, KqlSyntaxError, KqlUnsupportedError } from "./src/kql/errors.ts";
+export { SUPPORTED_FUNCTIONS, SUPPORTED_OPERATORS } from "./src/kql/registry.ts";

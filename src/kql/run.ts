@@ -58,8 +58,12 @@ export function sourceTables(
  * @throws {KqlUnsupportedError} for KQL features the local engine does not implement.
  */
 export function executeKql(query: string, options: RunKqlOptions = {}): Promise<KqlResult> {
-  const tables = sourceTables(options.tables, options.schemas);
-  return Promise.resolve(executeOn(query, tables, options.now ?? new Date()));
+  try {
+    const tables = sourceTables(options.tables, options.schemas);
+    return Promise.resolve(executeOn(query, tables, options.now ?? new Date()));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** Runs `query` over prepared source tables. */

@@ -58,15 +58,10 @@ defineAggregate("count", {
   minArgs: 0,
   maxArgs: 1,
   compile(site) {
-    if (site.call.args.length === 1 && site.call.args[0].kind !== "star") {
-      const x = input(site, 0);
-      return one(
-        pl.col(x.column).count().cast(pl.Int64),
-        "long",
-        named("count", site.call.args[0]),
-      );
-    }
-    return one(pl.len().cast(pl.Int64), "long", "count_");
+    // count(x) counts rows like count(), nulls included (as Kusto does); x names the column.
+    const arg = site.call.args[0];
+    const name = arg && arg.kind !== "star" ? named("count", arg) : "count_";
+    return one(pl.len().cast(pl.Int64), "long", name);
   },
 });
 
