@@ -71,11 +71,12 @@ export interface SourceTable {
   readonly schema: TableSchema;
 }
 
-/** Reads tables the query names that are not given up front (externaldata, watchlists). */
-export interface ExternalDataHook {
-  externaldata?(urls: string[], columns: ColumnSchema[], options: Record<string, JsValue>): Promise<
-    SourceTable
-  >;
+/** Options of a {@link Context}. */
+export interface ContextOptions {
+  /** Every table name the provider has (for suggestions). */
+  knownTables?: readonly string[];
+  /** Outside tables by request key (see external.ts). */
+  external?: ReadonlyMap<string, SourceTable>;
 }
 
 /** State shared by the whole compilation of one query. */
@@ -88,17 +89,20 @@ export class Context {
 
   /** Every table name the provider has (for suggestions), loaded or not. */
   readonly knownTables: readonly string[];
+  /** Outside tables (externaldata, watchlists) the provider loaded, by request key. */
+  readonly external: ReadonlyMap<string, SourceTable>;
 
   constructor(
     query: string,
     tables: ReadonlyMap<string, SourceTable>,
     now: Date,
-    knownTables: readonly string[] = [...tables.keys()],
+    options: ContextOptions = {},
   ) {
     this.query = query;
     this.tables = tables;
     this.now = now.getTime() * 1000;
-    this.knownTables = knownTables;
+    this.knownTables = options.knownTables ?? [...tables.keys()];
+    this.external = options.external ?? new Map();
   }
 
   /** A fresh internal column name. */

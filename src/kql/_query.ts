@@ -21,6 +21,7 @@ import {
 import { jsToSeries, type JsValue, readableExpr, seriesToJs } from "./_values.ts";
 import { applyOperator } from "./_operators.ts";
 import { readTimespan } from "./_literals.ts";
+import { requestOf } from "./external.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
 export function compileQuery(text: A.QueryText, ctx: Context): Relation {
@@ -128,6 +129,23 @@ function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
     const done = { ...relation, frame: relation.frame.collectSync().lazy() };
     materialized.set(e, done);
     return done;
+  }
+  const request = requestOf(e);
+  if (request) {
+    const table = ctx.external.get(request.key);
+    if (table) return { frame: table.frame, columns: table.schema.columns };
+    if (request.kind === "watchlist") {
+      throw ctx.error(
+        `Unknown watchlist '${request.name}'`,
+        e.span,
+        "A watchlist is a file of the data folder's outside data with that name.",
+      );
+    }
+    throw ctx.unsupported(
+      "externaldata here",
+      e.span,
+      "Run it through the local provider; it reads local files (paths or file:// URLs).",
+    );
   }
   if (e.name === "view" || e.name === "table") {
     const arg = e.args[0];

@@ -8,7 +8,7 @@ import { type DataFrame, pl } from "../polars.ts";
 import { schemaOfFrame, type TableSchema } from "../schema/types.ts";
 import type { RenderSpec } from "../providers/provider.ts";
 import { parseQuery } from "./_parser.ts";
-import { Context, type SourceTable } from "./_env.ts";
+import { Context, type ContextOptions, type SourceTable } from "./_env.ts";
 import { collect, compileQuery } from "./_query.ts";
 import "./functions/mod.ts";
 
@@ -60,21 +60,26 @@ export function sourceTables(
 export function executeKql(query: string, options: RunKqlOptions = {}): Promise<KqlResult> {
   try {
     const tables = sourceTables(options.tables, options.schemas);
-    return Promise.resolve(executeOn(query, tables, options.now ?? new Date()));
+    return Promise.resolve(executeOn(query, tables, { now: options.now ?? new Date() }));
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** Options of {@link executeOn}. */
+export interface ExecuteOptions extends ContextOptions {
+  /** The instant `now()` and `ago()` use. */
+  now: Date;
 }
 
 /** Runs `query` over prepared source tables. */
 export function executeOn(
   query: string,
   tables: ReadonlyMap<string, SourceTable>,
-  now: Date,
-  knownTables?: readonly string[],
+  options: ExecuteOptions,
 ): KqlResult {
   const text = parseQuery(query);
-  const ctx = new Context(query, tables, now, knownTables);
+  const ctx = new Context(query, tables, options.now, options);
   const relation = compileQuery(text, ctx);
   const frame = collect(relation);
   return {

@@ -134,3 +134,62 @@ Deno.test("local provider tables are case-sensitive in KQL, with a suggestion", 
   const missing = await provider.table("Signin").then(() => undefined, (e) => e);
   assert.ok(missing instanceof UnknownTableError);
 });
+
+Deno.test("local provider reads externaldata from local files, by position", async () => {
+  const dir = await tempFolder({
+    "Logons.csv": logons,
+    "intel/bad_ips.csv": "IP,Source\n203.0.113.5,feed-a\n198.51.100.7,feed-b\n",
+    "intel/list.txt": "user0\nuser2\n",
+  });
+  const provider = await openLocalProvider(dir);
+  const ips = await provider.query(
+    `externaldata(IP: string, Source: string) ["intel/bad_ips.csv"] with (ignoreFirstRecord=true)`,
+  );
+  assert.deepEqual(ips.frame.toRecords(), [
+    { IP: "203.0.113.5", Source: "feed-a" },
+    { IP: "198.51.100.7", Source: "feed-b" },
+  ]);
+  const users = await provider.query(`
+    let watched = externaldata(Account: string) [@"${dir}/intel/list.txt"] with (format="txt");
+    Logons | where Account in (watched) | summarize count() by Account | sort by Account asc`);
+  assert.deepEqual(users.frame.toRecords(), [
+    { Account: "user0", count_: 7 },
+    { Account: "user2", count_: 6 },
+  ]);
+  const remote = await provider.query(`externaldata(x: string) ["https://example.com/x.csv"]`)
+    .then(() => undefined, (e) => e);
+  assert.ok(remote instanceof DataLoadError);
+  assert.match(remote.hint ?? "", /Download the file/);
+});
+
+Deno.test("local provider serves watchlists from the case's outside data", async () => {
+  const dir = await tempFolder({
+    "manifest.json": JSON.stringify({
+      format: "casefile-case/1",
+      name: "t",
+      description: "",
+      referenceTime: "2024-05-02T00:00:00Z",
+      timeRange: { start: "2024-05-01T00:00:00Z", end: "2024-05-02T00:00:00Z" },
+      tables: [{
+        name: "Logons",
+        file: "Logons.csv",
+        rows: 20,
+        columns: [
+          { name: "TimeGenerated", type: "datetime" },
+          { name: "Account", type: "string" },
+          { name: "LogonType", type: "long" },
+        ],
+      }],
+      external: [{ name: "vip_users", file: "vip.csv", description: "VIPs" }],
+    }),
+    "Logons.csv": logons,
+    "vip.csv": "Upn,Title\nuser1,CFO\n",
+  });
+  const provider = await openLocalProvider(dir);
+  const result = await provider.query(
+    "Logons | where Account in ((_GetWatchlist('VipUsers') | project SearchKey)) | count",
+  );
+  assert.deepEqual(result.frame.toRecords(), [{ Count: 7 }]);
+  const missing = await provider.query("_GetWatchlist('Nope')").then(() => undefined, (e) => e);
+  assert.match(missing.message, /Unknown watchlist 'Nope'/);
+});

@@ -22,6 +22,9 @@ import type {
 } from "../provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
 import { executeOn, sourceTables } from "../../kql/run.ts";
+import type { SourceTable } from "../../kql/_env.ts";
+import { externalRequests } from "../../kql/external.ts";
+import { loadExternalData } from "../../data/external_data.ts";
 import { tokenize } from "../../kql/_lexer.ts";
 import { SENTINEL_SCHEMAS } from "../../schema/sentinel.ts";
 import { discoverTables, type FolderContents, type TableEntry } from "./_discover.ts";
@@ -192,12 +195,12 @@ export class LocalProvider implements TableSource {
       frames[name] = frame;
       schemas[name] = table.schema;
     }
-    const result = executeOn(
-      query,
-      sourceTables(frames, schemas),
-      options.now ?? this.referenceTime ?? new Date(),
-      all,
-    );
+    const external = await this.#external(query);
+    const result = executeOn(query, sourceTables(frames, schemas), {
+      now: options.now ?? this.referenceTime ?? new Date(),
+      knownTables: all,
+      external,
+    });
     return {
       frame: result.frame,
       schema: result.schema,
@@ -209,6 +212,44 @@ export class LocalProvider implements TableSource {
       warnings,
       render: result.render,
     };
+  }
+
+  /** Loads the externaldata files and watchlists a query reads. */
+  async #external(query: string): Promise<Map<string, SourceTable>> {
+    const out = new Map<string, SourceTable>();
+    for (const request of externalRequests(query)) {
+      if (request.kind === "watchlist") {
+        const entry = this.#watchlist(request.name);
+        if (!entry) continue; // the engine reports the missing watchlist with its position
+        const table = await this.table(entry.name);
+        const key = table.schema.columns[0];
+        const frame = table.frame.withColumn(pl.col(key.name).cast(pl.Utf8).alias("SearchKey"));
+        out.set(request.key, {
+          frame: frame.lazy(),
+          schema: {
+            name: request.name,
+            columns: [...table.schema.columns, { name: "SearchKey", type: "string" }],
+          },
+        });
+      } else {
+        const frame = await loadExternalData(request.urls, request.columns, {
+          base: this.folder,
+          options: request.options,
+        });
+        out.set(request.key, {
+          frame: frame.lazy(),
+          schema: { name: "externaldata", columns: request.columns },
+        });
+      }
+    }
+    return out;
+  }
+
+  // Watchlists are outside-data files of the case, matched loosely: HighValueAssets finds
+  // high_value_assets.csv.
+  #watchlist(name: string): TableEntry | undefined {
+    const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+    return this.#entries().find((e) => norm(e.name) === norm(name));
   }
 
   #entries(): TableEntry[] {
