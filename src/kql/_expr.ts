@@ -4,13 +4,15 @@
  * @module
  */
 import { DATETIME, DURATION, type Expr, pl } from "../polars.ts";
-import type { KustoType } from "../schema/types.ts";
+import { type KustoType, kustoTypeFromName } from "../schema/types.ts";
 import type * as A from "./ast.ts";
 import { closestNames } from "../errors.ts";
 import { constant, type ExprEnv, type Relation, Scope, type Typed } from "./_env.ts";
 import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "./functions/_registry.ts";
 import { type JsValue, kustoToString } from "./_values.ts";
+import { readDatetime, readTimespan } from "./_literals.ts";
 import { hasTermPattern, regexEscape } from "./_text.ts";
+import { jsRegex, rustRegexSource } from "./_regex.ts";
 
 /** Compiles tabular expressions; set by the query compiler (they depend on each other). */
 export interface TabularCompiler {
@@ -115,6 +117,11 @@ function name(e: A.NameRef, env: ExprEnv): Typed {
 function call(e: A.Call, env: ExprEnv): Typed {
   const binding = env.scope.get(e.name);
   if (binding?.kind === "function") return callFunction(binding, e.args, e.span, env, e.name);
+  // typeof(long) names a type (used by extract(), mv-expand ... to typeof()).
+  if (e.name === "typeof" && e.args.length === 1 && e.args[0].kind === "name") {
+    const type = kustoTypeFromName(e.args[0].name);
+    if (type && !env.columns?.has(e.args[0].name)) return constant(type, "string");
+  }
   if (e.name === "toscalar") {
     if (e.args.length !== 1) throw env.ctx.error("toscalar() takes one argument", e.span);
     if (!isTabular(e.args[0], env.scope, env)) return compileExpr(e.args[0], env);
@@ -305,6 +312,20 @@ export function convertJs(v: JsValue, from: KustoType, to: KustoType): JsValue {
       const t = text.trim().toLowerCase();
       return t === "true" || t === "1" ? true : t === "false" || t === "0" ? false : null;
     }
+    case "datetime": {
+      if (from === "datetime") return v;
+      const micros = from === "string" || from === "dynamic" ? readDatetime(text) : undefined;
+      return micros === undefined ? null : Number(micros);
+    }
+    case "timespan": {
+      if (from === "timespan") return v;
+      const micros = from === "string" || from === "dynamic" ? readTimespan(text) : undefined;
+      return micros === undefined ? null : Number(micros);
+    }
+    case "guid":
+      return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)
+        ? text.toLowerCase()
+        : null;
     case "dynamic":
       return v;
     default:
@@ -406,26 +427,27 @@ function binary(e: A.Binary, env: ExprEnv): Typed {
     case "matches regex": {
       const l = toStringTyped(left, env);
       if (!right.constant) {
-        return env.rowwise([l, right], "bool", ([a, b]) => new RegExp(String(b)).test(String(a)));
+        return env.rowwise([l, right], "bool", ([a, b]) => jsRegex(String(b)).test(String(a)));
       }
       const pattern = String(right.constant.value);
+      let source: string;
+      try {
+        source = rustRegexSource(pattern);
+      } catch (error) {
+        throw env.ctx.error(
+          `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`,
+          e.right.span,
+        );
+      }
       return stringPredicate(
-        l.expr.str.contains(pattern),
+        l.expr.str.contains(source),
         [l, right],
-        (a) => safeRegex(pattern).test(String(a)),
+        (a) => jsRegex(pattern).test(String(a)),
       );
     }
     default:
       return stringOperator(op, left, right, e, env);
   }
-}
-
-function safeRegex(pattern: string): RegExp {
-  // Rust-style inline flags at the start are common in KQL; JS has no inline flags.
-  const inline = /^\(\?([imsx]+)\)/.exec(pattern);
-  return inline
-    ? new RegExp(pattern.slice(inline[0].length), inline[1].replace(/x/g, ""))
-    : new RegExp(pattern);
 }
 
 function stringPredicate(expr: Expr, inputs: Typed[], fn: (...v: JsValue[]) => boolean): Typed {

@@ -1120,9 +1120,13 @@ class Parser {
     const t = this.#peek();
     const start = t.span.start;
     switch (t.kind) {
-      case "string":
+      case "string": {
         this.#next();
-        return { kind: "literal", type: "string", value: t.value, span: t.span };
+        // Adjacent string literals are one string: "a" "b" is "ab".
+        let value = t.value as string;
+        while (this.#peek().kind === "string") value += this.#next().value as string;
+        return { kind: "literal", type: "string", value, span: this.#spanFrom(start) };
+      }
       case "long":
         this.#next();
         return { kind: "literal", type: "long", value: t.value, span: t.span };

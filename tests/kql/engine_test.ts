@@ -220,3 +220,11 @@ Deno.test("distinct, count, project-away/rename/reorder, getschema", async () =>
     { ColumnName: "c", ColumnType: "real" },
   ]);
 });
+
+Deno.test("typeof(T) names a type; adjacent strings join; matches regex takes RE2", async () => {
+  const [r] = await rows(
+    `print t = typeof(long), s = "ab" 'cd', m = "Admin01" matches regex @"(?i)^admin\\d+$",
+      n = "x" matches regex "[[:digit:]]"`,
+  );
+  assert.deepEqual(r, { t: "long", s: "abcd", m: true, n: false });
+});

@@ -199,7 +199,7 @@ defineScalar(
   ["parse_json", "todynamic", "toobject"],
   rowwise(1, 1, "dynamic", ([v], [t]) => {
     if (v === null) return null;
-    if (t !== "string") return t === "dynamic" ? v : JSON.parse(JSON.stringify(v));
+    if (t !== "string") return t === "dynamic" ? v : jsonValue(v, t);
     try {
       return JSON.parse(v as string);
     } catch {
