@@ -781,7 +781,9 @@ class Parser {
     return {
       kind: "mv-expand",
       items,
-      bagExpansion: options.bagexpansion?.text === "array" ? "array" : "bag",
+      bagExpansion: options.bagexpansion?.text === "array" || options.kind?.text === "array"
+        ? "array"
+        : "bag",
       itemIndex: options.with_itemindex?.text,
       limit,
       span: this.#spanFrom(start),
@@ -857,7 +859,8 @@ class Parser {
       } else aggregates.push(item);
     } while (this.#eatPunct(","));
     this.#expectWord("on", " in 'make-series'");
-    const on = this.#or();
+    // The axis stops before `in range(...)`, which is not the `in` operator here.
+    const on = this.#additive();
     let from: A.Expression | undefined;
     let to: A.Expression | undefined;
     let step: A.Expression | undefined;

@@ -110,9 +110,11 @@ export function summarize(
   }
 
   // Stage 1: keys and aggregate inputs as columns; stage 2: group and aggregate.
-  let frame = env.materialise(input.frame).select(
-    ...prepared.map((p) => p.value.expr.alias(p.name)),
-  );
+  // With no inputs to compute (count() alone), the rows still have to be there to count.
+  const materialised = env.materialise(input.frame);
+  let frame = prepared.length > 0
+    ? materialised.select(...prepared.map((p) => p.value.expr.alias(p.name)))
+    : materialised;
   const aggExprs = outputs.map((o) => o.agg.expr.alias(o.temp));
   frame = keys.length > 0
     ? frame.groupBy(keys.map((k) => k.temp)).agg(...aggExprs)

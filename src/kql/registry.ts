@@ -6,6 +6,7 @@
  */
 import { OPERATOR_NAMES } from "./_parser.ts";
 import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS } from "./functions/_registry.ts";
+import { SUPPORTED_PLUGINS } from "./_evaluate.ts";
 import "./functions/mod.ts";
 
 const UNSUPPORTED = new Set([
@@ -80,5 +81,6 @@ const LANGUAGE_WORDS = [
 export const SUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   ...SCALAR_FUNCTIONS.keys(),
   ...AGGREGATE_FUNCTIONS.keys(),
+  ...SUPPORTED_PLUGINS,
   ...LANGUAGE_WORDS,
 ]);

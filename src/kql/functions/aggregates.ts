@@ -10,7 +10,7 @@ import type * as A from "../ast.ts";
 import { type AggregateCall, type AggregateSite, defineAggregate } from "./_registry.ts";
 import { type JsValue, parseJson, readableExpr } from "../_values.ts";
 import { jsonElements } from "../_summarize.ts";
-import { isNumeric } from "../_expr.ts";
+import { compileExpr, isNumeric } from "../_expr.ts";
 
 /** The column name an argument contributes to an output name (`sum_Bytes`), or "". */
 function argName(e: A.Expression | undefined): string {
@@ -215,10 +215,14 @@ function listPost(type: KustoType, set: boolean, limit?: number) {
 
 function limitArg(site: AggregateSite, i: number): number | undefined {
   const arg = site.call.args[i];
-  if (!arg) return undefined;
-  const value = site.env.ctx && arg.kind === "literal" ? Number(arg.value) : NaN;
-  if (!Number.isFinite(value)) {
-    throw site.env.ctx.error("the limit must be a constant number", arg.span);
+  return arg ? constantNumber(site, arg, "the limit") : undefined;
+}
+
+/** A constant number argument (a literal, or a name bound to a constant). */
+function constantNumber(site: AggregateSite, arg: A.Expression, what: string): number {
+  const value = compileExpr(arg, site.env).constant?.value;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw site.env.ctx.error(`${what} must be a constant number`, arg.span);
   }
   return value;
 }
@@ -374,13 +378,7 @@ function percentileExpr(column: string, type: KustoType, p: number): Expr {
 }
 
 function percentilesOf(site: AggregateSite, from: number) {
-  return site.call.args.slice(from).map((a) => {
-    const v = a.kind === "literal" ? Number(a.value) : NaN;
-    if (!Number.isFinite(v)) {
-      throw site.env.ctx.error("a percentile must be a constant number", a.span);
-    }
-    return v;
-  });
+  return site.call.args.slice(from).map((a) => constantNumber(site, a, "a percentile"));
 }
 
 defineAggregate("percentile", {
