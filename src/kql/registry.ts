@@ -74,7 +74,9 @@ const LANGUAGE_WORDS = [
   "where",
   "extend",
   "union",
-  "datatable",
+  "between",
+  "view",
+  "declare",
 ];
 
 /** Functions (and literal forms) the engine evaluates. */

@@ -11,3 +11,6 @@ import "./math.ts";
 import "./dynamic.ts";
 import "./ip.ts";
 import "./window.ts";
+import "./geo.ts";
+import "./series.ts";
+import "./stats.ts";

@@ -1,0 +1,6 @@
+/**
+ * KQL geo functions.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * KQL series functions.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * KQL stats functions.
+ *
+ * @module
+ */
+export {};
