@@ -20,6 +20,11 @@ export interface Typed {
   readonly type: KustoType;
   /** Set when the value is known while compiling (literals and what folds from them). */
   readonly constant?: { readonly value: JsValue };
+  /**
+   * The outputs of a function with several results, for `extend (a, b) = f(...)`;
+   * `expr` and `type` are then those of the first.
+   */
+  readonly components?: readonly Typed[];
 }
 
 /** A typed constant. */
@@ -77,6 +82,8 @@ export interface ContextOptions {
   knownTables?: readonly string[];
   /** Outside tables by request key (see external.ts). */
   external?: ReadonlyMap<string, SourceTable>;
+  /** Values for `declare query_parameters(...)`, as JS values of the declared types. */
+  parameters?: ReadonlyMap<string, JsValue>;
 }
 
 /** State shared by the whole compilation of one query. */
@@ -91,6 +98,8 @@ export class Context {
   readonly knownTables: readonly string[];
   /** Outside tables (externaldata, watchlists) the provider loaded, by request key. */
   readonly external: ReadonlyMap<string, SourceTable>;
+  /** Values given for declared query parameters. */
+  readonly parameters: ReadonlyMap<string, JsValue>;
 
   constructor(
     query: string,
@@ -103,6 +112,7 @@ export class Context {
     this.now = now.getTime() * 1000;
     this.knownTables = options.knownTables ?? [...tables.keys()];
     this.external = options.external ?? new Map();
+    this.parameters = options.parameters ?? new Map();
   }
 
   /** A fresh internal column name. */

@@ -131,7 +131,25 @@ export function project(
   for (const item of items) {
     const value = compileExpr(item.expression, env);
     if (item.names && item.names.length > 1) {
-      throw ctx.unsupported("Assigning to several names at once", item.span);
+      // `(a, b) = f(...)`: a function with several outputs assigns them in order.
+      if (!value.components) {
+        throw ctx.error(
+          `cannot assign one value to ${item.names.length} names`,
+          item.span,
+          "Only functions with several outputs (series_fit_line(), ...) fill several names.",
+        );
+      }
+      if (item.names.length > value.components.length) {
+        throw ctx.error(
+          `the function gives ${value.components.length} values for ${item.names.length} names`,
+          item.span,
+        );
+      }
+      item.names.forEach((name, i) => {
+        const part = value.components![i];
+        outputs.push({ name, expr: part.expr, type: part.type });
+      });
+      continue;
     }
     const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`, env.columns);
     outputs.push({ name, expr: value.expr, type: value.type });

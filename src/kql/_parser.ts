@@ -219,6 +219,22 @@ class Parser {
   #statement(): A.Statement {
     const start = this.#peek().span.start;
     if (this.#isWord("let")) return this.#let();
+    if (this.#isWord("declare") && this.#isWord("query_parameters", 1)) {
+      this.#next();
+      this.#next();
+      this.#expectPunct("(", " after 'query_parameters'");
+      const parameters: A.Parameter[] = [];
+      while (!this.#isPunct(")")) {
+        const name = this.#identifier("a parameter name");
+        this.#expectPunct(":", " after the parameter name");
+        const type = this.#typeName();
+        const defaultValue = this.#eatPunct("=") ? this.#or() : undefined;
+        parameters.push({ name, type, defaultValue });
+        if (!this.#eatPunct(",")) break;
+      }
+      this.#expectPunct(")", " after the query parameters");
+      return { kind: "declare", parameters, span: this.#spanFrom(start) };
+    }
     if (
       this.#isWord("set") || this.#isWord("declare") || this.#isWord("alias") ||
       this.#isWord("restrict")

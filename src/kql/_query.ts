@@ -18,7 +18,7 @@ import {
   setTabularCompiler,
   toBool,
 } from "./_expr.ts";
-import { jsToSeries, type JsValue, readableExpr, seriesToJs } from "./_values.ts";
+import { jsToExpr, jsToSeries, type JsValue, readableExpr, seriesToJs } from "./_values.ts";
 import { applyOperator } from "./_operators.ts";
 import { readTimespan } from "./_literals.ts";
 import { requestOf } from "./external.ts";
@@ -29,6 +29,7 @@ export function compileQuery(text: A.QueryText, ctx: Context): Relation {
   const env = new ExprEnv(ctx, scope);
   let result: Relation | undefined;
   for (const statement of text.statements) {
+    if (statement.kind === "declare") declareParameters(statement, env, ctx);
     if (statement.kind === "let") bindLet(statement, env);
     else if (statement.kind === "expression") {
       const e = statement.expression;
@@ -47,6 +48,29 @@ export function compileQuery(text: A.QueryText, ctx: Context): Relation {
     );
   }
   return result;
+}
+
+/** Binds declared query parameters: the caller's values, else the declared defaults. */
+function declareParameters(statement: A.DeclareStatement, env: ExprEnv, ctx: Context): void {
+  for (const p of statement.parameters) {
+    const given = ctx.parameters.get(p.name);
+    if (given !== undefined) {
+      env.scope.set(p.name, {
+        kind: "scalar",
+        value: { ...jsToTyped(given, p.type ?? "string") },
+      });
+    } else if (p.defaultValue) {
+      const value = compileExpr(p.defaultValue, env);
+      env.scope.set(p.name, {
+        kind: "scalar",
+        value: p.type ? convert(value, p.type, env) : value,
+      });
+    }
+  }
+}
+
+function jsToTyped(value: JsValue, type: KustoType): Typed {
+  return { expr: jsToExpr(value, type), type, constant: { value } };
 }
 
 let currentContext: Context | undefined;

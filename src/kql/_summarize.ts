@@ -174,10 +174,12 @@ function replaceAggregates(
   replace: (call: A.Call) => string,
   scope: Scope,
 ): A.Expression {
+  let replaced = false;
   const walk = (x: A.Expression): A.Expression => {
     switch (x.kind) {
       case "call":
         if (AGGREGATE_FUNCTIONS.has(x.name) && !scope.get(x.name)) {
+          replaced = true;
           return { kind: "name", name: replace(x), span: x.span };
         }
         return { ...x, args: x.args.map(walk) };
@@ -200,7 +202,7 @@ function replaceAggregates(
     }
   };
   const out = walk(e);
-  return JSON.stringify(out) === JSON.stringify(e) ? e : out;
+  return replaced ? out : e;
 }
 
 /** The JSON form of a column's values inside a dynamic array (datetimes as ISO text...). */

@@ -25,7 +25,13 @@ export interface QueryText {
 }
 
 /** One statement of a query. */
-export type Statement = LetStatement | SetStatement | ExpressionStatement;
+export type Statement = LetStatement | SetStatement | DeclareStatement | ExpressionStatement;
+
+/** `declare query_parameters(name: type [= default], ...)`. */
+export interface DeclareStatement extends Node {
+  readonly kind: "declare";
+  readonly parameters: readonly Parameter[];
+}
 
 /** `let name = value;` (scalar, tabular or a function). */
 export interface LetStatement extends Node {

@@ -228,3 +228,27 @@ Deno.test("typeof(T) names a type; adjacent strings join; matches regex takes RE
   );
   assert.deepEqual(r, { t: "long", s: "abcd", m: true, n: false });
 });
+
+Deno.test("declare query_parameters binds defaults", async () => {
+  assert.deepEqual(
+    await rows(
+      "declare query_parameters(n: long = 3, s: string); range x from 1 to n step 1 | count",
+    ),
+    [{ Count: 3 }],
+  );
+});
+
+Deno.test("a function with several outputs fills several names; one value cannot", async () => {
+  const error = await executeKql("print x = 1 | extend (a, b) = strlen('x')")
+    .then(() => undefined, (e) => e);
+  assert.match(error.message, /cannot assign one value to 2 names/);
+});
+
+Deno.test("summarize computes scalar expressions over aggregates", async () => {
+  assert.deepEqual(
+    await rows(
+      "range x from 1 to 4 step 1 | summarize m = max(x) + 1, small = max(x) < 10, r = round(avg(x), 1)",
+    ),
+    [{ m: 5, small: true, r: 2.5 }],
+  );
+});

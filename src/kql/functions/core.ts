@@ -252,8 +252,17 @@ defineScalar("now", {
   minArgs: 0,
   maxArgs: 1,
   compile(args, site) {
-    const offset = args[0]?.constant?.value as number | undefined;
-    return constant(site.env.ctx.now + (offset ?? 0), "datetime");
+    if (args.length === 0) return constant(site.env.ctx.now, "datetime");
+    expectType(args, 0, ["timespan"], site);
+    const offset = args[0];
+    if (offset.constant) {
+      const v = offset.constant.value as number | null;
+      return constant(v === null ? null : site.env.ctx.now + v, "datetime");
+    }
+    return {
+      expr: pl.lit(site.env.ctx.now).cast(pl.Int64).add(offset.expr.cast(pl.Int64)).cast(DATETIME),
+      type: "datetime",
+    };
   },
 });
 
