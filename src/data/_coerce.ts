@@ -257,10 +257,13 @@ export interface CoercionMisfit {
 /**
  * Casts the columns of `frame` named in `types` to their Kusto types: text is parsed,
  * other dtypes are cast. Values that do not fit become null and are counted per column.
+ * With `fromText`, `dynamic` text written as Python literals (pandas' CSVs) becomes JSON;
+ * typed sources such as Parquet skip that check, which reads every value.
  */
 export function coerceColumns(
   frame: DataFrame,
   types: ReadonlyMap<string, KustoType>,
+  fromText = true,
 ): { frame: DataFrame; misfits: CoercionMisfit[] } {
   const exprs: Expr[] = [];
   const checks: Array<{ name: string; type: KustoType; misfit: Expr }> = [];
@@ -270,7 +273,13 @@ export function coerceColumns(
     if (type === undefined) continue;
     const variant = variantOf(frame.dtypes[i]);
     const target = polarsTypeOf(type);
-    if (variant === variantOf(target) && variant !== "Datetime" && variant !== "Duration") {
+    // Datetimes must also have casefile's unit; Duration units are misreported, so those
+    // are always cast (a no-op when the unit is already right).
+    const same = variant === variantOf(target) &&
+      (variant === "Datetime"
+        ? String(frame.dtypes[i]) === String(target)
+        : variant !== "Duration");
+    if (same) {
       if (type === "dynamic") dynamicColumns.push(name);
       continue;
     }
@@ -295,7 +304,7 @@ export function coerceColumns(
   }
   let out = exprs.length > 0 ? frame.withColumns(...exprs) : frame;
   // Dynamic text that is a Python literal is rewritten as JSON; text that is neither stays.
-  for (const name of dynamicColumns) {
+  for (const name of fromText ? dynamicColumns : []) {
     const raw = frame.getColumn(name).toArray() as Array<string | null>;
     if (!raw.some((v) => v !== null && /^\s*[\[{]/.test(v) && !isJson(v))) continue;
     out = out.withColumn(pl.Series(name, readDynamic(raw).values, pl.Utf8));

@@ -159,7 +159,7 @@ export async function loadTable(
   frame = frame as DataFrame;
 
   if (declared.size > 0) {
-    const coerced = coerceColumns(frame, declared);
+    const coerced = coerceColumns(frame, declared, textParts.length > 0);
     frame = coerced.frame;
     for (const m of coerced.misfits) {
       warnings.push({

@@ -25,6 +25,8 @@ export interface Typed {
    * `expr` and `type` are then those of the first.
    */
   readonly components?: readonly Typed[];
+  /** Default column names of the components, when the call is not given names. */
+  readonly componentNames?: readonly string[];
 }
 
 /** A typed constant. */

@@ -7,7 +7,7 @@ import { type DataType, type LazyDataFrame, pl } from "../polars.ts";
 import type { ColumnSchema, KustoType } from "../schema/types.ts";
 import type * as A from "./ast.ts";
 import type { Context, Relation, Scope } from "./_env.ts";
-import { tabularOf, union, uniqueNames } from "./_query.ts";
+import { tabularOf, union, unionInputs, uniqueNames } from "./_query.ts";
 import { isNumeric } from "./_expr.ts";
 
 /** One join condition, with the cast both sides need to compare equal (if any). */
@@ -193,7 +193,7 @@ export function unionOperator(
   scope: Scope,
   ctx: Context,
 ): Relation {
-  const others = op.tables.map((t) => tabularOf(t, scope, ctx));
+  const { relations, sources } = unionInputs(op.tables, op.options, scope, ctx);
   const self: A.Expression = { kind: "name", name: "union_arg0", span: op.span };
-  return union([input, ...others], op.options, [self, ...op.tables], ctx);
+  return union([input, ...relations], op.options, [self, ...sources]);
 }

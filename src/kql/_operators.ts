@@ -151,6 +151,12 @@ export function project(
       });
       continue;
     }
+    if (!item.names && value.components && value.componentNames) {
+      value.components.forEach((part, i) =>
+        outputs.push({ name: value.componentNames![i], expr: part.expr, type: part.type })
+      );
+      continue;
+    }
     const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`, env.columns);
     outputs.push({ name, expr: value.expr, type: value.type });
   }

@@ -8,7 +8,8 @@ import { type DataFrame, type Expr, type LazyDataFrame, pl } from "../polars.ts"
 import type { ColumnSchema, KustoType } from "../schema/types.ts";
 import type * as A from "./ast.ts";
 import { closestNames } from "../errors.ts";
-import { columnMap, type Context, ExprEnv, type Relation, Scope, type Typed } from "./_env.ts";
+import { KqlSemanticError } from "./errors.ts";
+import { type Context, ExprEnv, type Relation, Scope, type Typed } from "./_env.ts";
 import {
   bindLet,
   compileExpr,
@@ -93,8 +94,10 @@ export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation
       return printRelation(e.columns, scope, ctx);
     case "range":
       return range(e, scope, ctx);
-    case "union-source":
-      return union(e.tables.map((t) => tabularOf(t, scope, ctx)), e.options, e.tables, ctx);
+    case "union-source": {
+      const { relations, sources } = unionInputs(e.tables, e.options, scope, ctx);
+      return union(relations, e.options, sources);
+    }
     default:
       throw ctx.error("expected a table here", e.span);
   }
@@ -260,42 +263,72 @@ export function union(
   relations: Relation[],
   options: A.UnionOptions,
   sources: readonly A.Expression[],
-  ctx: Context,
 ): Relation {
-  const types = new Map<string, KustoType>();
-  const order: string[] = [];
+  // A name with several types becomes one column per type (`x_long`, `x_int`), as Kusto does.
+  const typesOf = new Map<string, KustoType[]>();
   for (const r of relations) {
     for (const c of r.columns) {
-      if (!types.has(c.name)) {
-        types.set(c.name, c.type);
-        order.push(c.name);
-      }
+      const seen = typesOf.get(c.name) ?? [];
+      if (!seen.includes(c.type)) seen.push(c.type);
+      typesOf.set(c.name, seen);
     }
   }
-  let names = order;
-  if (options.unionKind === "inner") {
-    names = order.filter((n) => relations.every((r) => r.columns.some((c) => c.name === n)));
+  const outputName = (name: string, type: KustoType) =>
+    typesOf.get(name)!.length > 1 ? `${name}_${type}` : name;
+  const columns: ColumnSchema[] = [];
+  for (const r of relations) {
+    for (const c of r.columns) {
+      const name = outputName(c.name, c.type);
+      if (!columns.some((x) => x.name === name)) columns.push({ name, type: c.type });
+    }
   }
-  const columns: ColumnSchema[] = names.map((n) => ({ name: n, type: types.get(n)! }));
+  const kept = options.unionKind === "inner"
+    ? columns.filter((out) =>
+      relations.every((r) => r.columns.some((c) => outputName(c.name, c.type) === out.name))
+    )
+    : columns;
   const frames = relations.map((r, i) => {
-    const have = columnMap(r.columns);
+    const have = new Map(r.columns.map((c) => [outputName(c.name, c.type), c.name]));
     const exprs: Expr[] = [];
     if (options.withSource) {
       exprs.push(pl.lit(sourceName(sources[i], i)).alias(options.withSource));
     }
-    for (const c of columns) {
-      const t = have.get(c.name);
-      if (t === undefined) exprs.push(nullColumn(c.type).alias(c.name));
-      else if (t !== c.type) exprs.push(castTo(pl.col(c.name), t, c.type, ctx).alias(c.name));
-      else exprs.push(pl.col(c.name));
+    for (const c of kept) {
+      const source = have.get(c.name);
+      exprs.push(
+        source === undefined ? nullColumn(c.type).alias(c.name) : pl.col(source).alias(c.name),
+      );
     }
     return r.frame.select(...exprs);
   });
   const frame = frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
   const all = options.withSource
-    ? [{ name: options.withSource, type: "string" as KustoType }, ...columns]
-    : columns;
+    ? [{ name: options.withSource, type: "string" as KustoType }, ...kept]
+    : kept;
   return { frame, columns: all };
+}
+
+/** The relations of `union`'s tables; with isfuzzy=true, tables that do not resolve are left out. */
+export function unionInputs(
+  tables: readonly A.Expression[],
+  options: A.UnionOptions,
+  scope: Scope,
+  ctx: Context,
+): { relations: Relation[]; sources: A.Expression[] } {
+  const relations: Relation[] = [];
+  const sources: A.Expression[] = [];
+  for (const t of tables) {
+    try {
+      relations.push(tabularOf(t, scope, ctx));
+      sources.push(t);
+    } catch (error) {
+      if (!options.isFuzzy || !(error instanceof KqlSemanticError)) throw error;
+    }
+  }
+  if (relations.length === 0) {
+    throw ctx.error("none of the tables of 'union' exist", tables[0]?.span ?? { start: 0, end: 0 });
+  }
+  return { relations, sources };
 }
 
 function sourceName(e: A.Expression | undefined, i: number): string {
@@ -306,13 +339,6 @@ function sourceName(e: A.Expression | undefined, i: number): string {
 /** A null column of a type. */
 export function nullColumn(type: KustoType): Expr {
   return type === "string" ? pl.lit("") : pl.lit(null).cast(jsToSeries("x", [], type).dtype);
-}
-
-function castTo(expr: Expr, from: KustoType, to: KustoType, ctx: Context): Expr {
-  void ctx;
-  if (to === "dynamic" || to === "string") return expr.cast(pl.Utf8);
-  void from;
-  return expr.cast(jsToSeries("x", [], to).dtype, false);
 }
 
 /** Kusto's name for an unnamed expression: a column keeps its name, else the fallback. */

@@ -368,10 +368,11 @@ function percentileName(arg: A.Expression, p: number): string {
 }
 
 function percentileExpr(column: string, type: KustoType, p: number): Expr {
-  // Kusto returns a value of the data (nearest rank), not an interpolation.
-  const expr = readableExpr(pl.col(column), type).dropNulls().sort().gather(
-    pl.lit(p / 100).mul(pl.len().sub(1)).round(0).cast(pl.Int64) as never,
-  ).first();
+  // Kusto returns a value of the data by nearest rank: the ceil(p% * n)-th smallest.
+  const rank = pl.lit(p / 100).mul(pl.col(column).count()).ceil().sub(1);
+  const index = pl.when(rank.lt(0)).then(pl.lit(0)).otherwise(rank).cast(pl.Int64);
+  const expr = readableExpr(pl.col(column), type).dropNulls().sort().gather(index as never)
+    .first();
   return type === "datetime" || type === "timespan"
     ? expr.cast(type === "datetime" ? pl.Datetime("us") : pl.Duration("us"))
     : expr;

@@ -1,0 +1,108 @@
+/**
+ * Argument checks and result shapes shared by the series functions: series (dynamic)
+ * arguments, numeric and option arguments, and functions with several outputs.
+ *
+ * @module
+ */
+import type { KustoType } from "../../../schema/types.ts";
+import type { Typed } from "../../_env.ts";
+import type { JsValue } from "../../_values.ts";
+import { expectType } from "../_define.ts";
+import type { CallSite, ScalarFunction } from "../_registry.ts";
+import { type Num, toNums } from "./_math.ts";
+
+/** Kusto's numeric types. */
+export const NUMERIC: readonly KustoType[] = ["int", "long", "real", "decimal"];
+
+/** Throws unless argument `i` is a dynamic value (a series). */
+export function expectSeries(args: Typed[], i: number, site: CallSite): void {
+  expectType(args, i, ["dynamic"], site);
+}
+
+/** Throws unless argument `i` is a number (or a dynamic holding one). */
+export function expectNumber(args: Typed[], i: number, site: CallSite): void {
+  expectType(args, i, [...NUMERIC, "dynamic"], site);
+}
+
+/** Throws unless argument `i` is a bool. */
+export function expectBool(args: Typed[], i: number, site: CallSite): void {
+  expectType(args, i, ["bool"], site);
+}
+
+/**
+ * Throws unless argument `i` is a string; when it is a constant, also unless it is one
+ * of `allowed` (a non-constant value outside them gives a null result at run time).
+ */
+export function expectOption(
+  args: Typed[],
+  i: number,
+  site: CallSite,
+  allowed: readonly string[],
+): void {
+  expectType(args, i, ["string"], site);
+  const value = args[i]?.constant?.value;
+  if (typeof value === "string" && !allowed.includes(value)) {
+    throw site.env.ctx.error(
+      `argument ${i + 1} of ${site.call.name}() must be one of ${
+        allowed.map((a) => `'${a}'`).join(", ")
+      }, not '${value}'`,
+      site.call.args[i].span,
+    );
+  }
+}
+
+/** The numbers of a series argument, or null when the value is not an array. */
+export function seriesOf(v: JsValue): Num[] | null {
+  return Array.isArray(v) ? toNums(v) : null;
+}
+
+/** A number argument's value (a dynamic holding a number counts), or null. */
+export function numberOf(v: JsValue): number | null {
+  return typeof v === "number" ? v : null;
+}
+
+/**
+ * A JSON-safe number: NaN and infinities have no JSON form, so they become null inside
+ * dynamic arrays (as they print in Kusto's JSON output).
+ */
+export function jsonNumber(v: number | null): number | null {
+  return v === null || !Number.isFinite(v) ? null : v;
+}
+
+/** One output of a function with several results. */
+export interface Output {
+  /** The suffix of its default column name (`rsquare` in `series_fit_line_y_rsquare`). */
+  readonly name: string;
+  readonly type: KustoType;
+}
+
+/**
+ * A function with several outputs (`extend (a, b) = f(x)`): `fn` computes all of them
+ * once per row, as an array in the order of `outputs`, or null. Used with one name, the
+ * call is its first output.
+ */
+export function multiOutput(
+  minArgs: number,
+  maxArgs: number,
+  outputs: readonly Output[],
+  check: (args: Typed[], site: CallSite) => void,
+  fn: (values: JsValue[]) => JsValue[] | null,
+): ScalarFunction {
+  return {
+    minArgs,
+    maxArgs,
+    compile(args, site) {
+      check(args, site);
+      // All outputs come from one computation, kept as a dynamic array per row.
+      const all = site.env.rowwise(args, "dynamic", (values) => fn(values));
+      const components = outputs.map((o, i) =>
+        site.env.rowwise([all], o.type, ([v]) => (Array.isArray(v) ? v[i] ?? null : null))
+      );
+      // Unnamed, the outputs are columns named function_argument_output.
+      const arg = site.call.args[0];
+      const base = arg?.kind === "name" ? `${site.call.name}_${arg.name}` : site.call.name;
+      const componentNames = outputs.map((o) => `${base}_${o.name}`);
+      return { ...components[0], components, componentNames };
+    },
+  };
+}

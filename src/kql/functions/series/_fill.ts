@@ -1,0 +1,209 @@
+/**
+ * Series functions that fill missing values (`series_fill_*`) and filters
+ * (`series_fir`, `series_iir`).
+ *
+ * A missing value is a null element, or an element equal to the
+ * *missing_value_placeholder* argument when one is given. Elements that are not numbers
+ * are kept as they are by the fills that only copy values, and count as missing for
+ * interpolation.
+ *
+ * @module
+ */
+import type { Typed } from "../../_env.ts";
+import type { JsValue } from "../../_values.ts";
+import type { CallSite, ScalarFunction } from "../_registry.ts";
+import { expectBool, expectSeries, jsonNumber, NUMERIC, seriesOf } from "./_args.ts";
+import { expectType } from "../_define.ts";
+
+/** Whether `v` is missing, given the placeholder argument's value. */
+function missing(v: JsValue, placeholder: JsValue): boolean {
+  return v === null || v === undefined || (placeholder !== null && v === placeholder);
+}
+
+/** Throws unless the placeholder argument at `i` is a scalar of a numeric type. */
+function checkPlaceholder(args: Typed[], i: number, site: CallSite): void {
+  expectType(args, i, [...NUMERIC, "dynamic"], site);
+}
+
+/** Copies the nearest present value over missing ones, scanning forwards or backwards. */
+function carry(values: readonly JsValue[], placeholder: JsValue, forward: boolean): JsValue[] {
+  const out = [...values];
+  let last: JsValue = null;
+  const n = out.length;
+  for (let k = 0; k < n; k++) {
+    const i = forward ? k : n - 1 - k;
+    if (missing(out[i], placeholder)) {
+      if (last !== null) out[i] = last;
+    } else {
+      last = out[i];
+    }
+  }
+  return out;
+}
+
+function fillCarry(forward: boolean): ScalarFunction {
+  return {
+    minArgs: 1,
+    maxArgs: 2,
+    compile(args, site) {
+      expectSeries(args, 0, site);
+      checkPlaceholder(args, 1, site);
+      return site.env.rowwise(
+        args,
+        "dynamic",
+        ([x, placeholder]) => Array.isArray(x) ? carry(x, placeholder ?? null, forward) : null,
+      );
+    },
+  };
+}
+
+/**
+ * Linear interpolation of missing values between the present numbers around them; the
+ * missing values before the first and after the last present number take that number
+ * when `edges` is set; a series with no number at all is filled with `constant`.
+ */
+export function fillLinear(
+  values: readonly JsValue[],
+  placeholder: JsValue,
+  edges: boolean,
+  constant: JsValue,
+): JsValue[] {
+  const n = values.length;
+  const known: number[] = [];
+  values.forEach((v, i) => {
+    if (!missing(v, placeholder) && typeof v === "number") known.push(i);
+  });
+  if (known.length === 0) return values.map(() => constant);
+  const out = [...values];
+  const value = (i: number) => values[i] as number;
+  for (let k = 0; k + 1 < known.length; k++) {
+    const [a, b] = [known[k], known[k + 1]];
+    for (let i = a + 1; i < b; i++) {
+      out[i] = value(a) + ((value(b) - value(a)) * (i - a)) / (b - a);
+    }
+  }
+  if (edges) {
+    for (let i = 0; i < known[0]; i++) out[i] = value(known[0]);
+    for (let i = known[known.length - 1] + 1; i < n; i++) out[i] = value(known[known.length - 1]);
+  }
+  return out;
+}
+
+/** `y[i] = Σ filter[j] · x[i + shift - j]`, elements outside the series counting as 0. */
+export function fir(values: readonly JsValue[], filter: readonly number[], center: boolean) {
+  const x = values.map((v) => (typeof v === "number" ? v : 0));
+  const m = filter.length;
+  const shift = center ? Math.floor((m - 1) / 2) : 0;
+  return x.map((_, i) => {
+    let s = 0;
+    for (let j = 0; j < m; j++) {
+      const k = i + shift - j;
+      if (k >= 0 && k < x.length) s += filter[j] * x[k];
+    }
+    return jsonNumber(s);
+  });
+}
+
+/**
+ * `y[i] = (Σ b[j] · x[i - j] - Σ_{j ≥ 1} a[j] · y[i - j]) / a[0]`, with zeros before the
+ * series starts; null when `a[0]` is 0.
+ */
+export function iir(values: readonly JsValue[], b: readonly number[], a: readonly number[]) {
+  if (a.length === 0 || a[0] === 0) return null;
+  const x = values.map((v) => (typeof v === "number" ? v : 0));
+  const y: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    let s = 0;
+    for (let j = 0; j < b.length && j <= i; j++) s += b[j] * x[i - j];
+    for (let j = 1; j < a.length && j <= i; j++) s -= a[j] * y[i - j];
+    y.push(s / a[0]);
+  }
+  return y.map(jsonNumber);
+}
+
+/** The numbers of a coefficients array, or null when it has anything else. */
+function coefficients(v: JsValue): number[] | null {
+  const s = seriesOf(v);
+  return s && s.every((c) => c !== null) ? (s as number[]) : null;
+}
+
+/** Fill and filter functions by name. */
+export const FILL: Record<string, ScalarFunction> = {
+  series_fill_forward: fillCarry(true),
+  series_fill_backward: fillCarry(false),
+  series_fill_const: {
+    minArgs: 2,
+    maxArgs: 3,
+    compile(args, site) {
+      expectSeries(args, 0, site);
+      checkPlaceholder(args, 2, site);
+      return site.env.rowwise(
+        args,
+        "dynamic",
+        ([x, constant, placeholder]) =>
+          Array.isArray(x) ? x.map((v) => (missing(v, placeholder ?? null) ? constant : v)) : null,
+      );
+    },
+  },
+  series_fill_linear: {
+    minArgs: 1,
+    maxArgs: 4,
+    compile(args, site) {
+      expectSeries(args, 0, site);
+      checkPlaceholder(args, 1, site);
+      expectBool(args, 2, site);
+      checkPlaceholder(args, 3, site);
+      const edgesGiven = args.length > 2;
+      const constantGiven = args.length > 3;
+      return site.env.rowwise(
+        args,
+        "dynamic",
+        ([x, placeholder, edges, constant]) =>
+          Array.isArray(x)
+            ? fillLinear(
+              x,
+              placeholder ?? null,
+              edgesGiven ? edges === true : true,
+              constantGiven ? constant ?? null : 0,
+            )
+            : null,
+      );
+    },
+  },
+  series_fir: {
+    minArgs: 2,
+    maxArgs: 4,
+    compile(args, site) {
+      expectSeries(args, 0, site);
+      expectSeries(args, 1, site);
+      expectBool(args, 2, site);
+      expectBool(args, 3, site);
+      const normalizeGiven = args.length > 2;
+      return site.env.rowwise(args, "dynamic", ([x, f, normalize, center]) => {
+        const filter = coefficients(f);
+        if (!Array.isArray(x) || !filter || filter.length === 0) return null;
+        const negative = filter.some((c) => c < 0);
+        // Normalising is the default unless a coefficient is negative, which it forbids.
+        const scale = normalizeGiven ? normalize === true : !negative;
+        if (scale && negative) return null;
+        const total = filter.reduce((s, c) => s + c, 0);
+        const used = scale ? filter.map((c) => c / total) : filter;
+        return fir(x, used, center === true);
+      });
+    },
+  },
+  series_iir: {
+    minArgs: 3,
+    maxArgs: 3,
+    compile(args, site) {
+      expectSeries(args, 0, site);
+      expectSeries(args, 1, site);
+      expectSeries(args, 2, site);
+      return site.env.rowwise(args, "dynamic", ([x, b, a]) => {
+        const num = coefficients(b);
+        const den = coefficients(a);
+        return Array.isArray(x) && num && den ? iir(x, num, den) : null;
+      });
+    },
+  },
+};
