@@ -20,14 +20,6 @@ import { parsePythonLiteral } from "./_python_literal.ts";
 /** Text that stands for "no value" in exports (pandas writes `NaN` and `None`). */
 const NULL_TOKENS = ["", "null", "NULL", "None", "NaN", "nan"];
 
-// ISO 8601 in UTC, with a space or a T, optional seconds, fraction, and Z or a zero offset.
-const ISO_DATETIME = String
-  .raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-]00:?00)?$`;
-const ISO_DATE = String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`;
-// US month/day/year as Excel and the Log Analytics portal write it, 24h or AM/PM.
-const US_DATETIME = String
-  .raw`^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4},? [0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?( ?[AaPp][Mm])?$`;
-const US_DATE = String.raw`^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$`;
 // Kusto's timespan text: [-][d.]hh:mm:ss[.fffffff]
 const TIMESPAN = String
   .raw`^(-)?(?:([0-9]+)\.)?([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,7}))?$`;
@@ -60,26 +52,65 @@ function strptime(s: Expr, format: string): Expr {
   return s.str.strptime(pl.Datetime("ms"), format).cast(DATETIME);
 }
 
-function parseDatetime(s: Expr): Expr {
-  const iso = s.str.replace("T", " ", true).str.replace(String.raw`(Z|[+-]00:?00)$`, "");
-  const us = s.str.replace(",", "", true).str.toUpperCase().str.replace(
-    String.raw`([0-9])([AP]M)$`,
-    "$1 $2",
-  );
-  const date = (x: Expr, format: string) =>
-    x.str.strptime(pl.Date, format).cast(pl.Datetime("ms")).cast(DATETIME);
-  return pl.when(s.str.contains(ISO_DATETIME))
-    .then(strptime(iso, "%Y-%m-%d %H:%M:%S%.f").fillNull(strptime(iso, "%Y-%m-%d %H:%M")))
-    .when(s.str.contains(US_DATETIME))
-    .then(
-      strptime(us, "%m/%d/%Y %I:%M:%S%.f %p")
-        .fillNull(strptime(us, "%m/%d/%Y %I:%M %p"))
-        .fillNull(strptime(us, "%m/%d/%Y %H:%M:%S%.f"))
-        .fillNull(strptime(us, "%m/%d/%Y %H:%M")),
-    )
-    .when(s.str.contains(ISO_DATE)).then(date(s, "%Y-%m-%d"))
-    .when(s.str.contains(US_DATE)).then(date(s, "%m/%d/%Y"))
-    .otherwise(pl.lit(null).cast(DATETIME));
+/** A datetime text form, with the regex that recognises it and how Polars reads it. */
+interface DatetimeForm {
+  readonly test: RegExp;
+  readonly parse: (s: Expr) => Expr;
+}
+
+const isoText = (s: Expr) =>
+  s.str.replace("T", " ", true).str.replace(String.raw`(Z|[+-]00:?00)$`, "");
+const usText = (s: Expr) =>
+  s.str.replace(",", "", true).str.toUpperCase().str.replace(String.raw`([0-9])([AP]M)$`, "$1 $2");
+const dateOnly = (s: Expr, format: string) =>
+  s.str.strptime(pl.Date, format).cast(pl.Datetime("ms")).cast(DATETIME);
+
+/**
+ * The datetime forms casefile reads. Each is parsed only where a sample shows it: a
+ * format Polars tries and fails on every row costs several times a successful parse.
+ */
+const DATETIME_FORMS: Record<string, DatetimeForm> = {
+  iso: {
+    test:
+      /^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-]00:?00)?$/,
+    parse: (s) => strptime(isoText(s), "%Y-%m-%d %H:%M:%S%.f"),
+  },
+  isoMinutes: {
+    test: /^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(Z|[+-]00:?00)?$/,
+    parse: (s) => strptime(isoText(s), "%Y-%m-%d %H:%M"),
+  },
+  usClock: {
+    test:
+      /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})? ?[AaPp][Mm]$/,
+    parse: (s) => strptime(usText(s), "%m/%d/%Y %I:%M:%S%.f %p"),
+  },
+  usClockMinutes: {
+    test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2} ?[AaPp][Mm]$/,
+    parse: (s) => strptime(usText(s), "%m/%d/%Y %I:%M %p"),
+  },
+  us: {
+    test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?$/,
+    parse: (s) => strptime(usText(s), "%m/%d/%Y %H:%M:%S%.f"),
+  },
+  usMinutes: {
+    test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2}$/,
+    parse: (s) => strptime(usText(s), "%m/%d/%Y %H:%M"),
+  },
+  isoDate: { test: /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, parse: (s) => dateOnly(s, "%Y-%m-%d") },
+  usDate: { test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4}$/, parse: (s) => dateOnly(s, "%m/%d/%Y") },
+};
+
+/** The datetime forms that `values` use (all of them when there are none to look at). */
+export function datetimeForms(values: readonly string[]): string[] {
+  const names = Object.keys(DATETIME_FORMS);
+  if (values.length === 0) return names;
+  return names.filter((n) => values.some((v) => DATETIME_FORMS[n].test.test(v)));
+}
+
+function parseDatetime(s: Expr, forms: readonly string[] = Object.keys(DATETIME_FORMS)): Expr {
+  if (forms.length === 0) return pl.lit(null).cast(DATETIME);
+  const [first, ...rest] = forms.map((n) => DATETIME_FORMS[n].parse(s));
+  return rest.reduce((a, b) => a.fillNull(b), first);
 }
 
 function parseTimespan(s: Expr): Expr {
@@ -96,8 +127,15 @@ function parseTimespan(s: Expr): Expr {
     .otherwise(pl.lit(null).cast(DURATION));
 }
 
-/** An expression reading the text column `name` as Kusto `type` (null where it does not fit). */
-export function parseText(name: string, type: Exclude<KustoType, "dynamic">): Expr {
+/**
+ * An expression reading the text column `name` as Kusto `type` (null where it does not
+ * fit). `forms` narrows the datetime forms tried to those a sample showed.
+ */
+export function parseText(
+  name: string,
+  type: Exclude<KustoType, "dynamic">,
+  forms?: readonly string[],
+): Expr {
   const s = cleaned(pl.col(name));
   switch (type) {
     case "bool":
@@ -110,7 +148,7 @@ export function parseText(name: string, type: Exclude<KustoType, "dynamic">): Ex
       return pl.when(s.str.contains(LEADING_ZERO)).then(pl.lit(null))
         .otherwise(s.cast(pl.Float64, false));
     case "datetime":
-      return parseDatetime(s);
+      return parseDatetime(s, forms);
     case "timespan":
       return parseTimespan(s);
     case "string":
@@ -157,52 +195,60 @@ export function inferTextColumns(
   }
   // A sample screened in JavaScript picks the candidate types worth parsing in full:
   // building and running every parser on every column costs far more than the read.
-  const screened = screenSample(frame.head(SAMPLE_ROWS), textColumns);
-  const stats = frame.select(...textColumns.flatMap((name, i) => {
-    const s = cleaned(pl.col(name));
-    return [
-      s.isNotNull().sum().alias(`${i}:present`),
-      ...(screened[i].json ? [s.str.contains(String.raw`^[\[{]`).sum().alias(`${i}:json`)] : []),
-      ...screened[i].types.map((t) => parseText(name, t).isNotNull().sum().alias(`${i}:${t}`)),
-    ];
-  })).toRecords()[0] as Record<string, number>;
+  const screened = screenSample(sampleRows(frame), textColumns);
+  // Each candidate parse runs once; its null count says whether every value fit.
+  const trials = frame.select(...textColumns.flatMap((name, i) => [
+    cleaned(pl.col(name)).alias(`${i}:present`),
+    ...screened[i].types.map((t) => parseText(name, t, screened[i].forms).alias(`${i}:${t}`)),
+  ]));
+  const present = (i: number) => trials.height - trials.getColumn(`${i}:present`).nullCount();
 
   const columns: InferredColumn[] = [];
-  const parsed: Expr[] = [];
-  const replaced: Series[] = [];
+  const parsed: Series[] = [];
   for (const [i, name] of textColumns.entries()) {
-    const present = Number(stats[`${i}:present`]);
-    const fits = (t: Candidate) => Number(stats[`${i}:${t}`] ?? 0);
-    const full = present > 0 ? CANDIDATES.find((t) => fits(t) === present) : undefined;
+    const count = present(i);
+    const fits = (t: Candidate) =>
+      screened[i].types.includes(t) ? trials.height - trials.getColumn(`${i}:${t}`).nullCount() : 0;
+    const full = count > 0 ? CANDIDATES.find((t) => fits(t) === count) : undefined;
     if (full) {
       columns.push({ name, type: full });
-      parsed.push(parseText(name, full).alias(name));
+      parsed.push(trials.getColumn(`${i}:${full}`).alias(name));
       continue;
     }
-    if (present > 0 && Number(stats[`${i}:json`] ?? 0) === present) {
+    if (count > 0 && screened[i].json) {
       const dynamic = readDynamic(frame.getColumn(name).toArray() as Array<string | null>);
       if (dynamic.misfits === 0) {
         columns.push({ name, type: "dynamic" });
-        replaced.push(pl.Series(name, dynamic.values, pl.Utf8));
+        parsed.push(pl.Series(name, dynamic.values, pl.Utf8));
         continue;
       }
     }
-    const majority = CANDIDATES.find((t) => fits(t) * 2 > present && fits(t) < present);
-    if (majority && present >= 4) {
-      const misfit = cleaned(pl.col(name)).isNotNull().and(parseText(name, majority).isNull());
-      const firstRow = frame.withRowIndex("__row").filter(misfit).getColumn("__row").get(0);
+    const majority = CANDIDATES.find((t) => fits(t) * 2 > count && fits(t) < count);
+    if (majority && count >= 4) {
+      const presentValues = trials.getColumn(`${i}:present`).toArray();
+      const parsedValues = trials.getColumn(`${i}:${majority}`).toArray();
+      const firstRow = presentValues.findIndex((v, row) =>
+        v !== null && parsedValues[row] === null
+      );
       columns.push({
         name,
         type: "string",
-        mixed: { type: majority, misfits: present - fits(majority), firstRow: Number(firstRow) },
+        mixed: { type: majority, misfits: count - fits(majority), firstRow },
       });
     } else {
       columns.push({ name, type: "string" });
     }
   }
-  let out = parsed.length > 0 ? frame.withColumns(...parsed) : frame;
-  for (const series of replaced) out = out.withColumn(series);
+  let out = frame;
+  for (const series of parsed) out = out.withColumn(series);
   return { frame: out, columns };
+}
+
+/** The first rows and rows spread over the rest: formats often change further down. */
+function sampleRows(frame: DataFrame): DataFrame {
+  if (frame.height <= SAMPLE_ROWS * 2) return frame;
+  const step = Math.floor(frame.height / SAMPLE_ROWS);
+  return pl.concat([frame.head(SAMPLE_ROWS), frame.gatherEvery(step)]);
 }
 
 const SAMPLE_ROWS = 500;
@@ -211,7 +257,7 @@ const SCREENS: Record<Candidate, RegExp[]> = {
   bool: [/^(true|false)$/i],
   long: [/^[+-]?[0-9]+$/],
   real: [/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/, /^[+-]?(inf|infinity)$/i],
-  datetime: [ISO_DATETIME, ISO_DATE, US_DATETIME, US_DATE].map((r) => new RegExp(r)),
+  datetime: Object.values(DATETIME_FORMS).map((f) => f.test),
   timespan: [new RegExp(TIMESPAN)],
 };
 
@@ -219,19 +265,26 @@ const SCREENS: Record<Candidate, RegExp[]> = {
 function screenSample(
   sample: DataFrame,
   columns: readonly string[],
-): Array<{ types: Candidate[]; json: boolean }> {
+): Array<{ types: Candidate[]; json: boolean; forms: string[] }> {
   return columns.map((name) => {
-    const values = (sample.getColumn(name).toArray() as Array<string | null>)
-      .map((v) => v?.trim() ?? "")
-      .filter((v) => !NULL_TOKENS.includes(v));
-    if (values.length === 0) return { types: [], json: false };
+    const values = textValues(sample, name);
+    if (values.length === 0) return { types: [], json: false, forms: [] };
     const half = values.length / 2;
     const count = (test: (v: string) => boolean) => values.filter(test).length;
+    const types = CANDIDATES.filter((t) => count((v) => SCREENS[t].some((r) => r.test(v))) >= half);
     return {
-      types: CANDIDATES.filter((t) => count((v) => SCREENS[t].some((r) => r.test(v))) >= half),
+      types,
       json: count((v) => v.startsWith("[") || v.startsWith("{")) === values.length,
+      forms: types.includes("datetime") ? datetimeForms(values) : [],
     };
   });
+}
+
+/** The non-null, trimmed text values of a column. */
+function textValues(frame: DataFrame, name: string): string[] {
+  return (frame.getColumn(name).toArray() as Array<string | null>)
+    .map((v) => v?.trim() ?? "")
+    .filter((v) => !NULL_TOKENS.includes(v));
 }
 
 function readDynamic(
@@ -287,8 +340,11 @@ export function coerceColumns(
       if (variant === "Utf8") dynamicColumns.push(name);
       continue;
     }
+    const forms = variant === "Utf8" && type === "datetime"
+      ? datetimeForms(textValues(sampleRows(frame), name))
+      : undefined;
     const expr = variant === "Utf8" && type !== "string" && type !== "guid"
-      ? parseText(name, type)
+      ? parseText(name, type, forms)
       : pl.col(name).cast(target, false);
     exprs.push(expr.alias(name));
     checks.push({ name, type, misfit: pl.col(name).isNotNull().and(expr.isNull()) });

@@ -7,7 +7,7 @@ import { DATETIME, DURATION, type Expr, pl } from "../polars.ts";
 import { type KustoType, kustoTypeFromName } from "../schema/types.ts";
 import type * as A from "./ast.ts";
 import { closestNames } from "../errors.ts";
-import { constant, type ExprEnv, type Relation, Scope, type Typed } from "./_env.ts";
+import { constant, type Context, type ExprEnv, type Relation, Scope, type Typed } from "./_env.ts";
 import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "./functions/_registry.ts";
 import { type JsValue, kustoToString } from "./_values.ts";
 import { readDatetime, readTimespan } from "./_literals.ts";
@@ -16,9 +16,13 @@ import { jsRegex, rustRegexSource } from "./_regex.ts";
 
 /** Compiles tabular expressions; set by the query compiler (they depend on each other). */
 export interface TabularCompiler {
-  tabular(expression: A.Expression, scope: Scope): Relation;
+  tabular(expression: A.Expression, scope: Scope, ctx: Context): Relation;
   /** Runs a tabular expression now and returns its first column's values. */
-  values(expression: A.Expression, scope: Scope): { values: JsValue[]; type: KustoType };
+  values(
+    expression: A.Expression,
+    scope: Scope,
+    ctx: Context,
+  ): { values: JsValue[]; type: KustoType };
 }
 
 let tabularCompiler: TabularCompiler | undefined;
@@ -125,7 +129,7 @@ function call(e: A.Call, env: ExprEnv): Typed {
   if (e.name === "toscalar") {
     if (e.args.length !== 1) throw env.ctx.error("toscalar() takes one argument", e.span);
     if (!isTabular(e.args[0], env.scope, env)) return compileExpr(e.args[0], env);
-    const { values, type } = tabular().values(e.args[0], env.scope);
+    const { values, type } = tabular().values(e.args[0], env.scope, env.ctx);
     return constant(values[0] ?? null, type);
   }
   const fn = SCALAR_FUNCTIONS.get(e.name);
@@ -172,7 +176,7 @@ export function callFunction(
     const arg = args[i] ?? p.defaultValue;
     if (!arg) throw env.ctx.error(`${fname}() needs a value for parameter '${p.name}'`, span);
     if (p.tabular) {
-      const relation = tabular().tabular(arg, env.scope);
+      const relation = tabular().tabular(arg, env.scope, env.ctx);
       scope.set(p.name, { kind: "tabular", get: () => relation });
     } else {
       const value = compileExpr(arg, env);
@@ -201,7 +205,7 @@ export function bindLet(statement: A.LetStatement, env: ExprEnv): void {
     let memo: Relation | undefined;
     env.scope.set(statement.name, {
       kind: "tabular",
-      get: () => memo ??= tabular().tabular(value, scope),
+      get: () => memo ??= tabular().tabular(value, scope, env.ctx),
     });
     return;
   }
@@ -746,7 +750,7 @@ function inExpression(e: A.InExpression, env: ExprEnv): Typed {
   const values: JsValue[] = [];
   for (const item of e.values) {
     if (isTabular(item, env.scope, env)) {
-      const result = tabular().values(item, env.scope);
+      const result = tabular().values(item, env.scope, env.ctx);
       values.push(...result.values);
       continue;
     }

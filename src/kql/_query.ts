@@ -74,11 +74,8 @@ function jsToTyped(value: JsValue, type: KustoType): Typed {
   return { expr: jsToExpr(value, type), type, constant: { value } };
 }
 
-let currentContext: Context | undefined;
-
 /** Compiles a tabular expression. */
 export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation {
-  currentContext = ctx;
   switch (e.kind) {
     case "paren":
       return tabularOf(e.expression, scope, ctx);
@@ -399,10 +396,7 @@ function firstColumnValues(
   return { values: seriesToJs(data.getColumn("v"), first.type), type: first.type };
 }
 
-setTabularCompiler({
-  tabular: (e, scope) => tabularOf(e, scope, currentContext!),
-  values: (e, scope) => firstColumnValues(e, scope, currentContext!),
-});
+setTabularCompiler({ tabular: tabularOf, values: firstColumnValues });
 
 /** Collects a relation into a frame with Kusto's dtypes. */
 export function collect(relation: Relation): DataFrame {

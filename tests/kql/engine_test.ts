@@ -181,7 +181,7 @@ Deno.test("features outside the supported set are named, never answered wrongly"
     .then(() => undefined, (e) => e);
   assert.ok(error instanceof KqlUnsupportedError);
   assert.match(error.message, /'autocluster' is not supported by the local engine/);
-  const fn = await executeKql("print geo_point_to_s2cell(1.0, 2.0)").then(
+  const fn = await executeKql("print series_fft(dynamic([1.0, 2.0]))").then(
     () => undefined,
     (e) => e,
   );

@@ -195,13 +195,15 @@ function listPost(type: KustoType, set: boolean, limit?: number) {
   return (value: JsValue): JsValue => {
     let items = jsonElements(value as JsValue[], type);
     if (type === "dynamic") {
-      items = (value as string[]).map((v) => (v === null ? null : parseJson(v)));
+      // Dynamic arrays contribute their elements (one level), as Kusto's lists and sets do.
+      items = (value as string[]).map((v) => (v === null ? null : parseJson(v)))
+        .flatMap((v) => (Array.isArray(v) ? v : [v]));
     }
     if (set && type === "dynamic") {
       // A set of dynamic values: arrays contribute their elements.
       const seen = new Set<string>();
       const out: JsValue[] = [];
-      for (const item of items.flatMap((v) => (Array.isArray(v) ? v : [v]))) {
+      for (const item of items) {
         const key = JSON.stringify(item);
         if (item === null || seen.has(key)) continue;
         seen.add(key);

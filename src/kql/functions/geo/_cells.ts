@@ -1,0 +1,230 @@
+/**
+ * The three grid systems Kusto's geo functions hash points into: geohash (implemented
+ * here), S2 cells (through s2js, the port of Google's S2) and H3 cells (through h3-js,
+ * Uber's library compiled to JavaScript). Invalid input gives null or "" as each
+ * function's documentation says; the callers decide which.
+ *
+ * @module
+ */
+import * as h3 from "h3-js";
+import { s2 } from "s2js";
+import { type LngLat, type Point3, toLngLat } from "./_sphere.ts";
+import { type Polygon, s2Polygon } from "./_shapes.ts";
+
+// ---------------------------------------------------------------- geohash
+
+const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";
+
+/** The geohash of a point with `length` characters (1..18). */
+export function geohashEncode(lng: number, lat: number, length: number): string {
+  const lngRange = [-180, 180];
+  const latRange = [-90, 90];
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  let even = true;
+  while (out.length < length) {
+    const range = even ? lngRange : latRange;
+    const x = even ? lng : lat;
+    const mid = (range[0] + range[1]) / 2;
+    if (x >= mid) {
+      value = value * 2 + 1;
+      range[0] = mid;
+    } else {
+      value = value * 2;
+      range[1] = mid;
+    }
+    even = !even;
+    if (++bits === 5) {
+      out += BASE32[value];
+      bits = 0;
+      value = 0;
+    }
+  }
+  return out;
+}
+
+/** A geohash's bounds as [west, south, east, north], or null when it is not a geohash. */
+export function geohashBounds(hash: string): [number, number, number, number] | null {
+  if (hash.length < 1 || hash.length > 18) return null;
+  const lngRange = [-180, 180];
+  const latRange = [-90, 90];
+  let even = true;
+  for (const ch of hash) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) return null;
+    for (let bit = 4; bit >= 0; bit--) {
+      const range = even ? lngRange : latRange;
+      const mid = (range[0] + range[1]) / 2;
+      if ((v >> bit) & 1) range[0] = mid;
+      else range[1] = mid;
+      even = !even;
+    }
+  }
+  return [lngRange[0], latRange[0], lngRange[1], latRange[1]];
+}
+
+/**
+ * The geohashes around a geohash, clockwise from north. Cells beyond a pole do not
+ * exist; longitudes wrap around the antimeridian.
+ */
+export function geohashNeighbors(hash: string): string[] | null {
+  const b = geohashBounds(hash);
+  if (!b) return null;
+  const [w, s, e, n] = b;
+  const width = e - w;
+  const height = n - s;
+  const lng = (w + e) / 2;
+  const lat = (s + n) / 2;
+  const out: string[] = [];
+  const steps: Array<[number, number]> = [
+    [0, 1],
+    [1, 1],
+    [1, 0],
+    [1, -1],
+    [0, -1],
+    [-1, -1],
+    [-1, 0],
+    [-1, 1],
+  ];
+  for (const [dx, dy] of steps) {
+    const y = lat + dy * height;
+    if (y < -90 || y > 90) continue;
+    let x = lng + dx * width;
+    if (x > 180) x -= 360;
+    if (x < -180) x += 360;
+    const h = geohashEncode(x, y, hash.length);
+    if (h !== hash && !out.includes(h)) out.push(h);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- S2
+
+const { cellid, Cell, LatLng, RegionCoverer } = s2;
+
+/** The S2 cell token of a point at `level` (0..30). */
+export function s2Token(lng: number, lat: number, level: number): string {
+  const leaf = cellid.fromLatLng(LatLng.fromDegrees(lat, lng));
+  return cellid.toToken(cellid.parent(leaf, level));
+}
+
+/** The cell id of a token, or null when it is not a valid S2 cell token. */
+export function s2Cell(token: string): bigint | null {
+  if (token.length < 1 || token.length > 16 || !/^[0-9a-fA-F]+$/.test(token)) return null;
+  const id = cellid.fromToken(token.toLowerCase());
+  return cellid.valid(id) ? id : null;
+}
+
+function vector(p: { x: number; y: number; z: number }): Point3 {
+  return [p.x, p.y, p.z];
+}
+
+/** The center of an S2 cell. */
+export function s2Center(id: bigint): LngLat {
+  return toLngLat(vector(cellid.point(id)));
+}
+
+/** The four corners of an S2 cell, counterclockwise. */
+export function s2Corners(id: bigint): LngLat[] {
+  const cell = Cell.fromCellID(id);
+  return [0, 1, 2, 3].map((k) => toLngLat(vector(cell.vertex(k))));
+}
+
+/** The tokens of the cells around an S2 cell at its level (S2's AppendAllNeighbors). */
+export function s2Neighbors(id: bigint): string[] {
+  const out: string[] = [];
+  for (const n of cellid.allNeighbors(id, cellid.level(id))) {
+    const token = cellid.toToken(n);
+    if (!out.includes(token)) out.push(token);
+  }
+  return out;
+}
+
+/** Average area of an S2 cell at `level`, in steradians. */
+function s2CellArea(level: number): number {
+  return (4 * Math.PI) / (6 * 4 ** level);
+}
+
+/**
+ * The tokens of the cells at `level` covering the polygons, or null when there would be
+ * more than `limit`. The count is estimated first so that a fine level over a big area
+ * gives up at once instead of enumerating millions of cells.
+ */
+export function s2Covering(
+  polygons: readonly Polygon[],
+  level: number,
+  area: number,
+  perimeter: number,
+  limit: number,
+): string[] | null {
+  const cellArea = s2CellArea(level);
+  const estimate = area / cellArea + 4 * perimeter / Math.sqrt(cellArea);
+  if (estimate > 4 * limit) return null;
+  const coverer = new RegionCoverer({ minLevel: level, maxLevel: level, maxCells: limit });
+  const ids = coverer.covering(s2Polygon(polygons));
+  if (ids.length > limit) return null;
+  return ids.map((id: bigint) => cellid.toToken(id));
+}
+
+// ---------------------------------------------------------------- H3
+
+/** The H3 cell of a point at `resolution` (0..15). */
+export function h3Cell(lng: number, lat: number, resolution: number): string {
+  return h3.latLngToCell(lat, lng, resolution);
+}
+
+/** Whether a string is a valid H3 cell index. */
+export function h3Valid(cell: string): boolean {
+  return /^[0-9a-fA-F]{1,16}$/.test(cell) && h3.isValidCell(cell.toLowerCase());
+}
+
+export function h3Level(cell: string): number {
+  return h3.getResolution(cell.toLowerCase());
+}
+
+export function h3Center(cell: string): LngLat {
+  const [lat, lng] = h3.cellToLatLng(cell.toLowerCase());
+  return [lng, lat];
+}
+
+/** The closed boundary ring of an H3 cell, counterclockwise, as GeoJSON positions. */
+export function h3Boundary(cell: string): LngLat[] {
+  return h3.cellToBoundary(cell.toLowerCase(), true) as LngLat[];
+}
+
+export function h3Parent(cell: string, resolution: number): string {
+  return h3.cellToParent(cell.toLowerCase(), resolution);
+}
+
+export function h3Children(cell: string, resolution: number): string[] {
+  return h3.cellToChildren(cell.toLowerCase(), resolution);
+}
+
+/** The cells at grid distance 0..k, ring by ring. */
+export function h3Rings(cell: string, k: number): string[][] {
+  return h3.gridDiskDistances(cell.toLowerCase(), k);
+}
+
+/**
+ * The cells whose centers lie in the polygons (edges straight in longitude/latitude), or
+ * null when there would be more than `limit`; `areaKm2` bounds the count beforehand.
+ */
+export function h3Cover(
+  polygons: readonly Polygon[],
+  resolution: number,
+  areaKm2: number,
+  limit: number,
+): string[] | null {
+  const cellArea = h3.getHexagonAreaAvg(resolution, h3.UNITS.km2);
+  if (areaKm2 / cellArea > 2 * limit) return null;
+  const out = new Set<string>();
+  for (const polygon of polygons) {
+    const rings = [polygon.shell, ...polygon.holes].map((l) => l.coords.map((p) => [p[0], p[1]]));
+    for (const c of h3.polygonToCells(rings, resolution, true)) {
+      out.add(c);
+      if (out.size > limit) return null;
+    }
+  }
+  return [...out];
+}
