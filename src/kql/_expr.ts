@@ -845,5 +845,3 @@ export function dynamicGet(o: JsValue, k: JsValue): JsValue {
   if (typeof o === "object") return (o as Record<string, unknown>)[String(k)] ?? null;
   return null;
 }
-
-void kustoToString;

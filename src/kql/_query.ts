@@ -17,11 +17,9 @@ import {
   convertJs,
   isTabular,
   setTabularCompiler,
-  toBool,
 } from "./_expr.ts";
 import { jsToExpr, jsToSeries, type JsValue, readableExpr, seriesToJs } from "./_values.ts";
 import { applyOperator } from "./_operators.ts";
-import { readTimespan } from "./_literals.ts";
 import { requestOf } from "./external.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
@@ -402,6 +400,3 @@ setTabularCompiler({ tabular: tabularOf, values: firstColumnValues });
 export function collect(relation: Relation): DataFrame {
   return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collectSync();
 }
-
-void toBool;
-void readTimespan;

@@ -7,7 +7,7 @@
 import { type DataFrame, type Expr, pl } from "../polars.ts";
 import type { ColumnSchema, KustoType } from "../schema/types.ts";
 import type * as A from "./ast.ts";
-import { columnMap, type Context, ExprEnv, type Relation, type Scope, type Typed } from "./_env.ts";
+import { type Context, ExprEnv, type Relation, type Scope, type Typed } from "./_env.ts";
 import { compileExpr } from "./_expr.ts";
 import { derivedName, uniqueNames } from "./_query.ts";
 import { rowEnv } from "./_operators.ts";
@@ -17,7 +17,7 @@ import {
   type AggregateSite,
   SCALAR_FUNCTIONS,
 } from "./functions/_registry.ts";
-import { jsToSeries, type JsValue, readableExpr, seriesToJs } from "./_values.ts";
+import { jsToSeries, type JsValue } from "./_values.ts";
 import { literalAsJson } from "./_literals.ts";
 
 interface Output {
@@ -218,7 +218,3 @@ export function jsonElements(values: JsValue[], type: KustoType): JsValue[] {
     )
   );
 }
-
-void columnMap;
-void readableExpr;
-void seriesToJs;
