@@ -30,8 +30,11 @@ export function buildCli(write: (text: string) => void): Command {
     .action(async (options: DataOption) => {
       write(await summariseCase(await open(options)));
       write(
-        "\nTry: casefile head SecurityAlert · casefile schema SigninLogs · " +
-          "casefile load <file.csv>",
+        "\nTry:\n" +
+          `  deno task casefile query "SecurityAlert | project TimeGenerated, AlertName, ` +
+          `CompromisedEntity | sort by TimeGenerated asc"\n` +
+          "  deno task casefile schema SigninLogs\n" +
+          "  deno task casefile load <any CSV, JSON or Parquet export>",
       );
     });
 
