@@ -470,33 +470,37 @@ function arithmetic(op: string, left: Typed, right: Typed, e: A.Binary, env: Exp
   const rt = right.type;
   const micros = (t: Typed) => t.expr.cast(pl.Int64);
   if (isNumeric(lt) && isNumeric(rt)) {
-    const type = numericType(lt, rt);
-    const integral = type !== "real";
+    // Kusto: real if either side is real, else long (int + int is long too).
+    const type: KustoType = numericType(lt, rt) === "real" ? "real" : "long";
+    const integral = type === "long";
+    const target = integral ? pl.Int64 : pl.Float64;
+    const l = left.expr.cast(target);
+    const r = right.expr.cast(target);
     let expr: Expr;
     switch (op) {
       case "+":
-        expr = left.expr.add(right.expr);
+        expr = l.add(r);
         break;
       case "-":
-        expr = left.expr.sub(right.expr);
+        expr = l.sub(r);
         break;
       case "*":
-        expr = left.expr.mul(right.expr);
+        expr = l.mul(r);
         break;
       case "/":
         expr = integral
-          ? pl.when(right.expr.eq(0)).then(pl.lit(null)).otherwise(
-            left.expr.cast(pl.Float64).div(right.expr.cast(pl.Float64)),
+          ? pl.when(r.eq(0)).then(pl.lit(null)).otherwise(
+            l.cast(pl.Float64).div(r.cast(pl.Float64)),
           ).cast(pl.Int64)
-          : left.expr.cast(pl.Float64).div(right.expr.cast(pl.Float64));
+          : l.div(r);
         break;
       default:
+        // Kusto's modulo is never negative: 0 <= N % D < abs(D).
         expr = integral
-          ? pl.when(right.expr.eq(0)).then(pl.lit(null)).otherwise(left.expr.modulo(right.expr))
-          : left.expr.cast(pl.Float64).modulo(right.expr.cast(pl.Float64));
+          ? pl.when(r.eq(0)).then(pl.lit(null)).otherwise(l.modulo(r.abs()))
+          : l.modulo(r.abs());
     }
-    expr = expr.cast(type === "int" ? pl.Int32 : type === "long" ? pl.Int64 : pl.Float64);
-    return fold({ expr, type }, [left, right], (a, b) => {
+    return fold({ expr: expr.cast(target), type }, [left, right], (a, b) => {
       const x = a as number;
       const y = b as number;
       switch (op) {
@@ -509,9 +513,7 @@ function arithmetic(op: string, left: Typed, right: Typed, e: A.Binary, env: Exp
         case "/":
           return integral ? (y === 0 ? null : Math.trunc(x / y)) : x / y;
         default:
-          return integral
-            ? (y === 0 ? null : x - Math.floor(x / y) * y)
-            : x - Math.floor(x / y) * y;
+          return integral && y === 0 ? null : ((x % y) + Math.abs(y)) % Math.abs(y);
       }
     });
   }

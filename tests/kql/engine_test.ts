@@ -252,3 +252,11 @@ Deno.test("summarize computes scalar expressions over aggregates", async () => {
     [{ m: 5, small: true, r: 2.5 }],
   );
 });
+
+Deno.test("modulo is never negative and integer arithmetic is long, as Kusto's", async () => {
+  const result = await executeKql(
+    "print a = 14 % 12, b = -14 % 12, c = 14 % -12, d = -14 % -12, e = toint(1) + toint(2), f = -7.5 % 2",
+  );
+  assert.deepEqual(result.frame.toRecords(), [{ a: 2, b: 10, c: 2, d: 10, e: 3, f: 0.5 }]);
+  assert.equal(result.schema.columns.find((c) => c.name === "e")?.type, "long");
+});
