@@ -12,7 +12,7 @@ import { type Token, tokenize, type TypedRaw } from "./_lexer.ts";
 import { readTypedLiteral } from "./_literals.ts";
 
 /** Operators the parser knows but the engine does not run. */
-const UNSUPPORTED_OPERATORS = new Set([
+export const UNSUPPORTED_OPERATORS: ReadonlySet<string> = new Set([
   "scan",
   "fork",
   "facet",

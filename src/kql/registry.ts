@@ -4,37 +4,14 @@
  *
  * @module
  */
-import { OPERATOR_NAMES } from "./_parser.ts";
+import { OPERATOR_NAMES, UNSUPPORTED_OPERATORS } from "./_parser.ts";
 import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS } from "./functions/_registry.ts";
 import { SUPPORTED_PLUGINS } from "./_evaluate.ts";
 import "./functions/mod.ts";
 
-const UNSUPPORTED = new Set([
-  "scan",
-  "fork",
-  "facet",
-  "partition",
-  "reduce",
-  "sample",
-  "sample-distinct",
-  "top-nested",
-  "top-hitters",
-  "make-graph",
-  "graph-match",
-  "graph-to-table",
-  "graph-merge",
-  "graph-mark-components",
-  "graph-shortest-paths",
-  "consume",
-  "search",
-  "find",
-  "project-smart",
-  "assert-schema",
-]);
-
 /** Operators the engine runs. */
 export const SUPPORTED_OPERATORS: ReadonlySet<string> = new Set(
-  OPERATOR_NAMES.filter((n) => !UNSUPPORTED.has(n)),
+  OPERATOR_NAMES.filter((n) => !UNSUPPORTED_OPERATORS.has(n)),
 );
 
 /** Words that appear as "functions" in query tags: literals, statements and options. */
