@@ -18,16 +18,27 @@ export interface RawJson {
   readonly notes: string[];
 }
 
+/** The largest single JSON document read whole; bigger ones must be newline-delimited. */
+const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
 /** Reads `file`; `lines` forces newline-delimited records. */
 export async function readJsonFile(file: string, lines: boolean): Promise<RawJson> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(file);
+    bytes = await Deno.readFile(file);
   } catch (error) {
     throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
   }
-  text = text.replace(/^\uFEFF/, "");
-  if (lines || !looksLikeOneDocument(text)) return recordsFrame(readLines(text, file), file, []);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  if (lines || !looksLikeOneDocument(bytes)) return recordsFrame(readLines(bytes, file), file, []);
+  if (bytes.length > MAX_DOCUMENT_BYTES) {
+    throw new DataLoadError(
+      `Cannot read ${file}: a single JSON document of ${Math.round(bytes.length / 2 ** 20)} MB ` +
+        "is too large to read whole",
+      { file, hint: "Export it as NDJSON (one JSON object per line), which has no size limit." },
+    );
+  }
+  const text = new TextDecoder().decode(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -58,45 +69,71 @@ export async function readJsonFile(file: string, lines: boolean): Promise<RawJso
   });
 }
 
-function looksLikeOneDocument(text: string): boolean {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith("[")) return true;
+function looksLikeOneDocument(bytes: Uint8Array): boolean {
+  let start = 0;
+  while (start < bytes.length && isSpace(bytes[start])) start++;
+  if (bytes[start] === 0x5b /* [ */) return true;
   // `{...}\n{...}` is newline-delimited; a single object spans to the end.
-  const firstLineEnd = trimmed.indexOf("\n");
+  const firstLineEnd = bytes.indexOf(0x0a, start);
   if (firstLineEnd < 0) return true;
-  const first = trimmed.slice(0, firstLineEnd).trim();
+  const first = new TextDecoder().decode(bytes.subarray(start, firstLineEnd)).trim();
   try {
     JSON.parse(first);
-    return trimmed.slice(firstLineEnd).trim() === "";
   } catch {
     return true;
   }
+  for (let i = firstLineEnd; i < bytes.length; i++) if (!isSpace(bytes[i])) return false;
+  return true;
 }
 
-function readLines(text: string, file: string): Record<string, unknown>[] {
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** Chunk size for newline-delimited files: decoded a piece at a time, so size is unbounded. */
+const CHUNK_BYTES = 16 * 1024 * 1024;
+
+function readLines(bytes: Uint8Array, file: string): Record<string, unknown>[] {
   const records: Record<string, unknown>[] = [];
-  const lines = text.split("\n");
-  for (const [i, raw] of lines.entries()) {
-    const line = raw.trim();
-    if (line === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new DataLoadError(
-        `Cannot read ${file}: line ${i + 1} is not valid JSON (${(error as Error).message})`,
-        { file, line: i + 1, hint: "Each line of an NDJSON file holds one JSON object." },
-      );
+  const decoder = new TextDecoder();
+  let lineNumber = 0;
+  for (let start = 0; start < bytes.length;) {
+    let end = Math.min(bytes.length, start + CHUNK_BYTES);
+    if (end < bytes.length) {
+      // End the chunk after a newline, so no line is cut in two.
+      const newline = bytes.lastIndexOf(0x0a, end - 1);
+      end = newline >= start ? newline + 1 : (bytes.indexOf(0x0a, end) + 1 || bytes.length);
     }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new DataLoadError(`Cannot read ${file}: line ${i + 1} is not a JSON object`, {
-        file,
-        line: i + 1,
-      });
+    const pieces = decoder.decode(bytes.subarray(start, end)).split("\n");
+    // A chunk ending in a newline leaves an empty last piece that is not a line.
+    if (bytes[end - 1] === 0x0a) pieces.pop();
+    for (const raw of pieces) {
+      lineNumber++;
+      const line = raw.trim();
+      if (line !== "") records.push(parseLine(line, lineNumber, file));
     }
-    records.push(value as Record<string, unknown>);
+    start = end;
   }
   return records;
+}
+
+function parseLine(line: string, lineNumber: number, file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new DataLoadError(
+      `Cannot read ${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`,
+      { file, line: lineNumber, hint: "Each line of an NDJSON file holds one JSON object." },
+    );
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new DataLoadError(`Cannot read ${file}: line ${lineNumber} is not a JSON object`, {
+      file,
+      line: lineNumber,
+    });
+  }
+  return value as Record<string, unknown>;
 }
 
 function jsonError(file: string, text: string, error: Error): DataLoadError {

@@ -107,3 +107,15 @@ Deno.test("loadTable() types a Log Analytics response by its declared columns", 
   assert.deepEqual(columnValues(table.frame, "Code"), ["007", null]);
   assert.deepEqual(columnValues(table.frame, "Props"), ['{"a":1}', null]);
 });
+
+Deno.test("loadTable() reads NDJSON larger than one decoding chunk, counting lines across chunks", async () => {
+  const line = '{"a":1,"b":"some text to make the line longer"}\n';
+  const count = Math.ceil((20 * 1024 * 1024) / line.length);
+  const good = await tempFile("big.ndjson", line.repeat(count));
+  const table = await loadTable(good);
+  assert.equal(table.frame.height, count);
+  const bad = await tempFile("bad.ndjson", line.repeat(count) + "{oops\n");
+  const error = await loadTable(bad).then(() => undefined, (e) => e);
+  assert.ok(error instanceof DataLoadError);
+  assert.equal(error.line, count + 1);
+});
