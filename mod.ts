@@ -55,3 +55,33 @@ export { executeKql, runKql } from "./src/kql/run.ts";
 export type { KqlResult, RunKqlOptions } from "./src/kql/run.ts";
 export { KqlSemanticError, KqlSyntaxError, KqlUnsupportedError } from "./src/kql/errors.ts";
 export { SUPPORTED_FUNCTIONS, SUPPORTED_OPERATORS } from "./src/kql/registry.ts";
+
+export {
+  ClientTimeoutError,
+  MalformedResponseError,
+  openSentinelProvider,
+  SentinelAuthError,
+  SentinelConfigError,
+  SentinelError,
+  SentinelNetworkError,
+  SentinelProvider,
+  SentinelQueryError,
+  ServerTimeoutError,
+  ServiceBusyError,
+  TruncatedResultError,
+  WorkspaceNotFoundError,
+} from "./src/providers/sentinel/sentinel_provider.ts";
+export type {
+  CloudName,
+  CredentialKind,
+  QueryProgress,
+  SentinelBatchOptions,
+  SentinelBatchQuery,
+  SentinelBatchResult,
+  SentinelConfig,
+  SentinelErrorOptions,
+  SentinelProviderOptions,
+  SentinelQueryOptions,
+  SentinelQueryResult,
+  WorkspaceConfig,
+} from "./src/providers/sentinel/sentinel_provider.ts";

@@ -6,10 +6,12 @@
  */
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
+import * as sentinel from "./sentinel.ts";
 
 const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void> }> = {
   load,
   kql,
+  sentinel,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

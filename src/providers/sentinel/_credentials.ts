@@ -1,0 +1,164 @@
+/**
+ * Credentials: the @azure/identity credential for a kind, pointed at the configured cloud's
+ * authority, and what to tell a person when it fails. Secrets are read from the
+ * environment here, when the credential is made, and kept nowhere else.
+ *
+ * @module
+ */
+import {
+  AzureCliCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  DeviceCodeCredential,
+  EnvironmentCredential,
+  InteractiveBrowserCredential,
+  ManagedIdentityCredential,
+} from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+import type { CredentialKind, ResolvedConfig } from "./_config.ts";
+import { SentinelConfigError } from "./_errors.ts";
+
+export type { TokenCredential };
+
+/** Options of {@link createCredential}. */
+export interface CredentialOptions {
+  /** Shows sign-in instructions (device code); default: standard error. */
+  prompt?: (message: string) => void;
+}
+
+/**
+ * The credential of `config.credential`, for `config.cloud`.
+ *
+ * @throws {SentinelConfigError} when the kind needs a setting that is missing (a tenant, a
+ *   client id, a secret or certificate in the environment), before any network call.
+ */
+export function createCredential(
+  config: ResolvedConfig,
+  options: CredentialOptions = {},
+): TokenCredential {
+  const { tenantId, clientId, env } = config;
+  const authorityHost = config.cloud.authorityHost;
+  const prompt = options.prompt ?? ((message: string) => console.error(message));
+  const kind = config.credential;
+  switch (kind) {
+    case "default":
+      return new DefaultAzureCredential({
+        tenantId,
+        authorityHost,
+        ...(clientId ? { managedIdentityClientId: clientId } : {}),
+      });
+    case "environment": {
+      const missing = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID"].filter((v) => !env(v));
+      if (!env("AZURE_CLIENT_SECRET") && !env("AZURE_CLIENT_CERTIFICATE_PATH")) {
+        missing.push("AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)");
+      }
+      if (missing.length > 0) throw missingSetting(kind, missing);
+      return new EnvironmentCredential({ authorityHost });
+    }
+    case "azure-cli":
+      return new AzureCliCredential({ tenantId });
+    case "managed-identity":
+      return clientId
+        ? new ManagedIdentityCredential({ clientId })
+        : new ManagedIdentityCredential();
+    case "device-code":
+      return new DeviceCodeCredential({
+        tenantId,
+        clientId,
+        authorityHost,
+        userPromptCallback: (info) => prompt(info.message),
+      });
+    case "interactive-browser":
+      return new InteractiveBrowserCredential({ tenantId, clientId, authorityHost });
+    case "client-secret": {
+      const secret = env("AZURE_CLIENT_SECRET");
+      const missing = [
+        ...(tenantId ? [] : ["AZURE_TENANT_ID"]),
+        ...(clientId ? [] : ["AZURE_CLIENT_ID"]),
+        ...(secret ? [] : ["AZURE_CLIENT_SECRET"]),
+      ];
+      if (missing.length > 0) throw missingSetting(kind, missing);
+      return new ClientSecretCredential(tenantId!, clientId!, secret!, { authorityHost });
+    }
+    case "client-certificate": {
+      const certificatePath = env("AZURE_CLIENT_CERTIFICATE_PATH");
+      const missing = [
+        ...(tenantId ? [] : ["AZURE_TENANT_ID"]),
+        ...(clientId ? [] : ["AZURE_CLIENT_ID"]),
+        ...(certificatePath ? [] : ["AZURE_CLIENT_CERTIFICATE_PATH"]),
+      ];
+      if (missing.length > 0) throw missingSetting(kind, missing);
+      return new ClientCertificateCredential(tenantId!, clientId!, {
+        certificatePath: certificatePath!,
+        certificatePassword: env("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
+      }, { authorityHost });
+    }
+  }
+}
+
+/** What to do when a credential of `kind` cannot produce a token. */
+export function credentialHint(kind: CredentialKind | "custom", tenantId?: string): string {
+  const tenant = tenantId ? ` --tenant ${tenantId}` : "";
+  switch (kind) {
+    case "azure-cli":
+      return `Run \`az login${tenant}\` (install the Azure CLI first if \`az\` is missing), ` +
+        "then try again.";
+    case "environment":
+      return "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or " +
+        "AZURE_CLIENT_CERTIFICATE_PATH) for the app registration that may read the workspace.";
+    case "client-secret":
+      return "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; an expired " +
+        "secret needs a new one from the app registration.";
+    case "client-certificate":
+      return "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_CERTIFICATE_PATH (and " +
+        "AZURE_CLIENT_CERTIFICATE_PASSWORD for an encrypted key).";
+    case "managed-identity":
+      return "Managed identity only works on an Azure resource that has one (set AZURE_CLIENT_ID " +
+        "for a user-assigned identity); elsewhere choose another credential, e.g. azure-cli.";
+    case "device-code":
+    case "interactive-browser":
+      return "Sign in again; set AZURE_TENANT_ID if your account lives in another tenant.";
+    case "default":
+      return `Run \`az login${tenant}\`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and ` +
+        "AZURE_CLIENT_SECRET, or choose a credential kind (CASEFILE_SENTINEL_CREDENTIAL).";
+    case "custom":
+      return "Check the credential passed to openSentinelProvider().";
+  }
+}
+
+/** One line for people: how the provider signs in. */
+export function describeCredential(kind: CredentialKind | "custom"): string {
+  switch (kind) {
+    case "default":
+      return "the default Azure credential chain";
+    case "environment":
+      return "credentials from the environment";
+    case "azure-cli":
+      return "the Azure CLI sign-in";
+    case "managed-identity":
+      return "a managed identity";
+    case "device-code":
+      return "device-code sign-in";
+    case "interactive-browser":
+      return "browser sign-in";
+    case "client-secret":
+      return "an app registration's client secret";
+    case "client-certificate":
+      return "an app registration's certificate";
+    case "custom":
+      return "a credential given in code";
+  }
+}
+
+function missingSetting(kind: CredentialKind, names: string[]): SentinelConfigError {
+  return new SentinelConfigError(
+    `The ${kind} credential needs ${names.join(", ")}, which ${
+      names.length === 1 ? "is" : "are"
+    } not set`,
+    {
+      hint: `Set ${names.join(" and ")} in the environment (never in a file), or choose ` +
+        "another credential kind, e.g. azure-cli after `az login`.",
+    },
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * Errors of the Sentinel / Log Analytics provider. Each says what could not be done, why,
+ * and (in `hint`) what to do next; the underlying SDK or network error is the `cause`,
+ * with any `Authorization` header redacted.
+ *
+ * @module
+ */
+import { ProviderError } from "../errors.ts";
+import type { CasefileErrorOptions } from "../../errors.ts";
+
+/** Options shared by Sentinel errors. */
+export interface SentinelErrorOptions extends CasefileErrorOptions {
+  /** The HTTP status the service answered with, when there was an answer. */
+  status?: number;
+  /** The service's error code (`BadArgumentError`, `WorkspaceNotFoundError`, ...). */
+  code?: string;
+}
+
+/** The base of every error of the Sentinel provider. */
+export class SentinelError extends ProviderError {
+  /** The HTTP status the service answered with, when there was an answer. */
+  readonly status?: number;
+  /** The service's error code, when it sent one. */
+  readonly code?: string;
+
+  constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
+    super(message, provider, options);
+    this.name = "SentinelError";
+    this.status = options.status;
+    this.code = options.code;
+  }
+}
+
+/** The configuration (file, environment, options) is incomplete or wrong. */
+export class SentinelConfigError extends SentinelError {
+  /** The config file at fault, when there is one. */
+  readonly file?: string;
+
+  constructor(message: string, options: SentinelErrorOptions & { file?: string } = {}) {
+    super(message, "sentinel", options);
+    this.name = "SentinelConfigError";
+    this.file = options.file;
+  }
+}
+
+/** No token could be had, or the service refused it (401/403). */
+export class SentinelAuthError extends SentinelError {
+  constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
+    super(message, provider, options);
+    this.name = "SentinelAuthError";
+  }
+}
+
+/** The workspace (or resource) does not exist, or is not visible to this identity. */
+export class WorkspaceNotFoundError extends SentinelError {
+  /** The workspace id or resource id asked for. */
+  readonly workspace: string;
+
+  constructor(workspace: string, provider: string, options: SentinelErrorOptions = {}) {
+    super(`Workspace '${workspace}' was not found by Log Analytics`, provider, options);
+    this.name = "WorkspaceNotFoundError";
+    this.workspace = workspace;
+  }
+}
+
+/** The service rejected the query itself (syntax, unknown names, types). */
+export class SentinelQueryError extends SentinelError {
+  /** 1-based line of the problem in the query, when the service said. */
+  readonly line?: number;
+  /** 1-based column of the problem in the query, when the service said. */
+  readonly column?: number;
+
+  constructor(
+    message: string,
+    provider: string,
+    options: SentinelErrorOptions & { line?: number; column?: number } = {},
+  ) {
+    super(message, provider, options);
+    this.name = "SentinelQueryError";
+    this.line = options.line;
+    this.column = options.column;
+  }
+}
+
+/** The service could not be reached: DNS, connection, TLS, proxy. */
+export class SentinelNetworkError extends SentinelError {
+  constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
+    super(message, provider, options);
+    this.name = "SentinelNetworkError";
+  }
+}
+
+/** The service answered with a body that is not a Log Analytics result. */
+export class MalformedResponseError extends SentinelError {
+  constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
+    super(message, provider, options);
+    this.name = "MalformedResponseError";
+  }
+}
+
+/** The service kept answering 429 or 503 beyond the retry budget. */
+export class ServiceBusyError extends SentinelError {
+  /** How long the service last asked to wait, in milliseconds. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    provider: string,
+    options: SentinelErrorOptions & { retryAfterMs?: number } = {},
+  ) {
+    super(message, provider, options);
+    this.name = "ServiceBusyError";
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The service gave up on the query (its own time limit, `Prefer: wait`). */
+export class ServerTimeoutError extends SentinelError {
+  constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
+    super(message, provider, options);
+    this.name = "ServerTimeoutError";
+  }
+}
+
+/** casefile gave up waiting for an answer (the client-side timeout). */
+export class ClientTimeoutError extends SentinelError {
+  /** The timeout that expired, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, provider: string, options: SentinelErrorOptions = {}) {
+    super(`No answer from Log Analytics within ${formatMs(timeoutMs)}`, provider, {
+      hint: 'Narrow the query or its timespan, split it (split: "1d"), or raise timeoutMs.',
+      ...options,
+    });
+    this.name = "ClientTimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The result was cut at the service's row or size limit and could not be completed. */
+export class TruncatedResultError extends SentinelError {
+  constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
+    super(message, provider, options);
+    this.name = "TruncatedResultError";
+  }
+}
+
+/** `1.5 s`, `2 min`, `250 ms`. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  return `${Number((ms / 60_000).toFixed(1))} min`;
+}

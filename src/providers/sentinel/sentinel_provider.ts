@@ -1,0 +1,881 @@
+/**
+ * The Sentinel / Log Analytics provider: KQL queries against Log Analytics workspaces
+ * through `@azure/monitor-query-logs` and `@azure/identity`, with results typed like the
+ * local engine's (same query → same dtypes and values on both providers).
+ *
+ * - Workspaces by friendly name (config file and environment, see `_config.ts`),
+ *   resource-centric queries, several workspaces in one query, batches.
+ * - Never a silently cut result: a result cut at the service's row or size limit is run
+ *   again as time windows (halved recursively, at most 4 queries at once, joined in time
+ *   order) when the query allows it, and carries a `split` warning; otherwise it carries
+ *   a `truncated` warning. Partial failures keep their rows and carry a `partial` warning.
+ * - 429 and 503 are retried as `Retry-After` says, within bounds; every request has a
+ *   client-side timeout; `signal` aborts the HTTP request in flight; `onProgress` reports
+ *   elapsed time and windows.
+ *
+ * `now()` and `ago()` are evaluated by the service; `QueryOptions.now` is not used.
+ *
+ * A config file (`~/.config/casefile/sentinel.json`, or `CASEFILE_SENTINEL_CONFIG`) names
+ * workspaces; secrets never go in it (client secrets and certificate passwords come from
+ * the environment, or sign in with `az login`):
+ *
+ * ```json
+ * {
+ *   "tenantId": "contoso.onmicrosoft.com",
+ *   "credential": "azure-cli",
+ *   "cloud": "public",
+ *   "workspace": "prod",
+ *   "workspaces": {
+ *     "prod": "8f1c2d3e-4b5a-4c6d-9e7f-a1b2c3d4e5f6",
+ *     "web-vm": { "resourceId": "/subscriptions/.../virtualMachines/web01" }
+ *   }
+ * }
+ * ```
+ *
+ * TLS: the system's CAs are trusted; add others with `caCertificates` (or
+ * `NODE_EXTRA_CA_CERTS`, which Deno reads once, before the process's first TLS connection).
+ *
+ * @module
+ */
+import type { DataFrame } from "../../polars.ts";
+import { pl } from "../../polars.ts";
+import { tokenize } from "../../kql/_lexer.ts";
+import { SENTINEL_SCHEMAS } from "../../schema/sentinel.ts";
+import { type ColumnSchema, kustoTypeFromName, type TableSchema } from "../../schema/types.ts";
+import type {
+  Provider,
+  QueryOptions,
+  QueryResult,
+  QueryWarning,
+  TableInfo,
+  TimeRange,
+} from "../provider.ts";
+import { UnknownTableError } from "../errors.ts";
+import {
+  type CloudName,
+  CLOUDS,
+  type CredentialKind,
+  type EnvReader,
+  isResourceId,
+  isWorkspaceId,
+  lookupWorkspace,
+  resolveConfig,
+  type ResolvedConfig,
+  type ResolvedWorkspace,
+  type SentinelConfig,
+} from "./_config.ts";
+import { createCredential, describeCredential, type TokenCredential } from "./_credentials.ts";
+import {
+  abortError,
+  type CallRequest,
+  deepestMessage,
+  LogsTransport,
+  type RetrySettings,
+  type Target,
+  type Timespan,
+} from "./_client.ts";
+import {
+  concatFrames,
+  readWireDatetime,
+  renderSpecOf,
+  tableToFrame,
+  type TypedFrame,
+  type WireResult,
+  WireShapeError,
+} from "./_results.ts";
+import {
+  explicitWindows,
+  halves,
+  isTruncation,
+  type Piece,
+  runWindows,
+  Semaphore,
+  type SplitPlan,
+  splitPlan,
+} from "./_split.ts";
+import {
+  formatMs,
+  SentinelError,
+  SentinelQueryError,
+  ServerTimeoutError,
+  ServiceBusyError,
+  TruncatedResultError,
+} from "./_errors.ts";
+
+export type { CloudName, CredentialKind, SentinelConfig, TokenCredential };
+export type { WorkspaceConfig } from "./_config.ts";
+export {
+  ClientTimeoutError,
+  MalformedResponseError,
+  SentinelAuthError,
+  SentinelConfigError,
+  SentinelError,
+  SentinelNetworkError,
+  SentinelQueryError,
+  ServerTimeoutError,
+  ServiceBusyError,
+  TruncatedResultError,
+  WorkspaceNotFoundError,
+} from "./_errors.ts";
+export type { SentinelErrorOptions } from "./_errors.ts";
+
+/** Log Analytics runs at most 5 queries per user at once; casefile keeps one spare. */
+export const MAX_CONCURRENCY = 4;
+/** Queries per `$batch` request. */
+const BATCH_SIZE = 10;
+/** The service's default server timeout, in seconds. */
+const SERVICE_TIMEOUT_SECONDS = 180;
+
+/** Options of {@link openSentinelProvider}. */
+export interface SentinelProviderOptions {
+  /** A config file (default: `CASEFILE_SENTINEL_CONFIG`, then `~/.config/casefile/sentinel.json`). */
+  configFile?: string;
+  /** Settings given in code; they win over the environment and the config file. */
+  config?: SentinelConfig;
+  /** The default workspace: a friendly name from the config, or a workspace id. */
+  workspace?: string;
+  /**
+   * How to sign in: a credential kind (default: the config's, else `default`), or a
+   * ready `TokenCredential` (an app's own, or a stub in tests).
+   */
+  credential?: CredentialKind | TokenCredential;
+  /** `public` (default), `usgov` or `china`. */
+  cloud?: CloudName;
+  /** Another query endpoint than the cloud's (a proxy, the loopback service). */
+  endpoint?: string;
+  /** Extra CA certificates (PEM) to trust beside the system's (a TLS-inspecting proxy). */
+  caCertificates?: readonly string[];
+  /** Environment variables are read from here (default: `Deno.env`). */
+  env?: EnvReader;
+  /** Queries run at once, 1 to 4 (default 4; Log Analytics allows 5 per user). */
+  concurrency?: number;
+  /** Client-side timeout of each request in ms (default: the server timeout + 30 s). */
+  timeoutMs?: number;
+  /** `Prefer: wait=N` for every query, in seconds (the service's default is 180, max 600). */
+  serverTimeoutSeconds?: number;
+  /** Retries of 429/503 and dropped connections (default: 3 retries, 60 s of waiting). */
+  retry?: Partial<RetrySettings>;
+  /** Shows sign-in instructions of the device-code credential (default: standard error). */
+  prompt?: (message: string) => void;
+}
+
+/** Progress of a long query. */
+export interface QueryProgress {
+  /** Time since the query started. */
+  readonly elapsedMs: number;
+  /** When split: windows done so far (`index`) of the windows known so far (`count`). */
+  readonly window?: { readonly index: number; readonly count: number };
+  /** What is happening, when it is worth saying ("throttled; retrying in 2 s"). */
+  readonly message?: string;
+}
+
+/** Options of {@link SentinelProvider.query}. */
+export interface SentinelQueryOptions extends QueryOptions {
+  /** The workspace: a friendly name from the config or a workspace id (default: the default). */
+  workspace?: string;
+  /** Query in the context of an Azure resource instead of a workspace. */
+  resourceId?: string;
+  /** More workspaces the query spans: friendly names, workspace ids, or resource ids. */
+  additionalWorkspaces?: readonly string[];
+  /**
+   * Run as time windows: a KQL timespan (`"1d"`, `"6h"`) or a number of equal windows.
+   * Needs `timespan`, or tables with `TimeGenerated` to find the data's time range.
+   */
+  split?: string | number;
+  /**
+   * What to do with a result cut at the service's limit: `split` (default) runs it as time
+   * windows when the query allows it and warns otherwise; `warn` returns the cut result
+   * with a `truncated` warning; `error` throws {@link TruncatedResultError}.
+   */
+  truncation?: "split" | "warn" | "error";
+  /** `Prefer: wait=N`, in seconds (overrides the provider's). */
+  serverTimeoutSeconds?: number;
+  /** Client-side timeout of each request, in ms (overrides the provider's). */
+  timeoutMs?: number;
+  /** Called about once a second, and when a window is done or a retry waits. */
+  onProgress?: (progress: QueryProgress) => void;
+  /** Ask the service for query statistics (on the result's `statistics`). */
+  statistics?: boolean;
+}
+
+/** A query result of the Sentinel provider. */
+export interface SentinelQueryResult extends QueryResult {
+  /** The workspace or resource queried. */
+  readonly target: string;
+  /** The service's statistics, per window, when asked for. */
+  readonly statistics?: readonly Readonly<Record<string, unknown>>[];
+}
+
+/** One query of a batch. */
+export interface SentinelBatchQuery {
+  readonly query: string;
+  /** A friendly name or workspace id (default: the provider's default workspace). */
+  readonly workspace?: string;
+  readonly timespan?: TimeRange;
+  readonly additionalWorkspaces?: readonly string[];
+  readonly serverTimeoutSeconds?: number;
+}
+
+/** A batch query's outcome: its result, or its own error (the others still count). */
+export type SentinelBatchResult =
+  | { readonly ok: true; readonly result: SentinelQueryResult }
+  | { readonly ok: false; readonly error: Error };
+
+/** Options of {@link SentinelProvider.queryBatch}. */
+export interface SentinelBatchOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly onProgress?: (progress: QueryProgress) => void;
+}
+
+/**
+ * Opens a Log Analytics workspace as a provider. Reads the config file and environment
+ * and prepares the credential; nothing is sent until the first query.
+ *
+ * @param options Workspace, credential, cloud, endpoint and limits; all optional when the
+ *   config file or environment names a workspace.
+ * @returns The provider; call `close()` when done with it.
+ * @throws {SentinelConfigError} when the configuration is incomplete or wrong (no
+ *   workspace, a workspace id that is not a GUID, a credential kind missing its settings).
+ *
+ * @example Query the loopback Log Analytics service
+ * ```ts
+ * import { openSentinelProvider } from "./sentinel_provider.ts";
+ * import { startLogAnalyticsService } from "../../../scripts/log_analytics/mod.ts";
+ *
+ * const service = await startLogAnalyticsService();
+ * const provider = await openSentinelProvider({
+ *   endpoint: service.endpoint,
+ *   workspace: service.workspaceIds[0],
+ *   caCertificates: [service.caCertificate],
+ *   credential: { getToken: () => Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+ * });
+ * try {
+ *   const alerts = await provider.query("SecurityAlert | summarize count() by AlertSeverity");
+ *   console.log(alerts.frame.toRecords(), alerts.warnings);
+ * } finally {
+ *   provider.close();
+ *   await service.close();
+ * }
+ * ```
+ */
+export async function openSentinelProvider(
+  options: SentinelProviderOptions = {},
+): Promise<SentinelProvider> {
+  const kind = typeof options.credential === "string" ? options.credential : undefined;
+  const config = await resolveConfig({
+    configFile: options.configFile,
+    env: options.env,
+    config: {
+      ...options.config,
+      ...(options.workspace !== undefined ? { workspace: options.workspace } : {}),
+      ...(kind !== undefined ? { credential: kind } : {}),
+      ...(options.cloud !== undefined ? { cloud: options.cloud } : {}),
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    },
+  });
+  const custom = typeof options.credential === "object" ? options.credential : undefined;
+  const credential = custom ?? createCredential(config, { prompt: options.prompt });
+  return new SentinelProvider(config, credential, custom ? "custom" : config.credential, options);
+}
+
+/** A Log Analytics workspace (Microsoft Sentinel's data). Create with {@link openSentinelProvider}. */
+export class SentinelProvider implements Provider {
+  readonly kind = "sentinel" as const;
+  readonly id: string;
+  readonly description: string;
+  readonly referenceTime?: Date = undefined;
+  /** The resolved configuration (no secrets: those stay in the environment). */
+  readonly config: ResolvedConfig;
+  readonly #transport: LogsTransport;
+  readonly #slots: Semaphore;
+  readonly #options: SentinelProviderOptions;
+  #tables?: Promise<TableInfo[]>;
+
+  constructor(
+    config: ResolvedConfig,
+    credential: TokenCredential,
+    credentialKind: CredentialKind | "custom",
+    options: SentinelProviderOptions = {},
+  ) {
+    this.config = config;
+    this.#options = options;
+    const workspace = config.defaultWorkspace;
+    this.id = `sentinel:${workspace.id ?? workspace.resourceId}`;
+    const named = workspace.name !== (workspace.id ?? workspace.resourceId)
+      ? `${workspace.name} (${workspace.id ?? workspace.resourceId})`
+      : `${workspace.id ?? workspace.resourceId}`;
+    const custom = config.endpoint !== `${CLOUDS[config.cloud.name].endpoint}/v1`;
+    this.description = `Log Analytics workspace ${named}, ${config.cloud.name} cloud` +
+      `${custom ? ` at ${config.endpoint}` : ""}, signed in with ${
+        describeCredential(credentialKind)
+      }`;
+    const concurrency = Math.trunc(options.concurrency ?? MAX_CONCURRENCY);
+    this.#slots = new Semaphore(Math.max(1, Math.min(MAX_CONCURRENCY, concurrency)));
+    this.#transport = new LogsTransport({
+      provider: this.id,
+      endpoint: config.endpoint,
+      audience: config.cloud.audience,
+      credential,
+      credentialKind,
+      tenantId: config.tenantId,
+      caCertificates: options.caCertificates,
+    });
+  }
+
+  /** Releases pooled connections. */
+  close(): void {
+    this.#transport.close();
+  }
+
+  /**
+   * The workspace's tables and their schemas. Names come from
+   * `union withsource=TableName * | summarize by TableName` over the last 30 days where the
+   * service allows it, plus the config's `tables` and Sentinel's well-known tables; schemas
+   * from one `getschema` per table, in one query (`union isfuzzy=true` skips tables the
+   * workspace lacks). Cached; {@link refresh} forgets.
+   */
+  tables(): Promise<TableInfo[]> {
+    if (!this.#tables) {
+      this.#tables = this.#discover();
+      this.#tables.catch(() => (this.#tables = undefined));
+    }
+    return this.#tables;
+  }
+
+  /** Forgets the cached table list. */
+  refresh(): void {
+    this.#tables = undefined;
+  }
+
+  /**
+   * One table's schema (`T | getschema`).
+   *
+   * @throws {UnknownTableError} when the workspace has no such table.
+   */
+  async schema(table: string): Promise<TableSchema> {
+    const cached = this.#tables ? (await this.#tables).find((t) => t.name === table) : undefined;
+    if (cached) return { name: cached.name, columns: cached.columns };
+    let result: SentinelQueryResult;
+    try {
+      result = await this.query(`${quoteName(table)} | getschema | project ColumnName, ColumnType`);
+    } catch (error) {
+      if (!(error instanceof SentinelQueryError)) throw error;
+      const known = (await this.tables()).map((t) => t.name);
+      throw new UnknownTableError(table, labelOf(this.config.defaultWorkspace), known);
+    }
+    return { name: table, columns: schemaRows(result.frame) };
+  }
+
+  /**
+   * Runs a KQL query (see {@link SentinelQueryOptions} for splitting, timeouts, progress).
+   *
+   * @throws {SentinelQueryError} for a query the service rejects (with line and column).
+   * @throws {SentinelAuthError}, {@link WorkspaceNotFoundError}, {@link SentinelNetworkError},
+   *   {@link MalformedResponseError}, {@link ServiceBusyError}, {@link ServerTimeoutError},
+   *   {@link ClientTimeoutError}, {@link TruncatedResultError}: each with a hint.
+   * @throws a `DOMException` named `AbortError` when `signal` aborts.
+   */
+  async query(query: string, options: SentinelQueryOptions = {}): Promise<SentinelQueryResult> {
+    const started = performance.now();
+    if (options.signal?.aborted) throw abortError(options.signal.reason);
+    const target = this.#target(options);
+    const progress = new Progress(started, options.onProgress);
+    try {
+      const request = {
+        target,
+        query,
+        additionalWorkspaces: options.additionalWorkspaces?.map((w) => this.#other(w)),
+        serverTimeoutSeconds: options.serverTimeoutSeconds ?? this.#options.serverTimeoutSeconds,
+        statistics: options.statistics,
+      };
+      const run = (timespan: Timespan, signal?: AbortSignal) =>
+        this.#run(
+          { ...request, timespan },
+          { ...options, signal: signal ?? options.signal },
+          progress,
+        );
+      const plan = splitPlan(query);
+      const { pieces, warnings } = await this.#solve(query, plan, options, run, progress);
+      return this.#assemble(query, target, options, pieces, warnings, started, plan);
+    } finally {
+      progress.stop();
+    }
+  }
+
+  /**
+   * Runs several queries in `$batch` requests of up to 10. Each query has its own outcome;
+   * one that fails does not fail the others. Results cut at a limit, throttled or timed
+   * out are run again on their own through {@link query} (splitting, retrying).
+   */
+  async queryBatch(
+    queries: readonly SentinelBatchQuery[],
+    options: SentinelBatchOptions = {},
+  ): Promise<SentinelBatchResult[]> {
+    const started = performance.now();
+    const progress = new Progress(started, options.onProgress);
+    const outcomes: SentinelBatchResult[] = new Array(queries.length);
+    const pending: Array<
+      { index: number; request: CallRequest & { target: { workspaceId: string } } }
+    > = [];
+    try {
+      for (const [index, item] of queries.entries()) {
+        try {
+          const target = this.#target({ workspace: item.workspace });
+          const request = {
+            target,
+            query: item.query,
+            timespan: item.timespan,
+            additionalWorkspaces: item.additionalWorkspaces?.map((w) => this.#other(w)),
+            serverTimeoutSeconds: item.serverTimeoutSeconds ?? this.#options.serverTimeoutSeconds,
+          };
+          if ("workspaceId" in target) {
+            pending.push({ index, request: { ...request, target } });
+          } else {
+            outcomes[index] = await this.#settle(this.query(item.query, { ...item, ...options }));
+          }
+        } catch (error) {
+          if (error instanceof DOMException) throw error;
+          outcomes[index] = { ok: false, error: error as Error };
+        }
+      }
+      for (let at = 0; at < pending.length; at += BATCH_SIZE) {
+        const chunk = pending.slice(at, at + BATCH_SIZE);
+        const answers = await this.#slots.run(
+          () =>
+            this.#transport.batch(chunk.map((c) => c.request), {
+              signal: options.signal,
+              timeoutMs: this.#timeout(options),
+              retry: this.#retry(),
+              onRetry: (e) => progress.retry(e.waitMs, e.reason),
+            }),
+          options.signal,
+        );
+        for (const [i, answer] of answers.entries()) {
+          const { index, request } = chunk[i];
+          const item = queries[index];
+          const again = answer instanceof ServiceBusyError ||
+            answer instanceof ServerTimeoutError ||
+            (!(answer instanceof Error) && isTruncation(answer.error));
+          if (again) {
+            outcomes[index] = await this.#settle(this.query(item.query, {
+              ...item,
+              signal: options.signal,
+              timeoutMs: options.timeoutMs,
+            }));
+          } else if (answer instanceof Error) {
+            outcomes[index] = { ok: false, error: answer };
+          } else {
+            const warnings = partialWarnings([{ result: answer }], "warn");
+            outcomes[index] = {
+              ok: true,
+              result: this.#assemble(
+                item.query,
+                request.target,
+                { timespan: item.timespan },
+                [{
+                  result: answer,
+                }],
+                warnings,
+                started,
+              ),
+            };
+          }
+        }
+        const answered = Math.min(at + BATCH_SIZE, pending.length);
+        progress.note(`${answered} of ${pending.length} batched queries answered`);
+      }
+      return outcomes;
+    } finally {
+      progress.stop();
+    }
+  }
+
+  async #settle(promise: Promise<SentinelQueryResult>): Promise<SentinelBatchResult> {
+    try {
+      return { ok: true, result: await promise };
+    } catch (error) {
+      if (error instanceof DOMException) throw error;
+      return { ok: false, error: error as Error };
+    }
+  }
+
+  // Runs the query whole, or split, and says what happened.
+  async #solve(
+    query: string,
+    plan: SplitPlan,
+    options: SentinelQueryOptions,
+    run: (timespan: Timespan, signal?: AbortSignal) => Promise<WireResult>,
+    progress: Progress,
+  ): Promise<{ pieces: Piece[]; warnings: QueryWarning[] }> {
+    const mode = options.truncation ?? "split";
+    const split = (windows: TimeRange[]) =>
+      runWindows(windows, (range, signal) => run(range, signal), {
+        autoSplit: mode === "split" && plan.safe,
+        signal: options.signal,
+        onWindow: (done, total) => progress.windows(done, total),
+      });
+
+    if (options.split !== undefined) {
+      const range = options.timespan ?? await this.#bounds(query, options);
+      if (!range) {
+        throw new SentinelError(
+          "Cannot split the query: it has no timespan and casefile cannot tell the time range " +
+            "of its tables",
+          this.id,
+          { hint: "Give a timespan with the split option." },
+        );
+      }
+      const windows = explicitWindows(range, options.split);
+      if (typeof windows === "string") {
+        throw new SentinelError(
+          `Cannot split by ${JSON.stringify(options.split)}: ${windows}`,
+          this.id,
+          {
+            hint: 'Give a timespan such as "1d" or "6h", or a number of windows.',
+          },
+        );
+      }
+      const { pieces } = await split(windows);
+      const note = plan.safe
+        ? ""
+        : ` The query ${plan.reason}: each window's rows are what the query gives for that ` +
+          "window alone (a count or summarize gives one row per window).";
+      return {
+        pieces,
+        warnings: [{
+          kind: "split",
+          message: `Ran as ${pieces.length} time windows (split: ${
+            JSON.stringify(options.split)
+          }), joined in time order.${note}`,
+        }],
+      };
+    }
+
+    let whole: WireResult | undefined;
+    let timedOut: ServerTimeoutError | undefined;
+    let reason: string;
+    try {
+      whole = await run(options.timespan);
+      if (!isTruncation(whole.error) || mode !== "split") {
+        return { pieces: [{ result: whole }], warnings: [] };
+      }
+      reason = `it was cut at the service's limit: ${deepestMessage(whole.error)}`;
+    } catch (error) {
+      if (!(error instanceof ServerTimeoutError) || mode !== "split" || !plan.safe) throw error;
+      timedOut = error;
+      reason = "the service timed out on it";
+    }
+    const range = plan.safe ? options.timespan ?? await this.#bounds(query, options) : undefined;
+    const parts = range ? halves(range) : undefined;
+    if (!parts) {
+      if (!whole) throw timedOut;
+      return { pieces: [{ result: whole }], warnings: [noSplitWarning(plan, range)] };
+    }
+    progress.note(`splitting: ${reason}`);
+    const { pieces } = await split(parts);
+    const span = range!.end.getTime() - range!.start.getTime();
+    return {
+      pieces,
+      warnings: [{
+        kind: "split",
+        message: `The whole query could not be answered at once (${reason}), so casefile ran it ` +
+          `as ${pieces.length} time windows over ${formatMs(span)} and joined them in time order.`,
+      }],
+    };
+  }
+
+  #assemble(
+    query: string,
+    target: Target,
+    options: SentinelQueryOptions,
+    pieces: Piece[],
+    warnings: QueryWarning[],
+    started: number,
+    plan?: SplitPlan,
+  ): SentinelQueryResult {
+    const mode = options.truncation ?? "split";
+    const all = [...warnings, ...partialWarnings(pieces, mode)];
+    const truncated = all.find((w) => w.kind === "truncated");
+    if (truncated && mode === "error") {
+      throw new TruncatedResultError(truncated.message, this.id, {
+        hint: "Narrow the timespan, project fewer columns, or summarize; or allow splitting.",
+      });
+    }
+    const ordered = plan?.safe && plan.order === "desc" && pieces.length > 1
+      ? [...pieces].reverse()
+      : pieces;
+    let frames: TypedFrame[];
+    try {
+      frames = ordered.map((piece) => firstTable(piece.result));
+    } catch (error) {
+      if (!(error instanceof WireShapeError)) throw error;
+      throw this.#transport.malformed(target.label, error.message, error);
+    }
+    const joined = concatFrames(frames);
+    if (typeof joined === "string") {
+      throw new SentinelError(`Cannot join the time windows of the query: ${joined}`, this.id, {
+        hint: "Run the query without splitting over a shorter timespan.",
+      });
+    }
+    const statistics = pieces.map((p) => p.result.statistics).filter((s) => s !== undefined);
+    return {
+      frame: joined.frame,
+      schema: { name: joined.schema.name, columns: joined.schema.columns },
+      provider: this.id,
+      query,
+      timespan: options.timespan,
+      rowCount: joined.frame.height,
+      durationMs: performance.now() - started,
+      warnings: all,
+      render: renderSpecOf(pieces[0]?.result.render),
+      target: target.label,
+      ...(statistics.length > 0 ? { statistics } : {}),
+    };
+  }
+
+  #run(
+    request: CallRequest,
+    options: SentinelQueryOptions,
+    progress: Progress,
+  ): Promise<WireResult> {
+    return this.#slots.run(
+      () =>
+        this.#transport.query(request, {
+          signal: options.signal,
+          timeoutMs: this.#timeout(options),
+          retry: this.#retry(),
+          onRetry: (e) => progress.retry(e.waitMs, e.reason),
+        }),
+      options.signal,
+    );
+  }
+
+  #timeout(options: { timeoutMs?: number; serverTimeoutSeconds?: number }): number {
+    const server = options.serverTimeoutSeconds ?? this.#options.serverTimeoutSeconds ??
+      SERVICE_TIMEOUT_SECONDS;
+    return options.timeoutMs ?? this.#options.timeoutMs ?? (server + 30) * 1000;
+  }
+
+  #retry(): RetrySettings {
+    return {
+      maxRetries: this.#options.retry?.maxRetries ?? 3,
+      maxWaitMs: this.#options.retry?.maxWaitMs ?? 60_000,
+    };
+  }
+
+  #target(options: { workspace?: string; resourceId?: string }): Target {
+    if (options.resourceId !== undefined) {
+      const workspace = lookupWorkspace(options.resourceId, this.config.workspaces);
+      return targetOf(workspace);
+    }
+    const workspace = options.workspace === undefined
+      ? this.config.defaultWorkspace
+      : lookupWorkspace(options.workspace, this.config.workspaces);
+    return targetOf(workspace);
+  }
+
+  // Another workspace of a cross-workspace query: configured names become ids; ids,
+  // resource ids and qualified names go as they are.
+  #other(name: string): string {
+    if (isWorkspaceId(name) || isResourceId(name)) return name;
+    const known = this.config.workspaces.get(name);
+    return known ? (known.id ?? known.resourceId!) : name;
+  }
+
+  // The time range of the data a query reads: min and max TimeGenerated of its tables.
+  async #bounds(query: string, options: SentinelQueryOptions): Promise<TimeRange | undefined> {
+    const known = new Set((await this.tables()).map((t) => t.name));
+    const names = new Set<string>();
+    for (const token of tokenize(query)) {
+      if (token.kind === "ident" && known.has(token.text)) names.add(token.text);
+    }
+    if (names.size === 0) return undefined;
+    const probe = `union isfuzzy=true ${[...names].map(quoteName).join(", ")}` +
+      " | summarize Start = min(TimeGenerated), End = max(TimeGenerated)";
+    const target = this.#target(options);
+    const result = await this.#run(
+      { target, query: probe },
+      { signal: options.signal, timeoutMs: options.timeoutMs },
+      new Progress(performance.now()),
+    );
+    const row = result.tables[0]?.rows[0];
+    const start = readWireDatetime(row?.[0]);
+    const end = readWireDatetime(row?.[1]);
+    if (start === undefined || end === undefined) return undefined;
+    return { start: new Date(Math.floor(start / 1000)), end: new Date(Math.floor(end / 1000) + 1) };
+  }
+
+  async #discover(): Promise<TableInfo[]> {
+    const names = new Set<string>([...this.config.tables, ...Object.keys(SENTINEL_SCHEMAS)]);
+    try {
+      const listed = await this.#run(
+        {
+          target: this.#target({}),
+          query: "union withsource=TableName * | summarize by TableName",
+          timespan: { duration: "P30D" },
+        },
+        {},
+        new Progress(performance.now()),
+      );
+      for (const row of listed.tables[0]?.rows ?? []) {
+        if (typeof row[0] === "string" && row[0] !== "") names.add(row[0]);
+      }
+    } catch (error) {
+      // A service that cannot run `union *` (the loopback service) still answers getschema.
+      if (!(error instanceof SentinelQueryError)) throw error;
+    }
+    const sorted = [...names].sort((a, b) => a.localeCompare(b));
+    const tables: TableInfo[] = [];
+    for (let at = 0; at < sorted.length; at += 100) {
+      const chunk = sorted.slice(at, at + 100);
+      const query = `union isfuzzy=true ${
+        chunk.map((name) =>
+          `(${quoteName(name)} | getschema | extend TableName = ${JSON.stringify(name)})`
+        ).join(", ")
+      } | project TableName, ColumnName, ColumnType, ColumnOrdinal`;
+      const result = await this.query(query, { truncation: "warn" });
+      const frame = result.frame;
+      const columns = new Map<string, Array<{ ordinal: number; column: ColumnSchema }>>();
+      const tableNames = frame.getColumn("TableName").toArray() as string[];
+      const columnNames = frame.getColumn("ColumnName").toArray() as string[];
+      const types = frame.getColumn("ColumnType").toArray() as string[];
+      const ordinals = frame.getColumn("ColumnOrdinal").toArray() as number[];
+      for (let i = 0; i < tableNames.length; i++) {
+        const list = columns.get(tableNames[i]) ?? [];
+        list.push({
+          ordinal: Number(ordinals[i]),
+          column: { name: columnNames[i], type: kustoTypeFromName(types[i]) ?? "string" },
+        });
+        columns.set(tableNames[i], list);
+      }
+      for (const name of chunk) {
+        const list = columns.get(name);
+        if (!list) continue;
+        tables.push({
+          name,
+          columns: list.sort((a, b) => a.ordinal - b.ordinal).map((c) => c.column),
+          source: `workspace ${this.config.defaultWorkspace.name}`,
+        });
+      }
+    }
+    return tables;
+  }
+}
+
+function targetOf(workspace: ResolvedWorkspace): Target {
+  return workspace.id !== undefined
+    ? { workspaceId: workspace.id, label: labelOf(workspace) }
+    : { resourceId: workspace.resourceId!, label: labelOf(workspace) };
+}
+
+function labelOf(workspace: ResolvedWorkspace): string {
+  const id = workspace.id ?? workspace.resourceId!;
+  return workspace.name === id ? `workspace ${id}` : `workspace ${workspace.name} (${id})`;
+}
+
+function firstTable(result: WireResult): TypedFrame {
+  const table = result.tables[0];
+  if (!table) return { frame: pl.DataFrame([]), schema: { name: "PrimaryResult", columns: [] } };
+  return tableToFrame(table);
+}
+
+function partialWarnings(
+  pieces: readonly Piece[],
+  mode: "split" | "warn" | "error",
+): QueryWarning[] {
+  const warnings: QueryWarning[] = [];
+  for (const piece of pieces) {
+    const error = piece.result.error;
+    if (!error) continue;
+    const where = piece.range && pieces.length > 1
+      ? ` in the window ${piece.range.start.toISOString()} to ${piece.range.end.toISOString()}`
+      : "";
+    const rows = piece.result.tables[0]?.rows.length ?? 0;
+    if (isTruncation(error)) {
+      warnings.push({
+        kind: "truncated",
+        message: `Log Analytics cut the result at its limit${where} (${deepestMessage(error)}): ` +
+          `only the first ${rows} rows are here${
+            mode === "split" ? "" : "; splitting was not allowed"
+          }.`,
+      });
+    } else {
+      warnings.push({
+        kind: "partial",
+        message: `Log Analytics returned part of the result${where} with an error ` +
+          `(${error.code ?? "PartialError"}: ${deepestMessage(error)}): the ${rows} rows here ` +
+          "may be incomplete.",
+      });
+    }
+  }
+  return warnings;
+}
+
+function noSplitWarning(plan: SplitPlan, range: TimeRange | undefined): QueryWarning {
+  const why = !plan.safe
+    ? `the query ${plan.reason}, so splitting it by time would change its answer`
+    : range
+    ? "its time window cannot be split further"
+    : "casefile cannot tell the time range of its tables";
+  return {
+    kind: "truncated",
+    message: `The result is incomplete and was not split: ${why}. Narrow the timespan, ` +
+      "project fewer columns, or summarize.",
+  };
+}
+
+function quoteName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `['${name.replace(/['\\]/g, "\\$&")}']`;
+}
+
+function schemaRows(frame: DataFrame): ColumnSchema[] {
+  const names = frame.getColumn("ColumnName").toArray() as string[];
+  const types = frame.getColumn("ColumnType").toArray() as string[];
+  return names.map((name, i) => ({ name, type: kustoTypeFromName(types[i]) ?? "string" }));
+}
+
+// Reports progress about once a second while a query runs, and on events.
+class Progress {
+  readonly #started: number;
+  readonly #report?: (progress: QueryProgress) => void;
+  #window?: { index: number; count: number };
+  #timer?: ReturnType<typeof setInterval>;
+
+  constructor(started: number, report?: (progress: QueryProgress) => void) {
+    this.#started = started;
+    this.#report = report;
+    if (report) this.#timer = setInterval(() => this.#emit(), 1000);
+  }
+
+  windows(index: number, count: number): void {
+    this.#window = { index, count };
+    this.#emit();
+  }
+
+  retry(waitMs: number, reason: string): void {
+    this.#emit(`${reason}; retrying in ${formatMs(waitMs)}`);
+  }
+
+  note(message: string): void {
+    this.#emit(message);
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #emit(message?: string): void {
+    if (!this.#report) return;
+    try {
+      this.#report({
+        elapsedMs: performance.now() - this.#started,
+        ...(this.#window ? { window: this.#window } : {}),
+        ...(message ? { message } : {}),
+      });
+    } catch {
+      // A failing progress display must not fail the query.
+    }
+  }
+}
