@@ -11,7 +11,7 @@
  * @module
  */
 import { type Expr, pl } from "../polars.ts";
-import type { ColumnSchema, KustoType } from "../schema/types.ts";
+import { type ColumnSchema, type KustoType, polarsTypeOf } from "../schema/types.ts";
 import type * as A from "./ast.ts";
 import { columnMap, type Context, ExprEnv, type Relation, type Scope, type Typed } from "./_env.ts";
 import { compileExpr, toStringTyped } from "./_expr.ts";
@@ -59,7 +59,9 @@ export function parseOperator(
 
   const outputs = new Map<string, { expr: Expr; type: KustoType }>();
   for (const p of parsed) {
-    const value = pl.when(ok).then(p.value.expr).otherwise(pl.lit(null).cast(dtypeOf(p.value)));
+    const value = pl.when(ok).then(p.value.expr).otherwise(
+      pl.lit(null).cast(polarsTypeOf(p.value.type)),
+    );
     outputs.set(p.name, {
       expr: p.type === "string" ? value.fillNull(pl.lit("")) : value,
       type: p.type,
@@ -191,26 +193,6 @@ function countGroups(regex: string): number {
     }
   }
   return count;
-}
-
-function dtypeOf(value: Typed) {
-  switch (value.type) {
-    case "int":
-      return pl.Int32;
-    case "long":
-      return pl.Int64;
-    case "real":
-    case "decimal":
-      return pl.Float64;
-    case "bool":
-      return pl.Bool;
-    case "datetime":
-      return pl.Datetime("us");
-    case "timespan":
-      return pl.Duration("us");
-    default:
-      return pl.Utf8;
-  }
 }
 
 /** Captured text (null when the pattern did not match) as a value of `type`. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { type DataFrame, type Expr, type LazyDataFrame, pl } from "../polars.ts";
-import type { ColumnSchema, KustoType } from "../schema/types.ts";
+import { type ColumnSchema, type KustoType, polarsTypeOf } from "../schema/types.ts";
 import type * as A from "./ast.ts";
 import { closestNames } from "../errors.ts";
 import { KqlSemanticError } from "./errors.ts";
@@ -333,7 +333,7 @@ function sourceName(e: A.Expression | undefined, i: number): string {
 
 /** A null column of a type. */
 export function nullColumn(type: KustoType): Expr {
-  return type === "string" ? pl.lit("") : pl.lit(null).cast(jsToSeries("x", [], type).dtype);
+  return type === "string" ? pl.lit("") : pl.lit(null).cast(polarsTypeOf(type));
 }
 
 /** Kusto's name for an unnamed expression: a column keeps its name, else the fallback. */

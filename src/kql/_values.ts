@@ -6,7 +6,7 @@
  * @module
  */
 import { DATETIME, DURATION, type Expr, pl, type Series } from "../polars.ts";
-import type { KustoType } from "../schema/types.ts";
+import { type KustoType, polarsTypeOf } from "../schema/types.ts";
 import { formatDatetime, formatTimespan } from "./_literals.ts";
 
 /**
@@ -93,7 +93,7 @@ function toIntOrNull(v: JsValue): number | null {
 /** A Polars literal of `type` for a JS value. */
 export function jsToExpr(value: JsValue, type: KustoType): Expr {
   if (value === null || value === undefined) {
-    return type === "string" ? pl.lit("") : pl.lit(null).cast(polarsType(type));
+    return type === "string" ? pl.lit("") : pl.lit(null).cast(polarsTypeOf(type));
   }
   switch (type) {
     case "datetime":
@@ -114,26 +114,6 @@ export function jsToExpr(value: JsValue, type: KustoType): Expr {
     case "string":
     case "guid":
       return pl.lit(String(value));
-  }
-}
-
-function polarsType(type: KustoType) {
-  switch (type) {
-    case "datetime":
-      return DATETIME;
-    case "timespan":
-      return DURATION;
-    case "long":
-      return pl.Int64;
-    case "int":
-      return pl.Int32;
-    case "real":
-    case "decimal":
-      return pl.Float64;
-    case "bool":
-      return pl.Bool;
-    default:
-      return pl.Utf8;
   }
 }
 

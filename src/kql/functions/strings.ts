@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import { crc32, deflateRawSync, deflateSync, gunzipSync, inflateSync } from "node:zlib";
 import { type Expr, pl } from "../../polars.ts";
-import type { KustoType } from "../../schema/types.ts";
+import { type KustoType, polarsTypeOf } from "../../schema/types.ts";
 import { constant, type Typed } from "../_env.ts";
 import { convert, matchJs, toStringTyped } from "../_expr.ts";
 import { hasTermPattern } from "../_text.ts";
@@ -421,26 +421,6 @@ function convertExtracted(text: Typed, args: Typed[], site: CallSite): Typed {
     ),
     type: matched.type,
   };
-}
-
-function polarsTypeOf(type: KustoType) {
-  switch (type) {
-    case "int":
-      return pl.Int32;
-    case "long":
-      return pl.Int64;
-    case "real":
-    case "decimal":
-      return pl.Float64;
-    case "bool":
-      return pl.Bool;
-    case "datetime":
-      return pl.Datetime("us");
-    case "timespan":
-      return pl.Duration("us");
-    default:
-      return pl.Utf8;
-  }
 }
 
 function extractAll(args: Typed[], site: CallSite): Typed {
