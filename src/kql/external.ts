@@ -52,7 +52,7 @@ export function requestOf(call: A.Call): ExternalRequest | undefined {
 }
 
 /** Every outside table `query` reads. */
-export function externalRequests(query: string): ExternalRequest[] {
+export function externalRequests(query: string | A.QueryText): ExternalRequest[] {
   const found = new Map<string, ExternalRequest>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
@@ -69,6 +69,6 @@ export function externalRequests(query: string): ExternalRequest[] {
       if (typeof value === "object" && value !== null) visit(value);
     }
   };
-  visit(parseQuery(query).statements);
+  visit((typeof query === "string" ? parseQuery(query) : query).statements);
   return [...found.values()];
 }

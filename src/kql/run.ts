@@ -8,6 +8,7 @@ import { type DataFrame, pl } from "../polars.ts";
 import { schemaOfFrame, type TableSchema } from "../schema/types.ts";
 import type { RenderSpec } from "../providers/provider.ts";
 import { parseQuery } from "./_parser.ts";
+import type { QueryText } from "./ast.ts";
 import { Context, type ContextOptions, type SourceTable } from "./_env.ts";
 import { collect, compileQuery } from "./_query.ts";
 import "./functions/mod.ts";
@@ -70,6 +71,8 @@ export function executeKql(query: string, options: RunKqlOptions = {}): Promise<
 export interface ExecuteOptions extends ContextOptions {
   /** The instant `now()` and `ago()` use. */
   now: Date;
+  /** The query already parsed (callers that inspected it first need not parse twice). */
+  parsed?: QueryText;
 }
 
 /** Runs `query` over prepared source tables. */
@@ -78,7 +81,7 @@ export function executeOn(
   tables: ReadonlyMap<string, SourceTable>,
   options: ExecuteOptions,
 ): KqlResult {
-  const text = parseQuery(query);
+  const text = options.parsed ?? parseQuery(query);
   const ctx = new Context(query, tables, options.now, options);
   const relation = compileQuery(text, ctx);
   const frame = collect(relation);

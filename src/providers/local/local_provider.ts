@@ -26,6 +26,8 @@ import type { SourceTable } from "../../kql/_env.ts";
 import { externalRequests } from "../../kql/external.ts";
 import { loadExternalData } from "../../data/external_data.ts";
 import { tokenize } from "../../kql/_lexer.ts";
+import { parseQuery } from "../../kql/_parser.ts";
+import type { QueryText } from "../../kql/ast.ts";
 import { SENTINEL_SCHEMAS } from "../../schema/sentinel.ts";
 import { discoverTables, type FolderContents, type TableEntry } from "./_discover.ts";
 
@@ -195,11 +197,13 @@ export class LocalProvider implements TableSource {
       frames[name] = frame;
       schemas[name] = table.schema;
     }
-    const external = await this.#external(query);
+    const parsed = parseQuery(query);
+    const external = await this.#external(parsed);
     const result = executeOn(query, sourceTables(frames, schemas), {
       now: options.now ?? this.referenceTime ?? new Date(),
       knownTables: all,
       external,
+      parsed,
     });
     return {
       frame: result.frame,
@@ -215,7 +219,7 @@ export class LocalProvider implements TableSource {
   }
 
   /** Loads the externaldata files and watchlists a query reads. */
-  async #external(query: string): Promise<Map<string, SourceTable>> {
+  async #external(query: QueryText): Promise<Map<string, SourceTable>> {
     const out = new Map<string, SourceTable>();
     for (const request of externalRequests(query)) {
       if (request.kind === "watchlist") {
