@@ -145,29 +145,24 @@ export class ExprEnv {
   readonly scope: Scope;
   /** Columns of the current row, or undefined outside any table (let, print inputs). */
   readonly columns?: ReadonlyMap<string, KustoType>;
-  readonly #pending: Pending[] = [];
+  /** Row-by-row work waiting for the barrier; shared by the envs of inlined functions. */
+  readonly #queue: Pending[];
 
-  constructor(ctx: Context, scope: Scope, columns?: ReadonlyMap<string, KustoType>) {
+  constructor(
+    ctx: Context,
+    scope: Scope,
+    columns?: ReadonlyMap<string, KustoType>,
+    queue: Pending[] = [],
+  ) {
     this.ctx = ctx;
     this.scope = scope;
     this.columns = columns;
+    this.#queue = queue;
   }
 
   /** The same columns in another scope (function bodies), sharing pending work. */
   withScope(scope: Scope): ExprEnv {
-    const env = new ExprEnv(this.ctx, scope, this.columns);
-    env.#share(this.#pending);
-    return env;
-  }
-
-  #shared?: Pending[];
-
-  #share(pending: Pending[]): void {
-    this.#shared = pending;
-  }
-
-  get #queue(): Pending[] {
-    return this.#shared ?? this.#pending;
+    return new ExprEnv(this.ctx, scope, this.columns, this.#queue);
   }
 
   /**

@@ -260,3 +260,11 @@ Deno.test("modulo is never negative and integer arithmetic is long, as Kusto's",
   assert.deepEqual(result.frame.toRecords(), [{ a: 2, b: 10, c: 2, d: 10, e: 3, f: 0.5 }]);
   assert.equal(result.schema.columns.find((c) => c.name === "e")?.type, "long");
 });
+
+Deno.test("functions inlined inside functions compute row-by-row values at the barrier", async () => {
+  const out = await rows(`
+    let inner = (d: dynamic) { tostring(d.k) };
+    let outer = (d: dynamic) { strcat(inner(d), "!") };
+    datatable(d: dynamic) [dynamic({"k": "a"}), dynamic({"k": "b"})] | project r = outer(d)`);
+  assert.deepEqual(out, [{ r: "a!" }, { r: "b!" }]);
+});
