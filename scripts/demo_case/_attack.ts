@@ -28,6 +28,7 @@ import {
   USERS_PER_SCALE,
 } from "./_org.ts";
 import { Prng } from "./_prng.ts";
+import { securityInfoRegistered } from "./_benign_identity.ts";
 import type { Row } from "./_table.ts";
 import {
   type Account,
@@ -689,59 +690,14 @@ function plantCloudTakeover(ctx: AttackContext): void {
       idSuffix: `${rng.hex(5).toUpperCase()}_${rng.range(10000000, 99999999)}`,
     }),
   );
-  ctx.add(
-    "AuditLogs",
-    auditRow({
-      time: T.mfaRegistered,
-      activity: ANSWER_KEY.mfaRegistration.activity,
-      category: "UserManagement",
-      service: "Authentication Methods",
-      operationType: "Add",
-      initiatedBy: byUser(victim, "203.0.113.45"),
-      target: {
-        id: victim.objectId,
-        type: "User",
-        name: victim.display,
-        upn: victim.upn,
-        modified: [],
-      },
-      details: [["Method", ANSWER_KEY.mfaRegistration.method], ["TenantId", ORG.aadTenantId]],
-      correlationId: rng.guid(),
-      idSuffix: `${rng.hex(5).toUpperCase()}_${rng.range(10000000, 99999999)}`,
-    }),
-  );
-  ctx.add(
-    "AuditLogs",
-    auditRow({
-      time: T.mfaRegistered + 2 * SECOND,
-      activity: "Update user",
-      category: "UserManagement",
-      service: "Core Directory",
-      operationType: "Update",
-      initiatedBy: {
-        kind: "app",
-        name: "Azure MFA StrongAuthenticationService",
-        servicePrincipalId: "6a4c7d1e-3f92-4b58-8e06-c1d2b7a9f034",
-      },
-      target: {
-        id: victim.objectId,
-        type: "User",
-        name: null,
-        upn: victim.upn,
-        modified: [{
-          displayName: "StrongAuthenticationMethod",
-          oldValue: "[]",
-          newValue: '[{"MethodType":6,"Default":true},{"MethodType":7,"Default":false}]',
-        }, {
-          displayName: "Included Updated Properties",
-          oldValue: "",
-          newValue: '"StrongAuthenticationMethod"',
-        }],
-      },
-      details: [["UserType", "Member"]],
-      correlationId: rng.guid(),
-      idSuffix: `${rng.hex(5).toUpperCase()}_${rng.range(10000000, 99999999)}`,
-    }),
+  // The same two AuditLogs rows an ordinary user's registration makes.
+  securityInfoRegistered(
+    (row) => ctx.add("AuditLogs", row),
+    rng,
+    victim,
+    T.mfaRegistered,
+    ANSWER_KEY.mfaRegistration.ip,
+    ANSWER_KEY.mfaRegistration.method,
   );
   const groups = ["All Staff", "SG-Finance", ...(victim.mobile ? ["SG-Mobile-Users"] : [])];
   ctx.add(
