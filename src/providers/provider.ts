@@ -83,6 +83,12 @@ export interface Provider {
   schema(table: string): Promise<TableSchema>;
   /** Runs a query. */
   query(query: string, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * A digest of the data behind the provider as it is now, for providers that can tell
+   * cheaply (a local folder: its files' sizes and times). Caches keep results while it
+   * is unchanged; providers without one use a time to live.
+   */
+  dataVersion?(): Promise<string>;
 }
 
 /** A provider whose tables can be read as Polars lazy frames (the local KQL engine's input). */

@@ -7,6 +7,7 @@
  * @module
  */
 import { resolve as resolvePath } from "node:path";
+import { createHash } from "node:crypto";
 import { type DataFrame, type LazyDataFrame, pl, variantOf } from "../../polars.ts";
 import { loadTable } from "../../data/load.ts";
 import type { CaseManifest } from "../../data/manifest.ts";
@@ -158,6 +159,22 @@ export class LocalProvider implements TableSource {
       this.#loaded.set(entry.name, loading);
     }
     return loading;
+  }
+
+  /**
+   * A digest of the sizes and modification times of the folder's files (tables, outside
+   * data, manifest): it changes when any of them does.
+   */
+  async dataVersion(): Promise<string> {
+    const files = [...this.#contents.tables, ...this.#contents.external]
+      .flatMap((entry) => entry.files.map((file) => resolvePath(this.folder, file)));
+    files.push(resolvePath(this.folder, "manifest.json"));
+    const hash = createHash("sha256");
+    for (const file of [...new Set(files)].sort()) {
+      const info = await Deno.stat(file).catch(() => undefined);
+      hash.update(`${file}\0${info?.size ?? -1}\0${info?.mtime?.getTime() ?? -1}\n`);
+    }
+    return hash.digest("hex");
   }
 
   async lazyTable(name: string): Promise<{ frame: LazyDataFrame; schema: TableSchema }> {

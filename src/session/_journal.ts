@@ -1,0 +1,230 @@
+/**
+ * The session journal: one JSON record per line, appended and synced to disk the moment a
+ * step completes. Each line carries a checksum of its record, so a line cut off by a crash
+ * or damaged later is recognised and skipped; the lines before and after it still count.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { ColumnSchema } from "../schema/types.ts";
+import type { QueryWarning, RenderSpec } from "../providers/provider.ts";
+import type { ParamKind } from "./params.ts";
+import { SessionWriteError } from "./errors.ts";
+import { writeAll } from "./_files.ts";
+
+/** The journal format this version writes. */
+export const JOURNAL_FORMAT = 1;
+
+/** What a step's code is. */
+export type StepKind = "query" | "code" | "value";
+
+/** How a step is marked. */
+export type StepMark = "dead-end" | "finding" | "none";
+
+/** A piece of a recorded query template: text as it is, or a parameter. */
+export type TemplatePart = { readonly text: string } | { readonly param: string };
+
+/** A step's result as recorded. */
+export type ResultSummary =
+  | {
+    /** A DataFrame (or a Series, kept as a one-column frame). */
+    readonly kind: "frame" | "series";
+    readonly rows: number;
+    readonly columns: readonly ColumnSchema[];
+    /** SHA-256 of the result's Parquet serialisation (byte-deterministic). */
+    readonly sha256: string;
+    readonly bytes: number;
+  }
+  | { readonly kind: "json"; readonly value: unknown }
+  | { readonly kind: "other"; readonly type: string; readonly text: string };
+
+/** The first record: what the journal is. */
+export interface SessionRecord {
+  readonly type: "session";
+  readonly format: number;
+  readonly name: string;
+  readonly created: string;
+}
+
+/** Parameter definitions and values, as of this point. */
+export interface ParamsRecord {
+  readonly type: "params";
+  readonly definitions: Readonly<
+    Record<string, { kind: ParamKind; default?: unknown; description?: string }>
+  >;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** A completed step (or a failed one). */
+export interface StepRecord {
+  readonly type: "step";
+  /** 1-based position in the session; a re-run writes a new revision at the same position. */
+  readonly position: number;
+  readonly revision: number;
+  /** The variable the result is bound to. */
+  readonly name: string;
+  readonly kind: StepKind;
+  /** The query text as run, or the code's source. */
+  readonly code: string;
+  /** For queries: the template, so the step can run with other parameter values. */
+  readonly template?: readonly TemplatePart[];
+  /** Values of the parameters the step used. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** For queries: the provider's identity. */
+  readonly provider?: string;
+  /** For queries: the instant `now()` and `ago()` meant, fixed at the first run. */
+  readonly now?: string;
+  /** For queries: the time window asked for. */
+  readonly timespan?: { readonly start: string; readonly end: string };
+  /** For queries: the time range parameter the window came from. */
+  readonly timespanParam?: string;
+  readonly status: "ok" | "error";
+  readonly result?: ResultSummary;
+  readonly error?: { readonly name: string; readonly message: string; readonly hint?: string };
+  readonly warnings?: readonly QueryWarning[];
+  readonly render?: RenderSpec;
+  /** Whether the result came from the cache. */
+  readonly cache?: "hit" | "miss" | "off";
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+/** A step marked as a dead end or a finding, with a note (`none` clears the mark). */
+export interface MarkRecord {
+  readonly type: "mark";
+  readonly position: number;
+  readonly mark: StepMark;
+  readonly note?: string;
+}
+
+/** Any journal record. */
+export type JournalRecord = SessionRecord | ParamsRecord | StepRecord | MarkRecord;
+
+/** A record as stored: with its sequence number and time. */
+export type Stored<R extends JournalRecord = JournalRecord> = R & {
+  readonly seq: number;
+  readonly at: string;
+};
+
+/** What reading a journal found. */
+export interface JournalContents {
+  readonly records: readonly Stored[];
+  /** Lines that could not be read (line number, why); they were skipped. */
+  readonly problems: readonly string[];
+}
+
+function checksum(json: string): string {
+  return createHash("sha256").update(json).digest("hex").slice(0, 16);
+}
+
+/** One line of the journal for `record` (with its newline). */
+export function encodeRecord(record: Stored): string {
+  const json = JSON.stringify(record);
+  return `${json.slice(0, -1)},"sum":"${checksum(json)}"}\n`;
+}
+
+/** The record of one journal line, or a reason it is not one. */
+export function decodeRecord(line: string): Stored | string {
+  const match = /,"sum":"([0-9a-f]{16})"\}$/.exec(line);
+  if (!match) return "no checksum";
+  const json = line.slice(0, match.index) + "}";
+  if (checksum(json) !== match[1]) return "checksum mismatch";
+  try {
+    const record = JSON.parse(json);
+    if (typeof record?.type !== "string" || typeof record.seq !== "number") return "not a record";
+    return record as Stored;
+  } catch {
+    return "not JSON";
+  }
+}
+
+/** An open journal file, appended to durably. */
+export class Journal {
+  readonly path: string;
+  readonly #file: Deno.FsFile;
+  #seq: number;
+  #size: number;
+
+  private constructor(path: string, file: Deno.FsFile, seq: number, size: number) {
+    this.path = path;
+    this.#file = file;
+    this.#seq = seq;
+    this.#size = size;
+  }
+
+  /**
+   * Opens (or creates) the journal at `path` and reads it. A last line cut off by a crash
+   * is moved to `<path>.damaged` and the file cut back to its last whole line, so appends
+   * start clean.
+   */
+  static async open(path: string): Promise<{ journal: Journal; contents: JournalContents }> {
+    let text = "";
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    const problems: string[] = [];
+    const lastNewline = text.lastIndexOf("\n");
+    const tail = text.slice(lastNewline + 1);
+    if (tail !== "") {
+      const lineNo = text.slice(0, lastNewline + 1).split("\n").length;
+      try {
+        await Deno.writeTextFile(`${path}.damaged`, tail + "\n", { append: true, mode: 0o600 });
+        await Deno.truncate(path, new TextEncoder().encode(text.slice(0, lastNewline + 1)).length);
+      } catch (error) {
+        throw new SessionWriteError(path, error);
+      }
+      problems.push(
+        `line ${lineNo}: cut off (a crash while writing); set aside in ${path}.damaged`,
+      );
+    }
+    const records: Stored[] = [];
+    const lines = text.slice(0, lastNewline + 1).split("\n");
+    for (let i = 0; i < lines.length - 1; i++) {
+      const decoded = decodeRecord(lines[i]);
+      if (typeof decoded === "string") problems.push(`line ${i + 1}: ${decoded}; skipped`);
+      else records.push(decoded);
+    }
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+    } catch (error) {
+      throw new SessionWriteError(path, error);
+    }
+    const seq = records.reduce((max, r) => Math.max(max, r.seq), 0);
+    const size = (await file.stat()).size;
+    return { journal: new Journal(path, file, seq, size), contents: { records, problems } };
+  }
+
+  /**
+   * Appends `record`; when this returns, it is on disk.
+   *
+   * @throws {SessionWriteError} when the disk is full or the file not writable; the
+   *   records before stay intact.
+   */
+  async append<R extends JournalRecord>(record: R): Promise<Stored<R>> {
+    const stored = { ...record, seq: this.#seq + 1, at: new Date().toISOString() } as Stored<R>;
+    const bytes = new TextEncoder().encode(encodeRecord(stored));
+    try {
+      await writeAll(this.#file, bytes);
+      await this.#file.syncData();
+    } catch (error) {
+      // Part of the line may have been written (a full disk): cut it off, so the next
+      // record starts on a line of its own.
+      await this.#file.truncate(this.#size).catch(() => {});
+      throw new SessionWriteError(this.path, error);
+    }
+    this.#seq++;
+    this.#size += bytes.length;
+    return stored;
+  }
+
+  close(): void {
+    try {
+      this.#file.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}

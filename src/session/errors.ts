@@ -1,0 +1,80 @@
+/**
+ * Errors of investigation sessions: parameters, query templates, the journal, the result
+ * cache and session locks. Each says what could not be done and carries a hint.
+ *
+ * @module
+ */
+import { CasefileError, type CasefileErrorOptions } from "../errors.ts";
+
+/** Something about a session went wrong (the base of this module's errors). */
+export class SessionError extends CasefileError {
+  constructor(message: string, options: CasefileErrorOptions = {}) {
+    super(message, options);
+    this.name = "SessionError";
+  }
+}
+
+/** A parameter value of the wrong type or form, or an unknown parameter. */
+export class ParamError extends SessionError {
+  /** The parameter concerned. */
+  readonly param: string;
+
+  constructor(param: string, message: string, options: CasefileErrorOptions = {}) {
+    super(message, options);
+    this.name = "ParamError";
+    this.param = param;
+  }
+}
+
+/** A value that cannot be put into a KQL query as a literal. */
+export class KqlTemplateError extends SessionError {
+  /** The position of the value among the template's interpolations (0-based). */
+  readonly index: number;
+
+  constructor(index: number, message: string, options: CasefileErrorOptions = {}) {
+    super(message, options);
+    this.name = "KqlTemplateError";
+    this.index = index;
+  }
+}
+
+/** Another process has the session open. */
+export class SessionLockedError extends SessionError {
+  /** The process holding the lock, as it recorded itself. */
+  readonly holder: string;
+
+  constructor(session: string, holder: string) {
+    super(`Session "${session}" is open in another process (${holder}).`, {
+      hint:
+        "Close it there first, or open a copy with another name; if that process is gone, the lock is taken over automatically.",
+    });
+    this.name = "SessionLockedError";
+    this.holder = holder;
+  }
+}
+
+/** A journal or cache file could not be written (disk full, permissions). */
+export class SessionWriteError extends SessionError {
+  /** The file that could not be written. */
+  readonly path: string;
+
+  constructor(path: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot write ${path}: ${reason}.`, {
+      hint: /space|ENOSPC/i.test(reason)
+        ? "Free disk space, then run the step again; everything recorded before is kept."
+        : "Check the folder's permissions; everything recorded before is kept.",
+      cause,
+    });
+    this.name = "SessionWriteError";
+    this.path = path;
+  }
+}
+
+/** A step that does not exist, or cannot be run again. */
+export class StepError extends SessionError {
+  constructor(message: string, options: CasefileErrorOptions = {}) {
+    super(message, options);
+    this.name = "StepError";
+  }
+}

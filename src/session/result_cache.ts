@@ -1,0 +1,320 @@
+/**
+ * The result cache, shared by every session under a casefile home: query results stored
+ * once, as Parquet (byte-deterministic, so a result's SHA-256 is its identity), found by a
+ * key made of the provider, the normalised query, its time window and parameters.
+ *
+ * Every read is checked against the SHA-256 the entry was stored under: a damaged entry
+ * is reported, removed and never returned. Entries expire by provider (local data: when
+ * its files change; Sentinel: after a time to live), and the least recently used results
+ * are evicted above a size cap.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { join } from "node:path";
+import { type DataFrame, pl } from "../polars.ts";
+import type { ColumnSchema } from "../schema/types.ts";
+import type { ProviderKind, QueryWarning, RenderSpec } from "../providers/provider.ts";
+import { exists, privateDir, writeFileAtomic } from "./_files.ts";
+
+/** The cache format this version reads and writes; entries of another are refetched. */
+export const CACHE_FORMAT = 1;
+
+/** Options of {@link ResultCache.open}. */
+export interface ResultCacheOptions {
+  /** Size above which least recently used results are evicted (default 4 GiB). */
+  readonly maxBytes?: number;
+  /**
+   * Time to live by provider kind in milliseconds; `null`: until the data changes
+   * (default: local `null`, Sentinel 24 hours).
+   */
+  readonly ttl?: Partial<Record<ProviderKind, number | null>>;
+}
+
+/** A query's cache entry: where its result is and what it was. */
+export interface CacheEntry {
+  readonly format: number;
+  readonly key: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly rows: number;
+  readonly columns: readonly ColumnSchema[];
+  readonly provider: string;
+  readonly query: string;
+  readonly warnings: readonly QueryWarning[];
+  readonly render?: RenderSpec;
+  readonly created: string;
+  /** When the entry stops being valid (absent: valid while `dataVersion` matches). */
+  readonly expires?: string;
+  /** The provider's data version when stored (local: a digest of its files). */
+  readonly dataVersion?: string;
+}
+
+/** A result serialised for the cache: its Parquet bytes and their SHA-256. */
+export interface ResultDigest {
+  readonly parquet: Uint8Array;
+  readonly sha256: string;
+}
+
+/** What a lookup found. */
+export type CacheLookup =
+  | { readonly status: "hit"; readonly entry: CacheEntry; readonly frame: DataFrame }
+  | { readonly status: "miss" | "expired" | "stale-format" }
+  | { readonly status: "damaged"; readonly problem: string };
+
+/** Size and count of a cache. */
+export interface CacheStats {
+  readonly dir: string;
+  readonly results: number;
+  readonly queries: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
+}
+
+/**
+ * The Parquet serialisation of a frame and its SHA-256: the result's identity (the same
+ * data gives the same hash, however it was computed or chunked).
+ */
+export function digestFrame(frame: DataFrame): ResultDigest {
+  const parquet = new Uint8Array(frame.writeParquet());
+  return { parquet, sha256: sha256Hex(parquet) };
+}
+
+/** SHA-256 of bytes, as hex. */
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+const DEFAULT_TTL: Record<ProviderKind, number | null> = {
+  local: null,
+  sentinel: 24 * 3_600_000,
+};
+
+/** A folder of cached results. Open one with {@link ResultCache.open}. */
+export class ResultCache {
+  readonly dir: string;
+  readonly maxBytes: number;
+  readonly #ttl: Record<ProviderKind, number | null>;
+
+  private constructor(dir: string, options: ResultCacheOptions) {
+    this.dir = dir;
+    this.maxBytes = options.maxBytes ?? 4 * 2 ** 30;
+    this.#ttl = { ...DEFAULT_TTL, ...options.ttl };
+  }
+
+  /**
+   * Opens (creating) the cache folder `dir`.
+   *
+   * @example A result stored and read back, checked against its hash
+   * ```ts
+   * import { ResultCache } from "./result_cache.ts";
+   * import { pl } from "../polars.ts";
+   *
+   * const cache = await ResultCache.open(await Deno.makeTempDir());
+   * const frame = pl.DataFrame({ Account: ["a", "b"], Failures: [3, 5] });
+   * const { sha256 } = await cache.putResult(frame);
+   * const back = await cache.getResult(sha256);
+   * console.log(back.status === "ok" && back.frame.frameEqual(frame));
+   * ```
+   */
+  static async open(dir: string, options: ResultCacheOptions = {}): Promise<ResultCache> {
+    await privateDir(join(dir, "results"));
+    await privateDir(join(dir, "queries"));
+    return new ResultCache(dir, options);
+  }
+
+  /** The key of a query: provider, normalised query, time window and parameters. */
+  static key(parts: {
+    provider: string;
+    query: string;
+    timespan?: { start: string; end: string };
+    params?: Readonly<Record<string, unknown>>;
+  }): string {
+    return sha256Hex(JSON.stringify([
+      CACHE_FORMAT,
+      parts.provider,
+      parts.query,
+      parts.timespan ?? null,
+      Object.entries(parts.params ?? {}).sort(([a], [b]) => a < b ? -1 : 1),
+    ]));
+  }
+
+  #resultPath(sha256: string): string {
+    return join(this.dir, "results", sha256.slice(0, 2), `${sha256}.parquet`);
+  }
+
+  #entryPath(key: string): string {
+    return join(this.dir, "queries", `${key}.json`);
+  }
+
+  /**
+   * Stores a result under its SHA-256 (once: the same data is stored once).
+   *
+   * @param digest The result's serialisation, when already made.
+   */
+  async putResult(frame: DataFrame, digest: ResultDigest = digestFrame(frame)): Promise<{
+    sha256: string;
+    bytes: number;
+  }> {
+    const path = this.#resultPath(digest.sha256);
+    if (!(await exists(path))) {
+      await writeFileAtomic(path, digest.parquet);
+      await this.#evict(digest.sha256);
+    }
+    return { sha256: digest.sha256, bytes: digest.parquet.length };
+  }
+
+  /**
+   * The result stored under `sha256`, checked: a file whose content no longer has that
+   * hash is removed and reported, never returned.
+   */
+  async getResult(
+    sha256: string,
+  ): Promise<{ status: "ok"; frame: DataFrame } | { status: "missing" | "damaged" }> {
+    const path = this.#resultPath(sha256);
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return { status: "missing" };
+      throw error;
+    }
+    if (sha256Hex(bytes) !== sha256) {
+      await Deno.remove(path).catch(() => {});
+      return { status: "damaged" };
+    }
+    // Least recently used is judged by modification time.
+    const now = new Date();
+    await Deno.utime(path, now, now).catch(() => {});
+    try {
+      return {
+        status: "ok",
+        frame: pl.readParquet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)),
+      };
+    } catch {
+      await Deno.remove(path).catch(() => {});
+      return { status: "damaged" };
+    }
+  }
+
+  /** Whether a result with this hash is stored (unchecked). */
+  async hasResult(sha256: string): Promise<boolean> {
+    return await exists(this.#resultPath(sha256));
+  }
+
+  /**
+   * Looks a query up.
+   *
+   * @param key From {@link ResultCache.key}.
+   * @param dataVersion The provider's current data version, when it has one.
+   */
+  async lookup(key: string, dataVersion?: string): Promise<CacheLookup> {
+    let entry: CacheEntry;
+    try {
+      entry = JSON.parse(await Deno.readTextFile(this.#entryPath(key)));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return { status: "miss" };
+      await this.forget(key);
+      return { status: "damaged", problem: `the cache entry ${key.slice(0, 12)} is not readable` };
+    }
+    if (entry.format !== CACHE_FORMAT || entry.key !== key) {
+      await this.forget(key);
+      return { status: "stale-format" };
+    }
+    const expired = entry.expires
+      ? Date.parse(entry.expires) <= Date.now()
+      : entry.dataVersion !== dataVersion;
+    if (expired) {
+      await this.forget(key);
+      return { status: "expired" };
+    }
+    const result = await this.getResult(entry.sha256);
+    if (result.status === "ok") return { status: "hit", entry, frame: result.frame };
+    await this.forget(key);
+    return {
+      status: "damaged",
+      problem: result.status === "missing"
+        ? `the cached result ${entry.sha256.slice(0, 12)} is gone`
+        : `the cached result ${entry.sha256.slice(0, 12)} does not match its SHA-256`,
+    };
+  }
+
+  /** Stores a query's result and entry. */
+  async store(
+    entry: Omit<CacheEntry, "format" | "created" | "expires" | "sha256" | "bytes">,
+    providerKind: ProviderKind,
+    frame: DataFrame,
+    digest?: ResultDigest,
+  ): Promise<CacheEntry> {
+    const { sha256, bytes } = await this.putResult(frame, digest);
+    const ttl = this.#ttl[providerKind];
+    const created = new Date();
+    const full: CacheEntry = {
+      ...entry,
+      format: CACHE_FORMAT,
+      sha256,
+      bytes,
+      created: created.toISOString(),
+      expires: ttl === null ? undefined : new Date(created.getTime() + ttl).toISOString(),
+    };
+    await writeFileAtomic(this.#entryPath(entry.key), JSON.stringify(full));
+    return full;
+  }
+
+  /** Removes a query's entry (its result stays while other entries or steps use it). */
+  async forget(key: string): Promise<void> {
+    await Deno.remove(this.#entryPath(key)).catch(() => {});
+  }
+
+  /** Removes everything. */
+  async clear(): Promise<void> {
+    await Deno.remove(join(this.dir, "results"), { recursive: true }).catch(() => {});
+    await Deno.remove(join(this.dir, "queries"), { recursive: true }).catch(() => {});
+    await privateDir(join(this.dir, "results"));
+    await privateDir(join(this.dir, "queries"));
+  }
+
+  /** Counts and size. */
+  async stats(): Promise<CacheStats> {
+    const results = await this.#results();
+    let queries = 0;
+    for await (const _ of Deno.readDir(join(this.dir, "queries"))) queries++;
+    return {
+      dir: this.dir,
+      results: results.length,
+      queries,
+      bytes: results.reduce((sum, r) => sum + r.size, 0),
+      maxBytes: this.maxBytes,
+    };
+  }
+
+  async #results(): Promise<{ path: string; size: number; used: number }[]> {
+    const out: { path: string; size: number; used: number }[] = [];
+    const root = join(this.dir, "results");
+    for await (const prefix of Deno.readDir(root)) {
+      if (!prefix.isDirectory) continue;
+      for await (const file of Deno.readDir(join(root, prefix.name))) {
+        if (!file.name.endsWith(".parquet")) continue;
+        const path = join(root, prefix.name, file.name);
+        const info = await Deno.stat(path).catch(() => undefined);
+        if (info) out.push({ path, size: info.size, used: info.mtime?.getTime() ?? 0 });
+      }
+    }
+    return out;
+  }
+
+  // Least recently used results go first, down to 90% of the cap; `keep` is never evicted.
+  async #evict(keep: string): Promise<void> {
+    const results = await this.#results();
+    let total = results.reduce((sum, r) => sum + r.size, 0);
+    if (total <= this.maxBytes) return;
+    results.sort((a, b) => a.used - b.used);
+    for (const result of results) {
+      if (total <= this.maxBytes * 0.9) break;
+      if (result.path.endsWith(`${keep}.parquet`)) continue;
+      await Deno.remove(result.path).catch(() => {});
+      total -= result.size;
+    }
+  }
+}
