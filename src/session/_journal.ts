@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { ColumnSchema } from "../schema/types.ts";
 import type { QueryWarning, RenderSpec } from "../providers/provider.ts";
 import type { ParamKind } from "./params.ts";
-import { SessionWriteError } from "./errors.ts";
+import { SessionError, SessionWriteError } from "./errors.ts";
 import { writeAll } from "./_files.ts";
 
 /** The journal format this version writes. */
@@ -160,6 +160,11 @@ export class Journal {
   static async open(path: string): Promise<{ journal: Journal; contents: JournalContents }> {
     let text = "";
     try {
+      if (!(await Deno.stat(path)).isFile) {
+        throw new SessionError(`${path} is not a journal file.`, {
+          hint: "Move it away; a session's journal is a plain file.",
+        });
+      }
       text = await Deno.readTextFile(path);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;

@@ -159,7 +159,7 @@ const FORMS: Record<ParamKind, string> = {
   datetime: "a date and time such as 2026-03-10 or 2026-03-10T14:00:00Z (UTC)",
   timespan: "a length of time such as 1d, 6h, 90m or 00:30:00",
   timerange: "two datetimes as START..END, such as 2026-03-10..2026-03-12T12:00Z",
-  string: "text",
+  string: "text, such as an account or host name",
   strings: "a list of text values, comma-separated",
   ip: "an IPv4 or IPv6 address, or a CIDR range such as 10.0.0.0/8",
   number: "a finite number",

@@ -600,8 +600,8 @@ export class Session {
         cache,
         durationMs: Math.round(performance.now() - started),
       };
-      await this.#commit(record, frame);
       if (!summary.stored && this.cache) await this.#storeResult(frame, summary.digest);
+      await this.#commit(record, frame);
       return record;
     } catch (error) {
       await this.#commitFailure({ ...base, code: text, provider: provider?.id }, started, error);
@@ -722,8 +722,10 @@ export class Session {
         result: summary,
         durationMs: Math.round(performance.now() - started),
       };
-      await this.#commit(record, value);
+      // The result is stored before the step is journaled: a journaled step's result is
+      // always there to restore.
       if (digest && !stored && this.cache) await this.#storeResult(asFrame(value)!, digest);
+      await this.#commit(record, value);
       return record;
     } catch (error) {
       await this.#commitFailure(base, started, error);
