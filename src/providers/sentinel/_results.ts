@@ -193,32 +193,41 @@ const BULK_MIN_ROWS = 4096;
  */
 function textSeries(name: string, cells: readonly unknown[], nullable: boolean): Series {
   const n = cells.length;
-  let values = cells as string[];
-  let nulls: Uint8Array | undefined;
+  const nulls = nullable ? new Uint8Array(n) : undefined;
+  let series: Series | undefined;
+  if (n >= BULK_MIN_ROWS && fewDistinct(cells)) series = viaDictionary(name, cells, nulls);
+  if (!series) {
+    const values = textValues(cells, nulls);
+    series = (n >= BULK_MIN_ROWS ? viaCsv(name, values) : undefined) ??
+      pl.Series(name, values, pl.Utf8);
+  }
+  return withNulls(series, nulls);
+}
+
+/**
+ * The cells as text: strings as they are, JSON values as JSON, null as `""` (marked in
+ * `nulls` when given). The cells themselves when they are all text already.
+ */
+function textValues(cells: readonly unknown[], nulls: Uint8Array | undefined): string[] {
+  const n = cells.length;
   let i = 0;
   while (i < n && typeof cells[i] === "string") i++;
-  if (i < n) {
-    // Not all text: a copy with nulls as "" (and a null mask) and JSON values as JSON text.
-    values = cells.slice(0, i) as string[];
-    values.length = n;
-    for (; i < n; i++) {
-      const v = cells[i];
-      if (typeof v === "string") values[i] = v;
-      else if (v === null || v === undefined) {
-        values[i] = "";
-        if (nullable) {
-          nulls ??= new Uint8Array(n);
-          nulls[i] = 1;
-        }
-      } else values[i] = JSON.stringify(v);
-    }
+  if (i === n) return cells as string[];
+  const values = cells.slice(0, i) as string[];
+  values.length = n;
+  for (; i < n; i++) {
+    const v = cells[i];
+    values[i] = typeof v === "string" ? v : textOf(v, i, nulls);
   }
-  const series = n < BULK_MIN_ROWS
-    ? undefined
-    : fewDistinct(values)
-    ? viaDictionary(name, values)
-    : viaCsv(name, values);
-  return withNulls(series ?? pl.Series(name, values, pl.Utf8), nulls);
+  return values;
+}
+
+function textOf(v: unknown, i: number, nulls: Uint8Array | undefined): string {
+  if (v === null || v === undefined) {
+    if (nulls) nulls[i] = 1;
+    return "";
+  }
+  return JSON.stringify(v);
 }
 
 // Building a Polars text column from JS strings costs one native call per value, which is
@@ -230,36 +239,43 @@ function textSeries(name: string, cells: readonly unknown[], nullable: boolean):
 //   line, no quoting, a separator that cannot occur). Values the trick cannot carry (line
 //   breaks, the quote or separator character) fall back to the direct way.
 
-function fewDistinct(values: readonly string[]): boolean {
-  const seen = new Set<string>();
-  const step = Math.max(1, Math.floor(values.length / 1024));
-  for (let i = 0; i < values.length; i += step) seen.add(values[i]);
+function fewDistinct(cells: readonly unknown[]): boolean {
+  const seen = new Set<unknown>();
+  const step = Math.max(1, Math.floor(cells.length / 1024));
+  for (let i = 0; i < cells.length; i += step) seen.add(cells[i]);
   return seen.size <= 256;
 }
 
-function viaDictionary(name: string, values: readonly string[]): Series | undefined {
-  const n = values.length;
+// Cells that are not text are converted as they are met: the common all-text column is
+// read once.
+function viaDictionary(
+  name: string,
+  cells: readonly unknown[],
+  nulls: Uint8Array | undefined,
+): Series | undefined {
+  const n = cells.length;
   const codes = new Map<string, number>();
   const distinct: string[] = [];
   const index = new Uint32Array(n);
-  let previous: string | undefined;
+  let previous: unknown;
   let previousCode = 0;
   for (let i = 0; i < n; i++) {
-    const v = values[i];
+    const cell = cells[i];
     // Neighbouring rows often repeat a value: no hashing then.
-    if (v === previous) {
+    if (cell === previous) {
       index[i] = previousCode;
       continue;
     }
+    const v = typeof cell === "string" ? cell : textOf(cell, i, nulls);
     let code = codes.get(v);
     if (code === undefined) {
-      if (distinct.length >= 65_536) return viaCsv(name, values);
+      if (distinct.length >= 65_536) return undefined;
       code = distinct.length;
       codes.set(v, code);
       distinct.push(v);
     }
     index[i] = code;
-    previous = v;
+    previous = typeof cell === "string" ? cell : undefined;
     previousCode = code;
   }
   return pl.DataFrame([pl.Series(name, distinct, pl.Utf8)])
@@ -330,7 +346,7 @@ function numberSeries(
 }
 
 function withNulls(series: Series, nulls: Uint8Array | undefined): Series {
-  if (!nulls) return series;
+  if (!nulls || nulls.indexOf(1) < 0) return series;
   const name = series.name;
   const mask = pl.Series("__null", nulls).cast(pl.Bool);
   return pl.DataFrame([series, mask])
