@@ -85,3 +85,24 @@ export type {
   SentinelQueryResult,
   WorkspaceConfig,
 } from "./src/providers/sentinel/sentinel_provider.ts";
+
+// Analysis
+export { AnalysisError } from "./src/analysis/errors.ts";
+export type { AnalysisErrorOptions } from "./src/analysis/errors.ts";
+export {
+  buildProcessTree,
+  detectProcessSchema,
+  PROCESS_SCHEMA_KINDS,
+  PROCESS_SCHEMAS,
+  ProcessTree,
+} from "./src/analysis/process_tree.ts";
+export type {
+  AroundOptions,
+  BuildProcessTreeOptions,
+  ParentRule,
+  ProcessColumns,
+  ProcessSchemaKind,
+  ProcessTreeSummary,
+  ProcessTreeTextOptions,
+  ProcessTreeTextOptionsWithRows,
+} from "./src/analysis/process_tree.ts";
