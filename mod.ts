@@ -106,3 +106,5 @@ export type {
   ProcessTreeTextOptions,
   ProcessTreeTextOptionsWithRows,
 } from "./src/analysis/process_tree.ts";
+export { findBeacons } from "./src/analysis/beaconing.ts";
+export type { FindBeaconsOptions } from "./src/analysis/beaconing.ts";
