@@ -108,3 +108,9 @@ export type {
 } from "./src/analysis/process_tree.ts";
 export { findBeacons } from "./src/analysis/beaconing.ts";
 export type { FindBeaconsOptions } from "./src/analysis/beaconing.ts";
+export { findPasswordAttacks, SIGNIN_FAILURE_CODES } from "./src/analysis/password_attacks.ts";
+export type {
+  AuthColumns,
+  AuthSourceKind,
+  FindPasswordAttacksOptions,
+} from "./src/analysis/password_attacks.ts";
