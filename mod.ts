@@ -114,3 +114,5 @@ export type {
   AuthSourceKind,
   FindPasswordAttacksOptions,
 } from "./src/analysis/password_attacks.ts";
+export { decomposeSeries, findAnomalies } from "./src/analysis/anomalies.ts";
+export type { DecomposeSeriesOptions } from "./src/analysis/anomalies.ts";
