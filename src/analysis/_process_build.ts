@@ -283,25 +283,26 @@ function layOut(
     pl.Series("__children", walk.childCountByIdx, pl.Int32),
     pl.Series("__descendants", walk.descendantsByIdx, pl.Int32),
     pl.Series("__path", walk.pathByIdx, pl.Utf8),
-    pl.Series("__rootIdx", walk.rootByIdx, pl.Int32),
+    pl.Series("__rootOrder", rootOrderByIdx(walk), pl.Int32),
     pl.Series("__isRoot", walk.isRootByIdx, pl.Bool),
   ).sort("__order");
-  // Root keys by their index.
-  const keysByIdx = sorted.getColumn("__key").toArray() as string[];
-  const rootKeys = Array.from(
-    frame.getColumn("__rootIdx").toTypedArray() as Int32Array,
-    (i) => keysByIdx[i],
-  );
   const out = frame.withColumns(
-    pl.Series("__rootKey", rootKeys, pl.Utf8),
+    pl.col("__key").gather(pl.col("__rootOrder")).alias("__rootKey"),
     pl.when(pl.col("__isRoot")).then(pl.lit(null).cast(pl.Utf8)).otherwise(pl.col("__parentKey"))
       .alias("__parentKey"),
-  );
+  ).drop("__rootOrder");
   return {
     frame: out,
     arrays: walk.arraysInOrder,
     stats: { ...stats, cyclesBroken: walk.cyclesBroken },
   };
+}
+
+/** Each row's root, as a position in tree order (the frame's order once sorted). */
+function rootOrderByIdx(walk: Walk): Int32Array {
+  const out = new Int32Array(walk.rootByIdx.length);
+  for (let i = 0; i < out.length; i++) out[i] = walk.order[walk.rootByIdx[i]];
+  return out;
 }
 
 interface Walk {
