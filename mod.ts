@@ -116,3 +116,5 @@ export type {
 } from "./src/analysis/password_attacks.ts";
 export { decomposeSeries, findAnomalies } from "./src/analysis/anomalies.ts";
 export type { DecomposeSeriesOptions } from "./src/analysis/anomalies.ts";
+export { firstSeen, rareValues } from "./src/analysis/rarity.ts";
+export type { FirstSeenOptions, RareValuesOptions } from "./src/analysis/rarity.ts";
