@@ -118,3 +118,5 @@ export { decomposeSeries, findAnomalies } from "./src/analysis/anomalies.ts";
 export type { DecomposeSeriesOptions } from "./src/analysis/anomalies.ts";
 export { firstSeen, rareValues } from "./src/analysis/rarity.ts";
 export type { FirstSeenOptions, RareValuesOptions } from "./src/analysis/rarity.ts";
+export { createMasker, Masker } from "./src/analysis/masking.ts";
+export type { ColumnRule, MaskerOptions, MaskKind, MaskOptions } from "./src/analysis/masking.ts";
