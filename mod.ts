@@ -120,3 +120,5 @@ export { firstSeen, rareValues } from "./src/analysis/rarity.ts";
 export type { FirstSeenOptions, RareValuesOptions } from "./src/analysis/rarity.ts";
 export { createMasker, Masker } from "./src/analysis/masking.ts";
 export type { ColumnRule, MaskerOptions, MaskKind, MaskOptions } from "./src/analysis/masking.ts";
+export { logonSessions } from "./src/analysis/logon_sessions.ts";
+export type { LogonSessionsOptions } from "./src/analysis/logon_sessions.ts";

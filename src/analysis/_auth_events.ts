@@ -63,7 +63,7 @@ export function authEvents(
     case "securityEvent": {
       requireColumns(frame, ["TimeGenerated", "EventID", "TargetUserName"], analysis);
       const domain = frame.columns.includes("TargetDomainName")
-        ? pl.concatString([pl.col("TargetDomainName"), pl.lit("\\"), pl.col("TargetUserName")])
+        ? pl.concatString([pl.col("TargetDomainName"), pl.lit("\\"), pl.col("TargetUserName")], "")
         : pl.col("TargetUserName");
       const ip = frame.columns.includes("IpAddress") ? pl.col("IpAddress") : pl.lit(null);
       const station = frame.columns.includes("WorkstationName")

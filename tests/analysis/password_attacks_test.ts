@@ -90,6 +90,27 @@ Deno.test("findPasswordAttacks() reports a brute force that ends in a success", 
   assert.equal(result[0].compromisedAccounts, "alice");
 });
 
+Deno.test("findPasswordAttacks() reads 4625 failures and 4624 successes from SecurityEvent", () => {
+  const n = 12;
+  const frame = pl.DataFrame({
+    TimeGenerated: Array.from(
+      { length: n + 1 },
+      (_, i) => new Date(Date.UTC(2024, 0, 1, 3, 0, i * 5)).toISOString(),
+    ),
+    EventID: [...new Array(n).fill(4625), 4624],
+    TargetUserName: new Array(n + 1).fill("bob"),
+    TargetDomainName: new Array(n + 1).fill("CORP"),
+    IpAddress: new Array(n + 1).fill("203.0.113.77"),
+    WorkstationName: new Array(n + 1).fill("-"),
+  });
+  const [row] = findPasswordAttacks(frame).toRecords();
+  assert.equal(row.kind, "bruteForce");
+  assert.equal(row.account, "corp\\bob");
+  assert.equal(row.source, "203.0.113.77");
+  assert.equal(row.failures, n);
+  assert.equal(row.compromisedAccounts, "corp\\bob");
+});
+
 Deno.test("findPasswordAttacks() asks which table it was given", () => {
   assert.throws(
     () => findPasswordAttacks(pl.DataFrame({ x: [1] })),
