@@ -9,8 +9,6 @@
 import { type DataFrame, DATETIME, type Expr, pl } from "../polars.ts";
 import { nameKey, type NormalisedProcesses } from "./_process_schema.ts";
 
-const KEY_TIME = "%Y-%m-%dT%H:%M:%S%.6fZ";
-
 /**
  * How a child finds its parent when only the parent's pid (and name) are logged:
  * - `pidHolder`: the latest process on the host that had the pid when the child started;
@@ -61,8 +59,10 @@ function keyExpr(host: string, pid: string, time: string, name: string): Expr {
       ),
     )
     .otherwise(
+      // A datetime's text is `2024-01-01 10:00:00.050000` (UTC, microseconds): as exact as
+      // a formatted string, and cheaper.
       pl.concatString(
-        [pl.col(host), pl.col(pid).cast(pl.Utf8), pl.col(time).dt.strftime(KEY_TIME)],
+        [pl.col(host), pl.col(pid).cast(pl.Utf8), pl.col(time).cast(pl.Utf8)],
         "|",
       ),
     );
@@ -99,15 +99,18 @@ export function buildTree(normal: NormalisedProcesses, rule: ParentRule = "pidHo
   const all = normal.frame;
   let observed = all.filter(pl.col("__pid").isNotNull().and(pl.col("__time").isNotNull()));
   const skipped = all.height - observed.height;
+  observed = withNameKey(withNameKey(observed, "__image", "__name"), "__parentImage", "__pname");
   observed = observed.withColumns(
-    nameKey("__image").alias("__name"),
-    nameKey("__parentImage").alias("__pname"),
     pl.lit(false).alias("__inferred"),
     pl.col("__time").alias("__firstChild"),
   ).withColumn(keyExpr("__host", "__pid", "__time", "__name").alias("__key"));
   // Repeated events of one process (same host, pid, time) are one process.
   const beforeDedup = observed.height;
-  observed = observed.unique({ subset: ["__key"], keep: "first", maintainOrder: true });
+  observed = observed.unique({
+    subset: ["__host", "__pid", "__time"],
+    keep: "first",
+    maintainOrder: true,
+  });
   const duplicates = beforeDedup - observed.height;
   observed = observed.sort("__time");
 
@@ -123,6 +126,14 @@ export function buildTree(normal: NormalisedProcesses, rule: ParentRule = "pidHo
     pending = inferred;
   }
   return layOut(rows, { skipped, duplicates });
+}
+
+/** The lower-case file name of `column` in `target`, worked out once per distinct image. */
+function withNameKey(frame: DataFrame, column: string, target: string): DataFrame {
+  const names = frame.select(pl.col(column)).unique().withColumn(nameKey(column).alias(target));
+  return frame.join(names, { on: column, how: "left" }).withColumn(
+    pl.col(target).fillNull(pl.lit("")),
+  );
 }
 
 /** Adds `__parentKey` to observed processes. */
