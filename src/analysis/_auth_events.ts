@@ -14,7 +14,9 @@ export type AuthSourceKind = "signinLogs" | "securityEvent" | "syslogSsh";
 
 /** Columns of an authentication table, for sources casefile does not know by name. */
 export interface AuthColumns {
+  /** When the attempt was made. */
   readonly time: string;
+  /** The account tried. */
   readonly account: string;
   /** Where the attempt came from (an IP address, a workstation). */
   readonly source: string;

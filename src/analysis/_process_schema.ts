@@ -54,14 +54,19 @@ export interface ProcessColumns {
   readonly processGuid?: string;
   /** The parent's unique id (Sysmon's `ParentProcessGuid`). */
   readonly parentProcessGuid?: string;
+  /** The new process's command line. */
   readonly commandLine?: string;
   /** The computer; without it all rows are taken as one host. */
   readonly host?: string;
+  /** The account the process runs as. */
   readonly account?: string;
+  /** The logon session the process runs in. */
   readonly logonId?: string;
   /** The grandparent's id, name and creation time, where the source logs them (Defender). */
   readonly grandparentProcessId?: string;
+  /** The grandparent's image. */
   readonly grandparentProcessName?: string;
+  /** The grandparent's creation time. */
   readonly grandparentTime?: string;
   /** Keep only rows whose `column` equals `value` (e.g. EventID 4688). */
   readonly filter?: { readonly column: string; readonly value: string | number };

@@ -21,6 +21,7 @@ export class AnalysisError extends CasefileError {
   /** The column at fault, where one is. */
   readonly column?: string;
 
+  /** An error of `options.analysis` that says what to fix in `options.hint`. */
   constructor(message: string, options: AnalysisErrorOptions) {
     super(message, options);
     this.name = "AnalysisError";

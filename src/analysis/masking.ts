@@ -69,6 +69,7 @@ export class Masker {
   readonly #tokens: Tokens;
   readonly #names = new KnownNames();
 
+  /** Use {@link createMasker}: the tokens hold the session's key. */
   constructor(tokens: Tokens) {
     this.#tokens = tokens;
   }

@@ -49,8 +49,11 @@ export interface BuildProcessTreeOptions {
 export interface ProcessTreeSummary {
   /** All rows: observed processes plus inferred parents. */
   readonly processes: number;
+  /** Processes seen in the events. */
   readonly observed: number;
+  /** Parents added because the events refer to them but never show their creation. */
   readonly inferredParents: number;
+  /** Processes without a parent in the tree. */
   readonly roots: number;
   /** Processes with no children. */
   readonly leaves: number;
@@ -60,6 +63,7 @@ export interface ProcessTreeSummary {
   readonly isolated: number;
   /** Levels in the deepest tree (a lone root is 1). */
   readonly largestTreeDepth: number;
+  /** Distinct hosts. */
   readonly hosts: number;
   /** Input rows left out: no process id or no time. */
   readonly skipped: number;
@@ -167,6 +171,7 @@ export class ProcessTree {
   readonly #stats: BuildStats;
   #index?: Map<string, number>;
 
+  /** Use {@link buildProcessTree}. */
   constructor(frame: DataFrame, arrays: TreeArrays, stats: BuildStats, hexIds: boolean) {
     this.frame = frame;
     this.#arrays = arrays;

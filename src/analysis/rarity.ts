@@ -24,7 +24,9 @@ export interface RareValuesOptions {
 
 /** Options of {@link firstSeen}. */
 export interface FirstSeenOptions {
+  /** The entity column(s). */
   readonly entity: string | readonly string[];
+  /** The value column(s). */
   readonly value: string | readonly string[];
   /** The time column (default `TimeGenerated`). */
   readonly time?: string;
