@@ -85,3 +85,40 @@ export type {
   SentinelQueryResult,
   WorkspaceConfig,
 } from "./src/providers/sentinel/sentinel_provider.ts";
+
+// Analysis
+export { AnalysisError } from "./src/analysis/errors.ts";
+export type { AnalysisErrorOptions } from "./src/analysis/errors.ts";
+export {
+  buildProcessTree,
+  detectProcessSchema,
+  PROCESS_SCHEMA_KINDS,
+  PROCESS_SCHEMAS,
+  ProcessTree,
+} from "./src/analysis/process_tree.ts";
+export type {
+  AroundOptions,
+  BuildProcessTreeOptions,
+  ParentRule,
+  ProcessColumns,
+  ProcessSchemaKind,
+  ProcessTreeSummary,
+  ProcessTreeTextOptions,
+  ProcessTreeTextOptionsWithRows,
+} from "./src/analysis/process_tree.ts";
+export { findBeacons } from "./src/analysis/beaconing.ts";
+export type { FindBeaconsOptions } from "./src/analysis/beaconing.ts";
+export { findPasswordAttacks, SIGNIN_FAILURE_CODES } from "./src/analysis/password_attacks.ts";
+export type {
+  AuthColumns,
+  AuthSourceKind,
+  FindPasswordAttacksOptions,
+} from "./src/analysis/password_attacks.ts";
+export { decomposeSeries, findAnomalies } from "./src/analysis/anomalies.ts";
+export type { DecomposeSeriesOptions } from "./src/analysis/anomalies.ts";
+export { firstSeen, rareValues } from "./src/analysis/rarity.ts";
+export type { FirstSeenOptions, RareValuesOptions } from "./src/analysis/rarity.ts";
+export { createMasker, Masker } from "./src/analysis/masking.ts";
+export type { ColumnRule, MaskerOptions, MaskKind, MaskOptions } from "./src/analysis/masking.ts";
+export { logonSessions } from "./src/analysis/logon_sessions.ts";
+export type { LogonSessionsOptions } from "./src/analysis/logon_sessions.ts";

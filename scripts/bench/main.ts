@@ -4,6 +4,7 @@
  *
  * @module
  */
+import * as analysis from "./analysis.ts";
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
 import * as sentinel from "./sentinel.ts";
@@ -12,6 +13,7 @@ const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void
   load,
   kql,
   sentinel,
+  analysis,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

@@ -1,0 +1,154 @@
+/**
+ * Rarity and first sight: which values are rare for an entity (processes on a host,
+ * countries for an account, parent-child pairs), with counts and baselines, and which
+ * values an entity shows for the first time after a baseline period.
+ *
+ * @module
+ */
+import { type DataFrame, type Expr, pl } from "../polars.ts";
+import { datetimeExpr, requireColumns } from "./_columns.ts";
+
+/** Options of {@link rareValues}. */
+export interface RareValuesOptions {
+  /** The entity column(s) (a host, an account). */
+  readonly entity: string | readonly string[];
+  /** The value column(s) (a process; parent and child together for pairs). */
+  readonly value: string | readonly string[];
+  /** The time column, for first and last sight (default `TimeGenerated` when present). */
+  readonly time?: string;
+  /** A value is rare for an entity when it is at most this share of its events (default 0.01). */
+  readonly maxShare?: number;
+  /** ...and seen on at most this many entities in all (default: any number). */
+  readonly maxEntities?: number;
+}
+
+/** Options of {@link firstSeen}. */
+export interface FirstSeenOptions {
+  /** The entity column(s). */
+  readonly entity: string | readonly string[];
+  /** The value column(s). */
+  readonly value: string | readonly string[];
+  /** The time column (default `TimeGenerated`). */
+  readonly time?: string;
+  /** The end of the baseline: values an entity first shows at or after it are new. */
+  readonly since: Date;
+}
+
+const list = (x: string | readonly string[]) => (typeof x === "string" ? [x] : [...x]);
+
+/**
+ * Counts every (entity, value) and marks the rare ones.
+ *
+ * One row per (entity, value), rarest first: the entity and value columns, `count`,
+ * `entityEvents` (the entity's events), `share` (count / entityEvents), `entities` (how
+ * many entities show the value), `globalCount`, `first` and `last` (when a time column is
+ * there) and `isRare`.
+ *
+ * @param events Any events.
+ * @param options Entity and value columns, thresholds.
+ * @returns The counts, rarest first.
+ * @throws {AnalysisError} when a column is missing.
+ *
+ * @example Rare parent-child process pairs on the victim's workstation
+ * ```ts
+ * import { openLocalProvider, pl, rareValues } from "../../mod.ts";
+ *
+ * const provider = await openLocalProvider();
+ * const { frame } = await provider.query("DeviceProcessEvents");
+ * const rare = rareValues(frame, {
+ *   entity: "DeviceName",
+ *   value: ["InitiatingProcessFileName", "FileName"],
+ * });
+ * console.log(rare.filter(pl.col("isRare")).head(10).toString());
+ * ```
+ */
+export function rareValues(events: DataFrame, options: RareValuesOptions): DataFrame {
+  const entity = list(options.entity);
+  const value = list(options.value);
+  const time = options.time ??
+    (events.columns.includes("TimeGenerated") ? "TimeGenerated" : undefined);
+  requireColumns(events, [...entity, ...value, time], "rareValues");
+  const keys = [...entity, ...value];
+  const times: Expr[] = time
+    ? [
+      datetimeExpr(events, time, "rareValues").min().alias("first"),
+      datetimeExpr(events, time, "rareValues").max().alias("last"),
+    ]
+    : [];
+  const counts = events.groupBy(keys).agg(pl.len().cast(pl.Int64).alias("count"), ...times);
+  const perEntity = counts.groupBy(entity).agg(pl.col("count").sum().alias("entityEvents"));
+  const perValue = counts.groupBy(value).agg(
+    pl.len().cast(pl.Int64).alias("entities"),
+    pl.col("count").sum().alias("globalCount"),
+  );
+  const maxShare = options.maxShare ?? 0.01;
+  let rare = pl.col("share").ltEq(maxShare);
+  if (options.maxEntities !== undefined) {
+    rare = rare.and(pl.col("entities").ltEq(options.maxEntities));
+  }
+  return counts.join(perEntity, { on: entity }).join(perValue, { on: value })
+    .withColumn(pl.col("count").div(pl.col("entityEvents")).alias("share"))
+    .withColumn(rare.alias("isRare"))
+    .select(
+      ...keys,
+      "count",
+      "entityEvents",
+      "share",
+      "entities",
+      "globalCount",
+      ...(time ? ["first", "last"] : []),
+      "isRare",
+    )
+    .sort(["share", "entities", "count"], [false, false, false]);
+}
+
+/**
+ * Values an entity shows for the first time at or after `since`, with how often since.
+ *
+ * One row per new (entity, value), in order of first sight: the entity and value columns,
+ * `first`, `last`, `count` (events since), `entityBaselineEvents` (the entity's events
+ * before `since`: a new value on a well-known entity means more than on a new one).
+ *
+ * @param events Any events with a time column.
+ * @param options Entity and value columns, and the end of the baseline.
+ * @returns The new values.
+ * @throws {AnalysisError} when a column is missing.
+ *
+ * @example A sign-in country new for its account during the intrusion
+ * ```ts
+ * import { firstSeen, openLocalProvider } from "../../mod.ts";
+ *
+ * const provider = await openLocalProvider();
+ * const { frame } = await provider.query(
+ *   "SigninLogs | extend Country = tostring(LocationDetails.countryOrRegion)",
+ * );
+ * const fresh = firstSeen(frame, {
+ *   entity: "UserPrincipalName",
+ *   value: "Country",
+ *   since: new Date("2026-03-09T00:00:00Z"),
+ * });
+ * console.log(fresh.toString());
+ * ```
+ */
+export function firstSeen(events: DataFrame, options: FirstSeenOptions): DataFrame {
+  const entity = list(options.entity);
+  const value = list(options.value);
+  const time = options.time ?? "TimeGenerated";
+  requireColumns(events, [...entity, ...value, time], "firstSeen");
+  const keys = [...entity, ...value];
+  const since = pl.lit(options.since).cast(pl.Datetime("us"));
+  const t = events.select(
+    ...keys.map((k) => pl.col(k)),
+    datetimeExpr(events, time, "firstSeen").alias("__t"),
+  );
+  const baseline = t.filter(pl.col("__t").lt(since)).groupBy(entity)
+    .agg(pl.len().cast(pl.Int64).alias("entityBaselineEvents"));
+  return t.groupBy(keys).agg(
+    pl.col("__t").min().alias("first"),
+    pl.col("__t").max().alias("last"),
+    pl.col("__t").gtEq(since).cast(pl.Int64).sum().alias("count"),
+  ).filter(pl.col("first").gtEq(since))
+    .join(baseline, { on: entity, how: "left" })
+    .withColumn(pl.col("entityBaselineEvents").fillNull(0))
+    .sort("first");
+}
