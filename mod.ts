@@ -85,3 +85,60 @@ export type {
   SentinelQueryResult,
   WorkspaceConfig,
 } from "./src/providers/sentinel/sentinel_provider.ts";
+
+// Sessions
+export {
+  defaultHome,
+  evaluateJavaScript,
+  listSessions,
+  openSession,
+  Session,
+} from "./src/session/session.ts";
+export type {
+  Evaluator,
+  RerunOptions,
+  SessionOptions,
+  Step,
+  StepKind,
+  StepMark,
+  StepQueryOptions,
+  StepRecord,
+} from "./src/session/session.ts";
+export {
+  formatParam,
+  param,
+  PARAM_KINDS,
+  ParamRef,
+  ParamSet,
+  parseParam,
+  Timespan,
+} from "./src/session/params.ts";
+export type {
+  ParamBuilder,
+  ParamInfo,
+  ParamKind,
+  ParamSpec,
+  ParamSpecInput,
+  ParamValue,
+  ParamValueMap,
+} from "./src/session/params.ts";
+export { kql, kqlIdent, kqlLiteral, KqlQuery, RawKql, rawKql } from "./src/session/kql_template.ts";
+export { CACHE_FORMAT, digestFrame, ResultCache, sha256Hex } from "./src/session/result_cache.ts";
+export type {
+  CacheEntry,
+  CacheLookup,
+  CacheStats,
+  ResultCacheOptions,
+  ResultDigest,
+} from "./src/session/result_cache.ts";
+export type { ResultSummary, TemplatePart } from "./src/session/_journal.ts";
+export {
+  KqlTemplateError,
+  ParamError,
+  SessionError,
+  SessionLockedError,
+  SessionWriteError,
+  StepError,
+} from "./src/session/errors.ts";
+export { exportScript } from "./src/session/export_script.ts";
+export type { ExportScriptOptions } from "./src/session/export_script.ts";
