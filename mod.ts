@@ -133,6 +133,7 @@ export type {
 } from "./src/session/result_cache.ts";
 export type { ResultSummary, TemplatePart } from "./src/session/_journal.ts";
 export {
+  BundleError,
   KqlTemplateError,
   ParamError,
   SessionError,
@@ -142,3 +143,12 @@ export {
 } from "./src/session/errors.ts";
 export { exportScript } from "./src/session/export_script.ts";
 export type { ExportScriptOptions } from "./src/session/export_script.ts";
+export { BUNDLE_FORMAT, exportBundle, importBundle } from "./src/session/bundle.ts";
+export type {
+  BundleSummary,
+  ImportBundleOptions,
+  ImportedBundle,
+  ImportedResult,
+} from "./src/session/bundle.ts";
+export { verifySession } from "./src/session/verify.ts";
+export type { VerifiedStep, VerifyReport, VerifyStatus } from "./src/session/verify.ts";
