@@ -7,11 +7,13 @@
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
 import * as sentinel from "./sentinel.ts";
+import * as session from "./session.ts";
 
 const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void> }> = {
   load,
   kql,
   sentinel,
+  session,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));
