@@ -152,3 +152,5 @@ export type {
 } from "./src/session/bundle.ts";
 export { verifySession } from "./src/session/verify.ts";
 export type { VerifiedStep, VerifyReport, VerifyStatus } from "./src/session/verify.ts";
+export { exportReport } from "./src/session/export_report.ts";
+export type { ChartRenderer, ExportReportOptions } from "./src/session/export_report.ts";
