@@ -154,3 +154,5 @@ export { verifySession } from "./src/session/verify.ts";
 export type { VerifiedStep, VerifyReport, VerifyStatus } from "./src/session/verify.ts";
 export { exportReport } from "./src/session/export_report.ts";
 export type { ChartRenderer, ExportReportOptions } from "./src/session/export_report.ts";
+export { exportNotebook } from "./src/session/export_notebook.ts";
+export type { ExportNotebookOptions } from "./src/session/export_notebook.ts";

@@ -53,7 +53,9 @@ function permissions(source: ProviderSource, home: string): string[] {
   const run: string[] = [];
   switch (source.kind) {
     case "local":
-      read.push(source.folder);
+      // Data inside casefile's folder (the demo case): one grant for both, to keep the #! short.
+      if (source.folder.startsWith(`${REPO_DIR}/`)) read.splice(0, 1, REPO_DIR);
+      else read.push(source.folder);
       break;
     case "sentinel":
       if (source.configFile) read.push(source.configFile);
@@ -73,17 +75,29 @@ function permissions(source: ProviderSource, home: string): string[] {
       break;
   }
   read.push(home);
-  const flags = [
-    `--config=${join(REPO_DIR, "deno.json")}`,
-    `--allow-read=${read.join(",")}`,
-    `--allow-write=${home}`,
-    `--allow-ffi=${modules}`,
-    "--allow-sys=cpus,networkInterfaces,hostname",
-    "--allow-env",
-  ];
-  if (net.length) flags.push(`--allow-net=${[...new Set(net)].join(",")}`);
-  if (run.length) flags.push(`--allow-run=${[...new Set(run)].join(",")}`);
-  return flags.map((flag) => /\s/.test(flag) ? `"${flag}"` : flag);
+  const build = (short: boolean) => {
+    const name = (long: string, alias: string) => short ? alias : long;
+    const flags = [
+      `--config=${join(REPO_DIR, "deno.json")}`,
+      `${name("--allow-read", "-R")}=${read.join(",")}`,
+      `${name("--allow-write", "-W")}=${home}`,
+      `--allow-ffi=${modules}`,
+      `${name("--allow-sys", "-S")}=cpus,networkInterfaces,hostname`,
+      name("--allow-env", "-E"),
+    ];
+    if (net.length) flags.push(`${name("--allow-net", "-N")}=${[...new Set(net)].join(",")}`);
+    if (run.length) flags.push(`--allow-run=${[...new Set(run)].join(",")}`);
+    return flags.map((flag) => /\s/.test(flag) ? `"${flag}"` : flag);
+  };
+  // Linux reads at most 255 bytes of a `#!` line: the short names when the long ones do not fit.
+  const long = build(false);
+  return shebangOf(long).length <= SHEBANG_MAX ? long : build(true);
+}
+
+const SHEBANG_MAX = 255;
+
+function shebangOf(flags: readonly string[]): Uint8Array {
+  return new TextEncoder().encode(`#!/usr/bin/env -S deno run ${flags.join(" ")}`);
 }
 
 function flagName(param: string): string {
@@ -239,7 +253,7 @@ export async function exportScript(
         `${steps.length} of ${session.steps().length} steps kept (dead ends and failed steps dropped)` +
         (skipped ? `, ${skipped} recorded value(s) left as TODO.` : "."),
         "",
-        "Permissions (least privilege; the line above):",
+        "Permissions (least privilege; the line above; -R -W -S -E -N are short for these):",
         "  --allow-read   casefile's node_modules (Polars' native library), the data, the casefile home",
         "  --allow-write  the casefile home (the replay's journal and the result cache)",
         "  --allow-ffi    Polars' native library only",
@@ -252,7 +266,7 @@ export async function exportScript(
             "  --allow-run    the sign-in tools the credential may call",
           ]
           : []),
-        ...(new TextEncoder().encode(shebang).length > 255
+        ...(shebangOf(flags).length > SHEBANG_MAX
           ? [
             "The first line is longer than Linux reads (255 bytes): run it as",
             `  deno run ${flags.join(" ")} ${session.name}.ts`,
@@ -292,7 +306,7 @@ export async function exportScript(
     "const refresh = flags.refresh;",
     "",
     "async function replay(): Promise<void> {",
-    '  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\\..*/, "");',
+    '  const stamp = new Date().toISOString().replace(/[-:.]/g, "") + "-" + crypto.randomUUID().slice(0, 4);',
     `  const session = await openSession(flags.session ?? \`${session.name}-replay-\${stamp}\`, {`,
     "    home: flags.home,",
     `    provider: ${provider.code},`,
@@ -302,6 +316,9 @@ export async function exportScript(
     "    },",
     "  });",
     "  try {",
+    "    if (session.steps().length > 0) {",
+    "      throw new Error(`Session ${session.name} already has steps: replay into a new one (--session NAME).`);",
+    "    }",
     ...body,
     "",
     "    for (const { record } of session.steps()) {",
