@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { exportScript } from "../../src/session/export_script.ts";
 import type { Session } from "../../src/session/session.ts";
 import { tempFolder } from "../_helpers.ts";
+import { openSession } from "../../src/session/session.ts";
+import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { demoSession } from "./_export_fixture.ts";
 
 /** The `deno` command line of the script's own header (its shebang). */
@@ -162,5 +164,26 @@ Deno.test("exportScript() writes a script that replays the session with its head
     assert.equal(unknown.code, 2);
     assert.match(unknown.err, /Usage: spray\.ts/);
   });
+  await session.close();
+});
+
+Deno.test("exportScript() for a Sentinel session opens the same workspace and allows only its hosts", async () => {
+  const provider = await openSentinelProvider({
+    workspace: "7e0b1c52-6a3f-4d5e-9b1a-2f4c8d9e0a11",
+    credential: "azure-cli",
+    endpoint: "https://127.0.0.1:8443",
+    env: () => undefined,
+  });
+  const session = await openSession("remote", { home: await tempFolder(), provider });
+  const script = await exportScript(session);
+  const flags = headerCommand(script).slice(2);
+  const net = flags.find((f) => f.startsWith("--allow-net=") || f.startsWith("-N="));
+  assert.equal(net?.split("=")[1], "127.0.0.1:8443,login.microsoftonline.com");
+  assert.ok(flags.includes("--allow-run=az"));
+  assert.ok(!flags.some((f) => f === "-A" || f.startsWith("--allow-all")));
+  assert.match(
+    script,
+    /provider: await openSentinelProvider\(\{"workspace":"7e0b1c52-6a3f-4d5e-9b1a-2f4c8d9e0a11","cloud":"public","endpoint":"https:\/\/127\.0\.0\.1:8443\/v1","credential":"azure-cli"\}\)/,
+  );
   await session.close();
 });
