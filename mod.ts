@@ -122,3 +122,73 @@ export { createMasker, Masker } from "./src/analysis/masking.ts";
 export type { ColumnRule, MaskerOptions, MaskKind, MaskOptions } from "./src/analysis/masking.ts";
 export { logonSessions } from "./src/analysis/logon_sessions.ts";
 export type { LogonSessionsOptions } from "./src/analysis/logon_sessions.ts";
+// Sessions
+export {
+  defaultHome,
+  evaluateJavaScript,
+  listSessions,
+  openSession,
+  Session,
+} from "./src/session/session.ts";
+export type {
+  Evaluator,
+  RerunOptions,
+  SessionOptions,
+  Step,
+  StepKind,
+  StepMark,
+  StepQueryOptions,
+  StepRecord,
+} from "./src/session/session.ts";
+export {
+  formatParam,
+  param,
+  PARAM_KINDS,
+  ParamRef,
+  ParamSet,
+  parseParam,
+  Timespan,
+} from "./src/session/params.ts";
+export type {
+  ParamBuilder,
+  ParamInfo,
+  ParamKind,
+  ParamSpec,
+  ParamSpecInput,
+  ParamValue,
+  ParamValueMap,
+} from "./src/session/params.ts";
+export { kql, kqlIdent, kqlLiteral, KqlQuery, RawKql, rawKql } from "./src/session/kql_template.ts";
+export { CACHE_FORMAT, digestFrame, ResultCache, sha256Hex } from "./src/session/result_cache.ts";
+export type {
+  CacheEntry,
+  CacheLookup,
+  CacheStats,
+  ResultCacheOptions,
+  ResultDigest,
+} from "./src/session/result_cache.ts";
+export type { ResultSummary, TemplatePart } from "./src/session/_journal.ts";
+export {
+  BundleError,
+  KqlTemplateError,
+  ParamError,
+  SessionError,
+  SessionLockedError,
+  SessionWriteError,
+  StepError,
+} from "./src/session/errors.ts";
+export { exportScript } from "./src/session/export_script.ts";
+export type { ExportScriptOptions } from "./src/session/export_script.ts";
+export { BUNDLE_FORMAT, exportBundle, importBundle } from "./src/session/bundle.ts";
+export type {
+  BundleSummary,
+  ImportBundleOptions,
+  ImportedBundle,
+  ImportedResult,
+} from "./src/session/bundle.ts";
+export { verifySession } from "./src/session/verify.ts";
+export type { VerifiedStep, VerifyReport, VerifyStatus } from "./src/session/verify.ts";
+export { exportReport } from "./src/session/export_report.ts";
+export type { ChartRenderer, ExportReportOptions } from "./src/session/export_report.ts";
+export { exportNotebook } from "./src/session/export_notebook.ts";
+export type { ExportNotebookOptions } from "./src/session/export_notebook.ts";

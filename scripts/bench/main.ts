@@ -8,12 +8,14 @@ import * as analysis from "./analysis.ts";
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
 import * as sentinel from "./sentinel.ts";
+import * as session from "./session.ts";
 
 const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void> }> = {
   load,
   kql,
   sentinel,
   analysis,
+  session,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

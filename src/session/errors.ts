@@ -78,3 +78,15 @@ export class StepError extends SessionError {
     this.name = "StepError";
   }
 }
+
+/** An export bundle that cannot be read or imported (damaged, or of another format). */
+export class BundleError extends SessionError {
+  /** The bundle file. */
+  readonly path: string;
+
+  constructor(path: string, message: string, options: CasefileErrorOptions = {}) {
+    super(message, options);
+    this.name = "BundleError";
+    this.path = path;
+  }
+}

@@ -113,7 +113,12 @@ export interface ParamSpecInput<K extends ParamKind> {
   readonly description?: string;
 }
 
-function builder<K extends ParamKind>(kind: K) {
+/** Builds a parameter definition of one kind (what each of {@link param}'s builders is). */
+export type ParamBuilder<K extends ParamKind> = (
+  input?: ParamSpecInput<K> | ParamValueMap[K] | string,
+) => ParamSpec<K>;
+
+function builder<K extends ParamKind>(kind: K): ParamBuilder<K> {
   return (input: ParamSpecInput<K> | ParamValueMap[K] | string = {}): ParamSpec<K> => {
     const options = isSpecInput<K>(input) ? input : { default: input };
     const value = options.default === undefined
@@ -144,7 +149,7 @@ function isSpecInput<K extends ParamKind>(input: unknown): input is ParamSpecInp
  * console.log(params.window.default, String(params.lookback.default));
  * ```
  */
-export const param: { readonly [K in ParamKind]: ReturnType<typeof builder<K>> } = Object.freeze({
+export const param: { readonly [K in ParamKind]: ParamBuilder<K> } = Object.freeze({
   datetime: builder("datetime"),
   timespan: builder("timespan"),
   timerange: builder("timerange"),

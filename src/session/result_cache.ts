@@ -144,6 +144,15 @@ export class ResultCache {
     return join(this.dir, "results", sha256.slice(0, 2), `${sha256}.parquet`);
   }
 
+  /**
+   * The file a result with this hash is stored in (it may not exist): for exports and
+   * verification, which read the bytes as stored.
+   */
+  resultPath(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RangeError(`not a SHA-256: ${sha256}`);
+    return this.#resultPath(sha256);
+  }
+
   #entryPath(key: string): string {
     return join(this.dir, "queries", `${key}.json`);
   }

@@ -77,6 +77,11 @@ export interface StepQueryOptions {
   readonly timespan?: TimeRange | ParamRef<"timerange"> | ParamRef;
   /** Bypass the cache for this run (the fresh result replaces the cached one). */
   readonly refresh?: boolean;
+  /**
+   * The instant `now()` and `ago()` mean (default: the provider's reference time, else the
+   * current time); a replay passes the recorded one so it means the same window.
+   */
+  readonly now?: Date;
   readonly signal?: AbortSignal;
 }
 
@@ -421,6 +426,7 @@ export class Session {
       : rangeJson(options.timespan);
     const record = await this.#runQuery(this.#steps.length + 1, 1, name, template, {
       timespan,
+      now: options.now?.toISOString(),
       refresh: options.refresh,
       signal: options.signal,
     });
