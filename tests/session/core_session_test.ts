@@ -203,7 +203,7 @@ Deno.test("local data that changes invalidates its cached results", async () => 
   await session.close();
 });
 
-Deno.test("kill -9 in the middle of a scripted session loses at most the step in flight", async () => {
+Deno.test("kill -9 in the middle of a scripted session loses at most the step in flight; its lock is taken over", async () => {
   const home = await tempFolder();
   const script = join(home, "steps.ts");
   const sessionUrl = new URL("../../src/session/session.ts", import.meta.url).href;
@@ -234,6 +234,8 @@ for (let i = 1; ; i++) {
     buffered += value;
     done = buffered.split("\n").filter((l) => /^\d+$/.test(l)).length;
   }
+  // While the script runs, the session is its own.
+  await assert.rejects(() => openSession("crash", { home, provider: offline }), SessionLockedError);
   child.kill("SIGKILL");
   await child.status;
   await reader.cancel().catch(() => {});
