@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { powerSpectrum } from "./_fft.ts";
+import { powerSpectrum } from "../fft.ts";
 
 /** Largest transform per pair: a 36-hour pair at 2-second bins fits. */
 const MAX_BINS = 1 << 16;

@@ -9,7 +9,7 @@
 import { hostname } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { type DataFrame, pl, type Series } from "../polars.ts";
-import type { ColumnSchema, KustoType } from "../schema/types.ts";
+import { type ColumnSchema, type KustoType, kustoTypeOfPolars } from "../schema/types.ts";
 import type { Provider, QueryResult, TimeRange } from "../providers/provider.ts";
 import { CasefileError, didYouMean } from "../errors.ts";
 import { SessionError, SessionLockedError, StepError } from "./errors.ts";
@@ -1072,35 +1072,7 @@ function sameJson(value: unknown, json: string): boolean {
 }
 
 function kustoTypeOfDtype(frame: DataFrame, name: string): KustoType {
-  const variant = frame.getColumn(name).dtype.variant;
-  switch (variant) {
-    case "Bool":
-      return "bool";
-    case "Datetime":
-    case "Date":
-      return "datetime";
-    case "Duration":
-      return "timespan";
-    case "Int8":
-    case "Int16":
-    case "Int32":
-    case "UInt8":
-    case "UInt16":
-      return "int";
-    case "Int64":
-    case "UInt32":
-    case "UInt64":
-      return "long";
-    case "Float32":
-    case "Float64":
-      return "real";
-    case "Utf8":
-    case "String":
-    case "Categorical":
-      return "string";
-    default:
-      return "dynamic";
-  }
+  return kustoTypeOfPolars(frame.getColumn(name).dtype);
 }
 
 function errorText(error: unknown): string {

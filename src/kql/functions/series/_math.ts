@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { fft } from "../../../fft.ts";
 
 /** One element of a series: a finite or infinite number, or null when missing. */
 export type Num = number | null;
@@ -302,40 +303,6 @@ function lagSumsFft(d: readonly number[], lags: number): number[] {
   }
   fft(re, im, true);
   return Array.from(re.subarray(0, lags + 1), (v) => v / size);
-}
-
-/** In-place iterative radix-2 FFT (inverse without the 1/n scaling). */
-function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const angle = ((inverse ? 2 : -2) * Math.PI) / len;
-    const wr = Math.cos(angle);
-    const wi = Math.sin(angle);
-    for (let start = 0; start < n; start += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = start + k;
-        const b = a + len / 2;
-        const tr = re[b] * cr - im[b] * ci;
-        const ti = re[b] * ci + im[b] * cr;
-        re[b] = re[a] - tr;
-        im[b] = im[a] - ti;
-        re[a] += tr;
-        im[a] += ti;
-        [cr, ci] = [cr * wr - ci * wi, cr * wi + ci * wr];
-      }
-    }
-  }
 }
 
 /** Scores below this are not periods at all (reported as 0). */

@@ -1,6 +1,7 @@
 /**
  * A radix-2 fast Fourier transform over typed arrays, and the power spectrum of a real
- * series: enough for periodicity tests without a numeric library.
+ * series: enough for periodicity tests (analysis' beacon spectrum, KQL's
+ * `series_periods_detect`) without a numeric library.
  *
  * @module
  */
@@ -12,8 +13,11 @@ export function nextPow2(n: number): number {
   return p;
 }
 
-/** In-place FFT of (re, im); length must be a power of two. */
-export function fft(re: Float64Array, im: Float64Array): void {
+/**
+ * In-place FFT of (re, im); the length must be a power of two. The inverse is not scaled
+ * by 1/n.
+ */
+export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
@@ -30,7 +34,7 @@ export function fft(re: Float64Array, im: Float64Array): void {
   }
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >> 1;
-    const step = -2 * Math.PI / size;
+    const step = (inverse ? 2 : -2) * Math.PI / size;
     const wr = Math.cos(step);
     const wi = Math.sin(step);
     for (let start = 0; start < n; start += size) {
