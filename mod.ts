@@ -85,3 +85,42 @@ export type {
   SentinelQueryResult,
   WorkspaceConfig,
 } from "./src/providers/sentinel/sentinel_provider.ts";
+
+// Charts
+export { Chart } from "./src/viz/chart.ts";
+export type { ChartGrammar, ChartInit, ChartKind } from "./src/viz/chart.ts";
+export {
+  barChart,
+  heatmapChart,
+  histogramChart,
+  pieChart,
+  processTreeChart,
+  RENDER_VISUALIZATIONS,
+  renderChart,
+  scatterChart,
+  stackedBarChart,
+  timeChart,
+  timelineChart,
+} from "./src/viz/charts.ts";
+export type {
+  Aggregate,
+  AxisOptions,
+  BarChartOptions,
+  ChartOptions,
+  HeatmapOptions,
+  HistogramOptions,
+  PieChartOptions,
+  ProcessTreeOptions,
+  RenderChartOptions,
+  RenderInput,
+  RenderVisualization,
+  ScatterChartOptions,
+  StackedBarChartOptions,
+  TimeChartOptions,
+  TimelineMarker,
+  TimelineOptions,
+} from "./src/viz/charts.ts";
+export { chartToHtml, chartToPng, chartToSvg, writeChart } from "./src/viz/render.ts";
+export type { ChartFormat, HtmlOptions, PngOptions, WriteChartOptions } from "./src/viz/render.ts";
+export { ChartError } from "./src/viz/errors.ts";
+export type { ChartErrorOptions } from "./src/viz/errors.ts";
