@@ -81,7 +81,7 @@ export function requireColumn(
     const fitting = columns.filter((c) => kinds.includes(columnKind(frame, c)));
     throw new ChartError(
       `Cannot draw the chart: column \`${name}\` is ${KIND_WORDS[kind]} ` +
-        `(${frame.getColumn(name).dtype}), but ${role} needs ${wanted}.`,
+        `(${frame.getColumn(name).dtype.variant}), but ${role} needs ${wanted}.`,
       {
         column: name,
         hint: fitting.length > 0

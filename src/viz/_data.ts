@@ -134,11 +134,21 @@ export function binByTime(
   const ms = epochMs(time);
   return frame.lazy()
     .filter(pl.col(time).isNotNull())
-    .withColumns(ms.sub(ms.modulo(stepMs)).alias(time))
+    .withColumns(floorTo(ms, stepMs).alias(time))
     .groupBy([time, ...by])
     .agg(...values)
     .sort(time)
     .collectSync();
+}
+
+/**
+ * Epoch milliseconds rounded down to a multiple of `step`, as Int64. Integer arithmetic
+ * only: Polars divides by a number literal as a multiplication by its inverse, which puts
+ * exact multiples in the bin below. (Polars' modulo is floored, so this floors negatives.)
+ */
+export function floorTo(ms: Expr, step: number): Expr {
+  const int = ms.cast(pl.Int64);
+  return int.sub(int.modulo(pl.lit(step).cast(pl.Int64)));
 }
 
 /** Rows whose `column` is null. */

@@ -110,7 +110,8 @@ export function buildHistogram(frame: DataFrame, options: HistogramOptions): Cha
     }
     width_ = (hi - lo) / bins;
   }
-  const index = scaled.sub(lo).div(width_).floor().clip(
+  // The tiny nudge keeps values on a bin edge in the bin that starts there (see floorTo).
+  const index = scaled.sub(lo).div(width_).add(1e-9).floor().clip(
     0,
     Math.max(0, Math.ceil((hi - lo) / width_) - 1),
   );

@@ -71,8 +71,10 @@ export function buildRenderChart(input: RenderInput, options: RenderChartOptions
   }
   if (!(RENDER_VISUALIZATIONS as readonly string[]).includes(visualization)) {
     throw new ChartError(`Cannot draw \`render ${visualization}\`: casefile does not draw it.`, {
-      hint: didYouMean(visualization, RENDER_VISUALIZATIONS) ??
-        `casefile draws ${RENDER_VISUALIZATIONS.join(", ")}; project the data and use one of them.`,
+      hint: [
+        didYouMean(visualization, RENDER_VISUALIZATIONS),
+        `casefile draws ${RENDER_VISUALIZATIONS.join(", ")}.`,
+      ].filter(Boolean).join(" "),
     });
   }
   // The query's own properties, overridden by the caller's.
@@ -183,14 +185,14 @@ export function buildRenderChart(input: RenderInput, options: RenderChartOptions
         working = pl.concat(y.map((c) =>
           frame.select(
             ...keep.map((k) => pl.col(k)),
-            pl.lit(c).alias("__measure"),
-            pl.col(c).cast(pl.Float64).alias("__value"),
+            pl.lit(c).alias("measure"),
+            pl.col(c).cast(pl.Float64).alias("value"),
           )
         ));
-        const combined = seriesColumn(working, [...seriesNames, "__measure"]);
+        const combined = seriesColumn(working, [...seriesNames, "measure"]);
         working = combined.frame;
         seriesColumnName = combined.column;
-        value = "__value";
+        value = "value";
       } else if (seriesNames.length > 0) {
         const combined = seriesColumn(working, seriesNames);
         working = combined.frame;
@@ -203,7 +205,7 @@ export function buildRenderChart(input: RenderInput, options: RenderChartOptions
         value,
         orientation,
         sort: columnKind(frame, x) === "temporal" ? "category" : undefined,
-        yTitle: axes.yTitle ?? (value === "__value" ? "value" : undefined),
+        yTitle: axes.yTitle ?? (value === "value" ? "value" : undefined),
       } as const;
       const chart = seriesColumnName
         ? buildBarChart(working, {
@@ -262,7 +264,7 @@ function seriesColumn(
   for (const c of columns) requireColumn(frame, c, "the series");
   if (columns.length === 0) return { frame };
   if (columns.length === 1) return { frame, column: columns[0] };
-  const name = columns.filter((c) => c !== "__measure").join(" · ") || "series";
+  const name = columns.filter((c) => c !== "measure").join(" · ") || "series";
   return {
     frame: frame.withColumns(
       pl.concatString(columns.map((c) => pl.col(c).cast(pl.Utf8).fillNull(pl.lit(""))), " · ")

@@ -7,6 +7,7 @@ import {
   aggregateExpr,
   binByTime,
   epochMs,
+  floorTo,
   foldOthers,
   formatCount,
   formatStep,
@@ -158,7 +159,7 @@ export function buildTimeChart(frame: DataFrame, options: TimeChartOptions): Cha
       const aggregate = options.aggregate ?? "sum";
       const rows = long.height;
       long = long.lazy()
-        .withColumns(pl.col(time).sub(pl.col(time).modulo(step)).alias(time))
+        .withColumns(floorTo(pl.col(time), step).alias(time))
         .groupBy([time, SERIES])
         .agg(
           aggregateExpr(aggregate, VALUE, VALUE),

@@ -97,7 +97,7 @@ export async function chartToPng(chart: Chart, options: PngOptions = {}): Promis
  * import { chartToHtml, histogramChart, openLocalProvider } from "../../mod.ts";
  *
  * const flows = await openLocalProvider().then((p) => p.query("CommonSecurityLog"));
- * const html = await chartToHtml(histogramChart(flows.frame, { value: "SentBytes", logScale: true }));
+ * const html = await chartToHtml(histogramChart(flows.frame, { value: "SentBytes", logBins: true }));
  * console.log(html.includes("<svg"), html.length);
  * ```
  */
