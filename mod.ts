@@ -124,3 +124,13 @@ export { chartToHtml, chartToPng, chartToSvg, writeChart } from "./src/viz/rende
 export type { ChartFormat, HtmlOptions, PngOptions, WriteChartOptions } from "./src/viz/render.ts";
 export { ChartError } from "./src/viz/errors.ts";
 export type { ChartErrorOptions } from "./src/viz/errors.ts";
+
+// Jupyter
+export {
+  display,
+  displayable,
+  frameToHtml,
+  installNotebookDisplay,
+  isJupyterKernel,
+} from "./src/jupyter/jupyter.ts";
+export type { FrameHtmlOptions, MimeBundle } from "./src/jupyter/jupyter.ts";
