@@ -192,3 +192,51 @@ export { exportReport } from "./src/session/export_report.ts";
 export type { ChartRenderer, ExportReportOptions } from "./src/session/export_report.ts";
 export { exportNotebook } from "./src/session/export_notebook.ts";
 export type { ExportNotebookOptions } from "./src/session/export_notebook.ts";
+// Charts
+export { Chart } from "./src/viz/chart.ts";
+export type { ChartGrammar, ChartInit, ChartKind } from "./src/viz/chart.ts";
+export {
+  barChart,
+  heatmapChart,
+  histogramChart,
+  pieChart,
+  processTreeChart,
+  RENDER_VISUALIZATIONS,
+  renderChart,
+  scatterChart,
+  stackedBarChart,
+  timeChart,
+  timelineChart,
+} from "./src/viz/charts.ts";
+export type {
+  Aggregate,
+  AxisOptions,
+  BarChartOptions,
+  ChartOptions,
+  HeatmapOptions,
+  HistogramOptions,
+  PieChartOptions,
+  ProcessTreeOptions,
+  RenderChartOptions,
+  RenderInput,
+  RenderVisualization,
+  ScatterChartOptions,
+  StackedBarChartOptions,
+  TimeChartOptions,
+  TimelineMarker,
+  TimelineOptions,
+} from "./src/viz/charts.ts";
+export { chartToHtml, chartToPng, chartToSvg, writeChart } from "./src/viz/render.ts";
+export type { ChartFormat, HtmlOptions, PngOptions, WriteChartOptions } from "./src/viz/render.ts";
+export { ChartError } from "./src/viz/errors.ts";
+export type { ChartErrorOptions } from "./src/viz/errors.ts";
+
+// Jupyter
+export {
+  display,
+  displayable,
+  frameToHtml,
+  installNotebookDisplay,
+  isJupyterKernel,
+} from "./src/jupyter/jupyter.ts";
+export type { FrameHtmlOptions, MimeBundle } from "./src/jupyter/jupyter.ts";

@@ -1,0 +1,52 @@
+/**
+ * `deno task jupyter:install`: installs the Deno kernel spec so notebooks can import
+ * casefile (`deno jupyter --install`). Checks that Jupyter is there first and says what to
+ * install if not. Extra arguments go to `deno jupyter` (`--name`, `--display`).
+ *
+ * @module
+ */
+
+async function run(
+  command: string,
+  args: string[],
+): Promise<{ ok: boolean; output: string; stdout: string }> {
+  try {
+    const { success, stdout, stderr } = await new Deno.Command(command, {
+      args,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoder = new TextDecoder();
+    const out = decoder.decode(stdout);
+    return { ok: success, output: out + decoder.decode(stderr), stdout: out };
+  } catch {
+    return { ok: false, output: `${command} was not found`, stdout: "" };
+  }
+}
+
+const jupyter = await run("jupyter", ["--version"]);
+if (!jupyter.ok) {
+  console.error(`Jupyter is not installed (${jupyter.output.trim()}).
+Install it, then run this task again:
+  Debian / Ubuntu: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient
+  (headless runs need only jupyter-nbconvert and python3-nbclient)
+  elsewhere:       pipx install jupyterlab   (or: pip install jupyterlab)
+VS Code users need the Jupyter extension as well.`);
+  Deno.exit(1);
+}
+
+const install = await run(Deno.execPath(), ["jupyter", "--install", "--force", ...Deno.args]);
+console.log(install.output.trim());
+if (!install.ok) Deno.exit(1);
+
+const nameFlag = Deno.args.findIndex((a) => a === "--name" || a === "-n");
+const name = nameFlag >= 0 ? Deno.args[nameFlag + 1] : "deno";
+const list = await run("jupyter", ["kernelspec", "list", "--json"]);
+const specs = list.ok ? Object.keys(JSON.parse(list.stdout).kernelspecs ?? {}) : [];
+if (!specs.includes(name)) {
+  console.error(
+    `The kernel spec "${name}" is not in \`jupyter kernelspec list\`; check JUPYTER_PATH.`,
+  );
+  Deno.exit(1);
+}
+console.log(`Kernel "${name}" is ready: open examples/demo_case_investigation.ipynb and pick it.`);

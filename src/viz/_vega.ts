@@ -1,0 +1,87 @@
+/**
+ * Vega in a headless process: vega-lite compiled to vega, views rendered to SVG with the
+ * chart fonts' real text widths.
+ */
+import * as vega from "vega";
+import { compile } from "vega-lite";
+import type { Chart } from "./chart.ts";
+import type { JsonObject } from "./_spec.ts";
+import { chartFontMetrics } from "./_fonts.ts";
+import { ChartError } from "./errors.ts";
+
+/** The chart as a vega specification (vega-lite charts compiled). */
+export function vegaSpecOf(chart: Chart): JsonObject {
+  switch (chart.grammar) {
+    case "vega":
+      return chart.spec;
+    case "vega-lite":
+      try {
+        // deno-lint-ignore no-explicit-any
+        return compile(chart.spec as any, { logger: QUIET }).spec as unknown as JsonObject;
+      } catch (error) {
+        throw new ChartError(`Cannot compile the ${chart.kind} chart: ${messageOf(error)}`, {
+          cause: error,
+          hint: "This is a bug in casefile's chart builder; please report it with the query.",
+        });
+      }
+  }
+}
+
+/** vega-lite's compile-time warnings are about its own choices, not the user's data. */
+const QUIET = {
+  level(): number {
+    return 0;
+  },
+  error(...args: unknown[]): void {
+    console.error(...args);
+  },
+  warn(): void {},
+  info(): void {},
+  debug(): void {},
+  // deno-lint-ignore no-explicit-any
+} as any;
+
+type TextItem = { fontSize?: number | string; fontWeight?: number | string; limit?: number };
+
+let metricsInstalled = false;
+
+/** Makes vega measure text with the chart fonts instead of guessing 0.8 em a character. */
+function installTextMetrics(): void {
+  if (metricsInstalled) return;
+  const faces = chartFontMetrics();
+  const metrics = (vega as unknown as { textMetrics: unknown }).textMetrics as {
+    width: (item: TextItem, text: unknown) => number;
+  };
+  metrics.width = (item, text) => {
+    const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
+    const weight = item.fontWeight;
+    const bold = weight === "bold" || weight === "bolder" || Number(weight) >= 600;
+    const line = text == null ? "" : String(text).trim();
+    const width = (bold ? faces.bold : faces.regular).width(line, size);
+    return item.limit && item.limit > 0 ? Math.min(width, item.limit) : width;
+  };
+  metricsInstalled = true;
+}
+
+/** The chart drawn as an SVG document. */
+export async function svgOf(chart: Chart): Promise<string> {
+  installTextMetrics();
+  const spec = vegaSpecOf(chart);
+  let view: vega.View | undefined;
+  try {
+    // deno-lint-ignore no-explicit-any
+    view = new vega.View(vega.parse(spec as any), { renderer: "none" });
+    return await view.toSVG();
+  } catch (error) {
+    throw new ChartError(`Cannot render the ${chart.kind} chart: ${messageOf(error)}`, {
+      cause: error,
+      hint: "This is a bug in casefile's chart builder; please report it with the query.",
+    });
+  } finally {
+    view?.finalize();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
