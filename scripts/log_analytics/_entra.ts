@@ -16,6 +16,9 @@
  *   code is approved, then an access token, refresh token, `id_token` and `client_info`),
  *   and `refresh_token`.
  * - `POST /{tenant}/oauth2/v2.0/devicecode`: a device code and user code for a public client.
+ * - `GET /msi/token?api-version=2019-08-01&resource=...` with `X-IDENTITY-HEADER`: the App
+ *   Service managed identity endpoint (when `managedIdentity` is set), answering
+ *   `{access_token, expires_on, resource, token_type, client_id}`.
  * - `POST /devicelogin` (form `otc`, `action=approve|decline`): what a person does on the
  *   verification page, for people trying the service with curl.
  *
@@ -181,7 +184,8 @@ export class EntraService {
 
   /** Whether `pathname` is one of the service's paths. */
   owns(pathname: string): boolean {
-    return ROUTE.test(pathname) || pathname === "/devicelogin";
+    return ROUTE.test(pathname) || pathname === "/devicelogin" ||
+      (pathname === "/msi/token" && this.#options.managedIdentity !== undefined);
   }
 
   /** The request body as recorded: form fields with secrets redacted. */
@@ -211,6 +215,7 @@ export class EntraService {
   async handle(request: Request, url: URL, text: string): Promise<Response> {
     const correlationId = request.headers.get("client-request-id") ?? crypto.randomUUID();
     if (url.pathname === "/devicelogin") return this.#deviceLogin(request, text);
+    if (url.pathname === "/msi/token") return await this.#managedIdentity(request, url);
     const [, tenantSegment, operation] = ROUTE.exec(url.pathname)!;
     const tenant = this.#tenantOf(tenantSegment);
     if (!tenant) {
@@ -536,6 +541,49 @@ export class EntraService {
       id_token: idToken,
       client_info: base64url(JSON.stringify({ uid: objectId, utid: this.tenantId })),
     };
+  }
+
+  async #managedIdentity(request: Request, url: URL): Promise<Response> {
+    const identity = this.#options.managedIdentity!;
+    if (request.method !== "GET") return methodNotAllowed("GET");
+    if (request.headers.get("x-identity-header") !== identity.identityHeader) {
+      return json(401, { statusCode: 401, message: "Unauthorized: the identity header is wrong" });
+    }
+    if (url.searchParams.get("api-version") !== "2019-08-01") {
+      return json(400, { statusCode: 400, message: "Unsupported api-version" });
+    }
+    const resource = trimResource(url.searchParams.get("resource") ?? "");
+    if (!this.resources.includes(resource)) {
+      return json(400, {
+        statusCode: 400,
+        message: `AADSTS500011: The resource principal named ${resource} was not found in ` +
+          `the tenant named ${this.tenantId}.`,
+      });
+    }
+    const clientId = (identity.clientId ?? uuidOf("managed identity")).toLowerCase();
+    const wanted = url.searchParams.get("client_id");
+    if (wanted && wanted.toLowerCase() !== clientId) {
+      return json(400, { statusCode: 400, message: "No managed identity with that client id" });
+    }
+    const app: App = {
+      clientId,
+      displayName: "managed identity",
+      secrets: [],
+      certificates: [],
+      publicClient: false,
+    };
+    const { token, expiresIn } = await this.#accessToken(
+      { kind: "app", app, via: "secret" },
+      resource,
+      "managed_identity",
+    );
+    return json(200, {
+      access_token: token,
+      expires_on: String(Math.floor(Date.now() / 1000) + expiresIn),
+      resource,
+      token_type: "Bearer",
+      client_id: clientId,
+    });
   }
 
   #deviceLogin(request: Request, text: string): Response {

@@ -625,7 +625,11 @@ function badRequest(message: string, inner = "InvalidRequest"): Answer {
 function redacted(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of headers) {
-    out[name] = name === "authorization" ? value.replace(/^(\S+\s+).*$/, "$1<redacted>") : value;
+    out[name] = name === "authorization"
+      ? value.replace(/^(\S+\s+).*$/, "$1<redacted>")
+      : name === "x-identity-header" || name === "secret" || name === "metadata-secret"
+      ? "<redacted>"
+      : value;
   }
   return out;
 }

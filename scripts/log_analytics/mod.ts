@@ -150,6 +150,11 @@ export interface EntraOptions {
   deviceCodeLifetimeSeconds?: number;
   /** The polling interval device-code clients are told, in seconds (default 5). */
   pollingIntervalSeconds?: number;
+  /**
+   * Also answer as an App Service managed identity endpoint at `/msi/token` (what
+   * `IDENTITY_ENDPOINT` names), for callers sending `X-IDENTITY-HEADER: identityHeader`.
+   */
+  managedIdentity?: { readonly identityHeader: string; readonly clientId?: string };
 }
 
 /** An access token the loopback tenant issued (its text is not kept). */

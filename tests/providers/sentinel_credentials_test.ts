@@ -535,3 +535,83 @@ Deno.test("environment credential, configured only by environment variables, que
     assert.deepEqual(service.entra!.issued.length, 1);
   });
 });
+
+Deno.test("managed-identity credential gets its token from an App Service identity endpoint, in a child process", async () => {
+  const identityHeader = newSecret();
+  await withTenant(async ({ service }) => {
+    const env = {
+      CASEFILE_SENTINEL_CREDENTIAL: "managed-identity",
+      IDENTITY_ENDPOINT: `${service.endpoint}/msi/token`,
+    };
+    const good = await inChild(service, { ...env, IDENTITY_HEADER: identityHeader });
+    assert.deepEqual(good.result, { ok: true, count: ALERTS });
+    assert.deepEqual(service.entra!.issued.map((t) => t.grant), ["managed_identity"]);
+    const call = service.requests.find((r) => r.path.startsWith("/msi/token"));
+    assert.match(
+      call?.path ?? "",
+      /api-version=2019-08-01&resource=https%3A%2F%2Fapi\.loganalytics\.io/,
+    );
+    assert.equal(call?.headers["x-identity-header"], "<redacted>");
+
+    const bad = await inChild(service, { ...env, IDENTITY_HEADER: newSecret() });
+    assert.equal(bad.result.ok, false);
+    assert.equal(bad.result.name, "SentinelAuthError");
+    assert.match(bad.result.hint ?? "", /[Mm]anaged identity/);
+    for (const text of [good.stdout, good.stderr, bad.stdout, bad.stderr]) {
+      assert.ok(!text.includes(identityHeader), "the identity header was printed");
+    }
+    assertNoSecret(identityHeader, service.requests);
+  }, { managedIdentity: { identityHeader } });
+});
+
+/** A fake `az` in a fresh folder: logs its arguments, prints `output` or fails. */
+async function fakeAz(output: { json?: unknown; error?: string }): Promise<{
+  folder: string;
+  argsFile: string;
+}> {
+  const folder = await tempFolder();
+  const argsFile = `${folder}/args.txt`;
+  const script = output.json !== undefined
+    ? `#!/bin/sh\necho "$@" > '${argsFile}'\ncat <<'JSON'\n${
+      JSON.stringify(output.json, null, 2)
+    }\nJSON\n`
+    : `#!/bin/sh\necho "$@" > '${argsFile}'\necho '${output.error}' >&2\nexit 1\n`;
+  await Deno.writeTextFile(`${folder}/az`, script);
+  await Deno.chmod(`${folder}/az`, 0o700);
+  return { folder, argsFile };
+}
+
+Deno.test("azure-cli credential reads `az account get-access-token` from a fake az, in a child process", async () => {
+  await withTenant(async ({ service }) => {
+    const tenant = service.entra!.tenantId;
+    const expires = new Date(Date.now() + 3_600_000);
+    const az = await fakeAz({
+      json: {
+        accessToken: service.token,
+        expiresOn: expires.toISOString().replace("T", " ").replace("Z", "000"),
+        expires_on: Math.floor(expires.getTime() / 1000),
+        subscription: "0e4d9b62-7a1f-4c83-b5e2-91f7c6d8a3b0",
+        tenant,
+        tokenType: "Bearer",
+      },
+    });
+    const env = {
+      CASEFILE_SENTINEL_CREDENTIAL: "azure-cli",
+      AZURE_TENANT_ID: tenant,
+      PATH: `${az.folder}:/usr/bin:/bin`,
+    };
+    const good = await inChild(service, env);
+    assert.deepEqual(good.result, { ok: true, count: ALERTS });
+    assert.equal(
+      (await Deno.readTextFile(az.argsFile)).trim(),
+      `account get-access-token --output json --resource https://api.loganalytics.io --tenant ${tenant}`,
+    );
+    assert.ok(!good.stdout.includes(service.token) && !good.stderr.includes(service.token));
+
+    const loggedOut = await fakeAz({ error: "ERROR: Please run 'az login' to setup account." });
+    const bad = await inChild(service, { ...env, PATH: `${loggedOut.folder}:/usr/bin:/bin` });
+    assert.equal(bad.result.ok, false);
+    assert.equal(bad.result.name, "SentinelAuthError");
+    assert.match(bad.result.hint ?? "", new RegExp(`az login --tenant ${tenant}`));
+  });
+});
