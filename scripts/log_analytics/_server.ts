@@ -6,8 +6,15 @@
  */
 import { DEMO_CASE_DIR } from "../../src/providers/local/local_provider.ts";
 import { KqlSemanticError, KqlSyntaxError } from "../../src/kql/errors.ts";
-import type { Fault, LogAnalyticsService, RecordedRequest, ServiceOptions } from "./mod.ts";
+import type {
+  EntraTenant,
+  Fault,
+  LogAnalyticsService,
+  RecordedRequest,
+  ServiceOptions,
+} from "./mod.ts";
 import { createTlsMaterial } from "./_certificate.ts";
+import { EntraService } from "./_entra.ts";
 import { FaultQueue } from "./_faults.ts";
 import { type Route, routeOf } from "./_routes.ts";
 import { parseTimespan, type QueryOutcome, Workspaces } from "./_query.ts";
@@ -66,7 +73,11 @@ export async function startService(
     suffix: ".pem",
   });
   await Deno.writeTextFile(caCertificatePath, tls.caCertificate);
+  const entra = options.entra
+    ? await EntraService.create(options.entra === true ? {} : options.entra)
+    : undefined;
   const service = new Service({
+    entra,
     workspaces,
     token: options.token ?? `loopback-${crypto.randomUUID()}`,
     resources: options.resources ?? {},
@@ -88,8 +99,11 @@ export async function startService(
     throw error;
   }
   let closed: Promise<void> | undefined;
+  const endpoint = `https://127.0.0.1:${server.addr.port}`;
+  if (entra) entra.authorityHost = endpoint;
   return {
-    endpoint: `https://127.0.0.1:${server.addr.port}`,
+    endpoint,
+    ...(entra ? { entra: tenantOf(entra) } : {}),
     caCertificate: tls.caCertificate,
     caCertificatePath,
     token: service.token,
@@ -108,7 +122,21 @@ export async function startService(
   };
 }
 
+function tenantOf(entra: EntraService): EntraTenant {
+  return {
+    authorityHost: entra.authorityHost,
+    tenantId: entra.tenantId,
+    domains: entra.domains,
+    registerApp: (app) => entra.registerApp(app),
+    pendingUserCodes: () => entra.pendingUserCodes(),
+    approve: (userCode, user) => entra.approve(userCode, user),
+    decline: (userCode) => entra.decline(userCode),
+    issued: entra.issued,
+  };
+}
+
 interface ServiceState {
+  readonly entra?: EntraService;
   readonly workspaces: Workspaces;
   readonly token: string;
   readonly resources: Readonly<Record<string, string>>;
@@ -132,14 +160,22 @@ class Service {
   async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const text = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    const entra = this.#state.entra?.owns(url.pathname) ? this.#state.entra : undefined;
     const record = {
       method: request.method,
       path: url.pathname + url.search,
       headers: redacted(request.headers),
-      body: parseJson(text) ?? (text === "" ? undefined : text),
+      body: entra ? entra.recordedBody(text) : parseJson(text) ?? (text === "" ? undefined : text),
       status: 0,
     };
     this.requests.push(record);
+    if (entra) {
+      const response = await entra.handle(request, url, text).catch((error) =>
+        new Response(internalError(error).body, { status: 500 })
+      );
+      record.status = response.status;
+      return response;
+    }
     let answer: Answer;
     try {
       answer = await this.#answer(request, url, text);
@@ -154,7 +190,7 @@ class Service {
   }
 
   async #answer(request: Request, url: URL, text: string): Promise<Answer> {
-    const denied = this.#authenticate(request.headers.get("authorization"));
+    const denied = await this.#authenticate(request.headers.get("authorization"));
     if (denied) return denied;
     const route: Route = routeOf(url.pathname);
     // Deno aborts request.signal after every answer too, and warns then if it was read:
@@ -189,7 +225,7 @@ class Service {
     return key ? this.#state.resources[key] : this.#state.workspaces.ids[0];
   }
 
-  #authenticate(header: string | null): Answer | undefined {
+  async #authenticate(header: string | null): Promise<Answer | undefined> {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
       return {
@@ -201,7 +237,24 @@ class Service {
         }),
       };
     }
-    if (match[1] !== this.#state.token) {
+    const check = match[1] === this.#state.token
+      ? "valid"
+      : await this.#state.entra?.checkAccessToken(match[1]) ?? "invalid";
+    if (check === "expired") {
+      return {
+        status: 401,
+        headers: {
+          "www-authenticate": 'Bearer realm="api.loganalytics.io", error="invalid_token", ' +
+            'error_description="The access token expired"',
+        },
+        body: errorBody({
+          code: "InvalidTokenError",
+          message: "The provided authentication is not valid for this resource",
+          innererror: { code: "TokenExpired", message: "The access token has expired" },
+        }),
+      };
+    }
+    if (check !== "valid") {
       return {
         status: 401,
         headers: {
@@ -572,7 +625,11 @@ function badRequest(message: string, inner = "InvalidRequest"): Answer {
 function redacted(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of headers) {
-    out[name] = name === "authorization" ? value.replace(/^(\S+\s+).*$/, "$1<redacted>") : value;
+    out[name] = name === "authorization"
+      ? value.replace(/^(\S+\s+).*$/, "$1<redacted>")
+      : name === "x-identity-header" || name === "secret" || name === "metadata-secret"
+      ? "<redacted>"
+      : value;
   }
   return out;
 }

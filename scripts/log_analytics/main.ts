@@ -1,18 +1,22 @@
 /**
  * Starts the loopback Log Analytics service for a person: `deno task loganalytics`
- * (`--port N`, `--data DIR`, `--token T`, `--max-rows N`), prints the endpoint, the
+ * (`--port N`, `--data DIR`, `--token T`, `--max-rows N`, `--entra`), prints the endpoint, the
  * workspace id, the token, the CA file and how to point casefile at it, then serves until
  * Ctrl-C.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { DEMO_WORKSPACE_ID, startLogAnalyticsService } from "./mod.ts";
+import { DEMO_WORKSPACE_ID, type EntraTenant, startLogAnalyticsService } from "./mod.ts";
 
 /** The port used when none is given, so the printed settings stay valid between runs. */
 export const DEFAULT_PORT = 8443;
 
-const USAGE = `Usage: deno task loganalytics [--port N] [--data DIR] [--token TOKEN] [--max-rows N]
+/** The public client app the `--entra` tenant knows (for device-code sign-in). */
+export const DEMO_CLIENT_ID = "6e1d4c2b-8a3f-4b7e-9c5d-2f0a1b3c4d5e";
+
+const USAGE =
+  `Usage: deno task loganalytics [--port N] [--data DIR] [--token TOKEN] [--max-rows N] [--entra]
 
 A loopback Azure Monitor Log Analytics query API (HTTPS on 127.0.0.1) over the demo case
 or a folder of exports, answered by casefile's local KQL engine.
@@ -21,6 +25,7 @@ or a folder of exports, answered by casefile's local KQL engine.
   --data DIR     the folder served as the workspace (default: the bundled demo case)
   --token TOKEN  the bearer token accepted (default: a random one, printed)
   --max-rows N   the row limit of one result (default 500000, as Log Analytics)
+  --entra        also serve a loopback Microsoft Entra ID tenant (device-code sign-in)
   --help         this text`;
 
 async function main(args: string[]): Promise<number> {
@@ -33,6 +38,7 @@ async function main(args: string[]): Promise<number> {
         data: { type: "string" },
         token: { type: "string" },
         "max-rows": { type: "string" },
+        entra: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -62,6 +68,9 @@ async function main(args: string[]): Promise<number> {
       data: values.data,
       token: values.token,
       maxRows,
+      ...(values.entra
+        ? { entra: { apps: [{ clientId: DEMO_CLIENT_ID, publicClient: true }] } }
+        : {}),
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
@@ -91,7 +100,7 @@ Try it with curl:
     -H "Content-Type: application/json" -d '{"query":"SecurityAlert | count"}' \\
     ${service.endpoint}/v1/workspaces/${workspace}/query
 
-Serving until Ctrl-C.`);
+${service.entra ? entraText(service.entra, service.caCertificatePath) : ""}Serving until Ctrl-C.`);
   const stopped = Promise.withResolvers<void>();
   const stop = () => stopped.resolve();
   Deno.addSignalListener("SIGINT", stop);
@@ -102,6 +111,23 @@ Serving until Ctrl-C.`);
   await service.close();
   console.log("Stopped; the CA file was removed.");
   return 0;
+}
+
+function entraText(entra: EntraTenant, caFile: string): string {
+  return `Loopback Microsoft Entra ID tenant (same port)
+  authority  ${entra.authorityHost}
+  tenant     ${entra.tenantId}
+  client id  ${DEMO_CLIENT_ID}   (a public client: device-code sign-in)
+
+Sign in with the device code (casefile prints the code to enter):
+  export CASEFILE_SENTINEL_CREDENTIAL=device-code
+  export CASEFILE_SENTINEL_AUTHORITY_HOST=${entra.authorityHost}
+  export AZURE_TENANT_ID=${entra.tenantId}
+  export AZURE_CLIENT_ID=${DEMO_CLIENT_ID}
+  then approve the code as the person signing in:
+  curl --cacert ${caFile} -d otc=CODE ${entra.authorityHost}/devicelogin
+
+`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

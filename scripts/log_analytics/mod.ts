@@ -30,6 +30,13 @@
  *   the local provider's query, so both providers give the same frames.
  * - In a batch, every sub-query is answered on its own (its own status, faults included).
  *
+ * With `entra` set, the same port also answers as a Microsoft Entra ID (Azure AD) tenant:
+ * OpenID metadata, client-credentials (secret or certificate), device-code and refresh-token
+ * grants, in the real wire format (see `_entra.ts`). Its authority host is `endpoint`, and
+ * the access tokens it issues are accepted by the query API until they expire, so the real
+ * @azure/identity credentials can be exercised end to end (`authorityHost` in casefile's
+ * Sentinel config).
+ *
  * TLS trust for clients: Deno's `fetch` takes `Deno.createHttpClient({ caCerts:
  * [caCertificate] })`. Node's `https` (what the Azure SDK uses under Deno) takes an
  * `https.Agent({ ca: caCertificate })` (the SDK client's `agent` option), or
@@ -100,6 +107,88 @@ export interface ServiceOptions {
   maxBytes?: number;
   /** The instant `now()` and `ago()` mean (default: the data's reference time, or now). */
   now?: Date;
+  /** Also serve a loopback Microsoft Entra ID tenant on the same port (`true`: defaults). */
+  entra?: boolean | EntraOptions;
+}
+
+/** An app registration of the loopback Entra ID tenant. */
+export interface EntraApp {
+  /** The application (client) id, a GUID. */
+  readonly clientId: string;
+  readonly displayName?: string;
+  /** Client secret values the app accepts (made by the caller; never logged or recorded). */
+  readonly secrets?: readonly string[];
+  /** PEM certificates whose private keys may sign client assertions. */
+  readonly certificates?: readonly string[];
+  /** Whether public-client flows (device code) are allowed ("Allow public client flows"). */
+  readonly publicClient?: boolean;
+}
+
+/** A person signing in through the device-code flow. */
+export interface EntraUser {
+  /** Display name. */
+  readonly name: string;
+  /** User principal name (`preferred_username`). */
+  readonly username: string;
+  /** Object id (default: one derived from `username`). */
+  readonly objectId?: string;
+}
+
+/** Options of the loopback Entra ID tenant. */
+export interface EntraOptions {
+  /** The tenant id (default: the demo case's, `5b8f2d71-4c3e-4a9b-9e61-2f0c7d3a8b14`). */
+  tenantId?: string;
+  /** Domain names that also name the tenant (default: the demo organisation's). */
+  domains?: readonly string[];
+  /** App registrations (more can be added with `registerApp`). */
+  apps?: readonly EntraApp[];
+  /** Resources tokens can be asked for (default: `https://api.loganalytics.io`). */
+  resources?: readonly string[];
+  /** Lifetime of access tokens in seconds (default 3599, as Entra ID's). */
+  tokenLifetimeSeconds?: number;
+  /** Lifetime of device codes in seconds (default 900). */
+  deviceCodeLifetimeSeconds?: number;
+  /** The polling interval device-code clients are told, in seconds (default 5). */
+  pollingIntervalSeconds?: number;
+  /**
+   * Also answer as an App Service managed identity endpoint at `/msi/token` (what
+   * `IDENTITY_ENDPOINT` names), for callers sending `X-IDENTITY-HEADER: identityHeader`.
+   */
+  managedIdentity?: { readonly identityHeader: string; readonly clientId?: string };
+}
+
+/** An access token the loopback tenant issued (its text is not kept). */
+export interface IssuedToken {
+  /** The grant type it was issued for (`client_credentials`, `refresh_token`, ...). */
+  readonly grant: string;
+  readonly clientId: string;
+  /** The resource (`aud`). */
+  readonly audience: string;
+  /** The user name, or the client id of an app token. */
+  readonly subject: string;
+  readonly expiresAt: Date;
+}
+
+/** The loopback Entra ID tenant of a running service. */
+export interface EntraTenant {
+  /** The authority host (the service's endpoint): casefile's `authorityHost`. */
+  readonly authorityHost: string;
+  readonly tenantId: string;
+  readonly domains: readonly string[];
+  /** Registers (or replaces) an app registration. */
+  registerApp(app: EntraApp): Promise<void>;
+  /** The user codes of device-code sign-ins waiting for a person. */
+  pendingUserCodes(): string[];
+  /**
+   * Signs `user` in for `userCode` (what a person does on the verification page).
+   *
+   * @throws {RangeError} when no sign-in with that user code is waiting.
+   */
+  approve(userCode: string, user?: EntraUser): void;
+  /** Declines the sign-in of `userCode`. */
+  decline(userCode: string): void;
+  /** Every access token issued so far, in order. */
+  readonly issued: ReadonlyArray<IssuedToken>;
 }
 
 /** A fault the service can be told to produce. `times` defaults to 1. */
@@ -143,8 +232,10 @@ export interface LogAnalyticsService {
   readonly caCertificate: string;
   /** The same PEM in a temporary file (for `NODE_EXTRA_CA_CERTS`); removed by `close()`. */
   readonly caCertificatePath: string;
-  /** The bearer token the service accepts. */
+  /** The bearer token the service accepts (beside unexpired tokens of its Entra tenant). */
   readonly token: string;
+  /** The loopback Entra ID tenant, when started with `entra`. */
+  readonly entra?: EntraTenant;
   /** The workspace ids served, the default one first. */
   readonly workspaceIds: readonly string[];
   /**

@@ -52,7 +52,7 @@ export class Tokens {
   /** Tokens given out, to keep them unique and to tell them from originals later. */
   readonly #issued = new Set<string>();
   /** Every original replaced, by kind: what the leak check looks for. */
-  readonly originals = new Map<MaskKind, Set<string>>();
+  readonly originals: Map<MaskKind, Set<string>> = new Map();
 
   constructor(key?: Uint8Array | string) {
     this.#key = typeof key === "string"

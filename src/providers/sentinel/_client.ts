@@ -362,7 +362,7 @@ export class LogsTransport {
     const name = (error as Error)?.name ?? "";
     if (/CredentialUnavailableError|AuthenticationError|AuthenticationRequiredError/.test(name)) {
       return new SentinelAuthError(
-        `Cannot get a token for Log Analytics: ${firstLine(error)}`,
+        `Cannot get a token for Log Analytics: ${signInFailure(error)}`,
         provider,
         { cause, hint: credentialHint(this.#settings.credentialKind, this.#settings.tenantId) },
       );
@@ -652,6 +652,39 @@ function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const line = message.split("\n")[0];
   return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
+
+/**
+ * Why a sign-in failed, in one line: Microsoft Entra ID's own `AADSTSnnnn: ...` sentence when
+ * one is anywhere in the error or its causes (credentials wrap each other's errors), else
+ * the device-code outcomes MSAL reports by code, else the error's first line. The
+ * descriptions never hold the secret or assertion that was sent.
+ */
+function signInFailure(error: unknown): string {
+  const texts: string[] = [];
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === "object" && !seen.has(e); e = (e as Error).cause) {
+    seen.add(e);
+    const item = e as Error & {
+      errorResponse?: { errorDescription?: string };
+      errorMessage?: string;
+      errorCode?: string;
+    };
+    texts.push(
+      item.errorResponse?.errorDescription ?? "",
+      item.errorMessage ?? "",
+      item.errorCode ?? "",
+      item.message ?? "",
+    );
+  }
+  const all = texts.join("\n");
+  const aadsts = /AADSTS\d+:[^\r\n]*/.exec(all)?.[0];
+  if (aadsts) return aadsts.length > 400 ? `${aadsts.slice(0, 400)}...` : aadsts;
+  if (/authorization_declined/.test(all)) return "the sign-in was declined";
+  if (/device_code_expired|expired_token/.test(all)) {
+    return "nobody signed in with the device code before it expired";
+  }
+  return firstLine(error);
 }
 
 function describeSdkFailure(error: unknown): string {

@@ -6,15 +6,21 @@
  * secrets and certificate passwords are read from the environment by `_credentials.ts`
  * at the moment a credential is made. Nothing is ever written back.
  *
- * | Setting            | Option / file key | Environment                       |
- * | ------------------ | ----------------- | --------------------------------- |
- * | config file        | `configFile`      | `CASEFILE_SENTINEL_CONFIG`        |
- * | default workspace  | `workspace`       | `CASEFILE_SENTINEL_WORKSPACE`     |
- * | credential kind    | `credential`      | `CASEFILE_SENTINEL_CREDENTIAL`    |
- * | cloud              | `cloud`           | `CASEFILE_SENTINEL_CLOUD`         |
- * | query endpoint     | `endpoint`        | `CASEFILE_SENTINEL_ENDPOINT`      |
- * | tenant             | `tenantId`        | `AZURE_TENANT_ID`                 |
- * | app (client) id    | `clientId`        | `AZURE_CLIENT_ID`                 |
+ * | Setting           | Option / file key | Environment                        |
+ * | ----------------- | ----------------- | ---------------------------------- |
+ * | config file       | `configFile`      | `CASEFILE_SENTINEL_CONFIG`         |
+ * | default workspace | `workspace`       | `CASEFILE_SENTINEL_WORKSPACE`      |
+ * | credential kind   | `credential`      | `CASEFILE_SENTINEL_CREDENTIAL`     |
+ * | cloud             | `cloud`           | `CASEFILE_SENTINEL_CLOUD`          |
+ * | query endpoint    | `endpoint`        | `CASEFILE_SENTINEL_ENDPOINT`       |
+ * | authority host    | `authorityHost`   | `CASEFILE_SENTINEL_AUTHORITY_HOST` |
+ * | tenant            | `tenantId`        | `AZURE_TENANT_ID`                  |
+ * | app (client) id   | `clientId`        | `AZURE_CLIENT_ID`                  |
+ *
+ * `authorityHost` replaces the cloud's Microsoft Entra ID sign-in host (a proxy, a private
+ * or sovereign setup, the loopback Entra service); with it, the credentials that can skip
+ * instance discovery do (`disableInstanceDiscovery`), so nothing asks
+ * login.microsoftonline.com whether the host is a known authority.
  *
  * Without `configFile` or `CASEFILE_SENTINEL_CONFIG`, `$XDG_CONFIG_HOME/casefile/sentinel.json`
  * (or `~/.config/casefile/sentinel.json`) is read when it exists.
@@ -121,6 +127,11 @@ export interface SentinelConfig {
   readonly workspaces?: Readonly<Record<string, string | WorkspaceConfig>>;
   /** Another query endpoint than the cloud's (a proxy, the loopback service). */
   readonly endpoint?: string;
+  /**
+   * Another Microsoft Entra ID authority host than the cloud's (`https://host[/path]`,
+   * without the tenant): a proxy, a private or sovereign setup, the loopback Entra service.
+   */
+  readonly authorityHost?: string;
   /** Tables `tables()` always lists, even without rows in the last 30 days. */
   readonly tables?: readonly string[];
 }
@@ -144,6 +155,10 @@ export interface ResolvedConfig {
   readonly cloud: CloudSettings;
   /** The query API base including `/v1` (the SDK's `endpoint`). */
   readonly endpoint: string;
+  /** The Microsoft Entra ID authority host credentials sign in at (no trailing slash). */
+  readonly authorityHost: string;
+  /** Whether `authorityHost` is not the cloud's own (then instance discovery is skipped). */
+  readonly customAuthorityHost: boolean;
   readonly tenantId?: string;
   readonly clientId?: string;
   readonly credential: CredentialKind;
@@ -175,6 +190,7 @@ const FILE_KEYS = [
   "workspace",
   "workspaces",
   "endpoint",
+  "authorityHost",
   "tables",
   "$schema",
   "description",
@@ -225,6 +241,8 @@ export async function resolveConfig(sources: ConfigSources = {}): Promise<Resolv
   const credentialText = pick("credential", "CASEFILE_SENTINEL_CREDENTIAL");
   const credential = credentialOf(credentialText ?? "default", file?.path);
   const endpoint = apiBase(pick("endpoint", "CASEFILE_SENTINEL_ENDPOINT") ?? cloud.endpoint);
+  const authorityText = pick("authorityHost", "CASEFILE_SENTINEL_AUTHORITY_HOST");
+  const authorityHost = authorityHostOf(authorityText ?? cloud.authorityHost);
 
   const workspaces = new Map<string, ResolvedWorkspace>();
   for (const source of [fromFile.workspaces, given.workspaces]) {
@@ -253,6 +271,8 @@ export async function resolveConfig(sources: ConfigSources = {}): Promise<Resolv
   return {
     cloud,
     endpoint,
+    authorityHost,
+    customAuthorityHost: authorityHost !== cloud.authorityHost,
     tenantId: pick("tenantId", "AZURE_TENANT_ID"),
     clientId: pick("clientId", "AZURE_CLIENT_ID"),
     credential,
@@ -296,22 +316,50 @@ export function lookupWorkspace(
 
 /** `https://host[/path]` with `/v1` appended unless it is there. */
 export function apiBase(endpoint: string): string {
+  const base = httpsUrl(endpoint, "query endpoint", "https://api.loganalytics.io");
+  return /\/v1$/i.test(base) ? base : `${base}/v1`;
+}
+
+/**
+ * A Microsoft Entra ID authority host: an `https://host[/path]` URL without a trailing
+ * slash, query or fragment.
+ */
+export function authorityHostOf(text: string): string {
+  const host = httpsUrl(text, "authority host", "https://login.microsoftonline.com");
+  const url = new URL(host);
+  if (url.search !== "" || url.hash !== "") {
+    throw new SentinelConfigError(`The authority host '${text}' has a query or fragment`, {
+      hint: "Give only the scheme, host and (optional) path, such as " +
+        "https://login.microsoftonline.com; the tenant is set with AZURE_TENANT_ID.",
+    });
+  }
+  return host;
+}
+
+function httpsUrl(text: string, what: string, example: string): string {
   let url: URL;
   try {
-    url = new URL(endpoint);
+    url = new URL(text);
   } catch (error) {
-    throw new SentinelConfigError(`The query endpoint '${endpoint}' is not a URL`, {
+    throw new SentinelConfigError(`The ${what} '${text}' is not a URL`, {
       cause: error,
-      hint: "Give an https URL such as https://api.loganalytics.io.",
+      hint: `Give an https URL such as ${example}.`,
     });
   }
   if (url.protocol !== "https:") {
-    throw new SentinelConfigError(`The query endpoint '${endpoint}' is not https`, {
-      hint: "Log Analytics is only reachable over https; tokens are never sent in clear text.",
+    throw new SentinelConfigError(`The ${what} '${text}' is not https`, {
+      hint: what === "query endpoint"
+        ? "Log Analytics is only reachable over https; tokens are never sent in clear text."
+        : "Microsoft Entra ID is only reachable over https; secrets and tokens are never " +
+          "sent in clear text.",
     });
   }
-  const base = url.href.replace(/\/+$/, "");
-  return /\/v1$/i.test(base) ? base : `${base}/v1`;
+  if (url.username !== "" || url.password !== "") {
+    throw new SentinelConfigError(`The ${what} has a user name or password in it`, {
+      hint: `Give the URL without credentials, such as ${example}.`,
+    });
+  }
+  return url.href.replace(/\/+$/, "");
 }
 
 function defaultConfigPath(env: EnvReader): string | undefined {

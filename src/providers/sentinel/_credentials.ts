@@ -7,7 +7,7 @@
  */
 import {
   AzureCliCredential,
-  ClientCertificateCredential,
+  ClientAssertionCredential,
   ClientSecretCredential,
   DefaultAzureCredential,
   DeviceCodeCredential,
@@ -16,8 +16,11 @@ import {
   ManagedIdentityCredential,
 } from "@azure/identity";
 import type { TokenCredential } from "@azure/identity";
+import { Agent } from "node:https";
+import { rootCertificates } from "node:tls";
 import type { CredentialKind, ResolvedConfig } from "./_config.ts";
 import { SentinelConfigError } from "./_errors.ts";
+import { clientAssertion, readClientCertificate } from "./_assertion.ts";
 
 export type { TokenCredential };
 
@@ -25,6 +28,11 @@ export type { TokenCredential };
 export interface CredentialOptions {
   /** Shows sign-in instructions (device code); default: standard error. */
   prompt?: (message: string) => void;
+  /**
+   * Extra CA certificates (PEM) the credential's own HTTPS calls (token, metadata, managed
+   * identity endpoints) trust beside the system's.
+   */
+  caCertificates?: readonly string[];
 }
 
 /**
@@ -38,14 +46,25 @@ export function createCredential(
   options: CredentialOptions = {},
 ): TokenCredential {
   const { tenantId, clientId, env } = config;
-  const authorityHost = config.cloud.authorityHost;
   const prompt = options.prompt ?? ((message: string) => console.error(message));
+  // Without keep-alive: token calls are rare, and nothing is left open to close.
+  const agent = options.caCertificates?.length
+    ? new Agent({ ca: [...rootCertificates, ...options.caCertificates] })
+    : undefined;
+  const http = agent ? { agent } : {};
+  // MSAL asks login.microsoftonline.com whether an authority is known ("instance
+  // discovery") unless told not to: with a host of one's own, that call is skipped.
+  const authority = {
+    ...http,
+    authorityHost: config.authorityHost,
+    ...(config.customAuthorityHost ? { disableInstanceDiscovery: true } : {}),
+  };
   const kind = config.credential;
   switch (kind) {
     case "default":
       return new DefaultAzureCredential({
+        ...authority,
         tenantId,
-        authorityHost,
         ...(clientId ? { managedIdentityClientId: clientId } : {}),
       });
     case "environment": {
@@ -54,23 +73,25 @@ export function createCredential(
         missing.push("AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)");
       }
       if (missing.length > 0) throw missingSetting(kind, missing);
-      return new EnvironmentCredential({ authorityHost });
+      // EnvironmentCredential's certificate path cannot sign under Deno (see _assertion.ts).
+      if (!env("AZURE_CLIENT_SECRET")) return certificateCredential(config, authority);
+      return new EnvironmentCredential(authority);
     }
     case "azure-cli":
       return new AzureCliCredential({ tenantId });
     case "managed-identity":
       return clientId
-        ? new ManagedIdentityCredential({ clientId })
-        : new ManagedIdentityCredential();
+        ? new ManagedIdentityCredential({ ...http, clientId })
+        : new ManagedIdentityCredential(http);
     case "device-code":
       return new DeviceCodeCredential({
+        ...authority,
         tenantId,
         clientId,
-        authorityHost,
         userPromptCallback: (info) => prompt(info.message),
       });
     case "interactive-browser":
-      return new InteractiveBrowserCredential({ tenantId, clientId, authorityHost });
+      return new InteractiveBrowserCredential({ ...authority, tenantId, clientId });
     case "client-secret": {
       const secret = env("AZURE_CLIENT_SECRET");
       const missing = [
@@ -79,20 +100,16 @@ export function createCredential(
         ...(secret ? [] : ["AZURE_CLIENT_SECRET"]),
       ];
       if (missing.length > 0) throw missingSetting(kind, missing);
-      return new ClientSecretCredential(tenantId!, clientId!, secret!, { authorityHost });
+      return new ClientSecretCredential(tenantId!, clientId!, secret!, authority);
     }
     case "client-certificate": {
-      const certificatePath = env("AZURE_CLIENT_CERTIFICATE_PATH");
       const missing = [
         ...(tenantId ? [] : ["AZURE_TENANT_ID"]),
         ...(clientId ? [] : ["AZURE_CLIENT_ID"]),
-        ...(certificatePath ? [] : ["AZURE_CLIENT_CERTIFICATE_PATH"]),
+        ...(env("AZURE_CLIENT_CERTIFICATE_PATH") ? [] : ["AZURE_CLIENT_CERTIFICATE_PATH"]),
       ];
       if (missing.length > 0) throw missingSetting(kind, missing);
-      return new ClientCertificateCredential(tenantId!, clientId!, {
-        certificatePath: certificatePath!,
-        certificatePassword: env("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
-      }, { authorityHost });
+      return certificateCredential(config, authority);
     }
   }
 }
@@ -149,6 +166,31 @@ export function describeCredential(kind: CredentialKind | "custom"): string {
     case "custom":
       return "a credential given in code";
   }
+}
+
+/**
+ * An app's certificate sign-in: the assertion is made here (`_assertion.ts`) and sent by
+ * `ClientAssertionCredential`, the same request `ClientCertificateCredential` would send.
+ * The file is read now, so a missing file or wrong password fails before any network call.
+ */
+function certificateCredential(
+  config: ResolvedConfig,
+  authority: { authorityHost: string; disableInstanceDiscovery?: boolean },
+): TokenCredential {
+  const { env } = config;
+  const tenantId = config.tenantId!, clientId = config.clientId!;
+  const certificate = readClientCertificate(
+    env("AZURE_CLIENT_CERTIFICATE_PATH")!,
+    env("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
+  );
+  const sendChain = /^(true|1)$/i.test(env("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN") ?? "");
+  const audience = `${config.authorityHost}/${tenantId}/oauth2/v2.0/token`;
+  return new ClientAssertionCredential(
+    tenantId,
+    clientId,
+    () => Promise.resolve(clientAssertion(certificate, clientId, audience, { sendChain })),
+    authority,
+  );
 }
 
 function missingSetting(kind: CredentialKind, names: string[]): SentinelConfigError {

@@ -143,7 +143,15 @@ export interface SentinelProviderOptions {
   cloud?: CloudName;
   /** Another query endpoint than the cloud's (a proxy, the loopback service). */
   endpoint?: string;
-  /** Extra CA certificates (PEM) to trust beside the system's (a TLS-inspecting proxy). */
+  /**
+   * Another Microsoft Entra ID sign-in host than the cloud's (a proxy, a private or sovereign
+   * setup, the loopback Entra service); instance discovery is then skipped.
+   */
+  authorityHost?: string;
+  /**
+   * Extra CA certificates (PEM) to trust beside the system's (a TLS-inspecting proxy), for
+   * the queries and the credential's own token requests.
+   */
   caCertificates?: readonly string[];
   /** Environment variables are read from here (default: `Deno.env`). */
   env?: EnvReader;
@@ -272,10 +280,12 @@ export async function openSentinelProvider(
       ...(kind !== undefined ? { credential: kind } : {}),
       ...(options.cloud !== undefined ? { cloud: options.cloud } : {}),
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      ...(options.authorityHost !== undefined ? { authorityHost: options.authorityHost } : {}),
     },
   });
   const custom = typeof options.credential === "object" ? options.credential : undefined;
-  const credential = custom ?? createCredential(config, { prompt: options.prompt });
+  const credential = custom ??
+    createCredential(config, { prompt: options.prompt, caCertificates: options.caCertificates });
   return new SentinelProvider(config, credential, custom ? "custom" : config.credential, options);
 }
 
