@@ -6,15 +6,18 @@
 import { caretLine } from "../src/kql/errors.ts";
 import type { Span } from "../src/kql/ast.ts";
 
-/** Rows as an aligned text table; numbers align right. */
+/**
+ * Rows as an aligned text table; numbers align right (columns whose every cell looks like
+ * a number, unless `numeric` says which columns are).
+ */
 export function textTable(
   header: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
+  numericColumns?: readonly boolean[],
 ): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const numeric = header.map((_, i) =>
-    rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^$/.test(r[i]))
-  );
+  const numeric = numericColumns ??
+    header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^$/.test(r[i])));
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ")
       .trimEnd();
@@ -99,7 +102,8 @@ export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): s
     { length: shown.height },
     (_, r) => kept.map((i) => cells[i][r]),
   );
-  const lines = [textTable(header, rows)];
+  const numeric = kept.map((i) => /^(U?Int\d+|Float\d+|Decimal)$/.test(frame.dtypes[i].variant));
+  const lines = [textTable(header, rows, numeric)];
   if (kept.length === 1 && used > width) {
     lines[0] = lines[0].split("\n").map((l) => cut(l, width)).join("\n");
   }
@@ -110,7 +114,7 @@ export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): s
     const names = hidden.slice(0, 8).join(", ") + (hidden.length > 8 ? ", …" : "");
     notes.push(`${hidden.length} more columns: ${names}`);
   }
-  lines.push(cut(`(${notes.join("; ")})`, Math.max(width, 60)));
+  lines.push(`(${notes.join("; ")})`);
   return lines.join("\n");
 }
 

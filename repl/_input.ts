@@ -37,8 +37,15 @@ export function classifyInput(text: string, ts: typeof TS): ClassifiedInput {
     case "empty":
     case "command":
       return { kind, complete: true };
-    case "kql":
+    case "kql": {
+      // `%kql` or `%kql name =` alone on the first line starts a block that an empty line
+      // ends (for queries written with leading pipes).
+      const lines = text.trimStart().split("\n");
+      if (parseKqlInput(lines[0]).query === "") {
+        return { kind, complete: lines.length > 1 && lines[lines.length - 1].trim() === "" };
+      }
       return { kind, complete: isCompleteKql(parseKqlInput(text).query) };
+    }
     case "ts":
       return { kind, complete: isCompleteTypeScript(ts, text) };
   }

@@ -35,37 +35,41 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   let pending = "";
   let sessions: string[] = [];
   listSessions(repl.home).then((list) => sessions = list.map((s) => s.name), () => {});
+  if (!interactive) {
+    await runPiped(repl, ts);
+    return;
+  }
   const rl = readline.createInterface({
     input: process.stdin,
-    output: interactive ? process.stdout : undefined,
-    terminal: interactive,
+    output: process.stdout,
+    terminal: true,
     historySize: HISTORY_SIZE,
-    history: interactive ? await loadHistory(files()) : [],
+    history: await loadHistory(files()),
     removeHistoryDuplicates: true,
-    completer: interactive
-      ? (line: string): [string[], string] => {
-        try {
-          return complete(line, {
-            pending,
-            commands: repl.commandNames(),
-            variables: repl.evaluator.names(),
-            api: repl.apiNames(),
-            params: repl.session.paramList().map((p) => p.name),
-            sessions,
-            tables: repl.connection.tables,
-            value: (name) => repl.evaluator.vars[name],
-          });
-        } catch {
-          return [[], ""];
-        }
+    completer: (line: string): [string[], string] => {
+      try {
+        return complete(line, {
+          pending,
+          commands: repl.commandNames(),
+          variables: repl.evaluator.names(),
+          api: repl.apiNames(),
+          params: repl.session.paramList().map((p) => p.name),
+          sessions,
+          tables: repl.connection.tables,
+          value: (name) => repl.evaluator.vars[name],
+        });
+      } catch {
+        return [[], ""];
       }
-      : undefined,
+    },
   } as readline.ReadLineOptions);
+  const lines = new LineQueue();
+  rl.on("line", (line) => lines.push(line));
+  rl.on("close", () => lines.end());
 
   let running: AbortController | undefined;
   let lastInterrupt = 0;
   const prompt = () => {
-    if (!interactive) return;
     rl.setPrompt(pending ? "... " : repl.prompt());
     rl.prompt();
   };
@@ -100,9 +104,9 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   if (options.banner) repl.output.write(options.banner);
   prompt();
   try {
-    for await (const line of rl) {
+    for (let line = await lines.next(); line !== undefined; line = await lines.next()) {
       lastInterrupt = 0;
-      if (interactive) await appendHistory(files(), line);
+      await appendHistory(files(), line);
       const input = pending ? `${pending}\n${line}` : line;
       const { complete: done } = classifyInput(input, ts);
       if (!done) {
@@ -112,9 +116,7 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
       }
       pending = "";
       running = new AbortController();
-      const outcome = await withSpinner(repl.handle(input, running.signal), {
-        enabled: interactive,
-      });
+      const outcome = await withSpinner(repl.handle(input, running.signal), { enabled: true });
       running = undefined;
       if (outcome === "quit") break;
       prompt();
@@ -124,6 +126,77 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
     Deno.removeSignalListener("SIGINT", onSignal);
     rl.close();
     await repl.close();
-    if (interactive) process.stdout.write("\n");
+    process.stdout.write("\n");
   }
+}
+
+/** Lines as they come, awaited one at a time (none is lost while an input runs). */
+class LineQueue {
+  #lines: string[] = [];
+  #ended = false;
+  #waiting?: (line: string | undefined) => void;
+
+  push(line: string): void {
+    if (this.#waiting) {
+      const wake = this.#waiting;
+      this.#waiting = undefined;
+      wake(line);
+    } else this.#lines.push(line);
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#waiting?.(undefined);
+    this.#waiting = undefined;
+  }
+
+  next(): Promise<string | undefined> {
+    if (this.#lines.length) return Promise.resolve(this.#lines.shift());
+    if (this.#ended) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.#waiting = resolve);
+  }
+}
+
+/** Input piped on standard input: no prompts, no colours; each complete input is handled. */
+async function runPiped(repl: Repl, ts: Awaited<ReturnType<typeof typescript>>): Promise<void> {
+  let running: AbortController | undefined;
+  let stop = false;
+  const onSignal = () => {
+    if (running) running.abort();
+    else stop = true;
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  let pending = "";
+  try {
+    for await (const line of readLines(Deno.stdin.readable)) {
+      if (stop) break;
+      const input = pending ? `${pending}\n${line}` : line;
+      if (!classifyInput(input, ts).complete) {
+        pending = input;
+        continue;
+      }
+      pending = "";
+      running = new AbortController();
+      const outcome = await repl.handle(input, running.signal);
+      running = undefined;
+      if (outcome === "quit") break;
+    }
+    if (pending && !stop) await repl.handle(pending, new AbortController().signal);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    await repl.close();
+  }
+}
+
+async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffer = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let at: number;
+    while ((at = buffer.indexOf("\n")) >= 0) {
+      yield buffer.slice(0, at).replace(/\r$/, "");
+      buffer = buffer.slice(at + 1);
+    }
+  }
+  if (buffer) yield buffer;
 }
