@@ -84,7 +84,7 @@ Deno.test("the REPL prints every mistake and keeps going; failed steps are journ
   await go(repl, "let x = 1 +* 2");
   match(
     output.take(),
-    /error: Expression expected\. \(line 1, column 12\)\n  let x = 1 \+\* 2\n {13}\^/,
+    /error: Expression expected\. \(line 1, column 12\)\n {2}let x = 1 \+\* 2\n {13}\^/,
   );
   await go(repl, "undefinedThing.go()");
   match(output.take(), /error: undefinedThing is not defined/);

@@ -162,7 +162,7 @@ Deno.test({
       // A syntax error: message, caret, hint; the REPL is still there.
       await settled(term, "let y = 1 +* 2", /error: Expression expected\. \(line 1, column 12\)/);
       const error = await term.after("error: Expression expected");
-      match(error, /\)\n  let y = 1 \+\* 2\n {13}\^\nhint: /);
+      match(error, /\)\n {2}let y = 1 \+\* 2\n {13}\^\nhint: /);
       await settled(term, "x * 21", /x \* 21\n42\n/);
 
       // .history lists the steps.
