@@ -7,7 +7,6 @@
  * @module
  */
 import { join } from "node:path";
-import * as api from "../mod.ts";
 import { didYouMean } from "../src/errors.ts";
 import { listSessions, openSession, type Session } from "../src/session/session.ts";
 import { kql, kqlIdent, kqlLiteral, KqlQuery, rawKql } from "../src/session/kql_template.ts";
@@ -15,7 +14,8 @@ import { param, ParamRef, Timespan } from "../src/session/params.ts";
 import { ResultCache } from "../src/session/result_cache.ts";
 import type { StepRecord } from "../src/session/_journal.ts";
 import { EvaluationCancelled, ScopeEvaluator } from "./_evaluator.ts";
-import { typescript } from "./_transform.ts";
+import { transformInput, typescript } from "./_transform.ts";
+import { pl } from "../src/polars.ts";
 import { inputKind, type KqlInput, parseKqlInput, splitKql } from "./_input.ts";
 import { formatValue, isDataFrame } from "./_display.ts";
 import { count, describeError } from "./_format.ts";
@@ -61,6 +61,9 @@ export class Repl {
   evaluator!: ScopeEvaluator;
   /** Set by the evaluator callback: the outcome of an input that was already evaluated. */
   #pending?: { source: string; outcome: { value: unknown } | { error: unknown } };
+  /** The whole casefile API (`mod.ts`), loaded after the prompt shows (it pulls in the Azure SDK). */
+  #apiLoaded?: Promise<void>;
+  #scope?: object;
   /** The abort signal of the input running (exposed to code as `signal`). */
   #signal: AbortSignal = new AbortController().signal;
 
@@ -73,11 +76,8 @@ export class Repl {
   /** Opens the provider and the session, and restores the session's variables. */
   static async open(options: ReplOptions): Promise<Repl> {
     const repl = new Repl(options);
-    // Load the TypeScript compiler while the provider and session open.
-    const ts = typescript();
     repl.connection = await connect(options.provider);
     await repl.openSession(options.session);
-    await ts;
     return repl;
   }
 
@@ -92,7 +92,8 @@ export class Repl {
     });
     if (this.session) await this.session.close();
     this.session = session;
-    this.evaluator = new ScopeEvaluator(this.#api());
+    this.#scope ??= this.#api();
+    this.evaluator = new ScopeEvaluator(this.#scope);
     const restored = await this.#restoreScope();
     // The summary below says which steps were not restored (and re-runs definitions).
     const shown = notices.filter((n) => !/^steps [\d, ]+: result not in the cache/.test(n));
@@ -103,7 +104,7 @@ export class Repl {
   /** The names code sees beneath the user's variables. */
   #api(): object {
     const base: Record<string, unknown> = {
-      ...api,
+      pl,
       kql,
       rawKql,
       kqlIdent,
@@ -126,7 +127,28 @@ export class Repl {
       params: { get: () => this.session.params, enumerable: true },
       signal: { get: () => this.#signal, enumerable: true },
     });
-    return Object.freeze(scope);
+    return scope;
+  }
+
+  /** Resolves when the whole API is in scope (loading it on first call). */
+  ready(): Promise<void> {
+    const scope = this.#scope!;
+    this.#apiLoaded ??= import("../mod.ts").then((api) => {
+      for (const [key, value] of Object.entries(api)) {
+        if (!(key in scope)) Object.defineProperty(scope, key, { value, enumerable: true });
+      }
+      Object.freeze(scope);
+    });
+    return this.#apiLoaded;
+  }
+
+  /**
+   * Loads what the first input needs (the API, the TypeScript compiler) in the background:
+   * called once the prompt shows, so it does not delay it.
+   */
+  warmUp(): void {
+    this.ready().catch(() => {});
+    typescript().catch(() => {});
   }
 
   /** Names of the API in scope (for completion). */
@@ -145,14 +167,13 @@ export class Repl {
     // Definitions (functions, classes, imports) have no stored value: run them again.
     let rerun = 0;
     const missing: number[] = [];
-    const ts = await typescript();
     for (const step of steps) {
       const r = step.record;
       if (step.restored || r.status !== "ok" || step.mark === "dead-end") continue;
       if (r.kind === "code") {
         try {
-          const { transformInput } = await import("./_transform.ts");
-          if (transformInput(ts, r.code).definitionsOnly) {
+          await this.ready();
+          if (transformInput(await typescript(), r.code).definitionsOnly) {
             await this.evaluator.evaluate(r.code);
             rerun++;
             continue;
@@ -184,7 +205,9 @@ export class Repl {
   async handle(input: string, signal: AbortSignal): Promise<HandleOutcome> {
     this.#signal = signal;
     try {
-      switch (inputKind(input)) {
+      const kind = inputKind(input);
+      if (kind === "ts" || kind === "kql") await this.ready();
+      switch (kind) {
         case "empty":
           return "continue";
         case "command":

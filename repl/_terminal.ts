@@ -26,7 +26,6 @@ export interface TerminalOptions {
 
 /** Reads and handles input until `.quit`, Ctrl-D, Ctrl-C twice, or the end of the input. */
 export async function runTerminal(repl: Repl, options: TerminalOptions): Promise<void> {
-  const ts = await typescript();
   const interactive = options.interactive;
   const files = () => {
     const f = historyFiles(repl.home, repl.session.dir);
@@ -36,7 +35,7 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   let sessions: string[] = [];
   listSessions(repl.home).then((list) => sessions = list.map((s) => s.name), () => {});
   if (!interactive) {
-    await runPiped(repl, ts);
+    await runPiped(repl);
     return;
   }
   const rl = readline.createInterface({
@@ -103,12 +102,13 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
 
   if (options.banner) repl.output.write(options.banner);
   prompt();
+  setTimeout(() => repl.warmUp(), 0);
   try {
     for (let line = await lines.next(); line !== undefined; line = await lines.next()) {
       lastInterrupt = 0;
       await appendHistory(files(), line);
       const input = pending ? `${pending}\n${line}` : line;
-      const { complete: done } = classifyInput(input, ts);
+      const { complete: done } = classifyInput(input, await typescript());
       if (!done) {
         pending = input;
         prompt();
@@ -158,7 +158,7 @@ class LineQueue {
 }
 
 /** Input piped on standard input: no prompts, no colours; each complete input is handled. */
-async function runPiped(repl: Repl, ts: Awaited<ReturnType<typeof typescript>>): Promise<void> {
+async function runPiped(repl: Repl): Promise<void> {
   let running: AbortController | undefined;
   let stop = false;
   const onSignal = () => {
@@ -171,7 +171,7 @@ async function runPiped(repl: Repl, ts: Awaited<ReturnType<typeof typescript>>):
     for await (const line of readLines(Deno.stdin.readable)) {
       if (stop) break;
       const input = pending ? `${pending}\n${line}` : line;
-      if (!classifyInput(input, ts).complete) {
+      if (!classifyInput(input, await typescript()).complete) {
         pending = input;
         continue;
       }

@@ -6,12 +6,14 @@
  */
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
+import * as repl from "./repl.ts";
 import * as sentinel from "./sentinel.ts";
 
 const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void> }> = {
   load,
   kql,
   sentinel,
+  repl,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));
