@@ -1,19 +1,99 @@
 /**
- * The `casefile` command. Until the interactive REPL is built, it summarises a case
- * folder (the bundled demo case by default) and shows tables, schemas and rows.
+ * The `casefile` command: the interactive REPL (the default, and `casefile repl`), and
+ * commands for the shell: run a script, export a session, list sessions, the cache, and a
+ * case folder's summary, tables, schemas and rows.
  *
  * @module
  */
 import { Command } from "commander";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defaultHome, listSessions, openSession } from "../src/session/session.ts";
+import { ResultCache } from "../src/session/result_cache.ts";
+import { EXPORT_KINDS, type ExportKind, exportSession } from "./_exports.ts";
+import type { ProviderSpec } from "./_providers.ts";
+import { ReplError } from "./errors.ts";
+import { clearSpinner } from "./_spinner.ts";
 import { formatSchema } from "../src/schema/types.ts";
 import { loadTable } from "../src/data/load.ts";
 import { DEMO_CASE_DIR, openLocalProvider } from "../src/providers/local/local_provider.ts";
 import { SENTINEL_SCHEMAS } from "../src/schema/sentinel.ts";
 import { summariseCase } from "./_summary.ts";
-import { count, describeError, textTable } from "./_format.ts";
+import { count, describeError, textTable, utc } from "./_format.ts";
 
 interface DataOption {
   data?: string;
+}
+
+/** Options of `casefile repl`. */
+interface ReplCliOptions {
+  session?: string;
+  provider?: string;
+  data?: string;
+  workspace?: string;
+  home?: string;
+  debug?: boolean;
+}
+
+const HINT =
+  `Try:  %kql alerts = SecurityAlert | summarize n = count() by AlertName | sort by n desc
+      const top = alerts.head(3)        (TypeScript; the casefile API and pl are in scope)
+      .tables   .schema SigninLogs   .history   .help        (Tab completes; Ctrl-D exits)`;
+
+/** A new session's name: `demo-YYYYMMDD-HHMMSS` (`case-` for a folder, `sentinel-`). */
+export function freshSessionName(prefix: string, now = new Date()): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  return `${prefix}-${stamp}`;
+}
+
+async function startRepl(options: ReplCliOptions): Promise<void> {
+  const kind = options.provider ?? (options.workspace ? "sentinel" : "local");
+  if (kind !== "local" && kind !== "sentinel") {
+    throw new ReplError(`--provider takes local or sentinel, not ${kind}.`);
+  }
+  const spec: ProviderSpec = kind === "local"
+    ? { kind: "local", dir: options.data }
+    : { kind: "sentinel", workspace: options.workspace };
+  const prefix = kind === "sentinel" ? "sentinel" : options.data ? "case" : "demo";
+  const name = options.session ?? freshSessionName(prefix);
+  const interactive = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
+  const colors = interactive && !Deno.env.get("NO_COLOR");
+  const { Repl } = await import("./_repl.ts");
+  const { runTerminal } = await import("./_terminal.ts");
+  const repl = await Repl.open({
+    home: options.home ? resolve(options.home) : defaultHome(),
+    session: name,
+    provider: spec,
+    debug: options.debug,
+    output: {
+      write: (text) => {
+        clearSpinner();
+        console.log(text);
+      },
+      error: (text) => {
+        clearSpinner();
+        console.error(text);
+      },
+      columns: () => {
+        try {
+          return Deno.consoleSize().columns;
+        } catch {
+          return Number(Deno.env.get("COLUMNS")) || 120;
+        }
+      },
+      colors,
+    },
+  });
+  const fresh = repl.session.steps().length === 0;
+  const banner = interactive
+    ? `casefile · session ${repl.session.name} · ${repl.connection.provider.description}` +
+      (fresh ? `\n${HINT}` : "")
+    : undefined;
+  await runTerminal(repl, { interactive, banner });
+}
+
+function homeOf(options: { home?: string }): string {
+  return options.home ? resolve(options.home) : defaultHome();
 }
 
 function open(options: DataOption) {
@@ -25,10 +105,117 @@ export function buildCli(write: (text: string) => void): Command {
   const program = new Command("casefile")
     .description("Security investigations over Sentinel and local data, in Deno.")
     .option("--data <dir>", "folder of data files to serve (default: the bundled demo case)")
+    .option("--session <name>", "the session to open or resume (default: a new one)")
+    .option("--provider <kind>", "local or sentinel (default: local)")
+    .option("--workspace <name>", "the Log Analytics workspace (a friendly name or an id)")
+    .option("--home <dir>", "the casefile home (default: $CASEFILE_HOME or ./.casefile)")
     .option("--debug", "show stack traces of errors")
     .showHelpAfterError()
-    .action(async (options: DataOption) => {
-      write(await summariseCase(await open(options)));
+    .enablePositionalOptions()
+    .action(async (options: ReplCliOptions) => {
+      await startRepl(options);
+    });
+
+  program.command("repl")
+    .description("the interactive REPL (the default command)")
+    .option("--session <name>", "the session to open or resume (default: a new one)")
+    .option("--provider <kind>", "local or sentinel (default: local)")
+    .option("--data <dir>", "folder of data files (default: the bundled demo case)")
+    .option("--workspace <name>", "the Log Analytics workspace (a friendly name or an id)")
+    .option("--home <dir>", "the casefile home (default: $CASEFILE_HOME or ./.casefile)")
+    .option("--debug", "show stack traces of errors")
+    .action(async (options: ReplCliOptions) => {
+      await startRepl({ ...program.opts(), ...options });
+    });
+
+  program.command("run")
+    .description("run a script (an exported session, any TypeScript file) with deno")
+    .argument("<script>", "the script")
+    .argument("[args...]", "its arguments (after --), e.g. parameters: upn=j.doe@...")
+    .action(async (script: string, args: string[]) => {
+      const config = fileURLToPath(new URL("../deno.json", import.meta.url));
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "--config", config, resolve(script), ...args],
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+      const status = await child.status;
+      if (!status.success) {
+        throw new ReplError(`${script} exited with code ${status.code}.`, {
+          hint: "Its error is printed above.",
+        });
+      }
+    });
+
+  program.command("export")
+    .description("export a session as a script, a notebook or a report")
+    .argument("<kind>", EXPORT_KINDS.join(" | "))
+    .argument("<path>", "the file to write")
+    .option("--session <name>", "the session (default: the last one used)")
+    .option("--home <dir>", "the casefile home")
+    .action(async (kind: string, path: string, options: { session?: string; home?: string }) => {
+      if (!EXPORT_KINDS.includes(kind as ExportKind)) {
+        throw new ReplError(`${kind} is not an export kind.`, {
+          hint: `Use ${EXPORT_KINDS.join(", ")}.`,
+        });
+      }
+      const home = homeOf({ ...program.opts(), ...options });
+      const name = options.session ?? (await listSessions(home))[0]?.name;
+      if (!name) {
+        throw new ReplError(`There are no sessions under ${home}.`, {
+          hint: "Start one with casefile repl, or give --home.",
+        });
+      }
+      const session = await openSession(name, { home });
+      try {
+        write(`${kind} written to ${await exportSession(session, kind as ExportKind, path)}`);
+      } finally {
+        await session.close();
+      }
+    });
+
+  program.command("sessions")
+    .description("list the sessions, newest first")
+    .option("--home <dir>", "the casefile home")
+    .action(async (options: { home?: string }) => {
+      const home = homeOf({ ...program.opts(), ...options });
+      const sessions = await listSessions(home);
+      if (sessions.length === 0) write(`No sessions under ${home}.`);
+      else {
+        write(textTable(
+          ["session", "last change (UTC)", "folder"],
+          sessions.map((s) => [s.name, utc(s.modified), s.dir]),
+        ));
+      }
+    });
+
+  program.command("cache")
+    .description("the result cache: stats, or clear it")
+    .argument("[action]", "stats (default) or clear", "stats")
+    .option("--home <dir>", "the casefile home")
+    .action(async (action: string, options: { home?: string }) => {
+      const cache = await ResultCache.open(
+        join(homeOf({ ...program.opts(), ...options }), "cache"),
+      );
+      if (action === "clear") {
+        await cache.clear();
+        write(`cache cleared (${cache.dir})`);
+      } else if (action === "stats") {
+        const s = await cache.stats();
+        write(
+          `cache ${s.dir}: ${count(s.queries)} queries, ${count(s.results)} results, ` +
+            `${(s.bytes / 2 ** 20).toFixed(1)} MiB of ${(s.maxBytes / 2 ** 20).toFixed(0)} MiB`,
+        );
+      } else {
+        throw new ReplError(`cache takes stats or clear, not ${action}.`);
+      }
+    });
+
+  program.command("summary")
+    .description("summarise the case folder: tables, rows, time span, outside data")
+    .action(async () => {
+      write(await summariseCase(await open(program.opts())));
       write(
         "\nTry:\n" +
           `  deno task casefile query "SecurityAlert | project TimeGenerated, AlertName, ` +

@@ -7,6 +7,7 @@
 import * as analysis from "./analysis.ts";
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
+import * as repl from "./repl.ts";
 import * as sentinel from "./sentinel.ts";
 import * as session from "./session.ts";
 
@@ -16,6 +17,7 @@ const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void
   sentinel,
   analysis,
   session,
+  repl,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

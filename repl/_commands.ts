@@ -1,0 +1,335 @@
+/**
+ * The REPL's dot-commands: `.help` lists them, each with a one-line description.
+ *
+ * @module
+ */
+import { isIP } from "node:net";
+import { didYouMean } from "../src/errors.ts";
+import { listSessions } from "../src/session/session.ts";
+import { PARAM_KINDS, type ParamKind, Timespan } from "../src/session/params.ts";
+import type { StepMark } from "../src/session/_journal.ts";
+import { count, textTable, utc } from "./_format.ts";
+import { EXPORT_KINDS, type ExportKind, exportSession } from "./_exports.ts";
+import type { HandleOutcome, Repl } from "./_repl.ts";
+import { ReplError } from "./errors.ts";
+
+interface Command {
+  readonly usage: string;
+  readonly description: string;
+  run(repl: Repl, args: string[], signal: AbortSignal): Promise<HandleOutcome | void>;
+}
+
+const MARKS: readonly StepMark[] = ["dead-end", "finding", "none"];
+
+/** The dot-commands by name. */
+export const COMMANDS = {
+  help: {
+    usage: ".help",
+    description: "list the commands, the %kql form and the keys",
+    run: (repl) => {
+      const rows = Object.values(COMMANDS).map((c) => [c.usage, c.description]);
+      repl.output.write(textTable(["command", "what it does"], rows));
+      repl.output.write(HELP_TAIL);
+      return Promise.resolve();
+    },
+  },
+  connect: {
+    usage: ".connect local [DIR] | sentinel [WORKSPACE]",
+    description: "query a local folder (default: the demo case) or a Log Analytics workspace",
+    run: async (repl, args) => {
+      const [kind, target] = args;
+      if (kind === "local") await repl.reconnect({ kind: "local", dir: target });
+      else if (kind === "sentinel") await repl.reconnect({ kind: "sentinel", workspace: target });
+      else {
+        throw new ReplError(`.connect takes local or sentinel, not ${kind ?? "nothing"}.`, {
+          hint: ".connect local ./exports or .connect sentinel prod",
+        });
+      }
+      repl.output.write(`connected: ${repl.connection.provider.description}`);
+    },
+  },
+  tables: {
+    usage: ".tables",
+    description: "the provider's tables with their rows and columns",
+    run: async (repl) => {
+      const tables = await repl.connection.provider.tables();
+      repl.output.write(textTable(
+        ["table", "rows", "columns"],
+        tables.map((
+          t,
+        ) => [t.name, t.rows === undefined ? "" : count(t.rows), String(t.columns.length)]),
+      ));
+    },
+  },
+  schema: {
+    usage: ".schema TABLE",
+    description: "a table's columns and Kusto types",
+    run: async (repl, [table]) => {
+      if (!table) throw new ReplError(".schema needs a table name.", { hint: "See .tables." });
+      const schema = await repl.connection.provider.schema(table);
+      repl.output.write(textTable(["column", "type"], schema.columns.map((c) => [c.name, c.type])));
+    },
+  },
+  params: {
+    usage: ".params",
+    description: "the session's parameters, their kinds and values",
+    run: (repl) => {
+      const list = repl.session.paramList();
+      if (list.length === 0) {
+        repl.output.write("No parameters yet. Define one: .set upn j.doe@larkspur.example");
+      } else {
+        repl.output.write(textTable(
+          ["name", "kind", "value", "description"],
+          list.map((p) => [p.name, p.kind, p.text, p.description ?? ""]),
+        ));
+      }
+      return Promise.resolve();
+    },
+  },
+  set: {
+    usage: ".set NAME[:KIND] VALUE",
+    description: "set a parameter (a new one is defined; its kind is guessed unless given)",
+    run: async (repl, args) => {
+      const [target, ...rest] = args;
+      const value = rest.join(" ");
+      if (!target || !value) {
+        throw new ReplError(".set needs a name and a value.", {
+          hint: ".set window 2026-03-10..2026-03-13, .set upn:string j.doe@larkspur.example",
+        });
+      }
+      const [name, kindText] = target.split(":");
+      const known = repl.session.paramList().find((p) => p.name === name);
+      if (kindText !== undefined && !PARAM_KINDS.includes(kindText as ParamKind)) {
+        throw new ReplError(`${kindText} is not a parameter kind.`, {
+          hint: `Kinds: ${PARAM_KINDS.join(", ")}.`,
+        });
+      }
+      const kind = (kindText as ParamKind | undefined) ?? known?.kind ?? guessKind(value);
+      if (!known || known.kind !== kind) await repl.session.defineParams({ [name]: { kind } });
+      await repl.session.setParams({ [name]: value });
+      const info = repl.session.paramList().find((p) => p.name === name)!;
+      repl.output.write(`${name} (${info.kind}) = ${info.text}`);
+    },
+  },
+  history: {
+    usage: ".history",
+    description: "the session's steps: name, rows, time, status, cache, mark",
+    run: (repl) => {
+      const steps = repl.session.steps();
+      if (steps.length === 0) {
+        repl.output.write("No steps yet.");
+        return Promise.resolve();
+      }
+      repl.output.write(textTable(
+        ["#", "name", "kind", "rows", "ms", "status", "cache", "mark", "note"],
+        steps.map((s) => {
+          const r = s.record;
+          const rows = r.result && (r.result.kind === "frame" || r.result.kind === "series")
+            ? count(r.result.rows)
+            : "";
+          const status = r.status === "ok"
+            ? (s.restored ? "ok" : "ok (not loaded)")
+            : `error: ${clip(r.error?.message ?? "", 40)}`;
+          return [
+            String(r.position),
+            r.name,
+            r.kind,
+            rows,
+            count(r.durationMs),
+            status,
+            r.cache ?? "",
+            s.mark === "none" ? "" : s.mark,
+            clip(s.note ?? "", 40),
+          ];
+        }),
+      ));
+      return Promise.resolve();
+    },
+  },
+  rerun: {
+    usage: ".rerun N [name=value ...]",
+    description: "run steps N.. again, optionally with other parameter values",
+    run: async (repl, args, signal) => {
+      const [from, ...assignments] = args;
+      const position = stepNumber(from, ".rerun");
+      const params: Record<string, string> = {};
+      for (const a of assignments) {
+        const at = a.indexOf("=");
+        if (at <= 0) {
+          throw new ReplError(`${a} is not name=value.`, {
+            hint: ".rerun 2 upn=j.doe@larkspur.example",
+          });
+        }
+        params[a.slice(0, at)] = a.slice(at + 1);
+      }
+      const done = await repl.session.rerun(position, params, { signal });
+      const scope = repl.session.scope();
+      for (const step of done) {
+        const r = step.record;
+        if (r.name in scope) repl.evaluator.vars[r.name] = scope[r.name];
+        repl.output.write(
+          `step ${r.position} ${r.name}: ${describeResult(r.result)} · ${count(r.durationMs)} ms` +
+            (r.cache && r.cache !== "off" ? ` · cache ${r.cache}` : ""),
+        );
+        for (const w of r.warnings ?? []) repl.output.write(`warning (${w.kind}): ${w.message}`);
+      }
+      if (done.length === 0) repl.output.write("Nothing to run again.");
+    },
+  },
+  mark: {
+    usage: ".mark N dead-end|finding|none [note]",
+    description: "mark a step as a dead end or a finding, with a note",
+    run: async (repl, args) => {
+      const [n, mark, ...note] = args;
+      const position = stepNumber(n, ".mark");
+      if (!MARKS.includes(mark as StepMark)) {
+        throw new ReplError(`${mark ?? "Nothing"} is not a mark.`, {
+          hint: `Use ${MARKS.join(", ")}.`,
+        });
+      }
+      await repl.session.mark(position, mark as StepMark, note.length ? note.join(" ") : undefined);
+      repl.output.write(`step ${position} marked ${mark}`);
+    },
+  },
+  cache: {
+    usage: ".cache [clear]",
+    description: "the result cache's size, or empty it",
+    run: async (repl, [action]) => {
+      const cache = repl.session.cache;
+      if (!cache) {
+        repl.output.write("This session has no cache.");
+        return;
+      }
+      if (action === "clear") {
+        await cache.clear();
+        repl.output.write(`cache cleared (${cache.dir})`);
+        return;
+      }
+      if (action !== undefined) {
+        throw new ReplError(`.cache takes clear or nothing, not ${action}.`);
+      }
+      const stats = await cache.stats();
+      repl.output.write(
+        `cache ${stats.dir}: ${count(stats.queries)} queries, ${count(stats.results)} results, ` +
+          `${megabytes(stats.bytes)} of ${megabytes(stats.maxBytes)}`,
+      );
+    },
+  },
+  export: {
+    usage: ".export script|notebook|report PATH",
+    description: "write the session as a script, a notebook or a report",
+    run: async (repl, [kind, path]) => {
+      if (!EXPORT_KINDS.includes(kind as ExportKind) || !path) {
+        throw new ReplError(".export needs a kind and a path.", {
+          hint: ".export script ./spray.ts, .export notebook ./spray.ipynb, .export report ./r.md",
+        });
+      }
+      const written = await exportSession(repl.session, kind as ExportKind, path);
+      repl.output.write(`${kind} written to ${written}`);
+    },
+  },
+  session: {
+    usage: ".session [NAME]",
+    description: "open another session (new or earlier); without a name, list them",
+    run: async (repl, [name]) => {
+      if (!name) {
+        const sessions = await listSessions(repl.home);
+        repl.output.write(`current: ${repl.session.name}`);
+        repl.output.write(textTable(
+          ["session", "last change (UTC)"],
+          sessions.map((s) => [s.name, utc(s.modified)]),
+        ));
+        return;
+      }
+      await repl.openSession(name);
+      repl.output.write(`session ${name} open`);
+    },
+  },
+  quit: {
+    usage: ".quit",
+    description: "close the session and leave (Ctrl-D does the same)",
+    run: () => Promise.resolve("quit" as const),
+  },
+} satisfies Record<string, Command>;
+
+/** A dot-command's name. */
+export type CommandName = keyof typeof COMMANDS;
+
+const HELP_TAIL = `
+KQL:   %kql name = SigninLogs | where ResultType == "50126"   (binds name and _; %kql alone binds _N)
+       \${expr} puts a value in as a literal; {{param}} uses a session parameter (.set, .params)
+       a query continues on the next line while a bracket or quote is open or the line ends in |
+Code:  TypeScript with top-level await; const/let can be declared again; the casefile API,
+       session, kql, pl and params are in scope; each input is a session step (see .history)
+Keys:  Tab completes; Ctrl-C cancels a running query or clears the line; Ctrl-C twice or
+       Ctrl-D exits (the session is saved); up/down recall earlier lines`;
+
+/** Runs the dot-command `line` (starting with `.`). */
+export async function runCommand(
+  repl: Repl,
+  line: string,
+  signal: AbortSignal,
+): Promise<HandleOutcome> {
+  const [head, ...args] = splitArgs(line.slice(1));
+  const name = head === "exit" ? "quit" : head;
+  const command = (COMMANDS as Record<string, Command>)[name];
+  if (!command) {
+    throw new ReplError(`There is no command .${head}.`, {
+      hint: didYouMean(head, Object.keys(COMMANDS))?.replaceAll("`", "`.") ??
+        "See .help for the commands.",
+    });
+  }
+  return (await command.run(repl, args, signal)) ?? "continue";
+}
+
+/** Splits command arguments on spaces; double or single quotes keep spaces. */
+export function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) {
+    out.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2] ?? match[3]);
+  }
+  return out;
+}
+
+/** The kind of parameter a value looks like. */
+export function guessKind(value: string): ParamKind {
+  const v = value.trim();
+  if (v.includes("..")) return "timerange";
+  if (/^\d{4}-\d{2}-\d{2}/.test(v)) return "datetime";
+  if (/^(true|false)$/i.test(v)) return "bool";
+  if (isIP(v) || /^[\d.]+\/\d+$/.test(v) || /^[0-9a-f:]+\/\d+$/i.test(v)) return "ip";
+  if (v !== "" && Number.isFinite(Number(v))) return "number";
+  if (/^\d/.test(v) && Timespan.parse(v)) return "timespan";
+  return "string";
+}
+
+function stepNumber(text: string | undefined, command: string): number {
+  const n = Number(text);
+  if (!text || !Number.isInteger(n) || n < 1) {
+    throw new ReplError(`${command} needs a step number, not ${text ?? "nothing"}.`, {
+      hint: "See .history for the numbers.",
+    });
+  }
+  return n;
+}
+
+function describeResult(result: import("../src/session/_journal.ts").ResultSummary | undefined) {
+  if (!result) return "no result";
+  switch (result.kind) {
+    case "frame":
+    case "series":
+      return `${count(result.rows)} rows`;
+    case "json":
+      return "a value";
+    case "other":
+      return result.type;
+  }
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}

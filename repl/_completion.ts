@@ -1,0 +1,256 @@
+/**
+ * Tab completion: dot-commands and their arguments; in `%kql` input the table names, the
+ * columns of the table in play (the first table the query names), KQL operators after `|`,
+ * functions, and `{{parameter}}` names; in TypeScript the variables, the API, and the
+ * properties of a variable after a dot.
+ *
+ * @module
+ */
+import { SUPPORTED_FUNCTIONS, SUPPORTED_OPERATORS } from "../src/kql/registry.ts";
+import { inputKind, parseKqlInput, tableInPlay } from "./_input.ts";
+import { EXPORT_KINDS } from "./_exports.ts";
+
+/** What completion draws on. */
+export interface CompletionContext {
+  /** Lines entered before this one, when input continues over several lines. */
+  readonly pending: string;
+  readonly commands: readonly string[];
+  readonly variables: readonly string[];
+  readonly api: readonly string[];
+  readonly params: readonly string[];
+  readonly sessions: readonly string[];
+  readonly tables: readonly {
+    readonly name: string;
+    readonly columns: readonly { name: string }[];
+  }[];
+  /** The value of a variable, for completing its properties (no code is run). */
+  value(name: string): unknown;
+}
+
+const OPERATORS = [...SUPPORTED_OPERATORS].sort();
+const FUNCTIONS = [...SUPPORTED_FUNCTIONS].sort();
+const KQL_WORDS = ["and", "or", "by", "on", "asc", "desc", "kind", "with", "let", "true", "false"];
+const TS_WORDS = [
+  "await",
+  "const",
+  "let",
+  "function",
+  "async",
+  "return",
+  "import",
+  "console",
+  "JSON",
+  "Math",
+  "Date",
+  "Object",
+  "Array",
+  "Deno",
+  "undefined",
+  "null",
+  "true",
+  "false",
+];
+
+/**
+ * Completions of `line` (the text left of the cursor): the candidates and the word they
+ * replace, as node:readline's completer returns them.
+ */
+export function complete(line: string, ctx: CompletionContext): [string[], string] {
+  const full = ctx.pending ? `${ctx.pending}\n${line}` : line;
+  switch (inputKind(full.trim() === "" ? line : full)) {
+    case "command":
+      return completeCommand(line, ctx);
+    case "kql":
+      return completeKql(full, ctx);
+    case "ts":
+    case "empty":
+      return completeCode(line, ctx);
+  }
+}
+
+function completeCommand(line: string, ctx: CompletionContext): [string[], string] {
+  const text = line.trimStart();
+  const space = text.indexOf(" ");
+  if (space < 0) return matches(ctx.commands.map((c) => `.${c} `), text);
+  const command = text.slice(1, space);
+  const args = text.slice(space + 1).split(/\s+/);
+  const word = args[args.length - 1];
+  const at = args.length - 1;
+  const tables = ctx.tables.map((t) => t.name);
+  const options: Record<string, ReadonlyArray<readonly string[]>> = {
+    schema: [tables],
+    connect: [["local", "sentinel"]],
+    set: [ctx.params],
+    export: [[...EXPORT_KINDS]],
+    mark: [[], ["dead-end", "finding", "none"]],
+    cache: [["clear"]],
+    session: [ctx.sessions],
+    rerun: [[], ctx.params.map((p) => `${p}=`)],
+  };
+  const lists = options[command];
+  if (!lists) return [[], word];
+  const list = lists[Math.min(at, lists.length - 1)] ?? [];
+  return matches(list, word);
+}
+
+function completeKql(full: string, ctx: CompletionContext): [string[], string] {
+  const query = parseKqlInput(full).query;
+  const word = /[A-Za-z0-9_]*$/.exec(full)![0];
+  const before = full.slice(0, full.length - word.length);
+  const tables = ctx.tables.map((t) => t.name);
+  if (/\{\{\s*$/.test(before)) return matches(ctx.params, word);
+  // Right after `%kql` or `%kql name =`: the query starts with a table.
+  const head = /^\s*%kql(\s+[A-Za-z_$][\w$]*\s*=(?!=))?\s*$/.test(before);
+  if (head) return matches([...tables, "let", "print", "union", "datatable"], word);
+  if (/\|\s*$/.test(before)) return matches(OPERATORS, word);
+  const inPlay = tableInPlay(query.slice(0, Math.max(0, query.length - word.length)), tables) ??
+    tableInPlay(query, tables);
+  const columns = ctx.tables.find((t) => t.name === inPlay)?.columns.map((c) => c.name) ?? [];
+  // After a keyword that takes a table (join, union, lookup...), tables come first.
+  if (/\b(join|union|lookup|in)\s*(\([^)]*\)\s*)?(kind\s*=\s*\w+\s*)?\(?\s*$/.test(before)) {
+    return matches([...tables, ...columns], word);
+  }
+  return matches(unique([...columns, ...FUNCTIONS, ...KQL_WORDS, ...tables]), word);
+}
+
+function completeCode(line: string, ctx: CompletionContext): [string[], string] {
+  const path = /([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.([\w$]*)$/.exec(line);
+  if (path) {
+    const [, base, word] = path;
+    let value: unknown = ctx.value(base.split(".")[0]);
+    for (const key of base.split(".").slice(1)) {
+      value = safeGet(value, key);
+    }
+    if (value === undefined || value === null) return [[], word];
+    return matches(propertyNames(value), word);
+  }
+  const word = /[A-Za-z_$][\w$]*$/.exec(line)?.[0] ?? "";
+  if (line.trim() === "" || word === "") return [[], word];
+  return matches(unique([...ctx.variables, ...ctx.api, ...TS_WORDS]), word);
+}
+
+function safeGet(value: unknown, key: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  try {
+    const descriptor = findDescriptor(value as object, key);
+    // Getters could run arbitrary code: completion never calls them.
+    return descriptor && "value" in descriptor ? descriptor.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function findDescriptor(value: object, key: string): PropertyDescriptor | undefined {
+  let current: object | null = Object(value);
+  while (current) {
+    const d = Object.getOwnPropertyDescriptor(current, key);
+    if (d) return d;
+    current = Object.getPrototypeOf(current);
+  }
+  return undefined;
+}
+
+// A Polars DataFrame is a Proxy whose keys are its columns: its methods are listed here.
+const FRAME_MEMBERS = [
+  "clone",
+  "columns",
+  "describe",
+  "drop",
+  "dropNulls",
+  "dtypes",
+  "explode",
+  "extend",
+  "fillNull",
+  "filter",
+  "frameEqual",
+  "getColumn",
+  "getColumns",
+  "groupBy",
+  "groupByDynamic",
+  "hashRows",
+  "head",
+  "height",
+  "hstack",
+  "isDuplicated",
+  "isEmpty",
+  "isUnique",
+  "join",
+  "joinAsof",
+  "lazy",
+  "limit",
+  "max",
+  "mean",
+  "median",
+  "min",
+  "nullCount",
+  "partitionBy",
+  "pivot",
+  "quantile",
+  "rename",
+  "rows",
+  "sample",
+  "schema",
+  "select",
+  "shape",
+  "shift",
+  "slice",
+  "sort",
+  "std",
+  "sum",
+  "tail",
+  "toCSV",
+  "toRecords",
+  "toJSON",
+  "toObject",
+  "toSeries",
+  "toString",
+  "transpose",
+  "unique",
+  "unnest",
+  "unpivot",
+  "upsample",
+  "var",
+  "vstack",
+  "where",
+  "width",
+  "withColumn",
+  "withColumnRenamed",
+  "withColumns",
+  "withRowIndex",
+  "writeCSV",
+  "writeIPC",
+  "writeJSON",
+  "writeParquet",
+];
+
+/** Property names of a value and its prototypes (not Object.prototype's). */
+function propertyNames(value: unknown): string[] {
+  const names = new Set<string>();
+  if (
+    typeof value === "object" && value !== null && "writeParquet" in value === false &&
+    typeof (value as { writeParquet?: unknown }).writeParquet === "function"
+  ) {
+    for (const name of FRAME_MEMBERS) {
+      if ((value as Record<string, unknown>)[name] !== undefined) names.add(name);
+    }
+    return [...names].sort();
+  }
+  let current: object | null = Object(value);
+  while (current && current !== Object.prototype && current !== Function.prototype) {
+    for (const key of Object.getOwnPropertyNames(current)) {
+      if (key !== "constructor" && !key.startsWith("_") && /^[A-Za-z_$][\w$]*$/.test(key)) {
+        names.add(key);
+      }
+    }
+    current = Object.getPrototypeOf(current);
+  }
+  return [...names].sort();
+}
+
+function matches(candidates: readonly string[], word: string): [string[], string] {
+  return [candidates.filter((c) => c.startsWith(word) && c !== ""), word];
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list)];
+}

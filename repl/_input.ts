@@ -1,0 +1,245 @@
+/**
+ * What a line of REPL input is (a dot-command, a `%kql` query, TypeScript) and whether it
+ * is complete or continues on the next line; and the parts of a `%kql` input.
+ *
+ * @module
+ */
+import type TS from "typescript";
+import { isCompleteTypeScript } from "./_transform.ts";
+import { ReplError } from "./errors.ts";
+
+/** The kinds of input. */
+export type InputKind = "empty" | "command" | "kql" | "ts";
+
+/** An input classified. */
+export interface ClassifiedInput {
+  readonly kind: InputKind;
+  /** False while more lines are needed (open brackets or quotes, a trailing `|`). */
+  readonly complete: boolean;
+}
+
+/** The kind of `text` without deciding completeness. */
+export function inputKind(text: string): InputKind {
+  const trimmed = text.trim();
+  if (trimmed === "") return "empty";
+  if (/^%kql(\s|$)/.test(trimmed)) return "kql";
+  if (/^\.[A-Za-z]/.test(trimmed) && !trimmed.includes("\n")) return "command";
+  return "ts";
+}
+
+/**
+ * Classifies input: its kind and whether it is complete. TypeScript completeness needs the
+ * compiler (`ts`); the other kinds do not.
+ */
+export function classifyInput(text: string, ts: typeof TS): ClassifiedInput {
+  const kind = inputKind(text);
+  switch (kind) {
+    case "empty":
+    case "command":
+      return { kind, complete: true };
+    case "kql": {
+      // `%kql` or `%kql name =` alone on the first line starts a block that an empty line
+      // ends (for queries written with leading pipes).
+      const lines = text.trimStart().split("\n");
+      if (parseKqlInput(lines[0]).query === "") {
+        return { kind, complete: lines.length > 1 && lines[lines.length - 1].trim() === "" };
+      }
+      return { kind, complete: isCompleteKql(parseKqlInput(text).query) };
+    }
+    case "ts":
+      return { kind, complete: isCompleteTypeScript(ts, text) };
+  }
+}
+
+/** A `%kql` input: the variable it binds (if named) and the query text. */
+export interface KqlInput {
+  readonly name?: string;
+  readonly query: string;
+}
+
+/** Splits `%kql name = query` / `%kql query`. */
+export function parseKqlInput(text: string): KqlInput {
+  const body = text.trim().replace(/^%kql/, "");
+  const named = /^\s*([A-Za-z_$][\w$]*)\s*=(?!=)([\s\S]*)$/.exec(body);
+  if (named) return { name: named[1], query: named[2].trim() };
+  return { query: body.trim() };
+}
+
+/**
+ * Whether a KQL query is complete: no bracket, string or `${...}` left open, and it does
+ * not end with `|`, `,`, `;` or nothing.
+ */
+export function isCompleteKql(query: string): boolean {
+  const scan = scanKql(query);
+  if (scan.open > 0 || scan.inString) return false;
+  const code = stripComments(query).trimEnd();
+  if (code === "") return false;
+  return !/[|,;]$/.test(code) && !/(^|\W)(and|or)$/.test(code);
+}
+
+interface KqlScan {
+  /** Brackets (and `${`) still open. */
+  readonly open: number;
+  /** Whether the text ends inside a string or a ``` block. */
+  readonly inString: boolean;
+}
+
+function scanKql(text: string): KqlScan {
+  let open = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "/" && text[i + 1] === "/") {
+      const nl = text.indexOf("\n", i);
+      if (nl < 0) break;
+      i = nl + 1;
+      continue;
+    }
+    if (text.startsWith("```", i)) {
+      const close = text.indexOf("```", i + 3);
+      if (close < 0) return { open, inString: true };
+      i = close + 3;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const verbatim = text[i - 1] === "@";
+      let j = i + 1;
+      let closed = false;
+      while (j < text.length) {
+        if (!verbatim && text[j] === "\\") {
+          j += 2;
+          continue;
+        }
+        if (text[j] === c) {
+          if (verbatim && text[j + 1] === c) {
+            j += 2;
+            continue;
+          }
+          closed = true;
+          break;
+        }
+        if (text[j] === "\n") break;
+        j++;
+      }
+      if (!closed) return { open, inString: j >= text.length };
+      i = j + 1;
+      continue;
+    }
+    if (c === "(" || c === "[" || c === "{") open++;
+    else if (c === ")" || c === "]" || c === "}") open = Math.max(0, open - 1);
+    i++;
+  }
+  return { open, inString: false };
+}
+
+function stripComments(text: string): string {
+  return text.split("\n").map((line) => {
+    const at = commentStart(line);
+    return at < 0 ? line : line.slice(0, at);
+  }).join("\n");
+}
+
+function commentStart(line: string): number {
+  let quote = "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "/" && line[i + 1] === "/") return i;
+  }
+  return -1;
+}
+
+/** A piece of a `%kql` query: text, a `${expression}`, or a `{{parameter}}`. */
+export type KqlPiece =
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "expr"; readonly source: string; readonly offset: number }
+  | { readonly kind: "param"; readonly name: string; readonly part?: "start" | "end" };
+
+/**
+ * Splits a `%kql` query into text, `${expression}` interpolations (TypeScript evaluated in
+ * the REPL's scope; the value becomes a literal) and `{{name}}` session parameters
+ * (`{{window.start}}` for a range's start). `$${` stays as the text `${`.
+ *
+ * @throws {ReplError} for an unclosed `${` or a malformed `{{...}}`.
+ */
+export function splitKql(query: string): KqlPiece[] {
+  const pieces: KqlPiece[] = [];
+  let text = "";
+  let i = 0;
+  const flush = () => {
+    if (text) pieces.push({ kind: "text", text });
+    text = "";
+  };
+  while (i < query.length) {
+    if (query.startsWith("$${", i)) {
+      text += "${";
+      i += 3;
+      continue;
+    }
+    if (query.startsWith("${", i)) {
+      const end = closingBrace(query, i + 2);
+      if (end < 0) {
+        throw new ReplError(`The interpolation at position ${i + 1} is not closed.`, {
+          hint: "Close it with }, or write $${ for the text ${.",
+        });
+      }
+      const source = query.slice(i + 2, end).trim();
+      if (!source) {
+        throw new ReplError("An empty ${} in the query.", { hint: "Put a value in it." });
+      }
+      flush();
+      pieces.push({ kind: "expr", source, offset: i + 2 });
+      i = end + 1;
+      continue;
+    }
+    if (query.startsWith("{{", i)) {
+      const end = query.indexOf("}}", i + 2);
+      const inner = end < 0 ? "" : query.slice(i + 2, end).trim();
+      const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(start|end))?$/.exec(inner);
+      if (match) {
+        flush();
+        pieces.push({ kind: "param", name: match[1], part: match[2] as "start" | "end" });
+        i = end + 2;
+        continue;
+      }
+    }
+    text += query[i];
+    i++;
+  }
+  flush();
+  return pieces;
+}
+
+/** The index of the `}` closing an interpolation that starts at `from`, or -1. */
+function closingBrace(text: string, from: number): number {
+  let depth = 0;
+  let quote = "";
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+      continue;
+    }
+    if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "{") depth++;
+    else if (c === "}") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** The first table a query reads (for completing its columns): the first word that is one. */
+export function tableInPlay(query: string, tables: readonly string[]): string | undefined {
+  const known = new Map(tables.map((t) => [t.toLowerCase(), t]));
+  for (const match of query.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const found = known.get(match[0].toLowerCase());
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,114 @@
+import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+async function casefile(args: string[], stdin = "") {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "repl/main.ts", ...args],
+    cwd: REPO,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(stdin));
+  await writer.close();
+  const out = await child.output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("the REPL reads piped input: plain output, errors on stderr, steps journaled", async () => {
+  const home = await Deno.makeTempDir();
+  const input = [
+    "%kql spray =",
+    "SigninLogs",
+    '| where ResultType == "50126"',
+    "| summarize Failures = count() by IPAddress",
+    "| top 3 by Failures",
+    "",
+    "const total = spray.getColumn('Failures').toArray().reduce((a: number, b: number) => a + b, 0)",
+    '"total=" + total',
+    "nope(",
+    ")",
+    ".history",
+  ].join("\n") + "\n";
+  const { code, stdout, stderr } = await casefile(
+    ["repl", "--home", home, "--session", "piped"],
+    input,
+  );
+  assertEquals(code, 0, stderr);
+  ok(!/\x1b\[/.test(stdout), "no escape codes without a terminal");
+  for (const ip of ANSWER_KEY.spray.ips) ok(stdout.includes(ip), stdout);
+  match(stderr, /error: nope is not defined/);
+  match(
+    stdout,
+    /1\s+spray\s+query\s+3\s+\d+\s+ok\s+miss\n2\s+total\s+code[\s\S]*4\s+_4\s+code\s+\d+\s+error/,
+  );
+  // The total of the three spray addresses' failures: every 50126 failure from them.
+  const total = Number(/total=(\d+)/.exec(stdout)?.[1]);
+  assertEquals(total, ANSWER_KEY.spray.failures50126);
+
+  const sessions = await casefile(["sessions", "--home", home]);
+  match(sessions.stdout, /piped\s+\d{4}-\d\d-\d\d/);
+  const stats = await casefile(["cache", "stats", "--home", home]);
+  match(stats.stdout, /cache .*: 1 queries, [12] results/);
+  const cleared = await casefile(["cache", "clear", "--home", home]);
+  match(cleared.stdout, /cache cleared/);
+  const statsAfter = await casefile(["cache", "--home", home]);
+  match(statsAfter.stdout, /: 0 queries, 0 results/);
+});
+
+Deno.test("casefile run runs a TypeScript file with its arguments", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = join(dir, "count.ts");
+  await Deno.writeTextFile(
+    script,
+    `import { openLocalProvider } from "${join(REPO, "mod.ts")}";
+const demo = await openLocalProvider();
+const r = await demo.query("SecurityAlert | count");
+console.log(Deno.args.join(","), r.frame.getColumn("Count").toArray()[0]);`,
+  );
+  const { code, stdout, stderr } = await casefile(["run", script, "--", "upn=a", "b"]);
+  assertEquals(code, 0, stderr);
+  assertEquals(stdout.trim(), "upn=a,b 13");
+  const failing = join(dir, "fails.ts");
+  await Deno.writeTextFile(failing, "throw new Error('boom');");
+  const failed = await casefile(["run", failing]);
+  assertEquals(failed.code, 1);
+  match(failed.stderr, /boom[\s\S]*exited with code 1/);
+});
+
+Deno.test("every casefile command has --help", async () => {
+  for (const command of ["repl", "run", "export", "sessions", "cache", "query", "tables"]) {
+    const { code, stdout } = await casefile([command, "--help"]);
+    assertEquals(code, 0, command);
+    match(stdout, new RegExp(`Usage: casefile ${command}`));
+  }
+  const top = await casefile(["--help"]);
+  for (const command of ["repl", "run", "export", "sessions", "cache"]) {
+    match(top.stdout, new RegExp(`\\n  ${command}\\b`));
+  }
+});
+
+Deno.test("casefile export says what it cannot do, without a session or without exports", async () => {
+  const home = await Deno.makeTempDir();
+  const none = await casefile(["export", "script", join(home, "x.ts"), "--home", home]);
+  assertEquals(none.code, 1);
+  match(none.stderr, /There are no sessions under/);
+  await casefile(["repl", "--home", home, "--session", "s"], "const a = 1\n");
+  const bad = await casefile(["export", "slides", "x", "--home", home]);
+  match(bad.stderr, /slides is not an export kind/);
+  const mod = await import("../../mod.ts") as Record<string, unknown>;
+  const result = await casefile(["export", "script", join(home, "s.ts"), "--home", home]);
+  if (typeof mod.exportScript === "function") {
+    assertEquals(result.code, 0, result.stderr);
+  } else {
+    assertEquals(result.code, 1);
+    match(result.stderr, /Exporting a script is not available in this build/);
+  }
+});

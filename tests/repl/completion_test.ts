@@ -1,0 +1,83 @@
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { complete, type CompletionContext } from "../../repl/_completion.ts";
+import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
+import { SENTINEL_SCHEMAS } from "../../src/schema/sentinel.ts";
+import { pl } from "../../src/polars.ts";
+
+const provider = await openLocalProvider(undefined, { knownSchemas: SENTINEL_SCHEMAS });
+const tables = await provider.tables();
+const frame = pl.DataFrame({ Account: ["a"], Failures: [1] });
+
+function context(over: Partial<CompletionContext> = {}): CompletionContext {
+  return {
+    pending: "",
+    commands: ["help", "history", "schema", "set", "session", "mark", "export"],
+    variables: ["spray", "sprayTop"],
+    api: ["openLocalProvider", "openSession", "kql", "pl", "session"],
+    params: ["upn", "window"],
+    sessions: ["demo-1", "case-2"],
+    tables,
+    value: (name) => ({ spray: frame } as Record<string, unknown>)[name],
+    ...over,
+  };
+}
+
+Deno.test("complete() finds table names at the start of a %kql query", () => {
+  assertEquals(complete("%kql s = Sign", context()), [["SigninLogs"], "Sign"]);
+  assertEquals(complete("%kql Secu", context())[0].sort(), ["SecurityAlert", "SecurityEvent"]);
+});
+
+Deno.test("complete() finds columns of the table in play and operators after |", () => {
+  const [columns, word] = complete("%kql s = SigninLogs | where UserPrin", context());
+  assertEquals(word, "UserPrin");
+  ok(columns.includes("UserPrincipalName"), columns.join());
+  const [operators] = complete("%kql SigninLogs | summ", context());
+  assertEquals(operators, ["summarize"]);
+  const [all] = complete("%kql SigninLogs | ", context());
+  ok(all.includes("where") && all.includes("project") && !all.includes("SigninLogs"));
+  // Columns of DeviceProcessEvents, not of SigninLogs.
+  const [device] = complete("%kql DeviceProcessEvents | where Process", context());
+  ok(device.includes("ProcessCommandLine"), device.join());
+  ok(
+    !device.some((c) =>
+      c.startsWith("ProcessId") &&
+      !tables.some((t) =>
+        t.name === "DeviceProcessEvents" && t.columns.some((col) => col.name === c)
+      )
+    ),
+  );
+});
+
+Deno.test("complete() continues a multi-line %kql query and offers functions and parameters", () => {
+  const ctx = context({ pending: "%kql spray =\nSigninLogs" });
+  const [columns] = complete("| where ResultT", ctx);
+  assertEquals(columns, ["ResultType"]);
+  const [functions] = complete(
+    "%kql SigninLogs | extend h = bin(TimeGenerated, 1h) | where dcou",
+    context(),
+  );
+  assertEquals(functions, ["dcount", "dcountif"]);
+  assertEquals(complete("%kql SigninLogs | where UserPrincipalName == {{u", context()), [
+    ["upn"],
+    "u",
+  ]);
+});
+
+Deno.test("complete() finds dot-commands and their arguments", () => {
+  assertEquals(complete(".his", context()), [[".history "], ".his"]);
+  assertEquals(complete(".s", context())[0], [".schema ", ".set ", ".session "]);
+  assertEquals(complete(".schema Sig", context()), [["SigninLogs"], "Sig"]);
+  assertEquals(complete(".set w", context()), [["window"], "w"]);
+  assertEquals(complete(".mark 3 d", context()), [["dead-end"], "d"]);
+  assertEquals(complete(".export n", context()), [["notebook"], "n"]);
+  assertEquals(complete(".session case", context()), [["case-2"], "case"]);
+});
+
+Deno.test("complete() finds variables, API names and a DataFrame's methods", () => {
+  assertEquals(complete("const t = spr", context()), [["spray", "sprayTop"], "spr"]);
+  assertEquals(complete("await openS", context()), [["openSession"], "openS"]);
+  const [methods, word] = complete("spray.he", context());
+  assertEquals([methods, word], [["head", "height"], "he"]);
+  const [none] = complete("nothing.he", context());
+  assertEquals(none, []);
+});

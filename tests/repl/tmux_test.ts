@@ -1,0 +1,275 @@
+/**
+ * End-to-end tests of the real terminal REPL, driven through tmux: keys go in with
+ * `send-keys`, the screen comes back with `capture-pane`, and every step waits for what it
+ * expects to see (polling with a deadline, no fixed sleeps).
+ */
+import { fail, match, ok } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { startLogAnalyticsService } from "../../scripts/log_analytics/mod.ts";
+import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const CI = Deno.env.get("CI") === "true";
+
+async function tmuxAvailable(): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
+    if (success) return true;
+  } catch {
+    // Not installed.
+  }
+  if (CI) throw new Error("tmux is missing under CI: .ci/run installs it (packages=(... tmux))");
+  return false;
+}
+
+const HAS_TMUX = await tmuxAvailable();
+const ignore = !HAS_TMUX;
+if (ignore) console.warn("tests/repl/tmux_test.ts: skipped, tmux is not installed");
+
+/** A REPL running in its own tmux server. */
+class Terminal {
+  readonly socket = `casefile-test-${crypto.randomUUID().slice(0, 8)}`;
+
+  async start(args: string[], env: Record<string, string> = {}): Promise<void> {
+    const command = [
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      "repl/main.ts",
+      ...args,
+    ].map(quote).join(" ");
+    const envArgs = Object.entries({ NO_COLOR: "1", ...env }).flatMap(([k, v]) => [
+      "-e",
+      `${k}=${v}`,
+    ]);
+    await this.tmux(
+      "new-session",
+      "-d",
+      "-x",
+      "160",
+      "-y",
+      "50",
+      "-s",
+      "repl",
+      "-c",
+      REPO,
+      ...envArgs,
+      `${command}; echo "[exited $?]"; sleep 600`,
+    );
+  }
+
+  /** Types `text` literally. */
+  async type(text: string): Promise<void> {
+    await this.tmux("send-keys", "-t", "repl", "-l", text);
+  }
+
+  /** Presses keys (`Enter`, `Tab`, `C-c`, `C-d`, `C-u`). */
+  async press(...keys: string[]): Promise<void> {
+    await this.tmux("send-keys", "-t", "repl", ...keys);
+  }
+
+  /** Types a line and presses Enter. */
+  async line(text: string): Promise<void> {
+    await this.type(text);
+    await this.press("Enter");
+  }
+
+  /** The screen with scrollback; lines without trailing blanks, no blank lines at the end. */
+  async screen(): Promise<string> {
+    const text = await this.tmux("capture-pane", "-p", "-t", "repl", "-S", "-3000");
+    return text.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
+  }
+
+  /** Waits until the screen matches `pattern`. */
+  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let screen = "";
+    while (Date.now() < deadline) {
+      screen = await this.screen();
+      if (pattern.test(screen)) return screen;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    fail(`timed out waiting for ${pattern}; the screen was:\n${screen}`);
+  }
+
+  /** The text after the last occurrence of `marker` on the screen. */
+  async after(marker: string): Promise<string> {
+    const screen = await this.screen();
+    return screen.slice(screen.lastIndexOf(marker));
+  }
+
+  async close(): Promise<void> {
+    await this.tmux("kill-server").catch(() => "");
+  }
+
+  async tmux(...args: string[]): Promise<string> {
+    const out = await new Deno.Command("tmux", { args: ["-L", this.socket, ...args] }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    if (!out.success) {
+      throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    return text;
+  }
+}
+
+function quote(s: string): string {
+  return /^[\w./=:-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Waits for the prompt to come back after the screen shows `marker` (the input typed). */
+async function settled(term: Terminal, input: string, expect: RegExp): Promise<string> {
+  await term.line(input);
+  return await term.waitFor(expect);
+}
+
+Deno.test({
+  name: "the REPL in a terminal: %kql, TypeScript, errors, history, Tab, Ctrl-C, Ctrl-D, resume",
+  ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const home = await Deno.makeTempDir({ prefix: "casefile-repl-" });
+    const term = new Terminal();
+    try {
+      await term.start(["--home", home]);
+      const banner = await term.waitFor(/Try:[\s\S]*\.help[\s\S]*\n(demo-\d{8}-\d{6})>$/);
+      const session = /session (demo-\d{8}-\d{6})/.exec(banner)?.[1];
+      ok(session, banner);
+      const prompt = `${session}> `;
+
+      // A KQL step: the spray's source addresses, a table with its shape.
+      const spray = ANSWER_KEY.spray.ips;
+      await settled(
+        term,
+        '%kql spray = SigninLogs | where ResultType == "50126" | summarize Failures = count() by IPAddress | top 3 by Failures',
+        /\(spray · step 1 · \d+ ms · cache miss\)\n/,
+      );
+      const table = await term.after("%kql spray");
+      match(table, /IPAddress\s+Failures\n-+\s+-+\n/);
+      for (const ip of spray) ok(table.includes(ip), `${ip} in\n${table}`);
+      match(table, /\(3 rows × 2 columns\)/);
+
+      // Declarations persist and can be declared again; a Polars step on the result.
+      await settled(term, "const x = 1", /const x = 1\n1\n/);
+      await settled(term, "const x = 2", /const x = 2\n2\n/);
+      await settled(term, "x + spray.height", /x \+ spray\.height\n5\n/);
+      await settled(
+        term,
+        'const top = spray.sort("Failures", true).head(1)',
+        /const top = [\s\S]*\(1 rows × 2 columns\)/,
+      );
+
+      // A syntax error: message, caret, hint; the REPL is still there.
+      await settled(term, "let y = 1 +* 2", /error: Expression expected\. \(line 1, column 12\)/);
+      const error = await term.after("error: Expression expected");
+      match(error, /\)\n {2}let y = 1 \+\* 2\n {13}\^\nhint: /);
+      await settled(term, "x * 21", /x \* 21\n42\n/);
+
+      // .history lists the steps.
+      await settled(term, ".history", /#\s+name\s+kind\s+rows[\s\S]*\n6\s+_6\s+code/);
+      const history = await term.after(".history");
+      match(history, /1\s+spray\s+query\s+3\s+\d+\s+ok\s+miss/);
+      match(history, /2\s+x\s+code/);
+      match(history, /5\s+top\s+code\s+1/);
+
+      // Tab completes a table name, then a column of that table.
+      await term.type("%kql t = SigninL");
+      await term.press("Tab");
+      await term.waitFor(/%kql t = SigninLogs$/m);
+      await term.type(" | where UserPrin");
+      await term.press("Tab");
+      await term.waitFor(/%kql t = SigninLogs \| where UserPrincipalName$/m);
+      await term.type(` == "${ANSWER_KEY.victim.upn}" | count`);
+      await term.press("Enter");
+      await term.waitFor(/\(t · step 7 · /);
+
+      // Ctrl-C cancels a long evaluation and returns to the prompt.
+      await term.line("await new Promise((r) => setTimeout(r, 600_000))");
+      await term.waitFor(/running \d+\.\d s {2}\(Ctrl-C cancels\)/);
+      await term.press("C-c");
+      await term.waitFor(/Cancelled\.\n.*>$/);
+      await settled(term, "x", new RegExp(`${prompt}x\\n2\\n`));
+
+      // Ctrl-D closes the session and exits.
+      await term.press("C-d");
+      await term.waitFor(/\[exited 0\]/);
+      await term.close();
+
+      // Resumed: the variables are back, and up-arrow recalls earlier input.
+      const again = new Terminal();
+      try {
+        await again.start(["repl", "--home", home, "--session", session]);
+        await again.waitFor(/steps; \d+ variables restored/);
+        await again.waitFor(new RegExp(`${session}>$`));
+        await settled(again, "x + top.height", /x \+ top\.height\n3\n/);
+        await again.press("Up", "Up");
+        await again.waitFor(new RegExp(`${prompt}x$`, "m"));
+        await again.press("C-u");
+        await again.line(".quit");
+        await again.waitFor(/\[exited 0\]/);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await term.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "the REPL in a terminal: Ctrl-C cancels a Sentinel query that does not answer",
+  ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const service = await startLogAnalyticsService();
+    const home = await Deno.makeTempDir({ prefix: "casefile-repl-" });
+    const config = await Deno.makeTempDir({ prefix: "casefile-config-" });
+    const term = new Terminal();
+    try {
+      service.inject({ kind: "hang" }, { queryIncludes: "hang-here" });
+      await term.start(
+        ["repl", "--home", home, "--session", "sentinel1", "--provider", "sentinel"],
+        {
+          NODE_EXTRA_CA_CERTS: service.caCertificatePath,
+          CASEFILE_SENTINEL_ENDPOINT: service.endpoint,
+          CASEFILE_SENTINEL_WORKSPACE: service.workspaceIds[0],
+          CASEFILE_SENTINEL_TOKEN: service.token,
+          XDG_CONFIG_HOME: config,
+        },
+      );
+      await term.waitFor(/Log Analytics workspace[\s\S]*sentinel1>$/);
+      await term.line('%kql slow = SigninLogs | where UserPrincipalName != "hang-here" | count');
+      await term.waitFor(/running \d+\.\d s {2}\(Ctrl-C cancels\)/);
+      // The query reached the service, which holds it unanswered.
+      const hung = () =>
+        service.requests.filter((r) => JSON.stringify(r.body).includes("hang-here"));
+      const deadline = Date.now() + 30_000;
+      while (hung().length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      ok(
+        hung().length === 1 && hung()[0].status === 0,
+        `the query is in flight, unanswered: ${JSON.stringify(service.requests)}`,
+      );
+      await term.press("C-c");
+      await term.waitFor(/Cancelled\.\n.*sentinel1>$/);
+      // The HTTP request was aborted: the service saw the client give up.
+      const gaveUp = Date.now() + 30_000;
+      while (hung()[0].status !== 499 && Date.now() < gaveUp) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      ok(hung()[0].status === 499, `status ${hung()[0].status}`);
+      // The REPL goes on: a query the service answers.
+      await term.line("%kql alerts = SecurityAlert | count");
+      await term.waitFor(/Count\n-----\n\s*13\n/);
+      await term.line(".history");
+      await term.waitFor(/1\s+slow\s+query\s+\d+\s+error[\s\S]*2\s+alerts\s+query\s+1\s/);
+      await term.press("C-d");
+      await term.waitFor(/\[exited 0\]/);
+    } finally {
+      await term.close();
+      await service.close();
+    }
+  },
+});
