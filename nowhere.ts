@@ -17,9 +17,16 @@
 //   --home DIR  the casefile home (default /tmp/4ef4823deddb96bc; must stay inside the folders allowed above)
 //   --session NAME  the replay session's name (default case1-replay-<time>)
 import { parseArgs } from "node:util";
-import { CasefileError, kql, openLocalProvider, openSession, parseParam } from "file:///work/main/mod.ts";
+import {
+  CasefileError,
+  kql,
+  openLocalProvider,
+  openSession,
+  parseParam,
+} from "file:///work/main/mod.ts";
 
-const USAGE = "Usage: case1.ts [flags]\n  --window timerange (default \"2026-03-11T00:00:00Z..2026-03-12T00:00:00Z\")\n  --code string (default \"50126\")\n  --refresh   run every query again (fresh results replace cached ones)\n  --no-cache  neither read nor write the result cache\n  --home DIR  the casefile home (default /tmp/4ef4823deddb96bc; must stay inside the folders allowed above)\n  --session NAME  the replay session's name (default case1-replay-<time>)";
+const USAGE =
+  'Usage: case1.ts [flags]\n  --window timerange (default "2026-03-11T00:00:00Z..2026-03-12T00:00:00Z")\n  --code string (default "50126")\n  --refresh   run every query again (fresh results replace cached ones)\n  --no-cache  neither read nor write the result cache\n  --home DIR  the casefile home (default /tmp/4ef4823deddb96bc; must stay inside the folders allowed above)\n  --session NAME  the replay session\'s name (default case1-replay-<time>)';
 
 let flags;
 try {
@@ -27,8 +34,8 @@ try {
     args: Deno.args,
     strict: true,
     options: {
-    "window": { type: "string", default: "2026-03-11T00:00:00Z..2026-03-12T00:00:00Z" },
-    "code": { type: "string", default: "50126" },
+      "window": { type: "string", default: "2026-03-11T00:00:00Z..2026-03-12T00:00:00Z" },
+      "code": { type: "string", default: "50126" },
       refresh: { type: "boolean", default: false },
       "no-cache": { type: "boolean", default: false },
       home: { type: "string", default: "/tmp/4ef4823deddb96bc" },
@@ -47,24 +54,41 @@ if (flags.help) {
 const refresh = flags.refresh;
 
 async function replay(): Promise<void> {
-  const stamp = new Date().toISOString().replace(/[-:.]/g, "") + "-" + crypto.randomUUID().slice(0, 4);
+  const stamp = new Date().toISOString().replace(/[-:.]/g, "") + "-" +
+    crypto.randomUUID().slice(0, 4);
   const session = await openSession(flags.session ?? `case1-replay-${stamp}`, {
     home: flags.home,
     provider: await openLocalProvider("/work/main/fixtures/demo-case"),
     cache: flags["no-cache"] ? false : undefined,
     params: {
-        window: { kind: "timerange", default: flags["window"] === undefined ? undefined : parseParam("window", "timerange", flags["window"]) },
-        code: { kind: "string", default: flags["code"] === undefined ? undefined : parseParam("code", "string", flags["code"]) },
+      window: {
+        kind: "timerange",
+        default: flags["window"] === undefined
+          ? undefined
+          : parseParam("window", "timerange", flags["window"]),
+      },
+      code: {
+        kind: "string",
+        default: flags["code"] === undefined
+          ? undefined
+          : parseParam("code", "string", flags["code"]),
+      },
     },
   });
   try {
     if (session.steps().length > 0) {
-      throw new Error(`Session ${session.name} already has steps: replay into a new one (--session NAME).`);
+      throw new Error(
+        `Session ${session.name} already has steps: replay into a new one (--session NAME).`,
+      );
     }
 
     // 1. f (query; 1 rows, sha256 22c92aa1a43023645c67e1937067d54d8f6815b6b24ddeb50f3ea7e94629eb18)
     // Finding: the spray window
-    await session.query("f", kql`SigninLogs | where ResultType == ${session.params.code} and TimeGenerated between (${session.params.window.start} .. ${session.params.window.end}) | count`, { refresh });
+    await session.query(
+      "f",
+      kql`SigninLogs | where ResultType == ${session.params.code} and TimeGenerated between (${session.params.window.start} .. ${session.params.window.end}) | count`,
+      { refresh },
+    );
 
     // 2. n (code; json)
     await session.run("n", "const n = f.getColumn('Count').toArray()[0]");

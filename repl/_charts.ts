@@ -1,38 +1,39 @@
 /**
- * The REPL's door to charts: a result whose query ended in `render` is drawn to a file by
- * the viz capability (`writeChart`, re-exported from `mod.ts`) when this build has it;
- * otherwise the REPL names the chart kind only.
- *
- * Expected interface (from the viz capability):
- * `writeChart(frame, render, { path })` writes the chart and returns the path written.
+ * The REPL's charts: a result whose query ended in `render` is drawn to an HTML file (the
+ * chart inline, no outside links) named after the step; the REPL prints its path.
  *
  * @module
  */
 import { join } from "node:path";
 import type { DataFrame } from "../src/polars.ts";
 import type { RenderSpec } from "../src/providers/provider.ts";
+import type { TableSchema } from "../src/schema/types.ts";
+import { renderChart } from "../src/viz/charts.ts";
+import { writeChart } from "../src/viz/render.ts";
 
 /** What became of a chart. */
 export type ChartOutcome =
-  | { readonly kind: "written"; readonly path: string }
-  | { readonly kind: "unavailable"; readonly visualization: string };
+  | { readonly kind: "written"; readonly path: string; readonly notes: readonly string[] }
+  | { readonly kind: "failed"; readonly visualization: string; readonly reason: string };
 
-/**
- * Draws the chart a result asked for into `dir` (named after the step).
- */
+/** Draws the chart a result asked for into `dir`, as `<name>.html`. */
 export async function drawChart(
   frame: DataFrame,
   render: RenderSpec,
   dir: string,
   name: string,
+  schema?: TableSchema,
 ): Promise<ChartOutcome> {
-  const mod = await import("../mod.ts") as Record<string, unknown>;
-  const writeChart = mod.writeChart;
-  if (typeof writeChart !== "function") {
-    return { kind: "unavailable", visualization: render.visualization };
+  try {
+    const chart = renderChart({ frame, render, schema });
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    const path = await writeChart(chart, join(dir, `${name}.html`));
+    return { kind: "written", path, notes: chart.notes };
+  } catch (error) {
+    return {
+      kind: "failed",
+      visualization: render.visualization,
+      reason: error instanceof Error ? error.message : String(error),
+    };
   }
-  await Deno.mkdir(dir, { recursive: true });
-  const wanted = join(dir, `${name}.html`);
-  const written = await writeChart(frame, render, { path: wanted });
-  return { kind: "written", path: typeof written === "string" ? written : wanted };
 }

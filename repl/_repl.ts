@@ -352,24 +352,21 @@ export class Repl {
     this.output.write(`(${bits.join(" · ")})`);
     for (const w of record.warnings ?? []) this.output.write(`warning (${w.kind}): ${w.message}`);
     if (record.render && isDataFrame(frame)) {
+      const columns = record.result?.kind === "frame" ? record.result.columns : undefined;
       const chart = await drawChart(
         frame,
         record.render,
         join(this.session.dir, "charts"),
         record.name,
-      )
-        .catch((error) => ({ kind: "failed" as const, error }));
+        columns ? { name: record.name, columns } : undefined,
+      );
       switch (chart.kind) {
         case "written":
           this.output.write(`chart: ${record.render.visualization} written to ${chart.path}`);
-          break;
-        case "unavailable":
-          this.output.write(
-            `chart: ${chart.visualization} (charts are not available in this build)`,
-          );
+          for (const note of chart.notes) this.output.write(`chart note: ${note}`);
           break;
         case "failed":
-          this.output.error(`chart: not drawn: ${describeError(chart.error)}`);
+          this.output.error(`chart: ${chart.visualization} not drawn: ${chart.reason}`);
           break;
       }
     }

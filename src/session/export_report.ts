@@ -11,13 +11,15 @@ import { formatParam } from "./params.ts";
 import type { Session, Step } from "./session.ts";
 import type { RenderSpec } from "../providers/provider.ts";
 import { keptSteps, providerSource } from "./_export_common.ts";
+import { renderChart } from "../viz/charts.ts";
+import { chartToSvg } from "../viz/render.ts";
 
 /** Draws a step's chart for the HTML report (an inline SVG or HTML fragment). */
 export type ChartRenderer = (
   step: Step,
   frame: DataFrame,
   render: RenderSpec,
-) => string | undefined;
+) => string | undefined | Promise<string | undefined>;
 
 /** Options of {@link exportReport}. */
 export interface ExportReportOptions {
@@ -30,10 +32,11 @@ export interface ExportReportOptions {
   /** Columns of each result shown (default 12). */
   readonly columns?: number;
   /**
-   * Draws the chart of a step whose query asked for one (`render`), in HTML reports.
-   * Without it, or when it returns undefined, the report says which chart it was.
+   * Draws the chart of a step whose query asked for one (`render`), in HTML reports
+   * (default: the chart `render` asks for, as inline SVG; `false`: none). When there is
+   * none, or it returns undefined, the report says which chart it was.
    */
-  readonly renderChart?: ChartRenderer;
+  readonly renderChart?: ChartRenderer | false;
 }
 
 /** Text safe in HTML (and in Markdown, where inline HTML would otherwise render). */
@@ -93,7 +96,12 @@ interface StepFacts {
   readonly chart?: { spec: RenderSpec; html?: string };
 }
 
-function stepFacts(session: Session, step: Step, options: ExportReportOptions): StepFacts {
+function stepFacts(
+  session: Session,
+  step: Step,
+  options: ExportReportOptions,
+  charts: ReadonlyMap<number, string | undefined>,
+): StepFacts {
   const r = step.record;
   const result = r.result;
   const facts: [string, string][] = [["status", r.status]];
@@ -134,9 +142,7 @@ function stepFacts(session: Session, step: Step, options: ExportReportOptions): 
   }
   let chart: StepFacts["chart"];
   if (r.render) {
-    const html = frame && options.format === "html" && options.renderChart
-      ? options.renderChart(step, frame, r.render)
-      : undefined;
+    const html = frame && options.format === "html" ? charts.get(r.position) : undefined;
     chart = { spec: r.render, html };
   }
   return {
@@ -192,7 +198,11 @@ function htmlTable(table: Table): string {
     (more ? `\n<p class="more">${escapeHtml(more)}</p>` : "");
 }
 
-function html(session: Session, options: ExportReportOptions): string {
+function html(
+  session: Session,
+  options: ExportReportOptions,
+  charts: ReadonlyMap<number, string | undefined>,
+): string {
   const steps = keptSteps(session);
   const e = escapeHtml;
   const out: string[] = [];
@@ -246,7 +256,7 @@ function html(session: Session, options: ExportReportOptions): string {
   out.push("<h2>Steps</h2>");
   for (const step of steps) {
     const r = step.record;
-    const f = stepFacts(session, step, options);
+    const f = stepFacts(session, step, options, charts);
     out.push(
       `<section class="step${step.mark === "finding" ? " finding" : ""}" id="step-${r.position}">`,
       `<h3>${r.position}. ${e(r.name)} <small>(${e(r.kind)})</small></h3>`,
@@ -265,11 +275,12 @@ function html(session: Session, options: ExportReportOptions): string {
     }
     if (f.chart) {
       out.push(
-        f.chart.html ??
-          `<div class="chart" data-step="${r.position}" data-visualization="${
-              e(f.chart.spec.visualization)
-            }">` +
-            `Chart: ${e(chartLabel(f.chart.spec))}, drawn from this step's result.</div>`,
+        `<div class="chart" data-step="${r.position}" data-visualization="${
+          e(f.chart.spec.visualization)
+        }">` +
+          (f.chart.html ??
+            `Chart: ${e(chartLabel(f.chart.spec))}, drawn from this step's result.`) +
+          "</div>",
       );
     }
     if (f.table) out.push(htmlTable(f.table));
@@ -296,7 +307,11 @@ function fence(text: string, language = ""): string {
   return `${ticks}${language}\n${text}\n${ticks}`;
 }
 
-function markdown(session: Session, options: ExportReportOptions): string {
+function markdown(
+  session: Session,
+  options: ExportReportOptions,
+  charts: ReadonlyMap<number, string | undefined>,
+): string {
   const steps = keptSteps(session);
   const out: string[] = [];
   out.push(
@@ -330,7 +345,7 @@ function markdown(session: Session, options: ExportReportOptions): string {
   out.push("", "## Steps");
   for (const step of steps) {
     const r = step.record;
-    const f = stepFacts(session, step, options);
+    const f = stepFacts(session, step, options, charts);
     out.push("", `### ${r.position}. ${md(r.name)} (${r.kind})`, "");
     if (step.mark === "finding") out.push(`> **Finding:** ${md(step.note ?? "")}`, "");
     out.push(fence(f.source, f.language), "");
@@ -366,7 +381,7 @@ function markdown(session: Session, options: ExportReportOptions): string {
  * `rows` rows, long cells cut, with "… N more rows"). Dead ends and failed steps are
  * listed at the end. HTML is one self-contained file: inline style, no scripts, no
  * outside links, every text escaped. A step whose query asked for a chart gets a chart
- * section (drawn by `renderChart`, else named).
+ * section, drawn as inline SVG (HTML only; Markdown names the chart).
  *
  * @param session The session.
  * @param options The format, and how much of each result to show.
@@ -384,16 +399,54 @@ function markdown(session: Session, options: ExportReportOptions): string {
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
  * await session.mark("alerts", "finding", "Four alerts fired");
- * const report = exportReport(session, { format: "markdown", rows: 3 });
+ * const report = await exportReport(session, { format: "markdown", rows: 3 });
  * console.log(report.split("\n").slice(0, 6).join("\n"));
  * await session.close();
  * ```
  */
-export function exportReport(session: Session, options: ExportReportOptions): string {
+export async function exportReport(
+  session: Session,
+  options: ExportReportOptions,
+): Promise<string> {
   switch (options.format) {
     case "html":
-      return html(session, options);
+      return html(session, options, await drawCharts(session, options.renderChart));
     case "markdown":
-      return markdown(session, options);
+      return markdown(session, options, new Map());
+  }
+}
+
+/** The charts of the kept steps that asked for one, by position. */
+async function drawCharts(
+  session: Session,
+  renderer: ChartRenderer | false = svgChart,
+): Promise<Map<number, string | undefined>> {
+  const charts = new Map<number, string | undefined>();
+  if (renderer === false) return charts;
+  for (const step of keptSteps(session)) {
+    const render = step.record.render;
+    const frame = render && step.restored
+      ? frameOf(session.value(step.record.position))
+      : undefined;
+    if (render && frame) charts.set(step.record.position, await renderer(step, frame, render));
+  }
+  return charts;
+}
+
+/** The default chart: what `render` asks for, drawn as SVG (a note when it cannot be). */
+async function svgChart(step: Step, frame: DataFrame, render: RenderSpec): Promise<string> {
+  const result = step.record.result;
+  const columns = result?.kind === "frame" ? result.columns : undefined;
+  try {
+    const chart = renderChart({
+      frame,
+      render,
+      schema: columns ? { name: step.record.name, columns } : undefined,
+    });
+    return await chartToSvg(chart);
+  } catch (error) {
+    return `<p class="note">The chart could not be drawn: ${
+      escapeHtml(error instanceof Error ? error.message : String(error))
+    }</p>`;
   }
 }

@@ -120,6 +120,17 @@ Deno.test({
     const isPng = (bytes: Uint8Array) =>
       bytes.length > 1000 && [...bytes.subarray(0, 4)].join() === "137,80,78,71";
 
+    {
+      // The session cells: a journaled query step, a re-run, a report with the finding.
+      const sources = html(cell("const sources"));
+      for (const ip of ["203.0.113.61", "203.0.113.88", "203.0.113.45"]) {
+        assert.match(sources, new RegExp(ip.replaceAll(".", "\\.")));
+      }
+      assert.equal(
+        text(cell("session.rerun(")[0]?.data?.["text/plain"]),
+        "session steps: 1; sprayers the day before: 0; report: has the finding",
+      );
+    }
     assert.match(
       text(cell("const provider")[0].data?.["text/plain"]),
       /^kernel: true; 13 tables: SigninLogs/,

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { Repl, type ReplOutput } from "../../repl/_repl.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
@@ -143,12 +144,14 @@ Deno.test("dot-commands: parameters, history, rerun with other values, marks, ca
   match(output.take(), /window\s+timerange\s+2026-03-11T00:00:00Z\.\.2026-03-12T00:00:00Z/);
   await go(repl, ".cache");
   match(output.take(), /cache .*: \d+ queries, \d+ results/);
-  await go(repl, ".export script ./nowhere.ts");
-  const exported = output.take();
-  const mod = await import("../../mod.ts") as Record<string, unknown>;
-  if (typeof mod.exportScript !== "function") {
-    match(exported, /Exporting a script is not available in this build/);
-  } else match(exported, /script written to/);
+  const script = join(home, "spray.ts");
+  await go(repl, `.export script ${script}`);
+  match(output.take(), /script written to/);
+  match(await Deno.readTextFile(script), /^#!\/usr\/bin\/env -S deno run /);
+  const report = join(home, "spray.html");
+  await go(repl, `.export report ${report}`);
+  match(output.take(), /report written to/);
+  match(await Deno.readTextFile(report), /<!DOCTYPE html>[\s\S]*the spray window/i);
   await go(repl, ".help");
   const help = output.take();
   for (const name of repl.commandNames()) match(help, new RegExp(`\\.${name}\\b`));
@@ -170,4 +173,19 @@ Deno.test(".session opens another session and back; the lock is released on clos
   await repl.close();
   const reopened = await open(home, "first");
   await reopened.repl.close();
+});
+
+Deno.test("a query that asks for a chart gets it drawn to a file, path printed", async () => {
+  const home = await Deno.makeTempDir();
+  const { repl, output } = await open(home, "charts");
+  await go(
+    repl,
+    "%kql daily = SigninLogs | where ResultType == '50126' | summarize Failures = count() by bin(TimeGenerated, 1d) | render timechart",
+  );
+  const shown = output.take();
+  const path = /chart: timechart written to (\S+\.html)/.exec(shown)?.[1];
+  ok(path, shown);
+  const html = await Deno.readTextFile(path);
+  match(html, /<svg[\s\S]*class="marks"/);
+  await repl.close();
 });
