@@ -5,6 +5,7 @@
  *
  * @module
  */
+import "./_warnings.ts";
 import { Command } from "commander";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
