@@ -85,3 +85,33 @@ export type {
   SentinelQueryResult,
   WorkspaceConfig,
 } from "./src/providers/sentinel/sentinel_provider.ts";
+
+// Enrichment
+export { EnrichmentError, EnrichmentProviderError } from "./src/enrich/errors.ts";
+export type { EnrichmentErrorOptions } from "./src/enrich/errors.ts";
+export { BUILTIN_IOC_TYPES, extractIocs, extractIocsFrame, refang } from "./src/enrich/ioc.ts";
+export type {
+  BuiltinIocType,
+  CustomIocType,
+  ExtractIocsFrameOptions,
+  ExtractIocsOptions,
+  IocMatch,
+} from "./src/enrich/ioc.ts";
+export {
+  decode,
+  decodeFrame,
+  entropy,
+  obfuscationFrame,
+  obfuscationIndicators,
+} from "./src/enrich/decode.ts";
+export type {
+  BinaryPayload,
+  DecodeLayer,
+  DecodeLayerKind,
+  DecodeOptions,
+  DecodeResult,
+  DecodeStatus,
+  ObfuscationIndicator,
+  ObfuscationOptions,
+  ObfuscationReport,
+} from "./src/enrich/decode.ts";
