@@ -115,3 +115,48 @@ export type {
   ObfuscationOptions,
   ObfuscationReport,
 } from "./src/enrich/decode.ts";
+export { FolderCache, hashKey, MemoryCache } from "./src/enrich/cache.ts";
+export type { EnrichmentCache } from "./src/enrich/cache.ts";
+export {
+  classifyIp,
+  GEO_SOURCES,
+  GeoIpDatabase,
+  geoLookup,
+  geoLookupFrame,
+} from "./src/enrich/geoip.ts";
+export type {
+  GeoDataSource,
+  GeoIpOptions,
+  GeoIpRecord,
+  GeoStatus,
+  IpClass,
+  IpKind,
+} from "./src/enrich/geoip.ts";
+export {
+  abuseIpDb,
+  feedFromJson,
+  greyNoise,
+  INDICATOR_TYPES,
+  loadFeed,
+  lookupIndicators,
+  lookupIndicatorsFrame,
+  onlineProviders,
+  otx,
+  tiResultsFrame,
+  virusTotal,
+} from "./src/enrich/threat_intel.ts";
+export type {
+  FeedEntry,
+  FeedFormat,
+  HttpProviderOptions,
+  IndicatorInput,
+  IndicatorType,
+  LoadFeedOptions,
+  LookupOptions,
+  ParsedFeed,
+  TiAnswer,
+  TiProvider,
+  TiResult,
+  TiStatus,
+  Verdict,
+} from "./src/enrich/threat_intel.ts";
