@@ -58,7 +58,7 @@ export interface EnrichServices {
 }
 
 /** Starts the services on 127.0.0.1, one port each. */
-export async function startEnrichServices(
+export function startEnrichServices(
   options: EnrichServicesOptions = {},
 ): Promise<EnrichServices> {
   const apiKey = options.apiKey ?? "test-key";
@@ -133,7 +133,7 @@ export async function startEnrichServices(
     urls[name] = `http://127.0.0.1:${port}${basePath(name)}`;
   }
 
-  return {
+  return Promise.resolve({
     urls,
     apiKey,
     requests,
@@ -147,7 +147,7 @@ export async function startEnrichServices(
       closing.abort();
       await Promise.all([...servers.keys()].map((n) => stop(n)));
     },
-  };
+  });
 }
 
 function basePath(name: ServiceName): string {
