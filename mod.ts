@@ -160,3 +160,12 @@ export type {
   TiStatus,
   Verdict,
 } from "./src/enrich/threat_intel.ts";
+export { BOOTSTRAP_SNAPSHOT, rdapLookup, rdapLookupFrame } from "./src/enrich/whois.ts";
+export type {
+  Bootstrap,
+  BootstrapFile,
+  RdapFacts,
+  RdapOptions,
+  RdapRecord,
+  RdapStatus,
+} from "./src/enrich/whois.ts";

@@ -71,7 +71,11 @@ const NETWORKS: Network[] = [
 ];
 
 /** Answers one RDAP path: bootstrap files, /{registry}/ip/{ip}, /{registry}/domain/{name}. */
-export function rdapRoute(path: string, base: string): { status: number; body: unknown } {
+export function rdapRoute(
+  path: string,
+  base: string,
+  deadPort: number,
+): { status: number; body: unknown } {
   if (path === "/bootstrap/ipv4.json") {
     return ok({
       description: "RDAP bootstrap file for IPv4 address allocations",
@@ -81,7 +85,7 @@ export function rdapRoute(path: string, base: string): { status: number; body: u
         [["8.0.0.0/8", "45.0.0.0/8"], [`${base}/arin/`]],
         [["81.0.0.0/8"], [`${base}/ripe/`]],
         [["1.0.0.0/8"], [`${base}/apnic/`]],
-        [["9.0.0.0/8"], ["http://127.0.0.1:9/unreachable/"]],
+        [["9.0.0.0/8"], [`http://127.0.0.1:${deadPort}/unreachable/`]],
       ],
     });
   }

@@ -68,6 +68,10 @@ export function startEnrichServices(
   const closing = new AbortController();
   const servers = new Map<ServiceName, Deno.HttpServer>();
   const urls = {} as Record<ServiceName, string>;
+  // A port nothing listens on: the bootstrap's unreachable registry.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadPort = (probe.addr as Deno.NetAddr).port;
+  probe.close();
   const names: ServiceName[] = ["virustotal", "abuseipdb", "otx", "greynoise", "rdap"];
 
   const stop = async (name: ServiceName) => {
@@ -121,7 +125,7 @@ export function startEnrichServices(
         }
       }
       if (name !== "rdap" && keyOf(name, request) !== apiKey) return unauthorised(name);
-      return route(name, url, urls.rdap);
+      return route(name, url, urls.rdap, deadPort);
     };
     const server = Deno.serve({
       hostname: "127.0.0.1",
@@ -230,7 +234,7 @@ const VT_COLLECTIONS: Record<string, string> = {
   files: "file",
 };
 
-function route(name: ServiceName, url: URL, rdapBase: string): Response {
+function route(name: ServiceName, url: URL, rdapBase: string, deadPort: number): Response {
   const path = decodeURIComponent(url.pathname);
   switch (name) {
     case "virustotal": {
@@ -272,7 +276,7 @@ function route(name: ServiceName, url: URL, rdapBase: string): Response {
       return json(answer.status, answer.body);
     }
     case "rdap": {
-      const answer = rdapRoute(path, rdapBase);
+      const answer = rdapRoute(path, rdapBase, deadPort);
       const headers: Record<string, string> = { "content-type": "application/rdap+json" };
       if (answer.status === 301) headers.location = (answer.body as { location: string }).location;
       return json(answer.status, answer.body, headers);
