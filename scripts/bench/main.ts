@@ -4,6 +4,7 @@
  *
  * @module
  */
+import * as enrich from "./enrich.ts";
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
 import * as sentinel from "./sentinel.ts";
@@ -12,6 +13,7 @@ const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void
   load,
   kql,
   sentinel,
+  enrich,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

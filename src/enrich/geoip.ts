@@ -22,7 +22,7 @@ import {
   readAsnFile,
 } from "./_geo_data.ts";
 import { classifyParsedIp, formatIp, type IpClass, type IpKind, parseIp } from "./_ip.ts";
-import { dedupe, textColumn } from "./_frame.ts";
+import { textColumn } from "./_frame.ts";
 
 export type { GeoDataSource, IpClass, IpKind };
 export { GEO_SOURCES };
@@ -208,12 +208,16 @@ export class GeoIpDatabase {
     options: { prefix?: string } = {},
   ): Promise<DataFrame> {
     const prefix = options.prefix ?? `${column}_`;
-    const { unique, index } = dedupe(textColumn(frame, column, "geoip"));
+    textColumn(frame, column, "geoip"); // checks the column exists, with a hint
+    // Distinct values in Polars, lookups in JS, a native left join back (keeps row order).
+    const key = `__casefile_geo_${column}`;
+    const keys = frame.select(pl.col(column).cast(pl.Utf8).alias(key)).unique().dropNulls();
+    const unique = keys.getColumn(key).toArray() as string[];
     if (unique.some((u) => u.includes(":"))) await this.#load(6);
     const records = unique.map((ip) => this.lookup(ip));
-    const pick = <T>(f: (r: GeoIpRecord) => T | null) =>
-      Array.from(index, (k) => (k < 0 ? null : f(records[k])));
-    return frame.withColumns(
+    const pick = <T>(f: (r: GeoIpRecord) => T | null) => records.map(f);
+    const table = pl.DataFrame([
+      pl.Series(key, unique, pl.Utf8),
       pl.Series(`${prefix}ip_kind`, pick((r) => r.kind), pl.Utf8),
       pl.Series(`${prefix}geo_status`, pick((r) => r.status), pl.Utf8),
       pl.Series(`${prefix}country`, pick((r) => r.country), pl.Utf8),
@@ -223,7 +227,11 @@ export class GeoIpDatabase {
       pl.Series(`${prefix}longitude`, pick((r) => r.longitude), pl.Float64),
       pl.Series(`${prefix}asn`, pick((r) => r.asn), pl.Float64).cast(pl.Int64),
       pl.Series(`${prefix}as_org`, pick((r) => r.asOrg), pl.Utf8),
-    );
+    ]);
+    return frame
+      .withColumns(pl.col(column).cast(pl.Utf8).alias(key))
+      .join(table, { on: key, how: "left" })
+      .drop(key);
   }
 }
 
