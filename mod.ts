@@ -240,3 +240,86 @@ export {
   isJupyterKernel,
 } from "./src/jupyter/jupyter.ts";
 export type { FrameHtmlOptions, MimeBundle } from "./src/jupyter/jupyter.ts";
+// Enrichment
+export { EnrichmentError, EnrichmentProviderError } from "./src/enrich/errors.ts";
+export type { EnrichmentErrorOptions } from "./src/enrich/errors.ts";
+export { BUILTIN_IOC_TYPES, extractIocs, extractIocsFrame, refang } from "./src/enrich/ioc.ts";
+export type {
+  BuiltinIocType,
+  CustomIocType,
+  ExtractIocsFrameOptions,
+  ExtractIocsOptions,
+  IocMatch,
+} from "./src/enrich/ioc.ts";
+export {
+  decode,
+  decodeFrame,
+  entropy,
+  obfuscationFrame,
+  obfuscationIndicators,
+} from "./src/enrich/decode.ts";
+export type {
+  BinaryPayload,
+  DecodeLayer,
+  DecodeLayerKind,
+  DecodeOptions,
+  DecodeResult,
+  DecodeStatus,
+  ObfuscationIndicator,
+  ObfuscationOptions,
+  ObfuscationReport,
+} from "./src/enrich/decode.ts";
+export { FolderCache, hashKey, MemoryCache } from "./src/enrich/cache.ts";
+export type { EnrichmentCache } from "./src/enrich/cache.ts";
+export {
+  classifyIp,
+  GEO_SOURCES,
+  GeoIpDatabase,
+  geoLookup,
+  geoLookupFrame,
+} from "./src/enrich/geoip.ts";
+export type {
+  GeoDataSource,
+  GeoIpOptions,
+  GeoIpRecord,
+  GeoStatus,
+  IpClass,
+  IpKind,
+} from "./src/enrich/geoip.ts";
+export {
+  abuseIpDb,
+  feedFromJson,
+  greyNoise,
+  INDICATOR_TYPES,
+  loadFeed,
+  lookupIndicators,
+  lookupIndicatorsFrame,
+  onlineProviders,
+  otx,
+  tiResultsFrame,
+  virusTotal,
+} from "./src/enrich/threat_intel.ts";
+export type {
+  FeedEntry,
+  FeedFormat,
+  HttpProviderOptions,
+  IndicatorInput,
+  IndicatorType,
+  LoadFeedOptions,
+  LookupOptions,
+  ParsedFeed,
+  TiAnswer,
+  TiProvider,
+  TiResult,
+  TiStatus,
+  Verdict,
+} from "./src/enrich/threat_intel.ts";
+export { BOOTSTRAP_SNAPSHOT, rdapLookup, rdapLookupFrame } from "./src/enrich/whois.ts";
+export type {
+  Bootstrap,
+  BootstrapFile,
+  RdapFacts,
+  RdapOptions,
+  RdapRecord,
+  RdapStatus,
+} from "./src/enrich/whois.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import * as analysis from "./analysis.ts";
+import * as enrich from "./enrich.ts";
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
 import * as repl from "./repl.ts";
@@ -18,6 +19,7 @@ const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void
   analysis,
   session,
   repl,
+  enrich,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

@@ -43,6 +43,7 @@ import {
   type ResultCacheOptions,
 } from "./result_cache.ts";
 import { normaliseQuery, pinNow, usesNow } from "./_query_text.ts";
+import { type EnrichmentCache, FolderCache, MemoryCache } from "../enrich/cache.ts";
 
 export type { StepKind, StepMark, StepRecord } from "./_journal.ts";
 
@@ -245,6 +246,7 @@ export class Session {
   readonly #values = new Map<number, unknown>();
   readonly #notices: string[] = [];
   #closed = false;
+  #enrichment?: EnrichmentCache;
   #paramsJson = JSON.stringify([{}, {}]);
 
   /** @internal Use {@link openSession}. */
@@ -277,6 +279,18 @@ export class Session {
           ? { enumerable: true, configurable: true, value: set.ref(key) }
           : undefined,
     });
+  }
+
+  /**
+   * The cache for enrichment answers (threat intel, RDAP): a folder beside the result
+   * cache, shared by every session under the home (in memory when the cache is off).
+   * Pass it as `cache` to `lookupThreatIntel` and `whois`.
+   */
+  get enrichmentCache(): EnrichmentCache {
+    this.#enrichment ??= this.cache
+      ? new FolderCache(join(this.cache.dir, "enrichment"))
+      : new MemoryCache();
+    return this.#enrichment;
   }
 
   /** The provider queries run on. */

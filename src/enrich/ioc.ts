@@ -1,0 +1,117 @@
+/**
+ * Indicator-of-compromise extraction: IPv4 and IPv6 addresses, domains (validated against
+ * the public-suffix list), URLs, e-mail addresses, MD5/SHA1/SHA256 hashes, Windows and
+ * Linux paths and registry keys, from one text or from DataFrame columns. Defanged forms
+ * (`hxxp`, `[.]`, `[at]`) are found and refanged; overlaps go to the more specific type (a
+ * URL's host is not reported again as a domain unless `urlParts` is set); custom types are
+ * added with a regex and a priority.
+ *
+ * A dotted quad is an IPv4 address unless it is glued to more of a word or number
+ * (`v1.2.3.4`, `1.2.3.4.5`, `setup.1.2.3.4.exe`); an isolated file version that is also a
+ * valid quad ("version 1.2.3.4") cannot be told apart and is reported. Octets with leading
+ * zeros (`01.02.03.04`) are not addresses.
+ *
+ * @module
+ */
+import { type DataFrame, pl } from "../polars.ts";
+import { compileExtractor } from "./_ioc_scan.ts";
+import type { CustomIocType, ExtractIocsOptions, IocMatch } from "./_ioc_scan.ts";
+import { dedupe, textColumn } from "./_frame.ts";
+import { BUILTIN_IOC_TYPES, type BuiltinIocType } from "./_ioc_patterns.ts";
+
+export type { BuiltinIocType, CustomIocType, ExtractIocsOptions, IocMatch };
+export { BUILTIN_IOC_TYPES };
+export { refang } from "./_refang.ts";
+
+/** Options of {@link extractIocsFrame}. */
+export interface ExtractIocsFrameOptions extends ExtractIocsOptions {
+  /** Scan each distinct value once and join back (default true; identical rows are common). */
+  readonly dedupe?: boolean;
+}
+
+/**
+ * The indicators in one text, in order of position.
+ *
+ * @param text The text to scan (a command line, a URL, an e-mail body...).
+ * @param options Types to keep, custom types, URL hosts.
+ * @returns One match per indicator: type, refanged value, start and end offsets.
+ * @throws {EnrichmentError} When a custom type or a requested type is invalid.
+ *
+ * @example Indicators in a defanged note
+ * ```ts
+ * import { extractIocs } from "../../mod.ts";
+ *
+ * const found = extractIocs("beacon to hxxps://cdn.edgeupdate-sync[.]example/a/u.ps1 from 10.20.4.42");
+ * console.log(found.map((m) => `${m.type}: ${m.value}`));
+ * // ["url: https://cdn.edgeupdate-sync.example/a/u.ps1", "ipv4: 10.20.4.42"]
+ * ```
+ */
+export function extractIocs(text: string, options: ExtractIocsOptions = {}): IocMatch[] {
+  return compileExtractor(options).extract(text);
+}
+
+/**
+ * The indicators in DataFrame columns as a long frame: one row per indicator with the
+ * source `row` (0-based), `column`, `type`, `value`, `start` and `end`.
+ *
+ * @param frame The frame to scan.
+ * @param columns One text column or several.
+ * @param options As {@link extractIocs}, plus `dedupe`.
+ * @returns The long frame (empty, with those columns, when nothing is found).
+ * @throws {EnrichmentError} When a column is missing.
+ *
+ * @example Indicators in the demo case's process command lines
+ * ```ts
+ * import { extractIocsFrame, openLocalProvider } from "../../mod.ts";
+ *
+ * const provider = await openLocalProvider();
+ * const processes = (await provider.table("DeviceProcessEvents")).frame;
+ * const iocs = extractIocsFrame(processes, "ProcessCommandLine", { types: ["url", "ipv4"] });
+ * console.log(iocs.groupBy("type").len().sort("type"));
+ * ```
+ */
+export function extractIocsFrame(
+  frame: DataFrame,
+  columns: string | readonly string[],
+  options: ExtractIocsFrameOptions = {},
+): DataFrame {
+  const extractor = compileExtractor(options);
+  const rows: number[] = [];
+  const cols: string[] = [];
+  const types: string[] = [];
+  const values: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const column of typeof columns === "string" ? [columns] : columns) {
+    const texts = textColumn(frame, column, "ioc");
+    const push = (row: number, m: IocMatch) => {
+      rows.push(row);
+      cols.push(column);
+      types.push(m.type);
+      values.push(m.value);
+      starts.push(m.start);
+      ends.push(m.end);
+    };
+    if (options.dedupe === false) {
+      for (let i = 0; i < texts.length; i++) {
+        const t = texts[i];
+        if (t) { for (const m of extractor.extract(t)) push(i, m); }
+      }
+      continue;
+    }
+    const { unique, index } = dedupe(texts);
+    const found = unique.map((t) => extractor.extract(t));
+    for (let i = 0; i < index.length; i++) {
+      const k = index[i];
+      if (k >= 0) { for (const m of found[k]) push(i, m); }
+    }
+  }
+  return pl.DataFrame({
+    row: pl.Series("row", rows, pl.UInt32),
+    column: pl.Series("column", cols, pl.Utf8),
+    type: pl.Series("type", types, pl.Utf8),
+    value: pl.Series("value", values, pl.Utf8),
+    start: pl.Series("start", starts, pl.UInt32),
+    end: pl.Series("end", ends, pl.UInt32),
+  });
+}

@@ -1,0 +1,399 @@
+/**
+ * Threat intel: one lookup over several providers with normalised results (indicator,
+ * type, provider, status, verdict, severity, details, reference, message). Local feeds
+ * (STIX 2.1 bundles, MISP event JSON, CSV) work offline; VirusTotal v3, AbuseIPDB,
+ * AlienVault OTX and GreyNoise Community are used when their keys are set
+ * (`VIRUSTOTAL_API_KEY`, `ABUSEIPDB_API_KEY`, `OTX_API_KEY`, `GREYNOISE_API_KEY`, or
+ * `apiKey`). Every row carries a status: a missing key, a 429, a timeout or a provider that
+ * goes down mid-batch marks its own rows and the rest of the batch is still answered.
+ *
+ * @module
+ */
+import { type DataFrame, pl } from "../polars.ts";
+import { type EnrichmentCache, MemoryCache } from "./cache.ts";
+import { textColumn } from "./_frame.ts";
+import {
+  type FeedEntry,
+  type FeedFormat,
+  feedProvider,
+  parseCsv,
+  type ParsedFeed,
+  parseMisp,
+  parseStix,
+} from "./_ti_feeds.ts";
+import type { HttpProviderOptions } from "./_ti_http.ts";
+import { abuseIpDb, greyNoise, otx, virusTotal } from "./_ti_providers.ts";
+import {
+  INDICATOR_TYPES,
+  type IndicatorType,
+  type TiAnswer,
+  type TiProvider,
+  type TiStatus,
+  typeIndicator,
+  type Verdict,
+} from "./_ti_types.ts";
+import { EnrichmentError, EnrichmentProviderError } from "./errors.ts";
+
+export type {
+  FeedEntry,
+  FeedFormat,
+  HttpProviderOptions,
+  IndicatorType,
+  ParsedFeed,
+  TiAnswer,
+  TiProvider,
+  TiStatus,
+  Verdict,
+};
+export { abuseIpDb, greyNoise, INDICATOR_TYPES, otx, virusTotal };
+
+/** One normalised result row. */
+export interface TiResult {
+  readonly indicator: string;
+  readonly type: IndicatorType | null;
+  readonly provider: string;
+  readonly status: TiStatus;
+  readonly verdict: Verdict | null;
+  readonly severity: number | null;
+  readonly details: Record<string, unknown> | null;
+  readonly reference: string | null;
+  /** What went wrong, for a status other than ok / not-found. */
+  readonly message: string | null;
+}
+
+/** Options of {@link lookupIndicators}. */
+export interface LookupOptions {
+  /** The providers to ask (local feeds and/or online providers). */
+  readonly providers: readonly TiProvider[];
+  /** Where answers are cached (default: one in-memory cache per process). */
+  readonly cache?: EnrichmentCache;
+  /** Cancels the batch. */
+  readonly signal?: AbortSignal;
+}
+
+/** An indicator with its type stated. */
+export interface IndicatorInput {
+  readonly value: string;
+  readonly type?: IndicatorType;
+}
+
+const DEFAULT_CACHE = new MemoryCache();
+
+/**
+ * Looks indicators up with every provider that takes their type.
+ *
+ * @param indicators Values (their type is inferred) or `{ value, type }`.
+ * @param options The providers, a cache, a cancel signal.
+ * @returns The results, one per indicator and provider, in input order; never throws for
+ *   one row's failure.
+ * @throws {EnrichmentError} When no provider is given.
+ *
+ * @example Check the demo case's indicators against its STIX feed
+ * ```ts
+ * import { DEMO_CASE_DIR, loadFeed, lookupIndicators } from "../../mod.ts";
+ *
+ * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
+ * const results = await lookupIndicators(
+ *   ["203.0.113.61", "cdn.edgeupdate-sync.example", "8.8.8.8"],
+ *   { providers: [feed] },
+ * );
+ * console.log(results.map((r) => `${r.indicator} ${r.status} ${r.verdict}`));
+ * ```
+ */
+export async function lookupIndicators(
+  indicators: Iterable<string | IndicatorInput>,
+  options: LookupOptions,
+): Promise<TiResult[]> {
+  if (!options.providers || options.providers.length === 0) {
+    throw new EnrichmentError("No threat-intel provider given", {
+      capability: "threat-intel",
+      hint:
+        "Pass providers: [await loadFeed(path)] and/or [virusTotal(), abuseIpDb(), otx(), greyNoise()].",
+    });
+  }
+  const cache = options.cache ?? DEFAULT_CACHE;
+  const signal = options.signal ?? new AbortController().signal;
+  const jobs: Array<Promise<TiResult[]>> = [];
+  const seen = new Map<string, Promise<TiResult[]>>();
+  for (const input of indicators) {
+    const raw = typeof input === "string" ? input : input.value;
+    const declared = typeof input === "string" ? undefined : input.type;
+    const key = `${declared ?? ""}|${raw}`;
+    let job = seen.get(key);
+    if (!job) {
+      job = lookupOne(raw, declared, options.providers, cache, signal);
+      seen.set(key, job);
+    }
+    jobs.push(job);
+  }
+  return (await Promise.all(jobs)).flat();
+}
+
+async function lookupOne(
+  raw: string,
+  declared: IndicatorType | undefined,
+  providers: readonly TiProvider[],
+  cache: EnrichmentCache,
+  signal: AbortSignal,
+): Promise<TiResult[]> {
+  const typed = typeIndicator(String(raw ?? ""), declared);
+  if (!typed) {
+    return [
+      row(
+        raw,
+        null,
+        "",
+        "invalid",
+        null,
+        `${JSON.stringify(raw)} is not an IP, domain, URL, e-mail or hash`,
+      ),
+    ];
+  }
+  const able = providers.filter((p) => p.types.includes(typed.type));
+  if (able.length === 0) {
+    return [
+      row(
+        typed.value,
+        typed.type,
+        "",
+        "unsupported",
+        null,
+        `No provider takes ${typed.type} indicators`,
+      ),
+    ];
+  }
+  return await Promise.all(able.map((p) => ask(p, typed.value, typed.type, cache, signal)));
+}
+
+async function ask(
+  provider: TiProvider,
+  indicator: string,
+  type: IndicatorType,
+  cache: EnrichmentCache,
+  signal: AbortSignal,
+): Promise<TiResult> {
+  const missing = provider.unavailable();
+  if (missing) return row(indicator, type, provider.name, "no-key", null, missing);
+  const key = `ti:${provider.name}:${type}:${indicator}`;
+  if (provider.cacheTtlMs > 0) {
+    const hit = await cache.get(key) as TiAnswer | undefined;
+    if (hit) return row(indicator, type, provider.name, hit.status, hit, null);
+  }
+  try {
+    const answer = await provider.lookup(indicator, type, signal);
+    if (provider.cacheTtlMs > 0) await cache.set(key, answer, provider.cacheTtlMs);
+    return row(indicator, type, provider.name, answer.status, answer, null);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    if (e instanceof EnrichmentProviderError) {
+      const status: TiStatus = e.status === 429
+        ? "rate-limited"
+        : e.status === 0
+        ? "timeout"
+        : "error";
+      return row(indicator, type, provider.name, status, null, e.message);
+    }
+    return row(
+      indicator,
+      type,
+      provider.name,
+      "error",
+      null,
+      `${provider.name} failed: ${(e as Error).message}`,
+    );
+  }
+}
+
+function row(
+  indicator: string,
+  type: IndicatorType | null,
+  provider: string,
+  status: TiStatus,
+  answer: TiAnswer | null,
+  message: string | null,
+): TiResult {
+  return {
+    indicator,
+    type,
+    provider,
+    status,
+    verdict: answer?.verdict ?? null,
+    severity: answer?.severity ?? null,
+    details: answer?.details ?? null,
+    reference: answer?.reference ?? null,
+    message,
+  };
+}
+
+/**
+ * The results of {@link lookupIndicators} as a DataFrame (details as JSON text).
+ *
+ * @param results The results.
+ * @returns Columns indicator, type, provider, status, verdict, severity, details, reference, message.
+ *
+ * @example A results frame
+ * ```ts
+ * import { DEMO_CASE_DIR, loadFeed, lookupIndicators, tiResultsFrame } from "../../mod.ts";
+ *
+ * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
+ * console.log(tiResultsFrame(await lookupIndicators(["198.51.100.160"], { providers: [feed] })));
+ * ```
+ */
+export function tiResultsFrame(results: readonly TiResult[]): DataFrame {
+  const col = <T>(name: string, f: (r: TiResult) => T, type: unknown) =>
+    pl.Series(name, results.map(f), type as never);
+  return pl.DataFrame([
+    col("indicator", (r) => r.indicator, pl.Utf8),
+    col("type", (r) => r.type, pl.Utf8),
+    col("provider", (r) => r.provider, pl.Utf8),
+    col("status", (r) => r.status, pl.Utf8),
+    col("verdict", (r) => r.verdict, pl.Utf8),
+    col("severity", (r) => r.severity, pl.Float64),
+    col("details", (r) => (r.details ? JSON.stringify(r.details) : null), pl.Utf8),
+    col("reference", (r) => r.reference, pl.Utf8),
+    col("message", (r) => r.message, pl.Utf8),
+  ]);
+}
+
+/**
+ * Looks up the distinct values of a frame's column; returns the results frame.
+ *
+ * @param frame The frame.
+ * @param column A column of indicators (IPs, domains, URLs, hashes...).
+ * @param options As {@link lookupIndicators}, plus the column's indicator `type`.
+ * @returns One row per distinct value and provider (see {@link tiResultsFrame}).
+ * @throws {EnrichmentError} When the column is missing or no provider is given.
+ *
+ * @example Sign-in addresses of the demo case against its feed
+ * ```ts
+ * import { DEMO_CASE_DIR, loadFeed, lookupIndicatorsFrame, openLocalProvider, pl } from "../../mod.ts";
+ *
+ * const provider = await openLocalProvider();
+ * const signins = (await provider.table("SigninLogs")).frame;
+ * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
+ * const hits = await lookupIndicatorsFrame(signins, "IPAddress", { providers: [feed] });
+ * console.log(hits.filter(pl.col("status").eq(pl.lit("ok"))));
+ * ```
+ */
+export async function lookupIndicatorsFrame(
+  frame: DataFrame,
+  column: string,
+  options: LookupOptions & { type?: IndicatorType },
+): Promise<DataFrame> {
+  const values = [
+    ...new Set(textColumn(frame, column, "threat-intel").filter((v): v is string => !!v)),
+  ];
+  const results = await lookupIndicators(
+    values.map((value) => ({ value, type: options.type })),
+    options,
+  );
+  return tiResultsFrame(results);
+}
+
+/** Options of {@link loadFeed}. */
+export interface LoadFeedOptions {
+  /** The provider's name in results (default: the file name). */
+  readonly name?: string;
+  /** The format (default: by extension and content). */
+  readonly format?: FeedFormat;
+}
+
+/**
+ * A local feed file as a provider: a STIX 2.1 bundle, MISP event JSON, or a CSV with an
+ * indicator column (and optional type, verdict, severity, description, reference).
+ *
+ * @param path The feed file.
+ * @param options Name and format.
+ * @returns A provider answering from the file, offline.
+ * @throws {EnrichmentError} When the file cannot be read or is in no known format.
+ *
+ * @example The demo case's STIX feed
+ * ```ts
+ * import { DEMO_CASE_DIR, loadFeed } from "../../mod.ts";
+ *
+ * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
+ * console.log(feed.name, feed.types, feed.feed.entries.length);
+ * ```
+ */
+export async function loadFeed(
+  path: string,
+  options: LoadFeedOptions = {},
+): Promise<TiProvider & { feed: ParsedFeed }> {
+  const name = options.name ?? path.split(/[\\/]/).pop()!;
+  const format = options.format ?? (/\.csv$/i.test(path) ? "csv" : undefined);
+  if (format === "csv") return feedProvider(name, await parseCsv(path, name));
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new EnrichmentError(`Cannot read the feed ${path}`, {
+      capability: "threat-intel",
+      cause: e,
+      hint: "Check the path (relative paths start from the current folder).",
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new EnrichmentError(`The feed ${path} is not valid JSON`, {
+      capability: "threat-intel",
+      cause: e,
+      hint: "Give a STIX 2.1 bundle or MISP JSON, or a .csv file.",
+    });
+  }
+  return feedProvider(name, parseFeedJson(json, name, format));
+}
+
+/**
+ * A feed given as data (a parsed STIX bundle or MISP JSON) as a provider.
+ *
+ * @param data The parsed JSON.
+ * @param name The provider's name.
+ * @returns The provider.
+ * @throws {EnrichmentError} When the data is in no known format.
+ *
+ * @example A one-indicator STIX bundle
+ * ```ts
+ * import { feedFromJson, lookupIndicators } from "../../mod.ts";
+ *
+ * const feed = feedFromJson({
+ *   type: "bundle",
+ *   objects: [{ type: "indicator", id: "indicator--1", pattern: "[ipv4-addr:value = '192.0.2.9']",
+ *     pattern_type: "stix", indicator_types: ["malicious-activity"] }],
+ * }, "mine");
+ * console.log(await lookupIndicators(["192.0.2.9"], { providers: [feed] }));
+ * ```
+ */
+export function feedFromJson(data: unknown, name: string): TiProvider & { feed: ParsedFeed } {
+  return feedProvider(name, parseFeedJson(data, name));
+}
+
+function parseFeedJson(json: unknown, name: string, format?: FeedFormat): ParsedFeed {
+  const obj = json as Record<string, unknown>;
+  if (format === "stix" || (format === undefined && obj?.type === "bundle")) {
+    return parseStix(json, name);
+  }
+  return parseMisp(json, name);
+}
+
+/**
+ * The four online providers with options shared by all (base URLs differ, so set them
+ * per provider with the factories when pointing at test servers).
+ *
+ * @param options Timeouts, concurrency, cache lifetime.
+ * @returns VirusTotal, AbuseIPDB, OTX and GreyNoise providers.
+ *
+ * @example Without keys, each provider's rows say which variable to set
+ * ```ts
+ * import { lookupIndicators, onlineProviders } from "../../mod.ts";
+ *
+ * const results = await lookupIndicators(["203.0.113.45"], { providers: onlineProviders() });
+ * console.log(results.map((r) => `${r.provider}: ${r.status} ${r.message ?? ""}`));
+ * ```
+ */
+export function onlineProviders(
+  options: Omit<HttpProviderOptions, "apiKey" | "baseUrl"> = {},
+): TiProvider[] {
+  return [virusTotal(options), abuseIpDb(options), otx(options), greyNoise(options)];
+}

@@ -1,0 +1,120 @@
+/**
+ * RDAP against the loopback registries: bootstrap from the service, referral between
+ * registries, normalisation, 404s, special ranges, an unreachable registry, caching, and
+ * the shipped IANA snapshot's routing.
+ */
+import assert from "node:assert/strict";
+import { startEnrichServices } from "../../scripts/enrich_services/mod.ts";
+import { BOOTSTRAP_SNAPSHOT, rdapLookup, rdapLookupFrame } from "../../src/enrich/whois.ts";
+import { registryForDomain, registryForIp } from "../../src/enrich/_rdap.ts";
+import { MemoryCache } from "../../src/enrich/cache.ts";
+import { pl } from "../../src/polars.ts";
+
+Deno.test("the shipped bootstrap snapshot routes to the right registry", () => {
+  const b = BOOTSTRAP_SNAPSHOT;
+  assert.equal(registryForIp("8.8.8.8", b), "https://rdap.arin.net/registry/");
+  assert.equal(registryForIp("81.2.69.142", b), "https://rdap.db.ripe.net/");
+  assert.equal(registryForIp("1.1.1.1", b), "https://rdap.apnic.net/");
+  assert.equal(registryForIp("200.1.1.1", b), "https://rdap.lacnic.net/rdap/");
+  assert.equal(registryForIp("41.1.1.1", b), "https://rdap.afrinic.net/rdap/");
+  assert.equal(registryForIp("2a00:1450::1", b), "https://rdap.db.ripe.net/");
+  assert.equal(registryForIp("2001:4860:4860::8888", b), "https://rdap.arin.net/registry/");
+  assert.equal(registryForIp("3fff::1", b), undefined);
+  assert.equal(registryForIp("2600:1f18::1", b), "https://rdap.arin.net/registry/");
+  assert.equal(registryForDomain("mail.google.com", b), "https://rdap.verisign.com/com/v1/");
+  assert.equal(registryForDomain("example.zz", b), undefined);
+});
+
+Deno.test("rdapLookup() follows the bootstrap to the registry and normalises the answer", async () => {
+  const s = await startEnrichServices();
+  try {
+    const options = { bootstrapUrl: `${s.urls.rdap}/bootstrap/`, cache: new MemoryCache() };
+    const [google, aaisp, moved, v6, domain, missing, lan, junk, dark, unknown] = await rdapLookup([
+      "8.8.8.8",
+      "81.2.69.142",
+      "45.136.1.9",
+      "2001:4860:4860::8888",
+      "GOOGLE.com",
+      "8.8.9.9",
+      "192.168.1.1",
+      "not a thing!",
+      "9.9.9.9",
+      "nothing.zz",
+    ], options);
+    assert.equal(google.status, "ok");
+    assert.equal(google.name, "GOGL");
+    assert.equal(google.handle, "NET-8-8-8-0-2");
+    assert.equal(google.country, "US");
+    assert.equal(google.registrant, "Google LLC");
+    assert.equal(google.abuseEmail, "network-abuse@google.com");
+    assert.equal(google.created, "2014-03-14T16:52:05-04:00");
+    assert.equal(google.cidr, "8.8.8.0/24");
+    assert.equal(google.startAddress, "8.8.8.0");
+    assert.equal(google.endAddress, "8.8.8.255");
+    assert.equal(aaisp.registrant, "Andrews & Arnold Ltd");
+    assert.equal(aaisp.abuseEmail, "abuse@aa.net.uk");
+    assert.equal(aaisp.updated, "2021-02-03T10:05:12Z");
+    // ARIN refers 45.136.0.0/22 to RIPE: the redirect is followed.
+    assert.equal(moved.status, "ok");
+    assert.equal(moved.country, "DE");
+    assert.match(moved.link!, /\/ripe\/ip\//);
+    assert.equal(v6.cidr, "2001:4860::/32");
+    assert.equal(domain.query, "google.com");
+    assert.equal(domain.name, "google.com");
+    assert.equal(domain.registrar, "MarkMonitor Inc.");
+    assert.equal(domain.abuseEmail, "abusecomplaints@markmonitor.com");
+    assert.equal(domain.expires, "2028-09-14T04:00:00Z");
+    assert.deepEqual(domain.nameservers, [
+      "ns1.google.com",
+      "ns2.google.com",
+      "ns3.google.com",
+      "ns4.google.com",
+    ]);
+    assert.equal(missing.status, "not-found");
+    assert.equal(lan.status, "special-range");
+    assert.equal(lan.message, "private (192.168.0.0/16)");
+    assert.equal(junk.status, "invalid");
+    assert.equal(dark.status, "error");
+    assert.match(dark.message!, /^Cannot reach http:\/\/127\.0\.0\.1:\d+\/unreachable\//);
+    assert.equal(unknown.status, "no-registry");
+
+    // Cached: a second lookup asks nothing.
+    const before = s.requests.length;
+    const again = await rdapLookup(["8.8.8.8", "google.com"], { ...options, bootstrap: undefined });
+    assert.equal(again[0].name, "GOGL");
+    assert.ok(s.requests.length - before <= 3, "only the bootstrap files were fetched again");
+
+    const frame = await rdapLookupFrame(
+      pl.DataFrame({ ip: ["8.8.8.8", "8.8.8.8", null, "10.0.0.1"] }),
+      "ip",
+      options,
+    );
+    assert.deepEqual(frame.getColumn("status").toArray(), ["ok", "special-range"]);
+    assert.deepEqual(frame.getColumn("abuse_email").toArray(), ["network-abuse@google.com", null]);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("a registry that times out gets a per-row timeout", async () => {
+  const s = await startEnrichServices();
+  try {
+    const bootstrap = {
+      ipv4: {
+        services: [[["8.0.0.0/8"], [`${s.urls.rdap}/arin/`]], [["81.0.0.0/8"], [
+          `${s.urls.rdap}/ripe/`,
+        ]]],
+      },
+    } as const;
+    s.fault("rdap", { kind: "hang" });
+    const records = await rdapLookup(["8.8.8.8", "81.2.69.142"], {
+      bootstrap: bootstrap as never,
+      timeoutMs: 300,
+      concurrency: 1,
+      cache: new MemoryCache(),
+    });
+    assert.deepEqual(records.map((r) => r.status), ["timeout", "ok"]);
+  } finally {
+    await s.close();
+  }
+});
