@@ -68,6 +68,8 @@ export async function run(): Promise<void> {
       `${deno} run --allow-all repl/main.ts repl --home ${home} --session bench-${n++}`,
       /bench-\d+> /,
     );
+  // The prompt follows a line start or the terminal's erase-line sequence (ESC [ K).
+  // deno-lint-ignore no-control-regex
   const denoRepl = () => timeToPrompt(`${deno} repl`, /(^|\n|\x1b\[K)> /);
   await casefile();
   await denoRepl();

@@ -121,7 +121,7 @@ export class Workspaces {
       frames[name] = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
       schemas[name] = schema!;
     }
-    const result = executeOn(query, sourceTables(frames, schemas), {
+    const result = await executeOn(query, sourceTables(frames, schemas), {
       now,
       knownTables: [...names],
     });

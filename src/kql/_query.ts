@@ -400,3 +400,8 @@ setTabularCompiler({ tabular: tabularOf, values: firstColumnValues });
 export function collect(relation: Relation): DataFrame {
   return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collectSync();
 }
+
+/** {@link collect} on Polars' thread pool, leaving the event loop free meanwhile. */
+export function collectAsync(relation: Relation): Promise<DataFrame> {
+  return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collect();
+}

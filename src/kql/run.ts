@@ -10,7 +10,7 @@ import type { RenderSpec } from "../providers/provider.ts";
 import { parseQuery } from "./_parser.ts";
 import type { QueryText } from "./ast.ts";
 import { Context, type ContextOptions, type SourceTable } from "./_env.ts";
-import { collect, compileQuery } from "./_query.ts";
+import { collectAsync, compileQuery } from "./_query.ts";
 import "./functions/mod.ts";
 
 /** Options of {@link runKql} and {@link executeKql}. */
@@ -58,13 +58,12 @@ export function sourceTables(
  * @throws {KqlSemanticError} for unknown tables, columns or functions, and type errors.
  * @throws {KqlUnsupportedError} for KQL features the local engine does not implement.
  */
-export function executeKql(query: string, options: RunKqlOptions = {}): Promise<KqlResult> {
-  try {
-    const tables = sourceTables(options.tables, options.schemas);
-    return Promise.resolve(executeOn(query, tables, { now: options.now ?? new Date() }));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function executeKql(
+  query: string,
+  options: RunKqlOptions = {},
+): Promise<KqlResult> {
+  const tables = sourceTables(options.tables, options.schemas);
+  return await executeOn(query, tables, { now: options.now ?? new Date() });
 }
 
 /** Options of {@link executeOn}. */
@@ -75,16 +74,19 @@ export interface ExecuteOptions extends ContextOptions {
   parsed?: QueryText;
 }
 
-/** Runs `query` over prepared source tables. */
-export function executeOn(
+/**
+ * Runs `query` over prepared source tables. The final plan runs on Polars' thread pool,
+ * off the event loop, so a caller can stop waiting for it (a REPL's Ctrl-C).
+ */
+export async function executeOn(
   query: string,
   tables: ReadonlyMap<string, SourceTable>,
   options: ExecuteOptions,
-): KqlResult {
+): Promise<KqlResult> {
   const text = options.parsed ?? parseQuery(query);
   const ctx = new Context(query, tables, options.now, options);
   const relation = compileQuery(text, ctx);
-  const frame = collect(relation);
+  const frame = await collectAsync(relation);
   return {
     frame,
     schema: { name: "PrimaryResult", columns: relation.columns },

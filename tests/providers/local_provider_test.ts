@@ -193,3 +193,22 @@ Deno.test("local provider serves watchlists from the case's outside data", async
   const missing = await provider.query("_GetWatchlist('Nope')").then(() => undefined, (e) => e);
   assert.match(missing.message, /Unknown watchlist 'Nope'/);
 });
+
+Deno.test("a running local query stops being waited for when its signal aborts", async () => {
+  const provider = await openLocalProvider();
+  await provider.query("SigninLogs | take 1"); // tables loaded: what follows is the query itself
+  const controller = new AbortController();
+  const heavy = provider.query(
+    `SigninLogs | join kind=inner (SigninLogs | project UserPrincipalName, Other = TimeGenerated) on UserPrincipalName
+     | summarize Pairs = count(), Gaps = dcount(Other - TimeGenerated) by UserPrincipalName`,
+    { signal: controller.signal },
+  );
+  let settled = false;
+  heavy.finally(() => settled = true).catch(() => {});
+  // The plan runs off the event loop: a timer still fires while it computes.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const abortedWhileRunning = !settled;
+  controller.abort(new DOMException("stopped by the user", "AbortError"));
+  await assert.rejects(heavy, (e: unknown) => e instanceof DOMException && e.name === "AbortError");
+  assert.ok(abortedWhileRunning, "the query was still running when aborted");
+});

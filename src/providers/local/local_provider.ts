@@ -216,12 +216,15 @@ export class LocalProvider implements TableSource {
     }
     const parsed = parseQuery(query);
     const external = await this.#external(parsed);
-    const result = executeOn(query, sourceTables(frames, schemas), {
-      now: options.now ?? this.referenceTime ?? new Date(),
-      knownTables: all,
-      external,
-      parsed,
-    });
+    const result = await untilAborted(
+      executeOn(query, sourceTables(frames, schemas), {
+        now: options.now ?? this.referenceTime ?? new Date(),
+        knownTables: all,
+        external,
+        parsed,
+      }),
+      options.signal,
+    );
     return {
       frame: result.frame,
       schema: result.schema,
@@ -333,4 +336,18 @@ function filterTimespan(frame: DataFrame, range: TimeRange): DataFrame | undefin
   const micros = (d: Date) => pl.lit(BigInt(d.getTime()) * 1000n).cast(pl.Int64);
   const t = pl.col("TimeGenerated").cast(pl.Int64);
   return frame.filter(t.gtEq(micros(range.start)).and(t.lt(micros(range.end))));
+}
+
+/**
+ * `work`, or a rejection as soon as `signal` aborts. Polars cannot be stopped mid-plan: the
+ * computation finishes in the background and its result is dropped.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
