@@ -37,3 +37,33 @@ export async function drawChart(
     };
   }
 }
+
+/**
+ * Opens `path` in the desktop's viewer when there is one (a graphical session and
+ * `xdg-open`, or macOS' `open`), without waiting for it.
+ *
+ * @returns Whether a viewer was started.
+ */
+export function openInViewer(path: string): boolean {
+  let env: Record<string, string> = {};
+  try {
+    env = Deno.env.toObject();
+  } catch {
+    return false;
+  }
+  const command = Deno.build.os === "darwin"
+    ? "open"
+    : env.DISPLAY || env.WAYLAND_DISPLAY
+    ? "xdg-open"
+    : undefined;
+  if (!command) return false;
+  try {
+    const child = new Deno.Command(command, { args: [path], stdout: "null", stderr: "null" })
+      .spawn();
+    child.unref();
+    child.status.catch(() => {});
+    return true;
+  } catch {
+    return false; // No such program.
+  }
+}

@@ -21,7 +21,7 @@ import { formatValue, isDataFrame } from "./_display.ts";
 import { count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
 import { type CommandName, COMMANDS, runCommand } from "./_commands.ts";
-import { drawChart } from "./_charts.ts";
+import { drawChart, openInViewer } from "./_charts.ts";
 import { ReplError, ReplSyntaxError } from "./errors.ts";
 
 /** Where the REPL prints. */
@@ -34,6 +34,8 @@ export interface ReplOutput {
   columns(): number;
   /** Whether to colour inspected values. */
   readonly colors: boolean;
+  /** Whether a person is at a terminal (charts are then opened in a viewer, where one exists). */
+  readonly interactive?: boolean;
 }
 
 /** Options of {@link Repl.open}. */
@@ -363,6 +365,9 @@ export class Repl {
       switch (chart.kind) {
         case "written":
           this.output.write(`chart: ${record.render.visualization} written to ${chart.path}`);
+          if (this.output.interactive && openInViewer(chart.path)) {
+            this.output.write("chart: opened in the desktop's viewer");
+          }
           for (const note of chart.notes) this.output.write(`chart note: ${note}`);
           break;
         case "failed":

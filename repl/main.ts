@@ -83,6 +83,7 @@ async function startRepl(options: ReplCliOptions): Promise<void> {
         }
       },
       colors,
+      interactive,
     },
   });
   const fresh = repl.session.steps().length === 0;
