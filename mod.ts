@@ -1,9 +1,14 @@
 /**
  * casefile: security investigations over Microsoft Sentinel and local data, in Deno.
  *
- * Open a folder of exported or bundled data as a provider, read tables as Polars
- * DataFrames with their Kusto types, and load any CSV, JSON or Parquet export with types
- * inferred the way an investigator expects.
+ * - Providers: a folder of exported or bundled data (`openLocalProvider`, queried with the
+ *   local KQL engine on Polars) or Sentinel / Log Analytics (`openSentinelProvider`); results
+ *   are Polars DataFrames with their Kusto types.
+ * - Sessions (`openSession`): typed parameters, the `kql` template, a crash-safe journal, a
+ *   result cache, resume, re-run, and exports as a script, a notebook or a report.
+ * - Enrichment (IoCs, decoding, geo-IP, threat intel, RDAP), analysis (process trees,
+ *   beacons, anomalies, rarity, logon sessions, masking) and charts (vega-lite, rendered to
+ *   SVG, PNG or HTML, and shown richly in the Deno Jupyter kernel).
  *
  * @example Summarise the bundled demo case
  * ```ts
