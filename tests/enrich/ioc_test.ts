@@ -221,3 +221,54 @@ Deno.test("extractIocsFrame() finds the demo case's planted indicators", async (
     (e: EnrichmentError) => e.hint === "Did you mean `CommandLine`?",
   );
 });
+
+Deno.test("extractIocs() extends quoted paths to the quote on the same line only", () => {
+  assert.deepEqual(pairs(`run "C:\\Program Files\\A B\\x.exe " -f 'C:\\Temp\\y z.txt'`), [
+    "windows_path C:\\Program Files\\A B\\x.exe",
+    "windows_path C:\\Temp\\y z.txt",
+  ]);
+  // No closing quote before the line ends: the path stops at the space.
+  assert.deepEqual(pairs(`"C:\\Program Files\\A B\nmore" text`), [
+    "windows_path C:\\Program Files\\A",
+  ]);
+  // Escaped backslashes collapse (a UNC prefix stays); trailing punctuation is dropped.
+  assert.deepEqual(pairs(`C:\\\\Windows\\\\Temp\\\\a.ps1; \\\\\\\\srv\\\\share\\\\x.`), [
+    "windows_path C:\\Windows\\Temp\\a.ps1",
+    "windows_path \\\\srv\\share\\x",
+  ]);
+});
+
+Deno.test("extractIocsFrame() builds typed columns, with and without dedupe and custom types", () => {
+  const frame = pl.DataFrame({
+    a: ["see 10.0.0.1 and evil.example", null, "see 10.0.0.1 and evil.example", "nothing"],
+    b: ["C:\\x\\y.exe CVE-2021-44228", "", "10.0.0.1", null],
+  });
+  const cve = { name: "cve", pattern: /CVE-\d{4}-\d{4,}/g };
+  for (const dedupe of [true, false]) {
+    const iocs = extractIocsFrame(frame, ["a", "b"], { dedupe, custom: [cve] });
+    assert.deepEqual(iocs.dtypes.map(String), [
+      "DataType(UInt32)",
+      "DataType(String)",
+      "DataType(String)",
+      "DataType(String)",
+      "DataType(UInt32)",
+      "DataType(UInt32)",
+    ]);
+    assert.deepEqual(
+      iocs.toRecords().map((r) => `${r.row} ${r.column} ${r.type} ${r.value} ${r.start}-${r.end}`),
+      [
+        "0 a ipv4 10.0.0.1 4-12",
+        "0 a domain evil.example 17-29",
+        "2 a ipv4 10.0.0.1 4-12",
+        "2 a domain evil.example 17-29",
+        "0 b windows_path C:\\x\\y.exe 0-10",
+        "0 b cve CVE-2021-44228 11-25",
+        "2 b ipv4 10.0.0.1 0-8",
+      ],
+    );
+  }
+  const none = extractIocsFrame(frame, "a", { types: ["md5"] });
+  assert.equal(none.height, 0);
+  assert.deepEqual(none.columns, ["row", "column", "type", "value", "start", "end"]);
+  assert.deepEqual(none.dtypes.map(String)[2], "DataType(String)");
+});

@@ -1,0 +1,115 @@
+/**
+ * The long frame of `extractIocsFrame`: indicators of every row written into flat column
+ * builders, then one DataFrame. Millions of indicators are common, so nothing is built
+ * per indicator beyond its value string: offsets go into growable typed arrays, and the
+ * repetitive `type` and `column` columns are small codes that Polars expands natively.
+ *
+ * @module
+ */
+import { type DataFrame, pl, type Series } from "../polars.ts";
+import { compileExtractor, type Emit, type ExtractIocsOptions } from "./_ioc_scan.ts";
+import { dedupe, textColumn } from "./_frame.ts";
+
+/** Options of the frame extraction. */
+export interface IocFrameOptions extends ExtractIocsOptions {
+  /** Scan each distinct value once and join back (default true). */
+  readonly dedupe?: boolean;
+}
+
+/** A growable column of unsigned 32-bit integers. */
+class U32Column {
+  #data = new Uint32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.#data.length) {
+      const grown = new Uint32Array(this.#data.length * 2);
+      grown.set(this.#data);
+      this.#data = grown;
+    }
+    this.#data[this.length++] = v;
+  }
+  series(name: string): Series {
+    // A typed array crosses into Polars in one copy (a JS array goes value by value).
+    return pl.Series(name, this.#data.slice(0, this.length));
+  }
+}
+
+/** A string column whose few distinct values are stored as codes. */
+class CodedColumn {
+  readonly #codes = new U32Column();
+  readonly #names: string[] = [];
+  readonly #index = new Map<string, number>();
+  push(v: string): void {
+    let k = this.#index.get(v);
+    if (k === undefined) {
+      k = this.#names.length;
+      this.#names.push(v);
+      this.#index.set(v, k);
+    }
+    this.#codes.push(k);
+  }
+  series(name: string): Series {
+    const codes = this.#codes.series(name);
+    if (this.#names.length === 0) return pl.Series(name, [], pl.Utf8);
+    const codeList = this.#names.map((_, i) => i);
+    return pl.DataFrame([codes]).select(
+      pl.col(name).replaceStrict(codeList, this.#names, undefined, pl.Utf8).alias(name),
+    ).getColumn(name);
+  }
+}
+
+/** Every indicator of `columns` of `frame`, one row each. */
+export function iocFrame(
+  frame: DataFrame,
+  columns: string | readonly string[],
+  options: IocFrameOptions,
+): DataFrame {
+  const extractor = compileExtractor(options);
+  const rows = new U32Column();
+  const cols = new CodedColumn();
+  const types = new CodedColumn();
+  const values: string[] = [];
+  const starts = new U32Column();
+  const ends = new U32Column();
+  for (const column of typeof columns === "string" ? [columns] : columns) {
+    const texts = textColumn(frame, column, "ioc");
+    let row = 0;
+    const emit: Emit = (type, value, start, end) => {
+      rows.push(row);
+      cols.push(column);
+      types.push(type);
+      values.push(value);
+      starts.push(start);
+      ends.push(end);
+    };
+    if (options.dedupe === false) {
+      for (; row < texts.length; row++) {
+        const t = texts[row];
+        if (t) extractor.each(t, emit);
+      }
+      continue;
+    }
+    // Each distinct text is scanned once; its indicators are replayed for its other rows.
+    const { unique, index } = dedupe(texts);
+    const found: Array<Parameters<Emit>[] | undefined> = new Array(unique.length);
+    for (; row < index.length; row++) {
+      const k = index[row];
+      if (k < 0) continue;
+      let list = found[k];
+      if (list === undefined) {
+        const collected: Parameters<Emit>[] = [];
+        extractor.each(unique[k], (...m) => collected.push(m));
+        found[k] = list = collected;
+      }
+      for (const m of list) emit(...m);
+    }
+  }
+  return pl.DataFrame([
+    rows.series("row"),
+    cols.series("column"),
+    types.series("type"),
+    pl.Series("value", values, pl.Utf8),
+    starts.series("start"),
+    ends.series("end"),
+  ]);
+}
