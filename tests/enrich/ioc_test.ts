@@ -272,3 +272,21 @@ Deno.test("extractIocsFrame() builds typed columns, with and without dedupe and 
   assert.deepEqual(none.columns, ["row", "column", "type", "value", "start", "end"]);
   assert.deepEqual(none.dtypes.map(String)[2], "DataType(String)");
 });
+
+Deno.test("extractIocsFrame() keeps odd values intact in large frames", () => {
+  // Over 10,000 indicators take the bulk path into Polars: quotes, line breaks, commas,
+  // empty strings and non-ASCII must come back as they went in.
+  const odd = ['say "hi"', "two\nlines", "a,b", "", "é\r\n", "NA"];
+  const texts = Array.from(
+    { length: 12_000 },
+    (_, i) => `<<${odd[i % odd.length]}>> 10.0.0.${i % 256}`,
+  );
+  const marker = { name: "marker", pattern: /<<([\s\S]*?)>>/g };
+  const iocs = extractIocsFrame(pl.DataFrame({ t: texts }), "t", {
+    custom: [marker],
+    dedupe: false,
+  });
+  const expected = texts.flatMap((t) => extractIocs(t, { custom: [marker] }).map((m) => m.value));
+  assert.equal(iocs.height, 24_000);
+  assert.deepEqual(iocs.getColumn("value").toArray(), expected);
+});
