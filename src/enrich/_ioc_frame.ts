@@ -9,7 +9,7 @@
 import { Buffer } from "node:buffer";
 import { type DataFrame, pl, type Series } from "../polars.ts";
 import { compileExtractor, type Emit, type ExtractIocsOptions } from "./_ioc_scan.ts";
-import { dedupe, textColumn } from "./_frame.ts";
+import { distinctTexts, textColumn } from "./_frame.ts";
 
 /** Options of the frame extraction. */
 export interface IocFrameOptions extends ExtractIocsOptions {
@@ -90,7 +90,6 @@ export function iocFrame(
   const starts = new U32Column();
   const ends = new U32Column();
   for (const column of typeof columns === "string" ? [columns] : columns) {
-    const texts = textColumn(frame, column, "ioc");
     let row = 0;
     const emit: Emit = (type, value, start, end) => {
       rows.push(row);
@@ -101,25 +100,37 @@ export function iocFrame(
       ends.push(end);
     };
     if (options.dedupe === false) {
+      const texts = textColumn(frame, column, "ioc");
       for (; row < texts.length; row++) {
         const t = texts[row];
         if (t) extractor.each(t, emit);
       }
       continue;
     }
-    // Each distinct text is scanned once; its indicators are replayed for its other rows.
-    const { unique, index } = dedupe(texts);
-    const found: Array<Parameters<Emit>[] | undefined> = new Array(unique.length);
+    // Each distinct text is scanned once into flat lists; its rows copy their slice.
+    const { unique, index } = distinctTexts(frame, column, "ioc");
+    const first = new Uint32Array(unique.length + 1);
+    const uTypes: string[] = [];
+    const uValues: string[] = [];
+    const uStarts: number[] = [];
+    const uEnds: number[] = [];
+    const collect: Emit = (type, value, start, end) => {
+      uTypes.push(type);
+      uValues.push(value);
+      uStarts.push(start);
+      uEnds.push(end);
+    };
+    for (let k = 0; k < unique.length; k++) {
+      first[k] = uTypes.length;
+      extractor.each(unique[k], collect);
+    }
+    first[unique.length] = uTypes.length;
     for (; row < index.length; row++) {
       const k = index[row];
       if (k < 0) continue;
-      let list = found[k];
-      if (list === undefined) {
-        const collected: Parameters<Emit>[] = [];
-        extractor.each(unique[k], (...m) => collected.push(m));
-        found[k] = list = collected;
+      for (let j = first[k]; j < first[k + 1]; j++) {
+        emit(uTypes[j], uValues[j], uStarts[j], uEnds[j], 0);
       }
-      for (const m of list) emit(...m);
     }
   }
   return pl.DataFrame([
