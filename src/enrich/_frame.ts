@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type DataFrame, pl, variantOf } from "../polars.ts";
+import { type DataFrame, pl, type Series, variantOf } from "../polars.ts";
 import { didYouMean } from "../errors.ts";
 import { EnrichmentError } from "./errors.ts";
 
@@ -14,6 +14,11 @@ export function textColumn(
   column: string,
   capability: string,
 ): Array<string | null> {
+  return textSeries(frame, column, capability).toArray() as unknown as Array<string | null>;
+}
+
+/** A column as text (Utf8); throws a clear error for a missing column. */
+function textSeries(frame: DataFrame, column: string, capability: string): Series {
   if (!frame.columns.includes(column)) {
     const hint = didYouMean(column, frame.columns) ??
       `The frame's columns are: ${frame.columns.join(", ")}.`;
@@ -21,9 +26,33 @@ export function textColumn(
   }
   const series = frame.getColumn(column);
   const variant = variantOf(series.dtype);
-  if (variant === "Utf8") return series.toArray() as unknown as Array<string | null>;
-  if (variant === "Null") return new Array(frame.height).fill(null);
-  return series.cast(pl.Utf8).toArray() as unknown as Array<string | null>;
+  if (variant === "Utf8") return series;
+  if (variant === "Null") return pl.Series(column, new Array(frame.height).fill(null), pl.Utf8);
+  return series.cast(pl.Utf8);
+}
+
+/**
+ * As `dedupe(textColumn(...))` (distinct values in another order), computed in Polars: only
+ * the distinct values cross into JS, and a JS Map of a million long strings is slow.
+ */
+export function distinctTexts(
+  frame: DataFrame,
+  column: string,
+  capability: string,
+): { unique: string[]; index: Int32Array } {
+  const series = textSeries(frame, column, capability).rename("t");
+  // A categorical numbers the distinct values by hashing; its codes are the index.
+  const codes = series.cast(pl.Categorical).cast(pl.UInt32).rename("k");
+  const firsts = pl.DataFrame([codes, series]).dropNulls().unique({ subset: "k" }).sort("k");
+  const ks = firsts.getColumn("k").toTypedArray() as Uint32Array;
+  // Codes are dense (0..n-1) for a fresh categorical; anything else goes the slow way.
+  if (ks.length > 0 && ks[ks.length - 1] !== ks.length - 1) {
+    return dedupe(series.toArray() as unknown as Array<string | null>);
+  }
+  const unique = firsts.getColumn("t").toArray() as unknown as string[];
+  const index = pl.DataFrame([codes]).select(pl.col("k").cast(pl.Int32).fillNull(-1))
+    .getColumn("k").toTypedArray() as Int32Array;
+  return { unique, index: Int32Array.from(index) };
 }
 
 /** The distinct non-null values of `values`, and each row's index into them (-1 for null). */

@@ -158,6 +158,7 @@ export interface Classified {
 }
 
 const TRAILING = /[.,;:!?'")\]}>]+$/;
+const TRAILING_PATH = /[.,;]+$/;
 
 /** Trims trailing punctuation off a URL, keeping parentheses and brackets that balance. */
 export function trimUrl(raw: string): string {
@@ -238,13 +239,22 @@ export function classify(
     }
     case "windows_path": {
       const q = quoted("windows_path", raw, text, start);
+      // Doubled backslashes (escaped in a string literal) collapse; a UNC prefix stays.
       const unc = q.value.startsWith("\\\\");
-      const value = unc
+      const value = q.value.indexOf("\\\\", unc ? 2 : 0) < 0
+        ? q.value
+        : unc
         ? "\\\\" + q.value.slice(2).replace(/\\{2,}/g, "\\")
         : q.value.replace(/\\{2,}/g, "\\");
-      if (/^[a-z]:\\$/i.test(value) && q.length <= 3) return undefined;
-      const trimmed = q.value === raw ? value.replace(/[.,;]+$/, "") : value;
-      return { ...q, value: trimmed, length: q.length - (value.length - trimmed.length) };
+      if (q.length <= 3 && /^[a-z]:\\$/i.test(value)) return undefined;
+      const trimmed = q.value === raw && TRAILING_PATH.test(value)
+        ? value.replace(TRAILING_PATH, "")
+        : value;
+      return {
+        type: "windows_path",
+        value: trimmed,
+        length: q.length - (value.length - trimmed.length),
+      };
     }
     case "linux_path": {
       const value = raw.replace(/[.,;]+$/, "");
@@ -301,14 +311,15 @@ function quoted(
   text: string,
   start: number,
 ): Classified {
-  const quote = text[start - 1];
-  if (quote === '"' || quote === "'") {
-    const close = text.indexOf(quote, start + raw.length);
-    const newline = text.indexOf("\n", start);
-    if (close > 0 && (newline < 0 || close < newline)) {
+  const quote = text.charCodeAt(start - 1);
+  if (quote === 34 /* " */ || quote === 39 /* ' */) {
+    const close = text.indexOf(quote === 34 ? '"' : "'", start + raw.length);
+    if (close > 0) {
       const inner = text.slice(start, close);
-      if (!/[*?"<>|]/.test(inner.slice(raw.length))) {
-        return { type, value: inner.replace(/\s+$/, ""), length: inner.replace(/\s+$/, "").length };
+      // Only up to the end of the line, and nothing that cannot be in a path or key.
+      if (inner.indexOf("\n") < 0 && !/[*?"<>|]/.test(inner.slice(raw.length))) {
+        const value = inner.trimEnd();
+        return { type, value, length: value.length };
       }
     }
   }

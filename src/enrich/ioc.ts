@@ -13,10 +13,10 @@
  *
  * @module
  */
-import { type DataFrame, pl } from "../polars.ts";
+import type { DataFrame } from "../polars.ts";
 import { compileExtractor } from "./_ioc_scan.ts";
 import type { CustomIocType, ExtractIocsOptions, IocMatch } from "./_ioc_scan.ts";
-import { dedupe, textColumn } from "./_frame.ts";
+import { iocFrame } from "./_ioc_frame.ts";
 import { BUILTIN_IOC_TYPES, type BuiltinIocType } from "./_ioc_patterns.ts";
 
 export type { BuiltinIocType, CustomIocType, ExtractIocsOptions, IocMatch };
@@ -75,43 +75,5 @@ export function extractIocsFrame(
   columns: string | readonly string[],
   options: ExtractIocsFrameOptions = {},
 ): DataFrame {
-  const extractor = compileExtractor(options);
-  const rows: number[] = [];
-  const cols: string[] = [];
-  const types: string[] = [];
-  const values: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (const column of typeof columns === "string" ? [columns] : columns) {
-    const texts = textColumn(frame, column, "ioc");
-    const push = (row: number, m: IocMatch) => {
-      rows.push(row);
-      cols.push(column);
-      types.push(m.type);
-      values.push(m.value);
-      starts.push(m.start);
-      ends.push(m.end);
-    };
-    if (options.dedupe === false) {
-      for (let i = 0; i < texts.length; i++) {
-        const t = texts[i];
-        if (t) { for (const m of extractor.extract(t)) push(i, m); }
-      }
-      continue;
-    }
-    const { unique, index } = dedupe(texts);
-    const found = unique.map((t) => extractor.extract(t));
-    for (let i = 0; i < index.length; i++) {
-      const k = index[i];
-      if (k >= 0) { for (const m of found[k]) push(i, m); }
-    }
-  }
-  return pl.DataFrame({
-    row: pl.Series("row", rows, pl.UInt32),
-    column: pl.Series("column", cols, pl.Utf8),
-    type: pl.Series("type", types, pl.Utf8),
-    value: pl.Series("value", values, pl.Utf8),
-    start: pl.Series("start", starts, pl.UInt32),
-    end: pl.Series("end", ends, pl.UInt32),
-  });
+  return iocFrame(frame, columns, options);
 }

@@ -221,3 +221,72 @@ Deno.test("extractIocsFrame() finds the demo case's planted indicators", async (
     (e: EnrichmentError) => e.hint === "Did you mean `CommandLine`?",
   );
 });
+
+Deno.test("extractIocs() extends quoted paths to the quote on the same line only", () => {
+  assert.deepEqual(pairs(`run "C:\\Program Files\\A B\\x.exe " -f 'C:\\Temp\\y z.txt'`), [
+    "windows_path C:\\Program Files\\A B\\x.exe",
+    "windows_path C:\\Temp\\y z.txt",
+  ]);
+  // No closing quote before the line ends: the path stops at the space.
+  assert.deepEqual(pairs(`"C:\\Program Files\\A B\nmore" text`), [
+    "windows_path C:\\Program Files\\A",
+  ]);
+  // Escaped backslashes collapse (a UNC prefix stays); trailing punctuation is dropped.
+  assert.deepEqual(pairs(`C:\\\\Windows\\\\Temp\\\\a.ps1; \\\\\\\\srv\\\\share\\\\x.`), [
+    "windows_path C:\\Windows\\Temp\\a.ps1",
+    "windows_path \\\\srv\\share\\x",
+  ]);
+});
+
+Deno.test("extractIocsFrame() builds typed columns, with and without dedupe and custom types", () => {
+  const frame = pl.DataFrame({
+    a: ["see 10.0.0.1 and evil.example", null, "see 10.0.0.1 and evil.example", "nothing"],
+    b: ["C:\\x\\y.exe CVE-2021-44228", "", "10.0.0.1", null],
+  });
+  const cve = { name: "cve", pattern: /CVE-\d{4}-\d{4,}/g };
+  for (const dedupe of [true, false]) {
+    const iocs = extractIocsFrame(frame, ["a", "b"], { dedupe, custom: [cve] });
+    assert.deepEqual(iocs.dtypes.map(String), [
+      "DataType(UInt32)",
+      "DataType(String)",
+      "DataType(String)",
+      "DataType(String)",
+      "DataType(UInt32)",
+      "DataType(UInt32)",
+    ]);
+    assert.deepEqual(
+      iocs.toRecords().map((r) => `${r.row} ${r.column} ${r.type} ${r.value} ${r.start}-${r.end}`),
+      [
+        "0 a ipv4 10.0.0.1 4-12",
+        "0 a domain evil.example 17-29",
+        "2 a ipv4 10.0.0.1 4-12",
+        "2 a domain evil.example 17-29",
+        "0 b windows_path C:\\x\\y.exe 0-10",
+        "0 b cve CVE-2021-44228 11-25",
+        "2 b ipv4 10.0.0.1 0-8",
+      ],
+    );
+  }
+  const none = extractIocsFrame(frame, "a", { types: ["md5"] });
+  assert.equal(none.height, 0);
+  assert.deepEqual(none.columns, ["row", "column", "type", "value", "start", "end"]);
+  assert.deepEqual(none.dtypes.map(String)[2], "DataType(String)");
+});
+
+Deno.test("extractIocsFrame() keeps odd values intact in large frames", () => {
+  // Over 10,000 indicators take the bulk path into Polars: quotes, line breaks, commas,
+  // empty strings and non-ASCII must come back as they went in.
+  const odd = ['say "hi"', "two\nlines", "a,b", "", "é\r\n", "NA"];
+  const texts = Array.from(
+    { length: 12_000 },
+    (_, i) => `<<${odd[i % odd.length]}>> 10.0.0.${i % 256}`,
+  );
+  const marker = { name: "marker", pattern: /<<([\s\S]*?)>>/g };
+  const iocs = extractIocsFrame(pl.DataFrame({ t: texts }), "t", {
+    custom: [marker],
+    dedupe: false,
+  });
+  const expected = texts.flatMap((t) => extractIocs(t, { custom: [marker] }).map((m) => m.value));
+  assert.equal(iocs.height, 24_000);
+  assert.deepEqual(iocs.getColumn("value").toArray(), expected);
+});
