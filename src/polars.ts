@@ -23,6 +23,28 @@ export function variantOf(dtype: { variant: string }): string {
   return dtype.variant === "String" ? "Utf8" : dtype.variant;
 }
 
+const INTEGER_VARIANTS = new Set([
+  "Int8",
+  "Int16",
+  "Int32",
+  "Int64",
+  "UInt8",
+  "UInt16",
+  "UInt32",
+  "UInt64",
+]);
+
+/** Whether a dtype variant (see {@link variantOf}) is an integer. */
+export function isIntegerVariant(variant: string): boolean {
+  return INTEGER_VARIANTS.has(variant);
+}
+
+/** Whether a dtype variant is a number: an integer, a float or a decimal. */
+export function isNumericVariant(variant: string): boolean {
+  return INTEGER_VARIANTS.has(variant) || variant === "Float32" || variant === "Float64" ||
+    variant === "Decimal";
+}
+
 /**
  * The values of one column as JavaScript values (datetimes as `Date`, 64-bit integers as
  * `number` or `bigint`). nodejs-polars types these loosely; callers state what they expect.

@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { type DataFrame, DATETIME, type Expr, pl, type Series, variantOf } from "../polars.ts";
+import {
+  type DataFrame,
+  DATETIME,
+  type Expr,
+  isIntegerVariant,
+  pl,
+  type Series,
+  variantOf,
+} from "../polars.ts";
 import { didYouMean } from "../errors.ts";
 import { AnalysisError } from "./errors.ts";
 
@@ -41,21 +49,7 @@ export function variantOfColumn(frame: DataFrame, column: string): string {
   return variantOf(frame.getColumn(column).dtype);
 }
 
-const INTEGER_VARIANTS = new Set([
-  "Int8",
-  "Int16",
-  "Int32",
-  "Int64",
-  "UInt8",
-  "UInt16",
-  "UInt32",
-  "UInt64",
-]);
-
-/** Whether a dtype variant is an integer. */
-export function isIntegerVariant(variant: string): boolean {
-  return INTEGER_VARIANTS.has(variant);
-}
+export { isIntegerVariant };
 
 /** Whether a dtype variant is numeric (integer or float). */
 export function isNumericVariant(variant: string): boolean {

@@ -1,31 +1,17 @@
 /** Checks of the columns a chart is asked to use: present, and of a type the chart can draw. */
 import type { DataFrame, DataType } from "../polars.ts";
-import { variantOf } from "../polars.ts";
+import { isNumericVariant, variantOf } from "../polars.ts";
 import { didYouMean } from "../errors.ts";
 import { ChartError } from "./errors.ts";
 
 /** What a chart can do with a column. */
 export type ColumnKind = "temporal" | "numeric" | "text" | "boolean" | "other";
 
-const NUMERIC = new Set([
-  "Int8",
-  "Int16",
-  "Int32",
-  "Int64",
-  "UInt8",
-  "UInt16",
-  "UInt32",
-  "UInt64",
-  "Float32",
-  "Float64",
-  "Decimal",
-]);
-
 /** The kind of a Polars dtype. */
 export function kindOf(dtype: DataType): ColumnKind {
   const variant = variantOf(dtype);
   if (variant === "Datetime" || variant === "Date") return "temporal";
-  if (NUMERIC.has(variant)) return "numeric";
+  if (isNumericVariant(variant)) return "numeric";
   if (variant === "Utf8" || variant === "Categorical") return "text";
   if (variant === "Bool") return "boolean";
   return "other";

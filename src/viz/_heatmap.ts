@@ -1,10 +1,11 @@
 /** The activity heat map: hour of day (UTC) against weekday, counted in Polars. */
+import { emptyChart } from "./_empty.ts";
 import { type DataFrame, pl } from "../polars.ts";
 import { Chart } from "./chart.ts";
 import { requireColumn } from "./_columns.ts";
 import { type Aggregate, aggregateExpr, formatCount, nullCount, toValues } from "./_data.ts";
 import type { ChartOptions } from "./_options.ts";
-import { noDataSpec, tooltipField, vegaLite } from "./_spec.ts";
+import { tooltipField, vegaLite } from "./_spec.ts";
 
 /** Options of {@link heatmapChart}. */
 export interface HeatmapOptions extends ChartOptions {
@@ -29,15 +30,7 @@ export function buildHeatmap(frame: DataFrame, options: HeatmapOptions): Chart {
       : "Events by hour and weekday (UTC)");
   const width = options.width ?? 600;
   if (frame.height === 0) {
-    return new Chart({
-      kind: "heatmap",
-      grammar: "vega-lite",
-      spec: noDataSpec(title, "No data: the frame has no rows.", width),
-      title,
-      notes: ["No rows to draw."],
-      sourceRows: 0,
-      empty: true,
-    });
+    return emptyChart("heatmap", title, width);
   }
   const notes: string[] = [];
   const missing = nullCount(frame, time);

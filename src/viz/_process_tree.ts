@@ -1,11 +1,12 @@
 /** The process tree: a vega tree layout over id / parent / label columns. */
+import { emptyChart } from "./_empty.ts";
 import { type DataFrame, pl } from "../polars.ts";
 import { Chart } from "./chart.ts";
 import { columnKind, requireColumn } from "./_columns.ts";
 import { formatCount, toValues } from "./_data.ts";
 import { type ChartOptions, positiveInt } from "./_options.ts";
 import { chartFontMetrics } from "./_fonts.ts";
-import { CONFIG, type JsonObject, noDataSpec, titleBlock, VEGA_SCHEMA } from "./_spec.ts";
+import { CONFIG, type JsonObject, titleBlock, VEGA_SCHEMA } from "./_spec.ts";
 
 /** Options of {@link processTreeChart}. */
 export interface ProcessTreeOptions extends ChartOptions {
@@ -54,15 +55,7 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
   const maxNodes = positiveInt(options.maxNodes, 300, "maxNodes");
   const title = options.title ?? "Process tree";
   if (frame.height === 0) {
-    return new Chart({
-      kind: "process-tree",
-      grammar: "vega-lite",
-      spec: noDataSpec(title, "No data: the frame has no rows.", options.width ?? 600),
-      title,
-      notes: ["No rows to draw."],
-      sourceRows: 0,
-      empty: true,
-    });
+    return emptyChart("process-tree", title, options.width ?? 600);
   }
   const notes: string[] = [];
   const ordered = options.sort ? frame.sort(options.sort) : frame;

@@ -1,18 +1,12 @@
 /** The scatter chart: one point per row, sampled (and said so) when there are too many. */
+import { emptyChart } from "./_empty.ts";
 import { type DataFrame, pl } from "../polars.ts";
 import { Chart } from "./chart.ts";
 import { columnKind, requireColumn } from "./_columns.ts";
 import { foldOthers, formatCount, topValues, toValues } from "./_data.ts";
 import { type AxisOptions, type ChartOptions, positiveInt } from "./_options.ts";
 import { categoryScheme, logNote, positiveOnly, valueScale, withLegend } from "./_axes.ts";
-import {
-  DEFAULT_WIDTH,
-  type JsonObject,
-  noDataSpec,
-  tooltipField,
-  utcAxis,
-  vegaLite,
-} from "./_spec.ts";
+import { DEFAULT_WIDTH, type JsonObject, tooltipField, utcAxis, vegaLite } from "./_spec.ts";
 
 /** Options of {@link scatterChart}. */
 export interface ScatterChartOptions extends ChartOptions, AxisOptions {
@@ -42,15 +36,7 @@ export function buildScatter(frame: DataFrame, options: ScatterChartOptions): Ch
   const title = options.title ?? `${options.y} against ${options.x}`;
   const width = options.width ?? DEFAULT_WIDTH;
   if (frame.height === 0) {
-    return new Chart({
-      kind: "scatter",
-      grammar: "vega-lite",
-      spec: noDataSpec(title, "No data: the frame has no rows.", width),
-      title,
-      notes: ["No rows to draw."],
-      sourceRows: 0,
-      empty: true,
-    });
+    return emptyChart("scatter", title, width);
   }
   const notes: string[] = [];
   let working = frame.filter(pl.col(options.x).isNotNull().and(pl.col(options.y).isNotNull()));

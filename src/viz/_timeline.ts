@@ -23,6 +23,7 @@ import {
   vegaLite,
 } from "./_spec.ts";
 import { ChartError } from "./errors.ts";
+import { emptyChart } from "./_empty.ts";
 
 /** A moment to mark on a timeline (an alert, a known step of the attack). */
 export interface TimelineMarker {
@@ -73,15 +74,7 @@ export function buildTimeline(frame: DataFrame, options: TimelineOptions): Chart
   const title = options.title ?? (group ? `Events by ${group}` : "Events over time");
   const width = options.width ?? DEFAULT_WIDTH;
   if (frame.height === 0) {
-    return new Chart({
-      kind: "timeline",
-      grammar: "vega-lite",
-      spec: noDataSpec(title, "No data: the frame has no rows.", width),
-      title,
-      notes: ["No rows to draw."],
-      sourceRows: 0,
-      empty: true,
-    });
+    return emptyChart("timeline", title, width);
   }
 
   const notes: string[] = [];
