@@ -96,6 +96,8 @@ export class ResultCache {
   readonly dir: string;
   readonly maxBytes: number;
   readonly #ttl: Record<ProviderKind, number | null>;
+  /** Bytes of results, as this process last counted them (undefined: not counted yet). */
+  #bytes?: number;
 
   private constructor(dir: string, options: ResultCacheOptions) {
     this.dir = dir;
@@ -169,7 +171,7 @@ export class ResultCache {
     const path = this.#resultPath(digest.sha256);
     if (!(await exists(path))) {
       await writeFileAtomic(path, digest.parquet);
-      await this.#evict(digest.sha256);
+      await this.#evict(digest.sha256, digest.parquet.length);
     }
     return { sha256: digest.sha256, bytes: digest.parquet.length };
   }
@@ -282,6 +284,7 @@ export class ResultCache {
     await Deno.remove(join(this.dir, "queries"), { recursive: true }).catch(() => {});
     await privateDir(join(this.dir, "results"));
     await privateDir(join(this.dir, "queries"));
+    this.#bytes = 0;
   }
 
   /** Counts and size. */
@@ -314,10 +317,14 @@ export class ResultCache {
   }
 
   // Least recently used results go first, down to 90% of the cap; `keep` is never evicted.
-  async #evict(keep: string): Promise<void> {
+  // The folder is walked only when the running total (of this process's view) passes the cap.
+  async #evict(keep: string, added: number): Promise<void> {
+    if (this.#bytes === undefined) {
+      this.#bytes = (await this.#results()).reduce((sum, r) => sum + r.size, 0);
+    } else this.#bytes += added;
+    if (this.#bytes <= this.maxBytes) return;
     const results = await this.#results();
     let total = results.reduce((sum, r) => sum + r.size, 0);
-    if (total <= this.maxBytes) return;
     results.sort((a, b) => a.used - b.used);
     for (const result of results) {
       if (total <= this.maxBytes * 0.9) break;
@@ -325,5 +332,6 @@ export class ResultCache {
       await Deno.remove(result.path).catch(() => {});
       total -= result.size;
     }
+    this.#bytes = total;
   }
 }

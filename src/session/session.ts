@@ -9,7 +9,7 @@
 import { hostname } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { type DataFrame, pl, type Series } from "../polars.ts";
-import { type ColumnSchema, type KustoType, kustoTypeOfPolars } from "../schema/types.ts";
+import { type ColumnSchema, kustoTypeOfPolars } from "../schema/types.ts";
 import type { Provider, QueryResult, TimeRange } from "../providers/provider.ts";
 import { CasefileError, didYouMean } from "../errors.ts";
 import { SessionError, SessionLockedError, StepError } from "./errors.ts";
@@ -41,6 +41,7 @@ import {
   digestFrame,
   ResultCache,
   type ResultCacheOptions,
+  type ResultDigest,
 } from "./result_cache.ts";
 import { normaliseQuery, pinNow, usesNow } from "./_query_text.ts";
 import { type EnrichmentCache, FolderCache, MemoryCache } from "../enrich/cache.ts";
@@ -599,13 +600,13 @@ export class Session {
         ? options.now ?? (provider.referenceTime ?? new Date()).toISOString()
         : undefined;
       const pinned = now ? pinNow(text, new Date(now)) : text;
-      const { frame, result, cache, digestSha, digestBytes } = await this.#fetch(provider, pinned, {
+      const { frame, result, cache, stored } = await this.#fetch(provider, pinned, {
         timespan,
         params: used,
         refresh: options.refresh ?? false,
         signal: options.signal,
       });
-      const summary = frameSummary(frame, result.schema.columns, digestSha, digestBytes);
+      const summary = frameSummary(frame, result.schema.columns, stored);
       const record: StepRecord = {
         ...base,
         code: text,
@@ -620,7 +621,7 @@ export class Session {
         cache,
         durationMs: Math.round(performance.now() - started),
       };
-      if (!summary.stored && this.cache) await this.#storeResult(frame, summary.digest);
+      if (summary.digest && this.cache) await this.#storeResult(frame, summary.digest);
       await this.#commit(record, frame);
       return record;
     } catch (error) {
@@ -642,8 +643,8 @@ export class Session {
     frame: DataFrame;
     result: Pick<QueryResult, "schema" | "warnings" | "render">;
     cache: "hit" | "miss" | "off";
-    digestSha?: string;
-    digestBytes?: number;
+    /** How the cache holds the result, when it does. */
+    stored?: { sha256: string; bytes: number };
   }> {
     const cache = this.cache;
     const timespan = options.timespan
@@ -672,8 +673,7 @@ export class Session {
             render: entry.render,
           },
           cache: "hit",
-          digestSha: entry.sha256,
-          digestBytes: entry.bytes,
+          stored: entry,
         };
       }
       if (found.status === "damaged") this.notice(`cache: ${found.problem}; ran the query again`);
@@ -705,8 +705,7 @@ export class Session {
       frame: result.frame,
       result,
       cache: "miss",
-      digestSha: entry?.sha256,
-      digestBytes: entry?.bytes,
+      stored: entry,
     };
   }
 
@@ -735,7 +734,7 @@ export class Session {
     try {
       const scope = { ...this.scope(position), params: this.paramValues(), pl };
       const value = await run(scope);
-      const { summary, digest, stored } = valueSummary(value);
+      const { summary, digest } = valueSummary(value);
       const record: StepRecord = {
         ...base,
         status: "ok",
@@ -744,7 +743,7 @@ export class Session {
       };
       // The result is stored before the step is journaled: a journaled step's result is
       // always there to restore.
-      if (digest && !stored && this.cache) await this.#storeResult(asFrame(value)!, digest);
+      if (digest && this.cache) await this.#storeResult(asFrame(value)!, digest);
       await this.#commit(record, value);
       return record;
     } catch (error) {
@@ -753,7 +752,7 @@ export class Session {
     }
   }
 
-  async #storeResult(frame: DataFrame, digest: ReturnType<typeof digestFrame>): Promise<void> {
+  async #storeResult(frame: DataFrame, digest: ResultDigest): Promise<void> {
     try {
       await this.cache!.putResult(frame, digest);
     } catch (error) {
@@ -1000,46 +999,32 @@ function isSeries(value: unknown): value is Series {
     typeof (value as Series).dtype === "object";
 }
 
+/**
+ * A query result's summary. `stored` is what the cache already holds it as; otherwise the
+ * result is serialised here, and the `digest` returned is to be stored.
+ */
 function frameSummary(
   frame: DataFrame,
   columns: readonly ColumnSchema[],
-  sha?: string,
-  bytes = 0,
-) {
-  if (sha) {
-    return {
-      summary: {
-        kind: "frame" as const,
-        rows: frame.height,
-        columns,
-        sha256: sha,
-        bytes,
-      } satisfies ResultSummary,
-      stored: true,
-      digest: undefined as unknown as ReturnType<typeof digestFrame>,
-    };
-  }
-  const digest = digestFrame(frame);
+  stored?: { sha256: string; bytes: number },
+): { summary: ResultSummary; digest?: ResultDigest } {
+  const digest = stored ? undefined : digestFrame(frame);
   return {
     summary: {
-      kind: "frame" as const,
+      kind: "frame",
       rows: frame.height,
       columns,
-      sha256: digest.sha256,
-      bytes: digest.parquet.length,
-    } satisfies ResultSummary,
-    stored: false,
+      sha256: stored?.sha256 ?? digest!.sha256,
+      bytes: stored?.bytes ?? digest!.parquet.length,
+    },
     digest,
   };
 }
 
 const JSON_LIMIT = 256 * 1024;
 
-function valueSummary(value: unknown): {
-  summary: ResultSummary;
-  digest?: ReturnType<typeof digestFrame>;
-  stored: boolean;
-} {
+/** A code step's result summary, with the serialisation to store when it is a frame. */
+function valueSummary(value: unknown): { summary: ResultSummary; digest?: ResultDigest } {
   const frame = asFrame(value);
   if (frame) {
     const digest = digestFrame(frame);
@@ -1047,18 +1032,20 @@ function valueSummary(value: unknown): {
       summary: {
         kind: isFrame(value) ? "frame" : "series",
         rows: frame.height,
-        columns: frame.columns.map((name) => ({ name, type: kustoTypeOfDtype(frame, name) })),
+        columns: frame.columns.map((name) => ({
+          name,
+          type: kustoTypeOfPolars(frame.getColumn(name).dtype),
+        })),
         sha256: digest.sha256,
         bytes: digest.parquet.length,
       },
       digest,
-      stored: false,
     };
   }
   try {
     const json = JSON.stringify(value);
-    if (json !== undefined && json.length <= JSON_LIMIT && sameJson(value, json)) {
-      return { summary: { kind: "json", value: JSON.parse(json) }, stored: true };
+    if (json !== undefined && json.length <= JSON_LIMIT && isPlainJson(value)) {
+      return { summary: { kind: "json", value: JSON.parse(json) } };
     }
   } catch {
     // Not JSON: summarised below.
@@ -1068,25 +1055,19 @@ function valueSummary(value: unknown): {
     : typeof value === "object"
     ? (value as object).constructor?.name ?? "object"
     : typeof value;
-  return { summary: { kind: "other", type, text: String(value).slice(0, 200) }, stored: true };
+  return { summary: { kind: "other", type, text: String(value).slice(0, 200) } };
 }
 
-// A value JSON keeps as it is (no Dates, Maps or class instances turned into something else).
-function sameJson(value: unknown, json: string): boolean {
-  if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
-    return typeof value !== "number" || Number.isFinite(value);
-  }
-  if (Array.isArray(value)) return value.every((v) => sameJson(v, JSON.stringify(v)));
+// A value JSON keeps as it is (no Dates, Maps, class instances or undefined turned into
+// something else).
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isPlainJson);
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.values(value as object).every((v) =>
-      v !== undefined && sameJson(v, JSON.stringify(v))
-    );
+    return Object.values(value as object).every(isPlainJson);
   }
-  return json === undefined;
-}
-
-function kustoTypeOfDtype(frame: DataFrame, name: string): KustoType {
-  return kustoTypeOfPolars(frame.getColumn(name).dtype);
+  return false;
 }
 
 function errorText(error: unknown): string {
