@@ -8,7 +8,12 @@
  */
 import { Buffer } from "node:buffer";
 import { type DataFrame, pl, type Series } from "../polars.ts";
-import { compileExtractor, type Emit, type ExtractIocsOptions } from "./_ioc_scan.ts";
+import {
+  compileExtractor,
+  type Emit,
+  type ExtractIocsOptions,
+  type Extractor,
+} from "./_ioc_scan.ts";
 import { distinctTexts, textColumn } from "./_frame.ts";
 
 /** Options of the frame extraction. */
@@ -76,69 +81,112 @@ function stringSeries(name: string, values: string[]): Series {
   return parsed.rename(name);
 }
 
-/** Every indicator of `columns` of `frame`, one row each. */
+/** Flat columns of indicators, turned into one DataFrame at the end. */
+class IocColumns {
+  readonly rows = new U32Column();
+  readonly types = new CodedColumn();
+  readonly values: string[] = [];
+  readonly starts = new U32Column();
+  readonly ends = new U32Column();
+  get length(): number {
+    return this.values.length;
+  }
+  push(row: number, type: string, value: string, start: number, end: number): void {
+    this.rows.push(row);
+    this.types.push(type);
+    this.values.push(value);
+    this.starts.push(start);
+    this.ends.push(end);
+  }
+  frame(rowName: string): DataFrame {
+    return pl.DataFrame([
+      this.rows.series(rowName),
+      this.types.series("type"),
+      stringSeries("value", this.values),
+      this.starts.series("start"),
+      this.ends.series("end"),
+    ]);
+  }
+}
+
+const EMPTY_COLUMNS = () =>
+  pl.DataFrame([
+    pl.Series("row", new Uint32Array(0)),
+    pl.Series("column", [], pl.Utf8),
+    pl.Series("type", [], pl.Utf8),
+    pl.Series("value", [], pl.Utf8),
+    pl.Series("start", new Uint32Array(0)),
+    pl.Series("end", new Uint32Array(0)),
+  ]);
+
+/** Every indicator of `columns` of `frame`, one row each (by column, then row, then position). */
 export function iocFrame(
   frame: DataFrame,
   columns: string | readonly string[],
   options: IocFrameOptions,
 ): DataFrame {
   const extractor = compileExtractor(options);
-  const rows = new U32Column();
-  const cols = new CodedColumn();
-  const types = new CodedColumn();
-  const values: string[] = [];
-  const starts = new U32Column();
-  const ends = new U32Column();
+  const parts: DataFrame[] = [];
   for (const column of typeof columns === "string" ? [columns] : columns) {
-    let row = 0;
-    const emit: Emit = (type, value, start, end) => {
-      rows.push(row);
-      cols.push(column);
-      types.push(type);
-      values.push(value);
-      starts.push(start);
-      ends.push(end);
-    };
-    if (options.dedupe === false) {
-      const texts = textColumn(frame, column, "ioc");
-      for (; row < texts.length; row++) {
-        const t = texts[row];
-        if (t) extractor.each(t, emit);
-      }
-      continue;
-    }
-    // Each distinct text is scanned once into flat lists; its rows copy their slice.
-    const { unique, index } = distinctTexts(frame, column, "ioc");
-    const first = new Uint32Array(unique.length + 1);
-    const uTypes: string[] = [];
-    const uValues: string[] = [];
-    const uStarts: number[] = [];
-    const uEnds: number[] = [];
-    const collect: Emit = (type, value, start, end) => {
-      uTypes.push(type);
-      uValues.push(value);
-      uStarts.push(start);
-      uEnds.push(end);
-    };
-    for (let k = 0; k < unique.length; k++) {
-      first[k] = uTypes.length;
-      extractor.each(unique[k], collect);
-    }
-    first[unique.length] = uTypes.length;
-    for (; row < index.length; row++) {
-      const k = index[row];
-      if (k < 0) continue;
-      for (let j = first[k]; j < first[k + 1]; j++) {
-        emit(uTypes[j], uValues[j], uStarts[j], uEnds[j], 0);
-      }
-    }
+    const part = options.dedupe === false
+      ? everyRow(frame, column, extractor)
+      : distinctOnce(frame, column, extractor);
+    if (part.height > 0) parts.push(part);
   }
-  return pl.DataFrame([
-    rows.series("row"),
-    cols.series("column"),
-    types.series("type"),
-    stringSeries("value", values),
-    starts.series("start"),
-    ends.series("end"),
-  ]);
+  if (parts.length === 0) return EMPTY_COLUMNS();
+  return parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
+}
+
+/** Each row scanned in turn. */
+function everyRow(frame: DataFrame, column: string, extractor: Extractor): DataFrame {
+  const texts = textColumn(frame, column, "ioc");
+  const out = new IocColumns();
+  let row = 0;
+  const emit: Emit = (type, value, start, end) => out.push(row, type, value, start, end);
+  for (; row < texts.length; row++) {
+    const t = texts[row];
+    if (t) extractor.each(t, emit);
+  }
+  return withColumn(out.frame("row"), column);
+}
+
+/**
+ * Each distinct text scanned once; Polars joins the indicators back to every row holding
+ * that text, so repeated command lines cost neither a scan nor a copy in JS.
+ */
+function distinctOnce(frame: DataFrame, column: string, extractor: Extractor): DataFrame {
+  const { unique, index } = distinctTexts(frame, column, "ioc");
+  const out = new IocColumns();
+  let k = 0;
+  const emit: Emit = (type, value, start, end) => out.push(k, type, value, start, end);
+  for (; k < unique.length; k++) extractor.each(unique[k], emit);
+  if (out.length === 0) return EMPTY_COLUMNS();
+  // `n` keeps each text's indicators in their order through the join.
+  const found = out.frame("k").withColumn(pl.Series("n", sequence(out.length)));
+  const holders = pl.DataFrame([
+    pl.Series("row", sequence(index.length)),
+    pl.Series("k", new Uint32Array(index.buffer, index.byteOffset, index.length)),
+  ])
+    .filter(pl.col("k").neq(pl.lit(0xffffffff)));
+  const joined = holders.join(found, { on: "k", how: "inner" }).sort(["row", "n"]);
+  return withColumn(joined.select("row", "type", "value", "start", "end"), column);
+}
+
+/** 0, 1, ... n-1. */
+function sequence(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/** Adds the source column's name as the second column. */
+function withColumn(found: DataFrame, column: string): DataFrame {
+  return found.select(
+    pl.col("row"),
+    pl.lit(column).cast(pl.Utf8).alias("column"),
+    pl.col("type"),
+    pl.col("value"),
+    pl.col("start"),
+    pl.col("end"),
+  );
 }

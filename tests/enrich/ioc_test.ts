@@ -282,11 +282,10 @@ Deno.test("extractIocsFrame() keeps odd values intact in large frames", () => {
     (_, i) => `<<${odd[i % odd.length]}>> 10.0.0.${i % 256}`,
   );
   const marker = { name: "marker", pattern: /<<([\s\S]*?)>>/g };
-  const iocs = extractIocsFrame(pl.DataFrame({ t: texts }), "t", {
-    custom: [marker],
-    dedupe: false,
-  });
   const expected = texts.flatMap((t) => extractIocs(t, { custom: [marker] }).map((m) => m.value));
-  assert.equal(iocs.height, 24_000);
-  assert.deepEqual(iocs.getColumn("value").toArray(), expected);
+  for (const dedupe of [false, true]) {
+    const iocs = extractIocsFrame(pl.DataFrame({ t: texts }), "t", { custom: [marker], dedupe });
+    assert.equal(iocs.height, 24_000);
+    assert.deepEqual(iocs.getColumn("value").toArray(), expected, `dedupe: ${dedupe}`);
+  }
 });
