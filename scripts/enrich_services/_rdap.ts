@@ -102,7 +102,7 @@ export function rdapRoute(
       description: "RDAP bootstrap file for Domain Name System registrations",
       publication: "2026-03-01T00:00:00Z",
       version: "1.0",
-      services: [[["com", "net"], [`${base}/verisign/com/v1/`]]],
+      services: [[["com", "net"], [`${base}/verisign/com/v1/`]], [["org"], [`${base}/pir/`]]],
     });
   }
   const ip = /^\/(arin|ripe|apnic)\/ip\/(.+)$/.exec(path);
@@ -132,6 +132,8 @@ export function rdapRoute(
     }
     return ok(network(net, base, 4));
   }
+  const org = /^\/pir\/domain\/(.+)$/.exec(path);
+  if (org) return notFound(`${org[1]} not found`);
   const domain = /^\/verisign\/com\/v1\/domain\/(.+)$/.exec(path);
   if (domain) {
     if (domain[1].toLowerCase() !== "google.com") return notFound(`${domain[1]} not found`);

@@ -6,7 +6,9 @@
  * Results are cached; every value gets a row with a status.
  *
  * casefile ships a snapshot of the bootstrap files (IANA publications of 2019, a partial
- * DNS file for com and net); pass `bootstrap` or `bootstrapUrl` for current ones.
+ * DNS file for com and net). A value the snapshot cannot route (a newer address block, a
+ * TLD other than com and net) makes the lookup fetch IANA's current files once, from
+ * `liveBootstrapUrl`; pass `bootstrap` or `bootstrapUrl` to use other files throughout.
  *
  * @module
  */
@@ -56,6 +58,12 @@ export interface RdapOptions {
   readonly bootstrap?: Partial<Bootstrap>;
   /** Fetch ipv4.json, ipv6.json and dns.json from here (e.g. https://data.iana.org/rdap/). */
   readonly bootstrapUrl?: string;
+  /**
+   * Where to fetch current bootstrap files when the snapshot has no registry for a value
+   * (default IANA's, https://data.iana.org/rdap/; `false` never fetches). Not used with
+   * `bootstrapUrl`, whose files are current already.
+   */
+  readonly liveBootstrapUrl?: string | false;
   /** Where answers are cached (default: in memory, per process). */
   readonly cache?: EnrichmentCache;
   /** Cache lifetime (default 7 days). */
@@ -68,6 +76,12 @@ export interface RdapOptions {
 }
 
 const DEFAULT_CACHE = new MemoryCache();
+
+/** IANA's RDAP bootstrap files (RFC 9224). */
+export const IANA_RDAP_BOOTSTRAP = "https://data.iana.org/rdap/";
+
+// Live bootstrap files fetched in this process, by base URL; a failed fetch is forgotten.
+const LIVE = new Map<string, Promise<Bootstrap>>();
 
 /**
  * RDAP records for IP addresses and domains.
@@ -94,7 +108,20 @@ export async function rdapLookup(
     concurrency: options.concurrency,
     breakAfter: Number.POSITIVE_INFINITY,
   });
-  const bootstrap = await resolveBootstrap(options, gate, signal);
+  const files = await resolveBootstrap(options, gate, signal);
+  const liveUrl = options.bootstrapUrl ? false : options.liveBootstrapUrl ?? IANA_RDAP_BOOTSTRAP;
+  const bootstrap: Routing = {
+    files,
+    live: liveUrl === false ? undefined : () => {
+      let job = LIVE.get(liveUrl);
+      if (!job) {
+        job = fetchBootstrap(liveUrl, gate, signal);
+        LIVE.set(liveUrl, job);
+        job.catch(() => LIVE.delete(liveUrl));
+      }
+      return job;
+    },
+  };
   const cache = options.cache ?? DEFAULT_CACHE;
   const ttl = options.cacheTtlMs ?? 7 * 24 * 3600 * 1000;
   const seen = new Map<string, Promise<RdapRecord>>();
@@ -116,7 +143,21 @@ async function resolveBootstrap(
 ): Promise<Bootstrap> {
   const given = { ...BOOTSTRAP_SNAPSHOT, ...options.bootstrap };
   if (!options.bootstrapUrl) return given;
-  const base = options.bootstrapUrl.replace(/\/?$/, "/");
+  return await fetchBootstrap(options.bootstrapUrl, gate, signal);
+}
+
+/** Where registries are found: the files in use, then (if allowed) IANA's current ones. */
+interface Routing {
+  readonly files: Bootstrap;
+  readonly live?: () => Promise<Bootstrap>;
+}
+
+async function fetchBootstrap(
+  url: string,
+  gate: HttpGate,
+  signal: AbortSignal,
+): Promise<Bootstrap> {
+  const base = url.replace(/\/?$/, "/");
   const fetchFile = async (name: string) => {
     const reply = await gate.getJson(`${base}${name}`, {}, signal);
     if (reply.status !== 200) {
@@ -142,7 +183,7 @@ async function resolveBootstrap(
 
 async function one(
   value: string,
-  bootstrap: Bootstrap,
+  routing: Routing,
   gate: HttpGate,
   cache: EnrichmentCache,
   ttl: number,
@@ -159,11 +200,11 @@ async function one(
     if (cls.kind !== "public") {
       return record(query, kind, "special-range", null, `${cls.kind} (${cls.range})`);
     }
-    registry = registryForIp(query, bootstrap);
+    registry = registryForIp(query, routing.files);
   } else if (/^[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(value)) {
     kind = "domain";
     query = value.toLowerCase().replace(/\.$/, "");
-    registry = registryForDomain(query, bootstrap);
+    registry = registryForDomain(query, routing.files);
   } else {
     return record(
       value,
@@ -173,13 +214,23 @@ async function one(
       `${JSON.stringify(value)} is neither an IP address nor a domain`,
     );
   }
+  let liveProblem = "";
+  if (!registry && routing.live) {
+    try {
+      const live = await routing.live();
+      registry = kind === "ip" ? registryForIp(query, live) : registryForDomain(query, live);
+    } catch (e) {
+      if (signal.aborted) throw e;
+      liveProblem = `; the current ones could not be fetched: ${(e as Error).message}`;
+    }
+  }
   if (!registry) {
     return record(
       query,
       kind,
       "no-registry",
       null,
-      `No RDAP registry for ${query} in the bootstrap files`,
+      `No RDAP registry for ${query} in the bootstrap files${liveProblem}`,
     );
   }
   const cacheKey = `rdap:${kind}:${query}`;

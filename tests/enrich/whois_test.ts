@@ -96,6 +96,32 @@ Deno.test("rdapLookup() follows the bootstrap to the registry and normalises the
   }
 });
 
+Deno.test("a value the snapshot cannot route fetches the current bootstrap once", async () => {
+  const s = await startEnrichServices();
+  try {
+    const live = `${s.urls.rdap}/bootstrap/`;
+    const fetched = () => s.requests.filter((r) => r.path.includes("/bootstrap/")).length;
+    // The snapshot routes 10.x (special) and needs nothing; .org is not in it.
+    const options = { liveBootstrapUrl: live, cache: new MemoryCache() };
+    const [org] = await rdapLookup(["wikipedia.org"], options);
+    assert.equal(org.status, "not-found");
+    assert.equal(org.registry, `${s.urls.rdap}/pir/`);
+    assert.equal(fetched(), 3);
+    await rdapLookup(["example.org", "10.0.0.1"], options);
+    assert.equal(fetched(), 3, "fetched once per process");
+    const [offline] = await rdapLookup(["wikipedia.org"], { liveBootstrapUrl: false });
+    assert.equal(offline.status, "no-registry");
+    const [down] = await rdapLookup(["nothing.zz"], {
+      liveBootstrapUrl: `${s.urls.rdap}/missing/`,
+      cache: new MemoryCache(),
+    });
+    assert.equal(down.status, "no-registry");
+    assert.match(down.message!, /current ones could not be fetched.*HTTP 404/);
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("a registry that times out gets a per-row timeout", async () => {
   const s = await startEnrichServices();
   try {
