@@ -9,7 +9,7 @@ import { listSessions } from "../src/session/session.ts";
 import { PARAM_KINDS, type ParamKind, Timespan } from "../src/session/params.ts";
 import type { StepMark } from "../src/session/_journal.ts";
 import { count, textTable, utc } from "./_format.ts";
-import { EXPORT_KINDS, type ExportKind, exportSession } from "./_exports.ts";
+import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { HandleOutcome, Repl } from "./_repl.ts";
 import { ReplError } from "./errors.ts";
 
@@ -224,6 +224,7 @@ export const COMMANDS = {
           hint: ".export script ./spray.ts, .export notebook ./spray.ipynb, .export report ./r.md",
         });
       }
+      const { exportSession } = await import("./_exports.ts");
       const written = await exportSession(repl.session, kind as ExportKind, path);
       repl.output.write(`${kind} written to ${written}`);
     },

@@ -8,7 +8,7 @@
  */
 import { SUPPORTED_FUNCTIONS, SUPPORTED_OPERATORS } from "../src/kql/registry.ts";
 import { inputKind, parseKqlInput, tableInPlay } from "./_input.ts";
-import { EXPORT_KINDS } from "./_exports.ts";
+import { EXPORT_KINDS } from "./_export_kinds.ts";
 
 /** What completion draws on. */
 export interface CompletionContext {

@@ -10,11 +10,9 @@ import { exportScript } from "../src/session/export_script.ts";
 import { exportNotebook } from "../src/session/export_notebook.ts";
 import { exportReport } from "../src/session/export_report.ts";
 
-/** What can be exported. */
-export type ExportKind = "script" | "notebook" | "report";
+import type { ExportKind } from "./_export_kinds.ts";
 
-/** The export kinds, for help and completion. */
-export const EXPORT_KINDS: readonly ExportKind[] = ["script", "notebook", "report"];
+export { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 
 /**
  * Exports `session` as `kind` to `path` (files private to the user; scripts executable).

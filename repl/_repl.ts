@@ -21,7 +21,6 @@ import { formatValue, isDataFrame } from "./_display.ts";
 import { count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
 import { type CommandName, COMMANDS, runCommand } from "./_commands.ts";
-import { drawChart, openInViewer } from "./_charts.ts";
 import { ReplError, ReplSyntaxError } from "./errors.ts";
 
 /** Where the REPL prints. */
@@ -355,6 +354,8 @@ export class Repl {
     for (const w of record.warnings ?? []) this.output.write(`warning (${w.kind}): ${w.message}`);
     if (record.render && isDataFrame(frame)) {
       const columns = record.result?.kind === "frame" ? record.result.columns : undefined;
+      // Charts load vega on first use: the prompt does not wait for it.
+      const { drawChart, openInViewer } = await import("./_charts.ts");
       const chart = await drawChart(
         frame,
         record.render,

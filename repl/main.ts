@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultHome, listSessions, openSession } from "../src/session/session.ts";
 import { ResultCache } from "../src/session/result_cache.ts";
-import { EXPORT_KINDS, type ExportKind, exportSession } from "./_exports.ts";
+import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { ProviderSpec } from "./_providers.ts";
 import { ReplError } from "./errors.ts";
 import { clearSpinner } from "./_spinner.ts";
@@ -171,6 +171,7 @@ export function buildCli(write: (text: string) => void): Command {
       }
       const session = await openSession(name, { home });
       try {
+        const { exportSession } = await import("./_exports.ts");
         write(`${kind} written to ${await exportSession(session, kind as ExportKind, path)}`);
       } finally {
         await session.close();

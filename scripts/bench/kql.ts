@@ -11,6 +11,7 @@ import { sourceTables } from "../../src/kql/run.ts";
 import { parseQuery } from "../../src/kql/_parser.ts";
 import { Context } from "../../src/kql/_env.ts";
 import { collect, compileQuery } from "../../src/kql/_query.ts";
+import { loadGeoLibraries } from "../../src/kql/functions/geo/_libs.ts";
 import { compare, type Comparison, report } from "./_measure.ts";
 
 const COMMANDS = [
@@ -160,6 +161,7 @@ export async function run(options: { rows?: number } = {}): Promise<void> {
   );
   const tables = sourceTables({ SecurityEvent: events, Hosts: hosts });
   const now = new Date(Date.UTC(2026, 2, 16));
+  await loadGeoLibraries();
   const plan = (kql: string) => compileQuery(parseQuery(kql), new Context(kql, tables, now));
   const results: Comparison[] = [];
   const planning: string[] = [];

@@ -12,6 +12,7 @@ import type { QueryText } from "./ast.ts";
 import { Context, type ContextOptions, type SourceTable } from "./_env.ts";
 import { collectAsync, compileQuery } from "./_query.ts";
 import "./functions/mod.ts";
+import { loadGeoLibraries } from "./functions/geo/_libs.ts";
 
 /** Options of {@link runKql} and {@link executeKql}. */
 export interface RunKqlOptions {
@@ -84,6 +85,7 @@ export async function executeOn(
   options: ExecuteOptions,
 ): Promise<KqlResult> {
   const text = options.parsed ?? parseQuery(query);
+  await loadGeoLibraries();
   const ctx = new Context(query, tables, options.now, options);
   const relation = compileQuery(text, ctx);
   const frame = await collectAsync(relation);

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import * as polyclip from "polyclip-ts";
+import type * as polyclip from "polyclip-ts";
+import { geo } from "./_libs.ts";
 import {
   add,
   angle,
@@ -130,8 +131,8 @@ export function clip(
   if (geoms.length === 0) return [];
   const [first, ...rest] = geoms as unknown as polyclip.Geom[];
   const result = op === "union"
-    ? polyclip.union(first, ...rest)
-    : polyclip.intersection(first, ...rest);
+    ? geo().polyclip.union(first, ...rest)
+    : geo().polyclip.intersection(first, ...rest);
   return openRings(result).map((polygon) =>
     polygon.map((ring) =>
       rotate(ring, edges).map((q) => original.get(key(q)) ?? projection.back(q))

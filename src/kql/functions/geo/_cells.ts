@@ -6,8 +6,8 @@
  *
  * @module
  */
-import * as h3 from "h3-js";
-import { s2 } from "s2js";
+import type { s2 as S2 } from "s2js";
+import { geo } from "./_libs.ts";
 import { type LngLat, type Point3, toLngLat } from "./_sphere.ts";
 import { type Polygon, s2Polygon } from "./_shapes.ts";
 
@@ -101,19 +101,19 @@ export function geohashNeighbors(hash: string): string[] | null {
 
 // ---------------------------------------------------------------- S2
 
-const { cellid, Cell, LatLng, RegionCoverer } = s2;
+const s2 = (): typeof S2 => geo().s2;
 
 /** The S2 cell token of a point at `level` (0..30). */
 export function s2Token(lng: number, lat: number, level: number): string {
-  const leaf = cellid.fromLatLng(LatLng.fromDegrees(lat, lng));
-  return cellid.toToken(cellid.parent(leaf, level));
+  const leaf = s2().cellid.fromLatLng(s2().LatLng.fromDegrees(lat, lng));
+  return s2().cellid.toToken(s2().cellid.parent(leaf, level));
 }
 
 /** The cell id of a token, or null when it is not a valid S2 cell token. */
 export function s2Cell(token: string): bigint | null {
   if (token.length < 1 || token.length > 16 || !/^[0-9a-fA-F]+$/.test(token)) return null;
-  const id = cellid.fromToken(token.toLowerCase());
-  return cellid.valid(id) ? id : null;
+  const id = s2().cellid.fromToken(token.toLowerCase());
+  return s2().cellid.valid(id) ? id : null;
 }
 
 function vector(p: { x: number; y: number; z: number }): Point3 {
@@ -122,20 +122,20 @@ function vector(p: { x: number; y: number; z: number }): Point3 {
 
 /** The center of an S2 cell. */
 export function s2Center(id: bigint): LngLat {
-  return toLngLat(vector(cellid.point(id)));
+  return toLngLat(vector(s2().cellid.point(id)));
 }
 
 /** The four corners of an S2 cell, counterclockwise. */
 export function s2Corners(id: bigint): LngLat[] {
-  const cell = Cell.fromCellID(id);
+  const cell = s2().Cell.fromCellID(id);
   return [0, 1, 2, 3].map((k) => toLngLat(vector(cell.vertex(k))));
 }
 
 /** The tokens of the cells around an S2 cell at its level (S2's AppendAllNeighbors). */
 export function s2Neighbors(id: bigint): string[] {
   const out: string[] = [];
-  for (const n of cellid.allNeighbors(id, cellid.level(id))) {
-    const token = cellid.toToken(n);
+  for (const n of s2().cellid.allNeighbors(id, s2().cellid.level(id))) {
+    const token = s2().cellid.toToken(n);
     if (!out.includes(token)) out.push(token);
   }
   return out;
@@ -161,49 +161,49 @@ export function s2Covering(
   const cellArea = s2CellArea(level);
   const estimate = area / cellArea + 4 * perimeter / Math.sqrt(cellArea);
   if (estimate > 4 * limit) return null;
-  const coverer = new RegionCoverer({ minLevel: level, maxLevel: level, maxCells: limit });
+  const coverer = new (s2().RegionCoverer)({ minLevel: level, maxLevel: level, maxCells: limit });
   const ids = coverer.covering(s2Polygon(polygons));
   if (ids.length > limit) return null;
-  return ids.map((id: bigint) => cellid.toToken(id));
+  return ids.map((id: bigint) => s2().cellid.toToken(id));
 }
 
 // ---------------------------------------------------------------- H3
 
 /** The H3 cell of a point at `resolution` (0..15). */
 export function h3Cell(lng: number, lat: number, resolution: number): string {
-  return h3.latLngToCell(lat, lng, resolution);
+  return geo().h3.latLngToCell(lat, lng, resolution);
 }
 
 /** Whether a string is a valid H3 cell index. */
 export function h3Valid(cell: string): boolean {
-  return /^[0-9a-fA-F]{1,16}$/.test(cell) && h3.isValidCell(cell.toLowerCase());
+  return /^[0-9a-fA-F]{1,16}$/.test(cell) && geo().h3.isValidCell(cell.toLowerCase());
 }
 
 export function h3Level(cell: string): number {
-  return h3.getResolution(cell.toLowerCase());
+  return geo().h3.getResolution(cell.toLowerCase());
 }
 
 export function h3Center(cell: string): LngLat {
-  const [lat, lng] = h3.cellToLatLng(cell.toLowerCase());
+  const [lat, lng] = geo().h3.cellToLatLng(cell.toLowerCase());
   return [lng, lat];
 }
 
 /** The closed boundary ring of an H3 cell, counterclockwise, as GeoJSON positions. */
 export function h3Boundary(cell: string): LngLat[] {
-  return h3.cellToBoundary(cell.toLowerCase(), true) as LngLat[];
+  return geo().h3.cellToBoundary(cell.toLowerCase(), true) as LngLat[];
 }
 
 export function h3Parent(cell: string, resolution: number): string {
-  return h3.cellToParent(cell.toLowerCase(), resolution);
+  return geo().h3.cellToParent(cell.toLowerCase(), resolution);
 }
 
 export function h3Children(cell: string, resolution: number): string[] {
-  return h3.cellToChildren(cell.toLowerCase(), resolution);
+  return geo().h3.cellToChildren(cell.toLowerCase(), resolution);
 }
 
 /** The cells at grid distance 0..k, ring by ring. */
 export function h3Rings(cell: string, k: number): string[][] {
-  return h3.gridDiskDistances(cell.toLowerCase(), k);
+  return geo().h3.gridDiskDistances(cell.toLowerCase(), k);
 }
 
 /**
@@ -216,12 +216,12 @@ export function h3Cover(
   areaKm2: number,
   limit: number,
 ): string[] | null {
-  const cellArea = h3.getHexagonAreaAvg(resolution, h3.UNITS.km2);
+  const cellArea = geo().h3.getHexagonAreaAvg(resolution, geo().h3.UNITS.km2);
   if (areaKm2 / cellArea > 2 * limit) return null;
   const out = new Set<string>();
   for (const polygon of polygons) {
     const rings = [polygon.shell, ...polygon.holes].map((l) => l.coords.map((p) => [p[0], p[1]]));
-    for (const c of h3.polygonToCells(rings, resolution, true)) {
+    for (const c of geo().h3.polygonToCells(rings, resolution, true)) {
       out.add(c);
       if (out.size > limit) return null;
     }

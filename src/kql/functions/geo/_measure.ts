@@ -5,7 +5,7 @@
  *
  * @module
  */
-import geographiclib from "geographiclib-geodesic";
+import { geo } from "./_libs.ts";
 import { clip, polygonRings, type Rings } from "./_boolean.ts";
 import { type Line, type Polygon, polygonEdges, polygonsContain } from "./_shapes.ts";
 import {
@@ -30,7 +30,9 @@ export function pointDistance(
   lat2: number,
   spheroid: boolean,
 ): number {
-  if (spheroid) return geographiclib.Geodesic.WGS84.Inverse(lat1, lng1, lat2, lng2).s12 ?? NaN;
+  if (spheroid) {
+    return geo().geographiclib.Geodesic.WGS84.Inverse(lat1, lng1, lat2, lng2).s12 ?? NaN;
+  }
   return angle(toPoint(lng1, lat1), toPoint(lng2, lat2)) * EARTH_RADIUS_M;
 }
 

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { s2 } from "s2js";
+import type { s2 as S2 } from "s2js";
+import { geo } from "./_libs.ts";
 import {
   angle,
   edgesCross,
@@ -255,12 +256,13 @@ export function readLines(v: unknown): readonly Line[] | null {
 
 // ---------------------------------------------------------------- containment
 
-const s2Loops = new WeakMap<Loop, InstanceType<typeof s2.Loop>>();
+const s2Loops = new WeakMap<Loop, InstanceType<typeof S2.Loop>>();
 
-function s2Loop(loop: Loop): InstanceType<typeof s2.Loop> {
+function s2Loop(loop: Loop): InstanceType<typeof S2.Loop> {
   let l = s2Loops.get(loop);
   if (!l) {
-    l = new s2.Loop(loop.points.map(([x, y, z]) => new s2.Point(x, y, z)));
+    const { Loop: S2Loop, Point: S2Point } = geo().s2;
+    l = new S2Loop(loop.points.map(([x, y, z]) => new S2Point(x, y, z)));
     s2Loops.set(loop, l);
   }
   return l;
@@ -268,7 +270,8 @@ function s2Loop(loop: Loop): InstanceType<typeof s2.Loop> {
 
 /** Whether a loop contains a point (S2's semi-open boundary rules). */
 export function loopContains(loop: Loop, p: Point3): boolean {
-  return s2Loop(loop).containsPoint(new s2.Point(p[0], p[1], p[2]));
+  const { Point: S2Point } = geo().s2;
+  return s2Loop(loop).containsPoint(new S2Point(p[0], p[1], p[2]));
 }
 
 /** Whether a polygon (shell minus holes) contains a point. */
@@ -282,9 +285,10 @@ export function polygonsContain(polygons: readonly Polygon[], p: Point3): boolea
 }
 
 /** An s2js polygon of the polygons' loops, for region coverings. */
-export function s2Polygon(polygons: readonly Polygon[]): InstanceType<typeof s2.Polygon> {
+export function s2Polygon(polygons: readonly Polygon[]): InstanceType<typeof S2.Polygon> {
   const loops = polygons.flatMap((p) => [p.shell, ...p.holes]).map((l) => s2Loop(l));
-  return new s2.Polygon(loops);
+  const { Polygon: S2Polygon } = geo().s2;
+  return new S2Polygon(loops);
 }
 
 /** Every edge of the polygons' loops as [from, to]. */
