@@ -1,8 +1,9 @@
 /**
- * The long frame of `extractIocsFrame`: indicators of every row written into flat column
- * builders, then one DataFrame. Millions of indicators are common, so nothing is built
- * per indicator beyond its value string: offsets go into growable typed arrays, and the
- * repetitive `type` and `column` columns are small codes that Polars expands natively.
+ * The long frame of `extractIocsFrame`: indicators written into flat column builders, then
+ * one DataFrame per column scanned. Millions of indicators are common, so nothing is built
+ * per indicator beyond its value string: offsets go into growable typed arrays, the
+ * repetitive `type` column is small codes that Polars expands natively, and with `dedupe`
+ * each distinct text's indicators are joined to its rows in Polars.
  *
  * @module
  */
