@@ -12,8 +12,6 @@ import { exportReport } from "../src/session/export_report.ts";
 
 import type { ExportKind } from "./_export_kinds.ts";
 
-export { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
-
 /**
  * Exports `session` as `kind` to `path` (files private to the user; scripts executable).
  *

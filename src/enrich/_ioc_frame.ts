@@ -164,6 +164,7 @@ function distinctOnce(frame: DataFrame, column: string, extractor: Extractor): D
   if (out.length === 0) return EMPTY_COLUMNS();
   // `n` keeps each text's indicators in their order through the join.
   const found = out.frame("k").withColumn(pl.Series("n", sequence(out.length)));
+  // Null texts have index -1, which reads as 0xffffffff through the unsigned view.
   const holders = pl.DataFrame([
     pl.Series("row", sequence(index.length)),
     pl.Series("k", new Uint32Array(index.buffer, index.byteOffset, index.length)),

@@ -110,7 +110,7 @@ export async function rdapLookup(
   });
   const files = await resolveBootstrap(options, gate, signal);
   const liveUrl = options.bootstrapUrl ? false : options.liveBootstrapUrl ?? IANA_RDAP_BOOTSTRAP;
-  const bootstrap: Routing = {
+  const routing: Routing = {
     files,
     live: liveUrl === false ? undefined : () => {
       let job = LIVE.get(liveUrl);
@@ -129,7 +129,7 @@ export async function rdapLookup(
     const key = String(v ?? "").trim();
     let job = seen.get(key);
     if (!job) {
-      job = one(key, bootstrap, gate, cache, ttl, signal);
+      job = one(key, routing, gate, cache, ttl, signal);
       seen.set(key, job);
     }
     return job;
