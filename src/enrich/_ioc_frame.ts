@@ -70,7 +70,7 @@ class CodedColumn {
  * column goes faster as one quoted CSV body that Polars parses natively (same values:
  * quotes doubled, line breaks kept inside quotes, invalid UTF-16 replaced either way).
  */
-function stringSeries(name: string, values: string[]): Series {
+export function stringSeries(name: string, values: string[]): Series {
   if (values.length < 10_000) return pl.Series(name, values, pl.Utf8);
   let quoted = false;
   for (let i = 0; i < values.length && !quoted; i++) quoted = values[i].includes('"');

@@ -157,16 +157,25 @@ export interface Classified {
   readonly offset?: number;
 }
 
-const TRAILING = /[.,;:!?'")\]}>]+$/;
-const TRAILING_PATH = /[.,;]+$/;
+const TRAILING = `.,;:!?'")]}>`;
+
+/**
+ * `text` without the run of `chars` at its end (an end-anchored regex would be tried at
+ * every position of the text: this runs per indicator, millions of times on a column).
+ */
+function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1])) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
 
 /** Trims trailing punctuation off a URL, keeping parentheses and brackets that balance. */
 export function trimUrl(raw: string): string {
   let url = raw;
   for (;;) {
-    const m = TRAILING.exec(url);
-    if (!m) return url;
-    let cut = url.length - m[0].length;
+    const kept = trimEndOf(url, TRAILING);
+    if (kept === url) return url;
+    let cut = kept.length;
     // Keep a closing bracket that closes one opened inside the URL ("...wiki/Foo_(bar)").
     for (let i = cut; i < url.length; i++) {
       const c = url[i];
@@ -234,7 +243,7 @@ export function classify(
     case "registry_key": {
       const q = quoted("registry_key", raw, text, start);
       if (q.value !== raw) return q;
-      const value = raw.replace(/[.,;)]+$/, "");
+      const value = trimEndOf(raw, ".,;)");
       return { type: "registry_key", value, length: value.length };
     }
     case "windows_path": {
@@ -247,9 +256,7 @@ export function classify(
         ? "\\\\" + q.value.slice(2).replace(/\\{2,}/g, "\\")
         : q.value.replace(/\\{2,}/g, "\\");
       if (q.length <= 3 && /^[a-z]:\\$/i.test(value)) return undefined;
-      const trimmed = q.value === raw && TRAILING_PATH.test(value)
-        ? value.replace(TRAILING_PATH, "")
-        : value;
+      const trimmed = q.value === raw ? trimEndOf(value, ".,;") : value;
       return {
         type: "windows_path",
         value: trimmed,
@@ -257,7 +264,7 @@ export function classify(
       };
     }
     case "linux_path": {
-      const value = raw.replace(/[.,;]+$/, "");
+      const value = trimEndOf(raw, ".,;");
       return { type: "linux_path", value, length: value.length };
     }
     case "ipv6": {
