@@ -12,6 +12,7 @@ import { count, textTable, utc } from "./_format.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { HandleOutcome, Repl } from "./_repl.ts";
 import { ReplError } from "./errors.ts";
+import { importLater } from "./_later.ts";
 
 interface Command {
   readonly usage: string;
@@ -224,7 +225,9 @@ export const COMMANDS = {
           hint: ".export script ./spray.ts, .export notebook ./spray.ipynb, .export report ./r.md",
         });
       }
-      const { exportSession } = await import("./_exports.ts");
+      const { exportSession } = await importLater<typeof import("./_exports.ts")>(
+        new URL("./_exports.ts", import.meta.url),
+      );
       const written = await exportSession(repl.session, kind as ExportKind, path);
       repl.output.write(`${kind} written to ${written}`);
     },

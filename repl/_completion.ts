@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { SUPPORTED_FUNCTIONS, SUPPORTED_OPERATORS } from "../src/kql/registry.ts";
 import { inputKind, parseKqlInput, tableInPlay } from "./_input.ts";
 import { EXPORT_KINDS } from "./_export_kinds.ts";
+import { importLater } from "./_later.ts";
 
 /** What completion draws on. */
 export interface CompletionContext {
@@ -27,8 +27,26 @@ export interface CompletionContext {
   value(name: string): unknown;
 }
 
-const OPERATORS = [...SUPPORTED_OPERATORS].sort();
-const FUNCTIONS = [...SUPPORTED_FUNCTIONS].sort();
+/** The KQL engine's operator and function names, once loaded. */
+let kqlNames: { operators: string[]; functions: string[] } | undefined;
+let kqlNamesLoading: Promise<void> | undefined;
+
+/**
+ * Loads the KQL engine's operator and function names. Listing them loads every function of
+ * the engine (some 20 ms), so the REPL does it after its prompt shows; `complete` needs it
+ * done first.
+ */
+export function loadKqlNames(): Promise<void> {
+  kqlNamesLoading ??= importLater<typeof import("../src/kql/registry.ts")>(
+    new URL("../src/kql/registry.ts", import.meta.url),
+  ).then((registry) => {
+    kqlNames = {
+      operators: [...registry.SUPPORTED_OPERATORS].sort(),
+      functions: [...registry.SUPPORTED_FUNCTIONS].sort(),
+    };
+  });
+  return kqlNamesLoading;
+}
 const KQL_WORDS = ["and", "or", "by", "on", "asc", "desc", "kind", "with", "let", "true", "false"];
 const TS_WORDS = [
   "await",
@@ -53,7 +71,7 @@ const TS_WORDS = [
 
 /**
  * Completions of `line` (the text left of the cursor): the candidates and the word they
- * replace, as node:readline's completer returns them.
+ * replace, as node:readline's completer returns them. Await {@link loadKqlNames} first.
  */
 export function complete(line: string, ctx: CompletionContext): [string[], string] {
   const full = ctx.pending ? `${ctx.pending}\n${line}` : line;
@@ -94,6 +112,7 @@ function completeCommand(line: string, ctx: CompletionContext): [string[], strin
 }
 
 function completeKql(full: string, ctx: CompletionContext): [string[], string] {
+  if (kqlNames === undefined) throw new Error("complete() before loadKqlNames() resolved");
   const query = parseKqlInput(full).query;
   const word = /[A-Za-z0-9_]*$/.exec(full)![0];
   const before = full.slice(0, full.length - word.length);
@@ -102,7 +121,7 @@ function completeKql(full: string, ctx: CompletionContext): [string[], string] {
   // Right after `%kql` or `%kql name =`: the query starts with a table.
   const head = /^\s*%kql(\s+[A-Za-z_$][\w$]*\s*=(?!=))?\s*$/.test(before);
   if (head) return matches([...tables, "let", "print", "union", "datatable"], word);
-  if (/\|\s*$/.test(before)) return matches(OPERATORS, word);
+  if (/\|\s*$/.test(before)) return matches(kqlNames.operators, word);
   const inPlay = tableInPlay(query.slice(0, Math.max(0, query.length - word.length)), tables) ??
     tableInPlay(query, tables);
   const columns = ctx.tables.find((t) => t.name === inPlay)?.columns.map((c) => c.name) ?? [];
@@ -110,7 +129,7 @@ function completeKql(full: string, ctx: CompletionContext): [string[], string] {
   if (/\b(join|union|lookup|in)\s*(\([^)]*\)\s*)?(kind\s*=\s*\w+\s*)?\(?\s*$/.test(before)) {
     return matches([...tables, ...columns], word);
   }
-  return matches(unique([...columns, ...FUNCTIONS, ...KQL_WORDS, ...tables]), word);
+  return matches(unique([...columns, ...kqlNames.functions, ...KQL_WORDS, ...tables]), word);
 }
 
 function completeCode(line: string, ctx: CompletionContext): [string[], string] {

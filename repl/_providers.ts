@@ -10,6 +10,7 @@
 import type { Provider, TableInfo } from "../src/providers/provider.ts";
 import { DEMO_CASE_DIR, openLocalProvider } from "../src/providers/local/local_provider.ts";
 import { SENTINEL_SCHEMAS } from "../src/schema/sentinel.ts";
+import { importLater } from "./_later.ts";
 
 /** Which provider to open. */
 export type ProviderSpec =
@@ -36,9 +37,9 @@ export async function connect(spec: ProviderSpec): Promise<Connection> {
       });
       break;
     case "sentinel": {
-      const { openSentinelProvider } = await import(
-        "../src/providers/sentinel/sentinel_provider.ts"
-      );
+      const { openSentinelProvider } = await importLater<
+        typeof import("../src/providers/sentinel/sentinel_provider.ts")
+      >(new URL("../src/providers/sentinel/sentinel_provider.ts", import.meta.url));
       const token = readEnv("CASEFILE_SENTINEL_TOKEN");
       provider = await openSentinelProvider({
         workspace: spec.workspace,

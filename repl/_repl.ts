@@ -22,6 +22,7 @@ import { count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
 import { type CommandName, COMMANDS, runCommand } from "./_commands.ts";
 import { ReplError, ReplSyntaxError } from "./errors.ts";
+import { importLater } from "./_later.ts";
 
 /** Where the REPL prints. */
 export interface ReplOutput {
@@ -134,7 +135,9 @@ export class Repl {
   /** Resolves when the whole API is in scope (loading it on first call). */
   ready(): Promise<void> {
     const scope = this.#scope!;
-    this.#apiLoaded ??= import("../mod.ts").then((api) => {
+    this.#apiLoaded ??= importLater<typeof import("../mod.ts")>(
+      new URL("../mod.ts", import.meta.url),
+    ).then((api) => {
       for (const [key, value] of Object.entries(api)) {
         if (!(key in scope)) Object.defineProperty(scope, key, { value, enumerable: true });
       }
@@ -147,9 +150,8 @@ export class Repl {
    * Loads what the first input needs (the API, the TypeScript compiler) in the background:
    * called once the prompt shows, so it does not delay it.
    */
-  warmUp(): void {
-    this.ready().catch(() => {});
-    typescript().catch(() => {});
+  async warmUp(): Promise<void> {
+    await Promise.allSettled([this.ready(), typescript()]);
   }
 
   /** Names of the API in scope (for completion). */
@@ -355,7 +357,9 @@ export class Repl {
     if (record.render && isDataFrame(frame)) {
       const columns = record.result?.kind === "frame" ? record.result.columns : undefined;
       // Charts load vega on first use: the prompt does not wait for it.
-      const { drawChart, openInViewer } = await import("./_charts.ts");
+      const { drawChart, openInViewer } = await importLater<typeof import("./_charts.ts")>(
+        new URL("./_charts.ts", import.meta.url),
+      );
       const chart = await drawChart(
         frame,
         record.render,

@@ -10,7 +10,7 @@ import readline from "node:readline";
 import process from "node:process";
 import { classifyInput } from "./_input.ts";
 import { typescript } from "./_transform.ts";
-import { complete } from "./_completion.ts";
+import { complete, loadKqlNames } from "./_completion.ts";
 import { appendHistory, HISTORY_SIZE, historyFiles, loadHistory } from "./_history.ts";
 import { withSpinner } from "./_spinner.ts";
 import { listSessions } from "../src/session/session.ts";
@@ -45,9 +45,10 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
     historySize: HISTORY_SIZE,
     history: await loadHistory(files()),
     removeHistoryDuplicates: true,
-    completer: (line: string): [string[], string] => {
-      try {
-        return complete(line, {
+    // The callback form: the KQL names may still be loading when Tab is first pressed.
+    completer: (line: string, done: (error: null, result: [string[], string]) => void) => {
+      loadKqlNames().then(() =>
+        complete(line, {
           pending,
           commands: repl.commandNames(),
           variables: repl.evaluator.names(),
@@ -56,14 +57,17 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
           sessions,
           tables: repl.connection.tables,
           value: (name) => repl.evaluator.vars[name],
-        });
-      } catch {
-        return [[], ""];
-      }
+        })
+      ).then((result) => done(null, result), () => done(null, [[], ""]));
     },
   } as readline.ReadLineOptions);
   const lines = new LineQueue();
-  rl.on("line", (line) => lines.push(line));
+  // True while the prompt waits for a line (nothing typed is being handled).
+  let idle = false;
+  rl.on("line", (line) => {
+    idle = false;
+    lines.push(line);
+  });
   rl.on("close", () => lines.end());
 
   let running: AbortController | undefined;
@@ -71,6 +75,7 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   const prompt = () => {
     rl.setPrompt(pending ? "... " : repl.prompt());
     rl.prompt();
+    idle = true;
   };
   rl.on("SIGINT", () => {
     if (running) {
@@ -102,7 +107,15 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
 
   if (options.banner) repl.output.write(options.banner);
   prompt();
-  setTimeout(() => repl.warmUp(), 0);
+  let closed = false;
+  rl.on("close", () => closed = true);
+  setTimeout(() => {
+    // While these load, Deno draws and clears a progress line on the terminal, which wipes
+    // the prompt: it is drawn again (with what was typed) once they are in.
+    Promise.allSettled([repl.warmUp(), loadKqlNames()]).then(() => {
+      if (idle && !closed) rl.prompt(true);
+    });
+  }, 0);
   try {
     for (let line = await lines.next(); line !== undefined; line = await lines.next()) {
       lastInterrupt = 0;

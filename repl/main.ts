@@ -21,6 +21,7 @@ import { DEMO_CASE_DIR, openLocalProvider } from "../src/providers/local/local_p
 import { SENTINEL_SCHEMAS } from "../src/schema/sentinel.ts";
 import { summariseCase } from "./_summary.ts";
 import { count, describeError, textTable, utc } from "./_format.ts";
+import { importLater } from "./_later.ts";
 
 interface DataOption {
   data?: string;
@@ -59,8 +60,12 @@ async function startRepl(options: ReplCliOptions): Promise<void> {
   const name = options.session ?? freshSessionName(prefix);
   const interactive = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
   const colors = interactive && !Deno.env.get("NO_COLOR");
-  const { Repl } = await import("./_repl.ts");
-  const { runTerminal } = await import("./_terminal.ts");
+  const { Repl } = await importLater<typeof import("./_repl.ts")>(
+    new URL("./_repl.ts", import.meta.url),
+  );
+  const { runTerminal } = await importLater<typeof import("./_terminal.ts")>(
+    new URL("./_terminal.ts", import.meta.url),
+  );
   const repl = await Repl.open({
     home: options.home ? resolve(options.home) : defaultHome(),
     session: name,
@@ -171,7 +176,9 @@ export function buildCli(write: (text: string) => void): Command {
       }
       const session = await openSession(name, { home });
       try {
-        const { exportSession } = await import("./_exports.ts");
+        const { exportSession } = await importLater<typeof import("./_exports.ts")>(
+          new URL("./_exports.ts", import.meta.url),
+        );
         write(`${kind} written to ${await exportSession(session, kind as ExportKind, path)}`);
       } finally {
         await session.close();

@@ -4,22 +4,28 @@
  * completion on the demo case (target: under 50 ms).
  *
  * Start: each run spawns the program in a pseudo-terminal (`script`), times until its
- * prompt is on the screen, then ends it. Runs alternate, after a warm-up each
- * (dependencies cached, as the target says).
+ * prompt is on the screen, types `6*7` and times until the answer shows, then ends it.
+ * Runs alternate, after a warm-up each (dependencies cached, as the target says).
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { type Comparison, report } from "./_measure.ts";
-import { complete, type CompletionContext } from "../../repl/_completion.ts";
+import { complete, type CompletionContext, loadKqlNames } from "../../repl/_completion.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { SENTINEL_SCHEMAS } from "../../src/schema/sentinel.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const RUNS = 7;
 
-/** Time (ms) from spawning `command` in a pseudo-terminal until `prompt` shows. */
-async function timeToPrompt(command: string, prompt: RegExp): Promise<number> {
+/**
+ * Times (ms) from spawning `command` in a pseudo-terminal until `prompt` shows, and until the
+ * answer to `6*7`, typed the moment the prompt shows, is on the screen.
+ */
+async function timeToPrompt(
+  command: string,
+  prompt: RegExp,
+): Promise<{ prompt: number; answer: number }> {
   const started = performance.now();
   const child = new Deno.Command("script", {
     args: ["-qfec", command, "/dev/null"],
@@ -30,16 +36,22 @@ async function timeToPrompt(command: string, prompt: RegExp): Promise<number> {
     env: { NO_COLOR: "1", TERM: "xterm" },
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const writer = child.stdin.getWriter();
   let screen = "";
-  let elapsed = Number.NaN;
+  let promptMs = Number.NaN;
+  let answerMs = Number.NaN;
   const deadline = setTimeout(() => child.kill("SIGKILL"), 30_000);
   try {
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
       screen += value;
-      if (prompt.test(screen)) {
-        elapsed = performance.now() - started;
+      if (Number.isNaN(promptMs) && prompt.test(screen)) {
+        promptMs = performance.now() - started;
+        screen = "";
+        await writer.write(new TextEncoder().encode("6*7\r"));
+      } else if (!Number.isNaN(promptMs) && /\n42\r?\n/.test(screen)) {
+        answerMs = performance.now() - started;
         break;
       }
     }
@@ -49,13 +61,13 @@ async function timeToPrompt(command: string, prompt: RegExp): Promise<number> {
       // It ended already.
     }
     await reader.cancel().catch(() => {});
-    await child.stdin.close().catch(() => {});
+    await writer.close().catch(() => {});
     await child.status;
   } finally {
     clearTimeout(deadline);
   }
-  if (Number.isNaN(elapsed)) throw new Error(`no prompt from ${command}:\n${screen}`);
-  return elapsed;
+  if (Number.isNaN(answerMs)) throw new Error(`no prompt or answer from ${command}:\n${screen}`);
+  return { prompt: promptMs, answer: answerMs };
 }
 
 /** Runs the suite. */
@@ -73,8 +85,8 @@ export async function run(): Promise<void> {
   const denoRepl = () => timeToPrompt(`${deno} repl`, /(^|\n|\x1b\[K)> /);
   await casefile();
   await denoRepl();
-  const c: number[] = [];
-  const b: number[] = [];
+  const c: { prompt: number; answer: number }[] = [];
+  const b: { prompt: number; answer: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
     c.push(await casefile());
     b.push(await denoRepl());
@@ -82,12 +94,20 @@ export async function run(): Promise<void> {
   const median = (xs: number[]) => xs.sort((p, q) => p - q)[Math.floor(xs.length / 2)];
   const start: Comparison = {
     name: "cold start to the prompt (demo case)",
-    candidateMs: median(c),
-    baselineMs: median(b),
+    candidateMs: median(c.map((t) => t.prompt)),
+    baselineMs: median(b.map((t) => t.prompt)),
     note: "baseline: deno repl",
   };
-  report("REPL start (target: 2x deno repl, and under 500 ms)", [start], 2);
+  // What loads after the prompt (the TypeScript compiler, the API) delays the first answer.
+  const answer: Comparison = {
+    name: "cold start to the answer of 6*7 typed at the prompt",
+    candidateMs: median(c.map((t) => t.answer)),
+    baselineMs: median(b.map((t) => t.answer)),
+    note: "no target; what the prompt's early showing leaves to wait for",
+  };
+  report("REPL start (target: 2x deno repl, and under 500 ms)", [start, answer], 2);
 
+  await loadKqlNames();
   const provider = await openLocalProvider(undefined, { knownSchemas: SENTINEL_SCHEMAS });
   const tables = await provider.tables();
   const ctx: CompletionContext = {

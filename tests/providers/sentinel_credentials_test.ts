@@ -28,7 +28,11 @@ import {
 } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { resolveConfig } from "../../src/providers/sentinel/_config.ts";
 import { createCredential } from "../../src/providers/sentinel/_credentials.ts";
+import { loadAzureSdk } from "../../src/providers/sentinel/_sdk.ts";
 import { tempFolder } from "../_helpers.ts";
+
+// createCredential() is called here directly: the SDK loads as openSentinelProvider() loads it.
+await loadAzureSdk();
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SCOPE = "https://api.loganalytics.io/.default";

@@ -36,6 +36,7 @@ import {
 } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { resolveConfig } from "../../src/providers/sentinel/_config.ts";
 import { createCredential } from "../../src/providers/sentinel/_credentials.ts";
+import { loadAzureSdk } from "../../src/providers/sentinel/_sdk.ts";
 import { readWireDatetime, tableToFrame } from "../../src/providers/sentinel/_results.ts";
 import { explicitWindows, Semaphore, splitPlan } from "../../src/providers/sentinel/_split.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
@@ -44,6 +45,9 @@ import { UnknownTableError } from "../../src/providers/errors.ts";
 import { type DataFrame, pl, variantOf } from "../../src/polars.ts";
 import { tempFile } from "../_helpers.ts";
 import { providerContract } from "./contract.ts";
+
+// createCredential() is called here directly: the SDK loads as openSentinelProvider() loads it.
+await loadAzureSdk();
 
 const NO_ENV = () => undefined;
 const local = await openLocalProvider();

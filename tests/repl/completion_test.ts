@@ -1,9 +1,10 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import { complete, type CompletionContext } from "../../repl/_completion.ts";
+import { complete, type CompletionContext, loadKqlNames } from "../../repl/_completion.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { SENTINEL_SCHEMAS } from "../../src/schema/sentinel.ts";
 import { pl } from "../../src/polars.ts";
 
+await loadKqlNames();
 const provider = await openLocalProvider(undefined, { knownSchemas: SENTINEL_SCHEMAS });
 const tables = await provider.tables();
 const frame = pl.DataFrame({ Account: ["a"], Failures: [1] });

@@ -22,7 +22,6 @@ import type {
   TimeRange,
 } from "../provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
-import { executeOn, sourceTables } from "../../kql/run.ts";
 import type { SourceTable } from "../../kql/_env.ts";
 import { externalRequests } from "../../kql/external.ts";
 import { loadExternalData } from "../../data/external_data.ts";
@@ -216,6 +215,8 @@ export class LocalProvider implements TableSource {
     }
     const parsed = parseQuery(query);
     const external = await this.#external(parsed);
+    // The executor loads on the first query: opening a case (the REPL's start) does not need it.
+    const { executeOn, sourceTables } = await import("../../kql/run.ts");
     const result = await untilAborted(
       executeOn(query, sourceTables(frames, schemas), {
         now: options.now ?? this.referenceTime ?? new Date(),

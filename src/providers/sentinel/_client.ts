@@ -19,11 +19,12 @@
  */
 import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
-import { LogsQueryClient, type QueryTimeInterval } from "@azure/monitor-query-logs";
+import type { LogsQueryClient, QueryTimeInterval } from "@azure/monitor-query-logs";
 import type { TokenCredential } from "@azure/identity";
 import type { TimeRange } from "../provider.ts";
 import type { CredentialKind } from "./_config.ts";
 import { credentialHint } from "./_credentials.ts";
+import { azureSdk } from "./_sdk.ts";
 import { readWireResult, type WireError, type WireResult, WireShapeError } from "./_results.ts";
 import {
   ClientTimeoutError,
@@ -126,6 +127,7 @@ export class LogsTransport {
     this.#agent = settings.caCertificates?.length
       ? new Agent({ ca: [...rootCertificates, ...settings.caCertificates], keepAlive: true })
       : undefined;
+    const { LogsQueryClient } = azureSdk().monitor;
     this.#client = new LogsQueryClient(settings.credential, {
       endpoint: settings.endpoint,
       // @azure/monitor-query-logs 1.0.0 documents `audience` but builds the scope from

@@ -5,22 +5,13 @@
  *
  * @module
  */
-import {
-  AzureCliCredential,
-  ClientAssertionCredential,
-  ClientSecretCredential,
-  DefaultAzureCredential,
-  DeviceCodeCredential,
-  EnvironmentCredential,
-  InteractiveBrowserCredential,
-  ManagedIdentityCredential,
-} from "@azure/identity";
 import type { TokenCredential } from "@azure/identity";
 import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
 import type { CredentialKind, ResolvedConfig } from "./_config.ts";
 import { SentinelConfigError } from "./_errors.ts";
 import { clientAssertion, readClientCertificate } from "./_assertion.ts";
+import { azureSdk } from "./_sdk.ts";
 
 export type { TokenCredential };
 
@@ -40,11 +31,21 @@ export interface CredentialOptions {
  *
  * @throws {SentinelConfigError} when the kind needs a setting that is missing (a tenant, a
  *   client id, a secret or certificate in the environment), before any network call.
+ * The Azure SDK must be loaded (`loadAzureSdk()` of `_sdk.ts`; `openSentinelProvider` does).
  */
 export function createCredential(
   config: ResolvedConfig,
   options: CredentialOptions = {},
 ): TokenCredential {
+  const {
+    AzureCliCredential,
+    ClientSecretCredential,
+    DefaultAzureCredential,
+    DeviceCodeCredential,
+    EnvironmentCredential,
+    InteractiveBrowserCredential,
+    ManagedIdentityCredential,
+  } = azureSdk().identity;
   const { tenantId, clientId, env } = config;
   const prompt = options.prompt ?? ((message: string) => console.error(message));
   // Without keep-alive: token calls are rare, and nothing is left open to close.
@@ -185,6 +186,7 @@ function certificateCredential(
   );
   const sendChain = /^(true|1)$/i.test(env("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN") ?? "");
   const audience = `${config.authorityHost}/${tenantId}/oauth2/v2.0/token`;
+  const { ClientAssertionCredential } = azureSdk().identity;
   return new ClientAssertionCredential(
     tenantId,
     clientId,

@@ -65,6 +65,7 @@ import {
   type SentinelConfig,
 } from "./_config.ts";
 import { createCredential, describeCredential, type TokenCredential } from "./_credentials.ts";
+import { loadAzureSdk } from "./_sdk.ts";
 import {
   abortError,
   type CallRequest,
@@ -270,6 +271,7 @@ export interface SentinelBatchOptions {
 export async function openSentinelProvider(
   options: SentinelProviderOptions = {},
 ): Promise<SentinelProvider> {
+  await loadAzureSdk();
   const kind = typeof options.credential === "string" ? options.credential : undefined;
   const config = await resolveConfig({
     configFile: options.configFile,
