@@ -154,7 +154,8 @@ function fromMakeSeries(
   const valueCells = frame.getColumn(value).toArray();
   const keyRows = keys.length > 0 ? frame.select(...keys).toRecords() : [];
   const parts: DataFrame[] = [];
-  for (let r = 0; r < frame.height; r++) {
+  const height = frame.height;
+  for (let r = 0; r < height; r++) {
     const ts = parseArray(timeCells[r], time).map((t) => new Date(String(t)).getTime());
     const vs = parseArray(valueCells[r], value);
     if (ts.length !== vs.length || ts.some((t) => Number.isNaN(t))) {

@@ -199,9 +199,12 @@ export class ExprEnv {
       const values = job.inputs.map((input, i) =>
         seriesToJs(inputs.getColumn(names[i]), input.type)
       );
-      const out: JsValue[] = new Array(data.height);
+      // A DataFrame is a Proxy whose every property read lists the columns natively: the
+      // height is read once, not per row.
+      const height = data.height;
+      const out: JsValue[] = new Array(height);
       const args: JsValue[] = new Array(job.inputs.length);
-      for (let row = 0; row < data.height; row++) {
+      for (let row = 0; row < height; row++) {
         for (let k = 0; k < args.length; k++) args[k] = values[k][row];
         out[row] = job.fn(args);
       }

@@ -302,7 +302,8 @@ function pivot(input: Relation, call: A.Call, scope: Scope, ctx: Context): Relat
   const empty = ZERO_WHEN_EMPTY.has(aggregate.name) ? 0 : null;
   const firstOf = new Map<string, number>();
   const rows = new Map<string, { keys: JsValue[]; cells: Map<string, JsValue>; first: number }>();
-  for (let row = 0; row < data.height; row++) {
+  const height = data.height;
+  for (let row = 0; row < height; row++) {
     const name = kustoToString(pivots[row], pivotColumn.type);
     firstOf.set(name, Math.min(firstOf.get(name) ?? Infinity, positions[row]));
     const key = keyValues.map((k) => k[row]);

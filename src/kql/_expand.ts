@@ -147,7 +147,8 @@ function expand(
   const indexes: number[] = [];
   const values: JsValue[][] = compiled.map(() => []);
   const elements: JsValue[][] = new Array(compiled.length);
-  for (let row = 0; row < data.height; row++) {
+  const height = data.height;
+  for (let row = 0; row < height; row++) {
     let count = 0;
     for (let k = 0; k < compiled.length; k++) {
       elements[k] = elementsOf(texts[k][row], options.bagExpansion);

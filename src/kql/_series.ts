@@ -178,7 +178,8 @@ function layout(
   const binValues = seriesToJs(data.getColumn(options.bin), "long") as number[];
   const positions = seriesToJs(data.getColumn(options.position), "long") as number[];
   const groups = new Map<string, SeriesRow>();
-  for (let row = 0; row < data.height; row++) {
+  const height = data.height;
+  for (let row = 0; row < height; row++) {
     const key = keyValues.map((k) => k[row]);
     const id = JSON.stringify(key);
     let group = groups.get(id);
