@@ -2,12 +2,22 @@
  * Vega in a headless process: vega-lite compiled to vega, views rendered to SVG with the
  * chart fonts' real text widths.
  */
-import * as vega from "vega";
-import { compile } from "vega-lite";
+import { createRequire } from "node:module";
+import type * as Vega from "vega";
+import type * as VegaLite from "vega-lite";
 import type { Chart } from "./chart.ts";
 import type { JsonObject } from "./_spec.ts";
 import { chartFontMetrics } from "./_fonts.ts";
 import { ChartError } from "./errors.ts";
+
+// vega takes some 60-120 ms to load: it loads with the first chart, not with casefile (a
+// script or REPL session that draws nothing never pays it). Both packages are CommonJS, so
+// `require` loads them where they are needed, synchronously.
+const load = createRequire(import.meta.url);
+let vegaModule: typeof Vega | undefined;
+let vegaLiteModule: typeof VegaLite | undefined;
+const vega = () => vegaModule ??= load("vega") as typeof Vega;
+const vegaLite = () => vegaLiteModule ??= load("vega-lite") as typeof VegaLite;
 
 /** The chart as a vega specification (vega-lite charts compiled). */
 export function vegaSpecOf(chart: Chart): JsonObject {
@@ -17,7 +27,8 @@ export function vegaSpecOf(chart: Chart): JsonObject {
     case "vega-lite":
       try {
         // deno-lint-ignore no-explicit-any
-        return compile(chart.spec as any, { logger: QUIET }).spec as unknown as JsonObject;
+        return vegaLite().compile(chart.spec as any, { logger: QUIET })
+          .spec as unknown as JsonObject;
       } catch (error) {
         throw new ChartError(`Cannot compile the ${chart.kind} chart: ${messageOf(error)}`, {
           cause: error,
@@ -49,7 +60,7 @@ let metricsInstalled = false;
 function installTextMetrics(): void {
   if (metricsInstalled) return;
   const faces = chartFontMetrics();
-  const metrics = (vega as unknown as { textMetrics: unknown }).textMetrics as {
+  const metrics = (vega() as unknown as { textMetrics: unknown }).textMetrics as {
     width: (item: TextItem, text: unknown) => number;
   };
   metrics.width = (item, text) => {
@@ -67,10 +78,11 @@ function installTextMetrics(): void {
 export async function svgOf(chart: Chart): Promise<string> {
   installTextMetrics();
   const spec = vegaSpecOf(chart);
-  let view: vega.View | undefined;
+  const { View, parse } = vega();
+  let view: Vega.View | undefined;
   try {
     // deno-lint-ignore no-explicit-any
-    view = new vega.View(vega.parse(spec as any), { renderer: "none" });
+    view = new View(parse(spec as any), { renderer: "none" });
     return await view.toSVG();
   } catch (error) {
     throw new ChartError(`Cannot render the ${chart.kind} chart: ${messageOf(error)}`, {
