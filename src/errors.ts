@@ -27,6 +27,8 @@ export class CasefileError extends Error {
 
 /** The closest candidates to `name` (case-insensitive edit distance), best first. */
 export function closestNames(name: string, candidates: Iterable<string>, max = 3): string[] {
+  // Names may come from untyped code (the REPL, a notebook): nothing is close to a non-name.
+  if (typeof name !== "string") return [];
   const lower = name.toLowerCase();
   const scored: Array<[string, number]> = [];
   for (const candidate of candidates) {

@@ -50,6 +50,17 @@ export function requireColumn(
   kinds?: readonly ColumnKind[],
 ): ColumnKind {
   const columns = frame.columns;
+  // Code typed in the REPL or a notebook is not type-checked: an option may be missing.
+  if (typeof name !== "string" || name === "") {
+    const fitting = kinds ? columns.filter((c) => kinds.includes(columnKind(frame, c))) : columns;
+    throw new ChartError(`Cannot draw the chart: no column is named for ${role}.`, {
+      hint: `Name one in the chart's options; ${
+        fitting.length > 0
+          ? `columns that fit: ${listNames(fitting)}`
+          : `the frame's columns: ${listNames(columns)}`
+      }.`,
+    });
+  }
   if (!columns.includes(name)) {
     const suggestion = didYouMean(name, columns);
     const fitting = kinds ? columns.filter((c) => kinds.includes(columnKind(frame, c))) : columns;

@@ -26,6 +26,15 @@ function chartError(pattern: RegExp, hint: RegExp, column?: string) {
   };
 }
 
+Deno.test("a column option left out (untyped code) says which role and what fits", () => {
+  const frame = pl.DataFrame({ Host: ["a", "b"], Failures: [1, 2] });
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => barChart(frame, { x: "Host", y: "Failures" } as any),
+    chartError(/no column is named for the categories/, /Name one in the chart's options; .*Host/),
+  );
+});
+
 Deno.test("a misspelt column says which and suggests the right one", async () => {
   const signins = (await (await demo()).query("SigninLogs")).frame;
   assert.throws(
