@@ -7,6 +7,7 @@
  */
 import { type DataFrame, type Expr, pl } from "../polars.ts";
 import { datetimeExpr, requireColumns } from "./_columns.ts";
+import { AnalysisError } from "./errors.ts";
 
 /** Options of {@link rareValues}. */
 export interface RareValuesOptions {
@@ -34,7 +35,16 @@ export interface FirstSeenOptions {
   readonly since: Date;
 }
 
-const list = (x: string | readonly string[]) => (typeof x === "string" ? [x] : [...x]);
+/** An `entity` or `value` option as a list; untyped code (the REPL, a notebook) may omit it. */
+function columnList(x: unknown, option: string, analysis: string): string[] {
+  if (typeof x === "string" && x !== "") return [x];
+  if (Array.isArray(x) && x.length > 0 && x.every((c) => typeof c === "string")) return [...x];
+  throw new AnalysisError(`${analysis}: the \`${option}\` option names no column`, {
+    analysis,
+    hint: `Give it a column name or a list of names, e.g. ${analysis}(events, ` +
+      `{ entity: "Computer", value: "NewProcessName" }).`,
+  });
+}
 
 /**
  * Counts every (entity, value) and marks the rare ones.
@@ -63,8 +73,8 @@ const list = (x: string | readonly string[]) => (typeof x === "string" ? [x] : [
  * ```
  */
 export function rareValues(events: DataFrame, options: RareValuesOptions): DataFrame {
-  const entity = list(options.entity);
-  const value = list(options.value);
+  const entity = columnList(options?.entity, "entity", "rareValues");
+  const value = columnList(options?.value, "value", "rareValues");
   const time = options.time ??
     (events.columns.includes("TimeGenerated") ? "TimeGenerated" : undefined);
   requireColumns(events, [...entity, ...value, time], "rareValues");
@@ -131,12 +141,25 @@ export function rareValues(events: DataFrame, options: RareValuesOptions): DataF
  * ```
  */
 export function firstSeen(events: DataFrame, options: FirstSeenOptions): DataFrame {
-  const entity = list(options.entity);
-  const value = list(options.value);
+  const entity = columnList(options?.entity, "entity", "firstSeen");
+  const value = columnList(options?.value, "value", "firstSeen");
+  // A date; from untyped code also an ISO text or epoch milliseconds.
+  const raw: unknown = options.since;
+  const baselineEnd = raw instanceof Date
+    ? raw
+    : typeof raw === "string" || typeof raw === "number"
+    ? new Date(raw)
+    : undefined;
+  if (baselineEnd === undefined || Number.isNaN(baselineEnd.getTime())) {
+    throw new AnalysisError("firstSeen: the `since` option is not a date", {
+      analysis: "firstSeen",
+      hint: 'Give the end of the baseline, e.g. since: new Date("2026-03-10T00:00:00Z").',
+    });
+  }
   const time = options.time ?? "TimeGenerated";
   requireColumns(events, [...entity, ...value, time], "firstSeen");
   const keys = [...entity, ...value];
-  const since = pl.lit(options.since).cast(pl.Datetime("us"));
+  const since = pl.lit(baselineEnd).cast(pl.Datetime("us"));
   const t = events.select(
     ...keys.map((k) => pl.col(k)),
     datetimeExpr(events, time, "firstSeen").alias("__t"),

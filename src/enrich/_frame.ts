@@ -19,6 +19,13 @@ export function textColumn(
 
 /** A column as text (Utf8); throws a clear error for a missing column. */
 function textSeries(frame: DataFrame, column: string, capability: string): Series {
+  // Untyped code (the REPL, a notebook) may leave the column out.
+  if (typeof column !== "string" || column === "") {
+    throw new EnrichmentError("No column is named: give the column to read", {
+      capability,
+      hint: `The frame's columns are: ${frame.columns.join(", ")}.`,
+    });
+  }
   if (!frame.columns.includes(column)) {
     const hint = didYouMean(column, frame.columns) ??
       `The frame's columns are: ${frame.columns.join(", ")}.`;

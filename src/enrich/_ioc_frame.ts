@@ -16,6 +16,7 @@ import {
   type Extractor,
 } from "./_ioc_scan.ts";
 import { distinctTexts, textColumn } from "./_frame.ts";
+import { EnrichmentError } from "./errors.ts";
 
 /** Options of the frame extraction. */
 export interface IocFrameOptions extends ExtractIocsOptions {
@@ -126,6 +127,20 @@ export function iocFrame(
   columns: string | readonly string[],
   options: IocFrameOptions,
 ): DataFrame {
+  const names: unknown = columns;
+  // Untyped code (the REPL, a notebook) may leave the columns out.
+  if (
+    !(typeof names === "string" ||
+      (Array.isArray(names) && names.length > 0 && names.every((c) => typeof c === "string")))
+  ) {
+    throw new EnrichmentError("extractIocsFrame: no column to scan is named", {
+      capability: "ioc",
+      hint:
+        `Name one or a list, e.g. extractIocsFrame(frame, "CommandLine"); the frame's columns: ${
+          frame.columns.join(", ")
+        }.`,
+    });
+  }
   const extractor = compileExtractor(options);
   const parts: DataFrame[] = [];
   for (const column of typeof columns === "string" ? [columns] : columns) {

@@ -70,3 +70,28 @@ Deno.test("rareValues() counts values per entity and marks the implant's process
   assert.equal(rare.select(pl.col("count").sum()).getColumn("count").toArray()[0], frame.height);
   assert.throws(() => rareValues(frame, { entity: "Device", value: "FileName" }), AnalysisError);
 });
+
+Deno.test("rareValues() and firstSeen() say which option is missing (untyped code)", () => {
+  const frame = pl.DataFrame({ Host: ["a"], Process: ["p"], TimeGenerated: [new Date(0)] });
+  const refused = (option: string) => (e: unknown) =>
+    e instanceof AnalysisError && e.message.includes(`\`${option}\``) && e.hint !== undefined;
+  // deno-lint-ignore no-explicit-any
+  const untyped = (f: unknown) => f as (frame: unknown, options?: any) => unknown;
+  assert.throws(() => untyped(rareValues)(frame), refused("entity"));
+  assert.throws(() => untyped(rareValues)(frame, { entity: "Host" }), refused("value"));
+  assert.throws(
+    () => untyped(firstSeen)(frame, { entity: "Host", value: "Process" }),
+    refused("since"),
+  );
+  assert.throws(
+    () => untyped(firstSeen)(frame, { entity: "Host", value: "Process", since: "not a date" }),
+    refused("since"),
+  );
+  // A date as ISO text is taken.
+  const fresh = untyped(firstSeen)(frame, {
+    entity: "Host",
+    value: "Process",
+    since: "1969-12-31",
+  });
+  assert.equal((fresh as { height: number }).height, 1);
+});

@@ -289,3 +289,17 @@ Deno.test("extractIocsFrame() keeps odd values intact in large frames", () => {
     assert.deepEqual(iocs.getColumn("value").toArray(), expected, `dedupe: ${dedupe}`);
   }
 });
+
+Deno.test("extractIocsFrame() without a column (untyped code) says so and lists the columns", () => {
+  const frame = pl.DataFrame({ CommandLine: ["ping 10.0.0.1"] });
+  // deno-lint-ignore no-explicit-any
+  const untyped = extractIocsFrame as (...args: any[]) => unknown;
+  for (const columns of [undefined, [], [7]]) {
+    assert.throws(
+      () => untyped(frame, columns),
+      (e: unknown) =>
+        e instanceof EnrichmentError && /no column to scan is named/.test(e.message) &&
+        /CommandLine/.test(e.hint ?? ""),
+    );
+  }
+});
