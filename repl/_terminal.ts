@@ -68,7 +68,11 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
     idle = false;
     lines.push(line);
   });
-  rl.on("close", () => lines.end());
+  let closed = false;
+  rl.on("close", () => {
+    closed = true;
+    lines.end();
+  });
 
   let running: AbortController | undefined;
   let lastInterrupt = 0;
@@ -107,8 +111,6 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
 
   if (options.banner) repl.output.write(options.banner);
   prompt();
-  let closed = false;
-  rl.on("close", () => closed = true);
   setTimeout(() => {
     // While these load, Deno draws and clears a progress line on the terminal, which wipes
     // the prompt: it is drawn again (with what was typed) once they are in.

@@ -25,6 +25,19 @@ export class CasefileError extends Error {
   }
 }
 
+/**
+ * A column option as a list of names: one name or a non-empty list of names. Undefined for
+ * anything else, which untyped code (the REPL, a notebook) can pass: the caller says what is
+ * missing in its own terms.
+ */
+export function columnNames(value: unknown): string[] | undefined {
+  if (typeof value === "string") return value === "" ? undefined : [value];
+  if (Array.isArray(value) && value.length > 0 && value.every((c) => typeof c === "string")) {
+    return [...value];
+  }
+  return undefined;
+}
+
 /** The closest candidates to `name` (case-insensitive edit distance), best first. */
 export function closestNames(name: string, candidates: Iterable<string>, max = 3): string[] {
   // Names may come from untyped code (the REPL, a notebook): nothing is close to a non-name.

@@ -8,6 +8,7 @@
 import { type DataFrame, type Expr, pl } from "../polars.ts";
 import { datetimeExpr, requireColumns } from "./_columns.ts";
 import { AnalysisError } from "./errors.ts";
+import { columnNames } from "../errors.ts";
 
 /** Options of {@link rareValues}. */
 export interface RareValuesOptions {
@@ -37,8 +38,8 @@ export interface FirstSeenOptions {
 
 /** An `entity` or `value` option as a list; untyped code (the REPL, a notebook) may omit it. */
 function columnList(x: unknown, option: string, analysis: string): string[] {
-  if (typeof x === "string" && x !== "") return [x];
-  if (Array.isArray(x) && x.length > 0 && x.every((c) => typeof c === "string")) return [...x];
+  const names = columnNames(x);
+  if (names) return names;
   throw new AnalysisError(`${analysis}: the \`${option}\` option names no column`, {
     analysis,
     hint: `Give it a column name or a list of names, e.g. ${analysis}(events, ` +

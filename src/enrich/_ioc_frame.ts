@@ -17,6 +17,7 @@ import {
 } from "./_ioc_scan.ts";
 import { distinctTexts, textColumn } from "./_frame.ts";
 import { EnrichmentError } from "./errors.ts";
+import { columnNames } from "../errors.ts";
 
 /** Options of the frame extraction. */
 export interface IocFrameOptions extends ExtractIocsOptions {
@@ -127,12 +128,8 @@ export function iocFrame(
   columns: string | readonly string[],
   options: IocFrameOptions,
 ): DataFrame {
-  const names: unknown = columns;
-  // Untyped code (the REPL, a notebook) may leave the columns out.
-  if (
-    !(typeof names === "string" ||
-      (Array.isArray(names) && names.length > 0 && names.every((c) => typeof c === "string")))
-  ) {
+  const names = columnNames(columns);
+  if (!names) {
     throw new EnrichmentError("extractIocsFrame: no column to scan is named", {
       capability: "ioc",
       hint:
@@ -143,7 +140,7 @@ export function iocFrame(
   }
   const extractor = compileExtractor(options);
   const parts: DataFrame[] = [];
-  for (const column of typeof columns === "string" ? [columns] : columns) {
+  for (const column of names) {
     const part = options.dedupe === false
       ? everyRow(frame, column, extractor)
       : distinctOnce(frame, column, extractor);

@@ -16,11 +16,12 @@ const DEFANGED =
 export function isDefanged(text: string): boolean {
   // Every marker but a leading hxxp/fxp has a bracket: most texts are settled without the
   // regex (this runs for each of millions of candidates on a column).
-  const scheme = (text.charCodeAt(0) | 32) === 104 || (text.charCodeAt(0) | 32) === 102;
-  if (
-    !(scheme && (text.charCodeAt(1) | 32) === 120) && text.indexOf("[") < 0 &&
-    text.indexOf("(") < 0 && text.indexOf("{") < 0
-  ) return false;
+  const first = text.charCodeAt(0) | 32;
+  const xScheme = (first === 104 /* h */ || first === 102 /* f */) &&
+    (text.charCodeAt(1) | 32) === 120; /* x */
+  if (!xScheme && text.indexOf("[") < 0 && text.indexOf("(") < 0 && text.indexOf("{") < 0) {
+    return false;
+  }
   DEFANGED.lastIndex = 0;
   return DEFANGED.test(text);
 }

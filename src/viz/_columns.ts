@@ -50,39 +50,41 @@ export function requireColumn(
   kinds?: readonly ColumnKind[],
 ): ColumnKind {
   const columns = frame.columns;
+  const fitting = () =>
+    kinds ? columns.filter((c) => kinds.includes(columnKind(frame, c))) : columns;
   // Code typed in the REPL or a notebook is not type-checked: an option may be missing.
   if (typeof name !== "string" || name === "") {
-    const fitting = kinds ? columns.filter((c) => kinds.includes(columnKind(frame, c))) : columns;
+    const fit = fitting();
     throw new ChartError(`Cannot draw the chart: no column is named for ${role}.`, {
       hint: `Name one in the chart's options; ${
-        fitting.length > 0
-          ? `columns that fit: ${listNames(fitting)}`
+        fit.length > 0
+          ? `columns that fit: ${listNames(fit)}`
           : `the frame's columns: ${listNames(columns)}`
       }.`,
     });
   }
   if (!columns.includes(name)) {
     const suggestion = didYouMean(name, columns);
-    const fitting = kinds ? columns.filter((c) => kinds.includes(columnKind(frame, c))) : columns;
+    const fit = fitting();
     throw new ChartError(`Cannot draw the chart: there is no column \`${name}\` for ${role}.`, {
       column: name,
       hint: suggestion ??
-        (fitting.length > 0
-          ? `Columns that fit: ${listNames(fitting)}.`
+        (fit.length > 0
+          ? `Columns that fit: ${listNames(fit)}.`
           : `The frame's columns: ${listNames(columns)}.`),
     });
   }
   const kind = columnKind(frame, name);
   if (kinds && !kinds.includes(kind)) {
     const wanted = kinds.map((k) => KIND_WORDS[k]).join(" or ");
-    const fitting = columns.filter((c) => kinds.includes(columnKind(frame, c)));
+    const fit = fitting();
     throw new ChartError(
       `Cannot draw the chart: column \`${name}\` is ${KIND_WORDS[kind]} ` +
         `(${frame.getColumn(name).dtype.variant}), but ${role} needs ${wanted}.`,
       {
         column: name,
-        hint: fitting.length > 0
-          ? `Columns that fit: ${listNames(fitting)}; or ${KIND_FIX[kinds[0]]}.`
+        hint: fit.length > 0
+          ? `Columns that fit: ${listNames(fit)}; or ${KIND_FIX[kinds[0]]}.`
           : `No column fits; ${KIND_FIX[kinds[0]]}.`,
       },
     );
