@@ -128,22 +128,19 @@ export type { ColumnRule, MaskerOptions, MaskKind, MaskOptions } from "./src/ana
 export { logonSessions } from "./src/analysis/logon_sessions.ts";
 export type { LogonSessionsOptions } from "./src/analysis/logon_sessions.ts";
 // Sessions
-export {
-  defaultHome,
-  evaluateJavaScript,
-  listSessions,
-  openSession,
-  Session,
-} from "./src/session/session.ts";
+export { defaultHome, listSessions, openSession, Session } from "./src/session/session.ts";
 export type {
-  Evaluator,
   RerunOptions,
   SessionOptions,
   Step,
+  StepChart,
+  StepCheck,
+  StepExpectation,
   StepKind,
   StepMark,
   StepQueryOptions,
   StepRecord,
+  StepRunOptions,
 } from "./src/session/session.ts";
 export {
   formatParam,
@@ -175,14 +172,20 @@ export type {
 export type { ResultSummary, TemplatePart } from "./src/session/_journal.ts";
 export {
   BundleError,
+  CodeSyntaxError,
+  EvaluationCancelled,
   KqlTemplateError,
   ParamError,
+  ReplayError,
   SessionError,
   SessionLockedError,
   SessionWriteError,
   StepError,
 } from "./src/session/errors.ts";
 export { exportScript } from "./src/session/export_script.ts";
+export { replaySession } from "./src/session/replay.ts";
+export type { ReplayProvider, ReplaySpec } from "./src/session/replay.ts";
+export type { RecordedStep, ReplayFailure } from "./src/session/session.ts";
 export type { ExportScriptOptions } from "./src/session/export_script.ts";
 export { BUNDLE_FORMAT, exportBundle, importBundle } from "./src/session/bundle.ts";
 export type {

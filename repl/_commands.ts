@@ -7,7 +7,9 @@ import { isIP } from "node:net";
 import { didYouMean } from "../src/errors.ts";
 import { listSessions } from "../src/session/session.ts";
 import { PARAM_KINDS, type ParamKind, Timespan } from "../src/session/params.ts";
-import type { StepMark } from "../src/session/_journal.ts";
+import type { StepMark, StepRecord } from "../src/session/_journal.ts";
+import type { Step } from "../src/session/session.ts";
+import { formatValue } from "./_display.ts";
 import { count, textTable, utc } from "./_format.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { HandleOutcome, Repl } from "./_repl.ts";
@@ -113,16 +115,21 @@ export const COMMANDS = {
     },
   },
   history: {
-    usage: ".history",
-    description: "the session's steps: name, rows, time, status, cache, mark",
-    run: (repl) => {
+    usage: ".history [N]",
+    description:
+      "the session's steps (name, rows, status, cache, mark, what it gave); N: one in full",
+    run: (repl, [n]) => {
       const steps = repl.session.steps();
+      if (n !== undefined) {
+        repl.output.write(stepDetail(repl, repl.session.step(stepNumber(n, ".history"))));
+        return Promise.resolve();
+      }
       if (steps.length === 0) {
         repl.output.write("No steps yet.");
         return Promise.resolve();
       }
       repl.output.write(textTable(
-        ["#", "name", "kind", "rows", "ms", "status", "cache", "mark", "note"],
+        ["#", "name", "kind", "rows", "ms", "status", "cache", "mark", "gave", "note"],
         steps.map((s) => {
           const r = s.record;
           const rows = r.result && (r.result.kind === "frame" || r.result.kind === "series")
@@ -140,10 +147,14 @@ export const COMMANDS = {
             status,
             r.cache ?? "",
             s.mark === "none" ? "" : s.mark,
+            clip(gave(r), 40),
             clip(s.note ?? "", 40),
           ];
         }),
       ));
+      repl.output.write(
+        "(add a step's number to see it in full: its code, what it printed, its value)",
+      );
       return Promise.resolve();
     },
   },
@@ -217,12 +228,13 @@ export const COMMANDS = {
     },
   },
   export: {
-    usage: ".export script|notebook|report PATH",
-    description: "write the session as a script, a notebook or a report",
+    usage: ".export script|notebook|report|bundle PATH",
+    description: "write the session as a script, a notebook, a report or a bundle",
     run: async (repl, [kind, path]) => {
       if (!EXPORT_KINDS.includes(kind as ExportKind) || !path) {
         throw new ReplError(".export needs a kind and a path.", {
-          hint: ".export script ./spray.ts, .export notebook ./spray.ipynb, .export report ./r.md",
+          hint: ".export script ./spray.ts, .export notebook ./spray.ipynb, .export report " +
+            "./r.html, .export bundle ./spray.casefile.gz",
         });
       }
       const { exportSession } = await importLater<typeof import("./_exports.ts")>(
@@ -263,10 +275,13 @@ const HELP_TAIL = `
 KQL:   %kql name = SigninLogs | where ResultType == "50126"   (binds name and _; %kql alone binds _N)
        \${expr} puts a value in as a literal; {{param}} uses a session parameter (.set, .params)
        a query continues on the next line while a bracket or quote is open or the line ends in |
+       a line starting with | extends the query step just before it (a new step, same name);
+       pasted or piped, a query may leave out %kql when it starts with a table, then | lines
 Code:  TypeScript with top-level await; const/let can be declared again; the casefile API,
        session, kql, pl and params are in scope; each input is a session step (see .history)
 Keys:  Tab completes; Ctrl-C cancels a running query or clears the line; Ctrl-C twice or
-       Ctrl-D exits (the session is saved); up/down recall earlier lines`;
+       Ctrl-D exits (the session is saved); up/down recall earlier inputs, a multi-line one
+       whole; a pasted block is one input, run when the paste ends (if it is complete)`;
 
 /** Runs the dot-command `line` (starting with `.`). */
 export async function runCommand(
@@ -326,8 +341,63 @@ function describeResult(result: import("../src/session/_journal.ts").ResultSumma
     case "json":
       return "a value";
     case "other":
-      return result.type;
+      return result.type === "undefined" ? "no value" : `a ${result.type}`;
   }
+}
+
+/** What a step gave, in a few words: its printed output's first line, its value, its chart. */
+function gave(r: StepRecord): string {
+  const parts: string[] = [];
+  const result = r.result;
+  if (result?.kind === "json") parts.push(JSON.stringify(result.value) ?? "");
+  else if (result?.kind === "other" && result.type !== "undefined") {
+    parts.push(result.text.split("\n")[0]);
+  }
+  if (r.chart) parts.push(`chart ${r.chart.kind}`);
+  if (r.output) parts.push(`printed: ${r.output.split("\n")[0]}`);
+  return parts.join("; ");
+}
+
+/** A step in full: its code, status, result, what it printed and its value. */
+function stepDetail(repl: Repl, step: Step): string {
+  const r = step.record;
+  const lines = [
+    `step ${r.position} ${r.name} (${r.kind}${r.revision > 1 ? `, revision ${r.revision}` : ""})` +
+    `${step.mark === "none" ? "" : ` · ${step.mark}${step.note ? `: ${step.note}` : ""}`}`,
+    indentLines(r.code),
+    `status: ${r.status}${r.error ? ` (${r.error.name}: ${r.error.message})` : ""} · ` +
+    `${count(r.durationMs)} ms${r.cache && r.cache !== "off" ? ` · cache ${r.cache}` : ""}`,
+  ];
+  const result = r.result;
+  if (result) {
+    lines.push(
+      `result: ${describeResult(result)}${
+        "sha256" in result && result.sha256 ? ` · sha256 ${result.sha256}` : ""
+      }`,
+    );
+  }
+  if (r.volatile) lines.push(`may differ on a re-run: ${r.volatile}`);
+  if (r.uses) {
+    lines.push(
+      `reads: ${Object.entries(r.uses).map(([n, p]) => `${n} (step ${p})`).join(", ")}`,
+    );
+  }
+  if (r.imports) lines.push(`imports: ${r.imports.map((i) => i.specifier).join(", ")}`);
+  if (r.output) lines.push("printed:", indentLines(r.output.replace(/\n$/, "")));
+  if (r.chart) lines.push(`chart: ${r.chart.kind} "${r.chart.title}" (${r.chart.file})`);
+  if (step.restored && r.status === "ok") {
+    const value = repl.session.value(r.position);
+    if (value !== undefined) {
+      lines.push("value:", formatValue(value, { width: repl.output.columns(), colors: false }));
+    }
+  } else if (result?.kind === "other") {
+    lines.push("value (as recorded):", result.text);
+  }
+  return lines.join("\n");
+}
+
+function indentLines(text: string): string {
+  return text.split("\n").map((l) => `  ${l}`).join("\n");
 }
 
 function clip(text: string, max: number): string {

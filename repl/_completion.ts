@@ -1,7 +1,8 @@
 /**
- * Tab completion: dot-commands and their arguments; in `%kql` input the table names, the
- * columns of the table in play (the first table the query names), KQL operators after `|`,
- * functions, and `{{parameter}}` names; in TypeScript the variables, the API, and the
+ * Tab completion: dot-commands and their arguments; in `%kql` input (and a line starting
+ * with `|`, read with the query it continues) the table names, the columns of the table in
+ * play (the first table the query names), KQL operators after `|`, functions, and
+ * `{{parameter}}` names; in TypeScript the variables, the API, and the
  * properties of a variable after a dot.
  *
  * @module
@@ -79,6 +80,7 @@ export function complete(line: string, ctx: CompletionContext): [string[], strin
     case "command":
       return completeCommand(line, ctx);
     case "kql":
+    case "pipe":
       return completeKql(full, ctx);
     case "ts":
     case "empty":

@@ -6,7 +6,7 @@
  */
 
 /** What can be exported. */
-export type ExportKind = "script" | "notebook" | "report";
+export type ExportKind = "script" | "notebook" | "report" | "bundle";
 
 /** The export kinds, for help and completion. */
-export const EXPORT_KINDS: readonly ExportKind[] = ["script", "notebook", "report"];
+export const EXPORT_KINDS: readonly ExportKind[] = ["script", "notebook", "report", "bundle"];

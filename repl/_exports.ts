@@ -1,6 +1,7 @@
 /**
  * The REPL's exports of a session: a replayable script, a notebook for the Deno kernel,
- * or a report (HTML when the path ends in `.html`, else Markdown).
+ * a report (HTML when the path ends in `.html`, else Markdown), or a bundle (the journal
+ * and its results, to open elsewhere).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import type { Session } from "../src/session/session.ts";
 import { exportScript } from "../src/session/export_script.ts";
 import { exportNotebook } from "../src/session/export_notebook.ts";
 import { exportReport } from "../src/session/export_report.ts";
+import { exportBundle } from "../src/session/bundle.ts";
 
 import type { ExportKind } from "./_export_kinds.ts";
 
@@ -28,13 +30,18 @@ export async function exportSession(
       await exportScript(session, { path: target });
       break;
     case "notebook":
-      await Deno.writeTextFile(target, exportNotebook(session), { mode: 0o600 });
+      await Deno.writeTextFile(target, await exportNotebook(session, { path: target }), {
+        mode: 0o600,
+      });
       break;
     case "report": {
       const format = extname(target).toLowerCase().startsWith(".htm") ? "html" : "markdown";
       await Deno.writeTextFile(target, await exportReport(session, { format }), { mode: 0o600 });
       break;
     }
+    case "bundle":
+      await exportBundle(session, target);
+      break;
   }
   return target;
 }

@@ -1,13 +1,16 @@
 /**
- * Line history, persisted: one file per session (`sessions/NAME/history`) and one for all
- * sessions (`history` in the casefile home), both private (0600). A REPL recalls its
- * session's lines first, then the others', newest first.
+ * Input history, persisted: one file per session (`sessions/NAME/history`) and one for all
+ * sessions (`history` in the casefile home), both private (0600). Each input is one entry,
+ * however many lines it has (a file line per entry, its newlines escaped as `\n`), so a
+ * multi-line input comes back whole. A REPL recalls its session's entries first, then the
+ * others', newest first.
  *
  * @module
  */
 import { dirname, join } from "node:path";
+import { inputKind, kqlInputText, parseKqlInput } from "./_input.ts";
 
-/** Lines kept per file, and recalled at most. */
+/** Entries kept per file, and recalled at most. */
 export const HISTORY_SIZE = 1000;
 
 /** The two history files of a session. */
@@ -18,7 +21,7 @@ export function historyFiles(
   return { session: join(sessionDir, "history"), global: join(home, "history") };
 }
 
-/** Lines to recall, newest first, without repeats. */
+/** Entries to recall, newest first, without repeats. */
 export async function loadHistory(files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   const seen = new Set<string>();
@@ -29,7 +32,7 @@ export async function loadHistory(files: readonly string[]): Promise<string[]> {
     } catch {
       continue;
     }
-    const lines = text.split("\n").filter((l) => l.trim() !== "").map(decode);
+    const lines = text.split("\n").filter((l) => l.trim() !== "").map(decodeHistoryEntry);
     for (const line of lines.reverse()) {
       if (seen.has(line)) continue;
       seen.add(line);
@@ -40,14 +43,17 @@ export async function loadHistory(files: readonly string[]): Promise<string[]> {
   return out;
 }
 
-/** Appends `line` to each file (created private; trimmed to the last lines now and then). */
-export async function appendHistory(files: readonly string[], line: string): Promise<void> {
-  if (line.trim() === "") return;
-  const entry = `${encode(line)}\n`;
+/**
+ * Appends an entry (an input, one or more lines) to each file (created private; trimmed to
+ * the last entries now and then).
+ */
+export async function appendHistory(files: readonly string[], entry: string): Promise<void> {
+  if (entry.trim() === "") return;
+  const line = `${encodeHistoryEntry(entry)}\n`;
   for (const file of files) {
     try {
       await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
-      await Deno.writeTextFile(file, entry, { append: true, create: true, mode: 0o600 });
+      await Deno.writeTextFile(file, line, { append: true, create: true, mode: 0o600 });
       await Deno.chmod(file, 0o600);
       const info = await Deno.stat(file);
       if (info.size > HISTORY_SIZE * 400) await trim(file);
@@ -62,12 +68,46 @@ async function trim(file: string): Promise<void> {
   await Deno.writeTextFile(file, lines.slice(-HISTORY_SIZE).join("\n") + "\n", { mode: 0o600 });
 }
 
-// A line never holds a newline (readline keeps lines), but a backslash is kept escaped so
-// the format can carry one later.
-function encode(line: string): string {
-  return line.replaceAll("\\", "\\\\").replaceAll("\n", "\\n");
+/**
+ * An entry as one line of a history file: a backslash doubled, a newline written `\n`.
+ * Files written before multi-line entries (one line an entry, backslashes already doubled)
+ * read the same.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { decodeHistoryEntry, encodeHistoryEntry } from "./_history.ts";
+ *
+ * const entry = "%kql s = SigninLogs\n| where UserAgent has '\\n'";
+ * strictEqual(encodeHistoryEntry(entry), "%kql s = SigninLogs\\n| where UserAgent has '\\\\n'");
+ * strictEqual(decodeHistoryEntry(encodeHistoryEntry(entry)), entry);
+ * ```
+ */
+export function encodeHistoryEntry(entry: string): string {
+  return entry.replaceAll("\\", "\\\\").replaceAll("\n", "\\n");
 }
 
-function decode(line: string): string {
+/** The entry a history file's line holds (see {@link encodeHistoryEntry}). */
+export function decodeHistoryEntry(line: string): string {
   return line.replace(/\\(\\|n)/g, (_, c) => c === "n" ? "\n" : "\\");
+}
+
+/**
+ * The entry an input that ran is remembered as: its text without trailing blanks, a `%kql
+ * name =` block in the one-line form (`%kql name = SigninLogs` then its other lines), so
+ * that recalling it and pressing Enter runs it at once.
+ */
+export function historyEntry(input: string): string {
+  const text = input.trim();
+  if (inputKind(text) !== "kql") return text;
+  const firstLine = text.split("\n", 1)[0];
+  if (parseKqlInput(firstLine).query !== "") return text;
+  const kql = parseKqlInput(text);
+  return kql.query === "" ? text : kqlInputText(kql);
+}
+
+/** `entries` (newest first) with `entry` moved or added to the front, at most {@link HISTORY_SIZE}. */
+export function addHistoryEntry(entries: readonly string[], entry: string): string[] {
+  if (entry.trim() === "") return [...entries];
+  return [entry, ...entries.filter((e) => e !== entry)].slice(0, HISTORY_SIZE);
 }

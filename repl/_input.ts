@@ -1,6 +1,7 @@
 /**
- * What a line of REPL input is (a dot-command, a `%kql` query, TypeScript) and whether it
- * is complete or continues on the next line; and the parts of a `%kql` input.
+ * What a line of REPL input is (a dot-command, a `%kql` query, a line continuing the query
+ * above it, TypeScript) and whether it is complete or continues on the next line; the parts
+ * of a `%kql` input; and when a line starting with `|` belongs to the input before it.
  *
  * @module
  */
@@ -8,8 +9,11 @@ import type TS from "typescript";
 import { isCompleteTypeScript } from "./_transform.ts";
 import { ReplError } from "./errors.ts";
 
-/** The kinds of input. */
-export type InputKind = "empty" | "command" | "kql" | "ts";
+/**
+ * The kinds of input: `pipe` is a line starting with `|`, which continues the KQL query of
+ * the step before it (the Sentinel editor style).
+ */
+export type InputKind = "empty" | "command" | "kql" | "pipe" | "ts";
 
 /** An input classified. */
 export interface ClassifiedInput {
@@ -23,6 +27,7 @@ export function inputKind(text: string): InputKind {
   const trimmed = text.trim();
   if (trimmed === "") return "empty";
   if (/^%kql(\s|$)/.test(trimmed)) return "kql";
+  if (trimmed.startsWith("|")) return "pipe";
   if (/^\.[A-Za-z]/.test(trimmed) && !trimmed.includes("\n")) return "command";
   return "ts";
 }
@@ -46,6 +51,8 @@ export function classifyInput(text: string, ts: typeof TS): ClassifiedInput {
       }
       return { kind, complete: isCompleteKql(parseKqlInput(text).query) };
     }
+    case "pipe":
+      return { kind, complete: isCompleteKql(text) };
     case "ts":
       return { kind, complete: isCompleteTypeScript(ts, text) };
   }
@@ -63,6 +70,129 @@ export function parseKqlInput(text: string): KqlInput {
   const named = /^\s*([A-Za-z_$][\w$]*)\s*=(?!=)([\s\S]*)$/.exec(body);
   if (named) return { name: named[1], query: named[2].trim() };
   return { query: body.trim() };
+}
+
+/** `%kql name = query`, or `%kql query`: the one-line form of a `%kql` input. */
+export function kqlInputText(input: KqlInput): string {
+  return input.name === undefined ? `%kql ${input.query}` : `%kql ${input.name} = ${input.query}`;
+}
+
+/** Whether `line` starts with `|` (after blanks): in KQL, it continues the query above it. */
+export function startsWithPipe(line: string): boolean {
+  return /^\s*\|/.test(line);
+}
+
+/**
+ * The `%kql` input `base` with `lines` (starting with `|`) added to its query, bound to the
+ * same name.
+ *
+ * @example Extending a query
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { extendKqlInput } from "./_input.ts";
+ *
+ * deepStrictEqual(
+ *   extendKqlInput({ name: "spray", query: "SigninLogs" }, "| where ResultType == '50126'"),
+ *   { name: "spray", query: "SigninLogs\n| where ResultType == '50126'" },
+ * );
+ * ```
+ */
+export function extendKqlInput(base: KqlInput, lines: string): KqlInput {
+  return { name: base.name, query: `${base.query}\n${lines.trim()}` };
+}
+
+/**
+ * The table a query written in the Sentinel style (no `%kql`) would start with: the first
+ * line is a lone word and the second line starts with `|`. Undefined for any other text.
+ * Whether the word is a table is for the provider to say (see {@link sentinelQuery}).
+ */
+export function sentinelQueryTable(text: string): string | undefined {
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\n[ \t]*\|/.exec(text);
+  return match?.[1];
+}
+
+/**
+ * A query written in the Sentinel style (`SigninLogs`, then lines starting with `|`) as a
+ * `%kql` input, when its first line names one of `tables` (spelled as the provider spells
+ * it); undefined for anything else. A variable named like a table stays TypeScript: only a
+ * next line starting with `|` (never valid TypeScript after a name) makes the text a query.
+ *
+ * @example A pasted query
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { sentinelQuery } from "./_input.ts";
+ *
+ * const tables = ["SigninLogs", "AuditLogs"];
+ * strictEqual(
+ *   sentinelQuery("SigninLogs\n| take 5", tables),
+ *   "%kql SigninLogs\n| take 5",
+ * );
+ * strictEqual(sentinelQuery("SigninLogs", tables), undefined);
+ * strictEqual(sentinelQuery("signinlogs\n| take 5", tables), undefined);
+ * ```
+ */
+export function sentinelQuery(text: string, tables: readonly string[]): string | undefined {
+  const table = sentinelQueryTable(text);
+  if (table === undefined || !tables.includes(table)) return undefined;
+  return `%kql ${text.trim()}`;
+}
+
+/**
+ * Whether a complete input could go on with a next line starting with `|`: a `%kql` query,
+ * a `|` line, or a lone word that may name a table. Piped input reads the next line before
+ * running these only, so nothing else waits.
+ */
+export function mayContinueWithPipe(input: string): boolean {
+  switch (inputKind(input)) {
+    case "kql":
+    case "pipe":
+      return true;
+    case "ts":
+      return /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(input);
+    case "empty":
+    case "command":
+      return false;
+  }
+}
+
+/**
+ * The input that `next` continues, when `next` starts with `|` and `input` (complete) is a
+ * `%kql` query, a `|` line, or the name of one of `tables` (the Sentinel style, which becomes
+ * `%kql`); undefined when `input` runs as it is. A `%kql name =` block comes back in the
+ * one-line form, so it does not wait for another empty line.
+ *
+ * @example Piped lines
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { continuedInput } from "./_input.ts";
+ *
+ * strictEqual(
+ *   continuedInput("%kql spray = SigninLogs", "| where ResultType == '50126'", []),
+ *   "%kql spray = SigninLogs",
+ * );
+ * strictEqual(continuedInput("SigninLogs", "| take 5", ["SigninLogs"]), "%kql SigninLogs");
+ * strictEqual(continuedInput("SigninLogs", "SigninLogs + 1", ["SigninLogs"]), undefined);
+ * ```
+ */
+export function continuedInput(
+  input: string,
+  next: string,
+  tables: readonly string[],
+): string | undefined {
+  if (!startsWithPipe(next)) return undefined;
+  switch (inputKind(input)) {
+    case "kql":
+      return kqlInputText(parseKqlInput(input));
+    case "pipe":
+      return input;
+    case "ts":
+      return sentinelQuery(`${input.trim()}\n${next}`, tables) === undefined
+        ? undefined
+        : `%kql ${input.trim()}`;
+    case "empty":
+    case "command":
+      return undefined;
+  }
 }
 
 /**

@@ -8,20 +8,25 @@
  */
 import { join } from "node:path";
 import { didYouMean } from "../src/errors.ts";
-import { listSessions, openSession, type Session } from "../src/session/session.ts";
-import { kql, kqlIdent, kqlLiteral, KqlQuery, rawKql } from "../src/session/kql_template.ts";
-import { param, ParamRef, Timespan } from "../src/session/params.ts";
-import { ResultCache } from "../src/session/result_cache.ts";
+import { openSession, type Session } from "../src/session/session.ts";
+import { KqlQuery } from "../src/session/kql_template.ts";
 import type { StepRecord } from "../src/session/_journal.ts";
-import { EvaluationCancelled, ScopeEvaluator } from "./_evaluator.ts";
+import { EvaluationCancelled } from "../src/session/errors.ts";
+import { RESERVED_NAMES } from "../src/session/_environment.ts";
 import { transformInput, typescript } from "./_transform.ts";
-import { pl } from "../src/polars.ts";
-import { inputKind, type KqlInput, parseKqlInput, splitKql } from "./_input.ts";
+import {
+  extendKqlInput,
+  inputKind,
+  type KqlInput,
+  kqlInputText,
+  parseKqlInput,
+  splitKql,
+} from "./_input.ts";
 import { formatValue, isDataFrame } from "./_display.ts";
 import { count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
 import { type CommandName, COMMANDS, runCommand } from "./_commands.ts";
-import { ReplError, ReplSyntaxError } from "./errors.ts";
+import { ReplError } from "./errors.ts";
 import { importLater } from "./_later.ts";
 
 /** Where the REPL prints. */
@@ -60,14 +65,10 @@ export class Repl {
   readonly debug: boolean;
   session!: Session;
   connection!: Connection;
-  evaluator!: ScopeEvaluator;
-  /** Set by the evaluator callback: the outcome of an input that was already evaluated. */
-  #pending?: { source: string; outcome: { value: unknown } | { error: unknown } };
-  /** The whole casefile API (`mod.ts`), loaded after the prompt shows (it pulls in the Azure SDK). */
-  #apiLoaded?: Promise<void>;
-  #scope?: object;
-  /** The abort signal of the input running (exposed to code as `signal`). */
+  /** The abort signal of the input running. */
   #signal: AbortSignal = new AbortController().signal;
+  /** The last `%kql` input that ran, and its step: what a line starting with `|` extends. */
+  #lastKql?: { readonly input: KqlInput; readonly position: number; readonly session: Session };
 
   private constructor(options: ReplOptions) {
     this.home = options.home;
@@ -89,61 +90,32 @@ export class Repl {
     const session = await openSession(name, {
       home: this.home,
       provider: this.connection.provider,
-      evaluate: (source, scope) => this.#evaluateStep(source, scope),
+      cwd: startFolder(),
       onNotice: (notice) => notices.push(notice),
     });
     if (this.session) await this.session.close();
     this.session = session;
-    this.#scope ??= this.#api();
-    this.evaluator = new ScopeEvaluator(this.#scope);
-    const restored = await this.#restoreScope();
-    // The summary below says which steps were not restored (and re-runs definitions).
-    const shown = notices.filter((n) => !/^steps [\d, ]+: result not in the cache/.test(n));
+    // The summary below says which steps were not restored and which definitions ran again.
+    const shown = notices.filter((n) =>
+      !/^steps [\d, ]+: (result not in the cache|definitions run again)/.test(n)
+    );
     for (const notice of shown) this.output.write(`note: ${notice}`);
+    const restored = this.#restoreSummary();
     if (restored) this.output.write(restored);
   }
 
-  /** The names code sees beneath the user's variables. */
-  #api(): object {
-    const base: Record<string, unknown> = {
-      pl,
-      kql,
-      rawKql,
-      kqlIdent,
-      kqlLiteral,
-      KqlQuery,
-      param,
-      ParamRef,
-      Timespan,
-      openSession,
-      listSessions,
-      ResultCache,
-    };
-    const scope = Object.create(null);
-    for (const [key, value] of Object.entries(base)) {
-      Object.defineProperty(scope, key, { value, enumerable: true });
-    }
-    Object.defineProperties(scope, {
-      session: { get: () => this.session, enumerable: true },
-      provider: { get: () => this.connection.provider, enumerable: true },
-      params: { get: () => this.session.params, enumerable: true },
-      signal: { get: () => this.#signal, enumerable: true },
-    });
-    return scope;
+  /**
+   * The session's variables, as code sees them (the same scope `session.run` uses in a
+   * script or a notebook).
+   */
+  get evaluator(): { readonly vars: Record<string, unknown>; names(): string[] } {
+    const vars = this.session.variables;
+    return { vars, names: () => Object.keys(vars) };
   }
 
   /** Resolves when the whole API is in scope (loading it on first call). */
-  ready(): Promise<void> {
-    const scope = this.#scope!;
-    this.#apiLoaded ??= importLater<typeof import("../mod.ts")>(
-      new URL("../mod.ts", import.meta.url),
-    ).then((api) => {
-      for (const [key, value] of Object.entries(api)) {
-        if (!(key in scope)) Object.defineProperty(scope, key, { value, enumerable: true });
-      }
-      Object.freeze(scope);
-    });
-    return this.#apiLoaded;
+  async ready(): Promise<void> {
+    await this.session.environmentNames();
   }
 
   /**
@@ -156,43 +128,25 @@ export class Repl {
 
   /** Names of the API in scope (for completion). */
   apiNames(): string[] {
-    return Object.keys(Object.getPrototypeOf(this.evaluator.vars));
+    return Object.keys(Object.getPrototypeOf(this.session.variables));
   }
 
-  async #restoreScope(): Promise<string> {
-    const vars = this.evaluator.vars;
-    let values = 0;
-    for (const [name, value] of Object.entries(this.session.scope())) {
-      vars[name] = value;
-      values++;
-    }
+  #restoreSummary(): string {
     const steps = this.session.steps();
-    // Definitions (functions, classes, imports) have no stored value: run them again.
-    let rerun = 0;
-    const missing: number[] = [];
-    for (const step of steps) {
-      const r = step.record;
-      if (step.restored || r.status !== "ok" || step.mark === "dead-end") continue;
-      if (r.kind === "code") {
-        try {
-          await this.ready();
-          if (transformInput(await typescript(), r.code).definitionsOnly) {
-            await this.evaluator.evaluate(r.code);
-            rerun++;
-            continue;
-          }
-        } catch {
-          // Reported as missing below.
-        }
-      }
-      missing.push(r.position);
-    }
-    const last = steps.findLast((s) => s.restored && s.record.status === "ok");
-    if (last) vars._ = this.session.scope()[last.record.name];
     if (steps.length === 0) return "";
+    const values = Object.keys(this.session.scope()).length;
+    const rerun = this.session.notices.find((n) => /definitions run again/.test(n));
+    const again = rerun ? (/^steps ([\d, ]+):/.exec(rerun)?.[1].split(",").length ?? 0) : 0;
+    const missing = steps.filter((s) =>
+      !s.restored && s.record.status === "ok" && s.mark !== "dead-end"
+    ).map((s) => s.record.position);
     const parts = [`session ${this.session.name}: ${steps.length} steps`];
-    parts.push(`${values} variables restored`);
-    if (rerun) parts.push(`${rerun} definitions run again`);
+    parts.push(
+      `${values} variables restored` +
+        (again
+          ? ` (${again} by running ${again === 1 ? "its definition" : "their definitions"} again)`
+          : ""),
+    );
     if (missing.length) parts.push(`not restored: steps ${missing.join(", ")} (.rerun N)`);
     return parts.join("; ");
   }
@@ -209,7 +163,7 @@ export class Repl {
     this.#signal = signal;
     try {
       const kind = inputKind(input);
-      if (kind === "ts" || kind === "kql") await this.ready();
+      if (kind === "ts" || kind === "kql" || kind === "pipe") await this.ready();
       switch (kind) {
         case "empty":
           return "continue";
@@ -217,6 +171,9 @@ export class Repl {
           return await runCommand(this, input.trim(), signal);
         case "kql":
           await this.runKql(parseKqlInput(input), signal);
+          return "continue";
+        case "pipe":
+          await this.extendKql(input, signal);
           return "continue";
         case "ts":
           await this.runCode(input, signal);
@@ -234,60 +191,34 @@ export class Repl {
       this.output.error("Cancelled.");
       return;
     }
-    this.evaluator.vars._error = error;
+    if (this.session) this.session.variables._error = error;
     this.output.error(describeError(error, this.debug));
   }
 
-  /** Runs TypeScript input as a step (named after its last declaration, else `_N`). */
+  /**
+   * Runs TypeScript input as a step in the session (named after the last name it binds,
+   * else `_N`). Input that does not run at all (a syntax error, a reserved name) is not a
+   * step; code that throws is journaled as a failed step.
+   */
   async runCode(source: string, signal: AbortSignal): Promise<void> {
-    const before = this.session.steps().length;
-    let outcome: { value: unknown } | { error: unknown };
-    let name = `_${before + 1}`;
-    try {
-      const ev = await this.evaluator.evaluate(source, { signal });
-      if (ev.declared.length) name = ev.declared[ev.declared.length - 1];
-      outcome = { value: ev.value };
-      if (ev.hasValue) {
-        if (!ev.declared.length) this.evaluator.vars[name] = ev.value;
-        this.evaluator.vars._ = ev.value;
-      }
-      if (ev.hasValue && ev.value !== undefined) this.show(ev.value);
-    } catch (error) {
-      // Input that did not run (a syntax error, a reserved name) is not a step.
-      if (error instanceof ReplSyntaxError || (error instanceof ReplError && !isCancel(error))) {
-        throw error;
-      }
-      outcome = { error };
-    }
-    // Steps the code ran itself (session.query(...)) are its record.
-    if (this.session.steps().length === before) {
-      this.#pending = { source, outcome };
-      try {
-        await this.session.run(name, source);
-      } catch (error) {
-        if ("error" in outcome && error === outcome.error) throw error;
-        this.output.error(`note: the step was not recorded: ${describeError(error)}`);
-      } finally {
-        this.#pending = undefined;
+    const transformed = transformInput(await typescript(), source);
+    const bound = [...transformed.declared, ...transformed.assigned];
+    for (const name of bound) {
+      if (RESERVED_NAMES.has(name)) {
+        throw new ReplError(`"${name}" is reserved in the REPL and cannot be declared.`, {
+          hint: "Choose another name.",
+        });
       }
     }
-    if ("error" in outcome) throw outcome.error;
-  }
-
-  /** The session's evaluator: the outcome of the input just evaluated, or (re-runs) a fresh evaluation. */
-  async #evaluateStep(source: string, scope: Readonly<Record<string, unknown>>): Promise<unknown> {
-    const pending = this.#pending;
-    if (pending && pending.source === source) {
-      this.#pending = undefined;
-      if ("error" in pending.outcome) throw pending.outcome.error;
-      return pending.outcome.value;
+    const name = bound.at(-1) ?? `_${this.session.steps().length + 1}`;
+    const value = await this.session.run(name, source, { signal });
+    if (value !== undefined) this.show(value);
+    const record = this.session.steps().at(-1)?.record;
+    if (record?.name === name && record.chart) {
+      this.output.write(
+        `chart: ${record.chart.kind} drawn to ${join(this.session.dir, record.chart.file)}`,
+      );
     }
-    const vars = this.evaluator.vars;
-    for (const [key, value] of Object.entries(scope)) {
-      if (key !== "params" && key !== "pl") vars[key] = value;
-    }
-    const ev = await this.evaluator.evaluate(source, { signal: this.#signal });
-    return ev.value;
   }
 
   /** Runs a `%kql` input as a query step on the current provider. */
@@ -300,11 +231,55 @@ export class Repl {
     const query = await this.#kqlQuery(input.query, signal);
     const name = input.name ?? `_${this.session.steps().length + 1}`;
     const frame = await this.session.query(name, query, { signal });
-    this.evaluator.vars[name] = frame;
-    this.evaluator.vars._ = frame;
     this.show(frame);
     const record = this.session.steps().at(-1)?.record;
+    if (record) this.#lastKql = { input, position: record.position, session: this.session };
     if (record) await this.showStepNotes(record, frame);
+  }
+
+  /**
+   * The query a line starting with `|` continues: the last step's, when that step is a query
+   * that ran without error. A `%kql` input run here keeps its `${}` and `{{}}` parts; a query
+   * from elsewhere (a resumed session, `session.query` in code) is taken as it ran, and an
+   * automatic `_N` name is not kept. Undefined when the last step is code, failed, or there
+   * is none.
+   */
+  kqlToExtend(): { readonly input: KqlInput; readonly position: number } | undefined {
+    const last = this.session.steps().at(-1)?.record;
+    if (!last || last.kind !== "query" || last.status !== "ok") return undefined;
+    const typed = this.#lastKql;
+    if (typed && typed.session === this.session && typed.position === last.position) return typed;
+    const name = /^_\d+$/.test(last.name) ? undefined : last.name;
+    return { input: { name, query: last.code }, position: last.position };
+  }
+
+  /**
+   * Runs `lines` (starting with `|`) as the last step's query extended with them: a new step,
+   * bound to the same name (`_N` when the query had none), that says which step it extends.
+   *
+   * @throws {ReplError} when the last step is not a query that ran (see {@link kqlToExtend}).
+   */
+  async extendKql(lines: string, signal: AbortSignal): Promise<void> {
+    const base = this.kqlToExtend();
+    if (!base) {
+      const last = this.session.steps().at(-1)?.record;
+      const why = !last
+        ? "there is no step yet"
+        : `step ${last.position} (${last.name}) ${
+          last.kind === "query" ? "failed" : last.kind === "code" ? "is code" : "is not a query"
+        }`;
+      throw new ReplError(
+        `A line starting with | continues the query of the step before it, but ${why}.`,
+        {
+          hint: last?.kind === "query"
+            ? "Press Up to edit that query and run it again."
+            : "Start a query with %kql name = Table, or paste the whole query (its first line a table).",
+        },
+      );
+    }
+    const input = extendKqlInput(base.input, lines);
+    this.output.write(`extends step ${base.position}: ${kqlInputText(input)}`);
+    await this.runKql(input, signal);
   }
 
   async #kqlQuery(text: string, signal: AbortSignal): Promise<KqlQuery | string> {
@@ -318,8 +293,7 @@ export class Repl {
           strings[strings.length - 1] += piece.text;
           break;
         case "expr": {
-          const ev = await this.evaluator.evaluate(piece.source, { signal });
-          values.push(ev.value);
+          values.push(await this.session.evaluate(piece.source, { signal }));
           strings.push("");
           break;
         }
@@ -408,6 +382,11 @@ function isAbort(error: unknown): boolean {
     (error.name === "AbortError" || (error as { code?: string }).code === "ABORT_ERR");
 }
 
-function isCancel(error: unknown): boolean {
-  return error instanceof EvaluationCancelled;
+/** The folder the user started casefile in (`deno task` runs it in the checkout's folder). */
+function startFolder(): string {
+  try {
+    return Deno.env.get("INIT_CWD") || Deno.cwd();
+  } catch {
+    return Deno.cwd();
+  }
 }

@@ -1,17 +1,36 @@
 /**
  * The REPL on a terminal (or on piped standard input): line editing, Tab completion and
- * history by node:readline; multi-line input while it is incomplete; a spinner for long
- * work; Ctrl-C cancels the running input or clears the line, twice at an empty prompt (or
- * Ctrl-D) exits after the session is closed.
+ * history by node:readline; multi-line input while it is incomplete; a pasted block taken
+ * as one input (bracketed paste) and recalled as one history entry; a line starting with
+ * `|` continuing the query above it; a spinner for long work; Ctrl-C cancels the running
+ * input or clears the line, twice at an empty prompt (or Ctrl-D) exits after the session is
+ * closed.
  *
  * @module
  */
 import readline from "node:readline";
 import process from "node:process";
-import { classifyInput } from "./_input.ts";
+import {
+  classifyInput,
+  continuedInput,
+  extendKqlInput,
+  kqlInputText,
+  mayContinueWithPipe,
+  sentinelQuery,
+  sentinelQueryTable,
+  startsWithPipe,
+} from "./_input.ts";
+import { type Keypress, PASTE_OFF, PASTE_ON, pastedInput, PasteReader } from "./_paste.ts";
 import { typescript } from "./_transform.ts";
 import { complete, loadKqlNames } from "./_completion.ts";
-import { appendHistory, HISTORY_SIZE, historyFiles, loadHistory } from "./_history.ts";
+import {
+  addHistoryEntry,
+  appendHistory,
+  HISTORY_SIZE,
+  historyEntry,
+  historyFiles,
+  loadHistory,
+} from "./_history.ts";
 import { withSpinner } from "./_spinner.ts";
 import { listSessions } from "../src/session/session.ts";
 import type { Repl } from "./_repl.ts";
@@ -38,18 +57,22 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
     await runPiped(repl);
     return;
   }
+  // Whole inputs, newest first: readline adds each line it reads to its own list, which is
+  // set back to these once the line is taken.
+  let entries = await loadHistory(files());
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: true,
     historySize: HISTORY_SIZE,
-    history: await loadHistory(files()),
+    history: [...entries],
     removeHistoryDuplicates: true,
     // The callback form: the KQL names may still be loading when Tab is first pressed.
     completer: (line: string, done: (error: null, result: [string[], string]) => void) => {
       loadKqlNames().then(() =>
         complete(line, {
-          pending,
+          // A line starting with `|` completes as part of the query it continues.
+          pending: pending || queryContinued(repl, line),
           commands: repl.commandNames(),
           variables: repl.evaluator.names(),
           api: repl.apiNames(),
@@ -61,6 +84,10 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
       ).then((result) => done(null, result), () => done(null, [[], ""]));
     },
   } as readline.ReadLineOptions);
+  const editor = rl as unknown as EditorState;
+  const syncHistory = () => editor.history.splice(0, editor.history.length, ...entries);
+  const stopPastes = readPastes(rl);
+  const pasteOff = bracketedPaste();
   const lines = new LineQueue();
   // True while the prompt waits for a line (nothing typed is being handled).
   let idle = false;
@@ -121,15 +148,25 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   try {
     for (let line = await lines.next(); line !== undefined; line = await lines.next()) {
       lastInterrupt = 0;
-      await appendHistory(files(), line);
-      const input = pending ? `${pending}\n${line}` : line;
-      const { complete: done } = classifyInput(input, await typescript());
+      let input = pending ? `${pending}\n${line}` : line;
+      // A pasted or recalled query in the Sentinel style: a table, then lines starting with `|`.
+      if (!pending && sentinelQueryTable(input) !== undefined) {
+        input = sentinelQuery(input, await tableNames(repl)) ?? input;
+      }
+      const { kind, complete: done } = classifyInput(input, await typescript());
       if (!done) {
         pending = input;
+        syncHistory();
         prompt();
         continue;
       }
       pending = "";
+      // Remembered as it runs: a `|` line as the whole query it makes.
+      const base = kind === "pipe" ? repl.kqlToExtend() : undefined;
+      const entry = historyEntry(base ? kqlInputText(extendKqlInput(base.input, input)) : input);
+      entries = addHistoryEntry(entries, entry);
+      syncHistory();
+      await appendHistory(files(), entry);
       running = new AbortController();
       const outcome = await withSpinner(repl.handle(input, running.signal), { enabled: true });
       running = undefined;
@@ -139,9 +176,110 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
     if (pending) await repl.handle(pending, new AbortController().signal);
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
+    stopPastes();
     rl.close();
+    pasteOff();
     await repl.close();
     process.stdout.write("\n");
+  }
+}
+
+/** The node:readline state the terminal reads and sets (public, but not in its typings). */
+interface EditorState {
+  line: string;
+  cursor: number;
+  /** Entries, newest first. */
+  history: string[];
+  _refreshLine(): void;
+}
+
+/** The query a line starting with `|` continues, as a `%kql` input; else "". */
+function queryContinued(repl: Repl, line: string): string {
+  if (!startsWithPipe(line)) return "";
+  const base = repl.kqlToExtend();
+  return base ? kqlInputText(base.input) : "";
+}
+
+/** The provider's table names (once they are loaded). */
+async function tableNames(repl: Repl): Promise<string[]> {
+  await repl.connection.ready;
+  return repl.connection.tables.map((t) => t.name);
+}
+
+/**
+ * Puts a {@link PasteReader} in front of readline's keypress handler. A paste with a line
+ * break is submitted as one line, its newlines kept (readline shows it over several rows,
+ * and keeps it as one history entry); a paste within a line is typed. Returns what undoes it.
+ */
+function readPastes(rl: readline.Interface): () => void {
+  const input = process.stdin;
+  type Listener = (s: string | undefined, key?: Keypress) => void;
+  const editorKeys = input.listeners("keypress") as Listener[];
+  const editor = rl as unknown as EditorState;
+  const reader = new PasteReader();
+  const onKeypress: Listener = (s, key) => {
+    const step = reader.feed(s, key);
+    switch (step.kind) {
+      case "key":
+        for (const listener of editorKeys) listener(s, key);
+        return;
+      case "held":
+        return;
+      case "pasted": {
+        if (!/[\r\n]/.test(step.text)) {
+          rl.write(step.text);
+          return;
+        }
+        const before = editor.line.slice(0, editor.cursor);
+        const text = pastedInput(before + step.text + editor.line.slice(editor.cursor));
+        editor.line = text;
+        editor.cursor = text.length;
+        editor._refreshLine();
+        (rl.write as (data: null, key: { name: string }) => void).call(rl, null, {
+          name: "return",
+        });
+        return;
+      }
+    }
+  };
+  for (const listener of editorKeys) input.removeListener("keypress", listener);
+  input.on("keypress", onKeypress);
+  return () => void input.removeListener("keypress", onKeypress);
+}
+
+const EXIT_EVENTS = ["unload", "error", "unhandledrejection"] as const;
+
+/**
+ * Turns the terminal's bracketed paste on; the function returned turns it off, as does the
+ * process ending (an uncaught error included), so the shell does not get the markers.
+ */
+function bracketedPaste(): () => void {
+  if (readEnv("TERM") === "dumb") return () => {};
+  let on = true;
+  const off = (event?: Event) => {
+    if (!on || event?.defaultPrevented) return;
+    on = false;
+    for (const type of EXIT_EVENTS) globalThis.removeEventListener(type, off);
+    writeTerminal(PASTE_OFF);
+  };
+  for (const type of EXIT_EVENTS) globalThis.addEventListener(type, off);
+  writeTerminal(PASTE_ON);
+  return () => off();
+}
+
+function writeTerminal(text: string): void {
+  try {
+    Deno.stdout.writeSync(new TextEncoder().encode(text));
+  } catch {
+    // The terminal is gone.
+  }
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
   }
 }
 
@@ -172,7 +310,11 @@ class LineQueue {
   }
 }
 
-/** Input piped on standard input: no prompts, no colours; each complete input is handled. */
+/**
+ * Input piped on standard input: no prompts, no colours; each complete input is handled. A
+ * complete query (`%kql`, a `|` line, a lone table name) waits for the next line: when it
+ * starts with `|`, it belongs to the query. Nothing else reads ahead.
+ */
 async function runPiped(repl: Repl): Promise<void> {
   let running: AbortController | undefined;
   let stop = false;
@@ -181,14 +323,32 @@ async function runPiped(repl: Repl): Promise<void> {
     else stop = true;
   };
   Deno.addSignalListener("SIGINT", onSignal);
+  const source = readLines(Deno.stdin.readable);
+  let ahead: IteratorResult<string> | undefined;
+  const peek = async () => ahead ??= await source.next();
+  const next = async () => {
+    const line = await peek();
+    ahead = undefined;
+    return line;
+  };
   let pending = "";
   try {
-    for await (const line of readLines(Deno.stdin.readable)) {
+    for (let read = await next(); !read.done; read = await next()) {
       if (stop) break;
-      const input = pending ? `${pending}\n${line}` : line;
+      const input = pending ? `${pending}\n${read.value}` : read.value;
       if (!classifyInput(input, await typescript()).complete) {
         pending = input;
         continue;
+      }
+      if (mayContinueWithPipe(input)) {
+        const following = await peek();
+        const carried = following.done || !startsWithPipe(following.value)
+          ? undefined
+          : continuedInput(input, following.value, await tableNames(repl));
+        if (carried !== undefined) {
+          pending = carried;
+          continue;
+        }
       }
       pending = "";
       running = new AbortController();
@@ -199,6 +359,7 @@ async function runPiped(repl: Repl): Promise<void> {
     if (pending && !stop) await repl.handle(pending, new AbortController().signal);
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
+    await source.return(undefined);
     await repl.close();
   }
 }

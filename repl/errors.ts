@@ -5,7 +5,6 @@
  * @module
  */
 import { CasefileError, type CasefileErrorOptions } from "../src/errors.ts";
-import type { Span } from "../src/kql/ast.ts";
 
 /** A REPL command or input used wrongly (an unknown command, a missing argument). */
 export class ReplError extends CasefileError {
@@ -15,26 +14,5 @@ export class ReplError extends CasefileError {
   }
 }
 
-/** TypeScript input that does not parse; `query` and `span` locate it for the caret. */
-export class ReplSyntaxError extends SyntaxError {
-  /** The input as typed. */
-  readonly query: string;
-  readonly span: Span;
-  /** 1-based line and column of the error. */
-  readonly line: number;
-  readonly column: number;
-  readonly hint?: string;
-
-  constructor(message: string, source: string, span: Span, hint?: string) {
-    const before = source.slice(0, span.start).split("\n");
-    const line = before.length;
-    const column = before[before.length - 1].length + 1;
-    super(`${message} (line ${line}, column ${column})`);
-    this.name = "ReplSyntaxError";
-    this.query = source;
-    this.span = span;
-    this.line = line;
-    this.column = column;
-    this.hint = hint;
-  }
-}
+/** TypeScript input that does not parse (the session's error for code that does not parse). */
+export { CodeSyntaxError as ReplSyntaxError } from "../src/session/errors.ts";

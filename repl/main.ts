@@ -99,6 +99,67 @@ async function startRepl(options: ReplCliOptions): Promise<void> {
   await runTerminal(repl, { interactive, banner });
 }
 
+/**
+ * Runs a script with `deno run`. An exported session's script runs with the permissions
+ * its first line asks for, its `${CASEFILE_DIR}`, `${CASEFILE_HOME}` and `${CASEFILE_DATA}`
+ * filled in (this checkout, the home, the data folder); any other script with all
+ * permissions and casefile's configuration.
+ *
+ * @returns The script's exit code.
+ */
+export async function runScript(
+  script: string,
+  args: readonly string[],
+  where: { home: string; data?: string },
+): Promise<number> {
+  const repo = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+  const config = join(repo, "deno.json");
+  let first = "";
+  try {
+    first = (await Deno.readTextFile(script)).split("\n", 1)[0];
+  } catch (error) {
+    throw new ReplError(`Cannot read ${script}: ${(error as Error).message}.`);
+  }
+  const header = /^#!\/usr\/bin\/env -S deno run (.*)$/.exec(first);
+  const env: Record<string, string> = { CASEFILE_DIR: repo, CASEFILE_HOME: where.home };
+  const data = where.data ?? readEnv("CASEFILE_DATA");
+  if (data) env.CASEFILE_DATA = data;
+  const home = readEnv("HOME");
+  if (home) env.HOME = home;
+  let flags = ["--allow-all", "--config", config];
+  if (header) {
+    flags = header[1].split(/\s+/).map((flag) =>
+      flag.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+        const value = env[name];
+        if (value === undefined) {
+          throw new ReplError(`${script} needs ${name}, which is not set.`, {
+            hint: name === "CASEFILE_DATA"
+              ? "It reads a folder of data: give --data DIR (before run), or set CASEFILE_DATA."
+              : `Set ${name}.`,
+          });
+        }
+        return value;
+      })
+    );
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, script, ...args],
+    env,
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  return (await child.status).code;
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function homeOf(options: { home?: string }): string {
   return options.home ? resolve(options.home) : defaultHome();
 }
@@ -136,22 +197,48 @@ export function buildCli(write: (text: string) => void): Command {
     });
 
   program.command("run")
-    .description("run a script (an exported session, any TypeScript file) with deno")
+    .description(
+      "run a script: an exported session (with the permissions of its first line) or any TypeScript file",
+    )
     .argument("<script>", "the script")
-    .argument("[args...]", "its arguments (after --), e.g. parameters: upn=j.doe@...")
+    .argument(
+      "[args...]",
+      "its arguments (after --), e.g. flags of an exported session: --code 50057",
+    )
     .action(async (script: string, args: string[]) => {
-      const config = fileURLToPath(new URL("../deno.json", import.meta.url));
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", "--config", config, resolve(script), ...args],
-        stdin: "inherit",
-        stdout: "inherit",
-        stderr: "inherit",
-      }).spawn();
-      const status = await child.status;
-      if (!status.success) {
-        throw new ReplError(`${script} exited with code ${status.code}.`, {
+      const opts = program.opts() as { home?: string; data?: string };
+      const status = await runScript(resolve(script), args, {
+        home: homeOf(opts),
+        data: opts.data ? resolve(opts.data) : undefined,
+      });
+      if (status !== 0) {
+        throw new ReplError(`${script} exited with code ${status}.`, {
           hint: "Its error is printed above.",
         });
+      }
+    });
+
+  program.command("import")
+    .description("open a bundle (.casefile.gz) as a session of this home, checking every result")
+    .argument("<bundle>", "the bundle file")
+    .option("--name <name>", "the session's name (default: the bundled session's)")
+    .option("--home <dir>", "the casefile home")
+    .action(async (bundle: string, options: { name?: string; home?: string }) => {
+      const { importBundle } = await importLater<typeof import("../src/session/bundle.ts")>(
+        new URL("../src/session/bundle.ts", import.meta.url),
+      );
+      const home = homeOf({ ...program.opts(), ...options });
+      const imported = await importBundle(bundle, { home, name: options.name });
+      try {
+        const bad = imported.results.filter((r) => r.status !== "ok");
+        write(
+          `session ${imported.session.name} imported into ${home}: ` +
+            `${imported.session.steps().length} steps, ` +
+            `${imported.results.length - bad.length} of ${imported.results.length} results checked`,
+        );
+        for (const r of bad) write(`warning: result ${r.sha256.slice(0, 16)}… ${r.status}`);
+      } finally {
+        await imported.session.close();
       }
     });
 
@@ -186,19 +273,51 @@ export function buildCli(write: (text: string) => void): Command {
     });
 
   program.command("sessions")
-    .description("list the sessions, newest first")
+    .description("list the sessions, newest first; or remove some (rm NAME..., rm --replays)")
+    .argument("[action]", "list (default) or rm", "list")
+    .argument("[names...]", "for rm: the sessions to remove")
+    .option("--replays", "for rm: every replay's session (<name>-replay-<time>)")
     .option("--home <dir>", "the casefile home")
-    .action(async (options: { home?: string }) => {
-      const home = homeOf({ ...program.opts(), ...options });
-      const sessions = await listSessions(home);
-      if (sessions.length === 0) write(`No sessions under ${home}.`);
-      else {
-        write(textTable(
-          ["session", "last change (UTC)", "folder"],
-          sessions.map((s) => [s.name, utc(s.modified), s.dir]),
-        ));
-      }
-    });
+    .action(
+      async (action: string, names: string[], options: { home?: string; replays?: boolean }) => {
+        const home = homeOf({ ...program.opts(), ...options });
+        const sessions = await listSessions(home);
+        if (action === "rm") {
+          const replay = /-replay-\d{8}T\d{6}-[0-9a-f]{4}$/;
+          const chosen = options.replays
+            ? sessions.filter((s) => replay.test(s.name)).map((s) => s.name)
+            : names;
+          if (chosen.length === 0) {
+            throw new ReplError("sessions rm needs names, or --replays.", {
+              hint: "casefile sessions rm spray-replay-20261206T101500-ab12, or rm --replays",
+            });
+          }
+          for (const name of chosen) {
+            const found = sessions.find((s) => s.name === name);
+            if (!found) {
+              throw new ReplError(`There is no session ${name} under ${home}.`, {
+                hint: "casefile sessions lists them.",
+              });
+            }
+            // An open session holds its lock: it is not removed under its user.
+            const open = await openSession(name, { home, cache: false }).catch((e) => e as Error);
+            if (open instanceof Error) throw open;
+            await open.close();
+            await Deno.remove(found.dir, { recursive: true });
+            write(`removed session ${name}`);
+          }
+          return;
+        }
+        if (action !== "list") throw new ReplError(`sessions takes list or rm, not ${action}.`);
+        if (sessions.length === 0) write(`No sessions under ${home}.`);
+        else {
+          write(textTable(
+            ["session", "last change (UTC)", "folder"],
+            sessions.map((s) => [s.name, utc(s.modified), s.dir]),
+          ));
+        }
+      },
+    );
 
   program.command("cache")
     .description("the result cache: stats, or clear it")

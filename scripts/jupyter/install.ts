@@ -1,10 +1,13 @@
 /**
- * `deno task jupyter:install`: installs the Deno kernel spec so notebooks can import
- * casefile (`deno jupyter --install`). Checks that Jupyter is there first and says what to
- * install if not. Extra arguments go to `deno jupyter` (`--name`, `--display`).
+ * `deno task jupyter:install`: installs the Deno kernel spec (`deno jupyter --install`) and,
+ * beside it, the `casefile` kernel (Deno started in this checkout, so notebooks, exported
+ * sessions among them, import `casefile`). Checks that Jupyter is there first and says
+ * what to install if not. Extra arguments go to `deno jupyter` (`--name`, `--display`).
  *
  * @module
  */
+import { dirname } from "node:path";
+import { CASEFILE_KERNEL, writeCasefileKernel } from "../../src/jupyter/kernel_spec.ts";
 
 async function run(
   command: string,
@@ -41,12 +44,33 @@ if (!install.ok) Deno.exit(1);
 
 const nameFlag = Deno.args.findIndex((a) => a === "--name" || a === "-n");
 const name = nameFlag >= 0 ? Deno.args[nameFlag + 1] : "deno";
-const list = await run("jupyter", ["kernelspec", "list", "--json"]);
-const specs = list.ok ? Object.keys(JSON.parse(list.stdout).kernelspecs ?? {}) : [];
+let list = await run("jupyter", ["kernelspec", "list", "--json"]);
+let kernels: Record<string, { resource_dir: string }> = list.ok
+  ? JSON.parse(list.stdout).kernelspecs ?? {}
+  : {};
+// The casefile kernel goes beside the Deno one (the same Jupyter data folder).
+const denoDir = kernels[name]?.resource_dir;
+if (denoDir) {
+  const written = await writeCasefileKernel(dirname(dirname(denoDir)));
+  console.log(`Installed the ${CASEFILE_KERNEL.display} kernel in ${written}`);
+  list = await run("jupyter", ["kernelspec", "list", "--json"]);
+  kernels = list.ok ? JSON.parse(list.stdout).kernelspecs ?? {} : {};
+}
+const specs = Object.keys(kernels);
 if (!specs.includes(name)) {
   console.error(
     `The kernel spec "${name}" is not in \`jupyter kernelspec list\`; check JUPYTER_PATH.`,
   );
   Deno.exit(1);
 }
-console.log(`Kernel "${name}" is ready: open examples/demo_case_investigation.ipynb and pick it.`);
+if (!specs.includes(CASEFILE_KERNEL.name)) {
+  console.error(
+    `The kernel spec "${CASEFILE_KERNEL.name}" could not be installed beside "${name}".`,
+  );
+  Deno.exit(1);
+}
+console.log(
+  `Kernels "${name}" and "${CASEFILE_KERNEL.name}" are ready: open ` +
+    "examples/demo_case_investigation.ipynb, or a notebook exported from a session " +
+    `(it asks for "${CASEFILE_KERNEL.display}").`,
+);

@@ -93,7 +93,7 @@ export function parseProcessId(text: string | null | undefined): number | null {
 /**
  * Process ids as Int64: integer columns are cast; text (hex `0x1610` or decimal) is parsed
  * once per distinct value and joined back, so a million rows cost a few thousand parses.
- * Returns the frame with the id in `target`.
+ * Returns the frame with the id in `target`; rows keep their order.
  */
 export function withProcessId(
   frame: DataFrame,
@@ -124,7 +124,7 @@ export function withProcessId(
     pl.when(pl.col(target).isNan()).then(pl.lit(null)).otherwise(pl.col(target)).cast(pl.Int64)
       .alias(target),
   );
-  return frame.join(lookup, { on: column, how: "left" });
+  return frame.join(lookup, { on: column, how: "left", maintainOrder: "left" });
 }
 
 /** The lower-case file name of a path (`C:\Windows\System32\cmd.exe` → `cmd.exe`). */

@@ -178,22 +178,40 @@ export function maskText(tokens: Tokens, text: string, names: KnownNames | undef
   });
 }
 
-/** Applies `fn` once per distinct value of `column` and maps the results back. */
+/** The distinct non-null values of a string column, sorted (by UTF-16 code units). */
+export function distinctSorted(frame: DataFrame, column: string): string[] {
+  const distinct = frame.select(pl.col(column)).unique().getColumn(column)
+    .toArray() as (string | null)[];
+  return distinct.filter((d): d is string => d !== null).sort(compareText);
+}
+
+/** Code-unit order: the same on every host and in every locale (unlike `localeCompare`). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Applies `fn` once per distinct value of `column` and maps the results back; rows keep
+ * their order. Values are visited sorted, so tokens that collide are settled the same way
+ * whatever the rows' order.
+ */
 export function mapColumn(
   frame: DataFrame,
   column: string,
   fn: (value: string) => string,
 ): DataFrame {
-  const distinct = frame.select(pl.col(column)).unique().getColumn(column)
-    .toArray() as (string | null)[];
-  const present = distinct.filter((d): d is string => d !== null);
+  const present = distinctSorted(frame, column);
   const lookup = pl.DataFrame([
     pl.Series("__from", present, pl.Utf8),
     pl.Series("__to", present.map(fn), pl.Utf8),
   ]);
   const order = frame.columns;
-  return frame.join(lookup, { leftOn: column, rightOn: "__from", how: "left" })
-    .withColumn(pl.col("__to").alias(column)).drop("__to").select(...order);
+  return frame.join(lookup, {
+    leftOn: column,
+    rightOn: "__from",
+    how: "left",
+    maintainOrder: "left",
+  }).withColumn(pl.col("__to").alias(column)).drop("__to").select(...order);
 }
 
 /** Where an original value was found in a masked frame. */
@@ -206,7 +224,8 @@ export interface Leak {
 /**
  * Every string cell of `frame` that still holds a value this session replaced (at least 3
  * characters, case-insensitive, whole words), or an email, domain SID or IP address that
- * is not one of the session's tokens.
+ * is not one of the session's tokens: one leak per distinct value, by column (in the
+ * frame's order), then by value (sorted by UTF-16 code units).
  */
 export function findLeaks(tokens: Tokens, frame: DataFrame): Leak[] {
   const originals = new Set<string>();
@@ -221,10 +240,8 @@ export function findLeaks(tokens: Tokens, frame: DataFrame): Leak[] {
   const leaks: Leak[] = [];
   for (const column of frame.columns) {
     if (variantOfColumn(frame, column) !== "Utf8") continue;
-    const values = frame.select(pl.col(column)).unique().getColumn(column)
-      .toArray() as (string | null)[];
-    for (const value of values) {
-      if (value === null || value === "") continue;
+    for (const value of distinctSorted(frame, column)) {
+      if (value === "") continue;
       const hit = known?.exec(value);
       if (hit) {
         leaks.push({ column, value, found: hit[0] });

@@ -112,7 +112,8 @@ export function buildTree(normal: NormalisedProcesses, rule: ParentRule = "pidHo
     maintainOrder: true,
   });
   const duplicates = beforeDedup - observed.height;
-  observed = observed.sort("__time");
+  // (host, pid, time) is unique now: a total order, so every "first" below is well defined.
+  observed = observed.sort(["__time", "__host", "__pid"]);
 
   const linked = linkObserved(observed, normal, rule);
   let rows = linked.select(...ROW_COLUMNS);
@@ -131,7 +132,8 @@ export function buildTree(normal: NormalisedProcesses, rule: ParentRule = "pidHo
 /** The lower-case file name of `column` in `target`, worked out once per distinct image. */
 function withNameKey(frame: DataFrame, column: string, target: string): DataFrame {
   const names = frame.select(pl.col(column)).unique().withColumn(nameKey(column).alias(target));
-  return frame.join(names, { on: column, how: "left" }).withColumn(
+  // Input order is kept: deduplication keeps each process's first row.
+  return frame.join(names, { on: column, how: "left", maintainOrder: "left" }).withColumn(
     pl.col(target).fillNull(pl.lit("")),
   );
 }
@@ -148,7 +150,8 @@ function linkObserved(
     const byGuid = observed.filter(pl.col("__guid").isNotNull())
       .select(pl.col("__guid").alias("__pguid"), pl.col("__key").alias("__guidParent"))
       .unique({ subset: ["__pguid"], keep: "first" });
-    frame = frame.join(byGuid, { on: "__pguid", how: "left" });
+    // The as-of join below needs the rows still in time order.
+    frame = frame.join(byGuid, { on: "__pguid", how: "left", maintainOrder: "left" });
   } else {
     frame = frame.withColumn(pl.lit(null).cast(pl.Utf8).alias("__guidParent"));
   }
@@ -227,7 +230,8 @@ function inferMissingParents(children: DataFrame, known: DataFrame): DataFrame {
   const missing = children.filter(pl.col("__parentKey").isNotNull())
     .join(known.select(pl.col("__key").alias("__parentKey")), { on: "__parentKey", how: "anti" });
   if (missing.height === 0) return missing.select(...ROW_COLUMNS);
-  const parents = missing.sort("__time").groupBy("__parentKey").agg(
+  // The oldest child describes the parent (ties by the child's key, which is unique).
+  const parents = missing.sort(["__time", "__key"]).groupBy("__parentKey").agg(
     pl.col("__host").first(),
     pl.col("__ppid").first().alias("__pid"),
     pl.col("__gppid").first().alias("__ppid"),
@@ -268,7 +272,11 @@ function inferMissingParents(children: DataFrame, known: DataFrame): DataFrame {
   ).select(...ROW_COLUMNS);
 }
 
-/** Sorts rows by time, maps parent keys to rows, and walks the tree. */
+/**
+ * Sorts rows by time (an inferred parent before an observed process of the same time; then
+ * by host, pid and key, which is unique), maps parent keys to rows, and walks the tree. The
+ * sort is total, so siblings and roots come out in one order whatever the input's.
+ */
 function layOut(
   rows: DataFrame,
   stats: { skipped: number; duplicates: number },
@@ -276,7 +284,10 @@ function layOut(
   const sorted = rows.withColumn(
     pl.when(pl.col("__time").isNull()).then(pl.col("__firstChild")).otherwise(pl.col("__time"))
       .alias("__sortTime"),
-  ).sort(["__sortTime", "__inferred"], [false, true]).withRowIndex("__idx");
+  ).sort(
+    ["__sortTime", "__inferred", "__host", "__pid", "__key"],
+    [false, true, false, false, false],
+  ).withRowIndex("__idx");
   const index = sorted.select(pl.col("__key").alias("__parentKey"), pl.col("__idx").alias("__pidx"))
     .unique({ subset: ["__parentKey"], keep: "first" });
   const withParent = sorted.join(index, { on: "__parentKey", how: "left" });
@@ -284,9 +295,13 @@ function layOut(
   const parentRaw = withParent.select(pl.col("__pidx").cast(pl.Int32).fillNull(-1))
     .getColumn("__pidx").toTypedArray() as Int32Array;
   const idxRaw = withParent.getColumn("__idx").cast(pl.Int32).toTypedArray() as Int32Array;
-  // The join may reorder rows; put parents back in __idx order.
+  // The join may reorder rows; put parents back in __idx order. A process logged as its own
+  // parent (same pid and creation time, as Defender reports some session processes) has
+  // none: it is a root in time order, not a cycle to cut.
   const parentByIdx = new Int32Array(n);
-  for (let r = 0; r < n; r++) parentByIdx[idxRaw[r]] = parentRaw[r];
+  for (let r = 0; r < n; r++) {
+    parentByIdx[idxRaw[r]] = parentRaw[r] === idxRaw[r] ? -1 : parentRaw[r];
+  }
   const walk = walkTree(parentByIdx);
   const frame = sorted.withColumns(
     pl.Series("__order", walk.order, pl.Int32),

@@ -383,7 +383,12 @@ function auditd(input: DataFrame): NormalisedProcesses {
     ses.push(record.ses);
   }
   const picked = input.withRowIndex("__srcrow").withColumn(pl.col("__srcrow").cast(pl.Int64))
-    .join(pl.DataFrame([pl.Series("__srcrow", rows, pl.Int64)]), { on: "__srcrow", how: "semi" });
+    .join(pl.DataFrame([pl.Series("__srcrow", rows, pl.Int64)]), {
+      on: "__srcrow",
+      how: "semi",
+      // The parsed columns below are in input order: the picked rows must be too.
+      maintainOrder: "left",
+    });
   const extracted = picked.select(pl.exclude("AuditdMessage")).withColumns(
     pl.Series("pid", pid, pl.Int64),
     pl.Series("ppid", ppid, pl.Int64),

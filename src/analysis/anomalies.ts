@@ -37,6 +37,11 @@ const DAY = 86_400_000;
  * `score` (robust z-score of the residual) and `isAnomaly` (|score| > threshold): the
  * frame a chart plots.
  *
+ * Rows are ordered by `time` (a frame's points are sorted by time, ties by value). A
+ * `make-series` result gives one block of rows per series, the blocks ordered by the row's
+ * other columns (ascending in column order, nulls first; series with equal keys keep the
+ * input's order), each block in time order.
+ *
  * @param series A frame of (time, value) rows on a regular grid, or a `make-series` result.
  * @param options Columns, period and threshold.
  * @returns The decomposition, in time order.
@@ -67,7 +72,7 @@ export function decomposeSeries(
   const rows = series.select(
     datetimeExpr(series, time, ANALYSIS).alias("time"),
     pl.col(value).cast(pl.Float64).alias("value"),
-  ).filter(pl.col("time").isNotNull()).sort("time");
+  ).filter(pl.col("time").isNotNull()).sort(["time", "value"]);
   const times = columnValues<Date>(rows, "time");
   const values = Float64Array.from(
     rows.getColumn("value").toArray() as (number | null)[],
@@ -78,6 +83,14 @@ export function decomposeSeries(
 
 /**
  * Only the anomalies of {@link decomposeSeries}, most extreme first.
+ *
+ * Rows are ordered by |`score`|, highest first; ties by the `make-series` row's other
+ * columns (ascending in column order, nulls first), then by `time`.
+ *
+ * @param series As {@link decomposeSeries}.
+ * @param options As {@link decomposeSeries}.
+ * @returns The anomalous points.
+ * @throws {AnalysisError} as {@link decomposeSeries}.
  *
  * @example The hours of the demo case's password spray stand out
  * ```ts
@@ -92,8 +105,14 @@ export function decomposeSeries(
  * ```
  */
 export function findAnomalies(series: DataFrame, options: DecomposeSeriesOptions = {}): DataFrame {
-  return decomposeSeries(series, options).filter(pl.col("isAnomaly"))
-    .sort(pl.col("score").abs(), true);
+  const parts = decomposeSeries(series, options);
+  // The columns before `time` are the make-series keys (none for a plain frame).
+  const keys = parts.columns.slice(0, parts.columns.indexOf("time"));
+  return parts.filter(pl.col("isAnomaly")).sort({
+    by: [pl.col("score").abs(), ...keys.map((k) => pl.col(k)), pl.col("time")],
+    descending: [true, ...keys.map(() => false), false],
+    maintainOrder: true,
+  });
 }
 
 function pickTime(frame: DataFrame): string {
@@ -154,8 +173,7 @@ function fromMakeSeries(
   const valueCells = frame.getColumn(value).toArray();
   const keyRows = keys.length > 0 ? frame.select(...keys).toRecords() : [];
   const parts: DataFrame[] = [];
-  const height = frame.height;
-  for (let r = 0; r < height; r++) {
+  for (const r of seriesOrder(frame, keys)) {
     const ts = parseArray(timeCells[r], time).map((t) => new Date(String(t)).getTime());
     const vs = parseArray(valueCells[r], value);
     if (ts.length !== vs.length || ts.some((t) => Number.isNaN(t))) {
@@ -177,6 +195,16 @@ function fromMakeSeries(
     parts.push(part);
   }
   return parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
+}
+
+/** The rows of a make-series result in key order (stable: equal keys keep the input's order). */
+function seriesOrder(frame: DataFrame, keys: readonly string[]): number[] {
+  if (keys.length === 0 || frame.height < 2) {
+    return Array.from({ length: frame.height }, (_, i) => i);
+  }
+  return frame.select(...keys).withRowIndex("__row")
+    .sort({ by: [...keys], maintainOrder: true })
+    .getColumn("__row").toArray() as number[];
 }
 
 function decomposed(

@@ -61,6 +61,10 @@ const PAIRS: ReadonlyArray<readonly [string, string]> = [
  * `missedBeats` (gaps of two or more periods, counted in periods), `spectralPeriodSeconds` and `spectralStrength` (share of spectral power in
  * the strongest line; the score uses its excess over what a random spectrum would give), `regularity` (1 − IQR / median of the gaps), `score` and `rank`.
  *
+ * Rows are ordered by `score`, highest first; ties by the source columns, then the
+ * destination columns, ascending (nulls first). `rank` numbers the rows in that order, so
+ * the result does not depend on the input's row order or on Polars' thread count.
+ *
  * @param flows Connection events: a time, a source and a destination per row.
  * @param options Column names and thresholds.
  * @returns The scored pairs, best first.
@@ -169,7 +173,8 @@ export function findBeacons(flows: DataFrame, options: FindBeaconsOptions = {}):
       .add(pl.lit(0.1).mul(volume))
       .mul(pl.lit(1).sub(pl.col("skew").abs().mul(0.25)))
       .alias("score"),
-  ).sort("score", true).withRowIndex("rank", 1);
+  ).sort({ by: ["score", ...keys], descending: [true, ...keys.map(() => false)] })
+    .withRowIndex("rank", 1);
   const result = scored.select(
     ...keys,
     "connections",

@@ -16,6 +16,16 @@ export interface LogonSessionsOptions {
 }
 
 const ANALYSIS = "logonSessions";
+/** The result's order: by start, ties by the logon's other columns. */
+const SESSION_ORDER = [
+  "start",
+  "host",
+  "logonId",
+  "account",
+  "logonType",
+  "sourceIp",
+  "workstation",
+];
 
 /**
  * Stitches SecurityEvent logons, logoffs and process creations into sessions.
@@ -23,9 +33,14 @@ const ANALYSIS = "logonSessions";
  * One row per 4624 logon, oldest first: `host`, `logonId`, `account`
  * (`DOMAIN\user`), `logonType`, `sourceIp`, `workstation`, `start`, `end` (the first 4634
  * or 4647 of the same logon id on the host at or after the start; null while open),
- * `endedBy` (4634 or 4647), `durationMinutes`, `processes` (4688s whose effective logon id,
- * TargetLogonId when set else SubjectLogonId, is the session's and whose time falls in it),
- * `firstProcess`, `lastProcess`, `processNames` (distinct file names, oldest first).
+ * `endedBy` (4634 or 4647; 4647 when both come at the same time), `durationMinutes`,
+ * `processes` (4688s whose effective logon id, TargetLogonId when set else SubjectLogonId,
+ * is the session's and whose time falls in it), `firstProcess`, `lastProcess`,
+ * `processNames` (distinct file names, oldest first; at equal times alphabetically).
+ *
+ * Rows are ordered by `start`, earliest first; ties by `host`, `logonId`, `account`,
+ * `logonType`, `sourceIp`, then `workstation` (ascending, nulls first). Of logons equal in
+ * all of these (a logon logged twice), the last gets the processes.
  *
  * @param events SecurityEvent rows (4624, 4634, 4647, 4688; others are ignored).
  * @param options Logon types to keep; how many process names to list.
@@ -68,13 +83,15 @@ export function logonSessions(events: DataFrame, options: LogonSessionsOptions =
   if (options.logonTypes) {
     logons = logons.filter(pl.col("logonType").isIn([...options.logonTypes]));
   }
-  logons = logons.sort("start").withRowIndex("__session");
+  // Numbers the sessions in the result's order. Logons that tie on every column are the
+  // same row twice (only the last of them gets their processes, below).
+  logons = logons.sort(SESSION_ORDER).withRowIndex("__session");
   const ends = events.filter(pl.col("EventID").isIn([4634, 4647])).select(
     pl.col("Computer").alias("host"),
     pl.col("TargetLogonId").alias("logonId"),
     t.alias("end"),
     pl.col("EventID").cast(pl.Int64).alias("endedBy"),
-  ).sort("end");
+  ).sort(["end", "endedBy"], [false, true]); // at equal times the user's own logoff (4647) ends it
   const sessions = logons.joinAsof(ends.withColumn(pl.col("end").alias("__end")), {
     leftOn: "start",
     rightOn: "__end",
@@ -107,13 +124,14 @@ export function logonSessions(events: DataFrame, options: LogonSessionsOptions =
     ),
   );
   const maxNames = options.maxProcessNames ?? 20;
-  const perSession = placed.sort("__t").groupBy("__session").agg(
+  // Names oldest first, at equal times alphabetically (a group keeps its rows' order).
+  const perSession = placed.sort(["__t", "__name"]).groupBy("__session").agg(
     pl.len().cast(pl.Int64).alias("processes"),
     pl.col("__t").min().alias("firstProcess"),
     pl.col("__t").max().alias("lastProcess"),
     pl.col("__name").unique({ maintainOrder: true }).head(maxNames).alias("__names"),
   ).withColumn(pl.col("__names").lst.join(", ").alias("processNames")).drop("__names");
-  return sessions.join(perSession, { on: "__session", how: "left" }).select(
+  return sessions.join(perSession, { on: "__session", how: "left" }).sort("__session").select(
     "host",
     "logonId",
     "account",
@@ -128,5 +146,5 @@ export function logonSessions(events: DataFrame, options: LogonSessionsOptions =
     "firstProcess",
     "lastProcess",
     "processNames",
-  ).sort("start");
+  );
 }

@@ -15,6 +15,7 @@ import type { DataFrame } from "../polars.ts";
 import { pl } from "../polars.ts";
 import {
   type ColumnRule,
+  distinctSorted,
   findLeaks,
   KnownNames,
   mapColumn,
@@ -106,11 +107,8 @@ export class Masker {
     const rules = this.rules(frame, options);
     for (const [column, rule] of Object.entries(rules)) {
       if (rule === "text" || rule === "keep") continue;
-      const values = frame.select(pl.col(column)).unique().getColumn(column).toArray() as (
-        | string
-        | null
-      )[];
-      for (const v of values) if (v !== null) this.#names.add(rule, v);
+      // Sorted, so a name seen as two kinds gets the same kind whatever the rows' order.
+      for (const v of distinctSorted(frame, column)) this.#names.add(rule, v);
     }
     return rules;
   }
@@ -118,6 +116,9 @@ export class Masker {
   /**
    * Masks `frame`: identifier columns value by value, then every other string column as
    * free text (emails, SIDs, addresses, and the names seen in identifier columns so far).
+   * Rows keep the input's order; each column's distinct values are masked in sorted order,
+   * so the tokens (and how two values whose tokens collide are told apart) do not depend on
+   * the rows' order.
    *
    * @throws {AnalysisError} when `options.columns` names a column the frame lacks.
    */
@@ -151,6 +152,9 @@ export class Masker {
    * The check: every string cell of `frame` that still holds a value this session
    * replaced, or an email, domain SID or IP address that is not one of its tokens. An
    * empty frame (columns `column`, `value`, `found`) means nothing was left.
+   *
+   * One row per distinct leaking value of a column. Rows are ordered by `column` (in
+   * `frame`'s column order), then by `value` (ascending, by UTF-16 code units).
    */
   findUnmasked(frame: DataFrame): DataFrame {
     const leaks = findLeaks(this.#tokens, frame);

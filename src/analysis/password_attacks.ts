@@ -41,6 +41,9 @@ const ANALYSIS = "findPasswordAttacks";
  * `followUpHours` after it: for a brute force, to its account only),
  * `compromisedAccounts` (the accounts of those successes, comma-separated), `firstSuccess`.
  *
+ * Rows are ordered by `kind` (sprays first), then `failures`, most first, then `first`,
+ * earliest first; ties by `source`, then `account` (ascending, nulls first).
+ *
  * @param events Sign-in events.
  * @param options Thresholds and the source kind.
  * @returns The bursts found.
@@ -136,9 +139,11 @@ export function findPasswordAttacks(
     .select(...columns);
   const forcedOut = forced.join(forcedOutcome, { on: ["__account", "__burst"], how: "left" })
     .select(...columns);
+  // (kind, source, first) is unique for sprays and (kind, account, first) for brute force:
+  // the order is total.
   return pl.concat([spraysOut, forcedOut], { how: "vertical" }).sort(
-    ["kind", "failures", "first"],
-    [true, true, false],
+    ["kind", "failures", "first", "source", "account"],
+    [true, true, false, false, false],
   );
 }
 

@@ -98,6 +98,16 @@ export interface ProcessTreeTextOptionsWithRows extends RenderOptions {
  * root, `/`-separated), `sourceRow` (the input row; null for inferred parents), then the
  * input's own columns.
  *
+ * Rows are in tree order: roots, and the children of each process, are ordered by creation
+ * time, oldest first (an inferred parent whose time is unknown takes its first child's);
+ * ties by an inferred parent before an observed process, then by `host`, `processId` and
+ * `processKey` (ascending), so the tree does not depend on the input's row order or on
+ * Polars' thread count. A process logged more than once (same host, pid and time) keeps its
+ * first row in the input; an inferred parent is described by its oldest child's event
+ * (ties by the child's `processKey`). Contradictory data whose parent links form a cycle is
+ * cut at the cycle's oldest member, which becomes a root after all the others (a process
+ * logged as its own parent is simply a root).
+ *
  * @param events Process-creation events.
  * @param options The source schema or a column mapping; whether to keep input columns.
  * @returns The tree, with navigation, a summary and a text rendering.
@@ -163,7 +173,7 @@ export function buildProcessTree(
 
 /** A built process forest. Create one with {@link buildProcessTree}. */
 export class ProcessTree {
-  /** One row per process, in tree order (see {@link buildProcessTree} for the columns). */
+  /** One row per process, in tree order ({@link buildProcessTree} gives columns and order). */
   readonly frame: DataFrame;
   /** Whether process ids are shown in hex (Windows sources). */
   readonly hexIds: boolean;
@@ -216,7 +226,7 @@ export class ProcessTree {
     return this.#rows([this.#row(key)]);
   }
 
-  /** The root processes. */
+  /** The root processes, in tree order (oldest first). */
   roots(): DataFrame {
     return this.frame.filter(pl.col("isRoot"));
   }
@@ -227,7 +237,7 @@ export class ProcessTree {
     return this.#rows(p < 0 ? [] : [p]);
   }
 
-  /** The children of `key`, oldest first. */
+  /** The children of `key`, in tree order (oldest first). */
   children(key: string): DataFrame {
     return this.#rows(this.#children(this.#row(key)));
   }
@@ -243,7 +253,7 @@ export class ProcessTree {
     return this.#rows(this.#ancestors(this.#row(key)));
   }
 
-  /** The other children of the parent of `key`. */
+  /** The other children of the parent of `key`, in tree order (oldest first). */
   siblings(key: string, options: { includeSelf?: boolean } = {}): DataFrame {
     const row = this.#row(key);
     const p = this.#arrays.parent[row];

@@ -55,6 +55,9 @@ function columnList(x: unknown, option: string, analysis: string): string[] {
  * many entities show the value), `globalCount`, `first` and `last` (when a time column is
  * there) and `isRare`.
  *
+ * Rows are ordered by `share`, then `entities`, then `count` (all ascending: rarest first);
+ * ties by the entity columns, then the value columns (ascending, nulls first).
+ *
  * @param events Any events.
  * @param options Entity and value columns, thresholds.
  * @returns The counts, rarest first.
@@ -98,7 +101,8 @@ export function rareValues(events: DataFrame, options: RareValuesOptions): DataF
     rare = rare.and(pl.col("entities").ltEq(options.maxEntities));
   }
   return counts.join(perEntity, { on: entity }).join(perValue, { on: value })
-    .withColumn(pl.col("count").div(pl.col("entityEvents")).alias("share"))
+    // Counts are integers: divide as floats (Int64 / Int64 is an integer division).
+    .withColumn(pl.col("count").cast(pl.Float64).div(pl.col("entityEvents")).alias("share"))
     .withColumn(rare.alias("isRare"))
     .select(
       ...keys,
@@ -110,7 +114,8 @@ export function rareValues(events: DataFrame, options: RareValuesOptions): DataF
       ...(time ? ["first", "last"] : []),
       "isRare",
     )
-    .sort(["share", "entities", "count"], [false, false, false]);
+    // (entity, value) is unique: the order is total.
+    .sort(["share", "entities", "count", ...keys]);
 }
 
 /**
@@ -119,6 +124,9 @@ export function rareValues(events: DataFrame, options: RareValuesOptions): DataF
  * One row per new (entity, value), in order of first sight: the entity and value columns,
  * `first`, `last`, `count` (events since), `entityBaselineEvents` (the entity's events
  * before `since`: a new value on a well-known entity means more than on a new one).
+ *
+ * Rows are ordered by `first`, earliest first; ties by the entity columns, then the value
+ * columns (ascending, nulls first).
  *
  * @param events Any events with a time column.
  * @param options Entity and value columns, and the end of the baseline.
@@ -174,5 +182,5 @@ export function firstSeen(events: DataFrame, options: FirstSeenOptions): DataFra
   ).filter(pl.col("first").gtEq(since))
     .join(baseline, { on: entity, how: "left" })
     .withColumn(pl.col("entityBaselineEvents").fillNull(0))
-    .sort("first");
+    .sort(["first", ...keys]);
 }

@@ -48,11 +48,15 @@ export async function expandGlob(root: string, glob: string): Promise<string[]> 
   return found.sort();
 }
 
-/** Every file under `folder`, depth first, sorted per folder. */
+/**
+ * Every file under `folder`, depth first, sorted per folder by name in UTF-16 code-unit
+ * order: the same on every host, whatever its locale (`localeCompare` is not), so a table
+ * read from a folder of files has its rows in one order everywhere.
+ */
 export async function* walk(folder: string): AsyncGenerator<string> {
   const entries: Deno.DirEntry[] = [];
   for await (const entry of Deno.readDir(folder)) entries.push(entry);
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory) yield* walk(path);

@@ -66,6 +66,10 @@ export function tableNameOf(file: string): string {
  * Reads one table from one or more files of the supported formats. Several files are
  * concatenated (columns matched by name); text is typed by inference unless `types` says.
  *
+ * Rows keep the files' order: each file's rows as they are in it (nothing is sorted,
+ * grouped or deduplicated), the files in the order given, except that with both kinds the
+ * text files (CSV, TSV, JSON, NDJSON) come before the Parquet files.
+ *
  * @param files A file or a list of files (.parquet, .csv, .tsv, .json, .ndjson, .jsonl).
  * @param options The table's name and known column types.
  * @returns The frame, its Kusto schema, and warnings and notes about the data.

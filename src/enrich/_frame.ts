@@ -85,3 +85,8 @@ export function dedupe(
   }
   return { unique, index };
 }
+
+/** Code-unit order: the same on every host and in every locale (unlike `localeCompare`). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -122,7 +122,8 @@ export function decode(text: string, options: DecodeOptions = {}): DecodeResult 
  * @param frame The frame.
  * @param column The text column to decode.
  * @param options As {@link decode}.
- * @returns The frame with the added columns (nulls stay null, status "null").
+ * @returns The frame with the added columns (nulls stay null, status "null"); rows keep the
+ *   input's order.
  * @throws {EnrichmentError} When the column is missing.
  *
  * @example Decode every command line of the demo case's SecurityEvent table
@@ -188,7 +189,7 @@ export function obfuscationIndicators(
  * @param frame The frame.
  * @param column The command-line column.
  * @param options Thresholds.
- * @returns The frame with the two columns.
+ * @returns The frame with the two columns; rows keep the input's order.
  * @throws {EnrichmentError} When the column is missing.
  *
  * @example Obfuscated command lines in the demo case

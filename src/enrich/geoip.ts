@@ -189,6 +189,7 @@ export class GeoIpDatabase {
    * @param column A column of IP addresses (text).
    * @param options The new columns' prefix.
    * @returns The frame with the columns added; each distinct address is looked up once.
+   *   Rows keep the input's order.
    * @throws {EnrichmentError} When the column is missing.
    *
    * @example Where the demo case's sign-ins come from
@@ -209,7 +210,8 @@ export class GeoIpDatabase {
   ): Promise<DataFrame> {
     const prefix = options.prefix ?? `${column}_`;
     textColumn(frame, column, "geoip"); // checks the column exists, with a hint
-    // Distinct values in Polars, lookups in JS, a native left join back (keeps row order).
+    // Distinct values in Polars, lookups in JS, a native left join back (told to keep the
+    // rows' order: Polars does not promise it otherwise).
     const key = `__casefile_geo_${column}`;
     const keys = frame.select(pl.col(column).cast(pl.Utf8).alias(key)).unique().dropNulls();
     const unique = keys.getColumn(key).toArray() as string[];
@@ -230,7 +232,7 @@ export class GeoIpDatabase {
     ]);
     return frame
       .withColumns(pl.col(column).cast(pl.Utf8).alias(key))
-      .join(table, { on: key, how: "left" })
+      .join(table, { on: key, how: "left", maintainOrder: "left" })
       .drop(key);
   }
 }
@@ -264,7 +266,8 @@ let shared: Promise<GeoIpDatabase> | undefined;
  * @param frame The frame.
  * @param column The address column.
  * @param options The new columns' prefix.
- * @returns The frame with the columns of {@link GeoIpDatabase.lookupFrame}.
+ * @returns The frame with the columns of {@link GeoIpDatabase.lookupFrame}; rows keep the
+ *   input's order.
  * @throws {EnrichmentError} When the column is missing or the data cannot be read.
  *
  * @example Destination addresses of the demo case's firewall log

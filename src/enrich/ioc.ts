@@ -54,6 +54,10 @@ export function extractIocs(text: string, options: ExtractIocsOptions = {}): Ioc
  * The indicators in DataFrame columns as a long frame: one row per indicator with the
  * source `row` (0-based), `column`, `type`, `value`, `start` and `end`.
  *
+ * Rows follow the input: ordered by `column` (in the order given), then `row`, then the
+ * indicator's place in the text (`start`; with `urlParts`, a URL before its host). With or
+ * without `dedupe`, the result is the same.
+ *
  * @param frame The frame to scan.
  * @param columns One text column or several.
  * @param options As {@link extractIocs}, plus `dedupe`.

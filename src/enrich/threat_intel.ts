@@ -11,7 +11,7 @@
  */
 import { type DataFrame, pl } from "../polars.ts";
 import { type EnrichmentCache, MemoryCache } from "./cache.ts";
-import { textColumn } from "./_frame.ts";
+import { compareText, textColumn } from "./_frame.ts";
 import {
   type FeedEntry,
   type FeedFormat,
@@ -229,7 +229,8 @@ function row(
  * The results of {@link lookupIndicators} as a DataFrame (details as JSON text).
  *
  * @param results The results.
- * @returns Columns indicator, type, provider, status, verdict, severity, details, reference, message.
+ * @returns Columns indicator, type, provider, status, verdict, severity, details, reference,
+ *   message; rows keep the order of `results`.
  *
  * @example A results frame
  * ```ts
@@ -258,6 +259,11 @@ export function tiResultsFrame(results: readonly TiResult[]): DataFrame {
 /**
  * Looks up the distinct values of a frame's column; returns the results frame.
  *
+ * Rows are ordered by `indicator` (its normal form), ascending by UTF-16 code units, then
+ * by provider in the order `providers` gives them (a value written two ways, such as
+ * `Example.com` and `example.com`, gives two such runs). The order depends neither on the
+ * rows' order nor on which answer comes back first.
+ *
  * @param frame The frame.
  * @param column A column of indicators (IPs, domains, URLs, hashes...).
  * @param options As {@link lookupIndicators}, plus the column's indicator `type`.
@@ -283,11 +289,12 @@ export async function lookupIndicatorsFrame(
   const values = [
     ...new Set(textColumn(frame, column, "threat-intel").filter((v): v is string => !!v)),
   ];
+  // One run of rows per value, in provider order; the sort is stable, so runs stay whole.
   const results = await lookupIndicators(
     values.map((value) => ({ value, type: options.type })),
     options,
   );
-  return tiResultsFrame(results);
+  return tiResultsFrame(results.sort((a, b) => compareText(a.indicator, b.indicator)));
 }
 
 /** Options of {@link loadFeed}. */

@@ -14,7 +14,7 @@
  */
 import { type DataFrame, pl } from "../polars.ts";
 import { type EnrichmentCache, MemoryCache } from "./cache.ts";
-import { textColumn } from "./_frame.ts";
+import { compareText, textColumn } from "./_frame.ts";
 import { classifyParsedIp, formatIp, parseIp } from "./_ip.ts";
 import {
   type Bootstrap,
@@ -281,6 +281,10 @@ function record(
  * registry, handle, name, country, registrant, registrar, abuse_email, created, updated,
  * expires, start_address, end_address, cidr, nameservers, link, message.
  *
+ * Rows are ordered by `query` (the value's normal form), ascending by UTF-16 code units (a
+ * value written two ways, such as `Example.com` and `example.com`, gives two rows). The
+ * order depends neither on the rows' order nor on which answer comes back first.
+ *
  * @param frame The frame.
  * @param column A column of IPs or domains.
  * @param options As {@link rdapLookup}.
@@ -302,7 +306,9 @@ export async function rdapLookupFrame(
   options: RdapOptions = {},
 ): Promise<DataFrame> {
   const values = [...new Set(textColumn(frame, column, "whois").filter((v): v is string => !!v))];
-  const records = await rdapLookup(values, options);
+  // rdapLookup answers in the order asked, whatever answers first; then sort by normal form.
+  const records = (await rdapLookup(values, options))
+    .sort((a, b) => compareText(a.query, b.query));
   const col = (name: string, f: (r: RdapRecord) => string | null | undefined) =>
     pl.Series(name, records.map((r) => f(r) ?? null), pl.Utf8);
   return pl.DataFrame([

@@ -4,29 +4,32 @@
  *
  * @module
  */
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { basename } from "node:path";
 import type { Provider } from "../providers/provider.ts";
 import type { StepRecord, TemplatePart } from "./_journal.ts";
 import type { Session, Step } from "./session.ts";
 
-/** The repository casefile runs from (exports import its `mod.ts`). */
-export const REPO_DIR: string = fileURLToPath(new URL("../../", import.meta.url)).replace(
-  /\/$/,
-  "",
-);
-
-/** `mod.ts` as a `file:` URL, for imports from a script outside the repository. */
-export const MOD_URL: string = pathToFileURL(join(REPO_DIR, "mod.ts")).href;
+/** The bundled demo case's folder. */
+const DEMO_CASE = fileURLToPath(new URL("../../fixtures/demo-case", import.meta.url));
 
 /** The steps an export keeps: ok and not a dead end, in order. */
 export function keptSteps(session: Session): Step[] {
   return session.steps().filter((s) => s.record.status === "ok" && s.mark !== "dead-end");
 }
 
+function isDemoCase(folder: string): boolean {
+  return folder.replace(/\/$/, "") === DEMO_CASE;
+}
+
 /** How to open a session's provider again. */
 export type ProviderSource =
-  | { readonly kind: "local"; readonly folder: string }
+  | {
+    readonly kind: "local";
+    readonly folder: string;
+    /** Whether the folder is the bundled demo case (which every casefile has). */
+    readonly demo: boolean;
+  }
   | {
     readonly kind: "sentinel";
     readonly workspace: string;
@@ -56,7 +59,8 @@ const PUBLIC_HOSTS = ["api.loganalytics.io", "login.microsoftonline.com"];
 export function providerSource(session: Session): ProviderSource {
   const provider: Provider | undefined = session.provider;
   if (provider?.kind === "local" && "folder" in provider) {
-    return { kind: "local", folder: String(provider.folder) };
+    const folder = String(provider.folder);
+    return { kind: "local", folder, demo: isDemoCase(folder) };
   }
   if (provider?.kind === "sentinel" && "config" in provider) {
     const { config } = provider as unknown as SentinelLike;
@@ -74,29 +78,38 @@ export function providerSource(session: Session): ProviderSource {
   }
   const id = keptSteps(session).findLast((s) => s.record.kind === "query")?.record.provider ??
     provider?.id;
-  if (id?.startsWith("local:")) return { kind: "local", folder: id.slice("local:".length) };
+  if (id?.startsWith("local:")) {
+    const folder = id.slice("local:".length);
+    return { kind: "local", folder, demo: isDemoCase(folder) };
+  }
   if (id?.startsWith("sentinel:")) {
     return { kind: "sentinel", workspace: id.slice("sentinel:".length), hosts: PUBLIC_HOSTS };
   }
   return { kind: "none" };
 }
 
-/** TypeScript that opens the provider (an expression), with the names it imports. */
+/**
+ * TypeScript that opens the provider (an expression), with the names it imports, holding
+ * no path of this machine: the demo case is casefile's own, a folder of data comes from
+ * `CASEFILE_DATA`, a Sentinel config from the user's (or `CASEFILE_SENTINEL_CONFIG`).
+ */
 export function providerCode(source: ProviderSource): { code: string; imports: string[] } {
   switch (source.kind) {
     case "local":
-      return {
-        code: `await openLocalProvider(${JSON.stringify(source.folder)})`,
+      return source.demo ? { code: "await openLocalProvider()", imports: ["openLocalProvider"] } : {
+        code: `await openLocalProvider(Deno.env.get("CASEFILE_DATA") ?? ${
+          JSON.stringify(basename(source.folder))
+        })`,
         imports: ["openLocalProvider"],
       };
     case "sentinel": {
       const options: Record<string, string> = { workspace: source.workspace };
-      if (source.configFile) options.configFile = source.configFile;
       if (source.cloud) options.cloud = source.cloud;
       if (source.endpoint) options.endpoint = source.endpoint;
       if (source.credential) options.credential = source.credential;
+      const fields = Object.entries(options).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
       return {
-        code: `await openSentinelProvider(${JSON.stringify(options)})`,
+        code: `await openSentinelProvider({ ${fields.join(", ")} })`,
         imports: ["openSentinelProvider"],
       };
     }
@@ -135,16 +148,6 @@ export function recordTemplate(record: StepRecord): readonly TemplatePart[] {
   return record.template ?? [{ text: record.code }];
 }
 
-/** Whether a code step's source is a function (`fn.toString()`) rather than source text. */
-export function isFunctionSource(source: string): boolean {
-  return /^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(source.trim());
-}
-
-/** A code step's source as the argument of `session.run`. */
-export function codeArgument(record: StepRecord): string {
-  return isFunctionSource(record.code) ? record.code.trim() : JSON.stringify(record.code);
-}
-
 /** The options of a replayed query (`now` pinned, the time window), as TypeScript. */
 export function queryOptionsCode(record: StepRecord, params = "session.params"): string[] {
   const out: string[] = [];
@@ -163,4 +166,31 @@ export function queryOptionsCode(record: StepRecord, params = "session.params"):
 /** A line of text as a `//` comment block (each line prefixed). */
 export function comment(text: string, indent = ""): string {
   return text.split("\n").map((line) => `${indent}// ${line}`.trimEnd()).join("\n");
+}
+
+/**
+ * TypeScript laid out as `deno fmt` would (100 columns), when this process may run Deno;
+ * else as it is.
+ */
+export async function formatTypeScript(text: string): Promise<string> {
+  try {
+    const deno = Deno.execPath();
+    if (Deno.permissions.querySync({ name: "run", command: deno }).state !== "granted") {
+      return text;
+    }
+    const child = new Deno.Command(deno, {
+      args: ["fmt", "--ext=ts", "--line-width=100", "-"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(text));
+    await writer.close();
+    const { success, stdout } = await child.output();
+    return success ? new TextDecoder().decode(stdout) : text;
+  } catch {
+    return text;
+  }
 }

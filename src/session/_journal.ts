@@ -35,8 +35,44 @@ export type ResultSummary =
     readonly sha256: string;
     readonly bytes: number;
   }
-  | { readonly kind: "json"; readonly value: unknown }
-  | { readonly kind: "other"; readonly type: string; readonly text: string };
+  | {
+    readonly kind: "json";
+    readonly value: unknown;
+    /** SHA-256 of the value as JSON with sorted keys (absent in journals before it). */
+    readonly sha256?: string;
+  }
+  | {
+    /** Anything else: a process tree, a decode result holding bytes, a chart, a function. */
+    readonly kind: "other";
+    /** Its type's name (`ProcessTree`, `Map`, `function`). */
+    readonly type: string;
+    /** The value as a person reads it (a tree's text, the inspected value). */
+    readonly text: string;
+    /** SHA-256 of its content, when it has content to compare (see `digestValue`). */
+    readonly sha256?: string;
+  };
+
+/** A chart a step drew, kept as an SVG file in the session's folder. */
+export interface StepChart {
+  /** The file, relative to the session's folder (`charts/7-fails.svg`). */
+  readonly file: string;
+  /** The kind of chart (`timechart`, `bar`, ...). */
+  readonly kind: string;
+  readonly title: string;
+}
+
+/** What a replayed step was expected to give, and whether it did. */
+export interface StepCheck {
+  /** The step's position in the session that was replayed. */
+  readonly position: number;
+  /** The kind and SHA-256 recorded there. */
+  readonly expected: { readonly kind: string; readonly sha256?: string; readonly rows?: number };
+  /**
+   * `equal`; `differs`; `volatile` (differs, but the step cannot be reproduced); `failed`
+   * (the step threw).
+   */
+  readonly outcome: "equal" | "differs" | "volatile" | "failed";
+}
 
 /** The first record: what the journal is. */
 export interface SessionRecord {
@@ -66,6 +102,8 @@ export interface StepRecord {
   readonly kind: StepKind;
   /** The query text as run, or the code's source. */
   readonly code: string;
+  /** For code: `function` when `code` is a function's source (`session.run(name, fn)`). */
+  readonly form?: "function";
   /** For queries: the template, so the step can run with other parameter values. */
   readonly template?: readonly TemplatePart[];
   /** Values of the parameters the step used. */
@@ -83,6 +121,37 @@ export interface StepRecord {
   readonly error?: { readonly name: string; readonly message: string; readonly hint?: string };
   readonly warnings?: readonly QueryWarning[];
   readonly render?: RenderSpec;
+  /**
+   * For code: every name the step bound (declared or assigned), when that is more than its
+   * own name; the others' values are summarised in `bound`.
+   */
+  readonly binds?: readonly string[];
+  /** For code: the values of the names it bound besides its own. */
+  readonly bound?: Readonly<Record<string, ResultSummary>>;
+  /**
+   * For code: the variables of earlier steps it read, each with the position of the step
+   * whose value it was (`_` is the step before's value).
+   */
+  readonly uses?: Readonly<Record<string, number>>;
+  /**
+   * For a function: names it reads that neither the session nor casefile provides (an
+   * import or a constant of the script that ran it), and that script (`Deno.mainModule`),
+   * where an export looks for them.
+   */
+  readonly outside?: { readonly names: readonly string[]; readonly origin: string };
+  /** For code: the modules it imported, and the URL each specifier resolved to. */
+  readonly imports?: readonly { readonly specifier: string; readonly url: string }[];
+  /** What the step printed (console output), cut at 64 KiB. */
+  readonly output?: string;
+  /** A chart the step made, drawn for reports and notebooks. */
+  readonly chart?: StepChart;
+  /**
+   * Why the step's result may differ when it runs again (`rand()`, a live service); a
+   * replay then reports a difference as expected, not as a failure.
+   */
+  readonly volatile?: string;
+  /** For a replayed step: what the original gave, and whether this run gave the same. */
+  readonly check?: StepCheck;
   /** Whether the result came from the cache. */
   readonly cache?: "hit" | "miss" | "off";
   readonly startedAt: string;

@@ -65,3 +65,36 @@ function matching(list: readonly Token[], open: number): number {
   }
   return -1;
 }
+
+/** KQL functions and operators whose results differ from one run to the next. */
+const VOLATILE: ReadonlyMap<string, string> = new Map([
+  ["rand", "rand() draws random numbers"],
+  ["new_guid", "new_guid() makes new identifiers"],
+  ["sample", "sample picks rows at random"],
+  ["sample-distinct", "sample-distinct picks values at random"],
+  ["current_principal", "current_principal() depends on who runs it"],
+  ["current_principal_details", "current_principal_details() depends on who runs it"],
+]);
+
+/**
+ * Why the query's result may differ between runs on the same data (`rand()`, `sample`),
+ * or undefined.
+ */
+export function volatileQuery(query: string): string | undefined {
+  const list = tokens(query) ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    if (t.kind !== "ident" || list[i - 1]?.text === ".") continue;
+    // `sample-distinct` lexes as three tokens.
+    const name = t.text === "sample" && list[i + 1]?.text === "-" &&
+        list[i + 2]?.text === "distinct"
+      ? "sample-distinct"
+      : t.text;
+    const reason = VOLATILE.get(name);
+    if (!reason) continue;
+    const isCall = list[i + 1]?.text === "(";
+    const isOperator = list[i - 1]?.text === "|";
+    if ((name === "sample" || name === "sample-distinct") ? isOperator : isCall) return reason;
+  }
+  return undefined;
+}

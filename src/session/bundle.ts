@@ -5,7 +5,8 @@
  *
  * The file is gzip-compressed JSON lines: a header (format, session, the journal's
  * SHA-256, the results listed), the journal's text, then one line per result (its
- * SHA-256 and its Parquet bytes in base64).
+ * SHA-256 and its Parquet bytes in base64) and one per chart a kept step drew (its path in
+ * the session's folder, SHA-256 and text).
  *
  * @module
  */
@@ -134,6 +135,16 @@ export async function exportBundle(session: Session, path: string): Promise<Bund
       data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64"),
     }));
   }
+  for (const { record } of keptSteps(session)) {
+    if (!record.chart) continue;
+    const text = await Deno.readTextFile(join(session.dir, record.chart.file)).catch(() =>
+      undefined
+    );
+    if (text === undefined) continue;
+    lines.push(
+      JSON.stringify({ type: "file", path: record.chart.file, sha256: sha256Hex(text), text }),
+    );
+  }
   const header: BundleHeader = {
     type: "casefile-bundle",
     format: BUNDLE_FORMAT,
@@ -224,6 +235,7 @@ export async function importBundle(
   const { header, lines } = readBundle(path, bytes);
   let journal: string | undefined;
   const results: ImportedResult[] = [];
+  const files: { path: string; text: string }[] = [];
   const home = options.home ? resolvePath(options.home) : defaultHome();
   const name = options.name ?? header.session;
   const dir = join(home, "sessions", name);
@@ -245,6 +257,15 @@ export async function importBundle(
     if (entry.type === "journal" && typeof entry.text === "string") {
       journal = entry.text;
       if (sha256Hex(journal) !== header.journalSha256) throw journalChanged(path);
+    } else if (entry.type === "file" && typeof entry.text === "string") {
+      const path = (entry as { path?: unknown }).path;
+      // Only charts, inside the session's folder; a changed one is left out.
+      if (
+        typeof path === "string" && /^charts\/[\w.-]+\.svg$/.test(path) &&
+        sha256Hex(entry.text) === entry.sha256
+      ) {
+        files.push({ path, text: entry.text });
+      }
     } else if (entry.type === "result" && typeof entry.sha256 === "string") {
       const data = new Uint8Array(Buffer.from(entry.data ?? "", "base64"));
       if (sha256Hex(data) !== entry.sha256) {
@@ -269,6 +290,7 @@ export async function importBundle(
     if (!results.some((r) => r.sha256 === sha)) results.push({ sha256: sha, status: "missing" });
   }
   await privateDir(dir);
+  for (const file of files) await writeFileAtomic(join(dir, file.path), file.text);
   await writeFileAtomic(join(dir, "journal.jsonl"), journal);
   const session = await openSession(name, { ...options.session, home, cache });
   return { session, results, ok: results.every((r) => r.status === "ok") };

@@ -5,6 +5,7 @@
  * @module
  */
 import { CasefileError, type CasefileErrorOptions } from "../errors.ts";
+import type { Span } from "../kql/ast.ts";
 
 /** Something about a session went wrong (the base of this module's errors). */
 export class SessionError extends CasefileError {
@@ -88,5 +89,57 @@ export class BundleError extends SessionError {
     super(message, options);
     this.name = "BundleError";
     this.path = path;
+  }
+}
+
+/**
+ * A code step's TypeScript that does not parse; `query` and `span` locate it for a caret
+ * under the input.
+ */
+export class CodeSyntaxError extends SyntaxError {
+  /** The code as written. */
+  readonly query: string;
+  readonly span: Span;
+  /** 1-based line and column of the error. */
+  readonly line: number;
+  readonly column: number;
+  readonly hint?: string;
+
+  constructor(message: string, source: string, span: Span, hint?: string) {
+    const before = source.slice(0, span.start).split("\n");
+    const line = before.length;
+    const column = before[before.length - 1].length + 1;
+    super(`${message} (line ${line}, column ${column})`);
+    this.name = "CodeSyntaxError";
+    this.query = source;
+    this.span = span;
+    this.line = line;
+    this.column = column;
+    this.hint = hint;
+  }
+}
+
+/** A replayed step whose result differs from the one recorded, or that failed. */
+export class ReplayError extends StepError {
+  /** The step's position in the session that was replayed. */
+  readonly position: number;
+  /** The step's name. */
+  readonly step: string;
+
+  constructor(position: number, step: string, message: string, options: CasefileErrorOptions = {}) {
+    super(message, options);
+    this.name = "ReplayError";
+    this.position = position;
+    this.step = step;
+  }
+}
+
+/** A step's code stopped by the user (Ctrl-C, an aborted signal). */
+export class EvaluationCancelled extends SessionError {
+  constructor() {
+    super("Cancelled.", {
+      hint: "Work already started by the code (a timer, a loop) may still run in the background.",
+    });
+    this.name = "EvaluationCancelled";
   }
 }

@@ -1,30 +1,37 @@
 /**
  * A session as a Jupyter notebook for the Deno kernel: a setup cell that opens the same
- * provider with the session's parameters, then one code cell per kept step, each pinned
- * finding's note as a Markdown cell before its step.
+ * provider with the session's parameters, then one code cell per kept step, written as in
+ * an exported script (queries with their `kql` templates, code steps as functions of the
+ * values they read), each with what the step showed when it ran (its printed output, its
+ * table, its value, its chart) as the cell's output; each finding's note as a Markdown
+ * cell before its step.
  *
  * @module
  */
+import { basename } from "node:path";
 import { formatParam } from "./params.ts";
 import type { Session } from "./session.ts";
-import {
-  codeArgument,
-  keptSteps,
-  MOD_URL,
-  providerCode,
-  providerSource,
-  queryOptionsCode,
-  recordTemplate,
-  REPO_DIR,
-  templateCode,
-} from "./_export_common.ts";
+import { keptSteps, providerCode, providerSource } from "./_export_common.ts";
+import { exportSteps } from "./_export_steps.ts";
+import { stepView } from "./_step_view.ts";
+import { frameToHtml, frameToText } from "../jupyter/_table.ts";
 
 /** Options of {@link exportNotebook}. */
 export interface ExportNotebookOptions {
-  /** The casefile home the notebook's session lives in (default: the session's). */
-  readonly home?: string;
   /** The notebook session's name (default `<name>-notebook`). */
   readonly name?: string;
+  /** Where the notebook is written (local imports of code steps are made relative to it). */
+  readonly path?: string;
+  /** Leave out what the steps showed (cell outputs): a notebook to run, nothing in it yet. */
+  readonly outputs?: boolean;
+}
+
+interface Output {
+  readonly output_type: "stream" | "display_data";
+  readonly name?: "stdout";
+  readonly text?: string[];
+  readonly data?: Record<string, unknown>;
+  readonly metadata?: Record<string, unknown>;
 }
 
 interface Cell {
@@ -33,20 +40,20 @@ interface Cell {
   readonly metadata: Record<string, unknown>;
   readonly source: string[];
   readonly execution_count?: null;
-  readonly outputs?: [];
+  readonly outputs?: Output[];
 }
 
-// Names a `const` cannot take.
-const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends " +
-    "false finally for function if import in instanceof new null return super switch this throw " +
-    "true try typeof var void while with yield let static implements interface package private " +
-    "protected public await").split(" "),
-);
+/** The kernel exported notebooks ask for: Deno with casefile's `deno.json` (`deno task jupyter:install`). */
+export const NOTEBOOK_KERNEL = {
+  name: "casefile",
+  display_name: "Deno (casefile)",
+  language: "typescript",
+} as const;
 
 function lines(text: string): string[] {
   const parts = text.split("\n");
-  return parts.map((line, i) => i < parts.length - 1 ? `${line}\n` : line);
+  const out = parts.map((line, i) => i < parts.length - 1 ? `${line}\n` : line);
+  return out.at(-1) === "" ? out.slice(0, -1) : out;
 }
 
 function markdownText(text: string): string {
@@ -54,17 +61,19 @@ function markdownText(text: string): string {
 }
 
 /**
- * Exports the session as a notebook (`.ipynb`, nbformat 4, Deno kernel): a Markdown cell
- * naming the session, a setup cell that imports casefile and opens a session on the same
- * provider with the same parameters, then one code cell per kept step (dead ends and
- * failed steps dropped), each binding its result to a variable of the step's name and
- * showing it. Findings' notes come as Markdown cells before their steps.
+ * Exports the session as a notebook (`.ipynb`, nbformat 4) for the Deno kernel with
+ * casefile's configuration (the `casefile` kernel `deno task jupyter:install` installs): a
+ * Markdown cell naming the session, a setup cell that imports casefile and opens a session
+ * (`<name>-notebook`) on the same provider with the same parameters, then one code cell per
+ * kept step (dead ends and failed steps dropped), each binding its result to a variable of
+ * the step's name and showing it, with the output the step had. Findings' notes come as
+ * Markdown cells before their steps.
  *
- * Start the Deno kernel in the casefile repository (its `deno.json` maps the npm packages
- * casefile imports).
+ * A session that read a folder of data opens it from `CASEFILE_DATA`; the notebook's
+ * session lives in `CASEFILE_HOME` (else `./.casefile` of the kernel).
  *
  * @param session The session.
- * @param options The home and name of the session the notebook opens.
+ * @param options The notebook session's name, where it is written, whether to keep outputs.
  * @returns The notebook as JSON text.
  *
  * @example A notebook of one query
@@ -78,29 +87,30 @@ function markdownText(text: string): string {
  *   provider: await openLocalProvider(),
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
- * const notebook = JSON.parse(exportNotebook(session));
- * console.log(notebook.metadata.kernelspec.name, notebook.cells.length); // deno 3
+ * const notebook = JSON.parse(await exportNotebook(session));
+ * console.log(notebook.metadata.kernelspec.name, notebook.cells.length); // casefile 4
  * await session.close();
  * ```
  */
-export function exportNotebook(session: Session, options: ExportNotebookOptions = {}): string {
-  const home = options.home ?? session.home;
+export async function exportNotebook(
+  session: Session,
+  options: ExportNotebookOptions = {},
+): Promise<string> {
   const name = options.name ?? `${session.name}-notebook`;
   const steps = keptSteps(session);
   const source = providerSource(session);
-  const provider = providerCode(source);
-  const imports = new Set(["openSession", "parseParam", ...provider.imports]);
+  const exported = await exportSteps(session, { types: false, path: options.path });
   const cells: Cell[] = [];
   const markdown = (id: string, text: string) =>
     cells.push({ id, cell_type: "markdown", metadata: {}, source: lines(text) });
-  const code = (id: string, text: string) =>
+  const code = (id: string, text: string, outputs: Output[] = []) =>
     cells.push({
       id,
       cell_type: "code",
       metadata: {},
       source: lines(text),
       execution_count: null,
-      outputs: [],
+      outputs,
     });
 
   const params = session.paramList();
@@ -110,7 +120,14 @@ export function exportNotebook(session: Session, options: ExportNotebookOptions 
       `# Session ${markdownText(session.name)}`,
       "",
       `${steps.length} of ${session.steps().length} steps kept (dead ends and failed steps dropped).`,
-      `Run the Deno kernel from the casefile repository (${markdownText(REPO_DIR)}).`,
+      "Each step's output is what it showed when it ran in the session.",
+      "Run it with the Deno kernel that has casefile's configuration (`deno task jupyter:install`" +
+      " in a casefile checkout installs it as *Deno (casefile)*)" +
+      (source.kind === "local" && !source.demo
+        ? `, with \`CASEFILE_DATA\` set to the folder of data (\`${
+          markdownText(basename(source.folder))
+        }\` when it was recorded).`
+        : "."),
       ...(params.length
         ? [
           "",
@@ -125,9 +142,36 @@ export function exportNotebook(session: Session, options: ExportNotebookOptions 
     ].join("\n"),
   );
 
-  const stepCells: { id: string; text: string }[] = [];
-  for (const { record, mark, note } of steps) {
-    const id = `step-${record.position}`;
+  const imports = new Set(["openSession", ...exported.api]);
+  const provider = providerCode(source);
+  for (const name of provider.imports) imports.add(name);
+  if (params.length) imports.add("param");
+  const specs = params.map((p) => {
+    const parts: string[] = [];
+    if (p.value !== undefined) {
+      parts.push(`default: ${JSON.stringify(formatParam(p.kind, p.value))}`);
+    }
+    if (p.description) parts.push(`description: ${JSON.stringify(p.description)}`);
+    return `    ${p.name}: param.${p.kind}(${parts.length ? `{ ${parts.join(", ")} }` : ""}),`;
+  });
+  const setup = [
+    `import { ${[...imports].sort().join(", ")} } from "casefile";`,
+    ...exported.imports,
+    "",
+    "// Running this cell again closes the session it opened before.",
+    "await (globalThis as { casefileSession?: { close(): Promise<void> } }).casefileSession?.close();",
+    `const session = await openSession(${JSON.stringify(name)}, {`,
+    `  provider: ${provider.code},`,
+    ...(params.length ? ["  params: {", ...specs, "  },"] : []),
+    "});",
+    "(globalThis as { casefileSession?: unknown }).casefileSession = session;",
+    ...(exported.provided.has("params") ? ["const params = session.params;"] : []),
+    ...(exported.provided.has("provider") ? ["const provider = session.provider!;"] : []),
+  ].join("\n");
+  code("setup", setup);
+
+  for (const step of exported.steps) {
+    const { record, mark, note } = step.step;
     if (mark === "finding") {
       markdown(
         `finding-${record.position}`,
@@ -136,87 +180,21 @@ export function exportNotebook(session: Session, options: ExportNotebookOptions 
         }`,
       );
     }
-    const bind = RESERVED.has(record.name) ? "" : `const ${record.name} = `;
-    const show = bind ? `\n${record.name};` : "";
-    let text: string;
-    switch (record.kind) {
-      case "query": {
-        const t = templateCode(recordTemplate(record));
-        if (t.usesRaw) imports.add("rawKql");
-        imports.add("kql");
-        const opts = queryOptionsCode(record);
-        text = `${bind}await session.query(${JSON.stringify(record.name)}, ${t.code}${
-          opts.length ? `, { ${opts.join(", ")} }` : ""
-        });${show}`;
-        break;
-      }
-      case "code":
-        text = `${bind}await session.run(${JSON.stringify(record.name)}, ${
-          codeArgument(record)
-        });${show}`;
-        break;
-      case "value":
-        text = record.result?.kind === "json"
-          ? `${bind}${JSON.stringify(record.result.value)};\nawait session.record(${
-            JSON.stringify(record.name)
-          }, ${bind ? record.name : JSON.stringify(record.result.value)}, { code: ${
-            JSON.stringify(record.code)
-          } });${show}`
-          : `// TODO: ${record.name} was recorded by a script (${record.code}); compute it, then:\n` +
-            `// await session.record(${JSON.stringify(record.name)}, value);`;
-        break;
-    }
-    cells.push({
-      id,
-      cell_type: "code",
-      metadata: {},
-      source: lines(text),
-      execution_count: null,
-      outputs: [],
-    });
-    stepCells.push({ id, text });
+    const show = /^[A-Za-z_$][\w$]*$/.test(record.name) && step.code.includes(`${record.name} = `)
+      ? `\n${record.name};`
+      : "";
+    const text = [`// ${step.heading}`, ...step.notes.map((n) => `// ${n}`), step.code].join("\n") +
+      show;
+    const outputs = options.outputs === false ? [] : await stepOutputs(session, step.step);
+    code(`step-${record.position}`, text, outputs);
   }
-
-  const specs = params.map((p) => {
-    const value = p.value === undefined
-      ? "undefined"
-      : `parseParam(${JSON.stringify(p.name)}, ${JSON.stringify(p.kind)}, ${
-        JSON.stringify(formatParam(p.kind, p.value))
-      })`;
-    return `    ${p.name}: { kind: ${JSON.stringify(p.kind)}, default: ${value}${
-      p.description ? `, description: ${JSON.stringify(p.description)}` : ""
-    } },`;
-  });
-  const setup = [
-    `import { ${[...imports].sort().join(", ")} } from ${JSON.stringify(MOD_URL)};`,
-    "",
-    "// Running this cell again closes the session it opened before.",
-    "await (globalThis as { casefileSession?: { close(): Promise<void> } }).casefileSession?.close();",
-    `const session = await openSession(${JSON.stringify(name)}, {`,
-    `  home: ${JSON.stringify(home)},`,
-    `  provider: ${provider.code},`,
-    "  params: {",
-    ...specs,
-    "  },",
-    "});",
-    "(globalThis as { casefileSession?: unknown }).casefileSession = session;",
-  ].join("\n");
-  // The setup cell goes after the title, before the steps.
-  cells.splice(1, 0, {
-    id: "setup",
-    cell_type: "code",
-    metadata: {},
-    source: lines(setup),
-    execution_count: null,
-    outputs: [],
-  });
   code("close", "await session.close();");
 
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {
-      kernelspec: { name: "deno", display_name: "Deno", language: "typescript" },
+      kernelspec: NOTEBOOK_KERNEL,
       language_info: {
         name: "typescript",
         file_extension: ".ts",
@@ -231,4 +209,40 @@ export function exportNotebook(session: Session, options: ExportNotebookOptions 
     cells,
   };
   return JSON.stringify(notebook, null, 1) + "\n";
+}
+
+/** What a step showed, as cell outputs: its printed text, then its value or table, then its chart. */
+async function stepOutputs(
+  session: Session,
+  step: import("./session.ts").Step,
+): Promise<Output[]> {
+  const view = await stepView(session, step);
+  const outputs: Output[] = [];
+  if (view.output) {
+    outputs.push({ output_type: "stream", name: "stdout", text: lines(view.output) });
+  }
+  if (view.frame) {
+    outputs.push({
+      output_type: "display_data",
+      data: {
+        "text/html": lines(frameToHtml(view.frame, { maxRows: 20 })),
+        "text/plain": lines(frameToText(view.frame)),
+      },
+      metadata: {},
+    });
+  } else if (view.text !== undefined) {
+    outputs.push({
+      output_type: "display_data",
+      data: { "text/plain": lines(view.text) },
+      metadata: {},
+    });
+  }
+  if (view.svg) {
+    outputs.push({
+      output_type: "display_data",
+      data: { "image/svg+xml": lines(view.svg), "text/plain": [view.chart ?? "chart"] },
+      metadata: {},
+    });
+  }
+  return outputs;
 }

@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { type DataFrame, pl, type Series } from "../polars.ts";
+import type { DataFrame } from "../polars.ts";
 import { formatParam } from "./params.ts";
 import type { Session, Step } from "./session.ts";
 import type { RenderSpec } from "../providers/provider.ts";
 import { keptSteps, providerSource } from "./_export_common.ts";
-import { renderChart } from "../viz/charts.ts";
-import { chartToSvg } from "../viz/render.ts";
+import { type StepView, stepView, svgChart } from "./_step_view.ts";
 
 /** Draws a step's chart for the HTML report (an inline SVG or HTML fragment). */
 export type ChartRenderer = (
@@ -79,29 +78,20 @@ function tableOf(frame: DataFrame, options: ExportReportOptions): Table {
   };
 }
 
-function frameOf(value: unknown): DataFrame | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  if (typeof (value as DataFrame).getColumn === "function") return value as DataFrame;
-  if (typeof (value as Series).toFrame === "function") return pl.DataFrame([value as Series]);
-  return undefined;
-}
-
 interface StepFacts {
   readonly facts: [string, string][];
   readonly source: string;
   readonly language: string;
   readonly warnings: string[];
+  /** What the step printed. */
+  readonly output?: string;
   readonly table?: Table;
   readonly valueText?: string;
-  readonly chart?: { spec: RenderSpec; html?: string };
+  /** The step's chart: what it is, and its drawing (HTML reports) or why it has none. */
+  readonly chart?: { label: string; kind: string; svg?: string; problem?: string };
 }
 
-function stepFacts(
-  session: Session,
-  step: Step,
-  options: ExportReportOptions,
-  charts: ReadonlyMap<number, string | undefined>,
-): StepFacts {
+function stepFacts(step: Step, view: StepView, options: ExportReportOptions): StepFacts {
   const r = step.record;
   const result = r.result;
   const facts: [string, string][] = [["status", r.status]];
@@ -132,33 +122,24 @@ function stepFacts(
   }
   facts.push(["started", r.startedAt]);
   facts.push(["revision", String(r.revision)]);
-  const value = step.restored ? session.value(r.position) : undefined;
-  const frame = frameOf(value);
-  let valueText: string | undefined;
-  if (!frame) {
-    if (result?.kind === "json") valueText = cell(result.value, 2000);
-    else if (result?.kind === "other") valueText = `${result.type}: ${result.text}`;
-    else valueText = "The result is not in the cache (run the step again to see it).";
-  }
-  let chart: StepFacts["chart"];
-  if (r.render) {
-    const html = frame && options.format === "html" ? charts.get(r.position) : undefined;
-    chart = { spec: r.render, html };
-  }
+  if (r.volatile) facts.push(["may differ on a re-run", r.volatile]);
   return {
     facts,
     source: r.code,
     language: r.kind === "query" ? "kql" : "typescript",
     warnings: (r.warnings ?? []).map((w) => `${w.kind}: ${w.message}`),
-    table: frame ? tableOf(frame, options) : undefined,
-    valueText,
-    chart,
+    output: view.output,
+    table: view.frame ? tableOf(view.frame, options) : undefined,
+    valueText: view.frame ? undefined : view.text,
+    chart: view.chart
+      ? {
+        label: view.chart,
+        kind: view.chartKind ?? "",
+        svg: options.format === "html" ? view.svg : undefined,
+        problem: view.chartProblem,
+      }
+      : undefined,
   };
-}
-
-function chartLabel(spec: RenderSpec): string {
-  const props = Object.entries(spec.properties).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  return `${spec.visualization}${props.length ? ` (${props.join(", ")})` : ""}`;
 }
 
 function leftOut(session: Session): string[] {
@@ -183,6 +164,7 @@ pre{background:#f6f8fa;border:1px solid #d0d7de;padding:.6rem;overflow-x:auto;wh
 .step{border-left:4px solid #d0d7de;padding-left:1rem;margin:1.5rem 0}.step.finding{border-left-color:#cf222e}
 .note{background:#fff8c5;padding:.4rem .6rem}.warnings{color:#9a6700}.more{color:#57606a;font-style:italic}
 .chart{border:1px dashed #8c959f;padding:.6rem;color:#57606a}.scroll{overflow-x:auto}
+.output{background:#fff;border-left:3px solid #8c959f}.chart svg{max-width:100%;height:auto}
 `.trim();
 
 function htmlTable(table: Table): string {
@@ -201,7 +183,7 @@ function htmlTable(table: Table): string {
 function html(
   session: Session,
   options: ExportReportOptions,
-  charts: ReadonlyMap<number, string | undefined>,
+  views: ReadonlyMap<number, StepView>,
 ): string {
   const steps = keptSteps(session);
   const e = escapeHtml;
@@ -256,7 +238,7 @@ function html(
   out.push("<h2>Steps</h2>");
   for (const step of steps) {
     const r = step.record;
-    const f = stepFacts(session, step, options, charts);
+    const f = stepFacts(step, views.get(r.position)!, options);
     out.push(
       `<section class="step${step.mark === "finding" ? " finding" : ""}" id="step-${r.position}">`,
       `<h3>${r.position}. ${e(r.name)} <small>(${e(r.kind)})</small></h3>`,
@@ -273,13 +255,16 @@ function html(
     if (f.warnings.length) {
       out.push(`<ul class="warnings">${f.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`);
     }
+    if (f.output) out.push(`<pre class="output" title="printed">${e(f.output)}</pre>`);
     if (f.chart) {
       out.push(
-        `<div class="chart" data-step="${r.position}" data-visualization="${
-          e(f.chart.spec.visualization)
-        }">` +
-          (f.chart.html ??
-            `Chart: ${e(chartLabel(f.chart.spec))}, drawn from this step's result.`) +
+        `<div class="chart" data-step="${r.position}" data-visualization="${e(f.chart.kind)}">` +
+          (f.chart.svg ??
+            (f.chart.problem
+              ? `<p class="note">The chart (${e(f.chart.label)}) could not be drawn: ${
+                e(f.chart.problem)
+              }</p>`
+              : `Chart: ${e(f.chart.label)}, drawn from this step's result.`)) +
           "</div>",
       );
     }
@@ -310,7 +295,7 @@ function fence(text: string, language = ""): string {
 function markdown(
   session: Session,
   options: ExportReportOptions,
-  charts: ReadonlyMap<number, string | undefined>,
+  views: ReadonlyMap<number, StepView>,
 ): string {
   const steps = keptSteps(session);
   const out: string[] = [];
@@ -345,7 +330,7 @@ function markdown(
   out.push("", "## Steps");
   for (const step of steps) {
     const r = step.record;
-    const f = stepFacts(session, step, options, charts);
+    const f = stepFacts(step, views.get(r.position)!, options);
     out.push("", `### ${r.position}. ${md(r.name)} (${r.kind})`, "");
     if (step.mark === "finding") out.push(`> **Finding:** ${md(step.note ?? "")}`, "");
     out.push(fence(f.source, f.language), "");
@@ -353,9 +338,8 @@ function markdown(
       out.push(`- ${k}: ${k === "result SHA-256" ? `\`${v}\`` : md(v)}`);
     }
     for (const w of f.warnings) out.push(`- warning: ${md(w)}`);
-    if (f.chart) {
-      out.push("", `*Chart: ${md(chartLabel(f.chart.spec))}, drawn from this step's result.*`);
-    }
+    if (f.output) out.push("", "Printed:", "", fence(f.output));
+    if (f.chart) out.push("", `*Chart: ${md(f.chart.label)}.*`);
     out.push("");
     if (f.table) {
       const t = f.table;
@@ -408,45 +392,15 @@ export async function exportReport(
   session: Session,
   options: ExportReportOptions,
 ): Promise<string> {
+  const renderer = options.format === "html" ? options.renderChart ?? svgChart : false;
+  const views = new Map<number, StepView>();
+  for (const step of keptSteps(session)) {
+    views.set(step.record.position, await stepView(session, step, renderer));
+  }
   switch (options.format) {
     case "html":
-      return html(session, options, await drawCharts(session, options.renderChart));
+      return html(session, options, views);
     case "markdown":
-      return markdown(session, options, new Map());
-  }
-}
-
-/** The charts of the kept steps that asked for one, by position. */
-async function drawCharts(
-  session: Session,
-  renderer: ChartRenderer | false = svgChart,
-): Promise<Map<number, string | undefined>> {
-  const charts = new Map<number, string | undefined>();
-  if (renderer === false) return charts;
-  for (const step of keptSteps(session)) {
-    const render = step.record.render;
-    const frame = render && step.restored
-      ? frameOf(session.value(step.record.position))
-      : undefined;
-    if (render && frame) charts.set(step.record.position, await renderer(step, frame, render));
-  }
-  return charts;
-}
-
-/** The default chart: what `render` asks for, drawn as SVG (a note when it cannot be). */
-async function svgChart(step: Step, frame: DataFrame, render: RenderSpec): Promise<string> {
-  const result = step.record.result;
-  const columns = result?.kind === "frame" ? result.columns : undefined;
-  try {
-    const chart = renderChart({
-      frame,
-      render,
-      schema: columns ? { name: step.record.name, columns } : undefined,
-    });
-    return await chartToSvg(chart);
-  } catch (error) {
-    return `<p class="note">The chart could not be drawn: ${
-      escapeHtml(error instanceof Error ? error.message : String(error))
-    }</p>`;
+      return markdown(session, options, views);
   }
 }

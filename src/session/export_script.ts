@@ -6,59 +6,56 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { formatParam, type ParamInfo } from "./params.ts";
+import { formatParam, type ParamInfo, paramToJson } from "./params.ts";
 import type { Session } from "./session.ts";
 import { SessionError } from "./errors.ts";
 import { writeFileAtomic } from "./_files.ts";
 import {
-  codeArgument,
   comment,
+  formatTypeScript,
   keptSteps,
-  MOD_URL,
-  providerCode,
   type ProviderSource,
   providerSource,
-  queryOptionsCode,
-  recordTemplate,
-  REPO_DIR,
-  templateCode,
 } from "./_export_common.ts";
+import { exportSteps, recordedCode } from "./_export_steps.ts";
+import { paramFlag, type ReplayProvider } from "./replay.ts";
+import { indent } from "./_step_code.ts";
+import { basename } from "node:path";
+import type { CloudName, CredentialKind } from "../providers/sentinel/sentinel_provider.ts";
 
 /** Options of {@link exportScript}. */
 export interface ExportScriptOptions {
-  /** The casefile home the script uses and is allowed to write (default: the session's). */
-  readonly home?: string;
-  /** Also write the script here (private to the user, executable). */
+  /**
+   * Also write the script here (private to the user, executable). Modules the steps
+   * imported from local files are imported relative to it.
+   */
   readonly path?: string;
 }
 
-/** The flags the script itself takes; parameters with these names get a `param-` prefix. */
-const OWN_FLAGS = ["refresh", "no-cache", "home", "session", "help"];
-
 /**
- * The `deno run` permissions a script replaying `source` needs, at least privilege.
+ * The `deno run` flags of the script's first line, at least privilege. Paths come from
+ * the environment when it runs (`env -S` expands `${NAME}`), so the script holds no path
+ * of the machine it was exported on:
  *
- * - read: casefile's `node_modules` (Polars' native library), the data folder or the
- *   Sentinel config file, and the casefile home; write: the casefile home;
- * - ffi: Polars' native library only; sys: `cpus` (Polars' thread pool),
- *   `networkInterfaces` and `hostname` (the session lock);
- * - env: read by the Azure SDK when casefile loads, and for sign-in;
- * - net and run: only for a Sentinel provider (its query and sign-in hosts; `az`).
+ * - `CASEFILE_DIR`: a casefile checkout (its `deno.json`, code, and Polars' native library);
+ * - `CASEFILE_HOME`: the casefile home (the replay's session, the result cache);
+ * - `CASEFILE_DATA`: the folder of data, for a session that read one (not the demo case).
+ *
+ * read: casefile, the home, the data (or the Sentinel config folder); write: the home;
+ * ffi: Polars' native library only; sys: `cpus` (Polars' thread pool), `networkInterfaces`
+ * and `hostname` (the session lock); env: settings, and the Azure SDK at load; net and run:
+ * only for a Sentinel provider (its query and sign-in hosts; `az`).
  */
-function permissions(source: ProviderSource, home: string): string[] {
-  const modules = join(REPO_DIR, "node_modules");
-  const read = [modules];
+function permissions(source: ProviderSource): string[] {
+  const read = ["${CASEFILE_DIR}", "${CASEFILE_HOME}"];
   const net: string[] = [];
   const run: string[] = [];
   switch (source.kind) {
     case "local":
-      // Data inside casefile's folder (the demo case): one grant for both, to keep the #! short.
-      if (source.folder.startsWith(`${REPO_DIR}/`)) read.splice(0, 1, REPO_DIR);
-      else read.push(source.folder);
+      if (!source.demo) read.push("${CASEFILE_DATA}");
       break;
     case "sentinel":
-      if (source.configFile) read.push(source.configFile);
+      read.push("${HOME}/.config/casefile");
       net.push(...source.hosts);
       if (source.credential === "azure-cli") run.push("az");
       if (source.credential === undefined || source.credential === "default") {
@@ -74,20 +71,19 @@ function permissions(source: ProviderSource, home: string): string[] {
     case "none":
       break;
   }
-  read.push(home);
   const build = (short: boolean) => {
     const name = (long: string, alias: string) => short ? alias : long;
     const flags = [
-      `--config=${join(REPO_DIR, "deno.json")}`,
+      "--config=${CASEFILE_DIR}/deno.json",
       `${name("--allow-read", "-R")}=${read.join(",")}`,
-      `${name("--allow-write", "-W")}=${home}`,
-      `--allow-ffi=${modules}`,
+      `${name("--allow-write", "-W")}=\${CASEFILE_HOME}`,
+      "--allow-ffi=${CASEFILE_DIR}/node_modules",
       `${name("--allow-sys", "-S")}=cpus,networkInterfaces,hostname`,
       name("--allow-env", "-E"),
     ];
     if (net.length) flags.push(`${name("--allow-net", "-N")}=${[...new Set(net)].join(",")}`);
     if (run.length) flags.push(`--allow-run=${[...new Set(run)].join(",")}`);
-    return flags.map((flag) => /\s/.test(flag) ? `"${flag}"` : flag);
+    return flags;
   };
   // Linux reads at most 255 bytes of a `#!` line: the short names when the long ones do not fit.
   const long = build(false);
@@ -100,35 +96,59 @@ function shebangOf(flags: readonly string[]): Uint8Array {
   return new TextEncoder().encode(`#!/usr/bin/env -S deno run ${flags.join(" ")}`);
 }
 
-function flagName(param: string): string {
-  return OWN_FLAGS.includes(param) ? `param-${param}` : param;
+/** How the replay opens the provider, with no path of this machine in it. */
+function replayProvider(source: ProviderSource): ReplayProvider {
+  switch (source.kind) {
+    case "local":
+      return source.demo ? { kind: "local" } : { kind: "local", data: basename(source.folder) };
+    case "sentinel":
+      return {
+        kind: "sentinel",
+        workspace: source.workspace,
+        cloud: source.cloud as CloudName | undefined,
+        endpoint: source.endpoint,
+        credential: source.credential as CredentialKind | undefined,
+      };
+    case "none":
+      return { kind: "none" };
+  }
 }
 
-function paramUsage(info: ParamInfo): string {
-  const shown = info.value === undefined ? "required" : `default ${JSON.stringify(info.text)}`;
-  return `--${flagName(info.name)} ${info.kind} (${shown})${
-    info.description ? `: ${info.description}` : ""
-  }`;
+/** A flat object of strings as TypeScript: `{ kind: "local", data: "exports" }`. */
+function objectCode(value: object): string {
+  const parts = Object.entries(value).filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return `{ ${parts.join(", ")} }`;
+}
+
+function paramCode(p: ParamInfo): string {
+  const parts: string[] = [];
+  if (p.value !== undefined) parts.push(`default: ${JSON.stringify(formatParam(p.kind, p.value))}`);
+  if (p.description) parts.push(`description: ${JSON.stringify(p.description)}`);
+  return `${p.name}: param.${p.kind}(${parts.length ? `{ ${parts.join(", ")} }` : ""}),`;
 }
 
 /**
- * Exports the session as a TypeScript script for `deno run`: it opens the same provider
- * (the same folder, or the same Sentinel workspace and config), defines the parameters as
- * flags with the session's values as defaults (checked by `parseParam`), replays the kept
- * steps in order (dead ends and failed steps dropped; `now()` pinned to the recorded
- * instant) in a new session under the casefile home, and prints each step's name, rows
- * and result SHA-256. Its first line is a `#!/usr/bin/env -S deno run ...` header with
- * the least permissions it needs (never `-A`).
+ * Exports the session as a TypeScript script for `deno run` that replays it and checks
+ * every step against the result it gave: ordinary TypeScript a person can read, edit and
+ * `deno check`. Each query is a `session.query` with its `kql` template (parameters kept);
+ * each code step is a function of the earlier values it reads (`({ spray }) =>
+ * spray.head(3)`), typed through a `Steps` type of the steps' values. Parameters are flags
+ * (the session's values are the defaults), `now()` is pinned to the recorded instant, and
+ * dead ends and failed steps are dropped. `replaySession` runs it: it says which step
+ * broke and how, and exits non-zero.
  *
- * Flags of the script: one per parameter, `--refresh` (run every query again),
- * `--no-cache` (neither read nor write the cache), `--home`, `--session`, `--help`.
+ * The script is portable: its first line is a `#!/usr/bin/env -S deno run ...` header with
+ * the least permissions it needs (never `-A`), whose paths come from `CASEFILE_DIR` (a
+ * casefile checkout), `CASEFILE_HOME` (the casefile home) and, for a folder of data,
+ * `CASEFILE_DATA`; it imports `casefile` (mapped by casefile's `deno.json`). From a
+ * casefile checkout, `deno task casefile run SCRIPT` fills those in.
  *
- * Code steps are replayed from their recorded source, so they may use only the session's
- * variables, `params` and `pl`; values recorded with {@link Session.record} cannot be
- * replayed and are left as a TODO comment.
+ * Values recorded with {@link Session.record} that are not JSON cannot be replayed and
+ * are left as a TODO comment.
  *
  * @param session The session to export.
- * @param options The casefile home the script uses, and a file to write.
+ * @param options A file to write.
  * @returns The script's text.
  *
  * @example Export a session and read its header
@@ -146,9 +166,10 @@ function paramUsage(info: ParamInfo): string {
  *   params: { code: param.string("50126") },
  * });
  * await session.query("failures", kql`SigninLogs | where ResultType == ${session.params.code}`);
+ * await session.run("top", "const top = failures.head(3)");
  * const script = await exportScript(session);
- * console.log(script.split("\n")[0]); // #!/usr/bin/env -S deno run --config=... --allow-read=...
- * console.log(script.includes("--allow-all"), script.includes("kql`SigninLogs")); // false true
+ * console.log(script.split("\n")[0]); // #!/usr/bin/env -S deno run --config=${CASEFILE_DIR}/deno.json ...
+ * console.log(script.includes("({ failures }: Pick<Steps, \"failures\">) => failures.head(3)")); // true
  * await session.close();
  * ```
  */
@@ -156,192 +177,131 @@ export async function exportScript(
   session: Session,
   options: ExportScriptOptions = {},
 ): Promise<string> {
-  const home = options.home ?? session.home;
   const source = providerSource(session);
-  const steps = keptSteps(session);
-  if (source.kind === "none" && steps.some((s) => s.record.kind === "query")) {
+  const kept = keptSteps(session);
+  if (source.kind === "none" && kept.some((s) => s.record.kind === "query")) {
     throw new SessionError(`Session ${session.name} has no provider to export.`, {
       hint: "Connect the provider its queries ran on: session.connect(provider).",
     });
   }
+  const exported = await exportSteps(session, { types: true, path: options.path });
   const params = session.paramList();
-  const flags = permissions(source, home);
-  const provider = providerCode(source);
-  const imports = new Set(["CasefileError", "openSession", "parseParam", ...provider.imports]);
+  const current = Object.fromEntries(
+    params.filter((p) => p.value !== undefined).map((p) => [p.name, paramToJson(p.kind, p.value!)]),
+  );
+  const flags = permissions(source);
+  const script = options.path ? basename(options.path) : `${session.name}.ts`;
+  const imports = new Set(["param", "replaySession", "type RecordedStep", ...exported.api]);
+  if (params.length === 0) imports.delete("param");
 
   const body: string[] = [];
-  let skipped = 0;
-  for (const { record, note, mark } of steps) {
-    const result = record.result;
-    const summary = result?.kind === "frame" || result?.kind === "series"
-      ? `${result.rows} rows, sha256 ${result.sha256}`
-      : result?.kind ?? "";
-    body.push("");
-    body.push(`    // ${record.position}. ${record.name} (${record.kind}; ${summary})`);
-    if (mark === "finding") body.push(comment(`Finding: ${note ?? ""}`.trim(), "    "));
-    switch (record.kind) {
-      case "query": {
-        const { code, usesRaw } = templateCode(recordTemplate(record));
-        if (usesRaw) imports.add("rawKql");
-        imports.add("kql");
-        const opts = ["refresh", ...queryOptionsCode(record)];
-        body.push(
-          `    await session.query(${JSON.stringify(record.name)}, ${code}, { ${
-            opts.join(", ")
-          } });`,
-        );
-        break;
-      }
-      case "code":
-        body.push(
-          `    await session.run(${JSON.stringify(record.name)}, ${codeArgument(record)});`,
-        );
-        break;
-      case "value":
-        if (result?.kind === "json") {
-          body.push(
-            `    await session.record(${JSON.stringify(record.name)}, ${
-              JSON.stringify(result.value)
-            }, { code: ${JSON.stringify(record.code)} });`,
-          );
-        } else {
-          skipped++;
-          body.push(
-            comment(
-              `TODO: this value was recorded by a script (${record.code}); it cannot be ` +
-                `replayed.\nCompute it here, then: await session.record(${
-                  JSON.stringify(record.name)
-                }, value);`,
-              "    ",
-            ),
-          );
-        }
-        break;
-    }
+  if (exported.provided.has("params")) body.push("const params = session.params;");
+  if (exported.provided.has("provider")) body.push("const provider = session.provider!;");
+  if (exported.provided.has("signal")) body.push("const signal = new AbortController().signal;");
+  for (const step of exported.steps) {
+    if (body.length) body.push("");
+    body.push(comment(step.heading));
+    for (const note of step.notes) body.push(comment(note));
+    body.push(step.code);
+  }
+  if (exported.stepsType) {
+    body.push(
+      "",
+      "/** The steps' values, for the types of the step functions. */",
+      exported.stepsType,
+    );
   }
 
   const usage = [
-    `Usage: ${session.name}.ts [flags]`,
-    ...params.map((p) => `  ${paramUsage(p)}`),
-    "  --refresh   run every query again (fresh results replace cached ones)",
-    "  --no-cache  neither read nor write the result cache",
-    `  --home DIR  the casefile home (default ${home}; must stay inside the folders allowed above)`,
-    `  --session NAME  the replay session's name (default ${session.name}-replay-<time>)`,
-  ].join("\n");
-
-  const options_ = params.map((p) => {
-    const def = p.value === undefined
-      ? ""
-      : `, default: ${JSON.stringify(formatParam(p.kind, p.value))}`;
-    return `    ${JSON.stringify(flagName(p.name))}: { type: "string"${def} },`;
-  });
-  const specs = params.map((p) => {
-    const flag = `flags[${JSON.stringify(flagName(p.name))}]`;
-    const value = `${flag} === undefined ? undefined : parseParam(${JSON.stringify(p.name)}, ${
-      JSON.stringify(p.kind)
-    }, ${flag})`;
-    return `      ${p.name}: { kind: ${JSON.stringify(p.kind)}, default: ${value}${
-      p.description ? `, description: ${JSON.stringify(p.description)}` : ""
-    } },`;
-  });
-  const shebang = `#!/usr/bin/env -S deno run ${flags.join(" ")}`;
+    `Flags: --keep-going (replay every step even after a failure), --refresh, --no-cache,`,
+    `  --home DIR, --session NAME, --keep, --help; parameters:${params.length ? "" : " none"}`,
+    ...params.map((p) =>
+      `  --${paramFlag(p.name)} ${p.kind} (${
+        p.value === undefined ? "required" : `default ${JSON.stringify(p.text)}`
+      })${p.description ? `: ${p.description}` : ""}`
+    ),
+  ];
+  const env = ["CASEFILE_DIR=~/casefile", "CASEFILE_HOME=~/.casefile"];
+  if (source.kind === "local" && !source.demo) {
+    env.push(`CASEFILE_DATA=path/to/${basename(source.folder)}`);
+  }
   const lines = [
-    shebang,
+    `#!/usr/bin/env -S deno run ${flags.join(" ")}`,
     comment(
       [
         `Replays the casefile session "${session.name}" (exported ${new Date().toISOString()}):`,
-        `${steps.length} of ${session.steps().length} steps kept (dead ends and failed steps dropped)` +
-        (skipped ? `, ${skipped} recorded value(s) left as TODO.` : "."),
+        `${kept.length} of ${session.steps().length} steps kept (dead ends and failed steps dropped)` +
+        (exported.skipped ? `, ${exported.skipped} recorded value(s) left as TODO.` : "."),
+        "Every step must give the result it gave then: the first that does not stops the replay",
+        "with its number, name, code and the difference, and the script exits with 1.",
         "",
-        "Permissions (least privilege; the line above; -R -W -S -E -N are short for these):",
-        "  --allow-read   casefile's node_modules (Polars' native library), the data, the casefile home",
-        "  --allow-write  the casefile home (the replay's journal and the result cache)",
-        "  --allow-ffi    Polars' native library only",
-        "  --allow-sys    cpus (Polars' threads), networkInterfaces and hostname (the session lock)",
-        "  --allow-env    read by the Azure SDK when casefile loads" +
-        (source.kind === "sentinel" ? ", and for sign-in" : ""),
-        ...(source.kind === "sentinel"
+        "Run it from any folder, with a casefile checkout and a casefile home:",
+        `  ${env.join(" ")} ./${script}`,
+        `or from a casefile checkout, which fills those in: deno task casefile run ${script}`,
+        ...(source.kind === "local" && !source.demo
           ? [
-            "  --allow-net    the workspace's query API and sign-in hosts only",
-            "  --allow-run    the sign-in tools the credential may call",
+            "CASEFILE_DATA is the folder of data the session read; unset, Deno stops with",
+            '"Empty path is not allowed" (the first line allows reading it).',
           ]
           : []),
+        `Type-check it: deno check --config=$CASEFILE_DIR/deno.json ${script}`,
         ...(shebangOf(flags).length > SHEBANG_MAX
           ? [
             "The first line is longer than Linux reads (255 bytes): run it as",
-            `  deno run ${flags.join(" ")} ${session.name}.ts`,
+            `  deno run ${flags.join(" ")} ${script}`,
           ]
           : []),
         "",
-        usage,
+        "Permissions (the first line, nothing more):",
+        "  read   casefile (its code, Polars' native library), the casefile home" +
+        (source.kind === "local" && !source.demo
+          ? ", the data"
+          : source.kind === "sentinel"
+          ? ", the Sentinel config folder"
+          : ""),
+        "  write  the casefile home (the replay's session and the result cache)",
+        "  ffi    Polars' native library only; sys: cpus (Polars' threads), network",
+        "         interfaces and hostname (the session lock); env: settings",
+        ...(source.kind === "sentinel"
+          ? [
+            "  net    the workspace's query API and sign-in hosts only",
+            "  run    the sign-in tools the credential may call",
+          ]
+          : []),
+        "",
+        ...usage,
       ].join("\n"),
     ),
-    `import { parseArgs } from "node:util";`,
-    `import { ${[...imports].sort().join(", ")} } from ${JSON.stringify(MOD_URL)};`,
+    `import { ${
+      [...imports].sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", "")))
+        .join(", ")
+    } } from "casefile";`,
+    ...exported.imports,
     "",
-    `const USAGE = ${JSON.stringify(usage)};`,
+    "const code = await replaySession({",
+    `  session: ${JSON.stringify(session.name)},`,
+    `  provider: ${objectCode(replayProvider(source))},`,
+    ...(params.length ? ["  params: {", ...params.map((p) => `    ${paramCode(p)}`), "  },"] : []),
+    "  recorded: recorded(),",
+    "}, async (session) => {",
+    indent(body.join("\n"), "  "),
+    "});",
+    "Deno.exit(code);",
     "",
-    "let flags;",
-    "try {",
-    "  ({ values: flags } = parseArgs({",
-    "    args: Deno.args,",
-    "    strict: true,",
-    "    options: {",
-    ...options_,
-    `      refresh: { type: "boolean", default: false },`,
-    `      "no-cache": { type: "boolean", default: false },`,
-    `      home: { type: "string", default: ${JSON.stringify(home)} },`,
-    `      session: { type: "string" },`,
-    `      help: { type: "boolean", short: "h", default: false },`,
-    "    },",
-    "  }));",
-    "} catch (error) {",
-    "  console.error(`${error instanceof Error ? error.message : error}\\n${USAGE}`);",
-    "  Deno.exit(2);",
-    "}",
-    "if (flags.help) {",
-    "  console.log(USAGE);",
-    "  Deno.exit(0);",
-    "}",
-    "const refresh = flags.refresh;",
-    "",
-    "async function replay(): Promise<void> {",
-    '  const stamp = new Date().toISOString().replace(/[-:.]/g, "") + "-" + crypto.randomUUID().slice(0, 4);',
-    `  const session = await openSession(flags.session ?? \`${session.name}-replay-\${stamp}\`, {`,
-    "    home: flags.home,",
-    `    provider: ${provider.code},`,
-    `    cache: flags["no-cache"] ? false : undefined,`,
-    "    params: {",
-    ...specs.map((s) => "  " + s),
-    "    },",
-    "  });",
-    "  try {",
-    "    if (session.steps().length > 0) {",
-    "      throw new Error(`Session ${session.name} already has steps: replay into a new one (--session NAME).`);",
-    "    }",
-    ...body,
-    "",
-    "    for (const { record } of session.steps()) {",
-    "      const r = record.result;",
-    '      const rows = r?.kind === "frame" || r?.kind === "series" ? r.rows : "-";',
-    '      const sha = r?.kind === "frame" || r?.kind === "series" ? r.sha256 : "-";',
-    '      console.log(`${record.name}\\trows=${rows}\\tsha256=${sha}\\tcache=${record.cache ?? "-"}`);',
-    "    }",
-    "  } finally {",
-    "    await session.close();",
-    "  }",
-    "}",
-    "",
-    "try {",
-    "  await replay();",
-    "} catch (error) {",
-    "  console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));",
-    "  if (error instanceof CasefileError && error.hint) console.error(`hint: ${error.hint}`);",
-    "  Deno.exit(1);",
+    "/**",
+    " * What each step gave when the session was recorded: [step, name, kind, rows, SHA-256],",
+    " * and the parameter values it ran with where they are not the defaults above.",
+    " */",
+    "function recorded(): RecordedStep[] {",
+    "  return [",
+    ...kept.map((s) => recordedCode(s.record, current)).filter((c) => c !== undefined).map((
+      c,
+    ) => `    ${c},`),
+    "  ];",
     "}",
     "",
   ];
-  const text = lines.join("\n");
+  const text = await formatTypeScript(lines.join("\n"));
   if (options.path) {
     await writeFileAtomic(options.path, text);
     await Deno.chmod(options.path, 0o700);

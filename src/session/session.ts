@@ -8,18 +8,20 @@
  */
 import { hostname } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
-import { type DataFrame, pl, type Series } from "../polars.ts";
-import { type ColumnSchema, kustoTypeOfPolars } from "../schema/types.ts";
+import { type DataFrame, pl } from "../polars.ts";
+import type { ColumnSchema } from "../schema/types.ts";
 import type { Provider, QueryResult, TimeRange } from "../providers/provider.ts";
 import { CasefileError, didYouMean } from "../errors.ts";
-import { SessionError, SessionLockedError, StepError } from "./errors.ts";
-import { exists, privateDir } from "./_files.ts";
+import { ReplayError, SessionError, SessionLockedError, StepError } from "./errors.ts";
+import { exists, privateDir, writeFileAtomic } from "./_files.ts";
 import {
   Journal,
   JOURNAL_FORMAT,
   type MarkRecord,
   type ParamsRecord,
   type ResultSummary,
+  type StepChart,
+  type StepCheck,
   type StepKind,
   type StepMark,
   type StepRecord,
@@ -43,17 +45,14 @@ import {
   type ResultCacheOptions,
   type ResultDigest,
 } from "./result_cache.ts";
-import { normaliseQuery, pinNow, usesNow } from "./_query_text.ts";
+import { normaliseQuery, pinNow, usesNow, volatileQuery } from "./_query_text.ts";
 import { type EnrichmentCache, FolderCache, MemoryCache } from "../enrich/cache.ts";
+import { cancellable, CodeEnvironment, type Evaluation, RESERVED_NAMES } from "./_environment.ts";
+import { capture } from "./_capture.ts";
+import { asFrame, isChart, valueSummary } from "./_values.ts";
+import { parseCode, scopeUse, transformInput, typescript } from "./_transform.ts";
 
-export type { StepKind, StepMark, StepRecord } from "./_journal.ts";
-
-/**
- * Evaluates a code step's source with the session's variables in scope. The default
- * evaluates JavaScript (an expression, or statements ending in `return`); the REPL gives
- * one that understands TypeScript.
- */
-export type Evaluator = (source: string, scope: Readonly<Record<string, unknown>>) => unknown;
+export type { StepChart, StepCheck, StepKind, StepMark, StepRecord } from "./_journal.ts";
 
 /** Options of {@link openSession}. */
 export interface SessionOptions {
@@ -67,10 +66,48 @@ export interface SessionOptions {
   readonly cache?: ResultCache | false;
   /** Options of the default cache. */
   readonly cacheOptions?: ResultCacheOptions;
-  /** Evaluates code steps given as text (default: JavaScript). */
-  readonly evaluate?: Evaluator;
+  /** The folder relative imports in code steps resolve against (default: the current one). */
+  readonly cwd?: string;
   /** Receives notices: cache problems, steps not restored, journal lines skipped. */
   readonly onNotice?: (notice: string) => void;
+  /**
+   * For a replay (see `replaySession`): failed steps are collected in
+   * {@link Session.replayFailures}; with `keepGoing`, `query` and `run` then return
+   * `undefined` instead of throwing, so the replay goes on to the next step.
+   */
+  readonly replay?: {
+    readonly keepGoing?: boolean;
+    readonly refresh?: boolean;
+    /** False: expectations are not checked (the replay runs with other parameter values). */
+    readonly compare?: boolean;
+    /**
+     * What the replayed session's steps gave, in order: each step run takes the next one of
+     * its name as its expectation (a step given `expect` itself keeps it).
+     */
+    readonly recorded?: readonly RecordedStep[];
+  };
+}
+
+/**
+ * A step's result as recorded, for a replay: `[position, name, kind, rows, sha256]` (rows
+ * and sha256 `null` where the kind has none), and the parameter values it ran with where
+ * they are not the replay's defaults (a step run before `rerun` changed a parameter).
+ */
+export type RecordedStep = readonly [
+  position: number,
+  name: string,
+  kind: ResultSummary["kind"],
+  rows: number | null,
+  sha256: string | null,
+  params?: Readonly<Record<string, unknown>>,
+];
+
+/** A step that failed in a replay: its name, its position in the replayed session, the error. */
+export interface ReplayFailure {
+  readonly name: string;
+  /** The position it had in the session replayed (from its expectation), if known. */
+  readonly position?: number;
+  readonly error: unknown;
 }
 
 /** Options of {@link Session.query}. */
@@ -85,6 +122,42 @@ export interface StepQueryOptions {
    */
   readonly now?: Date;
   readonly signal?: AbortSignal;
+  /** For a replay: what the step gave when it was first run (see {@link StepExpectation}). */
+  readonly expect?: StepExpectation;
+}
+
+/**
+ * What a replayed step is expected to give: the result recorded by the session it
+ * replays. A result of another kind, or another SHA-256, makes the step fail with a
+ * {@link ReplayError} (after it is journaled), unless the step is volatile (its result
+ * cannot be reproduced: `rand()`, a live service), which is recorded as such.
+ */
+export interface StepExpectation {
+  /** The step's position in the replayed session. */
+  readonly position: number;
+  /** `frame`, `series`, `json` or `other`. */
+  readonly kind: ResultSummary["kind"];
+  readonly sha256?: string;
+  /** For frames and series: the rows. */
+  readonly rows?: number;
+  /**
+   * Parameter values the step ran with, where they differ from the session's (set for the
+   * step, and after it back to the session's).
+   */
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of {@link Session.run}. */
+export interface StepRunOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * For a function: the names it binds. The function then returns an object of those
+   * values (`() => ({ a, b })`, with `bind: ["a", "b"]`); the step's own value is the one of
+   * its name.
+   */
+  readonly bind?: readonly string[];
+  /** For a replay: what the step gave when it was first run. */
+  readonly expect?: StepExpectation;
 }
 
 /** A step as the session holds it: its latest record, its mark, and its value. */
@@ -240,11 +313,26 @@ export class Session {
   readonly #paramSet = new ParamSet();
   readonly #journal: Journal;
   readonly #lock: string;
-  readonly #evaluate: Evaluator;
+  readonly #env: CodeEnvironment;
   readonly #onNotice?: (notice: string) => void;
   #provider?: Provider;
   #steps: Step[] = [];
-  readonly #values = new Map<number, unknown>();
+  /** The values each step bound, by position (its own name's, and others its code bound). */
+  readonly #bindings = new Map<number, Record<string, unknown>>();
+  readonly #replay?: {
+    readonly keepGoing: boolean;
+    /** Every query bypasses the cache (a replay's `--refresh`). */
+    readonly refresh: boolean;
+    /** Whether expectations are checked. */
+    readonly compare: boolean;
+    /** The recorded results not yet taken by a step. */
+    readonly recorded: RecordedStep[];
+    /** The parameter values the replay was opened with (set again after a step's own). */
+    base?: Record<string, unknown>;
+    readonly failures: ReplayFailure[];
+  };
+  /** The signal of the step running (code sees it as `signal`). */
+  #signal: AbortSignal = new AbortController().signal;
   readonly #notices: string[] = [];
   #closed = false;
   #enrichment?: EnrichmentCache;
@@ -267,8 +355,26 @@ export class Session {
     this.#lock = lock;
     this.cache = cache;
     this.#provider = options.provider;
-    this.#evaluate = options.evaluate ?? evaluateJavaScript;
     this.#onNotice = options.onNotice;
+    if (options.replay) {
+      this.#replay = {
+        keepGoing: options.replay.keepGoing ?? false,
+        refresh: options.replay.refresh ?? false,
+        compare: options.replay.compare ?? true,
+        recorded: [...(options.replay.recorded ?? [])],
+        failures: [],
+      };
+    }
+    this.#env = new CodeEnvironment(
+      () => ({
+        session: this,
+        provider: this.#provider,
+        params: this.params,
+        signal: this.#signal,
+      }),
+      { pl },
+      options.cwd ?? Deno.cwd(),
+    );
     if (options.params) this.#paramSet.define(options.params);
     const set = this.#paramSet;
     this.params = new Proxy({}, {
@@ -404,18 +510,45 @@ export class Session {
         hint: `Run it again: rerun(${step.record.position}).`,
       });
     }
-    return this.#values.get(step.record.position);
+    return this.#bindings.get(step.record.position)?.[step.record.name];
   }
 
-  /** The variables steps made, by name (a later step of the same name wins; failed steps and dead ends are left out). */
+  /**
+   * The variables steps made, by name (a later step of the same name wins; failed steps and
+   * dead ends are left out). A step whose code bound several names gives each of them.
+   */
   scope(upTo: number = this.#steps.length + 1): Record<string, unknown> {
     const scope: Record<string, unknown> = {};
     for (const step of this.#steps) {
       if (step.record.position >= upTo) break;
       if (step.record.status !== "ok" || !step.restored || step.mark === "dead-end") continue;
-      scope[step.record.name] = this.#values.get(step.record.position);
+      Object.assign(scope, this.#bindings.get(step.record.position));
     }
     return scope;
+  }
+
+  /**
+   * The variables code steps see, with the whole casefile API beneath them: the one scope
+   * every host (the REPL, a script, a notebook) runs code in. Its own properties are the
+   * variables.
+   */
+  get variables(): Record<string, unknown> {
+    return this.#env.vars;
+  }
+
+  /**
+   * The value of TypeScript `source` in the session's scope, without making a step (for a
+   * `${expression}` in a REPL query). Names it declares are bound as variables.
+   *
+   * @throws {CodeSyntaxError} when it does not parse; whatever the code throws.
+   */
+  async evaluate(source: string, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+    return (await this.#env.evaluate(source, options)).value;
+  }
+
+  /** The names beneath the variables: the casefile API, `session`, `params`, `provider`, `signal`. */
+  environmentNames(): Promise<string[]> {
+    return this.#env.ready().then(() => this.#env.apiNames());
   }
 
   /**
@@ -428,10 +561,22 @@ export class Session {
    * @returns The result frame.
    * @throws The provider's error (the failed step is journaled too).
    */
-  async query(
+  query(
     name: string,
     query: KqlQuery | string,
     options: StepQueryOptions = {},
+  ): Promise<DataFrame> {
+    const expect = this.#expectation(name, options.expect);
+    return this.#replayable(name, expect, async () => {
+      await this.#replayParams(expect);
+      return await this.#query(name, query, { ...options, expect });
+    });
+  }
+
+  async #query(
+    name: string,
+    query: KqlQuery | string,
+    options: StepQueryOptions,
   ): Promise<DataFrame> {
     const template = typeof query === "string" ? [{ text: query }] : templateParts(query);
     const timespan = options.timespan === undefined
@@ -442,27 +587,106 @@ export class Session {
     const record = await this.#runQuery(this.#steps.length + 1, 1, name, template, {
       timespan,
       now: options.now?.toISOString(),
-      refresh: options.refresh,
+      refresh: options.refresh ?? this.#replay?.refresh,
       signal: options.signal,
+      expect: options.expect,
     });
-    return this.#values.get(record.position) as DataFrame;
+    return this.value(record.position) as DataFrame;
   }
 
   /**
-   * Runs code as a step: a function of the session's variables (`({ spray }) =>
-   * spray.head(5)`), or source text evaluated with them in scope. The function's source
-   * is journaled, so the step can be re-run with other parameters and exported.
+   * Runs code as a step, in the session's scope (its variables, with the whole casefile API
+   * beneath them: see {@link Session.variables}). The code is TypeScript text, as typed in
+   * the REPL or a notebook (`"const top = spray.head(5)"`: declarations persist, the value
+   * is the step's name's, else the last expression's), or a function of the variables
+   * (`({ spray }) => spray.head(5)`, its value the step's). What the code printed, the
+   * modules it imported and the variables it read are journaled with its source, so the
+   * step can be re-run with other parameters, resumed and exported.
    *
-   * @returns The step's value (DataFrames are cached like query results).
+   * @param name The variable the value is bound to.
+   * @param code TypeScript source, or a function of the variables.
+   * @param options A cancel signal; for a function, the names it binds; for a replay, the
+   *   result expected.
+   * @returns The step's value (DataFrames and Series are cached like query results).
+   * @throws What the code throws (the failed step is journaled too);
+   *   {@link CodeSyntaxError} for text that does not parse; {@link ReplayError} when an
+   *   expected result differs.
    */
   // deno-lint-ignore no-explicit-any
-  async run(name: string, code: string | ((scope: Record<string, any>) => unknown)): Promise<any> {
-    const source = typeof code === "string" ? code : code.toString();
-    const run = typeof code === "string"
-      ? (scope: Record<string, unknown>) => this.#evaluate(code, scope)
-      : code;
-    const record = await this.#runCode(this.#steps.length + 1, 1, name, "code", source, run);
-    return this.#values.get(record.position);
+  run(name: string, code: string, options?: StepRunOptions): Promise<any>;
+  // deno-lint-ignore no-explicit-any
+  run<S extends object = Record<string, any>, T = unknown>(
+    name: string,
+    code: (scope: S) => T | Promise<T>,
+    options?: StepRunOptions,
+  ): Promise<T>;
+  run(
+    name: string,
+    code: string | ((scope: Record<string, unknown>) => unknown),
+    options: StepRunOptions = {},
+  ): Promise<unknown> {
+    const expect = this.#expectation(name, options.expect);
+    return this.#replayable(name, expect, async () => {
+      await this.#replayParams(expect);
+      const source = typeof code === "string" ? code : code.toString();
+      const record = await this.#runCode(this.#steps.length + 1, 1, name, source, {
+        fn: typeof code === "function" ? code : undefined,
+        bind: options.bind,
+        signal: options.signal,
+        expect,
+      });
+      return record ? this.value(record.position) : undefined;
+    });
+  }
+
+  /** What a step of a replay is expected to give (see {@link SessionOptions.replay}). */
+  #expectation(name: string, given?: StepExpectation): StepExpectation | undefined {
+    const replay = this.#replay;
+    if (!replay || !replay.compare) return given;
+    const at = replay.recorded.findIndex((r) => r[1] === name);
+    if (at < 0) return given;
+    const [position, , kind, rows, sha256, params] = replay.recorded.splice(at, 1)[0];
+    return given ?? {
+      position,
+      kind,
+      rows: rows ?? undefined,
+      sha256: sha256 ?? undefined,
+      params,
+    };
+  }
+
+  /**
+   * Sets the parameter values a replayed step ran with (`expect.params`), or back to the
+   * replay's own, journaling the change.
+   */
+  async #replayParams(expect: StepExpectation | undefined): Promise<void> {
+    const replay = this.#replay;
+    if (!replay) return;
+    replay.base ??= this.#paramSet.toJson();
+    const wanted = { ...replay.base, ...(expect?.params ?? {}) };
+    if (JSON.stringify(wanted) === JSON.stringify(this.#paramSet.toJson())) return;
+    await this.setParams(wanted);
+  }
+
+  /** The steps that failed in this replay (see {@link SessionOptions.replay}), in order. */
+  get replayFailures(): readonly ReplayFailure[] {
+    return this.#replay?.failures ?? [];
+  }
+
+  /** Runs a step; in a replay, its failure is collected (and, going on, not thrown). */
+  async #replayable<T>(
+    name: string,
+    expect: StepExpectation | undefined,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!this.#replay) throw error;
+      this.#replay.failures.push({ name, position: expect?.position, error });
+      if (this.#replay.keepGoing) return undefined as T;
+      throw error;
+    }
   }
 
   /**
@@ -470,14 +694,15 @@ export class Session {
    * kept, restored and exported with its `code` as written).
    */
   async record(name: string, value: unknown, options: { code?: string } = {}): Promise<void> {
-    await this.#runCode(
-      this.#steps.length + 1,
-      1,
-      name,
-      "value",
-      options.code ?? `/* value recorded by a script */`,
-      () => value,
-    );
+    const expect = this.#expectation(name);
+    await this.#replayable(name, expect, () =>
+      this.#runCode(
+        this.#steps.length + 1,
+        1,
+        name,
+        options.code ?? `/* value recorded by a script */`,
+        { value: { value }, expect },
+      ));
   }
 
   /**
@@ -534,12 +759,12 @@ export class Session {
           },
         );
       } else {
-        const run = async (scope: Record<string, unknown>) => {
-          if (!isFunctionSource(old.code)) return await this.#evaluate(old.code, scope);
-          const fn = await evaluateJavaScript(`(${old.code})`, {});
-          return await (fn as (s: Record<string, unknown>) => unknown)(scope);
-        };
-        await this.#runCode(old.position, old.revision + 1, old.name, "code", old.code, run);
+        await this.#runCode(old.position, old.revision + 1, old.name, old.code, {
+          compile: old.form === "function" ||
+            (old.form === undefined && isFunctionSource(old.code)),
+          bind: old.form === "function" ? old.binds : undefined,
+          signal: options.signal,
+        });
       }
       done.push(this.#steps[old.position - 1]);
     }
@@ -556,9 +781,11 @@ export class Session {
       now?: string;
       refresh?: boolean;
       signal?: AbortSignal;
+      expect?: StepExpectation;
     },
   ): Promise<StepRecord> {
     checkName(name);
+    if (position <= this.#steps.length) this.#resetVariables(position);
     const provider = this.#provider;
     const startedAt = new Date();
     const started = performance.now();
@@ -575,6 +802,8 @@ export class Session {
     };
     let text = "";
     let timespanParam: string | undefined;
+    // A result that differs from the one expected: journaled as run, then thrown.
+    let failed: ReplayError | undefined;
     try {
       text = this.#renderTemplate(template, used);
       if (!provider) {
@@ -607,6 +836,12 @@ export class Session {
         signal: options.signal,
       });
       const summary = frameSummary(frame, result.schema.columns, stored);
+      const volatile = provider.kind === "sentinel"
+        ? "live data from a Log Analytics workspace"
+        : volatileQuery(pinned);
+      const check = options.expect
+        ? compareResult(options.expect, summary.summary, volatile)
+        : undefined;
       const record: StepRecord = {
         ...base,
         code: text,
@@ -618,16 +853,24 @@ export class Session {
         result: summary.summary,
         warnings: result.warnings.length ? result.warnings : undefined,
         render: result.render,
+        volatile,
+        check,
         cache,
         durationMs: Math.round(performance.now() - started),
       };
       if (summary.digest && this.cache) await this.#storeResult(frame, summary.digest);
-      await this.#commit(record, frame);
-      return record;
+      await this.#commit(record, { [name]: frame });
+      if (check?.outcome === "differs") failed = replayDifference(record, check);
+      else return record;
     } catch (error) {
-      await this.#commitFailure({ ...base, code: text, provider: provider?.id }, started, error);
+      await this.#commitFailure(
+        { ...base, code: text, provider: provider?.id, check: failedCheck(options.expect) },
+        started,
+        error,
+      );
       throw error;
     }
+    throw failed!;
   }
 
   async #fetch(
@@ -709,18 +952,33 @@ export class Session {
     };
   }
 
+  /**
+   * Runs a code step (text, a function, or a value recorded from outside) at `position`,
+   * journals it, binds its names, and returns its record; undefined when the code ran
+   * steps of its own (`await session.query(...)` typed in the REPL): those are its record.
+   */
   async #runCode(
     position: number,
     revision: number,
     name: string,
-    kind: StepKind,
     source: string,
-    run: (scope: Record<string, unknown>) => unknown,
-  ): Promise<StepRecord> {
+    how: {
+      /** The function of a function-form step (absent: `source` is text, or compiled). */
+      fn?: (scope: Record<string, unknown>) => unknown;
+      /** Whether `source` is a function's source (`fn.toString()`), to compile. */
+      compile?: boolean;
+      /** A value recorded from outside (`kind: "value"`). */
+      value?: { value: unknown };
+      bind?: readonly string[];
+      signal?: AbortSignal;
+      expect?: StepExpectation;
+    },
+  ): Promise<Stored<StepRecord> | undefined> {
     checkName(name);
+    const kind: StepKind = how.value ? "value" : "code";
+    const form = how.fn || how.compile ? "function" as const : undefined;
     const startedAt = new Date();
     const started = performance.now();
-    const used = this.#paramSet.toJson();
     const base = {
       type: "step" as const,
       position,
@@ -728,27 +986,162 @@ export class Session {
       name,
       kind,
       code: source,
-      params: used,
+      form,
+      params: this.#paramSet.toJson(),
       startedAt: startedAt.toISOString(),
     };
+    if (position <= this.#steps.length) this.#resetVariables(position);
+    const vars = this.#env.vars;
+    const stepsBefore = this.#steps.length;
+    const signal = how.signal ?? new AbortController().signal;
+    const outerSignal = this.#signal;
+    this.#signal = signal;
+    let evaluation: Evaluation | undefined;
+    const run = await capture(async (): Promise<Record<string, unknown>> => {
+      if (how.value) return { [name]: how.value.value };
+      if (!form) {
+        evaluation = await this.#env.evaluate(source, { signal });
+        const { declared, assigned } = evaluation.transformed;
+        const bound = [...declared, ...assigned];
+        const out: Record<string, unknown> = {};
+        for (const n of bound) out[n] = vars[n];
+        out[name] = bound.includes(name) ? vars[name] : evaluation.value;
+        return out;
+      }
+      await this.#env.ready();
+      const fn = how.fn ?? await this.#env.compile(source);
+      const returned = await cancellable(Promise.resolve(fn(vars)), signal);
+      if (!how.bind) return { [name]: returned };
+      if (!how.bind.includes(name)) {
+        throw new StepError(`Step ${name} binds ${how.bind.join(", ")} but not ${name}.`, {
+          hint: `Add "${name}" to bind, or name the step after one of them.`,
+        });
+      }
+      if (typeof returned !== "object" || returned === null) {
+        throw new StepError(`Step ${name} binds several names but returned no object of them.`, {
+          hint: `Return them as an object: () => ({ ${how.bind.join(", ")} }).`,
+        });
+      }
+      return Object.fromEntries(
+        how.bind.map((n) => [n, (returned as Record<string, unknown>)[n]]),
+      );
+    });
+    this.#signal = outerSignal;
+    // Code that ran steps of its own (session.query in the REPL) is recorded by them.
+    if (this.#steps.length !== stepsBefore) {
+      if (!run.ok) throw run.error;
+      return undefined;
+    }
+    if (!run.ok) {
+      await this.#commitFailure(
+        { ...base, output: run.output || undefined, check: failedCheck(how.expect) },
+        started,
+        run.error,
+      );
+      throw run.error;
+    }
+    const bindings = run.value;
+    const value = bindings[name];
+    const { summary, digest } = valueSummary(value);
+    const bound: Record<string, ResultSummary> = {};
+    const toStore: [DataFrame, ResultDigest][] = [];
+    if (digest) toStore.push([asFrame(value)!, digest]);
+    for (const [n, v] of Object.entries(bindings)) {
+      if (n === name) continue;
+      const extra = valueSummary(v);
+      bound[n] = extra.summary;
+      if (extra.digest) toStore.push([asFrame(v)!, extra.digest]);
+    }
+    const names = Object.keys(bindings);
+    const volatile = kind === "value" ? undefined : run.volatile ?? volatileCode(source);
+    const outside = how.fn ? await this.#outsideNames(source) : undefined;
+    const check = how.expect ? compareResult(how.expect, summary, volatile) : undefined;
+    const record: StepRecord = {
+      ...base,
+      status: "ok",
+      result: summary,
+      binds: names.length > 1 || names[0] !== name ? names : undefined,
+      bound: Object.keys(bound).length ? bound : undefined,
+      uses: evaluation ? this.#usesOf(evaluation.transformed.uses, position) : undefined,
+      imports: evaluation?.imports.length ? evaluation.imports : undefined,
+      outside,
+      output: run.output || undefined,
+      chart: isChart(value) ? await this.#drawChart(position, name, value) : undefined,
+      volatile,
+      check,
+      durationMs: Math.round(performance.now() - started),
+    };
+    // Results are stored before the step is journaled: a journaled step's result is
+    // always there to restore.
+    if (this.cache) {
+      for (const [frame, d] of toStore) await this.#storeResult(frame, d);
+    }
+    const stored = await this.#commit(record, bindings);
+    if (check?.outcome === "differs") throw replayDifference(record, check);
+    return stored;
+  }
+
+  /**
+   * For each name a step read, the position of the step whose value it was (`_`: the step
+   * before). Names no earlier step bound (the API, globals) are left out.
+   */
+  #usesOf(names: readonly string[], position: number): Record<string, number> | undefined {
+    const out: Record<string, number> = {};
+    for (const n of names) {
+      const step = n === "_"
+        ? this.#steps.slice(0, position - 1).findLast((s) => isKept(s))
+        : this.#steps.slice(0, position - 1).findLast((s) =>
+          isKept(s) && Object.hasOwn(this.#bindings.get(s.record.position) ?? {}, n)
+        );
+      if (step) out[n] = step.record.position;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+
+  /**
+   * The names a function-form step reads that the session's scope does not have (the
+   * script's own imports and constants), with the script they come from.
+   */
+  async #outsideNames(source: string): Promise<StepRecord["outside"]> {
     try {
-      const scope = { ...this.scope(position), params: this.paramValues(), pl };
-      const value = await run(scope);
-      const { summary, digest } = valueSummary(value);
-      const record: StepRecord = {
-        ...base,
-        status: "ok",
-        result: summary,
-        durationMs: Math.round(performance.now() - started),
-      };
-      // The result is stored before the step is journaled: a journaled step's result is
-      // always there to restore.
-      if (digest && this.cache) await this.#storeResult(asFrame(value)!, digest);
-      await this.#commit(record, value);
-      return record;
+      const ts = await typescript();
+      const sf = parseCode(ts, `(${source})`);
+      const names = scopeUse(ts, sf, []).uses.filter((n) => !(n in this.#env.vars));
+      return names.length ? { names, origin: Deno.mainModule } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Sets the variables back to what the steps before `position` bound (for a re-run). */
+  #resetVariables(position: number): void {
+    const vars = this.#env.vars;
+    const keep = this.scope(position);
+    for (const step of this.#steps.slice(position - 1)) {
+      for (const n of Object.keys(this.#bindings.get(step.record.position) ?? {})) {
+        if (!Object.hasOwn(keep, n)) delete vars[n];
+      }
+    }
+    Object.assign(vars, keep);
+    const last = this.#steps.slice(0, position - 1).findLast((s) => isKept(s) && s.restored);
+    if (last) vars._ = this.value(last.record.position);
+  }
+
+  /** Draws a chart a step made as SVG in the session's folder, for reports and notebooks. */
+  async #drawChart(
+    position: number,
+    name: string,
+    chart: { kind: string; title: string },
+  ): Promise<StepChart | undefined> {
+    try {
+      const { chartToSvg } = await import(RENDER_URL.href) as typeof import("../viz/render.ts");
+      const svg = await chartToSvg(chart as Parameters<typeof chartToSvg>[0]);
+      const file = `charts/${position}-${name}.svg`;
+      await writeFileAtomic(join(this.dir, file), svg);
+      return { file, kind: chart.kind, title: chart.title };
     } catch (error) {
-      await this.#commitFailure(base, started, error);
-      throw error;
+      this.notice(`step ${position}: the chart was not drawn (${errorText(error)})`);
+      return undefined;
     }
   }
 
@@ -776,10 +1169,16 @@ export class Session {
     return text;
   }
 
-  async #commit(record: StepRecord, value: unknown): Promise<void> {
+  async #commit(
+    record: StepRecord,
+    bindings: Record<string, unknown>,
+  ): Promise<Stored<StepRecord>> {
     const stored = await this.#append(record);
-    this.#values.set(record.position, value);
+    this.#bindings.set(record.position, bindings);
+    Object.assign(this.#env.vars, bindings);
+    this.#env.vars._ = bindings[record.name];
     this.#place(stored, true);
+    return stored;
   }
 
   async #commitFailure(
@@ -866,20 +1265,78 @@ export class Session {
     await this.#recordParams(true);
     const missing: number[] = [];
     await Promise.all(this.#steps.map(async (step, i) => {
-      const value = step.record.status === "ok" ? await this.#restoreValue(step.record) : undefined;
-      if (value === NOT_RESTORED) {
+      if (step.record.status !== "ok") return;
+      const bindings = await this.#restoreBindings(step.record);
+      if (bindings === NOT_RESTORED) {
         missing.push(step.record.position);
         return;
       }
-      if (step.record.status === "ok") this.#values.set(step.record.position, value);
-      this.#steps[i] = { ...step, restored: step.record.status === "ok" };
+      this.#bindings.set(step.record.position, bindings);
+      this.#steps[i] = { ...step, restored: true };
     }));
-    if (missing.length > 0) {
+    Object.assign(this.#env.vars, this.scope());
+    const last = this.#steps.findLast((s) => isKept(s) && s.restored);
+    if (last) this.#env.vars._ = this.value(last.record.position);
+    // Definitions (functions, classes, imports) have no stored value: they run again.
+    const rerun = await this.#runDefinitionsAgain(missing);
+    const left = missing.filter((p) => !rerun.includes(p));
+    if (left.length > 0) {
       this.notice(
-        `steps ${missing.sort((a, b) => a - b).join(", ")}: result not in the cache; ` +
+        `steps ${left.sort((a, b) => a - b).join(", ")}: result not in the cache; ` +
           `run them again with rerun()`,
       );
     }
+    if (rerun.length > 0) {
+      this.notice(`steps ${rerun.join(", ")}: definitions run again (functions, imports)`);
+    }
+  }
+
+  /**
+   * Runs again, in order and without journaling, the code steps among `positions` that
+   * only define things (functions, classes, imports): their values are not stored.
+   *
+   * @returns The positions run again.
+   */
+  async #runDefinitionsAgain(positions: readonly number[]): Promise<number[]> {
+    const done: number[] = [];
+    const candidates = positions.map((p) => this.#steps[p - 1])
+      .filter((s) => s.record.kind === "code" && s.mark !== "dead-end" && !s.record.form)
+      .sort((a, b) => a.record.position - b.record.position);
+    if (candidates.length === 0) return done;
+    const ts = await typescript();
+    for (const step of candidates) {
+      const r = step.record;
+      try {
+        if (!transformInput(ts, r.code).definitionsOnly) continue;
+        await this.#env.evaluate(r.code);
+        const names = r.binds ?? [r.name];
+        const bindings = Object.fromEntries(names.map((n) => [n, this.#env.vars[n]]));
+        this.#bindings.set(r.position, bindings);
+        this.#steps[r.position - 1] = { ...step, restored: true };
+        done.push(r.position);
+      } catch {
+        // Left unrestored (reported with the others).
+      }
+    }
+    return done;
+  }
+
+  /** The values a step bound, from the journal and the cache. */
+  async #restoreBindings(
+    record: StepRecord,
+  ): Promise<Record<string, unknown> | typeof NOT_RESTORED> {
+    const main = await this.#restoreValue(record.position, record.result);
+    if (main === NOT_RESTORED) return NOT_RESTORED;
+    const out: Record<string, unknown> = { [record.name]: main };
+    for (const [name, summary] of Object.entries(record.bound ?? {})) {
+      const value = await this.#restoreValue(record.position, summary);
+      if (value === NOT_RESTORED) return NOT_RESTORED;
+      out[name] = value;
+    }
+    // Keep the order the code bound them in (the last one is the step's own value).
+    const ordered: Record<string, unknown> = {};
+    for (const name of record.binds ?? [record.name]) ordered[name] = out[name];
+    return Object.assign(ordered, out);
   }
 
   #restoreParams(record: ParamsRecord): void {
@@ -902,14 +1359,14 @@ export class Session {
     }
   }
 
-  async #restoreValue(record: StepRecord): Promise<unknown> {
-    const result = record.result;
+  async #restoreValue(position: number, result: ResultSummary | undefined): Promise<unknown> {
     if (!result) return NOT_RESTORED;
     switch (result.kind) {
       case "json":
         return result.value;
       case "other":
-        return NOT_RESTORED;
+        // Nothing to restore but "nothing" (a step that only printed, or looped).
+        return result.type === "undefined" ? undefined : NOT_RESTORED;
       case "frame":
       case "series": {
         if (!this.cache) return NOT_RESTORED;
@@ -917,7 +1374,7 @@ export class Session {
         if (found.status !== "ok") {
           if (found.status === "damaged") {
             this.notice(
-              `step ${record.position}: the cached result does not match its SHA-256; removed`,
+              `step ${position}: the cached result does not match its SHA-256; removed`,
             );
           }
           return NOT_RESTORED;
@@ -945,7 +1402,7 @@ export class Session {
 const NOT_RESTORED = Symbol("not restored");
 
 function checkName(name: string): void {
-  if (!NAME.test(name) || name === "params" || name === "pl") {
+  if (!NAME.test(name) || RESERVED_NAMES.has(name)) {
     throw new StepError(`"${name}" cannot name a step.`, {
       hint: "Use a variable name (letters, digits, _), other than params and pl.",
     });
@@ -981,24 +1438,6 @@ function templateParts(query: KqlQuery): TemplatePart[] {
   return parts;
 }
 
-function asFrame(value: unknown): DataFrame | undefined {
-  if (isFrame(value)) return value;
-  if (isSeries(value)) return pl.DataFrame([value]);
-  return undefined;
-}
-
-function isFrame(value: unknown): value is DataFrame {
-  return typeof value === "object" && value !== null &&
-    typeof (value as DataFrame).writeParquet === "function" &&
-    typeof (value as DataFrame).getColumn === "function";
-}
-
-function isSeries(value: unknown): value is Series {
-  return typeof value === "object" && value !== null &&
-    typeof (value as Series).toFrame === "function" &&
-    typeof (value as Series).dtype === "object";
-}
-
 /**
  * A query result's summary. `stored` is what the cache already holds it as; otherwise the
  * result is serialised here, and the `digest` returned is to be stored.
@@ -1021,82 +1460,92 @@ function frameSummary(
   };
 }
 
-const JSON_LIMIT = 256 * 1024;
-
-/** A code step's result summary, with the serialisation to store when it is a frame. */
-function valueSummary(value: unknown): { summary: ResultSummary; digest?: ResultDigest } {
-  const frame = asFrame(value);
-  if (frame) {
-    const digest = digestFrame(frame);
-    return {
-      summary: {
-        kind: isFrame(value) ? "frame" : "series",
-        rows: frame.height,
-        columns: frame.columns.map((name) => ({
-          name,
-          type: kustoTypeOfPolars(frame.getColumn(name).dtype),
-        })),
-        sha256: digest.sha256,
-        bytes: digest.parquet.length,
-      },
-      digest,
-    };
-  }
-  try {
-    const json = JSON.stringify(value);
-    if (json !== undefined && json.length <= JSON_LIMIT && isPlainJson(value)) {
-      return { summary: { kind: "json", value: JSON.parse(json) } };
-    }
-  } catch {
-    // Not JSON: summarised below.
-  }
-  const type = value === null
-    ? "null"
-    : typeof value === "object"
-    ? (value as object).constructor?.name ?? "object"
-    : typeof value;
-  return { summary: { kind: "other", type, text: String(value).slice(0, 200) } };
-}
-
-// A value JSON keeps as it is (no Dates, Maps, class instances or undefined turned into
-// something else).
-function isPlainJson(value: unknown): boolean {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every(isPlainJson);
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.values(value as object).every(isPlainJson);
-  }
-  return false;
-}
-
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Whether a step is part of the chain (ran well, not a dead end). */
+function isKept(step: Step): boolean {
+  return step.record.status === "ok" && step.mark !== "dead-end";
+}
+
+/** Whether recorded code is a function's source (journals from before `form` was kept). */
 function isFunctionSource(source: string): boolean {
   return /^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(source.trim());
 }
 
-const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
-  ...args: string[]
-) => (scope: Record<string, unknown>) => Promise<unknown>;
+/** The chart renderer, loaded on first use by a specifier `deno run` does not read ahead. */
+const RENDER_URL = new URL("../viz/render.ts", import.meta.url);
 
-/**
- * The default {@link Evaluator}: JavaScript with the session's variables in scope, as an
- * expression (`failures.head(5)`) or statements ending in `return`.
- */
-export function evaluateJavaScript(
-  source: string,
-  scope: Readonly<Record<string, unknown>>,
-): unknown {
-  const names = Object.keys(scope).filter((n) => NAME.test(n));
-  const values = names.map((n) => scope[n]);
-  let fn: (...args: unknown[]) => unknown;
-  try {
-    fn = new AsyncFunction(...names, `return (${source}\n);`) as unknown as typeof fn;
-  } catch {
-    fn = new AsyncFunction(...names, source) as unknown as typeof fn;
+/** Code that asks for the current time or randomness by name. */
+const VOLATILE_CODE: readonly [RegExp, string][] = [
+  [/\bMath\.random\s*\(/, "Math.random()"],
+  [/\bDate\.now\s*\(|\bnew\s+Date\s*\(\s*\)/, "the current time"],
+  [/\brandomUUID\s*\(/, "crypto.randomUUID()"],
+  [/\.sample\s*\(/, "a random sample"],
+  [/\.shuffle\s*\(|\bshuffle\s*:\s*true/, "a random shuffle"],
+];
+
+/** Why code's result may differ between runs, read from its source (or undefined). */
+export function volatileCode(source: string): string | undefined {
+  const found = VOLATILE_CODE.filter(([pattern]) => pattern.test(source)).map(([, what]) => what);
+  return found.length ? `uses ${found.join(", ")}` : undefined;
+}
+
+/** Whether a step's result is the one expected of it (see {@link StepExpectation}). */
+function compareResult(
+  expect: StepExpectation,
+  result: ResultSummary,
+  volatile: string | undefined,
+): StepCheck {
+  const sha = "sha256" in result ? result.sha256 : undefined;
+  const equal = expect.kind === result.kind &&
+    (expect.sha256 === undefined || expect.sha256 === sha);
+  const expected = { kind: expect.kind, sha256: expect.sha256, rows: expect.rows };
+  return {
+    position: expect.position,
+    expected,
+    outcome: equal ? "equal" : volatile ? "volatile" : "differs",
+  };
+}
+
+/** The check of a replayed step that threw. */
+function failedCheck(expect: StepExpectation | undefined): StepCheck | undefined {
+  if (!expect) return undefined;
+  const { position, kind, sha256, rows } = expect;
+  return { position, expected: { kind, sha256, rows }, outcome: "failed" };
+}
+
+/** The error of a replayed step whose result differs: what was expected, what came. */
+function replayDifference(record: StepRecord, check: StepCheck): ReplayError {
+  const r = record.result!;
+  const e = check.expected;
+  let got: string;
+  switch (r.kind) {
+    case "frame":
+    case "series":
+      got = `${r.kind} of ${r.rows} rows, sha256 ${r.sha256}`;
+      break;
+    case "other":
+      got = `${r.type}${r.sha256 ? `, sha256 ${r.sha256}` : ""}`;
+      break;
+    case "json":
+      got = `json ${JSON.stringify(r.value).slice(0, 80)}, sha256 ${r.sha256 ?? "-"}`;
+      break;
   }
-  return fn(...values);
+  const wanted = `${e.kind}${e.rows !== undefined ? ` of ${e.rows} rows` : ""}${
+    e.sha256 ? `, sha256 ${e.sha256}` : ""
+  }`;
+  return new ReplayError(
+    check.position,
+    record.name,
+    `Step ${check.position} (${record.name}) gave another result than when it was recorded: ` +
+      `expected ${wanted}; got ${got}.`,
+    {
+      hint: e.kind !== r.kind
+        ? "The step now returns another kind of value: check its code and the data it reads."
+        : "The data or the code changed since the session was recorded (or the step is not " +
+          "deterministic); compare the two results.",
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { columnValues, DATETIME, pl } from "../../src/polars.ts";
 import { decomposeSeries, findAnomalies } from "../../src/analysis/anomalies.ts";
 import { AnalysisError } from "../../src/analysis/errors.ts";
 import { hasShared, REALDATA_DIR } from "../_helpers.ts";
+import { assertOrdered, reversed, sha, shuffled, tiesOn } from "../_order.ts";
 
 const shared = await hasShared();
 
@@ -120,4 +121,74 @@ Deno.test("decomposeSeries() refuses an irregular series with a hint", () => {
       e instanceof AnalysisError && /not regular/.test(e.message) &&
       /make-series/.test(e.hint ?? ""),
   );
+});
+
+/** A make-series result (JSON text arrays, as the local engine writes them), one row per host. */
+function seriesByHost(spikes: Record<string, number>): ReturnType<typeof pl.DataFrame> {
+  const n = 24 * 6;
+  const start = Date.UTC(2024, 0, 1);
+  const times = JSON.stringify(
+    Array.from({ length: n }, (_, i) => new Date(start + i * 3_600_000).toISOString()),
+  );
+  const hosts = Object.keys(spikes);
+  return pl.DataFrame({
+    Host: hosts,
+    Site: hosts.map((h) => (h.startsWith("web") ? "east" : "west")),
+    TimeGenerated: hosts.map(() => times),
+    Count: hosts.map((h) =>
+      JSON.stringify(
+        Array.from({ length: n }, (_, i) =>
+          100 + 30 * Math.sin((2 * Math.PI * (i % 24)) / 24) + ((i * 7) % 5) +
+          (i === spikes[h] ? 400 : 0)),
+      )
+    ),
+  });
+}
+
+Deno.test("decomposeSeries() orders a make-series result's blocks by their keys, each in time order", () => {
+  // Input rows out of key order; web-1 and web-2 are the same series.
+  const frame = seriesByHost({ "web-2": 60, "db-1": 90, "web-1": 60, "app-1": 30 });
+  const parts = decomposeSeries(frame, { period: 24 });
+  assert.deepEqual(parts.columns.slice(0, 3), ["Host", "Site", "time"]);
+  assertOrdered(parts, ["Host", "Site", "time"], { strict: true });
+  assert.deepEqual(
+    [...new Set(parts.getColumn("Host").toArray())],
+    ["app-1", "db-1", "web-1", "web-2"],
+  );
+  const hash = sha(parts);
+  assert.equal(sha(decomposeSeries(frame, { period: 24 })), hash, "a second run");
+  for (const seed of [1, 2, 3]) {
+    assert.equal(
+      sha(decomposeSeries(shuffled(frame, seed), { period: 24 })),
+      hash,
+      `shuffle ${seed}`,
+    );
+  }
+  // A frame of points: sorted by time whatever the input's order.
+  const points = parts.filter(pl.col("Host").eq(pl.lit("db-1"))).select(
+    pl.col("time").alias("TimeGenerated"),
+    pl.col("value").alias("Count"),
+  );
+  const plain = decomposeSeries(points);
+  assertOrdered(plain, ["time"], { strict: true });
+  assert.equal(sha(decomposeSeries(reversed(points))), sha(plain), "reversed points");
+  assert.equal(sha(decomposeSeries(shuffled(points, 5))), sha(plain), "shuffled points");
+});
+
+Deno.test("findAnomalies() orders by |score|, ties by the series' keys, then time", () => {
+  const frame = seriesByHost({ "web-2": 60, "db-1": 90, "web-1": 60, "app-1": 30 });
+  const found = findAnomalies(frame, { period: 24 });
+  const absScore = { column: "score", desc: true, map: (v: unknown) => Math.abs(v as number) };
+  assert.ok(found.height >= 4);
+  assert.ok(tiesOn(found, [absScore]) >= 1, "the data must tie on |score|");
+  assertOrdered(found, [absScore, "Host", "Site", "time"], { strict: true });
+  const hash = sha(found);
+  assert.equal(sha(findAnomalies(frame, { period: 24 })), hash, "a second run");
+  for (const seed of [1, 2, 3]) {
+    assert.equal(
+      sha(findAnomalies(shuffled(frame, seed), { period: 24 })),
+      hash,
+      `shuffle ${seed}`,
+    );
+  }
 });

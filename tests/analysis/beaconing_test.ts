@@ -3,18 +3,7 @@ import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { DATETIME, pl } from "../../src/polars.ts";
 import { findBeacons } from "../../src/analysis/beaconing.ts";
 import { AnalysisError } from "../../src/analysis/errors.ts";
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { assertOrdered, reversed, rng, sha, shuffled, tiesOn } from "../_order.ts";
 
 const START = Date.UTC(2024, 0, 1) / 1000;
 
@@ -158,4 +147,45 @@ Deno.test("findBeacons() asks for columns it cannot guess", () => {
   });
   assert.equal(empty.height, 0);
   assert.ok(empty.columns.includes("score"));
+});
+
+Deno.test("findBeacons() orders pairs by score, ties by source then destination, whatever the input order", () => {
+  // Six pairs with exactly the same rhythm tie on every statistic; two others differ.
+  const steady = Array.from({ length: 60 }, (_, i) => i * 60);
+  const r = rng(3);
+  const noisy = Array.from({ length: 60 }, (_, i) => i * 60 + (r() - 0.5) * 30);
+  const frame = flows({
+    "10.0.0.9>203.0.113.1": steady,
+    "10.0.0.9>198.51.100.2": steady,
+    "10.0.0.3>203.0.113.1": steady,
+    "10.0.0.1>198.51.100.7": steady,
+    "10.0.0.5>198.51.100.2": steady,
+    "10.0.0.1>198.51.100.2": steady,
+    "10.0.0.2>192.0.2.1": noisy,
+    "10.0.0.8>192.0.2.1": noisy.map((t) => t * 2),
+  });
+  const result = findBeacons(frame);
+  assert.equal(result.height, 8);
+  const order = [{ column: "score", desc: true }, "SrcIP", "DstIP"];
+  assert.ok(tiesOn(result, ["score"]) >= 5, "the data must tie on score");
+  assertOrdered(result, order, { strict: true });
+  assert.deepEqual(
+    result.head(6).select(pl.concatString([pl.col("SrcIP"), pl.col("DstIP")], ">").alias("p"))
+      .getColumn("p").toArray(),
+    [
+      "10.0.0.1>198.51.100.2",
+      "10.0.0.1>198.51.100.7",
+      "10.0.0.3>203.0.113.1",
+      "10.0.0.5>198.51.100.2",
+      "10.0.0.9>198.51.100.2",
+      "10.0.0.9>203.0.113.1",
+    ],
+  );
+  assert.deepEqual(result.getColumn("rank").toArray(), [1, 2, 3, 4, 5, 6, 7, 8]);
+  const hash = sha(result);
+  assert.equal(sha(findBeacons(frame)), hash, "a second run");
+  for (const seed of [1, 2, 3]) {
+    assert.equal(sha(findBeacons(shuffled(frame, seed))), hash, `shuffle ${seed}`);
+  }
+  assert.equal(sha(findBeacons(reversed(frame))), hash, "reversed");
 });

@@ -4,6 +4,7 @@ import { pl } from "../../src/polars.ts";
 import { findPasswordAttacks } from "../../src/analysis/password_attacks.ts";
 import { AnalysisError } from "../../src/analysis/errors.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+import { assertOrdered, reversed, sha, shuffled, tiesOn } from "../_order.ts";
 
 Deno.test("findPasswordAttacks() finds the demo case's spray, its three sources and the account it broke", async () => {
   const provider = await openLocalProvider();
@@ -116,4 +117,55 @@ Deno.test("findPasswordAttacks() asks which table it was given", () => {
     () => findPasswordAttacks(pl.DataFrame({ x: [1] })),
     (e: unknown) => e instanceof AnalysisError && /signinLogs/.test(e.hint ?? ""),
   );
+});
+
+Deno.test("findPasswordAttacks() orders bursts by kind, failures and start, ties by source then account", () => {
+  const t0 = Date.UTC(2024, 4, 1, 9);
+  const rows: Array<[number, string, string, string]> = [];
+  const fail = (minute: number, upn: string, ip: string) =>
+    rows.push([t0 + minute * 60_000, upn, ip, "50126"]);
+  const users = Array.from(
+    { length: 15 },
+    (_, i) => `user${String(i).padStart(2, "0")}@corp.example`,
+  );
+  // Three sprays at the very same minutes with the same accounts: tied on kind, failures and
+  // start. One larger spray, one later spray.
+  for (const ip of ["203.0.113.9", "203.0.113.1", "203.0.113.5"]) {
+    users.slice(0, 12).forEach((u, i) => fail(i, u, ip));
+  }
+  users.forEach((u, i) => fail(i, u, "198.51.100.1"));
+  users.slice(0, 12).forEach((u, i) => fail(600 + i, u, "198.51.100.2"));
+  // Two brute-force bursts from one source at the same minutes: tied down to the source.
+  for (const upn of ["zed@corp.example", "amy@corp.example"]) {
+    for (let i = 0; i < 10; i++) fail(i, upn, "192.0.2.7");
+  }
+  rows.push([t0 + 30 * 60_000, users[5], "203.0.113.5", "0"]);
+  const frame = pl.DataFrame({
+    TimeGenerated: rows.map((r) => r[0] * 1000),
+    UserPrincipalName: rows.map((r) => r[1]),
+    IPAddress: rows.map((r) => r[2]),
+    ResultType: rows.map((r) => r[3]),
+  }).withColumn(pl.col("TimeGenerated").cast(pl.Datetime("us")));
+
+  const result = findPasswordAttacks(frame);
+  assert.equal(result.height, 7);
+  const primary = [{ column: "kind", desc: true }, { column: "failures", desc: true }, "first"];
+  assert.ok(tiesOn(result, primary) >= 3, "the data must tie on kind, failures and start");
+  assertOrdered(result, [...primary, "source", "account"], { strict: true });
+  assert.deepEqual(result.select("kind", "source", "account").toRecords(), [
+    { kind: "spray", source: "198.51.100.1", account: null },
+    { kind: "spray", source: "203.0.113.1", account: null },
+    { kind: "spray", source: "203.0.113.5", account: null },
+    { kind: "spray", source: "203.0.113.9", account: null },
+    { kind: "spray", source: "198.51.100.2", account: null },
+    { kind: "bruteForce", source: "192.0.2.7", account: "amy@corp.example" },
+    { kind: "bruteForce", source: "192.0.2.7", account: "zed@corp.example" },
+  ]);
+  assert.equal(result.getColumn("compromisedAccounts").get(2), users[5]);
+  const hash = sha(result);
+  assert.equal(sha(findPasswordAttacks(frame)), hash, "a second run");
+  for (const seed of [1, 2, 3]) {
+    assert.equal(sha(findPasswordAttacks(shuffled(frame, seed))), hash, `shuffle ${seed}`);
+  }
+  assert.equal(sha(findPasswordAttacks(reversed(frame))), hash, "reversed");
 });

@@ -5,6 +5,7 @@ import { columnValues, DATETIME, pl } from "../../src/polars.ts";
 import { buildProcessTree } from "../../src/analysis/process_tree.ts";
 import { AnalysisError } from "../../src/analysis/errors.ts";
 import { hasShared, REALDATA_DIR } from "../_helpers.ts";
+import { compareRows, reversed, sha, shuffled } from "../_order.ts";
 
 const shared = await hasShared();
 
@@ -369,5 +370,141 @@ Deno.test("buildProcessTree() builds the demo case's attack chain from 4688 and 
     );
     assert.deepEqual(up.slice(-2), ["msedgeupdate.exe", "cmd.exe"], query);
     assert.equal(tree.summary().observed, 56971);
+  }
+});
+
+/**
+ * Checks the documented tree order by hand: the frame is a depth-first pre-order (each
+ * row's parent is the nearest row above it one level up), and roots and every process's
+ * children come oldest first, ties by inferred parent first, then host, pid and key.
+ */
+function assertTreeOrder(frame: ReturnType<typeof pl.DataFrame>): number {
+  const rows = frame.toRecords() as Record<string, unknown>[];
+  const firstChild = new Map<string, number>();
+  for (const r of rows) {
+    const t = (r.time as Date | null)?.getTime();
+    if (r.parentKey !== null && t !== undefined) {
+      const p = r.parentKey as string;
+      firstChild.set(p, Math.min(firstChild.get(p) ?? Infinity, t));
+    }
+  }
+  const sortKey = (r: Record<string, unknown>) => ({
+    t: (r.time as Date | null)?.getTime() ?? firstChild.get(r.processKey as string) ?? null,
+    observed: !r.isInferredParent,
+    host: r.host,
+    pid: r.processId,
+    key: r.processKey,
+  });
+  const keys = ["t", "observed", "host", "pid", "key"];
+  const stack: Record<string, unknown>[] = [];
+  const lastChild = new Map<string | null, Record<string, unknown>>();
+  let ties = 0;
+  rows.forEach((r, i) => {
+    const depth = Number(r.depth);
+    stack.length = depth;
+    const parent = depth === 0 ? null : stack[depth - 1];
+    assert.equal(r.parentKey, parent ? parent.processKey : null, `row ${i}: not in pre-order`);
+    stack.push(r);
+    const previous = lastChild.get(r.parentKey as string | null);
+    if (previous) {
+      const [a, b] = [sortKey(previous), sortKey(r)];
+      assert.ok(
+        compareRows(a, b, keys) < 0,
+        `row ${i}: siblings out of order: ${previous.processKey} then ${r.processKey}`,
+      );
+      if (compareRows(a, b, ["t"]) === 0) ties++;
+    }
+    lastChild.set(r.parentKey as string | null, r);
+  });
+  return ties;
+}
+
+Deno.test("buildProcessTree() orders roots and siblings by time, then host, pid and key, whatever the input order", async () => {
+  const frame = events([
+    // Three children of one cmd.exe in the same second, in no order.
+    ["H1", "2024-01-01 10:00:05", "0x30", "0x10", "C:\\a\\whoami.exe", "C:\\a\\cmd.exe"],
+    ["H1", "2024-01-01 10:00:05", "0x20", "0x10", "C:\\a\\net.exe", "C:\\a\\cmd.exe"],
+    ["H1", "2024-01-01 09:59:00", "0x10", "0x4", "C:\\a\\cmd.exe", "C:\\x\\explorer.exe"],
+    ["H1", "2024-01-01 10:00:05", "0x28", "0x10", "C:\\a\\arp.exe", "C:\\a\\cmd.exe"],
+    // Roots created at the same time on two hosts, and one sharing a host.
+    ["H2", "2024-01-01 09:59:00", "0x10", "0x8", "C:\\a\\cmd.exe", "C:\\x\\services.exe"],
+    ["H0", "2024-01-01 09:59:00", "0x50", "0x8", "C:\\a\\cmd.exe", "C:\\x\\services.exe"],
+    ["H1", "2024-01-01 09:59:00", "0x40", "0x8", "C:\\a\\sc.exe", "C:\\x\\services.exe"],
+    // One process logged twice: its first row is kept.
+    ["H0", "2024-01-01 10:01:00", "0x60", "0x50", "C:\\a\\ping.exe", "C:\\a\\cmd.exe"],
+    ["H0", "2024-01-01 10:01:00", "0x60", "0x50", "C:\\a\\ping.exe", "C:\\a\\cmd.exe"],
+  ]).withColumn(pl.Series("CommandLine", [...new Array(8).fill("first"), "second"]));
+  const tree = buildProcessTree(frame);
+  assert.ok(assertTreeOrder(tree.frame) >= 4, "the data must tie on time");
+  const [cmd] = tree.keysWhere(pl.col("processId").eq(0x10).and(pl.col("host").eq(pl.lit("H1"))));
+  assert.deepEqual(columnValues<number>(tree.children(cmd), "processId"), [0x20, 0x28, 0x30]);
+  assert.deepEqual(
+    tree.roots().select("host", "processId").toRecords(),
+    [
+      { host: "H0", processId: 8 },
+      { host: "H1", processId: 4 },
+      { host: "H1", processId: 8 },
+      { host: "H2", processId: 8 },
+    ],
+  );
+  const [ping] = tree.keysWhere(pl.col("processId").eq(0x60));
+  assert.equal(tree.process(ping).getColumn("commandLine").get(0), "first");
+  // The same forest from the rows in any order (sourceRow names the input's rows).
+  const hash = sha(tree.frame.drop("sourceRow"));
+  assert.equal(sha(buildProcessTree(frame).frame.drop("sourceRow")), hash, "a second run");
+  const distinct = frame.head(8);
+  const once = sha(buildProcessTree(distinct).frame.drop("sourceRow"));
+  for (const seed of [1, 2, 3]) {
+    assert.equal(
+      sha(buildProcessTree(shuffled(distinct, seed)).frame.drop("sourceRow")),
+      once,
+      `shuffle ${seed}`,
+    );
+  }
+  // The demo case: 4688 (hex pids, parents by pid) and Defender (parents by time).
+  const provider = await openLocalProvider();
+  for (const query of ["SecurityEvent | where EventID == 4688", "DeviceProcessEvents"]) {
+    const { frame: input } = await provider.query(query);
+    const built = buildProcessTree(input, { keepColumns: false }).frame;
+    assertTreeOrder(built);
+    const demo = sha(built.drop("sourceRow"));
+    assert.equal(
+      sha(buildProcessTree(shuffled(input, 4), { keepColumns: false }).frame.drop("sourceRow")),
+      demo,
+      `${query} shuffled`,
+    );
+  }
+});
+
+Deno.test("buildProcessTree() describes an unlogged parent by its oldest child, ties by the child's key", () => {
+  // Defender: two children of an unlogged pid 500 in the same second disagree on the
+  // grandparent. The one with the smaller key (pid 30) describes it, in any input order.
+  const t = (hhmm: string) => new Date(`2024-01-01T${hhmm}:00Z`);
+  const frame = pl.DataFrame({
+    ActionType: ["ProcessCreated", "ProcessCreated"],
+    DeviceName: ["h", "h"],
+    ProcessId: [40, 30],
+    InitiatingProcessId: [500, 500],
+    FileName: ["b.exe", "a.exe"],
+    FolderPath: ["C:\\b.exe", "C:\\a.exe"],
+    InitiatingProcessFolderPath: ["C:\\p.exe", "C:\\p.exe"],
+    ProcessCreationTime: [t("10:00"), t("10:00")],
+    InitiatingProcessCreationTime: [t("09:00"), t("09:00")],
+    InitiatingProcessParentId: [8, 4],
+    InitiatingProcessParentFileName: ["services.exe", "wininit.exe"],
+    InitiatingProcessParentCreationTime: [t("08:00"), t("07:00")],
+  }).withColumns(
+    pl.col("ProcessCreationTime").cast(DATETIME),
+    pl.col("InitiatingProcessCreationTime").cast(DATETIME),
+    pl.col("InitiatingProcessParentCreationTime").cast(DATETIME),
+  );
+  for (const input of [frame, reversed(frame)]) {
+    const tree = buildProcessTree(input, { schema: "deviceProcessEvents" });
+    const [parent] = tree.keysWhere(pl.col("processId").eq(500));
+    const row = tree.process(parent).toRecords()[0];
+    assert.equal(row.isInferredParent, true);
+    assert.equal(row.parentProcessId, 4);
+    assert.equal(row.parentProcessName, "wininit.exe");
+    assert.deepEqual(columnValues<number>(tree.children(parent), "processId"), [30, 40]);
   }
 });

@@ -4,6 +4,7 @@ import { columnValues, pl } from "../../src/polars.ts";
 import { firstSeen, rareValues } from "../../src/analysis/rarity.ts";
 import { AnalysisError } from "../../src/analysis/errors.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+import { assertOrdered, reversed, sha, shuffled, tiesOn } from "../_order.ts";
 
 Deno.test("firstSeen() finds the victim's new sign-in country, matching a direct count", async () => {
   const provider = await openLocalProvider();
@@ -94,4 +95,117 @@ Deno.test("rareValues() and firstSeen() say which option is missing (untyped cod
     since: "1969-12-31",
   });
   assert.equal((fresh as { height: number }).height, 1);
+});
+
+/** Process events on four hosts with many ties: each new value appears on several hosts at once. */
+function tiedEvents() {
+  const t0 = Date.UTC(2024, 2, 1);
+  const host: string[] = [];
+  const process: string[] = [];
+  const time: number[] = [];
+  const add = (h: string, p: string, hour: number) => {
+    host.push(h);
+    process.push(p);
+    time.push((t0 + hour * 3_600_000) * 1000);
+  };
+  for (const h of ["ws-4", "ws-2", "ws-3", "ws-1"]) {
+    for (let hour = 0; hour < 48; hour++) add(h, hour % 2 ? "svchost.exe" : "explorer.exe", hour);
+    add(h, "whoami.exe", 50);
+    add(h, "net.exe", 50);
+    if (h !== "ws-3") add(h, "nltest.exe", 51);
+  }
+  add("ws-3", "rclone.exe", 51);
+  return pl.DataFrame({ Host: host, Process: process, TimeGenerated: time })
+    .withColumn(pl.col("TimeGenerated").cast(pl.Datetime("us")));
+}
+
+Deno.test("rareValues() orders by share, entities and count, ties by entity then value, whatever the input order", async () => {
+  const small = tiedEvents();
+  const options = { entity: "Host", value: "Process" };
+  const rare = rareValues(small, options);
+  const order = ["share", "entities", "count"];
+  assert.ok(tiesOn(rare, order) >= 6, "the data must tie on share, entities and count");
+  assertOrdered(rare, [...order, "Host", "Process"], { strict: true });
+  assert.deepEqual(
+    rare.head(3).select("Host", "Process").toRecords(),
+    [
+      { Host: "ws-3", Process: "rclone.exe" },
+      { Host: "ws-1", Process: "nltest.exe" },
+      { Host: "ws-2", Process: "nltest.exe" },
+    ],
+  );
+  // share is count / entityEvents as a fraction (it once was an integer division: 0).
+  for (const r of rare.toRecords()) {
+    assert.equal(r.share, Number(r.count) / Number(r.entityEvents));
+    assert.equal(r.isRare, Number(r.count) / Number(r.entityEvents) <= 0.01);
+  }
+  assert.equal(rare.getColumn("share").get(0), 1 / 51);
+  const provider = await openLocalProvider();
+  const { frame } = await provider.query("DeviceProcessEvents");
+  const pairs = { entity: "DeviceName", value: ["InitiatingProcessFileName", "FileName"] };
+  for (const [events, opts] of [[small, options], [frame, pairs]] as const) {
+    const result = rareValues(events, opts);
+    const keys = [...[opts.entity].flat(), ...[opts.value].flat()];
+    assertOrdered(result, [...order, ...keys], { strict: true });
+    const hash = sha(result);
+    assert.equal(sha(rareValues(events, opts)), hash, "a second run");
+    assert.equal(sha(rareValues(shuffled(events, 1), opts)), hash, "shuffled");
+    assert.equal(sha(rareValues(reversed(events), opts)), hash, "reversed");
+  }
+});
+
+Deno.test("firstSeen() orders by first sight, ties by entity then value, whatever the input order", async () => {
+  const small = tiedEvents();
+  const options = { entity: "Host", value: "Process", since: new Date("2024-03-03T00:00:00Z") };
+  const fresh = firstSeen(small, options);
+  assert.equal(fresh.height, 12);
+  assert.ok(tiesOn(fresh, ["first"]) >= 8, "the data must tie on first");
+  assertOrdered(fresh, ["first", "Host", "Process"], { strict: true });
+  assert.deepEqual(
+    fresh.head(3).select("Host", "Process").toRecords(),
+    [
+      { Host: "ws-1", Process: "net.exe" },
+      { Host: "ws-1", Process: "whoami.exe" },
+      { Host: "ws-2", Process: "net.exe" },
+    ],
+  );
+  const provider = await openLocalProvider();
+  const { frame } = await provider.query(
+    "SigninLogs | extend Country = tostring(LocationDetails.countryOrRegion)",
+  );
+  const countries = {
+    entity: "UserPrincipalName",
+    value: ["Country", "AppDisplayName"],
+    since: new Date("2026-03-09T00:00:00Z"),
+  };
+  for (const [events, opts] of [[small, options], [frame, countries]] as const) {
+    const result = firstSeen(events, opts);
+    const keys = [...[opts.entity].flat(), ...[opts.value].flat()];
+    assertOrdered(result, ["first", ...keys], { strict: true });
+    const hash = sha(result);
+    assert.equal(sha(firstSeen(events, opts)), hash, "a second run");
+    assert.equal(sha(firstSeen(shuffled(events, 2), opts)), hash, "shuffled");
+    assert.equal(sha(firstSeen(reversed(events), opts)), hash, "reversed");
+  }
+});
+
+Deno.test("the groupBy-heavy analyses give the same hashes with 1 and 4 Polars threads", async () => {
+  // Each run is a fresh process: Polars sizes its thread pool once, from POLARS_MAX_THREADS.
+  const child = new URL("./_thread_hashes.ts", import.meta.url).pathname;
+  const root = new URL("../../", import.meta.url).pathname;
+  const run = async (threads: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", child],
+      cwd: root,
+      env: { POLARS_MAX_THREADS: threads },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    return JSON.parse(text.trim().split("\n").pop()!) as Record<string, string>;
+  };
+  const [one, four] = await Promise.all([run("1"), run("4")]);
+  assert.ok(Object.keys(one).length >= 8);
+  assert.deepEqual(four, one);
 });

@@ -19,6 +19,7 @@ import {
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { ADMIN_ENCODED_SCRIPT } from "../../scripts/demo_case/_catalog.ts";
 import { hasShared, REALDATA_DIR } from "../_helpers.ts";
+import { permutation, sha } from "../_order.ts";
 
 const ps = (script: string) => Buffer.from(script, "utf16le").toString("base64");
 const kinds = (text: string) => decode(text).layers.map((l) => l.kind);
@@ -226,4 +227,48 @@ Deno.test("obfuscationFrame() on the demo case flags the encoded PowerShell, not
   assert.ok(lines.includes(ANSWER_KEY.encodedPowerShell.commandLine));
   // Everything flagged is an -EncodedCommand (the attacker's and the admins' habits).
   assert.ok(lines.every((l) => l.includes("-EncodedCommand")), "only encoded commands");
+});
+
+Deno.test("decodeFrame() and obfuscationFrame() keep the input's rows in their order", async () => {
+  const provider = await openLocalProvider();
+  const events = (await provider.query(
+    "SecurityEvent | where EventID == 4688 | project CommandLine | take 5000",
+  )).frame.withRowIndex("row");
+  const encoded = ANSWER_KEY.encodedPowerShell.commandLine;
+  const input = pl.concat([
+    events.select(pl.col("row").cast(pl.Int64), "CommandLine"),
+    pl.DataFrame({ row: [5000, 5001, 5002], CommandLine: [encoded, null, encoded] })
+      .withColumn(pl.col("row").cast(pl.Int64)),
+  ]);
+  const decoded = decodeFrame(input, "CommandLine");
+  const flagged = obfuscationFrame(input, "CommandLine");
+  for (const out of [decoded, flagged]) {
+    assert.equal(sha(out.select("row", "CommandLine")), sha(input), "the input, unchanged");
+  }
+  // Each row's added cells are its own value's, decoded here one by one.
+  const texts = input.getColumn("CommandLine").toArray() as (string | null)[];
+  const outText = decoded.getColumn("CommandLine_decoded").toArray();
+  const outStatus = decoded.getColumn("CommandLine_decode_status").toArray();
+  const outFlags = flagged.getColumn("CommandLine_obfuscation").toArray();
+  texts.forEach((t, i) => {
+    assert.equal(outText[i], t === null ? null : decode(t).decoded, `row ${i}`);
+    assert.equal(outStatus[i], t === null ? "null" : decode(t).status, `row ${i}`);
+    assert.equal(
+      outFlags[i],
+      t === null ? null : obfuscationIndicators(t).indicators.join(","),
+      `row ${i}`,
+    );
+  });
+  // Rows in another order come back in that order, with the same cells.
+  const order = permutation(input.height, 7);
+  const shuffledInput = input.select(pl.all().gather(order));
+  assert.equal(
+    sha(decodeFrame(shuffledInput, "CommandLine")),
+    sha(decoded.select(pl.all().gather(order))),
+  );
+  assert.equal(
+    sha(obfuscationFrame(shuffledInput, "CommandLine")),
+    sha(flagged.select(pl.all().gather(order))),
+  );
+  assert.equal(sha(decodeFrame(input, "CommandLine")), sha(decoded), "a second run");
 });

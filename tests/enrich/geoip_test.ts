@@ -5,9 +5,16 @@
 import assert from "node:assert/strict";
 import { pl } from "../../src/polars.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
-import { classifyIp, GEO_SOURCES, GeoIpDatabase, geoLookup } from "../../src/enrich/geoip.ts";
+import {
+  classifyIp,
+  GEO_SOURCES,
+  GeoIpDatabase,
+  geoLookup,
+  geoLookupFrame,
+} from "../../src/enrich/geoip.ts";
 import { EnrichmentError } from "../../src/enrich/errors.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+import { assertSameList, permutation, sha } from "../_order.ts";
 
 Deno.test("classifyIp() knows the special-purpose ranges", () => {
   const cases: Array<[string, string, string | undefined]> = [
@@ -115,4 +122,37 @@ Deno.test("GeoIpDatabase.open() with a missing file says which", async () => {
   const r = asnOnly.lookup("8.8.8.8");
   assert.equal(r.asn, 15169);
   assert.equal(r.country, null);
+});
+
+Deno.test("geoLookupFrame() keeps the input's rows in their order, each with its own address's data", async () => {
+  const provider = await openLocalProvider();
+  const firewall = (await provider.table("CommonSecurityLog")).frame;
+  // Public v4 and v6 addresses (looked up), a null, then the firewall's (classified).
+  const ips = [
+    "8.8.8.8",
+    "2001:4860:4860::8888",
+    "1.1.1.1",
+    null,
+    ...(firewall.getColumn("DestinationIP").toArray() as (string | null)[]),
+  ];
+  const input = pl.DataFrame({ row: ips.map((_, i) => i), DestinationIP: ips });
+  const out = await geoLookupFrame(input, "DestinationIP");
+  assert.equal(out.height, input.height);
+  assertSameList(out.getColumn("row").toArray(), input.getColumn("row").toArray());
+  // Each row carries its own address's record, looked up one by one here.
+  assertSameList(out.getColumn("DestinationIP").toArray(), ips);
+  const countries = out.getColumn("DestinationIP_country").toArray();
+  const statuses = out.getColumn("DestinationIP_geo_status").toArray();
+  const one = await geoLookup(ips.filter((ip): ip is string => ip !== null));
+  let k = 0;
+  ips.forEach((ip, i) => {
+    if (ip === null) return assert.equal(statuses[i], null);
+    assert.equal(statuses[i], one[k].status, `row ${i}`);
+    assert.equal(countries[i], one[k++].country, `row ${i}`);
+  });
+  // Rows in another order come back in that order with the same data.
+  const order = permutation(input.height, 3);
+  const again = await geoLookupFrame(input.select(pl.all().gather(order)), "DestinationIP");
+  assert.equal(sha(again), sha(out.select(pl.all().gather(order))));
+  assert.equal(sha(await geoLookupFrame(input, "DestinationIP")), sha(out), "a second run");
 });

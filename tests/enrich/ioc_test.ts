@@ -11,6 +11,7 @@ import { extractIocs, extractIocsFrame, refang } from "../../src/enrich/ioc.ts";
 import { EnrichmentError } from "../../src/enrich/errors.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { hasShared, REALDATA_DIR } from "../_helpers.ts";
+import { assertOrdered, assertSameList, permutation, sha } from "../_order.ts";
 
 const pairs = (text: string, options = {}) =>
   extractIocs(text, options).map((m) => `${m.type} ${m.value}`);
@@ -302,4 +303,55 @@ Deno.test("extractIocsFrame() without a column (untyped code) says so and lists 
         /CommandLine/.test(e.hint ?? ""),
     );
   }
+});
+
+Deno.test("extractIocsFrame() lists indicators by column, row and place in the text, with or without dedupe", async () => {
+  const provider = await openLocalProvider();
+  const processes = (await provider.table("DeviceProcessEvents")).frame
+    .select("ProcessCommandLine", "InitiatingProcessCommandLine").head(20_000);
+  // Repeated texts, so dedupe joins one text's indicators back to many rows.
+  const input = pl.concat([
+    processes,
+    pl.DataFrame({
+      ProcessCommandLine: ["a 10.0.0.1 then http://x.example/p 10.0.0.2", null],
+      InitiatingProcessCommandLine: ["b 10.0.0.3", "a 10.0.0.1 then http://x.example/p 10.0.0.2"],
+    }),
+    processes.head(500),
+  ]);
+  const columns = ["InitiatingProcessCommandLine", "ProcessCommandLine"];
+  const rank = new Map(columns.map((c, i) => [c, i]));
+  const order = [{ column: "column", map: (c: unknown) => rank.get(c as string) }, "row", "start"];
+  const found = extractIocsFrame(input, columns, { urlParts: true });
+  assert.ok(found.height > 1000);
+  assertOrdered(found, order);
+  const plain = extractIocsFrame(input, columns, { urlParts: true, dedupe: false });
+  assert.equal(sha(plain), sha(found), "dedupe changes nothing");
+  assert.equal(sha(extractIocsFrame(input, columns, { urlParts: true })), sha(found), "again");
+  // Each row's indicators are its own text's, in the text's order.
+  const texts = columns.map((c) => input.getColumn(c).toArray() as (string | null)[]);
+  const expected = columns.flatMap((c, k) =>
+    texts[k].flatMap((t, row) =>
+      t === null
+        ? []
+        : extractIocs(t, { urlParts: true }).map((m) =>
+          `${c}|${row}|${m.type}|${m.value}|${m.start}`
+        )
+    )
+  );
+  const got = found.select(
+    pl.concatString(
+      ["column", "row", "type", "value", "start"].map((c) => pl.col(c).cast(pl.Utf8)),
+      "|",
+    )
+      .alias("k"),
+  ).getColumn("k").toArray();
+  assertSameList(got, expected);
+  // Rows in another order: the same indicators, their `row` moved with them.
+  const perm = permutation(input.height, 11);
+  const moved = extractIocsFrame(input.select(pl.all().gather(perm)), columns, { urlParts: true });
+  const back = moved.withColumn(
+    pl.col("row").replaceStrict(perm.map((_, i) => i), perm, undefined, pl.UInt32).alias("row"),
+  );
+  const restored = back.sort(["column", "row", "start"]);
+  assert.equal(sha(restored), sha(found));
 });

@@ -18,6 +18,8 @@ import { EnrichmentError } from "../../src/enrich/errors.ts";
 import { pl } from "../../src/polars.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { tempFile, tempFolder } from "../_helpers.ts";
+import { assertOrdered, permutation, sha } from "../_order.ts";
+import type { TiProvider } from "../../src/enrich/threat_intel.ts";
 
 const FEED = join(DEMO_CASE_DIR, "external", "threat_intel_feed.json");
 
@@ -197,4 +199,91 @@ Deno.test("MemoryCache and FolderCache store hashed keys with lifetimes", async 
   await memory.set("c", 3, 60_000);
   assert.equal(memory.size, 2);
   assert.equal(await memory.get("a"), undefined);
+});
+
+Deno.test("lookupIndicatorsFrame() orders rows by indicator, then provider, whatever answers first", async () => {
+  const feed = await loadFeed(FEED);
+  // A provider whose answers come back in a scrambled order (delays by value), and whose
+  // answer to the same indicator changes from call to call, as a live service's can.
+  const slow = (): TiProvider => {
+    const calls = new Map<string, number>();
+    return {
+      name: "slow",
+      types: ["ipv4", "domain"],
+      cacheTtlMs: 0,
+      concurrency: 16,
+      unavailable: () => undefined,
+      lookup: (indicator) => {
+        const call = (calls.get(indicator) ?? 0) + 1;
+        calls.set(indicator, call);
+        return new Promise((resolve) =>
+          setTimeout(
+            () =>
+              resolve({
+                status: "ok",
+                verdict: "unknown",
+                severity: null,
+                details: { call },
+                reference: null,
+              }),
+            [...indicator].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 23, 7),
+          )
+        );
+      },
+    };
+  };
+  const lookup = (frame: ReturnType<typeof pl.DataFrame>) =>
+    lookupIndicatorsFrame(frame, "ioc", { providers: [slow(), feed] });
+  const providers = [slow(), feed];
+  const values = [
+    "cdn.edgeupdate-sync.example",
+    ANSWER_KEY.c2.ip,
+    "8.8.8.8",
+    "CDN.EdgeUpdate-Sync.example",
+    "hxxps://cdn.edgeupdate-sync[.]example/a",
+    ANSWER_KEY.implant.sha256,
+    "not an indicator!",
+    "10.0.0.1",
+    null,
+    "8.8.8.8",
+    "1.1.1.1",
+    // Sorts first as written, last as an indicator.
+    "ZZZ.example",
+  ];
+  const frame = pl.DataFrame({ ioc: values }).withRowIndex("row");
+  const found = await lookup(frame);
+  assertOrdered(found, ["indicator"]);
+  // Each value gets one row per provider that takes its type, in the order given.
+  const names = providers.map((p) => p.name);
+  const rows = found.toRecords();
+  let run = 0;
+  rows.forEach((r, i) => {
+    const same = i > 0 && rows[i - 1].indicator === r.indicator;
+    run = same ? run + 1 : 0;
+    if (r.provider === "") return;
+    const able = providers.filter((p) => p.types.includes(r.type as never)).map((p) => p.name);
+    assert.equal(r.provider, able[run % able.length], `row ${i}`);
+    assert.ok(names.includes(r.provider as string));
+  });
+  assert.equal(rows.at(-1)!.indicator, "zzz.example");
+  // Two spellings of the domain: a run each, slow then the feed; slow's first answer first.
+  const domain = found.filter(pl.col("indicator").eq(pl.lit("cdn.edgeupdate-sync.example")));
+  assert.deepEqual(domain.select("provider", "details").toRecords(), [
+    { provider: "slow", details: '{"call":1}' },
+    { provider: "threat_intel_feed.json", details: domain.getColumn("details").get(1) },
+    { provider: "slow", details: '{"call":2}' },
+    { provider: "threat_intel_feed.json", details: domain.getColumn("details").get(1) },
+  ]);
+  const hash = sha(found);
+  assert.equal(sha(await lookup(frame)), hash, "again");
+  for (const seed of [1, 2, 3, 4]) {
+    const moved = frame.select(pl.all().gather(permutation(frame.height, seed)));
+    assert.equal(sha(await lookup(moved)), hash, `seed ${seed}`);
+  }
+  // tiResultsFrame keeps the results' order.
+  const results = await lookupIndicators(["8.8.8.8", "1.1.1.1", "8.8.4.4"], { providers: [feed] });
+  assert.deepEqual(
+    tiResultsFrame(results).getColumn("indicator").toArray(),
+    ["8.8.8.8", "1.1.1.1", "8.8.4.4"],
+  );
 });

@@ -9,6 +9,7 @@ import { BOOTSTRAP_SNAPSHOT, rdapLookup, rdapLookupFrame } from "../../src/enric
 import { registryForDomain, registryForIp } from "../../src/enrich/_rdap.ts";
 import { MemoryCache } from "../../src/enrich/cache.ts";
 import { pl } from "../../src/polars.ts";
+import { assertOrdered, permutation, sha } from "../_order.ts";
 
 Deno.test("the shipped bootstrap snapshot routes to the right registry", () => {
   const b = BOOTSTRAP_SNAPSHOT;
@@ -89,8 +90,10 @@ Deno.test("rdapLookup() follows the bootstrap to the registry and normalises the
       "ip",
       options,
     );
-    assert.deepEqual(frame.getColumn("status").toArray(), ["ok", "special-range"]);
-    assert.deepEqual(frame.getColumn("abuse_email").toArray(), ["network-abuse@google.com", null]);
+    // Ordered by query: "10.0.0.1" < "8.8.8.8".
+    assert.deepEqual(frame.getColumn("query").toArray(), ["10.0.0.1", "8.8.8.8"]);
+    assert.deepEqual(frame.getColumn("status").toArray(), ["special-range", "ok"]);
+    assert.deepEqual(frame.getColumn("abuse_email").toArray(), [null, "network-abuse@google.com"]);
   } finally {
     await s.close();
   }
@@ -142,5 +145,43 @@ Deno.test("a registry that times out gets a per-row timeout", async () => {
     assert.deepEqual(records.map((r) => r.status), ["timeout", "ok"]);
   } finally {
     await s.close();
+  }
+});
+
+Deno.test("rdapLookupFrame() orders rows by query, whatever the input order", async () => {
+  // Special ranges and non-values: answered without a registry, so no network.
+  const values = [
+    "192.168.1.1",
+    "10.0.0.1",
+    "FD00::1",
+    "not an address",
+    "127.0.0.1",
+    "fd00::1",
+    null,
+    "10.0.0.1",
+    "169.254.169.254",
+    "2001:db8::1",
+    "::1",
+    // Sort elsewhere as written than as queried.
+    " 10.0.0.9",
+    "FE80::1",
+  ];
+  const frame = pl.DataFrame({ ip: values });
+  const options = { liveBootstrapUrl: false as const, cache: new MemoryCache() };
+  const found = await rdapLookupFrame(frame, "ip", options);
+  assert.equal(found.height, 11);
+  assertOrdered(found, ["query"]);
+  assert.deepEqual(found.getColumn("query").toArray().slice(0, 5), [
+    "10.0.0.1",
+    "10.0.0.9",
+    "127.0.0.1",
+    "169.254.169.254",
+    "192.168.1.1",
+  ]);
+  const hash = sha(found);
+  assert.equal(sha(await rdapLookupFrame(frame, "ip", options)), hash, "again");
+  for (const seed of [1, 2, 3]) {
+    const moved = frame.select(pl.all().gather(permutation(frame.height, seed)));
+    assert.equal(sha(await rdapLookupFrame(moved, "ip", options)), hash, `seed ${seed}`);
   }
 });

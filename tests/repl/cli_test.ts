@@ -2,6 +2,8 @@ import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+import { openSession } from "../../src/session/session.ts";
+import { pl } from "../../src/polars.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -61,6 +63,73 @@ Deno.test("the REPL reads piped input: plain output, errors on stderr, steps jou
   match(cleared.stdout, /cache cleared/);
   const statsAfter = await casefile(["cache", "--home", home]);
   match(statsAfter.stdout, /: 0 queries, 0 results/);
+});
+
+Deno.test("piped input: lines starting with | continue the query above them", async () => {
+  const home = await Deno.makeTempDir();
+  const input = [
+    "%kql spray = SigninLogs",
+    '| where ResultType == "50126"',
+    "| summarize n = count() by IPAddress",
+    'console.log("rows=" + spray.sort("IPAddress").rows().map(([ip, n]) => `${ip}:${n}`).join(","))',
+    // The Sentinel style: a table's name, then | lines (no %kql).
+    "SigninLogs",
+    '  | where ResultType == "50126"',
+    "| count",
+    // A variable named like a table is TypeScript when no | line follows.
+    "const SigninLogs = 41",
+    "SigninLogs",
+    '"next=" + (SigninLogs + 1)',
+    // After a %kql block (ended by its empty line), | lines still belong to the query.
+    "%kql ips =",
+    "SigninLogs",
+    "| distinct IPAddress",
+    "",
+    "| count",
+  ].join("\n") + "\n";
+  const { code, stdout, stderr } = await casefile(
+    ["repl", "--home", home, "--session", "pipes"],
+    input,
+  );
+  assertEquals(code, 0, stderr);
+  assertEquals(stderr, "");
+
+  // The demo's SigninLogs, counted with Polars alone (no KQL engine).
+  const signins = pl.readParquet(join(REPO, "fixtures/demo-case/SigninLogs.parquet"));
+  const failures = signins.filter(pl.col("ResultType").eq(pl.lit("50126")));
+  const perIp = failures.groupBy("IPAddress").len().sort("IPAddress");
+  const expected = perIp.rows().map(([ip, n]) => `${ip}:${n}`).join(",");
+  ok(perIp.height > 3, `${perIp.height} addresses`);
+  assertEquals(/rows=(\S*)/.exec(stdout)?.[1], expected);
+  match(stdout, new RegExp(`\\(${perIp.height} rows × 2 columns; first \\d+ rows shown\\)`));
+  match(stdout, new RegExp(`Count\\n-----\\n\\s*${failures.height}\\n`));
+  match(stdout, /\n41\n41\n"next=42"\n/);
+  const ips = signins.select("IPAddress").unique().height;
+  match(stdout, new RegExp(`Count\\n-----\\n\\s*${ips}\\n[\\s\\S]*\\(ips · step 7 ·`));
+
+  const session = await openSession("pipes", { home });
+  try {
+    const steps = session.steps().map((s) => s.record);
+    assertEquals(steps.map((r) => [r.name, r.kind, r.status]), [
+      ["spray", "query", "ok"],
+      ["_2", "code", "ok"],
+      ["_3", "query", "ok"],
+      ["SigninLogs", "code", "ok"],
+      ["_5", "code", "ok"],
+      ["_6", "code", "ok"],
+      ["ips", "query", "ok"],
+    ]);
+    assertEquals(
+      steps[0].code,
+      'SigninLogs\n| where ResultType == "50126"\n| summarize n = count() by IPAddress',
+    );
+    const result = steps[0].result;
+    assertEquals(result?.kind === "frame" ? result.rows : result, perIp.height);
+    assertEquals(steps[2].code, 'SigninLogs\n  | where ResultType == "50126"\n| count');
+    assertEquals(steps[6].code, "SigninLogs\n| distinct IPAddress\n| count");
+  } finally {
+    await session.close();
+  }
 });
 
 Deno.test("casefile run runs a TypeScript file with its arguments", async () => {

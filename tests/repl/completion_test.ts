@@ -82,3 +82,14 @@ Deno.test("complete() finds variables, API names and a DataFrame's methods", () 
   const [none] = complete("nothing.he", context());
   assertEquals(none, []);
 });
+
+Deno.test("complete() reads a line starting with | as part of the query it continues", () => {
+  assertEquals(complete("| summ", context()), [["summarize"], "summ"]);
+  // The terminal passes the query the line extends as the input before it.
+  const [columns, word] = complete(
+    "| where UserPrin",
+    context({ pending: "%kql spray = SigninLogs" }),
+  );
+  assertEquals(word, "UserPrin");
+  ok(columns.includes("UserPrincipalName"), columns.join());
+});

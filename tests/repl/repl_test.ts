@@ -62,7 +62,7 @@ Deno.test("the REPL runs %kql and TypeScript as steps and restores them when reo
   await repl.close();
 
   const again = await open(home);
-  match(again.output.take(), /6 steps; 4 variables restored; 1 definitions run again/);
+  match(again.output.take(), /6 steps; 5 variables restored \(1 by running its definition again\)/);
   const vars = again.repl.evaluator.vars;
   assertEquals(vars.failures, ANSWER_KEY.spray.failures50126 + 1);
   assertEquals(vars.ips, ips);
@@ -138,7 +138,7 @@ Deno.test("dot-commands: parameters, history, rerun with other values, marks, ca
   await go(repl, ".mark 1 finding the spray window");
   await go(repl, ".history");
   const history = output.take();
-  match(history, /#\s+name\s+kind\s+rows\s+ms\s+status\s+cache\s+mark\s+note/);
+  match(history, /#\s+name\s+kind\s+rows\s+ms\s+status\s+cache\s+mark\s+gave\s+note/);
   match(history, /1\s+f\s+query\s+1\s+\d+\s+ok\s+miss\s+finding\s+the spray window/);
   await go(repl, ".params");
   match(output.take(), /window\s+timerange\s+2026-03-11T00:00:00Z\.\.2026-03-12T00:00:00Z/);

@@ -68,6 +68,15 @@ class Terminal {
     await this.tmux("send-keys", "-t", "repl", ...keys);
   }
 
+  /**
+   * Pastes `text` as a terminal does: tmux sends it bracketed (`ESC [200~` … `ESC [201~`)
+   * when the program asked for that, its line breaks as CR.
+   */
+  async paste(text: string): Promise<void> {
+    await this.tmux("set-buffer", "-b", "paste", "--", text);
+    await this.tmux("paste-buffer", "-p", "-d", "-b", "paste", "-t", "repl");
+  }
+
   /** Types a line and presses Enter. */
   async line(text: string): Promise<void> {
     await this.type(text);
@@ -114,6 +123,11 @@ class Terminal {
 
 function quote(s: string): string {
   return /^[\w./=:-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `text` as a regular expression matching itself. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Waits for the prompt to come back after the screen shows `marker` (the input typed). */
@@ -270,6 +284,125 @@ Deno.test({
     } finally {
       await term.close();
       await service.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "the REPL in a terminal: a pasted block is one input, recalled whole; | lines extend a query",
+  ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const home = await Deno.makeTempDir({ prefix: "casefile-repl-" });
+    const term = new Terminal();
+    const spray = ANSWER_KEY.spray;
+    const ips = spray.ips.map((ip) => `"${ip}"`).join(", ");
+    try {
+      await term.start(["repl", "--home", home, "--session", "paste"]);
+      await term.waitFor(/\npaste>$/);
+
+      // A query pasted in the Sentinel style: one input, one step, the whole query run.
+      const block = [
+        "%kql spray = SigninLogs",
+        '| where ResultType == "50126"',
+        `| where IPAddress in (${ips})`,
+        "| count",
+      ].join("\n");
+      await term.paste(`${block}\n`);
+      await term.waitFor(/\(spray · step 1 · \d+ ms · cache miss\)\npaste>$/);
+      match(
+        await term.after(`paste> ${block.split("\n")[0]}`),
+        new RegExp(`^paste> ${literal(block)}\\nCount\\n-----\\n\\s*${spray.failures50126}\\n`),
+      );
+
+      // Without %kql: the first line names a table, the next ones start with |.
+      await term.paste('SigninLogs\n| where ResultType == "50126"\n| take 5\n');
+      await term.waitFor(/\(_2 · step 2 · \d+ ms · cache miss\)\npaste>$/);
+      match(
+        await term.after("paste> SigninLogs"),
+        /\n\(5 rows × \d+ columns[;)].*\n\(_2 · step 2 /,
+      );
+
+      // Up recalls the pasted block whole (behind the newer entry); Enter runs it as one step.
+      await term.press("Up", "Up");
+      await term.waitFor(new RegExp(`paste> ${literal(block)}$`));
+      await term.press("Enter");
+      await term.waitFor(/\(spray · step 3 · \d+ ms · cache hit\)\npaste>$/);
+      match(
+        await term.after(`paste> ${block.split("\n")[0]}`),
+        new RegExp(`^paste> ${literal(block)}\\nCount\\n-----\\n\\s*${spray.failures50126}\\n`),
+      );
+
+      // Typed over two lines, recalled as one entry.
+      await term.line("const n = [10,");
+      await term.waitFor(/\n\.\.\.$/);
+      await settled(term, "20, 30].length", /\.\.\. 20, 30\]\.length\n3\npaste>$/);
+      await term.press("Up");
+      await term.waitFor(/paste> const n = \[10,\n20, 30\]\.length$/);
+      await term.press("Enter");
+      await term.waitFor(/paste> const n = \[10,\n20, 30\]\.length\n3\npaste>$/);
+
+      // A typed line starting with | extends the query step just before it.
+      await settled(
+        term,
+        `%kql s2 = SigninLogs | where IPAddress in (${ips})`,
+        /\(s2 · step 6 · \d+ ms · cache miss\)\npaste>$/,
+      );
+      await settled(term, '| where ResultType == "50126"', /\(s2 · step 7 · /);
+      await settled(term, "| count", /\(s2 · step 8 · \d+ ms · cache miss\)\npaste>$/);
+      const query = [
+        `%kql s2 = SigninLogs | where IPAddress in (${ips})`,
+        '| where ResultType == "50126"',
+        "| count",
+      ].join("\n");
+      match(
+        await term.after("paste> | count"),
+        new RegExp(
+          `^paste> \\| count\\nextends step 7: ${
+            literal(query)
+          }\\nCount\\n-----\\n\\s*${spray.failures50126}\\n`,
+        ),
+      );
+      await settled(term, ".history", /\n8\s+s2\s+query\s+1\s/);
+      const history = await term.after("paste> .history");
+      match(history, /\n6\s+s2\s+query\s+\d+\s[\s\S]*\n7\s+s2\s+query\s+\d+\s/);
+      ok(!/\n9\s/.test(history), history);
+
+      // The extended query is remembered whole.
+      await term.press("Up", "Up");
+      await term.waitFor(new RegExp(`paste> ${literal(query)}$`));
+      await term.press("C-u");
+
+      // After a code step, a | line has nothing to continue: it says so.
+      await settled(term, "n * 2", /paste> n \* 2\n6\npaste>$/);
+      await settled(term, "| take 1", /error: A line starting with \| continues the query/);
+      match(await term.after("error: A line"), /but step 9 \(_9\) is code\.\nhint: /);
+
+      await term.press("C-d");
+      await term.waitFor(/\[exited 0\]/);
+      // Bracketed paste is off again: pasted into the shell's pane, the text has no markers.
+      await term.paste("after-exit");
+      const after = await term.waitFor(/after-exit/);
+      ok(!after.includes("[200~"), after);
+
+      // Entries come back whole from the history file in a new process.
+      const again = new Terminal();
+      try {
+        await again.start(["repl", "--home", home, "--session", "paste"]);
+        await again.waitFor(/\npaste>$/);
+        // Newest first: `| take 1`, `n * 2`, `.history`, then the query.
+        await again.press("Up", "Up", "Up", "Up");
+        await again.waitFor(new RegExp(`paste> ${literal(query)}$`));
+        await again.press("C-u");
+        await again.line(".quit");
+        await again.waitFor(/\[exited 0\]/);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await term.close();
     }
   },
 });

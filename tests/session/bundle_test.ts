@@ -8,6 +8,9 @@ import { openSession } from "../../src/session/session.ts";
 import { BundleError, SessionError } from "../../src/session/errors.ts";
 import type { DataFrame } from "../../src/polars.ts";
 import { tempFolder } from "../_helpers.ts";
+import { exportReport } from "../../src/session/export_report.ts";
+import { exists } from "../../src/session/_files.ts";
+import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { demoSession, SPRAY_IPS } from "./_export_fixture.ts";
 
 async function rewrite(path: string, change: (lines: string[]) => void): Promise<void> {
@@ -138,4 +141,36 @@ Deno.test("verifySession() reports a tampered and a missing cache file per step"
   const uncached = await openSession("nocache", { home, cache: false });
   await assert.rejects(verifySession(uncached), SessionError);
   await uncached.close();
+});
+
+Deno.test("a bundle carries the charts code steps drew; a changed one is left out", async () => {
+  const session = await openSession("charted", {
+    home: await tempFolder(),
+    provider: await openLocalProvider(),
+  });
+  await session.query("alerts", "SecurityAlert | project AlertName, AlertSeverity");
+  await session.run("bars", 'const bars = barChart(alerts, { category: "AlertSeverity" })');
+  const file = session.step("bars").record.chart!.file;
+  const svg = await Deno.readTextFile(join(session.dir, file));
+  const path = join(await tempFolder(), "charted.casefile.gz");
+  await exportBundle(session, path);
+  await session.close();
+
+  const home = await tempFolder();
+  const { session: copy } = await importBundle(path, { home });
+  assert.equal(await Deno.readTextFile(join(copy.dir, file)), svg);
+  const report = await exportReport(copy, { format: "html" });
+  assert.ok(report.includes(svg.trim().slice(0, 200)));
+  await copy.close();
+
+  // The chart's text changed in transfer: the session opens without it.
+  const lines = new TextDecoder().decode(gunzipSync(await Deno.readFile(path))).split("\n");
+  const changed = lines.map((line) =>
+    line.includes('"type":"file"') ? line.replace("High", "Hi!h") : line
+  ).join("\n");
+  const tampered = join(await tempFolder(), "tampered.casefile.gz");
+  await Deno.writeFile(tampered, new Uint8Array(gzipSync(changed)));
+  const { session: other } = await importBundle(tampered, { home: await tempFolder() });
+  assert.equal(await exists(join(other.dir, file)), false);
+  await other.close();
 });

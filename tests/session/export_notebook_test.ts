@@ -1,88 +1,129 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { exportNotebook } from "../../src/session/export_notebook.ts";
-import { openSession } from "../../src/session/session.ts";
+import { openSession, type Session } from "../../src/session/session.ts";
+import { writeCasefileKernel } from "../../src/jupyter/kernel_spec.ts";
 import { tempFolder } from "../_helpers.ts";
-import { demoSession } from "./_export_fixture.ts";
+import { demoSession, SPRAY_IPS } from "./_export_fixture.ts";
 
 const PYTHON = "/usr/bin/python3";
+const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
-async function hasNbformat(): Promise<boolean> {
+async function hasPython(module: string): Promise<boolean> {
   try {
-    const out = await new Deno.Command(PYTHON, { args: ["-c", "import nbformat"] }).output();
+    const out = await new Deno.Command(PYTHON, { args: ["-c", `import ${module}`] }).output();
     if (out.success) return true;
   } catch {
     // No python3.
   }
-  if (Deno.env.get("CI") === "true") throw new Error("python3-nbformat is needed under CI");
+  if (Deno.env.get("CI") === "true") throw new Error(`python3 ${module} is needed under CI`);
   return false;
 }
 
-Deno.test("exportNotebook() writes a Deno-kernel notebook, one cell per kept step", async (t) => {
-  const { session } = await demoSession("notebook");
-  const home = await tempFolder();
-  const text = exportNotebook(session, { home });
-  const notebook = JSON.parse(text);
-  const sources = notebook.cells.map((c: { source: string[] }) => c.source.join(""));
+interface Cell {
+  id: string;
+  cell_type: string;
+  source: string[];
+  outputs?: {
+    output_type: string;
+    name?: string;
+    text?: string[];
+    data?: Record<string, string[]>;
+    ename?: string;
+    evalue?: string;
+  }[];
+}
 
-  await t.step("nbformat 4 with the Deno kernel", () => {
+const text = (lines: string[] | undefined) => (lines ?? []).join("");
+
+function hashes(session: Session): [string, string, string | undefined][] {
+  return session.steps()
+    .filter((s) => s.record.status === "ok" && s.mark !== "dead-end")
+    .map((s) => {
+      const r = s.record.result!;
+      return [s.record.name, r.kind, "sha256" in r ? r.sha256 : undefined];
+    });
+}
+
+Deno.test("exportNotebook() writes a notebook for the casefile kernel, with what each step showed", async (t) => {
+  const { session } = await demoSession("notebook");
+  await session.run("printed", 'const printed = spray.height; console.log("sprayers:", printed)');
+  const dir = await tempFolder();
+  const path = join(dir, "spray.ipynb");
+  const notebookText = await exportNotebook(session, { path });
+  await Deno.writeTextFile(path, notebookText);
+  const notebook = JSON.parse(notebookText);
+  const cells = notebook.cells as Cell[];
+  const source = (id: string) => text(cells.find((c) => c.id === id)?.source);
+
+  await t.step("nbformat 4 for the casefile kernel; no path of this machine", () => {
     assert.equal(notebook.nbformat, 4);
     assert.deepEqual(notebook.metadata.kernelspec, {
-      name: "deno",
-      display_name: "Deno",
+      name: "casefile",
+      display_name: "Deno (casefile)",
       language: "typescript",
     });
-    assert.equal(notebook.metadata.language_info.name, "typescript");
+    assert.ok(!notebookText.includes(REPO), "no path of the checkout");
+    assert.ok(!/"\/tmp\//.test(notebookText), "no temporary path");
   });
 
-  await t.step(
-    "cells: title, setup, the finding's note before its step, kept steps in order",
-    () => {
-      assert.deepEqual(
-        notebook.cells.map((c: { id: string; cell_type: string }) => `${c.cell_type}:${c.id}`),
-        [
-          "markdown:session",
-          "code:setup",
-          "markdown:finding-1",
-          "code:step-1",
-          "code:step-2",
-          "code:step-5",
-          "code:step-6",
-          "code:step-7",
-          "code:step-8",
-          "code:close",
-        ],
-      );
-      assert.match(sources[1], /from "file:\/\/\/.*\/mod\.ts";/);
-      assert.match(sources[1], /await openLocalProvider\(".*fixtures\/demo-case"\)/);
-      assert.match(
-        sources[1],
-        /window: \{ kind: "timerange", default: parseParam\("window", "timerange", "2026-03-11T00:00:00Z\.\.2026-03-12T00:00:00Z"\)/,
-      );
-      assert.equal(
-        sources[2],
-        "**Finding** (step 1, spray): Three IPs sprayed &#60;script&#62;x&#60;/script&#62; 20+ accounts",
-      );
-      assert.match(
-        sources[3],
-        /^const spray = await session\.query\("spray", kql`SigninLogs\n\| where ResultType == \$\{session\.params\.code\}/,
-      );
-      assert.match(sources[3], /\{ timespan: session\.params\.window \}\);\nspray;$/);
-      assert.match(sources[4], /now: new Date\("2026-03-12T06:00:00\.000Z"\)/);
-      assert.match(sources[5], /^const top = await session\.run\("top", \(\{ spray \}\) ?=>/);
-      assert.equal(sources[6], 'const count = await session.run("count", "spray.height");\ncount;');
-      assert.match(sources[7], /\$\{rawKql\("/);
-      assert.ok(!sources.some((s: string) => s.includes('"wide"') || s.includes('"broken"')));
-    },
-  );
+  await t.step("cells: title, setup, the finding's note before its step, kept steps", () => {
+    assert.deepEqual(cells.map((c) => `${c.cell_type}:${c.id}`), [
+      "markdown:session",
+      "code:setup",
+      "markdown:finding-1",
+      "code:step-1",
+      "code:step-2",
+      "code:step-5",
+      "code:step-6",
+      "code:step-7",
+      "code:step-8",
+      "code:step-9",
+      "code:close",
+    ]);
+    assert.match(
+      source("setup"),
+      /^import \{ kql, openLocalProvider, openSession, param, rawKql \} from "casefile";/,
+    );
+    assert.match(source("setup"), /provider: await openLocalProvider\(\),/);
+    assert.match(
+      source("setup"),
+      /window: param\.timerange\(\{ default: "2026-03-11T00:00:00Z\.\.2026-03-12T00:00:00Z", description: "the day of the spray" \}\),/,
+    );
+    assert.equal(
+      source("finding-1"),
+      "**Finding** (step 1, spray): Three IPs sprayed &#60;script&#62;x&#60;/script&#62; 20+ accounts",
+    );
+    assert.match(source("step-1"), /^\/\/ 1\. spray \(query\): a frame of 3 rows\n\/\/ Finding: /);
+    assert.match(
+      source("step-1"),
+      /const spray = await session\.query\("spray", kql`SigninLogs\n\| where ResultType == \$\{session\.params\.code\}/,
+    );
+    assert.match(source("step-1"), /\{ timespan: session\.params\.window \}\);\nspray;$/);
+    assert.match(source("step-2"), /now: new Date\("2026-03-12T06:00:00\.000Z"\)/);
+    assert.match(
+      source("step-6"),
+      /const count = await session\.run\("count", \(\{ spray \}\) => spray\.height\);\ncount;$/,
+    );
+    assert.ok(!cells.some((c) => /"wide"|"broken"/.test(text(c.source))));
+  });
+
+  await t.step("each step's cell shows what the step showed", () => {
+    const outputs = (id: string) => cells.find((c) => c.id === id)!.outputs!;
+    const html = text(outputs("step-1")[0].data!["text/html"]);
+    for (const ip of SPRAY_IPS) assert.ok(html.includes(`<td>${ip}</td>`), ip);
+    assert.deepEqual(outputs("step-6").map((o) => text(o.data?.["text/plain"])), ["3"]);
+    const printed = outputs("step-9");
+    assert.deepEqual(printed[0], {
+      output_type: "stream",
+      name: "stdout",
+      text: ["sprayers: 3\n"],
+    });
+  });
 
   await t.step("nbformat validates it", async () => {
-    if (!(await hasNbformat())) {
-      console.warn("skipped: python3-nbformat is not installed (apt-get install python3-nbformat)");
-      return;
-    }
-    const path = join(await tempFolder(), "notebook.ipynb");
-    await Deno.writeTextFile(path, text);
+    if (!(await hasPython("nbformat"))) return;
     const out = await new Deno.Command(PYTHON, {
       args: [
         "-c",
@@ -91,32 +132,50 @@ Deno.test("exportNotebook() writes a Deno-kernel notebook, one cell per kept ste
       ],
     }).output();
     assert.equal(new TextDecoder().decode(out.stderr), "");
-    assert.equal(new TextDecoder().decode(out.stdout).trim(), "valid 10");
+    assert.equal(new TextDecoder().decode(out.stdout).trim(), "valid 11");
   });
 
-  await t.step("its code cells, run in order, reproduce the results", async () => {
-    const code = notebook.cells
-      .filter((c: { cell_type: string }) => c.cell_type === "code")
-      .map((c: { source: string[] }) => c.source.join(""))
-      .join("\n\n");
-    const path = join(await tempFolder(), "cells.ts");
-    await Deno.writeTextFile(path, code);
-    const repo = new URL("../../", import.meta.url).pathname;
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", `--config=${repo}deno.json`, "--allow-all", path],
-      env: { NO_COLOR: "1" },
+  await t.step("run by nbconvert in the casefile kernel, it gives every hash", async () => {
+    if (!(await hasPython("nbconvert, nbclient"))) return;
+    const jupyter = await tempFolder();
+    await writeCasefileKernel(jupyter);
+    const home = await tempFolder();
+    const run = await new Deno.Command(PYTHON, {
+      args: [
+        "-m",
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        path,
+        "--output-dir",
+        dir,
+        "--output",
+        "executed",
+        "--ExecutePreprocessor.kernel_name=casefile",
+        "--ExecutePreprocessor.timeout=600",
+      ],
+      env: {
+        JUPYTER_PATH: jupyter,
+        JUPYTER_DATA_DIR: join(jupyter, "data"),
+        JUPYTER_RUNTIME_DIR: join(jupyter, "runtime"),
+        JUPYTER_CONFIG_DIR: join(jupyter, "config"),
+        CASEFILE_HOME: home,
+        NO_COLOR: "1",
+      },
       stdout: "piped",
       stderr: "piped",
     }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.ok(run.success, `nbconvert failed:\n${new TextDecoder().decode(run.stderr)}`);
+    const executed = JSON.parse(await Deno.readTextFile(join(dir, "executed.ipynb")));
+    for (const cell of executed.cells as Cell[]) {
+      for (const o of cell.outputs ?? []) {
+        assert.notEqual(o.output_type, "error", `${cell.id}: ${o.ename}: ${o.evalue}`);
+      }
+    }
     const copy = await openSession("notebook-notebook", { home });
-    const hashes = (s: typeof session) =>
-      s.steps().filter((x) =>
-        x.record.result?.kind === "frame" && x.mark !== "dead-end" && x.record.status === "ok"
-      )
-        .map((x) => [x.record.name, (x.record.result as { sha256: string }).sha256]);
     assert.deepEqual(hashes(copy), hashes(session));
-    assert.deepEqual(copy.value("count"), 3);
+    assert.equal(copy.value("count"), 3);
     await copy.close();
   });
   await session.close();

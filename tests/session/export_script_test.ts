@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { exportScript } from "../../src/session/export_script.ts";
 import type { Session } from "../../src/session/session.ts";
 import { tempFolder } from "../_helpers.ts";
@@ -7,164 +8,293 @@ import { openSession } from "../../src/session/session.ts";
 import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { demoSession } from "./_export_fixture.ts";
 
-/** The `deno` command line of the script's own header (its shebang). */
-function headerCommand(script: string): string[] {
-  const first = script.split("\n")[0];
-  assert.match(first, /^#!\/usr\/bin\/env -S deno run /);
-  return first.slice("#!/usr/bin/env -S ".length).split(" ");
+const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
+
+/** The first line of an exported demo-case script (paths from the environment). */
+const HEADER = "#!/usr/bin/env -S deno run --config=${CASEFILE_DIR}/deno.json " +
+  "--allow-read=${CASEFILE_DIR},${CASEFILE_HOME} --allow-write=${CASEFILE_HOME} " +
+  "--allow-ffi=${CASEFILE_DIR}/node_modules --allow-sys=cpus,networkInterfaces,hostname " +
+  "--allow-env";
+
+interface Run {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
 }
 
-async function runScript(
-  path: string,
-  args: string[] = [],
-): Promise<{ code: number; out: string; err: string; steps: Map<string, string[]> }> {
-  const script = await Deno.readTextFile(path);
-  const [cmd, ...deno] = headerCommand(script);
-  const cwd = await tempFolder();
-  const output = await new Deno.Command(cmd, {
-    args: [...deno, path, ...args],
-    cwd,
-    env: { NO_COLOR: "1" },
+/** Runs the script as a program (through its `#!` line) from a fresh folder. */
+async function runScript(path: string, home: string, args: string[] = []): Promise<Run> {
+  const output = await new Deno.Command(path, {
+    args,
+    cwd: await tempFolder(),
+    env: {
+      NO_COLOR: "1",
+      CASEFILE_DIR: REPO,
+      CASEFILE_HOME: home,
+      // `env -S deno` finds Deno where the tests run it from.
+      PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? ""}`,
+    },
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const out = new TextDecoder().decode(output.stdout);
-  const steps = new Map<string, string[]>();
-  for (const line of out.split("\n")) {
-    const [name, ...fields] = line.split("\t");
-    if (fields.length === 3) steps.set(name, fields);
-  }
-  return { code: output.code, out, err: new TextDecoder().decode(output.stderr), steps };
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    out: decoder.decode(output.stdout),
+    err: decoder.decode(output.stderr),
+  };
 }
 
-function recordedHashes(session: Session): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const step of session.steps()) {
-    const r = step.record.result;
-    if (step.record.status === "ok" && step.mark !== "dead-end" && r?.kind === "frame") {
-      out.set(step.record.name, r.sha256);
-    }
-  }
-  return out;
+/** The kept steps' results by position: [name, kind, sha256]. */
+function keptResults(session: Session): [string, string, string | undefined][] {
+  return session.steps()
+    .filter((s) => s.record.status === "ok" && s.mark !== "dead-end")
+    .map((s) => {
+      const r = s.record.result!;
+      return [s.record.name, r.kind, "sha256" in r ? r.sha256 : undefined];
+    });
 }
 
-Deno.test("exportScript() writes a script that replays the session with its header's permissions", async (t) => {
-  const { session } = await demoSession();
-  // A short path, so the #! line fits in what Linux reads (255 bytes).
-  const replayHome = await Deno.makeTempDir({ prefix: "cf" });
+/** The results of a replay's session, read from its journal. */
+async function replayed(home: string, name: string): Promise<Session> {
+  return await openSession(name, { home });
+}
+
+Deno.test("exportScript() writes a portable script that replays the session and checks each step", async (t) => {
+  const { session, home } = await demoSession();
   const path = join(await tempFolder(), "spray.ts");
-  const script = await exportScript(session, { home: replayHome, path });
-  const recorded = recordedHashes(session);
-  assert.deepEqual([...recorded.keys()], ["spray", "recent", "top", "odd"]);
+  const script = await exportScript(session, { path });
+  const recorded = keptResults(session);
+  assert.deepEqual(recorded.map(([name]) => name), [
+    "spray",
+    "recent",
+    "top",
+    "count",
+    "odd",
+    "analyst",
+  ]);
 
-  await t.step("the header asks for least privilege", () => {
-    const flags = headerCommand(script).slice(2);
-    assert.ok(!flags.some((f) => f === "-A" || f.startsWith("--allow-all")), flags.join(" "));
-    assert.ok(
-      new TextEncoder().encode(script.split("\n")[0]).length <= 255 || /run it as/.test(script),
-    );
-    const value = (long: string, short: string) =>
-      flags.find((f) => f.startsWith(`${long}=`) || f.startsWith(`${short}=`))?.split("=")[1];
-    assert.equal(value("--allow-write", "-W"), replayHome);
-    const read = value("--allow-read", "-R")!.split(",");
-    // The demo case is inside casefile's folder: one grant covers it and node_modules.
-    const repo = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-    assert.deepEqual(read, [repo, replayHome]);
-    assert.deepEqual(value("--allow-sys", "-S"), "cpus,networkInterfaces,hostname");
-    assert.ok(value("--allow-ffi", "--allow-ffi")!.endsWith("/node_modules"));
-    assert.ok(!flags.some((f) => /^(--allow-(net|run)|-N)\b/.test(f)));
-    // Every grant is scoped to paths or names, except env (the Azure SDK reads it at load).
-    assert.deepEqual(flags.filter((f) => !f.includes("=")), [
-      flags.find((f) => /^(-E|--allow-env)$/.test(f)),
-    ]);
+  await t.step("its first line asks for least privilege, with no path of this machine", () => {
+    assert.equal(script.split("\n")[0], HEADER);
+    assert.ok(!script.includes(REPO), "no path of the checkout");
+    assert.ok(!script.includes(home), "no path of the home");
+    assert.ok(!script.includes("/tmp/"), "no temporary path");
+    assert.ok(!/--allow-all|\s-A\s/.test(script.split("\n")[0]));
+    assert.ok((Deno.statSync(path).mode! & 0o777) === 0o700);
   });
 
-  await t.step("dead ends, failed steps and recorded frames are left out; now() is pinned", () => {
-    assert.ok(!script.includes('"wide"'));
-    assert.ok(!script.includes('"broken"'));
+  await t.step("its steps are TypeScript a person reads: templates and functions", () => {
+    assert.ok(!script.includes('"wide"'), "the dead end is dropped");
+    assert.ok(!script.includes('"broken"'), "the failed step is dropped");
+    assert.match(
+      script,
+      /import \{ kql, param, rawKql, type RecordedStep, replaySession \} from "casefile";/,
+    );
     assert.match(script, /now: new Date\("2026-03-12T06:00:00.000Z"\)/);
     assert.match(script, /timespan: session\.params\.window/);
     assert.match(script, /\$\{session\.params\.code\}/);
-    assert.match(script, /await session\.record\("analyst"/);
+    // The text step became a function of what it reads, typed.
+    assert.match(
+      script,
+      /const count = await session\.run\("count", \(\{ spray \}: Pick<Steps, "spray">\) => spray\.height\);/,
+    );
+    // A function step keeps its code, its parameter typed.
+    assert.match(
+      script,
+      /const top = await session\.run\(\s*"top",\s*\(\{ spray \}: Pick<Steps, "spray">\) =>/,
+    );
+    assert.match(script, /await session\.record\("analyst", analyst/);
     assert.match(script, /\/\/ Finding: Three IPs/);
+    assert.match(
+      script,
+      /window: param\.timerange\(\{\s*default: "2026-03-11T00:00:00Z\.\.2026-03-12T00:00:00Z"/,
+    );
+    for (const [name, kind, sha] of recorded) {
+      const flat = script.replace(/\s+/g, " ");
+      if (sha) assert.ok(flat.includes(`"${name}", "${kind}",`) && flat.includes(sha), name);
+    }
   });
 
-  await t.step("running it reproduces the recorded result hashes", async () => {
-    const run = await runScript(path);
-    assert.equal(run.code, 0, run.err);
-    for (const [name, sha] of recorded) {
-      assert.deepEqual(
-        run.steps.get(name)?.[1],
-        `sha256=${sha}`,
-        `${name}: ${run.out}\n${run.err}`,
-      );
-      assert.equal(run.steps.get(name)?.[2], name === "top" ? "cache=-" : "cache=miss");
-    }
-    assert.deepEqual(run.steps.get("spray")?.[0], "rows=3");
-    assert.ok(!run.steps.has("wide"));
-  });
-
-  await t.step("run as a program, through its #! line, it gives the same hashes", async () => {
-    if (new TextEncoder().encode(script.split("\n")[0]).length > 255) {
-      console.warn("skipped: the temporary paths make the #! line longer than Linux reads");
-      return;
-    }
-    const output = await new Deno.Command(path, {
-      args: ["--refresh"],
-      cwd: await tempFolder(),
+  await t.step("deno check accepts it", async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["check", `--config=${REPO}/deno.json`, path],
       env: { NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
-    const out = new TextDecoder().decode(output.stdout);
-    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-    assert.ok(out.includes(`spray\trows=3\tsha256=${recorded.get("spray")}\tcache=miss`), out);
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  });
+
+  const replayHome = await tempFolder();
+  await t.step("run as its first line says, from another folder, it gives every hash", async () => {
+    const run = await runScript(path, replayHome, ["--session", "first"]);
+    assert.equal(run.code, 0, run.out + run.err);
+    assert.match(run.out, /6 steps replayed: 6 equal\n$/);
+    const copy = await replayed(replayHome, "first");
+    assert.deepEqual(keptResults(copy), recorded);
+    assert.deepEqual(
+      copy.steps().map((s) => [s.record.check?.position, s.record.check?.outcome]),
+      [[1, "equal"], [2, "equal"], [5, "equal"], [6, "equal"], [7, "equal"], [8, "equal"]],
+    );
+    assert.deepEqual(copy.steps().map((s) => s.record.cache), [
+      "miss",
+      "miss",
+      undefined,
+      undefined,
+      "miss",
+      undefined,
+    ]);
+    await copy.close();
   });
 
   await t.step(
     "a second run is served from the cache; --refresh and --no-cache bypass it",
     async () => {
-      const again = await runScript(path);
-      assert.equal(again.code, 0, again.err);
-      assert.equal(again.steps.get("spray")?.[2], "cache=hit");
-      assert.equal(again.steps.get("spray")?.[1], `sha256=${recorded.get("spray")}`);
-      const fresh = await runScript(path, ["--refresh"]);
-      assert.equal(fresh.steps.get("spray")?.[2], "cache=miss");
-      assert.equal(fresh.steps.get("spray")?.[1], `sha256=${recorded.get("spray")}`);
-      const none = await runScript(path, ["--no-cache"]);
-      assert.equal(none.steps.get("spray")?.[2], "cache=off");
-      assert.equal(none.steps.get("odd")?.[1], `sha256=${recorded.get("odd")}`);
+      const cacheOf = async (name: string) => {
+        const copy = await replayed(replayHome, name);
+        const cache = copy.step("spray").record.cache;
+        await copy.close();
+        return cache;
+      };
+      assert.equal((await runScript(path, replayHome, ["--session", "again"])).code, 0);
+      assert.equal(await cacheOf("again"), "hit");
+      assert.equal(
+        (await runScript(path, replayHome, ["--session", "fresh", "--refresh"])).code,
+        0,
+      );
+      assert.equal(await cacheOf("fresh"), "miss");
+      assert.equal(
+        (await runScript(path, replayHome, ["--session", "none", "--no-cache"])).code,
+        0,
+      );
     },
   );
+
+  await t.step("other parameter values: the results a re-run gives, not compared", async () => {
+    const run = await runScript(path, replayHome, [
+      "--session",
+      "other",
+      "--code",
+      "50057",
+      "--minAccounts",
+      "1",
+    ]);
+    assert.equal(run.code, 0, run.out + run.err);
+    assert.match(
+      run.out,
+      /with other parameter values \(code=50057, minAccounts=1\): results are not compared/,
+    );
+    await session.rerun("spray", { code: "50057", minAccounts: 1 });
+    const copy = await replayed(replayHome, "other");
+    const rerun = new Map(keptResults(session).map(([n, , sha]) => [n, sha]));
+    assert.notEqual(rerun.get("spray"), recorded[0][2]);
+    for (const [name, , sha] of keptResults(copy)) assert.equal(sha, rerun.get(name), name);
+    await copy.close();
+  });
 
   await t.step(
-    "changed parameter flags give the results a re-run with those values gives",
+    "bad flags: a wrong value says what was expected; an unknown flag shows usage",
     async () => {
-      const run = await runScript(path, ["--code", "50057", "--minAccounts", "1"]);
-      assert.equal(run.code, 0, run.err);
-      await session.rerun("spray", { code: "50057", minAccounts: 1 });
-      const rerun = recordedHashes(session);
-      assert.notEqual(rerun.get("spray"), recorded.get("spray"));
-      for (const name of ["spray", "top"]) {
-        assert.equal(run.steps.get(name)?.[1], `sha256=${rerun.get(name)}`, `${name}: ${run.out}`);
-      }
-      // The spray IPs also fail on disabled accounts (50057), one each per round.
-      const rows = Number(run.steps.get("spray")?.[0].slice("rows=".length));
-      assert.ok(rows >= 1 && rows <= 3, run.out);
-      assert.equal(run.steps.get("recent")?.[1], `sha256=${recorded.get("recent")}`);
+      const run = await runScript(path, replayHome, ["--window", "yesterday"]);
+      assert.equal(run.code, 1);
+      assert.match(run.err, /Parameter window \(timerange\) cannot be "yesterday"/);
+      assert.match(run.err, /hint: Give two datetimes/);
+      const unknown = await runScript(path, replayHome, ["--nope"]);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.err, /Usage: spray\.ts/);
+    },
+  );
+  await session.close();
+});
+
+Deno.test("an edited script that breaks says which step, and changes nothing recorded", async (t) => {
+  const { session, home } = await demoSession("edited");
+  const dir = await tempFolder();
+  const script = await exportScript(session);
+  const journal = join(home, "sessions", "edited", "journal.jsonl");
+  const before = await Deno.readTextFile(journal);
+  await session.close();
+  const replayHome = await tempFolder();
+  const write = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await Deno.writeTextFile(path, text, { mode: 0o700 });
+    return path;
+  };
+
+  await t.step("a step that throws stops the replay, named with its code and error", async () => {
+    const path = await write(
+      "throws.ts",
+      script.replace("=> spray.height", "=> (spray as unknown as { x: { y: number } }).x.y"),
+    );
+    const run = await runScript(path, replayHome);
+    assert.equal(run.code, 1, run.out);
+    assert.match(
+      run.err,
+      /step 6 \(count\) failed: TypeError: Cannot read properties of undefined \(reading 'y'\)/,
+    );
+    assert.match(run.err, /\n {2}at throws\.ts:\d+:\d+\n/);
+    assert.match(run.err, /code: \(\{ spray \}\) ?=> ?spray\.x\.y/);
+    assert.match(run.out, /stopped at the first failure; --keep-going replays the rest/);
+    assert.ok(!run.out.includes("step 7 odd"), "nothing after the failure ran");
+    assert.match(run.err, /the failed replay's session edited-replay-\S+ was removed/);
+    const left = [...Deno.readDirSync(join(replayHome, "sessions"))].map((e) => e.name);
+    assert.deepEqual(left, [], "no replay session is left behind");
+  });
+
+  await t.step(
+    "--keep-going replays the rest and reports every failure; --keep keeps it",
+    async () => {
+      const path = await write(
+        "both.ts",
+        script.replace("=> spray.height", "=> spray.height + 1")
+          .replace('.select("IPAddress", "Failures")', '.select("IPAddress", "Nope")'),
+      );
+      const run = await runScript(path, replayHome, [
+        "--keep-going",
+        "--keep",
+        "--session",
+        "kept",
+      ]);
+      assert.equal(run.code, 1);
+      assert.match(run.err, /step 5 \(top\) failed: .*Nope/);
+      assert.match(
+        run.err,
+        /step 6 \(count\) differs: ReplayError: Step 6 \(count\) gave another result than when it was recorded: expected json, sha256 [0-9a-f]{64}; got json 4, sha256 [0-9a-f]{64}/,
+      );
+      assert.match(run.out, /step 7 odd: frame, 1 rows {2}equal/);
+      assert.match(run.out, /6 steps replayed: 4 equal, 1 differ, 1 failed\n$/);
+      const copy = await replayed(replayHome, "kept");
+      assert.equal(copy.step("count").record.check?.outcome, "differs");
+      await copy.close();
     },
   );
 
-  await t.step("a bad flag value says what was expected", async () => {
-    const run = await runScript(path, ["--window", "yesterday"]);
-    assert.equal(run.code, 1);
-    assert.match(run.err, /Parameter window \(timerange\) cannot be "yesterday"/);
-    assert.match(run.err, /hint: Give two datetimes/);
-    const unknown = await runScript(path, ["--nope"]);
-    assert.equal(unknown.code, 2);
-    assert.match(unknown.err, /Usage: spray\.ts/);
+  await t.step("the recorded session's journal is unchanged", async () => {
+    assert.equal(await Deno.readTextFile(journal), before);
   });
-  await session.close();
+
+  await t.step("casefile run fills in the paths of its first line", async () => {
+    const path = await write("ok.ts", script);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        join(REPO, "repl/main.ts"),
+        "--home",
+        replayHome,
+        "run",
+        path,
+        "--",
+        "--session",
+        "via-casefile",
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.match(new TextDecoder().decode(out.stdout), /6 steps replayed: 6 equal/);
+  });
 });
 
 Deno.test("exportScript() for a Sentinel session opens the same workspace and allows only its hosts", async () => {
@@ -176,14 +306,44 @@ Deno.test("exportScript() for a Sentinel session opens the same workspace and al
   });
   const session = await openSession("remote", { home: await tempFolder(), provider });
   const script = await exportScript(session);
-  const flags = headerCommand(script).slice(2);
+  const flags = script.split("\n")[0].split(" ").slice(3);
   const net = flags.find((f) => f.startsWith("--allow-net=") || f.startsWith("-N="));
   assert.equal(net?.split("=")[1], "127.0.0.1:8443,login.microsoftonline.com");
   assert.ok(flags.includes("--allow-run=az"));
+  assert.ok(flags.some((f) => /^(--allow-read|-R)=.*\$\{HOME\}\/\.config\/casefile/.test(f)));
   assert.ok(!flags.some((f) => f === "-A" || f.startsWith("--allow-all")));
+  // Too long for Linux to read whole: the script says how to run it.
+  assert.ok(
+    new TextEncoder().encode(script.split("\n")[0]).length <= 255 ||
+      script.includes("The first line is longer than Linux reads (255 bytes): run it as"),
+  );
   assert.match(
     script,
-    /provider: await openSentinelProvider\(\{"workspace":"7e0b1c52-6a3f-4d5e-9b1a-2f4c8d9e0a11","cloud":"public","endpoint":"https:\/\/127\.0\.0\.1:8443\/v1","credential":"azure-cli"\}\)/,
+    /provider: \{\s*kind: "sentinel",\s*workspace: "7e0b1c52-6a3f-4d5e-9b1a-2f4c8d9e0a11",\s*cloud: "public",\s*endpoint: "https:\/\/127\.0\.0\.1:8443\/v1",\s*credential: "azure-cli",?\s*\}/,
   );
+  await session.close();
+});
+
+Deno.test("a name bound again is declared once in the script, which deno check accepts", async () => {
+  const session = await openSession("again", { home: await tempFolder(), cache: false });
+  await session.run("n", "const n = 20");
+  await session.run("n", "const n = n + 1");
+  await session.run("n", "n = n * 2");
+  const path = join(await tempFolder(), "again.ts");
+  const script = await exportScript(session, { path });
+  assert.match(script, /let n = await session\.run\("n", \(\) => 20\);/);
+  assert.match(
+    script,
+    /\n {2}n = await session\.run\("n", \(\{ n \}: Pick<Steps, "n">\) => n \+ 1\);/,
+  );
+  const check = await new Deno.Command(Deno.execPath(), {
+    args: ["check", `--config=${REPO}/deno.json`, path],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(check.code, 0, new TextDecoder().decode(check.stderr));
+  const run = await runScript(path, await tempFolder(), ["--session", "again2"]);
+  assert.equal(run.code, 0, run.out + run.err);
+  assert.match(run.out, /3 steps replayed: 3 equal/);
   await session.close();
 });

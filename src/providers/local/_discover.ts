@@ -97,7 +97,8 @@ async function scanFolder(folder: string): Promise<TableEntry[]> {
   const tables = new Map<string, TableEntry>();
   const entries: Deno.DirEntry[] = [];
   for await (const entry of Deno.readDir(folder)) entries.push(entry);
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  // By code units, not the host's locale: the same folder lists the same way everywhere.
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isFile && formatOf(entry.name)) {

@@ -1,0 +1,154 @@
+/**
+ * What a step printed, and whether it reached for something that differs between runs:
+ * while a step's code runs, `console` output is copied (it still reaches the terminal or
+ * the notebook as usual), and calls of `Math.random`, `crypto.getRandomValues` and `fetch`
+ * are noted.
+ *
+ * @module
+ */
+import { Console } from "node:console";
+import { Writable } from "node:stream";
+import { format } from "node:util";
+
+/** The console methods whose output is kept. */
+const METHODS = [
+  "log",
+  "info",
+  "debug",
+  "warn",
+  "error",
+  "table",
+  "dir",
+  "dirxml",
+  "trace",
+  "group",
+  "groupCollapsed",
+  "groupEnd",
+  "assert",
+  "count",
+  "countReset",
+] as const;
+
+/** The methods that print their arguments as a line. */
+const PLAIN: ReadonlySet<string> = new Set(["log", "info", "debug", "warn", "error"]);
+
+/** A console line as Deno prints it: text as it is, values inspected, `%s`-style formats. */
+function formatLine(args: readonly unknown[]): string {
+  if (typeof args[0] === "string" && /%[sdifoOjc]/.test(args[0])) {
+    return format(...args);
+  }
+  return args.map((a) =>
+    typeof a === "string" ? a : Deno.inspect(a, { colors: false, depth: 4, iterableLimit: 100 })
+  ).join(" ");
+}
+
+/** Output kept per step at most (64 KiB of text). */
+export const OUTPUT_LIMIT = 64 * 1024;
+
+/** What a step's run printed and used. */
+export interface Captured {
+  /** The console output, cut at {@link OUTPUT_LIMIT} characters. */
+  readonly output: string;
+  /** Why the step may give another result next time (random numbers, the network). */
+  readonly volatile?: string;
+}
+
+let active = 0;
+
+/** What {@link capture} gives: the value or the error, and what was printed and used. */
+export type CaptureResult<T> =
+  & ({ readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown })
+  & Captured;
+
+/**
+ * Runs `fn`, keeping what it prints and noting sources of difference between runs; never
+ * throws (what `fn` threw is in the result). Captures nest: an inner capture's output also
+ * reaches the outer one.
+ */
+export async function capture<T>(fn: () => Promise<T>): Promise<CaptureResult<T>> {
+  let text = "";
+  let dropped = 0;
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      const piece = String(chunk);
+      const room = OUTPUT_LIMIT - text.length;
+      if (room >= piece.length) text += piece;
+      else {
+        text += piece.slice(0, Math.max(0, room));
+        dropped += piece.length - Math.max(0, room);
+      }
+      done();
+    },
+  });
+  const copy = new Console({ stdout: sink, stderr: sink, colorMode: false });
+  const target = globalThis.console as unknown as Record<string, (...args: unknown[]) => void>;
+  const originals = new Map<string, (...args: unknown[]) => void>();
+  for (const method of METHODS) {
+    const original = target[method];
+    if (typeof original !== "function") continue;
+    originals.set(method, original);
+    const kept = (copy as unknown as Record<string, (...args: unknown[]) => void>)[method];
+    const plain = PLAIN.has(method);
+    target[method] = function (this: unknown, ...args: unknown[]) {
+      original.apply(globalThis.console, args);
+      try {
+        // As Deno prints it (node's Console would quote strings differently).
+        if (plain) sink.write(`${formatLine(args)}\n`);
+        else kept.apply(copy, args);
+      } catch {
+        // A value that cannot be formatted twice is shown once.
+      }
+    };
+  }
+  const reasons = new Set<string>();
+  const random = Math.random;
+  const randomValues = crypto.getRandomValues;
+  const fetcher = globalThis.fetch;
+  Math.random = function () {
+    reasons.add("Math.random()");
+    return random.call(Math);
+  };
+  crypto.getRandomValues = function <V extends ArrayBufferView | null>(array: V): V {
+    reasons.add("crypto.getRandomValues()");
+    return randomValues.call(crypto, array as never) as V;
+  };
+  globalThis.fetch = function (...args: Parameters<typeof fetch>) {
+    reasons.add(`a network request (${hostOf(args[0])})`);
+    return fetcher(...args);
+  };
+  active++;
+  try {
+    const value = await fn();
+    return { ok: true, value, ...result() };
+  } catch (error) {
+    return { ok: false, error, ...result() };
+  } finally {
+    active--;
+    for (const [method, original] of originals) target[method] = original;
+    Math.random = random;
+    crypto.getRandomValues = randomValues;
+    globalThis.fetch = fetcher;
+  }
+
+  function result(): Captured {
+    const output = dropped ? `${text}\n… ${dropped} more characters` : text;
+    return {
+      output,
+      volatile: reasons.size ? `uses ${[...reasons].sort().join(", ")}` : undefined,
+    };
+  }
+}
+
+/** Whether a capture is running (a step's code is running in this process). */
+export function capturing(): boolean {
+  return active > 0;
+}
+
+function hostOf(input: unknown): string {
+  try {
+    const url = input instanceof Request ? input.url : String(input);
+    return new URL(url).host;
+  } catch {
+    return "?";
+  }
+}

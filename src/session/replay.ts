@@ -1,0 +1,386 @@
+/**
+ * Replaying an exported session: what an exported script calls to read its flags, open the
+ * provider and a new session, run its steps with the results they gave when recorded, and
+ * say what broke. A step whose result kind or SHA-256 differs, or that throws, is a
+ * failure (named with its step number, name, code and the difference); a step that cannot
+ * be reproduced (`rand()`, a live service) is reported as volatile, not as a failure.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { basename, resolve as resolvePath } from "node:path";
+import { CasefileError } from "../errors.ts";
+import type { Provider } from "../providers/provider.ts";
+import type { CloudName, CredentialKind } from "../providers/sentinel/sentinel_provider.ts";
+import { DEMO_CASE_DIR, openLocalProvider } from "../providers/local/local_provider.ts";
+import { defaultHome, openSession, type RecordedStep, type Session } from "./session.ts";
+import { formatParam, type ParamSpec, parseParam } from "./params.ts";
+import { ReplayError, SessionError } from "./errors.ts";
+
+/** Where a replay's data comes from. */
+export type ReplayProvider =
+  | {
+    readonly kind: "local";
+    /**
+     * The name of the folder of data the session read (its location is given by
+     * `CASEFILE_DATA`); absent: the bundled demo case.
+     */
+    readonly data?: string;
+  }
+  | {
+    readonly kind: "sentinel";
+    readonly workspace: string;
+    readonly cloud?: CloudName;
+    readonly endpoint?: string;
+    readonly credential?: CredentialKind;
+  }
+  | { readonly kind: "none" };
+
+/** What an exported script says of the session it replays. */
+export interface ReplaySpec {
+  /** The name of the session replayed. */
+  readonly session: string;
+  readonly provider: ReplayProvider;
+  /** What each step gave when the session was recorded, in order (see `RecordedStep`). */
+  readonly recorded?: readonly RecordedStep[];
+  /** The parameters, with the recorded values as defaults (each is a flag). */
+  readonly params?: Readonly<Record<string, ParamSpec>>;
+  /** The command line (default: `Deno.args`). */
+  readonly args?: readonly string[];
+  /** Where the report goes (default: standard output and standard error). */
+  readonly output?: { log(text: string): void; error(text: string): void };
+}
+
+/** The flags a replay takes besides its parameters. */
+const OWN_FLAGS = ["keep-going", "refresh", "no-cache", "home", "session", "keep", "help"];
+
+/** A parameter's flag: its name, or `param-<name>` when that is one of the replay's own. */
+export function paramFlag(name: string): string {
+  return OWN_FLAGS.includes(name) ? `param-${name}` : name;
+}
+
+/** The usage text of a replay. */
+export function replayUsage(spec: ReplaySpec, script = `${spec.session}.ts`): string {
+  const params = Object.entries(spec.params ?? {}).map(([name, p]) => {
+    return `  --${paramFlag(name)} ${p.kind.toUpperCase()}${
+      p.description ? `  ${p.description}` : ""
+    }`;
+  });
+  return [
+    `Usage: ${script} [flags]`,
+    ...(params.length ? ["Parameters (the recorded values are the defaults):", ...params] : []),
+    "  --keep-going     replay every step, even after one fails",
+    "  --refresh        run every query again (fresh results replace cached ones)",
+    "  --no-cache       neither read nor write the result cache",
+    "  --home DIR       the casefile home (default: $CASEFILE_HOME, else ./.casefile)",
+    "  --session NAME   the replay's session (default: <name>-replay-<time>); kept",
+    "  --keep           keep the replay's session when it fails (it is removed otherwise)",
+  ].join("\n");
+}
+
+/**
+ * Replays a session: reads the flags, opens the provider and a new session under the
+ * casefile home (with the parameters' values from the flags), runs `steps` with it, and
+ * reports every step: `equal`, `volatile` (differs, and cannot be reproduced), or the
+ * failure (the step's number, name and code, the error or the difference). Without
+ * `--keep-going`, the first failure stops the replay.
+ *
+ * A replay that fails removes its session (unless `--keep` or `--session` is given); one
+ * that succeeds keeps it, as evidence (list and remove them with `casefile sessions`).
+ *
+ * @param spec The session replayed, its provider and its parameters.
+ * @param steps The steps, run with the new session.
+ * @returns The exit code: 0 when every step gave its recorded result (volatile ones
+ *   aside), 1 when one failed or differed, 2 for bad flags.
+ *
+ * @example A replay of one query step (an exported script is a longer one of these)
+ * ```ts
+ * import { replaySession } from "./replay.ts";
+ *
+ * const home = await Deno.makeTempDir();
+ * const lines: string[] = [];
+ * const code = await replaySession(
+ *   {
+ *     session: "demo",
+ *     provider: { kind: "local" },
+ *     args: ["--home", home],
+ *     output: { log: (l) => lines.push(l), error: (l) => lines.push(l) },
+ *   },
+ *   async (session) => {
+ *     await session.query("alerts", "SecurityAlert | count", {
+ *       expect: { position: 1, kind: "frame", rows: 1 },
+ *     });
+ *   },
+ * );
+ * console.log(code, lines.at(-1)); // 0 "1 step replayed: 1 equal"
+ * ```
+ */
+export async function replaySession(
+  spec: ReplaySpec,
+  steps: (session: Session) => Promise<void>,
+): Promise<number> {
+  const out = spec.output ?? { log: console.log, error: console.error };
+  const usage = replayUsage(spec);
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    const options: Record<string, { type: "string" | "boolean" }> = {};
+    for (const name of Object.keys(spec.params ?? {})) {
+      options[paramFlag(name)] = { type: "string" };
+    }
+    for (const flag of ["keep-going", "refresh", "no-cache", "keep", "help"]) {
+      options[flag] = { type: "boolean" };
+    }
+    for (const flag of ["home", "session"]) options[flag] = { type: "string" };
+    flags = parseArgs({ args: [...(spec.args ?? Deno.args)], strict: true, options }).values;
+  } catch (error) {
+    out.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (flags.help) {
+    out.log(usage);
+    return 0;
+  }
+  let session: Session | undefined;
+  let provider: (Provider & { close?: () => void }) | undefined;
+  let failed = false;
+  const named = typeof flags.session === "string";
+  try {
+    const params: Record<string, ParamSpec> = {};
+    const changed: string[] = [];
+    for (const [name, p] of Object.entries(spec.params ?? {})) {
+      const given = flags[paramFlag(name)];
+      if (typeof given !== "string") {
+        params[name] = p;
+        continue;
+      }
+      const value = parseParam(name, p.kind, given);
+      params[name] = { ...p, default: value };
+      const recorded = p.default === undefined ? undefined : formatParam(p.kind, p.default);
+      if (formatParam(p.kind, value) !== recorded) changed.push(`${name}=${given}`);
+    }
+    provider = await openProvider(spec.provider);
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").slice(0, 15) + "-" +
+      crypto.randomUUID().slice(0, 4);
+    const name = (flags.session as string | undefined) ?? `${spec.session}-replay-${stamp}`;
+    session = await openSession(name, {
+      home: (flags.home as string | undefined) ?? defaultHome(),
+      provider,
+      params,
+      cache: flags["no-cache"] ? false : undefined,
+      replay: {
+        keepGoing: Boolean(flags["keep-going"]),
+        refresh: Boolean(flags.refresh),
+        compare: changed.length === 0,
+        recorded: spec.recorded,
+      },
+    });
+    if (session.steps().length > 0) {
+      throw new SessionError(`Session ${name} already has steps.`, {
+        hint: "Replay into a new session: another --session NAME, or none.",
+      });
+    }
+    out.log(
+      `replaying session ${spec.session} as ${name} (home ${session.home}; ` +
+        `${describeProvider(spec.provider)})`,
+    );
+    if (changed.length) {
+      out.log(
+        `with other parameter values (${changed.join(", ")}): results are not compared ` +
+          "with the recorded ones",
+      );
+    }
+    let stoppedBy: unknown;
+    try {
+      await steps(session);
+    } catch (error) {
+      stoppedBy = error;
+    }
+    failed = report(session, stoppedBy, Boolean(flags["keep-going"]), out);
+  } catch (error) {
+    failed = true;
+    out.error(describe(error));
+  } finally {
+    const keep = !failed || named || Boolean(flags.keep);
+    if (session) {
+      await session.close();
+      if (!keep) {
+        await Deno.remove(session.dir, { recursive: true }).catch(() => {});
+        out.error(`the failed replay's session ${session.name} was removed (--keep keeps it)`);
+      }
+    }
+    provider?.close?.();
+  }
+  return failed ? 1 : 0;
+}
+
+/** Prints each step's outcome and the failures; true when the replay failed. */
+function report(
+  session: Session,
+  stoppedBy: unknown,
+  keepGoing: boolean,
+  out: { log(text: string): void; error(text: string): void },
+): boolean {
+  const counts = { equal: 0, volatile: 0, differs: 0, failed: 0, unchecked: 0 };
+  for (const { record } of session.steps()) {
+    const r = record.result;
+    const what = !r
+      ? "-"
+      : r.kind === "frame" || r.kind === "series"
+      ? `${r.kind}, ${r.rows} rows`
+      : r.kind === "other"
+      ? r.type
+      : "json";
+    const position = record.check?.position ?? record.position;
+    let outcome: string;
+    if (record.status === "error") {
+      outcome = "FAILED";
+      counts.failed++;
+    } else if (!record.check) {
+      outcome = "ran (not compared)";
+      counts.unchecked++;
+    } else if (record.check.outcome === "equal") {
+      outcome = "equal";
+      counts.equal++;
+    } else if (record.check.outcome === "volatile") {
+      outcome = `volatile: differs, as expected (${record.volatile})`;
+      counts.volatile++;
+    } else {
+      outcome = "DIFFERS";
+      counts.differs++;
+    }
+    const sha = r && "sha256" in r && r.sha256 ? `  sha256 ${r.sha256.slice(0, 16)}` : "";
+    out.log(`  step ${position} ${record.name}: ${what}  ${outcome}${sha}`);
+  }
+  const failures = session.replayFailures;
+  for (const failure of failures) {
+    const record = session.steps().findLast((s) => s.record.name === failure.name)?.record;
+    const position = failure.position ?? record?.position;
+    const lines = [
+      `step ${position ?? "?"} (${failure.name}) ${
+        failure.error instanceof ReplayError ? "differs" : "failed"
+      }: ${describe(failure.error)}`,
+    ];
+    const at = scriptLocation(failure.error);
+    if (at) lines.push(`  at ${at}`);
+    if (record) {
+      lines.push(`  code: ${clip(record.code, 6)}`);
+      const uses = Object.entries(record.uses ?? {});
+      if (uses.length) {
+        lines.push(`  it reads ${uses.map(([n]) => n).join(", ")}`);
+      }
+    }
+    out.error(lines.join("\n"));
+  }
+  // An error outside any step (the script's own code): report it too.
+  const unreported = stoppedBy !== undefined &&
+    !failures.some((f) => f.error === stoppedBy);
+  if (unreported) out.error(`the replay stopped: ${describe(stoppedBy)}`);
+  const total = session.steps().length;
+  const parts = [`${counts.equal} equal`];
+  if (counts.volatile) parts.push(`${counts.volatile} volatile`);
+  if (counts.differs) parts.push(`${counts.differs} differ`);
+  if (failures.length - counts.differs > 0) {
+    parts.push(`${failures.length - counts.differs} failed`);
+  }
+  if (counts.unchecked) parts.push(`${counts.unchecked} not compared`);
+  const stopped = stoppedBy !== undefined && !keepGoing
+    ? " (stopped at the first failure; --keep-going replays the rest)"
+    : "";
+  out.log(`${total} step${total === 1 ? "" : "s"} replayed: ${parts.join(", ")}${stopped}`);
+  return failures.length > 0 || counts.differs > 0 || unreported;
+}
+
+async function openProvider(
+  spec: ReplayProvider,
+): Promise<(Provider & { close?: () => void }) | undefined> {
+  switch (spec.kind) {
+    case "none":
+      return undefined;
+    case "local": {
+      if (!spec.data) return await openLocalProvider(DEMO_CASE_DIR);
+      const folder = readEnv("CASEFILE_DATA");
+      if (!folder) {
+        throw new SessionError(
+          `This replay reads a folder of data ("${spec.data}" when it was recorded); ` +
+            "CASEFILE_DATA says where it is, and it is not set.",
+          { hint: "Set CASEFILE_DATA=DIR (the script's first line allows reading it)." },
+        );
+      }
+      try {
+        if (!(await Deno.stat(folder)).isDirectory) throw new Error("not a folder");
+      } catch (error) {
+        throw new SessionError(
+          `CASEFILE_DATA is ${folder}, which is not a folder this replay can read ` +
+            `(${(error as Error).message}).`,
+          {
+            hint: `Point it at the folder of data the session read ("${spec.data}" when it ` +
+              "was recorded), moved or copied here.",
+          },
+        );
+      }
+      return await openLocalProvider(resolvePath(folder));
+    }
+    case "sentinel": {
+      const { openSentinelProvider } = await import(
+        SENTINEL_URL.href
+      ) as typeof import("../providers/sentinel/sentinel_provider.ts");
+      const token = readEnv("CASEFILE_SENTINEL_TOKEN");
+      return await openSentinelProvider({
+        workspace: spec.workspace,
+        cloud: spec.cloud,
+        endpoint: spec.endpoint,
+        credential: token
+          ? {
+            getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
+          }
+          : spec.credential,
+      });
+    }
+  }
+}
+
+/** The Sentinel provider (and the Azure SDK), loaded only for a Sentinel replay. */
+const SENTINEL_URL = new URL("../providers/sentinel/sentinel_provider.ts", import.meta.url);
+
+function describeProvider(spec: ReplayProvider): string {
+  switch (spec.kind) {
+    case "none":
+      return "no provider";
+    case "local":
+      return spec.data
+        ? `data ${basename(resolvePath(readEnv("CASEFILE_DATA") ?? spec.data))}`
+        : "the bundled demo case";
+    case "sentinel":
+      return `Log Analytics workspace ${spec.workspace}`;
+  }
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const hint = error instanceof CasefileError && error.hint ? ` (hint: ${error.hint})` : "";
+  return `${error.name}: ${error.message}${hint}`;
+}
+
+/** Where in the replaying script an error was thrown (`spray.ts:52:40`), if there. */
+function scriptLocation(error: unknown): string | undefined {
+  const stack = error instanceof Error ? error.stack ?? "" : "";
+  const main = Deno.mainModule;
+  for (const match of stack.matchAll(/(file:\/\/[^\s)]+):(\d+):(\d+)/g)) {
+    if (match[1] === main) return `${basename(new URL(match[1]).pathname)}:${match[2]}:${match[3]}`;
+  }
+  return undefined;
+}
+
+function clip(code: string, lines: number): string {
+  const all = code.trim().split("\n");
+  const shown = all.slice(0, lines).join("\n        ");
+  return all.length > lines ? `${shown}\n        … ${all.length - lines} more lines` : shown;
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}

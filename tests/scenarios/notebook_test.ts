@@ -1,0 +1,172 @@
+/**
+ * Scenario D: a triage notebook (`_triage_notebook.ts`: 38 steps in 18 cells calling
+ * `session.query` and `session.run`, a typo caught, a dead end, eight findings, a
+ * `session.rerun` with another time window) executed through the real Deno Jupyter kernel
+ * with nbconvert; its last cell exports the session, and each export is checked as a person
+ * would use it (the exported notebook runs through nbconvert once more).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+import { pl } from "../../mod.ts";
+import {
+  checkBundle,
+  checkFindings,
+  checkNotebook,
+  checkScript,
+  column,
+  executeNotebook,
+  hasChromium,
+  hasNbconvert,
+  isKept,
+  joined,
+  readSession,
+  renderInChromium,
+  REPO,
+  type StepFacts,
+  tempDir,
+} from "./_harness.ts";
+import { notebookOf, TRIAGE_CELLS } from "./_triage_notebook.ts";
+
+const NBCONVERT = await hasNbconvert();
+const CHROMIUM = await hasChromium();
+
+Deno.test({
+  name:
+    "scenario D: a triage notebook run by nbconvert in the casefile kernel replays from every export",
+  ignore: !NBCONVERT,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const out = await tempDir();
+    const home = join(out, "home");
+    const authored = join(out, "authored.ipynb");
+    await Deno.writeTextFile(authored, notebookOf(TRIAGE_CELLS));
+    const cells = await executeNotebook(authored, home, { SCENARIO_OUT: out });
+    const outputOf = (marker: string) => {
+      const cell = cells.find((c) => c.source.includes(marker));
+      assert.ok(cell, `a cell with ${marker}`);
+      return cell.outputs;
+    };
+    // The caught typo shows its message; the tree is printed; charts display as vega-lite.
+    assert.match(joined(outputOf('"oops"')[0]?.data?.["text/plain"]), /fsTre is not defined/);
+    assert.match(joined(outputOf('"staging"')[0]?.text), /rclone\.exe/);
+    assert.ok(
+      outputOf('"heat"').some((o) => o.data?.["application/vnd.vegalite.v5+json"]),
+      "the heatmap displays as a chart",
+    );
+
+    const original = await readSession("triage", home);
+    assert.equal(original.length, 38);
+    assert.ok(original.filter(isKept).length >= 30, "30+ kept steps");
+    assert.deepEqual(original.filter((s) => s.status !== "ok").map((s) => s.name), ["oops"]);
+    assert.deepEqual(original.filter((s) => s.mark === "dead-end").map((s) => s.name), [
+      "inventory",
+    ]);
+    assert.deepEqual(
+      original.filter((s) => s.mark === "finding").map((s) => s.position),
+      [5, 6, 8, 10, 13, 28, 31, 38],
+    );
+    assert.deepEqual(original.filter((s) => s.chart).map((s) => s.chart), [
+      "bar",
+      "heatmap",
+      "timechart",
+      "histogram",
+      "timeline",
+    ]);
+
+    await t.step("the exported script replays every kept step from another folder", async () => {
+      await checkScript(join(out, "triage.ts"), original);
+    });
+
+    await t.step(
+      "the exported notebook runs in the casefile kernel to the same hashes",
+      async () => {
+        await checkNotebook(join(out, "triage.ipynb"), "triage", original);
+      },
+    );
+
+    await t.step("the bundle opens in another home with every result verified", async () => {
+      await checkBundle(join(out, "triage.casefile.gz"), original);
+    });
+
+    await t.step({
+      name: "the report, rendered by Chromium, shows each finding's content",
+      ignore: !CHROMIUM,
+      fn: async () => {
+        const dom = await renderInChromium(join(out, "triage.html"));
+        checkTriageReport(dom, original);
+      },
+    });
+  },
+});
+
+/** What each finding of the triage scenario must show, from the answer key. */
+function checkTriageReport(dom: string, original: readonly StepFacts[]): void {
+  const sections = checkFindings(dom, original);
+  const section = (n: number) => sections.get(n)!;
+  const { victim, spray, exfiltration, lateralMovement, stolenAdmin, alerts } = ANSWER_KEY;
+
+  // 5: the victim's alerts (the spray, the forwarding rule), and his department.
+  const users = section(5);
+  const names = column(users, "CompromisedEntity");
+  const victims = names.flatMap((n, i) => n === victim.upn ? [i] : []);
+  assert.deepEqual(
+    victims.map((i) => column(users, "AlertName")[i]),
+    alerts.filter((a) => a.stage === "spray" || a.stage === "inboxRule").map((a) => a.name),
+  );
+  assert.deepEqual(
+    new Set(victims.map((i) => column(users, "Department")[i])),
+    new Set([
+      victim.department,
+    ]),
+  );
+
+  // 6: the victim's manager's manager is a VIP (ANSWERS.md, Outside data).
+  const chain = section(6);
+  assert.equal(column(chain, "UserPrincipalName")[0], victim.upn);
+  assert.deepEqual(column(chain, "IsVIP").slice(0, 3), ["false", "false", "true"]);
+
+  // 8: the disabled leavers' accounts, tried once by each spray address.
+  const leavers = section(8);
+  assert.equal(
+    column(leavers, "Attempts").reduce((a, b) => a + Number(b), 0),
+    spray.disabled50057,
+  );
+  assert.deepEqual(new Set(column(leavers, "Sources")), new Set([String(spray.ips.length)]));
+
+  // 10: the file server in the asset list.
+  assert.deepEqual(column(section(10), "Hostname"), [exfiltration.host]);
+  assert.deepEqual(column(section(10), "IPAddress"), [exfiltration.sourceIp]);
+
+  // 13: the staging tree, printed: the archive, then rclone, under the service's shells.
+  const printed = section(13).printed ?? "";
+  assert.ok(printed.includes(exfiltration.archive), printed);
+  assert.match(
+    printed,
+    /^wsh\.exe [^\n]*\n(?:[├└│ ][^\n]*\n)*└─ cmd\.exe [^\n]*\n {3}└─ rclone\.exe /m,
+  );
+
+  // 28: binaries first seen on the file server since 12 March.
+  const fresh = column(section(28), "NewProcessName");
+  for (const path of [lateralMovement.serviceFile, exfiltration.toolPath]) {
+    assert.ok(fresh.includes(path), `${path} in ${fresh.join(", ")}`);
+  }
+  assert.ok(fresh.some((p) => p.endsWith("\\7z.exe")), fresh.join(", "));
+
+  // 31: the stolen admin's network logon from the victim's workstation.
+  const admin = section(31);
+  assert.deepEqual(column(admin, "account"), [stolenAdmin.account]);
+  assert.deepEqual(column(admin, "sourceIp"), [lateralMovement.fromIp]);
+  assert.deepEqual(column(admin, "start"), [lateralMovement.time.replace(".000Z", "Z")]);
+
+  // 38: after the re-run over the night before: processes started on the file server in
+  // those hours, counted here with Polars over the raw table.
+  const started = pl.readParquet(join(REPO, "fixtures/demo-case/SecurityEvent.parquet")).filter(
+    pl.col("EventID").eq(4688)
+      .and(pl.col("Computer").str.startsWith(exfiltration.host))
+      .and(pl.col("TimeGenerated").gtEq(new Date("2026-03-12T02:30:00Z")))
+      .and(pl.col("TimeGenerated").lt(new Date("2026-03-12T05:00:00Z"))),
+  );
+  assert.equal(section(38).value, String(started.height));
+}
