@@ -104,6 +104,13 @@ function select(
   };
 }
 
+/**
+ * The row order of a join's result: the left input's, then the right's among one left
+ * row's matches. Kusto leaves it unspecified; a fixed order makes a query's result (and its
+ * SHA-256) the same on every run, whatever the thread count.
+ */
+const ORDER = "left_right";
+
 function joinFrames(
   left: Relation,
   right: Relation,
@@ -124,6 +131,7 @@ function joinFrames(
       leftOn: aKeys,
       rightOn: bKeys,
       how: kind.endsWith("semi") ? "semi" : "anti",
+      maintainOrder: "left",
     } as never);
     return select(frame, columns);
   }
@@ -139,13 +147,20 @@ function joinFrames(
   const frame = kind === "rightouter"
     ? r.frame.join(
       leftFrame,
-      { leftOn: r.keys, rightOn: l.keys, how: "left", coalesce: false } as never,
+      {
+        leftOn: r.keys,
+        rightOn: l.keys,
+        how: "left",
+        coalesce: false,
+        maintainOrder: ORDER,
+      } as never,
     )
     : leftFrame.join(r.frame, {
       leftOn: l.keys,
       rightOn: r.keys,
       how: kind === "leftouter" ? "left" : kind === "fullouter" ? "full" : "inner",
       coalesce: false,
+      maintainOrder: ORDER,
     } as never);
   const rightColumns = right.columns.map((c, i) => ({ name: names[i], type: c.type }));
   const nullable = new Set([
@@ -181,6 +196,7 @@ export function lookup(
     rightOn: pairs.map((_, i) => `__jr${i}`),
     how: op.lookupKind === "inner" ? "inner" : "left",
     coalesce: false,
+    maintainOrder: ORDER,
   } as never);
   const extraColumns = extra.map((c, i) => ({ name: names[i], type: c.type }));
   return select(frame, [...input.columns, ...extraColumns], new Set(names));

@@ -51,7 +51,12 @@ export interface Captured {
   readonly output: string;
   /** Why the step may give another result next time (random numbers, the network). */
   readonly volatile?: string;
+  /** The charts the step made (a casefile `Chart` announces itself), in order. */
+  readonly charts: readonly unknown[];
 }
+
+/** Where a casefile `Chart` announces itself when made (see viz/chart.ts). */
+const CHART_MADE = Symbol.for("casefile.chartMade");
 
 let active = 0;
 
@@ -116,6 +121,13 @@ export async function capture<T>(fn: () => Promise<T>): Promise<CaptureResult<T>
     reasons.add(`a network request (${hostOf(args[0])})`);
     return fetcher(...args);
   };
+  const charts: unknown[] = [];
+  const slot = globalThis as { [CHART_MADE]?: (chart: unknown) => void };
+  const outerChart = slot[CHART_MADE];
+  slot[CHART_MADE] = (chart) => {
+    charts.push(chart);
+    outerChart?.(chart);
+  };
   active++;
   try {
     const value = await fn();
@@ -128,6 +140,7 @@ export async function capture<T>(fn: () => Promise<T>): Promise<CaptureResult<T>
     Math.random = random;
     crypto.getRandomValues = randomValues;
     globalThis.fetch = fetcher;
+    slot[CHART_MADE] = outerChart;
   }
 
   function result(): Captured {
@@ -135,6 +148,7 @@ export async function capture<T>(fn: () => Promise<T>): Promise<CaptureResult<T>
     return {
       output,
       volatile: reasons.size ? `uses ${[...reasons].sort().join(", ")}` : undefined,
+      charts,
     };
   }
 }

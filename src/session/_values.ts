@@ -102,6 +102,10 @@ export function renderText(value: unknown): string {
   let text: string;
   try {
     const toText = (value as { toText?: unknown } | null)?.toText;
+    if (isChart(value)) {
+      const notes = (value as { notes?: readonly string[] }).notes ?? [];
+      return [`a ${value.kind} chart: ${value.title}`, ...notes].join("\n");
+    }
     if (typeof value === "object" && value !== null && typeof toText === "function") {
       text = String(toText.call(value));
     } else if (typeof value === "function") {

@@ -98,8 +98,17 @@ function stepFacts(step: Step, view: StepView, options: ExportReportOptions): St
   if (result?.kind === "frame" || result?.kind === "series") {
     facts.push(["rows", String(result.rows)]);
     facts.push(["columns", result.columns.map((c) => `${c.name} (${c.type})`).join(", ")]);
-    facts.push(["result SHA-256", result.sha256]);
+  } else if (result?.kind === "other") {
+    facts.push(["value", result.type === "undefined" ? "none" : `a ${result.type}`]);
   }
+  if (result && "sha256" in result && result.sha256) facts.push(["result SHA-256", result.sha256]);
+  if (r.uses) {
+    facts.push([
+      "reads",
+      Object.entries(r.uses).map(([name, p]) => `${name} (step ${p})`).join(", "),
+    ]);
+  }
+  if (r.imports) facts.push(["imports", r.imports.map((i) => i.specifier).join(", ")]);
   facts.push(["duration", `${r.durationMs} ms`]);
   if (r.provider) facts.push(["provider", r.provider]);
   if (r.cache) facts.push(["cache", r.cache]);

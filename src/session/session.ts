@@ -1066,7 +1066,7 @@ export class Session {
       imports: evaluation?.imports.length ? evaluation.imports : undefined,
       outside,
       output: run.output || undefined,
-      chart: isChart(value) ? await this.#drawChart(position, name, value) : undefined,
+      chart: await this.#stepChart(position, name, value, run.charts),
       volatile,
       check,
       durationMs: Math.round(performance.now() - started),
@@ -1125,6 +1125,20 @@ export class Session {
     Object.assign(vars, keep);
     const last = this.#steps.slice(0, position - 1).findLast((s) => isKept(s) && s.restored);
     if (last) vars._ = this.value(last.record.position);
+  }
+
+  /**
+   * The chart a code step shows: its value when that is a chart, else the last chart its
+   * code made (drawn to a file, or displayed), drawn as SVG into the session's folder.
+   */
+  async #stepChart(
+    position: number,
+    name: string,
+    value: unknown,
+    made: readonly unknown[],
+  ): Promise<StepChart | undefined> {
+    const chart = isChart(value) ? value : made.findLast(isChart);
+    return chart ? await this.#drawChart(position, name, chart) : undefined;
   }
 
   /** Draws a chart a step made as SVG in the session's folder, for reports and notebooks. */

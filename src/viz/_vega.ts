@@ -9,11 +9,16 @@ import type { Chart } from "./chart.ts";
 import type { JsonObject } from "./_spec.ts";
 import { chartFontMetrics } from "./_fonts.ts";
 import { ChartError } from "./errors.ts";
+import { quietPunycode } from "./_warnings.ts";
 
 // vega takes some 60-120 ms to load: it loads with the first chart, not with casefile (a
 // script or REPL session that draws nothing never pays it). Both packages are CommonJS, so
 // `require` loads them where they are needed, synchronously.
-const load = createRequire(import.meta.url);
+const require = createRequire(import.meta.url);
+const load = (name: string) => {
+  quietPunycode();
+  return require(name);
+};
 let vegaModule: typeof Vega | undefined;
 let vegaLiteModule: typeof VegaLite | undefined;
 const vega = () => vegaModule ??= load("vega") as typeof Vega;

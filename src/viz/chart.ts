@@ -9,6 +9,9 @@ import type { JsonObject } from "./_spec.ts";
 import { vegaSpecOf } from "./_vega.ts";
 import { chartBundle } from "./_bundle.ts";
 
+/** Where a running code step listens for the charts it makes. */
+const CHART_MADE = Symbol.for("casefile.chartMade");
+
 /** The kinds of chart casefile draws. */
 export type ChartKind =
   | "timeline"
@@ -80,6 +83,8 @@ export class Chart {
     this.notes = init.notes ?? [];
     this.sourceRows = init.sourceRows;
     this.empty = init.empty ?? false;
+    // A session running a code step keeps the charts it makes (see session/_capture.ts).
+    (globalThis as { [CHART_MADE]?: (chart: Chart) => void })[CHART_MADE]?.(this);
   }
 
   /** The specification (what vega-lite or vega draws). */

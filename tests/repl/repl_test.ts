@@ -140,6 +140,18 @@ Deno.test("dot-commands: parameters, history, rerun with other values, marks, ca
   const history = output.take();
   match(history, /#\s+name\s+kind\s+rows\s+ms\s+status\s+cache\s+mark\s+gave\s+note/);
   match(history, /1\s+f\s+query\s+1\s+\d+\s+ok\s+miss\s+finding\s+the spray window/);
+  match(history, new RegExp(`2\\s+n\\s+code\\s+\\d+\\s+ok\\s+${after}\\s`));
+  // One step in full: its code, what it read, its value.
+  await go(repl, "console.log('counted', n); const twice = n * 2");
+  await go(repl, ".history 3");
+  const detail = output.take();
+  match(
+    detail,
+    /^step 3 twice \(code\)\n {2}console\.log\('counted', n\); const twice = n \* 2\n/m,
+  );
+  match(detail, /reads: n \(step 2\)/);
+  match(detail, new RegExp(`printed:\\n {2}counted ${after}\\n`));
+  match(detail, new RegExp(`value:\\n${after * 2}`));
   await go(repl, ".params");
   match(output.take(), /window\s+timerange\s+2026-03-11T00:00:00Z\.\.2026-03-12T00:00:00Z/);
   await go(repl, ".cache");
@@ -152,6 +164,10 @@ Deno.test("dot-commands: parameters, history, rerun with other values, marks, ca
   await go(repl, `.export report ${report}`);
   match(output.take(), /report written to/);
   match(await Deno.readTextFile(report), /<!DOCTYPE html>[\s\S]*the spray window/i);
+  const bundle = join(home, "spray.casefile.gz");
+  await go(repl, `.export bundle ${bundle}`);
+  match(output.take(), /bundle written to/);
+  ok((await Deno.stat(bundle)).size > 100);
   await go(repl, ".help");
   const help = output.take();
   for (const name of repl.commandNames()) match(help, new RegExp(`\\.${name}\\b`));

@@ -51,9 +51,16 @@ Deno.test({
     // The caught typo shows its message; the tree is printed; charts display as vega-lite.
     assert.match(joined(outputOf('"oops"')[0]?.data?.["text/plain"]), /fsTre is not defined/);
     assert.match(joined(outputOf('"staging"')[0]?.text), /rclone\.exe/);
+    const heat = outputOf('"heat"');
     assert.ok(
-      outputOf('"heat"').some((o) => o.data?.["application/vnd.vegalite.v5+json"]),
-      "the heatmap displays as a chart",
+      heat.some((o) => o.data?.["application/vnd.vegalite.v5+json"]),
+      `the cell's last chart displays as a chart; its outputs: ${
+        JSON.stringify(heat.map((o) => ({
+          type: o.output_type,
+          mimes: Object.keys(o.data ?? {}),
+          text: joined(o.data?.["text/plain"] ?? o.text).slice(0, 300),
+        })))
+      }`,
     );
 
     const original = await readSession("triage", home);

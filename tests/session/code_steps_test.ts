@@ -190,6 +190,20 @@ Deno.test("a chart made in a code step is drawn into the session's folder", asyn
   const svg = await Deno.readTextFile(join(session.dir, chart.file));
   assert.match(svg, /^<svg[\s\S]*High[\s\S]*<\/svg>\s*$/);
   assert.equal(session.step("bars").record.result?.kind, "other");
+  // A chart the code only writes to a file is the step's chart too.
+  const png = join(await tempFolder(), "sev.png");
+  await session.run(
+    "_3",
+    `await writeChart(barChart(alerts, { category: "AlertName", title: "By name" }), ${
+      JSON.stringify(png)
+    })`,
+  );
+  assert.equal(session.step(3).record.chart?.title, "By name");
+  assert.match(
+    await Deno.readTextFile(join(session.dir, session.step(3).record.chart!.file)),
+    /By name/,
+  );
+  assert.ok((await Deno.stat(png)).size > 1000);
   await session.close();
 });
 
