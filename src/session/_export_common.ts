@@ -13,9 +13,33 @@ import type { Session, Step } from "./session.ts";
 /** The bundled demo case's folder. */
 const DEMO_CASE = fileURLToPath(new URL("../../fixtures/demo-case", import.meta.url));
 
-/** The steps an export keeps: ok and not a dead end, in order. */
+/**
+ * The steps an export keeps, in order: those that ran well and are not dead ends, and the
+ * dead ends whose values a kept step reads (without them it could not run again).
+ */
 export function keptSteps(session: Session): Step[] {
-  return session.steps().filter((s) => s.record.status === "ok" && s.mark !== "dead-end");
+  const all = session.steps();
+  const kept = new Set<number>();
+  const queue = all.filter((s) => s.record.status === "ok" && s.mark !== "dead-end");
+  for (const s of queue) kept.add(s.record.position);
+  while (queue.length) {
+    const step = queue.pop()!;
+    for (const position of Object.values(step.record.uses ?? {})) {
+      const needed = all[position - 1];
+      if (needed?.record.status === "ok" && !kept.has(position)) {
+        kept.add(position);
+        queue.push(needed);
+      }
+    }
+  }
+  return all.filter((s) => kept.has(s.record.position));
+}
+
+/** The kept steps that read the values of `step` (for a dead end an export keeps). */
+export function readersOf(session: Session, step: Step): number[] {
+  return keptSteps(session).filter((s) =>
+    Object.values(s.record.uses ?? {}).includes(step.record.position)
+  ).map((s) => s.record.position);
 }
 
 function isDemoCase(folder: string): boolean {

@@ -14,6 +14,7 @@ import {
   comment,
   keptSteps,
   queryOptionsCode,
+  readersOf,
   recordTemplate,
   templateCode,
 } from "./_export_common.ts";
@@ -99,6 +100,13 @@ export async function exportSteps(
     const { record } = step;
     const notes: string[] = [];
     if (step.mark === "finding") notes.push(`Finding: ${step.note ?? ""}`.trim());
+    if (step.mark === "dead-end") {
+      notes.push(
+        `A dead end${step.note ? ` (${step.note})` : ""}, kept: step ${
+          readersOf(session, step).join(", ")
+        } reads its value.`,
+      );
+    }
     if (record.volatile) notes.push(`Volatile: ${record.volatile}; its result may differ.`);
     let code: string;
     switch (record.kind) {

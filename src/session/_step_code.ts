@@ -156,7 +156,8 @@ export function stepFunction(
     : undefined;
   if (single) {
     if (valueOfLast !== undefined) body[body.length - 1] = `return ${valueOfLast};`;
-    else body.push(`return ${record.name};`);
+    // A step that binds nothing and ends in a statement has no value to return.
+    else if (declaresOwn) body.push(`return ${record.name};`);
   } else {
     // The step's own value is its last expression's: bound to its name with the others.
     if (valueOfLast !== undefined) body[body.length - 1] = `const ${record.name} = ${valueOfLast};`;

@@ -160,9 +160,9 @@ export function canonicalJson(value: unknown): string {
 const MAX_NODES = 2_000_000;
 
 /**
- * SHA-256 of a value's content: its own enumerable properties (sorted), with frames and
- * series by their Parquet hash, dates as ISO text, maps, sets and bytes in order, functions
- * by their name. Undefined for a function, and when the value holds something with no
+ * SHA-256 of a value's content: its own enumerable properties (sorted; timings such as
+ * `durationMs` and a query result's `provider` left out), with frames and series by their
+ * Parquet hash, dates as ISO text, maps, sets and bytes in order, functions by their name. Undefined for a function, and when the value holds something with no
  * content to compare (a promise, a symbol) or is too large to walk.
  */
 export function digestValue(value: unknown): string | undefined {
@@ -203,9 +203,10 @@ export function digestValue(value: unknown): string | undefined {
       const type = proto === Object.prototype || proto === null ? undefined : typeName(v);
       if (typeof toJSON === "function") return { $type: type, $json: walk(toJSON.call(v)) };
       const out: Record<string, unknown> = type ? { $type: type } : {};
+      const skip = circumstance(v as Record<string, unknown>);
       for (const key of Object.keys(v).sort()) {
         const x = (v as Record<string, unknown>)[key];
-        if (x !== undefined) out[key] = walk(x);
+        if (x !== undefined && !skip.has(key)) out[key] = walk(x);
       }
       return out;
     } finally {
@@ -221,6 +222,19 @@ export function digestValue(value: unknown): string | undefined {
 }
 
 const NOT_DIGESTIBLE = Symbol("not digestible");
+
+/** How long something took: it differs from run to run, and is not the result. */
+const TIMINGS: ReadonlySet<string> = new Set(["durationMs", "elapsedMs"]);
+
+/**
+ * The keys of an object that say how it was made, not what it is: timings everywhere, and
+ * a query result's `provider` (its identity holds the data folder's path on this machine).
+ */
+function circumstance(v: Record<string, unknown>): ReadonlySet<string> {
+  const keys = new Set([...TIMINGS].filter((k) => typeof v[k] === "number"));
+  if (isFrame(v.frame) && typeof v.provider === "string") keys.add("provider");
+  return keys;
+}
 
 /** Bytes as base64 (for values that carry binary payloads). */
 export function base64(bytes: Uint8Array): string {

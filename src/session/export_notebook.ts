@@ -119,7 +119,7 @@ export async function exportNotebook(
     [
       `# Session ${markdownText(session.name)}`,
       "",
-      `${steps.length} of ${session.steps().length} steps kept (dead ends and failed steps dropped).`,
+      `${steps.length} of ${session.steps().length} steps kept (failed steps, and dead ends no kept step reads, dropped).`,
       "Each step's output is what it showed when it ran in the session.",
       "Run it with the Deno kernel that has casefile's configuration (`deno task jupyter:install`" +
       " in a casefile checkout installs it as *Deno (casefile)*)" +

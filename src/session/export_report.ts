@@ -152,8 +152,9 @@ function stepFacts(step: Step, view: StepView, options: ExportReportOptions): St
 }
 
 function leftOut(session: Session): string[] {
+  const kept = new Set(keptSteps(session));
   return session.steps()
-    .filter((s) => s.record.status !== "ok" || s.mark === "dead-end")
+    .filter((s) => !kept.has(s))
     .map((s) =>
       `${s.record.position}. ${s.record.name}: ${
         s.mark === "dead-end"

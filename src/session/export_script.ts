@@ -230,7 +230,7 @@ export async function exportScript(
     comment(
       [
         `Replays the casefile session "${session.name}" (exported ${new Date().toISOString()}):`,
-        `${kept.length} of ${session.steps().length} steps kept (dead ends and failed steps dropped)` +
+        `${kept.length} of ${session.steps().length} steps kept (failed steps, and dead ends no kept step reads, dropped)` +
         (exported.skipped ? `, ${exported.skipped} recorded value(s) left as TODO.` : "."),
         "Every step must give the result it gave then: the first that does not stops the replay",
         "with its number, name, code and the difference, and the script exits with 1.",

@@ -1087,11 +1087,14 @@ export class Session {
    */
   #usesOf(names: readonly string[], position: number): Record<string, number> | undefined {
     const out: Record<string, number> = {};
+    // The step whose value the code saw: the latest that ran well, dead end or not (its
+    // variable was still in reach; an export keeps a dead end a kept step reads).
+    const ran = (s: Step) => s.record.status === "ok" && s.restored;
     for (const n of names) {
       const step = n === "_"
-        ? this.#steps.slice(0, position - 1).findLast((s) => isKept(s))
+        ? this.#steps.slice(0, position - 1).findLast(ran)
         : this.#steps.slice(0, position - 1).findLast((s) =>
-          isKept(s) && Object.hasOwn(this.#bindings.get(s.record.position) ?? {}, n)
+          ran(s) && Object.hasOwn(this.#bindings.get(s.record.position) ?? {}, n)
         );
       if (step) out[n] = step.record.position;
     }

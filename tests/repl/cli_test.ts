@@ -176,3 +176,37 @@ Deno.test("casefile export writes a script, and says what it cannot do", async (
   assertEquals(result.code, 0, result.stderr);
   match(await Deno.readTextFile(join(home, "s.ts")), /session\.run\("a"/);
 });
+
+Deno.test("casefile sessions rm removes named sessions or every replay's, never an open one", async () => {
+  const home = await Deno.makeTempDir();
+  for (
+    const name of [
+      "case1",
+      "case1-replay-20261206T101500-ab12",
+      "case1-replay-20261206T101600-cd34",
+    ]
+  ) {
+    const session = await openSession(name, { home, cache: false });
+    await session.record("x", 1);
+    await session.close();
+  }
+  const replays = await casefile(["sessions", "rm", "--replays", "--home", home]);
+  assertEquals(replays.code, 0, replays.stderr);
+  match(replays.stdout, /removed session case1-replay-20261206T101500-ab12\n/);
+  match(replays.stdout, /removed session case1-replay-20261206T101600-cd34\n/);
+  const list = await casefile(["sessions", "--home", home]);
+  ok(list.stdout.includes("case1 ") && !list.stdout.includes("replay"), list.stdout);
+  // Open elsewhere: refused, and kept.
+  const open = await openSession("case1", { home, cache: false });
+  const refused = await casefile(["sessions", "rm", "case1", "--home", home]);
+  assertEquals(refused.code, 1);
+  match(refused.stderr, /Session "case1" is open in another process/);
+  await open.close();
+  const removed = await casefile(["sessions", "rm", "case1", "--home", home]);
+  assertEquals(removed.code, 0, removed.stderr);
+  const none = await casefile(["sessions", "--home", home]);
+  match(none.stdout, /No sessions under/);
+  const missing = await casefile(["sessions", "rm", "nosuch", "--home", home]);
+  assertEquals(missing.code, 1);
+  match(missing.stderr, /There is no session nosuch/);
+});

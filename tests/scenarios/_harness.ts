@@ -634,3 +634,39 @@ export function checkFindings(
   }
   return sections;
 }
+
+/**
+ * The four exports of a scenario's session `name`, written into `out` as `name.ts`,
+ * `name.ipynb`, `name.casefile.gz` and `name.html`, each checked as a test step: the
+ * script and the notebook replay every kept step to its hash, the bundle opens verified,
+ * and the report, rendered by Chromium, passes `checkReport`.
+ */
+export async function checkExports(
+  t: Deno.TestContext,
+  out: string,
+  name: string,
+  original: readonly StepFacts[],
+  checkReport: (dom: string, original: readonly StepFacts[]) => void,
+): Promise<void> {
+  const [nbconvert, chromium] = await Promise.all([hasNbconvert(), hasChromium()]);
+  await t.step("the exported script replays every kept step from another folder", async () => {
+    await checkScript(join(out, `${name}.ts`), original);
+  });
+  await t.step({
+    name: "the exported notebook runs in the casefile kernel to the same hashes",
+    ignore: !nbconvert,
+    fn: async () => {
+      await checkNotebook(join(out, `${name}.ipynb`), name, original);
+    },
+  });
+  await t.step("the bundle opens in another home with every result verified", async () => {
+    await checkBundle(join(out, `${name}.casefile.gz`), original);
+  });
+  await t.step({
+    name: "the report, rendered by Chromium, shows each finding's content",
+    ignore: !chromium,
+    fn: async () => {
+      checkReport(await renderInChromium(join(out, `${name}.html`)), original);
+    },
+  });
+}

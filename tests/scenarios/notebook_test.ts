@@ -10,18 +10,14 @@ import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { pl } from "../../mod.ts";
 import {
-  checkBundle,
+  checkExports,
   checkFindings,
-  checkNotebook,
-  checkScript,
   column,
   executeNotebook,
-  hasChromium,
   hasNbconvert,
   isKept,
   joined,
   readSession,
-  renderInChromium,
   REPO,
   type StepFacts,
   tempDir,
@@ -29,7 +25,6 @@ import {
 import { notebookOf, TRIAGE_CELLS } from "./_triage_notebook.ts";
 
 const NBCONVERT = await hasNbconvert();
-const CHROMIUM = await hasChromium();
 
 Deno.test({
   name:
@@ -82,29 +77,7 @@ Deno.test({
       "timeline",
     ]);
 
-    await t.step("the exported script replays every kept step from another folder", async () => {
-      await checkScript(join(out, "triage.ts"), original);
-    });
-
-    await t.step(
-      "the exported notebook runs in the casefile kernel to the same hashes",
-      async () => {
-        await checkNotebook(join(out, "triage.ipynb"), "triage", original);
-      },
-    );
-
-    await t.step("the bundle opens in another home with every result verified", async () => {
-      await checkBundle(join(out, "triage.casefile.gz"), original);
-    });
-
-    await t.step({
-      name: "the report, rendered by Chromium, shows each finding's content",
-      ignore: !CHROMIUM,
-      fn: async () => {
-        const dom = await renderInChromium(join(out, "triage.html"));
-        checkTriageReport(dom, original);
-      },
-    });
+    await checkExports(t, out, "triage", original, checkTriageReport);
   },
 });
 

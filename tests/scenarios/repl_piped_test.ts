@@ -10,24 +10,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import {
-  checkBundle,
+  checkExports,
   checkFindings,
-  checkNotebook,
-  checkScript,
   column,
-  hasChromium,
-  hasNbconvert,
   isKept,
   readSession,
-  renderInChromium,
   runRepl,
   type StepFacts,
   tempDir,
   transcript,
 } from "./_harness.ts";
-
-const NBCONVERT = await hasNbconvert();
-const CHROMIUM = await hasChromium();
 
 const sorted = (values: readonly string[]) => [...values].sort();
 
@@ -79,30 +71,7 @@ Deno.test({
     assert.ok(at(3).code.includes('ResultType == "50126"'), at(3).code);
     assert.ok(at(36).code.includes('ResultType == "50057"'), "re-run with code=50057");
 
-    await t.step("the exported script replays every kept step from another folder", async () => {
-      await checkScript(join(out, "identity.ts"), original);
-    });
-
-    await t.step({
-      name: "the exported notebook runs in the casefile kernel to the same hashes",
-      ignore: !NBCONVERT,
-      fn: async () => {
-        await checkNotebook(join(out, "identity.ipynb"), "identity", original);
-      },
-    });
-
-    await t.step("the bundle opens in another home with every result verified", async () => {
-      await checkBundle(join(out, "identity.casefile.gz"), original);
-    });
-
-    await t.step({
-      name: "the report, rendered by Chromium, shows each finding's content",
-      ignore: !CHROMIUM,
-      fn: async () => {
-        const dom = await renderInChromium(join(out, "identity.html"));
-        checkIdentityReport(dom, original);
-      },
-    });
+    await checkExports(t, out, "identity", original, checkIdentityReport);
   },
 });
 

@@ -12,17 +12,12 @@ import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { pl } from "../../mod.ts";
 import {
-  checkBundle,
+  checkExports,
   checkFindings,
-  checkNotebook,
-  checkScript,
   column,
-  hasChromium,
-  hasNbconvert,
   hasTmux,
   isKept,
   readSession,
-  renderInChromium,
   REPO,
   type StepFacts,
   tempDir,
@@ -30,8 +25,6 @@ import {
 } from "./_harness.ts";
 
 const TMUX = await hasTmux();
-const NBCONVERT = await hasNbconvert();
-const CHROMIUM = await hasChromium();
 
 /** A REPL in its own tmux server, with a scrollback long enough for the whole session. */
 class Terminal {
@@ -219,30 +212,7 @@ Deno.test({
     assert.match(original[5].code, /\n\| project TimeGenerated, DeviceName/);
     assert.match(original[37].code, /TargetUserName == "daniel\.reyes"/, "re-run with account=");
 
-    await t.step("the exported script replays every kept step from another folder", async () => {
-      await checkScript(join(out, "endpoint.ts"), original);
-    });
-
-    await t.step({
-      name: "the exported notebook runs in the casefile kernel to the same hashes",
-      ignore: !NBCONVERT,
-      fn: async () => {
-        await checkNotebook(join(out, "endpoint.ipynb"), "endpoint", original);
-      },
-    });
-
-    await t.step("the bundle opens in another home with every result verified", async () => {
-      await checkBundle(join(out, "endpoint.casefile.gz"), original);
-    });
-
-    await t.step({
-      name: "the report, rendered by Chromium, shows each finding's content",
-      ignore: !CHROMIUM,
-      fn: async () => {
-        const dom = await renderInChromium(join(out, "endpoint.html"));
-        checkEndpointReport(dom, original);
-      },
-    });
+    await checkExports(t, out, "endpoint", original, checkEndpointReport);
   },
 });
 

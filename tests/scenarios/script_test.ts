@@ -11,24 +11,16 @@ import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { pl } from "../../mod.ts";
 import {
-  checkBundle,
+  checkExports,
   checkFindings,
-  checkNotebook,
-  checkScript,
   column,
-  hasChromium,
-  hasNbconvert,
   isKept,
   readSession,
-  renderInChromium,
   REPO,
   run,
   type StepFacts,
   tempDir,
 } from "./_harness.ts";
-
-const NBCONVERT = await hasNbconvert();
-const CHROMIUM = await hasChromium();
 
 Deno.test({
   name: "scenario C: a network hunt run as a deno script replays from every export",
@@ -65,30 +57,7 @@ Deno.test({
     // The re-run moved the window of the last two steps only.
     assert.match(original[36].code, /\n\| summarize SentMB/);
 
-    await t.step("the exported script replays every kept step from another folder", async () => {
-      await checkScript(join(out, "network.ts"), original);
-    });
-
-    await t.step({
-      name: "the exported notebook runs in the casefile kernel to the same hashes",
-      ignore: !NBCONVERT,
-      fn: async () => {
-        await checkNotebook(join(out, "network.ipynb"), "network", original);
-      },
-    });
-
-    await t.step("the bundle opens in another home with every result verified", async () => {
-      await checkBundle(join(out, "network.casefile.gz"), original);
-    });
-
-    await t.step({
-      name: "the report, rendered by Chromium, shows each finding's content",
-      ignore: !CHROMIUM,
-      fn: async () => {
-        const dom = await renderInChromium(join(out, "network.html"));
-        checkNetworkReport(dom, original);
-      },
-    });
+    await checkExports(t, out, "network", original, checkNetworkReport);
   },
 });
 

@@ -296,3 +296,15 @@ Deno.test("rerun() gives each step the variables it had: later steps' names are 
   assert.equal(session.variables.later, 5);
   await session.close();
 });
+
+Deno.test("a query result kept as a value hashes by what it holds, not how long it took", async () => {
+  const session = await demo("results");
+  await session.run("a", 'const a = await provider.query("SecurityAlert | count")');
+  await session.run("b", 'const b = await provider.query("SecurityAlert | count")');
+  await session.run("c", 'const c = await provider.query("SecurityAlert | take 1 | count")');
+  const sha = (n: string) => (session.step(n).record.result as { sha256?: string }).sha256;
+  assert.ok(sha("a"));
+  assert.equal(sha("a"), sha("b"));
+  assert.notEqual(sha("a"), sha("c"));
+  await session.close();
+});

@@ -7,6 +7,7 @@ import { tempFolder } from "../_helpers.ts";
 import { openSession } from "../../src/session/session.ts";
 import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { demoSession } from "./_export_fixture.ts";
+import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
@@ -345,5 +346,25 @@ Deno.test("a name bound again is declared once in the script, which deno check a
   const run = await runScript(path, await tempFolder(), ["--session", "again2"]);
   assert.equal(run.code, 0, run.out + run.err);
   assert.match(run.out, /3 steps replayed: 3 equal/);
+  await session.close();
+});
+
+Deno.test("a dead end whose value a kept step reads is kept in the export, with why", async () => {
+  const session = await openSession("deadend", {
+    home: await tempFolder(),
+    provider: await openLocalProvider(),
+  });
+  await session.query("wide", "SigninLogs | take 5");
+  await session.mark("wide", "dead-end", "too broad");
+  await session.query("other", "SecurityAlert | take 2");
+  await session.mark("other", "dead-end", "not this");
+  await session.run("n", "const n = wide.height");
+  const script = await exportScript(session);
+  assert.match(
+    script,
+    /\/\/ A dead end \(too broad\), kept: step 3 reads its value\.\n\s+const wide = /,
+  );
+  assert.ok(!script.includes('"other"'), "a dead end nothing reads is dropped");
+  assert.match(script, /\[1, "wide", "frame", 5, "[0-9a-f]{64}"\]/);
   await session.close();
 });

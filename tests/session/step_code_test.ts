@@ -81,6 +81,12 @@ const CASES: {
       "  for (const r of rows) total += r.n\n  return total;\n}",
   },
   {
+    name: "_12",
+    code: "for (const r of rows) r.seen = true",
+    uses: { rows: 1 },
+    expected: '({ rows }: Pick<Steps, "rows">) => {\n  for (const r of rows) r.seen = true\n}',
+  },
+  {
     name: "b",
     code: "const a = 1, b = a + 1",
     expected: "() => {\n  const a = 1, b = a + 1\n  return { a, b };\n}",
@@ -162,6 +168,7 @@ Deno.test("a code step gives the same value as text and as the function it is ex
       total: 3,
     }],
     ["_6", "const t = rows.length;\nt * 2", { rows: 2 }],
+    ["_7", "for (const f of flows) f.n += 1", { flows: 1 }],
   ];
   for (const [name, code, uses] of cases) {
     const session = await openSession("both", { home: await tempFolder(), cache: false });
