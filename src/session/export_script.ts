@@ -48,6 +48,7 @@ export interface ExportScriptOptions {
  */
 function permissions(source: ProviderSource): string[] {
   const read = ["${CASEFILE_DIR}", "${CASEFILE_HOME}"];
+  const sys = ["cpus", "networkInterfaces", "hostname"];
   const net: string[] = [];
   const run: string[] = [];
   switch (source.kind) {
@@ -56,6 +57,10 @@ function permissions(source: ProviderSource): string[] {
       break;
     case "sentinel":
       read.push("${HOME}/.config/casefile");
+      // The Azure SDK names the OS in its user agent (osRelease), and Deno's TLS asks for
+      // sys access to "ca" (the system's certificates), a name --allow-sys does not take
+      // (Deno 2.9.6: "unknown sys descriptor"): sys access is granted whole.
+      sys.length = 0;
       net.push(...source.hosts);
       if (source.credential === "azure-cli") run.push("az");
       if (source.credential === undefined || source.credential === "default") {
@@ -78,7 +83,7 @@ function permissions(source: ProviderSource): string[] {
       `${name("--allow-read", "-R")}=${read.join(",")}`,
       `${name("--allow-write", "-W")}=\${CASEFILE_HOME}`,
       "--allow-ffi=${CASEFILE_DIR}/node_modules",
-      `${name("--allow-sys", "-S")}=cpus,networkInterfaces,hostname`,
+      sys.length ? `${name("--allow-sys", "-S")}=${sys.join(",")}` : name("--allow-sys", "-S"),
       name("--allow-env", "-E"),
     ];
     if (net.length) flags.push(`${name("--allow-net", "-N")}=${[...new Set(net)].join(",")}`);
@@ -260,8 +265,10 @@ export async function exportScript(
           ? ", the Sentinel config folder"
           : ""),
         "  write  the casefile home (the replay's session and the result cache)",
-        "  ffi    Polars' native library only; sys: cpus (Polars' threads), network",
-        "         interfaces and hostname (the session lock); env: settings",
+        "  ffi    Polars' native library only; env: settings",
+        source.kind === "sentinel"
+          ? "  sys    all: the Azure SDK and TLS ask for OS details --allow-sys cannot name"
+          : "  sys    cpus (Polars' threads), network interfaces and hostname (the session lock)",
         ...(source.kind === "sentinel"
           ? [
             "  net    the workspace's query API and sign-in hosts only",

@@ -6,6 +6,7 @@ import type { Session } from "../../src/session/session.ts";
 import { tempFolder } from "../_helpers.ts";
 import { openSession } from "../../src/session/session.ts";
 import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
+import { startLogAnalyticsService } from "../../scripts/log_analytics/mod.ts";
 import { demoSession } from "./_export_fixture.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 
@@ -367,4 +368,76 @@ Deno.test("a dead end whose value a kept step reads is kept in the export, with 
   assert.ok(!script.includes('"other"'), "a dead end nothing reads is dropped");
   assert.match(script, /\[1, "wide", "frame", 5, "[0-9a-f]{64}"\]/);
   await session.close();
+});
+
+Deno.test({
+  name: "a Sentinel session's script replays against the workspace (the loopback service)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const service = await startLogAnalyticsService();
+    const home = await tempFolder();
+    const provider = await openSentinelProvider({
+      endpoint: service.endpoint,
+      workspace: service.workspaceIds[0],
+      caCertificates: [service.caCertificate],
+      credential: {
+        getToken: () =>
+          Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
+      },
+      env: () => undefined,
+    });
+    try {
+      const session = await openSession("remote", { home, provider });
+      await session.query(
+        "alerts",
+        "SecurityAlert | summarize n = count() by AlertName | order by AlertName asc",
+      );
+      await session.run("top", "const top = alerts.head(2)");
+      assert.equal(
+        session.step("alerts").record.volatile,
+        "live data from a Log Analytics workspace",
+      );
+      const path = join(await tempFolder(), "remote.ts");
+      const script = await exportScript(session, { path });
+      await session.close();
+      assert.ok(!script.includes(service.token), "no secret in the script");
+      const before = service.requests.length;
+      const replayHome = await tempFolder();
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          join(REPO, "repl/main.ts"),
+          "--home",
+          replayHome,
+          "run",
+          path,
+          "--",
+          "--session",
+          "again",
+        ],
+        cwd: await tempFolder(),
+        env: {
+          NO_COLOR: "1",
+          NODE_EXTRA_CA_CERTS: service.caCertificatePath,
+          CASEFILE_SENTINEL_TOKEN: service.token,
+        },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stdout = new TextDecoder().decode(out.stdout);
+      assert.equal(out.code, 0, stdout + new TextDecoder().decode(out.stderr));
+      assert.match(stdout, new RegExp(`Log Analytics workspace ${service.workspaceIds[0]}`));
+      assert.match(stdout, /2 steps replayed: 2 equal\n$/);
+      assert.ok(service.requests.length > before, "the replay asked the service");
+      const journal = await Deno.readTextFile(
+        join(replayHome, "sessions", "again", "journal.jsonl"),
+      );
+      assert.ok(!journal.includes(service.token), "no secret in the replay's journal");
+    } finally {
+      provider.close();
+      await service.close();
+    }
+  },
 });
