@@ -128,7 +128,13 @@ export type { ColumnRule, MaskerOptions, MaskKind, MaskOptions } from "./src/ana
 export { logonSessions } from "./src/analysis/logon_sessions.ts";
 export type { LogonSessionsOptions } from "./src/analysis/logon_sessions.ts";
 // Sessions
-export { defaultHome, listSessions, openSession, Session } from "./src/session/session.ts";
+export {
+  defaultHome,
+  listSessions,
+  openSession,
+  removeSession,
+  Session,
+} from "./src/session/session.ts";
 export type {
   RerunOptions,
   SessionOptions,

@@ -37,17 +37,12 @@ export async function connect(spec: ProviderSpec): Promise<Connection> {
       });
       break;
     case "sentinel": {
-      const { openSentinelProvider } = await importLater<
+      const { envTokenCredential, openSentinelProvider } = await importLater<
         typeof import("../src/providers/sentinel/sentinel_provider.ts")
       >(new URL("../src/providers/sentinel/sentinel_provider.ts", import.meta.url));
-      const token = readEnv("CASEFILE_SENTINEL_TOKEN");
       provider = await openSentinelProvider({
         workspace: spec.workspace,
-        credential: token
-          ? {
-            getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-          }
-          : undefined,
+        credential: envTokenCredential(),
       });
       break;
     }
@@ -68,12 +63,4 @@ export async function connect(spec: ProviderSpec): Promise<Connection> {
     },
   );
   return connection;
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
 }

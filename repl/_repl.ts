@@ -135,8 +135,11 @@ export class Repl {
     const steps = this.session.steps();
     if (steps.length === 0) return "";
     const values = Object.keys(this.session.scope()).length;
-    const rerun = this.session.notices.find((n) => /definitions run again/.test(n));
-    const again = rerun ? (/^steps ([\d, ]+):/.exec(rerun)?.[1].split(",").length ?? 0) : 0;
+    // A restored value the journal cannot hold (a function, a class) was defined again.
+    const again =
+      steps.filter((s) =>
+        s.restored && s.record.result?.kind === "other" && s.record.result.type !== "undefined"
+      ).length;
     const missing = steps.filter((s) =>
       !s.restored && s.record.status === "ok" && s.mark !== "dead-end"
     ).map((s) => s.record.position);

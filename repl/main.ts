@@ -9,7 +9,7 @@ import "./_warnings.ts";
 import { Command } from "commander";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultHome, listSessions, openSession } from "../src/session/session.ts";
+import { defaultHome, listSessions, openSession, removeSession } from "../src/session/session.ts";
 import { ResultCache } from "../src/session/result_cache.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { ProviderSpec } from "./_providers.ts";
@@ -293,17 +293,7 @@ export function buildCli(write: (text: string) => void): Command {
             });
           }
           for (const name of chosen) {
-            const found = sessions.find((s) => s.name === name);
-            if (!found) {
-              throw new ReplError(`There is no session ${name} under ${home}.`, {
-                hint: "casefile sessions lists them.",
-              });
-            }
-            // An open session holds its lock: it is not removed under its user.
-            const open = await openSession(name, { home, cache: false }).catch((e) => e as Error);
-            if (open instanceof Error) throw open;
-            await open.close();
-            await Deno.remove(found.dir, { recursive: true });
+            await removeSession(name, home);
             write(`removed session ${name}`);
           }
           return;

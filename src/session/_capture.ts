@@ -58,8 +58,6 @@ export interface Captured {
 /** Where a casefile `Chart` announces itself when made (see viz/chart.ts). */
 const CHART_MADE = Symbol.for("casefile.chartMade");
 
-let active = 0;
-
 /** What {@link capture} gives: the value or the error, and what was printed and used. */
 export type CaptureResult<T> =
   & ({ readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown })
@@ -138,14 +136,12 @@ export async function capture<T>(fn: () => Promise<T>): Promise<CaptureResult<T>
     charts.push(chart);
     outerChart?.(chart);
   };
-  active++;
   try {
     const value = await fn();
     return { ok: true, value, ...result() };
   } catch (error) {
     return { ok: false, error, ...result() };
   } finally {
-    active--;
     for (const [method, original] of originals) target[method] = original;
     Math.random = random;
     crypto.getRandomValues = randomValues;
@@ -161,11 +157,6 @@ export async function capture<T>(fn: () => Promise<T>): Promise<CaptureResult<T>
       charts,
     };
   }
-}
-
-/** Whether a capture is running (a step's code is running in this process). */
-export function capturing(): boolean {
-  return active > 0;
 }
 
 /** Library calls of the random functions looked at before the trap steps aside. */

@@ -49,15 +49,27 @@ const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as
 /** `mod.ts`, loaded by a specifier `deno run` does not read ahead (it loads charts, Azure). */
 const MOD_URL = new URL("../../mod.ts", import.meta.url);
 
+let api: Promise<Record<string, unknown>> | undefined;
+
+/** The public API (what `mod.ts` exports), loaded once, on first use. */
+export function casefileApi(): Promise<Record<string, unknown>> {
+  api ??= import(MOD_URL.href);
+  return api;
+}
+
 /** A scope of variables that persists between steps, with the casefile API beneath it. */
 export class CodeEnvironment {
   /** The variables (own properties); the API and context on the prototype. */
   readonly vars: Record<string, unknown>;
-  /** Relative imports resolve against this folder. */
-  readonly cwd: string;
+  readonly #cwd: string;
   readonly #base: Record<string, unknown>;
   #api?: Promise<void>;
 
+  /**
+   * @param context The live names (read each time code reads them).
+   * @param base Names in reach before the whole API has loaded (`pl`).
+   * @param cwd The folder relative imports resolve against.
+   */
   constructor(context: () => EnvironmentContext, base: Record<string, unknown>, cwd: string) {
     const scope = Object.create(null);
     for (const [key, value] of Object.entries(base)) {
@@ -68,14 +80,14 @@ export class CodeEnvironment {
     }
     this.#base = scope;
     this.vars = Object.create(scope);
-    this.cwd = cwd;
+    this.#cwd = cwd;
   }
 
   /** Resolves when the whole API is beneath the variables (loading it on first call). */
   ready(): Promise<void> {
     const scope = this.#base;
-    this.#api ??= import(MOD_URL.href).then((api: Record<string, unknown>) => {
-      for (const [key, value] of Object.entries(api)) {
+    this.#api ??= casefileApi().then((exports) => {
+      for (const [key, value] of Object.entries(exports)) {
         if (!(key in scope)) Object.defineProperty(scope, key, { value, enumerable: true });
       }
       Object.freeze(scope);
@@ -83,19 +95,9 @@ export class CodeEnvironment {
     return this.#api;
   }
 
-  /** The variables' names. */
-  names(): string[] {
-    return Object.keys(this.vars);
-  }
-
   /** The names beneath the variables (the API and context). */
   apiNames(): string[] {
     return Object.keys(this.#base);
-  }
-
-  /** Whether `name` is one the environment provides (not a step's variable). */
-  provides(name: string): boolean {
-    return name in this.#base;
   }
 
   /**
@@ -177,7 +179,7 @@ export class CodeEnvironment {
 
   #resolve(spec: string): string {
     if (spec.startsWith("./") || spec.startsWith("../") || isAbsolute(spec)) {
-      return pathToFileURL(resolve(this.cwd, spec)).href;
+      return pathToFileURL(resolve(this.#cwd, spec)).href;
     }
     return spec;
   }

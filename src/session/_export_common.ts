@@ -9,6 +9,7 @@ import { basename } from "node:path";
 import type { Provider } from "../providers/provider.ts";
 import type { StepRecord, TemplatePart } from "./_journal.ts";
 import type { Session, Step } from "./session.ts";
+import { formatParam, type ParamInfo } from "./params.ts";
 
 /** The bundled demo case's folder. */
 const DEMO_CASE = fileURLToPath(new URL("../../fixtures/demo-case", import.meta.url));
@@ -185,6 +186,14 @@ export function queryOptionsCode(record: StepRecord, params = "session.params"):
   }
   if (record.now) out.push(`now: new Date(${JSON.stringify(record.now)})`);
   return out;
+}
+
+/** A parameter's definition as code: `code: param.string({ default: "50126" })`. */
+export function paramCode(p: ParamInfo): string {
+  const parts: string[] = [];
+  if (p.value !== undefined) parts.push(`default: ${JSON.stringify(formatParam(p.kind, p.value))}`);
+  if (p.description) parts.push(`description: ${JSON.stringify(p.description)}`);
+  return `${p.name}: param.${p.kind}(${parts.length ? `{ ${parts.join(", ")} }` : ""})`;
 }
 
 /** A line of text as a `//` comment block (each line prefixed). */

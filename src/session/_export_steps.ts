@@ -20,6 +20,7 @@ import {
 } from "./_export_common.ts";
 import { type StepFunction, stepFunction } from "./_step_code.ts";
 import { typescript } from "./_transform.ts";
+import { casefileApi } from "./_environment.ts";
 
 /** Names code steps see that the host provides (not the API, not a step). */
 const PROVIDED = ["session", "params", "provider", "signal"] as const;
@@ -56,8 +57,6 @@ export interface ExportStepsOptions {
   readonly types: boolean;
   /** Where the export is written (local imports are made relative to it). */
   readonly path?: string;
-  /** The name the session is bound to in the code (default `session`). */
-  readonly session?: string;
 }
 
 /** Writes the kept steps of `session` as TypeScript (see {@link ExportedSteps}). */
@@ -66,7 +65,7 @@ export async function exportSteps(
   options: ExportStepsOptions,
 ): Promise<ExportedSteps> {
   const ts = await typescript();
-  const api = new Set(await apiNames());
+  const api = new Set(Object.keys(await casefileApi()));
   const kept = keptSteps(session);
   const dropped = new Map<string, number>();
   for (const s of session.steps()) {
@@ -74,7 +73,7 @@ export async function exportSteps(
       for (const n of s.record.binds ?? [s.record.name]) dropped.set(n, s.record.position);
     }
   }
-  const s = options.session ?? "session";
+  const s = "session";
   const bound = new Map<string, number>();
   const declaredOnce = new Set<string>();
   const declaredAgain = new Set<string>();
@@ -152,15 +151,15 @@ export async function exportSteps(
               `Warning: this step reads ${n}, which only step ${dropped.get(n)} bound, and ` +
                 "that step is left out (a dead end, or it failed): the replay fails here.",
             );
-          } else if (record.outside?.names.includes(n)) outside.push(n);
+          } else if (record.origin) outside.push(n);
         }
-        if (outside.length && record.outside) {
-          const found = await fromOrigin(ts, record.outside.origin, outside, options.path);
+        if (outside.length && record.origin) {
+          const found = await fromOrigin(ts, record.origin, outside, options.path);
           for (const line of found.lines) if (!imports.includes(line)) imports.push(line);
           if (found.missing.length) {
             notes.push(
               `Warning: this step reads ${found.missing.join(", ")} from the code that ran it ` +
-                `(${basename(record.outside.origin)}); define ${
+                `(${basename(record.origin)}); define ${
                   found.missing.length === 1 ? "it" : "them"
                 } above, or the replay fails here.`,
             );
@@ -336,13 +335,3 @@ function importSpecifier(specifier: string, url: string | undefined, path?: stri
   const target = relative(dirname(path), fileURLToPath(url));
   return target.startsWith(".") ? target : `./${target}`;
 }
-
-let names: Promise<string[]> | undefined;
-
-/** The names `mod.ts` exports (what a code step may use of casefile). */
-export function apiNames(): Promise<string[]> {
-  names ??= import(MOD_URL.href).then((api) => Object.keys(api));
-  return names;
-}
-
-const MOD_URL = new URL("../../mod.ts", import.meta.url);

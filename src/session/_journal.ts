@@ -134,11 +134,11 @@ export interface StepRecord {
    */
   readonly uses?: Readonly<Record<string, number>>;
   /**
-   * For a function: names it reads that neither the session nor casefile provides (an
-   * import or a constant of the script that ran it), and that script (`Deno.mainModule`),
-   * where an export looks for them.
+   * For a function: the script that ran it (`Deno.mainModule`), where an export looks for
+   * the names it reads that neither the session nor casefile provides (the script's own
+   * imports and constants).
    */
-  readonly outside?: { readonly names: readonly string[]; readonly origin: string };
+  readonly origin?: string;
   /** For code: the modules it imported, and the URL each specifier resolved to. */
   readonly imports?: readonly { readonly specifier: string; readonly url: string }[];
   /** What the step printed (console output), cut at 64 KiB. */

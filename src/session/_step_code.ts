@@ -11,7 +11,7 @@
  */
 import type TS from "typescript";
 import type { StepRecord } from "./_journal.ts";
-import { asStatements, parseCode, scopeUse, transformInput } from "./_transform.ts";
+import { asStatements, bindingNames, parseCode, scopeUse, transformInput } from "./_transform.ts";
 
 /** A code step as a function. */
 export interface StepFunction {
@@ -271,9 +271,7 @@ function redeclared(
 ): string | undefined {
   if (!ts.isVariableStatement(statement)) return undefined;
   const declarations = statement.declarationList.declarations;
-  const hits = declarations.some((d) =>
-    (ts.isIdentifier(d.name) ? [d.name.text] : namesIn(ts, d.name)).some((n) => params.has(n))
-  );
+  const hits = declarations.some((d) => bindingNames(ts, d.name).some((n) => params.has(n)));
   if (!hits) return undefined;
   const leading = text.slice(statement.getFullStart(), statement.getStart(sf)).replace(
     /^\s*\n/,
@@ -285,11 +283,6 @@ function redeclared(
     return ts.isIdentifier(d.name) ? `${target} = ${init};` : `(${target} = ${init});`;
   });
   return leading + parts.join("\n");
-}
-
-function namesIn(ts: typeof TS, name: TS.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((e) => ts.isOmittedExpression(e) ? [] : namesIn(ts, e.name));
 }
 
 /** Lines with their common leading whitespace removed. */

@@ -29,8 +29,11 @@ export interface StepView {
   readonly chartProblem?: string;
 }
 
-/** A query's chart, drawn by the caller (the report's `renderChart` option). */
-export type RenderChart = (
+/**
+ * Draws a query's `render` chart (an inline SVG or HTML fragment), as the report's
+ * `renderChart` option does.
+ */
+export type ChartRenderer = (
   step: Step,
   frame: DataFrame,
   render: RenderSpec,
@@ -43,7 +46,7 @@ export type RenderChart = (
 export async function stepView(
   session: Session,
   step: Step,
-  render: RenderChart | false = svgChart,
+  render: ChartRenderer | false = svgChart,
 ): Promise<StepView> {
   const r = step.record;
   const value = step.restored ? session.value(r.position) : undefined;

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { type DataFrame, pl, type Series } from "../polars.ts";
 import { kustoTypeOfPolars } from "../schema/types.ts";
 import { digestFrame, type ResultDigest, sha256Hex } from "./result_cache.ts";
@@ -234,9 +233,4 @@ function circumstance(v: Record<string, unknown>): ReadonlySet<string> {
   const keys = new Set([...TIMINGS].filter((k) => typeof v[k] === "number"));
   if (isFrame(v.frame) && typeof v.provider === "string") keys.add("provider");
   return keys;
-}
-
-/** Bytes as base64 (for values that carry binary payloads). */
-export function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }

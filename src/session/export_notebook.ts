@@ -9,9 +9,8 @@
  * @module
  */
 import { basename } from "node:path";
-import { formatParam } from "./params.ts";
 import type { Session } from "./session.ts";
-import { keptSteps, providerCode, providerSource } from "./_export_common.ts";
+import { keptSteps, paramCode, providerCode, providerSource } from "./_export_common.ts";
 import { exportSteps } from "./_export_steps.ts";
 import { stepView } from "./_step_view.ts";
 import { frameToHtml, frameToText } from "../jupyter/_table.ts";
@@ -146,14 +145,7 @@ export async function exportNotebook(
   const provider = providerCode(source);
   for (const name of provider.imports) imports.add(name);
   if (params.length) imports.add("param");
-  const specs = params.map((p) => {
-    const parts: string[] = [];
-    if (p.value !== undefined) {
-      parts.push(`default: ${JSON.stringify(formatParam(p.kind, p.value))}`);
-    }
-    if (p.description) parts.push(`description: ${JSON.stringify(p.description)}`);
-    return `    ${p.name}: param.${p.kind}(${parts.length ? `{ ${parts.join(", ")} }` : ""}),`;
-  });
+  const specs = params.map((p) => `    ${paramCode(p)},`);
   const setup = [
     `import { ${[...imports].sort().join(", ")} } from "casefile";`,
     ...exported.imports,

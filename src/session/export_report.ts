@@ -9,16 +9,10 @@
 import type { DataFrame } from "../polars.ts";
 import { formatParam } from "./params.ts";
 import type { Session, Step } from "./session.ts";
-import type { RenderSpec } from "../providers/provider.ts";
 import { keptSteps, providerSource } from "./_export_common.ts";
-import { type StepView, stepView, svgChart } from "./_step_view.ts";
+import { type ChartRenderer, type StepView, stepView, svgChart } from "./_step_view.ts";
 
-/** Draws a step's chart for the HTML report (an inline SVG or HTML fragment). */
-export type ChartRenderer = (
-  step: Step,
-  frame: DataFrame,
-  render: RenderSpec,
-) => string | undefined | Promise<string | undefined>;
+export type { ChartRenderer } from "./_step_view.ts";
 
 /** Options of {@link exportReport}. */
 export interface ExportReportOptions {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { formatParam, type ParamInfo, paramToJson } from "./params.ts";
+import { paramToJson } from "./params.ts";
 import type { Session } from "./session.ts";
 import { SessionError } from "./errors.ts";
 import { writeFileAtomic } from "./_files.ts";
@@ -14,6 +14,7 @@ import {
   comment,
   formatTypeScript,
   keptSteps,
+  paramCode,
   type ProviderSource,
   providerSource,
 } from "./_export_common.ts";
@@ -43,12 +44,13 @@ export interface ExportScriptOptions {
  *
  * read: casefile, the home, the data (or the Sentinel config folder); write: the home;
  * ffi: Polars' native library only; sys: `cpus` (Polars' thread pool), `networkInterfaces`
- * and `hostname` (the session lock); env: settings, and the Azure SDK at load; net and run:
- * only for a Sentinel provider (its query and sign-in hosts; `az`).
+ * and `hostname` (the session lock), all of it for Sentinel; env: settings, and the Azure SDK
+ * at load; net and run: only for a Sentinel provider (its query and sign-in hosts; `az`).
  */
 function permissions(source: ProviderSource): string[] {
   const read = ["${CASEFILE_DIR}", "${CASEFILE_HOME}"];
-  const sys = ["cpus", "networkInterfaces", "hostname"];
+  // Polars' thread pool (cpus) and the session lock (networkInterfaces, hostname).
+  let sys: string[] | undefined = ["cpus", "networkInterfaces", "hostname"];
   const net: string[] = [];
   const run: string[] = [];
   switch (source.kind) {
@@ -60,7 +62,7 @@ function permissions(source: ProviderSource): string[] {
       // The Azure SDK names the OS in its user agent (osRelease), and Deno's TLS asks for
       // sys access to "ca" (the system's certificates), a name --allow-sys does not take
       // (Deno 2.9.6: "unknown sys descriptor"): sys access is granted whole.
-      sys.length = 0;
+      sys = undefined;
       net.push(...source.hosts);
       if (source.credential === "azure-cli") run.push("az");
       if (source.credential === undefined || source.credential === "default") {
@@ -83,7 +85,7 @@ function permissions(source: ProviderSource): string[] {
       `${name("--allow-read", "-R")}=${read.join(",")}`,
       `${name("--allow-write", "-W")}=\${CASEFILE_HOME}`,
       "--allow-ffi=${CASEFILE_DIR}/node_modules",
-      sys.length ? `${name("--allow-sys", "-S")}=${sys.join(",")}` : name("--allow-sys", "-S"),
+      sys ? `${name("--allow-sys", "-S")}=${sys.join(",")}` : name("--allow-sys", "-S"),
       name("--allow-env", "-E"),
     ];
     if (net.length) flags.push(`${name("--allow-net", "-N")}=${[...new Set(net)].join(",")}`);
@@ -126,13 +128,6 @@ function objectCode(value: object): string {
   return `{ ${parts.join(", ")} }`;
 }
 
-function paramCode(p: ParamInfo): string {
-  const parts: string[] = [];
-  if (p.value !== undefined) parts.push(`default: ${JSON.stringify(formatParam(p.kind, p.value))}`);
-  if (p.description) parts.push(`description: ${JSON.stringify(p.description)}`);
-  return `${p.name}: param.${p.kind}(${parts.length ? `{ ${parts.join(", ")} }` : ""}),`;
-}
-
 /**
  * Exports the session as a TypeScript script for `deno run` that replays it and checks
  * every step against the result it gave: ordinary TypeScript a person can read, edit and
@@ -140,7 +135,7 @@ function paramCode(p: ParamInfo): string {
  * each code step is a function of the earlier values it reads (`({ spray }) =>
  * spray.head(3)`), typed through a `Steps` type of the steps' values. Parameters are flags
  * (the session's values are the defaults), `now()` is pinned to the recorded instant, and
- * dead ends and failed steps are dropped. `replaySession` runs it: it says which step
+ * failed steps and dead ends no kept step reads are dropped. `replaySession` runs it: it says which step
  * broke and how, and exits non-zero.
  *
  * The script is portable: its first line is a `#!/usr/bin/env -S deno run ...` header with
@@ -288,7 +283,7 @@ export async function exportScript(
     "const code = await replaySession({",
     `  session: ${JSON.stringify(session.name)},`,
     `  provider: ${objectCode(replayProvider(source))},`,
-    ...(params.length ? ["  params: {", ...params.map((p) => `    ${paramCode(p)}`), "  },"] : []),
+    ...(params.length ? ["  params: {", ...params.map((p) => `    ${paramCode(p)},`), "  },"] : []),
     "  recorded: recorded(),",
     "}, async (session) => {",
     indent(body.join("\n"), "  "),

@@ -13,7 +13,13 @@ import { CasefileError } from "../errors.ts";
 import type { Provider } from "../providers/provider.ts";
 import type { CloudName, CredentialKind } from "../providers/sentinel/sentinel_provider.ts";
 import { DEMO_CASE_DIR, openLocalProvider } from "../providers/local/local_provider.ts";
-import { defaultHome, openSession, type RecordedStep, type Session } from "./session.ts";
+import {
+  defaultHome,
+  openSession,
+  type RecordedStep,
+  removeSession,
+  type Session,
+} from "./session.ts";
 import { formatParam, type ParamSpec, parseParam } from "./params.ts";
 import { ReplayError, SessionError } from "./errors.ts";
 
@@ -204,7 +210,7 @@ export async function replaySession(
     if (session) {
       await session.close();
       if (!keep) {
-        await Deno.remove(session.dir, { recursive: true }).catch(() => {});
+        await removeSession(session.name, session.home).catch(() => {});
         out.error(`the failed replay's session ${session.name} was removed (--keep keeps it)`);
       }
     }
@@ -321,19 +327,14 @@ async function openProvider(
       return await openLocalProvider(resolvePath(folder));
     }
     case "sentinel": {
-      const { openSentinelProvider } = await import(
+      const { envTokenCredential, openSentinelProvider } = await import(
         SENTINEL_URL.href
       ) as typeof import("../providers/sentinel/sentinel_provider.ts");
-      const token = readEnv("CASEFILE_SENTINEL_TOKEN");
       return await openSentinelProvider({
         workspace: spec.workspace,
         cloud: spec.cloud,
         endpoint: spec.endpoint,
-        credential: token
-          ? {
-            getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-          }
-          : spec.credential,
+        credential: envTokenCredential() ?? spec.credential,
       });
     }
   }

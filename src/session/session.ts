@@ -50,7 +50,7 @@ import { type EnrichmentCache, FolderCache, MemoryCache } from "../enrich/cache.
 import { cancellable, CodeEnvironment, type Evaluation, RESERVED_NAMES } from "./_environment.ts";
 import { capture } from "./_capture.ts";
 import { asFrame, isChart, valueSummary } from "./_values.ts";
-import { parseCode, scopeUse, transformInput, typescript } from "./_transform.ts";
+import { transformInput, typescript } from "./_transform.ts";
 
 export type { StepChart, StepCheck, StepKind, StepMark, StepRecord } from "./_journal.ts";
 
@@ -265,6 +265,25 @@ export async function listSessions(
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return out.sort((a, b) => b.modified.getTime() - a.modified.getTime());
+}
+
+/**
+ * Removes the session `name` and its folder (journal, charts, history); the cached results
+ * stay, shared by the home's sessions.
+ *
+ * @throws {SessionError} when there is no such session; {@link SessionLockedError} when a
+ *   process has it open.
+ */
+export async function removeSession(name: string, home: string = defaultHome()): Promise<void> {
+  const dir = join(resolvePath(home), "sessions", name);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || !await exists(join(dir, "journal.jsonl"))) {
+    throw new SessionError(`There is no session ${name} under ${resolvePath(home)}.`, {
+      hint: "casefile sessions lists them.",
+    });
+  }
+  // Taking the lock refuses a session open elsewhere; the folder goes with it.
+  await takeLock(dir, name);
+  await Deno.remove(dir, { recursive: true });
 }
 
 async function takeLock(dir: string, name: string): Promise<string> {
@@ -1054,7 +1073,6 @@ export class Session {
     }
     const names = Object.keys(bindings);
     const volatile = kind === "value" ? undefined : run.volatile ?? volatileCode(source);
-    const outside = how.fn ? await this.#outsideNames(source) : undefined;
     const check = how.expect ? compareResult(how.expect, summary, volatile) : undefined;
     const record: StepRecord = {
       ...base,
@@ -1064,7 +1082,7 @@ export class Session {
       bound: Object.keys(bound).length ? bound : undefined,
       uses: evaluation ? this.#usesOf(evaluation.transformed.uses, position) : undefined,
       imports: evaluation?.imports.length ? evaluation.imports : undefined,
-      outside,
+      origin: how.fn ? Deno.mainModule : undefined,
       output: run.output || undefined,
       chart: await this.#stepChart(position, name, value, run.charts),
       volatile,
@@ -1099,21 +1117,6 @@ export class Session {
       if (step) out[n] = step.record.position;
     }
     return Object.keys(out).length ? out : undefined;
-  }
-
-  /**
-   * The names a function-form step reads that the session's scope does not have (the
-   * script's own imports and constants), with the script they come from.
-   */
-  async #outsideNames(source: string): Promise<StepRecord["outside"]> {
-    try {
-      const ts = await typescript();
-      const sf = parseCode(ts, `(${source})`);
-      const names = scopeUse(ts, sf, []).uses.filter((n) => !(n in this.#env.vars));
-      return names.length ? { names, origin: Deno.mainModule } : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   /** Sets the variables back to what the steps before `position` bound (for a re-run). */
@@ -1518,19 +1521,17 @@ function compareResult(
   const sha = "sha256" in result ? result.sha256 : undefined;
   const equal = expect.kind === result.kind &&
     (expect.sha256 === undefined || expect.sha256 === sha);
-  const expected = { kind: expect.kind, sha256: expect.sha256, rows: expect.rows };
-  return {
-    position: expect.position,
-    expected,
-    outcome: equal ? "equal" : volatile ? "volatile" : "differs",
-  };
+  return checkOf(expect, equal ? "equal" : volatile ? "volatile" : "differs");
 }
 
 /** The check of a replayed step that threw. */
 function failedCheck(expect: StepExpectation | undefined): StepCheck | undefined {
-  if (!expect) return undefined;
+  return expect ? checkOf(expect, "failed") : undefined;
+}
+
+function checkOf(expect: StepExpectation, outcome: StepCheck["outcome"]): StepCheck {
   const { position, kind, sha256, rows } = expect;
-  return { position, expected: { kind, sha256, rows }, outcome: "failed" };
+  return { position, expected: { kind, sha256, rows }, outcome };
 }
 
 /** The error of a replayed step whose result differs: what was expected, what came. */

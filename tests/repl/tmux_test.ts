@@ -3,12 +3,11 @@
  * `send-keys`, the screen comes back with `capture-pane`, and every step waits for what it
  * expects to see (polling with a deadline, no fixed sleeps).
  */
-import { fail, match, ok } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { match, ok } from "node:assert/strict";
+import { Terminal } from "../_tmux.ts";
 import { startLogAnalyticsService } from "../../scripts/log_analytics/mod.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const CI = Deno.env.get("CI") === "true";
 
 async function tmuxAvailable(): Promise<boolean> {
@@ -25,105 +24,6 @@ async function tmuxAvailable(): Promise<boolean> {
 const HAS_TMUX = await tmuxAvailable();
 const ignore = !HAS_TMUX;
 if (ignore) console.warn("tests/repl/tmux_test.ts: skipped, tmux is not installed");
-
-/** A REPL running in its own tmux server. */
-class Terminal {
-  readonly socket = `casefile-test-${crypto.randomUUID().slice(0, 8)}`;
-
-  async start(args: string[], env: Record<string, string> = {}): Promise<void> {
-    const command = [
-      Deno.execPath(),
-      "run",
-      "--allow-all",
-      "repl/main.ts",
-      ...args,
-    ].map(quote).join(" ");
-    const envArgs = Object.entries({ NO_COLOR: "1", ...env }).flatMap(([k, v]) => [
-      "-e",
-      `${k}=${v}`,
-    ]);
-    await this.tmux(
-      "new-session",
-      "-d",
-      "-x",
-      "160",
-      "-y",
-      "50",
-      "-s",
-      "repl",
-      "-c",
-      REPO,
-      ...envArgs,
-      `${command}; echo "[exited $?]"; sleep 600`,
-    );
-  }
-
-  /** Types `text` literally. */
-  async type(text: string): Promise<void> {
-    await this.tmux("send-keys", "-t", "repl", "-l", text);
-  }
-
-  /** Presses keys (`Enter`, `Tab`, `C-c`, `C-d`, `C-u`). */
-  async press(...keys: string[]): Promise<void> {
-    await this.tmux("send-keys", "-t", "repl", ...keys);
-  }
-
-  /**
-   * Pastes `text` as a terminal does: tmux sends it bracketed (`ESC [200~` … `ESC [201~`)
-   * when the program asked for that, its line breaks as CR.
-   */
-  async paste(text: string): Promise<void> {
-    await this.tmux("set-buffer", "-b", "paste", "--", text);
-    await this.tmux("paste-buffer", "-p", "-d", "-b", "paste", "-t", "repl");
-  }
-
-  /** Types a line and presses Enter. */
-  async line(text: string): Promise<void> {
-    await this.type(text);
-    await this.press("Enter");
-  }
-
-  /** The screen with scrollback; lines without trailing blanks, no blank lines at the end. */
-  async screen(): Promise<string> {
-    const text = await this.tmux("capture-pane", "-p", "-t", "repl", "-S", "-3000");
-    return text.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
-  }
-
-  /** Waits until the screen matches `pattern`. */
-  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let screen = "";
-    while (Date.now() < deadline) {
-      screen = await this.screen();
-      if (pattern.test(screen)) return screen;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    fail(`timed out waiting for ${pattern}; the screen was:\n${screen}`);
-  }
-
-  /** The text after the last occurrence of `marker` on the screen. */
-  async after(marker: string): Promise<string> {
-    const screen = await this.screen();
-    return screen.slice(screen.lastIndexOf(marker));
-  }
-
-  async close(): Promise<void> {
-    await this.tmux("kill-server").catch(() => "");
-  }
-
-  async tmux(...args: string[]): Promise<string> {
-    const out = await new Deno.Command("tmux", { args: ["-L", this.socket, ...args] }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    if (!out.success) {
-      throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
-    }
-    return text;
-  }
-}
-
-function quote(s: string): string {
-  return /^[\w./=:-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 /** `text` as a regular expression matching itself. */
 function literal(text: string): string {

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { pl } from "../../mod.ts";
+import { Terminal } from "../_tmux.ts";
 import {
   checkExports,
   checkFindings,
@@ -25,91 +26,6 @@ import {
 } from "./_harness.ts";
 
 const TMUX = await hasTmux();
-
-/** A REPL in its own tmux server, with a scrollback long enough for the whole session. */
-class Terminal {
-  readonly socket = `cf-scenario-${crypto.randomUUID().slice(0, 8)}`;
-
-  async start(args: string[], home: string): Promise<void> {
-    const conf = join(home, "..", "tmux.conf");
-    await Deno.writeTextFile(conf, "set -g history-limit 200000\n");
-    const command = [Deno.execPath(), "run", "--allow-all", "repl/main.ts", ...args]
-      .map(quote).join(" ");
-    await this.tmux(
-      ["-f", conf],
-      "new-session",
-      "-d",
-      "-x",
-      "160",
-      "-y",
-      "50",
-      "-s",
-      "repl",
-      "-c",
-      REPO,
-      "-e",
-      "NO_COLOR=1",
-      `${command}; echo "[exited $?]"; sleep 600`,
-    );
-  }
-
-  /** Types `text` literally. */
-  async type(text: string): Promise<void> {
-    await this.tmux([], "send-keys", "-t", "repl", "-l", text);
-  }
-
-  async press(...keys: string[]): Promise<void> {
-    await this.tmux([], "send-keys", "-t", "repl", ...keys);
-  }
-
-  /** Pastes `text` as a terminal does (bracketed, when the program asked for it). */
-  async paste(text: string): Promise<void> {
-    await this.tmux([], "set-buffer", "-b", "paste", "--", text);
-    await this.tmux([], "paste-buffer", "-p", "-d", "-b", "paste", "-t", "repl");
-  }
-
-  /** The whole scrollback, wrapped lines joined, trailing blanks dropped. */
-  async screen(): Promise<string> {
-    const text = await this.tmux([], "capture-pane", "-p", "-J", "-t", "repl", "-S", "-");
-    return text.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
-  }
-
-  /** Waits until `test` accepts the screen. */
-  async waitFor(
-    what: string,
-    test: (screen: string) => boolean,
-    timeoutMs = 60_000,
-  ): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let screen = "";
-    while (Date.now() < deadline) {
-      screen = await this.screen();
-      if (test(screen)) return screen;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`timed out waiting for ${what}; the screen ended with:\n${screen.slice(-3000)}`);
-  }
-
-  async close(): Promise<void> {
-    await this.tmux([], "kill-server").catch(() => "");
-  }
-
-  async tmux(options: string[], ...args: string[]): Promise<string> {
-    const out = await new Deno.Command("tmux", {
-      args: ["-L", this.socket, ...options, ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
-    }
-    return new TextDecoder().decode(out.stdout);
-  }
-}
-
-function quote(s: string): string {
-  return /^[\w./=:-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 /** A transcript's inputs: a line, or a query followed by its `|` lines (pasted whole). */
 function inputsOf(text: string): { text: string; pasted: boolean }[] {
@@ -146,7 +62,7 @@ async function enter(term: Terminal, input: { text: string; pasted: boolean }): 
         typed += parts[i + 1];
         await term.press("Tab");
         const wanted = typed;
-        await term.waitFor(
+        await term.waitUntil(
           `Tab to complete "${wanted.slice(-30)}"`,
           (s) => s.endsWith(wanted),
           15_000,
@@ -156,7 +72,7 @@ async function enter(term: Terminal, input: { text: string; pasted: boolean }): 
     await term.press("Enter");
   }
   const first = input.text.split("\n")[0].slice(0, 80);
-  await term.waitFor(
+  await term.waitUntil(
     `the prompt after "${first}"`,
     (s) => prompts(s) > before && atPrompt(s),
     120_000,
@@ -173,17 +89,17 @@ Deno.test({
     const out = await tempDir();
     const home = join(out, "home");
     await Deno.mkdir(home);
-    const term = new Terminal();
+    const term = new Terminal({ scrollback: 200_000, joinWrapped: true });
     let screen = "";
     try {
-      await term.start(["repl", "--session", "endpoint", "--home", home], home);
-      await term.waitFor("the first prompt", atPrompt, 60_000);
+      await term.start(["repl", "--session", "endpoint", "--home", home]);
+      await term.waitUntil("the first prompt", atPrompt, 60_000);
       for (const input of inputsOf(await transcript("endpoint.txt", out))) {
         await enter(term, input);
       }
       screen = await term.screen();
       await term.press("C-d");
-      await term.waitFor("the REPL to exit", (s) => s.includes("[exited 0]"), 30_000);
+      await term.waitUntil("the REPL to exit", (s) => s.includes("[exited 0]"), 30_000);
     } finally {
       await term.close();
     }

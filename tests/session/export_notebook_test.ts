@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportNotebook } from "../../src/session/export_notebook.ts";
 import { openSession, type Session } from "../../src/session/session.ts";
-import { writeCasefileKernel } from "../../src/jupyter/kernel_spec.ts";
+import { executeNotebook, hasNbconvert } from "../scenarios/_harness.ts";
 import { tempFolder } from "../_helpers.ts";
 import { demoSession, SPRAY_IPS } from "./_export_fixture.ts";
 
@@ -136,43 +136,10 @@ Deno.test("exportNotebook() writes a notebook for the casefile kernel, with what
   });
 
   await t.step("run by nbconvert in the casefile kernel, it gives every hash", async () => {
-    if (!(await hasPython("nbconvert, nbclient"))) return;
-    const jupyter = await tempFolder();
-    await writeCasefileKernel(jupyter);
+    if (!(await hasNbconvert())) return;
     const home = await tempFolder();
-    const run = await new Deno.Command(PYTHON, {
-      args: [
-        "-m",
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        path,
-        "--output-dir",
-        dir,
-        "--output",
-        "executed",
-        "--ExecutePreprocessor.kernel_name=casefile",
-        "--ExecutePreprocessor.timeout=600",
-      ],
-      env: {
-        JUPYTER_PATH: jupyter,
-        JUPYTER_DATA_DIR: join(jupyter, "data"),
-        JUPYTER_RUNTIME_DIR: join(jupyter, "runtime"),
-        JUPYTER_CONFIG_DIR: join(jupyter, "config"),
-        CASEFILE_HOME: home,
-        NO_COLOR: "1",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.ok(run.success, `nbconvert failed:\n${new TextDecoder().decode(run.stderr)}`);
-    const executed = JSON.parse(await Deno.readTextFile(join(dir, "executed.ipynb")));
-    for (const cell of executed.cells as Cell[]) {
-      for (const o of cell.outputs ?? []) {
-        assert.notEqual(o.output_type, "error", `${cell.id}: ${o.ename}: ${o.evalue}`);
-      }
-    }
+    // No cell may fail (executeNotebook asserts it).
+    await executeNotebook(path, home);
     const copy = await openSession("notebook-notebook", { home });
     assert.deepEqual(hashes(copy), hashes(session));
     assert.equal(copy.value("count"), 3);

@@ -47,6 +47,46 @@ async function runScript(path: string, home: string, args: string[] = []): Promi
   };
 }
 
+/** `casefile --home HOME run SCRIPT -- --session NAME`, from a fresh folder. */
+async function casefileRun(
+  path: string,
+  home: string,
+  session: string,
+  env: Record<string, string> = {},
+): Promise<Run> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(REPO, "repl/main.ts"),
+      "--home",
+      home,
+      "run",
+      path,
+      "--",
+      "--session",
+      session,
+    ],
+    cwd: await tempFolder(),
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: out.code, out: decoder.decode(out.stdout), err: decoder.decode(out.stderr) };
+}
+
+/** `deno check` accepts the script, with casefile's configuration. */
+async function assertChecks(path: string): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["check", `--config=${REPO}/deno.json`, path],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+}
+
 /** The kept steps' results by position: [name, kind, sha256]. */
 function keptResults(session: Session): [string, string, string | undefined][] {
   return session.steps()
@@ -118,13 +158,7 @@ Deno.test("exportScript() writes a portable script that replays the session and 
   });
 
   await t.step("deno check accepts it", async () => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["check", `--config=${REPO}/deno.json`, path],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    await assertChecks(path);
   });
 
   const replayHome = await tempFolder();
@@ -277,25 +311,9 @@ Deno.test("an edited script that breaks says which step, and changes nothing rec
 
   await t.step("casefile run fills in the paths of its first line", async () => {
     const path = await write("ok.ts", script);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        join(REPO, "repl/main.ts"),
-        "--home",
-        replayHome,
-        "run",
-        path,
-        "--",
-        "--session",
-        "via-casefile",
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    assert.match(new TextDecoder().decode(out.stdout), /6 steps replayed: 6 equal/);
+    const run = await casefileRun(path, replayHome, "via-casefile");
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /6 steps replayed: 6 equal/);
   });
 });
 
@@ -338,12 +356,7 @@ Deno.test("a name bound again is declared once in the script, which deno check a
     script,
     /\n {2}n = await session\.run\("n", \(\{ n \}: Pick<Steps, "n">\) => n \+ 1\);/,
   );
-  const check = await new Deno.Command(Deno.execPath(), {
-    args: ["check", `--config=${REPO}/deno.json`, path],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(check.code, 0, new TextDecoder().decode(check.stderr));
+  await assertChecks(path);
   const run = await runScript(path, await tempFolder(), ["--session", "again2"]);
   assert.equal(run.code, 0, run.out + run.err);
   assert.match(run.out, /3 steps replayed: 3 equal/);
@@ -404,30 +417,12 @@ Deno.test({
       assert.ok(!script.includes(service.token), "no secret in the script");
       const before = service.requests.length;
       const replayHome = await tempFolder();
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          join(REPO, "repl/main.ts"),
-          "--home",
-          replayHome,
-          "run",
-          path,
-          "--",
-          "--session",
-          "again",
-        ],
-        cwd: await tempFolder(),
-        env: {
-          NO_COLOR: "1",
-          NODE_EXTRA_CA_CERTS: service.caCertificatePath,
-          CASEFILE_SENTINEL_TOKEN: service.token,
-        },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const stdout = new TextDecoder().decode(out.stdout);
-      assert.equal(out.code, 0, stdout + new TextDecoder().decode(out.stderr));
+      const run = await casefileRun(path, replayHome, "again", {
+        NODE_EXTRA_CA_CERTS: service.caCertificatePath,
+        CASEFILE_SENTINEL_TOKEN: service.token,
+      });
+      const stdout = run.out;
+      assert.equal(run.code, 0, run.out + run.err);
       assert.match(stdout, new RegExp(`Log Analytics workspace ${service.workspaceIds[0]}`));
       assert.match(stdout, /2 steps replayed: 2 equal\n$/);
       assert.ok(service.requests.length > before, "the replay asked the service");

@@ -55,6 +55,7 @@ import {
   type CloudName,
   CLOUDS,
   type CredentialKind,
+  denoEnv,
   type EnvReader,
   isResourceId,
   isWorkspaceId,
@@ -289,6 +290,19 @@ export async function openSentinelProvider(
   const credential = custom ??
     createCredential(config, { prompt: options.prompt, caCertificates: options.caCertificates });
   return new SentinelProvider(config, credential, custom ? "custom" : config.credential, options);
+}
+
+/**
+ * A credential that gives the bearer token in `CASEFILE_SENTINEL_TOKEN` (one obtained
+ * elsewhere, or the loopback service's), or undefined when it is not set. The REPL and a
+ * replay sign in with it; the token is never printed or recorded.
+ */
+export function envTokenCredential(env: EnvReader = denoEnv): TokenCredential | undefined {
+  const token = env("CASEFILE_SENTINEL_TOKEN");
+  if (!token) return undefined;
+  return {
+    getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  };
 }
 
 /** A Log Analytics workspace (Microsoft Sentinel's data). Create with {@link openSentinelProvider}. */

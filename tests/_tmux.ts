@@ -1,0 +1,131 @@
+/**
+ * The REPL in a real terminal, driven through tmux for end-to-end tests: keys go in with
+ * `send-keys`, pastes with `paste-buffer` (bracketed when the program asks), the screen
+ * comes back with `capture-pane`, and every wait polls with a deadline (no fixed sleeps).
+ */
+import { fail } from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const REPO = fileURLToPath(new URL("../", import.meta.url));
+
+/** Options of {@link Terminal}. */
+export interface TerminalOptions {
+  /** Lines of scrollback kept and captured (default: tmux's 2000; the last 3000 read). */
+  readonly scrollback?: number;
+  /** Read wrapped lines joined, as the program wrote them. */
+  readonly joinWrapped?: boolean;
+}
+
+/** A REPL (`repl/main.ts ARGS`, run from the checkout) in its own tmux server. */
+export class Terminal {
+  readonly socket = `casefile-test-${crypto.randomUUID().slice(0, 8)}`;
+  readonly #options: TerminalOptions;
+
+  constructor(options: TerminalOptions = {}) {
+    this.#options = options;
+  }
+
+  async start(args: string[], env: Record<string, string> = {}): Promise<void> {
+    const command = [Deno.execPath(), "run", "--allow-all", "repl/main.ts", ...args]
+      .map(quote).join(" ");
+    const envArgs = Object.entries({ NO_COLOR: "1", ...env }).flatMap(([k, v]) => [
+      "-e",
+      `${k}=${v}`,
+    ]);
+    const config: string[] = [];
+    if (this.#options.scrollback) {
+      const file = await Deno.makeTempFile({ prefix: "casefile-tmux-", suffix: ".conf" });
+      await Deno.writeTextFile(file, `set -g history-limit ${this.#options.scrollback}\n`);
+      config.push("-f", file);
+    }
+    await this.#run(
+      [...config, "new-session", "-d", "-x", "160", "-y", "50", "-s", "repl", "-c", REPO],
+      [...envArgs, `${command}; echo "[exited $?]"; sleep 600`],
+    );
+  }
+
+  /** Types `text` literally. */
+  async type(text: string): Promise<void> {
+    await this.tmux("send-keys", "-t", "repl", "-l", text);
+  }
+
+  /** Presses keys (`Enter`, `Tab`, `C-c`, `C-d`, `C-u`). */
+  async press(...keys: string[]): Promise<void> {
+    await this.tmux("send-keys", "-t", "repl", ...keys);
+  }
+
+  /**
+   * Pastes `text` as a terminal does: tmux sends it bracketed (`ESC [200~` … `ESC [201~`)
+   * when the program asked for that, its line breaks as CR.
+   */
+  async paste(text: string): Promise<void> {
+    await this.tmux("set-buffer", "-b", "paste", "--", text);
+    await this.tmux("paste-buffer", "-p", "-d", "-b", "paste", "-t", "repl");
+  }
+
+  /** Types a line and presses Enter. */
+  async line(text: string): Promise<void> {
+    await this.type(text);
+    await this.press("Enter");
+  }
+
+  /** The screen with scrollback; lines without trailing blanks, no blank lines at the end. */
+  async screen(): Promise<string> {
+    const from = this.#options.scrollback ? "-" : "-3000";
+    const join = this.#options.joinWrapped ? ["-J"] : [];
+    const text = await this.tmux("capture-pane", "-p", ...join, "-t", "repl", "-S", from);
+    return text.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
+  }
+
+  /** Waits until the screen matches `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    return this.waitUntil(String(pattern), (screen) => pattern.test(screen), timeoutMs);
+  }
+
+  /** Waits until `test` accepts the screen (`what` names it when the wait times out). */
+  async waitUntil(
+    what: string,
+    test: (screen: string) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let screen = "";
+    while (Date.now() < deadline) {
+      screen = await this.screen();
+      if (test(screen)) return screen;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    fail(`timed out waiting for ${what}; the screen ended with:\n${screen.slice(-3000)}`);
+  }
+
+  /** The text after the last occurrence of `marker` on the screen. */
+  async after(marker: string): Promise<string> {
+    const screen = await this.screen();
+    return screen.slice(screen.lastIndexOf(marker));
+  }
+
+  async close(): Promise<void> {
+    await this.tmux("kill-server").catch(() => "");
+  }
+
+  /** Runs a tmux command on this terminal's server. */
+  tmux(...args: string[]): Promise<string> {
+    return this.#run([], args);
+  }
+
+  async #run(options: string[], args: string[]): Promise<string> {
+    const out = await new Deno.Command("tmux", {
+      args: ["-L", this.socket, ...options, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      throw new Error(`tmux ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+    }
+    return new TextDecoder().decode(out.stdout);
+  }
+}
+
+function quote(s: string): string {
+  return /^[\w./=:-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
