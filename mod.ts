@@ -10,34 +10,65 @@
  *   beacons, anomalies, rarity, logon sessions, masking) and charts (vega-lite, rendered to
  *   SVG, PNG or HTML, and shown richly in the Deno Jupyter kernel).
  *
- * @example Summarise the bundled demo case
+ * Each capability is also a subpath of its own (`casefile/kql`, `casefile/session`,
+ * `casefile/sentinel`, `casefile/viz`, ...; CONTRIBUTING.md lists them), so a script loads only
+ * what it uses: `casefile/kql` loads neither the Azure SDK nor vega.
+ *
+ * @example The demo case's password spray, found with KQL
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openLocalProvider } from "./mod.ts";
  *
  * const provider = await openLocalProvider();
  * const tables = await provider.tables();
- * console.log(tables.map((t) => `${t.name}: ${t.rows} rows`).join("\n"));
+ * assert.equal(tables.find((t) => t.name === "SecurityAlert")?.rows, 13);
+ * const alerts = await provider.query(
+ *   "SecurityAlert | where AlertName == 'Password Spray' | project TimeGenerated",
+ * );
+ * assert.deepEqual(alerts.frame.getColumn("TimeGenerated").toArray(), [
+ *   new Date("2026-03-11T05:12:44Z"),
+ * ]);
  * ```
  *
  * @module
  */
+
+// Polars, the frames every result is
 export { pl } from "./src/polars.ts";
 export type { DataFrame, LazyDataFrame, Series } from "./src/polars.ts";
 
+// The base error
 export { CasefileError } from "./src/errors.ts";
 export type { CasefileErrorOptions } from "./src/errors.ts";
 
-export { formatSchema, KUSTO_TYPES, polarsTypeOf } from "./src/schema/types.ts";
-export type { ColumnSchema, KustoType, TableSchema } from "./src/schema/types.ts";
-export { SENTINEL_SCHEMAS } from "./src/schema/sentinel.ts";
+// Kusto types and Sentinel schemas
+export { formatSchema, KUSTO_TYPES, polarsTypeOf, SENTINEL_SCHEMAS } from "./src/schema/mod.ts";
+export type { ColumnSchema, KustoType, TableSchema } from "./src/schema/mod.ts";
 
-export { loadTable } from "./src/data/load.ts";
-export type { FileFormat, LoadedTable, LoadTableOptions } from "./src/data/load.ts";
-export { DataLoadError } from "./src/data/errors.ts";
-export type { LoadWarning } from "./src/data/errors.ts";
-export type { CaseManifest, ManifestExternal, ManifestTable } from "./src/data/manifest.ts";
-
+// Loading data
+export { DataLoadError, loadTable } from "./src/data/mod.ts";
 export type {
+  CaseManifest,
+  FileFormat,
+  LoadedTable,
+  LoadTableOptions,
+  LoadWarning,
+  ManifestExternal,
+  ManifestTable,
+} from "./src/data/mod.ts";
+
+// Providers: the contract and the local provider
+export {
+  DEMO_CASE_DIR,
+  openLocalProvider,
+  ProviderError,
+  UnknownTableError,
+  UnsupportedQueryError,
+} from "./src/providers/mod.ts";
+export type {
+  LocalProvider,
+  LocalProviderOptions,
+  LocalTable,
   Provider,
   ProviderKind,
   QueryOptions,
@@ -47,20 +78,21 @@ export type {
   TableInfo,
   TableSource,
   TimeRange,
-} from "./src/providers/provider.ts";
-export { ProviderError, UnknownTableError, UnsupportedQueryError } from "./src/providers/errors.ts";
+} from "./src/providers/mod.ts";
+
+// The local KQL engine
 export {
-  DEMO_CASE_DIR,
-  LocalProvider,
-  openLocalProvider,
-} from "./src/providers/local/local_provider.ts";
-export type { LocalProviderOptions, LocalTable } from "./src/providers/local/local_provider.ts";
+  executeKql,
+  KqlSemanticError,
+  KqlSyntaxError,
+  KqlUnsupportedError,
+  runKql,
+  SUPPORTED_FUNCTIONS,
+  SUPPORTED_OPERATORS,
+} from "./src/kql/mod.ts";
+export type { KqlResult, RunKqlOptions } from "./src/kql/mod.ts";
 
-export { executeKql, runKql } from "./src/kql/run.ts";
-export type { KqlResult, RunKqlOptions } from "./src/kql/run.ts";
-export { KqlSemanticError, KqlSyntaxError, KqlUnsupportedError } from "./src/kql/errors.ts";
-export { SUPPORTED_FUNCTIONS, SUPPORTED_OPERATORS } from "./src/kql/registry.ts";
-
+// Microsoft Sentinel / Log Analytics
 export {
   ClientTimeoutError,
   MalformedResponseError,
@@ -69,13 +101,12 @@ export {
   SentinelConfigError,
   SentinelError,
   SentinelNetworkError,
-  SentinelProvider,
   SentinelQueryError,
   ServerTimeoutError,
   ServiceBusyError,
   TruncatedResultError,
   WorkspaceNotFoundError,
-} from "./src/providers/sentinel/sentinel_provider.ts";
+} from "./src/providers/sentinel/mod.ts";
 export type {
   CloudName,
   CredentialKind,
@@ -85,59 +116,131 @@ export type {
   SentinelBatchResult,
   SentinelConfig,
   SentinelErrorOptions,
+  SentinelProvider,
   SentinelProviderOptions,
   SentinelQueryOptions,
   SentinelQueryResult,
   WorkspaceConfig,
-} from "./src/providers/sentinel/sentinel_provider.ts";
+} from "./src/providers/sentinel/mod.ts";
 
 // Analysis
-export { AnalysisError } from "./src/analysis/errors.ts";
-export type { AnalysisErrorOptions } from "./src/analysis/errors.ts";
 export {
+  AnalysisError,
   buildProcessTree,
+  createMasker,
+  decomposeSeries,
   detectProcessSchema,
+  findAnomalies,
+  findBeacons,
+  findPasswordAttacks,
+  firstSeen,
+  logonSessions,
   PROCESS_SCHEMA_KINDS,
   PROCESS_SCHEMAS,
-  ProcessTree,
-} from "./src/analysis/process_tree.ts";
+  rareValues,
+  SIGNIN_FAILURE_CODES,
+} from "./src/analysis/mod.ts";
 export type {
+  AnalysisErrorOptions,
   AroundOptions,
+  AuthColumns,
+  AuthSourceKind,
   BuildProcessTreeOptions,
+  ColumnRule,
+  DecomposeSeriesOptions,
+  FindBeaconsOptions,
+  FindPasswordAttacksOptions,
+  FirstSeenOptions,
+  LogonSessionsOptions,
+  Masker,
+  MaskerOptions,
+  MaskKind,
+  MaskOptions,
   ParentRule,
   ProcessColumns,
   ProcessSchemaKind,
+  ProcessTree,
   ProcessTreeSummary,
   ProcessTreeTextOptions,
   ProcessTreeTextOptionsWithRows,
-} from "./src/analysis/process_tree.ts";
-export { findBeacons } from "./src/analysis/beaconing.ts";
-export type { FindBeaconsOptions } from "./src/analysis/beaconing.ts";
-export { findPasswordAttacks, SIGNIN_FAILURE_CODES } from "./src/analysis/password_attacks.ts";
-export type {
-  AuthColumns,
-  AuthSourceKind,
-  FindPasswordAttacksOptions,
-} from "./src/analysis/password_attacks.ts";
-export { decomposeSeries, findAnomalies } from "./src/analysis/anomalies.ts";
-export type { DecomposeSeriesOptions } from "./src/analysis/anomalies.ts";
-export { firstSeen, rareValues } from "./src/analysis/rarity.ts";
-export type { FirstSeenOptions, RareValuesOptions } from "./src/analysis/rarity.ts";
-export { createMasker, Masker } from "./src/analysis/masking.ts";
-export type { ColumnRule, MaskerOptions, MaskKind, MaskOptions } from "./src/analysis/masking.ts";
-export { logonSessions } from "./src/analysis/logon_sessions.ts";
-export type { LogonSessionsOptions } from "./src/analysis/logon_sessions.ts";
+  RareValuesOptions,
+} from "./src/analysis/mod.ts";
+
 // Sessions
 export {
+  BUNDLE_FORMAT,
+  BundleError,
+  CACHE_FORMAT,
+  CodeSyntaxError,
   defaultHome,
+  digestFrame,
+  EvaluationCancelled,
+  exportBundle,
+  exportNotebook,
+  exportReport,
+  exportScript,
+  formatParam,
+  importBundle,
+  kql,
+  kqlIdent,
+  kqlLiteral,
+  KqlQuery,
+  KqlTemplateError,
   listSessions,
   openSession,
+  param,
+  PARAM_KINDS,
+  ParamError,
+  ParamRef,
+  ParamSet,
+  parseParam,
+  RawKql,
+  rawKql,
   removeSession,
-  Session,
-} from "./src/session/session.ts";
+  ReplayError,
+  replaySession,
+  ResultCache,
+  SessionError,
+  SessionLockedError,
+  SessionWriteError,
+  sha256Hex,
+  StepError,
+  Timespan,
+  verifySession,
+} from "./src/session/mod.ts";
 export type {
+  BundleSummary,
+  CacheEntry,
+  CacheLookup,
+  CacheStats,
+  ChartRenderer,
+  ExportBundleOptions,
+  ExportNotebookOptions,
+  ExportOptions,
+  ExportReportOptions,
+  ExportScriptOptions,
+  ImportBundleOptions,
+  ImportedBundle,
+  ImportedResult,
+  ParamBuilder,
+  ParamInfo,
+  ParamKind,
+  ParamSpec,
+  ParamSpecInput,
+  ParamValue,
+  ParamValueMap,
+  RecordedStep,
+  ReplayFailure,
+  ReplayProvider,
+  ReplaySpec,
   RerunOptions,
+  ResultCacheOptions,
+  ResultDigest,
+  ResultSummary,
+  Session,
+  SessionListing,
   SessionOptions,
+  SessionReplayOptions,
   Step,
   StepChart,
   StepCheck,
@@ -147,70 +250,19 @@ export type {
   StepQueryOptions,
   StepRecord,
   StepRunOptions,
-} from "./src/session/session.ts";
-export {
-  formatParam,
-  param,
-  PARAM_KINDS,
-  ParamRef,
-  ParamSet,
-  parseParam,
-  Timespan,
-} from "./src/session/params.ts";
-export type {
-  ParamBuilder,
-  ParamInfo,
-  ParamKind,
-  ParamSpec,
-  ParamSpecInput,
-  ParamValue,
-  ParamValueMap,
-} from "./src/session/params.ts";
-export { kql, kqlIdent, kqlLiteral, KqlQuery, RawKql, rawKql } from "./src/session/kql_template.ts";
-export { CACHE_FORMAT, digestFrame, ResultCache, sha256Hex } from "./src/session/result_cache.ts";
-export type {
-  CacheEntry,
-  CacheLookup,
-  CacheStats,
-  ResultCacheOptions,
-  ResultDigest,
-} from "./src/session/result_cache.ts";
-export type { ResultSummary, TemplatePart } from "./src/session/_journal.ts";
-export {
-  BundleError,
-  CodeSyntaxError,
-  EvaluationCancelled,
-  KqlTemplateError,
-  ParamError,
-  ReplayError,
-  SessionError,
-  SessionLockedError,
-  SessionWriteError,
-  StepError,
-} from "./src/session/errors.ts";
-export { exportScript } from "./src/session/export_script.ts";
-export { replaySession } from "./src/session/replay.ts";
-export type { ReplayProvider, ReplaySpec } from "./src/session/replay.ts";
-export type { RecordedStep, ReplayFailure } from "./src/session/session.ts";
-export type { ExportScriptOptions } from "./src/session/export_script.ts";
-export { BUNDLE_FORMAT, exportBundle, importBundle } from "./src/session/bundle.ts";
-export type {
-  BundleSummary,
-  ImportBundleOptions,
-  ImportedBundle,
-  ImportedResult,
-} from "./src/session/bundle.ts";
-export { verifySession } from "./src/session/verify.ts";
-export type { VerifiedStep, VerifyReport, VerifyStatus } from "./src/session/verify.ts";
-export { exportReport } from "./src/session/export_report.ts";
-export type { ChartRenderer, ExportReportOptions } from "./src/session/export_report.ts";
-export { exportNotebook } from "./src/session/export_notebook.ts";
-export type { ExportNotebookOptions } from "./src/session/export_notebook.ts";
+  TemplatePart,
+  VerifiedStep,
+  VerifyReport,
+  VerifyStatus,
+} from "./src/session/mod.ts";
+
 // Charts
-export { Chart } from "./src/viz/chart.ts";
-export type { ChartGrammar, ChartInit, ChartKind } from "./src/viz/chart.ts";
 export {
   barChart,
+  ChartError,
+  chartToHtml,
+  chartToPng,
+  chartToSvg,
   heatmapChart,
   histogramChart,
   pieChart,
@@ -221,15 +273,24 @@ export {
   stackedBarChart,
   timeChart,
   timelineChart,
-} from "./src/viz/charts.ts";
+  writeChart,
+} from "./src/viz/mod.ts";
 export type {
   Aggregate,
   AxisOptions,
   BarChartOptions,
+  Chart,
+  ChartErrorOptions,
+  ChartFormat,
+  ChartGrammar,
+  ChartInit,
+  ChartKind,
   ChartOptions,
   HeatmapOptions,
   HistogramOptions,
+  HtmlOptions,
   PieChartOptions,
+  PngOptions,
   ProcessTreeOptions,
   RenderChartOptions,
   RenderInput,
@@ -239,11 +300,8 @@ export type {
   TimeChartOptions,
   TimelineMarker,
   TimelineOptions,
-} from "./src/viz/charts.ts";
-export { chartToHtml, chartToPng, chartToSvg, writeChart } from "./src/viz/render.ts";
-export type { ChartFormat, HtmlOptions, PngOptions, WriteChartOptions } from "./src/viz/render.ts";
-export { ChartError } from "./src/viz/errors.ts";
-export type { ChartErrorOptions } from "./src/viz/errors.ts";
+  WriteChartOptions,
+} from "./src/viz/mod.ts";
 
 // Jupyter
 export {
@@ -252,88 +310,85 @@ export {
   frameToHtml,
   installNotebookDisplay,
   isJupyterKernel,
-} from "./src/jupyter/jupyter.ts";
-export type { FrameHtmlOptions, MimeBundle } from "./src/jupyter/jupyter.ts";
+} from "./src/jupyter/mod.ts";
+export type { FrameHtmlOptions, MimeBundle } from "./src/jupyter/mod.ts";
+
 // Enrichment
-export { EnrichmentError, EnrichmentProviderError } from "./src/enrich/errors.ts";
-export type { EnrichmentErrorOptions } from "./src/enrich/errors.ts";
-export { BUILTIN_IOC_TYPES, extractIocs, extractIocsFrame, refang } from "./src/enrich/ioc.ts";
-export type {
-  BuiltinIocType,
-  CustomIocType,
-  ExtractIocsFrameOptions,
-  ExtractIocsOptions,
-  IocMatch,
-} from "./src/enrich/ioc.ts";
 export {
+  abuseIpDb,
+  BOOTSTRAP_SNAPSHOT,
+  BUILTIN_IOC_TYPES,
+  classifyIp,
   decode,
   decodeFrame,
+  EnrichmentError,
+  EnrichmentProviderError,
   entropy,
+  extractIocs,
+  extractIocsFrame,
+  feedFromJson,
+  FolderCache,
+  GEO_SOURCES,
+  GeoIpDatabase,
+  geoLookup,
+  geoLookupFrame,
+  greyNoise,
+  hashKey,
+  INDICATOR_TYPES,
+  loadFeed,
+  lookupIndicators,
+  lookupIndicatorsFrame,
+  MemoryCache,
   obfuscationFrame,
   obfuscationIndicators,
-} from "./src/enrich/decode.ts";
+  onlineProviders,
+  otx,
+  rdapLookup,
+  rdapLookupFrame,
+  refang,
+  tiResultsFrame,
+  virusTotal,
+} from "./src/enrich/mod.ts";
 export type {
   BinaryPayload,
+  Bootstrap,
+  BootstrapFile,
+  BuiltinIocType,
+  CustomIocType,
   DecodeLayer,
   DecodeLayerKind,
   DecodeOptions,
   DecodeResult,
   DecodeStatus,
-  ObfuscationIndicator,
-  ObfuscationOptions,
-  ObfuscationReport,
-} from "./src/enrich/decode.ts";
-export { FolderCache, hashKey, MemoryCache } from "./src/enrich/cache.ts";
-export type { EnrichmentCache } from "./src/enrich/cache.ts";
-export {
-  classifyIp,
-  GEO_SOURCES,
-  GeoIpDatabase,
-  geoLookup,
-  geoLookupFrame,
-} from "./src/enrich/geoip.ts";
-export type {
+  EnrichmentCache,
+  EnrichmentErrorOptions,
+  ExtractIocsFrameOptions,
+  ExtractIocsOptions,
+  FeedEntry,
+  FeedFormat,
   GeoDataSource,
   GeoIpOptions,
   GeoIpRecord,
   GeoStatus,
-  IpClass,
-  IpKind,
-} from "./src/enrich/geoip.ts";
-export {
-  abuseIpDb,
-  feedFromJson,
-  greyNoise,
-  INDICATOR_TYPES,
-  loadFeed,
-  lookupIndicators,
-  lookupIndicatorsFrame,
-  onlineProviders,
-  otx,
-  tiResultsFrame,
-  virusTotal,
-} from "./src/enrich/threat_intel.ts";
-export type {
-  FeedEntry,
-  FeedFormat,
   HttpProviderOptions,
   IndicatorInput,
   IndicatorType,
+  IocMatch,
+  IpClass,
+  IpKind,
   LoadFeedOptions,
   LookupOptions,
+  ObfuscationIndicator,
+  ObfuscationOptions,
+  ObfuscationReport,
   ParsedFeed,
+  RdapFacts,
+  RdapOptions,
+  RdapRecord,
+  RdapStatus,
   TiAnswer,
   TiProvider,
   TiResult,
   TiStatus,
   Verdict,
-} from "./src/enrich/threat_intel.ts";
-export { BOOTSTRAP_SNAPSHOT, rdapLookup, rdapLookupFrame } from "./src/enrich/whois.ts";
-export type {
-  Bootstrap,
-  BootstrapFile,
-  RdapFacts,
-  RdapOptions,
-  RdapRecord,
-  RdapStatus,
-} from "./src/enrich/whois.ts";
+} from "./src/enrich/mod.ts";

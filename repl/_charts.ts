@@ -6,8 +6,8 @@
  */
 import { join } from "node:path";
 import type { DataFrame } from "../src/polars.ts";
-import type { RenderSpec } from "../src/providers/provider.ts";
-import type { TableSchema } from "../src/schema/types.ts";
+import type { RenderSpec } from "../src/providers/mod.ts";
+import type { TableSchema } from "../src/schema/mod.ts";
 import { renderChart } from "../src/viz/charts.ts";
 import { writeChart } from "../src/viz/render.ts";
 

@@ -5,21 +5,45 @@
  */
 import { isIP } from "node:net";
 import { didYouMean } from "../src/errors.ts";
-import { listSessions } from "../src/session/session.ts";
+import { listSessions } from "../src/session/home.ts";
 import { PARAM_KINDS, type ParamKind, Timespan } from "../src/session/params.ts";
-import type { StepMark, StepRecord } from "../src/session/_journal.ts";
-import type { Step } from "../src/session/session.ts";
+import type { StepMark, StepRecord } from "../src/session/mod.ts";
+import type { Session, Step } from "../src/session/mod.ts";
 import { formatValue } from "./_display.ts";
 import { count, textTable, utc } from "./_format.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
-import type { HandleOutcome, Repl } from "./_repl.ts";
+import type { Connection, ProviderSpec } from "./_providers.ts";
 import { ReplError } from "./errors.ts";
 import { importLater } from "./_later.ts";
+
+/** What handling an input asks the caller to do next. */
+export type HandleOutcome = "continue" | "quit";
+
+/**
+ * What a dot-command reaches of the REPL (`Repl` in `_repl.ts` is the one host). An interface,
+ * so that the commands do not import back the REPL that dispatches to them.
+ */
+export interface CommandHost {
+  /** The casefile home (sessions, cache, history). */
+  readonly home: string;
+  /** Where results and notes are printed. */
+  readonly output: { write(text: string): void; columns(): number };
+  /** The open session. */
+  readonly session: Session;
+  /** The provider queries go to. */
+  readonly connection: Connection;
+  /** The session's variables, as code sees them. */
+  readonly evaluator: { readonly vars: Record<string, unknown> };
+  /** Switches provider (`.connect`). */
+  reconnect(spec: ProviderSpec): Promise<void>;
+  /** Closes the current session and opens `name` (`.session NAME`). */
+  openSession(name: string): Promise<void>;
+}
 
 interface Command {
   readonly usage: string;
   readonly description: string;
-  run(repl: Repl, args: string[], signal: AbortSignal): Promise<HandleOutcome | void>;
+  run(repl: CommandHost, args: string[], signal: AbortSignal): Promise<HandleOutcome | void>;
 }
 
 const MARKS: readonly StepMark[] = ["dead-end", "finding", "none"];
@@ -285,7 +309,7 @@ Keys:  Tab completes; Ctrl-C cancels a running query or clears the line; Ctrl-C 
 
 /** Runs the dot-command `line` (starting with `.`). */
 export async function runCommand(
-  repl: Repl,
+  repl: CommandHost,
   line: string,
   signal: AbortSignal,
 ): Promise<HandleOutcome> {
@@ -332,7 +356,7 @@ function stepNumber(text: string | undefined, command: string): number {
   return n;
 }
 
-function describeResult(result: import("../src/session/_journal.ts").ResultSummary | undefined) {
+function describeResult(result: import("../src/session/mod.ts").ResultSummary | undefined) {
   if (!result) return "no result";
   switch (result.kind) {
     case "frame":
@@ -359,7 +383,7 @@ function gave(r: StepRecord): string {
 }
 
 /** A step in full: its code, status, result, what it printed and its value. */
-function stepDetail(repl: Repl, step: Step): string {
+function stepDetail(repl: CommandHost, step: Step): string {
   const r = step.record;
   const lines = [
     `step ${r.position} ${r.name} (${r.kind}${r.revision > 1 ? `, revision ${r.revision}` : ""})` +

@@ -38,8 +38,8 @@ let kqlNamesLoading: Promise<void> | undefined;
  * done first.
  */
 export function loadKqlNames(): Promise<void> {
-  kqlNamesLoading ??= importLater<typeof import("../src/kql/registry.ts")>(
-    new URL("../src/kql/registry.ts", import.meta.url),
+  kqlNamesLoading ??= importLater<typeof import("../src/kql/mod.ts")>(
+    new URL("../src/kql/mod.ts", import.meta.url),
   ).then((registry) => {
     kqlNames = {
       operators: [...registry.SUPPORTED_OPERATORS].sort(),

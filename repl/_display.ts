@@ -7,6 +7,7 @@
 import { KqlQuery } from "../src/session/kql_template.ts";
 import { ParamRef } from "../src/session/params.ts";
 import { frameTable } from "./_format.ts";
+import { isDataFrame } from "../src/polars.ts";
 
 /** Options of {@link formatValue}. */
 export interface DisplayOptions {
@@ -18,13 +19,6 @@ export interface DisplayOptions {
   readonly maxRows?: number;
   /** Lines of an inspected value shown at most. */
   readonly maxLines?: number;
-}
-
-/** Whether `value` is a Polars DataFrame. */
-export function isDataFrame(value: unknown): value is import("../src/polars.ts").DataFrame {
-  return typeof value === "object" && value !== null &&
-    typeof (value as { writeParquet?: unknown }).writeParquet === "function" &&
-    typeof (value as { getColumn?: unknown }).getColumn === "function";
 }
 
 /** Whether `value` is a Polars Series. */

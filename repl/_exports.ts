@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { extname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Session } from "../src/session/session.ts";
 import { exportScript } from "../src/session/export_script.ts";
 import { exportNotebook } from "../src/session/export_notebook.ts";
@@ -30,17 +30,13 @@ export async function exportSession(
       await exportScript(session, { path: target });
       break;
     case "notebook":
-      await Deno.writeTextFile(target, await exportNotebook(session, { path: target }), {
-        mode: 0o600,
-      });
+      await exportNotebook(session, { path: target });
       break;
-    case "report": {
-      const format = extname(target).toLowerCase().startsWith(".htm") ? "html" : "markdown";
-      await Deno.writeTextFile(target, await exportReport(session, { format }), { mode: 0o600 });
+    case "report":
+      await exportReport(session, { path: target });
       break;
-    }
     case "bundle":
-      await exportBundle(session, target);
+      await exportBundle(session, { path: target });
       break;
   }
   return target;

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { caretLine } from "../src/kql/errors.ts";
-import type { Span } from "../src/kql/ast.ts";
+import { caretLine, type Span } from "../src/kql/syntax.ts";
 
 /**
  * Rows as an aligned text table; numbers align right (columns whose every cell looks like

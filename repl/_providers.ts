@@ -7,9 +7,13 @@
  *
  * @module
  */
-import type { Provider, TableInfo } from "../src/providers/provider.ts";
-import { DEMO_CASE_DIR, openLocalProvider } from "../src/providers/local/local_provider.ts";
-import { SENTINEL_SCHEMAS } from "../src/schema/sentinel.ts";
+import {
+  DEMO_CASE_DIR,
+  openLocalProvider,
+  type Provider,
+  type TableInfo,
+} from "../src/providers/mod.ts";
+import { SENTINEL_SCHEMAS } from "../src/schema/mod.ts";
 import { importLater } from "./_later.ts";
 
 /** Which provider to open. */
@@ -38,8 +42,8 @@ export async function connect(spec: ProviderSpec): Promise<Connection> {
       break;
     case "sentinel": {
       const { envTokenCredential, openSentinelProvider } = await importLater<
-        typeof import("../src/providers/sentinel/sentinel_provider.ts")
-      >(new URL("../src/providers/sentinel/sentinel_provider.ts", import.meta.url));
+        typeof import("../src/providers/sentinel/mod.ts")
+      >(new URL("../src/providers/sentinel/mod.ts", import.meta.url));
       provider = await openSentinelProvider({
         workspace: spec.workspace,
         credential: envTokenCredential(),

@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { didYouMean } from "../src/errors.ts";
 import { openSession, type Session } from "../src/session/session.ts";
 import { KqlQuery } from "../src/session/kql_template.ts";
-import type { StepRecord } from "../src/session/_journal.ts";
+import type { StepRecord } from "../src/session/mod.ts";
 import { EvaluationCancelled } from "../src/session/errors.ts";
-import { RESERVED_NAMES } from "../src/session/_environment.ts";
+import { RESERVED_STEP_NAMES as RESERVED_NAMES } from "../src/session/code.ts";
 import { transformInput, typescript } from "./_transform.ts";
 import {
   extendKqlInput,
@@ -22,10 +22,17 @@ import {
   parseKqlInput,
   splitKql,
 } from "./_input.ts";
-import { formatValue, isDataFrame } from "./_display.ts";
+import { formatValue } from "./_display.ts";
+import { isDataFrame } from "../src/polars.ts";
 import { count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
-import { type CommandName, COMMANDS, runCommand } from "./_commands.ts";
+import {
+  type CommandHost,
+  type CommandName,
+  COMMANDS,
+  type HandleOutcome,
+  runCommand,
+} from "./_commands.ts";
 import { ReplError } from "./errors.ts";
 import { importLater } from "./_later.ts";
 
@@ -55,11 +62,10 @@ export interface ReplOptions {
   readonly debug?: boolean;
 }
 
-/** What handling an input asks the caller to do next. */
-export type HandleOutcome = "continue" | "quit";
+export type { HandleOutcome };
 
 /** The REPL's state and the handling of inputs. */
-export class Repl {
+export class Repl implements CommandHost {
   readonly home: string;
   readonly output: ReplOutput;
   readonly debug: boolean;

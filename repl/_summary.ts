@@ -5,7 +5,7 @@
  * @module
  */
 import { columnValues, pl, variantOf } from "../src/polars.ts";
-import type { LocalProvider } from "../src/providers/local/local_provider.ts";
+import type { LocalProvider } from "../src/providers/mod.ts";
 import { count, textTable, utc } from "./_format.ts";
 
 /** One line per table: rows, columns and the span of `TimeGenerated`. */

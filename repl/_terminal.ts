@@ -32,7 +32,7 @@ import {
   loadHistory,
 } from "./_history.ts";
 import { withSpinner } from "./_spinner.ts";
-import { listSessions } from "../src/session/session.ts";
+import { listSessions } from "../src/session/home.ts";
 import type { Repl } from "./_repl.ts";
 
 /** Options of {@link runTerminal}. */

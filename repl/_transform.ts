@@ -5,7 +5,7 @@
  */
 export {
   isCompleteTypeScript,
+  loadTypeScript as typescript,
   type TransformedInput,
   transformInput,
-  typescript,
-} from "../src/session/_transform.ts";
+} from "../src/session/code.ts";

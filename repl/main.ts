@@ -9,16 +9,16 @@ import "./_warnings.ts";
 import { Command } from "commander";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultHome, listSessions, openSession, removeSession } from "../src/session/session.ts";
+import { openSession } from "../src/session/session.ts";
+import { defaultHome, listSessions, removeSession } from "../src/session/home.ts";
 import { ResultCache } from "../src/session/result_cache.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { ProviderSpec } from "./_providers.ts";
 import { ReplError } from "./errors.ts";
 import { clearSpinner } from "./_spinner.ts";
-import { formatSchema } from "../src/schema/types.ts";
-import { loadTable } from "../src/data/load.ts";
-import { DEMO_CASE_DIR, openLocalProvider } from "../src/providers/local/local_provider.ts";
-import { SENTINEL_SCHEMAS } from "../src/schema/sentinel.ts";
+import { formatSchema, SENTINEL_SCHEMAS } from "../src/schema/mod.ts";
+import { loadTable } from "../src/data/mod.ts";
+import { DEMO_CASE_DIR, openLocalProvider, type QueryResult } from "../src/providers/mod.ts";
 import { summariseCase } from "./_summary.ts";
 import { count, describeError, textTable, utc } from "./_format.ts";
 import { importLater } from "./_later.ts";
@@ -168,34 +168,62 @@ function open(options: DataOption) {
   return openLocalProvider(options.data ?? DEMO_CASE_DIR, { knownSchemas: SENTINEL_SCHEMAS });
 }
 
+/** Options shared by several commands: flag and help text, by name. */
+const SHARED_OPTIONS = {
+  data: ["--data <dir>", "folder of data files (default: the bundled demo case)"],
+  session: ["--session <name>", "the session to open or resume (default: a new one)"],
+  provider: ["--provider <kind>", "local or sentinel (default: local)"],
+  workspace: ["--workspace <name>", "the Log Analytics workspace (a friendly name or an id)"],
+  home: ["--home <dir>", "the casefile home (default: $CASEFILE_HOME or ./.casefile)"],
+  debug: ["--debug", "show stack traces of errors"],
+} as const;
+
+type SharedOption = keyof typeof SHARED_OPTIONS;
+
+/** What a subcommand's `--home` says (the default is told once, on `casefile` and `repl`). */
+const HOME_HERE = { home: "the casefile home" } as const;
+
+/** Adds the shared options `names` to `command`, in that order; `texts` replaces help texts. */
+function withOptions(
+  command: Command,
+  names: readonly SharedOption[],
+  texts: Partial<Record<SharedOption, string>> = {},
+): Command {
+  for (const name of names) {
+    command.option(SHARED_OPTIONS[name][0], texts[name] ?? SHARED_OPTIONS[name][1]);
+  }
+  return command;
+}
+
 /** Builds the command line parser; `write` receives everything printed. */
 export function buildCli(write: (text: string) => void): Command {
-  const program = new Command("casefile")
-    .description("Security investigations over Sentinel and local data, in Deno.")
-    .option("--data <dir>", "folder of data files to serve (default: the bundled demo case)")
-    .option("--session <name>", "the session to open or resume (default: a new one)")
-    .option("--provider <kind>", "local or sentinel (default: local)")
-    .option("--workspace <name>", "the Log Analytics workspace (a friendly name or an id)")
-    .option("--home <dir>", "the casefile home (default: $CASEFILE_HOME or ./.casefile)")
-    .option("--debug", "show stack traces of errors")
+  const program = withOptions(
+    new Command("casefile")
+      .description("Security investigations over Sentinel and local data, in Deno."),
+    ["data", "session", "provider", "workspace", "home", "debug"],
+    { data: "folder of data files to serve (default: the bundled demo case)" },
+  )
     .showHelpAfterError()
     .enablePositionalOptions()
     .action(async (options: ReplCliOptions) => {
       await startRepl(options);
     });
 
-  program.command("repl")
-    .description("the interactive REPL (the default command)")
-    .option("--session <name>", "the session to open or resume (default: a new one)")
-    .option("--provider <kind>", "local or sentinel (default: local)")
-    .option("--data <dir>", "folder of data files (default: the bundled demo case)")
-    .option("--workspace <name>", "the Log Analytics workspace (a friendly name or an id)")
-    .option("--home <dir>", "the casefile home (default: $CASEFILE_HOME or ./.casefile)")
-    .option("--debug", "show stack traces of errors")
-    .action(async (options: ReplCliOptions) => {
-      await startRepl({ ...program.opts(), ...options });
-    });
+  withOptions(
+    program.command("repl").description("the interactive REPL (the default command)"),
+    ["session", "provider", "data", "workspace", "home", "debug"],
+  ).action(async (options: ReplCliOptions) => {
+    await startRepl({ ...program.opts(), ...options });
+  });
 
+  addRunCommand(program);
+  addSessionCommands(program, write);
+  addCaseCommands(program, write);
+  return program;
+}
+
+/** `casefile run SCRIPT [args...]`. */
+function addRunCommand(program: Command): void {
   program.command("run")
     .description(
       "run a script: an exported session (with the permissions of its first line) or any TypeScript file",
@@ -217,124 +245,152 @@ export function buildCli(write: (text: string) => void): Command {
         });
       }
     });
+}
 
-  program.command("import")
-    .description("open a bundle (.casefile.gz) as a session of this home, checking every result")
-    .argument("<bundle>", "the bundle file")
-    .option("--name <name>", "the session's name (default: the bundled session's)")
-    .option("--home <dir>", "the casefile home")
-    .action(async (bundle: string, options: { name?: string; home?: string }) => {
-      const { importBundle } = await importLater<typeof import("../src/session/bundle.ts")>(
-        new URL("../src/session/bundle.ts", import.meta.url),
-      );
-      const home = homeOf({ ...program.opts(), ...options });
-      const imported = await importBundle(bundle, { home, name: options.name });
-      try {
-        const bad = imported.results.filter((r) => r.status !== "ok");
-        write(
-          `session ${imported.session.name} imported into ${home}: ` +
-            `${imported.session.steps().length} steps, ` +
-            `${imported.results.length - bad.length} of ${imported.results.length} results checked`,
-        );
-        for (const r of bad) write(`warning: result ${r.sha256.slice(0, 16)}… ${r.status}`);
-      } finally {
-        await imported.session.close();
-      }
-    });
+/** The commands over the home's sessions and cache: import, export, sessions, cache. */
+function addSessionCommands(program: Command, write: (text: string) => void): void {
+  /** The home a subcommand works in: its own `--home`, else the program's. */
+  const homeHere = (options: { home?: string }) => homeOf({ ...program.opts(), ...options });
 
-  program.command("export")
-    .description("export a session as a script, a notebook or a report")
-    .argument("<kind>", EXPORT_KINDS.join(" | "))
-    .argument("<path>", "the file to write")
-    .option("--session <name>", "the session (default: the last one used)")
-    .option("--home <dir>", "the casefile home")
-    .action(async (kind: string, path: string, options: { session?: string; home?: string }) => {
-      if (!EXPORT_KINDS.includes(kind as ExportKind)) {
-        throw new ReplError(`${kind} is not an export kind.`, {
-          hint: `Use ${EXPORT_KINDS.join(", ")}.`,
-        });
-      }
-      const home = homeOf({ ...program.opts(), ...options });
-      const name = options.session ?? (await listSessions(home))[0]?.name;
-      if (!name) {
-        throw new ReplError(`There are no sessions under ${home}.`, {
-          hint: "Start one with casefile repl, or give --home.",
-        });
-      }
-      const session = await openSession(name, { home });
-      try {
-        const { exportSession } = await importLater<typeof import("./_exports.ts")>(
-          new URL("./_exports.ts", import.meta.url),
-        );
-        write(`${kind} written to ${await exportSession(session, kind as ExportKind, path)}`);
-      } finally {
-        await session.close();
-      }
-    });
-
-  program.command("sessions")
-    .description("list the sessions, newest first; or remove some (rm NAME..., rm --replays)")
-    .argument("[action]", "list (default) or rm", "list")
-    .argument("[names...]", "for rm: the sessions to remove")
-    .option("--replays", "for rm: every replay's session (<name>-replay-<time>)")
-    .option("--home <dir>", "the casefile home")
-    .action(
-      async (action: string, names: string[], options: { home?: string; replays?: boolean }) => {
-        const home = homeOf({ ...program.opts(), ...options });
-        const sessions = await listSessions(home);
-        if (action === "rm") {
-          const replay = /-replay-\d{8}T\d{6}-[0-9a-f]{4}$/;
-          const chosen = options.replays
-            ? sessions.filter((s) => replay.test(s.name)).map((s) => s.name)
-            : names;
-          if (chosen.length === 0) {
-            throw new ReplError("sessions rm needs names, or --replays.", {
-              hint: "casefile sessions rm spray-replay-20261206T101500-ab12, or rm --replays",
-            });
-          }
-          for (const name of chosen) {
-            await removeSession(name, home);
-            write(`removed session ${name}`);
-          }
-          return;
-        }
-        if (action !== "list") throw new ReplError(`sessions takes list or rm, not ${action}.`);
-        if (sessions.length === 0) write(`No sessions under ${home}.`);
-        else {
-          write(textTable(
-            ["session", "last change (UTC)", "folder"],
-            sessions.map((s) => [s.name, utc(s.modified), s.dir]),
-          ));
-        }
-      },
+  withOptions(
+    program.command("import")
+      .description("open a bundle (.casefile.gz) as a session of this home, checking every result")
+      .argument("<bundle>", "the bundle file")
+      .option("--name <name>", "the session's name (default: the bundled session's)"),
+    ["home"],
+    HOME_HERE,
+  ).action(async (bundle: string, options: { name?: string; home?: string }) => {
+    const { importBundle } = await importLater<typeof import("../src/session/bundle.ts")>(
+      new URL("../src/session/bundle.ts", import.meta.url),
     );
-
-  program.command("cache")
-    .description("the result cache: stats, or clear it")
-    .argument("[action]", "stats (default) or clear", "stats")
-    .option("--home <dir>", "the casefile home")
-    .action(async (action: string, options: { home?: string }) => {
-      const cache = await ResultCache.open(
-        join(homeOf({ ...program.opts(), ...options }), "cache"),
+    const home = homeHere(options);
+    const imported = await importBundle(bundle, { home, name: options.name });
+    try {
+      const bad = imported.results.filter((r) => r.status !== "ok");
+      write(
+        `session ${imported.session.name} imported into ${home}: ` +
+          `${imported.session.steps().length} steps, ` +
+          `${imported.results.length - bad.length} of ${imported.results.length} results checked`,
       );
-      if (action === "clear") {
-        await cache.clear();
-        write(`cache cleared (${cache.dir})`);
-      } else if (action === "stats") {
-        const s = await cache.stats();
-        write(
-          `cache ${s.dir}: ${count(s.queries)} queries, ${count(s.results)} results, ` +
-            `${(s.bytes / 2 ** 20).toFixed(1)} MiB of ${(s.maxBytes / 2 ** 20).toFixed(0)} MiB`,
-        );
-      } else {
-        throw new ReplError(`cache takes stats or clear, not ${action}.`);
+      for (const r of bad) write(`warning: result ${r.sha256.slice(0, 16)}… ${r.status}`);
+    } finally {
+      await imported.session.close();
+    }
+  });
+
+  withOptions(
+    program.command("export")
+      .description("export a session as a script, a notebook or a report")
+      .argument("<kind>", EXPORT_KINDS.join(" | "))
+      .argument("<path>", "the file to write"),
+    ["session", "home"],
+    { ...HOME_HERE, session: "the session (default: the last one used)" },
+  ).action(async (kind: string, path: string, options: { session?: string; home?: string }) => {
+    if (!EXPORT_KINDS.includes(kind as ExportKind)) {
+      throw new ReplError(`${kind} is not an export kind.`, {
+        hint: `Use ${EXPORT_KINDS.join(", ")}.`,
+      });
+    }
+    const home = homeHere(options);
+    const name = options.session ?? (await listSessions(home))[0]?.name;
+    if (!name) {
+      throw new ReplError(`There are no sessions under ${home}.`, {
+        hint: "Start one with casefile repl, or give --home.",
+      });
+    }
+    const session = await openSession(name, { home });
+    try {
+      const { exportSession } = await importLater<typeof import("./_exports.ts")>(
+        new URL("./_exports.ts", import.meta.url),
+      );
+      write(`${kind} written to ${await exportSession(session, kind as ExportKind, path)}`);
+    } finally {
+      await session.close();
+    }
+  });
+
+  withOptions(
+    program.command("sessions")
+      .description("list the sessions, newest first; or remove some (rm NAME..., rm --replays)")
+      .argument("[action]", "list (default) or rm", "list")
+      .argument("[names...]", "for rm: the sessions to remove")
+      .option("--replays", "for rm: every replay's session (<name>-replay-<time>)"),
+    ["home"],
+    HOME_HERE,
+  ).action(
+    async (action: string, names: string[], options: { home?: string; replays?: boolean }) => {
+      const home = homeHere(options);
+      const sessions = await listSessions(home);
+      if (action === "rm") {
+        const replay = /-replay-\d{8}T\d{6}-[0-9a-f]{4}$/;
+        const chosen = options.replays
+          ? sessions.filter((s) => replay.test(s.name)).map((s) => s.name)
+          : names;
+        if (chosen.length === 0) {
+          throw new ReplError("sessions rm needs names, or --replays.", {
+            hint: "casefile sessions rm spray-replay-20261206T101500-ab12, or rm --replays",
+          });
+        }
+        for (const name of chosen) {
+          await removeSession(name, home);
+          write(`removed session ${name}`);
+        }
+        return;
       }
-    });
+      if (action !== "list") throw new ReplError(`sessions takes list or rm, not ${action}.`);
+      if (sessions.length === 0) write(`No sessions under ${home}.`);
+      else {
+        write(textTable(
+          ["session", "last change (UTC)", "folder"],
+          sessions.map((s) => [s.name, utc(s.modified), s.dir]),
+        ));
+      }
+    },
+  );
+
+  withOptions(
+    program.command("cache")
+      .description("the result cache: stats, or clear it")
+      .argument("[action]", "stats (default) or clear", "stats"),
+    ["home"],
+    HOME_HERE,
+  ).action(async (action: string, options: { home?: string }) => {
+    const cache = await ResultCache.open(join(homeHere(options), "cache"));
+    if (action === "clear") {
+      await cache.clear();
+      write(`cache cleared (${cache.dir})`);
+    } else if (action === "stats") {
+      const s = await cache.stats();
+      write(
+        `cache ${s.dir}: ${count(s.queries)} queries, ${count(s.results)} results, ` +
+          `${(s.bytes / 2 ** 20).toFixed(1)} MiB of ${(s.maxBytes / 2 ** 20).toFixed(0)} MiB`,
+      );
+    } else {
+      throw new ReplError(`cache takes stats or clear, not ${action}.`);
+    }
+  });
+}
+
+/** The commands over the data folder (`--data`) and files: summary ... load. */
+function addCaseCommands(program: Command, write: (text: string) => void): void {
+  const provider = () => open(program.opts());
+  /** Prints the first `rows` rows of a query's result, `footer`, then its warnings. */
+  const printResult = (
+    result: QueryResult,
+    rows: string,
+    fallback: number,
+    footer: string,
+  ): void => {
+    const n = Number(rows);
+    write(result.frame.head(Number.isFinite(n) ? n : fallback).toString());
+    write(footer);
+    for (const w of result.warnings) write(`warning: ${w.message}`);
+  };
 
   program.command("summary")
     .description("summarise the case folder: tables, rows, time span, outside data")
     .action(async () => {
-      write(await summariseCase(await open(program.opts())));
+      write(await summariseCase(await provider()));
       write(
         "\nTry:\n" +
           `  deno task casefile query "SecurityAlert | project TimeGenerated, AlertName, ` +
@@ -347,13 +403,10 @@ export function buildCli(write: (text: string) => void): Command {
   program.command("tables")
     .description("list the tables with their row and column counts")
     .action(async () => {
-      const provider = await open(program.opts());
-      const tables = await provider.tables();
+      const tables = await (await provider()).tables();
       write(textTable(
         ["table", "rows", "columns", "source"],
-        tables.map((
-          t,
-        ) => [
+        tables.map((t) => [
           t.name,
           t.rows === undefined ? "" : count(t.rows),
           String(t.columns.length),
@@ -366,7 +419,7 @@ export function buildCli(write: (text: string) => void): Command {
     .description("show a table's columns and Kusto types")
     .argument("<table>", "table name")
     .action(async (table: string) => {
-      const schema = await (await open(program.opts())).schema(table);
+      const schema = await (await provider()).schema(table);
       write(textTable(["column", "type"], schema.columns.map((c) => [c.name, c.type])));
     });
 
@@ -375,11 +428,8 @@ export function buildCli(write: (text: string) => void): Command {
     .argument("<table>", "table name")
     .option("-n, --rows <n>", "how many rows", "10")
     .action(async (table: string, options: { rows: string }) => {
-      const result = await (await open(program.opts())).query(table);
-      const rows = Number(options.rows);
-      write(result.frame.head(Number.isFinite(rows) ? rows : 10).toString());
-      write(`${count(result.rowCount)} rows in ${table}`);
-      for (const w of result.warnings) write(`warning: ${w.message}`);
+      const result = await (await provider()).query(table);
+      printResult(result, options.rows, 10, `${count(result.rowCount)} rows in ${table}`);
     });
 
   program.command("query")
@@ -387,11 +437,13 @@ export function buildCli(write: (text: string) => void): Command {
     .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'")
     .option("-n, --rows <n>", "how many rows to show", "20")
     .action(async (kql: string, options: { rows: string }) => {
-      const result = await (await open(program.opts())).query(kql);
-      const rows = Number(options.rows);
-      write(result.frame.head(Number.isFinite(rows) ? rows : 20).toString());
-      write(`${count(result.rowCount)} rows, ${result.durationMs.toFixed(0)} ms`);
-      for (const w of result.warnings) write(`warning: ${w.message}`);
+      const result = await (await provider()).query(kql);
+      printResult(
+        result,
+        options.rows,
+        20,
+        `${count(result.rowCount)} rows, ${result.durationMs.toFixed(0)} ms`,
+      );
     });
 
   program.command("load")
@@ -405,7 +457,6 @@ export function buildCli(write: (text: string) => void): Command {
       for (const w of table.warnings) write(`warning: ${w.file}: ${w.message}`);
       write(table.frame.head(5).toString());
     });
-  return program;
 }
 
 /** Runs the command line; returns the exit code. */

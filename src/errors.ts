@@ -18,6 +18,7 @@ export class CasefileError extends Error {
   /** What the user can do about it. */
   readonly hint?: string;
 
+  /** Makes the error; `options.hint` says what to do, `options.cause` is the underlying error. */
   constructor(message: string, options: CasefileErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = "CasefileError";

@@ -52,3 +52,13 @@ export function isNumericVariant(variant: string): boolean {
 export function columnValues<T = unknown>(frame: DataFrame, column: string): T[] {
   return frame.getColumn(column).toArray() as unknown as T[];
 }
+
+/**
+ * Whether `value` is a Polars DataFrame (not a Series, not a LazyDataFrame). Checked by its
+ * methods: a DataFrame is a proxy whose `in` answers for column names only.
+ */
+export function isDataFrame(value: unknown): value is DataFrame {
+  return typeof value === "object" && value !== null &&
+    typeof (value as DataFrame).writeParquet === "function" &&
+    typeof (value as DataFrame).getColumn === "function";
+}

@@ -10,10 +10,10 @@ import {
   type LogAnalyticsService,
   type ServiceOptions,
   startLogAnalyticsService,
-} from "../scripts/log_analytics/mod.ts";
+} from "./twins/log_analytics/mod.ts";
 import { DEMO_CASE_DIR, openLocalProvider } from "../src/providers/local/local_provider.ts";
-import { durationMs, parseTimespan } from "../scripts/log_analytics/_query.ts";
-import { routeOf } from "../scripts/log_analytics/_routes.ts";
+import { durationMs, parseTimespan } from "./twins/log_analytics/_query.ts";
+import { routeOf } from "./twins/log_analytics/_routes.ts";
 
 interface Reply {
   status: number;

@@ -57,7 +57,7 @@ async function iocs(rows: number): Promise<void> {
   results.push(
     await compare(
       `extractIocsFrame, every row scanned (${rows} rows, ${mb.toFixed(0)} MB)`,
-      () => (found = extractIocsFrame(frame, "CommandLine", { dedupe: false }).height),
+      () => (found = extractIocsFrame(frame, { columns: "CommandLine", dedupe: false }).height),
       baseline,
       { runs: 3, note: "baseline: one IPv4 regex over the same strings" },
     ),
@@ -65,7 +65,7 @@ async function iocs(rows: number): Promise<void> {
   results.push(
     await compare(
       `extractIocsFrame, distinct values (${distinct} distinct)`,
-      () => extractIocsFrame(frame, "CommandLine").height,
+      () => extractIocsFrame(frame, { columns: "CommandLine" }).height,
       baseline,
       { runs: 3, note: "default: each distinct line scanned once" },
     ),
@@ -73,8 +73,8 @@ async function iocs(rows: number): Promise<void> {
   // What any extractor written in JS pays whatever its scanner: the column's text out of
   // Polars, the indicators' values back in, and one look at every character. Measured in the
   // same run to show how much of the budget each takes on its own.
-  const values = extractIocsFrame(frame, "CommandLine", { dedupe: false }).getColumn("value")
-    .toArray() as unknown as string[];
+  const values = extractIocsFrame(frame, { columns: "CommandLine", dedupe: false })
+    .getColumn("value").toArray() as unknown as string[];
   const valueMb = values.reduce((n, v) => n + v.length, 0) / 1e6;
   results.push(
     await compare(
@@ -151,7 +151,7 @@ async function geo(rows: number): Promise<void> {
   const results: Comparison[] = [
     await compare(
       `geo+ASN on a column (${rows} rows, ${unique.length} distinct)`,
-      () => db.lookupFrame(frame, "ip"),
+      () => db.lookupFrame(frame, { column: "ip" }),
       () => ips.map((ip) => reader.get(ip)),
       { runs: 3, note: "baseline: mmdb-lib get() per row, city only" },
     ),

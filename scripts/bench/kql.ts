@@ -8,9 +8,9 @@
  */
 import { type DataFrame, DATETIME, type LazyDataFrame, pl } from "../../src/polars.ts";
 import { sourceTables } from "../../src/kql/run.ts";
-import { parseQuery } from "../../src/kql/_parser.ts";
-import { Context } from "../../src/kql/_env.ts";
-import { collect, compileQuery } from "../../src/kql/_query.ts";
+import { parseQuery } from "../../src/kql/syntax/_parser.ts";
+import { Context } from "../../src/kql/compile/_context.ts";
+import { collect, compileQuery } from "../../src/kql/compile/_query.ts";
 import { loadGeoLibraries } from "../../src/kql/functions/geo/_libs.ts";
 import { compare, type Comparison, report } from "./_measure.ts";
 

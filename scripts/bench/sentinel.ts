@@ -17,7 +17,7 @@
  * @module
  */
 import { join } from "node:path";
-import { startLogAnalyticsService } from "../log_analytics/mod.ts";
+import { startLogAnalyticsService } from "../../tests/twins/log_analytics/mod.ts";
 import { readWireResult, tableToFrame } from "../../src/providers/sentinel/_results.ts";
 import { type Comparison, report } from "./_measure.ts";
 

@@ -608,14 +608,24 @@ function plantSpray(ctx: AttackContext): void {
 /** 11 March 09:21-09:31: browser sign-in from Brazil, MFA registration, forwarding rule. */
 function plantCloudTakeover(ctx: AttackContext): void {
   const rng = ctx.rng.fork("cloud");
+  attackerSignins(ctx, rng);
+  registerAttackerMfa(ctx, rng);
+  readMailAndAddInboxRule(ctx, rng);
+}
+
+/** The app the attacker signs in to first (Microsoft 365's home page). */
+const OFFICE_HOME = {
+  name: "OfficeHome",
+  appId: "4765445b-32c6-49b0-83e6-1d93765276ca",
+  resource: "Office 365 Exchange Online",
+  resourceId: "00000002-0000-0ff1-ce00-000000000000",
+};
+
+/** The attacker's sign-ins: an MFA interrupt, then in with a push approval, then Outlook on the web. */
+function attackerSignins(ctx: AttackContext, rng: Prng): void {
   const victim = ctx.victim;
   const [place, asn] = SPRAY_PLACES["203.0.113.45"];
-  const officeHome = {
-    name: "OfficeHome",
-    appId: "4765445b-32c6-49b0-83e6-1d93765276ca",
-    resource: "Office 365 Exchange Online",
-    resourceId: "00000002-0000-0ff1-ce00-000000000000",
-  };
+  const officeHome = OFFICE_HOME;
   const base = {
     upn: victim.upn,
     user: victim,
@@ -669,6 +679,11 @@ function plantCloudTakeover(ctx: AttackContext): void {
       id: rng.guid(),
     }),
   );
+}
+
+/** The attacker registers an authenticator of their own; the victim's risk rises. */
+function registerAttackerMfa(ctx: AttackContext, rng: Prng): void {
+  const victim = ctx.victim;
   ctx.add(
     "AuditLogs",
     auditRow({
@@ -714,6 +729,12 @@ function plantCloudTakeover(ctx: AttackContext): void {
       mfaRegistered: true,
     }),
   );
+}
+
+/** The attacker reads mail in OWA and adds an inbox rule forwarding finance mail. */
+function readMailAndAddInboxRule(ctx: AttackContext, rng: Prng): void {
+  const victim = ctx.victim;
+  const officeHome = OFFICE_HOME;
   ctx.add(
     "OfficeActivity",
     officeRow({
@@ -822,6 +843,15 @@ const SESSION_LOGON = 0x9c41e7;
  * admin. Returns the implant process.
  */
 function plantEndpoint(ctx: AttackContext): Proc {
+  const { account, userinit, explorer } = rdpSession(ctx);
+  const { ps, implant } = plantImplant(ctx, account, userinit, explorer);
+  discoverFromImplant(ctx, implant, ps);
+  dumpCredentialsAndAddAdmin(ctx, account, userinit, explorer);
+  return implant;
+}
+
+/** The RDP session through the port forward, up to the user's desktop (explorer). */
+function rdpSession(ctx: AttackContext): { account: Account; userinit: Proc; explorer: Proc } {
   const { ws, victim } = ctx;
   const account = userAccount(victim);
   ctx.add(
@@ -893,6 +923,17 @@ function plantEndpoint(ctx: AttackContext): Proc {
     SESSION_LOGON,
     false,
   );
+  return { account, userinit, explorer };
+}
+
+/** The encoded PowerShell cradle, its C2 beacon, the implant and its scheduled task. */
+function plantImplant(
+  ctx: AttackContext,
+  account: Account,
+  userinit: Proc,
+  explorer: Proc,
+): { ps: Proc; implant: Proc } {
+  const { ws } = ctx;
   const ps = child(
     ctx,
     ws,
@@ -941,7 +982,12 @@ function plantEndpoint(ctx: AttackContext): Proc {
     SESSION_LOGON,
     false,
   );
-  // Discovery from a shell the implant spawns.
+  return { ps, implant };
+}
+
+/** Discovery from a shell the implant spawns. */
+function discoverFromImplant(ctx: AttackContext, implant: Proc, ps: Proc): void {
+  const { ws } = ctx;
   const shell = child(
     ctx,
     ws,
@@ -997,6 +1043,16 @@ function plantEndpoint(ctx: AttackContext): Proc {
     SESSION_LOGON,
     false,
   );
+}
+
+/** An elevated shell from the RDP session, the LSASS dump, and a local administrator. */
+function dumpCredentialsAndAddAdmin(
+  ctx: AttackContext,
+  account: Account,
+  userinit: Proc,
+  explorer: Proc,
+): void {
+  const { ws } = ctx;
   // An elevated shell from the RDP session, then the LSASS dump.
   const elevatedId = SESSION_LOGON + 0x2a;
   const admin = child(
@@ -1077,7 +1133,6 @@ function plantEndpoint(ctx: AttackContext): Proc {
       sid: "S-1-5-32-544",
     }),
   );
-  return implant;
 }
 
 function flow(
@@ -1197,10 +1252,15 @@ function plantBeacons(ctx: AttackContext, implant: Proc): void {
  * Returns the service's process.
  */
 function plantLateralMovement(ctx: AttackContext, implant: Proc): Proc {
-  const { ws, fs, dc, victim, tom } = ctx;
   const rng = ctx.rng.fork("lateral");
+  pushServiceFromWorkstation(ctx, implant);
+  return recordOnFileServer(ctx, rng);
+}
+
+/** On the workstation: pass-the-hash, the implant copied to the file server, a service made. */
+function pushServiceFromWorkstation(ctx: AttackContext, implant: Proc): void {
+  const { ws, fs, victim } = ctx;
   const account = userAccount(victim);
-  const admin = adminAccount(tom);
   const pthLogon = 0xa71f03;
   ctx.add("SecurityEvent", {
     ...logonEvent({
@@ -1268,7 +1328,12 @@ function plantLateralMovement(ctx: AttackContext, implant: Proc): Proc {
     pthLogon,
     false,
   );
-  // What the file server and the domain controller record.
+}
+
+/** What the file server and the domain controller record; returns the service's process. */
+function recordOnFileServer(ctx: AttackContext, rng: Prng): Proc {
+  const { ws, fs, dc, tom } = ctx;
+  const admin = adminAccount(tom);
   const fsLogon = 0x3b0e91a;
   ctx.add(
     "SecurityEvent",

@@ -261,56 +261,65 @@ const LINUX_DAEMONS: ReadonlyArray<readonly [string, string, string, string]> = 
 export function benignSyslog(world: DayWorld, emit: Emit): void {
   const rng = new Prng(`${world.seed}/syslog/${world.day}`);
   const linux = world.org.servers.filter((h) => h.os === "Linux");
-  for (const host of linux) {
-    for (let h = 0; h < 24; h++) {
-      const t = world.dayStart + h * HOUR + 17 * MINUTE + rng.int(SECOND);
+  for (const host of linux) daemonLines(world, emit, rng, host);
+  sftpLogins(world, emit);
+  adminVisits(world, emit, rng, linux);
+}
+
+/** One Linux server's day: hourly cron, daemons, and Zabbix's housekeeper on the monitor. */
+function daemonLines(world: DayWorld, emit: Emit, rng: Prng, host: Host): void {
+  for (let h = 0; h < 24; h++) {
+    const t = world.dayStart + h * HOUR + 17 * MINUTE + rng.int(SECOND);
+    emit(
+      syslogRow(
+        t,
+        host,
+        "cron",
+        "info",
+        "CRON",
+        rng.range(2000, 60000),
+        "(root) CMD (   cd / && run-parts --report /etc/cron.hourly)",
+      ),
+    );
+    const extra = rng.poisson(3);
+    for (let i = 0; i < extra; i++) {
+      const [facility, severity, process, message] = rng.pick(LINUX_DAEMONS);
       emit(
         syslogRow(
-          t,
+          world.dayStart + h * HOUR + rng.int(HOUR),
           host,
-          "cron",
-          "info",
-          "CRON",
-          rng.range(2000, 60000),
-          "(root) CMD (   cd / && run-parts --report /etc/cron.hourly)",
+          facility,
+          severity,
+          process,
+          rng.range(300, 9000),
+          message,
         ),
       );
-      const extra = rng.poisson(3);
-      for (let i = 0; i < extra; i++) {
-        const [facility, severity, process, message] = rng.pick(LINUX_DAEMONS);
-        emit(
-          syslogRow(
-            world.dayStart + h * HOUR + rng.int(HOUR),
-            host,
-            facility,
-            severity,
-            process,
-            rng.range(300, 9000),
-            message,
-          ),
-        );
-      }
-    }
-    if (host.name === "lks-mon01") {
-      for (let m = 0; m < 24 * 6; m++) {
-        emit(
-          syslogRow(
-            world.dayStart + m * 10 * MINUTE + 42 * SECOND,
-            host,
-            "daemon",
-            "info",
-            "zabbix_server",
-            1187,
-            `housekeeper [deleted ${
-              rng.range(800, 3000)
-            } hist/trends, 0 items/triggers, 0 events, 0 sessions, 0 alarms, 0 audit items, 0 records in ${
-              rng.range(1, 9)
-            }.${rng.range(100, 999)} sec, idle for 1 hour(s)]`,
-          ),
-        );
-      }
     }
   }
+  if (host.name === "lks-mon01") {
+    for (let m = 0; m < 24 * 6; m++) {
+      emit(
+        syslogRow(
+          world.dayStart + m * 10 * MINUTE + 42 * SECOND,
+          host,
+          "daemon",
+          "info",
+          "zabbix_server",
+          1187,
+          `housekeeper [deleted ${
+            rng.range(800, 3000)
+          } hist/trends, 0 items/triggers, 0 events, 0 sessions, 0 alarms, 0 audit items, 0 records in ${
+            rng.range(1, 9)
+          }.${rng.range(100, 999)} sec, idle for 1 hour(s)]`,
+        ),
+      );
+    }
+  }
+}
+
+/** sshd on the SFTP server: partners' key logins, and the guessing from the internet. */
+function sftpLogins(world: DayWorld, emit: Emit): void {
   const sftp = world.org.byHost.get("lks-sftp01")!;
   for (const a of world.perimeter.ssh) {
     const pid = 20000 + (hash32(`${a.ip}:${a.port}`) % 40000);
@@ -387,7 +396,10 @@ export function benignSyslog(world: DayWorld, emit: Emit): void {
       );
     }
   }
-  // Admins look after the Linux boxes from the jump host on working days.
+}
+
+/** Admins look after the Linux boxes from the jump host on working days. */
+function adminVisits(world: DayWorld, emit: Emit, rng: Prng, linux: readonly Host[]): void {
   if (world.day % 7 < 5) {
     const visits = rng.poisson(2);
     for (let i = 0; i < visits; i++) {

@@ -716,156 +716,197 @@ function simulateAdmins(ctx: SimContext): void {
   const servers = ctx.org.servers.filter((s) => s.os === "Windows" && s.name !== "LKS-JUMP01");
   for (const admin of admins) {
     if (!rng.chance(0.6)) continue;
-    const from = ctx.org.byHost.get(admin.workstation ?? "")?.ip ?? "10.20.4.1";
-    const account = adminAccount(admin);
-    const start = ctx.dayStart + 9 * HOUR + rng.int(6 * HOUR);
-    const end = start + 20 * MINUTE + rng.int(2 * HOUR);
-    const session = interactiveSession(rng, jump, admin, account, start, end, 10, from, true);
-    const commands = rng.poisson(3);
-    for (let i = 0; i < commands; i++) {
-      const command = rng.pick(ADMIN_COMMANDS);
-      const image = command.includes("powershell.exe") ? IMAGES.powershell : IMAGES.cmd;
-      addProcess(
-        rng,
-        jump,
-        {
-          image,
-          parent: IMAGES.explorer,
-          parentCommand: IMAGES.explorer,
-          command,
-          runAs: "admin",
-          weight: 1,
-        },
-        start + rng.int(end - start),
-        session,
-        bootTime,
-      );
-    }
-    if (admin.sam === "aisha.khan" && rng.chance(0.5)) {
-      addProcess(
-        rng,
-        jump,
-        {
-          image: IMAGES.powershell,
-          parent: IMAGES.explorer,
-          parentCommand: IMAGES.explorer,
-          command: `"${IMAGES.powershell}" -NoProfile -EncodedCommand ${
-            encodePowerShell(ADMIN_ENCODED_SCRIPT)
-          }`,
-          runAs: "admin",
-          weight: 1,
-        },
-        start + rng.int(end - start),
-        session,
-        bootTime,
-      );
-    }
-    // Hop to a server or two.
-    const hops = rng.range(0, 2);
-    for (let h = 0; h < hops; h++) {
-      const target = ctx.hosts.get(rng.pick(servers).name)!;
-      const t = start + rng.int(Math.max(1, end - start - 15 * MINUTE));
-      addProcess(
-        rng,
-        jump,
-        {
-          image: IMAGES.mstsc,
-          parent: IMAGES.explorer,
-          parentCommand: IMAGES.explorer,
-          command: `"${IMAGES.mstsc}" /v:${target.host.fqdn}`,
-          runAs: "admin",
-          weight: 1,
-        },
-        t,
-        session,
-        bootTime,
-      );
-      const inner = interactiveSession(
-        rng,
-        target,
-        admin,
-        account,
-        t + 9 * SECOND,
-        t + 9 * SECOND + 5 * MINUTE + rng.int(40 * MINUTE),
-        10,
-        jump.host.ip,
-        true,
-      );
-      addProcess(
-        rng,
-        target,
-        {
-          image: IMAGES.powershell,
-          parent: IMAGES.explorer,
-          parentCommand: IMAGES.explorer,
-          command: rng.pick(ADMIN_COMMANDS.filter((c) => c.includes("powershell.exe"))),
-          runAs: "admin",
-          weight: 1,
-        },
-        inner.start + MINUTE + rng.int(3 * MINUTE),
-        inner,
-        bootTime,
-      );
-    }
-    // Occasionally a PsExec to a server: a legitimate service install.
-    if (admin.sam === "aisha.khan" && (ctx.day === 2 || ctx.day === 8)) {
-      const target = ctx.hosts.get(ctx.day === 2 ? "LKS-APP01" : "LKS-SQL01")!;
-      const t = start + 10 * MINUTE;
-      addProcess(
-        rng,
-        jump,
-        {
-          image: IMAGES.psexec,
-          parent: IMAGES.powershell,
-          parentCommand: `"${IMAGES.powershell}"`,
-          command: `"${IMAGES.psexec}" \\\\${target.host.name} -s cmd /c "sc query state= all"`,
-          runAs: "admin",
-          weight: 1,
-        },
-        t,
-        session,
-        bootTime,
-      );
-      const id = rng.range(0x1000000, 0xfffffff);
-      target.security.push(logonEvent({
-        time: t + 2 * SECOND,
-        host: target.host,
-        account,
-        logonType: 3,
-        logonId: id,
-        ip: jump.host.ip,
-        port: rng.range(49152, 65535),
-        auth: "Kerberos",
-      }));
-      target.security.push(specialPrivilegesEvent(t + 2 * SECOND + 10, target.host, account, id));
-      target.security.push(...serviceInstallEvents({
-        time: t + 3 * SECOND,
-        host: target.host,
-        account,
-        logonId: id,
-        serviceName: "PSEXESVC",
-        fileName: "%SystemRoot%\\PSEXESVC.exe",
-        startType: 3,
-        serviceAccount: "LocalSystem",
-      }));
-      addProcess(
-        rng,
-        target,
-        {
-          image: IMAGES.psexesvc,
-          parent: IMAGES.services,
-          parentCommand: IMAGES.services,
-          command: IMAGES.psexesvc,
-          runAs: "system",
-          weight: 1,
-        },
-        t + 4 * SECOND,
-        null,
-        bootTime,
-      );
-    }
+    adminSession(ctx, rng, { jump, admin, servers, bootTime });
   }
-  // Service desk remote assistance to a couple of staff workstations.
+  remoteAssistance(ctx, rng, jump, bootTime);
+}
+
+/** Where an admin works from, and the servers they may hop to. */
+interface AdminDay {
+  readonly jump: HostDay;
+  readonly admin: User;
+  readonly servers: readonly Host[];
+  readonly bootTime: number;
+}
+
+/** One admin's session on the jump host: commands, hops to servers, the odd PsExec. */
+function adminSession(ctx: SimContext, rng: Prng, day: AdminDay): void {
+  const { jump, admin, bootTime } = day;
+  const from = ctx.org.byHost.get(admin.workstation ?? "")?.ip ?? "10.20.4.1";
+  const account = adminAccount(admin);
+  const start = ctx.dayStart + 9 * HOUR + rng.int(6 * HOUR);
+  const end = start + 20 * MINUTE + rng.int(2 * HOUR);
+  const session = interactiveSession(rng, jump, admin, account, start, end, 10, from, true);
+  const commands = rng.poisson(3);
+  for (let i = 0; i < commands; i++) {
+    const command = rng.pick(ADMIN_COMMANDS);
+    const image = command.includes("powershell.exe") ? IMAGES.powershell : IMAGES.cmd;
+    addProcess(
+      rng,
+      jump,
+      {
+        image,
+        parent: IMAGES.explorer,
+        parentCommand: IMAGES.explorer,
+        command,
+        runAs: "admin",
+        weight: 1,
+      },
+      start + rng.int(end - start),
+      session,
+      bootTime,
+    );
+  }
+  if (admin.sam === "aisha.khan" && rng.chance(0.5)) {
+    addProcess(
+      rng,
+      jump,
+      {
+        image: IMAGES.powershell,
+        parent: IMAGES.explorer,
+        parentCommand: IMAGES.explorer,
+        command: `"${IMAGES.powershell}" -NoProfile -EncodedCommand ${
+          encodePowerShell(ADMIN_ENCODED_SCRIPT)
+        }`,
+        runAs: "admin",
+        weight: 1,
+      },
+      start + rng.int(end - start),
+      session,
+      bootTime,
+    );
+  }
+  hopToServers(ctx, rng, day, { account, start, end, session });
+  psexecToServer(ctx, rng, day, { account, start, session });
+}
+
+/** RDP hops from the jump host to servers, each with a PowerShell command there. */
+function hopToServers(
+  ctx: SimContext,
+  rng: Prng,
+  { jump, admin, servers, bootTime }: AdminDay,
+  { account, start, end, session }: {
+    account: Account;
+    start: number;
+    end: number;
+    session: Session;
+  },
+): void {
+  const hops = rng.range(0, 2);
+  for (let h = 0; h < hops; h++) {
+    const target = ctx.hosts.get(rng.pick(servers).name)!;
+    const t = start + rng.int(Math.max(1, end - start - 15 * MINUTE));
+    addProcess(
+      rng,
+      jump,
+      {
+        image: IMAGES.mstsc,
+        parent: IMAGES.explorer,
+        parentCommand: IMAGES.explorer,
+        command: `"${IMAGES.mstsc}" /v:${target.host.fqdn}`,
+        runAs: "admin",
+        weight: 1,
+      },
+      t,
+      session,
+      bootTime,
+    );
+    const inner = interactiveSession(
+      rng,
+      target,
+      admin,
+      account,
+      t + 9 * SECOND,
+      t + 9 * SECOND + 5 * MINUTE + rng.int(40 * MINUTE),
+      10,
+      jump.host.ip,
+      true,
+    );
+    addProcess(
+      rng,
+      target,
+      {
+        image: IMAGES.powershell,
+        parent: IMAGES.explorer,
+        parentCommand: IMAGES.explorer,
+        command: rng.pick(ADMIN_COMMANDS.filter((c) => c.includes("powershell.exe"))),
+        runAs: "admin",
+        weight: 1,
+      },
+      inner.start + MINUTE + rng.int(3 * MINUTE),
+      inner,
+      bootTime,
+    );
+  }
+}
+
+/** On two days, aisha.khan runs PsExec against a server: a legitimate service install. */
+function psexecToServer(
+  ctx: SimContext,
+  rng: Prng,
+  { jump, admin, bootTime }: AdminDay,
+  { account, start, session }: { account: Account; start: number; session: Session },
+): void {
+  if (admin.sam === "aisha.khan" && (ctx.day === 2 || ctx.day === 8)) {
+    const target = ctx.hosts.get(ctx.day === 2 ? "LKS-APP01" : "LKS-SQL01")!;
+    const t = start + 10 * MINUTE;
+    addProcess(
+      rng,
+      jump,
+      {
+        image: IMAGES.psexec,
+        parent: IMAGES.powershell,
+        parentCommand: `"${IMAGES.powershell}"`,
+        command: `"${IMAGES.psexec}" \\\\${target.host.name} -s cmd /c "sc query state= all"`,
+        runAs: "admin",
+        weight: 1,
+      },
+      t,
+      session,
+      bootTime,
+    );
+    const id = rng.range(0x1000000, 0xfffffff);
+    target.security.push(logonEvent({
+      time: t + 2 * SECOND,
+      host: target.host,
+      account,
+      logonType: 3,
+      logonId: id,
+      ip: jump.host.ip,
+      port: rng.range(49152, 65535),
+      auth: "Kerberos",
+    }));
+    target.security.push(specialPrivilegesEvent(t + 2 * SECOND + 10, target.host, account, id));
+    target.security.push(...serviceInstallEvents({
+      time: t + 3 * SECOND,
+      host: target.host,
+      account,
+      logonId: id,
+      serviceName: "PSEXESVC",
+      fileName: "%SystemRoot%\\PSEXESVC.exe",
+      startType: 3,
+      serviceAccount: "LocalSystem",
+    }));
+    addProcess(
+      rng,
+      target,
+      {
+        image: IMAGES.psexesvc,
+        parent: IMAGES.services,
+        parentCommand: IMAGES.services,
+        command: IMAGES.psexesvc,
+        runAs: "system",
+        weight: 1,
+      },
+      t + 4 * SECOND,
+      null,
+      bootTime,
+    );
+  }
+}
+
+/** Service desk remote assistance to a couple of staff workstations. */
+function remoteAssistance(ctx: SimContext, rng: Prng, jump: HostDay, bootTime: number): void {
   const liam = ctx.org.users.find((u) => u.sam === "liam.oconnor");
   if (liam) {
     const visits = rng.poisson(1.5);

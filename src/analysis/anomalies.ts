@@ -50,14 +50,22 @@ const DAY = 86_400_000;
  *
  * @example Hourly sign-ins in the demo case, from the local engine's make-series
  * ```ts
- * import { decomposeSeries, openLocalProvider, pl } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decomposeSeries } from "./mod.ts";
+ * import { openLocalProvider, pl } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query(
  *   "SigninLogs | make-series Signins = count() default = 0 on TimeGenerated step 1h",
  * );
  * const parts = decomposeSeries(frame);
- * console.log(parts.filter(pl.col("isAnomaly")).toString());
+ * assert.deepEqual(parts.columns, [
+ *   "time", "value", "trend", "seasonal", "residual", "score", "isAnomaly",
+ * ]);
+ * // One row per hour of the series; value = trend + seasonal + residual.
+ * const { value, trend, seasonal, residual } = parts.toRecords()[0] as Record<string, number>;
+ * assert.ok(Math.abs(value - (trend + seasonal + residual)) < 1e-9);
+ * assert.ok(parts.filter(pl.col("isAnomaly")).height > 0);
  * ```
  */
 export function decomposeSeries(
@@ -94,14 +102,19 @@ export function decomposeSeries(
  *
  * @example The hours of the demo case's password spray stand out
  * ```ts
- * import { findAnomalies, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { findAnomalies } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query(
  *   "SigninLogs | where ResultType != '0' " +
  *     "| make-series Failures = count() default = 0 on TimeGenerated step 1h",
  * );
- * console.log(findAnomalies(frame).head(3).toString());
+ * const [first, second] = findAnomalies(frame).head(2).toRecords();
+ * // The spray's two hours, strongest first.
+ * assert.deepEqual(first.time, new Date("2026-03-11T02:00:00Z"));
+ * assert.deepEqual(second.time, new Date("2026-03-11T03:00:00Z"));
  * ```
  */
 export function findAnomalies(series: DataFrame, options: DecomposeSeriesOptions = {}): DataFrame {

@@ -72,13 +72,18 @@ const PAIRS: ReadonlyArray<readonly [string, string]> = [
  *
  * @example The demo case's C2 beacon comes first
  * ```ts
- * import { findBeacons, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { findBeacons } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query("DeviceNetworkEvents");
  * const beacons = findBeacons(frame, { top: 5 });
- * console.log(beacons.select("DeviceName", "RemoteIP", "connections", "periodSeconds",
- *   "jitterPercent", "score").toString());
+ * assert.equal(beacons.height, 5);
+ * const [c2] = beacons.toRecords();
+ * assert.equal(c2.RemoteIP, "198.51.100.160");
+ * assert.match(String(c2.DeviceName), /^lks-ws-1042\./);
+ * assert.equal(Math.round(c2.periodSeconds as number), 60); // a heartbeat a minute
  * ```
  */
 export function findBeacons(flows: DataFrame, options: FindBeaconsOptions = {}): DataFrame {

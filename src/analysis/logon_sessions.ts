@@ -49,13 +49,19 @@ const SESSION_ORDER = [
  *
  * @example The attacker's RDP session on the victim's workstation
  * ```ts
- * import { logonSessions, openLocalProvider, pl } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { logonSessions } from "./mod.ts";
+ * import { openLocalProvider, pl } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query("SecurityEvent | where Computer startswith 'LKS-WS-1042'");
  * const rdp = logonSessions(frame, { logonTypes: [10] })
  *   .filter(pl.col("sourceIp").eq(pl.lit("203.0.113.45")));
- * console.log(rdp.select("account", "start", "end", "processes", "processNames").toRecords());
+ * const [session] = rdp.toRecords();
+ * assert.equal(rdp.height, 1);
+ * assert.equal(session.account, "LARKSPUR\\daniel.reyes");
+ * assert.deepEqual(session.start, new Date("2026-03-12T01:47:13Z"));
+ * assert.ok(String(session.processNames).includes("nltest.exe"));
  * ```
  */
 export function logonSessions(events: DataFrame, options: LogonSessionsOptions = {}): DataFrame {

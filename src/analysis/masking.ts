@@ -51,14 +51,18 @@ export interface MaskOptions {
  *
  * @example Mask sign-ins for sharing and check nothing slipped through
  * ```ts
- * import { createMasker, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createMasker } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query("SigninLogs | take 200");
  * const masker = createMasker();
  * const masked = masker.mask(frame);
- * console.log(masked.select("UserPrincipalName", "IPAddress").head(3).toString());
- * console.log(`${masker.findUnmasked(masked).height} leaks`);
+ * const [row] = masked.select("UserPrincipalName", "IPAddress").head(1).toRecords();
+ * assert.match(String(row.UserPrincipalName), /^user-[0-9a-f]{8}@dom-[0-9a-f]+\.invalid$/);
+ * assert.notEqual(row.IPAddress, frame.getColumn("IPAddress").get(0));
+ * assert.equal(masker.findUnmasked(masked).height, 0); // no leaks
  * ```
  */
 export function createMasker(options: MaskerOptions = {}): Masker {

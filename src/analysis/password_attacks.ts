@@ -51,13 +51,18 @@ const ANALYSIS = "findPasswordAttacks";
  *
  * @example The demo case's IMAP password spray and the account it broke
  * ```ts
- * import { findPasswordAttacks, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { findPasswordAttacks } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query("SigninLogs");
- * const attacks = findPasswordAttacks(frame);
- * console.log(attacks.select("kind", "source", "failures", "accounts", "compromisedAccounts")
- *   .toString());
+ * const attacks = findPasswordAttacks(frame).toRecords();
+ * assert.deepEqual(
+ *   attacks.map((a) => [a.kind, a.source]),
+ *   [["spray", "203.0.113.61"], ["spray", "203.0.113.88"], ["spray", "203.0.113.45"]],
+ * );
+ * assert.match(String(attacks[2].compromisedAccounts), /^daniel\.reyes@/);
  * ```
  */
 export function findPasswordAttacks(

@@ -81,6 +81,18 @@ export interface AroundOptions {
   readonly siblings?: boolean;
 }
 
+/** Options of {@link ProcessTree.descendants}. */
+export interface DescendantsOptions {
+  /** Levels below the process to include (default: all). */
+  readonly maxLevels?: number;
+}
+
+/** Options of {@link ProcessTree.siblings}. */
+export interface SiblingsOptions {
+  /** Include the process itself, in its place (default false). */
+  readonly includeSelf?: boolean;
+}
+
 /** Options of {@link ProcessTree.toText}. */
 export interface ProcessTreeTextOptionsWithRows extends RenderOptions {
   /** Only these rows of the tree frame (e.g. from `around`); default: the whole forest. */
@@ -115,16 +127,22 @@ export interface ProcessTreeTextOptionsWithRows extends RenderOptions {
  *
  * @example The attack's process tree on the victim's workstation in the demo case
  * ```ts
- * import { buildProcessTree, openLocalProvider, pl } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { buildProcessTree } from "./mod.ts";
+ * import { openLocalProvider, pl } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query(
  *   "SecurityEvent | where EventID == 4688 and Computer startswith 'LKS-WS-1042'",
  * );
  * const tree = buildProcessTree(frame);
- * console.log(tree.summary());
+ * const summary = tree.summary();
+ * assert.equal(summary.observed, frame.height);
+ * assert.equal(summary.hosts, 1);
  * const [dump] = tree.keysWhere(pl.col("commandLine").str.contains("lsass"));
- * console.log(tree.toText({ rows: tree.around(dump), width: 120 }));
+ * const text = tree.toText({ rows: tree.around(dump), width: 120 });
+ * // The dump ran from a shell the attacker opened from Explorer.
+ * assert.match(text, /explorer\.exe[^\n]*\n\s*└─ cmd\.exe[^\n]*\n\s*└─ procdump64\.exe/);
  * ```
  */
 export function buildProcessTree(
@@ -243,7 +261,7 @@ export class ProcessTree {
   }
 
   /** All processes below `key` (to `maxLevels` levels), in tree order. */
-  descendants(key: string, options: { maxLevels?: number } = {}): DataFrame {
+  descendants(key: string, options: DescendantsOptions = {}): DataFrame {
     const row = this.#row(key);
     return this.#rows(this.#descendants(row, options.maxLevels ?? Infinity));
   }
@@ -254,7 +272,7 @@ export class ProcessTree {
   }
 
   /** The other children of the parent of `key`, in tree order (oldest first). */
-  siblings(key: string, options: { includeSelf?: boolean } = {}): DataFrame {
+  siblings(key: string, options: SiblingsOptions = {}): DataFrame {
     const row = this.#row(key);
     const p = this.#arrays.parent[row];
     if (p < 0) return this.#rows(options.includeSelf ? [row] : []);

@@ -65,7 +65,9 @@ function columnList(x: unknown, option: string, analysis: string): string[] {
  *
  * @example Rare parent-child process pairs on the victim's workstation
  * ```ts
- * import { openLocalProvider, pl, rareValues } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { rareValues } from "./mod.ts";
+ * import { openLocalProvider, pl } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query("DeviceProcessEvents");
@@ -73,7 +75,9 @@ function columnList(x: unknown, option: string, analysis: string): string[] {
  *   entity: "DeviceName",
  *   value: ["InitiatingProcessFileName", "FileName"],
  * });
- * console.log(rare.filter(pl.col("isRare")).head(10).toString());
+ * const [rarest] = rare.toRecords(); // rarest first
+ * assert.deepEqual([rarest.count, rarest.isRare], [1, true]);
+ * assert.ok(rare.filter(pl.col("isRare")).height < rare.height);
  * ```
  */
 export function rareValues(events: DataFrame, options: RareValuesOptions): DataFrame {
@@ -135,7 +139,9 @@ export function rareValues(events: DataFrame, options: RareValuesOptions): DataF
  *
  * @example A sign-in country new for its account during the intrusion
  * ```ts
- * import { firstSeen, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { firstSeen } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const { frame } = await provider.query(
@@ -145,8 +151,9 @@ export function rareValues(events: DataFrame, options: RareValuesOptions): DataF
  *   entity: "UserPrincipalName",
  *   value: "Country",
  *   since: new Date("2026-03-09T00:00:00Z"),
- * });
- * console.log(fresh.toString());
+ * }).toRecords();
+ * // The compromised account signs in from a country it never used before.
+ * assert.ok(fresh.some((r) => /^daniel\.reyes@/.test(String(r.UserPrincipalName)) && r.Country === "BR"));
  * ```
  */
 export function firstSeen(events: DataFrame, options: FirstSeenOptions): DataFrame {

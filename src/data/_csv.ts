@@ -7,6 +7,7 @@
  */
 import { Buffer } from "node:buffer";
 import { type DataFrame, pl } from "../polars.ts";
+import { splitCsvRecord } from "../_csv_fields.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 
 const QUOTE = 0x22;
@@ -141,33 +142,12 @@ export function checkCsv(bytes: Uint8Array, file: string, separator = ","): CsvS
 
   const headerText = new TextDecoder().decode(bytes.subarray(0, headerEnd));
   return {
-    header: splitHeader(headerText.replace(/^\uFEFF/, ""), separator),
+    // The header is well-formed here (checked above), so it splits as any record does.
+    header: splitCsvRecord(headerText.replace(/^\uFEFF/, ""), separator),
     records,
     recordLines: multiline ? Int32Array.from(starts) : undefined,
     short: { count: shortCount, firstLine: shortFirst },
   };
-}
-
-function splitHeader(text: string, separator: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === separator) {
-      out.push(field);
-      field = "";
-    } else field += c;
-  }
-  out.push(field);
-  return out;
 }
 
 /**

@@ -20,6 +20,7 @@ export class DataLoadError extends CasefileError {
   /** 1-based line in the file, where it applies. */
   readonly line?: number;
 
+  /** Makes the error; `options.file` names the file, `options.hint` what to do. */
   constructor(message: string, options: DataLoadErrorOptions) {
     super(message, options);
     this.name = "DataLoadError";
@@ -30,7 +31,10 @@ export class DataLoadError extends CasefileError {
 
 /** Something a loader did that the user should know of, such as rows that did not fit a type. */
 export interface LoadWarning {
+  /** The file the warning is about. */
   readonly file: string;
+  /** The column, when the warning is about one. */
   readonly column?: string;
+  /** What happened, in a sentence. */
   readonly message: string;
 }

@@ -24,7 +24,7 @@ export interface ExternalDataOptions {
 }
 
 /** The file a URL or path names. */
-export function localPath(url: string, base: string): string {
+function localPath(url: string, base: string): string {
   if (/^https?:\/\//i.test(url)) {
     throw new DataLoadError(`Cannot read ${url}: casefile does not fetch data from the network`, {
       file: url,

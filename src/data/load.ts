@@ -29,8 +29,11 @@ export interface LoadTableOptions {
 
 /** A table read from files. */
 export interface LoadedTable {
+  /** The table's rows. */
   readonly frame: DataFrame;
+  /** The table's name and Kusto column types. */
   readonly schema: TableSchema;
+  /** The files read, in the order their rows are in. */
   readonly files: readonly string[];
   /** Values that did not fit, rows that were short: things to look at. */
   readonly warnings: readonly LoadWarning[];
@@ -75,13 +78,17 @@ export function tableNameOf(file: string): string {
  * @returns The frame, its Kusto schema, and warnings and notes about the data.
  * @throws {DataLoadError} when a file is missing, unreadable or malformed.
  *
- * @example Load the demo case's HR export
+ * @example Load a CSV export: its columns typed by inference
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadTable } from "./load.ts";
- * import { DEMO_CASE_DIR } from "../providers/local/local_provider.ts";
  *
- * const hr = await loadTable(`${DEMO_CASE_DIR}/external/hr_employees.csv`);
- * console.log(hr.schema.columns, hr.warnings);
+ * const file = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.writeTextFile(file, "TimeGenerated,Account,Failed\n2026-03-10T08:00:00Z,ana,3\n");
+ * const table = await loadTable(file, { name: "Logons" });
+ * assert.deepEqual(table.schema.columns.map((c) => c.type), ["datetime", "string", "long"]);
+ * assert.equal(table.frame.height, 1);
+ * await Deno.remove(file);
  * ```
  */
 export async function loadTable(

@@ -25,6 +25,7 @@ export interface ManifestTable extends TableSchema {
 
 /** Outside data an investigator joins: HR lists, asset lists, threat-intel feeds. */
 export interface ManifestExternal {
+  /** The name the file is read by (in queries, `externaldata` and watchlists). */
   readonly name: string;
   /** File relative to the case folder. */
   readonly file: string;
@@ -34,14 +35,19 @@ export interface ManifestExternal {
 
 /** A case folder's manifest. */
 export interface CaseManifest {
-  readonly format: typeof MANIFEST_FORMAT;
+  /** Always `casefile-case/1`. */
+  readonly format: "casefile-case/1";
+  /** The case's name. */
   readonly name: string;
+  /** What the case is, in a sentence or two. */
   readonly description: string;
   /** ISO 8601 UTC instant that stands for "now" in this dataset. */
   readonly referenceTime: string;
   /** ISO 8601 UTC bounds of the data. */
   readonly timeRange: { readonly start: string; readonly end: string };
+  /** The workspace tables. */
   readonly tables: readonly ManifestTable[];
+  /** The outside data files. */
   readonly external: readonly ManifestExternal[];
 }
 

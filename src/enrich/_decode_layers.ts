@@ -25,6 +25,7 @@ export type DecodeLayerKind =
 
 /** One peeled layer, in the order they were peeled. */
 export interface DecodeLayer {
+  /** What was peeled (base64, a PowerShell encoded command, gzip, ...). */
   readonly kind: DecodeLayerKind;
   /** Which pass peeled it (1 = the outermost). */
   readonly depth: number;
@@ -34,11 +35,15 @@ export interface DecodeLayer {
 
 /** A binary (non-text) payload found inside the encoding. */
 export interface BinaryPayload {
+  /** Its size in bytes. */
   readonly size: number;
   /** The file type by magic bytes ("pe (MZ executable)", "elf", ... or "unknown"). */
   readonly fileType: string;
+  /** Its MD5, in hex. */
   readonly md5: string;
+  /** Its SHA-1, in hex. */
   readonly sha1: string;
+  /** Its SHA-256, in hex. */
   readonly sha256: string;
   /** The layers that led to it, outermost first. */
   readonly path: readonly DecodeLayerKind[];

@@ -90,3 +90,19 @@ export function dedupe(
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The arguments of a frame enrichment called as `f(frame, { column, ...options })` or, the
+ * deprecated form recorded journals still hold, `f(frame, column, options)`: the column (or
+ * columns) as given, for the caller to check, and the options.
+ */
+export function columnArguments<O extends object>(
+  second: unknown,
+  third: O | undefined,
+  key: "column" | "columns",
+): { column: unknown; options: O } {
+  if (second !== null && typeof second === "object" && !Array.isArray(second)) {
+    return { column: (second as Record<string, unknown>)[key], options: second as O };
+  }
+  return { column: second, options: third ?? ({} as O) };
+}

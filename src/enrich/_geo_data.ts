@@ -17,10 +17,15 @@ import { EnrichmentError } from "./errors.ts";
 
 /** Where a data set comes from and under which licence. */
 export interface GeoDataSource {
+  /** What the data is. */
   readonly name: string;
+  /** The npm package it is bundled from. */
   readonly package: string;
+  /** The package's version. */
   readonly version: string;
+  /** The data's licence. */
   readonly licence: string;
+  /** The attribution the licence asks for. */
   readonly attribution: string;
 }
 

@@ -133,7 +133,7 @@ export function iocFrame(
     throw new EnrichmentError("extractIocsFrame: no column to scan is named", {
       capability: "ioc",
       hint:
-        `Name one or a list, e.g. extractIocsFrame(frame, "CommandLine"); the frame's columns: ${
+        `Name one or a list, e.g. extractIocsFrame(frame, { columns: "CommandLine" }); the frame's columns: ${
           frame.columns.join(", ")
         }.`,
     });

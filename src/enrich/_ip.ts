@@ -185,6 +185,7 @@ const V6_RANGES: V6Range[] = ([
 
 /** The special-purpose range holding an address, or "public" with no range. */
 export interface IpClass {
+  /** "public", or the special-purpose kind (private, loopback, cgnat, ...). */
   readonly kind: IpKind;
   /** The special-purpose range (CIDR) it falls in; undefined for public addresses. */
   readonly range?: string;

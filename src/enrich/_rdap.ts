@@ -11,16 +11,23 @@ import dnsSnapshot from "./_rdap_bootstrap/dns.json" with { type: "json" };
 
 /** An IANA RDAP bootstrap file (RFC 9224). */
 export interface BootstrapFile {
+  /** What the file covers. */
   readonly description?: string;
+  /** When IANA published it. */
   readonly publication?: string;
+  /** The format's version. */
   readonly version?: string;
+  /** Each service: the ranges or TLDs it covers, and its RDAP base URLs. */
   readonly services: ReadonlyArray<readonly [readonly string[], readonly string[]]>;
 }
 
 /** The three bootstrap files. */
 export interface Bootstrap {
+  /** The registries of IPv4 ranges. */
   readonly ipv4: BootstrapFile;
+  /** The registries of IPv6 ranges. */
   readonly ipv6: BootstrapFile;
+  /** The registries of top-level domains. */
   readonly dns: BootstrapFile;
 }
 
@@ -80,19 +87,33 @@ function pickUrl(urls: readonly string[]): string {
 
 /** The normalised facts of an RDAP answer. */
 export interface RdapFacts {
+  /** The registry's handle of the object. */
   readonly handle: string | null;
+  /** The network's or domain's name. */
   readonly name: string | null;
+  /** The country, ISO 3166-1 alpha-2. */
   readonly country: string | null;
+  /** Who registered it. */
   readonly registrant: string | null;
+  /** The registrar (domains). */
   readonly registrar: string | null;
+  /** Where to report abuse. */
   readonly abuseEmail: string | null;
+  /** When it was registered (ISO 8601). */
   readonly created: string | null;
+  /** When it last changed (ISO 8601). */
   readonly updated: string | null;
+  /** When it expires (ISO 8601; domains). */
   readonly expires: string | null;
+  /** The network's first address. */
   readonly startAddress: string | null;
+  /** The network's last address. */
   readonly endAddress: string | null;
+  /** The network as CIDR. */
   readonly cidr: string | null;
+  /** The domain's name servers. */
   readonly nameservers: string[];
+  /** The registry's page for it. */
   readonly link: string | null;
 }
 

@@ -18,11 +18,17 @@ import { EnrichmentError } from "./errors.ts";
 
 /** One indicator of a feed. */
 export interface FeedEntry {
+  /** The indicator, normalised. */
   readonly value: string;
+  /** Its type. */
   readonly type: IndicatorType;
+  /** What the feed says of it. */
   readonly verdict: Verdict;
+  /** 0 (benign) to 100 (certainly malicious), where the feed says. */
   readonly severity: number | null;
+  /** The feed's facts about it (labels, description, source). */
   readonly details: Record<string, unknown>;
+  /** A link to more, where the feed gives one. */
   readonly reference: string | null;
 }
 
@@ -31,7 +37,9 @@ export type FeedFormat = "stix" | "misp" | "csv";
 
 /** A feed parsed into entries. */
 export interface ParsedFeed {
+  /** The format the file was read as. */
   readonly format: FeedFormat;
+  /** The indicators. */
   readonly entries: readonly FeedEntry[];
   /** Indicators skipped (revoked, unsupported patterns), with why. */
   readonly skipped: readonly string[];

@@ -43,7 +43,9 @@ export type TiStatus =
 
 /** What a provider answers for one indicator. */
 export interface TiAnswer {
+  /** Whether the provider knows the indicator. */
   readonly status: "ok" | "not-found";
+  /** What the provider says of it. */
   readonly verdict: Verdict;
   /** 0 (benign) to 100 (certainly malicious), as far as the provider says. */
   readonly severity: number | null;

@@ -27,18 +27,24 @@ export function hashKey(key: string): string {
  *
  * @example Cache a value for a minute
  * ```ts
- * import { MemoryCache } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { MemoryCache } from "./mod.ts";
  *
  * const cache = new MemoryCache();
  * await cache.set("geo:8.8.8.8", { country: "US" }, 60_000);
- * console.log(await cache.get("geo:8.8.8.8"));
+ * assert.deepEqual(await cache.get("geo:8.8.8.8"), { country: "US" });
+ * assert.equal(await cache.get("geo:1.1.1.1"), undefined);
  * ```
  */
 export class MemoryCache implements EnrichmentCache {
   #entries = new Map<string, { expires: number; value: unknown }>();
   readonly #maxEntries: number;
 
-  /** @param maxEntries The oldest entries are dropped beyond this many (default 100,000). */
+  /**
+   * An empty cache.
+   *
+   * @param maxEntries The oldest entries are dropped beyond this many (default 100,000).
+   */
   constructor(maxEntries = 100_000) {
     this.#maxEntries = maxEntries;
   }
@@ -75,17 +81,23 @@ export class MemoryCache implements EnrichmentCache {
  *
  * @example A cache folder under the system's temp folder
  * ```ts
- * import { FolderCache } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { FolderCache } from "./mod.ts";
  *
  * const cache = new FolderCache(await Deno.makeTempDir());
  * await cache.set("ti:local:203.0.113.61", { verdict: "malicious" }, 3_600_000);
- * console.log(await cache.get("ti:local:203.0.113.61"));
+ * assert.deepEqual(await cache.get("ti:local:203.0.113.61"), { verdict: "malicious" });
  * ```
  */
 export class FolderCache implements EnrichmentCache {
   /** The folder holding the files. */
   readonly folder: string;
 
+  /**
+   * A cache in `folder` (created on the first write).
+   *
+   * @param folder The folder.
+   */
   constructor(folder: string) {
     this.folder = folder;
   }

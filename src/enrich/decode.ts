@@ -22,7 +22,7 @@ import {
   type ObfuscationReport,
   obfuscationReport,
 } from "./_obfuscation.ts";
-import { dedupe, textColumn } from "./_frame.ts";
+import { columnArguments, dedupe, textColumn } from "./_frame.ts";
 
 export type {
   BinaryPayload,
@@ -65,6 +65,18 @@ export interface DecodeOptions {
   readonly maxOutputBytes?: number;
 }
 
+/** Options of {@link decodeFrame}: the column, and the limits of {@link decode}. */
+export interface DecodeFrameOptions extends DecodeOptions {
+  /** The text column to decode. */
+  readonly column: string;
+}
+
+/** Options of {@link obfuscationFrame}: the column, and the thresholds. */
+export interface ObfuscationFrameOptions extends ObfuscationOptions {
+  /** The command-line column. */
+  readonly column: string;
+}
+
 /**
  * Decodes a value, peeling every layer it can.
  *
@@ -75,15 +87,19 @@ export interface DecodeOptions {
  *
  * @example Decode the demo case's encoded PowerShell
  * ```ts
- * import { decode, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decode } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const result = await provider.query(
  *   "DeviceProcessEvents | where ProcessCommandLine has '-EncodedCommand' | take 1",
  * );
  * const commandLine = result.frame.getColumn("ProcessCommandLine").get(0) as string;
- * const { decoded, layers } = decode(commandLine);
- * console.log(layers.map((l) => l.kind), decoded);
+ * const { status, decoded, layers } = decode(commandLine);
+ * assert.equal(status, "decoded");
+ * assert.equal(layers[0].kind, "powershell-encoded");
+ * assert.ok(decoded.includes("Get-CimInstance")); // the script, in clear
  * ```
  */
 export function decode(text: string, options: DecodeOptions = {}): DecodeResult {
@@ -120,28 +136,42 @@ export function decode(text: string, options: DecodeOptions = {}): DecodeResult 
  * `<column>_decode_status`. Each distinct value is decoded once.
  *
  * @param frame The frame.
- * @param column The text column to decode.
- * @param options As {@link decode}.
+ * @param options The text column to decode, and the limits of {@link decode}.
  * @returns The frame with the added columns (nulls stay null, status "null"); rows keep the
  *   input's order.
  * @throws {EnrichmentError} When the column is missing.
  *
  * @example Decode every command line of the demo case's SecurityEvent table
  * ```ts
- * import { decodeFrame, openLocalProvider, pl } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeFrame } from "./mod.ts";
+ * import { openLocalProvider, pl } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const events = (await provider.query("SecurityEvent | where EventID == 4688")).frame;
- * const decoded = decodeFrame(events, "CommandLine");
- * console.log(decoded.filter(pl.col("CommandLine_decode_status").eq(pl.lit("decoded")))
- *   .select("CommandLine_decoded", "CommandLine_layers").head(3));
+ * const decoded = decodeFrame(events, { column: "CommandLine" });
+ * assert.equal(decoded.height, events.height);
+ * const peeled = decoded.filter(pl.col("CommandLine_decode_status").eq(pl.lit("decoded")));
+ * assert.ok(peeled.height > 0);
+ * assert.ok(peeled.getColumn("CommandLine_layers").toArray().includes("powershell-encoded"));
  * ```
  */
+export function decodeFrame(frame: DataFrame, options: DecodeFrameOptions): DataFrame;
+/**
+ * Decodes a text column, named positionally.
+ *
+ * @deprecated Name the column in the options: `decodeFrame(frame, { column, ...options })`.
+ * This form keeps recorded sessions replaying.
+ */
+export function decodeFrame(frame: DataFrame, column: string, options?: DecodeOptions): DataFrame;
 export function decodeFrame(
   frame: DataFrame,
-  column: string,
-  options: DecodeOptions = {},
+  columnOrOptions: string | DecodeFrameOptions,
+  legacyOptions?: DecodeOptions,
 ): DataFrame {
+  const args = columnArguments<DecodeOptions>(columnOrOptions, legacyOptions, "column");
+  const column = args.column as string;
+  const options = args.options;
   const texts = textColumn(frame, column, "decode");
   const { unique, index } = dedupe(texts);
   const results = unique.map((t) => decode(t, options));
@@ -169,10 +199,11 @@ export function decodeFrame(
  *
  * @example Caret and backtick insertion
  * ```ts
- * import { obfuscationIndicators } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { obfuscationIndicators } from "./mod.ts";
  *
- * console.log(obfuscationIndicators("cmd /c p^o^w^e^r^s^h^e^l^l (n`EW-obJ`E`cT Net.WebClient)").indicators);
- * // ["caret-insertion", "tick-insertion"]
+ * const report = obfuscationIndicators("cmd /c p^o^w^e^r^s^h^e^l^l (n`EW-obJ`E`cT Net.WebClient)");
+ * assert.deepEqual(report.indicators, ["caret-insertion", "tick-insertion", "random-case"]);
  * ```
  */
 export function obfuscationIndicators(
@@ -187,27 +218,45 @@ export function obfuscationIndicators(
  * `<column>_entropy` to a frame.
  *
  * @param frame The frame.
- * @param column The command-line column.
- * @param options Thresholds.
+ * @param options The command-line column, and the thresholds.
  * @returns The frame with the two columns; rows keep the input's order.
  * @throws {EnrichmentError} When the column is missing.
  *
  * @example Obfuscated command lines in the demo case
  * ```ts
- * import { obfuscationFrame, openLocalProvider, pl } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { obfuscationFrame } from "./mod.ts";
+ * import { openLocalProvider, pl } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const processes = (await provider.table("DeviceProcessEvents")).frame;
- * const flagged = obfuscationFrame(processes, "ProcessCommandLine")
+ * const flagged = obfuscationFrame(processes, { column: "ProcessCommandLine" })
  *   .filter(pl.col("ProcessCommandLine_obfuscation").neq(pl.lit("")));
- * console.log(flagged.select("ProcessCommandLine_obfuscation").head(3));
+ * assert.ok(flagged.height > 0 && flagged.height < processes.height);
+ * const commandLines = flagged.getColumn("ProcessCommandLine").toArray() as string[];
+ * assert.ok(commandLines.some((c) => c.includes("-EncodedCommand")));
  * ```
+ */
+export function obfuscationFrame(frame: DataFrame, options: ObfuscationFrameOptions): DataFrame;
+/**
+ * Obfuscation indicators of a column, named positionally.
+ *
+ * @deprecated Name the column in the options: `obfuscationFrame(frame, { column, ...options })`.
+ * This form keeps recorded sessions replaying.
  */
 export function obfuscationFrame(
   frame: DataFrame,
   column: string,
-  options: ObfuscationOptions = {},
+  options?: ObfuscationOptions,
+): DataFrame;
+export function obfuscationFrame(
+  frame: DataFrame,
+  columnOrOptions: string | ObfuscationFrameOptions,
+  legacyOptions?: ObfuscationOptions,
 ): DataFrame {
+  const args = columnArguments<ObfuscationOptions>(columnOrOptions, legacyOptions, "column");
+  const column = args.column as string;
+  const options = args.options;
   const texts = textColumn(frame, column, "decode");
   const { unique, index } = dedupe(texts);
   const reports = unique.map((t) => obfuscationReport(t, options));

@@ -22,12 +22,26 @@ export class EnrichmentError extends CasefileError {
   /** The provider involved, where one is. */
   readonly provider?: string;
 
+  /**
+   * An enrichment error.
+   *
+   * @param message What could not be enriched, and why.
+   * @param options The capability, the provider, the hint, the cause.
+   */
   constructor(message: string, options: EnrichmentErrorOptions) {
     super(message, options);
     this.name = "EnrichmentError";
     this.capability = options.capability;
     this.provider = options.provider;
   }
+}
+
+/** Options of an {@link EnrichmentProviderError}. */
+export interface EnrichmentProviderErrorOptions extends EnrichmentErrorOptions {
+  /** The HTTP status, when the provider answered. */
+  status?: number;
+  /** Seconds the provider asked to wait (a 429's Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -40,10 +54,13 @@ export class EnrichmentProviderError extends EnrichmentError {
   /** Seconds the provider asked to wait (a 429's Retry-After). */
   readonly retryAfterSeconds?: number;
 
-  constructor(
-    message: string,
-    options: EnrichmentErrorOptions & { status?: number; retryAfterSeconds?: number },
-  ) {
+  /**
+   * A provider's error.
+   *
+   * @param message What the provider could not do, and why.
+   * @param options As {@link EnrichmentError}'s, plus the HTTP status and the wait asked for.
+   */
+  constructor(message: string, options: EnrichmentProviderErrorOptions) {
     super(message, options);
     this.name = "EnrichmentProviderError";
     this.status = options.status;

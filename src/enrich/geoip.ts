@@ -22,7 +22,7 @@ import {
   readAsnFile,
 } from "./_geo_data.ts";
 import { classifyParsedIp, formatIp, type IpClass, type IpKind, parseIp } from "./_ip.ts";
-import { textColumn } from "./_frame.ts";
+import { columnArguments, textColumn } from "./_frame.ts";
 
 export type { GeoDataSource, IpClass, IpKind };
 export { GEO_SOURCES };
@@ -34,6 +34,7 @@ export type GeoStatus = "ok" | "not-found" | "invalid" | Exclude<IpKind, "public
 export interface GeoIpRecord {
   /** The address, canonical (IPv6 compressed, lower-case). */
   readonly ip: string;
+  /** How the lookup went. */
   readonly status: GeoStatus;
   /** "public", or the special-purpose kind; null when invalid. */
   readonly kind: IpKind | null;
@@ -41,11 +42,17 @@ export interface GeoIpRecord {
   readonly range: string | null;
   /** ISO 3166-1 alpha-2. */
   readonly country: string | null;
+  /** The region (state, province). */
   readonly region: string | null;
+  /** The city. */
   readonly city: string | null;
+  /** The city's latitude, in degrees. */
   readonly latitude: number | null;
+  /** The city's longitude, in degrees. */
   readonly longitude: number | null;
+  /** The autonomous system announcing it. */
   readonly asn: number | null;
+  /** The organisation holding that autonomous system. */
   readonly asOrg: string | null;
 }
 
@@ -61,6 +68,14 @@ export interface GeoIpOptions {
   readonly asnIpv6?: string | null;
 }
 
+/** Options of {@link geoLookupFrame} and {@link GeoIpDatabase.lookupFrame}. */
+export interface GeoLookupFrameOptions {
+  /** The column of IP addresses (text). */
+  readonly column: string;
+  /** The new columns' prefix (default `<column>_`). */
+  readonly prefix?: string;
+}
+
 /**
  * Classifies an address without any lookup.
  *
@@ -69,10 +84,13 @@ export interface GeoIpOptions {
  *
  * @example Special ranges
  * ```ts
- * import { classifyIp } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { classifyIp } from "./mod.ts";
  *
- * console.log(classifyIp("10.20.4.42"), classifyIp("100.64.1.1"), classifyIp("fd00::1"));
- * // { kind: "private", range: "10.0.0.0/8" } { kind: "cgnat", ... } { kind: "private", range: "fc00::/7" }
+ * assert.deepEqual(classifyIp("10.20.4.42"), { kind: "private", range: "10.0.0.0/8" });
+ * assert.equal(classifyIp("100.64.1.1")?.kind, "cgnat");
+ * assert.deepEqual(classifyIp("fd00::1"), { kind: "private", range: "fc00::/7" });
+ * assert.equal(classifyIp("not an address"), undefined);
  * ```
  */
 export function classifyIp(ip: string): IpClass | undefined {
@@ -106,10 +124,12 @@ export class GeoIpDatabase {
    *
    * @example Look up one address
    * ```ts
-   * import { GeoIpDatabase } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import { GeoIpDatabase } from "./mod.ts";
    *
    * const geo = await GeoIpDatabase.open();
-   * console.log(geo.lookup("8.8.8.8"));
+   * const record = geo.lookup("8.8.8.8");
+   * assert.deepEqual([record.status, record.kind, record.asn], ["ok", "public", 15169]);
    * ```
    */
   static async open(options: GeoIpOptions = {}): Promise<GeoIpDatabase> {
@@ -185,30 +205,39 @@ export class GeoIpDatabase {
    * `<prefix>country`, `<prefix>region`, `<prefix>city`, `<prefix>latitude`,
    * `<prefix>longitude`, `<prefix>asn`, `<prefix>as_org` (prefix default `<column>_`).
    *
+   * The positional form `lookupFrame(frame, column, { prefix })` still works (deprecated:
+   * recorded sessions call it so).
+   *
    * @param frame The frame.
-   * @param column A column of IP addresses (text).
-   * @param options The new columns' prefix.
+   * @param options The column of IP addresses (text) and the new columns' prefix.
+   * @param legacyOptions Only with the deprecated positional column: the prefix.
    * @returns The frame with the columns added; each distinct address is looked up once.
    *   Rows keep the input's order.
    * @throws {EnrichmentError} When the column is missing.
    *
    * @example Where the demo case's sign-ins come from
    * ```ts
-   * import { GeoIpDatabase, openLocalProvider } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   * import { GeoIpDatabase } from "./mod.ts";
+   * import { openLocalProvider } from "../../mod.ts";
    *
    * const provider = await openLocalProvider();
    * const signins = (await provider.table("SigninLogs")).frame;
    * const geo = await GeoIpDatabase.open();
-   * const enriched = await geo.lookupFrame(signins, "IPAddress");
-   * console.log(enriched.groupBy("IPAddress_geo_status").len());
+   * const enriched = await geo.lookupFrame(signins, { column: "IPAddress" });
+   * assert.equal(enriched.height, signins.height);
+   * const statuses = enriched.getColumn("IPAddress_geo_status").unique().toArray();
+   * assert.ok(statuses.includes("ok"));
    * ```
    */
   async lookupFrame(
     frame: DataFrame,
-    column: string,
-    options: { prefix?: string } = {},
+    options: GeoLookupFrameOptions | string,
+    legacyOptions?: { prefix?: string },
   ): Promise<DataFrame> {
-    const prefix = options.prefix ?? `${column}_`;
+    const args = columnArguments(options, legacyOptions, "column");
+    const column = args.column as string;
+    const prefix = args.options.prefix ?? `${column}_`;
     textColumn(frame, column, "geoip"); // checks the column exists, with a hint
     // Distinct values in Polars, lookups in JS, a native left join back (told to keep the
     // rows' order: Polars does not promise it otherwise).
@@ -264,29 +293,48 @@ let shared: Promise<GeoIpDatabase> | undefined;
  * Geo and ASN columns for an address column, with the bundled data (opened once per process).
  *
  * @param frame The frame.
- * @param column The address column.
- * @param options The new columns' prefix.
+ * @param options The address column and the new columns' prefix.
  * @returns The frame with the columns of {@link GeoIpDatabase.lookupFrame}; rows keep the
  *   input's order.
  * @throws {EnrichmentError} When the column is missing or the data cannot be read.
  *
  * @example Destination addresses of the demo case's firewall log
  * ```ts
- * import { geoLookupFrame, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { geoLookupFrame } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const firewall = (await provider.table("CommonSecurityLog")).frame;
- * const enriched = await geoLookupFrame(firewall, "DestinationIP");
- * console.log(enriched.groupBy("DestinationIP_ip_kind").len());
+ * const enriched = await geoLookupFrame(firewall, { column: "DestinationIP" });
+ * const kinds = enriched.getColumn("DestinationIP_ip_kind").unique().toArray();
+ * assert.deepEqual(kinds.sort(), ["documentation", "public"]); // 203.0.113.0/24 is TEST-NET-3
  * ```
  */
 export async function geoLookupFrame(
   frame: DataFrame,
+  options: GeoLookupFrameOptions,
+): Promise<DataFrame>;
+/**
+ * Geo and ASN columns for an address column named positionally.
+ *
+ * @deprecated Name the column in the options: `geoLookupFrame(frame, { column, prefix })`.
+ * This form keeps recorded sessions replaying.
+ */
+export async function geoLookupFrame(
+  frame: DataFrame,
   column: string,
-  options: { prefix?: string } = {},
+  options?: { prefix?: string },
+): Promise<DataFrame>;
+export async function geoLookupFrame(
+  frame: DataFrame,
+  columnOrOptions: string | GeoLookupFrameOptions,
+  legacyOptions?: { prefix?: string },
 ): Promise<DataFrame> {
   shared ??= GeoIpDatabase.open();
-  return await (await shared).lookupFrame(frame, column, options);
+  const args = columnArguments(columnOrOptions, legacyOptions, "column");
+  const column = args.column as string;
+  return await (await shared).lookupFrame(frame, { ...args.options, column });
 }
 
 /**
@@ -297,11 +345,12 @@ export async function geoLookupFrame(
  *
  * @example Public, private and invalid
  * ```ts
- * import { geoLookup } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { geoLookup } from "./mod.ts";
  *
- * for (const r of await geoLookup(["1.1.1.1", "192.168.1.10", "2001:4860:4860::8888", "nope"])) {
- *   console.log(r.ip, r.status, r.country, r.asn, r.asOrg);
- * }
+ * const records = await geoLookup(["1.1.1.1", "192.168.1.10", "2001:4860:4860::8888", "nope"]);
+ * assert.deepEqual(records.map((r) => r.status), ["ok", "private", "ok", "invalid"]);
+ * assert.equal(records[2].asn, 15169);
  * ```
  */
 export async function geoLookup(ips: readonly string[]): Promise<GeoIpRecord[]> {

@@ -17,6 +17,7 @@ import type { DataFrame } from "../polars.ts";
 import { compileExtractor } from "./_ioc_scan.ts";
 import type { CustomIocType, ExtractIocsOptions, IocMatch } from "./_ioc_scan.ts";
 import { iocFrame } from "./_ioc_frame.ts";
+import { columnArguments } from "./_frame.ts";
 import { BUILTIN_IOC_TYPES, type BuiltinIocType } from "./_ioc_patterns.ts";
 
 export type { BuiltinIocType, CustomIocType, ExtractIocsOptions, IocMatch };
@@ -25,6 +26,8 @@ export { refang } from "./_refang.ts";
 
 /** Options of {@link extractIocsFrame}. */
 export interface ExtractIocsFrameOptions extends ExtractIocsOptions {
+  /** The text column to scan, or several (scanned in the order given). */
+  readonly columns: string | readonly string[];
   /** Scan each distinct value once and join back (default true; identical rows are common). */
   readonly dedupe?: boolean;
 }
@@ -39,11 +42,14 @@ export interface ExtractIocsFrameOptions extends ExtractIocsOptions {
  *
  * @example Indicators in a defanged note
  * ```ts
- * import { extractIocs } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { extractIocs } from "./mod.ts";
  *
  * const found = extractIocs("beacon to hxxps://cdn.edgeupdate-sync[.]example/a/u.ps1 from 10.20.4.42");
- * console.log(found.map((m) => `${m.type}: ${m.value}`));
- * // ["url: https://cdn.edgeupdate-sync.example/a/u.ps1", "ipv4: 10.20.4.42"]
+ * assert.deepEqual(found.map((m) => `${m.type}: ${m.value}`), [
+ *   "url: https://cdn.edgeupdate-sync.example/a/u.ps1",
+ *   "ipv4: 10.20.4.42",
+ * ]);
  * ```
  */
 export function extractIocs(text: string, options: ExtractIocsOptions = {}): IocMatch[] {
@@ -59,25 +65,41 @@ export function extractIocs(text: string, options: ExtractIocsOptions = {}): Ioc
  * without `dedupe`, the result is the same.
  *
  * @param frame The frame to scan.
- * @param columns One text column or several.
- * @param options As {@link extractIocs}, plus `dedupe`.
+ * @param options The column or columns to scan; as {@link extractIocs}, plus `dedupe`.
  * @returns The long frame (empty, with those columns, when nothing is found).
  * @throws {EnrichmentError} When a column is missing.
  *
  * @example Indicators in the demo case's process command lines
  * ```ts
- * import { extractIocsFrame, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { extractIocsFrame } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const processes = (await provider.table("DeviceProcessEvents")).frame;
- * const iocs = extractIocsFrame(processes, "ProcessCommandLine", { types: ["url", "ipv4"] });
- * console.log(iocs.groupBy("type").len().sort("type"));
+ * const iocs = extractIocsFrame(processes, { columns: "ProcessCommandLine", types: ["url", "ipv4"] });
+ * assert.deepEqual(iocs.columns, ["row", "column", "type", "value", "start", "end"]);
+ * const urls = iocs.getColumn("value").toArray() as string[];
+ * assert.ok(urls.includes("https://download.sysinternals.com/files/SysinternalsSuite.zip"));
  * ```
+ */
+export function extractIocsFrame(frame: DataFrame, options: ExtractIocsFrameOptions): DataFrame;
+/**
+ * The indicators in DataFrame columns named positionally.
+ *
+ * @deprecated Name the columns in the options: `extractIocsFrame(frame, { columns, ...options })`.
+ * This form keeps recorded sessions replaying.
  */
 export function extractIocsFrame(
   frame: DataFrame,
   columns: string | readonly string[],
-  options: ExtractIocsFrameOptions = {},
+  options?: Omit<ExtractIocsFrameOptions, "columns">,
+): DataFrame;
+export function extractIocsFrame(
+  frame: DataFrame,
+  columnsOrOptions: string | readonly string[] | ExtractIocsFrameOptions,
+  legacyOptions?: Omit<ExtractIocsFrameOptions, "columns">,
 ): DataFrame {
-  return iocFrame(frame, columns, options);
+  const args = columnArguments(columnsOrOptions, legacyOptions, "columns");
+  return iocFrame(frame, args.column as string | readonly string[], args.options);
 }

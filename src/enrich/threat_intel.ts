@@ -11,7 +11,7 @@
  */
 import { type DataFrame, pl } from "../polars.ts";
 import { type EnrichmentCache, MemoryCache } from "./cache.ts";
-import { compareText, textColumn } from "./_frame.ts";
+import { columnArguments, compareText, textColumn } from "./_frame.ts";
 import {
   type FeedEntry,
   type FeedFormat,
@@ -49,13 +49,21 @@ export { abuseIpDb, greyNoise, INDICATOR_TYPES, otx, virusTotal };
 
 /** One normalised result row. */
 export interface TiResult {
+  /** The indicator, normalised. */
   readonly indicator: string;
+  /** Its type (null when it is none the providers take). */
   readonly type: IndicatorType | null;
+  /** The provider that answered. */
   readonly provider: string;
+  /** How the lookup went. */
   readonly status: TiStatus;
+  /** What the provider says of it, when it answered. */
   readonly verdict: Verdict | null;
+  /** 0 (benign) to 100 (certainly malicious), as far as the provider says. */
   readonly severity: number | null;
+  /** Provider-specific facts. */
   readonly details: Record<string, unknown> | null;
+  /** A link to the provider's page for it. */
   readonly reference: string | null;
   /** What went wrong, for a status other than ok / not-found. */
   readonly message: string | null;
@@ -71,9 +79,19 @@ export interface LookupOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link lookupIndicatorsFrame}. */
+export interface LookupIndicatorsFrameOptions extends LookupOptions {
+  /** The column of indicators (IPs, domains, URLs, hashes...). */
+  readonly column: string;
+  /** The indicators' type (default: inferred from each value). */
+  readonly type?: IndicatorType;
+}
+
 /** An indicator with its type stated. */
 export interface IndicatorInput {
+  /** The indicator. */
   readonly value: string;
+  /** Its type (default: inferred from the value). */
   readonly type?: IndicatorType;
 }
 
@@ -90,14 +108,20 @@ const DEFAULT_CACHE = new MemoryCache();
  *
  * @example Check the demo case's indicators against its STIX feed
  * ```ts
- * import { DEMO_CASE_DIR, loadFeed, lookupIndicators } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { loadFeed, lookupIndicators } from "./mod.ts";
+ * import { DEMO_CASE_DIR } from "../../mod.ts";
  *
  * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
  * const results = await lookupIndicators(
  *   ["203.0.113.61", "cdn.edgeupdate-sync.example", "8.8.8.8"],
  *   { providers: [feed] },
  * );
- * console.log(results.map((r) => `${r.indicator} ${r.status} ${r.verdict}`));
+ * assert.deepEqual(results.map((r) => `${r.indicator} ${r.status} ${r.verdict}`), [
+ *   "203.0.113.61 ok malicious",
+ *   "cdn.edgeupdate-sync.example ok malicious",
+ *   "8.8.8.8 not-found unknown",
+ * ]);
  * ```
  */
 export async function lookupIndicators(
@@ -234,10 +258,17 @@ function row(
  *
  * @example A results frame
  * ```ts
- * import { DEMO_CASE_DIR, loadFeed, lookupIndicators, tiResultsFrame } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { loadFeed, lookupIndicators, tiResultsFrame } from "./mod.ts";
+ * import { DEMO_CASE_DIR } from "../../mod.ts";
  *
  * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
- * console.log(tiResultsFrame(await lookupIndicators(["198.51.100.160"], { providers: [feed] })));
+ * const frame = tiResultsFrame(await lookupIndicators(["198.51.100.160"], { providers: [feed] }));
+ * assert.deepEqual(frame.columns, [
+ *   "indicator", "type", "provider", "status", "verdict", "severity", "details", "reference",
+ *   "message",
+ * ]);
+ * assert.deepEqual(frame.select("indicator", "type", "status").row(0), ["198.51.100.160", "ipv4", "ok"]);
  * ```
  */
 export function tiResultsFrame(results: readonly TiResult[]): DataFrame {
@@ -265,27 +296,49 @@ export function tiResultsFrame(results: readonly TiResult[]): DataFrame {
  * rows' order nor on which answer comes back first.
  *
  * @param frame The frame.
- * @param column A column of indicators (IPs, domains, URLs, hashes...).
- * @param options As {@link lookupIndicators}, plus the column's indicator `type`.
+ * @param options The column of indicators and its indicator `type`; as
+ *   {@link lookupIndicators}.
  * @returns One row per distinct value and provider (see {@link tiResultsFrame}).
  * @throws {EnrichmentError} When the column is missing or no provider is given.
  *
  * @example Sign-in addresses of the demo case against its feed
  * ```ts
- * import { DEMO_CASE_DIR, loadFeed, lookupIndicatorsFrame, openLocalProvider, pl } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { loadFeed, lookupIndicatorsFrame } from "./mod.ts";
+ * import { DEMO_CASE_DIR, openLocalProvider, pl } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const signins = (await provider.table("SigninLogs")).frame;
  * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
- * const hits = await lookupIndicatorsFrame(signins, "IPAddress", { providers: [feed] });
- * console.log(hits.filter(pl.col("status").eq(pl.lit("ok"))));
+ * const hits = await lookupIndicatorsFrame(signins, { column: "IPAddress", providers: [feed] });
+ * const known = hits.filter(pl.col("status").eq(pl.lit("ok"))).getColumn("indicator").toArray();
+ * assert.deepEqual(known, ["203.0.113.61"]); // a spray address the feed knows
  * ```
+ */
+export async function lookupIndicatorsFrame(
+  frame: DataFrame,
+  options: LookupIndicatorsFrameOptions,
+): Promise<DataFrame>;
+/**
+ * Looks up the distinct values of a column named positionally.
+ *
+ * @deprecated Name the column in the options:
+ * `lookupIndicatorsFrame(frame, { column, providers, ... })`. This form keeps recorded
+ * sessions replaying.
  */
 export async function lookupIndicatorsFrame(
   frame: DataFrame,
   column: string,
   options: LookupOptions & { type?: IndicatorType },
+): Promise<DataFrame>;
+export async function lookupIndicatorsFrame(
+  frame: DataFrame,
+  columnOrOptions: string | LookupIndicatorsFrameOptions,
+  legacyOptions?: LookupOptions & { type?: IndicatorType },
 ): Promise<DataFrame> {
+  const args = columnArguments(columnOrOptions, legacyOptions, "column");
+  const column = args.column as string;
+  const options = args.options as LookupOptions & { type?: IndicatorType };
   const values = [
     ...new Set(textColumn(frame, column, "threat-intel").filter((v): v is string => !!v)),
   ];
@@ -316,10 +369,13 @@ export interface LoadFeedOptions {
  *
  * @example The demo case's STIX feed
  * ```ts
- * import { DEMO_CASE_DIR, loadFeed } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { loadFeed } from "./mod.ts";
+ * import { DEMO_CASE_DIR } from "../../mod.ts";
  *
  * const feed = await loadFeed(`${DEMO_CASE_DIR}/external/threat_intel_feed.json`);
- * console.log(feed.name, feed.types, feed.feed.entries.length);
+ * assert.equal(feed.name, "threat_intel_feed.json");
+ * assert.ok(feed.types.includes("ipv4") && feed.feed.entries.length > 0);
  * ```
  */
 export async function loadFeed(
@@ -362,14 +418,16 @@ export async function loadFeed(
  *
  * @example A one-indicator STIX bundle
  * ```ts
- * import { feedFromJson, lookupIndicators } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { feedFromJson, lookupIndicators } from "./mod.ts";
  *
  * const feed = feedFromJson({
  *   type: "bundle",
  *   objects: [{ type: "indicator", id: "indicator--1", pattern: "[ipv4-addr:value = '192.0.2.9']",
  *     pattern_type: "stix", indicator_types: ["malicious-activity"] }],
  * }, "mine");
- * console.log(await lookupIndicators(["192.0.2.9"], { providers: [feed] }));
+ * const [result] = await lookupIndicators(["192.0.2.9"], { providers: [feed] });
+ * assert.deepEqual([result.provider, result.status, result.verdict], ["mine", "ok", "malicious"]);
  * ```
  */
 export function feedFromJson(data: unknown, name: string): TiProvider & { feed: ParsedFeed } {
@@ -393,10 +451,12 @@ function parseFeedJson(json: unknown, name: string, format?: FeedFormat): Parsed
  *
  * @example Without keys, each provider's rows say which variable to set
  * ```ts
- * import { lookupIndicators, onlineProviders } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { lookupIndicators, onlineProviders } from "./mod.ts";
  *
  * const results = await lookupIndicators(["203.0.113.45"], { providers: onlineProviders() });
- * console.log(results.map((r) => `${r.provider}: ${r.status} ${r.message ?? ""}`));
+ * assert.deepEqual(results.map((r) => r.provider), ["VirusTotal", "AbuseIPDB", "OTX", "GreyNoise"]);
+ * assert.ok(results.every((r) => r.status !== "ok" && r.message !== null));
  * ```
  */
 export function onlineProviders(

@@ -14,7 +14,7 @@
  */
 import { type DataFrame, pl } from "../polars.ts";
 import { type EnrichmentCache, MemoryCache } from "./cache.ts";
-import { compareText, textColumn } from "./_frame.ts";
+import { columnArguments, compareText, textColumn } from "./_frame.ts";
 import { classifyParsedIp, formatIp, parseIp } from "./_ip.ts";
 import {
   type Bootstrap,
@@ -44,11 +44,15 @@ export type RdapStatus =
 
 /** One value's RDAP record. */
 export interface RdapRecord extends Partial<RdapFacts> {
+  /** The value looked up, normalised. */
   readonly query: string;
+  /** What it is (null when it is neither). */
   readonly kind: "ip" | "domain" | null;
+  /** How the lookup went. */
   readonly status: RdapStatus;
   /** The registry asked. */
   readonly registry: string | null;
+  /** Why there is no record, for a status other than ok. */
   readonly message: string | null;
 }
 
@@ -72,10 +76,17 @@ export interface RdapOptions {
   readonly timeoutMs?: number;
   /** Calls in flight at once (default 4). */
   readonly concurrency?: number;
+  /** Cancels the lookups. */
   readonly signal?: AbortSignal;
 }
 
 const DEFAULT_CACHE = new MemoryCache();
+
+/** Options of {@link rdapLookupFrame}. */
+export interface RdapLookupFrameOptions extends RdapOptions {
+  /** The column of IPs or domains. */
+  readonly column: string;
+}
 
 /** IANA's RDAP bootstrap files (RFC 9224). */
 export const IANA_RDAP_BOOTSTRAP = "https://data.iana.org/rdap/";
@@ -92,10 +103,11 @@ const LIVE = new Map<string, Promise<Bootstrap>>();
  *
  * @example Special ranges need no registry
  * ```ts
- * import { rdapLookup } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { rdapLookup } from "./mod.ts";
  *
  * const [record] = await rdapLookup(["10.20.4.42"]);
- * console.log(record.status, record.message); // special-range private (10.0.0.0/8)
+ * assert.deepEqual([record.status, record.message], ["special-range", "private (10.0.0.0/8)"]);
  * ```
  */
 export async function rdapLookup(
@@ -286,25 +298,45 @@ function record(
  * order depends neither on the rows' order nor on which answer comes back first.
  *
  * @param frame The frame.
- * @param column A column of IPs or domains.
- * @param options As {@link rdapLookup}.
+ * @param options The column of IPs or domains; as {@link rdapLookup}.
  * @returns One row per distinct value.
  * @throws {EnrichmentError} When the column is missing.
  *
  * @example Private addresses of the demo case's hosts need no lookup
  * ```ts
- * import { openLocalProvider, rdapLookupFrame } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { rdapLookupFrame } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const heartbeat = (await provider.table("Heartbeat")).frame;
- * console.log(await rdapLookupFrame(heartbeat.head(5), "ComputerIP"));
+ * const records = await rdapLookupFrame(heartbeat.head(5), { column: "ComputerIP" });
+ * assert.deepEqual(records.getColumn("status").unique().toArray(), ["special-range"]);
  * ```
  */
 export async function rdapLookupFrame(
   frame: DataFrame,
+  options: RdapLookupFrameOptions,
+): Promise<DataFrame>;
+/**
+ * RDAP records for the distinct values of a column named positionally.
+ *
+ * @deprecated Name the column in the options: `rdapLookupFrame(frame, { column, ... })`.
+ * This form keeps recorded sessions replaying.
+ */
+export async function rdapLookupFrame(
+  frame: DataFrame,
   column: string,
-  options: RdapOptions = {},
+  options?: RdapOptions,
+): Promise<DataFrame>;
+export async function rdapLookupFrame(
+  frame: DataFrame,
+  columnOrOptions: string | RdapLookupFrameOptions,
+  legacyOptions?: RdapOptions,
 ): Promise<DataFrame> {
+  const args = columnArguments<RdapOptions>(columnOrOptions, legacyOptions, "column");
+  const column = args.column as string;
+  const options = args.options;
   const values = [...new Set(textColumn(frame, column, "whois").filter((v): v is string => !!v))];
   // rdapLookup answers in the order asked, whatever answers first; then sort by normal form.
   const records = (await rdapLookup(values, options))

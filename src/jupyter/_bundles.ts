@@ -1,24 +1,14 @@
 /** MIME bundles for what casefile shows in a notebook: frames, query results, charts. */
 import { Buffer } from "node:buffer";
-import type { DataFrame } from "../polars.ts";
-import type { QueryResult } from "../providers/provider.ts";
-import { escapeHtml } from "../viz/_html.ts";
-import { renderChart } from "../viz/charts.ts";
-import { chartToPng } from "../viz/render.ts";
-import { Chart } from "../viz/chart.ts";
-import { chartBundle } from "../viz/_bundle.ts";
+import { type DataFrame, isDataFrame } from "../polars.ts";
+import type { QueryResult } from "../providers/mod.ts";
+import { chartToPng, escapeHtml, isChart, renderChart } from "../viz/mod.ts";
 import { frameToHtml, frameToText } from "./_table.ts";
 
 /** A Jupyter MIME bundle: MIME type → content. */
 export type MimeBundle = Record<string, unknown>;
 
-/** Whether `value` is a nodejs-polars DataFrame (its proxy answers `in` for columns only). */
-export function isDataFrame(value: unknown): value is DataFrame {
-  if (value === null || typeof value !== "object") return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.toRecords === "function" && typeof v.getColumns === "function" &&
-    typeof v.head === "function" && typeof v.height === "number";
-}
+const DISPLAY = Symbol.for("Jupyter.display");
 
 /** Whether `value` is a provider's {@link QueryResult}. */
 export function isQueryResult(value: unknown): value is QueryResult {
@@ -94,7 +84,10 @@ export async function queryResultBundle(result: QueryResult): Promise<MimeBundle
 
 /** The bundle casefile shows for `value`, or undefined when it is not casefile's to show. */
 export async function bundleOf(value: unknown): Promise<MimeBundle | undefined> {
-  if (value instanceof Chart) return await chartBundle(value);
+  // A chart shows itself: its spec, a PNG fallback and a line of text.
+  if (isChart(value)) {
+    return await (value as unknown as Record<symbol, () => Promise<MimeBundle>>)[DISPLAY]();
+  }
   if (isDataFrame(value)) return frameBundle(value);
   if (isQueryResult(value)) return await queryResultBundle(value);
   return undefined;

@@ -1,6 +1,6 @@
 /** DataFrames as HTML tables that every notebook front end renders (VS Code included). */
 import type { DataFrame } from "../polars.ts";
-import { escapeHtml } from "../viz/_html.ts";
+import { escapeHtml } from "../viz/mod.ts";
 
 /** Options of {@link frameToHtml}. */
 export interface FrameHtmlOptions {
@@ -46,6 +46,10 @@ function cell(value: unknown, maxChars: number): { text: string; className?: str
 /**
  * `frame` as an HTML table: column names with their types, datetimes in ISO 8601 UTC,
  * nulls marked, long values cut; a caption says how many rows exist and how many are shown.
+ *
+ * @param frame The frame.
+ * @param options Rows and characters shown.
+ * @returns The HTML (a style element, the caption and the table).
  */
 export function frameToHtml(frame: DataFrame, options: FrameHtmlOptions = {}): string {
   const maxRows = options.maxRows ?? defaultRows();
@@ -73,7 +77,13 @@ ${rows}
 </tbody></table>`;
 }
 
-/** A plain-text rendering for front ends without HTML. */
+/**
+ * `frame` as plain text, for front ends without HTML: its first 20 rows as Polars prints
+ * them, and how many rows there are in all when there are more.
+ *
+ * @param frame The frame.
+ * @returns The text.
+ */
 export function frameToText(frame: DataFrame): string {
   return String(frame.head(20)) +
     (frame.height > 20 ? `\n${frame.height.toLocaleString("en-US")} rows in all` : "");

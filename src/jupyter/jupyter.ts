@@ -36,9 +36,10 @@ function jupyterNamespace(): JupyterNamespace | undefined {
  *
  * @example Outside a notebook
  * ```ts
- * import { isJupyterKernel } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { isJupyterKernel } from "./mod.ts";
  *
- * console.log(isJupyterKernel()); // false under `deno test`
+ * assert.equal(isJupyterKernel(), false); // under `deno test`
  * ```
  */
 export function isJupyterKernel(): boolean {
@@ -55,12 +56,15 @@ export function isJupyterKernel(): boolean {
  *
  * @example A frame as the notebook shows it
  * ```ts
- * import { displayable, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { displayable } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const alerts = await openLocalProvider().then((p) => p.query("SecurityAlert | take 3"));
  * const shown = displayable(alerts) as Record<symbol, () => Promise<Record<string, string>>>;
  * const bundle = await shown[Symbol.for("Jupyter.display")]();
- * console.log(Object.keys(bundle)); // [ "text/html", "text/plain" ]
+ * assert.deepEqual(Object.keys(bundle), ["text/html", "text/plain"]);
+ * assert.match(bundle["text/plain"], /^3 rows from /);
  * ```
  */
 export function displayable(value: unknown): unknown {
@@ -85,10 +89,21 @@ export function displayable(value: unknown): unknown {
  *
  * @example Show a query result
  * ```ts
- * import { display, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { display } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
- * await display(await provider.query("SecurityAlert | summarize count() by AlertSeverity"));
+ * const result = await provider.query("SecurityAlert | summarize count() by AlertSeverity");
+ * const printed: unknown[] = [];
+ * const log = console.log;
+ * console.log = (...args: unknown[]) => void printed.push(...args);
+ * try {
+ *   await display(result); // outside the kernel: the text form, printed
+ * } finally {
+ *   console.log = log;
+ * }
+ * assert.match(String(printed[0]), new RegExp(`^${result.rowCount} rows from `));
  * ```
  */
 export async function display(value: unknown): Promise<void> {
@@ -121,9 +136,10 @@ let installed = false;
  *
  * @example Outside the kernel it does nothing
  * ```ts
- * import { installNotebookDisplay } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { installNotebookDisplay } from "./mod.ts";
  *
- * console.log(installNotebookDisplay()); // false
+ * assert.equal(installNotebookDisplay(), false);
  * ```
  */
 export function installNotebookDisplay(): boolean {

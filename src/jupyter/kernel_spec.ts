@@ -15,12 +15,23 @@ export const CASEFILE_KERNEL = { name: "casefile", display: "Deno (casefile)" } 
 /** The casefile checkout this module is in. */
 const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
+/** Options of {@link casefileKernelSpec}. */
+export interface CasefileKernelSpecOptions {
+  /** The casefile checkout the kernel starts in (default: this one). */
+  readonly repo?: string;
+  /** The `deno` executable (default: the running one). */
+  readonly deno?: string;
+}
+
 /**
  * The `kernel.json` of the casefile kernel: `deno jupyter --kernel` run in `repo` (default:
  * this checkout) by `deno` (default: the running one).
+ *
+ * @param options The checkout and the `deno` executable.
+ * @returns The kernel spec, as Jupyter reads it.
  */
 export function casefileKernelSpec(
-  options: { repo?: string; deno?: string } = {},
+  options: CasefileKernelSpecOptions = {},
 ): Record<string, unknown> {
   return {
     argv: [
@@ -36,7 +47,23 @@ export function casefileKernelSpec(
   };
 }
 
-/** Writes the casefile kernel's spec into `kernels/casefile` under a Jupyter data folder. */
+/**
+ * Writes the casefile kernel's spec into `kernels/casefile` under a Jupyter data folder.
+ *
+ * @param dataDir A Jupyter data folder (`jupyter --data-dir`).
+ * @returns The kernel's folder.
+ *
+ * @example Install the kernel into a scratch data folder
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CASEFILE_KERNEL, writeCasefileKernel } from "./mod.ts";
+ *
+ * const dir = await writeCasefileKernel(await Deno.makeTempDir());
+ * const spec = JSON.parse(await Deno.readTextFile(`${dir}/kernel.json`));
+ * assert.equal(spec.display_name, CASEFILE_KERNEL.display);
+ * assert.equal(spec.language, "typescript");
+ * ```
+ */
 export async function writeCasefileKernel(dataDir: string): Promise<string> {
   const dir = join(dataDir, "kernels", CASEFILE_KERNEL.name);
   await Deno.mkdir(dir, { recursive: true });

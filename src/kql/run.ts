@@ -2,16 +2,22 @@
  * Running KQL locally: parse, check against the tables' schemas, compile to a Polars
  * lazy plan, execute.
  *
+ * {@link runKql} is the everyday call: a query over frames, its result frame back.
+ * {@link executeKql} runs the same way and returns the whole {@link KqlResult} (the frame
+ * with its Kusto schema and the chart `render` asked for). {@link executeOn} runs over
+ * tables a provider has already prepared ({@link sourceTables}), with what a provider
+ * knows besides (every table name, outside data, parameter values).
+ *
  * @module
  */
 import { type DataFrame, pl } from "../polars.ts";
 import { schemaOfFrame, type TableSchema } from "../schema/types.ts";
 import type { RenderSpec } from "../providers/provider.ts";
-import { parseQuery } from "./_parser.ts";
-import type { QueryText } from "./ast.ts";
-import { Context, type ContextOptions, type SourceTable } from "./_env.ts";
-import { collectAsync, compileQuery } from "./_query.ts";
-import "./functions/mod.ts";
+import { parseQuery } from "./syntax/_parser.ts";
+import type { QueryText } from "./syntax/ast.ts";
+import { Context, type SourceTable } from "./compile/_context.ts";
+import { collectAsync, compileQuery } from "./compile/_query.ts";
+import "./functions/_all.ts";
 import { loadGeoLibraries } from "./functions/geo/_libs.ts";
 
 /** Options of {@link runKql} and {@link executeKql}. */
@@ -26,38 +32,67 @@ export interface RunKqlOptions {
 
 /** A query's result with its Kusto schema and the chart `render` asked for. */
 export interface KqlResult {
+  /** The rows, with Polars dtypes that match `schema`. */
   readonly frame: DataFrame;
+  /** The result's Kusto columns (named `PrimaryResult`, as Kusto names it). */
   readonly schema: TableSchema;
+  /** The chart a trailing `render` asked for, if any. */
   readonly render?: RenderSpec;
 }
 
-/** Frames and schemas as the compiler's source tables; text columns never hold nulls. */
-export function sourceTables(
-  tables: Record<string, DataFrame> = {},
-  schemas: Record<string, TableSchema> = {},
-): Map<string, SourceTable> {
-  const out = new Map<string, SourceTable>();
-  for (const [name, frame] of Object.entries(tables)) {
-    const schema = schemas[name] ?? schemaOfFrame(name, frame);
-    // Kusto strings are never null; only columns that hold nulls need the fill.
-    const strings = schema.columns
-      .filter((c) => c.type === "string" && frame.columns.includes(c.name))
-      .filter((c) => frame.getColumn(c.name).nullCount() > 0)
-      .map((c) => c.name);
-    const lazy = strings.length > 0
-      ? frame.lazy().withColumns(...strings.map((c) => pl.col(c).fillNull(pl.lit("")).alias(c)))
-      : frame.lazy();
-    out.set(name, { frame: lazy, schema: { name, columns: schema.columns } });
-  }
-  return out;
-}
-
 /**
- * Runs `query` and returns its result with its Kusto schema.
+ * Runs `query` and returns the result frame. Use {@link executeKql} for the result's
+ * Kusto schema (where `dynamic`, `guid` and `timespan` columns are told apart) and its
+ * `render` chart.
  *
+ * @param query The KQL text.
+ * @param options The tables the query may name, their schemas and the time `now()` is.
+ * @returns The result frame.
  * @throws {KqlSyntaxError} when the query is not valid KQL (with line and column).
  * @throws {KqlSemanticError} for unknown tables, columns or functions, and type errors.
  * @throws {KqlUnsupportedError} for KQL features the local engine does not implement.
+ *
+ * @example Count failed sign-ins per account over inline data
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runKql } from "./mod.ts";
+ *
+ * const frame = await runKql(`
+ *   datatable(Account: string, EventID: int) ["alice", 4625, "alice", 4625, "bob", 4624]
+ *   | where EventID == 4625
+ *   | summarize Failures = count() by Account`);
+ * assert.deepEqual(frame.toRecords(), [{ Account: "alice", Failures: 2 }]);
+ * ```
+ */
+export async function runKql(query: string, options: RunKqlOptions = {}): Promise<DataFrame> {
+  return (await executeKql(query, options)).frame;
+}
+
+/**
+ * Runs `query` and returns its result with its Kusto schema and `render` chart: what
+ * {@link runKql} runs, with what it leaves out.
+ *
+ * @param query The KQL text.
+ * @param options The tables the query may name, their schemas and the time `now()` is.
+ * @returns The frame, its Kusto schema and the chart asked for.
+ * @throws {KqlSyntaxError} when the query is not valid KQL (with line and column).
+ * @throws {KqlSemanticError} for unknown tables, columns or functions, and type errors.
+ * @throws {KqlUnsupportedError} for KQL features the local engine does not implement.
+ *
+ * @example A result's Kusto types and its chart
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { executeKql } from "./mod.ts";
+ *
+ * const result = await executeKql(
+ *   `print Id = guid(74be27de-1e4e-49d9-b579-fe0b331d3642), Took = 90s | render card`,
+ * );
+ * assert.deepEqual(result.schema.columns, [
+ *   { name: "Id", type: "guid" },
+ *   { name: "Took", type: "timespan" },
+ * ]);
+ * assert.equal(result.render?.visualization, "card");
+ * ```
  */
 export async function executeKql(
   query: string,
@@ -68,16 +103,31 @@ export async function executeKql(
 }
 
 /** Options of {@link executeOn}. */
-export interface ExecuteOptions extends ContextOptions {
+export interface ExecuteOptions {
   /** The instant `now()` and `ago()` use. */
   now: Date;
   /** The query already parsed (callers that inspected it first need not parse twice). */
   parsed?: QueryText;
+  /** Every table name the provider has, loaded or not (for "did you mean"). */
+  knownTables?: readonly string[];
+  /** Outside tables (`externaldata`, watchlists) the provider loaded, by request key. */
+  external?: ReadonlyMap<string, SourceTable>;
+  /** Values for `declare query_parameters(...)`, as JS values of the declared types. */
+  parameters?: ReadonlyMap<string, unknown>;
 }
 
 /**
- * Runs `query` over prepared source tables. The final plan runs on Polars' thread pool,
- * off the event loop, so a caller can stop waiting for it (a REPL's Ctrl-C).
+ * Runs `query` over prepared source tables (see {@link sourceTables}). The final plan
+ * runs on Polars' thread pool, off the event loop, so a caller can stop waiting for it
+ * (a REPL's Ctrl-C).
+ *
+ * @param query The KQL text.
+ * @param tables The tables the query may name, by name.
+ * @param options The time `now()` is, and what the provider knows besides the tables.
+ * @returns The frame, its Kusto schema and the chart asked for.
+ * @throws {KqlSyntaxError} when the query is not valid KQL (with line and column).
+ * @throws {KqlSemanticError} for unknown tables, columns or functions, and type errors.
+ * @throws {KqlUnsupportedError} for KQL features the local engine does not implement.
  */
 export async function executeOn(
   query: string,
@@ -97,19 +147,30 @@ export async function executeOn(
 }
 
 /**
- * Runs `query` and returns the result frame.
+ * Frames and schemas as the compiler's source tables, for {@link executeOn}. A frame's
+ * Kusto schema is read off its dtypes unless `schemas` gives it; Kusto strings are never
+ * null, so nulls in string columns become "".
  *
- * @example Count events per account over inline data
- * ```ts
- * import { runKql } from "./run.ts";
- *
- * const frame = await runKql(`
- *   datatable(Account: string, EventID: int) ["alice", 4625, "alice", 4625, "bob", 4624]
- *   | where EventID == 4625
- *   | summarize Failures = count() by Account`);
- * console.log(frame.toRecords()); // [{ Account: "alice", Failures: 2 }]
- * ```
+ * @param tables The frames, by table name.
+ * @param schemas Kusto schemas for some of the tables.
+ * @returns The source tables, by name.
  */
-export async function runKql(query: string, options: RunKqlOptions = {}): Promise<DataFrame> {
-  return (await executeKql(query, options)).frame;
+export function sourceTables(
+  tables: Record<string, DataFrame> = {},
+  schemas: Record<string, TableSchema> = {},
+): Map<string, SourceTable> {
+  const out = new Map<string, SourceTable>();
+  for (const [name, frame] of Object.entries(tables)) {
+    const schema = schemas[name] ?? schemaOfFrame(name, frame);
+    // Kusto strings are never null; only columns that hold nulls need the fill.
+    const strings = schema.columns
+      .filter((c) => c.type === "string" && frame.columns.includes(c.name))
+      .filter((c) => frame.getColumn(c.name).nullCount() > 0)
+      .map((c) => c.name);
+    const lazy = strings.length > 0
+      ? frame.lazy().withColumns(...strings.map((c) => pl.col(c).fillNull(pl.lit("")).alias(c)))
+      : frame.lazy();
+    out.set(name, { frame: lazy, schema: { name, columns: schema.columns } });
+  }
+  return out;
 }

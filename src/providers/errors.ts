@@ -8,9 +8,12 @@ import { CasefileError, type CasefileErrorOptions, didYouMean } from "../errors.
 
 /** A query or read named a table the provider does not have. */
 export class UnknownTableError extends CasefileError {
+  /** The table asked for. */
   readonly table: string;
+  /** The provider asked (its description). */
   readonly provider: string;
 
+  /** Makes the error; `known` (the provider's tables) feeds the suggestion and hint. */
   constructor(table: string, provider: string, known: readonly string[]) {
     const suggestion = didYouMean(table, known);
     super(`Unknown table '${table}' in ${provider}.${suggestion ? " " + suggestion : ""}`, {
@@ -26,8 +29,10 @@ export class UnknownTableError extends CasefileError {
 
 /** The provider cannot run this query (it is not something it supports). */
 export class UnsupportedQueryError extends CasefileError {
+  /** The provider's identity. */
   readonly provider: string;
 
+  /** Makes the error; `options.hint` says what to do instead. */
   constructor(message: string, provider: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "UnsupportedQueryError";
@@ -37,8 +42,10 @@ export class UnsupportedQueryError extends CasefileError {
 
 /** The provider could not be set up or reached. */
 export class ProviderError extends CasefileError {
+  /** The provider's identity. */
   readonly provider: string;
 
+  /** Makes the error; `options.hint` says what to do, `options.cause` the underlying error. */
   constructor(message: string, provider: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "ProviderError";

@@ -13,7 +13,9 @@ export type ProviderKind = "local" | "sentinel";
 
 /** A time window, start inclusive, end exclusive (Log Analytics' `timespan`). */
 export interface TimeRange {
+  /** The first instant in the window. */
   readonly start: Date;
+  /** The first instant after the window. */
   readonly end: Date;
 }
 
@@ -34,27 +36,37 @@ export interface QueryWarning {
    * - `split`: the query was split into time windows.
    */
   readonly kind: "partial" | "truncated" | "data" | "split";
+  /** What it is, for a person. */
   readonly message: string;
 }
 
 /** A chart a query asked for with `render`, kept with the result for drawing later. */
 export interface RenderSpec {
+  /** The `render` visualization (`timechart`, `barchart`, `piechart`, ...). */
   readonly visualization: string;
+  /** The `with (...)` properties (`title`, `xcolumn`, `ycolumns`, `kind`, ...). */
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
 /** What a query returns. */
 export interface QueryResult {
+  /** The rows. */
   readonly frame: DataFrame;
   /** Kusto types of the frame's columns (text columns may be `string`, `guid` or `dynamic`). */
   readonly schema: TableSchema;
   /** The provider's identity (`local:/path`, `sentinel:workspace`). */
   readonly provider: string;
+  /** The query as run. */
   readonly query: string;
+  /** The time window the query was limited to, if any. */
   readonly timespan?: TimeRange;
+  /** Rows in `frame`. */
   readonly rowCount: number;
+  /** Wall time of the query, in milliseconds. */
   readonly durationMs: number;
+  /** What the user must know about the result (it may be incomplete or approximate). */
   readonly warnings: readonly QueryWarning[];
+  /** The chart the query asked for with `render`, if it did. */
   readonly render?: RenderSpec;
 }
 
@@ -70,6 +82,7 @@ export interface QueryOptions {
 
 /** A source of tables that answers queries. */
 export interface Provider {
+  /** Which kind of provider this is. */
   readonly kind: ProviderKind;
   /** Stable identity of the data behind the provider, for caches and provenance. */
   readonly id: string;

@@ -7,10 +7,11 @@
  *
  * @example Look up a column's Kusto type
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SENTINEL_SCHEMAS } from "./sentinel.ts";
  *
  * const eventId = SENTINEL_SCHEMAS.SecurityEvent.columns.find((c) => c.name === "EventID");
- * console.assert(eventId?.type === "int");
+ * assert.equal(eventId?.type, "int");
  * ```
  *
  * @module

@@ -9,6 +9,19 @@
  */
 import { type DataType, DATETIME, DURATION, pl, variantOf } from "../polars.ts";
 
+/** One Kusto column type. */
+export type KustoType =
+  | "bool"
+  | "datetime"
+  | "dynamic"
+  | "int"
+  | "long"
+  | "real"
+  | "string"
+  | "guid"
+  | "decimal"
+  | "timespan";
+
 /** The scalar types of Kusto / Log Analytics columns. */
 export const KUSTO_TYPES = [
   "bool",
@@ -21,20 +34,21 @@ export const KUSTO_TYPES = [
   "guid",
   "decimal",
   "timespan",
-] as const;
-
-/** One Kusto column type. */
-export type KustoType = typeof KUSTO_TYPES[number];
+] as const satisfies readonly KustoType[];
 
 /** A column: its name and Kusto type. */
 export interface ColumnSchema {
+  /** The column's name. */
   readonly name: string;
+  /** The column's Kusto type. */
   readonly type: KustoType;
 }
 
 /** A table: its name and columns, in order. */
 export interface TableSchema {
+  /** The table's name. */
   readonly name: string;
+  /** The columns, in order. */
   readonly columns: readonly ColumnSchema[];
 }
 

@@ -1,15 +1,29 @@
 /**
- * What the exports (script, notebook, report) share: the kept steps, the provider a
- * session ran on and how to open it again, and steps written back as TypeScript.
+ * What the exports (script, notebook, report, bundle) share: their one shape (options with
+ * a `path` to write to), the kept steps, the provider a session ran on and how to open it
+ * again, and steps written back as TypeScript.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { basename } from "node:path";
-import type { Provider } from "../providers/provider.ts";
+import type { Provider } from "../providers/mod.ts";
 import type { StepRecord, TemplatePart } from "./_journal.ts";
-import type { Session, Step } from "./session.ts";
+import type { Session } from "./session.ts";
+import type { Step } from "./_step_list.ts";
 import { formatParam, type ParamInfo } from "./params.ts";
+
+/**
+ * What every export takes: `exportScript`, `exportNotebook`, `exportReport` and
+ * `exportBundle` each return what they made and, given a `path`, also write it there.
+ */
+export interface ExportOptions {
+  /**
+   * Also write the export to this file, private to the user (replaced atomically: a crash
+   * leaves the old file or the new one; missing folders are made).
+   */
+  readonly path?: string;
+}
 
 /** The bundled demo case's folder. */
 const DEMO_CASE = fileURLToPath(new URL("../../fixtures/demo-case", import.meta.url));

@@ -9,7 +9,8 @@
 import { basename, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StepRecord } from "./_journal.ts";
-import type { Session, Step } from "./session.ts";
+import type { Session } from "./session.ts";
+import type { Step } from "./_step_list.ts";
 import {
   comment,
   keptSteps,
@@ -67,146 +68,218 @@ export async function exportSteps(
   const ts = await typescript();
   const api = new Set(Object.keys(await casefileApi()));
   const kept = keptSteps(session);
-  const dropped = new Map<string, number>();
-  for (const s of session.steps()) {
-    if (!kept.includes(s)) {
-      for (const n of s.record.binds ?? [s.record.name]) dropped.set(n, s.record.position);
-    }
-  }
-  const s = "session";
-  const bound = new Map<string, number>();
-  const declaredOnce = new Set<string>();
-  const declaredAgain = new Set<string>();
-  for (const { record } of kept) {
-    for (const n of record.binds ?? [record.name]) {
-      if (declaredOnce.has(n)) declaredAgain.add(n);
-      declaredOnce.add(n);
-    }
-  }
-  const used = new Set<string>();
-  const provided = new Set<string>();
-  const imports: string[] = [];
+  const writer = new StepWriter(session, ts, api, kept, options);
   const out: ExportedStep[] = [];
-  let typed = false;
-  let skipped = 0;
-  const declared = new Set<string>();
-  const bindingOf = (n: string): string => {
-    if (declared.has(n)) return `${n} = `;
-    declared.add(n);
-    return `${declaredAgain.has(n) ? "let" : "const"} ${n} = `;
-  };
   for (const step of kept) {
     const { record } = step;
-    const notes: string[] = [];
-    if (step.mark === "finding") notes.push(`Finding: ${step.note ?? ""}`.trim());
-    if (step.mark === "dead-end") {
-      notes.push(
-        `A dead end${step.note ? ` (${step.note})` : ""}, kept: step ${
-          readersOf(session, step).join(", ")
-        } reads its value.`,
-      );
-    }
-    if (record.volatile) notes.push(`Volatile: ${record.volatile}; its result may differ.`);
+    const notes = stepNotes(session, step);
     let code: string;
     switch (record.kind) {
-      case "query": {
-        const t = templateCode(recordTemplate(record), `${s}.params`);
-        used.add("kql");
-        if (t.usesRaw) used.add("rawKql");
-        const opts = queryOptionsCode(record, `${s}.params`);
-        code = `${bindingOf(record.name)}await ${s}.query(${
-          JSON.stringify(record.name)
-        }, ${t.code}${opts.length ? `, { ${opts.join(", ")} }` : ""});`;
+      case "query":
+        code = writer.query(record);
         break;
-      }
-      case "code": {
-        const previous = record.uses?._ !== undefined
-          ? session.steps()[record.uses._ - 1]?.record.name
-          : undefined;
-        let fn: StepFunction;
-        try {
-          fn = stepFunction(ts, record, {
-            types: options.types,
-            previous,
-            variables: new Set(bound.keys()),
-            specifier: (specifier, url) => importSpecifier(specifier, url, options.path),
-          });
-        } catch (error) {
-          notes.push(`This step's code does not parse (${(error as Error).message}).`);
-          code = comment(record.code);
-          break;
-        }
-        if (options.types && fn.params.length) typed = true;
-        for (const i of fn.imports) {
-          const line = i.text(importSpecifier(i.specifier, i.url, options.path));
-          if (!imports.includes(line)) imports.push(line);
-        }
-        const outside: string[] = [];
-        for (const n of fn.free) {
-          if ((PROVIDED as readonly string[]).includes(n)) {
-            if (n !== "session") provided.add(n);
-          } else if (api.has(n)) used.add(n);
-          else if (dropped.has(n)) {
-            notes.push(
-              `Warning: this step reads ${n}, which only step ${dropped.get(n)} bound, and ` +
-                "that step is left out (a dead end, or it failed): the replay fails here.",
-            );
-          } else if (record.origin) outside.push(n);
-        }
-        if (outside.length && record.origin) {
-          const found = await fromOrigin(ts, record.origin, outside, options.path);
-          for (const line of found.lines) if (!imports.includes(line)) imports.push(line);
-          if (found.missing.length) {
-            notes.push(
-              `Warning: this step reads ${found.missing.join(", ")} from the code that ran it ` +
-                `(${basename(record.origin)}); define ${
-                  found.missing.length === 1 ? "it" : "them"
-                } above, or the replay fails here.`,
-            );
-          }
-        }
-        const opts: string[] = [];
-        if (fn.bind) opts.push(`bind: ${JSON.stringify(fn.bind)}`);
-        const call = `await ${s}.run(${JSON.stringify(record.name)}, ${fn.text}${
-          opts.length ? `, { ${opts.join(", ")} }` : ""
-        });`;
-        if (fn.bind) {
-          const temp = `step${record.position}`;
-          code = `const ${temp} = ${call}\n` +
-            fn.bind.map((n) => `${bindingOf(n)}${temp}.${n};`).join("\n");
-        } else {
-          code = `${bindingOf(record.name)}${call}`;
-        }
+      case "code":
+        code = await writer.code(record, notes);
         break;
-      }
-      case "value": {
-        const result = record.result;
-        if (result?.kind === "json") {
-          code = `${bindingOf(record.name)}${JSON.stringify(result.value)};\n` +
-            `await ${s}.record(${JSON.stringify(record.name)}, ${record.name}, { code: ${
-              JSON.stringify(record.code)
-            } });`;
-        } else {
-          skipped++;
-          code = comment(
-            `TODO: ${record.name} was recorded by a script (${record.code}); it cannot be ` +
-              `replayed.\nCompute it here, then: await ${s}.record(${
-                JSON.stringify(record.name)
-              }, value);`,
-          );
-        }
+      case "value":
+        code = writer.value(record);
         break;
-      }
     }
-    for (const n of record.binds ?? [record.name]) bound.set(n, record.position);
+    writer.bound(record);
     out.push({ step, heading: heading(record), code, notes });
   }
-  const names = [...declared];
-  const stepsType = typed
-    ? `type Steps = {\n${names.map((n) => `  ${n}: typeof ${n};`).join("\n")}\n};`
-    : undefined;
-  return { steps: out, api: used, imports, provided, stepsType, skipped };
+  return writer.finish(out);
 }
+
+/** What a reader is told of a step before its code: a finding, a dead end kept, volatility. */
+function stepNotes(session: Session, step: Step): string[] {
+  const { record } = step;
+  const notes: string[] = [];
+  if (step.mark === "finding") notes.push(`Finding: ${step.note ?? ""}`.trim());
+  if (step.mark === "dead-end") {
+    notes.push(
+      `A dead end${step.note ? ` (${step.note})` : ""}, kept: step ${
+        readersOf(session, step).join(", ")
+      } reads its value.`,
+    );
+  }
+  if (record.volatile) notes.push(`Volatile: ${record.volatile}; its result may differ.`);
+  return notes;
+}
+
+/**
+ * Writes steps one after another, keeping what the code around them must provide: the
+ * API names used, imports, host names, the variables declared so far.
+ */
+class StepWriter {
+  readonly #session: Session;
+  readonly #ts: typeof import("typescript");
+  readonly #api: ReadonlySet<string>;
+  readonly #options: ExportStepsOptions;
+  /** Names only steps left out bound, with the position of the last such step. */
+  readonly #dropped = new Map<string, number>();
+  /** Names bound by the steps written so far, with the position of the last. */
+  readonly #bound = new Map<string, number>();
+  /** Names kept steps bind more than once (declared with `let`). */
+  readonly #declaredAgain = new Set<string>();
+  readonly #declared = new Set<string>();
+  readonly #used = new Set<string>();
+  readonly #provided = new Set<string>();
+  readonly #imports: string[] = [];
+  #typed = false;
+  #skipped = 0;
+
+  constructor(
+    session: Session,
+    ts: typeof import("typescript"),
+    api: ReadonlySet<string>,
+    kept: readonly Step[],
+    options: ExportStepsOptions,
+  ) {
+    this.#session = session;
+    this.#ts = ts;
+    this.#api = api;
+    this.#options = options;
+    for (const s of session.steps()) {
+      if (!kept.includes(s)) {
+        for (const n of s.record.binds ?? [s.record.name]) this.#dropped.set(n, s.record.position);
+      }
+    }
+    const declaredOnce = new Set<string>();
+    for (const { record } of kept) {
+      for (const n of record.binds ?? [record.name]) {
+        if (declaredOnce.has(n)) this.#declaredAgain.add(n);
+        declaredOnce.add(n);
+      }
+    }
+  }
+
+  /** `const x = `, `let x = ` or `x = `: the name declared on its first binding only. */
+  #bindingOf(n: string): string {
+    if (this.#declared.has(n)) return `${n} = `;
+    this.#declared.add(n);
+    return `${this.#declaredAgain.has(n) ? "let" : "const"} ${n} = `;
+  }
+
+  /** A query step: `const x = await session.query("x", kql`...`, { now, timespan });`. */
+  query(record: StepRecord): string {
+    const t = templateCode(recordTemplate(record), `${S}.params`);
+    this.#used.add("kql");
+    if (t.usesRaw) this.#used.add("rawKql");
+    const opts = queryOptionsCode(record, `${S}.params`);
+    return `${this.#bindingOf(record.name)}await ${S}.query(${
+      JSON.stringify(record.name)
+    }, ${t.code}${opts.length ? `, { ${opts.join(", ")} }` : ""});`;
+  }
+
+  /** A code step: `const x = await session.run("x", ({ a }) => ...);`, notes added to `notes`. */
+  async code(record: StepRecord, notes: string[]): Promise<string> {
+    const { path, types } = this.#options;
+    const previous = record.uses?._ !== undefined
+      ? this.#session.steps()[record.uses._ - 1]?.record.name
+      : undefined;
+    let fn: StepFunction;
+    try {
+      fn = stepFunction(this.#ts, record, {
+        types,
+        previous,
+        variables: new Set(this.#bound.keys()),
+        specifier: (specifier, url) => importSpecifier(specifier, url, path),
+      });
+    } catch (error) {
+      notes.push(`This step's code does not parse (${(error as Error).message}).`);
+      return comment(record.code);
+    }
+    if (types && fn.params.length) this.#typed = true;
+    for (const i of fn.imports) this.#import(i.text(importSpecifier(i.specifier, i.url, path)));
+    await this.#freeNames(record, fn.free, notes);
+    const opts: string[] = [];
+    if (fn.bind) opts.push(`bind: ${JSON.stringify(fn.bind)}`);
+    const call = `await ${S}.run(${JSON.stringify(record.name)}, ${fn.text}${
+      opts.length ? `, { ${opts.join(", ")} }` : ""
+    });`;
+    if (!fn.bind) return `${this.#bindingOf(record.name)}${call}`;
+    const temp = `step${record.position}`;
+    return `const ${temp} = ${call}\n` +
+      fn.bind.map((n) => `${this.#bindingOf(n)}${temp}.${n};`).join("\n");
+  }
+
+  /**
+   * Where the names a code step reads that it does not bind come from: the host, the API,
+   * a step left out (a warning), or the script that ran it (its imports and constants).
+   */
+  async #freeNames(record: StepRecord, free: readonly string[], notes: string[]): Promise<void> {
+    const outside: string[] = [];
+    for (const n of free) {
+      if ((PROVIDED as readonly string[]).includes(n)) {
+        if (n !== "session") this.#provided.add(n);
+      } else if (this.#api.has(n)) this.#used.add(n);
+      else if (this.#dropped.has(n)) {
+        notes.push(
+          `Warning: this step reads ${n}, which only step ${this.#dropped.get(n)} bound, and ` +
+            "that step is left out (a dead end, or it failed): the replay fails here.",
+        );
+      } else if (record.origin) outside.push(n);
+    }
+    if (!outside.length || !record.origin) return;
+    const found = await fromOrigin(this.#ts, record.origin, outside, this.#options.path);
+    for (const line of found.lines) this.#import(line);
+    if (found.missing.length) {
+      notes.push(
+        `Warning: this step reads ${found.missing.join(", ")} from the code that ran it ` +
+          `(${basename(record.origin)}); define ${
+            found.missing.length === 1 ? "it" : "them"
+          } above, or the replay fails here.`,
+      );
+    }
+  }
+
+  /** A value recorded from outside: JSON written out and recorded again, else a TODO. */
+  value(record: StepRecord): string {
+    const result = record.result;
+    if (result?.kind === "json") {
+      return `${this.#bindingOf(record.name)}${JSON.stringify(result.value)};\n` +
+        `await ${S}.record(${JSON.stringify(record.name)}, ${record.name}, { code: ${
+          JSON.stringify(record.code)
+        } });`;
+    }
+    this.#skipped++;
+    return comment(
+      `TODO: ${record.name} was recorded by a script (${record.code}); it cannot be ` +
+        `replayed.\nCompute it here, then: await ${S}.record(${
+          JSON.stringify(record.name)
+        }, value);`,
+    );
+  }
+
+  /** Notes the names a step written bound (later steps' functions may read them). */
+  bound(record: StepRecord): void {
+    for (const n of record.binds ?? [record.name]) this.#bound.set(n, record.position);
+  }
+
+  #import(line: string): void {
+    if (!this.#imports.includes(line)) this.#imports.push(line);
+  }
+
+  /** The steps written, with what the code around them must provide. */
+  finish(steps: readonly ExportedStep[]): ExportedSteps {
+    const names = [...this.#declared];
+    const stepsType = this.#typed
+      ? `type Steps = {\n${names.map((n) => `  ${n}: typeof ${n};`).join("\n")}\n};`
+      : undefined;
+    return {
+      steps,
+      api: this.#used,
+      imports: this.#imports,
+      provided: this.#provided,
+      stepsType,
+      skipped: this.#skipped,
+    };
+  }
+}
+
+/** The session's name in the exported code. */
+const S = "session";
 
 /** `1. spray (query): a frame of 3 rows` */
 function heading(record: StepRecord): string {

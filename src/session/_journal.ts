@@ -6,8 +6,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { ColumnSchema } from "../schema/types.ts";
-import type { QueryWarning, RenderSpec } from "../providers/provider.ts";
+import type { ColumnSchema } from "../schema/mod.ts";
+import type { QueryWarning, RenderSpec } from "../providers/mod.ts";
 import type { ParamKind } from "./params.ts";
 import { SessionError, SessionWriteError } from "./errors.ts";
 import { writeAll } from "./_files.ts";
@@ -58,6 +58,7 @@ export interface StepChart {
   readonly file: string;
   /** The kind of chart (`timechart`, `bar`, ...). */
   readonly kind: string;
+  /** The chart's title. */
   readonly title: string;
 }
 
@@ -76,29 +77,39 @@ export interface StepCheck {
 
 /** The first record: what the journal is. */
 export interface SessionRecord {
+  /** Always `session`. */
   readonly type: "session";
+  /** The journal format ({@link JOURNAL_FORMAT} when written by this version). */
   readonly format: number;
+  /** The session's name. */
   readonly name: string;
+  /** When the session was created (ISO time). */
   readonly created: string;
 }
 
 /** Parameter definitions and values, as of this point. */
 export interface ParamsRecord {
+  /** Always `params`. */
   readonly type: "params";
+  /** Each parameter's kind, default (as JSON) and description. */
   readonly definitions: Readonly<
     Record<string, { kind: ParamKind; default?: unknown; description?: string }>
   >;
+  /** Each parameter's value, as JSON. */
   readonly values: Readonly<Record<string, unknown>>;
 }
 
 /** A completed step (or a failed one). */
 export interface StepRecord {
+  /** Always `step`. */
   readonly type: "step";
   /** 1-based position in the session; a re-run writes a new revision at the same position. */
   readonly position: number;
+  /** 1 for the first run; each re-run of the position adds one. */
   readonly revision: number;
   /** The variable the result is bound to. */
   readonly name: string;
+  /** A query, code, or a value recorded from outside. */
   readonly kind: StepKind;
   /** The query text as run, or the code's source. */
   readonly code: string;
@@ -116,10 +127,15 @@ export interface StepRecord {
   readonly timespan?: { readonly start: string; readonly end: string };
   /** For queries: the time range parameter the window came from. */
   readonly timespanParam?: string;
+  /** Whether the step ran well. */
   readonly status: "ok" | "error";
+  /** What it gave, when it ran well. */
   readonly result?: ResultSummary;
+  /** Why it failed: the error's name, message and hint. */
   readonly error?: { readonly name: string; readonly message: string; readonly hint?: string };
+  /** For queries: what the provider warned of. */
   readonly warnings?: readonly QueryWarning[];
+  /** For queries: the chart `render` asked for. */
   readonly render?: RenderSpec;
   /**
    * For code: every name the step bound (declared or assigned), when that is more than its
@@ -154,15 +170,21 @@ export interface StepRecord {
   readonly check?: StepCheck;
   /** Whether the result came from the cache. */
   readonly cache?: "hit" | "miss" | "off";
+  /** When the step started (ISO time). */
   readonly startedAt: string;
+  /** How long it took, in milliseconds. */
   readonly durationMs: number;
 }
 
 /** A step marked as a dead end or a finding, with a note (`none` clears the mark). */
 export interface MarkRecord {
+  /** Always `mark`. */
   readonly type: "mark";
+  /** The position of the step marked. */
   readonly position: number;
+  /** The mark. */
   readonly mark: StepMark;
+  /** Why (a finding's text, what the dead end showed). */
   readonly note?: string;
 }
 

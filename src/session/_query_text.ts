@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { type Token, tokenize } from "../kql/_lexer.ts";
+import { type KqlToken, tokenizeKql } from "../kql/syntax.ts";
 
 /** Tokens of `query`, or undefined when it does not tokenize (the provider will say why). */
-function tokens(query: string): Token[] | undefined {
+function tokens(query: string): KqlToken[] | undefined {
   try {
-    return tokenize(query);
+    return tokenizeKql(query);
   } catch {
     return undefined;
   }
@@ -57,7 +57,7 @@ export function pinNow(query: string, now: Date): string {
   return out + query.slice(copied);
 }
 
-function matching(list: readonly Token[], open: number): number {
+function matching(list: readonly KqlToken[], open: number): number {
   let depth = 0;
   for (let i = open; i < list.length; i++) {
     if (list[i].text === "(" && list[i].kind === "punct") depth++;

@@ -7,8 +7,9 @@
  */
 import { join } from "node:path";
 import type { DataFrame } from "../polars.ts";
-import type { RenderSpec } from "../providers/provider.ts";
-import type { Session, Step } from "./session.ts";
+import type { RenderSpec } from "../providers/mod.ts";
+import type { Session } from "./session.ts";
+import type { Step } from "./_step_list.ts";
 import { asFrame } from "./_values.ts";
 
 /** A step as it was shown. */
@@ -90,13 +91,12 @@ export function renderLabel(spec: RenderSpec): string {
   return `${spec.visualization}${props.length ? ` (${props.join(", ")})` : ""}`;
 }
 
-const CHARTS_URL = new URL("../viz/charts.ts", import.meta.url);
-const RENDER_URL = new URL("../viz/render.ts", import.meta.url);
+/** The charts, loaded on first use by a specifier `deno run` does not read ahead. */
+const VIZ_URL = new URL("../viz/mod.ts", import.meta.url);
 
 /** A query's `render` chart, drawn as SVG (vega loads on first use). */
 export async function svgChart(step: Step, frame: DataFrame, render: RenderSpec): Promise<string> {
-  const { renderChart } = await import(CHARTS_URL.href) as typeof import("../viz/charts.ts");
-  const { chartToSvg } = await import(RENDER_URL.href) as typeof import("../viz/render.ts");
+  const { chartToSvg, renderChart } = await import(VIZ_URL.href) as typeof import("../viz/mod.ts");
   const result = step.record.result;
   const columns = result?.kind === "frame" ? result.columns : undefined;
   const chart = renderChart({

@@ -7,17 +7,10 @@
  *
  * @module
  */
-import { type DataFrame, pl, type Series } from "../polars.ts";
-import { kustoTypeOfPolars } from "../schema/types.ts";
+import { type DataFrame, isDataFrame, pl, type Series } from "../polars.ts";
+import { type ColumnSchema, kustoTypeOfPolars } from "../schema/mod.ts";
 import { digestFrame, type ResultDigest, sha256Hex } from "./result_cache.ts";
 import type { ResultSummary } from "./_journal.ts";
-
-/** Whether `value` is a Polars DataFrame. */
-export function isFrame(value: unknown): value is DataFrame {
-  return typeof value === "object" && value !== null &&
-    typeof (value as DataFrame).writeParquet === "function" &&
-    typeof (value as DataFrame).getColumn === "function";
-}
 
 /** Whether `value` is a Polars Series. */
 export function isSeries(value: unknown): value is Series {
@@ -28,7 +21,7 @@ export function isSeries(value: unknown): value is Series {
 
 /** A frame or series as a frame (a series becomes a one-column frame). */
 export function asFrame(value: unknown): DataFrame | undefined {
-  if (isFrame(value)) return value;
+  if (isDataFrame(value)) return value;
   if (isSeries(value)) return pl.DataFrame([value]);
   return undefined;
 }
@@ -56,7 +49,7 @@ export function valueSummary(value: unknown): { summary: ResultSummary; digest?:
     const digest = digestFrame(frame);
     return {
       summary: {
-        kind: isFrame(value) ? "frame" : "series",
+        kind: isDataFrame(value) ? "frame" : "series",
         rows: frame.height,
         columns: frame.columns.map((name) => ({
           name,
@@ -82,6 +75,28 @@ export function valueSummary(value: unknown): { summary: ResultSummary; digest?:
       text: renderText(value),
       sha256: digestValue(value),
     },
+  };
+}
+
+/**
+ * A query result's summary. `stored` is what the cache already holds it as; otherwise the
+ * result is serialised here, and the `digest` returned is to be stored.
+ */
+export function frameSummary(
+  frame: DataFrame,
+  columns: readonly ColumnSchema[],
+  stored?: { sha256: string; bytes: number },
+): { summary: ResultSummary; digest?: ResultDigest } {
+  const digest = stored ? undefined : digestFrame(frame);
+  return {
+    summary: {
+      kind: "frame",
+      rows: frame.height,
+      columns,
+      sha256: stored?.sha256 ?? digest!.sha256,
+      bytes: stored?.bytes ?? digest!.parquet.length,
+    },
+    digest,
   };
 }
 
@@ -181,7 +196,7 @@ export function digestValue(value: unknown): string | undefined {
     if (seen.has(v)) return { $cycle: true };
     seen.add(v);
     try {
-      if (isFrame(v)) return { $frame: digestFrame(v).sha256 };
+      if (isDataFrame(v)) return { $frame: digestFrame(v).sha256 };
       if (isSeries(v)) return { $series: digestFrame(pl.DataFrame([v])).sha256 };
       if (v instanceof Date) return { $date: Number.isNaN(v.getTime()) ? null : v.toISOString() };
       if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet) {
@@ -231,6 +246,6 @@ const TIMINGS: ReadonlySet<string> = new Set(["durationMs", "elapsedMs"]);
  */
 function circumstance(v: Record<string, unknown>): ReadonlySet<string> {
   const keys = new Set([...TIMINGS].filter((k) => typeof v[k] === "number"));
-  if (isFrame(v.frame) && typeof v.provider === "string") keys.add("provider");
+  if (isDataFrame(v.frame) && typeof v.provider === "string") keys.add("provider");
   return keys;
 }

@@ -15,10 +15,11 @@ import { join, resolve as resolvePath } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { pl } from "../polars.ts";
 import { ResultCache, sha256Hex } from "./result_cache.ts";
-import { defaultHome, openSession, type Session, type SessionOptions } from "./session.ts";
+import { openSession, type Session, type SessionOptions } from "./session.ts";
+import { defaultHome } from "./home.ts";
 import { BundleError, SessionError } from "./errors.ts";
 import { exists, privateDir, writeFileAtomic } from "./_files.ts";
-import { keptSteps } from "./_export_common.ts";
+import { type ExportOptions, keptSteps } from "./_export_common.ts";
 
 /** The bundle format this version writes and reads. */
 export const BUNDLE_FORMAT = 1;
@@ -32,15 +33,26 @@ interface BundleHeader {
   readonly results: readonly string[];
 }
 
-/** What {@link exportBundle} wrote. */
+/** Options of {@link exportBundle}. */
+export interface ExportBundleOptions extends ExportOptions {
+  /** Also write the bundle here (private to the user; by convention `<name>.casefile.gz`). */
+  readonly path?: string;
+}
+
+/** What {@link exportBundle} made. */
 export interface BundleSummary {
-  readonly path: string;
+  /** Where the bundle was written (absolute), when a path was given. */
+  readonly path?: string;
+  /** The bundled session's name. */
   readonly session: string;
   /** The results included (SHA-256), one per distinct result of the kept steps. */
   readonly results: readonly string[];
   /** Kept steps whose result was not in the cache (they open unrestored). */
   readonly missing: readonly { position: number; name: string; sha256: string }[];
+  /** The bundle's size in bytes. */
   readonly bytes: number;
+  /** The bundle itself (gzip-compressed JSON lines), to send or store elsewhere. */
+  readonly data: Uint8Array;
 }
 
 /** Options of {@link importBundle}. */
@@ -55,6 +67,7 @@ export interface ImportBundleOptions {
 
 /** One bundled result as checked on import. */
 export interface ImportedResult {
+  /** The result's SHA-256. */
   readonly sha256: string;
   /**
    * `mismatch`: its bytes do not have that hash (tampered or damaged); `missing`: listed
@@ -65,26 +78,32 @@ export interface ImportedResult {
 
 /** What {@link importBundle} returns: the open session and each result's check. */
 export interface ImportedBundle {
+  /** The imported session, open. */
   readonly session: Session;
+  /** Each bundled result's check. */
   readonly results: readonly ImportedResult[];
   /** True when every result matched its SHA-256. */
   readonly ok: boolean;
 }
 
 /**
- * Writes the session's journal and every cached result its kept steps (not dead ends,
- * not failed) reference into one file at `path` (private to the user).
+ * Bundles the session's journal and every cached result its kept steps (not dead ends,
+ * not failed) reference into one file's bytes, written to `options.path` when given
+ * (private to the user).
  *
  * @param session The session (open).
- * @param path The bundle file to write (by convention `<name>.casefile.gz`).
- * @returns What was written, and kept steps whose result was missing from the cache.
+ * @param options A file to write the bundle to (by convention `<name>.casefile.gz`). The
+ *   path given as a string (`exportBundle(session, path)`) is the older form, still read.
+ * @returns The bundle's bytes, what they hold, and kept steps whose result was missing
+ *   from the cache.
  * @throws {SessionError} when the session has no cache.
  *
  * @example Bundle a session and open it elsewhere, offline
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportBundle, importBundle } from "./bundle.ts";
  * import { openSession } from "./session.ts";
- * import { openLocalProvider } from "../providers/local/local_provider.ts";
+ * import { openLocalProvider } from "../providers/mod.ts";
  *
  * const session = await openSession("handover", {
  *   home: await Deno.makeTempDir(),
@@ -92,15 +111,21 @@ export interface ImportedBundle {
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
  * const path = `${await Deno.makeTempDir()}/handover.casefile.gz`;
- * await exportBundle(session, path);
+ * const bundle = await exportBundle(session, { path });
  * await session.close();
+ * assert.deepEqual(bundle.missing, []);
  *
  * const { session: copy, ok } = await importBundle(path, { home: await Deno.makeTempDir() });
- * console.log(ok, (copy.value("alerts") as { height: number }).height > 0); // true true
+ * assert.equal(ok, true);
+ * assert.equal((copy.value("alerts") as { height: number }).height > 0, true);
  * await copy.close();
  * ```
  */
-export async function exportBundle(session: Session, path: string): Promise<BundleSummary> {
+export async function exportBundle(
+  session: Session,
+  options: ExportBundleOptions | string = {},
+): Promise<BundleSummary> {
+  const { path } = typeof options === "string" ? { path: options } : options;
   const cache = session.cache;
   if (!cache) {
     throw new SessionError(`Session ${session.name} keeps no result cache to bundle.`, {
@@ -159,8 +184,15 @@ export async function exportBundle(session: Session, path: string): Promise<Bund
     ...lines,
   ].join("\n") + "\n";
   const gz = new Uint8Array(gzipSync(text));
-  await writeFileAtomic(resolvePath(path), gz);
-  return { path: resolvePath(path), session: session.name, results, missing, bytes: gz.length };
+  if (path !== undefined) await writeFileAtomic(resolvePath(path), gz);
+  return {
+    path: path === undefined ? undefined : resolvePath(path),
+    session: session.name,
+    results,
+    missing,
+    bytes: gz.length,
+    data: gz,
+  };
 }
 
 function readBundle(path: string, bytes: Uint8Array): { header: BundleHeader; lines: string[] } {

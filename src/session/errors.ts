@@ -5,10 +5,16 @@
  * @module
  */
 import { CasefileError, type CasefileErrorOptions } from "../errors.ts";
-import type { Span } from "../kql/ast.ts";
+import type { Span } from "../kql/syntax.ts";
 
 /** Something about a session went wrong (the base of this module's errors). */
 export class SessionError extends CasefileError {
+  /**
+   * Makes the error.
+   *
+   * @param message What could not be done.
+   * @param options A hint, and the underlying error.
+   */
   constructor(message: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "SessionError";
@@ -20,6 +26,13 @@ export class ParamError extends SessionError {
   /** The parameter concerned. */
   readonly param: string;
 
+  /**
+   * Makes the error.
+   *
+   * @param param The parameter concerned.
+   * @param message What is wrong with it.
+   * @param options A hint, and the underlying error.
+   */
   constructor(param: string, message: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "ParamError";
@@ -32,6 +45,13 @@ export class KqlTemplateError extends SessionError {
   /** The position of the value among the template's interpolations (0-based). */
   readonly index: number;
 
+  /**
+   * Makes the error.
+   *
+   * @param index The value's position among the interpolations (0-based).
+   * @param message What is wrong with it.
+   * @param options A hint, and the underlying error.
+   */
   constructor(index: number, message: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "KqlTemplateError";
@@ -44,6 +64,12 @@ export class SessionLockedError extends SessionError {
   /** The process holding the lock, as it recorded itself. */
   readonly holder: string;
 
+  /**
+   * Makes the error.
+   *
+   * @param session The session's name.
+   * @param holder The process holding the lock, as it recorded itself.
+   */
   constructor(session: string, holder: string) {
     super(`Session "${session}" is open in another process (${holder}).`, {
       hint:
@@ -59,6 +85,12 @@ export class SessionWriteError extends SessionError {
   /** The file that could not be written. */
   readonly path: string;
 
+  /**
+   * Makes the error.
+   *
+   * @param path The file that could not be written.
+   * @param cause The error the write gave.
+   */
   constructor(path: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`Cannot write ${path}: ${reason}.`, {
@@ -74,6 +106,12 @@ export class SessionWriteError extends SessionError {
 
 /** A step that does not exist, or cannot be run again. */
 export class StepError extends SessionError {
+  /**
+   * Makes the error.
+   *
+   * @param message What could not be done.
+   * @param options A hint, and the underlying error.
+   */
   constructor(message: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "StepError";
@@ -85,6 +123,13 @@ export class BundleError extends SessionError {
   /** The bundle file. */
   readonly path: string;
 
+  /**
+   * Makes the error.
+   *
+   * @param path The bundle file.
+   * @param message What is wrong with it.
+   * @param options A hint, and the underlying error.
+   */
   constructor(path: string, message: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "BundleError";
@@ -96,26 +141,34 @@ export class BundleError extends SessionError {
  * A code step's TypeScript that does not parse; `query` and `span` locate it for a caret
  * under the input.
  */
-export class CodeSyntaxError extends SyntaxError {
+export class CodeSyntaxError extends CasefileError {
   /** The code as written. */
   readonly query: string;
+  /** Where the error is in {@link CodeSyntaxError.query} (offsets). */
   readonly span: Span;
-  /** 1-based line and column of the error. */
+  /** The 1-based line of the error. */
   readonly line: number;
+  /** The 1-based column of the error. */
   readonly column: number;
-  readonly hint?: string;
 
+  /**
+   * An error located in `source`, its message followed by the line and column.
+   *
+   * @param message The parser's message.
+   * @param source The code as written.
+   * @param span Where the error is in `source`.
+   * @param hint What to do about it.
+   */
   constructor(message: string, source: string, span: Span, hint?: string) {
     const before = source.slice(0, span.start).split("\n");
     const line = before.length;
     const column = before[before.length - 1].length + 1;
-    super(`${message} (line ${line}, column ${column})`);
+    super(`${message} (line ${line}, column ${column})`, { hint });
     this.name = "CodeSyntaxError";
     this.query = source;
     this.span = span;
     this.line = line;
     this.column = column;
-    this.hint = hint;
   }
 }
 
@@ -126,6 +179,14 @@ export class ReplayError extends StepError {
   /** The step's name. */
   readonly step: string;
 
+  /**
+   * Makes the error.
+   *
+   * @param position The step's position in the session replayed.
+   * @param step The step's name.
+   * @param message What differs, or failed.
+   * @param options A hint, and the underlying error.
+   */
   constructor(position: number, step: string, message: string, options: CasefileErrorOptions = {}) {
     super(message, options);
     this.name = "ReplayError";

@@ -10,16 +10,27 @@
  */
 import { basename } from "node:path";
 import type { Session } from "./session.ts";
-import { keptSteps, paramCode, providerCode, providerSource } from "./_export_common.ts";
-import { exportSteps } from "./_export_steps.ts";
+import type { Step } from "./_step_list.ts";
+import {
+  type ExportOptions,
+  keptSteps,
+  paramCode,
+  providerCode,
+  type ProviderSource,
+  providerSource,
+} from "./_export_common.ts";
+import { type ExportedSteps, exportSteps } from "./_export_steps.ts";
+import { writeFileAtomic } from "./_files.ts";
 import { stepView } from "./_step_view.ts";
-import { frameToHtml, frameToText } from "../jupyter/_table.ts";
 
 /** Options of {@link exportNotebook}. */
-export interface ExportNotebookOptions {
+export interface ExportNotebookOptions extends ExportOptions {
   /** The notebook session's name (default `<name>-notebook`). */
   readonly name?: string;
-  /** Where the notebook is written (local imports of code steps are made relative to it). */
+  /**
+   * Also write the notebook here (private to the user). Modules the steps imported from
+   * local files are imported relative to it.
+   */
   readonly path?: string;
   /** Leave out what the steps showed (cell outputs): a notebook to run, nothing in it yet. */
   readonly outputs?: boolean;
@@ -43,7 +54,7 @@ interface Cell {
 }
 
 /** The kernel exported notebooks ask for: Deno with casefile's `deno.json` (`deno task jupyter:install`). */
-export const NOTEBOOK_KERNEL = {
+const NOTEBOOK_KERNEL = {
   name: "casefile",
   display_name: "Deno (casefile)",
   language: "typescript",
@@ -56,7 +67,26 @@ function lines(text: string): string[] {
 }
 
 function markdownText(text: string): string {
-  return text.replace(/([\\`*_[\]#|])/g, "\\$1").replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  // \x60 is the backtick (a literal one here would read as a template to import scanners).
+  return text.replace(/([\\\x60*_[\]#|])/g, "\\$1").replace(
+    /[&<>]/g,
+    (c) => `&#${c.charCodeAt(0)};`,
+  );
+}
+
+function markdownCell(id: string, text: string): Cell {
+  return { id, cell_type: "markdown", metadata: {}, source: lines(text) };
+}
+
+function codeCell(id: string, text: string, outputs: Output[] = []): Cell {
+  return {
+    id,
+    cell_type: "code",
+    metadata: {},
+    source: lines(text),
+    execution_count: null,
+    outputs,
+  };
 }
 
 /**
@@ -72,14 +102,16 @@ function markdownText(text: string): string {
  * session lives in `CASEFILE_HOME` (else `./.casefile` of the kernel).
  *
  * @param session The session.
- * @param options The notebook session's name, where it is written, whether to keep outputs.
+ * @param options The notebook session's name, a file to write it to, whether to keep
+ *   outputs.
  * @returns The notebook as JSON text.
  *
  * @example A notebook of one query
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportNotebook } from "./export_notebook.ts";
  * import { openSession } from "./session.ts";
- * import { openLocalProvider } from "../providers/local/local_provider.ts";
+ * import { openLocalProvider } from "../providers/mod.ts";
  *
  * const session = await openSession("nb", {
  *   home: await Deno.makeTempDir(),
@@ -87,7 +119,7 @@ function markdownText(text: string): string {
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
  * const notebook = JSON.parse(await exportNotebook(session));
- * console.log(notebook.metadata.kernelspec.name, notebook.cells.length); // casefile 4
+ * assert.deepEqual([notebook.metadata.kernelspec.name, notebook.cells.length], ["casefile", 4]);
  * await session.close();
  * ```
  */
@@ -96,92 +128,14 @@ export async function exportNotebook(
   options: ExportNotebookOptions = {},
 ): Promise<string> {
   const name = options.name ?? `${session.name}-notebook`;
-  const steps = keptSteps(session);
   const source = providerSource(session);
   const exported = await exportSteps(session, { types: false, path: options.path });
-  const cells: Cell[] = [];
-  const markdown = (id: string, text: string) =>
-    cells.push({ id, cell_type: "markdown", metadata: {}, source: lines(text) });
-  const code = (id: string, text: string, outputs: Output[] = []) =>
-    cells.push({
-      id,
-      cell_type: "code",
-      metadata: {},
-      source: lines(text),
-      execution_count: null,
-      outputs,
-    });
-
-  const params = session.paramList();
-  markdown(
-    "session",
-    [
-      `# Session ${markdownText(session.name)}`,
-      "",
-      `${steps.length} of ${session.steps().length} steps kept (failed steps, and dead ends no kept step reads, dropped).`,
-      "Each step's output is what it showed when it ran in the session.",
-      "Run it with the Deno kernel that has casefile's configuration (`deno task jupyter:install`" +
-      " in a casefile checkout installs it as *Deno (casefile)*)" +
-      (source.kind === "local" && !source.demo
-        ? `, with \`CASEFILE_DATA\` set to the folder of data (\`${
-          markdownText(basename(source.folder))
-        }\` when it was recorded).`
-        : "."),
-      ...(params.length
-        ? [
-          "",
-          "Parameters:",
-          ...params.map((p) =>
-            `- \`${p.name}\` (${p.kind}): ${markdownText(p.text)}${
-              p.description ? ` (${markdownText(p.description)})` : ""
-            }`
-          ),
-        ]
-        : []),
-    ].join("\n"),
-  );
-
-  const imports = new Set(["openSession", ...exported.api]);
-  const provider = providerCode(source);
-  for (const name of provider.imports) imports.add(name);
-  if (params.length) imports.add("param");
-  const specs = params.map((p) => `    ${paramCode(p)},`);
-  const setup = [
-    `import { ${[...imports].sort().join(", ")} } from "casefile";`,
-    ...exported.imports,
-    "",
-    "// Running this cell again closes the session it opened before.",
-    "await (globalThis as { casefileSession?: { close(): Promise<void> } }).casefileSession?.close();",
-    `const session = await openSession(${JSON.stringify(name)}, {`,
-    `  provider: ${provider.code},`,
-    ...(params.length ? ["  params: {", ...specs, "  },"] : []),
-    "});",
-    "(globalThis as { casefileSession?: unknown }).casefileSession = session;",
-    ...(exported.provided.has("params") ? ["const params = session.params;"] : []),
-    ...(exported.provided.has("provider") ? ["const provider = session.provider!;"] : []),
-  ].join("\n");
-  code("setup", setup);
-
-  for (const step of exported.steps) {
-    const { record, mark, note } = step.step;
-    if (mark === "finding") {
-      markdown(
-        `finding-${record.position}`,
-        `**Finding** (step ${record.position}, ${record.name})${
-          note ? `: ${markdownText(note)}` : ""
-        }`,
-      );
-    }
-    const show = /^[A-Za-z_$][\w$]*$/.test(record.name) && step.code.includes(`${record.name} = `)
-      ? `\n${record.name};`
-      : "";
-    const text = [`// ${step.heading}`, ...step.notes.map((n) => `// ${n}`), step.code].join("\n") +
-      show;
-    const outputs = options.outputs === false ? [] : await stepOutputs(session, step.step);
-    code(`step-${record.position}`, text, outputs);
-  }
-  code("close", "await session.close();");
-
+  const cells: Cell[] = [
+    markdownCell("session", introText(session, source)),
+    codeCell("setup", setupCode(session, name, source, exported)),
+    ...await stepCells(session, exported, options.outputs !== false),
+    codeCell("close", "await session.close();"),
+  ];
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
@@ -200,20 +154,112 @@ export async function exportNotebook(
     },
     cells,
   };
-  return JSON.stringify(notebook, null, 1) + "\n";
+  const text = JSON.stringify(notebook, null, 1) + "\n";
+  if (options.path) await writeFileAtomic(options.path, text);
+  return text;
+}
+
+/** The first cell: the session, how many steps are kept, how to run it, the parameters. */
+function introText(session: Session, source: ProviderSource): string {
+  const steps = keptSteps(session);
+  const params = session.paramList();
+  return [
+    `# Session ${markdownText(session.name)}`,
+    "",
+    `${steps.length} of ${session.steps().length} steps kept (failed steps, and dead ends no kept step reads, dropped).`,
+    "Each step's output is what it showed when it ran in the session.",
+    "Run it with the Deno kernel that has casefile's configuration (`deno task jupyter:install`" +
+    " in a casefile checkout installs it as *Deno (casefile)*)" +
+    (source.kind === "local" && !source.demo
+      ? `, with \`CASEFILE_DATA\` set to the folder of data (\`${
+        markdownText(basename(source.folder))
+      }\` when it was recorded).`
+      : "."),
+    ...(params.length
+      ? [
+        "",
+        "Parameters:",
+        ...params.map((p) =>
+          `- \`${p.name}\` (${p.kind}): ${markdownText(p.text)}${
+            p.description ? ` (${markdownText(p.description)})` : ""
+          }`
+        ),
+      ]
+      : []),
+  ].join("\n");
+}
+
+/** The setup cell: imports, and a session `name` opened on the same provider and parameters. */
+function setupCode(
+  session: Session,
+  name: string,
+  source: ProviderSource,
+  exported: ExportedSteps,
+): string {
+  const params = session.paramList();
+  const imports = new Set(["openSession", ...exported.api]);
+  const provider = providerCode(source);
+  for (const name of provider.imports) imports.add(name);
+  if (params.length) imports.add("param");
+  const specs = params.map((p) => `    ${paramCode(p)},`);
+  return [
+    `import { ${[...imports].sort().join(", ")} } from "casefile";`,
+    ...exported.imports,
+    "",
+    "// Running this cell again closes the session it opened before.",
+    "await (globalThis as { casefileSession?: { close(): Promise<void> } }).casefileSession?.close();",
+    `const session = await openSession(${JSON.stringify(name)}, {`,
+    `  provider: ${provider.code},`,
+    ...(params.length ? ["  params: {", ...specs, "  },"] : []),
+    "});",
+    "(globalThis as { casefileSession?: unknown }).casefileSession = session;",
+    ...(exported.provided.has("params") ? ["const params = session.params;"] : []),
+    ...(exported.provided.has("provider") ? ["const provider = session.provider!;"] : []),
+  ].join("\n");
+}
+
+/** A cell per kept step (with what it showed, unless `outputs` is false), a finding's note before it. */
+async function stepCells(
+  session: Session,
+  exported: ExportedSteps,
+  outputs: boolean,
+): Promise<Cell[]> {
+  const cells: Cell[] = [];
+  for (const step of exported.steps) {
+    const { record, mark, note } = step.step;
+    if (mark === "finding") {
+      cells.push(markdownCell(
+        `finding-${record.position}`,
+        `**Finding** (step ${record.position}, ${record.name})${
+          note ? `: ${markdownText(note)}` : ""
+        }`,
+      ));
+    }
+    const show = /^[A-Za-z_$][\w$]*$/.test(record.name) && step.code.includes(`${record.name} = `)
+      ? `\n${record.name};`
+      : "";
+    const text = [`// ${step.heading}`, ...step.notes.map((n) => `// ${n}`), step.code].join("\n") +
+      show;
+    cells.push(codeCell(
+      `step-${record.position}`,
+      text,
+      outputs ? await stepOutputs(session, step.step) : [],
+    ));
+  }
+  return cells;
 }
 
 /** What a step showed, as cell outputs: its printed text, then its value or table, then its chart. */
-async function stepOutputs(
-  session: Session,
-  step: import("./session.ts").Step,
-): Promise<Output[]> {
+async function stepOutputs(session: Session, step: Step): Promise<Output[]> {
   const view = await stepView(session, step);
   const outputs: Output[] = [];
   if (view.output) {
     outputs.push({ output_type: "stream", name: "stdout", text: lines(view.output) });
   }
   if (view.frame) {
+    const { frameToHtml, frameToText } = await import(
+      JUPYTER_URL.href
+    ) as typeof import("../jupyter/mod.ts");
     outputs.push({
       output_type: "display_data",
       data: {
@@ -238,3 +284,6 @@ async function stepOutputs(
   }
   return outputs;
 }
+
+/** The notebook tables, loaded on first use by a specifier `deno run` does not read ahead. */
+const JUPYTER_URL = new URL("../jupyter/mod.ts", import.meta.url);

@@ -6,18 +6,25 @@
  *
  * @module
  */
+import { extname } from "node:path";
 import type { DataFrame } from "../polars.ts";
 import { formatParam } from "./params.ts";
-import type { Session, Step } from "./session.ts";
-import { keptSteps, providerSource } from "./_export_common.ts";
+import type { Session } from "./session.ts";
+import type { Step } from "./_step_list.ts";
+import { type ExportOptions, keptSteps, providerSource } from "./_export_common.ts";
+import { writeFileAtomic } from "./_files.ts";
 import { type ChartRenderer, type StepView, stepView, svgChart } from "./_step_view.ts";
+import { escapeHtml as escapeHtmlText } from "../viz/escape_html.ts";
 
 export type { ChartRenderer } from "./_step_view.ts";
 
 /** Options of {@link exportReport}. */
-export interface ExportReportOptions {
-  /** `html` (self-contained) or `markdown`. */
-  readonly format: "html" | "markdown";
+export interface ExportReportOptions extends ExportOptions {
+  /**
+   * `html` (self-contained) or `markdown` (default: from `path`, HTML for a name ending in
+   * `.htm` or `.html`, else Markdown; HTML without a path).
+   */
+  readonly format?: "html" | "markdown";
   /** Rows of each result shown (default 20). */
   readonly rows?: number;
   /** Longest cell shown, in characters (default 80); longer ones are cut with `…`. */
@@ -34,7 +41,7 @@ export interface ExportReportOptions {
 
 /** Text safe in HTML (and in Markdown, where inline HTML would otherwise render). */
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeHtmlText(text, { entities: "numeric" });
 }
 
 interface Table {
@@ -372,14 +379,15 @@ function markdown(
  * section, drawn as inline SVG (HTML only; Markdown names the chart).
  *
  * @param session The session.
- * @param options The format, and how much of each result to show.
+ * @param options The format, how much of each result to show, a file to write it to.
  * @returns The report's text.
  *
  * @example A Markdown report of a short session
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportReport } from "./export_report.ts";
  * import { openSession } from "./session.ts";
- * import { openLocalProvider } from "../providers/local/local_provider.ts";
+ * import { openLocalProvider } from "../providers/mod.ts";
  *
  * const session = await openSession("alerts", {
  *   home: await Deno.makeTempDir(),
@@ -388,23 +396,31 @@ function markdown(
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
  * await session.mark("alerts", "finding", "Four alerts fired");
  * const report = await exportReport(session, { format: "markdown", rows: 3 });
- * console.log(report.split("\n").slice(0, 6).join("\n"));
+ * const lines = report.split("\n");
+ * assert.equal(lines[0], "# Session alerts");
+ * assert.equal(lines.includes("- **1. alerts**: Four alerts fired"), true);
  * await session.close();
  * ```
  */
 export async function exportReport(
   session: Session,
-  options: ExportReportOptions,
+  options: ExportReportOptions = {},
 ): Promise<string> {
-  const renderer = options.format === "html" ? options.renderChart ?? svgChart : false;
+  const format = options.format ?? reportFormat(options.path);
+  const renderer = format === "html" ? options.renderChart ?? svgChart : false;
   const views = new Map<number, StepView>();
   for (const step of keptSteps(session)) {
     views.set(step.record.position, await stepView(session, step, renderer));
   }
-  switch (options.format) {
-    case "html":
-      return html(session, options, views);
-    case "markdown":
-      return markdown(session, options, views);
-  }
+  const text = format === "html"
+    ? html(session, { ...options, format }, views)
+    : markdown(session, { ...options, format }, views);
+  if (options.path) await writeFileAtomic(options.path, text);
+  return text;
+}
+
+/** The format a report written to `path` has: HTML for `.htm` and `.html`, else Markdown. */
+function reportFormat(path: string | undefined): "html" | "markdown" {
+  if (path === undefined) return "html";
+  return extname(path).toLowerCase().startsWith(".htm") ? "html" : "markdown";
 }

@@ -6,26 +6,28 @@
  *
  * @module
  */
-import { paramToJson } from "./params.ts";
+import { type ParamInfo, paramToJson } from "./params.ts";
 import type { Session } from "./session.ts";
+import type { Step } from "./_step_list.ts";
 import { SessionError } from "./errors.ts";
 import { writeFileAtomic } from "./_files.ts";
 import {
   comment,
+  type ExportOptions,
   formatTypeScript,
   keptSteps,
   paramCode,
   type ProviderSource,
   providerSource,
 } from "./_export_common.ts";
-import { exportSteps, recordedCode } from "./_export_steps.ts";
+import { type ExportedSteps, exportSteps, recordedCode } from "./_export_steps.ts";
 import { paramFlag, type ReplayProvider } from "./replay.ts";
 import { indent } from "./_step_code.ts";
 import { basename } from "node:path";
-import type { CloudName, CredentialKind } from "../providers/sentinel/sentinel_provider.ts";
+import type { CloudName, CredentialKind } from "../providers/sentinel/mod.ts";
 
 /** Options of {@link exportScript}. */
-export interface ExportScriptOptions {
+export interface ExportScriptOptions extends ExportOptions {
   /**
    * Also write the script here (private to the user, executable). Modules the steps
    * imported from local files are imported relative to it.
@@ -148,16 +150,18 @@ function objectCode(value: object): string {
  * are left as a TODO comment.
  *
  * @param session The session to export.
- * @param options A file to write.
+ * @param options A file to write it to (see {@link ExportOptions}).
  * @returns The script's text.
+ * @throws {SessionError} when the session's queries have no provider to replay them on.
  *
  * @example Export a session and read its header
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportScript } from "./export_script.ts";
  * import { openSession } from "./session.ts";
  * import { kql } from "./kql_template.ts";
  * import { param } from "./params.ts";
- * import { openLocalProvider } from "../providers/local/local_provider.ts";
+ * import { openLocalProvider } from "../providers/mod.ts";
  *
  * const home = await Deno.makeTempDir();
  * const session = await openSession("spray", {
@@ -168,8 +172,13 @@ function objectCode(value: object): string {
  * await session.query("failures", kql`SigninLogs | where ResultType == ${session.params.code}`);
  * await session.run("top", "const top = failures.head(3)");
  * const script = await exportScript(session);
- * console.log(script.split("\n")[0]); // #!/usr/bin/env -S deno run --config=${CASEFILE_DIR}/deno.json ...
- * console.log(script.includes("({ failures }: Pick<Steps, \"failures\">) => failures.head(3)")); // true
+ * assert.equal(
+ *   script.split("\n")[0].startsWith(
+ *     "#!/usr/bin/env -S deno run --config=${CASEFILE_DIR}/deno.json ",
+ *   ),
+ *   true,
+ * );
+ * assert.equal(script.includes('({ failures }: Pick<Steps, "failures">) => failures.head(3)'), true);
  * await session.close();
  * ```
  */
@@ -193,87 +202,9 @@ export async function exportScript(
   const script = options.path ? basename(options.path) : `${session.name}.ts`;
   const imports = new Set(["param", "replaySession", "type RecordedStep", ...exported.api]);
   if (params.length === 0) imports.delete("param");
-
-  const body: string[] = [];
-  if (exported.provided.has("params")) body.push("const params = session.params;");
-  if (exported.provided.has("provider")) body.push("const provider = session.provider!;");
-  if (exported.provided.has("signal")) body.push("const signal = new AbortController().signal;");
-  for (const step of exported.steps) {
-    if (body.length) body.push("");
-    body.push(comment(step.heading));
-    for (const note of step.notes) body.push(comment(note));
-    body.push(step.code);
-  }
-  if (exported.stepsType) {
-    body.push(
-      "",
-      "/** The steps' values, for the types of the step functions. */",
-      exported.stepsType,
-    );
-  }
-
-  const usage = [
-    `Flags: --keep-going (replay every step even after a failure), --refresh, --no-cache,`,
-    `  --home DIR, --session NAME, --keep, --help; parameters:${params.length ? "" : " none"}`,
-    ...params.map((p) =>
-      `  --${paramFlag(p.name)} ${p.kind} (${
-        p.value === undefined ? "required" : `default ${JSON.stringify(p.text)}`
-      })${p.description ? `: ${p.description}` : ""}`
-    ),
-  ];
-  const env = ["CASEFILE_DIR=~/casefile", "CASEFILE_HOME=~/.casefile"];
-  if (source.kind === "local" && !source.demo) {
-    env.push(`CASEFILE_DATA=path/to/${basename(source.folder)}`);
-  }
   const lines = [
     `#!/usr/bin/env -S deno run ${flags.join(" ")}`,
-    comment(
-      [
-        `Replays the casefile session "${session.name}" (exported ${new Date().toISOString()}):`,
-        `${kept.length} of ${session.steps().length} steps kept (failed steps, and dead ends no kept step reads, dropped)` +
-        (exported.skipped ? `, ${exported.skipped} recorded value(s) left as TODO.` : "."),
-        "Every step must give the result it gave then: the first that does not stops the replay",
-        "with its number, name, code and the difference, and the script exits with 1.",
-        "",
-        "Run it from any folder, with a casefile checkout and a casefile home:",
-        `  ${env.join(" ")} ./${script}`,
-        `or from a casefile checkout, which fills those in: deno task casefile run ${script}`,
-        ...(source.kind === "local" && !source.demo
-          ? [
-            "CASEFILE_DATA is the folder of data the session read; unset, Deno stops with",
-            '"Empty path is not allowed" (the first line allows reading it).',
-          ]
-          : []),
-        `Type-check it: deno check --config=$CASEFILE_DIR/deno.json ${script}`,
-        ...(shebangOf(flags).length > SHEBANG_MAX
-          ? [
-            "The first line is longer than Linux reads (255 bytes): run it as",
-            `  deno run ${flags.join(" ")} ${script}`,
-          ]
-          : []),
-        "",
-        "Permissions (the first line, nothing more):",
-        "  read   casefile (its code, Polars' native library), the casefile home" +
-        (source.kind === "local" && !source.demo
-          ? ", the data"
-          : source.kind === "sentinel"
-          ? ", the Sentinel config folder"
-          : ""),
-        "  write  the casefile home (the replay's session and the result cache)",
-        "  ffi    Polars' native library only; env: settings",
-        source.kind === "sentinel"
-          ? "  sys    all: the Azure SDK and TLS ask for OS details --allow-sys cannot name"
-          : "  sys    cpus (Polars' threads), network interfaces and hostname (the session lock)",
-        ...(source.kind === "sentinel"
-          ? [
-            "  net    the workspace's query API and sign-in hosts only",
-            "  run    the sign-in tools the credential may call",
-          ]
-          : []),
-        "",
-        ...usage,
-      ].join("\n"),
-    ),
+    comment(scriptHeader(session, { source, flags, script, params, kept, exported })),
     `import { ${
       [...imports].sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", "")))
         .join(", ")
@@ -286,7 +217,7 @@ export async function exportScript(
     ...(params.length ? ["  params: {", ...params.map((p) => `    ${paramCode(p)},`), "  },"] : []),
     "  recorded: recorded(),",
     "}, async (session) => {",
-    indent(body.join("\n"), "  "),
+    indent(scriptBody(exported), "  "),
     "});",
     "Deno.exit(code);",
     "",
@@ -309,4 +240,111 @@ export async function exportScript(
     await Deno.chmod(options.path, 0o700);
   }
   return text;
+}
+
+/** The replay's steps: the host names they read, then each step with its heading and notes. */
+function scriptBody(exported: ExportedSteps): string {
+  const body: string[] = [];
+  if (exported.provided.has("params")) body.push("const params = session.params;");
+  if (exported.provided.has("provider")) body.push("const provider = session.provider!;");
+  if (exported.provided.has("signal")) body.push("const signal = new AbortController().signal;");
+  for (const step of exported.steps) {
+    if (body.length) body.push("");
+    body.push(comment(step.heading));
+    for (const note of step.notes) body.push(comment(note));
+    body.push(step.code);
+  }
+  if (exported.stepsType) {
+    body.push(
+      "",
+      "/** The steps' values, for the types of the step functions. */",
+      exported.stepsType,
+    );
+  }
+  return body.join("\n");
+}
+
+/** What the script's header comment says: what it replays, how to run it, its permissions. */
+function scriptHeader(
+  session: Session,
+  facts: {
+    source: ProviderSource;
+    flags: readonly string[];
+    script: string;
+    params: readonly ParamInfo[];
+    kept: readonly Step[];
+    exported: ExportedSteps;
+  },
+): string {
+  const { source, flags, script, params, kept, exported } = facts;
+  const folder = source.kind === "local" && !source.demo;
+  const env = ["CASEFILE_DIR=~/casefile", "CASEFILE_HOME=~/.casefile"];
+  if (source.kind === "local" && !source.demo) {
+    env.push(`CASEFILE_DATA=path/to/${basename(source.folder)}`);
+  }
+  return [
+    `Replays the casefile session "${session.name}" (exported ${new Date().toISOString()}):`,
+    `${kept.length} of ${session.steps().length} steps kept (failed steps, and dead ends no kept step reads, dropped)` +
+    (exported.skipped ? `, ${exported.skipped} recorded value(s) left as TODO.` : "."),
+    "Every step must give the result it gave then: the first that does not stops the replay",
+    "with its number, name, code and the difference, and the script exits with 1.",
+    "",
+    "Run it from any folder, with a casefile checkout and a casefile home:",
+    `  ${env.join(" ")} ./${script}`,
+    `or from a casefile checkout, which fills those in: deno task casefile run ${script}`,
+    ...(folder
+      ? [
+        "CASEFILE_DATA is the folder of data the session read; unset, Deno stops with",
+        '"Empty path is not allowed" (the first line allows reading it).',
+      ]
+      : []),
+    `Type-check it: deno check --config=$CASEFILE_DIR/deno.json ${script}`,
+    ...(shebangOf(flags).length > SHEBANG_MAX
+      ? [
+        "The first line is longer than Linux reads (255 bytes): run it as",
+        `  deno run ${flags.join(" ")} ${script}`,
+      ]
+      : []),
+    "",
+    ...permissionNotes(source),
+    "",
+    ...scriptUsage(params),
+  ].join("\n");
+}
+
+/** The header's account of the permissions the first line grants. */
+function permissionNotes(source: ProviderSource): string[] {
+  return [
+    "Permissions (the first line, nothing more):",
+    "  read   casefile (its code, Polars' native library), the casefile home" +
+    (source.kind === "local" && !source.demo
+      ? ", the data"
+      : source.kind === "sentinel"
+      ? ", the Sentinel config folder"
+      : ""),
+    "  write  the casefile home (the replay's session and the result cache)",
+    "  ffi    Polars' native library only; env: settings",
+    source.kind === "sentinel"
+      ? "  sys    all: the Azure SDK and TLS ask for OS details --allow-sys cannot name"
+      : "  sys    cpus (Polars' threads), network interfaces and hostname (the session lock)",
+    ...(source.kind === "sentinel"
+      ? [
+        "  net    the workspace's query API and sign-in hosts only",
+        "  run    the sign-in tools the credential may call",
+      ]
+      : []),
+  ];
+}
+
+/** The header's list of the replay's flags and parameters. */
+function scriptUsage(params: readonly ParamInfo[]): string[] {
+  return [
+    `Flags: --keep-going (replay every step even after a failure), --refresh, --no-cache,`,
+    `  --home DIR, --session NAME, --keep, --help; parameters:${params.length ? "" : " none"}`,
+    ...params.map((p) =>
+      `  --${paramFlag(p.name)} ${p.kind} (${
+        p.value === undefined ? "required" : `default ${JSON.stringify(p.text)}`
+      })${p.description ? `: ${p.description}` : ""}`
+    ),
+  ];
 }

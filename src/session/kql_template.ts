@@ -5,18 +5,25 @@
  *
  * @module
  */
-import type { TimeRange } from "../providers/provider.ts";
+import type { TimeRange } from "../providers/mod.ts";
 import { KqlTemplateError } from "./errors.ts";
 import { ParamRef, type ParamValue, Timespan } from "./params.ts";
 
 /** KQL text inserted as it is: made by {@link rawKql} and {@link kqlIdent} only. */
 export class RawKql {
+  /** The KQL text. */
   readonly text: string;
 
+  /**
+   * Wraps KQL text (made by `rawKql` and `kqlIdent`).
+   *
+   * @param text KQL text, inserted as it is.
+   */
   constructor(text: string) {
     this.text = text;
   }
 
+  /** The KQL text. */
   toString(): string {
     return this.text;
   }
@@ -41,9 +48,17 @@ export function kqlIdent(name: string): RawKql {
 
 /** A query made by the {@link kql} tag: text pieces and the values between them. */
 export class KqlQuery {
+  /** The template's text pieces (one more than its values). */
   readonly strings: readonly string[];
+  /** The values between the pieces (parameters, nested queries, literals). */
   readonly values: readonly unknown[];
 
+  /**
+   * A query of text pieces and the values between them (the `kql` tag makes them).
+   *
+   * @param strings The text pieces.
+   * @param values The values between them.
+   */
   constructor(strings: readonly string[], values: readonly unknown[]) {
     if (strings.length !== values.length + 1) {
       throw new TypeError("a KQL template has one more text piece than values");
@@ -82,6 +97,7 @@ export class KqlQuery {
     return [...names];
   }
 
+  /** The query's text, with the parameters' current values. */
   toString(): string {
     return this.text;
   }
@@ -237,13 +253,17 @@ function dynamicText(value: unknown, index: number): string {
  *
  * @example Values cannot change the query's structure
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kql } from "./kql_template.ts";
  *
  * const upn = `x" or 1==1 | union *`;
  * const since = new Date("2026-03-10T00:00:00Z");
  * const query = kql`SigninLogs | where UserPrincipalName == ${upn} and TimeGenerated > ${since}`;
- * console.log(query.text);
- * // SigninLogs | where UserPrincipalName == "x\" or 1==1 | union *" and TimeGenerated > datetime(2026-03-10T00:00:00.000Z)
+ * assert.equal(
+ *   query.text,
+ *   'SigninLogs | where UserPrincipalName == "x\\" or 1==1 | union *" and ' +
+ *     "TimeGenerated > datetime(2026-03-10T00:00:00.000Z)",
+ * );
  * ```
  */
 export function kql(strings: TemplateStringsArray, ...values: unknown[]): KqlQuery {

@@ -6,8 +6,8 @@
  * @module
  */
 import { isIP } from "node:net";
-import { readDatetime, readTimespan } from "../kql/_literals.ts";
-import type { TimeRange } from "../providers/provider.ts";
+import { readKqlDatetime, readKqlTimespan } from "../kql/syntax.ts";
+import type { TimeRange } from "../providers/mod.ts";
 import { didYouMean } from "../errors.ts";
 import { ParamError } from "./errors.ts";
 
@@ -39,6 +39,11 @@ export class Timespan {
   /** Microseconds (may be negative). */
   readonly micros: number;
 
+  /**
+   * A length of `micros` microseconds.
+   *
+   * @param micros The length in microseconds (a safe integer).
+   */
   constructor(micros: number) {
     if (!Number.isSafeInteger(micros)) throw new RangeError(`invalid timespan: ${micros} µs`);
     this.micros = micros;
@@ -55,7 +60,7 @@ export class Timespan {
    * @returns The timespan, or undefined when the text is not one.
    */
   static parse(text: string): Timespan | undefined {
-    const micros = readTimespan(text);
+    const micros = readKqlTimespan(text);
     return micros === undefined ? undefined : new Timespan(Number(micros));
   }
 
@@ -85,13 +90,21 @@ const UNITS: ReadonlyArray<[string, number]> = [
 
 /** The JavaScript value of each parameter kind. */
 export interface ParamValueMap {
+  /** A point in time. */
   datetime: Date;
+  /** A length of time. */
   timespan: Timespan;
+  /** A window of time: `start` to `end`. */
   timerange: TimeRange;
+  /** Any text. */
   string: string;
+  /** A list of texts. */
   strings: readonly string[];
+  /** An IPv4 or IPv6 address, as text. */
   ip: string;
+  /** A number. */
   number: number;
+  /** True or false. */
   bool: boolean;
 }
 
@@ -100,6 +113,7 @@ export type ParamValue = ParamValueMap[ParamKind];
 
 /** A parameter's definition. */
 export interface ParamSpec<K extends ParamKind = ParamKind> {
+  /** The kind of value the parameter takes. */
   readonly kind: K;
   /** The value used until another is set. Without one, the parameter must be set. */
   readonly default?: ParamValueMap[K];
@@ -109,7 +123,9 @@ export interface ParamSpec<K extends ParamKind = ParamKind> {
 
 /** What {@link param} builders accept: a default as a value or as text, and a description. */
 export interface ParamSpecInput<K extends ParamKind> {
+  /** The value used until another is set, as a value of its kind or as text. */
   readonly default?: ParamValueMap[K] | string;
+  /** One line for people: what the parameter means. */
   readonly description?: string;
 }
 
@@ -139,6 +155,7 @@ function isSpecInput<K extends ParamKind>(input: unknown): input is ParamSpecInp
  *
  * @example Define an investigation's parameters
  * ```ts
+ * import assert from "node:assert/strict";
  * import { param } from "./params.ts";
  *
  * const params = {
@@ -146,7 +163,12 @@ function isSpecInput<K extends ParamKind>(input: unknown): input is ParamSpecInp
  *   upn: param.string({ default: "j.doe@larkspur.example", description: "the account" }),
  *   lookback: param.timespan("1d"),
  * };
- * console.log(params.window.default, String(params.lookback.default));
+ * assert.deepEqual(params.window.default, {
+ *   start: new Date("2026-03-10T00:00:00Z"),
+ *   end: new Date("2026-03-13T00:00:00Z"),
+ * });
+ * assert.equal(String(params.lookback.default), "1d");
+ * assert.equal(params.upn.description, "the account");
  * ```
  */
 export const param: { readonly [K in ParamKind]: ParamBuilder<K> } = Object.freeze({
@@ -242,7 +264,7 @@ function convert(kind: ParamKind, input: unknown): ParamValue | undefined {
 function toDate(input: unknown): Date | undefined {
   if (input instanceof Date) return Number.isNaN(input.getTime()) ? undefined : input;
   if (typeof input !== "string") return undefined;
-  const micros = readDatetime(input);
+  const micros = readKqlDatetime(input);
   if (micros === undefined) return undefined;
   const date = new Date(Number(micros / 1000n));
   return Number.isNaN(date.getTime()) ? undefined : date;
@@ -335,9 +357,17 @@ export function paramFromJson<K extends ParamKind>(
 export class ParamRef<K extends ParamKind = ParamKind> {
   /** The parameter's name (`window.start` for a part of a range). */
   readonly name: string;
+  /** The kind of value the parameter takes. */
   readonly kind: K;
   readonly #read: () => ParamValueMap[K];
 
+  /**
+   * A reference to the parameter `name` (a `ParamSet` makes them: `ref`).
+   *
+   * @param name The parameter's name.
+   * @param kind Its kind.
+   * @param read Reads its current value.
+   */
   constructor(name: string, kind: K, read: () => ParamValueMap[K]) {
     this.name = name;
     this.kind = kind;
@@ -376,6 +406,7 @@ export class ParamRef<K extends ParamKind = ParamKind> {
     );
   }
 
+  /** The parameter's current value, as text. */
   toString(): string {
     return formatParam(this.kind, this.value);
   }
@@ -383,10 +414,15 @@ export class ParamRef<K extends ParamKind = ParamKind> {
 
 /** A parameter as shown by {@link ParamSet.list}. */
 export interface ParamInfo {
+  /** The parameter's name. */
   readonly name: string;
+  /** The kind of value it takes. */
   readonly kind: ParamKind;
+  /** Its current value (the one set, else the default). */
   readonly value?: ParamValue;
+  /** Its default, if it has one. */
   readonly default?: ParamValue;
+  /** What it means, for people. */
   readonly description?: string;
   /** The value as text (empty when unset). */
   readonly text: string;

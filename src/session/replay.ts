@@ -10,16 +10,12 @@
 import { parseArgs } from "node:util";
 import { basename, resolve as resolvePath } from "node:path";
 import { CasefileError } from "../errors.ts";
-import type { Provider } from "../providers/provider.ts";
-import type { CloudName, CredentialKind } from "../providers/sentinel/sentinel_provider.ts";
-import { DEMO_CASE_DIR, openLocalProvider } from "../providers/local/local_provider.ts";
-import {
-  defaultHome,
-  openSession,
-  type RecordedStep,
-  removeSession,
-  type Session,
-} from "./session.ts";
+import type { Provider } from "../providers/mod.ts";
+import type { CloudName, CredentialKind } from "../providers/sentinel/mod.ts";
+import { DEMO_CASE_DIR, openLocalProvider } from "../providers/mod.ts";
+import { openSession, type Session } from "./session.ts";
+import { defaultHome, removeSession } from "./home.ts";
+import type { RecordedStep } from "./_replay_run.ts";
 import { formatParam, type ParamSpec, parseParam } from "./params.ts";
 import { ReplayError, SessionError } from "./errors.ts";
 
@@ -46,6 +42,7 @@ export type ReplayProvider =
 export interface ReplaySpec {
   /** The name of the session replayed. */
   readonly session: string;
+  /** Where the replay's data comes from. */
   readonly provider: ReplayProvider;
   /** What each step gave when the session was recorded, in order (see `RecordedStep`). */
   readonly recorded?: readonly RecordedStep[];
@@ -101,6 +98,7 @@ export function replayUsage(spec: ReplaySpec, script = `${spec.session}.ts`): st
  *
  * @example A replay of one query step (an exported script is a longer one of these)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { replaySession } from "./replay.ts";
  *
  * const home = await Deno.makeTempDir();
@@ -118,7 +116,7 @@ export function replayUsage(spec: ReplaySpec, script = `${spec.session}.ts`): st
  *     });
  *   },
  * );
- * console.log(code, lines.at(-1)); // 0 "1 step replayed: 1 equal"
+ * assert.deepEqual([code, lines.at(-1)], [0, "1 step replayed: 1 equal"]);
  * ```
  */
 export async function replaySession(
@@ -329,7 +327,7 @@ async function openProvider(
     case "sentinel": {
       const { envTokenCredential, openSentinelProvider } = await import(
         SENTINEL_URL.href
-      ) as typeof import("../providers/sentinel/sentinel_provider.ts");
+      ) as typeof import("../providers/sentinel/mod.ts");
       return await openSentinelProvider({
         workspace: spec.workspace,
         cloud: spec.cloud,
@@ -341,7 +339,7 @@ async function openProvider(
 }
 
 /** The Sentinel provider (and the Azure SDK), loaded only for a Sentinel replay. */
-const SENTINEL_URL = new URL("../providers/sentinel/sentinel_provider.ts", import.meta.url);
+const SENTINEL_URL = new URL("../providers/sentinel/mod.ts", import.meta.url);
 
 function describeProvider(spec: ReplayProvider): string {
   switch (spec.kind) {

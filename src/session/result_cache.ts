@@ -14,8 +14,8 @@ import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { type DataFrame, pl } from "../polars.ts";
-import type { ColumnSchema } from "../schema/types.ts";
-import type { ProviderKind, QueryWarning, RenderSpec } from "../providers/provider.ts";
+import type { ColumnSchema } from "../schema/mod.ts";
+import type { ProviderKind, QueryWarning, RenderSpec } from "../providers/mod.ts";
 import { exists, privateDir, writeFileAtomic } from "./_files.ts";
 
 /** The cache format this version reads and writes; entries of another are refetched. */
@@ -34,16 +34,27 @@ export interface ResultCacheOptions {
 
 /** A query's cache entry: where its result is and what it was. */
 export interface CacheEntry {
+  /** The cache format it was written in ({@link CACHE_FORMAT}). */
   readonly format: number;
+  /** The query's key (see {@link ResultCache.key}). */
   readonly key: string;
+  /** The result's SHA-256 (its file in the cache). */
   readonly sha256: string;
+  /** The result's size in bytes (Parquet). */
   readonly bytes: number;
+  /** The result's rows. */
   readonly rows: number;
+  /** The result's columns. */
   readonly columns: readonly ColumnSchema[];
+  /** The provider's identity. */
   readonly provider: string;
+  /** The query as run. */
   readonly query: string;
+  /** What the provider warned of. */
   readonly warnings: readonly QueryWarning[];
+  /** The chart `render` asked for. */
   readonly render?: RenderSpec;
+  /** When the entry was stored (ISO time). */
   readonly created: string;
   /** When the entry stops being valid (absent: valid while `dataVersion` matches). */
   readonly expires?: string;
@@ -53,7 +64,9 @@ export interface CacheEntry {
 
 /** A result serialised for the cache: its Parquet bytes and their SHA-256. */
 export interface ResultDigest {
+  /** The Parquet bytes. */
   readonly parquet: Uint8Array;
+  /** Their SHA-256 (the result's identity). */
   readonly sha256: string;
 }
 
@@ -65,10 +78,15 @@ export type CacheLookup =
 
 /** Size and count of a cache. */
 export interface CacheStats {
+  /** The cache's folder. */
   readonly dir: string;
+  /** How many results it holds. */
   readonly results: number;
+  /** How many queries it knows. */
   readonly queries: number;
+  /** The results' size in bytes. */
   readonly bytes: number;
+  /** The size it is kept under, in bytes. */
   readonly maxBytes: number;
 }
 
@@ -93,7 +111,9 @@ const DEFAULT_TTL: Record<ProviderKind, number | null> = {
 
 /** A folder of cached results. Open one with {@link ResultCache.open}. */
 export class ResultCache {
+  /** The cache's folder. */
   readonly dir: string;
+  /** The size results are kept under, in bytes (the oldest go first). */
   readonly maxBytes: number;
   readonly #ttl: Record<ProviderKind, number | null>;
   /** Bytes of results, as this process last counted them (undefined: not counted yet). */
@@ -110,6 +130,7 @@ export class ResultCache {
    *
    * @example A result stored and read back, checked against its hash
    * ```ts
+   * import assert from "node:assert/strict";
    * import { ResultCache } from "./result_cache.ts";
    * import { pl } from "../polars.ts";
    *
@@ -117,7 +138,7 @@ export class ResultCache {
    * const frame = pl.DataFrame({ Account: ["a", "b"], Failures: [3, 5] });
    * const { sha256 } = await cache.putResult(frame);
    * const back = await cache.getResult(sha256);
-   * console.log(back.status === "ok" && back.frame.frameEqual(frame));
+   * assert.equal(back.status === "ok" && back.frame.frameEqual(frame), true);
    * ```
    */
   static async open(dir: string, options: ResultCacheOptions = {}): Promise<ResultCache> {

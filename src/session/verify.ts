@@ -13,10 +13,13 @@ export type VerifyStatus = "ok" | "missing" | "mismatch";
 
 /** One step's check. */
 export interface VerifiedStep {
+  /** The step's position. */
   readonly position: number;
+  /** The step's name. */
   readonly name: string;
   /** The SHA-256 the journal recorded. */
   readonly sha256: string;
+  /** How its stored result compares with the journal. */
   readonly status: VerifyStatus;
   /** Whether the step is a dead end (its result does not count towards {@link VerifyReport.ok}). */
   readonly deadEnd: boolean;
@@ -45,9 +48,10 @@ export interface VerifyReport {
  *
  * @example Check a session's evidence
  * ```ts
+ * import assert from "node:assert/strict";
  * import { verifySession } from "./verify.ts";
  * import { openSession } from "./session.ts";
- * import { openLocalProvider } from "../providers/local/local_provider.ts";
+ * import { openLocalProvider } from "../providers/mod.ts";
  *
  * const session = await openSession("check", {
  *   home: await Deno.makeTempDir(),
@@ -55,7 +59,8 @@ export interface VerifyReport {
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
  * const report = await verifySession(session);
- * console.log(report.ok, report.steps.map((s) => `${s.name}: ${s.status}`)); // true [ "alerts: ok" ]
+ * assert.equal(report.ok, true);
+ * assert.deepEqual(report.steps.map((s) => `${s.name}: ${s.status}`), ["alerts: ok"]);
  * await session.close();
  * ```
  */

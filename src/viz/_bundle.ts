@@ -1,6 +1,6 @@
 /** A chart as a Jupyter MIME bundle. */
 import { Buffer } from "node:buffer";
-import type { Chart } from "./chart.ts";
+import type { ChartParts } from "./_chart_types.ts";
 import { svgOf } from "./_vega.ts";
 import { pngOf } from "./_png.ts";
 
@@ -11,7 +11,7 @@ export const CHART_MIME = {
 } as const;
 
 /** The chart's specification, a PNG of it (base64) and a one-line text description. */
-export async function chartBundle(chart: Chart): Promise<Record<string, unknown>> {
+export async function chartBundle(chart: ChartParts): Promise<Record<string, unknown>> {
   const png = await pngOf(await svgOf(chart), 1.5);
   const notes = chart.notes.length > 0 ? ` (${chart.notes.join("; ")})` : "";
   return {

@@ -34,6 +34,7 @@ export interface HistogramOptions extends ChartOptions, AxisOptions {
   color?: string;
 }
 
+/** The histogram: values read (noted where left out), counted in bins, drawn as bars. */
 export function buildHistogram(frame: DataFrame, options: HistogramOptions): Chart {
   const kind = requireColumn(frame, options.value, "the histogram", ["numeric", "temporal"]);
   if (options.color) {
@@ -45,29 +46,7 @@ export function buildHistogram(frame: DataFrame, options: HistogramOptions): Cha
   const notes: string[] = [];
   const temporal = kind === "temporal";
   const logBins = options.logBins === true && !temporal;
-  const v = temporal ? epochMs(options.value) : pl.col(options.value).cast(pl.Float64);
-  let working = frame.select(
-    v.alias("__v"),
-    ...(options.color ? [foldOthers(options.color, undefined, 0)] : []),
-  ).filter(
-    temporal
-      ? pl.col("__v").isNotNull()
-      : pl.col("__v").isNotNull().and(pl.col("__v").isNan().not()),
-  );
-  const missing = frame.height - working.height;
-  if (missing > 0) {
-    notes.push(`${formatCount(missing)} rows without a ${options.value} are not counted.`);
-  }
-  if (logBins) {
-    const before = working.height;
-    working = working.filter(pl.col("__v").gt(0));
-    const dropped = before - working.height;
-    if (dropped > 0) {
-      notes.push(
-        `${formatCount(dropped)} values ≤ 0 have no place on a log scale and are not counted.`,
-      );
-    }
-  }
+  let working = countableValues(frame, options, temporal, logBins, notes);
   if (working.height === 0) {
     return new Chart({
       kind: "histogram",
@@ -92,6 +71,71 @@ export function buildHistogram(frame: DataFrame, options: HistogramOptions): Cha
     }
     working = working.withColumns(foldOthers(options.color, top.keep, top.others));
   }
+  const values = countInBins(working, bins, options.color, temporal, logBins, notes);
+  const spec = vegaLite(title, notes, {
+    data: { values },
+    mark: { type: "bar", binSpacing: 1 },
+    encoding: histogramEncoding(options, temporal, logBins),
+  }, { width, height: options.height ?? 280 });
+  return new Chart({
+    kind: "histogram",
+    grammar: "vega-lite",
+    spec,
+    title,
+    notes,
+    sourceRows: frame.height,
+  });
+}
+
+/**
+ * The values to count as `__v` (datetimes as epoch ms), with the colour column: rows
+ * without a value, and values ≤ 0 for log bins, left out and noted.
+ */
+function countableValues(
+  frame: DataFrame,
+  options: HistogramOptions,
+  temporal: boolean,
+  logBins: boolean,
+  notes: string[],
+): DataFrame {
+  const v = temporal ? epochMs(options.value) : pl.col(options.value).cast(pl.Float64);
+  let working = frame.select(
+    v.alias("__v"),
+    ...(options.color ? [foldOthers(options.color, undefined, 0)] : []),
+  ).filter(
+    temporal
+      ? pl.col("__v").isNotNull()
+      : pl.col("__v").isNotNull().and(pl.col("__v").isNan().not()),
+  );
+  const missing = frame.height - working.height;
+  if (missing > 0) {
+    notes.push(`${formatCount(missing)} rows without a ${options.value} are not counted.`);
+  }
+  if (logBins) {
+    const before = working.height;
+    working = working.filter(pl.col("__v").gt(0));
+    const dropped = before - working.height;
+    if (dropped > 0) {
+      notes.push(
+        `${formatCount(dropped)} values ≤ 0 have no place on a log scale and are not counted.`,
+      );
+    }
+  }
+  return working;
+}
+
+/**
+ * Rows counted in `bins` equal bins (round time steps for datetimes, powers of ten for log
+ * bins), as vega data: start, end, count (and the colour).
+ */
+function countInBins(
+  working: DataFrame,
+  bins: number,
+  color: string | undefined,
+  temporal: boolean,
+  logBins: boolean,
+  notes: string[],
+): Record<string, unknown>[] {
   const scaled = logBins ? pl.col("__v").log(10) : pl.col("__v");
   const extent = working.select(scaled.min().alias("lo"), scaled.max().alias("hi"))
     .toRecords()[0] as {
@@ -117,7 +161,7 @@ export function buildHistogram(frame: DataFrame, options: HistogramOptions): Cha
   );
   const counted = working.lazy()
     .withColumns(index.alias("__bin"))
-    .groupBy(options.color ? ["__bin", options.color] : ["__bin"])
+    .groupBy(color ? ["__bin", color] : ["__bin"])
     .agg(pl.len().alias("count"))
     .collectSync();
   const start = pl.col("__bin").mul(width_).add(lo);
@@ -128,7 +172,7 @@ export function buildHistogram(frame: DataFrame, options: HistogramOptions): Cha
     "start",
     "end",
     "count",
-    ...(options.color ? [options.color] : []),
+    ...(color ? [color] : []),
   ]);
   if (logBins) {
     for (const row of values) {
@@ -136,6 +180,15 @@ export function buildHistogram(frame: DataFrame, options: HistogramOptions): Cha
       row.end = 10 ** Number(row.end);
     }
   }
+  return values;
+}
+
+/** Bars from each bin's start to its end, stacked by colour; tooltips give the range. */
+function histogramEncoding(
+  options: HistogramOptions,
+  temporal: boolean,
+  logBins: boolean,
+): JsonObject {
   const xTitle = options.xTitle ?? (temporal ? `${options.value} (UTC)` : options.value);
   const x: JsonObject = {
     field: "start",
@@ -173,17 +226,5 @@ export function buildHistogram(frame: DataFrame, options: HistogramOptions): Cha
       options,
     );
   }
-  const spec = vegaLite(title, notes, {
-    data: { values },
-    mark: { type: "bar", binSpacing: 1 },
-    encoding,
-  }, { width, height: options.height ?? 280 });
-  return new Chart({
-    kind: "histogram",
-    grammar: "vega-lite",
-    spec,
-    title,
-    notes,
-    sourceRows: frame.height,
-  });
+  return encoding;
 }

@@ -1,14 +1,9 @@
 /** Charts as self-contained HTML pages: nothing is fetched, so they open offline. */
 import { createRequire } from "node:module";
-import type { Chart } from "./chart.ts";
+import type { ChartParts } from "./_chart_types.ts";
 import { vegaSpecOf } from "./_vega.ts";
 import { ChartError } from "./errors.ts";
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;").replaceAll("'", "&#39;");
-}
+import { escapeHtml } from "./escape_html.ts";
 
 /** Text that may sit inside a `<script>` element without closing it. */
 function scriptSafe(text: string): string {
@@ -19,7 +14,7 @@ const STYLE = `body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:24px;col
 figure{margin:0}figcaption{color:#8a4b08;font-size:13px;margin-top:6px}
 ul.notes{margin:4px 0 0 18px;padding:0}`;
 
-function page(chart: Chart, body: string, head = ""): string {
+function page(chart: ChartParts, body: string, head = ""): string {
   const notes = chart.notes.length > 0
     ? `<figcaption><ul class="notes">${
       chart.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")
@@ -43,7 +38,7 @@ ${notes}
 }
 
 /** A page holding the chart's SVG (small, no script). */
-export function staticHtml(chart: Chart, svg: string): string {
+export function staticHtml(chart: ChartParts, svg: string): string {
   return page(chart, svg.replace(/^<\?xml[^>]*>\s*/, ""));
 }
 
@@ -67,7 +62,7 @@ function readVegaScript(): string {
  * A page that draws the chart with vega inlined (tooltips on hover); the SVG stands in where
  * scripts are off.
  */
-export function interactiveHtml(chart: Chart, svg: string): string {
+export function interactiveHtml(chart: ChartParts, svg: string): string {
   const spec = scriptSafe(JSON.stringify(vegaSpecOf(chart)));
   const body = `<div id="chart"></div>
 <noscript>${svg.replace(/^<\?xml[^>]*>\s*/, "")}</noscript>

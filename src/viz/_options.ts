@@ -21,8 +21,9 @@ export interface AxisOptions {
   yScale?: "linear" | "log";
   /** Scale of the horizontal axis, for scatter charts (default linear). */
   xScale?: "linear" | "log";
-  /** The value axis' range, where set. */
+  /** The value axis' lowest value, where set. */
   yMin?: number;
+  /** The value axis' highest value, where set. */
   yMax?: number;
   /** Show the legend (default true). */
   legend?: boolean;

@@ -36,28 +36,65 @@ interface Node {
   tooltip: Record<string, unknown>;
 }
 
+/** The processes and their links, after cycles were cut. */
+interface Forest {
+  nodes: Map<string, Node>;
+  children: Map<string, string[]>;
+  roots: string[];
+}
+
 const ROOT = "\u0000root";
 const ROW_HEIGHT = 20;
 const LABEL_SIZE = 11;
 
-export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions): Chart {
+/** The process tree chart: columns checked, nodes read, linked, cut to size and laid out. */
+export function buildProcessTreeChart(frame: DataFrame, options: ProcessTreeOptions): Chart {
   const id = options.id ?? "key";
-  const parent = options.parent ?? "parentKey";
-  const label = options.label ?? "label";
-  requireColumn(frame, id, "the process ids", ["text", "numeric"]);
-  requireColumn(frame, parent, "the parent ids", ["text", "numeric"]);
-  requireColumn(frame, label, "the process labels");
-  if (options.color) {
-    requireColumn(frame, options.color, "the colours", ["text", "numeric", "boolean"]);
-  }
-  for (const c of options.tooltip ?? []) requireColumn(frame, c, "the tooltip");
-  if (options.sort) requireColumn(frame, options.sort, "the sibling order");
+  checkColumns(frame, options);
   const maxNodes = positiveInt(options.maxNodes, 300, "maxNodes");
   const title = options.title ?? "Process tree";
   if (frame.height === 0) {
     return emptyChart("process-tree", title, options.width ?? 600);
   }
   const notes: string[] = [];
+  const nodes = readNodes(frame, options, id, notes);
+  const forest = linkForest(nodes, notes);
+  const values = visibleValues(forest, maxNodes, options, notes);
+  const spec = treeSpec(values, title, notes, nodes.size, options);
+  return new Chart({
+    kind: "process-tree",
+    grammar: "vega",
+    spec,
+    title,
+    notes,
+    sourceRows: frame.height,
+  });
+}
+
+/** Checks that every column the options name is there, of a type the tree can draw. */
+function checkColumns(frame: DataFrame, options: ProcessTreeOptions): void {
+  requireColumn(frame, options.id ?? "key", "the process ids", ["text", "numeric"]);
+  requireColumn(frame, options.parent ?? "parentKey", "the parent ids", ["text", "numeric"]);
+  requireColumn(frame, options.label ?? "label", "the process labels");
+  if (options.color) {
+    requireColumn(frame, options.color, "the colours", ["text", "numeric", "boolean"]);
+  }
+  for (const c of options.tooltip ?? []) requireColumn(frame, c, "the tooltip");
+  if (options.sort) requireColumn(frame, options.sort, "the sibling order");
+}
+
+/**
+ * One node per process id, the first row of an id winning; rows without an id, and
+ * repeated ids, are noted.
+ */
+function readNodes(
+  frame: DataFrame,
+  options: ProcessTreeOptions,
+  id: string,
+  notes: string[],
+): Map<string, Node> {
+  const parent = options.parent ?? "parentKey";
+  const label = options.label ?? "label";
   const ordered = options.sort ? frame.sort(options.sort) : frame;
   const tooltipColumns = options.tooltip ?? [];
   const rows = toValues(
@@ -72,7 +109,6 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
   );
   const temporalTips = new Set(tooltipColumns.filter((c) => columnKind(frame, c) === "temporal"));
 
-  // Nodes, first row of an id winning; parents that are not in the frame make roots.
   const nodes = new Map<string, Node>();
   let noId = 0;
   let duplicates = 0;
@@ -105,7 +141,14 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
   if (duplicates > 0) {
     notes.push(`${formatCount(duplicates)} rows repeating a ${id} are drawn once.`);
   }
+  return nodes;
+}
 
+/**
+ * Links each node to its parent; parents that are not in the frame make roots, and
+ * processes in a parent cycle (which reach no root) are cut at the cycle's first member.
+ */
+function linkForest(nodes: Map<string, Node>, notes: string[]): Forest {
   const children = new Map<string, string[]>();
   const roots: string[] = [];
   for (const node of nodes.values()) {
@@ -118,7 +161,6 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
       children.set(node.parent, list);
     }
   }
-  // Processes in a parent cycle reach no root: cut each cycle at its first member.
   const reached = new Set<string>();
   const walk = (start: string) => {
     const stack = [start];
@@ -141,8 +183,20 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
     walk(node.id);
   }
   if (cycles > 0) notes.push(`${cycles} parent cycles cut (a process cannot be its own ancestor).`);
+  return { nodes, children, roots };
+}
 
-  // Breadth first up to maxNodes; hidden children summed into "+N more" per parent.
+/**
+ * The tree's data: processes breadth first up to `maxNodes`, the hidden children of each
+ * parent summed into one "+N more" node, and a joining node above several roots.
+ */
+function visibleValues(
+  forest: Forest,
+  maxNodes: number,
+  options: ProcessTreeOptions,
+  notes: string[],
+): JsonObject[] {
+  const { nodes, children, roots } = forest;
   const descendants = new Map<string, number>();
   const countBelow = (key: string): number => {
     const known = descendants.get(key);
@@ -217,8 +271,14 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
         } deeper ones are summarised as "+N more" (filter to a host or a subtree to see them).`,
     );
   }
+  return values;
+}
 
-  // Size: one row per leaf, one column per level, wide enough for the longest label.
+/** The chart's size: one row per leaf, one column per level, wide enough for the labels. */
+function treeSize(
+  values: readonly JsonObject[],
+  options: ProcessTreeOptions,
+): { width: number; height: number; treeWidth: number } {
   const byId = new Map(values.map((v) => [v.id as string, v]));
   const depth = (v: JsonObject): number => {
     let d = 0;
@@ -242,8 +302,19 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
   const width = options.width ?? Math.max(300, maxDepth * levelWidth + Math.min(longest, 320) + 24);
   const height = options.height ?? Math.max(80, leaves * ROW_HEIGHT);
   const treeWidth = Math.max(40, width - Math.min(longest, 320) - 16);
+  return { width, height, treeWidth };
+}
 
-  const spec: JsonObject = {
+/** The vega specification: a tidy tree of symbols and labels joined by orthogonal links. */
+function treeSpec(
+  values: JsonObject[],
+  title: string,
+  notes: readonly string[],
+  processes: number,
+  options: ProcessTreeOptions,
+): JsonObject {
+  const { width, height, treeWidth } = treeSize(values, options);
+  return {
     $schema: VEGA_SCHEMA,
     title: { ...titleBlock(title, notes), ...(CONFIG.title as JsonObject) },
     width,
@@ -284,53 +355,10 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
         name: "color",
         type: "ordinal",
         domain: { data: "processes", field: "color" },
-        range: { scheme: nodes.size > 10 && options.color ? "tableau20" : "category10" },
+        range: { scheme: processes > 10 && options.color ? "tableau20" : "category10" },
       },
     ],
-    marks: [
-      {
-        type: "path",
-        from: { data: "links" },
-        encode: { update: { path: { field: "path" }, stroke: { value: "#b5b5b5" } } },
-      },
-      {
-        type: "symbol",
-        from: { data: "tree" },
-        encode: {
-          enter: { size: { value: 64 }, stroke: { value: "white" } },
-          update: {
-            x: { field: "x" },
-            y: { field: "y" },
-            fill: [
-              { test: "datum.more", value: "#bbbbbb" },
-              { test: "datum.root", value: "#555555" },
-              options.color ? { scale: "color", field: "color" } : { value: "#1f77b4" },
-            ],
-            tooltip: { signal: "datum.tooltip" },
-          },
-        },
-      },
-      {
-        type: "text",
-        from: { data: "tree" },
-        encode: {
-          enter: {
-            text: { field: "label" },
-            fontSize: { value: LABEL_SIZE },
-            baseline: { value: "bottom" },
-            limit: { value: 320 },
-          },
-          update: {
-            x: { field: "x" },
-            y: { field: "y" },
-            dx: { value: 6 },
-            dy: { value: -3 },
-            fill: [{ test: "datum.more", value: "#777777" }, { value: "#222222" }],
-            fontStyle: [{ test: "datum.more", value: "italic" }, { value: "normal" }],
-          },
-        },
-      },
-    ],
+    marks: treeMarks(options),
     ...(options.color
       ? {
         legends: [{
@@ -343,12 +371,52 @@ export function buildProcessTree(frame: DataFrame, options: ProcessTreeOptions):
       }
       : {}),
   };
-  return new Chart({
-    kind: "process-tree",
-    grammar: "vega",
-    spec,
-    title,
-    notes,
-    sourceRows: frame.height,
-  });
+}
+
+/** The marks: link paths, a symbol per node, a label beside it. */
+function treeMarks(options: ProcessTreeOptions): JsonObject[] {
+  return [
+    {
+      type: "path",
+      from: { data: "links" },
+      encode: { update: { path: { field: "path" }, stroke: { value: "#b5b5b5" } } },
+    },
+    {
+      type: "symbol",
+      from: { data: "tree" },
+      encode: {
+        enter: { size: { value: 64 }, stroke: { value: "white" } },
+        update: {
+          x: { field: "x" },
+          y: { field: "y" },
+          fill: [
+            { test: "datum.more", value: "#bbbbbb" },
+            { test: "datum.root", value: "#555555" },
+            options.color ? { scale: "color", field: "color" } : { value: "#1f77b4" },
+          ],
+          tooltip: { signal: "datum.tooltip" },
+        },
+      },
+    },
+    {
+      type: "text",
+      from: { data: "tree" },
+      encode: {
+        enter: {
+          text: { field: "label" },
+          fontSize: { value: LABEL_SIZE },
+          baseline: { value: "bottom" },
+          limit: { value: 320 },
+        },
+        update: {
+          x: { field: "x" },
+          y: { field: "y" },
+          dx: { value: 6 },
+          dy: { value: -3 },
+          fill: [{ test: "datum.more", value: "#777777" }, { value: "#222222" }],
+          fontStyle: [{ test: "datum.more", value: "italic" }, { value: "normal" }],
+        },
+      },
+    },
+  ];
 }

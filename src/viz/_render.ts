@@ -3,7 +3,7 @@ import { type DataFrame, pl } from "../polars.ts";
 import type { RenderSpec } from "../providers/provider.ts";
 import type { TableSchema } from "../schema/types.ts";
 import { didYouMean } from "../errors.ts";
-import { Chart } from "./chart.ts";
+import { Chart, type ChartKind } from "./chart.ts";
 import { columnKind, columnsOfKind, requireColumn } from "./_columns.ts";
 import type { AxisOptions, ChartOptions } from "./_options.ts";
 import { buildTimeChart } from "./_time_chart.ts";
@@ -29,7 +29,9 @@ export type RenderVisualization = typeof RENDER_VISUALIZATIONS[number];
 
 /** What {@link renderChart} draws from: a query result, or a frame with a render spec. */
 export interface RenderInput {
+  /** The rows to draw. */
   readonly frame: DataFrame;
+  /** The query's `render` (its visualization and properties), when it had one. */
   readonly render?: RenderSpec;
   /** Kusto types of the frame's columns (tells `dynamic` arrays from text). */
   readonly schema?: TableSchema;
@@ -61,7 +63,42 @@ const HONOURED = new Set([
   "anomalycolumns",
 ]);
 
+/** A `render` request read: the visualization, its properties and what they set. */
+interface RenderContext {
+  readonly visualization: RenderVisualization;
+  /** The frame to draw (`make-series` arrays expanded). */
+  readonly frame: DataFrame;
+  /** A property's value (names lower-cased). */
+  readonly prop: (name: string) => unknown;
+  /** A property's column names (one or a list); undefined when unset. */
+  readonly names: (name: string) => string[] | undefined;
+  readonly axes: AxisOptions;
+  /** The `kind` property, lower-cased (`default` when unset). */
+  readonly kind: string;
+  readonly common: ChartOptions;
+  /** Notes of the render itself (properties not drawn, ...), added to the chart's own. */
+  readonly notes: string[];
+}
+
+/** The chart a `render` asks for: the visualization checked, its properties read, drawn. */
 export function buildRenderChart(input: RenderInput, options: RenderChartOptions): Chart {
+  const visualization = checkVisualization(input, options);
+  const context = readRender(input, options, visualization);
+  const { chart, kind } = drawRender(context);
+  const notes = [...chart.notes, ...context.notes];
+  return new Chart({
+    kind: kind ?? chart.kind,
+    grammar: chart.grammar,
+    spec: withNotes(chart.spec, notes),
+    title: chart.title,
+    notes,
+    sourceRows: input.frame.height,
+    empty: chart.empty,
+  });
+}
+
+/** The visualization asked for, when casefile draws it. */
+function checkVisualization(input: RenderInput, options: RenderChartOptions): RenderVisualization {
   const visualization = (options.visualization ?? input.render?.visualization)?.toLowerCase();
   if (!visualization) {
     throw new ChartError("Cannot draw the query's chart: the query has no `render`.", {
@@ -77,7 +114,15 @@ export function buildRenderChart(input: RenderInput, options: RenderChartOptions
       ].filter(Boolean).join(" "),
     });
   }
-  // The query's own properties, overridden by the caller's.
+  return visualization as RenderVisualization;
+}
+
+/** The query's own properties, overridden by the caller's; those not drawn are noted. */
+function readRender(
+  input: RenderInput,
+  options: RenderChartOptions,
+  visualization: RenderVisualization,
+): RenderContext {
   const properties: Record<string, unknown> = {
     ...(input.render?.properties ?? {}),
     ...options.properties,
@@ -109,137 +154,150 @@ export function buildRenderChart(input: RenderInput, options: RenderChartOptions
   };
   const kind = (stringProp(prop("kind")) ?? "default").toLowerCase();
   const common: ChartOptions = { title, width: options.width, height: options.height };
-  const v = visualization as RenderVisualization;
+  return { visualization, frame, prop, names, axes, kind, common, notes };
+}
 
-  const finish = (chart: Chart, as?: Chart["kind"]) =>
-    new Chart({
-      kind: as ?? chart.kind,
-      grammar: chart.grammar,
-      spec: withNotes(chart.spec, [...chart.notes, ...notes]),
-      title: chart.title,
-      notes: [...chart.notes, ...notes],
-      sourceRows: input.frame.height,
-      empty: chart.empty,
-    });
-
-  switch (v) {
+/** The chart of each visualization (and the kind it is shown as, where not its own). */
+function drawRender(c: RenderContext): { chart: Chart; kind?: ChartKind } {
+  switch (c.visualization) {
     case "timechart":
     case "linechart":
     case "areachart":
     case "stackedareachart":
-    case "anomalychart": {
-      const anomalies = names("anomalycolumns") ?? [];
-      for (const a of anomalies) requireColumn(frame, a, "the anomalies", ["numeric"]);
-      const x = names("xcolumn")?.[0] ??
-        (v === "linechart" ? frame.columns[0] : columnsOfKind(frame, ["temporal"])[0]);
-      if (x === undefined) {
-        throw new ChartError(`Cannot draw \`render ${v}\`: the result has no datetime column.`, {
-          hint:
-            "Keep a datetime column (e.g. `bin(TimeGenerated, 1h)`), or name one with `xcolumn=`.",
-        });
-      }
-      requireColumn(frame, x, "the time axis (xcolumn)", ["temporal"]);
-      const series = seriesColumn(frame, names("series") ?? textColumns(frame, [x]));
-      const y = names("ycolumns") ??
-        columnsOfKind(series.frame, ["numeric"]).filter((c) => c !== x && !anomalies.includes(c));
-      if (y.length === 0) {
-        throw new ChartError(
-          `Cannot draw \`render ${v}\`: the result has no numeric column to plot.`,
-          {
-            hint: "Add a value, e.g. `summarize count() by bin(TimeGenerated, 1h)`.",
-          },
-        );
-      }
-      const area = v === "areachart" || v === "stackedareachart";
-      const chart = buildTimeChart(series.frame, {
-        ...common,
-        ...axes,
-        time: x,
-        values: y,
-        series: series.column,
-        mark: area ? "area" : "line",
-        stack: area
-          ? (kind === "unstacked" ? false : kind === "stacked100" ? "normalize" : true)
-          : undefined,
-        accumulate: prop("accumulate") === true || prop("accumulate") === "true",
-        highlight: anomalies.length > 0
-          ? { column: anomalies[0], label: anomalies[0], on: y[0] }
-          : undefined,
-      });
-      if (anomalies.length > 1) notes.push(`Only the anomalies of ${anomalies[0]} are marked.`);
-      return finish(chart, v === "anomalychart" ? "anomaly" : "timechart");
-    }
+    case "anomalychart":
+      return {
+        chart: renderTimeChart(c),
+        kind: c.visualization === "anomalychart" ? "anomaly" : "timechart",
+      };
     case "barchart":
-    case "columnchart": {
-      const x = names("xcolumn")?.[0] ?? frame.columns[0];
-      requireColumn(frame, x, "the categories (xcolumn)");
-      const y = names("ycolumns") ?? columnsOfKind(frame, ["numeric"]).filter((c) => c !== x);
-      const seriesNames = names("series") ?? textColumns(frame, [x]);
-      const orientation = v === "barchart" ? "horizontal" : "vertical";
-      let working = frame;
-      let seriesColumnName: string | undefined;
-      let value = y[0];
-      if (y.length > 1) {
-        for (const c of y) requireColumn(frame, c, "a bar value (ycolumns)", ["numeric"]);
-        const keep = [x, ...seriesNames];
-        working = pl.concat(y.map((c) =>
-          frame.select(
-            ...keep.map((k) => pl.col(k)),
-            pl.lit(c).alias("measure"),
-            pl.col(c).cast(pl.Float64).alias("value"),
-          )
-        ));
-        const combined = seriesColumn(working, [...seriesNames, "measure"]);
-        working = combined.frame;
-        seriesColumnName = combined.column;
-        value = "value";
-      } else if (seriesNames.length > 0) {
-        const combined = seriesColumn(working, seriesNames);
-        working = combined.frame;
-        seriesColumnName = combined.column;
-      }
-      const base = {
-        ...common,
-        ...axes,
-        category: x,
-        value,
-        orientation,
-        sort: columnKind(frame, x) === "temporal" ? "category" : undefined,
-        yTitle: axes.yTitle ?? (value === "value" ? "value" : undefined),
-      } as const;
-      const chart = seriesColumnName
-        ? buildBarChart(working, {
-          ...base,
-          series: seriesColumnName,
-          grouped: kind === "unstacked",
-          normalize: kind === "stacked100",
-        }, true)
-        : buildBarChart(working, base, false);
-      return finish(chart);
-    }
-    case "piechart": {
-      const category = names("xcolumn")?.[0] ?? textColumns(frame, [])[0] ?? frame.columns[0];
-      const value = names("ycolumns")?.[0] ??
-        columnsOfKind(frame, ["numeric"]).find((c) => c !== category);
-      return finish(buildPieChart(frame, { ...common, category, value, legend: axes.legend }));
-    }
-    case "scatterchart": {
-      const x = names("xcolumn")?.[0] ?? frame.columns[0];
-      const y = names("ycolumns")?.[0] ??
-        columnsOfKind(frame, ["numeric"]).find((c) => c !== x);
-      if (y === undefined) {
-        throw new ChartError(
-          "Cannot draw `render scatterchart`: the result has no numeric column.",
-          {
-            hint: "Project two numeric columns (or a datetime and a number).",
-          },
-        );
-      }
-      const seriesNames = names("series") ?? textColumns(frame, [x, y]);
-      const series = seriesColumn(frame, seriesNames);
-      return finish(buildScatter(series.frame, { ...common, ...axes, x, y, color: series.column }));
-    }
+    case "columnchart":
+      return { chart: renderBarChart(c) };
+    case "piechart":
+      return { chart: renderPieChart(c) };
+    case "scatterchart":
+      return { chart: renderScatterChart(c) };
   }
+}
+
+/** timechart, linechart, areachart, stackedareachart and anomalychart. */
+function renderTimeChart(c: RenderContext): Chart {
+  const { frame, names, kind, visualization: v } = c;
+  const anomalies = names("anomalycolumns") ?? [];
+  for (const a of anomalies) requireColumn(frame, a, "the anomalies", ["numeric"]);
+  const x = names("xcolumn")?.[0] ??
+    (v === "linechart" ? frame.columns[0] : columnsOfKind(frame, ["temporal"])[0]);
+  if (x === undefined) {
+    throw new ChartError(`Cannot draw \`render ${v}\`: the result has no datetime column.`, {
+      hint: "Keep a datetime column (e.g. `bin(TimeGenerated, 1h)`), or name one with `xcolumn=`.",
+    });
+  }
+  requireColumn(frame, x, "the time axis (xcolumn)", ["temporal"]);
+  const series = seriesColumn(frame, names("series") ?? textColumns(frame, [x]));
+  const y = names("ycolumns") ??
+    columnsOfKind(series.frame, ["numeric"]).filter((c) => c !== x && !anomalies.includes(c));
+  if (y.length === 0) {
+    throw new ChartError(
+      `Cannot draw \`render ${v}\`: the result has no numeric column to plot.`,
+      {
+        hint: "Add a value, e.g. `summarize count() by bin(TimeGenerated, 1h)`.",
+      },
+    );
+  }
+  const area = v === "areachart" || v === "stackedareachart";
+  const chart = buildTimeChart(series.frame, {
+    ...c.common,
+    ...c.axes,
+    time: x,
+    values: y,
+    series: series.column,
+    mark: area ? "area" : "line",
+    stack: area
+      ? (kind === "unstacked" ? false : kind === "stacked100" ? "normalize" : true)
+      : undefined,
+    accumulate: c.prop("accumulate") === true || c.prop("accumulate") === "true",
+    highlight: anomalies.length > 0
+      ? { column: anomalies[0], label: anomalies[0], on: y[0] }
+      : undefined,
+  });
+  if (anomalies.length > 1) c.notes.push(`Only the anomalies of ${anomalies[0]} are marked.`);
+  return chart;
+}
+
+/** barchart (horizontal) and columnchart (vertical): several ycolumns become series. */
+function renderBarChart(c: RenderContext): Chart {
+  const { frame, names, kind, axes } = c;
+  const x = names("xcolumn")?.[0] ?? frame.columns[0];
+  requireColumn(frame, x, "the categories (xcolumn)");
+  const y = names("ycolumns") ?? columnsOfKind(frame, ["numeric"]).filter((c) => c !== x);
+  const seriesNames = names("series") ?? textColumns(frame, [x]);
+  const orientation = c.visualization === "barchart" ? "horizontal" : "vertical";
+  let working = frame;
+  let seriesColumnName: string | undefined;
+  let value = y[0];
+  if (y.length > 1) {
+    for (const c of y) requireColumn(frame, c, "a bar value (ycolumns)", ["numeric"]);
+    const keep = [x, ...seriesNames];
+    working = pl.concat(y.map((c) =>
+      frame.select(
+        ...keep.map((k) => pl.col(k)),
+        pl.lit(c).alias("measure"),
+        pl.col(c).cast(pl.Float64).alias("value"),
+      )
+    ));
+    const combined = seriesColumn(working, [...seriesNames, "measure"]);
+    working = combined.frame;
+    seriesColumnName = combined.column;
+    value = "value";
+  } else if (seriesNames.length > 0) {
+    const combined = seriesColumn(working, seriesNames);
+    working = combined.frame;
+    seriesColumnName = combined.column;
+  }
+  const base = {
+    ...c.common,
+    ...axes,
+    category: x,
+    value,
+    orientation,
+    sort: columnKind(frame, x) === "temporal" ? "category" : undefined,
+    yTitle: axes.yTitle ?? (value === "value" ? "value" : undefined),
+  } as const;
+  return seriesColumnName
+    ? buildBarChart(working, {
+      ...base,
+      series: seriesColumnName,
+      grouped: kind === "unstacked",
+      normalize: kind === "stacked100",
+    }, true)
+    : buildBarChart(working, base, false);
+}
+
+/** piechart: the first text column's categories, the first numeric column's values. */
+function renderPieChart(c: RenderContext): Chart {
+  const { frame, names } = c;
+  const category = names("xcolumn")?.[0] ?? textColumns(frame, [])[0] ?? frame.columns[0];
+  const value = names("ycolumns")?.[0] ??
+    columnsOfKind(frame, ["numeric"]).find((c) => c !== category);
+  return buildPieChart(frame, { ...c.common, category, value, legend: c.axes.legend });
+}
+
+/** scatterchart: x against the first other numeric column, coloured by the series. */
+function renderScatterChart(c: RenderContext): Chart {
+  const { frame, names } = c;
+  const x = names("xcolumn")?.[0] ?? frame.columns[0];
+  const y = names("ycolumns")?.[0] ??
+    columnsOfKind(frame, ["numeric"]).find((c) => c !== x);
+  if (y === undefined) {
+    throw new ChartError(
+      "Cannot draw `render scatterchart`: the result has no numeric column.",
+      {
+        hint: "Project two numeric columns (or a datetime and a number).",
+      },
+    );
+  }
+  const seriesNames = names("series") ?? textColumns(frame, [x, y]);
+  const series = seriesColumn(frame, seriesNames);
+  return buildScatter(series.frame, { ...c.common, ...c.axes, x, y, color: series.column });
 }
 
 function stringProp(value: unknown): string | undefined {

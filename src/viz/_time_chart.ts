@@ -63,7 +63,66 @@ export interface TimeChartOptions extends ChartOptions, AxisOptions {
   highlight?: { column: string; label: string; on?: string };
 }
 
+/** What {@link buildTimeChart} settled from the options, the columns checked. */
+interface TimeChartPlan {
+  readonly time: string;
+  readonly values: readonly string[];
+  readonly series?: string;
+  readonly maxPoints: number;
+  readonly maxSeries: number;
+  readonly mark: "line" | "area";
+  /** No value columns: rows are counted per time bin. */
+  readonly counting: boolean;
+  readonly title: string;
+  readonly width: number;
+  /** The name of the drawn value in the long frame. */
+  readonly value: string;
+}
+
+/** The long frame's series column. */
+const SERIES = "series";
+
+/** The time chart: columns checked, series kept, the long frame built, then drawn. */
 export function buildTimeChart(frame: DataFrame, options: TimeChartOptions): Chart {
+  const plan = planTimeChart(frame, options);
+  const { time, title, width } = plan;
+  const empty = (message: string, notes: string[]) =>
+    new Chart({
+      kind: "timechart",
+      grammar: "vega-lite",
+      spec: noDataSpec(title, message, width),
+      title,
+      notes,
+      sourceRows: frame.height,
+      empty: true,
+    });
+  if (frame.height === 0) return empty("No data: the frame has no rows.", ["No rows to draw."]);
+
+  const notes: string[] = [];
+  const missing = nullCount(frame, time);
+  if (missing > 0) notes.push(`${formatCount(missing)} rows without a ${time} are not drawn.`);
+  let working = frame.filter(pl.col(time).isNotNull());
+  if (working.height === 0) return empty(`No data: no row has a ${time}.`, notes);
+  if (plan.series) working = keepTopSeries(working, plan.series, plan.maxSeries, notes);
+
+  const extent = timeExtent(working, time)!;
+  const drawn = plan.counting
+    ? countedLong(working, plan, extent, options)
+    : valuesLong(working, plan, extent, options, notes);
+  const long = options.accumulate ? runningTotals(drawn.long, plan, notes) : drawn.long;
+  const spec = timeChartSpec(long, plan, drawn.yTitle, options, notes);
+  return new Chart({
+    kind: "timechart",
+    grammar: "vega-lite",
+    spec,
+    title,
+    notes,
+    sourceRows: frame.height,
+  });
+}
+
+/** Checks the columns the options name and settles the defaults. */
+function planTimeChart(frame: DataFrame, options: TimeChartOptions): TimeChartPlan {
   const time = options.time ?? "TimeGenerated";
   requireColumn(frame, time, "the time axis", ["temporal"]);
   const values = options.values === undefined
@@ -87,102 +146,119 @@ export function buildTimeChart(frame: DataFrame, options: TimeChartOptions): Cha
   const title = options.title ??
     (counting ? "Events over time" : `${values.join(", ")} over time`);
   const width = options.width ?? DEFAULT_WIDTH;
-  const empty = (message: string, notes: string[]) =>
-    new Chart({
-      kind: "timechart",
-      grammar: "vega-lite",
-      spec: noDataSpec(title, message, width),
-      title,
-      notes,
-      sourceRows: frame.height,
-      empty: true,
-    });
-  if (frame.height === 0) return empty("No data: the frame has no rows.", ["No rows to draw."]);
+  const value = counting ? "events" : values.length === 1 ? values[0] : "value";
+  return { time, values, series, maxPoints, maxSeries, mark, counting, title, width, value };
+}
 
-  const notes: string[] = [];
-  const missing = nullCount(frame, time);
-  if (missing > 0) notes.push(`${formatCount(missing)} rows without a ${time} are not drawn.`);
-  let working = frame.filter(pl.col(time).isNotNull());
-  if (working.height === 0) return empty(`No data: no row has a ${time}.`, notes);
-
-  if (series) {
-    const top = topValues(working, series, maxSeries);
-    if (top.others > 0) {
-      notes.push(
-        `${top.keep.length} largest of ${formatCount(top.keep.length + top.others)} ${series} ` +
-          `series drawn; the other ${formatCount(top.others)} are merged into one.`,
-      );
-    }
-    working = working.withColumns(foldOthers(series, top.keep, top.others));
-  }
-
-  // Long format: time, series, value.
-  const SERIES = "series";
-  const VALUE = counting ? "events" : values.length === 1 ? values[0] : "value";
-  let long: DataFrame;
-  let yTitle = options.yTitle;
-  const [lo, hi] = timeExtent(working, time)!;
-  if (counting) {
-    const step = options.step ?? niceStep(Math.max(hi - lo, 1000), 150);
-    long = binByTime(working, time, step, series ? [series] : [], [pl.len().alias(VALUE)]);
-    if (series) long = long.rename({ [series]: SERIES });
-    long = fillGaps(long, time, step, lo, hi, series ? SERIES : undefined, VALUE);
-    yTitle ??= `events per ${formatStep(step)}`;
-  } else {
-    const parts: DataFrame[] = [];
-    for (const v of values) {
-      const label: Expr = series
-        ? (values.length > 1 ? pl.concatString([pl.col(series), pl.lit(v)], " · ") : pl.col(series))
-        : pl.lit(v);
-      parts.push(
-        working.select(
-          epochMs(time),
-          label.alias(SERIES),
-          pl.col(v).cast(pl.Float64).alias(VALUE),
-          ...(options.highlight
-            ? [
-              (options.highlight.on === undefined || options.highlight.on === v
-                ? pl.col(options.highlight.column).cast(pl.Float64)
-                : pl.lit(null).cast(pl.Float64)).alias(options.highlight.column),
-            ]
-            : []),
-        ),
-      );
-    }
-    long = pl.concat(parts).filter(pl.col(VALUE).isNotNull());
-    if (long.height > maxPoints) {
-      const seriesCount = long.getColumn(SERIES).nUnique();
-      const step = niceStep(
-        Math.max(hi - lo, 1000),
-        Math.max(10, Math.floor(maxPoints / seriesCount)),
-      );
-      const aggregate = options.aggregate ?? "sum";
-      const rows = long.height;
-      long = long.lazy()
-        .withColumns(floorTo(pl.col(time), step).alias(time))
-        .groupBy([time, SERIES])
-        .agg(
-          aggregateExpr(aggregate, VALUE, VALUE),
-          ...(options.highlight ? [pl.col(options.highlight.column).abs().max()] : []),
-        )
-        .sort(time)
-        .collectSync();
-      notes.push(
-        `${formatCount(rows)} points combined (${aggregate}) in ${formatStep(step)} bins ` +
-          `(more than ${formatCount(maxPoints)} to draw one by one).`,
-      );
-    }
-    yTitle ??= values.length === 1 ? values[0] : "value";
-  }
-  if (options.accumulate) {
-    const running = pl.col(VALUE).cumSum();
-    long = long.sort(time).withColumns(
-      (long.columns.includes(SERIES) ? running.over(SERIES) : running).alias(VALUE),
+/** The `maxSeries` largest series kept, the others merged into one (noted). */
+function keepTopSeries(
+  working: DataFrame,
+  series: string,
+  maxSeries: number,
+  notes: string[],
+): DataFrame {
+  const top = topValues(working, series, maxSeries);
+  if (top.others > 0) {
+    notes.push(
+      `${top.keep.length} largest of ${formatCount(top.keep.length + top.others)} ${series} ` +
+        `series drawn; the other ${formatCount(top.others)} are merged into one.`,
     );
-    notes.push("Running totals (accumulate).");
   }
-  const hasSeries = long.columns.includes(SERIES) && (series !== undefined || values.length > 1);
+  return working.withColumns(foldOthers(series, top.keep, top.others));
+}
 
+/** Rows counted per time bin (and series), empty bins as zero: time, series, events. */
+function countedLong(
+  working: DataFrame,
+  plan: TimeChartPlan,
+  [lo, hi]: [number, number],
+  options: TimeChartOptions,
+): { long: DataFrame; yTitle?: string } {
+  const { time, series, value } = plan;
+  const step = options.step ?? niceStep(Math.max(hi - lo, 1000), 150);
+  let long = binByTime(working, time, step, series ? [series] : [], [pl.len().alias(value)]);
+  if (series) long = long.rename({ [series]: SERIES });
+  long = fillGaps(long, time, step, lo, hi, series ? SERIES : undefined, value);
+  return { long, yTitle: options.yTitle ?? `events per ${formatStep(step)}` };
+}
+
+/**
+ * The value columns in long format (time, series, value), combined in time bins when
+ * there are more than `maxPoints` points (noted).
+ */
+function valuesLong(
+  working: DataFrame,
+  plan: TimeChartPlan,
+  [lo, hi]: [number, number],
+  options: TimeChartOptions,
+  notes: string[],
+): { long: DataFrame; yTitle?: string } {
+  const { time, values, series, value: VALUE, maxPoints } = plan;
+  const parts: DataFrame[] = [];
+  for (const v of values) {
+    const label: Expr = series
+      ? (values.length > 1 ? pl.concatString([pl.col(series), pl.lit(v)], " · ") : pl.col(series))
+      : pl.lit(v);
+    parts.push(
+      working.select(
+        epochMs(time),
+        label.alias(SERIES),
+        pl.col(v).cast(pl.Float64).alias(VALUE),
+        ...(options.highlight
+          ? [
+            (options.highlight.on === undefined || options.highlight.on === v
+              ? pl.col(options.highlight.column).cast(pl.Float64)
+              : pl.lit(null).cast(pl.Float64)).alias(options.highlight.column),
+          ]
+          : []),
+      ),
+    );
+  }
+  let long = pl.concat(parts).filter(pl.col(VALUE).isNotNull());
+  if (long.height > maxPoints) {
+    const seriesCount = long.getColumn(SERIES).nUnique();
+    const step = niceStep(
+      Math.max(hi - lo, 1000),
+      Math.max(10, Math.floor(maxPoints / seriesCount)),
+    );
+    const aggregate = options.aggregate ?? "sum";
+    const rows = long.height;
+    long = long.lazy()
+      .withColumns(floorTo(pl.col(time), step).alias(time))
+      .groupBy([time, SERIES])
+      .agg(
+        aggregateExpr(aggregate, VALUE, VALUE),
+        ...(options.highlight ? [pl.col(options.highlight.column).abs().max()] : []),
+      )
+      .sort(time)
+      .collectSync();
+    notes.push(
+      `${formatCount(rows)} points combined (${aggregate}) in ${formatStep(step)} bins ` +
+        `(more than ${formatCount(maxPoints)} to draw one by one).`,
+    );
+  }
+  return { long, yTitle: options.yTitle ?? (values.length === 1 ? values[0] : "value") };
+}
+
+/** Each series' running total (KQL `accumulate=true`), noted. */
+function runningTotals(long: DataFrame, plan: TimeChartPlan, notes: string[]): DataFrame {
+  const running = pl.col(plan.value).cumSum();
+  notes.push("Running totals (accumulate).");
+  return long.sort(plan.time).withColumns(
+    (long.columns.includes(SERIES) ? running.over(SERIES) : running).alias(plan.value),
+  );
+}
+
+/** The vega-lite specification: a line or area layer, and the highlighted points. */
+function timeChartSpec(
+  long: DataFrame,
+  plan: TimeChartPlan,
+  yTitle: string | undefined,
+  options: TimeChartOptions,
+  notes: string[],
+): JsonObject {
+  const { time, series, values, mark, value: VALUE } = plan;
+  const hasSeries = long.columns.includes(SERIES) && (series !== undefined || values.length > 1);
   const x = {
     ...utcAxis(time, options.xTitle),
     ...(options.xTitle ? { title: options.xTitle } : {}),
@@ -218,22 +294,8 @@ export function buildTimeChart(frame: DataFrame, options: TimeChartOptions): Cha
   const layers: JsonObject[] = [{ mark: markSpec, encoding }];
   const columns = [time, VALUE, ...(hasSeries ? [SERIES] : [])];
   if (options.highlight) {
-    const h = options.highlight;
-    // The highlight column travels with the values (same rows, same order).
-    layers.push({
-      transform: [{ filter: `datum['${h.column}'] != null && datum['${h.column}'] != 0` }],
-      mark: { type: "point", filled: true, color: "#d62728", size: 70, shape: "circle" },
-      encoding: {
-        x: { field: time, type: "temporal" },
-        y: { field: VALUE, type: "quantitative" },
-        tooltip: [
-          tooltipField(time, "temporal"),
-          tooltipField(VALUE, "quantitative"),
-          { field: h.column, type: "quantitative", title: h.label },
-        ],
-      },
-    });
-    columns.push(h.column);
+    layers.push(highlightLayer(time, VALUE, options.highlight));
+    columns.push(options.highlight.column);
   }
   let data = toValues(long, columns);
   if (options.yScale === "log") {
@@ -244,15 +306,34 @@ export function buildTimeChart(frame: DataFrame, options: TimeChartOptions): Cha
     (encoding.color as JsonObject).scale = categoryScheme(long.getColumn(SERIES).nUnique());
   }
   const height = options.height ?? 300;
-  const spec = vegaLite(title, notes, { data: { values: data }, layer: layers }, { width, height });
-  return new Chart({
-    kind: "timechart",
-    grammar: "vega-lite",
-    spec,
-    title,
-    notes,
-    sourceRows: frame.height,
+  return vegaLite(plan.title, notes, { data: { values: data }, layer: layers }, {
+    width: plan.width,
+    height,
   });
+}
+
+/**
+ * Red points where the highlight column is not zero. The column travels with the values
+ * (same rows, same order).
+ */
+function highlightLayer(
+  time: string,
+  value: string,
+  h: NonNullable<TimeChartOptions["highlight"]>,
+): JsonObject {
+  return {
+    transform: [{ filter: `datum['${h.column}'] != null && datum['${h.column}'] != 0` }],
+    mark: { type: "point", filled: true, color: "#d62728", size: 70, shape: "circle" },
+    encoding: {
+      x: { field: time, type: "temporal" },
+      y: { field: value, type: "quantitative" },
+      tooltip: [
+        tooltipField(time, "temporal"),
+        tooltipField(value, "quantitative"),
+        { field: h.column, type: "quantitative", title: h.label },
+      ],
+    },
+  };
 }
 
 /** Adds zero-count bins so counted series drop to zero instead of bridging gaps. */

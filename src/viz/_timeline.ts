@@ -27,7 +27,9 @@ import { emptyChart } from "./_empty.ts";
 
 /** A moment to mark on a timeline (an alert, a known step of the attack). */
 export interface TimelineMarker {
+  /** When it happened. */
   readonly time: Date;
+  /** What it is, written beside the line. */
   readonly label: string;
 }
 
@@ -52,25 +54,10 @@ export interface TimelineOptions extends ChartOptions {
 const LANE_HEIGHT = 26;
 const MAX_COLORS = 20;
 
+/** The event timeline: options checked, lanes and colours kept, events drawn, markers added. */
 export function buildTimeline(frame: DataFrame, options: TimelineOptions): Chart {
   const time = options.time ?? "TimeGenerated";
-  requireColumn(frame, time, "the time axis", ["temporal"]);
-  const group = options.group;
-  if (group) requireColumn(frame, group, "the lanes", ["text", "numeric", "boolean", "temporal"]);
-  const color = options.color ?? group;
-  if (color) requireColumn(frame, color, "the colours", ["text", "numeric", "boolean"]);
-  const tooltip = options.tooltip ?? [];
-  for (const c of tooltip) requireColumn(frame, c, "the tooltip");
-  const maxEvents = positiveInt(options.maxEvents, 5000, "maxEvents");
-  const maxGroups = positiveInt(options.maxGroups, 25, "maxGroups");
-  for (const m of options.markers ?? []) {
-    if (!(m.time instanceof Date) || Number.isNaN(m.time.getTime())) {
-      throw new ChartError(`Cannot draw the timeline: the marker "${m.label}" has no valid time.`, {
-        hint:
-          "Give each marker a Date, e.g. { time: new Date('2026-03-12T01:52:08Z'), label: '...' }.",
-      });
-    }
-  }
+  const { group, color, tooltip, maxEvents, maxGroups } = checkTimeline(frame, options, time);
   const title = options.title ?? (group ? `Events by ${group}` : "Events over time");
   const width = options.width ?? DEFAULT_WIDTH;
   if (frame.height === 0) {
@@ -93,9 +80,70 @@ export function buildTimeline(frame: DataFrame, options: TimelineOptions): Chart
     });
   }
 
-  let laneCount = 1;
+  const lanes = keepLanes(frame.filter(pl.col(time).isNotNull()), time, group, color, maxGroups);
+  notes.push(...lanes.notes);
+  const height = options.height ?? Math.max(60, lanes.count * LANE_HEIGHT);
+  const x = utcAxis(time);
+  const y: JsonObject | undefined = group
+    ? {
+      field: group,
+      type: "nominal",
+      title: group,
+      sort: { field: time, op: "min", order: "ascending" },
+    }
+    : undefined;
+  const layer = events <= maxEvents
+    ? eventLayer(lanes.working, { time, group, color, tooltip, columns: lanes.columns, x, y })
+    : binnedLayer(lanes.working, { time, group, events, maxEvents, x, y }, notes);
+  const layers: JsonObject[] = [layer, ...markerLayers(options.markers ?? [])];
+  const spec = vegaLite(title, notes, { layer: layers }, { width, height });
+  return new Chart({
+    kind: "timeline",
+    grammar: "vega-lite",
+    spec,
+    title,
+    notes,
+    sourceRows: frame.height,
+  });
+}
+
+/** Checks the columns and numbers the options name, and the markers' times. */
+function checkTimeline(frame: DataFrame, options: TimelineOptions, time: string) {
+  requireColumn(frame, time, "the time axis", ["temporal"]);
+  const group = options.group;
+  if (group) requireColumn(frame, group, "the lanes", ["text", "numeric", "boolean", "temporal"]);
+  const color = options.color ?? group;
+  if (color) requireColumn(frame, color, "the colours", ["text", "numeric", "boolean"]);
+  const tooltip = options.tooltip ?? [];
+  for (const c of tooltip) requireColumn(frame, c, "the tooltip");
+  const maxEvents = positiveInt(options.maxEvents, 5000, "maxEvents");
+  const maxGroups = positiveInt(options.maxGroups, 25, "maxGroups");
+  for (const m of options.markers ?? []) {
+    if (!(m.time instanceof Date) || Number.isNaN(m.time.getTime())) {
+      throw new ChartError(`Cannot draw the timeline: the marker "${m.label}" has no valid time.`, {
+        hint:
+          "Give each marker a Date, e.g. { time: new Date('2026-03-12T01:52:08Z'), label: '...' }.",
+      });
+    }
+  }
+  return { group, color, tooltip, maxEvents, maxGroups };
+}
+
+/**
+ * The busiest `maxGroups` lanes kept and the `MAX_COLORS` most frequent colours, the rest
+ * merged (noted); with the columns the marks read and the number of lanes.
+ */
+function keepLanes(
+  events: DataFrame,
+  time: string,
+  group: string | undefined,
+  color: string | undefined,
+  maxGroups: number,
+): { working: DataFrame; columns: string[]; count: number; notes: string[] } {
+  const notes: string[] = [];
+  let count = 1;
   const columns = [time];
-  let working = frame.filter(pl.col(time).isNotNull());
+  let working = events;
   if (group) {
     const top = topValues(working, group, maxGroups);
     if (top.others > 0) {
@@ -105,7 +153,7 @@ export function buildTimeline(frame: DataFrame, options: TimelineOptions): Chart
       );
     }
     working = working.withColumns(foldOthers(group, top.keep, top.others));
-    laneCount = working.getColumn(group).nUnique();
+    count = working.getColumn(group).nUnique();
     columns.push(group);
   }
   if (color && color !== group) {
@@ -118,83 +166,96 @@ export function buildTimeline(frame: DataFrame, options: TimelineOptions): Chart
     working = working.withColumns(foldOthers(color, top.keep, top.others));
     columns.push(color);
   }
-  const height = options.height ?? Math.max(60, laneCount * LANE_HEIGHT);
-  const x = utcAxis(time);
-  const y: JsonObject | undefined = group
-    ? {
-      field: group,
-      type: "nominal",
-      title: group,
-      sort: { field: time, op: "min", order: "ascending" },
-    }
-    : undefined;
+  return { working, columns, count, notes };
+}
 
-  let layer: JsonObject;
-  if (events <= maxEvents) {
-    const values = toValues(working, [...columns, ...tooltip]);
-    const encoding: JsonObject = {
-      x,
-      tooltip: [
-        tooltipField(time, "temporal"),
-        ...(group ? [tooltipField(group, "nominal")] : []),
-        ...(color && color !== group ? [tooltipField(color, "nominal")] : []),
-        ...tooltip.filter((c) => c !== time && c !== group && c !== color).map((c) =>
-          tooltipField(c, "nominal")
-        ),
-      ],
-    };
-    if (y) encoding.y = y;
-    if (color) encoding.color = { field: color, type: "nominal", title: color };
-    layer = {
-      data: { values },
-      mark: { type: "point", shape: "diamond", filled: true, size: 50, opacity: 0.75 },
-      encoding,
-    };
-  } else {
-    const [lo, hi] = timeExtent(working, time)!;
-    const step = niceStep(Math.max(hi - lo, 1000), 240);
-    const binned = binByTime(working, time, step, group ? [group] : [], [pl.len().alias("events")])
-      .withColumns(pl.col(time).add(step).alias("__end"));
-    notes.push(
-      `${formatCount(events)} events counted in ${formatStep(step)} bins ` +
-        `(more than ${formatCount(maxEvents)} to draw one by one).`,
-    );
-    const encoding: JsonObject = {
-      x,
-      x2: { field: "__end" },
-      color: {
-        field: "events",
-        type: "quantitative",
-        title: `events per ${formatStep(step)}`,
-        scale: { type: "log", scheme: "orangered" },
-      },
-      tooltip: [
-        { ...tooltipField(time, "temporal"), title: "bin start" },
-        ...(group ? [tooltipField(group, "nominal")] : []),
-        tooltipField("events", "quantitative"),
-      ],
-    };
-    if (y) encoding.y = y;
-    layer = {
-      data: { values: toValues(binned, [time, "__end", "events", ...(group ? [group] : [])]) },
-      mark: { type: "rect" },
-      encoding,
-    };
-  }
+/** What the event layers share: the columns and the axes. */
+interface LayerAxes {
+  readonly time: string;
+  readonly group?: string;
+  readonly x: JsonObject;
+  readonly y?: JsonObject;
+}
 
-  const layers: JsonObject[] = [layer];
-  const markers = options.markers ?? [];
-  if (markers.length > 0) {
-    const values = markers.map((m) => ({ time: m.time.getTime(), label: m.label }));
-    layers.push({
+/** One diamond per event. */
+function eventLayer(
+  working: DataFrame,
+  a: LayerAxes & { color?: string; tooltip: readonly string[]; columns: readonly string[] },
+): JsonObject {
+  const { time, group, color, tooltip } = a;
+  const values = toValues(working, [...a.columns, ...tooltip]);
+  const encoding: JsonObject = {
+    x: a.x,
+    tooltip: [
+      tooltipField(time, "temporal"),
+      ...(group ? [tooltipField(group, "nominal")] : []),
+      ...(color && color !== group ? [tooltipField(color, "nominal")] : []),
+      ...tooltip.filter((c) => c !== time && c !== group && c !== color).map((c) =>
+        tooltipField(c, "nominal")
+      ),
+    ],
+  };
+  if (a.y) encoding.y = a.y;
+  if (color) encoding.color = { field: color, type: "nominal", title: color };
+  return {
+    data: { values },
+    mark: { type: "point", shape: "diamond", filled: true, size: 50, opacity: 0.75 },
+    encoding,
+  };
+}
+
+/** Events counted in time bins, each lane a strip of coloured cells (noted). */
+function binnedLayer(
+  working: DataFrame,
+  a: LayerAxes & { events: number; maxEvents: number },
+  notes: string[],
+): JsonObject {
+  const { time, group } = a;
+  const [lo, hi] = timeExtent(working, time)!;
+  const step = niceStep(Math.max(hi - lo, 1000), 240);
+  const binned = binByTime(working, time, step, group ? [group] : [], [pl.len().alias("events")])
+    .withColumns(pl.col(time).add(step).alias("__end"));
+  notes.push(
+    `${formatCount(a.events)} events counted in ${formatStep(step)} bins ` +
+      `(more than ${formatCount(a.maxEvents)} to draw one by one).`,
+  );
+  const encoding: JsonObject = {
+    x: a.x,
+    x2: { field: "__end" },
+    color: {
+      field: "events",
+      type: "quantitative",
+      title: `events per ${formatStep(step)}`,
+      scale: { type: "log", scheme: "orangered" },
+    },
+    tooltip: [
+      { ...tooltipField(time, "temporal"), title: "bin start" },
+      ...(group ? [tooltipField(group, "nominal")] : []),
+      tooltipField("events", "quantitative"),
+    ],
+  };
+  if (a.y) encoding.y = a.y;
+  return {
+    data: { values: toValues(binned, [time, "__end", "events", ...(group ? [group] : [])]) },
+    mark: { type: "rect" },
+    encoding,
+  };
+}
+
+/** A dashed red rule and a label per marker. */
+function markerLayers(markers: readonly TimelineMarker[]): JsonObject[] {
+  if (markers.length === 0) return [];
+  const values = markers.map((m) => ({ time: m.time.getTime(), label: m.label }));
+  return [
+    {
       data: { values },
       mark: { type: "rule", color: "#c0392b", strokeDash: [4, 3], strokeWidth: 1.5 },
       encoding: {
         x: { field: "time", type: "temporal" },
         tooltip: [{ field: "label", type: "nominal" }, tooltipField("time", "temporal")],
       },
-    });
-    layers.push({
+    },
+    {
       data: { values },
       mark: {
         type: "text",
@@ -210,15 +271,6 @@ export function buildTimeline(frame: DataFrame, options: TimelineOptions): Chart
         y: { value: 2 },
         text: { field: "label" },
       },
-    });
-  }
-  const spec = vegaLite(title, notes, { layer: layers }, { width, height });
-  return new Chart({
-    kind: "timeline",
-    grammar: "vega-lite",
-    spec,
-    title,
-    notes,
-    sourceRows: frame.height,
-  });
+    },
+  ];
 }

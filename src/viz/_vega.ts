@@ -5,11 +5,11 @@
 import { createRequire } from "node:module";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
-import type { Chart } from "./chart.ts";
+import type { ChartParts } from "./_chart_types.ts";
 import type { JsonObject } from "./_spec.ts";
 import { chartFontMetrics } from "./_fonts.ts";
 import { ChartError } from "./errors.ts";
-import { quietPunycode } from "./_warnings.ts";
+import { quietPunycode } from "./warnings.ts";
 
 // vega takes some 60-120 ms to load: it loads with the first chart, not with casefile (a
 // script or REPL session that draws nothing never pays it). Both packages are CommonJS, so
@@ -25,7 +25,7 @@ const vega = () => vegaModule ??= load("vega") as typeof Vega;
 const vegaLite = () => vegaLiteModule ??= load("vega-lite") as typeof VegaLite;
 
 /** The chart as a vega specification (vega-lite charts compiled). */
-export function vegaSpecOf(chart: Chart): JsonObject {
+export function vegaSpecOf(chart: ChartParts): JsonObject {
   switch (chart.grammar) {
     case "vega":
       return chart.spec;
@@ -80,7 +80,7 @@ function installTextMetrics(): void {
 }
 
 /** The chart drawn as an SVG document. */
-export async function svgOf(chart: Chart): Promise<string> {
+export async function svgOf(chart: ChartParts): Promise<string> {
   installTextMetrics();
   const spec = vegaSpecOf(chart);
   const { View, parse } = vega();

@@ -6,38 +6,14 @@
  * @module
  */
 import type { JsonObject } from "./_spec.ts";
+import type { ChartGrammar, ChartInit, ChartKind } from "./_chart_types.ts";
 import { vegaSpecOf } from "./_vega.ts";
 import { chartBundle } from "./_bundle.ts";
 
+export type { ChartGrammar, ChartInit, ChartKind } from "./_chart_types.ts";
+
 /** Where a running code step listens for the charts it makes. */
 const CHART_MADE = Symbol.for("casefile.chartMade");
-
-/** The kinds of chart casefile draws. */
-export type ChartKind =
-  | "timeline"
-  | "timechart"
-  | "bar"
-  | "stacked-bar"
-  | "heatmap"
-  | "scatter"
-  | "histogram"
-  | "pie"
-  | "anomaly"
-  | "process-tree";
-
-/** The grammar a chart's specification is written in. */
-export type ChartGrammar = "vega-lite" | "vega";
-
-/** What {@link Chart}'s constructor takes. */
-export interface ChartInit {
-  readonly kind: ChartKind;
-  readonly grammar: ChartGrammar;
-  readonly spec: JsonObject;
-  readonly title: string;
-  readonly notes?: readonly string[];
-  readonly sourceRows: number;
-  readonly empty?: boolean;
-}
 
 /**
  * A chart ready to render: a complete vega-lite (or, for process trees, vega) specification
@@ -49,11 +25,15 @@ export interface ChartInit {
  *
  * @example Inspect a chart's notes and specification
  * ```ts
- * import { barChart, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { barChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const alerts = await openLocalProvider().then((p) => p.query("SecurityAlert"));
  * const chart = barChart(alerts.frame, { category: "AlertSeverity" });
- * console.log(chart.kind, chart.title, chart.notes, Object.keys(chart.toSpec()));
+ * assert.deepEqual([chart.kind, chart.grammar, chart.empty], ["bar", "vega-lite", false]);
+ * assert.equal(chart.sourceRows, alerts.frame.height);
+ * assert.equal(chart.toSpec().$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export class Chart {
@@ -75,6 +55,10 @@ export class Chart {
   /** Whether there was nothing to draw (the chart then says "No data"). */
   readonly empty: boolean;
 
+  /**
+   * Made by the chart builders ({@link timeChart}, {@link barChart}, ...), which fill in
+   * `init`; a running session step keeps the charts it makes.
+   */
   constructor(init: ChartInit) {
     this.kind = init.kind;
     this.grammar = init.grammar;
@@ -106,4 +90,26 @@ export class Chart {
   [Symbol.for("Jupyter.display")](): Promise<Record<string, unknown>> {
     return chartBundle(this);
   }
+}
+
+/**
+ * Whether `value` is a {@link Chart} made by one of the chart builders (the class itself is
+ * exported as a type only: charts are made by the builders).
+ *
+ * @param value Any value.
+ * @returns true for a chart.
+ *
+ * @example A chart, and a frame that is not one
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { barChart, isChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
+ *
+ * const alerts = await openLocalProvider().then((p) => p.query("SecurityAlert"));
+ * assert.equal(isChart(barChart(alerts.frame, { category: "AlertSeverity" })), true);
+ * assert.equal(isChart(alerts.frame), false);
+ * ```
+ */
+export function isChart(value: unknown): value is Chart {
+  return value instanceof Chart;
 }

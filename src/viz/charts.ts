@@ -25,7 +25,7 @@ import {
 import { buildHeatmap, type HeatmapOptions } from "./_heatmap.ts";
 import { buildScatter, type ScatterChartOptions } from "./_scatter.ts";
 import { buildHistogram, type HistogramOptions } from "./_histogram.ts";
-import { buildProcessTree, type ProcessTreeOptions } from "./_process_tree.ts";
+import { buildProcessTreeChart, type ProcessTreeOptions } from "./_process_tree.ts";
 import { buildRenderChart, type RenderChartOptions, type RenderInput } from "./_render.ts";
 
 export type { TimelineMarker, TimelineOptions } from "./_timeline.ts";
@@ -53,7 +53,9 @@ export type { AxisOptions, ChartOptions } from "./_options.ts";
  *
  * @example The password spray, one lane per source address
  * ```ts
- * import { openLocalProvider, timelineChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { timelineChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const spray = await provider.query(`SigninLogs
@@ -63,7 +65,9 @@ export type { AxisOptions, ChartOptions } from "./_options.ts";
  *   color: "ResultType",
  *   markers: [{ time: new Date("2026-03-11T05:12:44Z"), label: "Password Spray alert" }],
  * });
- * console.log(chart.kind, chart.sourceRows, chart.notes);
+ * assert.deepEqual([chart.kind, chart.title], ["timeline", "Events by IPAddress"]);
+ * assert.equal(chart.sourceRows, spray.frame.height);
+ * assert.deepEqual(chart.notes, []); // every sign-in drawn, nothing binned or merged
  * ```
  */
 export function timelineChart(frame: DataFrame, options: TimelineOptions = {}): Chart {
@@ -82,13 +86,18 @@ export function timelineChart(frame: DataFrame, options: TimelineOptions = {}): 
  *
  * @example The beacon's steady heartbeat, connections per hour
  * ```ts
- * import { openLocalProvider, timeChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { timeChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const beacon = await provider.query(`DeviceNetworkEvents
  *   | where RemoteUrl == "cdn.edgeupdate-sync.example"`);
  * const chart = timeChart(beacon.frame, { step: 60 * 60 * 1000, title: "C2 connections per hour" });
- * console.log(chart.title, chart.sourceRows);
+ * assert.equal(chart.title, "C2 connections per hour");
+ * assert.equal(chart.sourceRows, beacon.frame.height);
+ * const y = (chart.spec.layer as { encoding: { y: { title: string } } }[])[0].encoding.y;
+ * assert.equal(y.title, "events per 1 h");
  * ```
  */
 export function timeChart(frame: DataFrame, options: TimeChartOptions = {}): Chart {
@@ -107,12 +116,16 @@ export function timeChart(frame: DataFrame, options: TimeChartOptions = {}): Cha
  *
  * @example Failed sign-ins by result code
  * ```ts
- * import { barChart, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { barChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const failures = await provider.query(`SigninLogs | where ResultType != "0"`);
  * const chart = barChart(failures.frame, { category: "ResultType", title: "Failed sign-ins" });
- * console.log(chart.notes);
+ * assert.deepEqual([chart.kind, chart.title, chart.notes], ["bar", "Failed sign-ins", []]);
+ * const bars = (chart.spec.data as { values: { count: number }[] }).values;
+ * assert.equal(bars.reduce((sum, bar) => sum + bar.count, 0), failures.frame.height);
  * ```
  */
 export function barChart(frame: DataFrame, options: BarChartOptions): Chart {
@@ -130,12 +143,15 @@ export function barChart(frame: DataFrame, options: BarChartOptions): Chart {
  *
  * @example Sign-ins per application, split by client app
  * ```ts
- * import { openLocalProvider, stackedBarChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { stackedBarChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const signins = await provider.query("SigninLogs");
  * const chart = stackedBarChart(signins.frame, { category: "AppDisplayName", series: "ClientAppUsed" });
- * console.log(chart.kind, chart.notes);
+ * assert.deepEqual([chart.kind, chart.notes], ["stacked-bar", []]);
+ * assert.equal(chart.sourceRows, signins.frame.height);
  * ```
  */
 export function stackedBarChart(frame: DataFrame, options: StackedBarChartOptions): Chart {
@@ -153,10 +169,13 @@ export function stackedBarChart(frame: DataFrame, options: StackedBarChartOption
  *
  * @example Alerts by severity
  * ```ts
- * import { openLocalProvider, pieChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { pieChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const alerts = await openLocalProvider().then((p) => p.query("SecurityAlert"));
- * console.log(pieChart(alerts.frame, { category: "AlertSeverity" }).title);
+ * const chart = pieChart(alerts.frame, { category: "AlertSeverity" });
+ * assert.deepEqual([chart.kind, chart.title], ["pie", "Rows by AlertSeverity"]);
  * ```
  */
 export function pieChart(frame: DataFrame, options: PieChartOptions): Chart {
@@ -174,11 +193,16 @@ export function pieChart(frame: DataFrame, options: PieChartOptions): Chart {
  *
  * @example When does the attacker's address sign in?
  * ```ts
- * import { heatmapChart, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { heatmapChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const signins = await provider.query("SigninLogs");
- * console.log(heatmapChart(signins.frame).title);
+ * const chart = heatmapChart(signins.frame);
+ * assert.deepEqual([chart.kind, chart.title], ["heatmap", "Events by hour and weekday (UTC)"]);
+ * const cells = (chart.spec.data as { values: { events: number }[] }).values;
+ * assert.equal(cells.reduce((sum, cell) => sum + cell.events, 0), signins.frame.height);
  * ```
  */
 export function heatmapChart(frame: DataFrame, options: HeatmapOptions = {}): Chart {
@@ -196,11 +220,14 @@ export function heatmapChart(frame: DataFrame, options: HeatmapOptions = {}): Ch
  *
  * @example Bytes sent against bytes received per firewall session
  * ```ts
- * import { openLocalProvider, scatterChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { scatterChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const flows = await openLocalProvider().then((p) => p.query("CommonSecurityLog"));
  * const chart = scatterChart(flows.frame, { x: "ReceivedBytes", y: "SentBytes", xScale: "log", yScale: "log" });
- * console.log(chart.notes);
+ * assert.equal(chart.kind, "scatter");
+ * assert.match(chart.notes[0], /^A random sample of 5,000 of [\d,]+ points is drawn\.$/);
  * ```
  */
 export function scatterChart(frame: DataFrame, options: ScatterChartOptions): Chart {
@@ -218,10 +245,15 @@ export function scatterChart(frame: DataFrame, options: ScatterChartOptions): Ch
  *
  * @example How large are outbound sessions?
  * ```ts
- * import { histogramChart, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { histogramChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const flows = await openLocalProvider().then((p) => p.query("CommonSecurityLog"));
- * console.log(histogramChart(flows.frame, { value: "SentBytes", logBins: true }).notes);
+ * const chart = histogramChart(flows.frame, { value: "SentBytes", logBins: true });
+ * assert.deepEqual([chart.kind, chart.title], ["histogram", "Distribution of SentBytes"]);
+ * const bins = (chart.spec.data as { values: { count: number }[] }).values;
+ * assert.equal(bins.reduce((sum, bin) => sum + bin.count, 0), flows.frame.height);
  * ```
  */
 export function histogramChart(frame: DataFrame, options: HistogramOptions): Chart {
@@ -241,18 +273,22 @@ export function histogramChart(frame: DataFrame, options: HistogramOptions): Cha
  *
  * @example The implant's children on the victim's workstation
  * ```ts
- * import { openLocalProvider, processTreeChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { processTreeChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const processes = await provider.query(`DeviceProcessEvents
  *   | where DeviceName startswith "lks-ws-1042" and TimeGenerated between (datetime(2026-03-12T01:50:00Z) .. 30m)
  *   | project key = ProcessId, parentKey = InitiatingProcessId, label = FileName, TimeGenerated`);
  * const chart = processTreeChart(processes.frame, { sort: "TimeGenerated" });
- * console.log(chart.kind, chart.grammar, chart.notes);
+ * assert.deepEqual([chart.kind, chart.grammar, chart.notes], ["process-tree", "vega", []]);
+ * const [tree] = chart.spec.data as { values: { label: string }[] }[];
+ * assert.ok(tree.values.some((node) => node.label === "powershell.exe"));
  * ```
  */
 export function processTreeChart(frame: DataFrame, options: ProcessTreeOptions = {}): Chart {
-  return buildProcessTree(frame, options);
+  return buildProcessTreeChart(frame, options);
 }
 
 /**
@@ -271,14 +307,17 @@ export function processTreeChart(frame: DataFrame, options: ProcessTreeOptions =
  *
  * @example Sign-ins per hour, as the query asks
  * ```ts
- * import { openLocalProvider, renderChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { renderChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const provider = await openLocalProvider();
  * const result = await provider.query(`SigninLogs
  *   | summarize Signins = count() by bin(TimeGenerated, 1h), ClientAppUsed
  *   | render timechart with (title="Sign-ins per hour", ytitle="sign-ins")`);
  * const chart = renderChart(result);
- * console.log(chart.kind, chart.title);
+ * assert.deepEqual([chart.kind, chart.title], ["timechart", "Sign-ins per hour"]);
+ * assert.equal(chart.sourceRows, result.frame.height);
  * ```
  */
 export function renderChart(result: RenderInput, options: RenderChartOptions = {}): Chart {

@@ -17,6 +17,12 @@ export class ChartError extends CasefileError {
   /** The column the chart could not use, where one is to blame. */
   readonly column?: string;
 
+  /**
+   * A chart error.
+   *
+   * @param message What could not be drawn, and why.
+   * @param options The hint, the column to blame, the cause.
+   */
   constructor(message: string, options: ChartErrorOptions = {}) {
     super(message, options);
     this.name = "ChartError";

@@ -46,11 +46,14 @@ export interface WriteChartOptions extends PngOptions, HtmlOptions {
  *
  * @example Draw logons by result as SVG
  * ```ts
- * import { barChart, chartToSvg, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { barChart, chartToSvg } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const signins = await openLocalProvider().then((p) => p.query("SigninLogs"));
  * const svg = await chartToSvg(barChart(signins.frame, { category: "ResultType" }));
- * console.log(svg.slice(0, 80));
+ * assert.ok(svg.startsWith("<svg") && svg.trimEnd().endsWith("</svg>"));
+ * assert.ok(svg.includes("Rows by ResultType"));
  * ```
  */
 export function chartToSvg(chart: Chart): Promise<string> {
@@ -67,11 +70,13 @@ export function chartToSvg(chart: Chart): Promise<string> {
  *
  * @example Draw sign-ins per hour and weekday as PNG
  * ```ts
- * import { chartToPng, heatmapChart, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { chartToPng, heatmapChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const signins = await openLocalProvider().then((p) => p.query("SigninLogs"));
  * const png = await chartToPng(heatmapChart(signins.frame), { scale: 1 });
- * console.log(`${png.length} bytes`);
+ * assert.deepEqual([...png.slice(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
  * ```
  */
 export async function chartToPng(chart: Chart, options: PngOptions = {}): Promise<Uint8Array> {
@@ -94,11 +99,14 @@ export async function chartToPng(chart: Chart, options: PngOptions = {}): Promis
  *
  * @example A self-contained page
  * ```ts
- * import { chartToHtml, histogramChart, openLocalProvider } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { chartToHtml, histogramChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const flows = await openLocalProvider().then((p) => p.query("CommonSecurityLog"));
  * const html = await chartToHtml(histogramChart(flows.frame, { value: "SentBytes", logBins: true }));
- * console.log(html.includes("<svg"), html.length);
+ * assert.ok(html.startsWith("<!doctype html>") && html.includes("<svg"));
+ * assert.ok(!html.includes("<script")); // the SVG only, unless `interactive`
  * ```
  */
 export async function chartToHtml(chart: Chart, options: HtmlOptions = {}): Promise<string> {
@@ -118,12 +126,15 @@ export async function chartToHtml(chart: Chart, options: HtmlOptions = {}): Prom
  *
  * @example Write a chart as PNG and print where it went
  * ```ts
- * import { openLocalProvider, timeChart, writeChart } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { timeChart, writeChart } from "./mod.ts";
+ * import { openLocalProvider } from "../../mod.ts";
  *
  * const signins = await openLocalProvider().then((p) => p.query("SigninLogs"));
  * const dir = await Deno.makeTempDir();
  * const path = await writeChart(timeChart(signins.frame), `${dir}/signins.png`);
- * console.log(path);
+ * assert.equal(path, `${dir}/signins.png`);
+ * assert.ok((await Deno.stat(path)).size > 0);
  * ```
  */
 export async function writeChart(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadTable } from "../../src/data/load.ts";
-import { expandGlob, walk } from "../../src/data/glob.ts";
+import { expandGlob, walk } from "../../src/data/_glob.ts";
 import { DataLoadError } from "../../src/data/errors.ts";
 import { pl } from "../../src/polars.ts";
 import { tempFolder } from "../_helpers.ts";

@@ -45,7 +45,7 @@ Deno.test("decodeFrame() decodes the demo case's SecurityEvent and DeviceProcess
     ]
   ) {
     const frame = (await provider.query(`${table} | where ${column} has 'EncodedCommand'`)).frame;
-    const out = decodeFrame(frame, column);
+    const out = decodeFrame(frame, { column });
     const decoded = out.getColumn(`${column}_decoded`).toArray() as string[];
     assert.ok(decoded.some((d) => d.includes(ANSWER_KEY.encodedPowerShell.decoded)), table);
     // The admin's habit is decoded too, and nothing is left undecoded.
@@ -184,7 +184,7 @@ Deno.test("obfuscationIndicators() flags the realdata tricks", async () => {
   );
   if (!(await hasShared())) return;
   const { frame } = await loadTable(join(REALDATA_DIR, "processes_on_host.csv"));
-  const flagged = obfuscationFrame(frame, "CommandLine")
+  const flagged = obfuscationFrame(frame, { column: "CommandLine" })
     .filter(pl.col("CommandLine_obfuscation").neq(pl.lit("")));
   const all = (flagged.getColumn("CommandLine_obfuscation").toArray() as string[]).join(",");
   for (
@@ -193,7 +193,7 @@ Deno.test("obfuscationIndicators() flags the realdata tricks", async () => {
     assert.ok(all.includes(i), i);
   }
   // Decoding the realdata's -enc row finds the script.
-  const dec = decodeFrame(frame, "CommandLine");
+  const dec = decodeFrame(frame, { column: "CommandLine" });
   const texts = dec.getColumn("CommandLine_decoded").toArray() as string[];
   assert.ok(texts.includes(".\\powershell  -enc $t = 'dir';\r\n& ('Invoke'+'-Expression') $t"));
 });
@@ -221,7 +221,7 @@ function makeZip(files: Array<{ name: string; data: Buffer; deflate: boolean }>)
 Deno.test("obfuscationFrame() on the demo case flags the encoded PowerShell, not the benign noise", async () => {
   const provider = await openLocalProvider();
   const processes = (await provider.table("DeviceProcessEvents")).frame;
-  const flagged = obfuscationFrame(processes, "ProcessCommandLine")
+  const flagged = obfuscationFrame(processes, { column: "ProcessCommandLine" })
     .filter(pl.col("ProcessCommandLine_obfuscation").neq(pl.lit("")));
   const lines = flagged.getColumn("ProcessCommandLine").toArray() as string[];
   assert.ok(lines.includes(ANSWER_KEY.encodedPowerShell.commandLine));
@@ -240,8 +240,8 @@ Deno.test("decodeFrame() and obfuscationFrame() keep the input's rows in their o
     pl.DataFrame({ row: [5000, 5001, 5002], CommandLine: [encoded, null, encoded] })
       .withColumn(pl.col("row").cast(pl.Int64)),
   ]);
-  const decoded = decodeFrame(input, "CommandLine");
-  const flagged = obfuscationFrame(input, "CommandLine");
+  const decoded = decodeFrame(input, { column: "CommandLine" });
+  const flagged = obfuscationFrame(input, { column: "CommandLine" });
   for (const out of [decoded, flagged]) {
     assert.equal(sha(out.select("row", "CommandLine")), sha(input), "the input, unchanged");
   }
@@ -263,12 +263,12 @@ Deno.test("decodeFrame() and obfuscationFrame() keep the input's rows in their o
   const order = permutation(input.height, 7);
   const shuffledInput = input.select(pl.all().gather(order));
   assert.equal(
-    sha(decodeFrame(shuffledInput, "CommandLine")),
+    sha(decodeFrame(shuffledInput, { column: "CommandLine" })),
     sha(decoded.select(pl.all().gather(order))),
   );
   assert.equal(
-    sha(obfuscationFrame(shuffledInput, "CommandLine")),
+    sha(obfuscationFrame(shuffledInput, { column: "CommandLine" })),
     sha(flagged.select(pl.all().gather(order))),
   );
-  assert.equal(sha(decodeFrame(input, "CommandLine")), sha(decoded), "a second run");
+  assert.equal(sha(decodeFrame(input, { column: "CommandLine" })), sha(decoded), "a second run");
 });

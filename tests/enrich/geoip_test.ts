@@ -82,7 +82,7 @@ Deno.test("GeoIpDatabase.lookupFrame() enriches the demo case's sign-in addresse
   const provider = await openLocalProvider();
   const signins = (await provider.table("SigninLogs")).frame;
   const geo = await GeoIpDatabase.open();
-  const out = await geo.lookupFrame(signins, "IPAddress");
+  const out = await geo.lookupFrame(signins, { column: "IPAddress" });
   assert.equal(out.height, signins.height);
   const attacker = out.filter(pl.col("IPAddress").eq(pl.lit(ANSWER_KEY.attacker.ip))).row(0);
   const cols = out.columns;
@@ -98,7 +98,7 @@ Deno.test("GeoIpDatabase.lookupFrame() enriches the demo case's sign-in addresse
   const mixed = pl.DataFrame({
     ip: ["8.8.8.8", "10.0.0.1", null, "2001:4860:4860::8888", "x", "8.8.8.8"],
   });
-  const m = await geo.lookupFrame(mixed, "ip", { prefix: "" });
+  const m = await geo.lookupFrame(mixed, { column: "ip", prefix: "" });
   assert.deepEqual(m.getColumn("geo_status").toArray(), [
     "ok",
     "private",
@@ -109,7 +109,7 @@ Deno.test("GeoIpDatabase.lookupFrame() enriches the demo case's sign-in addresse
   ]);
   assert.deepEqual(m.getColumn("asn").toArray(), [15169, null, null, 15169, null, 15169]);
   assert.deepEqual(m.getColumn("country").toArray()[0], "US");
-  await assert.rejects(() => geo.lookupFrame(mixed, "IP"), EnrichmentError);
+  await assert.rejects(() => geo.lookupFrame(mixed, { column: "IP" }), EnrichmentError);
 });
 
 Deno.test("GeoIpDatabase.open() with a missing file says which", async () => {
@@ -136,7 +136,7 @@ Deno.test("geoLookupFrame() keeps the input's rows in their order, each with its
     ...(firewall.getColumn("DestinationIP").toArray() as (string | null)[]),
   ];
   const input = pl.DataFrame({ row: ips.map((_, i) => i), DestinationIP: ips });
-  const out = await geoLookupFrame(input, "DestinationIP");
+  const out = await geoLookupFrame(input, { column: "DestinationIP" });
   assert.equal(out.height, input.height);
   assertSameList(out.getColumn("row").toArray(), input.getColumn("row").toArray());
   // Each row carries its own address's record, looked up one by one here.
@@ -152,7 +152,13 @@ Deno.test("geoLookupFrame() keeps the input's rows in their order, each with its
   });
   // Rows in another order come back in that order with the same data.
   const order = permutation(input.height, 3);
-  const again = await geoLookupFrame(input.select(pl.all().gather(order)), "DestinationIP");
+  const again = await geoLookupFrame(input.select(pl.all().gather(order)), {
+    column: "DestinationIP",
+  });
   assert.equal(sha(again), sha(out.select(pl.all().gather(order))));
-  assert.equal(sha(await geoLookupFrame(input, "DestinationIP")), sha(out), "a second run");
+  assert.equal(
+    sha(await geoLookupFrame(input, { column: "DestinationIP" })),
+    sha(out),
+    "a second run",
+  );
 });

@@ -153,7 +153,7 @@ Deno.test("extractIocs() survives enormous and binary input", () => {
 Deno.test("extractIocsFrame() on the real command lines of processes_on_host.csv", async () => {
   if (!(await hasShared())) return;
   const { frame } = await loadTable(join(REALDATA_DIR, "processes_on_host.csv"));
-  const iocs = extractIocsFrame(frame, ["CommandLine", "NewProcessName"]);
+  const iocs = extractIocsFrame(frame, { columns: ["CommandLine", "NewProcessName"] });
   assert.deepEqual(iocs.columns, ["row", "column", "type", "value", "start", "end"]);
   const of = (type: string) =>
     [...new Set(iocs.filter(pl.col("type").eq(pl.lit(type))).getColumn("value").toArray())].sort();
@@ -208,17 +208,17 @@ Deno.test("extractIocsFrame() finds the demo case's planted indicators", async (
   const events = (await provider.query(
     "SecurityEvent | where EventID == 4688 and Computer startswith 'LKS-FS01'",
   )).frame;
-  const iocs = extractIocsFrame(events, "CommandLine");
+  const iocs = extractIocsFrame(events, { columns: "CommandLine" });
   const values = new Set(iocs.getColumn("value").toArray());
   assert.ok(values.has(ANSWER_KEY.exfiltration.toolPath), "rclone path");
-  const dedup = extractIocsFrame(events, "CommandLine", { dedupe: false });
+  const dedup = extractIocsFrame(events, { columns: "CommandLine", dedupe: false });
   assert.equal(dedup.height, iocs.height);
   assert.deepEqual(
     dedup.sort(["row", "start"]).getColumn("value").toArray(),
     iocs.sort(["row", "start"]).getColumn("value").toArray(),
   );
   assert.throws(
-    () => extractIocsFrame(events, "CommandLin"),
+    () => extractIocsFrame(events, { columns: "CommandLin" }),
     (e: EnrichmentError) => e.hint === "Did you mean `CommandLine`?",
   );
 });
@@ -246,7 +246,7 @@ Deno.test("extractIocsFrame() builds typed columns, with and without dedupe and 
   });
   const cve = { name: "cve", pattern: /CVE-\d{4}-\d{4,}/g };
   for (const dedupe of [true, false]) {
-    const iocs = extractIocsFrame(frame, ["a", "b"], { dedupe, custom: [cve] });
+    const iocs = extractIocsFrame(frame, { columns: ["a", "b"], dedupe, custom: [cve] });
     assert.deepEqual(iocs.dtypes.map(String), [
       "DataType(UInt32)",
       "DataType(String)",
@@ -268,7 +268,7 @@ Deno.test("extractIocsFrame() builds typed columns, with and without dedupe and 
       ],
     );
   }
-  const none = extractIocsFrame(frame, "a", { types: ["md5"] });
+  const none = extractIocsFrame(frame, { columns: "a", types: ["md5"] });
   assert.equal(none.height, 0);
   assert.deepEqual(none.columns, ["row", "column", "type", "value", "start", "end"]);
   assert.deepEqual(none.dtypes.map(String)[2], "DataType(String)");
@@ -285,7 +285,11 @@ Deno.test("extractIocsFrame() keeps odd values intact in large frames", () => {
   const marker = { name: "marker", pattern: /<<([\s\S]*?)>>/g };
   const expected = texts.flatMap((t) => extractIocs(t, { custom: [marker] }).map((m) => m.value));
   for (const dedupe of [false, true]) {
-    const iocs = extractIocsFrame(pl.DataFrame({ t: texts }), "t", { custom: [marker], dedupe });
+    const iocs = extractIocsFrame(pl.DataFrame({ t: texts }), {
+      columns: "t",
+      custom: [marker],
+      dedupe,
+    });
     assert.equal(iocs.height, 24_000);
     assert.deepEqual(iocs.getColumn("value").toArray(), expected, `dedupe: ${dedupe}`);
   }
@@ -296,12 +300,14 @@ Deno.test("extractIocsFrame() without a column (untyped code) says so and lists 
   // deno-lint-ignore no-explicit-any
   const untyped = extractIocsFrame as (...args: any[]) => unknown;
   for (const columns of [undefined, [], [7]]) {
-    assert.throws(
-      () => untyped(frame, columns),
-      (e: unknown) =>
-        e instanceof EnrichmentError && /no column to scan is named/.test(e.message) &&
-        /CommandLine/.test(e.hint ?? ""),
-    );
+    for (const call of [() => untyped(frame, columns), () => untyped(frame, { columns })]) {
+      assert.throws(
+        call,
+        (e: unknown) =>
+          e instanceof EnrichmentError && /no column to scan is named/.test(e.message) &&
+          /CommandLine/.test(e.hint ?? ""),
+      );
+    }
   }
 });
 
@@ -321,12 +327,12 @@ Deno.test("extractIocsFrame() lists indicators by column, row and place in the t
   const columns = ["InitiatingProcessCommandLine", "ProcessCommandLine"];
   const rank = new Map(columns.map((c, i) => [c, i]));
   const order = [{ column: "column", map: (c: unknown) => rank.get(c as string) }, "row", "start"];
-  const found = extractIocsFrame(input, columns, { urlParts: true });
+  const found = extractIocsFrame(input, { columns, urlParts: true });
   assert.ok(found.height > 1000);
   assertOrdered(found, order);
-  const plain = extractIocsFrame(input, columns, { urlParts: true, dedupe: false });
+  const plain = extractIocsFrame(input, { columns, urlParts: true, dedupe: false });
   assert.equal(sha(plain), sha(found), "dedupe changes nothing");
-  assert.equal(sha(extractIocsFrame(input, columns, { urlParts: true })), sha(found), "again");
+  assert.equal(sha(extractIocsFrame(input, { columns, urlParts: true })), sha(found), "again");
   // Each row's indicators are its own text's, in the text's order.
   const texts = columns.map((c) => input.getColumn(c).toArray() as (string | null)[]);
   const expected = columns.flatMap((c, k) =>
@@ -348,7 +354,7 @@ Deno.test("extractIocsFrame() lists indicators by column, row and place in the t
   assertSameList(got, expected);
   // Rows in another order: the same indicators, their `row` moved with them.
   const perm = permutation(input.height, 11);
-  const moved = extractIocsFrame(input.select(pl.all().gather(perm)), columns, { urlParts: true });
+  const moved = extractIocsFrame(input.select(pl.all().gather(perm)), { columns, urlParts: true });
   const back = moved.withColumn(
     pl.col("row").replaceStrict(perm.map((_, i) => i), perm, undefined, pl.UInt32).alias("row"),
   );

@@ -1,10 +1,10 @@
 /**
- * The online providers against the loopback services (scripts/enrich_services): real
+ * The online providers against the loopback services (tests/twins/enrich_services): real
  * response shapes, API keys, 404s, 429 with Retry-After, 5xx, timeouts, a provider going
  * down mid-batch, bounded concurrency and caching. Nothing here leaves 127.0.0.1.
  */
 import assert from "node:assert/strict";
-import { type EnrichServices, startEnrichServices } from "../../scripts/enrich_services/mod.ts";
+import { type EnrichServices, startEnrichServices } from "../twins/enrich_services/mod.ts";
 import {
   abuseIpDb,
   greyNoise,

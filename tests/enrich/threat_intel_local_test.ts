@@ -62,7 +62,7 @@ Deno.test("lookupIndicatorsFrame() over the demo case's network events finds the
   const provider = await openLocalProvider();
   const network = (await provider.table("DeviceNetworkEvents")).frame;
   const feed = await loadFeed(FEED);
-  const results = await lookupIndicatorsFrame(network, "RemoteIP", { providers: [feed] });
+  const results = await lookupIndicatorsFrame(network, { column: "RemoteIP", providers: [feed] });
   const hits = results.filter(pl.col("status").eq(pl.lit("ok")));
   const ips = hits.getColumn("indicator").toArray();
   assert.ok(ips.includes(ANSWER_KEY.c2.ip));
@@ -233,7 +233,7 @@ Deno.test("lookupIndicatorsFrame() orders rows by indicator, then provider, what
     };
   };
   const lookup = (frame: ReturnType<typeof pl.DataFrame>) =>
-    lookupIndicatorsFrame(frame, "ioc", { providers: [slow(), feed] });
+    lookupIndicatorsFrame(frame, { column: "ioc", providers: [slow(), feed] });
   const providers = [slow(), feed];
   const values = [
     "cdn.edgeupdate-sync.example",

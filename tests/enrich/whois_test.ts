@@ -4,7 +4,7 @@
  * the shipped IANA snapshot's routing.
  */
 import assert from "node:assert/strict";
-import { startEnrichServices } from "../../scripts/enrich_services/mod.ts";
+import { startEnrichServices } from "../twins/enrich_services/mod.ts";
 import { BOOTSTRAP_SNAPSHOT, rdapLookup, rdapLookupFrame } from "../../src/enrich/whois.ts";
 import { registryForDomain, registryForIp } from "../../src/enrich/_rdap.ts";
 import { MemoryCache } from "../../src/enrich/cache.ts";
@@ -87,8 +87,7 @@ Deno.test("rdapLookup() follows the bootstrap to the registry and normalises the
 
     const frame = await rdapLookupFrame(
       pl.DataFrame({ ip: ["8.8.8.8", "8.8.8.8", null, "10.0.0.1"] }),
-      "ip",
-      options,
+      { ...options, column: "ip" },
     );
     // Ordered by query: "10.0.0.1" < "8.8.8.8".
     assert.deepEqual(frame.getColumn("query").toArray(), ["10.0.0.1", "8.8.8.8"]);
@@ -168,7 +167,7 @@ Deno.test("rdapLookupFrame() orders rows by query, whatever the input order", as
   ];
   const frame = pl.DataFrame({ ip: values });
   const options = { liveBootstrapUrl: false as const, cache: new MemoryCache() };
-  const found = await rdapLookupFrame(frame, "ip", options);
+  const found = await rdapLookupFrame(frame, { ...options, column: "ip" });
   assert.equal(found.height, 11);
   assertOrdered(found, ["query"]);
   assert.deepEqual(found.getColumn("query").toArray().slice(0, 5), [
@@ -179,9 +178,13 @@ Deno.test("rdapLookupFrame() orders rows by query, whatever the input order", as
     "192.168.1.1",
   ]);
   const hash = sha(found);
-  assert.equal(sha(await rdapLookupFrame(frame, "ip", options)), hash, "again");
+  assert.equal(sha(await rdapLookupFrame(frame, { ...options, column: "ip" })), hash, "again");
   for (const seed of [1, 2, 3]) {
     const moved = frame.select(pl.all().gather(permutation(frame.height, seed)));
-    assert.equal(sha(await rdapLookupFrame(moved, "ip", options)), hash, `seed ${seed}`);
+    assert.equal(
+      sha(await rdapLookupFrame(moved, { ...options, column: "ip" })),
+      hash,
+      `seed ${seed}`,
+    );
   }
 });

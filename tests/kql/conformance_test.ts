@@ -4,10 +4,10 @@
  * assertion message lists the first failures of the supported subset.
  *
  * Set `KQL_CONFORMANCE_REPORT=1` to also write `conformance-report.md`; raise the baseline
- * with `deno run -A scripts/kql_conformance.ts --record`.
+ * with `deno run -A tests/kql/conformance_report.ts --record`.
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/run.ts";
+import { executeKql } from "../../src/kql/mod.ts";
 import {
   DEFAULT_CASES_PATH,
   formatReport,
@@ -36,7 +36,7 @@ Deno.test({
     const failures = summary.outcomes.filter((o) => o.inSubset && !o.ok);
     const listed = failures.slice(0, 20).map((o) => `  ${o.id}: ${o.reason}`).join("\n");
     const more = failures.length > 20 ? `\n  ... and ${failures.length - 20} more` : "";
-    const hint = "(run `deno run -A scripts/kql_conformance.ts` for the full report)";
+    const hint = "(run `deno run -A tests/kql/conformance_report.ts` for the full report)";
     assert.ok(
       summary.subsetPassRate >= baseline.subsetPassRate,
       `The supported-subset pass rate fell below the baseline: ` +

@@ -1,16 +1,14 @@
 /**
- * KQL date and time functions (src/kql/functions/datetime.ts): query in, values out.
+ * KQL date and time functions (src/kql/functions/_datetime.ts): query in, values out.
  *
  * Datetimes read back as ISO text with six fraction digits (casefile keeps microseconds),
  * timespans in Kusto's text form. `both()` runs an expression with constant inputs (folded
  * while compiling) and over a table column, and expects the same answer from both.
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/run.ts";
-import { KqlSemanticError } from "../../src/kql/errors.ts";
-import { formatTimespan } from "../../src/kql/_literals.ts";
+import { executeKql, formatKqlTimespan, KqlSemanticError } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
-import { formatDatetimeWith, parseFormat, strftimeOf } from "../../src/kql/functions/datetime.ts";
+import { formatDatetimeWith, parseFormat, strftimeOf } from "../../src/kql/functions/_datetime.ts";
 
 /** `us` microseconds since the epoch as `2017-01-01T10:10:17.000000Z`. */
 function iso(us: number): string {
@@ -32,7 +30,7 @@ async function rows(
     if (type === "datetime" || type === "timespan") {
       columns[name] = (series.cast(pl.Int64).toArray() as unknown[]).map((v) => {
         if (v === null) return null;
-        return type === "datetime" ? iso(Number(v)) : formatTimespan(BigInt(v as number));
+        return type === "datetime" ? iso(Number(v)) : formatKqlTimespan(BigInt(v as number));
       });
     } else {
       columns[name] = (series.toArray() as unknown[]).map((v) =>

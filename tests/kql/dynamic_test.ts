@@ -4,8 +4,7 @@
  * matters, on table columns (computed at a barrier).
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/run.ts";
-import { KqlSemanticError } from "../../src/kql/errors.ts";
+import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
 
 /** Rows of a query with dynamic columns parsed from their JSON text. */
 async function rows(query: string): Promise<Record<string, unknown>[]> {

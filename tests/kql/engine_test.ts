@@ -2,8 +2,14 @@
  * The local KQL engine's core operators and Kusto semantics: query in, rows out.
  */
 import assert from "node:assert/strict";
-import { executeKql, runKql } from "../../src/kql/run.ts";
-import { KqlSemanticError, KqlUnsupportedError } from "../../src/kql/errors.ts";
+import {
+  executeKql,
+  KqlSemanticError,
+  KqlSyntaxError,
+  KqlUnsupportedError,
+  runKql,
+} from "../../src/kql/mod.ts";
+import { CasefileError } from "../../src/errors.ts";
 import { pl } from "../../src/polars.ts";
 
 const NOW = new Date("2026-03-16T00:00:00Z");
@@ -190,6 +196,26 @@ Deno.test("features outside the supported set are named, never answered wrongly"
     .then(() => undefined, (e) => e);
   assert.ok(op instanceof KqlUnsupportedError);
   assert.match(op.message, /The operator 'scan'/);
+});
+
+Deno.test("KQL errors are CasefileErrors that keep their name, position and hint", async () => {
+  const syntax = await executeKql("print (1").then(() => undefined, (e) => e);
+  assert.ok(syntax instanceof KqlSyntaxError);
+  assert.ok(syntax instanceof CasefileError);
+  assert.equal(syntax.name, "KqlSyntaxError");
+  assert.deepEqual([syntax.line, syntax.column], [1, 9]);
+  const unknown = await executeKql("Logon | count", { tables: { Logons: logons } })
+    .then(() => undefined, (e) => e);
+  assert.ok(unknown instanceof KqlSemanticError);
+  assert.ok(unknown instanceof CasefileError);
+  assert.equal(unknown.name, "KqlSemanticError");
+  assert.equal(unknown.hint, "Tables: Logons");
+  const unsupported = await executeKql("range x from 1 to 3 step 1 | scan with (step s: x > 1;)")
+    .then(() => undefined, (e) => e);
+  assert.ok(unsupported instanceof KqlSemanticError);
+  assert.ok(unsupported instanceof CasefileError);
+  assert.equal(unsupported.name, "KqlUnsupportedError");
+  assert.match(unsupported.hint ?? "", /Run it against Sentinel/);
 });
 
 Deno.test("type errors say which types were mixed", async () => {

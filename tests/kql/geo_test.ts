@@ -4,8 +4,7 @@
  * like the conformance suite).
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/run.ts";
-import { KqlSemanticError } from "../../src/kql/errors.ts";
+import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
 
 async function rows(query: string, tables = {}): Promise<Record<string, unknown>[]> {

@@ -1,13 +1,12 @@
 /**
- * KQL math functions (src/kql/functions/math.ts): query in, values out.
+ * KQL math functions (src/kql/functions/_math.ts): query in, values out.
  *
  * `both()` runs an expression with constant inputs (folded while compiling) and over table
  * columns, and expects the same answer from both; `close()` compares reals to 1e-12.
  */
 import assert from "node:assert/strict";
-import { executeKql, runKql } from "../../src/kql/run.ts";
-import { KqlSemanticError } from "../../src/kql/errors.ts";
-import { betaCdf, betaInv, erf, erfc, gamma, logGamma } from "../../src/kql/functions/math.ts";
+import { executeKql, KqlSemanticError, runKql } from "../../src/kql/mod.ts";
+import { betaCdf, betaInv, erf, erfc, gamma, logGamma } from "../../src/kql/functions/_math.ts";
 
 function plain(v: unknown): unknown {
   return typeof v === "bigint" ? Number(v) : v;

@@ -4,8 +4,7 @@
  * functions over serialized rows: query in, rows out.
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/run.ts";
-import { KqlSemanticError, KqlUnsupportedError } from "../../src/kql/errors.ts";
+import { executeKql, KqlSemanticError, KqlUnsupportedError } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
 
 const NOW = new Date("2026-03-16T00:00:00Z");

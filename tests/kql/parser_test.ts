@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { parseQuery } from "../../src/kql/_parser.ts";
-import { caretLine, KqlSyntaxError } from "../../src/kql/errors.ts";
+import { caretLine, KqlSyntaxError, parseKql } from "../../src/kql/mod.ts";
 
 function syntaxError(query: string): KqlSyntaxError {
   try {
-    parseQuery(query);
+    parseKql(query);
   } catch (error) {
     assert.ok(error instanceof KqlSyntaxError, `expected a KqlSyntaxError, got ${error}`);
     return error;
@@ -12,7 +11,7 @@ function syntaxError(query: string): KqlSyntaxError {
   throw new Error(`parsed without error: ${query}`);
 }
 
-Deno.test("parseQuery() rejects an unclosed parenthesis at its line and column", () => {
+Deno.test("parseKql() rejects an unclosed parenthesis at its line and column", () => {
   const error = syntaxError("T\n| where (a == 1\n| take 1");
   // The pipeline inside the parentheses runs on to the end, where ')' is missing.
   assert.equal(error.line, 3);
@@ -20,30 +19,30 @@ Deno.test("parseQuery() rejects an unclosed parenthesis at its line and column",
   assert.match(error.message, /^Cannot parse query: expected '\)' to close '\(', found the end/);
 });
 
-Deno.test("parseQuery() suggests the operator a typo meant", () => {
+Deno.test("parseKql() suggests the operator a typo meant", () => {
   const error = syntaxError("SigninLogs | summarise count() by UserPrincipalName");
   assert.match(error.message, /unknown operator 'summarise'/);
   assert.match(error.hint ?? "", /'summarize'/);
   assert.equal(caretLine(error.query, error.span).split("\n")[1], "             ^^^^^^^^^");
 });
 
-Deno.test("parseQuery() rejects an unterminated string", () => {
+Deno.test("parseKql() rejects an unterminated string", () => {
   const error = syntaxError('T | where a == "oops');
   assert.match(error.message, /unterminated string literal at line 1, column 16/);
 });
 
-Deno.test("parseQuery() rejects an invalid datetime literal", () => {
+Deno.test("parseKql() rejects an invalid datetime literal", () => {
   const error = syntaxError("print datetime(2024-13-45)");
   assert.match(error.message, /invalid datetime literal/);
 });
 
-Deno.test("parseQuery() rejects a join without keys", () => {
+Deno.test("parseKql() rejects a join without keys", () => {
   const error = syntaxError("A | join (B)");
   assert.match(error.message, /expected 'on' before the join keys/);
 });
 
-Deno.test("parseQuery() reads every literal form", () => {
-  const text = parseQuery(String.raw`print
+Deno.test("parseKql() reads every literal form", () => {
+  const text = parseKql(String.raw`print
     a = "tab\there", b = 'it''s'? , c = @"C:\path", d = h"secret", e = 1d, e2 = 2h, e3 = 100ms, e4 = 1.5s,
     f = 1.5e3, g = 0x1F, h = datetime(2024-01-02 03:04:05.1234567),
     i = dynamic({"k": [1, "x", null]}), j = guid(00000000-0000-0000-0000-000000000001),
@@ -55,9 +54,9 @@ Deno.test("parseQuery() reads every literal form", () => {
   assert.equal(print.kind, "expression");
 });
 
-Deno.test("parseQuery() keeps spans on nodes", () => {
+Deno.test("parseKql() keeps spans on nodes", () => {
   const query = "T | where Account has 'admin'";
-  const text = parseQuery(query);
+  const text = parseKql(query);
   const statement = text.statements[0];
   assert.equal(statement.kind, "expression");
   if (statement.kind !== "expression" || statement.expression.kind !== "pipe") throw new Error();
@@ -65,8 +64,8 @@ Deno.test("parseQuery() keeps spans on nodes", () => {
   assert.equal(query.slice(op.span.start, op.span.end), "where Account has 'admin'");
 });
 
-Deno.test("parseQuery() accepts let, functions, and several statements", () => {
-  const text = parseQuery(`
+Deno.test("parseKql() accepts let, functions, and several statements", () => {
+  const text = parseKql(`
     let threshold = 5;
     let f = (T: (x: long), n: long = 2) { T | where x > n };
     let g = view () { range x from 1 to 10 step 1 };

@@ -1,5 +1,5 @@
 /**
- * KQL series functions (src/kql/functions/series.ts): query in, values out.
+ * KQL series functions (src/kql/functions/_series.ts): query in, values out.
  *
  * Dynamic results are compared as parsed JSON; reals to 1e-9. The decomposition tests
  * also replay the documentation's own random series through casefile and compare with
@@ -7,9 +7,8 @@
  * present).
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/run.ts";
-import { KqlSemanticError } from "../../src/kql/errors.ts";
-import { SERIES_OUTPUT_NAMES } from "../../src/kql/functions/series.ts";
+import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
+import { SERIES_OUTPUT_NAMES } from "../../src/kql/functions/_series.ts";
 import { hasCases, loadCases } from "./_conformance.ts";
 
 /** The first row of `query`, dynamic columns parsed, with the result's Kusto types. */

@@ -1,10 +1,9 @@
 /**
- * KQL statistics (src/kql/functions/stats.ts): covariance, weighted percentiles,
+ * KQL statistics (src/kql/functions/_stats.ts): covariance, weighted percentiles,
  * t-digests and unit conversions, query in, values out.
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/run.ts";
-import { KqlSemanticError } from "../../src/kql/errors.ts";
+import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
 
 /** Every row of `query` (dynamic columns parsed, longs as numbers) and the column types. */
 async function rows(

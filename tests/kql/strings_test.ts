@@ -1,14 +1,13 @@
 /**
- * KQL string and text functions (src/kql/functions/strings.ts): query in, values out.
+ * KQL string and text functions (src/kql/functions/_strings.ts): query in, values out.
  *
  * Most functions have two implementations, a constant-folded one and one over columns
  * (native Polars or row by row); `both()` runs an expression through each and expects the
  * same answer from both.
  */
 import assert from "node:assert/strict";
-import { runKql } from "../../src/kql/run.ts";
-import { KqlSemanticError, KqlUnsupportedError } from "../../src/kql/errors.ts";
-import { commandLineToArgv, xxhash64 } from "../../src/kql/functions/strings.ts";
+import { KqlSemanticError, KqlUnsupportedError, runKql } from "../../src/kql/mod.ts";
+import { commandLineToArgv, xxhash64 } from "../../src/kql/functions/_strings.ts";
 
 /** The value of `r` in the first row of `query`'s result. */
 async function value(query: string): Promise<unknown> {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { UnknownTableError } from "../../src/providers/errors.ts";
-import { KqlSemanticError, KqlSyntaxError } from "../../src/kql/errors.ts";
+import { KqlSemanticError, KqlSyntaxError } from "../../src/kql/mod.ts";
 import { DataLoadError } from "../../src/data/errors.ts";
 import { tempFolder } from "../_helpers.ts";
 import { providerContract } from "./contract.ts";

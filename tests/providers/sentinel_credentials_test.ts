@@ -18,7 +18,7 @@ import {
   type EntraOptions,
   type LogAnalyticsService,
   startLogAnalyticsService,
-} from "../../scripts/log_analytics/mod.ts";
+} from "../twins/log_analytics/mod.ts";
 import {
   openSentinelProvider,
   SentinelAuthError,
@@ -476,7 +476,7 @@ async function inChild(
   service: LogAnalyticsService,
   env: Record<string, string>,
 ): Promise<ChildOutcome> {
-  const provider = new URL("../../src/providers/sentinel/sentinel_provider.ts", import.meta.url);
+  const provider = new URL("../../src/providers/sentinel/mod.ts", import.meta.url);
   const code = `
     const { openSentinelProvider } = await import(${JSON.stringify(provider.href)});
     let p;

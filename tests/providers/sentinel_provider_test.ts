@@ -17,7 +17,7 @@ import {
   type LogAnalyticsService,
   type ServiceOptions,
   startLogAnalyticsService,
-} from "../../scripts/log_analytics/mod.ts";
+} from "../twins/log_analytics/mod.ts";
 import {
   ClientTimeoutError,
   MalformedResponseError,
@@ -658,7 +658,7 @@ Deno.test("sentinel provider reports network and TLS failures instead of hanging
 Deno.test("sentinel provider trusts the loopback CA through NODE_EXTRA_CA_CERTS at start-up", async () => {
   const service = await startLogAnalyticsService();
   try {
-    const provider = new URL("../../src/providers/sentinel/sentinel_provider.ts", import.meta.url);
+    const provider = new URL("../../src/providers/sentinel/mod.ts", import.meta.url);
     const code = `
       const { openSentinelProvider } = await import(${JSON.stringify(provider.href)});
       const token = Deno.env.get("TEST_TOKEN");

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { Repl, type ReplOutput } from "../../repl/_repl.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
-import { isDataFrame } from "../../repl/_display.ts";
+import { isDataFrame } from "../../src/polars.ts";
 
 function capture(): ReplOutput & { out: string[]; err: string[]; take(): string } {
   const out: string[] = [];

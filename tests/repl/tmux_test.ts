@@ -5,7 +5,7 @@
  */
 import { match, ok } from "node:assert/strict";
 import { Terminal } from "../_tmux.ts";
-import { startLogAnalyticsService } from "../../scripts/log_analytics/mod.ts";
+import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 
 const CI = Deno.env.get("CI") === "true";

@@ -192,9 +192,9 @@ await session.mark("stageCount", "finding", "The night before, the file server r
   // Exports.
   `const out = Deno.env.get("SCENARIO_OUT")!;
 await exportScript(session, { path: \`\${out}/triage.ts\` });
-await Deno.writeTextFile(\`\${out}/triage.ipynb\`, await exportNotebook(session, { path: \`\${out}/triage.ipynb\` }));
-await Deno.writeTextFile(\`\${out}/triage.html\`, await exportReport(session, { format: "html" }));
-await exportBundle(session, \`\${out}/triage.casefile.gz\`);
+await exportNotebook(session, { path: \`\${out}/triage.ipynb\` });
+await exportReport(session, { path: \`\${out}/triage.html\` });
+await exportBundle(session, { path: \`\${out}/triage.casefile.gz\` });
 const summary = session.steps().map((s) => \`\${s.record.position} \${s.record.name} \${s.record.status}\`).join("\\n");
 await session.close();
 summary;`,

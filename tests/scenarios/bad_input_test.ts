@@ -249,7 +249,7 @@ Deno.test({
     const small = await smallSession();
     const session = await openSession("small", { home: small.home });
     const bundle = join(small.out, "small.casefile.gz");
-    await exportBundle(session, bundle);
+    await exportBundle(session, { path: bundle });
     await session.close();
     const lines = new TextDecoder().decode(gunzipSync(await Deno.readFile(bundle))).split("\n");
     const write = async (name: string, text: string[]) => {

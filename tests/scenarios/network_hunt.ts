@@ -295,13 +295,7 @@ console.log(
   ),
 );
 await exportScript(session, { path: join(out, "network.ts") });
-await Deno.writeTextFile(
-  join(out, "network.ipynb"),
-  await exportNotebook(session, { path: join(out, "network.ipynb") }),
-);
-await Deno.writeTextFile(
-  join(out, "network.html"),
-  await exportReport(session, { format: "html" }),
-);
-await exportBundle(session, join(out, "network.casefile.gz"));
+await exportNotebook(session, { path: join(out, "network.ipynb") });
+await exportReport(session, { path: join(out, "network.html") });
+await exportBundle(session, { path: join(out, "network.casefile.gz") });
 await session.close();

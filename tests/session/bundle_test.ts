@@ -23,7 +23,10 @@ Deno.test("exportBundle() and importBundle() round-trip a session offline", asyn
   const { session } = await demoSession("handover");
   const dir = await tempFolder();
   const path = join(dir, "handover.casefile.gz");
-  const summary = await exportBundle(session, path);
+  const summary = await exportBundle(session, { path });
+  assert.equal(summary.path, path);
+  assert.deepEqual(await Deno.readFile(path), summary.data);
+  assert.equal(summary.bytes, summary.data.length);
   // spray, recent, top, odd: the kept steps with table results (wide is a dead end).
   const kept = session.steps().filter((s) =>
     s.record.status === "ok" && s.mark !== "dead-end" && s.record.result?.kind === "frame"
@@ -153,7 +156,9 @@ Deno.test("a bundle carries the charts code steps drew; a changed one is left ou
   const file = session.step("bars").record.chart!.file;
   const svg = await Deno.readTextFile(join(session.dir, file));
   const path = join(await tempFolder(), "charted.casefile.gz");
-  await exportBundle(session, path);
+  // The older call form, a path as the second argument, still writes the bundle.
+  const written = await exportBundle(session, path);
+  assert.equal(written.path, path);
   await session.close();
 
   const home = await tempFolder();
@@ -173,4 +178,22 @@ Deno.test("a bundle carries the charts code steps drew; a changed one is left ou
   const { session: other } = await importBundle(tampered, { home: await tempFolder() });
   assert.equal(await exists(join(other.dir, file)), false);
   await other.close();
+});
+
+Deno.test("exportBundle() without a path writes nothing and gives the bundle's bytes", async () => {
+  const session = await openSession("bytes", {
+    home: await tempFolder(),
+    provider: await openLocalProvider(),
+  });
+  await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
+  const bundle = await exportBundle(session);
+  await session.close();
+  assert.equal(bundle.path, undefined);
+  assert.equal(bundle.results.length, 1);
+  const path = join(await tempFolder(), "sent.casefile.gz");
+  await Deno.writeFile(path, bundle.data);
+  const imported = await importBundle(path, { home: await tempFolder() });
+  assert.ok(imported.ok);
+  assert.equal((imported.session.value("alerts") as DataFrame).height > 0, true);
+  await imported.session.close();
 });

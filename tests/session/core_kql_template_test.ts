@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { kql, kqlIdent, kqlLiteral, rawKql } from "../../src/session/kql_template.ts";
 import { KqlTemplateError } from "../../src/session/errors.ts";
 import { param, ParamSet, Timespan } from "../../src/session/params.ts";
-import { tokenize } from "../../src/kql/_lexer.ts";
-import { runKql } from "../../src/kql/run.ts";
+import { runKql, tokenizeKql } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
 
 Deno.test("kql renders each value as a literal of its type", () => {
@@ -109,7 +108,7 @@ Deno.test("no string value can change a query's structure", async (t) => {
   );
   for (const value of [...HOSTILE, ...generated]) {
     const text = kql`T | where Name == ${value} | project Name`.text;
-    const tokens = tokenize(text).filter((tok) => tok.kind !== "eof");
+    const tokens = tokenizeKql(text).filter((tok) => tok.kind !== "eof");
     const kinds = tokens.map((tok) => tok.kind === "string" ? "S" : tok.text).join(" ");
     assert.deepEqual(kinds, "T | where Name == S | project Name", `for ${JSON.stringify(value)}`);
     assert.deepEqual(tokens[5].value, value);
@@ -125,7 +124,7 @@ Deno.test("no string value can change a query's structure", async (t) => {
   });
   await t.step("inside lists too", () => {
     const text = kql`T | where Name in (${HOSTILE})`.text;
-    const tokens = tokenize(text).filter((tok) => tok.kind !== "eof");
+    const tokens = tokenizeKql(text).filter((tok) => tok.kind !== "eof");
     assert.deepEqual(
       tokens.map((tok) => tok.kind === "typed" ? "D" : tok.text).join(" "),
       "T | where Name in ( D )",

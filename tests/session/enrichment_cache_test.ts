@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openSession } from "../../src/session/session.ts";
 import { lookupIndicators, virusTotal } from "../../src/enrich/threat_intel.ts";
-import { startEnrichServices } from "../../scripts/enrich_services/mod.ts";
+import { startEnrichServices } from "../twins/enrich_services/mod.ts";
 import { tempFolder } from "../_helpers.ts";
 
 Deno.test("enrichment answers are cached beside the results, shared by sessions, without the key", async () => {

@@ -52,7 +52,8 @@ Deno.test("exportNotebook() writes a notebook for the casefile kernel, with what
   const dir = await tempFolder();
   const path = join(dir, "spray.ipynb");
   const notebookText = await exportNotebook(session, { path });
-  await Deno.writeTextFile(path, notebookText);
+  assert.equal(await Deno.readTextFile(path), notebookText, "written to the path given");
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   const notebook = JSON.parse(notebookText);
   const cells = notebook.cells as Cell[];
   const source = (id: string) => text(cells.find((c) => c.id === id)?.source);

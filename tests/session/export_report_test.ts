@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { openSession } from "../../src/session/session.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { tempFolder } from "../_helpers.ts";
@@ -133,5 +134,21 @@ Deno.test("exportReport() shows what code steps showed: printed text, trees, dec
   const markdown = await exportReport(session, { format: "markdown" });
   assert.match(markdown, /Printed:\n\n```\n\d+ processes\n\n```/);
   assert.match(markdown, /\*Chart: bar: Programs run\.\*/);
+  await session.close();
+});
+
+Deno.test("exportReport() writes to a path, in the format its name says unless told", async () => {
+  const { session } = await demoSession("report-files");
+  const dir = await tempFolder();
+  const html = await exportReport(session, { path: join(dir, "r.html") });
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.equal(await Deno.readTextFile(join(dir, "r.html")), html);
+  assert.equal((await Deno.stat(join(dir, "r.html"))).mode! & 0o777, 0o600);
+  const markdown = await exportReport(session, { path: join(dir, "r.md") });
+  assert.match(markdown, /^# Session report-files/);
+  assert.equal(await Deno.readTextFile(join(dir, "r.md")), markdown);
+  const told = await exportReport(session, { path: join(dir, "r.txt"), format: "html" });
+  assert.match(told, /^<!DOCTYPE html>/);
+  assert.match(await exportReport(session), /^<!DOCTYPE html>/, "HTML without a path");
   await session.close();
 });

@@ -6,7 +6,7 @@ import type { Session } from "../../src/session/session.ts";
 import { tempFolder } from "../_helpers.ts";
 import { openSession } from "../../src/session/session.ts";
 import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
-import { startLogAnalyticsService } from "../../scripts/log_analytics/mod.ts";
+import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
 import { demoSession } from "./_export_fixture.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 

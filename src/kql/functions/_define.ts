@@ -5,10 +5,10 @@
  * @module
  */
 import type { KustoType } from "../../schema/types.ts";
-import type { Typed } from "../_env.ts";
-import type { JsValue } from "../_values.ts";
+import type { Typed } from "../compile/_context.ts";
+import type { JsValue } from "../runtime/_values.ts";
 import type { CallSite, ScalarFunction } from "./_registry.ts";
-import { isNumeric, numericType } from "../_expr.ts";
+import { isNumeric, numericType } from "../compile/_conversion.ts";
 
 /** A function computed row by row in JavaScript (folded when its arguments are constant). */
 export function rowwise(

@@ -6,9 +6,9 @@
  */
 import type { Expr } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
-import type * as A from "../ast.ts";
-import type { ExprEnv, Typed } from "../_env.ts";
-import type { JsValue } from "../_values.ts";
+import type * as A from "../syntax/ast.ts";
+import type { ExprEnv, Typed } from "../compile/_context.ts";
+import type { JsValue } from "../runtime/_values.ts";
 
 /** Where a function is called. */
 export interface CallSite {

@@ -8,28 +8,26 @@
  */
 import { resolve as resolvePath } from "node:path";
 import { createHash } from "node:crypto";
-import { type DataFrame, type LazyDataFrame, pl, variantOf } from "../../polars.ts";
-import { loadTable } from "../../data/load.ts";
-import type { CaseManifest } from "../../data/manifest.ts";
-import type { LoadWarning } from "../../data/errors.ts";
-import type { KustoType, TableSchema } from "../../schema/types.ts";
+import { type DataFrame, type LazyDataFrame, pl } from "../../polars.ts";
+import {
+  type CaseManifest,
+  discoverTables,
+  type FolderContents,
+  loadExternalData,
+  loadTable,
+  type LoadWarning,
+  type TableEntry,
+} from "../../data/mod.ts";
+import { type KustoType, SENTINEL_SCHEMAS, type TableSchema } from "../../schema/mod.ts";
 import type {
   QueryOptions,
   QueryResult,
   QueryWarning,
   TableInfo,
   TableSource,
-  TimeRange,
 } from "../provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
-import type { SourceTable } from "../../kql/_env.ts";
-import { externalRequests } from "../../kql/external.ts";
-import { loadExternalData } from "../../data/external_data.ts";
-import { tokenize } from "../../kql/_lexer.ts";
-import { parseQuery } from "../../kql/_parser.ts";
-import type { QueryText } from "../../kql/ast.ts";
-import { SENTINEL_SCHEMAS } from "../../schema/sentinel.ts";
-import { discoverTables, type FolderContents, type TableEntry } from "./_discover.ts";
+import type { ExternalRequest, SourceTable } from "../../kql/mod.ts";
 
 /** The bundled demo case's folder. */
 export const DEMO_CASE_DIR: string = resolvePath(
@@ -49,9 +47,13 @@ export interface LocalProviderOptions {
 
 /** A table once loaded. */
 export interface LocalTable {
+  /** The table's rows (all of them: the local provider holds tables in memory). */
   readonly frame: DataFrame;
+  /** The table's name and Kusto column types. */
   readonly schema: TableSchema;
+  /** What loading found in the data (values that did not fit a type, short rows). */
   readonly warnings: readonly LoadWarning[];
+  /** What the loader did that a user may want to know. */
   readonly notes: readonly string[];
 }
 
@@ -66,11 +68,13 @@ export interface LocalTable {
  *
  * @example Read a table of the bundled demo case
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openLocalProvider } from "./local_provider.ts";
  *
  * const provider = await openLocalProvider();
  * const alerts = await provider.query("SecurityAlert");
- * console.log(`${alerts.rowCount} alerts`, alerts.schema.columns.map((c) => c.name));
+ * assert.equal(alerts.rowCount, 13);
+ * assert.ok(alerts.schema.columns.some((c) => c.name === "AlertName" && c.type === "string"));
  * ```
  */
 export async function openLocalProvider(
@@ -78,12 +82,13 @@ export async function openLocalProvider(
   options: LocalProviderOptions = {},
 ): Promise<LocalProvider> {
   const root = resolvePath(folder);
-  const contents = await discoverTables(root, options.tables);
+  const contents = await discoverTables(root, { tables: options.tables });
   return new LocalProvider(root, contents, options.knownSchemas ?? SENTINEL_SCHEMAS);
 }
 
 /** Tables from a folder. Create one with {@link openLocalProvider}. */
 export class LocalProvider implements TableSource {
+  /** Always `local`. */
   readonly kind = "local" as const;
   readonly id: string;
   readonly description: string;
@@ -94,6 +99,7 @@ export class LocalProvider implements TableSource {
   readonly #known: Readonly<Record<string, TableSchema>>;
   readonly #loaded = new Map<string, Promise<LocalTable>>();
 
+  /** Use {@link openLocalProvider}, which finds the folder's tables first. */
   constructor(
     folder: string,
     contents: FolderContents,
@@ -189,6 +195,9 @@ export class LocalProvider implements TableSource {
   async query(query: string, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
     options.signal?.throwIfAborted();
+    // The engine loads on the first query: opening a case (the REPL's start) does not need it.
+    const kql = await import("../../kql/mod.ts");
+    const { filterTimespan, referencedTables } = await import("./_query_tables.ts");
     const all = this.#entries().map((e) => e.name);
     const names = referencedTables(query, all);
     const tables = await Promise.all(names.map((name) => this.table(name)));
@@ -213,12 +222,10 @@ export class LocalProvider implements TableSource {
       frames[name] = frame;
       schemas[name] = table.schema;
     }
-    const parsed = parseQuery(query);
-    const external = await this.#external(parsed);
-    // The executor loads on the first query: opening a case (the REPL's start) does not need it.
-    const { executeOn, sourceTables } = await import("../../kql/run.ts");
+    const parsed = kql.parseKql(query);
+    const external = await this.#external(kql.externalRequests(parsed));
     const result = await untilAborted(
-      executeOn(query, sourceTables(frames, schemas), {
+      kql.executeOn(query, kql.sourceTables(frames, schemas), {
         now: options.now ?? this.referenceTime ?? new Date(),
         knownTables: all,
         external,
@@ -239,10 +246,10 @@ export class LocalProvider implements TableSource {
     };
   }
 
-  /** Loads the externaldata files and watchlists a query reads. */
-  async #external(query: QueryText): Promise<Map<string, SourceTable>> {
+  /** Loads the externaldata files and watchlists a query reads (its `requests`). */
+  async #external(requests: readonly ExternalRequest[]): Promise<Map<string, SourceTable>> {
     const out = new Map<string, SourceTable>();
-    for (const request of externalRequests(query)) {
+    for (const request of requests) {
       if (request.kind === "watchlist") {
         const entry = this.#watchlist(request.name);
         if (!entry) continue; // the engine reports the missing watchlist with its position
@@ -318,25 +325,6 @@ export class LocalProvider implements TableSource {
 
 function single<T>(items: T[]): T | undefined {
   return items.length === 1 ? items[0] : undefined;
-}
-
-/** The names in `tables` that a query mentions (as identifiers or bracketed names). */
-function referencedTables(query: string, tables: readonly string[]): string[] {
-  const known = new Set(tables);
-  const found = new Set<string>();
-  for (const token of tokenize(query)) {
-    const text = token.kind === "string" ? String(token.value) : token.text;
-    if ((token.kind === "ident" || token.kind === "string") && known.has(text)) found.add(text);
-  }
-  return [...found];
-}
-
-function filterTimespan(frame: DataFrame, range: TimeRange): DataFrame | undefined {
-  const at = frame.columns.indexOf("TimeGenerated");
-  if (at < 0 || variantOf(frame.dtypes[at]) !== "Datetime") return undefined;
-  const micros = (d: Date) => pl.lit(BigInt(d.getTime()) * 1000n).cast(pl.Int64);
-  const t = pl.col("TimeGenerated").cast(pl.Int64);
-  return frame.filter(t.gtEq(micros(range.start)).and(t.lt(micros(range.end))));
 }
 
 /**

@@ -59,6 +59,7 @@ export type CloudName = "public" | "usgov" | "china";
 
 /** Where a cloud signs people in and answers queries. */
 export interface CloudSettings {
+  /** The cloud's name. */
   readonly name: CloudName;
   /** Microsoft Entra ID authority host. */
   readonly authorityHost: string;
@@ -144,6 +145,7 @@ export interface ResolvedWorkspace {
   readonly id?: string;
   /** The Azure resource id of a resource-centric target. */
   readonly resourceId?: string;
+  /** One line for people. */
   readonly description?: string;
 }
 
@@ -152,6 +154,7 @@ export type EnvReader = (name: string) => string | undefined;
 
 /** Everything the provider needs, resolved from options, environment and file. */
 export interface ResolvedConfig {
+  /** The cloud: its sign-in host, query endpoint and token audience. */
   readonly cloud: CloudSettings;
   /** The query API base including `/v1` (the SDK's `endpoint`). */
   readonly endpoint: string;
@@ -159,16 +162,23 @@ export interface ResolvedConfig {
   readonly authorityHost: string;
   /** Whether `authorityHost` is not the cloud's own (then instance discovery is skipped). */
   readonly customAuthorityHost: boolean;
+  /** The Microsoft Entra tenant (directory) id or domain, when set. */
   readonly tenantId?: string;
+  /** The app registration's client id, when set. */
   readonly clientId?: string;
+  /** How tokens are obtained. */
   readonly credential: CredentialKind;
   /** Whether `credential` was chosen explicitly (option, environment or file). */
   readonly credentialChosen: boolean;
+  /** Workspaces by friendly name. */
   readonly workspaces: ReadonlyMap<string, ResolvedWorkspace>;
+  /** The workspace queries go to unless told otherwise. */
   readonly defaultWorkspace: ResolvedWorkspace;
+  /** Tables `tables()` always lists. */
   readonly tables: readonly string[];
   /** The config file read, if any. */
   readonly file?: string;
+  /** Where environment variables are read. */
   readonly env: EnvReader;
 }
 

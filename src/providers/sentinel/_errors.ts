@@ -23,6 +23,7 @@ export class SentinelError extends ProviderError {
   /** The service's error code, when it sent one. */
   readonly code?: string;
 
+  /** Makes the error; `provider` is the provider's identity, `options` the status, code and hint. */
   constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
     super(message, provider, options);
     this.name = "SentinelError";
@@ -36,6 +37,7 @@ export class SentinelConfigError extends SentinelError {
   /** The config file at fault, when there is one. */
   readonly file?: string;
 
+  /** Makes the error; `options.file` names the config file at fault. */
   constructor(message: string, options: SentinelErrorOptions & { file?: string } = {}) {
     super(message, "sentinel", options);
     this.name = "SentinelConfigError";
@@ -45,6 +47,7 @@ export class SentinelConfigError extends SentinelError {
 
 /** No token could be had, or the service refused it (401/403). */
 export class SentinelAuthError extends SentinelError {
+  /** Makes the error for `provider`, with the status, code and hint in `options`. */
   constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
     super(message, provider, options);
     this.name = "SentinelAuthError";
@@ -56,6 +59,7 @@ export class WorkspaceNotFoundError extends SentinelError {
   /** The workspace id or resource id asked for. */
   readonly workspace: string;
 
+  /** Makes the error for the `workspace` (or resource) id asked for. */
   constructor(workspace: string, provider: string, options: SentinelErrorOptions = {}) {
     super(`Workspace '${workspace}' was not found by Log Analytics`, provider, options);
     this.name = "WorkspaceNotFoundError";
@@ -70,6 +74,7 @@ export class SentinelQueryError extends SentinelError {
   /** 1-based column of the problem in the query, when the service said. */
   readonly column?: number;
 
+  /** Makes the error; `options.line` and `options.column` place the problem in the query. */
   constructor(
     message: string,
     provider: string,
@@ -84,6 +89,7 @@ export class SentinelQueryError extends SentinelError {
 
 /** The service could not be reached: DNS, connection, TLS, proxy. */
 export class SentinelNetworkError extends SentinelError {
+  /** Makes the error for `provider`, with the cause and hint in `options`. */
   constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
     super(message, provider, options);
     this.name = "SentinelNetworkError";
@@ -92,6 +98,7 @@ export class SentinelNetworkError extends SentinelError {
 
 /** The service answered with a body that is not a Log Analytics result. */
 export class MalformedResponseError extends SentinelError {
+  /** Makes the error for `provider`; `message` says what is wrong with the body. */
   constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
     super(message, provider, options);
     this.name = "MalformedResponseError";
@@ -103,6 +110,7 @@ export class ServiceBusyError extends SentinelError {
   /** How long the service last asked to wait, in milliseconds. */
   readonly retryAfterMs?: number;
 
+  /** Makes the error; `options.retryAfterMs` is how long the service last asked to wait. */
   constructor(
     message: string,
     provider: string,
@@ -116,6 +124,7 @@ export class ServiceBusyError extends SentinelError {
 
 /** The service gave up on the query (its own time limit, `Prefer: wait`). */
 export class ServerTimeoutError extends SentinelError {
+  /** Makes the error for `provider`, with the status, code and hint in `options`. */
   constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
     super(message, provider, options);
     this.name = "ServerTimeoutError";
@@ -127,6 +136,7 @@ export class ClientTimeoutError extends SentinelError {
   /** The timeout that expired, in milliseconds. */
   readonly timeoutMs: number;
 
+  /** Makes the error for a `timeoutMs` timeout that expired. */
   constructor(timeoutMs: number, provider: string, options: SentinelErrorOptions = {}) {
     super(`No answer from Log Analytics within ${formatMs(timeoutMs)}`, provider, {
       hint: 'Narrow the query or its timespan, split it (split: "1d"), or raise timeoutMs.',
@@ -139,6 +149,7 @@ export class ClientTimeoutError extends SentinelError {
 
 /** The result was cut at the service's row or size limit and could not be completed. */
 export class TruncatedResultError extends SentinelError {
+  /** Makes the error for `provider`; `message` names the limit that was hit. */
   constructor(message: string, provider: string, options: SentinelErrorOptions = {}) {
     super(message, provider, options);
     this.name = "TruncatedResultError";

@@ -29,7 +29,8 @@ import {
 import type { TableSchema } from "../../schema/types.ts";
 import type { RenderSpec } from "../provider.ts";
 import { Buffer } from "node:buffer";
-import { readDatetime, readTimespan } from "../../kql/_literals.ts";
+import { CasefileError } from "../../errors.ts";
+import { readKqlDatetime, readKqlTimespan } from "../../kql/syntax.ts";
 
 /** A column as the service describes it. */
 export interface WireColumn {
@@ -62,8 +63,11 @@ export interface WireResult {
   readonly statistics?: Readonly<Record<string, unknown>>;
 }
 
-/** A response body that is not a Log Analytics result; `message` says what is wrong. */
-export class WireShapeError extends Error {
+/**
+ * A response body that is not a Log Analytics result; `message` says what is wrong. The
+ * provider reports it as a {@link MalformedResponseError}.
+ */
+export class WireShapeError extends CasefileError {
   constructor(message: string) {
     super(message);
     this.name = "WireShapeError";
@@ -372,7 +376,7 @@ export function readWireDatetime(v: unknown): number | undefined {
   if (typeof v !== "string") return undefined;
   const fast = readIsoUtc(v);
   if (!Number.isNaN(fast)) return fast;
-  const slow = readDatetime(v);
+  const slow = readKqlDatetime(v);
   return slow === undefined ? undefined : Number(slow);
 }
 
@@ -438,7 +442,7 @@ export function readWireTimespan(v: unknown): number | undefined {
   if (typeof v !== "string") return undefined;
   const fast = readClock(v);
   if (!Number.isNaN(fast)) return fast;
-  const slow = readTimespan(v);
+  const slow = readKqlTimespan(v);
   return slow === undefined ? undefined : Number(slow);
 }
 

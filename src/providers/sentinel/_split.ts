@@ -12,9 +12,8 @@
  *
  * @module
  */
-import type * as A from "../../kql/ast.ts";
-import { parseQuery } from "../../kql/_parser.ts";
-import { readTimespan } from "../../kql/_literals.ts";
+import type * as A from "../../kql/mod.ts";
+import { parseKql, readKqlTimespan } from "../../kql/syntax.ts";
 import type { TimeRange } from "../provider.ts";
 import type { WireError, WireResult } from "./_results.ts";
 import { errorTree } from "./_client.ts";
@@ -53,7 +52,7 @@ const TABULAR_CALLS =
 export function splitPlan(query: string): SplitPlan {
   let text: A.QueryText;
   try {
-    text = parseQuery(query);
+    text = parseKql(query);
   } catch {
     return { safe: false, reason: "casefile cannot read the query to check it" };
   }
@@ -160,7 +159,7 @@ export function explicitWindows(range: TimeRange, split: string | number): TimeR
     }
     width = (end - start) / split;
   } else {
-    const micros = readTimespan(split);
+    const micros = readKqlTimespan(split);
     if (micros === undefined || micros <= 0n) {
       return `'${split}' is not a timespan such as "1d", "6h" or "30m"`;
     }

@@ -39,7 +39,7 @@
  */
 import type { DataFrame } from "../../polars.ts";
 import { pl } from "../../polars.ts";
-import { tokenize } from "../../kql/_lexer.ts";
+import { tokenizeKql } from "../../kql/syntax.ts";
 import { SENTINEL_SCHEMAS } from "../../schema/sentinel.ts";
 import { type ColumnSchema, kustoTypeFromName, type TableSchema } from "../../schema/types.ts";
 import type {
@@ -218,11 +218,15 @@ export interface SentinelQueryResult extends QueryResult {
 
 /** One query of a batch. */
 export interface SentinelBatchQuery {
+  /** The KQL query. */
   readonly query: string;
   /** A friendly name or workspace id (default: the provider's default workspace). */
   readonly workspace?: string;
+  /** Only rows whose `TimeGenerated` falls in this window. */
   readonly timespan?: TimeRange;
+  /** More workspaces the query spans. */
   readonly additionalWorkspaces?: readonly string[];
+  /** `Prefer: wait=N`, in seconds. */
   readonly serverTimeoutSeconds?: number;
 }
 
@@ -233,8 +237,11 @@ export type SentinelBatchResult =
 
 /** Options of {@link SentinelProvider.queryBatch}. */
 export interface SentinelBatchOptions {
+  /** Cancels the batch. */
   readonly signal?: AbortSignal;
+  /** Client-side timeout of the request, in ms. */
   readonly timeoutMs?: number;
+  /** Called as the batch runs. */
   readonly onProgress?: (progress: QueryProgress) => void;
 }
 
@@ -248,24 +255,22 @@ export interface SentinelBatchOptions {
  * @throws {SentinelConfigError} when the configuration is incomplete or wrong (no
  *   workspace, a workspace id that is not a GUID, a credential kind missing its settings).
  *
- * @example Query the loopback Log Analytics service
+ * @example Open a workspace with a token from elsewhere
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openSentinelProvider } from "./sentinel_provider.ts";
- * import { startLogAnalyticsService } from "../../../scripts/log_analytics/mod.ts";
  *
- * const service = await startLogAnalyticsService();
  * const provider = await openSentinelProvider({
- *   endpoint: service.endpoint,
- *   workspace: service.workspaceIds[0],
- *   caCertificates: [service.caCertificate],
- *   credential: { getToken: () => Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+ *   workspace: "c3a1e7f4-92d8-4b6a-8f15-6d0e9b2c4a77",
+ *   credential: {
+ *     getToken: () => Promise.resolve({ token: "t", expiresOnTimestamp: Date.now() + 60_000 }),
+ *   },
+ *   env: () => undefined,
  * });
  * try {
- *   const alerts = await provider.query("SecurityAlert | summarize count() by AlertSeverity");
- *   console.log(alerts.frame.toRecords(), alerts.warnings);
+ *   assert.match(provider.description, /^Log Analytics workspace c3a1e7f4-.*, public cloud/);
  * } finally {
  *   provider.close();
- *   await service.close();
  * }
  * ```
  */
@@ -296,6 +301,22 @@ export async function openSentinelProvider(
  * A credential that gives the bearer token in `CASEFILE_SENTINEL_TOKEN` (one obtained
  * elsewhere, or the loopback service's), or undefined when it is not set. The REPL and a
  * replay sign in with it; the token is never printed or recorded.
+ *
+ * Part of casefile's own REPL and replay, exported for them: a program of your own passes
+ * `credential` to {@link openSentinelProvider} instead.
+ *
+ * @param env Where environment variables are read (default: `Deno.env`).
+ * @returns The credential, or undefined when `CASEFILE_SENTINEL_TOKEN` is not set.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { envTokenCredential } from "./sentinel_provider.ts";
+ *
+ * const env = (name: string) => name === "CASEFILE_SENTINEL_TOKEN" ? "t0k3n" : undefined;
+ * assert.equal((await envTokenCredential(env)?.getToken([]))?.token, "t0k3n");
+ * assert.equal(envTokenCredential(() => undefined), undefined);
+ * ```
  */
 export function envTokenCredential(env: EnvReader = denoEnv): TokenCredential | undefined {
   const token = env("CASEFILE_SENTINEL_TOKEN");
@@ -307,6 +328,7 @@ export function envTokenCredential(env: EnvReader = denoEnv): TokenCredential | 
 
 /** A Log Analytics workspace (Microsoft Sentinel's data). Create with {@link openSentinelProvider}. */
 export class SentinelProvider implements Provider {
+  /** Always `sentinel`. */
   readonly kind = "sentinel" as const;
   readonly id: string;
   readonly description: string;
@@ -318,6 +340,7 @@ export class SentinelProvider implements Provider {
   readonly #options: SentinelProviderOptions;
   #tables?: Promise<TableInfo[]>;
 
+  /** Use {@link openSentinelProvider}, which resolves the configuration and credential. */
   constructor(
     config: ResolvedConfig,
     credential: TokenCredential,
@@ -713,7 +736,7 @@ export class SentinelProvider implements Provider {
   async #bounds(query: string, options: SentinelQueryOptions): Promise<TimeRange | undefined> {
     const known = new Set((await this.tables()).map((t) => t.name));
     const names = new Set<string>();
-    for (const token of tokenize(query)) {
+    for (const token of tokenizeKql(query)) {
       if (token.kind === "ident" && known.has(token.text)) names.add(token.text);
     }
     if (names.size === 0) return undefined;

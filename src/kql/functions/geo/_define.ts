@@ -5,9 +5,9 @@
  * @module
  */
 import type { KustoType } from "../../../schema/types.ts";
-import { constant, type Typed } from "../../_env.ts";
-import { isNumeric } from "../../_expr.ts";
-import type { JsValue } from "../../_values.ts";
+import { constant, type Typed } from "../../compile/_context.ts";
+import { isNumeric } from "../../compile/_conversion.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import { type CallSite, defineScalar, SCALAR_FUNCTIONS } from "../_registry.ts";
 import { validLngLat } from "./_shapes.ts";
 import { type Point3, toPoint } from "./_sphere.ts";

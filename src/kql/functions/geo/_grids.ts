@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { JsValue } from "../../_values.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import * as cells from "./_cells.ts";
 import { validLngLat } from "./_shapes.ts";
 import { defineGeo, int, opt, text } from "./_define.ts";

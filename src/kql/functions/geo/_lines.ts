@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { JsValue } from "../../_values.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import { chains, contacts, distinct, overlaps, shapesJson } from "./_boolean.ts";
 import { densifyBudget, densifyChain, metersToRadians, simplifyChain } from "./_edit.ts";
 import { closestOnEdges, distanceToEdges, linesCentroid, linesLength } from "./_measure.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import { type Expr, pl } from "../../../polars.ts";
-import type { Typed } from "../../_env.ts";
-import { isNumeric } from "../../_expr.ts";
+import type { Typed } from "../../compile/_context.ts";
+import { isNumeric } from "../../compile/_conversion.ts";
 import { pointDistance } from "./_measure.ts";
 import { validLngLat } from "./_shapes.ts";
 import { angle, bearing, EARTH_RADIUS_M, equals, type LngLat } from "./_sphere.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { JsValue } from "../../_values.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import { clip, contacts, distinct, polygonRings, type Rings, shapesJson } from "./_boolean.ts";
 import * as cells from "./_cells.ts";
 import { densifyBudget, densifyChain, metersToRadians, simplifyPolygons } from "./_edit.ts";

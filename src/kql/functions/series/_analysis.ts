@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Typed } from "../../_env.ts";
-import type { JsValue } from "../../_values.ts";
+import type { Typed } from "../../compile/_context.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
 import {
   expectNumber,

@@ -5,8 +5,8 @@
  * @module
  */
 import type { KustoType } from "../../../schema/types.ts";
-import type { Typed } from "../../_env.ts";
-import type { JsValue } from "../../_values.ts";
+import type { Typed } from "../../compile/_context.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import { expectType } from "../_define.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
 import { type Num, toNums } from "./_math.ts";

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { Typed } from "../../_env.ts";
-import type { JsValue } from "../../_values.ts";
+import type { Typed } from "../../compile/_context.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
 import { expectBool, expectSeries, jsonNumber, NUMERIC, seriesOf } from "./_args.ts";
 import { expectType } from "../_define.ts";

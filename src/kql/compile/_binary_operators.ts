@@ -1,0 +1,381 @@
+/**
+ * KQL's binary operators over compiled operands: arithmetic on numbers, datetimes and
+ * timespans, comparisons, and the string operators (`has`, `contains`, `startswith`, ...
+ * with their negated and case-sensitive forms). Constant operands fold to constants.
+ *
+ * @module
+ */
+import { DATETIME, DURATION, type Expr, pl } from "../../polars.ts";
+import type { KustoType } from "../../schema/types.ts";
+import type * as A from "../syntax/ast.ts";
+import { constant, type ExprEnv, type Typed } from "./_context.ts";
+import { isNumeric, numericType, toStringTyped } from "./_conversion.ts";
+import type { JsValue } from "../runtime/_values.ts";
+import { hasTermPattern, regexEscape } from "../runtime/_text.ts";
+import { jsRegex, rustRegexSource } from "../runtime/_regex.ts";
+
+/** A binary operator (other than `and`, `or`) over compiled operands. */
+export function binaryOperator(
+  op: string,
+  left: Typed,
+  right: Typed,
+  e: A.Binary,
+  env: ExprEnv,
+): Typed {
+  switch (op) {
+    case "+":
+    case "-":
+    case "*":
+    case "/":
+    case "%":
+      return arithmetic(op, left, right, e, env);
+    case "==":
+    case "!=":
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+      return comparison(op, left, right, e, env);
+    case "=~":
+    case "!~": {
+      const l = toStringTyped(left, env);
+      const r = toStringTyped(right, env);
+      const eq = l.expr.str.toLowerCase().eq(r.expr.str.toLowerCase());
+      return stringPredicate(op === "=~" ? eq : eq.not(), [l, r], (a, b) => {
+        const same = String(a).toLowerCase() === String(b).toLowerCase();
+        return op === "=~" ? same : !same;
+      });
+    }
+    case "matches regex": {
+      const l = toStringTyped(left, env);
+      if (!right.constant) {
+        return env.rowwise([l, right], "bool", ([a, b]) => jsRegex(String(b)).test(String(a)));
+      }
+      const pattern = String(right.constant.value);
+      let source: string;
+      try {
+        source = rustRegexSource(pattern);
+      } catch (error) {
+        throw env.ctx.error(
+          `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`,
+          e.right.span,
+        );
+      }
+      return stringPredicate(
+        l.expr.str.contains(source),
+        [l, right],
+        (a) => jsRegex(pattern).test(String(a)),
+      );
+    }
+    default:
+      return stringOperator(op, left, right, e, env);
+  }
+}
+
+/** `result`, or its constant when every input is constant (null if any is null). */
+export function fold(result: Typed, inputs: Typed[], fn: (...v: JsValue[]) => JsValue): Typed {
+  if (!inputs.every((i) => i.constant)) return result;
+  const values = inputs.map((i) => i.constant!.value);
+  const value = values.some((v) => v === null) ? null : fn(...values);
+  return constant(value, result.type);
+}
+
+function stringPredicate(expr: Expr, inputs: Typed[], fn: (...v: JsValue[]) => boolean): Typed {
+  return fold({ expr, type: "bool" }, inputs, fn);
+}
+
+/** `left op right` for `+ - * / %`. */
+export function arithmetic(
+  op: string,
+  left: Typed,
+  right: Typed,
+  e: A.Binary,
+  env: ExprEnv,
+): Typed {
+  const lt = left.type;
+  const rt = right.type;
+  const micros = (t: Typed) => t.expr.cast(pl.Int64);
+  if (isNumeric(lt) && isNumeric(rt)) {
+    // Kusto: real if either side is real, else long (int + int is long too).
+    const type: KustoType = numericType(lt, rt) === "real" ? "real" : "long";
+    const integral = type === "long";
+    const target = integral ? pl.Int64 : pl.Float64;
+    const l = left.expr.cast(target);
+    const r = right.expr.cast(target);
+    let expr: Expr;
+    switch (op) {
+      case "+":
+        expr = l.add(r);
+        break;
+      case "-":
+        expr = l.sub(r);
+        break;
+      case "*":
+        expr = l.mul(r);
+        break;
+      case "/":
+        expr = integral
+          ? pl.when(r.eq(0)).then(pl.lit(null)).otherwise(
+            l.cast(pl.Float64).div(r.cast(pl.Float64)),
+          ).cast(pl.Int64)
+          : l.div(r);
+        break;
+      default:
+        // Kusto's modulo is never negative: 0 <= N % D < abs(D).
+        expr = integral
+          ? pl.when(r.eq(0)).then(pl.lit(null)).otherwise(l.modulo(r.abs()))
+          : l.modulo(r.abs());
+    }
+    return fold({ expr: expr.cast(target), type }, [left, right], (a, b) => {
+      const x = a as number;
+      const y = b as number;
+      switch (op) {
+        case "+":
+          return x + y;
+        case "-":
+          return x - y;
+        case "*":
+          return x * y;
+        case "/":
+          return integral ? (y === 0 ? null : Math.trunc(x / y)) : x / y;
+        default:
+          return integral && y === 0 ? null : ((x % y) + Math.abs(y)) % Math.abs(y);
+      }
+    });
+  }
+  const time = (type: KustoType, expr: Expr, fn: (a: number, b: number) => number): Typed =>
+    fold(
+      { expr: expr.cast(type === "datetime" ? DATETIME : DURATION), type },
+      [left, right],
+      (a, b) => fn(a as number, b as number),
+    );
+  if (op === "-" && lt === "datetime" && rt === "datetime") {
+    return time("timespan", micros(left).sub(micros(right)), (a, b) => a - b);
+  }
+  if ((op === "+" || op === "-") && lt === "datetime" && rt === "timespan") {
+    const expr = op === "+" ? micros(left).add(micros(right)) : micros(left).sub(micros(right));
+    return time("datetime", expr, (a, b) => (op === "+" ? a + b : a - b));
+  }
+  if (op === "+" && lt === "timespan" && rt === "datetime") {
+    return time("datetime", micros(left).add(micros(right)), (a, b) => a + b);
+  }
+  if ((op === "+" || op === "-") && lt === "timespan" && rt === "timespan") {
+    const expr = op === "+" ? micros(left).add(micros(right)) : micros(left).sub(micros(right));
+    return time("timespan", expr, (a, b) => (op === "+" ? a + b : a - b));
+  }
+  if (op === "*" && lt === "timespan" && isNumeric(rt)) {
+    return time(
+      "timespan",
+      micros(left).cast(pl.Float64).mul(right.expr).cast(pl.Int64),
+      (a, b) => Math.trunc(a * b),
+    );
+  }
+  if (op === "*" && isNumeric(lt) && rt === "timespan") {
+    return time(
+      "timespan",
+      micros(right).cast(pl.Float64).mul(left.expr).cast(pl.Int64),
+      (a, b) => Math.trunc(a * b),
+    );
+  }
+  if (op === "/" && lt === "timespan" && isNumeric(rt)) {
+    return time(
+      "timespan",
+      micros(left).cast(pl.Float64).div(right.expr.cast(pl.Float64)).cast(pl.Int64),
+      (a, b) => Math.trunc(a / b),
+    );
+  }
+  if (op === "/" && lt === "timespan" && rt === "timespan") {
+    return fold(
+      { expr: micros(left).cast(pl.Float64).div(micros(right).cast(pl.Float64)), type: "real" },
+      [left, right],
+      (a, b) => (a as number) / (b as number),
+    );
+  }
+  if (op === "%" && lt === "timespan" && rt === "timespan") {
+    return time(
+      "timespan",
+      micros(left).modulo(micros(right)),
+      (a, b) => a - Math.floor(a / b) * b,
+    );
+  }
+  if (lt === "dynamic" || rt === "dynamic") {
+    return env.rowwise([left, right], "dynamic", ([a, b]) => {
+      if (typeof a !== "number" || typeof b !== "number") return null;
+      return op === "+"
+        ? a + b
+        : op === "-"
+        ? a - b
+        : op === "*"
+        ? a * b
+        : op === "/"
+        ? a / b
+        : a % b;
+    });
+  }
+  throw env.ctx.error(`the operator '${op}' cannot be applied to ${lt} and ${rt}`, e.span);
+}
+
+function comparable(a: KustoType, b: KustoType): boolean {
+  if (a === b) return true;
+  if (isNumeric(a) && isNumeric(b)) return true;
+  const text = (t: KustoType) => t === "string" || t === "guid";
+  return text(a) && text(b);
+}
+
+/** `left op right` for `== != < <= > >=`. */
+export function comparison(
+  op: string,
+  left: Typed,
+  right: Typed,
+  e: A.Binary,
+  env: ExprEnv,
+): Typed {
+  if (left.type === "dynamic" || right.type === "dynamic") {
+    return env.rowwise([left, right], "bool", ([a, b]) => {
+      if (a === null || b === null) return null;
+      const x = typeof a === "object" ? JSON.stringify(a) : a;
+      const y = typeof b === "object" ? JSON.stringify(b) : b;
+      return compareJs(op, x, y);
+    });
+  }
+  if (!comparable(left.type, right.type)) {
+    throw env.ctx.error(`cannot compare ${left.type} with ${right.type} using '${op}'`, e.span);
+  }
+  let l = left.expr;
+  let r = right.expr;
+  if (left.type === "guid" || right.type === "guid") {
+    l = l.str.toLowerCase();
+    r = r.str.toLowerCase();
+  }
+  const expr = op === "=="
+    ? l.eq(r)
+    : op === "!="
+    ? l.neq(r)
+    : op === "<"
+    ? l.lt(r)
+    : op === "<="
+    ? l.ltEq(r)
+    : op === ">"
+    ? l.gt(r)
+    : l.gtEq(r);
+  return fold({ expr, type: "bool" }, [left, right], (a, b) => compareJs(op, a, b));
+}
+
+function compareJs(op: string, a: JsValue, b: JsValue): boolean {
+  const x = a as number | string;
+  const y = b as number | string;
+  switch (op) {
+    case "==":
+      return x === y;
+    case "!=":
+      return x !== y;
+    case "<":
+      return x < y;
+    case "<=":
+      return x <= y;
+    case ">":
+      return x > y;
+    default:
+      return x >= y;
+  }
+}
+
+function stringOperator(op: string, left: Typed, right: Typed, e: A.Binary, env: ExprEnv): Typed {
+  const negated = op.startsWith("!");
+  const base = negated ? op.slice(1) : op;
+  const l = toStringTyped(left, env);
+  if (base === "has_any" || base === "has_all") {
+    const needles = listValues(right, e.right, env).map(String);
+    if (needles.length === 0) return constant(false, "bool");
+    const matches = needles.map((n) => l.expr.str.contains(hasTermPattern(n, false)));
+    let expr = base === "has_any"
+      ? l.expr.str.contains(hasAnyPattern(needles))
+      : matches.reduce((a, b) => a.and(b));
+    if (negated) expr = expr.not();
+    return stringPredicate(expr, [l], (a) => {
+      const hits = needles.map((n) =>
+        new RegExp(hasTermPattern(n, false, "js"), "i").test(String(a))
+      );
+      const result = base === "has_any" ? hits.some(Boolean) : hits.every(Boolean);
+      return negated ? !result : result;
+    });
+  }
+  const r = toStringTyped(right, env);
+  const cs = base.endsWith("_cs");
+  const kind = cs ? base.slice(0, -3) : base;
+  if (!r.constant) {
+    return env.rowwise([l, r], "bool", ([a, b]) => {
+      const result = matchJs(kind, cs, String(a ?? ""), String(b ?? ""));
+      return negated ? !result : result;
+    });
+  }
+  const needle = String(r.constant.value ?? "");
+  let expr: Expr;
+  const ci = cs ? "" : "(?i)";
+  switch (kind) {
+    case "has":
+      expr = l.expr.str.contains(hasTermPattern(needle, cs));
+      break;
+    case "hasprefix":
+      expr = l.expr.str.contains(`${ci}(^|[^0-9A-Za-z])${regexEscape(needle)}`);
+      break;
+    case "hassuffix":
+      expr = l.expr.str.contains(`${ci}${regexEscape(needle)}($|[^0-9A-Za-z])`);
+      break;
+    case "contains":
+      expr = cs
+        ? l.expr.str.contains(needle, true)
+        : l.expr.str.toLowerCase().str.contains(needle.toLowerCase(), true);
+      break;
+    case "startswith":
+      expr = cs
+        ? l.expr.str.startsWith(needle)
+        : l.expr.str.toLowerCase().str.startsWith(needle.toLowerCase());
+      break;
+    case "endswith":
+      expr = cs
+        ? l.expr.str.endsWith(needle)
+        : l.expr.str.toLowerCase().str.endsWith(needle.toLowerCase());
+      break;
+    default:
+      throw env.ctx.error(`unknown operator '${op}'`, e.span);
+  }
+  if (negated) expr = expr.not();
+  return stringPredicate(expr, [l, r], (a, b) => {
+    const result = matchJs(kind, cs, String(a), String(b));
+    return negated ? !result : result;
+  });
+}
+
+/** The constant values of a list (`pack_array(...)`, a dynamic array, a subquery). */
+function listValues(value: Typed, e: A.Expression, env: ExprEnv): JsValue[] {
+  if (!value.constant) throw env.ctx.error("the list must be constant", e.span);
+  const v = value.constant.value;
+  return Array.isArray(v) ? v : v === null ? [] : [v];
+}
+
+function hasAnyPattern(needles: string[]): string {
+  return `(?i)(?:^|[^0-9A-Za-z])(?:${needles.map(regexEscape).join("|")})(?:$|[^0-9A-Za-z])`;
+}
+
+/** Kusto's string operators over JS strings. */
+export function matchJs(kind: string, cs: boolean, a: string, b: string): boolean {
+  const x = cs ? a : a.toLowerCase();
+  const y = cs ? b : b.toLowerCase();
+  switch (kind) {
+    case "has":
+      return new RegExp(hasTermPattern(b, cs, "js"), cs ? "" : "i").test(a);
+    case "hasprefix":
+      return new RegExp(`(^|[^0-9A-Za-z])${regexEscape(b)}`, cs ? "" : "i").test(a);
+    case "hassuffix":
+      return new RegExp(`${regexEscape(b)}($|[^0-9A-Za-z])`, cs ? "" : "i").test(a);
+    case "contains":
+      return x.includes(y);
+    case "startswith":
+      return x.startsWith(y);
+    case "endswith":
+      return x.endsWith(y);
+    default:
+      return false;
+  }
+}

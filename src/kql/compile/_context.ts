@@ -1,0 +1,267 @@
+/**
+ * The compiler's state: typed expressions, relations (a lazy frame with its Kusto
+ * columns), scopes of `let` names, and the per-query context. Expressions that need
+ * JavaScript (dynamic values, text formats) are computed at a barrier: the frame is
+ * collected, the values computed, and the plan goes on lazily.
+ *
+ * The context also carries the query compiler ({@link QueryCompiler}): an operator or an
+ * expression that holds a sub-query (`join`, `mv-apply`, `toscalar`, `in (T | ...)`)
+ * compiles it through `ctx.compiler` instead of importing the query compiler back, so the
+ * stages import one way only.
+ *
+ * @module
+ */
+import type { DataFrame, Expr, LazyDataFrame } from "../../polars.ts";
+import { pl } from "../../polars.ts";
+import type { ColumnSchema, KustoType, TableSchema } from "../../schema/types.ts";
+import type { RenderSpec } from "../../providers/provider.ts";
+import type * as A from "../syntax/ast.ts";
+import { KqlSemanticError, KqlUnsupportedError } from "../errors.ts";
+import {
+  jsToExpr,
+  jsToSeries,
+  type JsValue,
+  readableExpr,
+  seriesToJs,
+} from "../runtime/_values.ts";
+
+/** A compiled scalar expression. */
+export interface Typed {
+  readonly expr: Expr;
+  readonly type: KustoType;
+  /** Set when the value is known while compiling (literals and what folds from them). */
+  readonly constant?: { readonly value: JsValue };
+  /**
+   * The outputs of a function with several results, for `extend (a, b) = f(...)`;
+   * `expr` and `type` are then those of the first.
+   */
+  readonly components?: readonly Typed[];
+  /** Default column names of the components, when the call is not given names. */
+  readonly componentNames?: readonly string[];
+}
+
+/** A typed constant. */
+export function constant(value: JsValue, type: KustoType): Typed {
+  return { expr: jsToExpr(value, type), type, constant: { value } };
+}
+
+/** A table in the middle of a query: its lazy plan and Kusto columns. */
+export interface Relation {
+  readonly frame: LazyDataFrame;
+  readonly columns: readonly ColumnSchema[];
+  readonly render?: RenderSpec;
+  /** Set by `serialize`, `sort` and `top`: row order is meaningful. */
+  readonly ordered?: boolean;
+}
+
+/** What a name in a query stands for. */
+export type Binding =
+  | { readonly kind: "scalar"; readonly value: Typed }
+  | { readonly kind: "tabular"; readonly get: () => Relation }
+  | { readonly kind: "function"; readonly definition: A.FunctionDefinition; readonly scope: Scope };
+
+/** Names bound by `let`, nested for function bodies. */
+export class Scope {
+  readonly #names = new Map<string, Binding>();
+  readonly parent?: Scope;
+
+  constructor(parent?: Scope) {
+    this.parent = parent;
+  }
+
+  get(name: string): Binding | undefined {
+    return this.#names.get(name) ?? this.parent?.get(name);
+  }
+
+  set(name: string, binding: Binding): void {
+    this.#names.set(name, binding);
+  }
+
+  /** Every name visible here (for "did you mean"). */
+  names(): string[] {
+    return [...new Set([...this.#names.keys(), ...(this.parent?.names() ?? [])])];
+  }
+}
+
+/** A table the query can name. */
+export interface SourceTable {
+  /** The table's rows, as a lazy plan. */
+  readonly frame: LazyDataFrame;
+  /** The table's name and Kusto columns. */
+  readonly schema: TableSchema;
+}
+
+/** Options of a {@link Context}. */
+export interface ContextOptions {
+  /** Every table name the provider has (for suggestions). */
+  knownTables?: readonly string[];
+  /** Outside tables by request key (see syntax/_external.ts). */
+  external?: ReadonlyMap<string, SourceTable>;
+  /** Values for `declare query_parameters(...)`, as JS values of the declared types. */
+  parameters?: ReadonlyMap<string, JsValue>;
+}
+
+/**
+ * Compiles what a query nests: tabular expressions and operators. The query compiler
+ * (compile/_query.ts) attaches itself to the {@link Context} of the query it compiles.
+ */
+export interface QueryCompiler {
+  /** Compiles a tabular expression. */
+  tabularOf(expression: A.Expression, scope: Scope, ctx: Context): Relation;
+  /** Applies one tabular operator to a relation. */
+  applyOperator(input: Relation, op: A.Operator, scope: Scope, ctx: Context): Relation;
+  /** Runs a tabular expression now and returns its first column's values. */
+  firstColumnValues(
+    expression: A.Expression,
+    scope: Scope,
+    ctx: Context,
+  ): { values: JsValue[]; type: KustoType };
+}
+
+/** State shared by the whole compilation of one query. */
+export class Context {
+  readonly query: string;
+  readonly tables: ReadonlyMap<string, SourceTable>;
+  /** `now()` in microseconds since the epoch. */
+  readonly now: number;
+  #counter = 0;
+
+  /** Every table name the provider has (for suggestions), loaded or not. */
+  readonly knownTables: readonly string[];
+  /** Outside tables (externaldata, watchlists) the provider loaded, by request key. */
+  readonly external: ReadonlyMap<string, SourceTable>;
+  /** Values given for declared query parameters. */
+  readonly parameters: ReadonlyMap<string, JsValue>;
+  #compiler?: QueryCompiler;
+
+  constructor(
+    query: string,
+    tables: ReadonlyMap<string, SourceTable>,
+    now: Date,
+    options: ContextOptions = {},
+  ) {
+    this.query = query;
+    this.tables = tables;
+    this.now = now.getTime() * 1000;
+    this.knownTables = options.knownTables ?? [...tables.keys()];
+    this.external = options.external ?? new Map();
+    this.parameters = options.parameters ?? new Map();
+  }
+
+  /** The query compiler, for sub-queries; attached when the query's compilation starts. */
+  get compiler(): QueryCompiler {
+    if (!this.#compiler) throw new Error("the query compiler is not attached to this context");
+    return this.#compiler;
+  }
+
+  /** Attaches the query compiler (see {@link QueryCompiler}). */
+  attach(compiler: QueryCompiler): void {
+    this.#compiler = compiler;
+  }
+
+  /** A fresh internal column name. */
+  temp(prefix = "__t"): string {
+    return `${prefix}${this.#counter++}`;
+  }
+
+  error(what: string, span: A.Span, hint?: string): KqlSemanticError {
+    return new KqlSemanticError(what, this.query, span, { hint });
+  }
+
+  unsupported(feature: string, span: A.Span, hint?: string): KqlUnsupportedError {
+    return new KqlUnsupportedError(feature, this.query, span, { hint });
+  }
+}
+
+/** A row-by-row JavaScript computation waiting for the next barrier. */
+interface Pending {
+  readonly column: string;
+  readonly inputs: readonly Typed[];
+  readonly type: KustoType;
+  readonly fn: (args: JsValue[]) => JsValue;
+}
+
+/** Where a scalar expression is compiled: the row's columns and the names in scope. */
+export class ExprEnv {
+  readonly ctx: Context;
+  readonly scope: Scope;
+  /** Columns of the current row, or undefined outside any table (let, print inputs). */
+  readonly columns?: ReadonlyMap<string, KustoType>;
+  /** Row-by-row work waiting for the barrier; shared by the envs of inlined functions. */
+  readonly #queue: Pending[];
+
+  constructor(
+    ctx: Context,
+    scope: Scope,
+    columns?: ReadonlyMap<string, KustoType>,
+    queue: Pending[] = [],
+  ) {
+    this.ctx = ctx;
+    this.scope = scope;
+    this.columns = columns;
+    this.#queue = queue;
+  }
+
+  /** The same columns in another scope (function bodies), sharing pending work. */
+  withScope(scope: Scope): ExprEnv {
+    return new ExprEnv(this.ctx, scope, this.columns, this.#queue);
+  }
+
+  /**
+   * A value computed by `fn` from `inputs` row by row. Folds to a constant when every
+   * input is constant; otherwise waits for the operator's barrier.
+   */
+  rowwise(inputs: readonly Typed[], type: KustoType, fn: (args: JsValue[]) => JsValue): Typed {
+    if (inputs.every((i) => i.constant)) {
+      return constant(fn(inputs.map((i) => i.constant!.value)), type);
+    }
+    const column = this.ctx.temp("__js");
+    this.#queue.push({ column, inputs, type, fn });
+    return { expr: pl.col(column), type };
+  }
+
+  /** Whether expressions compiled here wait for a barrier. */
+  get hasPending(): boolean {
+    return this.#queue.length > 0;
+  }
+
+  /**
+   * Runs the pending JavaScript computations over `frame`: the returned frame has their
+   * columns, so the expressions compiled here can be applied to it.
+   */
+  materialise(frame: LazyDataFrame): LazyDataFrame {
+    const queue = this.#queue;
+    if (queue.length === 0) return frame;
+    let data: DataFrame = frame.collectSync();
+    for (const job of queue.splice(0)) {
+      const names = job.inputs.map((_, i) => `${job.column}_in${i}`);
+      const inputs = data.select(
+        ...job.inputs.map((input, i) => readableExpr(input.expr, input.type).alias(names[i])),
+      );
+      const values = job.inputs.map((input, i) =>
+        seriesToJs(inputs.getColumn(names[i]), input.type)
+      );
+      // A DataFrame is a Proxy whose every property read lists the columns natively: the
+      // height is read once, not per row.
+      const height = data.height;
+      const out: JsValue[] = new Array(height);
+      const args: JsValue[] = new Array(job.inputs.length);
+      for (let row = 0; row < height; row++) {
+        for (let k = 0; k < args.length; k++) args[k] = values[k][row];
+        out[row] = job.fn(args);
+      }
+      data = data.withColumn(jsToSeries(job.column, out, job.type));
+    }
+    return data.lazy();
+  }
+}
+
+/** The columns of a relation as a lookup map. */
+export function columnMap(columns: readonly ColumnSchema[]): Map<string, KustoType> {
+  return new Map(columns.map((c) => [c.name, c.type]));
+}
+
+/** An expression environment over a relation's columns. */
+export function rowEnv(input: Relation, scope: Scope, ctx: Context): ExprEnv {
+  return new ExprEnv(ctx, scope, columnMap(input.columns));
+}

@@ -1,0 +1,381 @@
+/**
+ * Compiling scalar KQL expressions to Polars expressions, with Kusto's types and rules:
+ * literals, names, function calls, `let` bindings, and the operators (`and`, `or`, `in`,
+ * `between`, members); the binary operators themselves are in `_binary_operators.ts` and
+ * the conversions in `_conversion.ts`.
+ *
+ * @module
+ */
+import { DURATION, type Expr, pl } from "../../polars.ts";
+import { kustoTypeFromName } from "../../schema/types.ts";
+import type * as A from "../syntax/ast.ts";
+import { closestNames } from "../../errors.ts";
+import { constant, type ExprEnv, type Relation, Scope, type Typed } from "./_context.ts";
+import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "../functions/_registry.ts";
+import type { JsValue } from "../runtime/_values.ts";
+import { convert, isNumeric, toBool, toStringTyped } from "./_conversion.ts";
+import { arithmetic, binaryOperator, comparison, fold } from "./_binary_operators.ts";
+
+/** Compiles a scalar expression. */
+export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
+  switch (e.kind) {
+    case "literal":
+      return literal(e);
+    case "name":
+      return name(e, env);
+    case "paren":
+      return compileExpr(e.expression, env);
+    case "call":
+      return call(e, env);
+    case "binary":
+      return binary(e, env);
+    case "unary":
+      return unary(e, env);
+    case "in":
+      return inExpression(e, env);
+    case "between":
+      return between(e, env);
+    case "member":
+      return member(e, env, { kind: "literal", type: "string", value: e.name, span: e.span });
+    case "index":
+      return member(e, env, e.index);
+    case "star":
+      throw env.ctx.error("'*' is not a value here", e.span);
+    case "pipe":
+    case "datatable":
+    case "print":
+    case "range":
+    case "union-source":
+      throw env.ctx.error(
+        "a tabular expression is used where a scalar value is expected",
+        e.span,
+        "Wrap it in toscalar(...) to use its first value.",
+      );
+  }
+}
+
+function literal(e: A.Literal): Typed {
+  const v = e.value;
+  const value = typeof v === "bigint" ? Number(v) : v;
+  return constant(value ?? null, e.type);
+}
+
+function name(e: A.NameRef, env: ExprEnv): Typed {
+  const column = env.columns?.get(e.name);
+  if (column !== undefined) return { expr: pl.col(e.name), type: column };
+  const binding = env.scope.get(e.name);
+  if (binding?.kind === "scalar") return binding.value;
+  if (binding?.kind === "function") {
+    return callFunction(binding, [], e.span, env, e.name);
+  }
+  if (binding?.kind === "tabular" || env.ctx.tables.has(e.name)) {
+    throw env.ctx.error(`'${e.name}' is a table, not a value`, e.span);
+  }
+  const candidates = [...(env.columns?.keys() ?? []), ...env.scope.names()];
+  const close = closestNames(e.name, candidates);
+  const where = env.columns ? "column or name" : "name";
+  throw env.ctx.error(
+    `Unknown ${where} '${e.name}'` + (close.length ? `. Did you mean '${close[0]}'?` : ""),
+    e.span,
+    env.columns && env.columns.size > 0
+      ? `Columns here: ${[...env.columns.keys()].slice(0, 15).join(", ")}`
+      : undefined,
+  );
+}
+
+function call(e: A.Call, env: ExprEnv): Typed {
+  const binding = env.scope.get(e.name);
+  if (binding?.kind === "function") return callFunction(binding, e.args, e.span, env, e.name);
+  // typeof(long) names a type (used by extract(), mv-expand ... to typeof()).
+  if (e.name === "typeof" && e.args.length === 1 && e.args[0].kind === "name") {
+    const type = kustoTypeFromName(e.args[0].name);
+    if (type && !env.columns?.has(e.args[0].name)) return constant(type, "string");
+  }
+  if (e.name === "toscalar") {
+    if (e.args.length !== 1) throw env.ctx.error("toscalar() takes one argument", e.span);
+    if (!isTabular(e.args[0], env.scope, env)) return compileExpr(e.args[0], env);
+    const { values, type } = env.ctx.compiler.firstColumnValues(e.args[0], env.scope, env.ctx);
+    return constant(values[0] ?? null, type);
+  }
+  const fn = SCALAR_FUNCTIONS.get(e.name);
+  if (!fn) {
+    if (AGGREGATE_FUNCTIONS.has(e.name)) {
+      throw env.ctx.error(
+        `${e.name}() is an aggregate function; it can only be used in summarize`,
+        e.span,
+      );
+    }
+    const close = closestNames(e.name, [...SCALAR_FUNCTIONS.keys()]);
+    throw env.ctx.unsupported(
+      `The function '${e.name}()'`,
+      e.span,
+      close.length ? `Did you mean ${close.map((c) => `${c}()`).join(" or ")}?` : undefined,
+    );
+  }
+  if (e.args.length < fn.minArgs || e.args.length > fn.maxArgs) {
+    const expected = fn.minArgs === fn.maxArgs
+      ? `${fn.minArgs}`
+      : fn.maxArgs === Infinity
+      ? `at least ${fn.minArgs}`
+      : `${fn.minArgs} to ${fn.maxArgs}`;
+    throw env.ctx.error(
+      `${e.name}() takes ${expected} argument(s), not ${e.args.length}`,
+      e.span,
+    );
+  }
+  const site: CallSite = { env, call: e, compile: (x) => compileExpr(x, env) };
+  return fn.compile(e.args.map((a) => compileExpr(a, env)), site);
+}
+
+/** Inlines a user function: parameters bound to the arguments' compiled values. */
+export function callFunction(
+  binding: { definition: A.FunctionDefinition; scope: Scope },
+  args: readonly A.Expression[],
+  span: A.Span,
+  env: ExprEnv,
+  fname: string,
+): Typed {
+  const { definition } = binding;
+  const scope = new Scope(binding.scope);
+  definition.parameters.forEach((p, i) => {
+    const arg = args[i] ?? p.defaultValue;
+    if (!arg) throw env.ctx.error(`${fname}() needs a value for parameter '${p.name}'`, span);
+    if (p.tabular) {
+      const relation = env.ctx.compiler.tabularOf(arg, env.scope, env.ctx);
+      scope.set(p.name, { kind: "tabular", get: () => relation });
+    } else {
+      const value = compileExpr(arg, env);
+      scope.set(p.name, { kind: "scalar", value: p.type ? convert(value, p.type, env) : value });
+    }
+  });
+  const inner = env.withScope(scope);
+  let result: Typed | undefined;
+  for (const statement of definition.body) {
+    if (statement.kind === "let") bindLet(statement, inner);
+    else if (statement.kind === "expression") result = compileExpr(statement.expression, inner);
+  }
+  if (!result) throw env.ctx.error(`${fname}() has no result expression`, span);
+  return result;
+}
+
+/** Binds a `let` statement in `env.scope`. */
+export function bindLet(statement: A.LetStatement, env: ExprEnv): void {
+  const { value } = statement;
+  if (value.kind === "function") {
+    env.scope.set(statement.name, { kind: "function", definition: value, scope: env.scope });
+    return;
+  }
+  if (isTabular(value, env.scope, env)) {
+    const scope = env.scope;
+    let memo: Relation | undefined;
+    env.scope.set(statement.name, {
+      kind: "tabular",
+      get: () => memo ??= env.ctx.compiler.tabularOf(value, scope, env.ctx),
+    });
+    return;
+  }
+  env.scope.set(statement.name, { kind: "scalar", value: compileExpr(value, env) });
+}
+
+/** Whether an expression is tabular (a table, a pipeline, a tabular function...). */
+export function isTabular(e: A.Expression, scope: Scope, env: ExprEnv): boolean {
+  switch (e.kind) {
+    case "pipe":
+    case "datatable":
+    case "print":
+    case "range":
+    case "union-source":
+      return true;
+    case "paren":
+      return isTabular(e.expression, scope, env);
+    case "name": {
+      const binding = scope.get(e.name);
+      if (binding) {
+        if (binding.kind === "function") {
+          return isTabularBody(binding.definition, binding.scope, env);
+        }
+        return binding.kind === "tabular";
+      }
+      return env.ctx.tables.has(e.name);
+    }
+    case "call": {
+      const binding = scope.get(e.name);
+      if (binding?.kind === "function") {
+        return isTabularBody(binding.definition, binding.scope, env);
+      }
+      return ["materialize", "view", "externaldata", "_GetWatchlist", "table"].includes(e.name);
+    }
+    default:
+      return false;
+  }
+}
+
+function isTabularBody(definition: A.FunctionDefinition, scope: Scope, env: ExprEnv): boolean {
+  const last = definition.body.at(-1);
+  if (!last || last.kind !== "expression") return false;
+  const inner = new Scope(scope);
+  for (const p of definition.parameters) {
+    if (p.tabular) inner.set(p.name, { kind: "tabular", get: () => undefined as never });
+    else inner.set(p.name, { kind: "scalar", value: constant(null, p.type ?? "dynamic") });
+  }
+  for (const statement of definition.body) {
+    if (statement.kind === "let") {
+      const v = statement.value;
+      if (v.kind === "function") {
+        inner.set(statement.name, { kind: "function", definition: v, scope: inner });
+      } else if (isTabular(v, inner, env)) {
+        inner.set(statement.name, {
+          kind: "tabular",
+          get: () => undefined as never,
+        });
+      } else inner.set(statement.name, { kind: "scalar", value: constant(null, "dynamic") });
+    }
+  }
+  return isTabular(last.expression, inner, env);
+}
+
+// ---------------------------------------------------------------- operators
+
+function unary(e: A.Unary, env: ExprEnv): Typed {
+  const operand = compileExpr(e.operand, env);
+  if (e.op === "+") return operand;
+  if (isNumeric(operand.type)) {
+    return fold(
+      { expr: operand.expr.mul(-1), type: operand.type },
+      [operand],
+      (v) => -(v as number),
+    );
+  }
+  if (operand.type === "timespan") {
+    return {
+      expr: operand.expr.cast(pl.Int64).mul(-1).cast(DURATION),
+      type: "timespan",
+      constant: operand.constant
+        ? { value: operand.constant.value === null ? null : -(operand.constant.value as number) }
+        : undefined,
+    };
+  }
+  throw env.ctx.error(`cannot negate a value of type ${operand.type}`, e.span);
+}
+
+function binary(e: A.Binary, env: ExprEnv): Typed {
+  const op = e.op;
+  if (op === "and" || op === "or") {
+    const left = toBool(compileExpr(e.left, env), e.left, env);
+    const right = toBool(compileExpr(e.right, env), e.right, env);
+    const expr = op === "and" ? left.expr.and(right.expr) : left.expr.or(right.expr);
+    if (left.constant && right.constant) {
+      const a = left.constant.value as boolean | null;
+      const b = right.constant.value as boolean | null;
+      const value = op === "and"
+        ? (a === false || b === false ? false : a === null || b === null ? null : true)
+        : (a === true || b === true ? true : a === null || b === null ? null : false);
+      return constant(value, "bool");
+    }
+    return { expr, type: "bool" };
+  }
+  const left = compileExpr(e.left, env);
+  const right = compileExpr(e.right, env);
+  return binaryOperator(op, left, right, e, env);
+}
+
+function inExpression(e: A.InExpression, env: ExprEnv): Typed {
+  const left = compileExpr(e.left, env);
+  const values: JsValue[] = [];
+  for (const item of e.values) {
+    if (isTabular(item, env.scope, env)) {
+      const result = env.ctx.compiler.firstColumnValues(item, env.scope, env.ctx);
+      values.push(...result.values);
+      continue;
+    }
+    const v = compileExpr(item, env);
+    if (!v.constant) {
+      throw env.ctx.error("the values of 'in' must be constants or a subquery", item.span);
+    }
+    if (v.type === "dynamic" && Array.isArray(v.constant.value)) values.push(...v.constant.value);
+    else values.push(v.constant.value);
+  }
+  const ci = e.caseInsensitive;
+  let expr: Expr;
+  let l = left;
+  if (left.type === "dynamic") l = toStringTyped(left, env);
+  if (l.type === "string" || l.type === "guid") {
+    const texts = values.filter((v) => v !== null).map((v) =>
+      typeof v === "string" ? v : JSON.stringify(v)
+    ).map((v) => ci ? v.toLowerCase() : v);
+    expr = (ci ? l.expr.str.toLowerCase() : l.expr).isIn(texts);
+  } else if (isNumeric(l.type)) {
+    expr = l.expr.cast(pl.Float64).isIn(values.filter((v) => v !== null).map(Number));
+  } else if (l.type === "datetime" || l.type === "timespan") {
+    expr = l.expr.cast(pl.Int64).isIn(values.filter((v) => v !== null).map(Number));
+  } else {
+    expr = l.expr.isIn(values.filter((v) => v !== null));
+  }
+  if (e.negated) expr = expr.not();
+  return fold({ expr, type: "bool" }, [l], (a) => {
+    const found = values.some((v) =>
+      ci ? String(v).toLowerCase() === String(a).toLowerCase() : v === a
+    );
+    return e.negated ? !found : found;
+  });
+}
+
+function between(e: A.BetweenExpression, env: ExprEnv): Typed {
+  const left = compileExpr(e.left, env);
+  const low = compileExpr(e.low, env);
+  let high = compileExpr(e.high, env);
+  // `datetime between (start .. 1d)`: a timespan upper bound is relative to the lower.
+  if (left.type === "datetime" && low.type === "datetime" && high.type === "timespan") {
+    high = arithmetic("+", low, high, {
+      kind: "binary",
+      op: "+",
+      left: e.low,
+      right: e.high,
+      span: e.span,
+    }, env);
+  }
+  const ge = comparison(">=", left, low, {
+    kind: "binary",
+    op: ">=",
+    left: e.left,
+    right: e.low,
+    span: e.span,
+  }, env);
+  const le = comparison("<=", left, high, {
+    kind: "binary",
+    op: "<=",
+    left: e.left,
+    right: e.high,
+    span: e.span,
+  }, env);
+  let expr = ge.expr.and(le.expr);
+  if (e.negated) expr = expr.not();
+  return fold({ expr, type: "bool" }, [left, low, high], (a, b, c) => {
+    const inside = (a as number) >= (b as number) && (a as number) <= (c as number);
+    return e.negated ? !inside : inside;
+  });
+}
+
+function member(e: A.Member | A.IndexExpression, env: ExprEnv, key: A.Expression): Typed {
+  if (e.kind === "member" && e.object.kind === "name" && e.object.name.startsWith("$")) {
+    throw env.ctx.error(`${e.object.name}.${e.name} can only be used in join conditions`, e.span);
+  }
+  const object = compileExpr(e.object, env);
+  const index = compileExpr(key, env);
+  if (object.type !== "dynamic") {
+    throw env.ctx.error(`cannot index into a value of type ${object.type}`, e.span);
+  }
+  return env.rowwise([object, index], "dynamic", ([o, k]) => dynamicGet(o, k));
+}
+
+/** `o[k]` on a dynamic value: arrays by (negative) position, bags by key. */
+export function dynamicGet(o: JsValue, k: JsValue): JsValue {
+  if (o === null || k === null) return null;
+  if (Array.isArray(o)) {
+    if (typeof k !== "number") return null;
+    const i = k < 0 ? o.length + k : k;
+    return o[i] ?? null;
+  }
+  if (typeof o === "object") return (o as Record<string, unknown>)[String(k)] ?? null;
+  return null;
+}

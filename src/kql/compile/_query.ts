@@ -1,0 +1,290 @@
+/**
+ * Compiling tabular KQL: statements, sources (tables, `datatable`, `print`, `range`,
+ * `union`) and the pipeline's operators, to Polars lazy plans.
+ *
+ * @module
+ */
+import { type DataFrame, type LazyDataFrame, pl } from "../../polars.ts";
+import type { KustoType } from "../../schema/types.ts";
+import type * as A from "../syntax/ast.ts";
+import { closestNames } from "../../errors.ts";
+import {
+  type Context,
+  ExprEnv,
+  type QueryCompiler,
+  type Relation,
+  Scope,
+  type Typed,
+} from "./_context.ts";
+import { bindLet, compileExpr, isTabular } from "./_expression.ts";
+import { convert, convertJs } from "./_conversion.ts";
+import { derivedName, uniqueNames } from "./_names.ts";
+import { union, unionInputs } from "./operators/_union.ts";
+import {
+  jsToExpr,
+  jsToSeries,
+  type JsValue,
+  readableExpr,
+  seriesToJs,
+} from "../runtime/_values.ts";
+import { applyOperator } from "./_apply_operator.ts";
+import { requestOf } from "../syntax/_external.ts";
+
+/** Compiles a query; returns the relation of its last tabular statement. */
+export function compileQuery(text: A.QueryText, ctx: Context): Relation {
+  ctx.attach(QUERY_COMPILER);
+  const scope = new Scope();
+  const env = new ExprEnv(ctx, scope);
+  let result: Relation | undefined;
+  for (const statement of text.statements) {
+    if (statement.kind === "declare") declareParameters(statement, env, ctx);
+    if (statement.kind === "let") bindLet(statement, env);
+    else if (statement.kind === "expression") {
+      const e = statement.expression;
+      // A lone unknown name is a table the user expected to exist.
+      const unknownName = e.kind === "name" && !scope.get(e.name) && !ctx.tables.has(e.name);
+      result = isTabular(e, scope, env) || unknownName
+        ? tabularOf(e, scope, ctx)
+        : printRelation([{ expression: e, span: statement.span }], scope, ctx);
+    }
+  }
+  if (!result) {
+    const last = text.statements.at(-1);
+    throw ctx.error(
+      "the query has no tabular expression to run",
+      last?.span ?? { start: 0, end: 0 },
+    );
+  }
+  return result;
+}
+
+/** Binds declared query parameters: the caller's values, else the declared defaults. */
+function declareParameters(statement: A.DeclareStatement, env: ExprEnv, ctx: Context): void {
+  for (const p of statement.parameters) {
+    const given = ctx.parameters.get(p.name);
+    if (given !== undefined) {
+      env.scope.set(p.name, {
+        kind: "scalar",
+        value: { ...jsToTyped(given, p.type ?? "string") },
+      });
+    } else if (p.defaultValue) {
+      const value = compileExpr(p.defaultValue, env);
+      env.scope.set(p.name, {
+        kind: "scalar",
+        value: p.type ? convert(value, p.type, env) : value,
+      });
+    }
+  }
+}
+
+function jsToTyped(value: JsValue, type: KustoType): Typed {
+  return { expr: jsToExpr(value, type), type, constant: { value } };
+}
+
+/** Compiles a tabular expression. */
+export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation {
+  switch (e.kind) {
+    case "paren":
+      return tabularOf(e.expression, scope, ctx);
+    case "pipe":
+      return applyOperator(tabularOf(e.source, scope, ctx), e.operator, scope, ctx);
+    case "name":
+      return named(e, scope, ctx);
+    case "call":
+      return tabularCall(e, scope, ctx);
+    case "datatable":
+      return datatable(e, scope, ctx);
+    case "print":
+      return printRelation(e.columns, scope, ctx);
+    case "range":
+      return range(e, scope, ctx);
+    case "union-source": {
+      const { relations, sources } = unionInputs(e.tables, e.options, scope, ctx);
+      return union(relations, e.options, sources);
+    }
+    default:
+      throw ctx.error("expected a table here", e.span);
+  }
+}
+
+function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
+  const binding = scope.get(e.name);
+  if (binding?.kind === "tabular") return binding.get();
+  if (binding?.kind === "function") {
+    return tabularCall({ kind: "call", name: e.name, args: [], span: e.span }, scope, ctx);
+  }
+  const table = ctx.tables.get(e.name);
+  if (table) return { frame: table.frame, columns: table.schema.columns };
+  const names = [...ctx.knownTables, ...scope.names()];
+  const close = closestNames(e.name, names);
+  throw ctx.error(
+    `Unknown table '${e.name}'` + (close.length ? `. Did you mean '${close[0]}'?` : ""),
+    e.span,
+    ctx.knownTables.length > 0 ? `Tables: ${ctx.knownTables.slice(0, 20).join(", ")}` : undefined,
+  );
+}
+
+const materialized = new WeakMap<A.Expression, Relation>();
+
+function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
+  const binding = scope.get(e.name);
+  if (binding?.kind === "function") {
+    const inner = new Scope(binding.scope);
+    const env = new ExprEnv(ctx, scope);
+    binding.definition.parameters.forEach((p, i) => {
+      const arg = e.args[i] ?? p.defaultValue;
+      if (!arg) throw ctx.error(`${e.name}() needs a value for parameter '${p.name}'`, e.span);
+      if (p.tabular) {
+        const relation = tabularOf(arg, scope, ctx);
+        inner.set(p.name, { kind: "tabular", get: () => relation });
+      } else {
+        const value = compileExpr(arg, env);
+        inner.set(p.name, { kind: "scalar", value: p.type ? convert(value, p.type, env) : value });
+      }
+    });
+    const innerEnv = new ExprEnv(ctx, inner);
+    let result: Relation | undefined;
+    for (const statement of binding.definition.body) {
+      if (statement.kind === "let") bindLet(statement, innerEnv);
+      else if (statement.kind === "expression") {
+        result = tabularOf(statement.expression, inner, ctx);
+      }
+    }
+    if (!result) throw ctx.error(`${e.name}() has no tabular result`, e.span);
+    return result;
+  }
+  if (e.name === "materialize" && e.args.length === 1) {
+    const cached = materialized.get(e);
+    if (cached) return cached;
+    const relation = tabularOf(e.args[0], scope, ctx);
+    const done = { ...relation, frame: relation.frame.collectSync().lazy() };
+    materialized.set(e, done);
+    return done;
+  }
+  const request = requestOf(e);
+  if (request) {
+    const table = ctx.external.get(request.key);
+    if (table) return { frame: table.frame, columns: table.schema.columns };
+    if (request.kind === "watchlist") {
+      throw ctx.error(
+        `Unknown watchlist '${request.name}'`,
+        e.span,
+        "A watchlist is a file of the data folder's outside data with that name.",
+      );
+    }
+    throw ctx.unsupported(
+      "externaldata here",
+      e.span,
+      "Run it through the local provider; it reads local files (paths or file:// URLs).",
+    );
+  }
+  if (e.name === "view" || e.name === "table") {
+    const arg = e.args[0];
+    if (arg?.kind === "literal" && typeof arg.value === "string") {
+      return named({ kind: "name", name: arg.value, span: arg.span }, scope, ctx);
+    }
+  }
+  throw ctx.unsupported(`The tabular function '${e.name}()'`, e.span);
+}
+
+function constantValue(e: A.Expression, scope: Scope, ctx: Context, what: string): Typed {
+  const value = compileExpr(e, new ExprEnv(ctx, scope));
+  if (!value.constant) throw ctx.error(`${what} must be a constant`, e.span);
+  return value;
+}
+
+function datatable(e: A.Datatable, scope: Scope, ctx: Context): Relation {
+  const width = e.columns.length;
+  if (width === 0) throw ctx.error("datatable needs at least one column", e.span);
+  if (e.values.length % width !== 0) {
+    throw ctx.error(
+      `datatable has ${e.values.length} values for ${width} columns: the last row is incomplete`,
+      e.span,
+    );
+  }
+  const columns: JsValue[][] = e.columns.map(() => []);
+  e.values.forEach((v, i) => {
+    const value = constantValue(v, scope, ctx, "a datatable value");
+    const column = e.columns[i % width];
+    const converted = value.type === column.type || value.constant!.value === null
+      ? value.constant!.value
+      : convertJs(value.constant!.value, value.type, column.type);
+    columns[i % width].push(converted);
+  });
+  const frame = pl.DataFrame(e.columns.map((c, i) => jsToSeries(c.name, columns[i], c.type)));
+  return { frame: frame.lazy(), columns: e.columns };
+}
+
+/** A one-row relation of the given expressions (`print`, or a scalar query). */
+export function printRelation(
+  items: readonly A.NamedExpression[],
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const env = new ExprEnv(ctx, scope, new Map());
+  const compiled = items.map((item, i) => ({
+    name: item.names?.[0] ?? derivedName(item.expression, `print_${i}`, new Map()),
+    value: compileExpr(item.expression, env),
+  }));
+  if (compiled.length === 0) return { frame: pl.DataFrame({}).lazy(), columns: [] };
+  let frame: LazyDataFrame = pl.DataFrame({ __row: [0] }).lazy();
+  frame = env.materialise(frame);
+  const names = uniqueNames(compiled.map((c) => c.name));
+  frame = frame.select(...compiled.map((c, i) => c.value.expr.alias(names[i])));
+  return { frame, columns: compiled.map((c, i) => ({ name: names[i], type: c.value.type })) };
+}
+
+function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
+  const from = constantValue(e.from, scope, ctx, "the start of 'range'");
+  const to = constantValue(e.to, scope, ctx, "the end of 'range'");
+  const step = constantValue(e.step, scope, ctx, "the step of 'range'");
+  const start = from.constant!.value as number;
+  const stop = to.constant!.value as number;
+  const by = step.constant!.value as number;
+  if (start === null || stop === null || by === null) {
+    throw ctx.error("range bounds cannot be null", e.span);
+  }
+  if (by === 0) throw ctx.error("the step of 'range' cannot be zero", e.step.span);
+  const type: KustoType = from.type === "datetime"
+    ? "datetime"
+    : from.type === "timespan"
+    ? "timespan"
+    : from.type === "real" || to.type === "real" || step.type === "real"
+    ? "real"
+    : "long";
+  const count = Math.max(0, Math.floor((stop - start) / by) + 1);
+  if (count > 50_000_000) throw ctx.error(`range would make ${count} rows`, e.span);
+  const values = new Array<number>(count);
+  for (let i = 0; i < count; i++) values[i] = start + i * by;
+  return {
+    frame: pl.DataFrame([jsToSeries(e.column, values, type)]).lazy(),
+    columns: [{ name: e.column, type }],
+  };
+}
+
+/** Runs a tabular expression and returns the values of its first column. */
+function firstColumnValues(
+  e: A.Expression,
+  scope: Scope,
+  ctx: Context,
+): { values: JsValue[]; type: KustoType } {
+  const relation = tabularOf(e, scope, ctx);
+  const first = relation.columns[0];
+  if (!first) return { values: [], type: "dynamic" };
+  const data = relation.frame.select(readableExpr(pl.col(first.name), first.type).alias("v"))
+    .collectSync();
+  return { values: seriesToJs(data.getColumn("v"), first.type), type: first.type };
+}
+
+/** What operators and expressions holding a sub-query compile it with (see `Context.compiler`). */
+const QUERY_COMPILER: QueryCompiler = { tabularOf, applyOperator, firstColumnValues };
+
+/** Collects a relation into a frame with Kusto's dtypes. */
+export function collect(relation: Relation): DataFrame {
+  return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collectSync();
+}
+
+/** {@link collect} on Polars' thread pool, leaving the event loop free meanwhile. */
+export function collectAsync(relation: Relation): Promise<DataFrame> {
+  return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collect();
+}

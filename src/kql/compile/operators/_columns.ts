@@ -1,0 +1,187 @@
+/**
+ * The column operators: `project`, `extend`, `project-away`, `project-keep`,
+ * `project-rename`, `project-reorder` and `getschema`.
+ *
+ * @module
+ */
+import { type Expr, pl } from "../../../polars.ts";
+import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
+import type * as A from "../../syntax/ast.ts";
+import { type Context, type Relation, rowEnv, type Scope } from "../_context.ts";
+import { compileExpr } from "../_expression.ts";
+import { derivedName, uniqueNames } from "../_names.ts";
+import { jsToSeries } from "../../runtime/_values.ts";
+import { formatSchemaType } from "../../runtime/_type_names.ts";
+
+/** Plain references to `columns`, to select them unchanged. */
+export function keepColumns(columns: readonly ColumnSchema[]): Expr[] {
+  return columns.map((c) => pl.col(c.name));
+}
+
+/** `project` (replace the columns) and `extend` (add or replace some). */
+export function project(
+  input: Relation,
+  items: readonly A.NamedExpression[],
+  scope: Scope,
+  ctx: Context,
+  extend: boolean,
+): Relation {
+  if (items.length === 0) return input;
+  const env = rowEnv(input, scope, ctx);
+  let unnamed = 0;
+  const outputs: Array<{ name: string; expr: Expr; type: KustoType }> = [];
+  for (const item of items) {
+    const value = compileExpr(item.expression, env);
+    if (item.names && item.names.length > 1) {
+      // `(a, b) = f(...)`: a function with several outputs assigns them in order.
+      if (!value.components) {
+        throw ctx.error(
+          `cannot assign one value to ${item.names.length} names`,
+          item.span,
+          "Only functions with several outputs (series_fit_line(), ...) fill several names.",
+        );
+      }
+      if (item.names.length > value.components.length) {
+        throw ctx.error(
+          `the function gives ${value.components.length} values for ${item.names.length} names`,
+          item.span,
+        );
+      }
+      item.names.forEach((name, i) => {
+        const part = value.components![i];
+        outputs.push({ name, expr: part.expr, type: part.type });
+      });
+      continue;
+    }
+    if (!item.names && value.components && value.componentNames) {
+      value.components.forEach((part, i) =>
+        outputs.push({ name: value.componentNames![i], expr: part.expr, type: part.type })
+      );
+      continue;
+    }
+    const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`, env.columns);
+    outputs.push({ name, expr: value.expr, type: value.type });
+  }
+  const frame = env.materialise(input.frame);
+  if (!extend) {
+    const names = uniqueNames(outputs.map((o) => o.name));
+    return {
+      ...input,
+      frame: frame.select(...outputs.map((o, i) => o.expr.alias(names[i]))),
+      columns: outputs.map((o, i) => ({ name: names[i], type: o.type })),
+    };
+  }
+  const columns = [...input.columns];
+  const assigned = new Map<string, Expr>();
+  for (const o of outputs) {
+    const at = columns.findIndex((c) => c.name === o.name);
+    if (at >= 0) columns[at] = { name: o.name, type: o.type };
+    else columns.push({ name: o.name, type: o.type });
+    assigned.set(o.name, o.expr);
+  }
+  return {
+    ...input,
+    frame: frame.select(
+      ...columns.map((c) => (assigned.get(c.name) ?? pl.col(c.name)).alias(c.name)),
+    ),
+    columns,
+  };
+}
+
+/** Column names matching a pattern with `*` wildcards. */
+export function matchColumns(pattern: string, columns: readonly ColumnSchema[]): string[] {
+  if (!pattern.includes("*")) return columns.some((c) => c.name === pattern) ? [pattern] : [];
+  const regex = new RegExp(
+    `^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`,
+  );
+  return columns.filter((c) => regex.test(c.name)).map((c) => c.name);
+}
+
+function unknownColumn(name: string, columns: readonly ColumnSchema[], span: A.Span, ctx: Context) {
+  return ctx.error(
+    `Unknown column '${name}'`,
+    span,
+    `Columns here: ${columns.map((c) => c.name).slice(0, 15).join(", ")}`,
+  );
+}
+
+/** Applies `project-away` and `project-keep`. */
+export function projectAway(input: Relation, op: A.ProjectAwayOperator, ctx: Context): Relation {
+  const selected = new Set<string>();
+  for (const pattern of op.patterns) {
+    const names = matchColumns(pattern, input.columns);
+    if (names.length === 0 && !pattern.includes("*")) {
+      throw unknownColumn(pattern, input.columns, op.span, ctx);
+    }
+    names.forEach((n) => selected.add(n));
+  }
+  const columns = input.columns.filter((c) =>
+    op.kind === "project-away" ? !selected.has(c.name) : selected.has(c.name)
+  );
+  return { ...input, frame: input.frame.select(...keepColumns(columns)), columns };
+}
+
+/** Applies `project-rename`. */
+export function projectRename(
+  input: Relation,
+  op: A.ProjectRenameOperator,
+  ctx: Context,
+): Relation {
+  const renames = new Map<string, string>();
+  for (const r of op.renames) {
+    if (!input.columns.some((c) => c.name === r.from)) {
+      throw unknownColumn(r.from, input.columns, op.span, ctx);
+    }
+    renames.set(r.from, r.to);
+  }
+  const columns = input.columns.map((c) => ({ ...c, name: renames.get(c.name) ?? c.name }));
+  return {
+    ...input,
+    frame: input.frame.select(
+      ...input.columns.map((c) => pl.col(c.name).alias(renames.get(c.name) ?? c.name)),
+    ),
+    columns,
+  };
+}
+
+/** Applies `project-reorder`. */
+export function projectReorder(
+  input: Relation,
+  op: A.ProjectReorderOperator,
+  ctx: Context,
+): Relation {
+  const first: string[] = [];
+  for (const p of op.patterns) {
+    let names = matchColumns(p.pattern, input.columns).filter((n) => !first.includes(n));
+    if (names.length === 0 && !p.pattern.includes("*")) {
+      throw unknownColumn(p.pattern, input.columns, op.span, ctx);
+    }
+    if (p.order) {
+      names = [...names].sort();
+      if (p.order === "desc") names.reverse();
+    }
+    first.push(...names);
+  }
+  const columns = [
+    ...first.map((n) => input.columns.find((c) => c.name === n)!),
+    ...input.columns.filter((c) => !first.includes(c.name)),
+  ];
+  return { ...input, frame: input.frame.select(...keepColumns(columns)), columns };
+}
+
+/** Applies `getschema`: one row per column, with its name, position and types. */
+export function getschema(input: Relation): Relation {
+  const columns: ColumnSchema[] = [
+    { name: "ColumnName", type: "string" },
+    { name: "ColumnOrdinal", type: "int" },
+    { name: "DataType", type: "string" },
+    { name: "ColumnType", type: "string" },
+  ];
+  const frame = pl.DataFrame([
+    jsToSeries("ColumnName", input.columns.map((c) => c.name), "string"),
+    jsToSeries("ColumnOrdinal", input.columns.map((_, i) => i), "int"),
+    jsToSeries("DataType", input.columns.map((c) => formatSchemaType(c.type)), "string"),
+    jsToSeries("ColumnType", input.columns.map((c) => c.type), "string"),
+  ]);
+  return { frame: frame.lazy(), columns };
+}

@@ -1,0 +1,203 @@
+/**
+ * `join` (every kind) and `lookup`.
+ *
+ * @module
+ */
+import { type DataType, type LazyDataFrame, pl } from "../../../polars.ts";
+import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
+import type * as A from "../../syntax/ast.ts";
+import type { Context, Relation, Scope } from "../_context.ts";
+import { uniqueNames } from "../_names.ts";
+import { isNumeric } from "../_conversion.ts";
+
+/** One join condition, with the cast both sides need to compare equal (if any). */
+interface KeyPair {
+  readonly left: string;
+  readonly right: string;
+  readonly cast?: DataType;
+}
+
+function keyPairs(
+  left: Relation,
+  right: Relation,
+  on: readonly A.JoinCondition[],
+  ctx: Context,
+): KeyPair[] {
+  return on.map((condition) => {
+    const l = left.columns.find((c) => c.name === condition.left);
+    const r = right.columns.find((c) => c.name === condition.right);
+    if (!l) {
+      throw ctx.error(
+        `The left side of the join has no column '${condition.left}'`,
+        condition.span,
+      );
+    }
+    if (!r) {
+      throw ctx.error(
+        `The right side of the join has no column '${condition.right}'`,
+        condition.span,
+      );
+    }
+    return { left: l.name, right: r.name, cast: commonCast(l, r, condition, ctx) };
+  });
+}
+
+function commonCast(
+  l: ColumnSchema,
+  r: ColumnSchema,
+  condition: A.JoinCondition,
+  ctx: Context,
+): DataType | undefined {
+  if (l.type === r.type) return undefined;
+  if (isNumeric(l.type) && isNumeric(r.type)) {
+    return l.type === "real" || r.type === "real" ? pl.Float64 : pl.Int64;
+  }
+  const text = (t: KustoType) => t === "string" || t === "guid" || t === "dynamic";
+  if (text(l.type) && text(r.type)) return undefined;
+  throw ctx.error(
+    `Cannot join ${l.name} (${l.type}) with ${r.name} (${r.type}): the key types differ`,
+    condition.span,
+    "Convert one side first, e.g. extend Key = tostring(Key).",
+  );
+}
+
+/**
+ * The frame with the key columns the join compares: a column itself where no cast is
+ * needed (no copy of millions of strings), else a cast copy under a temporary name.
+ */
+function keyed(
+  frame: LazyDataFrame,
+  pairs: readonly KeyPair[],
+  side: "left" | "right",
+  rename: (name: string) => string = (n) => n,
+): { frame: LazyDataFrame; keys: string[] } {
+  const casts = pairs.flatMap((p, i) =>
+    p.cast ? [pl.col(rename(p[side])).cast(p.cast).alias(`__j${side}${i}`)] : []
+  );
+  return {
+    frame: casts.length > 0 ? frame.withColumns(...casts) : frame,
+    keys: pairs.map((p, i) => (p.cast ? `__j${side}${i}` : rename(p[side]))),
+  };
+}
+
+/** Applies `join`. */
+export function join(input: Relation, op: A.JoinOperator, scope: Scope, ctx: Context): Relation {
+  const right = ctx.compiler.tabularOf(op.right, scope, ctx);
+  return joinFrames(input, right, keyPairs(input, right, op.on, ctx), op.joinKind);
+}
+
+/** The output columns; text from a side that may be missing reads "" (Kusto has no null text). */
+function select(
+  frame: LazyDataFrame,
+  columns: readonly ColumnSchema[],
+  nullable: ReadonlySet<string> = new Set(),
+): Relation {
+  return {
+    frame: frame.select(
+      ...columns.map((c) =>
+        c.type === "string" && nullable.has(c.name)
+          ? pl.col(c.name).fillNull(pl.lit("")).alias(c.name)
+          : pl.col(c.name)
+      ),
+    ),
+    columns,
+  };
+}
+
+/**
+ * The row order of a join's result: the left input's, then the right's among one left
+ * row's matches. Kusto leaves it unspecified; a fixed order makes a query's result (and its
+ * SHA-256) the same on every run, whatever the thread count.
+ */
+const ORDER = "left_right";
+
+function joinFrames(
+  left: Relation,
+  right: Relation,
+  pairs: readonly KeyPair[],
+  kind: A.JoinKind,
+): Relation {
+  const l = keyed(left.frame, pairs, "left");
+  let leftFrame = l.frame;
+  if (kind === "innerunique") {
+    leftFrame = leftFrame.unique({ subset: l.keys, keep: "first", maintainOrder: true } as never);
+  }
+  if (kind === "leftsemi" || kind === "leftanti" || kind === "rightsemi" || kind === "rightanti") {
+    const r = keyed(right.frame, pairs, "right");
+    const [a, b, aKeys, bKeys, columns] = kind.startsWith("left")
+      ? [leftFrame, r.frame, l.keys, r.keys, left.columns]
+      : [r.frame, leftFrame, r.keys, l.keys, right.columns];
+    const frame = a.join(b.select(...bKeys.map((k) => pl.col(k))), {
+      leftOn: aKeys,
+      rightOn: bKeys,
+      how: kind.endsWith("semi") ? "semi" : "anti",
+      maintainOrder: "left",
+    } as never);
+    return select(frame, columns);
+  }
+  // Right columns whose names clash with the left's get Kusto's numeric suffixes.
+  const names = uniqueNames(right.columns.map((c) => c.name), left.columns.map((c) => c.name));
+  const renamed = new Map(right.columns.map((c, i) => [c.name, names[i]]));
+  const r = keyed(
+    right.frame.select(...right.columns.map((c, i) => pl.col(c.name).alias(names[i]))),
+    pairs,
+    "right",
+    (n) => renamed.get(n) ?? n,
+  );
+  const frame = kind === "rightouter"
+    ? r.frame.join(
+      leftFrame,
+      {
+        leftOn: r.keys,
+        rightOn: l.keys,
+        how: "left",
+        coalesce: false,
+        maintainOrder: ORDER,
+      } as never,
+    )
+    : leftFrame.join(r.frame, {
+      leftOn: l.keys,
+      rightOn: r.keys,
+      how: kind === "leftouter" ? "left" : kind === "fullouter" ? "full" : "inner",
+      coalesce: false,
+      maintainOrder: ORDER,
+    } as never);
+  const rightColumns = right.columns.map((c, i) => ({ name: names[i], type: c.type }));
+  const nullable = new Set([
+    ...(kind === "rightouter" || kind === "fullouter" ? left.columns.map((c) => c.name) : []),
+    ...(kind === "leftouter" || kind === "fullouter" ? rightColumns.map((c) => c.name) : []),
+  ]);
+  return select(frame, [...left.columns, ...rightColumns], nullable);
+}
+
+/** Applies `lookup`: a left-outer (or inner) join whose key columns appear once. */
+export function lookup(
+  input: Relation,
+  op: A.LookupOperator,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const right = ctx.compiler.tabularOf(op.right, scope, ctx);
+  const pairs = keyPairs(input, right, op.on, ctx);
+  const keyColumns = new Set(pairs.map((p) => p.right));
+  const extra = right.columns.filter((c) => !keyColumns.has(c.name));
+  const names = uniqueNames(extra.map((c) => c.name), input.columns.map((c) => c.name));
+  // The right keys travel under temporary names, so they never clash with the left's.
+  const rightKeys = pairs.map((p, i) =>
+    (p.cast ? pl.col(p.right).cast(p.cast) : pl.col(p.right)).alias(`__jr${i}`)
+  );
+  const rightFrame = right.frame.select(
+    ...extra.map((c, i) => pl.col(c.name).alias(names[i])),
+    ...rightKeys,
+  );
+  const l = keyed(input.frame, pairs, "left");
+  const frame = l.frame.join(rightFrame, {
+    leftOn: l.keys,
+    rightOn: pairs.map((_, i) => `__jr${i}`),
+    how: op.lookupKind === "inner" ? "inner" : "left",
+    coalesce: false,
+    maintainOrder: ORDER,
+  } as never);
+  const extraColumns = extra.map((c, i) => ({ name: names[i], type: c.type }));
+  return select(frame, [...input.columns, ...extraColumns], new Set(names));
+}

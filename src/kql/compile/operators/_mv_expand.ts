@@ -1,0 +1,422 @@
+/**
+ * `mv-expand` and `mv-apply`: dynamic arrays and property bags become rows.
+ *
+ * Expansion happens at one barrier: the item values are read in JavaScript, which builds
+ * the expanded values and a vector of source row positions; the other columns are then
+ * repeated natively by gathering rows at those positions.
+ *
+ * `mv-apply` runs its subquery over every row's expansion at once: the expanded rows carry
+ * the number of the row they came from, and each subquery operator is applied per row
+ * (summaries grouped by it, `top` and `take` counted within it).
+ *
+ * @module
+ */
+import { type DataFrame, type Expr, pl, type Series } from "../../../polars.ts";
+import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
+import type * as A from "../../syntax/ast.ts";
+import { type Context, ExprEnv, type Relation, rowEnv, type Scope } from "../_context.ts";
+import { compileExpr } from "../_expression.ts";
+import { derivedName } from "../_names.ts";
+import { sort } from "./_rows.ts";
+import { summarize } from "./_summarize.ts";
+import { jsToSeries, type JsValue, kustoToString } from "../../runtime/_values.ts";
+import { readDatetime, readTimespan } from "../../syntax/_literals.ts";
+
+/** The default row limit of the legacy `mvexpand` spelling. */
+const LEGACY_LIMIT = 128;
+
+/** Applies `mv-expand`. */
+export function mvExpand(
+  input: Relation,
+  op: A.MvExpandOperator,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  // The parser keeps `bagexpansion=` but not its newer spelling `kind=`: read the options
+  // text before the first item.
+  const options = ctx.query.slice(op.span.start, op.items[0]?.span.start ?? op.span.end);
+  const bagExpansion = /\bkind\s*=\s*array\b/i.test(options) ? "array" : op.bagExpansion;
+  const legacy = /^mvexpand\b/i.test(options.trimStart());
+  return expand(
+    input,
+    op.items,
+    {
+      bagExpansion,
+      itemIndex: op.itemIndex,
+      limit: op.limit ? rowLimit(op.limit, scope, ctx) : legacy ? LEGACY_LIMIT : Infinity,
+    },
+    scope,
+    ctx,
+  ).relation;
+}
+
+/** Applies `mv-apply`. */
+export function mvApply(
+  input: Relation,
+  op: A.MvApplyOperator,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const rowId = ctx.temp("__mvrow");
+  const expanded = expand(
+    input,
+    op.items,
+    {
+      bagExpansion: "bag",
+      itemIndex: op.itemIndex,
+      limit: op.limit ? rowLimit(op.limit, scope, ctx) : Infinity,
+      rowId,
+    },
+    scope,
+    ctx,
+  );
+  let result = expanded.relation;
+  for (const sub of op.subquery) result = applyPerRow(result, sub, rowId, scope, ctx);
+
+  // The source row's columns that were not expanded come back in front of the subquery's
+  // output, unless the subquery still has them.
+  const produced = new Set(result.columns.map((c) => c.name));
+  const replaced = new Set(expanded.names);
+  const outer = input.columns.filter((c) => !replaced.has(c.name) && !produced.has(c.name));
+  const inner = result.columns.filter((c) => c.name !== rowId);
+  // Subquery results come back in the order of the rows they came from (a stable sort
+  // keeps each row's own order); the row's other columns are gathered by row number.
+  const data = result.frame.sort({ by: [rowId], maintainOrder: true } as never).collectSync();
+  const at = data.getColumn(rowId).cast(pl.UInt32);
+  const gathered = outer.length > 0
+    ? expanded.source.select(...outer.map((c) => pl.col(c.name).gather(at))).getColumns()
+    : [];
+  const series = [...gathered, ...inner.map((c) => data.getColumn(c.name))];
+  return {
+    frame: (series.length > 0 ? pl.DataFrame(series) : pl.DataFrame({})).lazy(),
+    columns: [...outer, ...inner],
+  };
+}
+
+interface ExpandOptions {
+  readonly bagExpansion: "bag" | "array";
+  readonly itemIndex?: string;
+  readonly limit: number;
+  /** Adds a column of this name holding the source row's number (for `mv-apply`). */
+  readonly rowId?: string;
+}
+
+interface Expanded {
+  readonly relation: Relation;
+  /** The names of the expanded columns. */
+  readonly names: readonly string[];
+  /** The input rows (with the row number column when asked for), for `mv-apply`. */
+  readonly source: DataFrame;
+}
+
+function expand(
+  input: Relation,
+  items: readonly A.MvExpandItem[],
+  options: ExpandOptions,
+  scope: Scope,
+  ctx: Context,
+): Expanded {
+  const env = rowEnv(input, scope, ctx);
+  let unnamed = 0;
+  const compiled = items.map((item) => {
+    const value = compileExpr(item.expression, env);
+    if (value.type !== "dynamic") {
+      throw ctx.error(
+        `mv-expand expects a dynamic array or property bag, but this is ${value.type}`,
+        item.expression.span,
+        "Convert the value first, for example with parse_json() or todynamic().",
+      );
+    }
+    return {
+      name: item.name ?? derivedName(item.expression, `Column${++unnamed}`),
+      temp: ctx.temp("__mv"),
+      value,
+      type: item.toType ?? "dynamic",
+    };
+  });
+  let data = env.materialise(input.frame).select(
+    ...input.columns.map((c) => pl.col(c.name)),
+    ...compiled.map((c) => c.value.expr.alias(c.temp)),
+  ).collectSync();
+  if (options.rowId) {
+    data = data.withRowIndex(options.rowId).withColumn(pl.col(options.rowId).cast(pl.Int64));
+  }
+
+  const texts = compiled.map((c) => data.getColumn(c.temp).toArray() as (string | null)[]);
+  const positions: number[] = [];
+  const indexes: number[] = [];
+  const values: JsValue[][] = compiled.map(() => []);
+  const elements: JsValue[][] = new Array(compiled.length);
+  const height = data.height;
+  for (let row = 0; row < height; row++) {
+    let count = 0;
+    for (let k = 0; k < compiled.length; k++) {
+      elements[k] = elementsOf(texts[k][row], options.bagExpansion);
+      count = Math.max(count, elements[k].length);
+    }
+    count = Math.min(count, options.limit);
+    for (let i = 0; i < count; i++) {
+      positions.push(row);
+      indexes.push(i);
+      for (let k = 0; k < compiled.length; k++) {
+        const element = i < elements[k].length ? elements[k][i] : null;
+        values[k].push(castElement(element, compiled[k].type));
+      }
+    }
+  }
+
+  // Expanded columns replace input columns of the same name in place; new ones follow.
+  const expandedBy = new Map(compiled.map((c, k) => [c.name, k]));
+  const columns: ColumnSchema[] = input.columns.map((c) => {
+    const k = expandedBy.get(c.name);
+    return k === undefined ? c : { name: c.name, type: compiled[k].type };
+  });
+  for (const c of compiled) {
+    if (!input.columns.some((i) => i.name === c.name)) columns.push({ name: c.name, type: c.type });
+  }
+  if (options.itemIndex) columns.push({ name: options.itemIndex, type: "long" });
+  if (options.rowId) columns.push({ name: options.rowId, type: "long" });
+
+  // Typed arrays make the Series directly, without converting each number.
+  const gather = pl.Series("__at", Uint32Array.from(positions));
+  const added = new Map<string, Series>(
+    compiled.map((c, k) => [c.name, jsToSeries(c.name, values[k], c.type)]),
+  );
+  if (options.itemIndex) {
+    added.set(
+      options.itemIndex,
+      pl.Series(options.itemIndex, Int32Array.from(indexes)).cast(pl.Int64),
+    );
+  }
+  const repeated = columns.filter((c) => !added.has(c.name));
+  let frame: DataFrame;
+  if (repeated.length > 0) {
+    frame = data.select(...repeated.map((c) => pl.col(c.name).gather(gather)));
+    for (const series of added.values()) frame = frame.withColumn(series);
+  } else {
+    frame = pl.DataFrame([...added.values()]);
+  }
+  return {
+    relation: {
+      ...input,
+      frame: frame.lazy().select(...columns.map((c) => pl.col(c.name))),
+      columns,
+    },
+    names: compiled.map((c) => c.name),
+    source: data,
+  };
+}
+
+/** The values one dynamic value expands to (a null expands to one null). */
+function elementsOf(text: string | null, bagExpansion: "bag" | "array"): JsValue[] {
+  if (text === null) return [null];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  if (Array.isArray(value)) return value;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value);
+    return bagExpansion === "array"
+      ? entries.map(([key, item]) => [key, item])
+      : entries.map(([key, item]) => ({ [key]: item }));
+  }
+  return [value];
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An element as a value of `to typeof(type)`: a cast, not a conversion, so elements of
+ * another kind become null (dates and timespans are text inside dynamic values).
+ */
+function castElement(v: JsValue, type: KustoType): JsValue {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case "dynamic":
+      return v;
+    case "string":
+      return typeof v === "string" ? v : kustoToString(v, "dynamic");
+    case "int":
+    case "long":
+      return typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : null;
+    case "real":
+    case "decimal":
+      return typeof v === "number" ? v : null;
+    case "bool":
+      return typeof v === "boolean" ? v : null;
+    case "datetime": {
+      const micros = typeof v === "string" ? readDatetime(v) : undefined;
+      return micros === undefined ? null : Number(micros);
+    }
+    case "timespan": {
+      const micros = typeof v === "string" ? readTimespan(v) : undefined;
+      return micros === undefined ? null : Number(micros);
+    }
+    case "guid":
+      return typeof v === "string" && GUID.test(v) ? v.toLowerCase() : null;
+  }
+}
+
+function rowLimit(e: A.Expression, scope: Scope, ctx: Context): number {
+  const value = compileExpr(e, new ExprEnv(ctx, scope)).constant?.value;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw ctx.error("the row limit must be a constant, non-negative whole number", e.span);
+  }
+  return Math.floor(value);
+}
+
+// ---------------------------------------------------------------- mv-apply subqueries
+
+function name(rowId: string, span: A.Span): A.NameRef {
+  return { kind: "name", name: rowId, span };
+}
+
+/** The row-number column put back after an operator that may have dropped it. */
+function ensureRowId(result: Relation, rowId: string, op: A.Operator, ctx: Context): Relation {
+  if (result.columns.some((c) => c.name === rowId)) return result;
+  throw ctx.error(
+    "this operator removes the columns mv-apply needs to put the rows back together",
+    op.span,
+  );
+}
+
+/** One subquery operator applied to each source row's expanded rows separately. */
+function applyPerRow(
+  input: Relation,
+  op: A.Operator,
+  rowId: string,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const byRow: A.SortKey = { expression: name(rowId, op.span), descending: false };
+  switch (op.kind) {
+    // Row by row: the row number column goes along like any other column.
+    case "where":
+    case "extend":
+    case "parse":
+    case "mv-expand":
+    case "mv-apply":
+    case "serialize":
+    case "project-rename":
+    case "project-reorder":
+      return ctx.compiler.applyOperator(input, op, scope, ctx);
+    case "project":
+      return moveLast(
+        ctx.compiler.applyOperator(
+          input,
+          {
+            ...op,
+            columns: [...op.columns, { expression: name(rowId, op.span), span: op.span }],
+          },
+          scope,
+          ctx,
+        ),
+        rowId,
+      );
+    case "project-away":
+      return ensureRowId(ctx.compiler.applyOperator(input, op, scope, ctx), rowId, op, ctx);
+    case "project-keep":
+      return ctx.compiler.applyOperator(
+        input,
+        { ...op, patterns: [...op.patterns, rowId] },
+        scope,
+        ctx,
+      );
+    case "summarize":
+      return moveLast(
+        summarize(
+          input,
+          {
+            ...op,
+            by: [{ expression: name(rowId, op.span), span: op.span }, ...op.by],
+          },
+          scope,
+          ctx,
+        ),
+        rowId,
+      );
+    case "count":
+      return moveLast(
+        summarize(
+          input,
+          {
+            kind: "summarize",
+            aggregates: [{
+              names: ["Count"],
+              expression: { kind: "call", name: "count", args: [], span: op.span },
+              span: op.span,
+            }],
+            by: [{ expression: name(rowId, op.span), span: op.span }],
+            span: op.span,
+          },
+          scope,
+          ctx,
+        ),
+        rowId,
+      );
+    case "distinct": {
+      if (op.columns.length === 1 && op.columns[0].kind === "star") {
+        return ctx.compiler.applyOperator(input, op, scope, ctx);
+      }
+      return moveLast(
+        ctx.compiler.applyOperator(
+          input,
+          { ...op, columns: [name(rowId, op.span), ...op.columns] },
+          scope,
+          ctx,
+        ),
+        rowId,
+      );
+    }
+    case "sort":
+      return sort(input, [byRow, ...op.keys], scope, ctx);
+    case "top": {
+      const sorted = sort(input, [byRow, ...op.keys], scope, ctx);
+      return firstPerRow(sorted, rowId, op.count, scope, ctx);
+    }
+    case "take":
+      return firstPerRow(input, rowId, op.count, scope, ctx);
+    case "join":
+    case "lookup":
+    case "union":
+    case "as":
+    case "make-series":
+    case "evaluate":
+    case "invoke":
+    case "render":
+    case "getschema":
+    case "unsupported":
+      throw ctx.unsupported(
+        `The operator '${op.kind === "unsupported" ? op.name : op.kind}' inside mv-apply`,
+        op.span,
+      );
+  }
+}
+
+/** The first `count` rows of each source row's expansion, in order. */
+function firstPerRow(
+  input: Relation,
+  rowId: string,
+  count: A.Expression,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const n = rowLimit(count, scope, ctx);
+  const position: Expr = pl.col(rowId).cumCount().over(rowId);
+  return { ...input, frame: input.frame.filter(position.lt(pl.lit(n + 1))) };
+}
+
+function moveLast(relation: Relation, column: string): Relation {
+  const columns = [
+    ...relation.columns.filter((c) => c.name !== column),
+    ...relation.columns.filter((c) => c.name === column),
+  ];
+  return {
+    ...relation,
+    frame: relation.frame.select(...columns.map((c) => pl.col(c.name))),
+    columns,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The row operators: `where`, `take`, `top`, `sort` and `distinct`.
+ *
+ * @module
+ */
+import type { Expr } from "../../../polars.ts";
+import type * as A from "../../syntax/ast.ts";
+import { type Context, ExprEnv, type Relation, rowEnv, type Scope } from "../_context.ts";
+import { compileExpr } from "../_expression.ts";
+import { toBool } from "../_conversion.ts";
+import { keepColumns, project } from "./_columns.ts";
+
+/** A constant row count (`take 10`, `top 5 by ...`). */
+export function rowCount(e: A.Expression, scope: Scope, ctx: Context): number {
+  const value = compileExpr(e, new ExprEnv(ctx, scope));
+  const n = value.constant?.value;
+  if (typeof n !== "number" || n < 0) {
+    throw ctx.error("expected a non-negative whole number", e.span);
+  }
+  return Math.floor(n);
+}
+
+/** Applies `where`. */
+export function where(input: Relation, op: A.WhereOperator, scope: Scope, ctx: Context): Relation {
+  const env = rowEnv(input, scope, ctx);
+  const predicate = toBool(compileExpr(op.predicate, env), op.predicate, env);
+  if (predicate.constant) {
+    return predicate.constant.value === true ? input : { ...input, frame: input.frame.head(0) };
+  }
+  const frame = env.materialise(input.frame).filter(predicate.expr);
+  return { ...input, frame: frame.select(...keepColumns(input.columns)) };
+}
+
+/** Sorts by keys with Kusto's defaults: descending, nulls last when descending. */
+export function sort(
+  input: Relation,
+  keys: readonly A.SortKey[],
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const env = rowEnv(input, scope, ctx);
+  const by: Expr[] = [];
+  const descending: boolean[] = [];
+  for (const key of keys) {
+    const value = compileExpr(key.expression, env);
+    if (value.type === "dynamic") {
+      throw ctx.error(
+        "cannot sort by a dynamic value; convert it first (tostring, toint...)",
+        key.expression.span,
+      );
+    }
+    const nullsFirst = key.nulls ? key.nulls === "first" : !key.descending;
+    // Nulls are placed by a leading key, so each sort key can place them its own way.
+    by.push(value.expr.isNull());
+    descending.push(nullsFirst);
+    by.push(value.expr);
+    descending.push(key.descending);
+  }
+  const frame = env.materialise(input.frame).sort({ by, descending, maintainOrder: true } as never);
+  return { ...input, frame: frame.select(...keepColumns(input.columns)), ordered: true };
+}
+
+/** Applies `distinct`. */
+export function distinct(
+  input: Relation,
+  op: A.DistinctOperator,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  if (op.columns.length === 1 && op.columns[0].kind === "star") {
+    return { ...input, frame: input.frame.unique({ maintainOrder: true } as never) };
+  }
+  const projected = project(
+    input,
+    op.columns.map((expression) => ({ expression, span: expression.span })),
+    scope,
+    ctx,
+    false,
+  );
+  return { ...projected, frame: projected.frame.unique({ maintainOrder: true } as never) };
+}

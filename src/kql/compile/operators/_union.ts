@@ -1,0 +1,106 @@
+/**
+ * `union`: the `union T1, T2` source and the `| union T2, ...` operator. Columns of one
+ * name and several types become one column per type, as in Kusto.
+ *
+ * @module
+ */
+import { type Expr, pl } from "../../../polars.ts";
+import { type ColumnSchema, type KustoType, polarsTypeOf } from "../../../schema/types.ts";
+import type * as A from "../../syntax/ast.ts";
+import { KqlSemanticError } from "../../errors.ts";
+import type { Context, Relation, Scope } from "../_context.ts";
+
+/** Applies `| union T2, ...`. */
+export function unionOperator(
+  input: Relation,
+  op: A.UnionOperator,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const { relations, sources } = unionInputs(op.tables, op.options, scope, ctx);
+  const self: A.Expression = { kind: "name", name: "union_arg0", span: op.span };
+  return union([input, ...relations], op.options, [self, ...sources]);
+}
+
+/** `union` of relations (kind outer: all columns; inner: common ones). */
+export function union(
+  relations: Relation[],
+  options: A.UnionOptions,
+  sources: readonly A.Expression[],
+): Relation {
+  // A name with several types becomes one column per type (`x_long`, `x_int`), as Kusto does.
+  const typesOf = new Map<string, KustoType[]>();
+  for (const r of relations) {
+    for (const c of r.columns) {
+      const seen = typesOf.get(c.name) ?? [];
+      if (!seen.includes(c.type)) seen.push(c.type);
+      typesOf.set(c.name, seen);
+    }
+  }
+  const outputName = (name: string, type: KustoType) =>
+    typesOf.get(name)!.length > 1 ? `${name}_${type}` : name;
+  const columns: ColumnSchema[] = [];
+  for (const r of relations) {
+    for (const c of r.columns) {
+      const name = outputName(c.name, c.type);
+      if (!columns.some((x) => x.name === name)) columns.push({ name, type: c.type });
+    }
+  }
+  const kept = options.unionKind === "inner"
+    ? columns.filter((out) =>
+      relations.every((r) => r.columns.some((c) => outputName(c.name, c.type) === out.name))
+    )
+    : columns;
+  const frames = relations.map((r, i) => {
+    const have = new Map(r.columns.map((c) => [outputName(c.name, c.type), c.name]));
+    const exprs: Expr[] = [];
+    if (options.withSource) {
+      exprs.push(pl.lit(sourceName(sources[i], i)).alias(options.withSource));
+    }
+    for (const c of kept) {
+      const source = have.get(c.name);
+      exprs.push(
+        source === undefined ? nullColumn(c.type).alias(c.name) : pl.col(source).alias(c.name),
+      );
+    }
+    return r.frame.select(...exprs);
+  });
+  const frame = frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
+  const all = options.withSource
+    ? [{ name: options.withSource, type: "string" as KustoType }, ...kept]
+    : kept;
+  return { frame, columns: all };
+}
+
+/** The relations of `union`'s tables; with isfuzzy=true, tables that do not resolve are left out. */
+export function unionInputs(
+  tables: readonly A.Expression[],
+  options: A.UnionOptions,
+  scope: Scope,
+  ctx: Context,
+): { relations: Relation[]; sources: A.Expression[] } {
+  const relations: Relation[] = [];
+  const sources: A.Expression[] = [];
+  for (const t of tables) {
+    try {
+      relations.push(ctx.compiler.tabularOf(t, scope, ctx));
+      sources.push(t);
+    } catch (error) {
+      if (!options.isFuzzy || !(error instanceof KqlSemanticError)) throw error;
+    }
+  }
+  if (relations.length === 0) {
+    throw ctx.error("none of the tables of 'union' exist", tables[0]?.span ?? { start: 0, end: 0 });
+  }
+  return { relations, sources };
+}
+
+function sourceName(e: A.Expression | undefined, i: number): string {
+  if (e?.kind === "name") return e.name;
+  return `union_arg${i}`;
+}
+
+/** A null column of a type. */
+export function nullColumn(type: KustoType): Expr {
+  return type === "string" ? pl.lit("") : pl.lit(null).cast(polarsTypeOf(type));
+}

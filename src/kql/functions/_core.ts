@@ -1,0 +1,384 @@
+/**
+ * Logic, conversion and a few basic functions: iff, case, coalesce, isnull/isempty,
+ * not, to*(), strcat, strlen, tolower/toupper, now, ago, bin, pack_array,
+ * array_length, typeof/gettype.
+ *
+ * @module
+ */
+import { DATETIME, DURATION, type Expr, pl } from "../../polars.ts";
+import type { KustoType } from "../../schema/types.ts";
+import { constant, type Typed } from "../compile/_context.ts";
+import { convert, convertJs, isNumeric, toStringTyped } from "../compile/_conversion.ts";
+import { jsonTypeOf, type JsValue, kustoToString } from "../runtime/_values.ts";
+import { type CallSite, defineScalar } from "./_registry.ts";
+import { commonType, expectType, rowwise } from "./_define.ts";
+import { readDatetime, readTimespan } from "../syntax/_literals.ts";
+
+/** Values brought to one type, for iff/case/coalesce. */
+function unify(values: Typed[], site: CallSite): { values: Typed[]; type: KustoType } {
+  const type = commonType(
+    values.filter((v) => !(v.constant && v.constant.value === null)).map((v) => v.type),
+  ) ??
+    values[0].type;
+  return { values: values.map((v) => (v.type === type ? v : convert(v, type, site.env))), type };
+}
+
+function boolArg(args: Typed[], i: number, site: CallSite): Typed {
+  const arg = args[i];
+  if (arg.type === "bool") return arg;
+  if (arg.type === "dynamic") return convert(arg, "bool", site.env);
+  throw site.env.ctx.error(
+    `argument ${i + 1} of ${site.call.name}() must be a bool, not ${arg.type}`,
+    site.call.args[i].span,
+  );
+}
+
+defineScalar(["iff", "iif"], {
+  minArgs: 3,
+  maxArgs: 3,
+  compile(args, site) {
+    const cond = boolArg(args, 0, site);
+    const { values: [a, b], type } = unify([args[1], args[2]], site);
+    if (cond.constant) return cond.constant.value === true ? a : b;
+    return { expr: pl.when(cond.expr.fillNull(false)).then(a.expr).otherwise(b.expr), type };
+  },
+});
+
+defineScalar("case", {
+  minArgs: 3,
+  maxArgs: Infinity,
+  compile(args, site) {
+    if (args.length % 2 === 0) {
+      throw site.env.ctx.error(
+        "case() needs pairs of predicate and value, then an else value",
+        site.call.span,
+      );
+    }
+    const pairs: Array<[Typed, Typed]> = [];
+    for (let i = 0; i + 1 < args.length; i += 2) pairs.push([boolArg(args, i, site), args[i + 1]]);
+    const { values, type } = unify([...pairs.map((p) => p[1]), args[args.length - 1]], site);
+    const otherwise = values[values.length - 1];
+    if (pairs.every(([p]) => p.constant)) {
+      const hit = pairs.findIndex(([p]) => p.constant!.value === true);
+      return hit >= 0 ? values[hit] : otherwise;
+    }
+    let chain = pl.when(pairs[0][0].expr.fillNull(false)).then(values[0].expr);
+    for (let i = 1; i < pairs.length; i++) {
+      chain = chain.when(pairs[i][0].expr.fillNull(false)).then(values[i].expr) as never;
+    }
+    return { expr: chain.otherwise(otherwise.expr), type };
+  },
+});
+
+defineScalar("coalesce", {
+  minArgs: 1,
+  maxArgs: 64,
+  compile(args, site) {
+    const { values, type } = unify(args, site);
+    if (type === "string") {
+      const expr = values.reduceRight<Expr>(
+        (rest, v) => pl.when(v.expr.neq(pl.lit(""))).then(v.expr).otherwise(rest),
+        pl.lit(""),
+      );
+      if (values.every((v) => v.constant)) {
+        return constant(
+          values.map((v) => v.constant!.value).find((v) => v !== "" && v !== null) ?? "",
+          "string",
+        );
+      }
+      return { expr, type };
+    }
+    if (values.every((v) => v.constant)) {
+      return constant(values.map((v) => v.constant!.value).find((v) => v !== null) ?? null, type);
+    }
+    return { expr: values.slice(1).reduce((a, v) => a.fillNull(v.expr), values[0].expr), type };
+  },
+});
+
+function nullTest(empty: boolean, negate: boolean) {
+  return {
+    minArgs: 1,
+    maxArgs: 1,
+    compile([x]: Typed[]): Typed {
+      let expr: Expr;
+      if (x.type === "string") expr = empty ? x.expr.eq(pl.lit("")) : pl.lit(false);
+      else if (empty && x.type === "dynamic") expr = x.expr.isNull().or(x.expr.eq(pl.lit('""')));
+      else expr = x.expr.isNull();
+      if (negate) expr = expr.not();
+      if (x.constant) {
+        const v = x.constant.value;
+        let result = x.type === "string"
+          ? (empty ? v === "" || v === null : false)
+          : v === null || (empty && v === "");
+        if (negate) result = !result;
+        return constant(result, "bool");
+      }
+      return { expr: expr.fillNull(!negate), type: "bool" as KustoType };
+    },
+  };
+}
+
+defineScalar("isnull", nullTest(false, false));
+defineScalar("isnotnull", nullTest(false, true));
+defineScalar("isempty", nullTest(true, false));
+defineScalar("isnotempty", nullTest(true, true));
+
+defineScalar("not", {
+  minArgs: 1,
+  maxArgs: 1,
+  compile(args, site) {
+    const b = boolArg(args, 0, site);
+    if (b.constant) return constant(b.constant.value === null ? null : !b.constant.value, "bool");
+    return { expr: b.expr.not(), type: "bool" };
+  },
+});
+
+defineScalar("tostring", {
+  minArgs: 1,
+  maxArgs: 1,
+  compile: ([x], site) => toStringTyped(x, site.env),
+});
+
+for (
+  const [names, type] of [
+    [["toint"], "int"],
+    [["tolong"], "long"],
+    [["toreal", "todouble"], "real"],
+    [["todecimal"], "decimal"],
+    [["tobool", "toboolean"], "bool"],
+  ] as const
+) {
+  defineScalar([...names], {
+    minArgs: 1,
+    maxArgs: 1,
+    compile([x], site) {
+      if (isNumeric(x.type) && isNumeric(type)) {
+        // Kusto truncates reals toward zero when converting to an integer.
+        return convert(x, type, site.env);
+      }
+      return site.env.rowwise([x], type, ([v]) => convertJs(v, x.type, type));
+    },
+  });
+}
+
+defineScalar(
+  ["todatetime"],
+  rowwise(1, 1, "datetime", ([v], [t]) => {
+    if (v === null) return null;
+    if (t === "datetime") return v;
+    if (t === "long" || t === "int" || t === "real") return null;
+    const value = readDatetime(typeof v === "string" ? v : kustoToString(v, t));
+    return value === undefined ? null : Number(value);
+  }),
+);
+
+defineScalar(
+  ["totimespan", "totime"],
+  rowwise(1, 1, "timespan", ([v], [t]) => {
+    if (v === null) return null;
+    if (t === "timespan") return v;
+    if (t === "long" || t === "int") return (v as number) / 10; // ticks
+    if (t === "real") return null;
+    const value = readTimespan(typeof v === "string" ? v : kustoToString(v, t));
+    return value === undefined ? null : Number(value);
+  }),
+);
+
+defineScalar(
+  "toguid",
+  rowwise(1, 1, "guid", ([v]) => {
+    if (typeof v !== "string") return null;
+    const m =
+      /^\{?([0-9a-fA-F]{8})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{4})-?([0-9a-fA-F]{12})\}?$/
+        .exec(v.trim());
+    return m ? m.slice(1).join("-").toLowerCase() : null;
+  }),
+);
+
+defineScalar(
+  ["parse_json", "todynamic", "toobject"],
+  rowwise(1, 1, "dynamic", ([v], [t]) => {
+    if (v === null) return null;
+    if (t !== "string") return t === "dynamic" ? v : jsonValue(v, t);
+    try {
+      return JSON.parse(v as string);
+    } catch {
+      return v;
+    }
+  }),
+);
+
+defineScalar("strcat", {
+  minArgs: 1,
+  maxArgs: 64,
+  compile(args, site) {
+    const parts = args.map((a) => toStringTyped(a, site.env));
+    if (parts.every((p) => p.constant)) {
+      return constant(parts.map((p) => p.constant!.value ?? "").join(""), "string");
+    }
+    return {
+      expr: pl.concatString(parts.map((p) => p.expr.fillNull(pl.lit(""))), ""),
+      type: "string",
+    };
+  },
+});
+
+defineScalar("strlen", {
+  minArgs: 1,
+  maxArgs: 1,
+  compile([x], site) {
+    const s = toStringTyped(x, site.env);
+    if (s.constant) return constant([...String(s.constant.value ?? "")].length, "long");
+    return { expr: s.expr.str.lengths().cast(pl.Int64), type: "long" };
+  },
+});
+
+for (const [name, upper] of [["tolower", false], ["toupper", true]] as const) {
+  defineScalar(name, {
+    minArgs: 1,
+    maxArgs: 1,
+    compile([x], site) {
+      const s = toStringTyped(x, site.env);
+      if (s.constant) {
+        const v = String(s.constant.value ?? "");
+        return constant(upper ? v.toUpperCase() : v.toLowerCase(), "string");
+      }
+      return { expr: upper ? s.expr.str.toUpperCase() : s.expr.str.toLowerCase(), type: "string" };
+    },
+  });
+}
+
+defineScalar("now", {
+  minArgs: 0,
+  maxArgs: 1,
+  compile(args, site) {
+    if (args.length === 0) return constant(site.env.ctx.now, "datetime");
+    expectType(args, 0, ["timespan"], site);
+    const offset = args[0];
+    if (offset.constant) {
+      const v = offset.constant.value as number | null;
+      return constant(v === null ? null : site.env.ctx.now + v, "datetime");
+    }
+    return {
+      expr: pl.lit(site.env.ctx.now).cast(pl.Int64).add(offset.expr.cast(pl.Int64)).cast(DATETIME),
+      type: "datetime",
+    };
+  },
+});
+
+defineScalar("ago", {
+  minArgs: 1,
+  maxArgs: 1,
+  compile(args, site) {
+    expectType(args, 0, ["timespan"], site);
+    const span = args[0];
+    if (span.constant) {
+      const v = span.constant.value as number | null;
+      return constant(v === null ? null : site.env.ctx.now - v, "datetime");
+    }
+    return {
+      expr: pl.lit(site.env.ctx.now).cast(pl.Int64).sub(span.expr.cast(pl.Int64)).cast(DATETIME),
+      type: "datetime",
+    };
+  },
+});
+
+/** Rounds `value` down to a multiple of `size` (anchored at zero / the Unix epoch). */
+export function binExpr(value: Typed, size: Typed, site: CallSite, at?: Typed): Typed {
+  const t = value.type;
+  const s = size.constant?.value as number | null | undefined;
+  if (s === undefined) {
+    throw site.env.ctx.error("the bin size must be a constant", site.call.args[1].span);
+  }
+  if (s === null || s <= 0) return constant(null, t);
+  const anchor = (at?.constant?.value as number | undefined) ?? 0;
+  const floorTo = (x: Expr, step: number, base: number) =>
+    x.sub(base).div(step).floor().mul(step).add(base);
+  // Whole steps over whole numbers stay in integers: floored modulo, no float round trip.
+  const floorInt = (x: Expr, step: number, base: number) => {
+    const shifted = base === 0 ? x : x.sub(base);
+    const floored = shifted.sub(shifted.modulo(step));
+    return base === 0 ? floored : floored.add(base);
+  };
+  if (t === "datetime" || t === "timespan") {
+    const micros = value.expr.cast(pl.Int64);
+    const expr = (Number.isInteger(s) && Number.isInteger(anchor)
+      ? floorInt(micros, s, anchor)
+      : floorTo(micros.cast(pl.Float64), s, anchor).cast(pl.Int64))
+      .cast(t === "datetime" ? DATETIME : DURATION);
+    return fold(value, { expr, type: t }, (v) =>
+      Math.floor((v - anchor) / s) * s + anchor);
+  }
+  if (isNumeric(t)) {
+    const real = t === "real" || t === "decimal" || !Number.isInteger(s);
+    const expr = real || !Number.isInteger(anchor)
+      ? floorTo(value.expr.cast(pl.Float64), s, anchor)
+      : floorInt(value.expr.cast(pl.Int64), s, anchor);
+    const type: KustoType = real ? "real" : t;
+    return fold(value, {
+      expr: expr.cast(real ? pl.Float64 : t === "int" ? pl.Int32 : pl.Int64),
+      type,
+    }, (v) => Math.floor((v - anchor) / s) * s + anchor);
+  }
+  throw site.env.ctx.error(`bin() cannot round a ${t}`, site.call.args[0].span);
+}
+
+function fold(input: Typed, result: Typed, fn: (v: number) => number): Typed {
+  if (!input.constant) return result;
+  const v = input.constant.value as number | null;
+  return constant(v === null ? null : fn(v), result.type);
+}
+
+defineScalar(["bin", "floor"], {
+  minArgs: 2,
+  maxArgs: 2,
+  compile: ([value, size], site) => binExpr(value, size, site),
+});
+
+defineScalar("bin_at", {
+  minArgs: 3,
+  maxArgs: 3,
+  compile: ([value, size, at], site) => binExpr(value, size, site, at),
+});
+
+defineScalar(
+  ["pack_array"],
+  rowwise(0, Infinity, "dynamic", (values, types) => values.map((v, i) => jsonValue(v, types[i]))),
+);
+
+/** A typed JS value as it is held inside a dynamic value. */
+export function jsonValue(v: JsValue, type: KustoType): JsValue {
+  if (v === null || v === undefined) return null;
+  if (type === "datetime" || type === "timespan") return kustoToString(v, type);
+  return v;
+}
+
+defineScalar("array_length", rowwise(1, 1, "long", ([v]) => (Array.isArray(v) ? v.length : null)));
+
+const TYPE_NAMES: Record<string, string> = {
+  bool: "bool",
+  datetime: "datetime",
+  dynamic: "dynamic",
+  int: "int",
+  long: "long",
+  real: "real",
+  string: "string",
+  guid: "guid",
+  decimal: "decimal",
+  timespan: "timespan",
+};
+
+defineScalar(
+  "gettype",
+  rowwise(1, 1, "string", ([v], [t]) => {
+    if (t !== "dynamic") return TYPE_NAMES[t];
+    const kind = jsonTypeOf(v);
+    return kind === "dictionary" ? "dictionary" : kind;
+  }),
+);
+
+defineScalar("typeof", {
+  minArgs: 1,
+  maxArgs: 1,
+  compile: ([x]) => constant(TYPE_NAMES[x.type], "string"),
+});

@@ -1,0 +1,172 @@
+/**
+ * KQL values in JavaScript, for the functions computed row by row (dynamic values, text
+ * formats) and for constant folding: conversions between Polars columns and JS values,
+ * and Kusto's text forms of every type.
+ *
+ * @module
+ */
+import { DATETIME, DURATION, type Expr, pl, type Series } from "../../polars.ts";
+import { type KustoType, polarsTypeOf } from "../../schema/types.ts";
+import { formatDatetime, formatTimespan, literalAsJson } from "../syntax/_literals.ts";
+
+/**
+ * A KQL value in JavaScript: string/guid → string; int, long, real → number; bool →
+ * boolean; datetime and timespan → number of microseconds; dynamic → the JSON value
+ * (`undefined` never appears: a missing value is `null`).
+ */
+export type JsValue = unknown;
+
+/** The Polars expression that reads a column of `type` so that `toJs` can convert it. */
+export function readableExpr(expr: Expr, type: KustoType): Expr {
+  return type === "datetime" || type === "timespan" ? expr.cast(pl.Int64) : expr;
+}
+
+/** JS values of a column read through `readableExpr`. */
+export function seriesToJs(series: Series, type: KustoType): JsValue[] {
+  const raw = series.toArray() as unknown[];
+  switch (type) {
+    case "dynamic":
+      return raw.map((v) => (v === null || v === undefined ? null : parseJson(v as string)));
+    case "datetime":
+    case "timespan":
+    case "long":
+    case "int":
+      return raw.map((v) => (v === null || v === undefined ? null : Number(v)));
+    default:
+      return raw.map((v) => (v === undefined ? null : v));
+  }
+}
+
+const jsonCache = new Map<string, unknown>();
+
+/** Parses dynamic text; text that is not JSON stays a string (as Kusto's parse_json does). */
+export function parseJson(text: string): unknown {
+  if (jsonCache.size > 10_000) jsonCache.clear();
+  const cached = jsonCache.get(text);
+  if (cached !== undefined || jsonCache.has(text)) return structuredCloneIfObject(cached);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  jsonCache.set(text, value);
+  return structuredCloneIfObject(value);
+}
+
+function structuredCloneIfObject(value: unknown): unknown {
+  return typeof value === "object" && value !== null ? structuredClone(value) : value;
+}
+
+/** A Polars series of `type` holding JS `values`. */
+export function jsToSeries(name: string, values: readonly JsValue[], type: KustoType): Series {
+  switch (type) {
+    case "datetime":
+      return pl.Series(name, values.map(toIntOrNull), pl.Int64).cast(DATETIME);
+    case "timespan":
+      return pl.Series(name, values.map(toIntOrNull), pl.Int64).cast(DURATION);
+    case "long":
+      return pl.Series(name, values.map(toIntOrNull), pl.Int64);
+    case "int":
+      // A typed Int32 series turns nulls into 0 in nodejs-polars 0.25.2: go through Int64.
+      return pl.Series(name, values.map(toIntOrNull), pl.Int64).cast(pl.Int32);
+    case "real":
+    case "decimal":
+      return pl.Series(name, values.map((v) => (v === null ? null : Number(v))), pl.Float64);
+    case "bool":
+      return pl.Series(name, values.map((v) => (v === null ? null : Boolean(v))), pl.Bool);
+    case "dynamic":
+      return pl.Series(name, values.map((v) => (v === null ? null : JSON.stringify(v))), pl.Utf8);
+    case "string":
+      return pl.Series(name, values.map((v) => (v === null ? "" : String(v))), pl.Utf8);
+    case "guid":
+      return pl.Series(name, values.map((v) => (v === null ? null : String(v))), pl.Utf8);
+  }
+}
+
+function toIntOrNull(v: JsValue): number | null {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? Math.trunc(n) : null;
+}
+
+/** A Polars literal of `type` for a JS value. */
+export function jsToExpr(value: JsValue, type: KustoType): Expr {
+  if (value === null || value === undefined) {
+    return type === "string" ? pl.lit("") : pl.lit(null).cast(polarsTypeOf(type));
+  }
+  switch (type) {
+    case "datetime":
+      return pl.lit(Math.trunc(Number(value))).cast(pl.Int64).cast(DATETIME);
+    case "timespan":
+      return pl.lit(Math.trunc(Number(value))).cast(pl.Int64).cast(DURATION);
+    case "long":
+      return pl.lit(Math.trunc(Number(value))).cast(pl.Int64);
+    case "int":
+      return pl.lit(Math.trunc(Number(value))).cast(pl.Int32);
+    case "real":
+    case "decimal":
+      return pl.lit(Number(value)).cast(pl.Float64);
+    case "bool":
+      return pl.lit(Boolean(value));
+    case "dynamic":
+      return pl.lit(JSON.stringify(value));
+    case "string":
+    case "guid":
+      return pl.lit(String(value));
+  }
+}
+
+/** Kusto's `tostring()` of a JS value of `type`. */
+export function kustoToString(value: JsValue, type: KustoType): string {
+  if (value === null || value === undefined) return "";
+  switch (type) {
+    case "datetime":
+      return formatDatetime(BigInt(Math.trunc(Number(value))));
+    case "timespan":
+      return formatTimespan(BigInt(Math.trunc(Number(value))));
+    case "bool":
+      return value ? "true" : "false";
+    case "real":
+    case "decimal":
+      return formatReal(Number(value));
+    case "dynamic":
+      return typeof value === "string" ? value : JSON.stringify(value);
+    default:
+      return String(value);
+  }
+}
+
+/** A real as Kusto prints it: shortest round-trip text, `NaN`, `Infinity`, `-Infinity`. */
+export function formatReal(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Infinity) return "Infinity";
+  if (n === -Infinity) return "-Infinity";
+  const text = String(n);
+  // .NET writes exponents as E+20 / E-07.
+  return text.replace(/e([+-])(\d+)$/, (_, sign, digits) => `E${sign}${digits.padStart(2, "0")}`);
+}
+
+/** The Kusto type of a JS value held in a dynamic (for `gettype`-like decisions). */
+export function jsonTypeOf(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "object") return "dictionary";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "number") return Number.isInteger(value) ? "long" : "real";
+  return "string";
+}
+
+/** The JSON form of a column's values inside a dynamic array (datetimes as ISO text...). */
+export function jsonElements(values: JsValue[], type: KustoType): JsValue[] {
+  return values.map((v) =>
+    literalAsJson(
+      type,
+      v === null
+        ? null
+        : type === "datetime" || type === "timespan"
+        ? BigInt(Math.trunc(v as number))
+        : v,
+    )
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Outside data a query reads: `externaldata(...) [urls]` and `_GetWatchlist('name')`.
+ * The engine compiles synchronously, so a provider finds these requests first
+ * ({@link externalRequests}), loads them, and hands the tables over by key.
+ *
+ * @module
+ */
+import type { ColumnSchema } from "../../schema/types.ts";
+import type * as A from "./ast.ts";
+import { parseQuery } from "./_parser.ts";
+
+/** A table a query asks for from outside the provider's tables. */
+export type ExternalRequest =
+  | {
+    readonly kind: "externaldata";
+    readonly key: string;
+    readonly urls: readonly string[];
+    readonly columns: readonly ColumnSchema[];
+    /** `with (format="csv", ignoreFirstRecord=true)` options, as constants. */
+    readonly options: Readonly<Record<string, unknown>>;
+  }
+  | { readonly kind: "watchlist"; readonly key: string; readonly name: string };
+
+/** The request a call stands for, if it is `externaldata` or `_GetWatchlist` with literals. */
+export function requestOf(call: A.Call): ExternalRequest | undefined {
+  if (call.name === "_GetWatchlist") {
+    const arg = call.args[0];
+    if (arg?.kind !== "literal" || typeof arg.value !== "string") return undefined;
+    return { kind: "watchlist", key: `watchlist:${arg.value}`, name: arg.value };
+  }
+  if (call.name === "externaldata") {
+    const urls = call.args.flatMap((a) =>
+      a.kind === "literal" && typeof a.value === "string" ? [a.value] : []
+    );
+    const declared = call.named?.__columns;
+    const columns = declared?.kind === "literal" ? declared.value as ColumnSchema[] : [];
+    const options: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(call.named ?? {})) {
+      if (name === "__columns") continue;
+      if (value.kind === "literal") options[name] = value.value;
+      else if (value.kind === "name") options[name] = value.name;
+    }
+    return {
+      kind: "externaldata",
+      key: `externaldata:${JSON.stringify({ urls, columns, options })}`,
+      urls,
+      columns,
+      options,
+    };
+  }
+  return undefined;
+}
+
+/** Every outside table `query` reads. */
+export function externalRequests(query: string | A.QueryText): ExternalRequest[] {
+  const found = new Map<string, ExternalRequest>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const n = node as { kind?: string };
+    if (n.kind === "call") {
+      const request = requestOf(node as A.Call);
+      if (request) found.set(request.key, request);
+    }
+    for (const value of Object.values(node)) {
+      if (typeof value === "object" && value !== null) visit(value);
+    }
+  };
+  visit((typeof query === "string" ? parseQuery(query) : query).statements);
+  return [...found.values()];
+}

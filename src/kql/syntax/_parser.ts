@@ -1,0 +1,1226 @@
+/**
+ * The KQL parser: tokens to the syntax tree of ast.ts, with spans on every node.
+ * Scalar and tabular expressions share one grammar; `|` binds loosest.
+ *
+ * @module
+ */
+import type * as A from "./ast.ts";
+import { type KustoType, kustoTypeFromName } from "../../schema/types.ts";
+import { closestNames } from "../../errors.ts";
+import { KqlSyntaxError } from "../errors.ts";
+import { type Token, tokenize, type TypedRaw } from "./_lexer.ts";
+import { readTypedLiteral } from "./_literals.ts";
+
+/** Operators the parser knows but the engine does not run. */
+export const UNSUPPORTED_OPERATORS: ReadonlySet<string> = new Set([
+  "scan",
+  "fork",
+  "facet",
+  "partition",
+  "reduce",
+  "sample",
+  "sample-distinct",
+  "top-nested",
+  "top-hitters",
+  "make-graph",
+  "graph-match",
+  "graph-to-table",
+  "graph-merge",
+  "graph-mark-components",
+  "graph-shortest-paths",
+  "consume",
+  "search",
+  "find",
+  "project-smart",
+  "assert-schema",
+]);
+
+/** Every operator name the parser reads. */
+export const OPERATOR_NAMES = [
+  "where",
+  "filter",
+  "project",
+  "project-away",
+  "project-keep",
+  "project-rename",
+  "project-reorder",
+  "extend",
+  "summarize",
+  "sort",
+  "order",
+  "top",
+  "take",
+  "limit",
+  "distinct",
+  "count",
+  "join",
+  "lookup",
+  "union",
+  "mv-expand",
+  "mvexpand",
+  "mv-apply",
+  "parse",
+  "parse-where",
+  "as",
+  "serialize",
+  "make-series",
+  "evaluate",
+  "invoke",
+  "render",
+  "getschema",
+  ...UNSUPPORTED_OPERATORS,
+];
+
+const COMPARISON = new Set([
+  "==",
+  "!=",
+  "<>",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "=~",
+  "!~",
+]);
+
+const STRING_OPERATORS = new Set([
+  "has",
+  "has_cs",
+  "hasprefix",
+  "hasprefix_cs",
+  "hassuffix",
+  "hassuffix_cs",
+  "contains",
+  "contains_cs",
+  "startswith",
+  "startswith_cs",
+  "endswith",
+  "endswith_cs",
+  "has_any",
+  "has_all",
+]);
+
+/** Parses a whole query. */
+export function parseQuery(query: string): A.QueryText {
+  return new Parser(query).query();
+}
+
+class Parser {
+  readonly #text: string;
+  readonly #tokens: Token[];
+  #pos = 0;
+
+  constructor(text: string) {
+    this.#text = text;
+    this.#tokens = tokenize(text);
+  }
+
+  // ------------------------------------------------------------ token helpers
+
+  #peek(offset = 0): Token {
+    return this.#tokens[Math.min(this.#pos + offset, this.#tokens.length - 1)];
+  }
+
+  #next(): Token {
+    const token = this.#peek();
+    if (token.kind !== "eof") this.#pos++;
+    return token;
+  }
+
+  #lastEnd(): number {
+    return this.#tokens[Math.max(0, this.#pos - 1)].span.end;
+  }
+
+  #spanFrom(start: number): A.Span {
+    return { start, end: Math.max(start, this.#lastEnd()) };
+  }
+
+  #isPunct(text: string, offset = 0): boolean {
+    const t = this.#peek(offset);
+    return t.kind === "punct" && t.text === text;
+  }
+
+  #isWord(word: string, offset = 0): boolean {
+    const t = this.#peek(offset);
+    return t.kind === "ident" && t.text === word;
+  }
+
+  #eatPunct(text: string): boolean {
+    if (!this.#isPunct(text)) return false;
+    this.#next();
+    return true;
+  }
+
+  #eatWord(word: string): boolean {
+    if (!this.#isWord(word)) return false;
+    this.#next();
+    return true;
+  }
+
+  #fail(what: string, token = this.#peek(), hint?: string): never {
+    const found = token.kind === "eof" ? "the end of the query" : `'${token.text}'`;
+    throw new KqlSyntaxError(`${what}, found ${found}`, this.#text, token.span, { hint });
+  }
+
+  #expectPunct(text: string, context = ""): Token {
+    if (!this.#isPunct(text)) this.#fail(`expected '${text}'${context}`);
+    return this.#next();
+  }
+
+  #expectWord(word: string, context = ""): Token {
+    if (!this.#isWord(word)) this.#fail(`expected '${word}'${context}`);
+    return this.#next();
+  }
+
+  #identifier(what = "a name"): string {
+    const t = this.#peek();
+    if (t.kind === "ident") {
+      this.#next();
+      return t.text;
+    }
+    if (this.#isPunct("[") && this.#peek(1).kind === "string" && this.#isPunct("]", 2)) {
+      this.#next();
+      const name = this.#next().value as string;
+      this.#next();
+      return name;
+    }
+    // Type names lexed as typed literals never reach here; keywords are plain identifiers.
+    return this.#fail(`expected ${what}`);
+  }
+
+  #adjacent(offset = 0): boolean {
+    return this.#peek(offset).span.end === this.#peek(offset + 1).span.start;
+  }
+
+  // ------------------------------------------------------------ statements
+
+  query(): A.QueryText {
+    const statements = this.#statements("eof");
+    if (statements.length === 0) this.#fail("expected a query");
+    return { statements };
+  }
+
+  #statements(until: "eof" | "}"): A.Statement[] {
+    const statements: A.Statement[] = [];
+    for (;;) {
+      while (this.#eatPunct(";"));
+      const t = this.#peek();
+      if (until === "eof" ? t.kind === "eof" : this.#isPunct("}")) break;
+      statements.push(this.#statement());
+      if (
+        !this.#isPunct(";") && !(until === "eof" ? this.#peek().kind === "eof" : this.#isPunct("}"))
+      ) {
+        this.#fail("expected ';' or the end of the statement");
+      }
+    }
+    return statements;
+  }
+
+  #statement(): A.Statement {
+    const start = this.#peek().span.start;
+    if (this.#isWord("let")) return this.#let();
+    if (this.#isWord("declare") && this.#isWord("query_parameters", 1)) {
+      this.#next();
+      this.#next();
+      this.#expectPunct("(", " after 'query_parameters'");
+      const parameters: A.Parameter[] = [];
+      while (!this.#isPunct(")")) {
+        const name = this.#identifier("a parameter name");
+        this.#expectPunct(":", " after the parameter name");
+        const type = this.#typeName();
+        const defaultValue = this.#eatPunct("=") ? this.#or() : undefined;
+        parameters.push({ name, type, defaultValue });
+        if (!this.#eatPunct(",")) break;
+      }
+      this.#expectPunct(")", " after the query parameters");
+      return { kind: "declare", parameters, span: this.#spanFrom(start) };
+    }
+    if (
+      this.#isWord("set") || this.#isWord("declare") || this.#isWord("alias") ||
+      this.#isWord("restrict")
+    ) {
+      while (!this.#isPunct(";") && this.#peek().kind !== "eof") this.#next();
+      return {
+        kind: "set",
+        text: this.#text.slice(start, this.#lastEnd()),
+        span: this.#spanFrom(start),
+      };
+    }
+    const expression = this.#pipeline();
+    return { kind: "expression", expression, span: this.#spanFrom(start) };
+  }
+
+  #let(): A.LetStatement {
+    const start = this.#next().span.start;
+    const name = this.#identifier("a name after 'let'");
+    this.#expectPunct("=", " after the name in 'let'");
+    let value: A.Expression | A.FunctionDefinition;
+    if (this.#isWord("view") && this.#isPunct("(", 1)) {
+      this.#next();
+      value = this.#function();
+    } else if (this.#isPunct("(") && this.#looksLikeFunction()) {
+      value = this.#function();
+    } else {
+      value = this.#pipeline();
+    }
+    return { kind: "let", name, value, span: this.#spanFrom(start) };
+  }
+
+  #looksLikeFunction(): boolean {
+    let depth = 0;
+    for (let i = this.#pos; i < this.#tokens.length; i++) {
+      const t = this.#tokens[i];
+      if (t.kind === "punct" && t.text === "(") depth++;
+      else if (t.kind === "punct" && t.text === ")") {
+        if (--depth === 0) {
+          const after = this.#tokens[i + 1];
+          return after?.kind === "punct" && after.text === "{";
+        }
+      } else if (t.kind === "eof") return false;
+    }
+    return false;
+  }
+
+  #function(): A.FunctionDefinition {
+    const start = this.#expectPunct("(").span.start;
+    const parameters: A.Parameter[] = [];
+    while (!this.#isPunct(")")) {
+      const name = this.#identifier("a parameter name");
+      this.#expectPunct(":", " after the parameter name");
+      let parameter: A.Parameter;
+      if (this.#isPunct("(")) {
+        this.#next();
+        if (this.#eatPunct("*")) {
+          this.#expectPunct(")");
+          parameter = { name, tabular: "*" };
+        } else {
+          const columns = this.#columnDeclarations(")");
+          this.#expectPunct(")");
+          parameter = { name, tabular: columns };
+        }
+      } else {
+        parameter = { name, type: this.#typeName() };
+      }
+      if (this.#eatPunct("=")) parameter = { ...parameter, defaultValue: this.#or() };
+      parameters.push(parameter);
+      if (!this.#eatPunct(",")) break;
+    }
+    this.#expectPunct(")", " after the parameters");
+    this.#expectPunct("{", " to start the function body");
+    const body = this.#statements("}");
+    this.#expectPunct("}", " to end the function body");
+    return { kind: "function", parameters, body, span: this.#spanFrom(start) };
+  }
+
+  #typeName(): KustoType {
+    const t = this.#next();
+    const type = t.kind === "ident" ? kustoTypeFromName(t.text) : undefined;
+    if (!type) this.#fail("expected a type name (string, long, datetime, ...)", t);
+    return type!;
+  }
+
+  #columnDeclarations(until: string): A.ColumnDeclaration[] {
+    const columns: A.ColumnDeclaration[] = [];
+    while (!this.#isPunct(until)) {
+      const name = this.#identifier("a column name");
+      this.#expectPunct(":", ` after column ${name}`);
+      columns.push({ name, type: this.#typeName() });
+      if (!this.#eatPunct(",")) break;
+    }
+    return columns;
+  }
+
+  // ------------------------------------------------------------ tabular expressions
+
+  #pipeline(): A.Expression {
+    const start = this.#peek().span.start;
+    let expression = this.#source();
+    while (this.#eatPunct("|")) {
+      const operator = this.#operator();
+      expression = { kind: "pipe", source: expression, operator, span: this.#spanFrom(start) };
+    }
+    return expression;
+  }
+
+  #source(): A.Expression {
+    const t = this.#peek();
+    if (t.kind === "ident") {
+      const start = t.span.start;
+      switch (t.text) {
+        case "print": {
+          this.#next();
+          const columns = this.#isPunct("|") || this.#isPunct(";") || this.#peek().kind === "eof"
+            ? []
+            : this.#namedList();
+          return { kind: "print", columns, span: this.#spanFrom(start) };
+        }
+        case "range":
+          if (this.#peek(1).kind === "ident") return this.#range();
+          break;
+        case "datatable":
+          if (this.#isPunct("(", 1)) return this.#datatable();
+          break;
+        case "union": {
+          this.#next();
+          const options = this.#unionOptions();
+          const tables = this.#unionTables();
+          return { kind: "union-source", options, tables, span: this.#spanFrom(start) };
+        }
+        case "externaldata":
+          if (this.#isPunct("(", 1)) return this.#externaldata();
+          break;
+        case "find":
+        case "search":
+          this.#fail(`'${t.text}' is not supported by the local engine`, t);
+      }
+    }
+    return this.#or();
+  }
+
+  #range(): A.RangeSource {
+    const start = this.#next().span.start;
+    const column = this.#identifier("a column name after 'range'");
+    this.#expectWord("from", " in 'range'");
+    const from = this.#or();
+    this.#expectWord("to", " in 'range'");
+    const to = this.#or();
+    this.#expectWord("step", " in 'range'");
+    const step = this.#or();
+    return { kind: "range", column, from, to, step, span: this.#spanFrom(start) };
+  }
+
+  #datatable(): A.Datatable {
+    const start = this.#next().span.start;
+    this.#expectPunct("(");
+    const columns = this.#columnDeclarations(")");
+    this.#expectPunct(")", " after the columns of 'datatable'");
+    this.#expectPunct("[", " to start the values of 'datatable'");
+    const values: A.Expression[] = [];
+    while (!this.#isPunct("]")) {
+      values.push(this.#or());
+      if (!this.#eatPunct(",")) break;
+    }
+    this.#expectPunct("]", " to end the values of 'datatable'");
+    return { kind: "datatable", columns, values, span: this.#spanFrom(start) };
+  }
+
+  // externaldata(cols) [ "url", ... ] with (options): read as a call the provider answers.
+  #externaldata(): A.Call {
+    const start = this.#next().span.start;
+    this.#expectPunct("(");
+    const columns = this.#columnDeclarations(")");
+    this.#expectPunct(")");
+    this.#expectPunct("[", " to start the URLs of 'externaldata'");
+    const args: A.Expression[] = [];
+    while (!this.#isPunct("]")) {
+      args.push(this.#or());
+      if (!this.#eatPunct(",")) break;
+    }
+    this.#expectPunct("]");
+    const named: Record<string, A.Expression> = {
+      __columns: {
+        kind: "literal",
+        type: "dynamic",
+        value: columns.map((c) => ({ name: c.name, type: c.type })),
+        span: this.#spanFrom(start),
+      },
+    };
+    if (this.#eatWord("with")) {
+      this.#expectPunct("(");
+      while (!this.#isPunct(")")) {
+        const name = this.#identifier("an option name");
+        this.#expectPunct("=");
+        named[name] = this.#or();
+        if (!this.#eatPunct(",")) break;
+      }
+      this.#expectPunct(")");
+    }
+    return { kind: "call", name: "externaldata", args, named, span: this.#spanFrom(start) };
+  }
+
+  // ------------------------------------------------------------ operators
+
+  #operatorName(): Token & { name: string } {
+    const t = this.#peek();
+    if (t.kind !== "ident") this.#fail("expected an operator after '|'");
+    this.#next();
+    let name = t.text;
+    // Hyphenated names: project-away, mv-expand, parse-where, make-series ...
+    while (
+      this.#isPunct("-") && this.#peek().span.start === this.#lastEnd() &&
+      this.#peek(1).kind === "ident" && this.#adjacent()
+    ) {
+      this.#next();
+      name += "-" + this.#next().text;
+    }
+    return { ...t, name };
+  }
+
+  #operator(): A.Operator {
+    const token = this.#operatorName();
+    const start = token.span.start;
+    const span = () => this.#spanFrom(start);
+    switch (token.name) {
+      case "where":
+      case "filter":
+        return { kind: "where", predicate: this.#or(), span: span() };
+      case "project":
+        return { kind: "project", columns: this.#namedList(), span: span() };
+      case "extend":
+        return { kind: "extend", columns: this.#namedList(), span: span() };
+      case "project-away":
+      case "project-keep":
+        return { kind: token.name, patterns: this.#patterns(), span: span() };
+      case "project-rename": {
+        const renames: Array<{ to: string; from: string }> = [];
+        do {
+          const to = this.#identifier("a new column name");
+          this.#expectPunct("=", " in 'project-rename'");
+          renames.push({ to, from: this.#identifier("a column name") });
+        } while (this.#eatPunct(","));
+        return { kind: "project-rename", renames, span: span() };
+      }
+      case "project-reorder": {
+        const patterns: Array<{ pattern: string; order?: "asc" | "desc" }> = [];
+        do {
+          const pattern = this.#pattern();
+          const order = this.#eatWord("asc")
+            ? "asc"
+            : this.#eatWord("desc")
+            ? "desc"
+            : this.#eatWord("granny-asc")
+            ? "asc"
+            : undefined;
+          patterns.push({ pattern, order });
+        } while (this.#eatPunct(","));
+        return { kind: "project-reorder", patterns, span: span() };
+      }
+      case "summarize": {
+        this.#hints();
+        const aggregates = this.#isWord("by") ? [] : this.#namedList();
+        const by = this.#eatWord("by") ? this.#namedList() : [];
+        return { kind: "summarize", aggregates, by, span: span() };
+      }
+      case "sort":
+      case "order": {
+        this.#hints();
+        this.#expectWord("by", ` after '${token.name}'`);
+        return { kind: "sort", keys: this.#sortKeys(), span: span() };
+      }
+      case "top": {
+        const count = this.#additive();
+        this.#expectWord("by", " after the count of 'top'");
+        return { kind: "top", count, keys: this.#sortKeys(), span: span() };
+      }
+      case "take":
+      case "limit":
+        return { kind: "take", count: this.#additive(), span: span() };
+      case "distinct": {
+        this.#hints();
+        if (this.#isPunct("*")) {
+          const star = this.#next();
+          return { kind: "distinct", columns: [{ kind: "star", span: star.span }], span: span() };
+        }
+        const columns: A.Expression[] = [];
+        do columns.push(this.#or()); while (this.#eatPunct(","));
+        return { kind: "distinct", columns, span: span() };
+      }
+      case "count":
+        return { kind: "count", span: span() };
+      case "join":
+        return this.#join(start);
+      case "lookup":
+        return this.#lookup(start);
+      case "union": {
+        const options = this.#unionOptions();
+        return { kind: "union", options, tables: this.#unionTables(), span: span() };
+      }
+      case "mv-expand":
+      case "mvexpand":
+        return this.#mvExpand(start);
+      case "mv-apply":
+        return this.#mvApply(start);
+      case "parse":
+      case "parse-where":
+        return this.#parse(start, token.name === "parse-where");
+      case "as":
+        this.#hints();
+        return { kind: "as", name: this.#identifier("a name after 'as'"), span: span() };
+      case "serialize":
+        return {
+          kind: "serialize",
+          columns: this.#atOperatorEnd() ? [] : this.#namedList(),
+          span: span(),
+        };
+      case "make-series":
+        return this.#makeSeries(start);
+      case "evaluate": {
+        this.#hints();
+        const plugin = this.#postfix();
+        if (plugin.kind !== "call") this.#fail("expected a plugin call after 'evaluate'");
+        return { kind: "evaluate", plugin: plugin as A.Call, span: span() };
+      }
+      case "invoke": {
+        const call = this.#postfix();
+        if (call.kind !== "call") this.#fail("expected a function call after 'invoke'");
+        return { kind: "invoke", call: call as A.Call, span: span() };
+      }
+      case "render":
+        return this.#render(start);
+      case "getschema":
+        return { kind: "getschema", span: span() };
+      default:
+        if (UNSUPPORTED_OPERATORS.has(token.name)) {
+          this.#skipOperator();
+          return { kind: "unsupported", name: token.name, span: span() };
+        }
+        return this.#fail(
+          `unknown operator '${token.name}'`,
+          token,
+          suggest(token.name, OPERATOR_NAMES),
+        );
+    }
+  }
+
+  #atOperatorEnd(): boolean {
+    const t = this.#peek();
+    return t.kind === "eof" || this.#isPunct("|") || this.#isPunct(")") || this.#isPunct(";");
+  }
+
+  #skipOperator(): void {
+    let depth = 0;
+    while (this.#peek().kind !== "eof") {
+      if (depth === 0 && (this.#isPunct("|") || this.#isPunct(")") || this.#isPunct(";"))) return;
+      const t = this.#next();
+      if (t.kind === "punct" && (t.text === "(" || t.text === "[" || t.text === "{")) depth++;
+      if (t.kind === "punct" && (t.text === ")" || t.text === "]" || t.text === "}")) depth--;
+    }
+  }
+
+  // `hint.strategy = shuffle` and similar options that do not change results.
+  #hints(): void {
+    while (
+      this.#peek().kind === "ident" && this.#peek().text.startsWith("hint") && this.#isPunct(".", 1)
+    ) {
+      this.#next();
+      this.#next();
+      this.#identifier("a hint name");
+      this.#expectPunct("=");
+      this.#next();
+    }
+  }
+
+  #patterns(): string[] {
+    const patterns: string[] = [];
+    do patterns.push(this.#pattern()); while (this.#eatPunct(","));
+    return patterns;
+  }
+
+  // A column name with `*` wildcards: `Account*`, `*Id`, `*`.
+  #pattern(): string {
+    if (this.#isPunct("[")) return this.#identifier("a column name");
+    const start = this.#peek();
+    if (!(start.kind === "ident" || this.#isPunct("*"))) this.#fail("expected a column name");
+    let text = this.#next().text;
+    while (
+      (this.#peek().kind === "ident" || this.#isPunct("*")) &&
+      this.#peek().span.start === this.#lastEnd()
+    ) {
+      text += this.#next().text;
+    }
+    return text;
+  }
+
+  #sortKeys(): A.SortKey[] {
+    const keys: A.SortKey[] = [];
+    do {
+      const expression = this.#or();
+      let descending = true;
+      if (this.#eatWord("asc")) descending = false;
+      else if (this.#eatWord("desc")) descending = true;
+      let nulls: "first" | "last" | undefined;
+      if (this.#eatWord("nulls")) {
+        if (this.#eatWord("first")) nulls = "first";
+        else if (this.#eatWord("last")) nulls = "last";
+        else this.#fail("expected 'first' or 'last' after 'nulls'");
+      }
+      keys.push({ expression, descending, nulls });
+    } while (this.#eatPunct(","));
+    return keys;
+  }
+
+  #options(allowed: readonly string[]): Record<string, Token> {
+    const options: Record<string, Token> = {};
+    for (;;) {
+      this.#hints();
+      const t = this.#peek();
+      if (t.kind === "ident" && allowed.includes(t.text) && this.#isPunct("=", 1)) {
+        this.#next();
+        this.#next();
+        options[t.text] = this.#next();
+        continue;
+      }
+      return options;
+    }
+  }
+
+  #join(start: number): A.JoinOperator {
+    const options = this.#options(["kind", "withsource"]);
+    const kind = (options.kind?.text ?? "innerunique").toLowerCase();
+    const kinds: Record<string, A.JoinKind> = {
+      innerunique: "innerunique",
+      inner: "inner",
+      leftouter: "leftouter",
+      rightouter: "rightouter",
+      fullouter: "fullouter",
+      outer: "fullouter",
+      leftanti: "leftanti",
+      anti: "leftanti",
+      leftantisemi: "leftanti",
+      rightanti: "rightanti",
+      rightantisemi: "rightanti",
+      leftsemi: "leftsemi",
+      semi: "leftsemi",
+      rightsemi: "rightsemi",
+    };
+    const joinKind = kinds[kind];
+    if (!joinKind) {
+      this.#fail(`unknown join kind '${kind}'`, options.kind, suggest(kind, Object.keys(kinds)));
+    }
+    const right = this.#postfix();
+    const on = this.#joinConditions();
+    return { kind: "join", joinKind, right, on, span: this.#spanFrom(start) };
+  }
+
+  #lookup(start: number): A.LookupOperator {
+    const options = this.#options(["kind"]);
+    const kind = (options.kind?.text ?? "leftouter").toLowerCase();
+    if (kind !== "leftouter" && kind !== "inner") {
+      this.#fail(`lookup kind must be leftouter or inner, not '${kind}'`, options.kind);
+    }
+    const right = this.#postfix();
+    const on = this.#joinConditions();
+    return {
+      kind: "lookup",
+      lookupKind: kind as "leftouter" | "inner",
+      right,
+      on,
+      span: this.#spanFrom(start),
+    };
+  }
+
+  #joinConditions(): A.JoinCondition[] {
+    this.#expectWord("on", " before the join keys");
+    const conditions: A.JoinCondition[] = [];
+    const add = (e: A.Expression) => {
+      if (e.kind === "binary" && e.op === "and") {
+        add(e.left);
+        add(e.right);
+        return;
+      }
+      if (e.kind === "name") {
+        conditions.push({ left: e.name, right: e.name, span: e.span });
+        return;
+      }
+      if (e.kind === "binary" && e.op === "==") {
+        const side = (x: A.Expression): [string, string] | undefined =>
+          x.kind === "member" && x.object.kind === "name" &&
+            (x.object.name === "$left" || x.object.name === "$right")
+            ? [x.object.name, x.name]
+            : undefined;
+        const a = side(e.left);
+        const b = side(e.right);
+        if (a && b && a[0] !== b[0]) {
+          const [left, right] = a[0] === "$left" ? [a[1], b[1]] : [b[1], a[1]];
+          conditions.push({ left, right, span: e.span });
+          return;
+        }
+      }
+      throw new KqlSyntaxError(
+        "expected a join key: a column name or $left.Column == $right.Column",
+        this.#text,
+        e.span,
+      );
+    };
+    do add(this.#or()); while (this.#eatPunct(","));
+    return conditions;
+  }
+
+  #unionOptions(): A.UnionOptions {
+    const options = this.#options(["kind", "withsource", "isfuzzy"]);
+    const kind = options.kind?.text.toLowerCase() ?? "outer";
+    if (kind !== "inner" && kind !== "outer") {
+      this.#fail(`union kind must be inner or outer`, options.kind);
+    }
+    return {
+      unionKind: kind as "inner" | "outer",
+      withSource: options.withsource?.text,
+      isFuzzy: options.isfuzzy?.text === "true",
+    };
+  }
+
+  #unionTables(): A.Expression[] {
+    const tables: A.Expression[] = [];
+    do tables.push(this.#postfix()); while (this.#eatPunct(","));
+    return tables;
+  }
+
+  #mvItems(): A.MvExpandItem[] {
+    const items: A.MvExpandItem[] = [];
+    do {
+      const start = this.#peek().span.start;
+      let name: string | undefined;
+      if (
+        (this.#peek().kind === "ident" || this.#isPunct("[")) &&
+        this.#isPunct("=", this.#isPunct("[") ? 3 : 1)
+      ) {
+        name = this.#identifier();
+        this.#next();
+      }
+      const expression = this.#or();
+      let toType: KustoType | undefined;
+      if (this.#eatWord("to")) {
+        this.#expectWord("typeof", " after 'to'");
+        this.#expectPunct("(");
+        toType = this.#typeName();
+        this.#expectPunct(")");
+      }
+      items.push({ name, expression, toType, span: this.#spanFrom(start) });
+    } while (this.#eatPunct(","));
+    return items;
+  }
+
+  #mvExpand(start: number): A.MvExpandOperator {
+    const options = this.#options(["bagexpansion", "with_itemindex", "kind"]);
+    const items = this.#mvItems();
+    const limit = this.#eatWord("limit") ? this.#additive() : undefined;
+    return {
+      kind: "mv-expand",
+      items,
+      bagExpansion: options.bagexpansion?.text === "array" || options.kind?.text === "array"
+        ? "array"
+        : "bag",
+      itemIndex: options.with_itemindex?.text,
+      limit,
+      span: this.#spanFrom(start),
+    };
+  }
+
+  #mvApply(start: number): A.MvApplyOperator {
+    const options = this.#options(["with_itemindex"]);
+    const items = this.#mvItems();
+    const limit = this.#eatWord("limit") ? this.#additive() : undefined;
+    this.#expectWord("on", " before the subquery of 'mv-apply'");
+    this.#expectPunct("(", " to start the subquery of 'mv-apply'");
+    const subquery: A.Operator[] = [];
+    while (!this.#isPunct(")")) {
+      this.#eatPunct("|");
+      subquery.push(this.#operator());
+    }
+    this.#expectPunct(")");
+    return {
+      kind: "mv-apply",
+      items,
+      itemIndex: options.with_itemindex?.text,
+      limit,
+      subquery,
+      span: this.#spanFrom(start),
+    };
+  }
+
+  #parse(start: number, filter: boolean): A.ParseOperator {
+    const options = this.#options(["kind", "flags"]);
+    const kind = options.kind?.text ?? "simple";
+    if (kind !== "simple" && kind !== "regex" && kind !== "relaxed") {
+      this.#fail(`parse kind must be simple, regex or relaxed`, options.kind);
+    }
+    const source = this.#additive();
+    this.#expectWord("with", " after the expression of 'parse'");
+    const parts: A.ParsePart[] = [];
+    while (!this.#atOperatorEnd()) {
+      const t = this.#peek();
+      if (t.kind === "string") {
+        this.#next();
+        parts.push({ kind: "text", text: t.value as string });
+      } else if (this.#eatPunct("*")) {
+        parts.push({ kind: "wildcard" });
+      } else if (t.kind === "ident" || this.#isPunct("[")) {
+        const name = this.#identifier("a column name");
+        const type = this.#eatPunct(":") ? this.#typeName() : "string";
+        parts.push({ kind: "column", name, type });
+      } else {
+        this.#fail("expected a string, a column name or '*' in the pattern of 'parse'");
+      }
+    }
+    return {
+      kind: "parse",
+      filter,
+      parseKind: kind as "simple" | "regex" | "relaxed",
+      flags: options.flags ? String(options.flags.value ?? options.flags.text) : undefined,
+      source,
+      parts,
+      span: this.#spanFrom(start),
+    };
+  }
+
+  #makeSeries(start: number): A.MakeSeriesOperator {
+    this.#options(["kind"]);
+    const aggregates: Array<A.NamedExpression & { defaultValue?: A.Expression }> = [];
+    do {
+      const item = this.#named();
+      if (this.#isWord("default") && this.#isPunct("=", 1)) {
+        this.#next();
+        this.#next();
+        aggregates.push({ ...item, defaultValue: this.#or() });
+      } else aggregates.push(item);
+    } while (this.#eatPunct(","));
+    this.#expectWord("on", " in 'make-series'");
+    // The axis stops before `in range(...)`, which is not the `in` operator here.
+    const on = this.#additive();
+    let from: A.Expression | undefined;
+    let to: A.Expression | undefined;
+    let step: A.Expression | undefined;
+    if (this.#eatWord("in")) {
+      const range = this.#postfix();
+      if (range.kind !== "call" || range.name !== "range" || range.args.length !== 3) {
+        this.#fail("expected 'range(start, stop, step)' after 'in'");
+      }
+      [from, to, step] = (range as A.Call).args;
+    } else {
+      if (this.#eatWord("from")) from = this.#or();
+      if (this.#eatWord("to")) to = this.#or();
+      this.#expectWord("step", " in 'make-series'");
+      step = this.#or();
+    }
+    const by = this.#eatWord("by") ? this.#namedList() : [];
+    return {
+      kind: "make-series",
+      aggregates,
+      on,
+      from,
+      to,
+      step: step!,
+      by,
+      span: this.#spanFrom(start),
+    };
+  }
+
+  #render(start: number): A.RenderOperator {
+    const visualization = this.#identifier("a chart kind after 'render'");
+    const properties: Record<string, A.Expression> = {};
+    if (this.#eatWord("with")) {
+      this.#expectPunct("(", " after 'with'");
+      while (!this.#isPunct(")")) {
+        const name = this.#identifier("a property name");
+        this.#expectPunct("=");
+        const first = this.#or();
+        // `ycolumns = a, b, c`: names up to the next `name =`.
+        if (first.kind === "name" && this.#isPunct(",") && !this.#isPunct("=", 2)) {
+          const names: A.Expression[] = [first];
+          while (this.#isPunct(",") && !this.#isPunct("=", 2) && this.#peek(1).kind === "ident") {
+            this.#next();
+            names.push(this.#or());
+          }
+          properties[name] = { kind: "call", name: "pack_array", args: names, span: first.span };
+        } else {
+          properties[name] = first;
+        }
+        if (!this.#eatPunct(",")) break;
+      }
+      this.#expectPunct(")", " to close the properties of 'render'");
+    }
+    return { kind: "render", visualization, properties, span: this.#spanFrom(start) };
+  }
+
+  #namedList(): A.NamedExpression[] {
+    const items: A.NamedExpression[] = [];
+    do items.push(this.#named()); while (this.#eatPunct(","));
+    return items;
+  }
+
+  #named(): A.NamedExpression {
+    const start = this.#peek().span.start;
+    // (a, b) = expr
+    if (this.#isPunct("(") && this.#peek(1).kind === "ident") {
+      let i = 1;
+      while (this.#peek(i).kind === "ident" && this.#isPunct(",", i + 1)) i += 2;
+      if (
+        this.#peek(i).kind === "ident" && this.#isPunct(")", i + 1) && this.#isPunct("=", i + 2)
+      ) {
+        this.#next();
+        const names: string[] = [];
+        do names.push(this.#identifier()); while (this.#eatPunct(","));
+        this.#expectPunct(")");
+        this.#expectPunct("=");
+        return { names, expression: this.#or(), span: this.#spanFrom(start) };
+      }
+    }
+    const nameLength = this.#peek().kind === "ident" ? 1 : this.#isPunct("[") &&
+        this.#peek(1).kind === "string" && this.#isPunct("]", 2)
+      ? 3
+      : 0;
+    if (nameLength > 0 && this.#isPunct("=", nameLength)) {
+      const name = this.#identifier();
+      this.#next();
+      return { names: [name], expression: this.#or(), span: this.#spanFrom(start) };
+    }
+    return { expression: this.#or(), span: this.#spanFrom(start) };
+  }
+
+  // ------------------------------------------------------------ scalar expressions
+
+  #or(): A.Expression {
+    const start = this.#peek().span.start;
+    let left = this.#and();
+    while (this.#eatWord("or")) {
+      left = { kind: "binary", op: "or", left, right: this.#and(), span: this.#spanFrom(start) };
+    }
+    return left;
+  }
+
+  #and(): A.Expression {
+    const start = this.#peek().span.start;
+    let left = this.#comparison();
+    while (this.#eatWord("and")) {
+      left = {
+        kind: "binary",
+        op: "and",
+        left,
+        right: this.#comparison(),
+        span: this.#spanFrom(start),
+      };
+    }
+    return left;
+  }
+
+  #comparison(): A.Expression {
+    const start = this.#peek().span.start;
+    const left = this.#additive();
+    const t = this.#peek();
+    const span = () => this.#spanFrom(start);
+    if (t.kind === "punct" && COMPARISON.has(t.text)) {
+      this.#next();
+      const op = t.text === "<>" ? "!=" : t.text;
+      return { kind: "binary", op, left, right: this.#additive(), span: span() };
+    }
+    if (t.kind !== "ident") return left;
+    const word = t.text;
+    const negated = word.startsWith("!");
+    const base = negated ? word.slice(1) : word;
+    if (base === "in" || base === "in~") {
+      this.#next();
+      const values = this.#parenthesisedList(`'${word}'`);
+      return {
+        kind: "in",
+        negated,
+        caseInsensitive: base === "in~",
+        left,
+        values,
+        span: span(),
+      };
+    }
+    if (base === "between") {
+      this.#next();
+      this.#expectPunct("(", " after 'between'");
+      const low = this.#additive();
+      this.#expectPunct("..", " between the bounds of 'between'");
+      const high = this.#additive();
+      this.#expectPunct(")", " after the bounds of 'between'");
+      return { kind: "between", negated, left, low, high, span: span() };
+    }
+    if (base === "matches" && !negated) {
+      this.#next();
+      this.#expectWord("regex", " after 'matches'");
+      return { kind: "binary", op: "matches regex", left, right: this.#additive(), span: span() };
+    }
+    if (base === "has_any" || base === "has_all") {
+      this.#next();
+      const values = this.#parenthesisedList(`'${word}'`);
+      const right: A.Expression = values.length === 1 && values[0].kind !== "literal"
+        ? values[0]
+        : { kind: "call", name: "pack_array", args: values, span: span() };
+      return { kind: "binary", op: word, left, right, span: span() };
+    }
+    if (STRING_OPERATORS.has(base)) {
+      this.#next();
+      return { kind: "binary", op: word, left, right: this.#additive(), span: span() };
+    }
+    return left;
+  }
+
+  #parenthesisedList(context: string): A.Expression[] {
+    this.#expectPunct("(", ` after ${context}`);
+    const values: A.Expression[] = [];
+    while (!this.#isPunct(")")) {
+      values.push(this.#pipeline());
+      if (!this.#eatPunct(",")) break;
+    }
+    this.#expectPunct(")", ` to close the list of ${context}`);
+    return values;
+  }
+
+  #additive(): A.Expression {
+    const start = this.#peek().span.start;
+    let left = this.#multiplicative();
+    while (this.#isPunct("+") || this.#isPunct("-")) {
+      const op = this.#next().text;
+      left = {
+        kind: "binary",
+        op,
+        left,
+        right: this.#multiplicative(),
+        span: this.#spanFrom(start),
+      };
+    }
+    return left;
+  }
+
+  #multiplicative(): A.Expression {
+    const start = this.#peek().span.start;
+    let left = this.#unary();
+    while (this.#isPunct("*") || this.#isPunct("/") || this.#isPunct("%")) {
+      const op = this.#next().text;
+      left = { kind: "binary", op, left, right: this.#unary(), span: this.#spanFrom(start) };
+    }
+    return left;
+  }
+
+  #unary(): A.Expression {
+    if (this.#isPunct("-") || this.#isPunct("+")) {
+      const t = this.#next();
+      const operand = this.#unary();
+      // Fold signs into numeric literals, so `-1` is a literal as in Kusto.
+      if (operand.kind === "literal" && t.text === "-" && operand.value !== null) {
+        const v = operand.value;
+        if (typeof v === "bigint" || typeof v === "number") {
+          return { ...operand, value: -v as typeof v, span: this.#spanFrom(t.span.start) };
+        }
+      }
+      return {
+        kind: "unary",
+        op: t.text as "-" | "+",
+        operand,
+        span: this.#spanFrom(t.span.start),
+      };
+    }
+    return this.#postfix();
+  }
+
+  #postfix(): A.Expression {
+    const start = this.#peek().span.start;
+    let expression = this.#primary();
+    for (;;) {
+      if (
+        this.#isPunct(".") && (this.#peek(1).kind === "ident" || this.#peek(1).kind === "typed")
+      ) {
+        this.#next();
+        const t = this.#next();
+        // `x.date` lexes as a typed literal only with a following '('; plain names arrive here.
+        expression = {
+          kind: "member",
+          object: expression,
+          name: t.text,
+          span: this.#spanFrom(start),
+        };
+      } else if (this.#isPunct(".") && this.#isPunct("[", 1)) {
+        this.#next();
+      } else if (this.#isPunct("[")) {
+        this.#next();
+        const index = this.#or();
+        this.#expectPunct("]", " to close the index");
+        expression = { kind: "index", object: expression, index, span: this.#spanFrom(start) };
+      } else {
+        return expression;
+      }
+    }
+  }
+
+  #primary(): A.Expression {
+    const t = this.#peek();
+    const start = t.span.start;
+    switch (t.kind) {
+      case "string": {
+        this.#next();
+        // Adjacent string literals are one string: "a" "b" is "ab".
+        let value = t.value as string;
+        while (this.#peek().kind === "string") value += this.#next().value as string;
+        return { kind: "literal", type: "string", value, span: this.#spanFrom(start) };
+      }
+      case "long":
+        this.#next();
+        return { kind: "literal", type: "long", value: t.value, span: t.span };
+      case "real":
+        this.#next();
+        return { kind: "literal", type: "real", value: t.value, span: t.span };
+      case "timespan":
+        this.#next();
+        return { kind: "literal", type: "timespan", value: t.value, span: t.span };
+      case "typed": {
+        this.#next();
+        const { name, raw } = t.value as TypedRaw;
+        const read = readTypedLiteral(name, raw);
+        if ("error" in read) {
+          throw new KqlSyntaxError(read.error, this.#text, t.span);
+        }
+        return { kind: "literal", type: read.type, value: read.value, span: t.span };
+      }
+      case "punct":
+        if (t.text === "(") {
+          this.#next();
+          const expression = this.#pipeline();
+          this.#expectPunct(")", " to close '('");
+          return { kind: "paren", expression, span: this.#spanFrom(start) };
+        }
+        if (t.text === "[" && this.#peek(1).kind === "string" && this.#isPunct("]", 2)) {
+          const name = this.#identifier();
+          return { kind: "name", name, span: this.#spanFrom(start) };
+        }
+        if (t.text === "*") {
+          this.#next();
+          return { kind: "star", span: t.span };
+        }
+        return this.#fail("expected an expression");
+      case "ident": {
+        if (t.text === "true" || t.text === "false") {
+          this.#next();
+          return { kind: "literal", type: "bool", value: t.text === "true", span: t.span };
+        }
+        if (
+          ["datatable", "print", "range", "union", "externaldata"].includes(t.text) &&
+          (t.text !== "range" || this.#peek(1).kind === "ident") &&
+          (t.text === "print" || t.text === "union" || this.#isPunct("(", 1) || t.text === "range")
+        ) {
+          return this.#source();
+        }
+        this.#next();
+        if (this.#isPunct("(")) return this.#call(t);
+        return { kind: "name", name: t.text, span: t.span };
+      }
+      case "eof":
+        return this.#fail("expected an expression");
+    }
+  }
+
+  #call(name: Token): A.Call {
+    this.#expectPunct("(");
+    const args: A.Expression[] = [];
+    let named: Record<string, A.Expression> | undefined;
+    while (!this.#isPunct(")")) {
+      if (this.#peek().kind === "ident" && this.#isPunct("=", 1)) {
+        const key = this.#next().text;
+        this.#next();
+        named = { ...named, [key]: this.#pipeline() };
+      } else {
+        args.push(this.#pipeline());
+      }
+      if (!this.#eatPunct(",")) break;
+    }
+    this.#expectPunct(")", ` to close the arguments of ${name.text}()`);
+    return { kind: "call", name: name.text, args, named, span: this.#spanFrom(name.span.start) };
+  }
+}
+
+function suggest(name: string, candidates: readonly string[]): string | undefined {
+  const close = closestNames(name, candidates);
+  return close.length > 0 ? `Did you mean ${close.map((c) => `'${c}'`).join(" or ")}?` : undefined;
+}

@@ -1,0 +1,33 @@
+/**
+ * What a local query reads, shared by the local provider and the loopback Log Analytics
+ * service (which must give the same frames): the tables a query names, and a table's rows
+ * within a timespan.
+ *
+ * @module
+ */
+import { type DataFrame, pl, variantOf } from "../../polars.ts";
+import { tokenizeKql } from "../../kql/syntax.ts";
+import type { TimeRange } from "../provider.ts";
+
+/** The names in `tables` that a query mentions (as identifiers or bracketed names). */
+export function referencedTables(query: string, tables: readonly string[]): string[] {
+  const known = new Set(tables);
+  const found = new Set<string>();
+  for (const token of tokenizeKql(query)) {
+    const text = token.kind === "string" ? String(token.value) : token.text;
+    if ((token.kind === "ident" || token.kind === "string") && known.has(text)) found.add(text);
+  }
+  return [...found];
+}
+
+/**
+ * The rows of `frame` whose `TimeGenerated` falls in `range` (start inclusive, end
+ * exclusive), or undefined when the frame has no `TimeGenerated` datetime column.
+ */
+export function filterTimespan(frame: DataFrame, range: TimeRange): DataFrame | undefined {
+  const at = frame.columns.indexOf("TimeGenerated");
+  if (at < 0 || variantOf(frame.dtypes[at]) !== "Datetime") return undefined;
+  const micros = (d: Date) => pl.lit(BigInt(d.getTime()) * 1000n).cast(pl.Int64);
+  const t = pl.col("TimeGenerated").cast(pl.Int64);
+  return frame.filter(t.gtEq(micros(range.start)).and(t.lt(micros(range.end))));
+}
