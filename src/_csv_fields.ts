@@ -21,6 +21,7 @@
  *
  * assert.deepEqual(splitCsvRecord('a,"b,c","say ""hi"""\nnext'), ["a", "b,c", 'say "hi"']);
  * assert.deepEqual(splitCsvRecord("Time\tUser", "\t"), ["Time", "User"]);
+ * assert.deepEqual(splitCsvRecord("Time,User\r\n2026-03-11,alice"), ["Time", "User"]);
  * ```
  */
 export function splitCsvRecord(text: string, separator = ","): string[] {

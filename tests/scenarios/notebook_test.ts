@@ -43,9 +43,21 @@ Deno.test({
       assert.ok(cell, `a cell with ${marker}`);
       return cell.outputs;
     };
-    // The caught typo shows its message; the tree is printed; charts display as vega-lite.
-    assert.match(joined(outputOf('"oops"')[0]?.data?.["text/plain"]), /fsTre is not defined/);
-    assert.match(joined(outputOf('"staging"')[0]?.text), /rclone\.exe/);
+    // The caught typo shows its message; the tree is printed; charts display as vega-lite. A
+    // cell's outputs are read whole: a stream another cell's late work wrote may come first.
+    const textOf = (marker: string) => {
+      const outputs = outputOf(marker);
+      const text = outputs.map((o) => joined(o.data?.["text/plain"] ?? o.text)).join("\n");
+      const shapes = JSON.stringify(outputs.map((o) => ({
+        type: o.output_type,
+        text: joined(o.data?.["text/plain"] ?? o.text).slice(0, 300),
+      })));
+      return { text, shapes };
+    };
+    const oops = textOf('"oops"');
+    assert.match(oops.text, /fsTre is not defined/, oops.shapes);
+    const staging = textOf('"staging"');
+    assert.match(staging.text, /rclone\.exe/, staging.shapes);
     const heat = outputOf('"heat"');
     assert.ok(
       heat.some((o) => o.data?.["application/vnd.vegalite.v5+json"]),
