@@ -10,7 +10,7 @@ import { PARAM_KINDS, type ParamKind, Timespan } from "../src/session/params.ts"
 import type { StepMark, StepRecord } from "../src/session/mod.ts";
 import type { Session, Step } from "../src/session/mod.ts";
 import { formatValue } from "./_display.ts";
-import { count, textTable, utc } from "./_format.ts";
+import { cacheText, count, textTable, utc } from "./_format.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { Connection, ProviderSpec } from "./_providers.ts";
 import { ReplError } from "./errors.ts";
@@ -169,7 +169,7 @@ export const COMMANDS = {
             rows,
             count(r.durationMs),
             status,
-            r.cache ?? "",
+            cacheText(r).replace(/^cache /, ""),
             s.mark === "none" ? "" : s.mark,
             clip(gave(r), 40),
             clip(s.note ?? "", 40),
@@ -183,10 +183,13 @@ export const COMMANDS = {
     },
   },
   rerun: {
-    usage: ".rerun N [name=value ...]",
-    description: "run steps N.. again, optionally with other parameter values",
+    usage: ".rerun N [--refresh] [name=value ...]",
+    description:
+      "run steps N.. again, optionally with other parameter values; --refresh asks the " +
+      "provider again instead of taking cached results",
     run: async (repl, args, signal) => {
-      const [from, ...assignments] = args;
+      const refresh = args.includes("--refresh");
+      const [from, ...assignments] = args.filter((a) => a !== "--refresh");
       const position = stepNumber(from, ".rerun");
       const params: Record<string, string> = {};
       for (const a of assignments) {
@@ -198,14 +201,14 @@ export const COMMANDS = {
         }
         params[a.slice(0, at)] = a.slice(at + 1);
       }
-      const done = await repl.session.rerun(position, params, { signal });
+      const done = await repl.session.rerun(position, params, { signal, refresh });
       const scope = repl.session.scope();
       for (const step of done) {
         const r = step.record;
         if (r.name in scope) repl.evaluator.vars[r.name] = scope[r.name];
         repl.output.write(
           `step ${r.position} ${r.name}: ${describeResult(r.result)} · ${count(r.durationMs)} ms` +
-            (r.cache && r.cache !== "off" ? ` · cache ${r.cache}` : ""),
+            (cacheText(r) ? ` · ${cacheText(r)}` : ""),
         );
         for (const w of r.warnings ?? []) repl.output.write(`warning (${w.kind}): ${w.message}`);
       }
@@ -297,6 +300,12 @@ export type CommandName = keyof typeof COMMANDS;
 
 const HELP_TAIL = `
 KQL:   %kql name = SigninLogs | where ResultType == "50126"   (binds name and _; %kql alone binds _N)
+       %kql! ... asks the provider again instead of taking a cached result (so does .rerun N --refresh)
+       %kql split=1d serverTimeoutSeconds=600 additionalWorkspaces=emea,apac name = ...
+              a workspace's query options, key=value right after %kql: split (a timespan or a
+              number of windows), serverTimeoutSeconds (1-600), additionalWorkspaces (names or
+              ids, comma-separated), workspace (another than the connected one), truncation
+              (split, warn or error); kept by .rerun and exports
        \${expr} puts a value in as a literal; {{param}} uses a session parameter (.set, .params)
        a query continues on the next line while a bracket or quote is open or the line ends in |
        a line starting with | extends the query step just before it (a new step, same name);
@@ -390,7 +399,7 @@ function stepDetail(repl: CommandHost, step: Step): string {
     `${step.mark === "none" ? "" : ` · ${step.mark}${step.note ? `: ${step.note}` : ""}`}`,
     indentLines(r.code),
     `status: ${r.status}${r.error ? ` (${r.error.name}: ${r.error.message})` : ""} · ` +
-    `${count(r.durationMs)} ms${r.cache && r.cache !== "off" ? ` · cache ${r.cache}` : ""}`,
+    `${count(r.durationMs)} ms${cacheText(r) ? ` · ${cacheText(r)}` : ""}`,
   ];
   const result = r.result;
   if (result) {

@@ -120,8 +120,8 @@ function completeKql(full: string, ctx: CompletionContext): [string[], string] {
   const before = full.slice(0, full.length - word.length);
   const tables = ctx.tables.map((t) => t.name);
   if (/\{\{\s*$/.test(before)) return matches(ctx.params, word);
-  // Right after `%kql` or `%kql name =`: the query starts with a table.
-  const head = /^\s*%kql(\s+[A-Za-z_$][\w$]*\s*=(?!=))?\s*$/.test(before);
+  // Right after `%kql` (or `%kql!`) or `%kql name =`: the query starts with a table.
+  const head = /^\s*%kql!?(\s+[A-Za-z_$][\w$]*\s*=(?!=))?\s*$/.test(before);
   if (head) return matches([...tables, "let", "print", "union", "datatable"], word);
   if (/\|\s*$/.test(before)) return matches(kqlNames.operators, word);
   const inPlay = tableInPlay(query.slice(0, Math.max(0, query.length - word.length)), tables) ??

@@ -4,6 +4,7 @@
  * @module
  */
 import { caretLine, type Span } from "../src/kql/syntax.ts";
+import { formatDuration } from "../src/duration.ts";
 
 /**
  * Rows as an aligned text table; numbers align right (columns whose every cell looks like
@@ -32,6 +33,19 @@ export function utc(date: Date | null | undefined): string {
 /** `12,345`. */
 export function count(n: number): string {
   return n.toLocaleString("en-US");
+}
+
+/**
+ * Where a query step's result came from: `cache hit, 3 h old` (a hit's age counted from
+ * when the result was fetched), `cache miss`; "" when the session has no cache.
+ */
+export function cacheText(
+  record: { readonly cache?: string; readonly cachedAt?: string },
+  now = Date.now(),
+): string {
+  if (!record.cache || record.cache === "off") return "";
+  if (record.cache !== "hit" || !record.cachedAt) return `cache ${record.cache}`;
+  return `cache hit, ${formatDuration(now - Date.parse(record.cachedAt))} old`;
 }
 
 /** An error as a user should see it: message, the query line with a caret, the hint. */

@@ -26,7 +26,7 @@ export interface ClassifiedInput {
 export function inputKind(text: string): InputKind {
   const trimmed = text.trim();
   if (trimmed === "") return "empty";
-  if (/^%kql(\s|$)/.test(trimmed)) return "kql";
+  if (/^%kql!?(\s|$)/.test(trimmed)) return "kql";
   if (trimmed.startsWith("|")) return "pipe";
   if (/^\.[A-Za-z]/.test(trimmed) && !trimmed.includes("\n")) return "command";
   return "ts";
@@ -62,19 +62,105 @@ export function classifyInput(text: string, ts: typeof TS): ClassifiedInput {
 export interface KqlInput {
   readonly name?: string;
   readonly query: string;
+  /** `%kql!`: ask the provider again instead of taking a cached result. */
+  readonly refresh?: boolean;
+  /**
+   * Query options written `key=value` right after `%kql` (`%kql split=1d name = ...`), as
+   * typed: see {@link KQL_OPTIONS} and {@link kqlQueryOptions}.
+   */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
-/** Splits `%kql name = query` / `%kql query`. */
+/**
+ * The query options `%kql` takes (the Sentinel provider's), with what each means. They
+ * come right after `%kql`, `key=value` with no blanks: `%kql split=1d
+ * serverTimeoutSeconds=600 additionalWorkspaces=emea,apac name = SigninLogs | ...`.
+ */
+export const KQL_OPTIONS: Readonly<Record<string, string>> = {
+  split: "run as time windows: a timespan (1d, 6h) or a number of windows",
+  serverTimeoutSeconds: "how long the service may run the query, 1 to 600 seconds",
+  additionalWorkspaces: "more workspaces the query spans, comma-separated names or ids",
+  workspace: "another workspace than the connected one (a friendly name or id)",
+  truncation: "a result cut at the service's limit: split (default), warn or error",
+};
+
+const OPTION = new RegExp(`^\\s*(${Object.keys(KQL_OPTIONS).join("|")})=(\\S+)`);
+
+/**
+ * Splits `%kql [key=value ...] name = query` / `%kql query` (`%kql!` refreshes: see
+ * {@link KqlInput}).
+ */
 export function parseKqlInput(text: string): KqlInput {
-  const body = text.trim().replace(/^%kql/, "");
+  const bang = /^%kql!/.test(text.trim());
+  let body = text.trim().replace(/^%kql!?/, "");
+  const refresh = bang ? { refresh: true } : {};
+  const options: Record<string, string> = {};
+  for (let m = OPTION.exec(body); m; m = OPTION.exec(body)) {
+    options[m[1]] = m[2];
+    body = body.slice(m[0].length);
+  }
+  const extra = Object.keys(options).length ? { ...refresh, options } : refresh;
   const named = /^\s*([A-Za-z_$][\w$]*)\s*=(?!=)([\s\S]*)$/.exec(body);
-  if (named) return { name: named[1], query: named[2].trim() };
-  return { query: body.trim() };
+  if (named) return { name: named[1], query: named[2].trim(), ...extra };
+  return { query: body.trim(), ...extra };
 }
 
 /** `%kql name = query`, or `%kql query`: the one-line form of a `%kql` input. */
 export function kqlInputText(input: KqlInput): string {
-  return input.name === undefined ? `%kql ${input.query}` : `%kql ${input.name} = ${input.query}`;
+  const head = [
+    input.refresh ? "%kql!" : "%kql",
+    ...Object.entries(input.options ?? {}).map(([k, v]) => `${k}=${v}`),
+  ].join(" ");
+  return input.name === undefined
+    ? `${head} ${input.query}`
+    : `${head} ${input.name} = ${input.query}`;
+}
+
+/**
+ * The provider query options of a `%kql` input's `key=value` options, checked.
+ *
+ * @throws {ReplError} for a value an option does not take.
+ */
+export function kqlQueryOptions(
+  options: Readonly<Record<string, string>> | undefined,
+): Record<string, string | number | string[]> | undefined {
+  if (!options || !Object.keys(options).length) return undefined;
+  const out: Record<string, string | number | string[]> = {};
+  for (const [key, value] of Object.entries(options)) {
+    const bad = (what: string) =>
+      new ReplError(`%kql option ${key}=${value}: ${what}.`, {
+        hint: `${key}: ${KQL_OPTIONS[key]}.`,
+      });
+    switch (key) {
+      case "split":
+        if (/^[1-9]\d*$/.test(value)) out.split = Number(value);
+        else if (/^\d+(\.\d+)?(d|h|m|s|ms)$/.test(value)) out.split = value;
+        else throw bad("not a timespan (1d, 6h, 30m) or a number of windows");
+        break;
+      case "serverTimeoutSeconds": {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1 || n > 600) throw bad("not a whole number 1 to 600");
+        out.serverTimeoutSeconds = n;
+        break;
+      }
+      case "additionalWorkspaces": {
+        const list = value.split(",").map((w) => w.trim()).filter(Boolean);
+        if (!list.length) throw bad("no workspace named");
+        out.additionalWorkspaces = list;
+        break;
+      }
+      case "workspace":
+        out.workspace = value;
+        break;
+      case "truncation":
+        if (!["split", "warn", "error"].includes(value)) throw bad("not split, warn or error");
+        out.truncation = value;
+        break;
+      default:
+        throw bad("no such option");
+    }
+  }
+  return out;
 }
 
 /** Whether `line` starts with `|` (after blanks): in KQL, it continues the query above it. */
@@ -98,7 +184,8 @@ export function startsWithPipe(line: string): boolean {
  * ```
  */
 export function extendKqlInput(base: KqlInput, lines: string): KqlInput {
-  return { name: base.name, query: `${base.query}\n${lines.trim()}` };
+  const options = base.options ? { options: base.options } : {};
+  return { name: base.name, query: `${base.query}\n${lines.trim()}`, ...options };
 }
 
 /**

@@ -31,26 +31,35 @@ export interface Connection {
   close(): void;
 }
 
-/** Opens the provider `spec` names. */
-export async function connect(spec: ProviderSpec): Promise<Connection> {
-  let provider: Provider & { close?: () => void };
+/** A provider as the command line opens it: close it when done. */
+export type OpenProvider = Provider & { close?: () => void };
+
+/**
+ * Opens the provider `spec` names: a folder (default: the demo case), or a workspace by
+ * friendly name or id with the Sentinel config and environment (signed in with
+ * `CASEFILE_SENTINEL_TOKEN` when it is set).
+ */
+export async function openProvider(spec: ProviderSpec): Promise<OpenProvider> {
   switch (spec.kind) {
     case "local":
-      provider = await openLocalProvider(spec.dir ?? DEMO_CASE_DIR, {
+      return await openLocalProvider(spec.dir ?? DEMO_CASE_DIR, {
         knownSchemas: SENTINEL_SCHEMAS,
       });
-      break;
     case "sentinel": {
       const { envTokenCredential, openSentinelProvider } = await importLater<
         typeof import("../src/providers/sentinel/mod.ts")
       >(new URL("../src/providers/sentinel/mod.ts", import.meta.url));
-      provider = await openSentinelProvider({
+      return await openSentinelProvider({
         workspace: spec.workspace,
         credential: envTokenCredential(),
       });
-      break;
     }
   }
+}
+
+/** Opens the provider `spec` names, and loads its tables for completion in the background. */
+export async function connect(spec: ProviderSpec): Promise<Connection> {
+  const provider = await openProvider(spec);
   const connection: Connection = {
     spec,
     provider,

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { didYouMean } from "../src/errors.ts";
 import { openSession, type Session } from "../src/session/session.ts";
-import { KqlQuery } from "../src/session/kql_template.ts";
+import { kqlExpression, KqlQuery } from "../src/session/kql_template.ts";
 import type { StepRecord } from "../src/session/mod.ts";
 import { EvaluationCancelled } from "../src/session/errors.ts";
 import { RESERVED_STEP_NAMES as RESERVED_NAMES } from "../src/session/code.ts";
@@ -19,12 +19,13 @@ import {
   inputKind,
   type KqlInput,
   kqlInputText,
+  kqlQueryOptions,
   parseKqlInput,
   splitKql,
 } from "./_input.ts";
 import { formatValue } from "./_display.ts";
 import { isDataFrame } from "../src/polars.ts";
-import { count, describeError } from "./_format.ts";
+import { cacheText, count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
 import {
   type CommandHost,
@@ -35,6 +36,8 @@ import {
 } from "./_commands.ts";
 import { ReplError } from "./errors.ts";
 import { importLater } from "./_later.ts";
+import { ProgressStatus } from "./_progress.ts";
+import type { QueryProgress } from "../src/providers/mod.ts";
 
 /** Where the REPL prints. */
 export interface ReplOutput {
@@ -48,6 +51,12 @@ export interface ReplOutput {
   readonly colors: boolean;
   /** Whether a person is at a terminal (charts are then opened in a viewer, where one exists). */
   readonly interactive?: boolean;
+  /**
+   * Shows what the running input is doing beside the spinner (asked again at every tick);
+   * undefined clears it. Without it, progress events are printed as `progress:` lines on
+   * the error stream.
+   */
+  status?(text: (() => string) | undefined): void;
 }
 
 /** Options of {@link Repl.open}. */
@@ -73,6 +82,8 @@ export class Repl implements CommandHost {
   connection!: Connection;
   /** The abort signal of the input running. */
   #signal: AbortSignal = new AbortController().signal;
+  /** What the running query is doing (retries, windows, rows so far). */
+  readonly #progress = new ProgressStatus();
   /** The last `%kql` input that ran, and its step: what a line starting with `|` extends. */
   #lastKql?: { readonly input: KqlInput; readonly position: number; readonly session: Session };
 
@@ -98,6 +109,7 @@ export class Repl implements CommandHost {
       provider: this.connection.provider,
       cwd: startFolder(),
       onNotice: (notice) => notices.push(notice),
+      onProgress: (progress) => this.#showProgress(progress),
     });
     if (this.session) await this.session.close();
     this.session = session;
@@ -170,6 +182,7 @@ export class Repl implements CommandHost {
    */
   async handle(input: string, signal: AbortSignal): Promise<HandleOutcome> {
     this.#signal = signal;
+    this.#progress.reset();
     try {
       const kind = inputKind(input);
       if (kind === "ts" || kind === "kql" || kind === "pipe") await this.ready();
@@ -192,6 +205,12 @@ export class Repl implements CommandHost {
       this.showError(error);
       return "continue";
     }
+  }
+
+  #showProgress(progress: QueryProgress): void {
+    const event = this.#progress.update(progress);
+    if (this.output.status) this.output.status(() => this.#progress.text());
+    else if (event) this.output.error(`progress: ${event}`);
   }
 
   /** Prints an error: message, caret, hint; the stack only with --debug. */
@@ -237,9 +256,22 @@ export class Repl implements CommandHost {
         hint: "Write %kql name = Table | where ... (or %kql Table | take 10).",
       });
     }
+    const providerOptions = kqlQueryOptions(input.options);
+    const provider = this.connection.provider;
+    if (providerOptions && provider.kind !== "sentinel") {
+      throw new ReplError(
+        `The query options (${Object.keys(providerOptions).join(", ")}) are a Log Analytics ` +
+          `workspace's; this session queries ${provider.description}.`,
+        { hint: "Leave them out here, or .connect sentinel WORKSPACE first." },
+      );
+    }
     const query = await this.#kqlQuery(input.query, signal);
     const name = input.name ?? `_${this.session.steps().length + 1}`;
-    const frame = await this.session.query(name, query, { signal });
+    const frame = await this.session.query(name, query, {
+      signal,
+      refresh: input.refresh,
+      ...(providerOptions ? { providerOptions } : {}),
+    });
     this.show(frame);
     const record = this.session.steps().at(-1)?.record;
     if (record) this.#lastKql = { input, position: record.position, session: this.session };
@@ -259,7 +291,17 @@ export class Repl implements CommandHost {
     const typed = this.#lastKql;
     if (typed && typed.session === this.session && typed.position === last.position) return typed;
     const name = /^_\d+$/.test(last.name) ? undefined : last.name;
-    return { input: { name, query: last.code }, position: last.position };
+    const options = last.providerOptions
+      ? {
+        options: Object.fromEntries(
+          Object.entries(last.providerOptions).map(([k, v]) => [
+            k,
+            Array.isArray(v) ? v.join(",") : String(v),
+          ]),
+        ),
+      }
+      : {};
+    return { input: { name, query: last.code, ...options }, position: last.position };
   }
 
   /**
@@ -302,7 +344,9 @@ export class Repl implements CommandHost {
           strings[strings.length - 1] += piece.text;
           break;
         case "expr": {
-          values.push(await this.session.evaluate(piece.source, { signal }));
+          // With its expression, so an export computes it again from the earlier steps.
+          const value = await this.session.evaluate(piece.source, { signal });
+          values.push(kqlExpression(piece.source, value));
           strings.push("");
           break;
         }
@@ -334,7 +378,8 @@ export class Repl implements CommandHost {
   /** The line under a query result: name, time, cache; then warnings and the chart. */
   async showStepNotes(record: StepRecord, frame?: unknown): Promise<void> {
     const bits = [`${record.name}`, `step ${record.position}`, `${count(record.durationMs)} ms`];
-    if (record.cache && record.cache !== "off") bits.push(`cache ${record.cache}`);
+    const cache = cacheText(record);
+    if (cache) bits.push(cache);
     this.output.write(`(${bits.join(" · ")})`);
     for (const w of record.warnings ?? []) this.output.write(`warning (${w.kind}): ${w.message}`);
     if (record.render && isDataFrame(frame)) {

@@ -9,6 +9,16 @@
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const encoder = new TextEncoder();
 let visible = false;
+/** What the work is doing, asked at every tick (a countdown stays current). */
+let status: (() => string) | undefined;
+
+/**
+ * Sets what the spinner says beside the elapsed time ("throttled (429), retrying in 8 s",
+ * "3 of 8 windows · 12,345 rows so far"); undefined: nothing. Cleared when the work ends.
+ */
+export function setSpinnerStatus(text: (() => string) | undefined): void {
+  status = text;
+}
 
 /** Erases the spinner's line if it is showing (call before printing). */
 export function clearSpinner(): void {
@@ -27,8 +37,16 @@ export async function withSpinner<T>(
   let frame = 0;
   const draw = () => {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const text = `\r${FRAMES[frame++ % FRAMES.length]} ${options.label ?? "running"} ${seconds} s` +
-      "  (Ctrl-C cancels)\x1b[K";
+    let said = "";
+    try {
+      said = status?.() ?? "";
+    } catch {
+      // A status that fails to say something is left out.
+    }
+    const line = `${FRAMES[frame++ % FRAMES.length]} ${options.label ?? "running"} ${seconds} s` +
+      `${said ? ` · ${said}` : ""}  (Ctrl-C cancels)`;
+    // One line only: a wrapped line would not be erased by the next tick.
+    const text = `\r${clip(line, columns() - 1)}\x1b[K`;
     Deno.stderr.writeSync(encoder.encode(text));
     visible = true;
   };
@@ -42,6 +60,20 @@ export async function withSpinner<T>(
   } finally {
     clearTimeout(delay);
     if (timer !== undefined) clearInterval(timer);
+    status = undefined;
     clearSpinner();
   }
+}
+
+function columns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 80;
+  }
+}
+
+function clip(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(1, width - 1)).join("")}…`;
 }

@@ -1,11 +1,11 @@
 /**
- * A summary of a local case: its tables with row counts and time spans, and its outside
- * data. This is what `casefile` prints until the interactive REPL exists.
+ * What `casefile summary` prints: a local case's tables with row counts and time spans, and
+ * its outside data; or a workspace's tables.
  *
  * @module
  */
 import { columnValues, pl, variantOf } from "../src/polars.ts";
-import type { LocalProvider } from "../src/providers/mod.ts";
+import type { LocalProvider, Provider } from "../src/providers/mod.ts";
 import { count, textTable, utc } from "./_format.ts";
 
 /** One line per table: rows, columns and the span of `TimeGenerated`. */
@@ -38,6 +38,25 @@ export async function summariseCase(provider: LocalProvider): Promise<string> {
   const warnings = warned.flatMap((t) => t.warnings.map((w) => `  ${t.schema.name}: ${w.message}`));
   if (warnings.length > 0) out.push("", "Warnings:", ...warnings);
   return out.join("\n");
+}
+
+/**
+ * A workspace's summary: what it is, and its tables with their columns. Rows and time spans
+ * are not counted: that would scan the workspace's whole retention.
+ */
+export async function summariseWorkspace(provider: Provider): Promise<string> {
+  const tables = await provider.tables();
+  return [
+    `casefile: ${provider.description}`,
+    "",
+    textTable(["table", "columns"], tables.map((t) => [t.name, String(t.columns.length)])),
+    "",
+    `${count(tables.length)} tables (rows are not counted: that would scan the workspace).`,
+    "Try:",
+    `  deno task casefile --provider sentinel query "SecurityAlert | where TimeGenerated > ` +
+    `ago(1d) | summarize count() by AlertName"`,
+    "  deno task casefile --provider sentinel schema SigninLogs",
+  ].join("\n");
 }
 
 function timeSpan(frame: import("../src/polars.ts").DataFrame): [string, string] {

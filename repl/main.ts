@@ -13,19 +13,15 @@ import { openSession } from "../src/session/session.ts";
 import { defaultHome, listSessions, removeSession } from "../src/session/home.ts";
 import { ResultCache } from "../src/session/result_cache.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
-import type { ProviderSpec } from "./_providers.ts";
+import { type OpenProvider, openProvider, type ProviderSpec } from "./_providers.ts";
 import { ReplError } from "./errors.ts";
-import { clearSpinner } from "./_spinner.ts";
-import { formatSchema, SENTINEL_SCHEMAS } from "../src/schema/mod.ts";
+import { clearSpinner, setSpinnerStatus } from "./_spinner.ts";
+import { formatSchema } from "../src/schema/mod.ts";
 import { loadTable } from "../src/data/mod.ts";
-import { DEMO_CASE_DIR, openLocalProvider, type QueryResult } from "../src/providers/mod.ts";
-import { summariseCase } from "./_summary.ts";
+import type { LocalProvider, QueryProgress, QueryResult } from "../src/providers/mod.ts";
+import { summariseCase, summariseWorkspace } from "./_summary.ts";
 import { count, describeError, textTable, utc } from "./_format.ts";
 import { importLater } from "./_later.ts";
-
-interface DataOption {
-  data?: string;
-}
 
 /** Options of `casefile repl`. */
 interface ReplCliOptions {
@@ -48,14 +44,47 @@ export function freshSessionName(prefix: string, now = new Date()): string {
   return `${prefix}-${stamp}`;
 }
 
-async function startRepl(options: ReplCliOptions): Promise<void> {
-  const kind = options.provider ?? (options.workspace ? "sentinel" : "local");
+/** The options that choose a provider. */
+interface ProviderCliOptions {
+  provider?: string;
+  workspace?: string;
+  data?: string;
+}
+
+/**
+ * The provider the options name: `--provider sentinel` (or a `--workspace`) is a Log
+ * Analytics workspace, else the local folder `--data` (default: the demo case).
+ *
+ * @throws {ReplError} for another provider, or options that belong to the other one (a
+ *   workspace for the local provider, a data folder for Sentinel): never a silent default.
+ */
+export function providerSpec(options: ProviderCliOptions): ProviderSpec {
+  const kind = options.provider ?? (options.workspace !== undefined ? "sentinel" : "local");
   if (kind !== "local" && kind !== "sentinel") {
-    throw new ReplError(`--provider takes local or sentinel, not ${kind}.`);
+    throw new ReplError(`--provider takes local or sentinel, not ${kind}.`, {
+      hint: "--provider sentinel --workspace <name or id>, or --provider local --data <dir>.",
+    });
   }
-  const spec: ProviderSpec = kind === "local"
+  if (kind === "local" && options.workspace !== undefined) {
+    throw new ReplError(
+      `--workspace ${options.workspace} names a Log Analytics workspace, but --provider is local.`,
+      { hint: "Use --provider sentinel with --workspace, or leave --workspace out." },
+    );
+  }
+  if (kind === "sentinel" && options.data !== undefined) {
+    throw new ReplError(
+      `--data ${options.data} is a folder for the local provider, but --provider is sentinel.`,
+      { hint: "Leave --data out to query the workspace, or use --provider local." },
+    );
+  }
+  return kind === "local"
     ? { kind: "local", dir: options.data }
     : { kind: "sentinel", workspace: options.workspace };
+}
+
+async function startRepl(options: ReplCliOptions): Promise<void> {
+  const spec = providerSpec(options);
+  const kind = spec.kind;
   const prefix = kind === "sentinel" ? "sentinel" : options.data ? "case" : "demo";
   const name = options.session ?? freshSessionName(prefix);
   const interactive = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
@@ -89,6 +118,7 @@ async function startRepl(options: ReplCliOptions): Promise<void> {
       },
       colors,
       interactive,
+      ...(interactive ? { status: setSpinnerStatus } : {}),
     },
   });
   const fresh = repl.session.steps().length === 0;
@@ -164,8 +194,15 @@ function homeOf(options: { home?: string }): string {
   return options.home ? resolve(options.home) : defaultHome();
 }
 
-function open(options: DataOption) {
-  return openLocalProvider(options.data ?? DEMO_CASE_DIR, { knownSchemas: SENTINEL_SCHEMAS });
+/** A `--rows` value, or `fallback` when it is not a number. */
+function rowsOption(rows: string, fallback: number): number {
+  const n = Number(rows);
+  return Number.isFinite(n) && n >= 0 ? Math.trunc(n) : fallback;
+}
+
+/** A table name as KQL spells it: bare when it can be, else `['...']`. */
+function kqlName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `['${name.replace(/['\\]/g, "\\$&")}']`;
 }
 
 /** Options shared by several commands: flag and help text, by name. */
@@ -234,7 +271,16 @@ function addRunCommand(program: Command): void {
       "its arguments (after --), e.g. flags of an exported session: --code 50057",
     )
     .action(async (script: string, args: string[]) => {
-      const opts = program.opts() as { home?: string; data?: string };
+      const opts = program.opts() as { home?: string; data?: string } & ProviderCliOptions;
+      if (opts.provider !== undefined || opts.workspace !== undefined) {
+        throw new ReplError(
+          "casefile run does not take --provider or --workspace: the script opens its own.",
+          {
+            hint: "An exported session replays on the workspace it recorded; a script of your " +
+              "own reads CASEFILE_SENTINEL_WORKSPACE (set it for the run).",
+          },
+        );
+      }
       const status = await runScript(resolve(script), args, {
         home: homeOf(opts),
         data: opts.data ? resolve(opts.data) : undefined,
@@ -371,9 +417,24 @@ function addSessionCommands(program: Command, write: (text: string) => void): vo
   });
 }
 
-/** The commands over the data folder (`--data`) and files: summary ... load. */
+/** The commands over the provider (`--data`, or `--provider sentinel --workspace`): summary ... query. */
 function addCaseCommands(program: Command, write: (text: string) => void): void {
-  const provider = () => open(program.opts());
+  /**
+   * Runs `work` on the provider the options name (the subcommand's over the program's),
+   * closing it after.
+   */
+  const withProvider = async <T>(
+    options: ProviderCliOptions,
+    work: (provider: OpenProvider, spec: ProviderSpec) => Promise<T>,
+  ): Promise<T> => {
+    const spec = providerSpec({ ...program.opts(), ...options });
+    const provider = await openProvider(spec);
+    try {
+      return await work(provider, spec);
+    } finally {
+      provider.close?.();
+    }
+  };
   /** Prints the first `rows` rows of a query's result, `footer`, then its warnings. */
   const printResult = (
     result: QueryResult,
@@ -381,16 +442,29 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
     fallback: number,
     footer: string,
   ): void => {
-    const n = Number(rows);
-    write(result.frame.head(Number.isFinite(n) ? n : fallback).toString());
+    write(result.frame.head(rowsOption(rows, fallback)).toString());
     write(footer);
     for (const w of result.warnings) write(`warning: ${w.message}`);
   };
+  /** A long query's events (retries and their waits, splits), on standard error. */
+  const onProgress = (progress: QueryProgress) => {
+    if (progress.message) console.error(`progress: ${progress.message}`);
+  };
+  const providerOptions: SharedOption[] = ["provider", "workspace", "data"];
 
-  program.command("summary")
-    .description("summarise the case folder: tables, rows, time span, outside data")
-    .action(async () => {
-      write(await summariseCase(await provider()));
+  withOptions(
+    program.command("summary")
+      .description(
+        "summarise the case folder (tables, rows, time span, outside data) or the workspace",
+      ),
+    providerOptions,
+  ).action(async (options: ProviderCliOptions) => {
+    await withProvider(options, async (provider) => {
+      if (provider.kind === "sentinel") {
+        write(await summariseWorkspace(provider));
+        return;
+      }
+      write(await summariseCase(provider as LocalProvider));
       write(
         "\nTry:\n" +
           `  deno task casefile query "SecurityAlert | project TimeGenerated, AlertName, ` +
@@ -399,45 +473,68 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
           "  deno task casefile load <any CSV, JSON or Parquet export>",
       );
     });
+  });
 
-  program.command("tables")
-    .description("list the tables with their row and column counts")
-    .action(async () => {
-      const tables = await (await provider()).tables();
-      write(textTable(
-        ["table", "rows", "columns", "source"],
-        tables.map((t) => [
-          t.name,
-          t.rows === undefined ? "" : count(t.rows),
-          String(t.columns.length),
-          t.source,
-        ]),
-      ));
-    });
+  withOptions(
+    program.command("tables").description("list the tables with their row and column counts"),
+    providerOptions,
+  ).action(async (options: ProviderCliOptions) => {
+    const tables = await withProvider(options, (provider) => provider.tables());
+    write(textTable(
+      ["table", "rows", "columns", "source"],
+      tables.map((t) => [
+        t.name,
+        t.rows === undefined ? "" : count(t.rows),
+        String(t.columns.length),
+        t.source,
+      ]),
+    ));
+  });
 
-  program.command("schema")
-    .description("show a table's columns and Kusto types")
-    .argument("<table>", "table name")
-    .action(async (table: string) => {
-      const schema = await (await provider()).schema(table);
-      write(textTable(["column", "type"], schema.columns.map((c) => [c.name, c.type])));
-    });
+  withOptions(
+    program.command("schema")
+      .description("show a table's columns and Kusto types")
+      .argument("<table>", "table name"),
+    providerOptions,
+  ).action(async (table: string, options: ProviderCliOptions) => {
+    const schema = await withProvider(options, (provider) => provider.schema(table));
+    write(textTable(["column", "type"], schema.columns.map((c) => [c.name, c.type])));
+  });
 
-  program.command("head")
-    .description("show the first rows of a table")
-    .argument("<table>", "table name")
-    .option("-n, --rows <n>", "how many rows", "10")
-    .action(async (table: string, options: { rows: string }) => {
-      const result = await (await provider()).query(table);
+  withOptions(
+    program.command("head")
+      .description("show the first rows of a table")
+      .argument("<table>", "table name")
+      .option("-n, --rows <n>", "how many rows", "10"),
+    providerOptions,
+  ).action(async (table: string, options: ProviderCliOptions & { rows: string }) => {
+    await withProvider(options, async (provider) => {
+      if (provider.kind === "sentinel") {
+        // A workspace's table is not fetched whole to show ten rows of it.
+        const n = rowsOption(options.rows, 10);
+        const result = await provider.query(`${kqlName(table)} | take ${n}`, { onProgress });
+        printResult(
+          result,
+          options.rows,
+          10,
+          `${count(result.rowCount)} rows of ${table} (take ${n})`,
+        );
+        return;
+      }
+      const result = await provider.query(table);
       printResult(result, options.rows, 10, `${count(result.rowCount)} rows in ${table}`);
     });
+  });
 
-  program.command("query")
-    .description("run a KQL query over the data folder and print the result")
-    .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'")
-    .option("-n, --rows <n>", "how many rows to show", "20")
-    .action(async (kql: string, options: { rows: string }) => {
-      const result = await (await provider()).query(kql);
+  withOptions(
+    program.command("query")
+      .description("run a KQL query on the provider and print the result")
+      .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'")
+      .option("-n, --rows <n>", "how many rows to show", "20"),
+    providerOptions,
+  ).action(async (kql: string, options: ProviderCliOptions & { rows: string }) => {
+    await withProvider(options, async (provider) => {
+      const result = await provider.query(kql, { onProgress });
       printResult(
         result,
         options.rows,
@@ -445,11 +542,17 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
         `${count(result.rowCount)} rows, ${result.durationMs.toFixed(0)} ms`,
       );
     });
+  });
 
   program.command("load")
     .description("read data files as one table and show its types, warnings and first rows")
     .argument("<files...>", "Parquet, CSV, TSV, JSON or NDJSON files")
     .action(async (files: string[]) => {
+      if (providerSpec(program.opts()).kind === "sentinel") {
+        throw new ReplError("casefile load reads files on this machine, not a workspace.", {
+          hint: "Leave --provider sentinel and --workspace out for load.",
+        });
+      }
       const table = await loadTable(files);
       write(`${table.schema.name}: ${count(table.frame.height)} rows`);
       write(formatSchema(table.schema));

@@ -10,15 +10,22 @@
  *
  * @module
  */
-import { type DataFrame, pl } from "../polars.ts";
-import { schemaOfFrame, type TableSchema } from "../schema/types.ts";
+import { type DataFrame, type Expr, isIntegerVariant, pl, variantOf } from "../polars.ts";
+import {
+  type ColumnSchema,
+  polarsTypeOf,
+  schemaOfFrame,
+  type TableSchema,
+} from "../schema/types.ts";
 import type { RenderSpec } from "../providers/provider.ts";
 import { parseQuery } from "./syntax/_parser.ts";
 import type { QueryText } from "./syntax/ast.ts";
-import { Context, type SourceTable } from "./compile/_context.ts";
+import { Context, type Relation, type SourceTable } from "./compile/_context.ts";
+import { queryFailure, runFailure } from "./compile/_failures.ts";
 import { collectAsync, compileQuery } from "./compile/_query.ts";
 import "./functions/_all.ts";
 import { loadGeoLibraries } from "./functions/geo/_libs.ts";
+import { preloadFunctionData } from "./functions/_preload.ts";
 
 /** Options of {@link runKql} and {@link executeKql}. */
 export interface RunKqlOptions {
@@ -134,11 +141,21 @@ export async function executeOn(
   tables: ReadonlyMap<string, SourceTable>,
   options: ExecuteOptions,
 ): Promise<KqlResult> {
-  const text = options.parsed ?? parseQuery(query);
   await loadGeoLibraries();
+  await preloadFunctionData(query);
   const ctx = new Context(query, tables, options.now, options);
-  const relation = compileQuery(text, ctx);
-  const frame = await collectAsync(relation);
+  let relation: Relation;
+  try {
+    relation = compileQuery(options.parsed ?? parseQuery(query), ctx);
+  } catch (error) {
+    throw queryFailure(error, ctx);
+  }
+  let frame: DataFrame;
+  try {
+    frame = await collectAsync(relation);
+  } catch (error) {
+    throw await runFailure(error, ctx);
+  }
   return {
     frame,
     schema: { name: "PrimaryResult", columns: relation.columns },
@@ -162,15 +179,35 @@ export function sourceTables(
   const out = new Map<string, SourceTable>();
   for (const [name, frame] of Object.entries(tables)) {
     const schema = schemas[name] ?? schemaOfFrame(name, frame);
-    // Kusto strings are never null; only columns that hold nulls need the fill.
-    const strings = schema.columns
-      .filter((c) => c.type === "string" && frame.columns.includes(c.name))
-      .filter((c) => frame.getColumn(c.name).nullCount() > 0)
-      .map((c) => c.name);
-    const lazy = strings.length > 0
-      ? frame.lazy().withColumns(...strings.map((c) => pl.col(c).fillNull(pl.lit("")).alias(c)))
-      : frame.lazy();
+    const fixes = schema.columns
+      .filter((c) => frame.columns.includes(c.name))
+      .map((c) => conformColumn(frame, c))
+      .filter((e) => e !== undefined);
+    const lazy = fixes.length > 0 ? frame.lazy().withColumns(...fixes) : frame.lazy();
     out.set(name, { frame: lazy, schema: { name, columns: schema.columns } });
   }
   return out;
+}
+
+/**
+ * What a source column needs to match its Kusto type, or undefined: a column of nulls
+ * only (an empty table, or an empty file's guess) or of narrower integers takes the
+ * column's dtype, so the query's operations see the types its schema promises; Kusto
+ * strings are never null, so nulls in string columns become "".
+ */
+function conformColumn(frame: DataFrame, column: ColumnSchema): Expr | undefined {
+  const series = frame.getColumn(column.name);
+  const target = polarsTypeOf(column.type);
+  const have = variantOf(series.dtype);
+  const want = variantOf(target);
+  const allNull = series.nullCount() === series.length;
+  let expr: Expr | undefined;
+  const widens = isIntegerVariant(have) && (want === "Int64" || want === "Float64");
+  if (have !== want && (allNull || widens)) {
+    expr = pl.col(column.name).cast(target);
+  }
+  if (column.type === "string" && (have === want || expr) && series.nullCount() > 0) {
+    expr = (expr ?? pl.col(column.name)).fillNull(pl.lit(""));
+  }
+  return expr?.alias(column.name);
 }

@@ -54,6 +54,8 @@ const LANGUAGE_WORDS = [
   "between",
   "view",
   "declare",
+  "typeof",
+  "table",
 ];
 
 /** Functions (and literal forms) the engine evaluates. */

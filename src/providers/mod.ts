@@ -30,6 +30,7 @@ export type {
   Provider,
   ProviderKind,
   QueryOptions,
+  QueryProgress,
   QueryResult,
   QueryWarning,
   RenderSpec,

@@ -34,8 +34,10 @@ export interface QueryWarning {
    * - `truncated`: the service cut the result at a row or size limit.
    * - `data`: the data itself needed care (values that did not fit a type, short rows).
    * - `split`: the query was split into time windows.
+   * - `window`: the query gave no time window, so a default one was applied (a live
+   *   workspace's "last 24 h"); the message says how to change it.
    */
-  readonly kind: "partial" | "truncated" | "data" | "split";
+  readonly kind: "partial" | "truncated" | "data" | "split" | "window";
   /** What it is, for a person. */
   readonly message: string;
 }
@@ -70,6 +72,28 @@ export interface QueryResult {
   readonly render?: RenderSpec;
 }
 
+/**
+ * Progress of a long query, for a person watching it: how long it has run, and what is
+ * happening (a retry and its wait, windows done of a split query, rows so far).
+ */
+export interface QueryProgress {
+  /** Time since the query started. */
+  readonly elapsedMs: number;
+  /** When split: windows done so far (`index`) of the windows known so far (`count`). */
+  readonly window?: { readonly index: number; readonly count: number };
+  /** Rows received so far (of the windows done, when split). */
+  readonly rows?: number;
+  /** A retry about to happen: why (`throttled (429)`), and how long it waits first. */
+  readonly retry?: {
+    readonly reason: string;
+    readonly waitMs: number;
+    /** 1 for the first retry. */
+    readonly attempt: number;
+  };
+  /** What is happening, when it is worth saying ("throttled (429), retrying in 8 s"). */
+  readonly message?: string;
+}
+
 /** Options of {@link Provider.query}. */
 export interface QueryOptions {
   /** Only rows whose `TimeGenerated` falls in this window (Log Analytics' `timespan`). */
@@ -78,6 +102,11 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
   /** The instant `now()` and `ago()` mean (default: the provider's reference time, or now). */
   readonly now?: Date;
+  /**
+   * Told of a long query's progress: about once a second while it runs, and when a retry
+   * waits or a window is done (providers that answer at once never call it).
+   */
+  readonly onProgress?: (progress: QueryProgress) => void;
 }
 
 /** A source of tables that answers queries. */
@@ -96,6 +125,11 @@ export interface Provider {
   schema(table: string): Promise<TableSchema>;
   /** Runs a query. */
   query(query: string, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Where a live service's data comes from (a Log Analytics query endpoint): the same
+   * workspace id at another service is other data, so caches key results on it too.
+   */
+  readonly origin?: string;
   /**
    * A digest of the data behind the provider as it is now, for providers that can tell
    * cheaply (a local folder: its files' sizes and times). Caches keep results while it

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { basename } from "node:path";
-import type { Provider } from "../providers/mod.ts";
+import { type ProviderSource, sameSource, sourceOf, sourceOfId } from "./_provider_source.ts";
 import type { StepRecord, TemplatePart } from "./_journal.ts";
 import type { Session } from "./session.ts";
 import type { Step } from "./_step_list.ts";
@@ -24,9 +23,6 @@ export interface ExportOptions {
    */
   readonly path?: string;
 }
-
-/** The bundled demo case's folder. */
-const DEMO_CASE = fileURLToPath(new URL("../../fixtures/demo-case", import.meta.url));
 
 /**
  * The steps an export keeps, in order: those that ran well and are not dead ends, and the
@@ -57,74 +53,46 @@ export function readersOf(session: Session, step: Step): number[] {
   ).map((s) => s.record.position);
 }
 
-function isDemoCase(folder: string): boolean {
-  return folder.replace(/\/$/, "") === DEMO_CASE;
+export type { ProviderSource } from "./_provider_source.ts";
+
+/**
+ * How to open the provider a query step ran on: what the step recorded, else the live
+ * provider with its id, else what its id tells.
+ */
+export function stepSource(session: Session, record: StepRecord): ProviderSource | undefined {
+  if (record.connection) return record.connection;
+  const live = session.provider;
+  if (live && live.id === record.provider) return sourceOf(live);
+  return sourceOfId(record.provider);
 }
 
-/** How to open a session's provider again. */
-export type ProviderSource =
-  | {
-    readonly kind: "local";
-    readonly folder: string;
-    /** Whether the folder is the bundled demo case (which every casefile has). */
-    readonly demo: boolean;
+/**
+ * The providers the kept query steps ran on, each once, in the order first used, and the
+ * index of each query step's (by position). Without query steps: the session's provider.
+ */
+export function stepSources(
+  session: Session,
+): { sources: ProviderSource[]; byStep: Map<number, number> } {
+  const sources: ProviderSource[] = [];
+  const byStep = new Map<number, number>();
+  for (const { record } of keptSteps(session)) {
+    if (record.kind !== "query") continue;
+    const source = stepSource(session, record);
+    if (!source) continue;
+    let index = sources.findIndex((s) => sameSource(s, source));
+    if (index < 0) index = sources.push(source) - 1;
+    byStep.set(record.position, index);
   }
-  | {
-    readonly kind: "sentinel";
-    readonly workspace: string;
-    readonly configFile?: string;
-    readonly cloud?: string;
-    readonly endpoint?: string;
-    readonly credential?: string;
-    /** Hosts the provider talks to (query API, sign-in). */
-    readonly hosts: readonly string[];
+  if (!sources.length) {
+    const live = sourceOf(session.provider) ?? sourceOfId(session.provider?.id);
+    if (live) sources.push(live);
   }
-  | { readonly kind: "none" };
-
-interface SentinelLike {
-  readonly config: {
-    readonly file?: string;
-    readonly endpoint: string;
-    readonly credential: string;
-    readonly credentialChosen: boolean;
-    readonly cloud: { readonly name: string; readonly authorityHost: string; endpoint: string };
-    readonly defaultWorkspace: { readonly id?: string; readonly resourceId?: string };
-  };
+  return { sources, byStep };
 }
 
-const PUBLIC_HOSTS = ["api.loganalytics.io", "login.microsoftonline.com"];
-
-/** The provider the session runs on, else the one its last kept query ran on. */
+/** The provider the session's first kept query ran on, else the one it runs on. */
 export function providerSource(session: Session): ProviderSource {
-  const provider: Provider | undefined = session.provider;
-  if (provider?.kind === "local" && "folder" in provider) {
-    const folder = String(provider.folder);
-    return { kind: "local", folder, demo: isDemoCase(folder) };
-  }
-  if (provider?.kind === "sentinel" && "config" in provider) {
-    const { config } = provider as unknown as SentinelLike;
-    const workspace = config.defaultWorkspace.id ?? config.defaultWorkspace.resourceId ?? "";
-    const custom = !config.endpoint.startsWith(config.cloud.endpoint);
-    return {
-      kind: "sentinel",
-      workspace,
-      configFile: config.file,
-      cloud: config.cloud.name,
-      endpoint: custom ? config.endpoint : undefined,
-      credential: config.credentialChosen ? config.credential : undefined,
-      hosts: [new URL(config.endpoint).host, new URL(config.cloud.authorityHost).host],
-    };
-  }
-  const id = keptSteps(session).findLast((s) => s.record.kind === "query")?.record.provider ??
-    provider?.id;
-  if (id?.startsWith("local:")) {
-    const folder = id.slice("local:".length);
-    return { kind: "local", folder, demo: isDemoCase(folder) };
-  }
-  if (id?.startsWith("sentinel:")) {
-    return { kind: "sentinel", workspace: id.slice("sentinel:".length), hosts: PUBLIC_HOSTS };
-  }
-  return { kind: "none" };
+  return stepSources(session).sources[0] ?? { kind: "none" };
 }
 
 /**
@@ -145,11 +113,18 @@ export function providerCode(source: ProviderSource): { code: string; imports: s
       const options: Record<string, string> = { workspace: source.workspace };
       if (source.cloud) options.cloud = source.cloud;
       if (source.endpoint) options.endpoint = source.endpoint;
-      if (source.credential) options.credential = source.credential;
+      if (source.authorityHost) options.authorityHost = source.authorityHost;
+      if (source.credential && source.credential !== "token") {
+        options.credential = source.credential;
+      }
       const fields = Object.entries(options).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+      // Signed in with CASEFILE_SENTINEL_TOKEN: read it again (the token is never written).
+      if (source.credential === "token") fields.push("credential: envTokenCredential()");
       return {
         code: `await openSentinelProvider({ ${fields.join(", ")} })`,
-        imports: ["openSentinelProvider"],
+        imports: source.credential === "token"
+          ? ["envTokenCredential", "openSentinelProvider"]
+          : ["openSentinelProvider"],
       };
     }
     case "none":
@@ -171,6 +146,9 @@ export function templateCode(
   for (const part of parts) {
     if ("param" in part) {
       code += "${" + params + "." + part.param + "}";
+    } else if ("expr" in part) {
+      // Computed again from the earlier steps' variables, which the script binds by name.
+      code += "${" + part.expr + "}";
     } else if (/`|\$\{|\\$|\r/.test(part.text)) {
       // `kql` reads the raw text: a backtick or `${` cannot be escaped in it.
       code += "${rawKql(" + JSON.stringify(part.text) + ")}";
@@ -199,6 +177,9 @@ export function queryOptionsCode(record: StepRecord, params = "session.params"):
     );
   }
   if (record.now) out.push(`now: new Date(${JSON.stringify(record.now)})`);
+  if (record.providerOptions && Object.keys(record.providerOptions).length) {
+    out.push(`providerOptions: ${JSON.stringify(record.providerOptions)}`);
+  }
   return out;
 }
 

@@ -163,8 +163,16 @@ class StepWriter {
 
   /** A query step: `const x = await session.query("x", kql`...`, { now, timespan });`. */
   query(record: StepRecord): string {
-    const t = templateCode(recordTemplate(record), `${S}.params`);
+    const template = recordTemplate(record);
+    const t = templateCode(template, `${S}.params`);
     this.#used.add("kql");
+    // Expressions computed again in the script may call the casefile API: import what they name.
+    for (const part of template) {
+      if (!("expr" in part)) continue;
+      for (const [n] of part.expr.matchAll(/[A-Za-z_$][\w$]*/g)) {
+        if (this.#api.has(n)) this.#used.add(n);
+      }
+    }
     if (t.usesRaw) this.#used.add("rawKql");
     const opts = queryOptionsCode(record, `${S}.params`);
     return `${this.#bindingOf(record.name)}await ${S}.query(${

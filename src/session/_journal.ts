@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { ColumnSchema } from "../schema/mod.ts";
 import type { QueryWarning, RenderSpec } from "../providers/mod.ts";
+import type { ProviderSource } from "./_provider_source.ts";
 import type { ParamKind } from "./params.ts";
 import { SessionError, SessionWriteError } from "./errors.ts";
 import { writeAll } from "./_files.ts";
@@ -22,7 +23,12 @@ export type StepKind = "query" | "code" | "value";
 export type StepMark = "dead-end" | "finding" | "none";
 
 /** A piece of a recorded query template: text as it is, or a parameter. */
-export type TemplatePart = { readonly text: string } | { readonly param: string };
+export type TemplatePart =
+  | { readonly text: string }
+  | { readonly param: string }
+  // A value computed by a TypeScript expression: its literal when it ran (`text`) and the
+  // expression (`expr`), which exports compute again.
+  | { readonly text: string; readonly expr: string };
 
 /** A step's result as recorded. */
 export type ResultSummary =
@@ -121,6 +127,10 @@ export interface StepRecord {
   readonly params: Readonly<Record<string, unknown>>;
   /** For queries: the provider's identity. */
   readonly provider?: string;
+  /** For queries: the provider's own query options (`split`, `additionalWorkspaces`, ...). */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /** For queries: how to open the provider again (for exports; never a secret). */
+  readonly connection?: ProviderSource;
   /** For queries: the instant `now()` and `ago()` meant, fixed at the first run. */
   readonly now?: string;
   /** For queries: the time window asked for. */
@@ -170,6 +180,8 @@ export interface StepRecord {
   readonly check?: StepCheck;
   /** Whether the result came from the cache. */
   readonly cache?: "hit" | "miss" | "off";
+  /** On a cache hit: when the cached result was fetched (ISO time), so its age can be told. */
+  readonly cachedAt?: string;
   /** When the step started (ISO time). */
   readonly startedAt: string;
   /** How long it took, in milliseconds. */

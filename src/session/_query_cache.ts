@@ -1,13 +1,14 @@
 /**
- * A query run through the shared result cache: the cache is asked first (by provider,
- * normalised query, time window and parameter values, and the provider's data version),
- * else the provider runs it and the result is stored. Cache problems are notices: the
- * query then runs as if the cache were not there.
+ * A query run through the shared result cache: the cache is asked first (by provider and
+ * the service it is at, normalised query, time window and parameter values, and the
+ * provider's data version), else the provider runs it and the result is stored. A result
+ * the provider warns is incomplete (partial, truncated) is never stored for a later run to
+ * find. Cache problems are notices: the query then runs as if the cache were not there.
  *
  * @module
  */
 import type { DataFrame } from "../polars.ts";
-import type { Provider, QueryResult } from "../providers/mod.ts";
+import type { Provider, QueryProgress, QueryResult } from "../providers/mod.ts";
 import { type CacheEntry, ResultCache } from "./result_cache.ts";
 import { normaliseQuery } from "./_query_text.ts";
 import { errorText, type StepContext } from "./_step_context.ts";
@@ -21,6 +22,10 @@ export interface FetchOptions {
   /** Bypass the cache (the fresh result replaces the cached one). */
   readonly refresh: boolean;
   readonly signal?: AbortSignal;
+  /** Told of a long query's progress (retries, windows, rows so far). */
+  readonly onProgress?: (progress: QueryProgress) => void;
+  /** The provider's own query options (part of the cache key). */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** A query's result, and where it came from. */
@@ -30,7 +35,12 @@ export interface Fetched {
   readonly cache: "hit" | "miss" | "off";
   /** How the cache holds the result, when it does. */
   readonly stored?: { sha256: string; bytes: number };
+  /** On a hit of a result that expires with time: when it was fetched (ISO time). */
+  readonly cachedAt?: string;
 }
+
+/** Warnings that make a result incomplete: such a result is never served from the cache. */
+const INCOMPLETE = new Set(["partial", "truncated"]);
 
 /** Runs `query` on `provider`, through the session's cache when it has one. */
 export async function fetchResult(
@@ -43,22 +53,38 @@ export async function fetchResult(
   const timespan = options.timespan
     ? { start: new Date(options.timespan.start), end: new Date(options.timespan.end) }
     : undefined;
+  const run = {
+    ...options.providerOptions,
+    timespan,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
   if (!cache) {
-    const result = await provider.query(query, { timespan, signal: options.signal });
+    const result = await provider.query(query, run);
     return { frame: result.frame, result, cache: "off" };
   }
   const key = ResultCache.key({
     provider: provider.id,
+    origin: provider.origin,
     query: normaliseQuery(query),
     timespan: options.timespan,
     params: options.params,
+    options: options.providerOptions,
   });
   const version = provider.dataVersion ? await provider.dataVersion() : undefined;
   if (!options.refresh) {
-    const found = await cachedResult(ctx, cache, key, version);
+    const found = await cachedResult(ctx, cache, key, version, cache.ttl(provider.kind));
     if (found) return found;
   }
-  const result = await provider.query(query, { timespan, signal: options.signal });
+  const result = await provider.query(query, run);
+  const incomplete = result.warnings.find((w) => INCOMPLETE.has(w.kind));
+  if (incomplete) {
+    // The rows are kept with the step (its result is stored by hash); the query's entry is
+    // not written, and an older one is dropped: the next run asks the service again.
+    await cache.forget(key);
+    ctx.notice(`cache: the result is ${incomplete.kind}, so it is not cached for a re-run`);
+    return { frame: result.frame, result, cache: "miss" };
+  }
   let entry: CacheEntry | undefined;
   try {
     entry = await cache.store(
@@ -87,8 +113,9 @@ async function cachedResult(
   cache: ResultCache,
   key: string,
   version: string | undefined,
+  ttl: number | null,
 ): Promise<Fetched | undefined> {
-  const found = await cache.lookup(key, version);
+  const found = await cache.lookup(key, version, ttl ?? undefined);
   if (found.status === "hit") {
     const { entry } = found;
     return {
@@ -100,6 +127,9 @@ async function cachedResult(
       },
       cache: "hit",
       stored: entry,
+      // The age matters where results expire with time (a live service), not where they
+      // last while the data is unchanged (a folder).
+      ...(entry.expires ? { cachedAt: entry.created } : {}),
     };
   }
   if (found.status === "damaged") ctx.notice(`cache: ${found.problem}; ran the query again`);

@@ -42,6 +42,7 @@ export async function rerunSteps(
           now: options.moveTime ? undefined : old.now,
           refresh: options.refresh,
           signal: options.signal,
+          providerOptions: old.providerOptions,
         },
       );
     } else {

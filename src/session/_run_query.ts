@@ -6,9 +6,10 @@
  *
  * @module
  */
-import type { Provider, TimeRange } from "../providers/mod.ts";
+import type { Provider, QueryProgress, TimeRange } from "../providers/mod.ts";
+import { sourceOf } from "./_provider_source.ts";
 import { type ReplayError, SessionError } from "./errors.ts";
-import { KqlQuery, RawKql } from "./kql_template.ts";
+import { KqlExpression, KqlQuery, RawKql } from "./kql_template.ts";
 import { ParamRef, type ParamSet, paramToJson } from "./params.ts";
 import type { StepRecord, TemplatePart } from "./_journal.ts";
 import { pinNow, usesNow, volatileQuery } from "./_query_text.ts";
@@ -34,6 +35,10 @@ export interface QueryRunOptions {
   readonly refresh?: boolean;
   readonly signal?: AbortSignal;
   readonly expect?: StepExpectation;
+  /** Told of the query's progress (default: the session's `onProgress`). */
+  readonly onProgress?: (progress: QueryProgress) => void;
+  /** The provider's own query options (journaled; part of the cache key). */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** The journal's part of a step record common to success and failure. */
@@ -69,6 +74,9 @@ export async function runQueryStep(
     kind: "query" as const,
     template,
     params: used,
+    ...(options.providerOptions && Object.keys(options.providerOptions).length
+      ? { providerOptions: options.providerOptions }
+      : {}),
     startedAt: startedAt.toISOString(),
   };
   let text = "";
@@ -91,6 +99,8 @@ export async function runQueryStep(
       params: used,
       refresh: options.refresh ?? false,
       signal: options.signal,
+      onProgress: options.onProgress ?? ctx.onProgress,
+      providerOptions: base.providerOptions,
     });
     const { record, digest } = queryRecord(base, provider, fetched, {
       text,
@@ -167,6 +177,7 @@ function queryRecord(
     ...base,
     code: run.text,
     provider: provider.id,
+    connection: sourceOf(provider),
     now: run.now,
     timespan: run.timespan,
     timespanParam: run.timespanParam,
@@ -177,6 +188,7 @@ function queryRecord(
     volatile,
     check,
     cache,
+    cachedAt: fetched.cachedAt,
     durationMs: Math.round(performance.now() - run.started),
   };
   return { record, digest: summary.digest };
@@ -213,7 +225,7 @@ export function templateParts(query: KqlQuery): TemplatePart[] {
   const parts: TemplatePart[] = [];
   const push = (part: TemplatePart) => {
     const last = parts[parts.length - 1];
-    if ("text" in part && last && "text" in last) {
+    if ("text" in part && !("expr" in part) && last && "text" in last && !("expr" in last)) {
       parts[parts.length - 1] = { text: last.text + part.text };
     } else parts.push(part);
   };
@@ -221,10 +233,18 @@ export function templateParts(query: KqlQuery): TemplatePart[] {
     q.strings.forEach((text, i) => {
       push({ text });
       if (i >= q.values.length) return;
-      const value = q.values[i];
+      const given = q.values[i];
+      // A parameter, a nested query or raw text keeps its own part, whatever computed it.
+      const value = given instanceof KqlExpression &&
+          (given.value instanceof ParamRef || given.value instanceof KqlQuery ||
+            given.value instanceof RawKql)
+        ? given.value
+        : given;
       if (value instanceof ParamRef) push({ param: value.name });
       else if (value instanceof KqlQuery) walk(value);
-      else {push({
+      else if (value instanceof KqlExpression) {
+        push({ text: new KqlQuery(["", ""], [value.value]).text, expr: value.source });
+      } else {push({
           text: value instanceof RawKql ? value.text : new KqlQuery(["", ""], [value]).text,
         });}
     });

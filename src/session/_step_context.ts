@@ -7,7 +7,7 @@
  * @module
  */
 import type { DataFrame } from "../polars.ts";
-import type { Provider } from "../providers/mod.ts";
+import type { Provider, QueryProgress } from "../providers/mod.ts";
 import { CasefileError } from "../errors.ts";
 import type { ParamSet } from "./params.ts";
 import type { ResultCache, ResultDigest } from "./result_cache.ts";
@@ -33,6 +33,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Records a notice and passes it on. */
   notice(text: string): void;
+  /** Told of a long query's progress (the session's `onProgress`). */
+  readonly onProgress?: (progress: QueryProgress) => void;
   /** Appends a record to the session's journal (refused once the session is closed). */
   append<R extends JournalRecord>(record: R): Promise<Stored<R>>;
 }

@@ -18,7 +18,7 @@ import {
   keptSteps,
   paramCode,
   type ProviderSource,
-  providerSource,
+  stepSources,
 } from "./_export_common.ts";
 import { type ExportedSteps, exportSteps, recordedCode } from "./_export_steps.ts";
 import { paramFlag, type ReplayProvider } from "./replay.ts";
@@ -49,36 +49,39 @@ export interface ExportScriptOptions extends ExportOptions {
  * and `hostname` (the session lock), all of it for Sentinel; env: settings, and the Azure SDK
  * at load; net and run: only for a Sentinel provider (its query and sign-in hosts; `az`).
  */
-function permissions(source: ProviderSource): string[] {
+function permissions(sources: readonly ProviderSource[]): string[] {
   const read = ["${CASEFILE_DIR}", "${CASEFILE_HOME}"];
   // Polars' thread pool (cpus) and the session lock (networkInterfaces, hostname).
   let sys: string[] | undefined = ["cpus", "networkInterfaces", "hostname"];
   const net: string[] = [];
   const run: string[] = [];
-  switch (source.kind) {
-    case "local":
-      if (!source.demo) read.push("${CASEFILE_DATA}");
-      break;
-    case "sentinel":
-      read.push("${HOME}/.config/casefile");
-      // The Azure SDK names the OS in its user agent (osRelease), and Deno's TLS asks for
-      // sys access to "ca" (the system's certificates), a name --allow-sys does not take
-      // (Deno 2.9.6: "unknown sys descriptor"): sys access is granted whole.
-      sys = undefined;
-      net.push(...source.hosts);
-      if (source.credential === "azure-cli") run.push("az");
-      if (source.credential === undefined || source.credential === "default") {
-        // DefaultAzureCredential: managed identity (IMDS) and the developer tools' sign-ins.
-        net.push("169.254.169.254");
-        run.push("az", "azd", "pwsh");
-      }
-      if (source.credential === "interactive-browser") {
-        net.push("localhost");
-        run.push("xdg-open", "open");
-      }
-      break;
-    case "none":
-      break;
+  for (const source of sources) {
+    switch (source.kind) {
+      case "local":
+        if (!source.demo) read.push("${CASEFILE_DATA}");
+        break;
+      case "sentinel":
+        read.push("${HOME}/.config/casefile");
+        // The Azure SDK names the OS in its user agent (osRelease), and Deno's TLS asks for
+        // sys access to "ca" (the system's certificates), a name --allow-sys does not take
+        // (Deno 2.9.6: "unknown sys descriptor"): sys access is granted whole.
+        sys = undefined;
+        net.push(...source.hosts);
+        if (source.credential === "azure-cli") run.push("az");
+        // A token from CASEFILE_SENTINEL_TOKEN: no sign-in, no tools.
+        if (source.credential === undefined || source.credential === "default") {
+          // DefaultAzureCredential: managed identity (IMDS) and the developer tools' sign-ins.
+          net.push("169.254.169.254");
+          run.push("az", "azd", "pwsh");
+        }
+        if (source.credential === "interactive-browser") {
+          net.push("localhost");
+          run.push("xdg-open", "open");
+        }
+        break;
+      case "none":
+        break;
+    }
   }
   const build = (short: boolean) => {
     const name = (long: string, alias: string) => short ? alias : long;
@@ -116,7 +119,8 @@ function replayProvider(source: ProviderSource): ReplayProvider {
         workspace: source.workspace,
         cloud: source.cloud as CloudName | undefined,
         endpoint: source.endpoint,
-        credential: source.credential as CredentialKind | undefined,
+        authorityHost: source.authorityHost,
+        credential: source.credential as CredentialKind | "token" | undefined,
       };
     case "none":
       return { kind: "none" };
@@ -186,7 +190,8 @@ export async function exportScript(
   session: Session,
   options: ExportScriptOptions = {},
 ): Promise<string> {
-  const source = providerSource(session);
+  const { sources, byStep } = stepSources(session);
+  const source = sources[0] ?? { kind: "none" };
   const kept = keptSteps(session);
   if (source.kind === "none" && kept.some((s) => s.record.kind === "query")) {
     throw new SessionError(`Session ${session.name} has no provider to export.`, {
@@ -198,13 +203,14 @@ export async function exportScript(
   const current = Object.fromEntries(
     params.filter((p) => p.value !== undefined).map((p) => [p.name, paramToJson(p.kind, p.value!)]),
   );
-  const flags = permissions(source);
+  const flags = permissions(sources);
+  const names = providerNames(sources);
   const script = options.path ? basename(options.path) : `${session.name}.ts`;
   const imports = new Set(["param", "replaySession", "type RecordedStep", ...exported.api]);
   if (params.length === 0) imports.delete("param");
   const lines = [
     `#!/usr/bin/env -S deno run ${flags.join(" ")}`,
-    comment(scriptHeader(session, { source, flags, script, params, kept, exported })),
+    comment(scriptHeader(session, { sources, flags, script, params, kept, exported })),
     `import { ${
       [...imports].sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", "")))
         .join(", ")
@@ -214,10 +220,17 @@ export async function exportScript(
     "const code = await replaySession({",
     `  session: ${JSON.stringify(session.name)},`,
     `  provider: ${objectCode(replayProvider(source))},`,
+    ...(names.length > 1
+      ? [
+        "  providers: {",
+        ...names.map((n, i) => `    ${n}: ${objectCode(replayProvider(sources[i]))},`),
+        "  },",
+      ]
+      : []),
     ...(params.length ? ["  params: {", ...params.map((p) => `    ${paramCode(p)},`), "  },"] : []),
     "  recorded: recorded(),",
-    "}, async (session) => {",
-    indent(scriptBody(exported), "  "),
+    `}, async (session${names.length > 1 ? ", providers" : ""}) => {`,
+    indent(scriptBody(exported, names.length > 1 ? { names, byStep } : undefined), "  "),
     "});",
     "Deno.exit(code);",
     "",
@@ -242,16 +255,42 @@ export async function exportScript(
   return text;
 }
 
-/** The replay's steps: the host names they read, then each step with its heading and notes. */
-function scriptBody(exported: ExportedSteps): string {
+/**
+ * Names for the providers of a session that ran on more than one: `local`, `sentinel`,
+ * then `local_2`, `sentinel_2` for a second of a kind.
+ */
+function providerNames(sources: readonly ProviderSource[]): string[] {
+  const seen = new Map<string, number>();
+  return sources.map((s) => {
+    const n = (seen.get(s.kind) ?? 0) + 1;
+    seen.set(s.kind, n);
+    return n === 1 ? s.kind : `${s.kind}_${n}`;
+  });
+}
+
+/**
+ * The replay's steps: the host names they read, then each step with its heading and notes;
+ * for a session on several providers, a `session.connect(...)` where a query step's
+ * provider is not the one before.
+ */
+function scriptBody(
+  exported: ExportedSteps,
+  switching?: { names: readonly string[]; byStep: ReadonlyMap<number, number> },
+): string {
   const body: string[] = [];
   if (exported.provided.has("params")) body.push("const params = session.params;");
   if (exported.provided.has("provider")) body.push("const provider = session.provider!;");
   if (exported.provided.has("signal")) body.push("const signal = new AbortController().signal;");
+  let current = 0;
   for (const step of exported.steps) {
     if (body.length) body.push("");
     body.push(comment(step.heading));
     for (const note of step.notes) body.push(comment(note));
+    const index = switching?.byStep.get(step.step.record.position);
+    if (switching && index !== undefined && index !== current) {
+      body.push(`session.connect(providers.${switching.names[index]});`);
+      current = index;
+    }
     body.push(step.code);
   }
   if (exported.stepsType) {
@@ -268,7 +307,7 @@ function scriptBody(exported: ExportedSteps): string {
 function scriptHeader(
   session: Session,
   facts: {
-    source: ProviderSource;
+    sources: readonly ProviderSource[];
     flags: readonly string[];
     script: string;
     params: readonly ParamInfo[];
@@ -276,11 +315,12 @@ function scriptHeader(
     exported: ExportedSteps;
   },
 ): string {
-  const { source, flags, script, params, kept, exported } = facts;
-  const folder = source.kind === "local" && !source.demo;
+  const { sources, flags, script, params, kept, exported } = facts;
+  const data = sources.find((s) => s.kind === "local" && !s.demo);
+  const folder = data?.kind === "local";
   const env = ["CASEFILE_DIR=~/casefile", "CASEFILE_HOME=~/.casefile"];
-  if (source.kind === "local" && !source.demo) {
-    env.push(`CASEFILE_DATA=path/to/${basename(source.folder)}`);
+  if (data?.kind === "local") {
+    env.push(`CASEFILE_DATA=path/to/${basename(data.folder)}`);
   }
   return [
     `Replays the casefile session "${session.name}" (exported ${new Date().toISOString()}):`,
@@ -306,28 +346,26 @@ function scriptHeader(
       ]
       : []),
     "",
-    ...permissionNotes(source),
+    ...permissionNotes(sources),
     "",
     ...scriptUsage(params),
   ].join("\n");
 }
 
 /** The header's account of the permissions the first line grants. */
-function permissionNotes(source: ProviderSource): string[] {
+function permissionNotes(sources: readonly ProviderSource[]): string[] {
+  const data = sources.some((s) => s.kind === "local" && !s.demo);
+  const sentinel = sources.some((s) => s.kind === "sentinel");
   return [
     "Permissions (the first line, nothing more):",
     "  read   casefile (its code, Polars' native library), the casefile home" +
-    (source.kind === "local" && !source.demo
-      ? ", the data"
-      : source.kind === "sentinel"
-      ? ", the Sentinel config folder"
-      : ""),
+    (data ? ", the data" : "") + (sentinel ? ", the Sentinel config folder" : ""),
     "  write  the casefile home (the replay's session and the result cache)",
     "  ffi    Polars' native library only; env: settings",
-    source.kind === "sentinel"
+    sentinel
       ? "  sys    all: the Azure SDK and TLS ask for OS details --allow-sys cannot name"
       : "  sys    cpus (Polars' threads), network interfaces and hostname (the session lock)",
-    ...(source.kind === "sentinel"
+    ...(sentinel
       ? [
         "  net    the workspace's query API and sign-in hosts only",
         "  run    the sign-in tools the credential may call",

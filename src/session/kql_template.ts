@@ -46,6 +46,60 @@ export function kqlIdent(name: string): RawKql {
   return new RawKql(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `[${stringLiteral(name)}]`);
 }
 
+/**
+ * A value in a query together with the TypeScript expression that computed it from the
+ * session's variables (`${ips}`, `${A.getColumn("IPAddress").toArray()}` in a REPL `%kql`).
+ * The query holds the value's literal, as for any value; the journal records the
+ * expression too, so an exported script computes the value again from the earlier steps
+ * of its own run (another `--window` gives other IPs) instead of reusing the recorded
+ * literal. Made by {@link kqlExpression}.
+ */
+export class KqlExpression {
+  /** The TypeScript expression, as written. */
+  readonly source: string;
+  /** Its value when the query was built. */
+  readonly value: unknown;
+
+  /**
+   * Pairs a value with the expression that computed it (see {@link kqlExpression}).
+   *
+   * @param source The TypeScript expression.
+   * @param value Its value.
+   */
+  constructor(source: string, value: unknown) {
+    this.source = source;
+    this.value = value;
+  }
+}
+
+/**
+ * A value for a `kql` template that keeps the expression it came from, so exports compute
+ * it again (see {@link KqlExpression}).
+ *
+ * @param source A TypeScript expression over the session's variables.
+ * @param value The expression's value now.
+ * @returns The value, to interpolate with `${...}` in a `kql` template.
+ *
+ * @example The query holds the literal; the expression travels with it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kql, kqlExpression } from "./kql_template.ts";
+ *
+ * const ips = ["203.0.113.45", "198.51.100.7"];
+ * const query = kql`SigninLogs | where IPAddress in (${kqlExpression("ips", ips)})`;
+ * assert.equal(
+ *   query.text,
+ *   'SigninLogs | where IPAddress in (dynamic(["203.0.113.45","198.51.100.7"]))',
+ * );
+ * ```
+ */
+export function kqlExpression(source: string, value: unknown): KqlExpression {
+  if (typeof source !== "string" || !source.trim()) {
+    throw new TypeError("kqlExpression() takes the expression's text");
+  }
+  return new KqlExpression(source.trim(), value);
+}
+
 /** A query made by the {@link kql} tag: text pieces and the values between them. */
 export class KqlQuery {
   /** The template's text pieces (one more than its values). */
@@ -106,6 +160,7 @@ export class KqlQuery {
 function piece(value: unknown, index: number, resolve: (ref: ParamRef) => ParamValue): string {
   if (value instanceof RawKql) return value.text;
   if (value instanceof KqlQuery) return value.render(resolve);
+  if (value instanceof KqlExpression) return piece(value.value, index, resolve);
   if (value instanceof ParamRef) {
     if (value.kind === "timerange") {
       throw new KqlTemplateError(index, `Parameter ${value.name} is a time range.`, {

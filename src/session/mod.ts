@@ -68,6 +68,7 @@ export type {
   Stored,
   TemplatePart,
 } from "./_journal.ts";
+export type { ProviderSource } from "./_provider_source.ts";
 
 // Parameters and the `kql` template
 export {
@@ -88,7 +89,16 @@ export type {
   ParamValue,
   ParamValueMap,
 } from "./params.ts";
-export { kql, kqlIdent, kqlLiteral, KqlQuery, RawKql, rawKql } from "./kql_template.ts";
+export {
+  kql,
+  type KqlExpression,
+  kqlExpression,
+  kqlIdent,
+  kqlLiteral,
+  KqlQuery,
+  RawKql,
+  rawKql,
+} from "./kql_template.ts";
 
 // The result cache
 export { CACHE_FORMAT, digestFrame, ResultCache, sha256Hex } from "./result_cache.ts";
@@ -157,6 +167,7 @@ export type {
   Provider,
   ProviderKind,
   QueryOptions,
+  QueryProgress,
   QueryResult,
   QueryWarning,
   RenderSpec,

@@ -34,7 +34,14 @@ export type ReplayProvider =
     readonly workspace: string;
     readonly cloud?: CloudName;
     readonly endpoint?: string;
-    readonly credential?: CredentialKind;
+    /** The Microsoft Entra ID sign-in host, when it is not the cloud's. */
+    readonly authorityHost?: string;
+    /**
+     * How to sign in: a credential kind, or `token` for the bearer token in
+     * `CASEFILE_SENTINEL_TOKEN` (read when the replay runs; never written in the script).
+     * `CASEFILE_SENTINEL_TOKEN`, when set, signs in whatever the kind.
+     */
+    readonly credential?: CredentialKind | "token";
   }
   | { readonly kind: "none" };
 
@@ -42,8 +49,14 @@ export type ReplayProvider =
 export interface ReplaySpec {
   /** The name of the session replayed. */
   readonly session: string;
-  /** Where the replay's data comes from. */
+  /** Where the replay's data comes from (the provider the session starts on). */
   readonly provider: ReplayProvider;
+  /**
+   * Every provider the steps ran on, by name, when they ran on more than one (a session
+   * that switched between a folder and a workspace): each is opened, and the steps switch
+   * with `session.connect(providers.NAME)`. One equal to `provider` is that one.
+   */
+  readonly providers?: Readonly<Record<string, ReplayProvider>>;
   /** What each step gave when the session was recorded, in order (see `RecordedStep`). */
   readonly recorded?: readonly RecordedStep[];
   /** The parameters, with the recorded values as defaults (each is a flag). */
@@ -121,7 +134,7 @@ export function replayUsage(spec: ReplaySpec, script = `${spec.session}.ts`): st
  */
 export async function replaySession(
   spec: ReplaySpec,
-  steps: (session: Session) => Promise<void>,
+  steps: (session: Session, providers: Readonly<Record<string, Provider>>) => Promise<void>,
 ): Promise<number> {
   const out = spec.output ?? { log: console.log, error: console.error };
   const usage = replayUsage(spec);
@@ -146,6 +159,8 @@ export async function replaySession(
   }
   let session: Session | undefined;
   let provider: (Provider & { close?: () => void }) | undefined;
+  const opened: (Provider & { close?: () => void })[] = [];
+  const byName: Record<string, Provider> = {};
   let failed = false;
   const named = typeof flags.session === "string";
   try {
@@ -163,6 +178,18 @@ export async function replaySession(
       if (formatParam(p.kind, value) !== recorded) changed.push(`${name}=${given}`);
     }
     provider = await openProvider(spec.provider);
+    if (provider) opened.push(provider);
+    for (const [key, other] of Object.entries(spec.providers ?? {})) {
+      if (JSON.stringify(other) === JSON.stringify(spec.provider) && provider) {
+        byName[key] = provider;
+        continue;
+      }
+      const p = await openProvider(other);
+      if (p) {
+        opened.push(p);
+        byName[key] = p;
+      }
+    }
     const stamp = new Date().toISOString().replace(/[-:]/g, "").slice(0, 15) + "-" +
       crypto.randomUUID().slice(0, 4);
     const name = (flags.session as string | undefined) ?? `${spec.session}-replay-${stamp}`;
@@ -185,7 +212,11 @@ export async function replaySession(
     }
     out.log(
       `replaying session ${spec.session} as ${name} (home ${session.home}; ` +
-        `${describeProvider(spec.provider)})`,
+        `${
+          spec.providers && Object.keys(spec.providers).length > 1
+            ? Object.values(spec.providers).map(describeProvider).join(", then ")
+            : describeProvider(spec.provider)
+        })`,
     );
     if (changed.length) {
       out.log(
@@ -195,7 +226,7 @@ export async function replaySession(
     }
     let stoppedBy: unknown;
     try {
-      await steps(session);
+      await steps(session, byName);
     } catch (error) {
       stoppedBy = error;
     }
@@ -212,7 +243,7 @@ export async function replaySession(
         out.error(`the failed replay's session ${session.name} was removed (--keep keeps it)`);
       }
     }
-    provider?.close?.();
+    for (const p of opened) p.close?.();
   }
   return failed ? 1 : 0;
 }
@@ -328,11 +359,23 @@ async function openProvider(
       const { envTokenCredential, openSentinelProvider } = await import(
         SENTINEL_URL.href
       ) as typeof import("../providers/sentinel/mod.ts");
+      const token = envTokenCredential();
+      if (!token && spec.credential === "token") {
+        throw new SessionError(
+          `The session signed in to workspace ${spec.workspace} with the token in ` +
+            "CASEFILE_SENTINEL_TOKEN, and it is not set.",
+          {
+            hint: "Set CASEFILE_SENTINEL_TOKEN to a current token for the workspace (or edit " +
+              'the script\'s credential to another kind, e.g. "azure-cli").',
+          },
+        );
+      }
       return await openSentinelProvider({
         workspace: spec.workspace,
         cloud: spec.cloud,
         endpoint: spec.endpoint,
-        credential: envTokenCredential() ?? spec.credential,
+        authorityHost: spec.authorityHost,
+        credential: token ?? (spec.credential === "token" ? undefined : spec.credential),
       });
     }
   }

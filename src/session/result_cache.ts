@@ -8,6 +8,13 @@
  * its files change; Sentinel: after a time to live), and the least recently used results
  * are evicted above a size cap.
  *
+ * The time to live of a live service's results is one hour by default: long enough for
+ * the loop of an investigation (re-running a step, pivoting on its result, resuming after
+ * a break), short enough that a result whose window reaches the present does not stand in
+ * for new events for long (Log Analytics ingests within minutes). Set another with
+ * `CASEFILE_CACHE_TTL` (a timespan: `15m`, `4h`, `1d`; `0` serves nothing from the cache)
+ * or {@link ResultCacheOptions.ttl}; a hit says how old it is, and a refresh fetches anew.
+ *
  * @module
  */
 import { createHash } from "node:crypto";
@@ -17,6 +24,8 @@ import { type DataFrame, pl } from "../polars.ts";
 import type { ColumnSchema } from "../schema/mod.ts";
 import type { ProviderKind, QueryWarning, RenderSpec } from "../providers/mod.ts";
 import { exists, privateDir, writeFileAtomic } from "./_files.ts";
+import { readKqlTimespan } from "../kql/syntax.ts";
+import { SessionError } from "./errors.ts";
 
 /** The cache format this version reads and writes; entries of another are refetched. */
 export const CACHE_FORMAT = 1;
@@ -27,9 +36,11 @@ export interface ResultCacheOptions {
   readonly maxBytes?: number;
   /**
    * Time to live by provider kind in milliseconds; `null`: until the data changes
-   * (default: local `null`, Sentinel 24 hours).
+   * (default: local `null`, Sentinel one hour, or `CASEFILE_CACHE_TTL`).
    */
   readonly ttl?: Partial<Record<ProviderKind, number | null>>;
+  /** Environment variables are read from here (default: `Deno.env`). */
+  readonly env?: (name: string) => string | undefined;
 }
 
 /** A query's cache entry: where its result is and what it was. */
@@ -106,8 +117,34 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 
 const DEFAULT_TTL: Record<ProviderKind, number | null> = {
   local: null,
-  sentinel: 24 * 3_600_000,
+  sentinel: 3_600_000,
 };
+
+/**
+ * The time to live `CASEFILE_CACHE_TTL` sets for live services, in milliseconds.
+ *
+ * @throws {SessionError} when it is set to something that is not a timespan.
+ */
+function ttlFromEnv(env: (name: string) => string | undefined): number | undefined {
+  const text = env("CASEFILE_CACHE_TTL")?.trim();
+  if (!text) return undefined;
+  const micros = /^\d+$/.test(text) ? BigInt(text) * 1_000_000n : readKqlTimespan(text);
+  if (micros === undefined || micros < 0n) {
+    throw new SessionError(`CASEFILE_CACHE_TTL is '${text}', which is not a timespan.`, {
+      hint: "Give how long results of a live service stay cached: 15m, 4h, 1d (seconds " +
+        "without a unit; 0 caches nothing).",
+    });
+  }
+  return Number(micros / 1000n);
+}
+
+function denoEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A folder of cached results. Open one with {@link ResultCache.open}. */
 export class ResultCache {
@@ -122,7 +159,12 @@ export class ResultCache {
   private constructor(dir: string, options: ResultCacheOptions) {
     this.dir = dir;
     this.maxBytes = options.maxBytes ?? 4 * 2 ** 30;
-    this.#ttl = { ...DEFAULT_TTL, ...options.ttl };
+    const fromEnv = ttlFromEnv(options.env ?? denoEnv);
+    this.#ttl = {
+      ...DEFAULT_TTL,
+      ...(fromEnv !== undefined ? { sentinel: fromEnv } : {}),
+      ...options.ttl,
+    };
   }
 
   /**
@@ -147,12 +189,19 @@ export class ResultCache {
     return new ResultCache(dir, options);
   }
 
-  /** The key of a query: provider, normalised query, time window and parameters. */
+  /**
+   * The key of a query: provider (and the service it is at, its `origin`), normalised
+   * query, time window and parameters.
+   */
   static key(parts: {
     provider: string;
+    /** Where a live service's data comes from (`Provider.origin`). */
+    origin?: string;
     query: string;
     timespan?: { start: string; end: string };
     params?: Readonly<Record<string, unknown>>;
+    /** The provider's own query options (`split`, `additionalWorkspaces`, ...). */
+    options?: Readonly<Record<string, unknown>>;
   }): string {
     return sha256Hex(JSON.stringify([
       CACHE_FORMAT,
@@ -160,7 +209,21 @@ export class ResultCache {
       parts.query,
       parts.timespan ?? null,
       Object.entries(parts.params ?? {}).sort(([a], [b]) => a < b ? -1 : 1),
+      // Only for providers that have one, so that other keys stay what they were.
+      ...(parts.origin !== undefined ? [parts.origin] : []),
+      // Likewise only for queries that have options.
+      ...(parts.options && Object.keys(parts.options).length
+        ? [Object.entries(parts.options).sort(([a], [b]) => a < b ? -1 : 1)]
+        : []),
     ]));
+  }
+
+  /**
+   * How long results of a provider kind are kept, in milliseconds (`null`: while the
+   * provider's data version is unchanged).
+   */
+  ttl(kind: ProviderKind): number | null {
+    return this.#ttl[kind];
   }
 
   #resultPath(sha256: string): string {
@@ -240,8 +303,10 @@ export class ResultCache {
    *
    * @param key From {@link ResultCache.key}.
    * @param dataVersion The provider's current data version, when it has one.
+   * @param maxAgeMs An age past which an entry is expired whatever it was stored with (the
+   *   time to live now in force: a shorter one than when it was stored applies at once).
    */
-  async lookup(key: string, dataVersion?: string): Promise<CacheLookup> {
+  async lookup(key: string, dataVersion?: string, maxAgeMs?: number): Promise<CacheLookup> {
     let entry: CacheEntry;
     try {
       entry = JSON.parse(await Deno.readTextFile(this.#entryPath(key)));
@@ -254,8 +319,10 @@ export class ResultCache {
       await this.forget(key);
       return { status: "stale-format" };
     }
+    const now = Date.now();
     const expired = entry.expires
-      ? Date.parse(entry.expires) <= Date.now()
+      ? Date.parse(entry.expires) <= now ||
+        (maxAgeMs !== undefined && Date.parse(entry.created) + maxAgeMs <= now)
       : entry.dataVersion !== dataVersion;
     if (expired) {
       await this.forget(key);

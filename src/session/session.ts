@@ -13,7 +13,7 @@
  */
 import { join, resolve as resolvePath } from "node:path";
 import { type DataFrame, pl } from "../polars.ts";
-import type { Provider, TimeRange } from "../providers/mod.ts";
+import type { Provider, QueryProgress, TimeRange } from "../providers/mod.ts";
 import { SessionError } from "./errors.ts";
 import { privateDir } from "./_files.ts";
 import { Journal, type JournalRecord, type StepMark, type Stored } from "./_journal.ts";
@@ -55,6 +55,11 @@ export interface SessionOptions {
   /** Receives notices: cache problems, steps not restored, journal lines skipped. */
   readonly onNotice?: (notice: string) => void;
   /**
+   * Told of the progress of every long query the session runs (retries and their waits,
+   * windows done, rows so far), unless a query is given its own `onProgress`.
+   */
+  readonly onProgress?: (progress: QueryProgress) => void;
+  /**
    * For a replay (see `replaySession`): failed steps are collected in
    * {@link Session.replayFailures}; with `keepGoing`, `query` and `run` then return
    * `undefined` instead of throwing, so the replay goes on to the next step.
@@ -75,8 +80,17 @@ export interface StepQueryOptions {
   readonly now?: Date;
   /** Cancels the query. */
   readonly signal?: AbortSignal;
+  /** Told of the query's progress (default: the session's {@link SessionOptions.onProgress}). */
+  readonly onProgress?: (progress: QueryProgress) => void;
   /** For a replay: what the step gave when it was first run (see {@link StepExpectation}). */
   readonly expect?: StepExpectation;
+  /**
+   * The provider's own query options, passed to its `query` (a Sentinel workspace's
+   * `split`, `serverTimeoutSeconds`, `additionalWorkspaces`, `workspace`, `truncation`):
+   * JSON values, journaled with the step, part of its cache key, and kept by re-runs and
+   * exports.
+   */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** Options of {@link Session.run}. */
@@ -231,6 +245,7 @@ export class Session {
       steps: this.#steps,
       signal: new AbortController().signal,
       notice: (text) => this.notice(text),
+      onProgress: options.onProgress,
       append: (record) => this.#append(record),
     };
     if (options.params) this.#paramSet.define(options.params);
@@ -411,7 +426,9 @@ export class Session {
         now: options.now?.toISOString(),
         refresh: options.refresh ?? this.#replay?.refresh,
         signal: options.signal,
+        onProgress: options.onProgress,
         expect,
+        providerOptions: options.providerOptions,
       });
       return this.value(record.position) as DataFrame;
     });

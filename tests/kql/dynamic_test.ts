@@ -105,18 +105,24 @@ Deno.test("array_sort_asc() and _desc() put nulls last unless told, others follo
   );
   // Numbers sort before strings, whatever the direction of the values.
   assert.deepEqual(await value("array_sort_asc(dynamic(['b', 10, 'a', 2]))"), [2, 10, "a", "b"]);
-  // Several arrays: the others follow the first; one of another length becomes null.
+  // Several arrays: one column each, named after the array (Kusto.Language: array1_sorted
+  // for the second when it has no name); the others follow the first, and one of another
+  // length becomes null.
   assert.deepEqual(
-    await value(
-      "array_sort_asc(dynamic([1,3,4,5,2]), dynamic(['a','b','c','d','e']), dynamic([1]))",
+    await rows(
+      "let a = dynamic([1,3,4,5,2]); " +
+        "print array_sort_asc(a, dynamic(['a','b','c','d','e']), dynamic([1]))",
     ),
-    [[1, 2, 3, 4, 5], ["a", "e", "b", "c", "d"], null],
+    [{ a_sorted: [1, 2, 3, 4, 5], array1_sorted: ["a", "e", "b", "c", "d"], array2_sorted: null }],
   );
   assert.deepEqual(
-    await value(
-      "array_sort_asc(dynamic(['2022-01-03T00:00:00.0000000Z', '2022-01-01T00:00:00.0000000Z']), dynamic(['b', 'a']))[1]",
+    await rows(
+      "print array_sort_asc(dynamic(['2022-01-03T00:00:00.0000000Z', '2022-01-01T00:00:00.0000000Z']), dynamic(['b', 'a']))",
     ),
-    ["a", "b"],
+    [{
+      array0_sorted: ["2022-01-01T00:00:00.0000000Z", "2022-01-03T00:00:00.0000000Z"],
+      array1_sorted: ["a", "b"],
+    }],
   );
 });
 

@@ -183,19 +183,19 @@ Deno.test("unknown columns and tables are errors that suggest the right name", a
 });
 
 Deno.test("features outside the supported set are named, never answered wrongly", async () => {
-  const error = await executeKql("range x from 1 to 3 step 1 | evaluate autocluster()")
+  const error = await executeKql("range x from 1 to 3 step 1 | evaluate sql_request('cs', 'q')")
     .then(() => undefined, (e) => e);
   assert.ok(error instanceof KqlUnsupportedError);
-  assert.match(error.message, /'autocluster' is not supported by the local engine/);
-  const fn = await executeKql("print series_fft(dynamic([1.0, 2.0]))").then(
+  assert.match(error.message, /'sql_request' is not supported by the local engine/);
+  const fn = await executeKql("print current_principal()").then(
     () => undefined,
     (e) => e,
   );
   assert.ok(fn instanceof KqlUnsupportedError);
-  const op = await executeKql("range x from 1 to 3 step 1 | scan with (step s: x > 1;)")
+  const op = await executeKql("range x from 1 to 3 step 1 | assert-schema (x: long)")
     .then(() => undefined, (e) => e);
   assert.ok(op instanceof KqlUnsupportedError);
-  assert.match(op.message, /The operator 'scan'/);
+  assert.match(op.message, /The operator 'assert-schema'/);
 });
 
 Deno.test("KQL errors are CasefileErrors that keep their name, position and hint", async () => {
@@ -210,7 +210,7 @@ Deno.test("KQL errors are CasefileErrors that keep their name, position and hint
   assert.ok(unknown instanceof CasefileError);
   assert.equal(unknown.name, "KqlSemanticError");
   assert.equal(unknown.hint, "Tables: Logons");
-  const unsupported = await executeKql("range x from 1 to 3 step 1 | scan with (step s: x > 1;)")
+  const unsupported = await executeKql("range x from 1 to 3 step 1 | assert-schema (x: long)")
     .then(() => undefined, (e) => e);
   assert.ok(unsupported instanceof KqlSemanticError);
   assert.ok(unsupported instanceof CasefileError);

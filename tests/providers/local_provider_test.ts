@@ -212,3 +212,22 @@ Deno.test("a running local query stops being waited for when its signal aborts",
   await assert.rejects(heavy, (e: unknown) => e instanceof DOMException && e.name === "AbortError");
   assert.ok(abortedWhileRunning, "the query was still running when aborted");
 });
+
+Deno.test("local provider loads every table for search and find over the whole folder", async () => {
+  const dir = await tempFolder({
+    "Logons.csv": logons,
+    "Alerts.csv": "TimeGenerated,Title\n2024-05-01T00:00:00Z,user1 locked out\n",
+  });
+  const provider = await openLocalProvider(dir);
+  // user1 signs in at hours 1, 4, 7, 10, 13, 16 and 19; one alert names it.
+  const searched = await provider.query(
+    'search "user1" | summarize n = count() by $table | order by $table asc',
+  );
+  assert.deepEqual(searched.frame.toRecords(), [
+    { $table: "Alerts", n: 1 },
+    { $table: "Logons", n: 7 },
+  ]);
+  // Even hours are logon type 10; `in (Log*)` reaches Logons by its wildcard alone.
+  const found = await provider.query("find in (Log*) where LogonType == 10 | count");
+  assert.deepEqual(found.frame.toRecords(), [{ Count: 10 }]);
+});

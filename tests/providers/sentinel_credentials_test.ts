@@ -14,6 +14,7 @@ import "reflect-metadata";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import * as x509 from "@peculiar/x509";
+import { generateKeyPairSync } from "node:crypto";
 import {
   type EntraOptions,
   type LogAnalyticsService,
@@ -84,7 +85,8 @@ function open(
     caCertificates: [service.caCertificate],
     credential: kind,
     env: (name) => env[name],
-    config: { tenantId: service.entra!.tenantId, clientId },
+    // The demo case's data is months old: read it whole, as the local engine does.
+    config: { tenantId: service.entra!.tenantId, clientId, defaultTimespan: "none" },
     ...options,
   });
 }
@@ -227,10 +229,35 @@ Deno.test("client-secret credential for an unknown app or tenant says what is wr
     try {
       const error = await failure(alertCount(unknownTenant));
       assert.ok(error instanceof SentinelAuthError, String(error));
-      assert.match(error.hint ?? "", /AZURE_TENANT_ID/);
+      // MSAL only says endpoints_resolution_error; the cause is the tenant, in Entra ID's words.
+      assert.match(
+        error.message,
+        new RegExp(
+          `does not know the tenant '${otherTenant}' \\(AADSTS90002: Tenant '${otherTenant}' not found`,
+        ),
+      );
+      assert.match(error.hint ?? "", /Check AZURE_TENANT_ID/);
+      // Not the secret's hint: the secret is fine.
+      assert.doesNotMatch(error.hint ?? "", /AZURE_CLIENT_SECRET|expired secret/);
       assertNoSecret(setup.secret, error);
     } finally {
       unknownTenant.close();
+    }
+    // An authority host nobody answers at: the network or the host, not the tenant.
+    const unreachable = await open(setup, "client-secret", env, {
+      authorityHost: "https://127.0.0.1:1",
+    });
+    try {
+      const error = await failure(alertCount(unreachable));
+      assert.ok(error instanceof SentinelAuthError, String(error));
+      assert.match(
+        error.message,
+        /Microsoft Entra ID could not be reached at https:\/\/127\.0\.0\.1:1 /,
+      );
+      assert.match(error.hint ?? "", /CASEFILE_SENTINEL_AUTHORITY_HOST/);
+      assertNoSecret(setup.secret, error);
+    } finally {
+      unreachable.close();
     }
   });
 });
@@ -344,6 +371,55 @@ Deno.test("client-certificate credential with a certificate the app does not hav
       provider.close();
     }
   }, { apps: [{ clientId, certificates: [registered.certificate] }] });
+});
+
+Deno.test("client-certificate credential tells a wrong password from a missing one", async () => {
+  const { publicKey: _, privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: {
+      type: "pkcs8",
+      format: "pem",
+      cipher: "aes-256-cbc",
+      passphrase: "right-password",
+    },
+  });
+  const { certificate } = await throwawayCertificate();
+  const folder = await tempFolder({ "app.pem": `${privateKey}\n${certificate}\n` });
+  const path = `${folder}/app.pem`;
+  const config = (env: Record<string, string>) =>
+    resolveConfig({
+      env: (name) => ({ CASEFILE_SENTINEL_WORKSPACE: crypto.randomUUID(), ...env })[name],
+      config: { credential: "client-certificate", tenantId: "t", clientId: "c" },
+    });
+  const wrong = await failure((async () =>
+    createCredential(
+      await config({
+        AZURE_CLIENT_CERTIFICATE_PATH: path,
+        AZURE_CLIENT_CERTIFICATE_PASSWORD: "wrong-password",
+      }),
+    ))());
+  assert.ok(wrong instanceof SentinelConfigError);
+  assert.match(wrong.message, /AZURE_CLIENT_CERTIFICATE_PASSWORD does not decrypt it/);
+  // It is set: the hint does not ask to set it, it says it is the wrong one.
+  assert.match(wrong.hint ?? "", /is set, but to another password than the key's/);
+  assertNoSecret("wrong-password", wrong);
+  const missing = await failure(
+    (async () => createCredential(await config({ AZURE_CLIENT_CERTIFICATE_PATH: path })))(),
+  );
+  assert.ok(missing instanceof SentinelConfigError);
+  assert.match(
+    missing.message,
+    /it is encrypted, and AZURE_CLIENT_CERTIFICATE_PASSWORD is not set/,
+  );
+  // The right password opens it (the credential is made without any request).
+  const made = createCredential(
+    await config({
+      AZURE_CLIENT_CERTIFICATE_PATH: path,
+      AZURE_CLIENT_CERTIFICATE_PASSWORD: "right-password",
+    }),
+  );
+  assert.equal(typeof made.getToken, "function");
 });
 
 // ------------------------------------------------------------------ device code
@@ -501,6 +577,7 @@ async function inChild(
       NODE_EXTRA_CA_CERTS: service.caCertificatePath,
       AZURE_LOG_LEVEL: "verbose",
       CASEFILE_SENTINEL_ENDPOINT: service.endpoint,
+      CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
       CASEFILE_SENTINEL_WORKSPACE: service.workspaceIds[0],
       ...env,
     },

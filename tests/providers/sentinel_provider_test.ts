@@ -20,6 +20,7 @@ import {
 } from "../twins/log_analytics/mod.ts";
 import {
   ClientTimeoutError,
+  envTokenCredential,
   MalformedResponseError,
   openSentinelProvider,
   type QueryProgress,
@@ -34,7 +35,7 @@ import {
   TruncatedResultError,
   WorkspaceNotFoundError,
 } from "../../src/providers/sentinel/sentinel_provider.ts";
-import { resolveConfig } from "../../src/providers/sentinel/_config.ts";
+import { resolveConfig, type SentinelConfig } from "../../src/providers/sentinel/_config.ts";
 import { createCredential } from "../../src/providers/sentinel/_credentials.ts";
 import { loadAzureSdk } from "../../src/providers/sentinel/_sdk.ts";
 import { readWireDatetime, tableToFrame } from "../../src/providers/sentinel/_results.ts";
@@ -77,6 +78,9 @@ async function withService(
     credential: stubCredential(service.token),
     env: NO_ENV,
     ...options.provider,
+    // The demo case's data is months old: these tests read it whole, as the local engine
+    // does (the default window has its own tests).
+    config: { defaultTimespan: "none", ...options.provider?.config },
   });
   try {
     await fn(provider, service);
@@ -299,6 +303,90 @@ Deno.test("sentinel provider runs batches, each query with its own outcome", asy
   });
 });
 
+// ------------------------------------------------------------------ the default window
+
+/** The `timespan` of the last query request the service received (POST body or batch). */
+function sentTimespans(service: LogAnalyticsService): unknown[] {
+  const body = service.requests.at(-1)!.body as {
+    timespan?: string;
+    requests?: { body: { timespan?: string } }[];
+  };
+  return body.requests ? body.requests.map((r) => r.body.timespan) : [body.timespan];
+}
+
+Deno.test("sentinel provider runs a query without a window over the last 24 h, and says so", async () => {
+  await withService(async (provider, service) => {
+    const result = await provider.query("SecurityAlert | count");
+    // The Log Analytics API's timespan: an ISO 8601 duration ending at the service's now.
+    assert.deepEqual(sentTimespans(service), ["P1D"]);
+    assert.equal(result.warnings.length, 1);
+    assert.equal(result.warnings[0].kind, "window");
+    assert.match(result.warnings[0].message, /^No time range given: the last 24 h\./);
+    assert.match(result.warnings[0].message, /where TimeGenerated > ago\(7d\)/);
+    assert.match(result.warnings[0].message, /CASEFILE_SENTINEL_DEFAULT_TIMESPAN/);
+    // The twin's now is the demo case's reference time: the alerts of its last day.
+    const reference = local.referenceTime!;
+    const lastDay = await local.query("SecurityAlert | count", {
+      timespan: { start: new Date(reference.getTime() - 86_400_000), end: reference },
+    });
+    sameResult(result, lastDay);
+    assert.ok(Number(result.frame.getColumn("Count").get(0)) < 13);
+
+    // A query that limits TimeGenerated itself keeps its own window, as does a given timespan.
+    const own = await provider.query("SecurityAlert\n| where TimeGenerated > ago(30d) | count");
+    assert.deepEqual(sentTimespans(service), [undefined]);
+    assert.deepEqual(own.warnings, []);
+    assert.equal(own.frame.getColumn("Count").get(0), 13);
+    const given = await provider.query("SecurityAlert | count", {
+      timespan: { start: new Date("2020-01-01T00:00:00Z"), end: new Date("2030-01-01T00:00:00Z") },
+    });
+    assert.deepEqual(sentTimespans(service), ["2020-01-01T00:00:00.000Z/2030-01-01T00:00:00.000Z"]);
+    assert.deepEqual(given.warnings, []);
+    // TimeGenerated only projected, or summarized by, is no filter.
+    await provider.query("SecurityAlert | summarize count() by bin(TimeGenerated, 1h)");
+    assert.deepEqual(sentTimespans(service), ["P1D"]);
+
+    // A batch: each query without a window gets the default one.
+    const batch = await provider.queryBatch([
+      { query: "SecurityAlert | count" },
+      { query: "SecurityAlert | where TimeGenerated > ago(30d) | count" },
+    ]);
+    assert.deepEqual(sentTimespans(service), ["P1D", undefined]);
+    assert.ok(batch[0].ok && batch[0].result.warnings[0]?.kind === "window");
+    assert.ok(batch[1].ok && batch[1].result.warnings.length === 0);
+  }, { provider: { config: { defaultTimespan: "24h" } } });
+});
+
+Deno.test("sentinel provider's default window is set in the config or environment, or none", async () => {
+  await withService(async (provider, service) => {
+    const result = await provider.query("SecurityAlert | count");
+    assert.deepEqual(sentTimespans(service), ["P7D"]);
+    assert.match(result.warnings[0].message, /^No time range given: the last 7 d\./);
+  }, { provider: { config: { defaultTimespan: "7d" } } });
+  await withService(async (provider, service) => {
+    await provider.query("SecurityAlert | count");
+    assert.deepEqual(sentTimespans(service), ["PT90M"]);
+  }, { provider: { config: { defaultTimespan: "90m" } } });
+  const workspace = crypto.randomUUID();
+  const resolved = (config: SentinelConfig, env: Record<string, string> = {}) =>
+    resolveConfig({ config: { workspace, ...config }, env: (name) => env[name] });
+  assert.equal((await resolved({})).defaultTimespanMs, 86_400_000);
+  assert.equal(
+    (await resolved({}, { CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "2d" })).defaultTimespanMs,
+    172_800_000,
+  );
+  assert.equal(
+    (await resolved({}, { CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none" })).defaultTimespanMs,
+    undefined,
+  );
+  assert.equal((await resolved({ defaultTimespan: "none" })).defaultTimespanMs, undefined);
+  await assert.rejects(
+    resolved({ defaultTimespan: "yesterday" }),
+    (error: Error) =>
+      error.name === "SentinelConfigError" && /"yesterday" is not a timespan/.test(error.message),
+  );
+});
+
 // ------------------------------------------------------------------ limits and splitting
 
 Deno.test("sentinel provider returns a partial failure's rows with a visible warning", async () => {
@@ -335,6 +423,9 @@ Deno.test("sentinel provider splits a result cut at the row limit into time wind
     assert.deepEqual(sortedRecords(result.frame), sortedRecords(expected.frame));
     assert.deepEqual(result.warnings.map((w) => w.kind), ["split"]);
     assert.match(result.warnings[0].message, /record count limit 400/);
+    // The demo's SigninLogs run from 2026-03-02 01:24:15 to 2026-03-15 20:04:31 UTC: 13.78
+    // days, told in days (not "19844.3 min").
+    assert.match(result.warnings[0].message, /time windows over 13\.8 d and joined/);
     // Time order across windows.
     const times = records(result.frame).map((r) => r.TimeGenerated as number);
     assert.deepEqual(times, [...times].sort((a, b) => a - b));
@@ -342,6 +433,10 @@ Deno.test("sentinel provider splits a result cut at the row limit into time wind
     const windows = progress.filter((p) => p.window);
     assert.ok(windows.length >= 2);
     assert.equal(windows.at(-1)!.window!.index, windows.at(-1)!.window!.count);
+    // Rows so far: growing with each window, all of them once the last is in.
+    const rows = windows.map((p) => p.rows!);
+    assert.deepEqual(rows, [...rows].sort((a, b) => a - b));
+    assert.equal(rows.at(-1), expected.rowCount);
     const timespans = service.requests.map((r) => (r.body as { timespan?: string })?.timespan);
     assert.ok(timespans.filter((t) => t?.includes("/")).length >= 2);
   }, { service: { maxRows: 400 } });
@@ -395,13 +490,20 @@ Deno.test("sentinel provider retries 429 and 503 as Retry-After says, within bou
     service.inject({ kind: "throttle", retryAfterSeconds: 1 });
     service.inject({ kind: "unavailable", retryAfterSeconds: 0 });
     const started = performance.now();
+    const retries: unknown[] = [];
     const result = await provider.query("SecurityAlert | count", {
-      onProgress: (p) => p.message && messages.push(p.message),
+      onProgress: (p) => {
+        if (p.message) messages.push(p.message);
+        if (p.retry) retries.push(p.retry);
+      },
     });
     assert.ok(performance.now() - started >= 900, "waited as Retry-After said");
     assert.equal(result.frame.getColumn("Count").get(0), 13);
     assert.deepEqual(service.requests.slice(-3).map((r) => r.status), [429, 503, 200]);
-    assert.match(messages.join("\n"), /answered 429; retrying in 1 s/);
+    assert.match(messages.join("\n"), /throttled \(429\), retrying in 1 s/);
+    assert.match(messages.join("\n"), /service unavailable \(503\), retrying in 0 ms/);
+    assert.deepEqual(retries[0], { reason: "throttled (429)", waitMs: 1000, attempt: 1 });
+    assert.deepEqual(retries[1], { reason: "service unavailable (503)", waitMs: 0, attempt: 2 });
 
     service.inject({ kind: "throttle", retryAfterSeconds: 3600 });
     const patient = performance.now();
@@ -472,6 +574,41 @@ Deno.test("sentinel provider cancels through an AbortSignal, aborting the HTTP r
   });
 });
 
+Deno.test("sentinel provider never re-sends a query it cancels on a reused connection", async () => {
+  await withService(async (provider, service) => {
+    // Earlier queries leave a pooled connection; the last of them gets the service's 504.
+    await provider.query("SecurityAlert | count");
+    await provider.query("SigninLogs | count");
+    service.inject({ kind: "timeout" });
+    assert.ok(await failure(provider.query("SecurityAlert | count")) instanceof ServerTimeoutError);
+    const hangs = () =>
+      service.requests.filter((r) => r.body && /take 1/.test(JSON.stringify(r.body)));
+
+    // Cancelled by the caller (Ctrl-C in the REPL): one request, ended at the service.
+    service.inject({ kind: "hang", times: 3 }, { queryIncludes: "take 1" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const cancelled = await failure(
+      provider.query("SecurityAlert | take 1", { signal: controller.signal }),
+    );
+    assert.equal(cancelled.name, "AbortError");
+    await waitFor(() => hangs().length >= 1 && hangs()[0].status === 499);
+    // A re-sent copy would arrive within moments and hang (it was never cancelled).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(hangs().map((r) => r.status), [499]);
+
+    // Given up at the client-side timeout: the same.
+    const timedOut = await failure(provider.query("SecurityAlert | take 1", { timeoutMs: 400 }));
+    assert.ok(timedOut instanceof ClientTimeoutError);
+    await waitFor(() => hangs().length >= 2 && hangs()[1].status === 499);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(hangs().map((r) => r.status), [499, 499]);
+    service.clearFaults();
+    // The pool still serves the next query.
+    assert.equal((await provider.query("SecurityAlert | count")).rowCount, 1);
+  });
+});
+
 async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
   const until = performance.now() + ms;
   while (!condition()) {
@@ -499,6 +636,28 @@ Deno.test("sentinel provider reports bad and failing credentials with what to do
       assertNoSecret("expired-or-wrong-token", error);
     } finally {
       wrong.close();
+    }
+    // A CASEFILE_SENTINEL_TOKEN that has expired is named as such, with how to get a new one.
+    const expired = await openSentinelProvider({
+      endpoint: service.endpoint,
+      workspace: service.workspaceIds[0],
+      caCertificates: [service.caCertificate],
+      credential: envTokenCredential((name) =>
+        name === "CASEFILE_SENTINEL_TOKEN" ? "expired-env-token" : undefined
+      ),
+      env: NO_ENV,
+    });
+    try {
+      assert.match(expired.description, /signed in with the token in CASEFILE_SENTINEL_TOKEN$/);
+      const error = await failure(expired.query("SecurityAlert | count"));
+      assert.ok(error instanceof SentinelAuthError);
+      assert.match(error.message, /refused the token in CASEFILE_SENTINEL_TOKEN \(401/);
+      assert.match(error.hint ?? "", /get-access-token --resource https:\/\/api\.loganalytics\.io/);
+      assert.match(error.hint ?? "", /unset CASEFILE_SENTINEL_TOKEN/);
+      assert.doesNotMatch(`${error.message} ${error.hint}`, /in code|openSentinelProvider/);
+      assertNoSecret("expired-env-token", error);
+    } finally {
+      expired.close();
     }
     const unavailable = await openSentinelProvider({
       endpoint: service.endpoint,
@@ -564,7 +723,9 @@ Deno.test("sentinel provider reports an unknown workspace, and refuses an id tha
     const error = await failure(provider.query("SecurityAlert | count", { workspace: missing }));
     assert.ok(error instanceof WorkspaceNotFoundError);
     assert.equal(error.status, 404);
-    assert.match(error.message, new RegExp(`Workspace 'workspace ${missing}' was not found`));
+    // Named once, as the workspace it is (not "Workspace 'workspace ...'").
+    assert.equal(error.message, `Log Analytics did not find workspace ${missing}`);
+    assert.equal(error.workspace, missing);
     assert.match(error.hint ?? "", /GUID on the workspace's Overview page/);
     assertNoSecret(service.token, error);
 
@@ -676,6 +837,7 @@ Deno.test("sentinel provider trusts the loopback CA through NODE_EXTRA_CA_CERTS 
         NODE_EXTRA_CA_CERTS: service.caCertificatePath,
         CASEFILE_SENTINEL_ENDPOINT: service.endpoint,
         CASEFILE_SENTINEL_WORKSPACE: service.workspaceIds[0],
+        CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
         XDG_CONFIG_HOME: await Deno.makeTempDir(), // no config file of the person running this
         TEST_TOKEN: service.token,
       },

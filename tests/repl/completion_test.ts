@@ -57,7 +57,7 @@ Deno.test("complete() continues a multi-line %kql query and offers functions and
     "%kql SigninLogs | extend h = bin(TimeGenerated, 1h) | where dcou",
     context(),
   );
-  assertEquals(functions, ["dcount", "dcountif"]);
+  assertEquals(functions, ["dcount", "dcount_hll", "dcount_intersect", "dcountif"]);
   assertEquals(complete("%kql SigninLogs | where UserPrincipalName == {{u", context()), [
     ["upn"],
     "u",

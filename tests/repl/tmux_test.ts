@@ -147,12 +147,24 @@ Deno.test({
         {
           NODE_EXTRA_CA_CERTS: service.caCertificatePath,
           CASEFILE_SENTINEL_ENDPOINT: service.endpoint,
+          CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
           CASEFILE_SENTINEL_WORKSPACE: service.workspaceIds[0],
           CASEFILE_SENTINEL_TOKEN: service.token,
           XDG_CONFIG_HOME: config,
         },
       );
       await term.waitFor(/Log Analytics workspace[\s\S]*sentinel1>$/);
+      // Throttled: the spinner says so, and counts the wait down.
+      service.inject({ kind: "throttle", retryAfterSeconds: 3 }, { queryIncludes: "busy-here" });
+      await term.line('%kql busy = SecurityAlert | where AlertName != "busy-here" | count');
+      await term.waitFor(
+        /running \d+\.\d s · throttled \(429\), retrying in [123] s {2}\(Ctrl-C cancels\)/,
+      );
+      await term.waitFor(/\(busy · step 1 · [\d,]+ ms · cache miss\)\nsentinel1>$/);
+      // The service gives up on a query (504); the connection stays in the pool.
+      service.inject({ kind: "timeout" }, { queryIncludes: "gateway-here" });
+      await term.line('%kql gw = SecurityAlert | where AlertName != "gateway-here" | count');
+      await term.waitFor(/ran past the server timeout[\s\S]*sentinel1>$/);
       await term.line('%kql slow = SigninLogs | where UserPrincipalName != "hang-here" | count');
       await term.waitFor(/running \d+\.\d s {2}\(Ctrl-C cancels\)/);
       // The query reached the service, which holds it unanswered.
@@ -174,11 +186,14 @@ Deno.test({
         await new Promise((r) => setTimeout(r, 50));
       }
       ok(hung()[0].status === 499, `status ${hung()[0].status}`);
+      // Never sent again (a copy would arrive within moments, and nobody would cancel it).
+      await new Promise((r) => setTimeout(r, 1500));
+      ok(hung().length === 1, `sent ${hung().length} times`);
       // The REPL goes on: a query the service answers.
       await term.line("%kql alerts = SecurityAlert | count");
       await term.waitFor(/Count\n-----\n\s*13\n/);
       await term.line(".history");
-      await term.waitFor(/1\s+slow\s+query\s+\d+\s+error[\s\S]*2\s+alerts\s+query\s+1\s/);
+      await term.waitFor(/3\s+slow\s+query\s+\d+\s+error[\s\S]*4\s+alerts\s+query\s+1\s/);
       await term.press("C-d");
       await term.waitFor(/\[exited 0\]/);
     } finally {

@@ -24,6 +24,42 @@ import { parseOperator } from "./operators/_parse_operator.ts";
 import { makeSeries } from "./operators/_make_series.ts";
 import { evaluate } from "./operators/_evaluate_plugins.ts";
 import { invoke } from "./operators/_invoke.ts";
+import { searchOperator } from "./operators/_search.ts";
+import { topHitters, topNested } from "./operators/_top_nested.ts";
+import { sample, sampleDistinct } from "./operators/_sample.ts";
+import { facet, fork, partition } from "./operators/_partition.ts";
+import { reduce } from "./operators/_reduce.ts";
+import { parseKv } from "./operators/_parse_kv.ts";
+import { scan } from "./operators/_scan.ts";
+import {
+  graphMarkComponents,
+  graphMatch,
+  graphOf,
+  graphShortestPaths,
+  graphToTable,
+  makeGraph,
+  notATable,
+} from "./operators/_graph.ts";
+
+/** The error of an option value an operator does not know (see `A.OptionProblem`). */
+export function badOptionError(operator: string, bad: A.OptionProblem, ctx: Context): Error {
+  return ctx.error(
+    `${operator} ${bad.name} must be ${oneOf(bad.allowed)}, not '${bad.value}'`,
+    bad.span,
+  );
+}
+
+function oneOf(values: readonly string[]): string {
+  return values.length === 1 ? values[0] : `${values.slice(0, -1).join(", ")} or ${values.at(-1)}`;
+}
+
+/** The operators that read the graph `make-graph` makes. */
+const GRAPH_OPERATORS: ReadonlySet<string> = new Set([
+  "graph-match",
+  "graph-shortest-paths",
+  "graph-to-table",
+  "graph-mark-components",
+]);
 
 /** Applies one operator to a relation. */
 export function applyOperator(
@@ -32,6 +68,9 @@ export function applyOperator(
   scope: Scope,
   ctx: Context,
 ): Relation {
+  if (graphOf(input) && !GRAPH_OPERATORS.has(op.kind)) throw notATable(op, ctx);
+  const bad = "badOption" in op ? op.badOption : undefined;
+  if (bad) throw badOptionError(op.kind, bad, ctx);
   switch (op.kind) {
     case "where":
       return where(input, op, scope, ctx);
@@ -58,11 +97,13 @@ export function applyOperator(
       return { ...input, frame: input.frame.head(rowCount(op.count, scope, ctx)) };
     case "distinct":
       return distinct(input, op, scope, ctx);
-    case "count":
+    case "count": {
+      const name = op.name ?? "Count";
       return {
-        frame: input.frame.select(pl.len().cast(pl.Int64).alias("Count")),
-        columns: [{ name: "Count", type: "long" }],
+        frame: input.frame.select(pl.len().cast(pl.Int64).alias(name)),
+        columns: [{ name, type: "long" }],
       };
+    }
     case "join":
       return join(input, op, scope, ctx);
     case "lookup":
@@ -90,6 +131,38 @@ export function applyOperator(
       return render(input, op, scope, ctx);
     case "getschema":
       return getschema(input);
+    case "search":
+      return searchOperator(input, op, scope, ctx);
+    case "top-nested":
+      return topNested(input, op, scope, ctx);
+    case "top-hitters":
+      return topHitters(input, op, scope, ctx);
+    case "sample":
+      return sample(input, op, scope, ctx);
+    case "sample-distinct":
+      return sampleDistinct(input, op, scope, ctx);
+    case "partition":
+      return partition(input, op, scope, ctx);
+    case "fork":
+      return fork(input, op, scope, ctx);
+    case "facet":
+      return facet(input, op, scope, ctx);
+    case "reduce":
+      return reduce(input, op, scope, ctx);
+    case "parse-kv":
+      return parseKv(input, op, scope, ctx);
+    case "scan":
+      return scan(input, op, scope, ctx);
+    case "make-graph":
+      return makeGraph(input, op, scope, ctx);
+    case "graph-match":
+      return graphMatch(input, op, scope, ctx);
+    case "graph-shortest-paths":
+      return graphShortestPaths(input, op, scope, ctx);
+    case "graph-to-table":
+      return graphToTable(input, op, scope, ctx);
+    case "graph-mark-components":
+      return graphMarkComponents(input, op, scope, ctx);
     case "unsupported":
       throw ctx.unsupported(`The operator '${op.name}'`, op.span);
   }

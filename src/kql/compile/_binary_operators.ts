@@ -9,7 +9,14 @@ import { DATETIME, DURATION, type Expr, pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { constant, type ExprEnv, type Typed } from "./_context.ts";
-import { isNumeric, numericType, toStringTyped } from "./_conversion.ts";
+import {
+  convert as convertTyped,
+  equalityOperands,
+  isNumeric,
+  numericType,
+  orderingOperands,
+  toStringTyped,
+} from "./_conversion.ts";
 import type { JsValue } from "../runtime/_values.ts";
 import { hasTermPattern, regexEscape } from "../runtime/_text.ts";
 import { jsRegex, rustRegexSource } from "../runtime/_regex.ts";
@@ -96,8 +103,10 @@ export function arithmetic(
   const rt = right.type;
   const micros = (t: Typed) => t.expr.cast(pl.Int64);
   if (isNumeric(lt) && isNumeric(rt)) {
-    // Kusto: real if either side is real, else long (int + int is long too).
-    const type: KustoType = numericType(lt, rt) === "real" ? "real" : "long";
+    // Kusto: decimal if either side is decimal, else real if either is real, else long
+    // (int + int is long too). Decimals are held as reals.
+    const wider = numericType(lt, rt);
+    const type: KustoType = wider === "int" ? "long" : wider;
     const integral = type === "long";
     const target = integral ? pl.Int64 : pl.Float64;
     const l = left.expr.cast(target);
@@ -198,7 +207,18 @@ export function arithmetic(
       (a, b) => a - Math.floor(a / b) * b,
     );
   }
-  if (lt === "dynamic" || rt === "dynamic") {
+  // A dynamic value meets a typed one as that type's partner (Kusto.Language:
+  // dynamic + long is long, datetime - dynamic is a timespan, dynamic + 1h a timespan).
+  if ((lt === "dynamic") !== (rt === "dynamic")) {
+    const typed = lt === "dynamic" ? rt : lt;
+    const partner = dynamicPartner(op, typed);
+    if (partner) {
+      const convert = (t: Typed) => t.type === "dynamic" ? convertTyped(t, partner, env) : t;
+      return arithmetic(op, convert(left), convert(right), e, env);
+    }
+    throw notApplicable(op, lt, rt, e, env);
+  }
+  if (lt === "dynamic" && rt === "dynamic") {
     return env.rowwise([left, right], "dynamic", ([a, b]) => {
       if (typeof a !== "number" || typeof b !== "number") return null;
       return op === "+"
@@ -212,7 +232,30 @@ export function arithmetic(
         : a % b;
     });
   }
-  throw env.ctx.error(`the operator '${op}' cannot be applied to ${lt} and ${rt}`, e.span);
+  throw notApplicable(op, lt, rt, e, env);
+}
+
+/** The error of an arithmetic operator over types it does not take, with what to do. */
+function notApplicable(op: string, lt: KustoType, rt: KustoType, e: A.Binary, env: ExprEnv) {
+  return env.ctx.error(
+    `the operator '${op}' cannot be applied to ${lt} and ${rt}`,
+    e.span,
+    "Convert an operand first: toreal() or tolong() for numbers, totimespan() or " +
+      "todatetime() for times, strcat() to join text.",
+  );
+}
+
+/**
+ * The type a dynamic operand is read as when it meets a `typed` operand in `op` (Kusto.
+ * Language's operator signatures), or undefined when Kusto rejects the pair.
+ */
+function dynamicPartner(op: string, typed: KustoType): KustoType | undefined {
+  if (typed === "int" || typed === "long") return "long";
+  if (typed === "real" || typed === "decimal") return typed;
+  if (typed === "timespan" && (op === "+" || op === "-")) return "timespan";
+  if (typed === "datetime" && op === "+") return "timespan";
+  if (typed === "datetime" && op === "-") return "datetime";
+  return undefined;
 }
 
 function comparable(a: KustoType, b: KustoType): boolean {
@@ -220,6 +263,15 @@ function comparable(a: KustoType, b: KustoType): boolean {
   if (isNumeric(a) && isNumeric(b)) return true;
   const text = (t: KustoType) => t === "string" || t === "guid";
   return text(a) && text(b);
+}
+
+/** The error of two types that do not compare, with what to do. */
+function notComparable(op: string, left: Typed, right: Typed, e: A.Binary, env: ExprEnv) {
+  return env.ctx.error(
+    `cannot compare ${left.type} with ${right.type} using '${op}'`,
+    e.span,
+    `Convert one side first, e.g. to${right.type}(...) or to${left.type}(...).`,
+  );
 }
 
 /** `left op right` for `== != < <= > >=`. */
@@ -238,9 +290,13 @@ export function comparison(
       return compareJs(op, x, y);
     });
   }
-  if (!comparable(left.type, right.type)) {
-    throw env.ctx.error(`cannot compare ${left.type} with ${right.type} using '${op}'`, e.span);
+  const operands = op === "==" || op === "!="
+    ? equalityOperands(left, right, env)
+    : orderingOperands(left, right, env);
+  if (!operands || !comparable(operands[0].type, operands[1].type)) {
+    throw notComparable(op, left, right, e, env);
   }
+  [left, right] = operands;
   let l = left.expr;
   let r = right.expr;
   if (left.type === "guid" || right.type === "guid") {

@@ -52,6 +52,11 @@ export interface Relation {
   readonly render?: RenderSpec;
   /** Set by `serialize`, `sort` and `top`: row order is meaningful. */
   readonly ordered?: boolean;
+  /**
+   * The table the rows come from, set by a table reference and kept by the operators that
+   * keep rows: the `$table` of `T | search ...`.
+   */
+  readonly source?: string;
 }
 
 /** What a name in a query stands for. */
@@ -132,6 +137,11 @@ export class Context {
   readonly external: ReadonlyMap<string, SourceTable>;
   /** Values given for declared query parameters. */
   readonly parameters: ReadonlyMap<string, JsValue>;
+  /**
+   * Every operator applied so far with its result, in order: a failure while the plan
+   * runs is traced back to the first of them that fails (see compile/_failures.ts).
+   */
+  readonly applied: Array<{ readonly operator: A.Operator; readonly relation: Relation }> = [];
   #compiler?: QueryCompiler;
 
   constructor(
@@ -171,6 +181,23 @@ export class Context {
   unsupported(feature: string, span: A.Span, hint?: string): KqlUnsupportedError {
     return new KqlUnsupportedError(feature, this.query, span, { hint });
   }
+
+  /**
+   * The error of a table (or watchlist) that does not exist: the one failure that
+   * `union isfuzzy=true` forgives, told apart by {@link Context.isUnknownTable}.
+   */
+  unknownTable(what: string, span: A.Span, hint?: string): KqlSemanticError {
+    const error = this.error(what, span, hint);
+    this.#unknownTables.add(error);
+    return error;
+  }
+
+  /** Whether `error` was made by {@link Context.unknownTable}. */
+  isUnknownTable(error: unknown): boolean {
+    return error instanceof KqlSemanticError && this.#unknownTables.has(error);
+  }
+
+  readonly #unknownTables = new WeakSet<KqlSemanticError>();
 }
 
 /** A row-by-row JavaScript computation waiting for the next barrier. */

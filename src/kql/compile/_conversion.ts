@@ -7,7 +7,7 @@
 import { pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
-import type { ExprEnv, Typed } from "./_context.ts";
+import { constant, type ExprEnv, type Typed } from "./_context.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
 import { readDatetime, readTimespan } from "../syntax/_literals.ts";
 
@@ -18,9 +18,10 @@ export function isNumeric(type: KustoType): boolean {
   return NUMERIC.has(type);
 }
 
-/** The type of arithmetic between two numbers. */
+/** The wider of two number types (decimal over real over long over int), as Kusto widens. */
 export function numericType(a: KustoType, b: KustoType): KustoType {
-  if (a === "real" || b === "real" || a === "decimal" || b === "decimal") return "real";
+  if (a === "decimal" || b === "decimal") return "decimal";
+  if (a === "real" || b === "real") return "real";
   if (a === "long" || b === "long") return "long";
   return "int";
 }
@@ -28,6 +29,7 @@ export function numericType(a: KustoType, b: KustoType): KustoType {
 /** `value` converted to `type` (as the to*() functions do). */
 export function convert(value: Typed, type: KustoType, env: ExprEnv): Typed {
   if (value.type === type) return value;
+  if (value.constant) return constant(convertJs(value.constant.value, value.type, type), type);
   if (type === "string") return toStringTyped(value, env);
   if (isNumeric(type) && (isNumeric(value.type) || value.type === "bool")) {
     const target = type === "int" ? pl.Int32 : type === "long" ? pl.Int64 : pl.Float64;
@@ -107,6 +109,80 @@ export function toStringTyped(value: Typed, env: ExprEnv): Typed {
     };
   }
   return env.rowwise([value], "string", ([v]) => kustoToString(v, value.type));
+}
+
+/**
+ * Whether Kusto converts a value of type `from` to `to` when the two meet in `==`, `!=` or
+ * `in`: text reads as any scalar, and a bool as a number (and back).
+ */
+function convertsForEquality(from: KustoType, to: KustoType): boolean {
+  const scalar = (t: KustoType) =>
+    isNumeric(t) || t === "bool" || t === "datetime" || t === "timespan" || t === "guid";
+  if (from === "string") return scalar(to);
+  if (to === "string") return scalar(from);
+  return (from === "bool" && isNumeric(to)) || (isNumeric(from) && to === "bool");
+}
+
+/**
+ * The operands of `==`, `!=` (and the values of `in`) brought to a type both can be compared
+ * in, as Kusto compares values of different types (Kusto.Language binds `==` for any two
+ * scalars): a literal takes the type of the other side (`EventID == "4625"` compares
+ * numbers, `ResultType == 0` compares text, `IsAdmin == 0` compares bools), and otherwise
+ * a number meets text as text, a bool meets a number as 0/1, and text meets a bool, a
+ * datetime, a timespan or a guid as that type. Undefined when the types do not compare.
+ * Numbers of different widths, text with guids and dynamic values are left as they are.
+ */
+export function equalityOperands(
+  left: Typed,
+  right: Typed,
+  env: ExprEnv,
+): [Typed, Typed] | undefined {
+  const a = left.type;
+  const b = right.type;
+  const text = (t: KustoType) => t === "string" || t === "guid";
+  if (
+    a === b || (isNumeric(a) && isNumeric(b)) || (text(a) && text(b)) || a === "dynamic" ||
+    b === "dynamic"
+  ) {
+    return [left, right];
+  }
+  if (!convertsForEquality(a, b)) return undefined;
+  // A literal adapts to the other side, unless it does not read as that type (a bool
+  // literal meets text as a bool: "True" and "1" are true too).
+  if (right.constant && !left.constant && !(b === "bool" && a === "string")) {
+    const adapted = convertConstant(right, b, a);
+    if (adapted) return [left, adapted];
+  }
+  if (left.constant && !right.constant && !(a === "bool" && b === "string")) {
+    const adapted = convertConstant(left, a, b);
+    if (adapted) return [adapted, right];
+  }
+  if (isNumeric(a) && b === "string") return [toStringTyped(left, env), right];
+  if (a === "string" && isNumeric(b)) return [left, toStringTyped(right, env)];
+  if (a === "string" || a === "bool") return [convert(left, b, env), right];
+  return [left, convert(right, a, env)];
+}
+
+/** A constant converted to `to`, or undefined when a non-null value does not convert. */
+function convertConstant(value: Typed, from: KustoType, to: KustoType): Typed | undefined {
+  const v = value.constant!.value;
+  const converted = convertJs(v, from, to);
+  if (converted === null && v !== null) return undefined;
+  return constant(converted, to);
+}
+
+/**
+ * The operands of `<`, `<=`, `>`, `>=` and `between` brought to one type: Kusto orders
+ * numbers and bools together (a bool as 0/1); other types compare only with their own.
+ */
+export function orderingOperands(left: Typed, right: Typed, env: ExprEnv): [Typed, Typed] {
+  if (left.type === "bool" && isNumeric(right.type)) {
+    return [convert(left, right.type, env), right];
+  }
+  if (right.type === "bool" && isNumeric(left.type)) {
+    return [left, convert(right, left.type, env)];
+  }
+  return [left, right];
 }
 
 /** A bool-typed value, or an error naming the expression. */

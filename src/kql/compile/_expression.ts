@@ -7,13 +7,14 @@
  * @module
  */
 import { DURATION, type Expr, pl } from "../../polars.ts";
-import { kustoTypeFromName } from "../../schema/types.ts";
+import { type KustoType, kustoTypeFromName } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { closestNames } from "../../errors.ts";
 import { constant, type ExprEnv, type Relation, Scope, type Typed } from "./_context.ts";
 import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "../functions/_registry.ts";
-import type { JsValue } from "../runtime/_values.ts";
-import { convert, isNumeric, toBool, toStringTyped } from "./_conversion.ts";
+import { excludedFunctionError } from "../functions/_excluded.ts";
+import { type JsValue, kustoToString } from "../runtime/_values.ts";
+import { convert, convertJs, isNumeric, toBool, toStringTyped } from "./_conversion.ts";
 import { arithmetic, binaryOperator, comparison, fold } from "./_binary_operators.ts";
 
 /** Compiles a scalar expression. */
@@ -46,6 +47,8 @@ export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
     case "print":
     case "range":
     case "union-source":
+    case "search-source":
+    case "find":
       throw env.ctx.error(
         "a tabular expression is used where a scalar value is expected",
         e.span,
@@ -105,6 +108,8 @@ function call(e: A.Call, env: ExprEnv): Typed {
         e.span,
       );
     }
+    const excluded = excludedFunctionError(e.name, e.span, env.ctx);
+    if (excluded) throw excluded;
     const close = closestNames(e.name, [...SCALAR_FUNCTIONS.keys()]);
     throw env.ctx.unsupported(
       `The function '${e.name}()'`,
@@ -124,7 +129,7 @@ function call(e: A.Call, env: ExprEnv): Typed {
     );
   }
   const site: CallSite = { env, call: e, compile: (x) => compileExpr(x, env) };
-  return fn.compile(e.args.map((a) => compileExpr(a, env)), site);
+  return fn.compile(fn.rawArgs ? [] : e.args.map((a) => compileExpr(a, env)), site);
 }
 
 /** Inlines a user function: parameters bound to the arguments' compiled values. */
@@ -185,6 +190,8 @@ export function isTabular(e: A.Expression, scope: Scope, env: ExprEnv): boolean 
     case "print":
     case "range":
     case "union-source":
+    case "search-source":
+    case "find":
       return true;
     case "paren":
       return isTabular(e.expression, scope, env);
@@ -281,35 +288,40 @@ function binary(e: A.Binary, env: ExprEnv): Typed {
 
 function inExpression(e: A.InExpression, env: ExprEnv): Typed {
   const left = compileExpr(e.left, env);
-  const values: JsValue[] = [];
+  const items: Array<{ value: JsValue; type: KustoType }> = [];
   for (const item of e.values) {
     if (isTabular(item, env.scope, env)) {
       const result = env.ctx.compiler.firstColumnValues(item, env.scope, env.ctx);
-      values.push(...result.values);
+      items.push(...result.values.map((value) => ({ value, type: result.type })));
       continue;
     }
     const v = compileExpr(item, env);
     if (!v.constant) {
       throw env.ctx.error("the values of 'in' must be constants or a subquery", item.span);
     }
-    if (v.type === "dynamic" && Array.isArray(v.constant.value)) values.push(...v.constant.value);
-    else values.push(v.constant.value);
+    if (v.type === "dynamic" && Array.isArray(v.constant.value)) {
+      items.push(...v.constant.value.map((value) => ({ value, type: v.type })));
+    } else items.push({ value: v.constant.value, type: v.type });
   }
   const ci = e.caseInsensitive;
-  let expr: Expr;
   let l = left;
   if (left.type === "dynamic") l = toStringTyped(left, env);
-  if (l.type === "string" || l.type === "guid") {
-    const texts = values.filter((v) => v !== null).map((v) =>
-      typeof v === "string" ? v : JSON.stringify(v)
-    ).map((v) => ci ? v.toLowerCase() : v);
+  // Each value meets the left side as in `==`: a literal takes the left side's type.
+  const text = l.type === "string" || l.type === "guid";
+  const target: KustoType = text ? "string" : isNumeric(l.type) ? "real" : l.type;
+  const values = items.map(({ value, type }) =>
+    text ? (value === null ? null : kustoToString(value, type)) : convertJs(value, type, target)
+  ).filter((v) => v !== null);
+  let expr: Expr;
+  if (text) {
+    const texts = (values as string[]).map((v) => ci ? v.toLowerCase() : v);
     expr = (ci ? l.expr.str.toLowerCase() : l.expr).isIn(texts);
   } else if (isNumeric(l.type)) {
-    expr = l.expr.cast(pl.Float64).isIn(values.filter((v) => v !== null).map(Number));
+    expr = l.expr.cast(pl.Float64).isIn(values);
   } else if (l.type === "datetime" || l.type === "timespan") {
-    expr = l.expr.cast(pl.Int64).isIn(values.filter((v) => v !== null).map(Number));
+    expr = l.expr.cast(pl.Int64).isIn(values);
   } else {
-    expr = l.expr.isIn(values.filter((v) => v !== null));
+    expr = l.expr.isIn(values);
   }
   if (e.negated) expr = expr.not();
   return fold({ expr, type: "bool" }, [l], (a) => {

@@ -18,8 +18,9 @@ import {
 } from "./_context.ts";
 import { bindLet, compileExpr, isTabular } from "./_expression.ts";
 import { convert, convertJs } from "./_conversion.ts";
-import { derivedName, uniqueNames } from "./_names.ts";
+import { uniqueNames } from "./_names.ts";
 import { union, unionInputs } from "./operators/_union.ts";
+import { findSource, searchSource } from "./operators/_search.ts";
 import {
   jsToExpr,
   jsToSeries,
@@ -28,7 +29,9 @@ import {
   seriesToJs,
 } from "../runtime/_values.ts";
 import { applyOperator } from "./_apply_operator.ts";
+import { operatorFailure } from "./_failures.ts";
 import { requestOf } from "../syntax/_external.ts";
+import { excludedFunctionError } from "../functions/_excluded.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
 export function compileQuery(text: A.QueryText, ctx: Context): Relation {
@@ -87,7 +90,7 @@ export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation
     case "paren":
       return tabularOf(e.expression, scope, ctx);
     case "pipe":
-      return applyOperator(tabularOf(e.source, scope, ctx), e.operator, scope, ctx);
+      return applyTraced(tabularOf(e.source, scope, ctx), e.operator, scope, ctx);
     case "name":
       return named(e, scope, ctx);
     case "call":
@@ -102,8 +105,20 @@ export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation
       const { relations, sources } = unionInputs(e.tables, e.options, scope, ctx);
       return union(relations, e.options, sources);
     }
-    default:
+    case "search-source":
+      return searchSource(e, scope, ctx);
+    case "find":
+      return findSource(e, scope, ctx);
+    default: {
+      // database('db').T and cluster('c').database('db').T name tables of a cluster.
+      let object: A.Expression = e;
+      while (object.kind === "member" || object.kind === "index") object = object.object;
+      if (object.kind === "call") {
+        const excluded = excludedFunctionError(object.name, object.span, ctx);
+        if (excluded) throw excluded;
+      }
       throw ctx.error("expected a table here", e.span);
+    }
   }
 }
 
@@ -114,10 +129,10 @@ function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
     return tabularCall({ kind: "call", name: e.name, args: [], span: e.span }, scope, ctx);
   }
   const table = ctx.tables.get(e.name);
-  if (table) return { frame: table.frame, columns: table.schema.columns };
+  if (table) return { frame: table.frame, columns: table.schema.columns, source: e.name };
   const names = [...ctx.knownTables, ...scope.names()];
   const close = closestNames(e.name, names);
-  throw ctx.error(
+  throw ctx.unknownTable(
     `Unknown table '${e.name}'` + (close.length ? `. Did you mean '${close[0]}'?` : ""),
     e.span,
     ctx.knownTables.length > 0 ? `Tables: ${ctx.knownTables.slice(0, 20).join(", ")}` : undefined,
@@ -166,7 +181,7 @@ function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
     const table = ctx.external.get(request.key);
     if (table) return { frame: table.frame, columns: table.schema.columns };
     if (request.kind === "watchlist") {
-      throw ctx.error(
+      throw ctx.unknownTable(
         `Unknown watchlist '${request.name}'`,
         e.span,
         "A watchlist is a file of the data folder's outside data with that name.",
@@ -179,12 +194,19 @@ function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
     );
   }
   if (e.name === "view" || e.name === "table") {
+    // The name is any constant string: a literal, a `let`, or a function's parameter
+    // (`let f = (t: string) { table(t) | ... }`).
     const arg = e.args[0];
-    if (arg?.kind === "literal" && typeof arg.value === "string") {
-      return named({ kind: "name", name: arg.value, span: arg.span }, scope, ctx);
+    const name = arg && compileExpr(arg, new ExprEnv(ctx, scope)).constant?.value;
+    if (typeof name === "string") {
+      return named({ kind: "name", name, span: arg.span }, scope, ctx);
+    }
+    if (arg) {
+      throw ctx.error(`${e.name}() takes a table name known before the query runs`, arg.span);
     }
   }
-  throw ctx.unsupported(`The tabular function '${e.name}()'`, e.span);
+  throw excludedFunctionError(e.name, e.span, ctx) ??
+    ctx.unsupported(`The tabular function '${e.name}()'`, e.span);
 }
 
 function constantValue(e: A.Expression, scope: Scope, ctx: Context, what: string): Typed {
@@ -222,10 +244,16 @@ export function printRelation(
   ctx: Context,
 ): Relation {
   const env = new ExprEnv(ctx, scope, new Map());
-  const compiled = items.map((item, i) => ({
-    name: item.names?.[0] ?? derivedName(item.expression, `print_${i}`, new Map()),
-    value: compileExpr(item.expression, env),
-  }));
+  const compiled = items.flatMap((item, i) => {
+    const value = compileExpr(item.expression, env);
+    // A function with several outputs prints them all under its names for them.
+    const parts = value.components;
+    if (!item.names && parts && parts.length > 1 && value.componentNames) {
+      return parts.map((part, k) => ({ name: value.componentNames![k], value: part }));
+    }
+    // Otherwise Kusto names an unnamed print column print_N, whatever the expression.
+    return [{ name: item.names?.[0] ?? `print_${i}`, value }];
+  });
   if (compiled.length === 0) return { frame: pl.DataFrame({}).lazy(), columns: [] };
   let frame: LazyDataFrame = pl.DataFrame({ __row: [0] }).lazy();
   frame = env.materialise(frame);
@@ -276,8 +304,27 @@ function firstColumnValues(
   return { values: seriesToJs(data.getColumn("v"), first.type), type: first.type };
 }
 
+/**
+ * Applies one operator and records its result on the context; an error that is not a
+ * casefile error becomes one located at the operator (see compile/_failures.ts).
+ */
+function applyTraced(input: Relation, op: A.Operator, scope: Scope, ctx: Context): Relation {
+  let relation: Relation;
+  try {
+    relation = applyOperator(input, op, scope, ctx);
+  } catch (error) {
+    throw operatorFailure(error, op, ctx);
+  }
+  ctx.applied.push({ operator: op, relation });
+  return relation;
+}
+
 /** What operators and expressions holding a sub-query compile it with (see `Context.compiler`). */
-const QUERY_COMPILER: QueryCompiler = { tabularOf, applyOperator, firstColumnValues };
+const QUERY_COMPILER: QueryCompiler = {
+  tabularOf,
+  applyOperator: applyTraced,
+  firstColumnValues,
+};
 
 /** Collects a relation into a frame with Kusto's dtypes. */
 export function collect(relation: Relation): DataFrame {

@@ -11,13 +11,11 @@ import { type AggregateCall, type AggregateSite, defineAggregate } from "./_regi
 import { jsonElements, type JsValue, parseJson, readableExpr } from "../runtime/_values.ts";
 import { compileExpr } from "../compile/_expression.ts";
 import { isNumeric } from "../compile/_conversion.ts";
+import { argumentName } from "../compile/_names.ts";
 
 /** The column name an argument contributes to an output name (`sum_Bytes`), or "". */
 function argName(e: A.Expression | undefined): string {
-  if (!e) return "";
-  if (e.kind === "name") return e.name;
-  if (e.kind === "paren") return argName(e.expression);
-  return "";
+  return argumentName(e);
 }
 
 function named(prefix: string, ...args: Array<A.Expression | undefined>): string {
@@ -68,7 +66,8 @@ defineAggregate("count", {
 defineAggregate("countif", {
   minArgs: 1,
   maxArgs: 1,
-  compile: (site) => one(predicate(site, 0).cast(pl.Int64).sum(), "long", "countif_"),
+  compile: (site) =>
+    one(predicate(site, 0).cast(pl.Int64).sum(), "long", named("countif", site.call.args[0])),
 });
 
 defineAggregate(["dcount", "count_distinct"], {
@@ -307,7 +306,10 @@ function argExtreme(max: boolean) {
     compile(site: AggregateSite): AggregateCall {
       const [target, ...rest] = site.call.args;
       const t = site.input(target);
-      const index = (max ? pl.col(t.column).argMax() : pl.col(t.column).argMin()).fillNull(0);
+      // The first row when every target is null; no row (null results) when there are no
+      // rows at all, where gathering row 0 would be out of bounds.
+      const extreme = (max ? pl.col(t.column).argMax() : pl.col(t.column).argMin()).fillNull(0);
+      const index = pl.when(pl.len().gt(0)).then(extreme).otherwise(pl.lit(null));
       const targetName = argName(target) || (max ? "max" : "min");
       const outputs: AggregateCall["outputs"][number][] = [
         { expr: pl.col(t.column).gather(index).first(), type: t.type, name: targetName },
@@ -345,7 +347,7 @@ defineAggregate(["take_any", "any"], {
   minArgs: 1,
   maxArgs: Infinity,
   compile(site) {
-    const outputs = site.call.args.flatMap((arg) => {
+    const outputs = site.call.args.flatMap((arg, i) => {
       if (arg.kind === "star") {
         return site.columns.filter((c) => !site.keys.includes(c.name)).map((c) => ({
           expr: pl.col(site.addInput({ expr: pl.col(c.name), type: c.type })).first(),
@@ -354,12 +356,9 @@ defineAggregate(["take_any", "any"], {
         }));
       }
       const x = site.input(arg);
-      const prefix = site.call.name === "any" ? "any" : "take_any";
-      return [{
-        expr: pl.col(x.column).dropNulls().first(),
-        type: x.type,
-        name: named(prefix, arg),
-      }];
+      // take_any(x) is named x (any_arg0 for an expression); the old any(x) is any_x.
+      const name = site.call.name === "any" ? named("any", arg) : argName(arg) || `any_arg${i}`;
+      return [{ expr: pl.col(x.column).dropNulls().first(), type: x.type, name }];
     });
     return { inputs: [], outputs };
   },
@@ -372,7 +371,9 @@ function percentileName(arg: A.Expression, p: number): string {
 function percentileExpr(column: string, type: KustoType, p: number): Expr {
   // Kusto returns a value of the data by nearest rank: the ceil(p% * n)-th smallest.
   const rank = pl.lit(p / 100).mul(pl.col(column).count()).ceil().sub(1);
-  const index = pl.when(rank.lt(0)).then(pl.lit(0)).otherwise(rank).cast(pl.Int64);
+  // No values (an empty group, or nulls only): no index, so the result is null.
+  const index = pl.when(pl.col(column).count().eq(0)).then(pl.lit(null))
+    .when(rank.lt(0)).then(pl.lit(0)).otherwise(rank).cast(pl.Int64);
   const expr = readableExpr(pl.col(column), type).dropNulls().sort().gather(index as never)
     .first();
   return type === "datetime" || type === "timespan"
@@ -435,6 +436,8 @@ for (
       );
     },
   });
+  // Kusto has stdevif, varianceif and variancepif, but no stdevpif.
+  if (name === "stdevp") continue;
   defineAggregate(`${name}if`, {
     minArgs: 2,
     maxArgs: 2,

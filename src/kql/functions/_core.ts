@@ -376,9 +376,3 @@ defineScalar(
     return kind === "dictionary" ? "dictionary" : kind;
   }),
 );
-
-defineScalar("typeof", {
-  minArgs: 1,
-  maxArgs: 1,
-  compile: ([x]) => constant(TYPE_NAMES[x.type], "string"),
-});

@@ -14,6 +14,7 @@ import { pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import type { Typed } from "../compile/_context.ts";
 import { isNumeric } from "../compile/_conversion.ts";
+import { resultName } from "../compile/_names.ts";
 import { readDatetime, readTimespan } from "../syntax/_literals.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
 import { type CallSite, defineScalar, type ScalarFunction } from "./_registry.ts";
@@ -226,12 +227,19 @@ for (const [name, descending] of [["array_sort_asc", false], ["array_sort_desc",
       const flag = args.length > 1 && args[args.length - 1].type === "bool";
       const count = flag ? args.length - 1 : args.length;
       expectDynamic(args, site, [...Array(count).keys()]);
-      return site.env.rowwise(args, "dynamic", (values) => {
+      const all = site.env.rowwise(args, "dynamic", (values) => {
         const nullsLast = flag ? values[count] !== false : true;
-        const sorted = sortArrays(values.slice(0, count), descending, nullsLast);
-        // Kusto returns one column per array; a single value here holds them all.
-        return count === 1 ? sorted![0] : sorted;
+        return sortArrays(values.slice(0, count), descending, nullsLast);
       });
+      // Kusto returns one column per array, named after it: x_sorted (array1_sorted for
+      // the second array when it has no name).
+      const components = [...Array(count).keys()].map((i) =>
+        site.env.rowwise([all], "dynamic", ([v]) => (Array.isArray(v) ? v[i] ?? null : null))
+      );
+      const componentNames = components.map((_, i) =>
+        `${resultName(site.call.args[i]) ?? `array${i}`}_sorted`
+      );
+      return { ...components[0], components, componentNames };
     },
   });
 }

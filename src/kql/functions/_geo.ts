@@ -19,3 +19,4 @@ import "./geo/_points.ts";
 import "./geo/_polygons.ts";
 import "./geo/_lines.ts";
 import "./geo/_grids.ts";
+import "./geo/_buffers.ts";

@@ -22,6 +22,11 @@ export interface CallSite {
 export interface ScalarFunction {
   readonly minArgs: number;
   readonly maxArgs: number;
+  /**
+   * The function compiles its arguments itself (`site.compile`, or the query compiler for a
+   * tabular argument, or `*`): `compile` then gets no compiled arguments.
+   */
+  readonly rawArgs?: boolean;
   /** Compiles a call whose arguments are already compiled. */
   compile(args: Typed[], site: CallSite): Typed;
 }

@@ -39,15 +39,13 @@ import {
   digestToJson,
   mergeDigests,
 } from "./stats/_tdigest.ts";
+import { argumentName } from "../compile/_names.ts";
 
 // ---------------------------------------------------------------- aggregate helpers
 
 /** The column name an argument contributes to an output name (`x` in `covariance_x_y`). */
 function argName(e: A.Expression | undefined): string {
-  if (!e) return "";
-  if (e.kind === "name") return e.name;
-  if (e.kind === "paren") return argName(e.expression);
-  return "";
+  return argumentName(e);
 }
 
 function named(prefix: string, ...args: Array<A.Expression | undefined>): string {
@@ -283,7 +281,7 @@ for (const name of ["tdigest_merge", "merge_tdigest"]) {
       return one({
         expr: pl.col(d.column).dropNulls().implode(),
         type: "dynamic",
-        name: named(name, arg),
+        name: named("merge_tdigests", arg),
         post: (v) => {
           const digests = ((v ?? []) as string[]).map((t) => digestFromJson(parseJson(t)));
           const merged = mergeDigests(digests.filter((g): g is Digest => g !== null));

@@ -134,6 +134,16 @@ export function translateRegex(pattern: string, flavour: Flavour): Translated {
         return { text: `\\${c}{${pattern[at + 2] ?? ""}}`, next: at + 3 };
       }
     }
+    // RE2's octal escapes: `\0` and up to two more octal digits, or `\1`-`\7` followed by
+    // one or two (a lone `\1` would be a backreference, which RE2 rejects).
+    const octal = /^(?:0[0-7]{0,2}|[1-7][0-7]{1,2})/.exec(pattern.slice(at + 1, at + 4));
+    if (octal) {
+      return {
+        text: literalChar(String.fromCharCode(parseInt(octal[0], 8)), inClass, flavour),
+        next: at + 1 + octal[0].length,
+      };
+    }
+    if (/[1-9]/.test(c)) throw new RegexProblem("backreferences are not supported");
     if (/[0-9A-Za-z]/.test(c)) return { text: `\\${c}`, next: at + 2 };
     // RE2 lets any punctuation be escaped; write it the way each engine accepts.
     const ch = String.fromCodePoint(pattern.codePointAt(at + 1)!);

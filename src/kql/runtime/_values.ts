@@ -90,6 +90,16 @@ function toIntOrNull(v: JsValue): number | null {
   return Number.isFinite(n) ? Math.trunc(n) : null;
 }
 
+/**
+ * `expr` with the dtype casefile gives `type`. Polars types what it cannot see (a value
+ * taken from an empty group, a null literal) as `Null`, which string and numeric
+ * operations later reject; the cast pins the dtype, and Kusto strings are never null.
+ */
+export function kustoTypedExpr(expr: Expr, type: KustoType): Expr {
+  const typed = expr.cast(polarsTypeOf(type));
+  return type === "string" ? typed.fillNull(pl.lit("")) : typed;
+}
+
 /** A Polars literal of `type` for a JS value. */
 export function jsToExpr(value: JsValue, type: KustoType): Expr {
   if (value === null || value === undefined) {

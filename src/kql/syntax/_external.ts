@@ -72,3 +72,43 @@ export function externalRequests(query: string | A.QueryText): ExternalRequest[]
   visit((typeof query === "string" ? parseQuery(query) : query).statements);
   return [...found.values()];
 }
+
+/**
+ * The table-name patterns a query reads besides the names it spells: `*` for `search` or
+ * `find` over every table (no `in (...)` and nothing piped in), and the `*` wildcard names
+ * of their `in (...)` lists and of `union`. A provider loads the tables these match before
+ * the (synchronous) engine runs. A query that does not parse has none.
+ */
+export function tablePatterns(query: string | A.QueryText): string[] {
+  let parsed: A.QueryText;
+  try {
+    parsed = typeof query === "string" ? parseQuery(query) : query;
+  } catch {
+    return [];
+  }
+  const found = new Set<string>();
+  const scope = (tables: readonly A.Expression[] | undefined) => {
+    if (!tables) found.add("*");
+    else {
+      for (const t of tables) if (t.kind === "name" && t.name.includes("*")) found.add(t.name);
+    }
+  };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const n = node as { kind?: string };
+    if (n.kind === "search-source" || n.kind === "find") {
+      scope((node as A.SearchSource | A.FindSource).tables);
+    } else if (n.kind === "union-source" || n.kind === "union") {
+      scope((node as A.UnionSource | A.UnionOperator).tables);
+    }
+    for (const value of Object.values(node)) {
+      if (typeof value === "object" && value !== null) visit(value);
+    }
+  };
+  visit(parsed.statements);
+  return [...found];
+}

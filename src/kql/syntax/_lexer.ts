@@ -124,7 +124,10 @@ const TIMESPAN_UNITS: Record<string, number> = {
 export function timespanMicros(amount: number, unit: string): bigint | undefined {
   const scale = TIMESPAN_UNITS[unit.toLowerCase()];
   if (scale === undefined) return undefined;
-  return BigInt(Math.round(amount * scale));
+  // The engine keeps microseconds, Kusto 100 ns ticks: a nonzero span shorter than a
+  // microsecond stays nonzero (one microsecond), so `End - 1tick` is still before End.
+  const micros = Math.round(amount * scale);
+  return BigInt(micros === 0 && amount !== 0 ? Math.sign(amount) : micros);
 }
 
 function isIdentStart(c: string): boolean {

@@ -24,6 +24,8 @@ export function readDatetime(text: string): bigint | undefined {
     const [, y, mo, d, h = "0", mi = "0", s = "0"] = parts;
     t = `${y}-${mo}-${d} ${h}:${mi.padStart(2, "0")}:${s.padStart(2, "0")}`;
   }
+  // Kusto reads `2017 - 08 - 01`: spaces around the date's and time's separators.
+  if (/^\d/.test(t)) t = t.replace(/\s*([-/:])\s*/g, "$1");
   // US month-day-year with dashes or slashes: `12-02-2022`.
   const us = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})(.*)$/.exec(t);
   if (us) t = `${us[3]}-${us[1]}-${us[2]}${us[4]}`;
@@ -210,8 +212,8 @@ class DynamicReader {
     if (word) {
       this.#i += word.length;
       if (word === "null") return null;
-      if (word === "true") return true;
-      if (word === "false") return false;
+      if (word === "true" || word === "True" || word === "TRUE") return true;
+      if (word === "false" || word === "False" || word === "FALSE") return false;
       this.#space();
       if (this.#t[this.#i] !== "(") throw new SyntaxError(`unexpected '${word}'`);
       const close = this.#t.indexOf(")", this.#i);
@@ -224,6 +226,14 @@ class DynamicReader {
     const num = /^-?(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+)/.exec(this.#t.slice(this.#i))?.[0];
     if (num) {
       this.#i += num.length;
+      // A timespan shorthand (`1h`, `10ms`) is a timespan, stored as its text.
+      const unit = /^[A-Za-z]+/.exec(this.#t.slice(this.#i))?.[0];
+      if (unit) {
+        const micros = timespanMicros(Number(num), unit);
+        if (micros === undefined) throw new SyntaxError(`unexpected '${unit}'`);
+        this.#i += unit.length;
+        return literalAsJson("timespan", micros);
+      }
       return Number(num);
     }
     throw new SyntaxError(c === undefined ? "unexpected end" : `unexpected '${c}'`);

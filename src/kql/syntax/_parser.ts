@@ -10,27 +10,19 @@ import { closestNames } from "../../errors.ts";
 import { KqlSyntaxError } from "../errors.ts";
 import { type Token, tokenize, type TypedRaw } from "./_lexer.ts";
 import { readTypedLiteral } from "./_literals.ts";
+import {
+  PARSED_OPERATORS,
+  parseFindSource,
+  parseOperatorOf,
+  parsePatternDeclaration,
+  type ParserCursor,
+  parseSearchSource,
+} from "./_parse_operators.ts";
 
 /** Operators the parser knows but the engine does not run. */
 export const UNSUPPORTED_OPERATORS: ReadonlySet<string> = new Set([
-  "scan",
-  "fork",
-  "facet",
-  "partition",
-  "reduce",
-  "sample",
-  "sample-distinct",
-  "top-nested",
-  "top-hitters",
-  "make-graph",
-  "graph-match",
-  "graph-to-table",
   "graph-merge",
-  "graph-mark-components",
-  "graph-shortest-paths",
   "consume",
-  "search",
-  "find",
   "project-smart",
   "assert-schema",
 ]);
@@ -68,6 +60,8 @@ export const OPERATOR_NAMES = [
   "invoke",
   "render",
   "getschema",
+  "find",
+  ...PARSED_OPERATORS,
   ...UNSUPPORTED_OPERATORS,
 ];
 
@@ -218,7 +212,10 @@ class Parser {
 
   #statement(): A.Statement {
     const start = this.#peek().span.start;
-    if (this.#isWord("let")) return this.#let();
+    // A `let` with no name after it is a name, as Kusto.Language reads it.
+    if (this.#isWord("let") && (this.#peek(1).kind === "ident" || this.#isPunct("[", 1))) {
+      return this.#let();
+    }
     if (this.#isWord("declare") && this.#isWord("query_parameters", 1)) {
       this.#next();
       this.#next();
@@ -235,11 +232,22 @@ class Parser {
       this.#expectPunct(")", " after the query parameters");
       return { kind: "declare", parameters, span: this.#spanFrom(start) };
     }
-    if (
-      this.#isWord("set") || this.#isWord("declare") || this.#isWord("alias") ||
-      this.#isWord("restrict")
-    ) {
-      while (!this.#isPunct(";") && this.#peek().kind !== "eof") this.#next();
+    if (this.#isWord("declare") && this.#isWord("pattern", 1)) {
+      parsePatternDeclaration(this.#cursor);
+      return {
+        kind: "set",
+        text: this.#text.slice(start, this.#lastEnd()),
+        span: this.#spanFrom(start),
+      };
+    }
+    if (this.#isWord("set") || this.#isWord("alias") || this.#isWord("restrict")) {
+      // To the `;` that ends the statement (`declare pattern` bodies hold `;`s in braces).
+      let depth = 0;
+      while (!(depth === 0 && this.#isPunct(";")) && this.#peek().kind !== "eof") {
+        const t = this.#next();
+        if (t.kind === "punct" && "([{".includes(t.text)) depth++;
+        if (t.kind === "punct" && ")]}".includes(t.text) && depth > 0) depth--;
+      }
       return {
         kind: "set",
         text: this.#text.slice(start, this.#lastEnd()),
@@ -349,17 +357,14 @@ class Parser {
       switch (t.text) {
         case "print": {
           this.#next();
-          const columns = this.#isPunct("|") || this.#isPunct(";") || this.#peek().kind === "eof"
-            ? []
-            : this.#namedList();
-          return { kind: "print", columns, span: this.#spanFrom(start) };
+          return { kind: "print", columns: this.#namedList(), span: this.#spanFrom(start) };
         }
         case "range":
           if (this.#peek(1).kind === "ident") return this.#range();
           break;
         case "datatable":
           if (this.#isPunct("(", 1)) return this.#datatable();
-          break;
+          return this.#fail("expected '(' and the columns after 'datatable'", this.#peek(1));
         case "union": {
           this.#next();
           const options = this.#unionOptions();
@@ -370,8 +375,9 @@ class Parser {
           if (this.#isPunct("(", 1)) return this.#externaldata();
           break;
         case "find":
+          return parseFindSource(this.#cursor);
         case "search":
-          this.#fail(`'${t.text}' is not supported by the local engine`, t);
+          return parseSearchSource(this.#cursor);
       }
     }
     return this.#or();
@@ -396,12 +402,24 @@ class Parser {
     this.#expectPunct(")", " after the columns of 'datatable'");
     this.#expectPunct("[", " to start the values of 'datatable'");
     const values: A.Expression[] = [];
+    this.#eatPunct(","); // Kusto's grammar allows one leading comma
     while (!this.#isPunct("]")) {
-      values.push(this.#or());
+      values.push(this.#datatableValue());
       if (!this.#eatPunct(",")) break;
     }
     this.#expectPunct("]", " to end the values of 'datatable'");
     return { kind: "datatable", columns, values, span: this.#spanFrom(start) };
+  }
+
+  // A datatable value is a literal (with one optional sign), not an expression.
+  #datatableValue(): A.Expression {
+    const signed = this.#isPunct("-") || this.#isPunct("+");
+    const t = this.#peek(signed ? 1 : 0);
+    const literal = t.kind === "string" || t.kind === "long" || t.kind === "real" ||
+      t.kind === "timespan" || t.kind === "typed" ||
+      (t.kind === "ident" && BOOLEAN_WORDS.has(t.text) && !signed);
+    if (!literal) this.#fail("expected a literal value in 'datatable'", t);
+    return signed ? this.#unary() : this.#primary();
   }
 
   // externaldata(cols) [ "url", ... ] with (options): read as a call the provider answers.
@@ -465,12 +483,20 @@ class Parser {
       case "filter":
         return { kind: "where", predicate: this.#or(), span: span() };
       case "project":
-        return { kind: "project", columns: this.#namedList(), span: span() };
+        return {
+          kind: "project",
+          columns: this.#atOperatorEnd() ? [] : this.#namedList(),
+          span: span(),
+        };
       case "extend":
         return { kind: "extend", columns: this.#namedList(), span: span() };
       case "project-away":
       case "project-keep":
-        return { kind: token.name, patterns: this.#patterns(), span: span() };
+        return {
+          kind: token.name,
+          patterns: this.#atOperatorEnd() ? [] : this.#patterns(),
+          span: span(),
+        };
       case "project-rename": {
         const renames: Array<{ to: string; from: string }> = [];
         do {
@@ -482,22 +508,24 @@ class Parser {
       }
       case "project-reorder": {
         const patterns: Array<{ pattern: string; order?: "asc" | "desc" }> = [];
-        do {
-          const pattern = this.#pattern();
-          const order = this.#eatWord("asc")
-            ? "asc"
-            : this.#eatWord("desc")
-            ? "desc"
-            : this.#eatWord("granny-asc")
-            ? "asc"
-            : undefined;
-          patterns.push({ pattern, order });
-        } while (this.#eatPunct(","));
+        if (!this.#atOperatorEnd()) {
+          do {
+            const pattern = this.#pattern();
+            const order = this.#eatWord("asc")
+              ? "asc"
+              : this.#eatWord("desc")
+              ? "desc"
+              : this.#eatWord("granny-asc")
+              ? "asc"
+              : undefined;
+            patterns.push({ pattern, order });
+          } while (this.#eatPunct(","));
+        }
         return { kind: "project-reorder", patterns, span: span() };
       }
       case "summarize": {
         this.#hints();
-        const aggregates = this.#isWord("by") ? [] : this.#namedList();
+        const aggregates = this.#isWord("by") || this.#atOperatorEnd() ? [] : this.#namedList();
         const by = this.#eatWord("by") ? this.#namedList() : [];
         return { kind: "summarize", aggregates, by, span: span() };
       }
@@ -519,14 +547,22 @@ class Parser {
         this.#hints();
         if (this.#isPunct("*")) {
           const star = this.#next();
-          return { kind: "distinct", columns: [{ kind: "star", span: star.span }], span: span() };
+          const columns = [{
+            expression: { kind: "star", span: star.span } as const,
+            span: star.span,
+          }];
+          return { kind: "distinct", columns, span: span() };
         }
-        const columns: A.Expression[] = [];
-        do columns.push(this.#or()); while (this.#eatPunct(","));
-        return { kind: "distinct", columns, span: span() };
+        return { kind: "distinct", columns: this.#namedList(), span: span() };
       }
-      case "count":
+      case "count": {
+        // `count as N` names the result column (Kusto's default is `Count`).
+        if (this.#isWord("as") && this.#peek(1).kind === "ident") {
+          this.#next();
+          return { kind: "count", name: this.#identifier("a name after 'as'"), span: span() };
+        }
         return { kind: "count", span: span() };
+      }
       case "join":
         return this.#join(start);
       case "lookup":
@@ -569,7 +605,9 @@ class Parser {
         return this.#render(start);
       case "getschema":
         return { kind: "getschema", span: span() };
-      default:
+      default: {
+        const parsed = parseOperatorOf(token.name, start, this.#cursor);
+        if (parsed) return parsed;
         if (UNSUPPORTED_OPERATORS.has(token.name)) {
           this.#skipOperator();
           return { kind: "unsupported", name: token.name, span: span() };
@@ -579,7 +617,43 @@ class Parser {
           token,
           suggest(token.name, OPERATOR_NAMES),
         );
+      }
     }
+  }
+
+  // What the parsing of operators with a grammar of their own (_parse_operators.ts) uses.
+  #cursorCache?: ParserCursor;
+  get #cursor(): ParserCursor {
+    return this.#cursorCache ??= {
+      peek: (offset) => this.#peek(offset),
+      next: () => this.#next(),
+      mark: () => this.#pos,
+      reset: (mark) => {
+        this.#pos = mark;
+      },
+      isPunct: (text, offset) => this.#isPunct(text, offset),
+      isWord: (word, offset) => this.#isWord(word, offset),
+      eatPunct: (text) => this.#eatPunct(text),
+      eatWord: (word) => this.#eatWord(word),
+      expectPunct: (text, context) => this.#expectPunct(text, context),
+      expectWord: (word, context) => this.#expectWord(word, context),
+      fail: (what, token, hint) => this.#fail(what, token, hint),
+      identifier: (what) => this.#identifier(what),
+      spanFrom: (start) => this.#spanFrom(start),
+      adjacent: (offset) => this.#adjacent(offset),
+      typeName: () => this.#typeName(),
+      options: (allowed) => this.#options(allowed),
+      pattern: () => this.#pattern(),
+      atOperatorEnd: () => this.#atOperatorEnd(),
+      expression: () => this.#or(),
+      comparison: () => this.#comparison(),
+      additive: () => this.#additive(),
+      postfix: () => this.#postfix(),
+      pipeline: () => this.#pipeline(),
+      named: () => this.#named(),
+      namedList: () => this.#namedList(),
+      operator: () => this.#operator(),
+    };
   }
 
   #atOperatorEnd(): boolean {
@@ -587,14 +661,22 @@ class Parser {
     return t.kind === "eof" || this.#isPunct("|") || this.#isPunct(")") || this.#isPunct(";");
   }
 
+  // An operator the engine does not run: its tokens up to its end, brackets balanced.
   #skipOperator(): void {
-    let depth = 0;
+    const open: string[] = [];
+    const closing: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
     while (this.#peek().kind !== "eof") {
-      if (depth === 0 && (this.#isPunct("|") || this.#isPunct(")") || this.#isPunct(";"))) return;
+      if (open.length === 0 && (this.#isPunct("|") || this.#isPunct(")") || this.#isPunct(";"))) {
+        return;
+      }
       const t = this.#next();
-      if (t.kind === "punct" && (t.text === "(" || t.text === "[" || t.text === "{")) depth++;
-      if (t.kind === "punct" && (t.text === ")" || t.text === "]" || t.text === "}")) depth--;
+      if (t.kind !== "punct") continue;
+      if (closing[t.text]) open.push(closing[t.text]);
+      else if (t.text === ")" || t.text === "]" || t.text === "}") {
+        if (open.pop() !== t.text) this.#fail("unbalanced brackets", t);
+      }
     }
+    if (open.length > 0) this.#fail(`expected '${open.at(-1)}'`);
   }
 
   // `hint.strategy = shuffle` and similar options that do not change results.
@@ -755,7 +837,7 @@ class Parser {
     return {
       unionKind: kind as "inner" | "outer",
       withSource: options.withsource?.text,
-      isFuzzy: options.isfuzzy?.text === "true",
+      isFuzzy: BOOLEAN_WORDS.get(options.isfuzzy?.text ?? "") === true,
     };
   }
 
@@ -844,10 +926,16 @@ class Parser {
         parts.push({ kind: "text", text: t.value as string });
       } else if (this.#eatPunct("*")) {
         parts.push({ kind: "wildcard" });
-      } else if (t.kind === "ident" || this.#isPunct("[")) {
+      } else if (
+        (t.kind === "ident" && t.text !== "project" && !RESERVED_NAMES.has(t.text)) ||
+        this.#isPunct("[")
+      ) {
+        // `project` ends a pattern in Kusto's grammar: it is never a column name there.
         const name = this.#identifier("a column name");
         const type = this.#eatPunct(":") ? this.#typeName() : "string";
         parts.push({ kind: "column", name, type });
+      } else if (t.kind === "ident") {
+        break;
       } else {
         this.#fail("expected a string, a column name or '*' in the pattern of 'parse'");
       }
@@ -960,6 +1048,7 @@ class Parser {
       ? 3
       : 0;
     if (nameLength > 0 && this.#isPunct("=", nameLength)) {
+      this.#notReserved(this.#peek());
       const name = this.#identifier();
       this.#next();
       return { names: [name], expression: this.#or(), span: this.#spanFrom(start) };
@@ -1051,10 +1140,7 @@ class Parser {
   #parenthesisedList(context: string): A.Expression[] {
     this.#expectPunct("(", ` after ${context}`);
     const values: A.Expression[] = [];
-    while (!this.#isPunct(")")) {
-      values.push(this.#pipeline());
-      if (!this.#eatPunct(",")) break;
-    }
+    do values.push(this.#pipeline()); while (this.#eatPunct(","));
     this.#expectPunct(")", ` to close the list of ${context}`);
     return values;
   }
@@ -1168,6 +1254,9 @@ class Parser {
         if (t.text === "(") {
           this.#next();
           const expression = this.#pipeline();
+          if (expression.kind === "star") {
+            this.#fail("expected an expression", this.#tokens[this.#pos - 1]);
+          }
           this.#expectPunct(")", " to close '('");
           return { kind: "paren", expression, span: this.#spanFrom(start) };
         }
@@ -1181,9 +1270,9 @@ class Parser {
         }
         return this.#fail("expected an expression");
       case "ident": {
-        if (t.text === "true" || t.text === "false") {
+        if (BOOLEAN_WORDS.has(t.text)) {
           this.#next();
-          return { kind: "literal", type: "bool", value: t.text === "true", span: t.span };
+          return { kind: "literal", type: "bool", value: BOOLEAN_WORDS.get(t.text)!, span: t.span };
         }
         if (
           ["datatable", "print", "range", "union", "externaldata"].includes(t.text) &&
@@ -1194,6 +1283,7 @@ class Parser {
         }
         this.#next();
         if (this.#isPunct("(")) return this.#call(t);
+        this.#notReserved(t);
         return { kind: "name", name: t.text, span: t.span };
       }
       case "eof":
@@ -1201,8 +1291,26 @@ class Parser {
     }
   }
 
+  // Type names and sort words are keywords: as names they are written ['date'].
+  #notReserved(t: Token): void {
+    if (t.kind === "ident" && RESERVED_NAMES.has(t.text)) {
+      this.#fail(
+        `'${t.text}' is a keyword; as a name it is written ['${t.text}']`,
+        t,
+        `Write ['${t.text}'] for a column or name called ${t.text}.`,
+      );
+    }
+  }
+
   #call(name: Token): A.Call {
     this.#expectPunct("(");
+    // typeof(long) names a type.
+    if (name.text === "typeof" && this.#peek().kind === "ident" && this.#isPunct(")", 1)) {
+      const t = this.#next();
+      this.#next();
+      const arg: A.NameRef = { kind: "name", name: t.text, span: t.span };
+      return { kind: "call", name: "typeof", args: [arg], span: this.#spanFrom(name.span.start) };
+    }
     const args: A.Expression[] = [];
     let named: Record<string, A.Expression> | undefined;
     while (!this.#isPunct(")")) {
@@ -1214,11 +1322,57 @@ class Parser {
         args.push(this.#pipeline());
       }
       if (!this.#eatPunct(",")) break;
+      if (this.#isPunct(")")) this.#fail(`expected an argument after ',' in ${name.text}()`);
     }
     this.#expectPunct(")", ` to close the arguments of ${name.text}()`);
     return { kind: "call", name: name.text, args, named, span: this.#spanFrom(name.span.start) };
   }
 }
+
+/**
+ * Keywords Kusto.Language does not read as a bare name (type names but `bool` and `guid`,
+ * and the sort directions): `['date']` is the column called date.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  "boolean",
+  "int8",
+  "char",
+  "uint8",
+  "byte",
+  "int16",
+  "uint16",
+  "int",
+  "int32",
+  "uint",
+  "uint32",
+  "long",
+  "int64",
+  "ulong",
+  "uint64",
+  "float",
+  "real",
+  "decimal",
+  "double",
+  "string",
+  "time",
+  "timespan",
+  "date",
+  "datetime",
+  "uniqueid",
+  "dynamic",
+  "asc",
+  "desc",
+]);
+
+/** Kusto's boolean literals: `true` and `false` in lower, capitalised or upper case. */
+const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
+  ["true", true],
+  ["True", true],
+  ["TRUE", true],
+  ["false", false],
+  ["False", false],
+  ["FALSE", false],
+]);
 
 function suggest(name: string, candidates: readonly string[]): string | undefined {
   const close = closestNames(name, candidates);

@@ -115,6 +115,8 @@ export type Expression =
   | PrintSource
   | RangeSource
   | UnionSource
+  | SearchSource
+  | FindSource
   | Parenthesized;
 
 /** A literal value of a Kusto type; `value` is null for typed nulls like `int(null)`. */
@@ -326,6 +328,22 @@ export type Operator =
   | InvokeOperator
   | RenderOperator
   | GetSchemaOperator
+  | SearchOperator
+  | TopNestedOperator
+  | TopHittersOperator
+  | SampleOperator
+  | SampleDistinctOperator
+  | PartitionOperator
+  | ForkOperator
+  | FacetOperator
+  | ReduceOperator
+  | ParseKvOperator
+  | ScanOperator
+  | MakeGraphOperator
+  | GraphMatchOperator
+  | GraphShortestPathsOperator
+  | GraphToTableOperator
+  | GraphMarkComponentsOperator
   | UnsupportedOperator;
 
 /** `where predicate` (also `filter`). */
@@ -422,18 +440,20 @@ export interface TakeOperator extends SyntaxNode {
   readonly count: Expression;
 }
 
-/** `distinct a, b` or `distinct *`. */
+/** `distinct a, b`, `distinct Url = RemoteUrl` or `distinct *`. */
 export interface DistinctOperator extends SyntaxNode {
   /** The node kind: `distinct`. */
   readonly kind: "distinct";
-  /** The columns, or one `*`. */
-  readonly columns: readonly Expression[];
+  /** The columns (named or not), or one `*`. */
+  readonly columns: readonly NamedExpression[];
 }
 
 /** `count`. */
 export interface CountOperator extends SyntaxNode {
   /** The node kind: `count`. */
   readonly kind: "count";
+  /** The result column's name (`count as N`); `Count` when absent. */
+  readonly name?: string;
 }
 
 /** The kinds of `join`. */
@@ -636,4 +656,347 @@ export interface UnsupportedOperator extends SyntaxNode {
   readonly kind: "unsupported";
   /** The operator's name. */
   readonly name: string;
+}
+
+// ---------------------------------------------------------------- search and find
+
+/**
+ * An option value the grammar lets through but the operator does not know (Kusto's
+ * grammar reads any word after `kind=`): the engine reports it, with where it is.
+ */
+export interface OptionProblem {
+  /** The option (`kind`, `hint.strategy`, `output`, ...). */
+  readonly name: string;
+  /** The value written. */
+  readonly value: string;
+  /** The values the operator knows. */
+  readonly allowed: readonly string[];
+  /** Where the value is in the query text. */
+  readonly span: Span;
+}
+
+/**
+ * The tables `search` and `find` read, written `in (T1, T2, A*)`: table names (a name
+ * with `*` wildcards stands for every table it matches) or parenthesized tabular
+ * expressions. Absent when every table of the database is searched.
+ */
+export type TableScope = readonly Expression[];
+
+/**
+ * `search [kind=case_sensitive] [in (T1, A*)] predicate` at the start of a query. The
+ * predicate has search's own terms: a bare string is `* has "term"` (with `*` wildcards
+ * inside it: `"err*"` is `hasprefix`), `Column:"term"` is a binary `:` node, a lone `*`
+ * matches every row.
+ */
+export interface SearchSource extends SyntaxNode {
+  /** An option value the operator does not know, reported when it runs. */
+  readonly badOption?: OptionProblem;
+  /** The node kind: `search-source`. */
+  readonly kind: "search-source";
+  /** Whether string operators compare case-sensitively (`kind=case_sensitive`). */
+  readonly caseSensitive: boolean;
+  /** The tables searched; absent for every table. */
+  readonly tables?: TableScope;
+  /** Which rows to return. */
+  readonly predicate: Expression;
+}
+
+/** `T | search [kind=case_sensitive] predicate`: search over the piped table. */
+export interface SearchOperator extends SyntaxNode {
+  /** An option value the operator does not know, reported when it runs. */
+  readonly badOption?: OptionProblem;
+  /** The node kind: `search`. */
+  readonly kind: "search";
+  /** Whether string operators compare case-sensitively (`kind=case_sensitive`). */
+  readonly caseSensitive: boolean;
+  /** Which rows to return (see {@link SearchSource}). */
+  readonly predicate: Expression;
+}
+
+/** One column of `find ... project Col[:type]`. */
+export interface FindColumn {
+  /** The column's name. */
+  readonly name: string;
+  /** The type it is converted to, when given. */
+  readonly type?: KustoType;
+}
+
+/** `find [withsource=C] [in (T1, A*)] [where] predicate [project-smart | project ...]`. */
+export interface FindSource extends SyntaxNode {
+  /** The node kind: `find`. */
+  readonly kind: "find";
+  /** The name of the column naming each row's table (`source_` by default). */
+  readonly withSource?: string;
+  /** The tables searched; absent for every table. */
+  readonly tables?: TableScope;
+  /** Which rows to return (search's terms are allowed, see {@link SearchSource}). */
+  readonly predicate: Expression;
+  /** `project` columns; absent for `project-smart` (the default). */
+  readonly project?: readonly FindColumn[];
+  /** Set for `project ..., pack_all()`: the other columns packed into a bag. */
+  readonly packAll?: boolean;
+}
+
+// ---------------------------------------------------------------- top-nested, top-hitters, sample
+
+/** One level of `top-nested [N] of Expr [with others = V] by Aggregate [asc|desc]`. */
+export interface TopNestedLevel {
+  /** How many values to keep at this level; absent for all of them. */
+  readonly count?: Expression;
+  /** The value grouped by, with its name when given (`Name = Expr`). */
+  readonly value: NamedExpression;
+  /** The value of the row that sums up the values left out (`with others = V`). */
+  readonly others?: Expression;
+  /** The aggregation that ranks the values, with its name when given. */
+  readonly aggregate: NamedExpression;
+  /** Whether the highest aggregates are kept (the default) or the lowest (`asc`). */
+  readonly descending: boolean;
+  /** Where the level is in the query text. */
+  readonly span: Span;
+}
+
+/** `top-nested ... , top-nested ...`: hierarchical top values. */
+export interface TopNestedOperator extends SyntaxNode {
+  /** The node kind: `top-nested`. */
+  readonly kind: "top-nested";
+  /** The levels, outermost first. */
+  readonly levels: readonly TopNestedLevel[];
+}
+
+/** `top-hitters N of Expr [by SumExpr]`. */
+export interface TopHittersOperator extends SyntaxNode {
+  /** The node kind: `top-hitters`. */
+  readonly kind: "top-hitters";
+  /** How many values to return. */
+  readonly count: Expression;
+  /** The value counted. */
+  readonly value: NamedExpression;
+  /** The value summed per value instead of counting rows. */
+  readonly by?: Expression;
+}
+
+/** `sample N`: N rows chosen at random. */
+export interface SampleOperator extends SyntaxNode {
+  /** The node kind: `sample`. */
+  readonly kind: "sample";
+  /** How many rows to return. */
+  readonly count: Expression;
+}
+
+/** `sample-distinct N of Column`: up to N distinct values chosen at random. */
+export interface SampleDistinctOperator extends SyntaxNode {
+  /** The node kind: `sample-distinct`. */
+  readonly kind: "sample-distinct";
+  /** How many values to return. */
+  readonly count: Expression;
+  /** The column (or expression) whose values are sampled. */
+  readonly value: NamedExpression;
+}
+
+// ---------------------------------------------------------------- partition, fork, facet
+
+/** `partition [hint.strategy=...] by Column ( operators )` or `{ query }`. */
+export interface PartitionOperator extends SyntaxNode {
+  /** An option value the operator does not know, reported when it runs. */
+  readonly badOption?: OptionProblem;
+  /** The node kind: `partition`. */
+  readonly kind: "partition";
+  /** `hint.strategy`: `native`, `shuffle` or `legacy` (the default); results do not differ. */
+  readonly strategy?: string;
+  /** The column whose values make the partitions. */
+  readonly column: NameRef;
+  /**
+   * The subquery: operators applied to each partition (`( ... )`), or a query with its own
+   * source (`{ ... }`) in which the column's name is the partition's value.
+   */
+  readonly subquery:
+    | { readonly kind: "operators"; readonly operators: readonly Operator[] }
+    | { readonly kind: "query"; readonly expression: Expression };
+}
+
+/** One leg of `fork`: `[name =] ( operators )`. */
+export interface ForkLeg {
+  /** The name of the leg's result, when given. */
+  readonly name?: string;
+  /** The operators applied to the piped table. */
+  readonly operators: readonly Operator[];
+  /** Where the leg is in the query text. */
+  readonly span: Span;
+}
+
+/** `fork (ops) (ops) ...`: several results from one input; casefile returns the first. */
+export interface ForkOperator extends SyntaxNode {
+  /** The node kind: `fork`. */
+  readonly kind: "fork";
+  /** The legs, in order. */
+  readonly legs: readonly ForkLeg[];
+}
+
+/** `facet by a, b [with (ops)]`: value counts per column; casefile returns the first table. */
+export interface FacetOperator extends SyntaxNode {
+  /** The node kind: `facet`. */
+  readonly kind: "facet";
+  /** The columns counted, one result each. */
+  readonly columns: readonly NameRef[];
+  /** The operators of the `with (...)` result, which comes first. */
+  readonly with?: readonly Operator[];
+}
+
+// ---------------------------------------------------------------- reduce, parse-kv, scan
+
+/** `reduce [kind=source] by Expr [with threshold=T, characters=C]`. */
+export interface ReduceOperator extends SyntaxNode {
+  /** An option value the operator does not know, reported when it runs. */
+  readonly badOption?: OptionProblem;
+  /** The node kind: `reduce`. */
+  readonly kind: "reduce";
+  /** Set for `kind=source`: rows are kept and given a `Pattern` column. */
+  readonly keepSource: boolean;
+  /** The text grouped. */
+  readonly value: Expression;
+  /** The `with` options (`threshold`, `characters`), as written. */
+  readonly options: Readonly<Record<string, Expression>>;
+}
+
+/** `parse-kv Expr as (Key: type, ...) [with (option = value, ...)]`. */
+export interface ParseKvOperator extends SyntaxNode {
+  /** The node kind: `parse-kv`. */
+  readonly kind: "parse-kv";
+  /** The text parsed. */
+  readonly source: Expression;
+  /** The keys extracted, each a new column of its type. */
+  readonly keys: readonly ColumnDeclaration[];
+  /** The options in order (`quote` and `escape` may repeat). */
+  readonly options: ReadonlyArray<{ readonly name: string; readonly value: Expression }>;
+}
+
+/** A column `scan` declares: `name: type [= default]`. */
+export interface ScanDeclaration {
+  /** The column's name. */
+  readonly name: string;
+  /** The column's type. */
+  readonly type: KustoType;
+  /** Its value until a step assigns one (null when absent). */
+  readonly defaultValue?: Expression;
+}
+
+/** One step of `scan`: `step name [output=all|last|none]: condition [=> col = expr, ...];`. */
+export interface ScanStep {
+  /** The step's name, used as `name.Column` for the values of its match. */
+  readonly name: string;
+  /** Which matches of the step are output. */
+  readonly output: "all" | "last" | "none";
+  /** When a row matches the step. */
+  readonly condition: Expression;
+  /** The declared columns the step sets. */
+  readonly assignments: ReadonlyArray<{ readonly name: string; readonly value: Expression }>;
+  /** Where the step is in the query text. */
+  readonly span: Span;
+}
+
+/** `scan [with_match_id=Id] [declare (...)] with (steps)`. */
+export interface ScanOperator extends SyntaxNode {
+  /** The node kind: `scan`. */
+  readonly kind: "scan";
+  /** The name of a column holding each output row's match number. */
+  readonly matchId?: string;
+  /** The columns the steps set. */
+  readonly declarations: readonly ScanDeclaration[];
+  /** The steps, in order. */
+  readonly steps: readonly ScanStep[];
+}
+
+// ---------------------------------------------------------------- graphs
+
+/** `make-graph Source --> Target [with Nodes on Key | with_node_id=Name]`. */
+export interface MakeGraphOperator extends SyntaxNode {
+  /** The node kind: `make-graph`. */
+  readonly kind: "make-graph";
+  /** The column of an edge's source node. */
+  readonly source: NameRef;
+  /** The column of an edge's target node. */
+  readonly target: NameRef;
+  /** Whether the edges go both ways (`--`). */
+  readonly undirected: boolean;
+  /** Node tables and their key columns (`with T1 on K1, T2 on K2`). */
+  readonly nodes: ReadonlyArray<{ readonly table: Expression; readonly key: NameRef }>;
+  /** With no node tables: the name of the node column (`with_node_id=`, default `NodeId`). */
+  readonly nodeId?: string;
+}
+
+/** One element of a graph pattern: a node `(n)` or an edge `-[e]->`. */
+export type GraphPatternElement =
+  | { readonly kind: "node"; readonly name?: string }
+  | {
+    readonly kind: "edge";
+    readonly name?: string;
+    readonly direction: "right" | "left" | "any";
+    /** `*min..max` variable length; absent for exactly one hop. */
+    readonly hops?: { readonly min: number; readonly max: number };
+  };
+
+/** `graph-match [cycles=all|none|unique_edges] pattern [where predicate] [project ...]`. */
+export interface GraphMatchOperator extends SyntaxNode {
+  /** An option value the operator does not know, reported when it runs. */
+  readonly badOption?: OptionProblem;
+  /** The node kind: `graph-match`. */
+  readonly kind: "graph-match";
+  /** Which repeats a match may have: any, no repeated node, or no repeated edge (default). */
+  readonly cycles: "all" | "none" | "unique_edges";
+  /** The pattern's paths (comma-separated in the query). */
+  readonly patterns: ReadonlyArray<readonly GraphPatternElement[]>;
+  /** The condition on the named nodes and edges. */
+  readonly where?: Expression;
+  /** The output columns; absent for every named element. */
+  readonly project?: readonly NamedExpression[];
+}
+
+/** `graph-shortest-paths [output=any|all] pattern [where predicate] [project ...]`. */
+export interface GraphShortestPathsOperator extends SyntaxNode {
+  /** An option value the operator does not know, reported when it runs. */
+  readonly badOption?: OptionProblem;
+  /** The node kind: `graph-shortest-paths`. */
+  readonly kind: "graph-shortest-paths";
+  /** Whether every shortest path between two end nodes is returned, or one (`any`). */
+  readonly all: boolean;
+  /** The pattern's paths. */
+  readonly patterns: ReadonlyArray<readonly GraphPatternElement[]>;
+  /** The condition on the named nodes and edges. */
+  readonly where?: Expression;
+  /** The output columns; absent for every named element. */
+  readonly project?: readonly NamedExpression[];
+}
+
+/** One table of `graph-to-table`: its nodes or its edges, with their options. */
+export interface GraphTablePart {
+  /** Which table. */
+  readonly what: "nodes" | "edges";
+  /** The name the table gets for later statements (`as N`). */
+  readonly name?: string;
+  /** For nodes: a column of each node's hash id. */
+  readonly nodeId?: string;
+  /** For edges: a column of the source node's hash id. */
+  readonly sourceId?: string;
+  /** For edges: a column of the target node's hash id. */
+  readonly targetId?: string;
+}
+
+/** `graph-to-table nodes [...], edges [...]`: a graph's nodes or edges as tables. */
+export interface GraphToTableOperator extends SyntaxNode {
+  /** The node kind: `graph-to-table`. */
+  readonly kind: "graph-to-table";
+  /** The tables made; the first is the result. */
+  readonly parts: readonly GraphTablePart[];
+}
+
+/** `graph-mark-components [kind=weak|strong] [with_component_id=Name]`. */
+export interface GraphMarkComponentsOperator extends SyntaxNode {
+  /** An option value the operator does not know, reported when it runs. */
+  readonly badOption?: OptionProblem;
+  /** The node kind: `graph-mark-components`. */
+  readonly kind: "graph-mark-components";
+  /** Whether components follow edge directions (`strong`) or not (`weak`, the default). */
+  readonly strong: boolean;
+  /** The node property that gets the component number (`ComponentId` by default). */
+  readonly componentId: string;
 }

@@ -66,12 +66,9 @@ export function readClientCertificate(path: string, password?: string): ClientCe
         : { key: keyBlock.text, format: "pem", passphrase: password },
     );
   } catch (error) {
-    throw new SentinelConfigError(`Cannot open the private key in ${path}`, {
-      cause: error,
-      hint: keyBlock.label.startsWith("ENCRYPTED") || /ENCRYPTED/.test(keyBlock.text)
-        ? "The key is encrypted: set AZURE_CLIENT_CERTIFICATE_PASSWORD to its password."
-        : "Check that the file holds an unencrypted PEM private key (or set " +
-          "AZURE_CLIENT_CERTIFICATE_PASSWORD for an encrypted one).",
+    throw keyError(path, error, {
+      encrypted: keyBlock.label.startsWith("ENCRYPTED") || /ENCRYPTED/.test(keyBlock.text),
+      password: password !== undefined,
     });
   }
   if (key.asymmetricKeyType !== "rsa") {
@@ -83,6 +80,37 @@ export function readClientCertificate(path: string, password?: string): ClientCe
   const der = Buffer.from(chain[0], "base64");
   const thumbprintSha256 = createHash("sha256").update(der).digest("base64url");
   return { key, thumbprintSha256, chain };
+}
+
+/** Why a private key would not open, told by whether it is encrypted and a password is set. */
+function keyError(
+  path: string,
+  cause: unknown,
+  key: { encrypted: boolean; password: boolean },
+): SentinelConfigError {
+  if (key.encrypted && key.password) {
+    return new SentinelConfigError(
+      `Cannot open the private key in ${path}: the password in ` +
+        "AZURE_CLIENT_CERTIFICATE_PASSWORD does not decrypt it",
+      {
+        cause,
+        hint: "AZURE_CLIENT_CERTIFICATE_PASSWORD is set, but to another password than the " +
+          "key's: set it to the password the key was exported with.",
+      },
+    );
+  }
+  if (key.encrypted) {
+    return new SentinelConfigError(
+      `Cannot open the private key in ${path}: it is encrypted, and ` +
+        "AZURE_CLIENT_CERTIFICATE_PASSWORD is not set",
+      { cause, hint: "Set AZURE_CLIENT_CERTIFICATE_PASSWORD to the key's password." },
+    );
+  }
+  return new SentinelConfigError(`Cannot open the private key in ${path}`, {
+    cause,
+    hint: "Check that the file holds a PEM private key (unencrypted, or encrypted with the " +
+      "password in AZURE_CLIENT_CERTIFICATE_PASSWORD).",
+  });
 }
 
 /** A client assertion for `clientId` at the token endpoint `audience`. */

@@ -17,18 +17,19 @@
  *
  * @module
  */
-import { Agent } from "node:https";
+import type { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
 import type { LogsQueryClient, QueryTimeInterval } from "@azure/monitor-query-logs";
 import type { TokenCredential } from "@azure/identity";
 import type { TimeRange } from "../provider.ts";
-import type { CredentialKind } from "./_config.ts";
-import { credentialHint } from "./_credentials.ts";
+import { credentialHint, type SignInKind } from "./_credentials.ts";
 import { azureSdk } from "./_sdk.ts";
+import { formatDuration } from "../../duration.ts";
+import { queryAgent } from "./_agent.ts";
+import { diagnoseEndpoints } from "./_diagnose.ts";
 import { readWireResult, type WireError, type WireResult, WireShapeError } from "./_results.ts";
 import {
   ClientTimeoutError,
-  formatMs,
   MalformedResponseError,
   SentinelAuthError,
   SentinelError,
@@ -48,8 +49,12 @@ export interface TransportSettings {
   /** The token audience (the scope is `${audience}/.default`). */
   readonly audience: string;
   readonly credential: TokenCredential;
-  readonly credentialKind: CredentialKind | "custom";
+  readonly credentialKind: SignInKind;
   readonly tenantId?: string;
+  /** Where the credential signs in (told in sign-in errors). */
+  readonly authorityHost?: string;
+  /** Whether `authorityHost` is not the cloud's own. */
+  readonly customAuthorityHost?: boolean;
   /** Extra CA certificates (PEM) to trust beside the system's. */
   readonly caCertificates?: readonly string[];
 }
@@ -85,8 +90,11 @@ export interface RetrySettings {
 
 /** A retry about to happen. */
 export interface RetryEvent {
+  /** 1 for the first retry. */
   readonly attempt: number;
+  /** How long it waits first (`Retry-After`, else a backoff). */
   readonly waitMs: number;
+  /** Why, for people: `throttled (429)`, `service unavailable (503)`, `connection dropped`. */
   readonly reason: string;
 }
 
@@ -118,15 +126,18 @@ const TRANSIENT = /^(ECONNRESET|EPIPE|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN)$/;
 export class LogsTransport {
   readonly #settings: TransportSettings;
   readonly #client: LogsQueryClient;
-  readonly #agent?: Agent;
+  readonly #agent: Agent;
   readonly #captures = new Map<string, Capture>();
   readonly #signals = new Map<string, AbortSignal>();
 
   constructor(settings: TransportSettings) {
     this.#settings = settings;
-    this.#agent = settings.caCertificates?.length
-      ? new Agent({ ca: [...rootCertificates, ...settings.caCertificates], keepAlive: true })
-      : undefined;
+    // casefile's own agent always: it never re-sends a cancelled query (see _agent.ts).
+    this.#agent = queryAgent(
+      settings.caCertificates?.length
+        ? { ca: [...rootCertificates, ...settings.caCertificates] }
+        : {},
+    );
     const { LogsQueryClient } = azureSdk().monitor;
     this.#client = new LogsQueryClient(settings.credential, {
       endpoint: settings.endpoint,
@@ -137,7 +148,7 @@ export class LogsTransport {
       // casefile retries itself, with bounds on attempts and on the total wait.
       retryOptions: { maxRetries: 0 },
       userAgentOptions: { userAgentPrefix: "casefile" },
-      ...(this.#agent ? { agent: this.#agent } : {}),
+      agent: this.#agent,
     });
     this.#client.pipeline.addPolicy({
       name: "casefileResults",
@@ -171,7 +182,7 @@ export class LogsTransport {
 
   /** Releases pooled connections. */
   close(): void {
-    this.#agent?.destroy();
+    this.#agent.destroy();
   }
 
   /**
@@ -192,7 +203,7 @@ export class LogsTransport {
       includeQueryStatistics: request.statistics,
       includeVisualization: true,
     };
-    return this.#withRetries(target.label, options, async (signal, id) => {
+    return this.#withRetries(target, options, async (signal, id) => {
       const requestOptions = { headers: { [REQUEST_ID]: id } };
       const call = "workspaceId" in target
         ? this.#client.queryWorkspace(target.workspaceId, request.query, timespan, {
@@ -268,6 +279,7 @@ export class LogsTransport {
           }
           const status = Number(answer.status);
           const label = request.target.label;
+          const subject = request.target;
           if (status === 200) {
             try {
               return readWireResult(answer.body);
@@ -278,7 +290,7 @@ export class LogsTransport {
           const header = (name: string) =>
             Object.entries(answer.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ??
               null;
-          return this.#failure(label, {
+          return this.#failure(subject, {
             status,
             body: answer.body,
             retryAfterMs: retryAfter(header),
@@ -295,7 +307,7 @@ export class LogsTransport {
   }
 
   async #withRetries<T>(
-    label: string,
+    subject: Target | string,
     options: CallOptions,
     attempt: (
       signal: AbortSignal,
@@ -340,33 +352,51 @@ export class LogsTransport {
           options.onRetry?.({
             attempt: retry + 1,
             waitMs,
-            reason: busy ? `the service answered ${status}` : "the connection dropped",
+            reason: status === 429
+              ? "throttled (429)"
+              : status === 503
+              ? "service unavailable (503)"
+              : "connection dropped",
           });
           await delay(waitMs, options.signal);
           waited += waitMs;
           continue;
         }
       }
-      throw this.#translate(label, error, capture, waited);
+      throw await this.#translate(subject, error, capture, waited);
     }
   }
 
-  #translate(label: string, error: unknown, capture: Capture | undefined, waited: number) {
+  async #translate(
+    subject: Target | string,
+    error: unknown,
+    capture: Capture | undefined,
+    waited: number,
+  ): Promise<SentinelError> {
     const provider = this.#settings.provider;
+    const label = labelOf(subject);
     const cause = redact(error);
     if (capture) {
       if (capture.status === 200) {
         return this.malformed(label, capture.malformed ?? describeSdkFailure(error), cause);
       }
-      return this.#failure(label, capture, cause, waited);
+      return this.#failure(subject, capture, cause, waited);
     }
     if (error instanceof WireShapeError) return this.malformed(label, error.message, error);
     const name = (error as Error)?.name ?? "";
     if (/CredentialUnavailableError|AuthenticationError|AuthenticationRequiredError/.test(name)) {
+      const failure = signInFailure(error);
+      // MSAL's name for "the tenant's metadata could not be read": find out why.
+      const found = /endpoints_resolution_error/.test(failure) && this.#settings.authorityHost
+        ? await diagnoseEndpoints({
+          ...this.#settings,
+          authorityHost: this.#settings.authorityHost,
+        })
+        : undefined;
       return new SentinelAuthError(
-        `Cannot get a token for Log Analytics: ${signInFailure(error)}`,
+        `Cannot get a token for Log Analytics: ${found?.message ?? failure}`,
         provider,
-        { cause, hint: credentialHint(this.#settings.credentialKind, this.#settings.tenantId) },
+        { cause, hint: found?.hint ?? this.#credentialHint() },
       );
     }
     const code = String(errorCode(error) ?? "");
@@ -403,6 +433,11 @@ export class LogsTransport {
     });
   }
 
+  #credentialHint(): string {
+    const { credentialKind, tenantId, audience } = this.#settings;
+    return credentialHint(credentialKind, tenantId, audience);
+  }
+
   /** The error for an answer to a query against `label` that is not a query result. */
   malformed(label: string, reason: string, cause: unknown): MalformedResponseError {
     return new MalformedResponseError(
@@ -418,24 +453,28 @@ export class LogsTransport {
   }
 
   #failure(
-    label: string,
+    subject: Target | string,
     failure: { status: number; body?: unknown; retryAfterMs?: number },
     cause?: unknown,
     waited = 0,
   ): SentinelError {
     const provider = this.#settings.provider;
+    const label = labelOf(subject);
     const { status } = failure;
     const error = errorObject(failure.body);
     const code = error?.code;
     const detail = deepestMessage(error) ?? `HTTP ${status}`;
     const options = { cause: cause ?? failure.body, status, code };
     if (status === 401) {
+      const refused = this.#settings.credentialKind === "token"
+        ? "the token in CASEFILE_SENTINEL_TOKEN"
+        : "the credentials";
       return new SentinelAuthError(
-        `Log Analytics refused the credentials (401 ${code ?? "Unauthorized"}: ${detail})`,
+        `Log Analytics refused ${refused} (401 ${code ?? "Unauthorized"}: ${detail})`,
         provider,
         {
           ...options,
-          hint: credentialHint(this.#settings.credentialKind, this.#settings.tenantId),
+          hint: this.#credentialHint(),
         },
       );
     }
@@ -451,8 +490,14 @@ export class LogsTransport {
       );
     }
     if (status === 404 || /NotFound/i.test(code ?? "")) {
-      return new WorkspaceNotFoundError(label, provider, {
+      const id = typeof subject === "string"
+        ? subject
+        : "workspaceId" in subject
+        ? subject.workspaceId
+        : subject.resourceId;
+      return new WorkspaceNotFoundError(id, provider, {
         ...options,
+        label,
         hint: "Check the workspace id: the GUID on the workspace's Overview page in the Azure " +
           "portal (not its name), and that this identity can see it.",
       });
@@ -462,13 +507,15 @@ export class LogsTransport {
       return new ServiceBusyError(
         `Log Analytics is ${status === 429 ? "throttling queries" : "unavailable"} (${status} ${
           code ?? ""
-        }${waited > 0 ? `; still so after waiting ${formatMs(waited)}` : ""})`,
+        }${waited > 0 ? `; still so after waiting ${formatDuration(waited)}` : ""})`,
         provider,
         {
           ...options,
           retryAfterMs: wait,
           hint:
-            `Wait${wait !== undefined ? ` ${formatMs(wait)}` : " a minute"} and run it again; ` +
+            `Wait${
+              wait !== undefined ? ` ${formatDuration(wait)}` : " a minute"
+            } and run it again; ` +
             "run fewer queries at once (the limit is 5 concurrent queries per user).",
         },
       );
@@ -512,6 +559,11 @@ export class LogsTransport {
       },
     );
   }
+}
+
+/** How messages name what a call was about: a target's label, or the text given. */
+function labelOf(subject: Target | string): string {
+  return typeof subject === "string" ? subject : subject.label;
 }
 
 /** The placeholder the SDK gets when a query has no timespan. */

@@ -6,16 +6,21 @@
  * secrets and certificate passwords are read from the environment by `_credentials.ts`
  * at the moment a credential is made. Nothing is ever written back.
  *
- * | Setting           | Option / file key | Environment                        |
- * | ----------------- | ----------------- | ---------------------------------- |
- * | config file       | `configFile`      | `CASEFILE_SENTINEL_CONFIG`         |
- * | default workspace | `workspace`       | `CASEFILE_SENTINEL_WORKSPACE`      |
- * | credential kind   | `credential`      | `CASEFILE_SENTINEL_CREDENTIAL`     |
- * | cloud             | `cloud`           | `CASEFILE_SENTINEL_CLOUD`          |
- * | query endpoint    | `endpoint`        | `CASEFILE_SENTINEL_ENDPOINT`       |
- * | authority host    | `authorityHost`   | `CASEFILE_SENTINEL_AUTHORITY_HOST` |
- * | tenant            | `tenantId`        | `AZURE_TENANT_ID`                  |
- * | app (client) id   | `clientId`        | `AZURE_CLIENT_ID`                  |
+ * | Setting           | Option / file key | Environment                          |
+ * | ----------------- | ----------------- | ------------------------------------ |
+ * | config file       | `configFile`      | `CASEFILE_SENTINEL_CONFIG`           |
+ * | default workspace | `workspace`       | `CASEFILE_SENTINEL_WORKSPACE`        |
+ * | credential kind   | `credential`      | `CASEFILE_SENTINEL_CREDENTIAL`       |
+ * | cloud             | `cloud`           | `CASEFILE_SENTINEL_CLOUD`            |
+ * | query endpoint    | `endpoint`        | `CASEFILE_SENTINEL_ENDPOINT`         |
+ * | authority host    | `authorityHost`   | `CASEFILE_SENTINEL_AUTHORITY_HOST`   |
+ * | tenant            | `tenantId`        | `AZURE_TENANT_ID`                    |
+ * | app (client) id   | `clientId`        | `AZURE_CLIENT_ID`                    |
+ * | default timespan  | `defaultTimespan` | `CASEFILE_SENTINEL_DEFAULT_TIMESPAN` |
+ *
+ * `defaultTimespan` is the window a query gets when it gives none and does not filter
+ * `TimeGenerated` itself: `24h` unless set (the Log Analytics portal's "Last 24 hours"), a
+ * KQL timespan such as `7d`, or `none` for the workspace's whole retention.
  *
  * `authorityHost` replaces the cloud's Microsoft Entra ID sign-in host (a proxy, a private
  * or sovereign setup, the loopback Entra service); with it, the credentials that can skip
@@ -30,6 +35,7 @@
 import { join } from "node:path";
 import { closestNames, didYouMean } from "../../errors.ts";
 import { SentinelConfigError } from "./_errors.ts";
+import { readKqlTimespan } from "../../kql/syntax.ts";
 
 /** How the provider gets its Microsoft Entra ID token. */
 export type CredentialKind =
@@ -135,6 +141,11 @@ export interface SentinelConfig {
   readonly authorityHost?: string;
   /** Tables `tables()` always lists, even without rows in the last 30 days. */
   readonly tables?: readonly string[];
+  /**
+   * The window of a query that gives no timespan and does not filter `TimeGenerated`: a KQL
+   * timespan (default `24h`), or `none` for the workspace's whole retention.
+   */
+  readonly defaultTimespan?: string;
 }
 
 /** A workspace the provider can query. */
@@ -176,6 +187,11 @@ export interface ResolvedConfig {
   readonly defaultWorkspace: ResolvedWorkspace;
   /** Tables `tables()` always lists. */
   readonly tables: readonly string[];
+  /**
+   * The window, in ms, of a query that gives none and does not filter `TimeGenerated`
+   * (ending now); undefined for the whole retention (`defaultTimespan: "none"`).
+   */
+  readonly defaultTimespanMs?: number;
   /** The config file read, if any. */
   readonly file?: string;
   /** Where environment variables are read. */
@@ -202,6 +218,7 @@ const FILE_KEYS = [
   "endpoint",
   "authorityHost",
   "tables",
+  "defaultTimespan",
   "$schema",
   "description",
 ];
@@ -253,6 +270,10 @@ export async function resolveConfig(sources: ConfigSources = {}): Promise<Resolv
   const endpoint = apiBase(pick("endpoint", "CASEFILE_SENTINEL_ENDPOINT") ?? cloud.endpoint);
   const authorityText = pick("authorityHost", "CASEFILE_SENTINEL_AUTHORITY_HOST");
   const authorityHost = authorityHostOf(authorityText ?? cloud.authorityHost);
+  const defaultTimespanMs = defaultTimespanOf(
+    pick("defaultTimespan", "CASEFILE_SENTINEL_DEFAULT_TIMESPAN") ?? DEFAULT_TIMESPAN,
+    file?.path,
+  );
 
   const workspaces = new Map<string, ResolvedWorkspace>();
   for (const source of [fromFile.workspaces, given.workspaces]) {
@@ -290,9 +311,33 @@ export async function resolveConfig(sources: ConfigSources = {}): Promise<Resolv
     workspaces,
     defaultWorkspace,
     tables: [...(fromFile.tables ?? []), ...(given.tables ?? [])],
+    ...(defaultTimespanMs === undefined ? {} : { defaultTimespanMs }),
     file: file?.path,
     env,
   };
+}
+
+/** The window of a query that gives none: the Log Analytics portal's "Last 24 hours". */
+export const DEFAULT_TIMESPAN = "24h";
+
+/**
+ * A `defaultTimespan` setting in ms: a positive KQL timespan, or `none` (undefined).
+ *
+ * @throws {SentinelConfigError} for anything else.
+ */
+function defaultTimespanOf(text: string, file: string | undefined): number | undefined {
+  if (/^\s*none\s*$/i.test(text)) return undefined;
+  const micros = readKqlTimespan(text.trim());
+  if (micros === undefined || micros <= 0n) {
+    throw new SentinelConfigError(
+      `defaultTimespan ${JSON.stringify(text)} is not a timespan`,
+      {
+        file,
+        hint: 'Give a KQL timespan such as "24h" or "7d", or "none" to query the whole retention.',
+      },
+    );
+  }
+  return Number(micros / 1000n);
 }
 
 /**

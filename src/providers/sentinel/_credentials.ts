@@ -15,6 +15,13 @@ import { azureSdk } from "./_sdk.ts";
 
 export type { TokenCredential };
 
+/**
+ * How a provider signs in: a credential kind of the config, `token` for the bearer token
+ * in `CASEFILE_SENTINEL_TOKEN` (see `envTokenCredential`), `custom` for a credential
+ * object given in code.
+ */
+export type SignInKind = CredentialKind | "token" | "custom";
+
 /** Options of {@link createCredential}. */
 export interface CredentialOptions {
   /** Shows sign-in instructions (device code); default: standard error. */
@@ -115,10 +122,22 @@ export function createCredential(
   }
 }
 
-/** What to do when a credential of `kind` cannot produce a token. */
-export function credentialHint(kind: CredentialKind | "custom", tenantId?: string): string {
+/**
+ * What to do when a credential of `kind` cannot produce a token (or its token is
+ * refused); `audience` is the resource tokens are for.
+ */
+export function credentialHint(
+  kind: SignInKind,
+  tenantId?: string,
+  audience = "https://api.loganalytics.io",
+): string {
   const tenant = tenantId ? ` --tenant ${tenantId}` : "";
   switch (kind) {
+    case "token":
+      return "The token in CASEFILE_SENTINEL_TOKEN was refused: it may have expired (access " +
+        "tokens last about an hour) or be for another resource or tenant. Get a new one " +
+        `(\`az account get-access-token --resource ${audience} --query accessToken -o tsv\`), ` +
+        "or unset CASEFILE_SENTINEL_TOKEN to sign in with the configured credential.";
     case "azure-cli":
       return `Run \`az login${tenant}\` (install the Azure CLI first if \`az\` is missing), ` +
         "then try again.";
@@ -146,8 +165,10 @@ export function credentialHint(kind: CredentialKind | "custom", tenantId?: strin
 }
 
 /** One line for people: how the provider signs in. */
-export function describeCredential(kind: CredentialKind | "custom"): string {
+export function describeCredential(kind: SignInKind): string {
   switch (kind) {
+    case "token":
+      return "the token in CASEFILE_SENTINEL_TOKEN";
     case "default":
       return "the default Azure credential chain";
     case "environment":

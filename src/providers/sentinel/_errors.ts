@@ -7,6 +7,7 @@
  */
 import { ProviderError } from "../errors.ts";
 import type { CasefileErrorOptions } from "../../errors.ts";
+import { formatDuration } from "../../duration.ts";
 
 /** Options shared by Sentinel errors. */
 export interface SentinelErrorOptions extends CasefileErrorOptions {
@@ -59,9 +60,20 @@ export class WorkspaceNotFoundError extends SentinelError {
   /** The workspace id or resource id asked for. */
   readonly workspace: string;
 
-  /** Makes the error for the `workspace` (or resource) id asked for. */
-  constructor(workspace: string, provider: string, options: SentinelErrorOptions = {}) {
-    super(`Workspace '${workspace}' was not found by Log Analytics`, provider, options);
+  /**
+   * Makes the error for the `workspace` (or resource) id asked for; `options.label` names it
+   * for people (`workspace prod (8f1c...)`, default `workspace <id>`).
+   */
+  constructor(
+    workspace: string,
+    provider: string,
+    options: SentinelErrorOptions & { label?: string } = {},
+  ) {
+    super(
+      `Log Analytics did not find ${options.label ?? `workspace ${workspace}`}`,
+      provider,
+      options,
+    );
     this.name = "WorkspaceNotFoundError";
     this.workspace = workspace;
   }
@@ -138,7 +150,7 @@ export class ClientTimeoutError extends SentinelError {
 
   /** Makes the error for a `timeoutMs` timeout that expired. */
   constructor(timeoutMs: number, provider: string, options: SentinelErrorOptions = {}) {
-    super(`No answer from Log Analytics within ${formatMs(timeoutMs)}`, provider, {
+    super(`No answer from Log Analytics within ${formatDuration(timeoutMs)}`, provider, {
       hint: 'Narrow the query or its timespan, split it (split: "1d"), or raise timeoutMs.',
       ...options,
     });
@@ -154,11 +166,4 @@ export class TruncatedResultError extends SentinelError {
     super(message, provider, options);
     this.name = "TruncatedResultError";
   }
-}
-
-/** `1.5 s`, `2 min`, `250 ms`. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Number((ms / 1000).toFixed(1))} s`;
-  return `${Number((ms / 60_000).toFixed(1))} min`;
 }

@@ -13,7 +13,7 @@
  * @module
  */
 import type * as A from "../../kql/mod.ts";
-import { parseKql, readKqlTimespan } from "../../kql/syntax.ts";
+import { type KqlToken, parseKql, readKqlTimespan, tokenizeKql } from "../../kql/syntax.ts";
 import type { TimeRange } from "../provider.ts";
 import type { WireError, WireResult } from "./_results.ts";
 import { errorTree } from "./_client.ts";
@@ -47,6 +47,32 @@ const ROW_WISE = new Set<A.Operator["kind"]>([
 
 const TABULAR_CALLS =
   /^(toscalar|materialize|externaldata|_getwatchlist|view|table|database|workspace|app|cluster|find|search)$/i;
+
+/**
+ * Whether `query` limits `TimeGenerated` itself: a `where` (or `filter`) clause that names
+ * it, as in `| where TimeGenerated > ago(7d)` or `| where TimeGenerated between (a .. b)`.
+ * Such a query keeps its own window; another gets the default one (the Log Analytics portal
+ * shows "Set in query" for the same queries). Text casefile cannot read counts as unfiltered.
+ */
+export function filtersTimeGenerated(query: string): boolean {
+  let tokens: KqlToken[];
+  try {
+    tokens = tokenizeKql(query);
+  } catch {
+    return false;
+  }
+  let inWhere = false;
+  let previous: KqlToken | undefined;
+  for (const token of tokens) {
+    if (token.kind === "ident") {
+      const word = token.text.toLowerCase();
+      if ((word === "where" || word === "filter") && previous?.text === "|") inWhere = true;
+      else if (inWhere && token.text === "TimeGenerated") return true;
+    } else if (token.text === "|") inWhere = false;
+    previous = token;
+  }
+  return false;
+}
 
 /** Decides whether `query` may be run as time windows and joined (see the module doc). */
 export function splitPlan(query: string): SplitPlan {
@@ -126,7 +152,7 @@ function hasSubquery(node: unknown): boolean {
   const kind = (node as { kind?: unknown }).kind;
   if (
     kind === "pipe" || kind === "datatable" || kind === "print" || kind === "range" ||
-    kind === "union-source" || kind === "function"
+    kind === "union-source" || kind === "search-source" || kind === "find" || kind === "function"
   ) {
     return true;
   }
@@ -197,8 +223,8 @@ export interface WindowOptions {
   /** Halve windows whose result is cut at a limit or that time out at the service. */
   readonly autoSplit: boolean;
   readonly signal?: AbortSignal;
-  /** Called when a window is done: `done` of `total` windows known so far. */
-  readonly onWindow?: (done: number, total: number) => void;
+  /** Called when a window is done: `done` of `total` windows known so far, its `rows`. */
+  readonly onWindow?: (done: number, total: number, rows: number) => void;
 }
 
 /**
@@ -232,7 +258,7 @@ export async function runWindows(
     const parts = isTruncation(result.error) ? divisible(range) : undefined;
     if (parts) return await divide(parts);
     done++;
-    options.onWindow?.(done, total);
+    options.onWindow?.(done, total, result.tables[0]?.rows.length ?? 0);
     return [{ range, result }];
   };
   const divide = async (parts: [TimeRange, TimeRange]) => {

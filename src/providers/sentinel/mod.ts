@@ -74,7 +74,7 @@ export type {
   SentinelConfig,
   WorkspaceConfig,
 } from "./_config.ts";
-export type { TokenCredential } from "./_credentials.ts";
+export type { SignInKind, TokenCredential } from "./_credentials.ts";
 export type { RetrySettings } from "./_client.ts";
 // Types of other units this surface refers to.
 export type {

@@ -10,8 +10,9 @@
  *   order) when the query allows it, and carries a `split` warning; otherwise it carries
  *   a `truncated` warning. Partial failures keep their rows and carry a `partial` warning.
  * - 429 and 503 are retried as `Retry-After` says, within bounds; every request has a
- *   client-side timeout; `signal` aborts the HTTP request in flight; `onProgress` reports
- *   elapsed time and windows.
+ *   client-side timeout; `signal` aborts the HTTP request in flight, which is never sent
+ *   again (see `_agent.ts`); `onProgress` reports elapsed time, retries with their wait,
+ *   windows done and rows so far.
  *
  * `now()` and `ago()` are evaluated by the service; `QueryOptions.now` is not used.
  *
@@ -45,6 +46,7 @@ import { type ColumnSchema, kustoTypeFromName, type TableSchema } from "../../sc
 import type {
   Provider,
   QueryOptions,
+  QueryProgress,
   QueryResult,
   QueryWarning,
   TableInfo,
@@ -65,13 +67,20 @@ import {
   type ResolvedWorkspace,
   type SentinelConfig,
 } from "./_config.ts";
-import { createCredential, describeCredential, type TokenCredential } from "./_credentials.ts";
+import {
+  createCredential,
+  describeCredential,
+  type SignInKind,
+  type TokenCredential,
+} from "./_credentials.ts";
 import { loadAzureSdk } from "./_sdk.ts";
+import { formatDuration } from "../../duration.ts";
 import {
   abortError,
   type CallRequest,
   deepestMessage,
   LogsTransport,
+  type RetryEvent,
   type RetrySettings,
   type Target,
   type Timespan,
@@ -87,6 +96,7 @@ import {
 } from "./_results.ts";
 import {
   explicitWindows,
+  filtersTimeGenerated,
   halves,
   isTruncation,
   type Piece,
@@ -96,7 +106,6 @@ import {
   splitPlan,
 } from "./_split.ts";
 import {
-  formatMs,
   SentinelError,
   SentinelQueryError,
   ServerTimeoutError,
@@ -104,7 +113,14 @@ import {
   TruncatedResultError,
 } from "./_errors.ts";
 
-export type { CloudName, CredentialKind, SentinelConfig, TokenCredential };
+export type {
+  CloudName,
+  CredentialKind,
+  QueryProgress,
+  SentinelConfig,
+  SignInKind,
+  TokenCredential,
+};
 export type { WorkspaceConfig } from "./_config.ts";
 export {
   ClientTimeoutError,
@@ -169,16 +185,6 @@ export interface SentinelProviderOptions {
   prompt?: (message: string) => void;
 }
 
-/** Progress of a long query. */
-export interface QueryProgress {
-  /** Time since the query started. */
-  readonly elapsedMs: number;
-  /** When split: windows done so far (`index`) of the windows known so far (`count`). */
-  readonly window?: { readonly index: number; readonly count: number };
-  /** What is happening, when it is worth saying ("throttled; retrying in 2 s"). */
-  readonly message?: string;
-}
-
 /** Options of {@link SentinelProvider.query}. */
 export interface SentinelQueryOptions extends QueryOptions {
   /** The workspace: a friendly name from the config or a workspace id (default: the default). */
@@ -202,8 +208,6 @@ export interface SentinelQueryOptions extends QueryOptions {
   serverTimeoutSeconds?: number;
   /** Client-side timeout of each request, in ms (overrides the provider's). */
   timeoutMs?: number;
-  /** Called about once a second, and when a window is done or a retry waits. */
-  onProgress?: (progress: QueryProgress) => void;
   /** Ask the service for query statistics (on the result's `statistics`). */
   statistics?: boolean;
 }
@@ -294,8 +298,12 @@ export async function openSentinelProvider(
   const custom = typeof options.credential === "object" ? options.credential : undefined;
   const credential = custom ??
     createCredential(config, { prompt: options.prompt, caCertificates: options.caCertificates });
-  return new SentinelProvider(config, credential, custom ? "custom" : config.credential, options);
+  const signIn = !custom ? config.credential : ENV_TOKENS.has(custom) ? "token" : "custom";
+  return new SentinelProvider(config, credential, signIn, options);
 }
+
+/** The credentials {@link envTokenCredential} made: they are told apart in messages. */
+const ENV_TOKENS = new WeakSet<TokenCredential>();
 
 /**
  * A credential that gives the bearer token in `CASEFILE_SENTINEL_TOKEN` (one obtained
@@ -321,9 +329,28 @@ export async function openSentinelProvider(
 export function envTokenCredential(env: EnvReader = denoEnv): TokenCredential | undefined {
   const token = env("CASEFILE_SENTINEL_TOKEN");
   if (!token) return undefined;
-  return {
+  const credential: TokenCredential = {
     getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
   };
+  ENV_TOKENS.add(credential);
+  return credential;
+}
+
+/** The window a query that gives none is run over, and the warning that says so. */
+interface DefaultWindow {
+  /** By the local clock: for splitting, and the result's `timespan`. */
+  readonly range: TimeRange;
+  /** What the service is sent (ISO 8601, ending at the service's now). */
+  readonly duration: string;
+  readonly warning: QueryWarning;
+}
+
+/** `ms` as an ISO 8601 duration in its largest whole unit (`P1D`, `PT6H`, `PT90S`). */
+function isoDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `P${ms / 86_400_000}D`;
+  if (ms % 3_600_000 === 0) return `PT${ms / 3_600_000}H`;
+  if (ms % 60_000 === 0) return `PT${ms / 60_000}M`;
+  return `PT${ms / 1000}S`;
 }
 
 /** A Log Analytics workspace (Microsoft Sentinel's data). Create with {@link openSentinelProvider}. */
@@ -333,6 +360,13 @@ export class SentinelProvider implements Provider {
   readonly id: string;
   readonly description: string;
   readonly referenceTime?: Date = undefined;
+  /** The query endpoint (`https://api.loganalytics.io/v1`, or the one configured). */
+  readonly origin: string;
+  /**
+   * How it signs in: a credential kind, `token` (`CASEFILE_SENTINEL_TOKEN`, through
+   * {@link envTokenCredential}) or `custom` (a credential object given in code).
+   */
+  readonly signIn: SignInKind;
   /** The resolved configuration (no secrets: those stay in the environment). */
   readonly config: ResolvedConfig;
   readonly #transport: LogsTransport;
@@ -344,10 +378,12 @@ export class SentinelProvider implements Provider {
   constructor(
     config: ResolvedConfig,
     credential: TokenCredential,
-    credentialKind: CredentialKind | "custom",
+    credentialKind: SignInKind,
     options: SentinelProviderOptions = {},
   ) {
     this.config = config;
+    this.origin = config.endpoint;
+    this.signIn = credentialKind;
     this.#options = options;
     const workspace = config.defaultWorkspace;
     this.id = `sentinel:${workspace.id ?? workspace.resourceId}`;
@@ -368,6 +404,8 @@ export class SentinelProvider implements Provider {
       credential,
       credentialKind,
       tenantId: config.tenantId,
+      authorityHost: config.authorityHost,
+      customAuthorityHost: config.customAuthorityHost,
       caCertificates: options.caCertificates,
     });
   }
@@ -407,7 +445,11 @@ export class SentinelProvider implements Provider {
     if (cached) return { name: cached.name, columns: cached.columns };
     let result: SentinelQueryResult;
     try {
-      result = await this.query(`${quoteName(table)} | getschema | project ColumnName, ColumnType`);
+      result = await this.#query(
+        `${quoteName(table)} | getschema | project ColumnName, ColumnType`,
+        {},
+        false,
+      );
     } catch (error) {
       if (!(error instanceof SentinelQueryError)) throw error;
       const known = (await this.tables()).map((t) => t.name);
@@ -425,9 +467,21 @@ export class SentinelProvider implements Provider {
    *   {@link ClientTimeoutError}, {@link TruncatedResultError}: each with a hint.
    * @throws a `DOMException` named `AbortError` when `signal` aborts.
    */
-  async query(query: string, options: SentinelQueryOptions = {}): Promise<SentinelQueryResult> {
+  query(query: string, options: SentinelQueryOptions = {}): Promise<SentinelQueryResult> {
+    return this.#query(query, options, true);
+  }
+
+  // `defaulting`: a query without a window gets the default one (not casefile's own
+  // schema queries, which read no rows).
+  async #query(
+    query: string,
+    given: SentinelQueryOptions,
+    defaulting: boolean,
+  ): Promise<SentinelQueryResult> {
     const started = performance.now();
-    if (options.signal?.aborted) throw abortError(options.signal.reason);
+    if (given.signal?.aborted) throw abortError(given.signal.reason);
+    const defaulted = defaulting ? this.#defaultWindow(query, given.timespan) : undefined;
+    const options = defaulted ? { ...given, timespan: defaulted.range } : given;
     const target = this.#target(options);
     const progress = new Progress(started, options.onProgress);
     try {
@@ -438,15 +492,20 @@ export class SentinelProvider implements Provider {
         serverTimeoutSeconds: options.serverTimeoutSeconds ?? this.#options.serverTimeoutSeconds,
         statistics: options.statistics,
       };
+      // The default window goes out as a duration, so the service's clock ends it (as it
+      // does `ago()` in the same query); split windows are instants of this one's.
+      const wire = (timespan: Timespan) =>
+        defaulted && timespan === defaulted.range ? { duration: defaulted.duration } : timespan;
       const run = (timespan: Timespan, signal?: AbortSignal) =>
         this.#run(
-          { ...request, timespan },
+          { ...request, timespan: wire(timespan) },
           { ...options, signal: signal ?? options.signal },
           progress,
         );
       const plan = splitPlan(query);
       const { pieces, warnings } = await this.#solve(query, plan, options, run, progress);
-      return this.#assemble(query, target, options, pieces, warnings, started, plan);
+      const all = defaulted ? [defaulted.warning, ...warnings] : warnings;
+      return this.#assemble(query, target, options, pieces, all, started, plan);
     } finally {
       progress.stop();
     }
@@ -465,21 +524,31 @@ export class SentinelProvider implements Provider {
     const progress = new Progress(started, options.onProgress);
     const outcomes: SentinelBatchResult[] = new Array(queries.length);
     const pending: Array<
-      { index: number; request: CallRequest & { target: { workspaceId: string } } }
+      {
+        index: number;
+        request: CallRequest & { target: { workspaceId: string } };
+        defaulted?: DefaultWindow;
+      }
     > = [];
     try {
       for (const [index, item] of queries.entries()) {
         try {
           const target = this.#target({ workspace: item.workspace });
+          const defaulted = this.#defaultWindow(item.query, item.timespan);
           const request = {
             target,
             query: item.query,
-            timespan: item.timespan,
+            timespan: item.timespan ??
+              (defaulted ? { duration: defaulted.duration } : undefined),
             additionalWorkspaces: item.additionalWorkspaces?.map((w) => this.#other(w)),
             serverTimeoutSeconds: item.serverTimeoutSeconds ?? this.#options.serverTimeoutSeconds,
           };
           if ("workspaceId" in target) {
-            pending.push({ index, request: { ...request, target } });
+            pending.push({
+              index,
+              request: { ...request, target },
+              defaulted,
+            });
           } else {
             outcomes[index] = await this.#settle(this.query(item.query, { ...item, ...options }));
           }
@@ -496,12 +565,12 @@ export class SentinelProvider implements Provider {
               signal: options.signal,
               timeoutMs: this.#timeout(options),
               retry: this.#retry(),
-              onRetry: (e) => progress.retry(e.waitMs, e.reason),
+              onRetry: (e) => progress.retry(e),
             }),
           options.signal,
         );
         for (const [i, answer] of answers.entries()) {
-          const { index, request } = chunk[i];
+          const { index, request, defaulted } = chunk[i];
           const item = queries[index];
           const again = answer instanceof ServiceBusyError ||
             answer instanceof ServerTimeoutError ||
@@ -516,12 +585,13 @@ export class SentinelProvider implements Provider {
             outcomes[index] = { ok: false, error: answer };
           } else {
             const warnings = partialWarnings([{ result: answer }], "warn");
+            if (defaulted) warnings.unshift(defaulted.warning);
             outcomes[index] = {
               ok: true,
               result: this.#assemble(
                 item.query,
                 request.target,
-                { timespan: item.timespan },
+                { timespan: item.timespan ?? defaulted?.range },
                 [{
                   result: answer,
                 }],
@@ -549,6 +619,28 @@ export class SentinelProvider implements Provider {
     }
   }
 
+  // The window a query gets when it gives none and does not filter TimeGenerated itself
+  // (the portal's "Last 24 hours"), with the warning that says so and how to change it.
+  #defaultWindow(
+    query: string,
+    timespan: TimeRange | undefined,
+  ): DefaultWindow | undefined {
+    const ms = this.config.defaultTimespanMs;
+    if (timespan || ms === undefined || filtersTimeGenerated(query)) return undefined;
+    const end = new Date();
+    return {
+      range: { start: new Date(end.getTime() - ms), end },
+      duration: isoDuration(ms),
+      warning: {
+        kind: "window",
+        message: `No time range given: the last ${formatDuration(ms)}. For another window, ` +
+          "filter TimeGenerated in the query (| where TimeGenerated > ago(7d)), give a " +
+          "timespan, or set defaultTimespan (CASEFILE_SENTINEL_DEFAULT_TIMESPAN=7d; none " +
+          "for the whole retention).",
+      },
+    };
+  }
+
   // Runs the query whole, or split, and says what happened.
   async #solve(
     query: string,
@@ -562,7 +654,7 @@ export class SentinelProvider implements Provider {
       runWindows(windows, (range, signal) => run(range, signal), {
         autoSplit: mode === "split" && plan.safe,
         signal: options.signal,
-        onWindow: (done, total) => progress.windows(done, total),
+        onWindow: (done, total, rows) => progress.windows(done, total, rows),
       });
 
     if (options.split !== undefined) {
@@ -585,6 +677,9 @@ export class SentinelProvider implements Provider {
           },
         );
       }
+      progress.note(
+        `running as ${windows.length} time windows (split: ${JSON.stringify(options.split)})`,
+      );
       const { pieces } = await split(windows);
       const note = plan.safe
         ? ""
@@ -629,7 +724,9 @@ export class SentinelProvider implements Provider {
       warnings: [{
         kind: "split",
         message: `The whole query could not be answered at once (${reason}), so casefile ran it ` +
-          `as ${pieces.length} time windows over ${formatMs(span)} and joined them in time order.`,
+          `as ${pieces.length} time windows over ${
+            formatDuration(span)
+          } and joined them in time order.`,
       }],
     };
   }
@@ -694,7 +791,7 @@ export class SentinelProvider implements Provider {
           signal: options.signal,
           timeoutMs: this.#timeout(options),
           retry: this.#retry(),
-          onRetry: (e) => progress.retry(e.waitMs, e.reason),
+          onRetry: (e) => progress.retry(e),
         }),
       options.signal,
     );
@@ -783,7 +880,7 @@ export class SentinelProvider implements Provider {
           `(${quoteName(name)} | getschema | extend TableName = ${JSON.stringify(name)})`
         ).join(", ")
       } | project TableName, ColumnName, ColumnType, ColumnOrdinal`;
-      const result = await this.query(query, { truncation: "warn" });
+      const result = await this.#query(query, { truncation: "warn" }, false);
       const frame = result.frame;
       const columns = new Map<string, Array<{ ordinal: number; column: ColumnSchema }>>();
       const tableNames = frame.getColumn("TableName").toArray() as string[];
@@ -884,11 +981,13 @@ function schemaRows(frame: DataFrame): ColumnSchema[] {
   return names.map((name, i) => ({ name, type: kustoTypeFromName(types[i]) ?? "string" }));
 }
 
-// Reports progress about once a second while a query runs, and on events.
+// Reports progress about once a second while a query runs, and on events: a retry and its
+// wait, a window done (with the rows so far), a note ("splitting: ...").
 class Progress {
   readonly #started: number;
   readonly #report?: (progress: QueryProgress) => void;
   #window?: { index: number; count: number };
+  #rows?: number;
   #timer?: ReturnType<typeof setInterval>;
 
   constructor(started: number, report?: (progress: QueryProgress) => void) {
@@ -897,13 +996,15 @@ class Progress {
     if (report) this.#timer = setInterval(() => this.#emit(), 1000);
   }
 
-  windows(index: number, count: number): void {
+  windows(index: number, count: number, rows: number): void {
     this.#window = { index, count };
+    this.#rows = (this.#rows ?? 0) + rows;
     this.#emit();
   }
 
-  retry(waitMs: number, reason: string): void {
-    this.#emit(`${reason}; retrying in ${formatMs(waitMs)}`);
+  retry(event: RetryEvent): void {
+    const retry = { reason: event.reason, waitMs: event.waitMs, attempt: event.attempt };
+    this.#emit(`${event.reason}, retrying in ${formatDuration(event.waitMs)}`, retry);
   }
 
   note(message: string): void {
@@ -915,12 +1016,14 @@ class Progress {
     this.#timer = undefined;
   }
 
-  #emit(message?: string): void {
+  #emit(message?: string, retry?: QueryProgress["retry"]): void {
     if (!this.#report) return;
     try {
       this.#report({
         elapsedMs: performance.now() - this.#started,
         ...(this.#window ? { window: this.#window } : {}),
+        ...(this.#rows !== undefined ? { rows: this.#rows } : {}),
+        ...(retry ? { retry } : {}),
         ...(message ? { message } : {}),
       });
     } catch {

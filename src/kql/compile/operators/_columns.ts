@@ -9,7 +9,7 @@ import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
 import { type Context, type Relation, rowEnv, type Scope } from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
-import { derivedName, uniqueNames } from "../_names.ts";
+import { resultName, uniqueNames } from "../_names.ts";
 import { jsToSeries } from "../../runtime/_values.ts";
 import { formatSchemaType } from "../../runtime/_type_names.ts";
 
@@ -29,6 +29,15 @@ export function project(
   if (items.length === 0) return input;
   const env = rowEnv(input, scope, ctx);
   let unnamed = 0;
+  // Kusto numbers only the columns it cannot name (Column1, Column2...); extend skips the
+  // names the row already has.
+  const nextColumnName = () => {
+    let name: string;
+    do {
+      name = `Column${++unnamed}`;
+    } while (extend && env.columns?.has(name));
+    return name;
+  };
   const outputs: Array<{ name: string; expr: Expr; type: KustoType }> = [];
   for (const item of items) {
     const value = compileExpr(item.expression, env);
@@ -53,13 +62,19 @@ export function project(
       });
       continue;
     }
-    if (!item.names && value.components && value.componentNames) {
-      value.components.forEach((part, i) =>
-        outputs.push({ name: value.componentNames![i], expr: part.expr, type: part.type })
-      );
+    // Unnamed outputs get the function's names for them; given one name, the first output
+    // takes it and the others keep theirs (Kusto.Language: `x = array_sort_asc(a, b)` is x
+    // and b_sorted).
+    if (value.components && value.componentNames) {
+      value.components.forEach((part, i) => {
+        const name = i === 0 && item.names ? item.names[0] : value.componentNames![i];
+        outputs.push({ name, expr: part.expr, type: part.type });
+      });
       continue;
     }
-    const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`, env.columns);
+    const name = item.names?.[0] ??
+      resultName(item.expression, { columns: env.columns, scope }) ??
+      nextColumnName();
     outputs.push({ name, expr: value.expr, type: value.type });
   }
   const frame = env.materialise(input.frame);

@@ -302,6 +302,7 @@ function applyPerRow(
     case "serialize":
     case "project-rename":
     case "project-reorder":
+    case "parse-kv":
       return ctx.compiler.applyOperator(input, op, scope, ctx);
     case "project":
       return moveLast(
@@ -345,7 +346,7 @@ function applyPerRow(
           {
             kind: "summarize",
             aggregates: [{
-              names: ["Count"],
+              names: [op.name ?? "Count"],
               expression: { kind: "call", name: "count", args: [], span: op.span },
               span: op.span,
             }],
@@ -358,13 +359,13 @@ function applyPerRow(
         rowId,
       );
     case "distinct": {
-      if (op.columns.length === 1 && op.columns[0].kind === "star") {
+      if (op.columns.length === 1 && op.columns[0].expression.kind === "star") {
         return ctx.compiler.applyOperator(input, op, scope, ctx);
       }
       return moveLast(
         ctx.compiler.applyOperator(
           input,
-          { ...op, columns: [name(rowId, op.span), ...op.columns] },
+          { ...op, columns: [{ expression: name(rowId, op.span), span: op.span }, ...op.columns] },
           scope,
           ctx,
         ),
@@ -388,6 +389,21 @@ function applyPerRow(
     case "invoke":
     case "render":
     case "getschema":
+    case "search":
+    case "top-nested":
+    case "top-hitters":
+    case "sample":
+    case "sample-distinct":
+    case "partition":
+    case "fork":
+    case "facet":
+    case "reduce":
+    case "scan":
+    case "make-graph":
+    case "graph-match":
+    case "graph-shortest-paths":
+    case "graph-to-table":
+    case "graph-mark-components":
     case "unsupported":
       throw ctx.unsupported(
         `The operator '${op.kind === "unsupported" ? op.name : op.kind}' inside mv-apply`,

@@ -9,6 +9,7 @@ import { type Context, ExprEnv, type Relation, rowEnv, type Scope } from "../_co
 import { compileExpr } from "../_expression.ts";
 import { toBool } from "../_conversion.ts";
 import { keepColumns, project } from "./_columns.ts";
+import { expandStar } from "./_search.ts";
 
 /** A constant row count (`take 10`, `top 5 by ...`). */
 export function rowCount(e: A.Expression, scope: Scope, ctx: Context): number {
@@ -23,7 +24,9 @@ export function rowCount(e: A.Expression, scope: Scope, ctx: Context): number {
 /** Applies `where`. */
 export function where(input: Relation, op: A.WhereOperator, scope: Scope, ctx: Context): Relation {
   const env = rowEnv(input, scope, ctx);
-  const predicate = toBool(compileExpr(op.predicate, env), op.predicate, env);
+  // `where * has "x"` tests every column.
+  const written = expandStar(op.predicate, input.columns);
+  const predicate = toBool(compileExpr(written, env), written, env);
   if (predicate.constant) {
     return predicate.constant.value === true ? input : { ...input, frame: input.frame.head(0) };
   }
@@ -67,15 +70,9 @@ export function distinct(
   scope: Scope,
   ctx: Context,
 ): Relation {
-  if (op.columns.length === 1 && op.columns[0].kind === "star") {
+  if (op.columns.length === 1 && op.columns[0].expression.kind === "star") {
     return { ...input, frame: input.frame.unique({ maintainOrder: true } as never) };
   }
-  const projected = project(
-    input,
-    op.columns.map((expression) => ({ expression, span: expression.span })),
-    scope,
-    ctx,
-    false,
-  );
+  const projected = project(input, op.columns, scope, ctx, false);
   return { ...projected, frame: projected.frame.unique({ maintainOrder: true } as never) };
 }

@@ -16,14 +16,15 @@ import {
   type Typed,
 } from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
-import { derivedName, uniqueNames } from "../_names.ts";
+import { resultName, uniqueNames } from "../_names.ts";
 import {
   AGGREGATE_FUNCTIONS,
   type AggregateOutput,
   type AggregateSite,
   SCALAR_FUNCTIONS,
 } from "../../functions/_registry.ts";
-import { jsToSeries, type JsValue } from "../../runtime/_values.ts";
+import { excludedFunctionError } from "../../functions/_excluded.ts";
+import { jsToSeries, type JsValue, kustoTypedExpr } from "../../runtime/_values.ts";
 
 interface Output {
   temp: string;
@@ -51,7 +52,8 @@ export function summarize(
   let unnamed = 0;
   const keys = op.by.map((item) => {
     const value = compileExpr(item.expression, env);
-    const name = item.names?.[0] ?? derivedName(item.expression, `Column${++unnamed}`, env.columns);
+    const name = item.names?.[0] ??
+      resultName(item.expression, { columns: env.columns, scope }) ?? `Column${++unnamed}`;
     return { name, temp: addInput(value), type: value.type };
   });
   const keyNames = keys.map((k) => k.name);
@@ -100,15 +102,18 @@ export function summarize(
     }, scope);
     if (replaced === item.expression) {
       if (e.kind === "call" && !SCALAR_FUNCTIONS.has(e.name) && !scope.get(e.name)) {
-        throw ctx.unsupported(`The aggregate function '${e.name}()'`, e.span);
+        throw excludedFunctionError(e.name, e.span, ctx) ??
+          ctx.unsupported(`The aggregate function '${e.name}()'`, e.span);
       }
       throw ctx.error(
         "summarize needs an aggregate function here (count(), sum(), ...)",
         item.span,
       );
     }
+    // Named as Kusto names it: round(avg(x), 2) is avg_x.
+    const where = { columns: env.columns, scope, aggregates: true };
     finals.push({
-      names: item.names ?? [`Column${++unnamed}`],
+      names: item.names ?? [resultName(item.expression, where) ?? `Column${++unnamed}`],
       post: replaced,
       span: item.span,
     });
@@ -153,7 +158,7 @@ export function summarize(
     if (f.outputs) {
       f.outputs.forEach((o, i) => {
         columns.push({ name: f.names?.[i] ?? o.name, type: o.type });
-        selects.push(pl.col(o.temp));
+        selects.push(kustoTypedExpr(pl.col(o.temp), o.type));
       });
     } else {
       const value = compileExpr(f.post!, postEnv);

@@ -7,7 +7,6 @@
 import { type Expr, pl } from "../../../polars.ts";
 import { type ColumnSchema, type KustoType, polarsTypeOf } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
-import { KqlSemanticError } from "../../errors.ts";
 import type { Context, Relation, Scope } from "../_context.ts";
 
 /** Applies `| union T2, ...`. */
@@ -39,11 +38,14 @@ export function union(
   }
   const outputName = (name: string, type: KustoType) =>
     typesOf.get(name)!.length > 1 ? `${name}_${type}` : name;
+  // A name's columns of several types sit together where the name first appears.
   const columns: ColumnSchema[] = [];
   for (const r of relations) {
     for (const c of r.columns) {
-      const name = outputName(c.name, c.type);
-      if (!columns.some((x) => x.name === name)) columns.push({ name, type: c.type });
+      for (const type of typesOf.get(c.name)!) {
+        const name = outputName(c.name, type);
+        if (!columns.some((x) => x.name === name)) columns.push({ name, type });
+      }
     }
   }
   const kept = options.unionKind === "inner"
@@ -72,7 +74,11 @@ export function union(
   return { frame, columns: all };
 }
 
-/** The relations of `union`'s tables; with isfuzzy=true, tables that do not resolve are left out. */
+/**
+ * The relations of `union`'s tables. With isfuzzy=true, legs naming a table that does not
+ * exist are left out (Kusto's fuzzy resolution of union legs); any other error of a leg
+ * is the query's error, as in Kusto.
+ */
 export function unionInputs(
   tables: readonly A.Expression[],
   options: A.UnionOptions,
@@ -86,11 +92,14 @@ export function unionInputs(
       relations.push(ctx.compiler.tabularOf(t, scope, ctx));
       sources.push(t);
     } catch (error) {
-      if (!options.isFuzzy || !(error instanceof KqlSemanticError)) throw error;
+      if (!options.isFuzzy || !ctx.isUnknownTable(error)) throw error;
     }
   }
   if (relations.length === 0) {
-    throw ctx.error("none of the tables of 'union' exist", tables[0]?.span ?? { start: 0, end: 0 });
+    throw ctx.unknownTable(
+      "none of the tables of 'union' exist",
+      tables[0]?.span ?? { start: 0, end: 0 },
+    );
   }
   return { relations, sources };
 }

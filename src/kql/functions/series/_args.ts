@@ -8,6 +8,7 @@ import type { KustoType } from "../../../schema/types.ts";
 import type { Typed } from "../../compile/_context.ts";
 import type { JsValue } from "../../runtime/_values.ts";
 import { expectType } from "../_define.ts";
+import { resultName } from "../../compile/_names.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
 import { type Num, toNums } from "./_math.ts";
 
@@ -99,8 +100,8 @@ export function multiOutput(
         site.env.rowwise([all], o.type, ([v]) => (Array.isArray(v) ? v[i] ?? null : null))
       );
       // Unnamed, the outputs are columns named function_argument_output.
-      const arg = site.call.args[0];
-      const base = arg?.kind === "name" ? `${site.call.name}_${arg.name}` : site.call.name;
+      const arg = site.call.args[0] && resultName(site.call.args[0]);
+      const base = arg ? `${site.call.name}_${arg}` : site.call.name;
       const componentNames = outputs.map((o) => `${base}_${o.name}`);
       return { ...components[0], components, componentNames };
     },

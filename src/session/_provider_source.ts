@@ -1,0 +1,128 @@
+/**
+ * How to open a provider again, as recorded with each query step (the journal's
+ * `connection`) and read by the exports: a folder of data, or a workspace with its cloud,
+ * query endpoint, sign-in host and credential kind. Never a secret: a session signed in
+ * with `CASEFILE_SENTINEL_TOKEN` records the kind `token`, and its replay reads the
+ * variable again.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import type { Provider } from "../providers/mod.ts";
+
+/** How to open a session's provider again. */
+export type ProviderSource =
+  | {
+    readonly kind: "local";
+    readonly folder: string;
+    /** Whether the folder is the bundled demo case (which every casefile has). */
+    readonly demo: boolean;
+  }
+  | {
+    readonly kind: "sentinel";
+    readonly workspace: string;
+    readonly configFile?: string;
+    readonly cloud?: string;
+    /** The query endpoint, when it is not the cloud's. */
+    readonly endpoint?: string;
+    /** The Microsoft Entra ID sign-in host, when it is not the cloud's. */
+    readonly authorityHost?: string;
+    /** The credential kind, when one was chosen; `token` for `CASEFILE_SENTINEL_TOKEN`. */
+    readonly credential?: string;
+    /** Hosts the provider talks to (query API, sign-in). */
+    readonly hosts: readonly string[];
+  }
+  | { readonly kind: "none" };
+
+interface SentinelLike {
+  readonly signIn?: string;
+  readonly config: {
+    readonly file?: string;
+    readonly endpoint: string;
+    readonly credential: string;
+    readonly credentialChosen: boolean;
+    readonly authorityHost?: string;
+    readonly customAuthorityHost?: boolean;
+    readonly cloud: { readonly name: string; readonly authorityHost: string; endpoint: string };
+    readonly defaultWorkspace: { readonly id?: string; readonly resourceId?: string };
+  };
+}
+
+/** The public cloud's hosts: what a workspace known only by its id talks to. */
+export const PUBLIC_HOSTS: readonly string[] = ["api.loganalytics.io", "login.microsoftonline.com"];
+
+/** How to open `provider` again, when it is one casefile knows how to open. */
+export function sourceOf(provider: Provider | undefined): ProviderSource | undefined {
+  if (provider?.kind === "local" && "folder" in provider) {
+    const folder = String(provider.folder);
+    return { kind: "local", folder, demo: isDemoCase(folder) };
+  }
+  if (provider?.kind === "sentinel" && "config" in provider) {
+    const { config, signIn } = provider as unknown as SentinelLike;
+    const workspace = config.defaultWorkspace.id ?? config.defaultWorkspace.resourceId ?? "";
+    const custom = !config.endpoint.startsWith(config.cloud.endpoint);
+    const authorityHost = config.authorityHost ?? config.cloud.authorityHost;
+    const credential = signIn === "token"
+      ? "token"
+      : config.credentialChosen
+      ? config.credential
+      : undefined;
+    // A bearer token from the environment signs nowhere: only the query API is reached.
+    const hosts = [new URL(config.endpoint).host];
+    if (credential !== "token") hosts.push(new URL(authorityHost).host);
+    return {
+      kind: "sentinel",
+      workspace,
+      configFile: config.file,
+      cloud: config.cloud.name,
+      endpoint: custom ? config.endpoint : undefined,
+      authorityHost: config.customAuthorityHost ? authorityHost : undefined,
+      credential,
+      hosts,
+    };
+  }
+  return undefined;
+}
+
+/** How to open the provider a query step recorded only the id of (`local:DIR`, `sentinel:ID`). */
+export function sourceOfId(id: string | undefined): ProviderSource | undefined {
+  if (id?.startsWith("local:")) {
+    const folder = id.slice("local:".length);
+    return { kind: "local", folder, demo: isDemoCase(folder) };
+  }
+  if (id?.startsWith("sentinel:")) {
+    return { kind: "sentinel", workspace: id.slice("sentinel:".length), hosts: PUBLIC_HOSTS };
+  }
+  return undefined;
+}
+
+/** Whether two sources open the same provider the same way. */
+export function sameSource(a: ProviderSource, b: ProviderSource): boolean {
+  return sourceKey(a) === sourceKey(b);
+}
+
+/** A source as a stable text (its fields in a fixed order). */
+export function sourceKey(source: ProviderSource): string {
+  switch (source.kind) {
+    case "local":
+      return JSON.stringify(["local", source.folder]);
+    case "sentinel":
+      return JSON.stringify([
+        "sentinel",
+        source.workspace,
+        source.cloud ?? null,
+        source.endpoint ?? null,
+        source.authorityHost ?? null,
+        source.credential ?? null,
+      ]);
+    case "none":
+      return "none";
+  }
+}
+
+/** The bundled demo case's folder. */
+const DEMO_CASE = fileURLToPath(new URL("../../fixtures/demo-case", import.meta.url));
+
+function isDemoCase(folder: string): boolean {
+  return folder.replace(/\/$/, "") === DEMO_CASE;
+}
