@@ -70,6 +70,8 @@ export {
   readKqlDatetime,
   readKqlTimespan,
   tablePatterns,
+  type TableReference,
+  tableReferences,
   tokenizeKql,
 } from "./syntax.ts";
 export type { CasefileError, CasefileErrorOptions } from "../errors.ts";
@@ -143,6 +145,7 @@ export type {
   ScanDeclaration,
   ScanOperator,
   ScanStep,
+  ScopedTable,
   SearchOperator,
   SearchSource,
   SerializeOperator,
@@ -154,6 +157,7 @@ export type {
   Statement,
   SummarizeOperator,
   SyntaxNode,
+  TablePlace,
   TableScope,
   TakeOperator,
   TopHittersOperator,

@@ -119,6 +119,11 @@ export interface ExecuteOptions {
   knownTables?: readonly string[];
   /** Outside tables (`externaldata`, watchlists) the provider loaded, by request key. */
   external?: ReadonlyMap<string, SourceTable>;
+  /**
+   * Tables of other places the provider resolved (`workspace("emea").SigninLogs`), by the
+   * key {@link tableReferences} gives; the engine refuses a scoped table not given here.
+   */
+  scopedTables?: ReadonlyMap<string, SourceTable>;
   /** Values for `declare query_parameters(...)`, as JS values of the declared types. */
   parameters?: ReadonlyMap<string, unknown>;
 }

@@ -29,6 +29,12 @@ export {
   readDatetime as readKqlDatetime,
   readTimespan as readKqlTimespan,
 } from "./syntax/_literals.ts";
-export { type ExternalRequest, externalRequests, tablePatterns } from "./syntax/_external.ts";
+export {
+  type ExternalRequest,
+  externalRequests,
+  tablePatterns,
+  type TableReference,
+  tableReferences,
+} from "./syntax/_external.ts";
 export { caretLine, lineColumn } from "./errors.ts";
 export type { Span } from "./syntax/ast.ts";

@@ -294,3 +294,26 @@ Deno.test("functions inlined inside functions compute row-by-row values at the b
     datatable(d: dynamic) [dynamic({"k": "a"}), dynamic({"k": "b"})] | project r = outer(d)`);
   assert.deepEqual(out, [{ r: "a!" }, { r: "b!" }]);
 });
+
+Deno.test("user functions bind named arguments by name and positional ones to the rest", async () => {
+  // Kusto's documented result (assert() page, recorded in the conformance corpus):
+  // checkLength(len=3, input) binds `input` to `s`, and keeps the 4-character row.
+  const checked = await rows(`
+    let checkLength = (len:long, s:string) { assert(len > 0, "Length must be greater than zero") and strlen(s) > len };
+    datatable(input:string) ['123', '4567'] | where checkLength(len=3, input)`);
+  assert.deepEqual(checked, [{ input: "4567" }]);
+  // Named arguments in any order, a default left in place, and the same in tabular functions.
+  const named = await rows(`
+    let f = (a:long, b:string = "b.default", c:long = 0) { strcat(a, "-", b, "-", c) };
+    let g = (T:(x:long), v:long) { T | where x >= v };
+    print x = f(c=7, a=12), y = f(12, c=7), z = toscalar(g(v=9, (range x from 1 to 10 step 1)) | count)`);
+  assert.deepEqual(named, [{ x: "12-b.default-7", y: "12-b.default-7", z: 2 }]);
+  await assert.rejects(
+    () => rows(`let f = (a:long) { a }; print f(b=1)`),
+    (e: Error) => e instanceof KqlSemanticError && /no parameter named 'b'/.test(e.message),
+  );
+  await assert.rejects(
+    () => rows(`let f = (a:long) { a }; print f(1, 2)`),
+    (e: Error) => e instanceof KqlSemanticError && /takes 1 argument/.test(e.message),
+  );
+});

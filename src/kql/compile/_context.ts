@@ -102,6 +102,8 @@ export interface ContextOptions {
   knownTables?: readonly string[];
   /** Outside tables by request key (see syntax/_external.ts). */
   external?: ReadonlyMap<string, SourceTable>;
+  /** Tables of other places (`workspace("w").T`) by key (see syntax/_external.ts). */
+  scopedTables?: ReadonlyMap<string, SourceTable>;
   /** Values for `declare query_parameters(...)`, as JS values of the declared types. */
   parameters?: ReadonlyMap<string, JsValue>;
 }
@@ -135,6 +137,8 @@ export class Context {
   readonly knownTables: readonly string[];
   /** Outside tables (externaldata, watchlists) the provider loaded, by request key. */
   readonly external: ReadonlyMap<string, SourceTable>;
+  /** Tables of other places (`workspace("w").T`) the provider resolved, by key. */
+  readonly scopedTables: ReadonlyMap<string, SourceTable>;
   /** Values given for declared query parameters. */
   readonly parameters: ReadonlyMap<string, JsValue>;
   /**
@@ -155,6 +159,7 @@ export class Context {
     this.now = now.getTime() * 1000;
     this.knownTables = options.knownTables ?? [...tables.keys()];
     this.external = options.external ?? new Map();
+    this.scopedTables = options.scopedTables ?? new Map();
     this.parameters = options.parameters ?? new Map();
   }
 

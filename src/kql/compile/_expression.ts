@@ -16,6 +16,7 @@ import { excludedFunctionError } from "../functions/_excluded.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
 import { convert, convertJs, isNumeric, toBool, toStringTyped } from "./_conversion.ts";
 import { arithmetic, binaryOperator, comparison, fold } from "./_binary_operators.ts";
+import { bindArguments } from "./_arguments.ts";
 
 /** Compiles a scalar expression. */
 export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
@@ -49,6 +50,7 @@ export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
     case "union-source":
     case "search-source":
     case "find":
+    case "scoped-table":
       throw env.ctx.error(
         "a tabular expression is used where a scalar value is expected",
         e.span,
@@ -69,7 +71,7 @@ function name(e: A.NameRef, env: ExprEnv): Typed {
   const binding = env.scope.get(e.name);
   if (binding?.kind === "scalar") return binding.value;
   if (binding?.kind === "function") {
-    return callFunction(binding, [], e.span, env, e.name);
+    return callFunction(binding, { kind: "call", name: e.name, args: [], span: e.span }, env);
   }
   if (binding?.kind === "tabular" || env.ctx.tables.has(e.name)) {
     throw env.ctx.error(`'${e.name}' is a table, not a value`, e.span);
@@ -88,7 +90,7 @@ function name(e: A.NameRef, env: ExprEnv): Typed {
 
 function call(e: A.Call, env: ExprEnv): Typed {
   const binding = env.scope.get(e.name);
-  if (binding?.kind === "function") return callFunction(binding, e.args, e.span, env, e.name);
+  if (binding?.kind === "function") return callFunction(binding, e, env);
   // typeof(long) names a type (used by extract(), mv-expand ... to typeof()).
   if (e.name === "typeof" && e.args.length === 1 && e.args[0].kind === "name") {
     const type = kustoTypeFromName(e.args[0].name);
@@ -135,16 +137,15 @@ function call(e: A.Call, env: ExprEnv): Typed {
 /** Inlines a user function: parameters bound to the arguments' compiled values. */
 export function callFunction(
   binding: { definition: A.FunctionDefinition; scope: Scope },
-  args: readonly A.Expression[],
-  span: A.Span,
+  call: A.Call,
   env: ExprEnv,
-  fname: string,
 ): Typed {
   const { definition } = binding;
+  const { name: fname, span } = call;
   const scope = new Scope(binding.scope);
+  const args = bindArguments(definition.parameters, call, env.ctx);
   definition.parameters.forEach((p, i) => {
-    const arg = args[i] ?? p.defaultValue;
-    if (!arg) throw env.ctx.error(`${fname}() needs a value for parameter '${p.name}'`, span);
+    const arg = args[i];
     if (p.tabular) {
       const relation = env.ctx.compiler.tabularOf(arg, env.scope, env.ctx);
       scope.set(p.name, { kind: "tabular", get: () => relation });
@@ -192,6 +193,7 @@ export function isTabular(e: A.Expression, scope: Scope, env: ExprEnv): boolean 
     case "union-source":
     case "search-source":
     case "find":
+    case "scoped-table":
       return true;
     case "paren":
       return isTabular(e.expression, scope, env);

@@ -19,6 +19,7 @@ import {
 import { bindLet, compileExpr, isTabular } from "./_expression.ts";
 import { convert, convertJs } from "./_conversion.ts";
 import { uniqueNames } from "./_names.ts";
+import { bindArguments } from "./_arguments.ts";
 import { union, unionInputs } from "./operators/_union.ts";
 import { findSource, searchSource } from "./operators/_search.ts";
 import {
@@ -30,8 +31,9 @@ import {
 } from "../runtime/_values.ts";
 import { applyOperator } from "./_apply_operator.ts";
 import { operatorFailure } from "./_failures.ts";
-import { requestOf } from "../syntax/_external.ts";
+import { requestOf, tableReferenceKey } from "../syntax/_external.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
+import type { KqlUnsupportedError } from "../errors.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
 export function compileQuery(text: A.QueryText, ctx: Context): Relation {
@@ -109,11 +111,21 @@ export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation
       return searchSource(e, scope, ctx);
     case "find":
       return findSource(e, scope, ctx);
+    case "scoped-table":
+      return scopedTable(e, ctx);
     default: {
       // database('db').T and cluster('c').database('db').T name tables of a cluster.
       let object: A.Expression = e;
       while (object.kind === "member" || object.kind === "index") object = object.object;
       if (object.kind === "call") {
+        if (["workspace", "app", "resource"].includes(object.name)) {
+          throw placeRefusal(
+            object.name as A.TablePlace["kind"],
+            `(${object.name}())`,
+            e.span,
+            ctx,
+          );
+        }
         const excluded = excludedFunctionError(object.name, object.span, ctx);
         if (excluded) throw excluded;
       }
@@ -139,6 +151,30 @@ function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
   );
 }
 
+// A table of another place: the provider resolves it (the Log Analytics service for
+// `workspace("w").T`); the local engine has only its provider's one set of tables.
+function scopedTable(e: A.ScopedTable, ctx: Context): Relation {
+  const table = ctx.scopedTables.get(tableReferenceKey(e));
+  if (table) return { frame: table.frame, columns: table.schema.columns, source: e.table };
+  const outer = e.scope[0];
+  throw placeRefusal(outer.kind, `(${outer.kind}("${outer.name}").${e.table})`, e.span, ctx);
+}
+
+function placeRefusal(
+  kind: A.TablePlace["kind"],
+  what: string,
+  span: A.Span,
+  ctx: Context,
+): KqlUnsupportedError {
+  if (kind === "cluster" || kind === "database") return excludedFunctionError(kind, span, ctx)!;
+  return ctx.unsupported(
+    `The table of another ${kind === "app" ? "Application Insights app" : kind} ${what}`,
+    span,
+    "The local provider has one set of tables; cross-workspace queries need the Sentinel " +
+      "provider (openSentinelProvider), which runs them on Log Analytics.",
+  );
+}
+
 const materialized = new WeakMap<A.Expression, Relation>();
 
 function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
@@ -146,9 +182,9 @@ function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
   if (binding?.kind === "function") {
     const inner = new Scope(binding.scope);
     const env = new ExprEnv(ctx, scope);
+    const args = bindArguments(binding.definition.parameters, e, ctx);
     binding.definition.parameters.forEach((p, i) => {
-      const arg = e.args[i] ?? p.defaultValue;
-      if (!arg) throw ctx.error(`${e.name}() needs a value for parameter '${p.name}'`, e.span);
+      const arg = args[i];
       if (p.tabular) {
         const relation = tabularOf(arg, scope, ctx);
         inner.set(p.name, { kind: "tabular", get: () => relation });

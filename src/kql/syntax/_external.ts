@@ -112,3 +112,52 @@ export function tablePatterns(query: string | A.QueryText): string[] {
   visit(parsed.statements);
   return [...found];
 }
+
+/**
+ * A table of another place a query names (`workspace("emea").SigninLogs`,
+ * `cluster("c").database("d").T`), with the key a provider hands its rows over by
+ * (`scopedTables` of the engine's options).
+ */
+export interface TableReference {
+  /** The key of the table's rows in the engine's `scopedTables`. */
+  readonly key: string;
+  /** Where the table is, outermost first (a cluster before its database). */
+  readonly scope: readonly A.TablePlace[];
+  /** The table's name. */
+  readonly table: string;
+  /** Where the query first names it. */
+  readonly span: A.Span;
+}
+
+/** The key of a scoped table's rows: its place and name, as Kusto writes them. */
+export function tableReferenceKey(reference: Pick<A.ScopedTable, "scope" | "table">): string {
+  const place = reference.scope.map((s) => `${s.kind}(${JSON.stringify(s.name)})`);
+  return [...place, `[${JSON.stringify(reference.table)}]`].join(".");
+}
+
+/**
+ * Every table of another place `query` names (`workspace("emea").SigninLogs`), once
+ * each. The engine refuses them unless the provider resolves them first and hands their
+ * rows over by key.
+ */
+export function tableReferences(query: string | A.QueryText): TableReference[] {
+  const found = new Map<string, TableReference>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    if ((node as { kind?: string }).kind === "scoped-table") {
+      const { scope, table, span } = node as A.ScopedTable;
+      const key = tableReferenceKey({ scope, table });
+      if (!found.has(key)) found.set(key, { key, scope, table, span });
+      return;
+    }
+    for (const value of Object.values(node)) {
+      if (typeof value === "object" && value !== null) visit(value);
+    }
+  };
+  visit((typeof query === "string" ? parseQuery(query) : query).statements);
+  return [...found.values()];
+}

@@ -1281,6 +1281,10 @@ class Parser {
         ) {
           return this.#source();
         }
+        if (SCOPE_KINDS.has(t.text) && this.#isPunct("(", 1)) {
+          const scoped = this.#scopedTable();
+          if (scoped) return scoped;
+        }
         this.#next();
         if (this.#isPunct("(")) return this.#call(t);
         this.#notReserved(t);
@@ -1289,6 +1293,61 @@ class Parser {
       case "eof":
         return this.#fail("expected an expression");
     }
+  }
+
+  /**
+   * `workspace("w").T`, `app("a").T`, `resource("id").T`, `database("d").T` or
+   * `cluster("c").database("d").T` (the table also as `['T']` or `table("T")`); undefined,
+   * with nothing read, when the text is not one of these with literal names.
+   */
+  #scopedTable(): A.ScopedTable | undefined {
+    const mark = this.#pos;
+    const start = this.#peek().span.start;
+    const step = (): A.TablePlace | undefined => {
+      const kind = this.#peek().text;
+      if (this.#peek().kind !== "ident" || !SCOPE_KINDS.has(kind) || !this.#isPunct("(", 1)) {
+        return undefined;
+      }
+      if (this.#peek(2).kind !== "string") return undefined;
+      this.#next();
+      this.#next();
+      let name = "";
+      while (this.#peek().kind === "string") name += this.#next().value as string;
+      if (!this.#eatPunct(")")) return undefined;
+      return { kind: kind as A.TablePlace["kind"], name };
+    };
+    const table = (): string | undefined => {
+      if (!this.#eatPunct(".")) return undefined;
+      const t = this.#peek();
+      if (t.kind === "ident" && t.text === "table" && this.#isPunct("(", 1)) {
+        // table("T"): only a literal name names a table of that place.
+        if (this.#peek(2).kind !== "string" || !this.#isPunct(")", 3)) return undefined;
+        this.#next();
+        this.#next();
+        const name = this.#next().value as string;
+        this.#next();
+        return name;
+      }
+      if (t.kind === "ident" && !this.#isPunct("(", 1)) return this.#next().text;
+      if (this.#isPunct("[") && this.#peek(1).kind === "string" && this.#isPunct("]", 2)) {
+        return this.#identifier();
+      }
+      return undefined;
+    };
+    const scope: A.TablePlace[] = [];
+    const first = step();
+    if (first) scope.push(first);
+    if (first?.kind === "cluster") {
+      const database = this.#isPunct(".") ? (this.#next(), step()) : undefined;
+      if (database?.kind === "database") scope.push(database);
+      else scope.length = 0;
+    }
+    const name = scope.length > 0 ? table() : undefined;
+    if (name === undefined) {
+      this.#pos = mark;
+      return undefined;
+    }
+    return { kind: "scoped-table", scope, table: name, span: this.#spanFrom(start) };
   }
 
   // Type names and sort words are keywords: as names they are written ['date'].
@@ -1328,6 +1387,15 @@ class Parser {
     return { kind: "call", name: name.text, args, named, span: this.#spanFrom(name.span.start) };
   }
 }
+
+/** The functions that name where a table is (see {@link A.ScopedTable}). */
+const SCOPE_KINDS: ReadonlySet<string> = new Set([
+  "cluster",
+  "database",
+  "workspace",
+  "app",
+  "resource",
+]);
 
 /**
  * Keywords Kusto.Language does not read as a bare name (type names but `bool` and `guid`,

@@ -102,6 +102,7 @@ export interface ColumnDeclaration {
 export type Expression =
   | Literal
   | NameRef
+  | ScopedTable
   | Star
   | Call
   | Binary
@@ -138,6 +139,27 @@ export interface NameRef extends SyntaxNode {
   /** The node kind: `name`. */
   readonly kind: "name";
   /** The identifier (without brackets or quotes). */
+  readonly name: string;
+}
+
+/**
+ * A table of another place: `workspace("emea").SigninLogs`, `app("x").requests`,
+ * `resource("/subscriptions/...").T`, `database("d").T`, `cluster("c").database("d").T`.
+ */
+export interface ScopedTable extends SyntaxNode {
+  /** The node kind: `scoped-table`. */
+  readonly kind: "scoped-table";
+  /** Where the table is, outermost first (a cluster before its database). */
+  readonly scope: readonly TablePlace[];
+  /** The table's name. */
+  readonly table: string;
+}
+
+/** One step of a {@link ScopedTable}'s place: `workspace("emea")`, `cluster("c")`. */
+export interface TablePlace {
+  /** The function that names the place. */
+  readonly kind: "cluster" | "database" | "workspace" | "app" | "resource";
+  /** The name, id or resource id given to it. */
   readonly name: string;
 }
 

@@ -134,6 +134,7 @@ export function splitPlan(query: string): SplitPlan {
 function isTables(expression: A.Expression): boolean {
   switch (expression.kind) {
     case "name":
+    case "scoped-table":
       return true;
     case "paren":
       return isTables(expression.expression);

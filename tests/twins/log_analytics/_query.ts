@@ -10,6 +10,12 @@
  * is unioned from those that have it. Watchlists and `externaldata` are not available in
  * cross-workspace queries.
  *
+ * A table of another workspace named in the query (`workspace("emea").SigninLogs`, by
+ * workspace id, by the workspace's name, or by its resource id) is that workspace's table,
+ * with `TenantId` set to that workspace's id, as the real service resolves cross-workspace
+ * references; the query then runs as a cross-workspace one. Other places (`app()`,
+ * `cluster()`) are not served.
+ *
  * @module
  */
 import { type DataFrame, pl } from "../../../src/polars.ts";
@@ -20,7 +26,15 @@ import {
   type RenderSpec,
   type TimeRange,
 } from "../../../src/providers/mod.ts";
-import { executeOn, sourceTables } from "../../../src/kql/mod.ts";
+import {
+  executeOn,
+  KqlSemanticError,
+  parseKql,
+  type SourceTable,
+  sourceTables,
+  type TableReference,
+  tableReferences,
+} from "../../../src/kql/mod.ts";
 // The local provider's own helpers, so that both providers read the same tables and rows.
 import { filterTimespan, referencedTables } from "../../../src/providers/local/_query_tables.ts";
 
@@ -37,14 +51,30 @@ export interface QueryOutcome {
 export class Workspaces {
   readonly ids: readonly string[];
   readonly #providers: ReadonlyMap<string, LocalProvider>;
+  readonly #names: Readonly<Record<string, string>>;
+  readonly #resources: Readonly<Record<string, string>>;
 
-  private constructor(providers: Map<string, LocalProvider>) {
+  private constructor(
+    providers: Map<string, LocalProvider>,
+    names: Readonly<Record<string, string>>,
+    resources: Readonly<Record<string, string>>,
+  ) {
     this.#providers = providers;
+    this.#names = names;
+    this.#resources = resources;
     this.ids = [...providers.keys()];
   }
 
-  /** Opens each workspace's folder (a folder served under several ids is opened once). */
-  static async open(folders: Readonly<Record<string, string>>): Promise<Workspaces> {
+  /**
+   * Opens each workspace's folder (a folder served under several ids is opened once).
+   * `names` (workspace name → id) and `resources` (resource id → workspace id) are the
+   * other ways a query's `workspace("...")` may name a workspace.
+   */
+  static async open(
+    folders: Readonly<Record<string, string>>,
+    names: Readonly<Record<string, string>> = {},
+    resources: Readonly<Record<string, string>> = {},
+  ): Promise<Workspaces> {
     const byFolder = new Map<string, Promise<LocalProvider>>();
     const providers = new Map<string, LocalProvider>();
     for (const [id, folder] of Object.entries(folders)) {
@@ -55,7 +85,7 @@ export class Workspaces {
       }
       providers.set(id, await opening);
     }
-    return new Workspaces(providers);
+    return new Workspaces(providers, names, resources);
   }
 
   /** The workspace id as served (ids match case-insensitively), if it is served. */
@@ -81,7 +111,8 @@ export class Workspaces {
     now: Date,
   ): Promise<QueryOutcome> {
     const all = [workspace, ...others.filter((w) => w !== workspace)];
-    if (all.length === 1) {
+    const references = tableReferences(parseKql(query));
+    if (all.length === 1 && references.length === 0) {
       const provider = this.#provider(workspace);
       const result = await provider.query(query, { timespan, now });
       return {
@@ -91,7 +122,50 @@ export class Workspaces {
         rowsScanned: await scanned(provider, query),
       };
     }
-    return await this.#union(all, query, timespan, now);
+    return await this.#union(all, query, timespan, now, references);
+  }
+
+  /** The served workspace `workspace("text")` names: its id, its name or its resource id. */
+  #named(text: string): string | undefined {
+    const lower = text.toLowerCase();
+    const byKey = (map: Readonly<Record<string, string>>) =>
+      Object.entries(map).find(([key]) => key.toLowerCase() === lower)?.[1];
+    const id = this.find(text) ?? byKey(this.#names) ?? byKey(this.#resources);
+    return id === undefined ? undefined : this.find(id);
+  }
+
+  /** The tables of other workspaces the query names, by key; other places are left out. */
+  async #scoped(
+    references: readonly TableReference[],
+    query: string,
+    timespan: TimeRange | undefined,
+  ): Promise<{ tables: Map<string, SourceTable>; rows: number }> {
+    const tables = new Map<string, SourceTable>();
+    let rows = 0;
+    for (const reference of references) {
+      const place = reference.scope[0];
+      if (reference.scope.length !== 1 || place.kind !== "workspace") continue;
+      const id = this.#named(place.name);
+      if (id === undefined) {
+        throw new KqlSemanticError(
+          `'workspace' operator: Failed to resolve workspace '${place.name}'`,
+          query,
+          reference.span,
+        );
+      }
+      const provider = this.#provider(id);
+      if (!(await provider.tables()).some((t) => t.name === reference.table)) {
+        throw new KqlSemanticError(
+          `Failed to resolve table '${reference.table}' in workspace '${place.name}'`,
+          query,
+          reference.span,
+        );
+      }
+      const { frame, schema } = withTenant(await provider.table(reference.table), id, timespan);
+      rows += frame.height;
+      tables.set(reference.key, sourceTables({ t: frame }, { t: schema }).get("t")!);
+    }
+    return { tables, rows };
   }
 
   async #union(
@@ -99,7 +173,9 @@ export class Workspaces {
     query: string,
     timespan: TimeRange | undefined,
     now: Date,
+    references: readonly TableReference[],
   ): Promise<QueryOutcome> {
+    const scoped = await this.#scoped(references, query, timespan);
     const providers = workspaces.map((w) => this.#provider(w));
     const names = new Set<string>();
     for (const provider of providers) {
@@ -108,18 +184,15 @@ export class Workspaces {
     const used = referencedTables(query, [...names]);
     const frames: Record<string, DataFrame> = {};
     const schemas: Record<string, TableSchema> = {};
-    let rowsScanned = 0;
+    let rowsScanned = scoped.rows;
     for (const name of used) {
       const parts: DataFrame[] = [];
       let schema: TableSchema | undefined;
       for (const [i, provider] of providers.entries()) {
         if (!(await provider.tables()).some((t) => t.name === name)) continue;
-        const table = await provider.table(name);
-        let frame = table.frame.withColumn(pl.lit(workspaces[i]).alias("TenantId"));
-        if (timespan) frame = filterTimespan(frame, timespan) ?? frame;
-        schema ??= table.schema.columns.some((c) => c.name === "TenantId")
-          ? table.schema
-          : { name, columns: [...table.schema.columns, { name: "TenantId", type: "string" }] };
+        const table = withTenant(await provider.table(name), workspaces[i], timespan);
+        const frame = table.frame;
+        schema ??= table.schema;
         parts.push(frame.select(...schema.columns.map((c) => c.name)));
         rowsScanned += frame.height;
       }
@@ -129,6 +202,7 @@ export class Workspaces {
     const result = await executeOn(query, sourceTables(frames, schemas), {
       now,
       knownTables: [...names],
+      scopedTables: scoped.tables,
     });
     return { frame: result.frame, schema: result.schema, render: result.render, rowsScanned };
   }
@@ -138,6 +212,24 @@ export class Workspaces {
     if (!provider) throw new RangeError(`Workspace '${id}' is not served`);
     return provider;
   }
+}
+
+/**
+ * A workspace's table with `TenantId` set to the workspace id (the column Log Analytics
+ * tells workspaces apart by), cut to `timespan`.
+ */
+function withTenant(
+  table: { readonly frame: DataFrame; readonly schema: TableSchema },
+  workspace: string,
+  timespan: TimeRange | undefined,
+): { frame: DataFrame; schema: TableSchema } {
+  let frame = table.frame.withColumn(pl.lit(workspace).alias("TenantId"));
+  if (timespan) frame = filterTimespan(frame, timespan) ?? frame;
+  const schema = table.schema.columns.some((c) => c.name === "TenantId") ? table.schema : {
+    name: table.schema.name,
+    columns: [...table.schema.columns, { name: "TenantId", type: "string" as const }],
+  };
+  return { frame, schema };
 }
 
 /**

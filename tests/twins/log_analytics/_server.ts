@@ -66,7 +66,11 @@ export async function startService(
 ): Promise<LogAnalyticsService> {
   const folders = options.workspaces ?? { [defaultWorkspace]: options.data ?? DEMO_CASE_DIR };
   if (Object.keys(folders).length === 0) throw new RangeError("No workspace to serve");
-  const workspaces = await Workspaces.open(folders);
+  const workspaces = await Workspaces.open(
+    folders,
+    options.workspaceNames,
+    options.resources,
+  );
   const tls = await createTlsMaterial();
   const caCertificatePath = await Deno.makeTempFile({
     prefix: "casefile-loganalytics-ca-",

@@ -18,6 +18,11 @@ export interface ServiceOptions {
    * Resource ids not listed here map to the first workspace.
    */
   resources?: Record<string, string>;
+  /**
+   * Workspace name → workspace id: the names a query's `workspace("name")` may use besides
+   * the ids and the `resources` ids (the real service resolves all three).
+   */
+  workspaceNames?: Record<string, string>;
   /** The bearer token the service accepts (default: a random one, see `token`). */
   token?: string;
   /** The row limit of one result (Log Analytics: 500,000). */

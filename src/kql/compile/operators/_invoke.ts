@@ -8,6 +8,7 @@ import type * as A from "../../syntax/ast.ts";
 import { type Context, ExprEnv, type Relation, Scope } from "../_context.ts";
 import { bindLet, compileExpr } from "../_expression.ts";
 import { convert } from "../_conversion.ts";
+import { bindArguments } from "../_arguments.ts";
 
 /** Applies `invoke f(...)`: the pipeline's table is the function's first argument. */
 export function invoke(
@@ -34,9 +35,15 @@ export function invoke(
   const inner = new Scope(binding.scope);
   inner.set(first.name, { kind: "tabular", get: () => input });
   const env = new ExprEnv(ctx, scope);
+  if (call.args.length > rest.length) {
+    throw ctx.error(
+      `${call.name}() takes ${rest.length} argument(s) after the piped table, not ${call.args.length}`,
+      call.span,
+    );
+  }
+  const args = bindArguments(rest, call, ctx);
   rest.forEach((p, i) => {
-    const arg = call.args[i] ?? p.defaultValue;
-    if (!arg) throw ctx.error(`${call.name}() needs a value for parameter '${p.name}'`, call.span);
+    const arg = args[i];
     if (p.tabular) {
       const relation = ctx.compiler.tabularOf(arg, scope, ctx);
       inner.set(p.name, { kind: "tabular", get: () => relation });
@@ -45,12 +52,6 @@ export function invoke(
       inner.set(p.name, { kind: "scalar", value: p.type ? convert(value, p.type, env) : value });
     }
   });
-  if (call.args.length > rest.length) {
-    throw ctx.error(
-      `${call.name}() takes ${rest.length} argument(s) after the piped table, not ${call.args.length}`,
-      call.span,
-    );
-  }
   const innerEnv = new ExprEnv(ctx, inner);
   let result: Relation | undefined;
   for (const statement of binding.definition.body) {
