@@ -41,6 +41,7 @@ import { buildOrganisation, ORG } from "./_org.ts";
 import { type Row, TableBuilder } from "./_table.ts";
 import { buildDayWorld, type DayGenerator } from "./_world.ts";
 import { buildManifest, TableWriter, writeManifest } from "./_write.ts";
+import { workspaceFill } from "./_workspace.ts";
 
 /** Options for {@link generateDemoCase}. */
 export interface GenerateOptions {
@@ -156,14 +157,18 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
 
   const builders = new Map<string, TableBuilder>();
   const writers = new Map<string, TableWriter>();
+  const adders = new Map<string, (row: Row) => void>();
   for (const [name] of TABLES) {
     const schema = SENTINEL_SCHEMAS[name];
-    builders.set(name, new TableBuilder(schema, { TenantId: ORG.workspaceId, Type: name }));
+    const builder = new TableBuilder(schema, { TenantId: ORG.workspaceId, Type: name });
+    const fill = workspaceFill(name);
+    builders.set(name, builder);
+    adders.set(name, fill === null ? (row) => builder.add(row) : (row) => builder.add(fill(row)));
     writers.set(name, new TableWriter(schema, join(out, `${name}.parquet`), spillDir));
   }
   try {
     for (let day = 0; day < DAYS; day++) {
-      const into = (name: string) => (row: Row) => builders.get(name)!.add(row);
+      const into = (name: string) => adders.get(name)!;
       const sink = windowsSink(org, day, seed, {
         SecurityEvent: into("SecurityEvent"),
         DeviceProcessEvents: into("DeviceProcessEvents"),
@@ -174,9 +179,9 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
       const world = buildDayWorld(org, day, seed, sink);
       for (const [name, generators] of TABLES) {
         const builder = builders.get(name)!;
-        const emit = (row: Row) => builder.add(row);
+        const emit = adders.get(name)!;
         for (const generate of generators) generate(world, emit);
-        for (const row of planted.get(name)?.get(day) ?? []) builder.add(row);
+        for (const row of planted.get(name)?.get(day) ?? []) emit(row);
         // Flush in large chunks: each flush has a fixed cost, and memory stays bounded.
         if (day === DAYS - 1 || builder.rows >= FLUSH_ROWS) {
           const until = day === DAYS - 1 ? END : START + (day + 1) * DAY;

@@ -16,8 +16,10 @@ export type ColumnRule = MaskKind | "text" | "keep";
 
 const RULES: ReadonlyArray<readonly [RegExp, ColumnRule]> = [
   [/sid$/i, "sid"],
+  // An Azure resource id is a path that names the resource (`.../machines/<host>`): text.
+  [/(^|_)resourceid$/i, "text"],
   [
-    /(^|_)(tenantid|correlationid|reportid|id|eventid|appid|resourceid|resourceidentity|sourcecomputerid)$/i,
+    /(^|_)(tenantid|correlationid|reportid|id|eventid|appid|resourceidentity|sourcecomputerid)$/i,
     "keep",
   ],
   [/logonid$|processid$|^pid$|^ppid$/i, "keep"],

@@ -88,7 +88,15 @@ const PAIRS: ReadonlyArray<readonly [string, string]> = [
  */
 export function findBeacons(flows: DataFrame, options: FindBeaconsOptions = {}): DataFrame {
   const time = options.time ?? "TimeGenerated";
-  const pair = PAIRS.find(([s, d]) => flows.columns.includes(s) && flows.columns.includes(d));
+  // A table with Sentinel's full schema carries other tables' columns too (CommonSecurityLog
+  // has RemoteIP and DeviceName), so a pair counts only when both columns hold values
+  // (Kusto's empty strings, or nulls, are no values).
+  const filled = (c: string) =>
+    flows.columns.includes(c) &&
+    flows.select(pl.col(c).cast(pl.Utf8).fillNull("").neq(pl.lit("")).sum().alias("n"))
+        .getColumn("n").get(0) > 0;
+  const pair = PAIRS.find(([s, d]) => filled(s) && filled(d)) ??
+    PAIRS.find(([s, d]) => flows.columns.includes(s) && flows.columns.includes(d));
   const source = columnsOf(options.source, pair?.[0], "source");
   const destination = columnsOf(options.destination, pair?.[1], "destination");
   requireColumns(flows, [time, ...source, ...destination], ANALYSIS);

@@ -201,18 +201,22 @@ export function inferTextColumns(
     cleaned(pl.col(name)).alias(`${i}:present`),
     ...screened[i].types.map((t) => parseText(name, t, screened[i].forms).alias(`${i}:${t}`)),
   ]));
-  const present = (i: number) => trials.height - trials.getColumn(`${i}:present`).nullCount();
+  // Columns by name once: looking each up in a wide frame is a scan, quadratic in all.
+  const trial = new Map(trials.getColumns().map((s) => [s.name, s]));
+  const column = (key: string) => trial.get(key) as Series;
+  const height = frame.height;
+  const present = (i: number) => height - column(`${i}:present`).nullCount();
 
   const columns: InferredColumn[] = [];
   const parsed: Series[] = [];
   for (const [i, name] of textColumns.entries()) {
     const count = present(i);
     const fits = (t: Candidate) =>
-      screened[i].types.includes(t) ? trials.height - trials.getColumn(`${i}:${t}`).nullCount() : 0;
+      screened[i].types.includes(t) ? height - column(`${i}:${t}`).nullCount() : 0;
     const full = count > 0 ? CANDIDATES.find((t) => fits(t) === count) : undefined;
     if (full) {
       columns.push({ name, type: full });
-      parsed.push(trials.getColumn(`${i}:${full}`).alias(name));
+      parsed.push(column(`${i}:${full}`).alias(name));
       continue;
     }
     if (count > 0 && screened[i].json) {
@@ -225,8 +229,8 @@ export function inferTextColumns(
     }
     const majority = CANDIDATES.find((t) => fits(t) * 2 > count && fits(t) < count);
     if (majority && count >= 4) {
-      const presentValues = trials.getColumn(`${i}:present`).toArray();
-      const parsedValues = trials.getColumn(`${i}:${majority}`).toArray();
+      const presentValues = column(`${i}:present`).toArray();
+      const parsedValues = column(`${i}:${majority}`).toArray();
       const firstRow = presentValues.findIndex((v, row) =>
         v !== null && parsedValues[row] === null
       );
@@ -239,8 +243,12 @@ export function inferTextColumns(
       columns.push({ name, type: "string" });
     }
   }
-  let out = frame;
-  for (const series of parsed) out = out.withColumn(series);
+  // One new frame from its columns: adding them one by one (or by withColumns) copies a
+  // frame as wide as the file per column.
+  const replaced = new Map(parsed.map((s) => [s.name, s]));
+  const out = parsed.length === 0
+    ? frame
+    : pl.DataFrame(frame.getColumns().map((s) => replaced.get(s.name) ?? s));
   return { frame: out, columns };
 }
 
@@ -266,8 +274,9 @@ function screenSample(
   sample: DataFrame,
   columns: readonly string[],
 ): Array<{ types: Candidate[]; json: boolean; forms: string[] }> {
+  const byName = new Map(sample.getColumns().map((s) => [s.name, s]));
   return columns.map((name) => {
-    const values = textValues(sample, name);
+    const values = seriesText(byName.get(name) as Series);
     if (values.length === 0) return { types: [], json: false, forms: [] };
     const half = values.length / 2;
     const count = (test: (v: string) => boolean) => values.filter(test).length;
@@ -282,7 +291,11 @@ function screenSample(
 
 /** The non-null, trimmed text values of a column. */
 function textValues(frame: DataFrame, name: string): string[] {
-  return (frame.getColumn(name).toArray() as Array<string | null>)
+  return seriesText(frame.getColumn(name));
+}
+
+function seriesText(series: Series): string[] {
+  return (series.toArray() as Array<string | null>)
     .map((v) => v?.trim() ?? "")
     .filter((v) => !NULL_TOKENS.includes(v));
 }

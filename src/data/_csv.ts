@@ -170,15 +170,147 @@ export interface RawCsv {
   readonly frame: DataFrame;
   readonly shape: CsvShape;
   readonly warnings: LoadWarning[];
+  /** What the reader decided that a user may want to know (a detected separator). */
+  readonly notes: string[];
+}
+
+/** The largest file read whole unless the caller allows more: 1 GiB. */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
+
+/**
+ * The bytes of `file`, after checking its size against `maxBytes` (before reading any of it).
+ *
+ * @throws {DataLoadError} naming the file when it cannot be read or is too large.
+ */
+export async function readBoundedFile(file: string, maxBytes: number): Promise<Uint8Array> {
+  try {
+    const info = await Deno.stat(file);
+    if (!info.isFile) {
+      throw new DataLoadError(`Cannot read ${file}: it is not a file`, {
+        file,
+        hint: "Point at a data file.",
+      });
+    }
+    if (info.size > maxBytes) {
+      throw new DataLoadError(
+        `Cannot read ${file}: it is ${mib(info.size)}, more than the limit of ${mib(maxBytes)}`,
+        {
+          file,
+          hint: "Split the file, convert it to Parquet, or raise the limit (maxFileBytes).",
+        },
+      );
+    }
+    return await Deno.readFile(file);
+  } catch (error) {
+    if (error instanceof DataLoadError) throw error;
+    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, {
+      file,
+      cause: error,
+    });
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 0)} MiB`;
+}
+
+/**
+ * `bytes` as UTF-8 text: UTF-16 with a byte-order mark is decoded; other text holding NUL
+ * bytes (UTF-16 without a mark, or a binary file) is refused rather than read as text.
+ *
+ * @throws {DataLoadError} when the bytes are not text casefile can read.
+ */
+export function asUtf8(bytes: Uint8Array, file: string): Uint8Array {
+  const le = bytes[0] === 0xff && bytes[1] === 0xfe;
+  const be = bytes[0] === 0xfe && bytes[1] === 0xff;
+  if (le || be) {
+    let text: string;
+    try {
+      text = new TextDecoder(le ? "utf-16le" : "utf-16be", { fatal: true }).decode(
+        bytes.subarray(2),
+      );
+    } catch {
+      throw new DataLoadError(`Cannot read ${file}: it is not valid UTF-16 text`, {
+        file,
+        hint: "Re-export the file as UTF-8.",
+      });
+    }
+    bytes = new TextEncoder().encode(text);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = countLines(bytes, nul);
+    throw new DataLoadError(
+      `Cannot read ${file}: it holds a NUL byte at line ${line} (UTF-16 without a byte-order ` +
+        "mark, or not a text file)",
+      { file, line, hint: "Re-export the file as UTF-8 text." },
+    );
+  }
+  return bytes;
+}
+
+function countLines(bytes: Uint8Array, end: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(LF); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1)) line++;
+  return line;
+}
+
+const OTHER_SEPARATORS = [";", "\t", "|"];
+
+/**
+ * The separator of a `.csv` file: `,` unless the header has no comma and another separator
+ * (`;` as European Excel writes, tab, `|`) splits the header and the first record alike.
+ */
+export function detectSeparator(bytes: Uint8Array): string {
+  const lines = firstLines(bytes, 2);
+  if (lines.length === 0 || fieldCount(lines[0], ",") > 1) return ",";
+  for (const sep of OTHER_SEPARATORS) {
+    const n = fieldCount(lines[0], sep);
+    if (n > 1 && (lines.length < 2 || fieldCount(lines[1], sep) === n)) return sep;
+  }
+  return ",";
+}
+
+function firstLines(bytes: Uint8Array, count: number): string[] {
+  const text = new TextDecoder().decode(bytes.subarray(0, 1 << 20)).replace(/^\uFEFF/, "");
+  return text.split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, count);
+}
+
+// Fields of a line, separators inside quotes not counted.
+function fieldCount(line: string, sep: string): number {
+  let n = 1;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === sep && !quoted) n++;
+  }
+  return n;
+}
+
+/** Options of {@link readCsvText}. */
+export interface ReadCsvOptions {
+  /** The largest file read (default {@link DEFAULT_MAX_FILE_BYTES}). */
+  readonly maxBytes?: number;
+  /** Detect `;`, tab or `|` when the header holds no comma (for `.csv`). */
+  readonly detect?: boolean;
 }
 
 /** Reads `file` as text columns after checking its structure. */
-export async function readCsvText(file: string, separator = ","): Promise<RawCsv> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(file);
-  } catch (error) {
-    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
+export async function readCsvText(
+  file: string,
+  separator = ",",
+  options: ReadCsvOptions = {},
+): Promise<RawCsv> {
+  const bytes = asUtf8(
+    await readBoundedFile(file, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES),
+    file,
+  );
+  const notes: string[] = [];
+  if (options.detect && separator === ",") {
+    separator = detectSeparator(bytes);
+    if (separator !== ",") {
+      notes.push(`read with ${separator === "\t" ? "tab" : `'${separator}'`} as the separator`);
+    }
   }
   const shape = checkCsv(bytes, file, separator);
   const names = normaliseHeader(shape.header);
@@ -194,7 +326,7 @@ export async function readCsvText(file: string, separator = ","): Promise<RawCsv
     const frame = pl.DataFrame(
       Object.fromEntries(names.map((n) => [n, pl.Series(n, [], pl.Utf8)])),
     );
-    return { frame, shape, warnings };
+    return { frame, shape, warnings, notes };
   }
   let frame: DataFrame;
   try {
@@ -219,7 +351,7 @@ export async function readCsvText(file: string, separator = ","): Promise<RawCsv
     );
   }
   frame = frame.rename(Object.fromEntries(frame.columns.map((c, i) => [c, names[i]])));
-  return { frame, shape, warnings };
+  return { frame, shape, warnings, notes };
 }
 
 /** The 1-based line of data record `row` (0-based). */

@@ -8,6 +8,7 @@
 import { type DataFrame, pl } from "../polars.ts";
 import { isKustoType, type KustoType } from "../schema/types.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
+import { asUtf8, DEFAULT_MAX_FILE_BYTES, readBoundedFile } from "./_csv.ts";
 
 /** Records read from a JSON file, as text and typed columns ready for inference. */
 export interface RawJson {
@@ -21,14 +22,16 @@ export interface RawJson {
 /** The largest single JSON document read whole; bigger ones must be newline-delimited. */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
-/** Reads `file`; `lines` forces newline-delimited records. */
-export async function readJsonFile(file: string, lines: boolean): Promise<RawJson> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(file);
-  } catch (error) {
-    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
-  }
+/**
+ * Reads `file`; `lines` forces newline-delimited records. A file larger than `maxBytes`
+ * is refused before it is read.
+ */
+export async function readJsonFile(
+  file: string,
+  lines: boolean,
+  maxBytes: number = DEFAULT_MAX_FILE_BYTES,
+): Promise<RawJson> {
+  let bytes = asUtf8(await readBoundedFile(file, maxBytes), file);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   if (lines || !looksLikeOneDocument(bytes)) return recordsFrame(readLines(bytes, file), file, []);
   if (bytes.length > MAX_DOCUMENT_BYTES) {
@@ -222,8 +225,30 @@ function logAnalyticsFrame(tables: unknown[], file: string): RawJson {
       hint: "A Log Analytics response has tables[0].columns and tables[0].rows.",
     });
   }
+  const fail = (what: string): never => {
+    throw new DataLoadError(`Cannot read ${file}: the Log Analytics response ${what}`, {
+      file,
+      hint: "Each of tables[0].columns has a name and a type, and each row is a list with " +
+        "one value per column; export the result again.",
+    });
+  };
   const columns = table.columns as Array<{ name: string; type: string }>;
+  const names = new Set<string>();
+  for (const [i, column] of (table.columns as unknown[]).entries()) {
+    const c = column as { name?: unknown; type?: unknown } | null;
+    if (typeof c?.name !== "string" || typeof c.type !== "string") {
+      fail(`has a column (${i + 1}) without a name or type`);
+    }
+    if (names.has(c!.name as string)) fail(`names column ${c!.name} twice`);
+    names.add(c!.name as string);
+  }
   const rows = table.rows as unknown[][];
+  for (const [i, row] of rows.entries()) {
+    if (!Array.isArray(row)) fail(`has a row (${i + 1}) that is not a list`);
+    if (row.length !== columns.length) {
+      fail(`has a row (${i + 1}) of ${row.length} values for ${columns.length} columns`);
+    }
+  }
   const declared = new Map<string, KustoType>();
   const series = columns.map((column, i) => {
     const type = column.type.toLowerCase();

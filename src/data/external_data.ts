@@ -14,11 +14,18 @@ import { coerceColumns } from "./_coerce.ts";
 import { checkCsv } from "./_csv.ts";
 import { DataLoadError } from "./errors.ts";
 import { loadTable } from "./load.ts";
+import { isInsideAny } from "./_confine.ts";
+import { asUtf8, DEFAULT_MAX_FILE_BYTES, readBoundedFile } from "./_csv.ts";
 
 /** Options of {@link loadExternalData}. */
 export interface ExternalDataOptions {
-  /** Folder that relative paths are read from. */
+  /** Folder that relative paths are read from; files inside it may be read. */
   base: string;
+  /**
+   * Other files or folders the user allows `externaldata` to read (default: none). Paths
+   * outside `base` and these are refused, so a query cannot read arbitrary local files.
+   */
+  allow?: readonly string[];
   /** `format` (csv, tsv, txt, json, multijson) and `ignoreFirstRecord`. */
   options?: Readonly<Record<string, unknown>>;
 }
@@ -31,8 +38,28 @@ function localPath(url: string, base: string): string {
       hint: "Download the file and give its local path (or a file:// URL) in externaldata.",
     });
   }
-  const path = url.startsWith("file://") ? fileURLToPath(url) : url;
+  let path: string;
+  try {
+    path = url.startsWith("file://") ? fileURLToPath(url) : url;
+  } catch (error) {
+    throw new DataLoadError(`Cannot read ${url}: ${(error as Error).message}`, {
+      file: url,
+      hint: "Give a local path, or a file:// URL with an absolute path.",
+    });
+  }
   return isAbsolute(path) ? path : join(base, path);
+}
+
+function checkAllowed(url: string, path: string, base: string, allow: readonly string[]): void {
+  if (isInsideAny([base, ...allow], path)) return;
+  throw new DataLoadError(
+    `Cannot read ${url}: externaldata reads files inside the case folder ${base} only`,
+    {
+      file: path,
+      hint: "Copy the file into the case folder, or allow its folder explicitly " +
+        "(the allowedPaths option of openLocalProvider).",
+    },
+  );
 }
 
 /**
@@ -43,11 +70,12 @@ function localPath(url: string, base: string): string {
 export async function loadExternalData(
   urls: readonly string[],
   columns: readonly ColumnSchema[],
-  { base, options = {} }: ExternalDataOptions,
+  { base, options = {}, allow = [] }: ExternalDataOptions,
 ): Promise<DataFrame> {
   const frames: DataFrame[] = [];
   for (const url of urls) {
     const path = localPath(url, base);
+    checkAllowed(url, path, base, allow);
     const format = String(options.format ?? extensionFormat(path)).toLowerCase();
     const skipFirst = options.ignoreFirstRecord === true || options.ignoreFirstRecord === "true";
     frames.push(await readOne(path, format, columns, skipFirst));
@@ -70,19 +98,7 @@ async function readOne(
   columns: readonly ColumnSchema[],
   skipFirst: boolean,
 ): Promise<DataFrame> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (error) {
-    throw new DataLoadError(`Cannot read ${path}: ${(error as Error).message}`, { file: path });
-  }
   const names = columns.map((c) => c.name);
-  if (format === "txt" || format === "raw") {
-    let lines = new TextDecoder().decode(bytes).split(/\r?\n/);
-    if (lines.at(-1) === "") lines.pop();
-    if (skipFirst) lines = lines.slice(1);
-    return pl.DataFrame([pl.Series(names[0] ?? "Line", lines, pl.Utf8)]);
-  }
   if (format === "json" || format === "multijson" || format === "ndjson" || format === "parquet") {
     const table = await loadTable(path);
     return table.frame.select(
@@ -92,6 +108,13 @@ async function readOne(
           : pl.lit(null).cast(pl.Utf8).alias(n)
       ),
     );
+  }
+  const bytes = asUtf8(await readBoundedFile(path, DEFAULT_MAX_FILE_BYTES), path);
+  if (format === "txt" || format === "raw") {
+    let lines = new TextDecoder().decode(bytes).split(/\r?\n/);
+    if (lines.at(-1) === "") lines.pop();
+    if (skipFirst) lines = lines.slice(1);
+    return pl.DataFrame([pl.Series(names[0] ?? "Line", lines, pl.Utf8)]);
   }
   const separator = format === "tsv" ? "\t" : ",";
   checkCsv(bytes, path, separator);

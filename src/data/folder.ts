@@ -9,6 +9,7 @@ import { type CaseManifest, readManifest } from "./manifest.ts";
 import { expandGlob, isGlob, walk } from "./_glob.ts";
 import { formatOf, tableNameOf } from "./load.ts";
 import { DataLoadError } from "./errors.ts";
+import { isInside } from "./_confine.ts";
 import type { KustoType } from "../schema/types.ts";
 
 /** A table found in a folder: its name and files, and its columns when a manifest lists them. */
@@ -93,13 +94,17 @@ export async function discoverTables(
       tables.push({
         name: t.name,
         source: t.file,
-        files: await resolve(folder, t.file),
+        files: await confined(folder, t.file, t.name),
         columns: t.columns,
         rows: t.rows,
       });
     }
     for (const e of manifest.external) {
-      external.push({ name: e.name, source: e.file, files: await resolve(folder, e.file) });
+      external.push({
+        name: e.name,
+        source: e.file,
+        files: await confined(folder, e.file, e.name),
+      });
     }
   } else {
     tables.push(...await scanFolder(folder));
@@ -113,6 +118,24 @@ export async function discoverTables(
     else tables.push(entry);
   }
   return { manifest, tables, external };
+}
+
+// A manifest travels with a case from someone else: it names files inside its folder only.
+async function confined(folder: string, spec: string, table: string): Promise<string[]> {
+  const files = await resolve(folder, spec);
+  const outside = files.find((file) => !isInside(folder, file));
+  if (outside !== undefined) {
+    throw new DataLoadError(
+      `Invalid manifest ${join(folder, "manifest.json")}: the file of ${table} (${spec}) is ` +
+        "outside the case folder",
+      {
+        file: outside,
+        hint: "A manifest names files inside its folder; copy the file into the case folder, " +
+          "or load it explicitly with the tables option.",
+      },
+    );
+  }
+  return files;
 }
 
 async function resolve(folder: string, spec: string): Promise<string[]> {

@@ -12,7 +12,13 @@ import { Buffer } from "node:buffer";
 import { type DataFrame, pl, variantOf } from "../polars.ts";
 import { type KustoType, kustoTypeOfPolars, type TableSchema } from "../schema/types.ts";
 import { coerceColumns, inferTextColumns } from "./_coerce.ts";
-import { type CsvShape, lineOfRecord, readCsvText } from "./_csv.ts";
+import {
+  type CsvShape,
+  DEFAULT_MAX_FILE_BYTES,
+  lineOfRecord,
+  readBoundedFile,
+  readCsvText,
+} from "./_csv.ts";
 import { readJsonFile } from "./_json.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 
@@ -25,6 +31,13 @@ export interface LoadTableOptions {
   name?: string;
   /** Known column types (a manifest's, or Sentinel's reference schema); others are inferred. */
   types?: ReadonlyMap<string, KustoType>;
+  /**
+   * The largest file read, in bytes (default 1 GiB): a larger one is refused before any of
+   * it is read, so a huge or wrong file cannot exhaust memory.
+   */
+  maxFileBytes?: number;
+  /** Rows the table must have (a manifest's `rows`); a different count is an error. */
+  rows?: number;
 }
 
 /** A table read from files. */
@@ -103,6 +116,7 @@ export async function loadTable(
     });
   }
   const name = options.name ?? tableNameOf(list[0]);
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const warnings: LoadWarning[] = [];
   const notes: string[] = [];
   const declared = new Map<string, KustoType>(options.types ?? []);
@@ -115,14 +129,18 @@ export async function loadTable(
     switch (format) {
       case "csv":
       case "tsv": {
-        const raw = await readCsvText(file, format === "tsv" ? "\t" : ",");
+        const raw = await readCsvText(file, format === "tsv" ? "\t" : ",", {
+          maxBytes,
+          detect: format === "csv",
+        });
         warnings.push(...raw.warnings);
+        notes.push(...raw.notes.map((n) => `${basename(file)}: ${n}`));
         textParts.push({ frame: dropPandasIndex(raw.frame, file, notes), file, shape: raw.shape });
         break;
       }
       case "json":
       case "ndjson": {
-        const raw = await readJsonFile(file, format === "ndjson");
+        const raw = await readJsonFile(file, format === "ndjson", maxBytes);
         warnings.push(...raw.warnings);
         notes.push(...raw.notes.map((n) => `${basename(file)}: ${n}`));
         for (const [column, type] of raw.declared ?? []) {
@@ -132,7 +150,7 @@ export async function loadTable(
         break;
       }
       case "parquet":
-        typedParts.push(readParquetFile(file));
+        typedParts.push(await readParquetFile(file, maxBytes));
         break;
       case undefined:
         throw new DataLoadError(`Cannot load ${file}: unknown file type`, {
@@ -142,6 +160,9 @@ export async function loadTable(
     }
   }
 
+  for (const part of [...textParts.map((p) => p.frame), ...typedParts]) {
+    refuseShadowingNames(part, list[0]);
+  }
   let frame: DataFrame | undefined;
   if (textParts.length > 0) {
     const text = textParts.length === 1
@@ -168,6 +189,18 @@ export async function loadTable(
     frame = parts.length === 1 ? parts[0] : concatTyped(parts, list[0]);
   }
   frame = frame as DataFrame;
+  if (options.rows !== undefined && frame.height !== options.rows) {
+    const where = list.length === 1 ? list[0] : `the ${list.length} files of table ${name}`;
+    throw new DataLoadError(
+      `Cannot load ${where}: it holds ${frame.height} rows where the manifest says ` +
+        `${options.rows}`,
+      {
+        file: list[0],
+        hint: "The file was changed or damaged after the case was made: restore it from the " +
+          "original export, or regenerate the manifest if the change is intended.",
+      },
+    );
+  }
 
   if (declared.size > 0) {
     const coerced = coerceColumns(frame, declared, textParts.length > 0);
@@ -192,19 +225,31 @@ export async function loadTable(
   return { frame, schema, files: list, warnings, notes };
 }
 
-function readParquetFile(file: string): DataFrame {
-  let bytes: Uint8Array;
-  try {
-    bytes = Deno.readFileSync(file);
-  } catch (error) {
-    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
-  }
+async function readParquetFile(file: string, maxBytes: number): Promise<DataFrame> {
+  const bytes = await readBoundedFile(file, maxBytes);
   try {
     return pl.readParquet(Buffer.from(bytes));
   } catch (error) {
     throw new DataLoadError(
       `Cannot read ${file}: not a valid Parquet file (${(error as Error).message.split("\n")[0]})`,
       { file, cause: error, hint: "The file may be truncated; copy or export it again." },
+    );
+  }
+}
+
+// nodejs-polars answers `frame.select` with a column named `select` when there is one: a
+// file with such a column would break every operation on its frame. Refused, never misread.
+const EMPTY_FRAME = pl.DataFrame({});
+
+function refuseShadowingNames(frame: DataFrame, file: string): void {
+  // The proxy lists its columns as its own keys: read without touching a member.
+  for (const column of Reflect.ownKeys(frame)) {
+    if (typeof column !== "string") continue;
+    if (Reflect.get(EMPTY_FRAME, column) === undefined) continue;
+    throw new DataLoadError(
+      `Cannot load ${file}: its column "${column}" has the name of a DataFrame member, ` +
+        "which the Polars binding casefile uses cannot hold",
+      { file, hint: `Rename the column (e.g. to "${column}_") in the file, then load it again.` },
     );
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { EnrichmentProviderError } from "./errors.ts";
+import { registerSecret } from "../_secrets.ts";
 
 /** Options every online provider takes. */
 export interface HttpProviderOptions {
@@ -29,7 +30,11 @@ export interface HttpProviderOptions {
 
 /** The API key from the options or the environment (undefined when neither has one). */
 export function resolveKey(options: HttpProviderOptions, variable: string): string | undefined {
-  if (options.apiKey) return options.apiKey;
+  if (options.apiKey) {
+    // Kept out of every journal, like the environment's keys.
+    registerSecret(options.apiKey, variable);
+    return options.apiKey;
+  }
   try {
     return Deno.env.get(variable) || undefined;
   } catch {

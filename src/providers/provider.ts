@@ -25,6 +25,8 @@ export interface TableInfo extends TableSchema {
   readonly rows?: number;
   /** Where the table comes from (files, a workspace). */
   readonly source: string;
+  /** Why the table could not be read, when it could not (its columns are then unknown). */
+  readonly error?: string;
 }
 
 /** Something about a result the user must see: it may be incomplete or approximate. */

@@ -1,17 +1,22 @@
 /**
  * The session journal: one JSON record per line, appended and synced to disk the moment a
- * step completes. Each line carries a checksum of its record, so a line cut off by a crash
- * or damaged later is recognised and skipped; the lines before and after it still count.
+ * step completes. Each line carries a checksum of its record, a sequence number and the
+ * checksum of the line before it, so a line cut off by a crash, altered, missing or moved
+ * is recognised and named; the records before it are kept and the rest set aside.
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { ColumnSchema } from "../schema/mod.ts";
 import type { QueryWarning, RenderSpec } from "../providers/mod.ts";
 import type { ProviderSource } from "./_provider_source.ts";
 import type { ParamKind } from "./params.ts";
 import { SessionError, SessionWriteError } from "./errors.ts";
 import { writeAll } from "./_files.ts";
+import { checksum, decodeLine, scanJournal } from "./_journal_scan.ts";
+import { redactValue } from "../_secrets.ts";
+
+/** Fields written as the analyst wrote them (but for known secret values). */
+const VERBATIM: ReadonlySet<string> = new Set(["code", "template"]);
 
 /** The journal format this version writes. */
 export const JOURNAL_FORMAT = 1;
@@ -203,21 +208,25 @@ export interface MarkRecord {
 /** Any journal record. */
 export type JournalRecord = SessionRecord | ParamsRecord | StepRecord | MarkRecord;
 
-/** A record as stored: with its sequence number and time. */
+/**
+ * A record as stored: with its sequence number (1, 2, 3… without a gap), the checksum of
+ * the line before it (`prev`: "" for the first; absent in journals written before records
+ * were chained) and its time.
+ */
 export type Stored<R extends JournalRecord = JournalRecord> = R & {
   readonly seq: number;
+  readonly prev?: string;
   readonly at: string;
 };
 
 /** What reading a journal found. */
 export interface JournalContents {
   readonly records: readonly Stored[];
-  /** Lines that could not be read (line number, why); they were skipped. */
+  /**
+   * What was wrong, each named (the line, why, what was lost and where it was set aside);
+   * the records before the damage are kept.
+   */
   readonly problems: readonly string[];
-}
-
-function checksum(json: string): string {
-  return createHash("sha256").update(json).digest("hex").slice(0, 16);
 }
 
 /** One line of the journal for `record` (with its newline). */
@@ -228,17 +237,34 @@ export function encodeRecord(record: Stored): string {
 
 /** The record of one journal line, or a reason it is not one. */
 export function decodeRecord(line: string): Stored | string {
-  const match = /,"sum":"([0-9a-f]{16})"\}$/.exec(line);
-  if (!match) return "no checksum";
-  const json = line.slice(0, match.index) + "}";
-  if (checksum(json) !== match[1]) return "checksum mismatch";
+  const decoded = decodeLine(line);
+  return typeof decoded === "string" ? decoded : decoded.record as unknown as Stored;
+}
+
+/**
+ * What the journal's writer last wrote (kept beside it in `<journal>.head`): so a journal
+ * cut short or emptied is told from a session that had no more.
+ */
+interface Head {
+  readonly seq: number;
+  readonly sum: string;
+  readonly steps: number;
+}
+
+async function readHead(path: string): Promise<Head | undefined> {
   try {
-    const record = JSON.parse(json);
-    if (typeof record?.type !== "string" || typeof record.seq !== "number") return "not a record";
-    return record as Stored;
+    const head = JSON.parse(await Deno.readTextFile(path));
+    return Number.isInteger(head?.seq) && typeof head.sum === "string" ? head : undefined;
   } catch {
-    return "not JSON";
+    return undefined;
   }
+}
+
+function stepsOf(records: readonly { type: string; position?: unknown }[]): number {
+  return records.reduce(
+    (max, r) => r.type === "step" ? Math.max(max, r.position as number) : max,
+    0,
+  );
 }
 
 /** An open journal file, appended to durably. */
@@ -246,19 +272,31 @@ export class Journal {
   readonly path: string;
   readonly #file: Deno.FsFile;
   #seq: number;
+  #sum: string;
+  #steps: number;
   #size: number;
 
-  private constructor(path: string, file: Deno.FsFile, seq: number, size: number) {
+  private constructor(
+    path: string,
+    file: Deno.FsFile,
+    last: { seq: number; sum: string; steps: number },
+    size: number,
+  ) {
     this.path = path;
     this.#file = file;
-    this.#seq = seq;
+    this.#seq = last.seq;
+    this.#sum = last.sum;
+    this.#steps = last.steps;
     this.#size = size;
   }
 
   /**
-   * Opens (or creates) the journal at `path` and reads it. A last line cut off by a crash
-   * is moved to `<path>.damaged` and the file cut back to its last whole line, so appends
-   * start clean.
+   * Opens (or creates) the journal at `path` and reads it, checking each line's checksum,
+   * numbering and chain. At the first damaged line (altered, missing, moved, cut off by a
+   * crash) the journal is cut back: the records before it are kept, and the damaged tail
+   * is copied aside (`<path>.damaged`, never deleted), so appends chain on from the last
+   * intact record. A journal shorter than its writer left it (`<path>.head`) is reported.
+   * Every problem is also appended to `<path>.damage.log`.
    */
   static async open(path: string): Promise<{ journal: Journal; contents: JournalContents }> {
     let text = "";
@@ -272,37 +310,56 @@ export class Journal {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
+    const scan = scanJournal(text);
+    const records = scan.records as unknown as Stored[];
     const problems: string[] = [];
-    const lastNewline = text.lastIndexOf("\n");
-    const tail = text.slice(lastNewline + 1);
-    if (tail !== "") {
-      const lineNo = text.slice(0, lastNewline + 1).split("\n").length;
+    const { damage } = scan;
+    if (damage) {
+      const aside = damage.cutOff
+        ? `${path}.damaged`
+        : `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}`;
       try {
-        await Deno.writeTextFile(`${path}.damaged`, tail + "\n", { append: true, mode: 0o600 });
-        await Deno.truncate(path, new TextEncoder().encode(text.slice(0, lastNewline + 1)).length);
+        const tail = new TextEncoder().encode(text).subarray(damage.offset);
+        await Deno.writeFile(aside, tail, { append: true, mode: 0o600 });
+        await Deno.truncate(path, damage.offset);
       } catch (error) {
         throw new SessionWriteError(path, error);
       }
       problems.push(
-        `line ${lineNo}: cut off (a crash while writing); set aside in ${path}.damaged`,
+        `line ${damage.line}: ${damage.reason}; ` +
+          (damage.cutOff
+            ? `set aside in ${aside}`
+            : `kept records 1–${records.length}; set aside ${damage.lost.length} line(s) ` +
+              `in ${aside}, lost: ${damage.lost.join("; ")}`),
       );
     }
-    const records: Stored[] = [];
-    const lines = text.slice(0, lastNewline + 1).split("\n");
-    for (let i = 0; i < lines.length - 1; i++) {
-      const decoded = decodeRecord(lines[i]);
-      if (typeof decoded === "string") problems.push(`line ${i + 1}: ${decoded}; skipped`);
-      else records.push(decoded);
+    const head = await readHead(`${path}.head`);
+    const lastSeq = records.length;
+    if (head && head.seq > lastSeq && !(damage && !damage.cutOff)) {
+      problems.push(
+        `ends at record ${lastSeq}, but ${head.seq} were written (the session had ` +
+          `${head.steps} step(s); ${stepsOf(records)} remain): records ${lastSeq + 1}–` +
+          `${head.seq} are missing (the journal was truncated or emptied)`,
+      );
+    } else if (head && head.seq <= lastSeq && scan.sums.get(head.seq) !== head.sum) {
+      problems.push(`record ${head.seq} is not the one written (altered or replaced)`);
     }
+    if (scan.unchained > 0) {
+      problems.push(
+        `records 1–${scan.unchained} were written before records were chained: a line ` +
+          `missing among them is detected by its number, an altered one only by its checksum`,
+      );
+    }
+    if (problems.some((p) => !p.startsWith("records 1–"))) await logDamage(path, problems);
     let file: Deno.FsFile;
     try {
       file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
     } catch (error) {
       throw new SessionWriteError(path, error);
     }
-    const seq = records.reduce((max, r) => Math.max(max, r.seq), 0);
     const size = (await file.stat()).size;
-    return { journal: new Journal(path, file, seq, size), contents: { records, problems } };
+    const last = { seq: lastSeq, sum: scan.lastSum, steps: stepsOf(records) };
+    return { journal: new Journal(path, file, last, size), contents: { records, problems } };
   }
 
   /**
@@ -312,8 +369,16 @@ export class Journal {
    *   records before stay intact.
    */
   async append<R extends JournalRecord>(record: R): Promise<Stored<R>> {
-    const stored = { ...record, seq: this.#seq + 1, at: new Date().toISOString() } as Stored<R>;
-    const bytes = new TextEncoder().encode(encodeRecord(stored));
+    const stored = {
+      // Secrets never reach the disk (code and query text keep what merely looks like a
+      // token: an analyst may be searching for one).
+      ...redactValue(record, { keepPatternsIn: VERBATIM }),
+      seq: this.#seq + 1,
+      prev: this.#sum,
+      at: new Date().toISOString(),
+    } as Stored<R>;
+    const line = encodeRecord(stored);
+    const bytes = new TextEncoder().encode(line);
     try {
       await writeAll(this.#file, bytes);
       await this.#file.syncData();
@@ -324,7 +389,10 @@ export class Journal {
       throw new SessionWriteError(this.path, error);
     }
     this.#seq++;
+    this.#sum = /"sum":"([0-9a-f]{16})"\}\n$/.exec(line)![1];
     this.#size += bytes.length;
+    if (record.type === "step") this.#steps = Math.max(this.#steps, record.position);
+    await writeHead(`${this.path}.head`, { seq: this.#seq, sum: this.#sum, steps: this.#steps });
     return stored;
   }
 
@@ -335,4 +403,24 @@ export class Journal {
       // Already closed.
     }
   }
+}
+
+/** Notes the head (written aside and renamed over: never half a head). */
+async function writeHead(path: string, head: Head): Promise<void> {
+  const temporary = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeTextFile(temporary, JSON.stringify(head), { mode: 0o600 });
+    await Deno.rename(temporary, path);
+  } catch {
+    // The head only sharpens what a later open can report; the record itself is on disk.
+    await Deno.remove(temporary).catch(() => {});
+  }
+}
+
+/** Keeps what was found wrong, so the report outlives this open. */
+async function logDamage(path: string, problems: readonly string[]): Promise<void> {
+  const at = new Date().toISOString();
+  const text = problems.map((p) => `${at} ${p}\n`).join("");
+  await Deno.writeTextFile(`${path}.damage.log`, text, { append: true, mode: 0o600 })
+    .catch(() => {});
 }

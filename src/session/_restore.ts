@@ -172,7 +172,8 @@ async function restoreValue(
       if (found.status !== "ok") {
         if (found.status === "damaged") {
           ctx.notice(
-            `step ${position}: the cached result does not match its SHA-256; removed`,
+            `step ${position}: the cached result does not match its SHA-256; ` +
+              (found.quarantined ? `set aside in ${found.quarantined}` : "not used"),
           );
         }
         return NOT_RESTORED;

@@ -213,7 +213,12 @@ export function volatileCode(source: string): string | undefined {
   return found.length ? `uses ${found.join(", ")}` : undefined;
 }
 
-/** Whether recorded code is a function's source (journals from before `form` was kept). */
+/**
+ * Whether recorded code is a function's source (journals from before `form` was kept): a
+ * `function`, or an arrow whose parameter list is followed by `=>`. Text that merely starts
+ * with a parenthesis (`({ n: 1 })`, `(a + b) * 2`) is code, not a function.
+ */
 export function isFunctionSource(source: string): boolean {
-  return /^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(source.trim());
+  return /^(async\s+)?(function\b|\([^()]*\)\s*(:\s*[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/
+    .test(source.trim());
 }

@@ -152,7 +152,9 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
   if (typeof value === "number") return Number.isFinite(value);
   if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+  const proto = typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  // A null prototype too: `Deno.env.toObject()`, `Object.create(null)` are plain data.
+  if (typeof value === "object" && (proto === Object.prototype || proto === null)) {
     return Object.values(value as object).every((v) =>
       v === undefined || isPlainJson(v, depth + 1)
     );

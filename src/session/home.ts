@@ -7,7 +7,7 @@
 import { join, resolve as resolvePath } from "node:path";
 import { SessionError } from "./errors.ts";
 import { exists } from "./_files.ts";
-import { takeLock } from "./_lock.ts";
+import { releaseLock, takeLock } from "./_lock.ts";
 
 /** A session found under a casefile home (see {@link listSessions}). */
 export interface SessionListing {
@@ -64,6 +64,10 @@ export async function removeSession(name: string, home: string = defaultHome()):
     });
   }
   // Taking the lock refuses a session open elsewhere; the folder goes with it.
-  await takeLock(dir, name);
-  await Deno.remove(dir, { recursive: true });
+  const lock = await takeLock(dir, name);
+  try {
+    await Deno.remove(dir, { recursive: true });
+  } finally {
+    await releaseLock(lock);
+  }
 }

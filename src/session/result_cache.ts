@@ -3,8 +3,10 @@
  * once, as Parquet (byte-deterministic, so a result's SHA-256 is its identity), found by a
  * key made of the provider, the normalised query, its time window and parameters.
  *
- * Every read is checked against the SHA-256 the entry was stored under: a damaged entry
- * is reported, removed and never returned. Entries expire by provider (local data: when
+ * Every read is checked against the SHA-256 the entry was stored under, and a query's entry
+ * against the result it points at (rows, columns): a damaged or mismatched one is reported,
+ * never returned, and moved to `quarantine/` (evidence is never deleted). A result evicted
+ * while another process reads it is a miss. Entries expire by provider (local data: when
  * its files change; Sentinel: after a time to live), and the least recently used results
  * are evicted above a size cap.
  *
@@ -23,7 +25,7 @@ import { join } from "node:path";
 import { type DataFrame, pl } from "../polars.ts";
 import type { ColumnSchema } from "../schema/mod.ts";
 import type { ProviderKind, QueryWarning, RenderSpec } from "../providers/mod.ts";
-import { exists, privateDir, writeFileAtomic } from "./_files.ts";
+import { exists, privateDir, removeTemporaries, writeFileAtomic } from "./_files.ts";
 import { readKqlTimespan } from "../kql/syntax.ts";
 import { SessionError } from "./errors.ts";
 
@@ -85,7 +87,12 @@ export interface ResultDigest {
 export type CacheLookup =
   | { readonly status: "hit"; readonly entry: CacheEntry; readonly frame: DataFrame }
   | { readonly status: "miss" | "expired" | "stale-format" }
-  | { readonly status: "damaged"; readonly problem: string };
+  | {
+    readonly status: "damaged";
+    readonly problem: string;
+    /** Where the damaged entry or result was moved, when it was. */
+    readonly quarantined?: string;
+  };
 
 /** Size and count of a cache. */
 export interface CacheStats {
@@ -186,6 +193,11 @@ export class ResultCache {
   static async open(dir: string, options: ResultCacheOptions = {}): Promise<ResultCache> {
     await privateDir(join(dir, "results"));
     await privateDir(join(dir, "queries"));
+    // Files a killed write left behind (never one another process is still writing).
+    await removeTemporaries(join(dir, "queries"));
+    for await (const prefix of Deno.readDir(join(dir, "results"))) {
+      if (prefix.isDirectory) await removeTemporaries(join(dir, "results", prefix.name));
+    }
     return new ResultCache(dir, options);
   }
 
@@ -261,12 +273,50 @@ export class ResultCache {
   }
 
   /**
-   * The result stored under `sha256`, checked: a file whose content no longer has that
-   * hash is removed and reported, never returned.
+   * Moves a damaged file into `quarantine/` (named by what it should have been and when),
+   * so it can be examined; undefined when it was gone already.
    */
-  async getResult(
-    sha256: string,
-  ): Promise<{ status: "ok"; frame: DataFrame } | { status: "missing" | "damaged" }> {
+  async #quarantine(path: string, kind: "results" | "queries", name: string): Promise<
+    string | undefined
+  > {
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const aside = join(this.dir, "quarantine", kind, `${name}.${stamp}`);
+    try {
+      await privateDir(join(this.dir, "quarantine", kind));
+      await Deno.rename(path, aside);
+      return aside;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The latest file quarantined for the result `sha256` (its bytes no longer had that
+   * hash), if any.
+   */
+  async quarantined(sha256: string): Promise<string | undefined> {
+    const dir = join(this.dir, "quarantine", "results");
+    const found: string[] = [];
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        if (e.name.startsWith(`${sha256}.parquet.`)) found.push(e.name);
+      }
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
+    return found.length ? join(dir, found.sort().at(-1)!) : undefined;
+  }
+
+  /**
+   * The result stored under `sha256`, checked: a file whose content no longer has that
+   * hash is moved to `quarantine/` and reported, never returned.
+   */
+  async getResult(sha256: string): Promise<
+    | { status: "ok"; frame: DataFrame }
+    | { status: "missing" }
+    | { status: "damaged"; quarantined?: string }
+  > {
     const path = this.#resultPath(sha256);
     let bytes: Uint8Array;
     try {
@@ -276,8 +326,10 @@ export class ResultCache {
       throw error;
     }
     if (sha256Hex(bytes) !== sha256) {
-      await Deno.remove(path).catch(() => {});
-      return { status: "damaged" };
+      return {
+        status: "damaged",
+        quarantined: await this.#quarantine(path, "results", `${sha256}.parquet`),
+      };
     }
     // Least recently used is judged by modification time.
     const now = new Date();
@@ -288,8 +340,10 @@ export class ResultCache {
         frame: pl.readParquet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)),
       };
     } catch {
-      await Deno.remove(path).catch(() => {});
-      return { status: "damaged" };
+      return {
+        status: "damaged",
+        quarantined: await this.#quarantine(path, "results", `${sha256}.parquet`),
+      };
     }
   }
 
@@ -312,8 +366,12 @@ export class ResultCache {
       entry = JSON.parse(await Deno.readTextFile(this.#entryPath(key)));
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return { status: "miss" };
-      await this.forget(key);
-      return { status: "damaged", problem: `the cache entry ${key.slice(0, 12)} is not readable` };
+      const quarantined = await this.#quarantine(this.#entryPath(key), "queries", `${key}.json`);
+      return {
+        status: "damaged",
+        problem: `the cache entry ${key.slice(0, 12)} is not readable`,
+        quarantined,
+      };
     }
     if (entry.format !== CACHE_FORMAT || entry.key !== key) {
       await this.forget(key);
@@ -328,15 +386,34 @@ export class ResultCache {
       await this.forget(key);
       return { status: "expired" };
     }
-    const result = await this.getResult(entry.sha256);
-    if (result.status === "ok") return { status: "hit", entry, frame: result.frame };
-    await this.forget(key);
-    return {
-      status: "damaged",
-      problem: result.status === "missing"
-        ? `the cached result ${entry.sha256.slice(0, 12)} is gone`
-        : `the cached result ${entry.sha256.slice(0, 12)} does not match its SHA-256`,
-    };
+    const result = typeof entry.sha256 === "string" && /^[0-9a-f]{64}$/.test(entry.sha256)
+      ? await this.getResult(entry.sha256)
+      : { status: "damaged" as const, quarantined: undefined };
+    // Evicted (perhaps by another process a moment ago): a miss, not damage.
+    if (result.status === "missing") {
+      await this.forget(key);
+      return { status: "miss" };
+    }
+    if (result.status === "damaged") {
+      await this.forget(key);
+      return {
+        status: "damaged",
+        problem: `the cached result ${String(entry.sha256).slice(0, 12)} does not match its ` +
+          `SHA-256${result.quarantined ? `; set aside in ${result.quarantined}` : ""}`,
+        quarantined: result.quarantined,
+      };
+    }
+    const wrong = entryMismatch(entry, result.frame);
+    if (wrong) {
+      const quarantined = await this.#quarantine(this.#entryPath(key), "queries", `${key}.json`);
+      return {
+        status: "damaged",
+        problem: `the cache entry ${key.slice(0, 12)} points at a result that is not its ` +
+          `query's (${wrong})${quarantined ? `; set aside in ${quarantined}` : ""}`,
+        quarantined,
+      };
+    }
+    return { status: "hit", entry, frame: result.frame };
   }
 
   /** Stores a query's result and entry. */
@@ -422,4 +499,14 @@ export class ResultCache {
     }
     this.#bytes = total;
   }
+}
+
+/** How a cache entry and the frame it points at disagree (undefined: they agree). */
+function entryMismatch(entry: CacheEntry, frame: DataFrame): string | undefined {
+  if (entry.rows !== frame.height) return `${frame.height} rows where it recorded ${entry.rows}`;
+  const recorded = Array.isArray(entry.columns) ? entry.columns.map((c) => c?.name) : [];
+  if (recorded.join("\u0000") !== frame.columns.join("\u0000")) {
+    return `columns ${frame.columns.join(", ")} where it recorded ${recorded.join(", ")}`;
+  }
+  return undefined;
 }

@@ -15,7 +15,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { type DataFrame, pl } from "../polars.ts";
 import type { Provider, QueryProgress, TimeRange } from "../providers/mod.ts";
 import { SessionError } from "./errors.ts";
-import { privateDir } from "./_files.ts";
+import { privateDir, removeTemporaries } from "./_files.ts";
 import { Journal, type JournalRecord, type StepMark, type Stored } from "./_journal.ts";
 import type { KqlQuery } from "./kql_template.ts";
 import { type ParamInfo, ParamRef, ParamSet, type ParamSpec, type ParamValue } from "./params.ts";
@@ -23,7 +23,7 @@ import { ResultCache, type ResultCacheOptions } from "./result_cache.ts";
 import { type EnrichmentCache, FolderCache, MemoryCache } from "../enrich/cache.ts";
 import { CodeEnvironment } from "./_environment.ts";
 import { defaultHome } from "./home.ts";
-import { releaseLock, takeLock } from "./_lock.ts";
+import { releaseLock, type SessionLock, takeLock } from "./_lock.ts";
 import { type Step, StepList } from "./_step_list.ts";
 import type { StepContext } from "./_step_context.ts";
 import { paramsKey, paramsRecord, restoreParams } from "./_params_record.ts";
@@ -165,6 +165,7 @@ export async function openSession(name: string, options: SessionOptions = {}): P
   await privateDir(dir);
   const lock = await takeLock(dir, name);
   try {
+    await removeTemporaries(dir);
     const cache = options.cache === false
       ? undefined
       : options.cache ?? await ResultCache.open(join(home, "cache"), options.cacheOptions);
@@ -196,7 +197,7 @@ export class Session {
   readonly params: Readonly<Record<string, ParamRef>>;
   readonly #paramSet = new ParamSet();
   readonly #journal: Journal;
-  readonly #lock: string;
+  readonly #lock: SessionLock;
   readonly #env: CodeEnvironment;
   readonly #onNotice?: (notice: string) => void;
   readonly #steps = new StepList();
@@ -214,7 +215,7 @@ export class Session {
     dir: string,
     home: string,
     journal: Journal,
-    lock: string,
+    lock: SessionLock,
     cache: ResultCache | undefined,
     options: SessionOptions,
   ) {

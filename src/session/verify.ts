@@ -38,7 +38,8 @@ export interface VerifyReport {
 /**
  * Recomputes the SHA-256 of each step's cached result (a DataFrame or Series, stored as
  * Parquet) and compares it with the one the journal recorded: `ok`, `missing` (not in
- * the cache) or `mismatch` (the file was changed). Dead ends are checked too, but only
+ * the cache) or `mismatch` (the file was changed: where it is, or in the cache's
+ * `quarantine/`, where a read that found it damaged moved it). Dead ends are checked too, but only
  * the kept steps decide whether the whole is `ok` (a bundle leaves dead ends out). Nothing is modified or removed, so a
  * mismatching file stays for examination.
  *
@@ -88,8 +89,13 @@ export async function verifySession(session: Session): Promise<VerifyReport> {
       bytes = await Deno.readFile(cache.resultPath(result.sha256));
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
-      steps.push({ ...base, status: "missing" });
-      continue;
+      // A result found damaged when read was moved aside, not deleted: still a mismatch.
+      const aside = await cache.quarantined(result.sha256);
+      if (!aside) {
+        steps.push({ ...base, status: "missing" });
+        continue;
+      }
+      bytes = await Deno.readFile(aside);
     }
     const actual = sha256Hex(bytes);
     steps.push(

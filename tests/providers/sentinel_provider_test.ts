@@ -419,7 +419,7 @@ Deno.test("sentinel provider splits a result cut at the row limit into time wind
     }
     const expected = await local.query(query);
     assert.ok(expected.rowCount > 400, `${expected.rowCount} rows`);
-    assert.equal(result.rowCount, expected.rowCount);
+    assert.equal(result.rowCount, expected.rowCount, JSON.stringify(result.warnings));
     assert.deepEqual(sortedRecords(result.frame), sortedRecords(expected.frame));
     assert.deepEqual(result.warnings.map((w) => w.kind), ["split"]);
     assert.match(result.warnings[0].message, /record count limit 400/);

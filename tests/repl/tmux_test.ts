@@ -237,7 +237,7 @@ Deno.test({
       await term.waitFor(/\(_2 · step 2 · \d+ ms · cache miss\)\npaste>$/);
       match(
         await term.after("paste> SigninLogs"),
-        /\n\(5 rows × \d+ columns[;)].*\n\(_2 · step 2 /,
+        /\n\(5 rows × \d+ columns[;)][\s\S]*?\)\n\(_2 · step 2 /,
       );
 
       // Up recalls the pasted block whole (behind the newer entry); Enter runs it as one step.

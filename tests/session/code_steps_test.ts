@@ -297,6 +297,17 @@ Deno.test("rerun() gives each step the variables it had: later steps' names are 
   await session.close();
 });
 
+Deno.test("rerun() runs text that starts with a parenthesis as text, not as a function", async () => {
+  const session = await demo("parens");
+  await session.run("obj", "({ n: 1 + 1 })");
+  await session.run("sum", "(2 + 3) * 2");
+  assert.deepEqual(session.value("obj"), { n: 2 });
+  await session.rerun("obj");
+  assert.deepEqual(session.value("obj"), { n: 2 });
+  assert.equal(session.value("sum"), 10);
+  await session.close();
+});
+
 Deno.test("a query result kept as a value hashes by what it holds, not how long it took", async () => {
   const session = await demo("results");
   await session.run("a", 'const a = await provider.query("SecurityAlert | count")');

@@ -31,7 +31,7 @@ Deno.test("journal: a line cut off by a crash is set aside; the others are kept"
   again.journal.close();
 });
 
-Deno.test("journal: a damaged line in the middle is skipped and reported by line", async () => {
+Deno.test("journal: a damaged line in the middle is named; the records before it are kept, the rest set aside", async () => {
   const dir = await tempFolder();
   const path = join(dir, "journal.jsonl");
   const { journal } = await Journal.open(path);
@@ -42,8 +42,19 @@ Deno.test("journal: a damaged line in the middle is skipped and reported by line
   await Deno.writeTextFile(path, lines.join("\n"));
   const { journal: j, contents } = await Journal.open(path);
   j.close();
-  assert.deepEqual(contents.records.map((r) => (r as { position: number }).position), [1, 3]);
-  assert.deepEqual(contents.problems, ["line 2: checksum mismatch; skipped"]);
+  assert.deepEqual(contents.records.map((r) => (r as { position: number }).position), [1]);
+  assert.equal(contents.problems.length, 1);
+  assert.match(
+    contents.problems[0],
+    /^line 2: checksum mismatch; kept records 1–1; set aside 2 line/,
+  );
+  assert.match(
+    contents.problems[0],
+    /lost: record 2: a mark of step 9; record 3: a mark of step 3$/,
+  );
+  // The tail is kept aside byte for byte, never deleted.
+  const aside = [...Deno.readDirSync(dir)].find((e) => e.name.startsWith("journal.jsonl.damaged-"));
+  assert.equal(Deno.readTextFileSync(join(dir, aside!.name)), lines.slice(1).join("\n"));
   const info = await Deno.stat(path);
   assert.equal(info.mode! & 0o777, 0o600);
 });
@@ -97,13 +108,17 @@ Deno.test("cache: results are content-addressed and checked on read", async () =
   assert.equal(sha256, digestFrame(frame.rechunk()).sha256);
   const back = await cache.getResult(sha256);
   assert.ok(back.status === "ok" && back.frame.frameEqual(frame));
-  // Flip one byte of the stored file: detected, removed, never returned.
+  // Flip one byte of the stored file: detected, never returned, moved to quarantine/.
   const path = join(cache.dir, "results", sha256.slice(0, 2), `${sha256}.parquet`);
   const bytes = await Deno.readFile(path);
   bytes[100] ^= 0xff;
   await Deno.writeFile(path, bytes);
-  assert.deepEqual(await cache.getResult(sha256), { status: "damaged" });
+  const damaged = await cache.getResult(sha256);
+  assert.equal(damaged.status, "damaged");
   assert.deepEqual(await cache.getResult(sha256), { status: "missing" });
+  const aside = await cache.quarantined(sha256);
+  assert.ok(aside?.includes(`${join("quarantine", "results", sha256)}.parquet.`));
+  assert.deepEqual(await Deno.readFile(aside!), bytes);
   assert.equal((await Deno.stat(join(cache.dir, "results"))).mode! & 0o777, 0o700);
 });
 
@@ -112,7 +127,10 @@ Deno.test("cache: entries expire by data version, time to live and format", asyn
   const entry = {
     key: ResultCache.key({ provider: "local:/x", query: "T | take 3" }),
     rows: 3,
-    columns: [],
+    columns: [
+      { name: "Account", type: "string" as const },
+      { name: "Failures", type: "real" as const },
+    ],
     provider: "local:/x",
     query: "T | take 3",
     warnings: [],
@@ -131,11 +149,11 @@ Deno.test("cache: entries expire by data version, time to live and format", asyn
   const json = JSON.parse(await Deno.readTextFile(file));
   await Deno.writeTextFile(file, JSON.stringify({ ...json, format: 99 }));
   assert.equal((await cache.lookup(entry.key, "v1")).status, "stale-format");
-  // A result file gone from under its entry.
+  // A result file gone from under its entry (evicted, perhaps by another process): a miss.
   await cache.store(entry, "local", frame);
   await Deno.remove(join(cache.dir, "results"), { recursive: true });
   const gone = await cache.lookup(entry.key, "v1");
-  assert.equal(gone.status, "damaged");
+  assert.equal(gone.status, "miss");
 });
 
 Deno.test("cache: least recently used results are evicted above the cap", async () => {

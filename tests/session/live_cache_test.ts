@@ -163,7 +163,14 @@ Deno.test("live cache: one hour to live by default, CASEFILE_CACHE_TTL sets anot
   const frame = pl.DataFrame({ Count: [13] });
   const key = ResultCache.key({ provider: "sentinel:x", origin: "https://a/v1", query: "T" });
   await plain.store(
-    { key, rows: 1, columns: [], provider: "sentinel:x", query: "T", warnings: [] },
+    {
+      key,
+      rows: 1,
+      columns: [{ name: "Count", type: "long" }],
+      provider: "sentinel:x",
+      query: "T",
+      warnings: [],
+    },
     "sentinel",
     frame,
   );

@@ -147,6 +147,7 @@ export class Context {
    */
   readonly applied: Array<{ readonly operator: A.Operator; readonly relation: Relation }> = [];
   #compiler?: QueryCompiler;
+  readonly #expanding = new Set<object>();
 
   constructor(
     query: string,
@@ -181,6 +182,26 @@ export class Context {
 
   error(what: string, span: A.Span, hint?: string): KqlSemanticError {
     return new KqlSemanticError(what, this.query, span, { hint });
+  }
+
+  /**
+   * Runs `expand` for one use of a user function or a `let` name, refusing a use inside
+   * its own expansion: KQL forbids recursion, and expanding one would never end.
+   */
+  expanding<T>(what: object, name: string, span: A.Span, expand: () => T): T {
+    if (this.#expanding.has(what)) {
+      throw this.error(
+        `'${name}' refers to itself: recursive functions and definitions are not allowed in KQL`,
+        span,
+        "Rewrite the recursion as a fixed number of steps (for example with mv-apply, scan or range).",
+      );
+    }
+    this.#expanding.add(what);
+    try {
+      return expand();
+    } finally {
+      this.#expanding.delete(what);
+    }
   }
 
   unsupported(feature: string, span: A.Span, hint?: string): KqlUnsupportedError {

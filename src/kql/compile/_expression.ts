@@ -156,10 +156,12 @@ export function callFunction(
   });
   const inner = env.withScope(scope);
   let result: Typed | undefined;
-  for (const statement of definition.body) {
-    if (statement.kind === "let") bindLet(statement, inner);
-    else if (statement.kind === "expression") result = compileExpr(statement.expression, inner);
-  }
+  env.ctx.expanding(definition, fname, span, () => {
+    for (const statement of definition.body) {
+      if (statement.kind === "let") bindLet(statement, inner);
+      else if (statement.kind === "expression") result = compileExpr(statement.expression, inner);
+    }
+  });
   if (!result) throw env.ctx.error(`${fname}() has no result expression`, span);
   return result;
 }
@@ -176,7 +178,13 @@ export function bindLet(statement: A.LetStatement, env: ExprEnv): void {
     let memo: Relation | undefined;
     env.scope.set(statement.name, {
       kind: "tabular",
-      get: () => memo ??= env.ctx.compiler.tabularOf(value, scope, env.ctx),
+      get: () =>
+        memo ??= env.ctx.expanding(
+          statement,
+          statement.name,
+          statement.span,
+          () => env.ctx.compiler.tabularOf(value, scope, env.ctx),
+        ),
     });
     return;
   }
@@ -201,7 +209,12 @@ export function isTabular(e: A.Expression, scope: Scope, env: ExprEnv): boolean 
       const binding = scope.get(e.name);
       if (binding) {
         if (binding.kind === "function") {
-          return isTabularBody(binding.definition, binding.scope, env);
+          return env.ctx.expanding(
+            binding.definition,
+            e.name,
+            e.span,
+            () => isTabularBody(binding.definition, binding.scope, env),
+          );
         }
         return binding.kind === "tabular";
       }
@@ -210,7 +223,12 @@ export function isTabular(e: A.Expression, scope: Scope, env: ExprEnv): boolean 
     case "call": {
       const binding = scope.get(e.name);
       if (binding?.kind === "function") {
-        return isTabularBody(binding.definition, binding.scope, env);
+        return env.ctx.expanding(
+          binding.definition,
+          e.name,
+          e.span,
+          () => isTabularBody(binding.definition, binding.scope, env),
+        );
       }
       return ["materialize", "view", "externaldata", "_GetWatchlist", "table"].includes(e.name);
     }

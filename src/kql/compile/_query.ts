@@ -195,12 +195,14 @@ function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
     });
     const innerEnv = new ExprEnv(ctx, inner);
     let result: Relation | undefined;
-    for (const statement of binding.definition.body) {
-      if (statement.kind === "let") bindLet(statement, innerEnv);
-      else if (statement.kind === "expression") {
-        result = tabularOf(statement.expression, inner, ctx);
+    ctx.expanding(binding.definition, e.name, e.span, () => {
+      for (const statement of binding.definition.body) {
+        if (statement.kind === "let") bindLet(statement, innerEnv);
+        else if (statement.kind === "expression") {
+          result = tabularOf(statement.expression, inner, ctx);
+        }
       }
-    }
+    });
     if (!result) throw ctx.error(`${e.name}() has no tabular result`, e.span);
     return result;
   }
@@ -309,6 +311,16 @@ function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
     throw ctx.error("range bounds cannot be null", e.span);
   }
   if (by === 0) throw ctx.error("the step of 'range' cannot be zero", e.step.span);
+  const bounds = [[start, e.from, "start"], [stop, e.to, "end"], [by, e.step, "step"]] as const;
+  for (const [value, node, what] of bounds) {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw ctx.error(
+        `the ${what} of 'range' must be a finite number, not ${value}`,
+        node.span,
+        "real(nan) and real(+inf) cannot bound or step a range.",
+      );
+    }
+  }
   const type: KustoType = from.type === "datetime"
     ? "datetime"
     : from.type === "timespan"

@@ -382,7 +382,17 @@ function percentileExpr(column: string, type: KustoType, p: number): Expr {
 }
 
 function percentilesOf(site: AggregateSite, from: number) {
-  return site.call.args.slice(from).map((a) => constantNumber(site, a, "a percentile"));
+  return site.call.args.slice(from).map((a) => {
+    const p = constantNumber(site, a, "a percentile");
+    if (p < 0 || p > 100) {
+      throw site.env.ctx.error(
+        `a percentile must be between 0 and 100, not ${p}`,
+        a.span,
+        "Percentiles are percentages: the median is 50, the 95th percentile 95.",
+      );
+    }
+    return p;
+  });
 }
 
 defineAggregate("percentile", {

@@ -32,6 +32,7 @@ import {
   groupCount,
   groupNames,
   jsRegex,
+  type LinearRegex,
   rewriteMaxGroup,
   rustRegexSource,
   rustRewrite,
@@ -132,13 +133,13 @@ function rustRegex(pattern: string, i: number, site: CallSite): string {
   }
 }
 
-/** The JavaScript RegExp of a constant pattern, or a semantic error at the call. */
+/** The linear-time regex of a constant pattern, or a semantic error at the call. */
 function checkedJsRegex(
   pattern: string,
   i: number,
   site: CallSite,
   extraFlags = "",
-): RegExp {
+): LinearRegex {
   try {
     return jsRegex(pattern, extraFlags);
   } catch (e) {
@@ -548,7 +549,7 @@ function countOverlapping(s: string, search: string): number {
 }
 
 function countRegex(s: string, pattern: string): number | null {
-  let re: RegExp;
+  let re: LinearRegex;
   try {
     re = jsRegex(pattern, "g");
   } catch {
@@ -650,6 +651,8 @@ defineScalar("reverse", {
 
 /** strrep()'s largest multiplier. */
 const MAX_REPEAT = 67_108_864;
+/** The longest string strrep() makes (JavaScript's own limit is about 2^29). */
+const MAX_STRING_LENGTH = 67_108_864;
 
 defineScalar("strrep", {
   minArgs: 2,
@@ -660,7 +663,17 @@ defineScalar("strrep", {
     const delimiter = args.length > 2 ? anyText(args, 2, site) : constant("", "string");
     return site.env.rowwise([value, times, delimiter], "string", ([v, n, d]) => {
       const count = Math.min(num(n) ?? 0, MAX_REPEAT);
-      return count < 1 ? "" : Array<string>(count).fill(str(v)).join(str(d));
+      if (count < 1) return "";
+      const length = count * str(v).length + (count - 1) * str(d).length;
+      if (length > MAX_STRING_LENGTH) {
+        fail(
+          site,
+          1,
+          `strrep() would make a string of ${length} characters, more than the local ` +
+            `engine's limit of ${MAX_STRING_LENGTH}`,
+        );
+      }
+      return Array<string>(count).fill(str(v)).join(str(d));
     });
   },
 });

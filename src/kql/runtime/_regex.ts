@@ -1,11 +1,12 @@
 /**
- * KQL regular expressions (RE2 syntax) for both engines that run them: Polars (Rust's
- * `regex` crate, close to RE2) and JavaScript (which needs a translation: inline flags,
- * `(?P<name>)`, `\A`, `\z`, POSIX classes). Both translations make `\d`, `\w` and
- * `\s` ASCII-only as RE2's are. Also Kusto's rewrite strings (`\1`) for replace.
+ * KQL regular expressions (RE2 syntax) for both engines that run them, both linear in
+ * time as RE2 is: Polars (Rust's `regex` crate, close to RE2, fed a translation) and, for
+ * what runs in JavaScript (row-wise functions, constant folding), re2js, a port of RE2
+ * itself. Also Kusto's rewrite strings (`\1`) for replace.
  *
  * @module
  */
+import { RE2JS } from "re2js";
 import { pl } from "../../polars.ts";
 
 /** An RE2 pattern that cannot be used (invalid, or using what neither engine has). */
@@ -224,18 +225,108 @@ export function translateRegex(pattern: string, flavour: Flavour): Translated {
   return { source: out, flags: flags + (unicode ? "u" : "") };
 }
 
-const jsRegexCache = new Map<string, RegExp | RegexProblem>();
+/**
+ * An RE2 pattern run by a linear-time engine (re2js, a port of RE2): KQL's regexes are
+ * RE2, whose matching time is linear in the text, so a hostile pattern or text cannot
+ * hang a query the way a backtracking engine (JavaScript's own) can. It offers the part
+ * of `RegExp` the functions use: `exec`/`test` with `lastIndex` under the `g` flag, and
+ * `String.prototype.replace` with a function.
+ */
+export class LinearRegex {
+  /** The RE2 source (after wrapping). */
+  readonly source: string;
+  /** `g` when matches are iterated through {@linkcode LinearRegex.lastIndex}. */
+  readonly flags: string;
+  /** Whether `exec` starts at, and advances, `lastIndex`. */
+  readonly global: boolean;
+  /** Where the next `exec` of a global pattern starts (UTF-16 units). */
+  lastIndex = 0;
+  readonly #re: RE2JS;
 
-/** The JavaScript RegExp of an RE2 pattern (`wrap` puts the source inside a template). */
-export function jsRegex(pattern: string, extraFlags = "", wrap = (s: string) => s): RegExp {
+  constructor(source: string, flags: string) {
+    this.source = source;
+    this.flags = flags;
+    this.global = flags.includes("g");
+    this.#re = RE2JS.compile(source, flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0);
+  }
+
+  /** The number of capture groups. */
+  get groupCount(): number {
+    return this.#re.groupCount();
+  }
+
+  /** The named groups and their numbers. */
+  get groupNames(): Map<string, number> {
+    return new Map(Object.entries(this.#re.namedGroups()));
+  }
+
+  /** The next match, as `RegExp.prototype.exec` gives it (unmatched groups undefined). */
+  exec(text: string): RegExpExecArray | null {
+    const from = this.global ? this.lastIndex : 0;
+    const m = this.#re.matcher(text);
+    if (from > text.length || !m.find(from)) {
+      this.lastIndex = 0;
+      return null;
+    }
+    const groups: (string | undefined)[] = [];
+    for (let g = 0; g <= this.#re.groupCount(); g++) groups.push(m.group(g) ?? undefined);
+    const match = Object.assign(groups as unknown as RegExpExecArray, {
+      index: m.start(),
+      input: text,
+    });
+    if (this.global) this.lastIndex = m.end();
+    return match;
+  }
+
+  /** Whether the pattern matches (from `lastIndex` when global). */
+  test(text: string): boolean {
+    return this.exec(text) !== null;
+  }
+
+  /** Every match, left to right (an empty match advances by one). */
+  *matchAll(text: string): Generator<RegExpExecArray> {
+    const re = new LinearRegex(
+      this.source,
+      this.flags.includes("g") ? this.flags : `${this.flags}g`,
+    );
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0] === "") re.lastIndex++;
+      yield m;
+    }
+  }
+
+  /** `text.replace(this, fn)`: every match when global, else the first. */
+  [Symbol.replace](text: string, replacer: (...match: string[]) => string): string {
+    let out = "";
+    let last = 0;
+    for (const m of this.matchAll(text)) {
+      out += text.slice(last, m.index) + replacer(...(m as unknown as string[]));
+      last = m.index + m[0].length;
+      if (!this.global) break;
+    }
+    return out + text.slice(last);
+  }
+}
+
+/** Which engine runs the KQL regexes that are not run by Polars (tests read it). */
+export const JS_REGEX_ENGINE = "re2js";
+
+const jsRegexCache = new Map<string, LinearRegex | RegexProblem>();
+
+/**
+ * The linear-time regex of an RE2 pattern (`wrap` puts the source inside a template
+ * written in RE2 syntax; `extraFlags` may hold `g` and `i`).
+ */
+export function jsRegex(pattern: string, extraFlags = "", wrap = (s: string) => s): LinearRegex {
   const key = `${extraFlags}\u0000${wrap("\u0001")}\u0000${pattern}`;
   let cached = jsRegexCache.get(key);
   if (cached === undefined) {
     try {
-      const t = translateRegex(pattern, "js");
-      cached = new RegExp(wrap(t.source), t.flags + extraFlags);
+      cached = new LinearRegex(wrap(pattern), extraFlags);
     } catch (e) {
-      cached = e instanceof RegexProblem ? e : new RegexProblem((e as Error).message);
+      cached = new RegexProblem(
+        String((e as Error).message ?? e).replace(/^error parsing regexp: /, ""),
+      );
     }
     if (jsRegexCache.size > 1000) jsRegexCache.clear();
     jsRegexCache.set(key, cached);
@@ -246,33 +337,13 @@ export function jsRegex(pattern: string, extraFlags = "", wrap = (s: string) => 
 }
 
 /** The number of capture groups of a pattern. */
-export function groupCount(re: RegExp): number {
-  return new RegExp(`${re.source}|`, re.flags.replace("g", "")).exec("")!.length - 1;
+export function groupCount(re: LinearRegex): number {
+  return re.groupCount;
 }
 
-/** The names of a pattern's named groups, in order, by group number. */
-export function groupNames(re: RegExp): Map<string, number> {
-  const names = new Map<string, number>();
-  let n = 0;
-  const src = re.source;
-  for (let i = 0; i < src.length; i++) {
-    if (src[i] === "\\") {
-      i++;
-      continue;
-    }
-    if (src[i] === "[") {
-      for (i++; i < src.length && src[i] !== "]"; i++) if (src[i] === "\\") i++;
-      continue;
-    }
-    if (src[i] !== "(") continue;
-    if (src[i + 1] !== "?") {
-      n++;
-      continue;
-    }
-    const named = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(src.slice(i));
-    if (named) names.set(named[1], ++n);
-  }
-  return names;
+/** The names of a pattern's named groups, by group number. */
+export function groupNames(re: LinearRegex): Map<string, number> {
+  return re.groupNames;
 }
 
 /** Kusto's rewrite (`\0`..`\9` name groups, `\\` is a backslash) for Rust's replace. */

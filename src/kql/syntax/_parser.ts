@@ -94,15 +94,61 @@ const STRING_OPERATORS = new Set([
   "has_all",
 ]);
 
+/**
+ * How deeply expressions and sub-queries may nest (a parenthesis or a call counts about
+ * two levels). Kusto has such a limit too; past it a query would exhaust the stack instead
+ * of failing with a located error.
+ */
+export const MAX_NESTING = 400;
+
+/**
+ * How deep a syntax tree may be: a chain of `and`, `or`, `+` or pipes adds one level per
+ * term, and the compiler walks the tree recursively.
+ */
+export const MAX_TREE_DEPTH = 1000;
+
 /** Parses a whole query. */
 export function parseQuery(query: string): A.QueryText {
-  return new Parser(query).query();
+  const tree = new Parser(query).query();
+  checkTreeDepth(tree, query);
+  return tree;
+}
+
+/** Fails, at the deepest node, on a tree deeper than {@link MAX_TREE_DEPTH} (iteratively). */
+function checkTreeDepth(tree: A.QueryText, query: string): void {
+  const stack: Array<[unknown, number]> = [[tree.statements, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item === "object") stack.push([item, depth]);
+      continue;
+    }
+    const node = value as Record<string, unknown>;
+    const isNode = typeof node.kind === "string" && typeof node.span === "object";
+    const level = isNode ? depth + 1 : depth;
+    if (level > MAX_TREE_DEPTH) {
+      throw new KqlSyntaxError(
+        `the query is nested too deeply (more than ${MAX_TREE_DEPTH} levels of operators, ` +
+          "terms and pipes)",
+        query,
+        node.span as A.Span,
+        {
+          hint: "Split long chains: in/has_any with a list instead of many or/and terms, " +
+            "or several let statements instead of one very long pipeline.",
+        },
+      );
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key !== "span" && child && typeof child === "object") stack.push([child, level]);
+    }
+  }
 }
 
 class Parser {
   readonly #text: string;
   readonly #tokens: Token[];
   #pos = 0;
+  #depth = 0;
 
   constructor(text: string) {
     this.#text = text;
@@ -340,7 +386,28 @@ class Parser {
 
   // ------------------------------------------------------------ tabular expressions
 
+  /** Runs one nested parse, failing past {@link MAX_NESTING} levels. */
+  #nested<T>(parse: () => T): T {
+    if (++this.#depth > MAX_NESTING) {
+      this.#depth--;
+      this.#fail(
+        `the query nests parentheses, calls or sub-queries too deeply (more than ${MAX_NESTING} levels of expressions)`,
+        this.#peek(),
+        "Move inner parts into let statements.",
+      );
+    }
+    try {
+      return parse();
+    } finally {
+      this.#depth--;
+    }
+  }
+
   #pipeline(): A.Expression {
+    return this.#nested(() => this.#pipelineAt());
+  }
+
+  #pipelineAt(): A.Expression {
     const start = this.#peek().span.start;
     let expression = this.#source();
     while (this.#eatPunct("|")) {
@@ -1059,6 +1126,10 @@ class Parser {
   // ------------------------------------------------------------ scalar expressions
 
   #or(): A.Expression {
+    return this.#nested(() => this.#orAt());
+  }
+
+  #orAt(): A.Expression {
     const start = this.#peek().span.start;
     let left = this.#and();
     while (this.#eatWord("or")) {

@@ -27,6 +27,7 @@ import type {
   TableSource,
 } from "../provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
+import { CasefileError } from "../../errors.ts";
 import type { ExternalRequest, SourceTable } from "../../kql/mod.ts";
 
 /** The bundled demo case's folder. */
@@ -43,6 +44,13 @@ export interface LocalProviderOptions {
    * Sentinel's reference schemas, so a portal export of SecurityEvent is typed right).
    */
   knownSchemas?: Readonly<Record<string, TableSchema>>;
+  /**
+   * Files or folders outside the case folder that `externaldata` may read (default: none;
+   * files inside the case folder are always allowed).
+   */
+  allowedPaths?: readonly string[];
+  /** The largest data file read, in bytes (default 1 GiB). */
+  maxFileBytes?: number;
 }
 
 /** A table once loaded. */
@@ -83,7 +91,10 @@ export async function openLocalProvider(
 ): Promise<LocalProvider> {
   const root = resolvePath(folder);
   const contents = await discoverTables(root, { tables: options.tables });
-  return new LocalProvider(root, contents, options.knownSchemas ?? SENTINEL_SCHEMAS);
+  return new LocalProvider(root, contents, options.knownSchemas ?? SENTINEL_SCHEMAS, {
+    allowedPaths: (options.allowedPaths ?? []).map((p) => resolvePath(p)),
+    maxFileBytes: options.maxFileBytes,
+  });
 }
 
 /** Tables from a folder. Create one with {@link openLocalProvider}. */
@@ -98,16 +109,19 @@ export class LocalProvider implements TableSource {
   readonly #contents: FolderContents;
   readonly #known: Readonly<Record<string, TableSchema>>;
   readonly #loaded = new Map<string, Promise<LocalTable>>();
+  readonly #limits: Pick<LocalProviderOptions, "allowedPaths" | "maxFileBytes">;
 
   /** Use {@link openLocalProvider}, which finds the folder's tables first. */
   constructor(
     folder: string,
     contents: FolderContents,
     known: Readonly<Record<string, TableSchema>>,
+    limits: Pick<LocalProviderOptions, "allowedPaths" | "maxFileBytes"> = {},
   ) {
     this.folder = folder;
     this.#contents = contents;
     this.#known = known;
+    this.#limits = limits;
     this.id = `local:${folder}`;
     const manifest = contents.manifest;
     this.description = manifest
@@ -131,8 +145,14 @@ export class LocalProvider implements TableSource {
       if (entry.columns) {
         return { name: entry.name, columns: entry.columns, rows: entry.rows, source: entry.source };
       }
-      const table = await this.table(entry.name);
-      return { ...table.schema, rows: table.frame.height, source: entry.source };
+      try {
+        const table = await this.table(entry.name);
+        return { ...table.schema, rows: table.frame.height, source: entry.source };
+      } catch (error) {
+        // One unreadable file is reported on its table; the others are still listed.
+        if (!(error instanceof CasefileError)) throw error;
+        return { name: entry.name, columns: [], source: entry.source, error: error.message };
+      }
     }));
   }
 
@@ -267,6 +287,7 @@ export class LocalProvider implements TableSource {
         const frame = await loadExternalData(request.urls, request.columns, {
           base: this.folder,
           options: request.options,
+          allow: this.#limits.allowedPaths,
         });
         out.set(request.key, {
           frame: frame.lazy(),
@@ -302,7 +323,12 @@ export class LocalProvider implements TableSource {
     const types = columns
       ? new Map<string, KustoType>(columns.map((c) => [c.name, c.type]))
       : undefined;
-    const loaded = await loadTable(entry.files, { name: entry.name, types });
+    const loaded = await loadTable(entry.files, {
+      name: entry.name,
+      types,
+      rows: entry.rows,
+      maxFileBytes: this.#limits.maxFileBytes,
+    });
     let frame = loaded.frame;
     let schema = loaded.schema;
     if (entry.columns) {

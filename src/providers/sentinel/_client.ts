@@ -345,7 +345,7 @@ export class LogsTransport {
       const { error, capture } = outcome;
       const status = capture?.status;
       const busy = status === 429 || status === 503;
-      const dropped = !capture && TRANSIENT.test(String(errorCode(error)));
+      const dropped = !capture && droppedConnection(error);
       if ((busy || dropped) && retry < options.retry.maxRetries) {
         const waitMs = capture?.retryAfterMs ?? Math.min(1000 * 2 ** retry, 30_000);
         if (waited + waitMs <= options.retry.maxWaitMs) {
@@ -695,6 +695,18 @@ function location(error: WireError | undefined): { line: number; column: number 
     if (bracket) return { line: Number(bracket[1]), column: Number(bracket[2]) + 1 };
   }
   return undefined;
+}
+
+/**
+ * Whether `error` is a connection lost before the whole answer arrived: reset or closed
+ * before the response, or mid-body (the SDK then reports the body as unreadable). A query
+ * only reads, so sending it again is safe.
+ */
+function droppedConnection(error: unknown): boolean {
+  if (TRANSIENT.test(String(errorCode(error)))) return true;
+  return errorCode(error) === "PARSE_ERROR" &&
+    /^Error reading response as text: (aborted|terminated|socket hang up|read ECONNRESET)/
+      .test((error as Error)?.message ?? "");
 }
 
 function errorCode(error: unknown): unknown {

@@ -95,6 +95,8 @@ export function readWireResult(value: unknown): WireResult {
   if (!Array.isArray(body.tables)) {
     throw new WireShapeError(`"tables" is ${describe(body.tables)}, not a list`);
   }
+  // The service always answers with at least the primary result table.
+  if (body.tables.length === 0) throw new WireShapeError(`"tables" is empty`);
   for (const [t, table] of (body.tables as unknown[]).entries()) {
     if (typeof table !== "object" || table === null) {
       throw new WireShapeError(`table ${t} is ${describe(table)}`);
@@ -141,7 +143,17 @@ export function tableToFrame(table: WireTable): TypedFrame {
     type: wireType(c.type),
   }));
   const cells = transpose(table.rows, columns.length);
-  const series = columns.map((column, i) => columnSeries(column, cells[i]));
+  const series = columns.map((column, i) => {
+    try {
+      return columnSeries(column, cells[i]);
+    } catch (error) {
+      if (!(error instanceof Misfit)) throw error;
+      throw new WireShapeError(
+        `column ${column.name} is declared ${column.type} but row ${error.row} holds ` +
+          `${JSON.stringify(error.value)?.slice(0, 60)}`,
+      );
+    }
+  });
   return {
     frame: pl.DataFrame(series),
     schema: { name: table.name, columns },
@@ -183,6 +195,7 @@ function columnSeries(column: ColumnSchema, cells: readonly unknown[]): Series {
       return numberSeries(name, cells, readWireTimespan, DURATION);
     case "int":
     case "long":
+      return numberSeries(name, cells, readWireInteger, polarsTypeOf(type), true);
     case "real":
     case "decimal":
       return numberSeries(name, cells, readWireNumber, polarsTypeOf(type));
@@ -306,6 +319,15 @@ function viaCsv(name: string, values: readonly string[]): Series | undefined {
     .getColumn(name);
 }
 
+// A cell that does not fit its column's declared type: a value is never silently nulled or
+// truncated, so the whole answer is refused (as MalformedResponseError).
+class Misfit {
+  constructor(readonly row: number, readonly value: unknown) {}
+}
+
+const TRUE = new Set<unknown>([true, 1, "true", "True"]);
+const FALSE = new Set<unknown>([false, 0, "false", "False"]);
+
 function boolSeries(name: string, cells: readonly unknown[]): Series {
   const n = cells.length;
   const values = new Uint8Array(n);
@@ -315,9 +337,8 @@ function boolSeries(name: string, cells: readonly unknown[]): Series {
     if (v === null || v === undefined) {
       nulls ??= new Uint8Array(n);
       nulls[i] = 1;
-    } else {
-      values[i] = v === true || v === 1 || v === "true" || v === "True" ? 1 : 0;
-    }
+    } else if (TRUE.has(v)) values[i] = 1;
+    else if (!FALSE.has(v)) throw new Misfit(i, v);
   }
   return withNulls(pl.Series(name, values).cast(pl.Bool), nulls);
 }
@@ -328,13 +349,22 @@ function numberSeries(
   cells: readonly unknown[],
   read: (v: unknown) => number | undefined,
   dtype: DataType,
+  integral = false,
 ): Series {
+  // Datetimes and timespans come as text: a bare number would be read in the wrong unit.
+  const text = dtype === DATETIME || dtype === DURATION;
   const n = cells.length;
   const values = new Float64Array(n);
   let nulls: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {
     const v = cells[i];
-    const x = typeof v === "number" ? v : v === null || v === undefined ? undefined : read(v);
+    const x = typeof v === "number" && !text
+      ? v
+      : v === null || v === undefined
+      ? undefined
+      : read(v);
+    if (x === undefined && v !== null && v !== undefined) throw new Misfit(i, v);
+    if (integral && x !== undefined && !Number.isInteger(x)) throw new Misfit(i, v);
     if (x === undefined) {
       nulls ??= new Uint8Array(n);
       nulls[i] = 1;
@@ -356,6 +386,11 @@ function withNulls(series: Series, nulls: Uint8Array | undefined): Series {
   return pl.DataFrame([series, mask])
     .select(pl.when(pl.col("__null")).then(pl.lit(null)).otherwise(pl.col(name)).alias(name))
     .getColumn(name);
+}
+
+/** An integer from a cell that is not a JSON number: `"12"` (never `"x"` or `"1.5"`). */
+function readWireInteger(v: unknown): number | undefined {
+  return typeof v === "string" && /^[+-]?[0-9]+$/.test(v) ? Number(v) : undefined;
 }
 
 /** A number from a cell that is not a JSON number: `"NaN"`, `"1.5"`, `true`. */

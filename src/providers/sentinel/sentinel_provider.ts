@@ -852,6 +852,53 @@ export class SentinelProvider implements Provider {
     return { start: new Date(Math.floor(start / 1000)), end: new Date(Math.floor(end / 1000) + 1) };
   }
 
+  /**
+   * The schemas of `names` that exist, by one getschema query. A result the service cut at
+   * its record limit (one row per column: a few wide tables reach it) is asked again in
+   * halves, so no table goes missing from the list.
+   */
+  async #schemas(names: string[]): Promise<TableInfo[]> {
+    const query = `union isfuzzy=true ${
+      names.map((name) =>
+        `(${quoteName(name)} | getschema | extend TableName = ${JSON.stringify(name)})`
+      ).join(", ")
+    } | project TableName, ColumnName, ColumnType, ColumnOrdinal`;
+    const result = await this.#query(query, { truncation: "warn" }, false);
+    const cut = result.warnings.some((w) => w.kind === "truncated");
+    if (cut && names.length > 1) {
+      const half = Math.ceil(names.length / 2);
+      return [
+        ...await this.#schemas(names.slice(0, half)),
+        ...await this.#schemas(names.slice(half)),
+      ];
+    }
+    const frame = result.frame;
+    const columns = new Map<string, Array<{ ordinal: number; column: ColumnSchema }>>();
+    const tableNames = frame.getColumn("TableName").toArray() as string[];
+    const columnNames = frame.getColumn("ColumnName").toArray() as string[];
+    const types = frame.getColumn("ColumnType").toArray() as string[];
+    const ordinals = frame.getColumn("ColumnOrdinal").toArray() as number[];
+    for (let i = 0; i < tableNames.length; i++) {
+      const list = columns.get(tableNames[i]) ?? [];
+      list.push({
+        ordinal: Number(ordinals[i]),
+        column: { name: columnNames[i], type: kustoTypeFromName(types[i]) ?? "string" },
+      });
+      columns.set(tableNames[i], list);
+    }
+    const tables: TableInfo[] = [];
+    for (const name of names) {
+      const list = columns.get(name);
+      if (!list) continue;
+      tables.push({
+        name,
+        columns: list.sort((a, b) => a.ordinal - b.ordinal).map((c) => c.column),
+        source: `workspace ${this.config.defaultWorkspace.name}`,
+      });
+    }
+    return tables;
+  }
+
   async #discover(): Promise<TableInfo[]> {
     const names = new Set<string>([...this.config.tables, ...Object.keys(SENTINEL_SCHEMAS)]);
     try {
@@ -874,36 +921,7 @@ export class SentinelProvider implements Provider {
     const sorted = [...names].sort((a, b) => a.localeCompare(b));
     const tables: TableInfo[] = [];
     for (let at = 0; at < sorted.length; at += 100) {
-      const chunk = sorted.slice(at, at + 100);
-      const query = `union isfuzzy=true ${
-        chunk.map((name) =>
-          `(${quoteName(name)} | getschema | extend TableName = ${JSON.stringify(name)})`
-        ).join(", ")
-      } | project TableName, ColumnName, ColumnType, ColumnOrdinal`;
-      const result = await this.#query(query, { truncation: "warn" }, false);
-      const frame = result.frame;
-      const columns = new Map<string, Array<{ ordinal: number; column: ColumnSchema }>>();
-      const tableNames = frame.getColumn("TableName").toArray() as string[];
-      const columnNames = frame.getColumn("ColumnName").toArray() as string[];
-      const types = frame.getColumn("ColumnType").toArray() as string[];
-      const ordinals = frame.getColumn("ColumnOrdinal").toArray() as number[];
-      for (let i = 0; i < tableNames.length; i++) {
-        const list = columns.get(tableNames[i]) ?? [];
-        list.push({
-          ordinal: Number(ordinals[i]),
-          column: { name: columnNames[i], type: kustoTypeFromName(types[i]) ?? "string" },
-        });
-        columns.set(tableNames[i], list);
-      }
-      for (const name of chunk) {
-        const list = columns.get(name);
-        if (!list) continue;
-        tables.push({
-          name,
-          columns: list.sort((a, b) => a.ordinal - b.ordinal).map((c) => c.column),
-          source: `workspace ${this.config.defaultWorkspace.name}`,
-        });
-      }
+      tables.push(...await this.#schemas(sorted.slice(at, at + 100)));
     }
     return tables;
   }

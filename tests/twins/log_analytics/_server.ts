@@ -40,6 +40,8 @@ interface Answer {
   readonly headers: Record<string, string>;
   /** JSON text. */
   readonly body: string;
+  /** Send only this many bytes of the body, then drop the connection (fault `drop`). */
+  readonly dropAfter?: number;
 }
 
 interface QueryRequest {
@@ -187,6 +189,7 @@ class Service {
       answer = { ...internalError(error), headers: {} };
     }
     record.status = answer.status;
+    if (answer.dropAfter !== undefined) return droppedResponse(answer, answer.dropAfter);
     return new Response(answer.body, {
       status: answer.status,
       headers: { "content-type": JSON_TYPE, ...answer.headers },
@@ -371,7 +374,11 @@ class Service {
     }
     const seconds = (performance.now() - started) / 1000;
     if (prefer.wait !== undefined && seconds > prefer.wait) return { ...gatewayTimeout(), headers };
-    return { status: 200, headers, body: this.#result(outcome, prefer, seconds, fault) };
+    const answer = this.#result(outcome, prefer, seconds, fault);
+    if (fault?.kind === "drop") {
+      return { status: 200, headers, body: answer, dropAfter: Math.floor(answer.length / 2) };
+    }
+    return { status: 200, headers, body: answer };
   }
 
   #resourceWorkspace(resourceId: string): string | undefined {
@@ -430,6 +437,7 @@ class Service {
       case "malformed":
         return { status: 200, headers: {}, body: fault.body ?? '{"unexpected":"shape"}' };
       case "partial":
+      case "drop":
         return undefined;
     }
   }
@@ -678,5 +686,25 @@ function sleep(ms: number, signals: readonly AbortSignal[]): Promise<void> {
     };
     const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
     for (const s of signals) s.addEventListener("abort", done);
+  });
+}
+
+// The status, headers and a full Content-Length, then part of the body and a dropped
+// connection: what a proxy or a load balancer cutting a response mid-body looks like.
+function droppedResponse(answer: Answer, bytes: number): Response {
+  const body = new TextEncoder().encode(answer.body);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(body.subarray(0, bytes));
+      setTimeout(() => controller.error(new Error("connection dropped (fault)")), 10);
+    },
+  });
+  return new Response(stream, {
+    status: answer.status,
+    headers: {
+      "content-type": JSON_TYPE,
+      "content-length": String(body.length),
+      ...answer.headers,
+    },
   });
 }

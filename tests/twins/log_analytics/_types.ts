@@ -133,7 +133,9 @@ export type Fault =
   /** 200 with a body that is not the real shape (default `{"unexpected":"shape"}`). */
   | { kind: "malformed"; body?: string; times?: number }
   /** 200 with half of the rows (rounded down) and a `PartialError`, the real partial shape. */
-  | { kind: "partial"; times?: number };
+  | { kind: "partial"; times?: number }
+  /** 200 and half of the body, then the connection is dropped mid-body. */
+  | { kind: "drop"; times?: number };
 
 /**
  * A request the service received, for assertions: header names in lower case with the

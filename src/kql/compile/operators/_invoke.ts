@@ -54,12 +54,14 @@ export function invoke(
   });
   const innerEnv = new ExprEnv(ctx, inner);
   let result: Relation | undefined;
-  for (const statement of binding.definition.body) {
-    if (statement.kind === "let") bindLet(statement, innerEnv);
-    else if (statement.kind === "expression") {
-      result = ctx.compiler.tabularOf(statement.expression, inner, ctx);
+  ctx.expanding(binding.definition, call.name, call.span, () => {
+    for (const statement of binding.definition.body) {
+      if (statement.kind === "let") bindLet(statement, innerEnv);
+      else if (statement.kind === "expression") {
+        result = ctx.compiler.tabularOf(statement.expression, inner, ctx);
+      }
     }
-  }
+  });
   if (!result) throw ctx.error(`${call.name}() has no tabular result`, call.span);
   return result;
 }

@@ -20,7 +20,7 @@ import { type Context, ExprEnv, type Relation, rowEnv, type Scope } from "../_co
 import { compileExpr } from "../_expression.ts";
 import { convertJs, toStringTyped } from "../_conversion.ts";
 import { jsToSeries, type JsValue, parseJson, seriesToJs } from "../../runtime/_values.ts";
-import { jsRegex } from "../../runtime/_regex.ts";
+import { jsRegex, type LinearRegex } from "../../runtime/_regex.ts";
 
 /** How `parse-kv` reads one text. */
 export interface KvOptions {
@@ -30,7 +30,7 @@ export interface KvOptions {
   readonly quotes: ReadonlyArray<readonly [string, string]>;
   readonly escapes: readonly string[];
   readonly greedy: boolean;
-  readonly regex?: RegExp;
+  readonly regex?: LinearRegex;
 }
 
 /** Applies `parse-kv`. */
@@ -72,7 +72,7 @@ function kvOptions(op: A.ParseKvOperator, scope: Scope, ctx: Context): KvOptions
   let pairDelimiter: string | undefined;
   let kvDelimiter: string | undefined;
   let greedy = false;
-  let regex: RegExp | undefined;
+  let regex: LinearRegex | undefined;
   const quotes: Array<[string, string]> = [];
   const escapes: string[] = [];
   for (const { name, value } of op.options) {
@@ -141,8 +141,7 @@ export function readPairs(text: string, options: KvOptions): Map<string, string>
     if (k !== "" && !pairs.has(k)) pairs.set(k, unquote(value.trim(), options));
   };
   if (options.regex) {
-    const re = new RegExp(options.regex.source, options.regex.flags);
-    for (const m of text.matchAll(re)) add(m[1] ?? "", m[2] ?? "");
+    for (const m of options.regex.matchAll(text)) add(m[1] ?? "", m[2] ?? "");
     return pairs;
   }
   if (options.pairDelimiter !== undefined && options.kvDelimiter !== undefined) {

@@ -1,0 +1,101 @@
+/**
+ * Secrets kept out of what casefile writes down: the values of secret environment
+ * variables (`AZURE_CLIENT_SECRET`, `CASEFILE_SENTINEL_TOKEN`, any whose name says SECRET,
+ * TOKEN, PASSWORD, KEY or CREDENTIAL), keys handed to casefile in code (threat-intel API
+ * keys, registered with {@link registerSecret}), and bearer tokens and JWTs wherever they
+ * appear. A session's journal passes every record through {@link redactValue}.
+ *
+ * @module
+ */
+
+/** Secrets handed to casefile (API keys given as options), by what they are. */
+const given = new Map<string, string>();
+
+/** Shorter values are not secrets worth the name (and would redact common words). */
+const MIN_SECRET = 8;
+
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|KEY/i;
+/** Names that hold where a secret is, not the secret. */
+const NOT_SECRET_NAME = /_(FILE|PATH|DIR|URL|ENDPOINT|ID|NAME|TYPE)$/i;
+
+/**
+ * Remembers `value` as a secret to redact (an API key given in code rather than in the
+ * environment); `label` says what it was (`VIRUSTOTAL_API_KEY`).
+ */
+export function registerSecret(value: string | undefined, label = "key"): void {
+  if (value && value.length >= MIN_SECRET) given.set(value, label);
+}
+
+/** The secret values to redact now, each with its label, longest first. */
+function secrets(): [string, string][] {
+  const found = new Map(given);
+  let env: Record<string, string> = {};
+  try {
+    env = Deno.env.toObject();
+  } catch {
+    // No --allow-env: no environment secret can have been read either.
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (!SECRET_NAME.test(name) || NOT_SECRET_NAME.test(name)) continue;
+    if (value.length < MIN_SECRET || value.startsWith("/") || /^(true|false|\d+)$/i.test(value)) {
+      continue;
+    }
+    found.set(value, name);
+  }
+  return [...found].sort(([a], [b]) => b.length - a.length);
+}
+
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
+const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi;
+
+/** Options of {@link redactValue}. */
+export interface RedactOptions {
+  /**
+   * Keys whose strings keep tokens that look like a JWT or a bearer token (code and query
+   * text an analyst wrote, which may search for one); known secret values go even there.
+   */
+  readonly keepPatternsIn?: ReadonlySet<string>;
+}
+
+/**
+ * `value` with every secret in its strings replaced by `[redacted: NAME]` (plain objects
+ * and arrays are copied; anything else is returned as it is).
+ *
+ * @example An environment with a client secret
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { redactValue, registerSecret } from "./_secrets.ts";
+ *
+ * registerSecret("vt-0123456789abcdef", "VIRUSTOTAL_API_KEY");
+ * assert.deepEqual(
+ *   redactValue({ key: "vt-0123456789abcdef", auth: "Bearer abcdefghijklmnopqrstuvwxyz" }),
+ *   { key: "[redacted: VIRUSTOTAL_API_KEY]", auth: "Bearer [redacted: token]" },
+ * );
+ * ```
+ */
+export function redactValue<T>(value: T, options: RedactOptions = {}): T {
+  const known = secrets();
+  const text = (s: string, patterns: boolean): string => {
+    let out = s;
+    for (const [secret, label] of known) {
+      if (out.includes(secret)) out = out.split(secret).join(`[redacted: ${label}]`);
+    }
+    if (patterns) {
+      out = out.replace(JWT, "[redacted: token]").replace(BEARER, "$1[redacted: token]");
+    }
+    return out;
+  };
+  const walk = (v: unknown, patterns: boolean, depth: number): unknown => {
+    if (typeof v === "string") return text(v, patterns);
+    if (depth > 100 || typeof v !== "object" || v === null) return v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, patterns, depth + 1));
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      out[text(k, true)] = walk(x, patterns && !options.keepPatternsIn?.has(k), depth + 1);
+    }
+    return out;
+  };
+  return walk(value, true, 0) as T;
+}

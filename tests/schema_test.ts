@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pl, variantOf } from "../src/polars.ts";
+import { polarsTypeOf, SENTINEL_SCHEMAS } from "../src/schema/mod.ts";
+import { readManifest } from "../src/data/manifest.ts";
+
+const CASE = join(import.meta.dirname!, "..", "fixtures", "demo-case");
+
+/**
+ * From Microsoft's Azure Monitor Logs table reference (azure-monitor-ref/tables/<table>.md in
+ * MicrosoftDocs/azure-reference-other), read by hand: how many columns each page lists, the
+ * first and last in the page's order, and columns real hunting queries use, with their types.
+ */
+const DOCS: Record<string, { count: number; first: string; last: string; has: string[] }> = {
+  SecurityEvent: {
+    count: 216,
+    first: "AccessMask:string",
+    last: "WorkstationName:string",
+    has: ["ProcessName:string", "_ResourceId:string", "EventData:string", "LogonType:int"],
+  },
+  SigninLogs: {
+    count: 70,
+    first: "AADTenantId:string",
+    last: "UserType:string",
+    has: ["ConditionalAccessPolicies:dynamic", "FlaggedForReview:bool", "DurationMs:long"],
+  },
+  AuditLogs: {
+    count: 29,
+    first: "AADOperationType:string",
+    last: "Type:string",
+    has: ["ActivityDateTime:datetime", "TargetResources:dynamic"],
+  },
+  OfficeActivity: {
+    count: 130,
+    first: "AADGroupId:string",
+    last: "UserType:string",
+    has: ["Members:dynamic", "TeamName:string", "CrossMailboxOperations:bool"],
+  },
+  SecurityAlert: {
+    count: 31,
+    first: "AlertLink:string",
+    last: "WorkspaceSubscriptionId:string",
+    has: ["ConfidenceScore:real", "IsIncident:bool"],
+  },
+  DeviceProcessEvents: {
+    count: 46,
+    first: "AccountDomain:string",
+    last: "Type:string",
+    has: ["AdditionalFields:dynamic", "InitiatingProcessSHA256:string", "ProcessId:long"],
+  },
+  DeviceNetworkEvents: {
+    count: 37,
+    first: "ActionType:string",
+    last: "Type:string",
+    has: ["RemotePort:int", "ReportId:long", "AppGuardContainerId:string"],
+  },
+  CommonSecurityLog: {
+    count: 151,
+    first: "Activity:string",
+    last: "Type:string",
+    has: ["FileHash:string", "DeviceCustomFloatingPoint1:real", "RemotePort:string"],
+  },
+  DnsEvents: {
+    count: 24,
+    first: "ClientIP:string",
+    last: "Type:string",
+    has: ["RemoteIPLatitude:real", "Severity:int"],
+  },
+  Syslog: {
+    count: 14,
+    first: "Computer:string",
+    last: "Type:string",
+    has: ["EventTime:datetime", "ProcessID:int"],
+  },
+  IdentityInfo: {
+    count: 51,
+    first: "AccountCloudSID:string",
+    last: "UserType:string",
+    has: ["AdditionalMailAddresses:dynamic", "InvestigationPriority:int"],
+  },
+  ThreatIntelligenceIndicator: {
+    count: 61,
+    first: "Action:string",
+    last: "UserAgent:string",
+    has: ["EmailSourceIpAddress:string", "KillChainC2:bool", "NetworkDestinationAsn:int"],
+  },
+  Heartbeat: {
+    count: 28,
+    first: "Category:string",
+    last: "VMUUID:string",
+    has: ["_ResourceId:string", "RemoteIPLongitude:real", "IsGatewayInstalled:bool"],
+  },
+};
+
+function pairs(table: string): string[] {
+  return SENTINEL_SCHEMAS[table].columns.map((c) => `${c.name}:${c.type}`);
+}
+
+Deno.test("SENTINEL_SCHEMAS holds every column Microsoft documents, in the page's order", () => {
+  for (const [table, docs] of Object.entries(DOCS)) {
+    const columns = pairs(table);
+    assert.equal(columns[0], docs.first, `${table} first`);
+    assert.equal(columns[docs.count - 1], docs.last, `${table}: ${docs.count} documented`);
+    for (const column of docs.has) assert.ok(columns.includes(column), `${table}.${column}`);
+    // Past the documented block come only the few columns the page leaves out.
+    const extra = columns.slice(docs.count).map((c) => c.split(":")[0]);
+    assert.ok(extra.length <= 3, `${table} extras ${extra}`);
+    for (const name of extra) {
+      assert.ok(
+        ["TenantId", "Timestamp", "SourceSystem", "AlertType"].includes(name),
+        `${table}.${name}`,
+      );
+    }
+    assert.equal(new Set(columns.map((c) => c.split(":")[0])).size, columns.length, table);
+  }
+});
+
+Deno.test("every demo table carries all its documented columns, in order, with their types", async () => {
+  const manifest = await readManifest(CASE);
+  assert.ok(manifest);
+  assert.deepEqual(manifest.tables.map((t) => t.name).sort(), Object.keys(DOCS).sort());
+  for (const entry of manifest.tables) {
+    const docs = DOCS[entry.name];
+    const frame = pl.readParquet(join(CASE, entry.file));
+    const schema = SENTINEL_SCHEMAS[entry.name].columns;
+    assert.equal(frame.columns[0], docs.first.split(":")[0], entry.name);
+    assert.equal(frame.columns[docs.count - 1], docs.last.split(":")[0], entry.name);
+    assert.deepEqual(frame.columns, schema.map((c) => c.name), entry.name);
+    schema.forEach((c, i) => {
+      assert.equal(
+        variantOf(frame.dtypes[i]),
+        variantOf(polarsTypeOf(c.type)),
+        `${entry.name}.${c.name} holds ${c.type}`,
+      );
+    });
+    for (const column of docs.has) {
+      const [name, type] = column.split(":");
+      const i = frame.columns.indexOf(name);
+      assert.ok(i >= 0, `${entry.name}.${name}`);
+      assert.equal(variantOf(frame.dtypes[i]), variantOf(polarsTypeOf(type as never)), column);
+    }
+  }
+});
+
+Deno.test("machine tables carry the workspace's _ResourceId for the row's computer", () => {
+  for (const table of ["SecurityEvent", "Syslog", "Heartbeat", "DnsEvents"]) {
+    const frame = pl.readParquet(join(CASE, `${table}.parquet`)).select("Computer", "_ResourceId")
+      .head(500);
+    for (const { Computer, _ResourceId } of frame.toRecords()) {
+      const host = String(Computer).split(".")[0];
+      assert.match(
+        String(_ResourceId),
+        /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.HybridCompute\/machines\/[^/]+$/,
+      );
+      assert.ok(String(_ResourceId).endsWith(`/machines/${host}`), `${table} ${Computer}`);
+    }
+  }
+});
