@@ -329,7 +329,7 @@ export function feedProvider(name: string, feed: ParsedFeed): TiProvider & { fee
       continue;
     }
     const key = `${e.type}:${e.value}`;
-    exact.set(key, [...(exact.get(key) ?? []), e]);
+    (exact.get(key) ?? exact.set(key, []).get(key)!).push(e);
   }
   const types = [...new Set(feed.entries.map((e) => e.type))];
   return {

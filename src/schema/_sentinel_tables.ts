@@ -22,7 +22,7 @@ export interface TableColumns {
   readonly undocumented: string;
 }
 
-/** The tables, in the order the demo case lists them. */
+/** The tables: the demo case's, in the order it lists them, then ones it does not hold. */
 export const SENTINEL_TABLE_COLUMNS: readonly TableColumns[] = [
   {
     name: "SecurityEvent",
@@ -398,5 +398,349 @@ export const SENTINEL_TABLE_COLUMNS: readonly TableColumns[] = [
       _SubscriptionId:string, TimeGenerated:datetime, Type:string, Version:string,
       VMUUID:string`,
     undocumented: "TenantId:string",
+  },
+  {
+    name: "AADNonInteractiveUserSignInLogs",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/aadnoninteractiveusersigninlogs-include.md @ 0f8cea788df2, ms.date 2/18/2024",
+    documented: `
+      AlternateSignInName:string, AppDisplayName:string, AppId:string,
+      AppliedEventListeners:dynamic, AuthenticationContextClassReferences:string,
+      AuthenticationDetails:string, AuthenticationMethodsUsed:string,
+      AuthenticationProcessingDetails:string, AuthenticationProtocol:string,
+      AuthenticationRequirement:string, AuthenticationRequirementPolicies:string,
+      AutonomousSystemNumber:string, _BilledSize:real, Category:string, ClientAppUsed:string,
+      ConditionalAccessPolicies:string, ConditionalAccessStatus:string, CorrelationId:string,
+      CreatedDateTime:datetime, CrossTenantAccessType:string, DeviceDetail:string,
+      DurationMs:long, HomeTenantId:string, Id:string, Identity:string, IPAddress:string,
+      _IsBillable:string, IsInteractive:bool, IsRisky:bool, Level:string, Location:string,
+      LocationDetails:string, MfaDetail:string, NetworkLocationDetails:string,
+      OperationName:string, OperationVersion:string, OriginalRequestId:string,
+      ProcessingTimeInMs:string, ResourceDisplayName:string, ResourceGroup:string,
+      ResourceIdentity:string, ResourceServicePrincipalId:string, ResourceTenantId:string,
+      ResultDescription:string, ResultSignature:string, ResultType:string, RiskDetail:string,
+      RiskEventTypes:string, RiskEventTypes_V2:string, RiskLevelAggregated:string,
+      RiskLevelDuringSignIn:string, RiskState:string, ServicePrincipalId:string,
+      SessionLifetimePolicies:string, SignInEventTypes:string, SignInIdentifierType:string,
+      SourceSystem:string, Status:string, TenantId:string, TimeGenerated:datetime,
+      TokenIssuerName:string, TokenIssuerType:string, Type:string,
+      UniqueTokenIdentifier:string, UserAgent:string, UserDisplayName:string, UserId:string,
+      UserPrincipalName:string, UserType:string`,
+    undocumented: "",
+  },
+  {
+    name: "AADServicePrincipalSignInLogs",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/aadserviceprincipalsigninlogs.md @ 002e0bc76695, ms.date 3/23/2023",
+    documented: `
+      AppId:string, AuthenticationContextClassReferences:string,
+      AuthenticationProcessingDetails:string, Category:string,
+      ConditionalAccessPolicies:string, ConditionalAccessStatus:string, CorrelationId:string,
+      DurationMs:long, FederatedCredentialId:string, Id:string, Identity:string,
+      IPAddress:string, Level:string, Location:string, LocationDetails:string,
+      OperationName:string, OperationVersion:string, ResourceDisplayName:string,
+      ResourceGroup:string, ResourceIdentity:string, ResourceServicePrincipalId:string,
+      ResultDescription:string, ResultSignature:string, ResultType:string,
+      ServicePrincipalCredentialKeyId:string, ServicePrincipalCredentialThumbprint:string,
+      ServicePrincipalId:string, ServicePrincipalName:string, SourceSystem:string,
+      TenantId:string, TimeGenerated:datetime, Type:string, UniqueTokenIdentifier:string`,
+    undocumented: "",
+  },
+  {
+    name: "Event",
+    // TenantId: a Log Analytics standard column, left off this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/event-include.md @ 431071fd629e, ms.date 7/30/2024",
+    documented: `
+      AzureDeploymentID:string, _BilledSize:real, Computer:string, EventCategory:int,
+      EventData:string, EventID:int, EventLevel:int, EventLevelName:string, EventLog:string,
+      _IsBillable:string, ManagementGroupName:string, Message:string, ParameterXml:string,
+      RenderedDescription:string, _ResourceId:string, Role:string, Source:string,
+      SourceSystem:string, _SubscriptionId:string, TimeGenerated:datetime, Type:string,
+      UserName:string`,
+    undocumented: "TenantId:string",
+  },
+  {
+    name: "WindowsEvent",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/windowsevent-include.md @ 04e8b5c978e7, ms.date 2/18/2024",
+    documented: `
+      _BilledSize:real, Channel:string, Computer:string, Correlation:string,
+      EventData:dynamic, EventID:int, EventLevel:int, EventLevelName:string,
+      EventOriginId:string, EventRecordId:string, _IsBillable:string, Keywords:string,
+      ManagementGroupName:string, Opcode:string, Provider:string, RawEventData:string,
+      _ResourceId:string, _SubscriptionId:string, SystemProcessId:int, SystemThreadId:int,
+      SystemUserId:string, Task:int, TenantId:string, TimeGenerated:datetime, Type:string,
+      Version:int`,
+    undocumented: "",
+  },
+  {
+    name: "AzureActivity",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/azureactivity.md @ 00daedface28, ms.date 9/22/2022",
+    documented: `
+      ActivityStatus:string, ActivityStatusValue:string, ActivitySubstatus:string,
+      ActivitySubstatusValue:string, Authorization:string, Authorization_d:dynamic,
+      Caller:string, CallerIpAddress:string, Category:string, CategoryValue:string,
+      Claims:string, Claims_d:dynamic, CorrelationId:string, EventDataId:string,
+      EventSubmissionTimestamp:datetime, Hierarchy:string, HTTPRequest:string, Level:string,
+      OperationId:string, OperationName:string, OperationNameValue:string, Properties:string,
+      Properties_d:dynamic, Resource:string, ResourceGroup:string, _ResourceId:string,
+      ResourceId:string, ResourceProvider:string, ResourceProviderValue:string,
+      SourceSystem:string, SubscriptionId:string, _SubscriptionId:string, TenantId:string,
+      TimeGenerated:datetime, Type:string`,
+    undocumented: "",
+  },
+  {
+    name: "SecurityIncident",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/securityincident.md @ 002e0bc76695, ms.date 3/23/2023",
+    documented: `
+      AdditionalData:dynamic, AlertIds:dynamic, BookmarkIds:dynamic, Classification:string,
+      ClassificationComment:string, ClassificationReason:string, ClosedTime:datetime,
+      Comments:dynamic, CreatedTime:datetime, Description:string,
+      FirstActivityTime:datetime, FirstModifiedTime:datetime, IncidentName:string,
+      IncidentNumber:int, IncidentUrl:string, Labels:dynamic, LastActivityTime:datetime,
+      LastModifiedTime:datetime, ModifiedBy:string, Owner:dynamic,
+      ProviderIncidentId:string, ProviderName:string, RelatedAnalyticRuleIds:dynamic,
+      Severity:string, SourceSystem:string, Status:string, Tasks:dynamic, TenantId:string,
+      TimeGenerated:datetime, Title:string, Type:string`,
+    undocumented: "",
+  },
+  {
+    name: "BehaviorAnalytics",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/behavioranalytics.md @ 00fd71cefebd, ms.date 9/9/2021",
+    documented: `
+      ActionType:string, ActivityInsights:dynamic, ActivityType:string,
+      DestinationDevice:string, DestinationIPAddress:string, DestinationIPLocation:string,
+      DevicesInsights:dynamic, EventSource:string, InvestigationPriority:int,
+      _ResourceId:string, SourceDevice:string, SourceIPAddress:string,
+      SourceIPLocation:string, SourceRecordId:string, SourceSystem:string,
+      _SubscriptionId:string, TenantId:string, TimeGenerated:datetime,
+      TimeProcessed:datetime, Type:string, UserName:string, UserPrincipalName:string,
+      UsersInsights:dynamic`,
+    undocumented: "",
+  },
+  {
+    name: "DeviceFileEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this version of the page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/devicefileevents.md @ 052ada6cdd91, ms.date 9/22/2022",
+    documented: `
+      ActionType:string, AdditionalFields:dynamic, AppGuardContainerId:string,
+      DeviceId:string, DeviceName:string, FileName:string, FileOriginIP:string,
+      FileOriginReferrerUrl:string, FileOriginUrl:string, FileSize:long, FolderPath:string,
+      InitiatingProcessAccountDomain:string, InitiatingProcessAccountName:string,
+      InitiatingProcessAccountObjectId:string, InitiatingProcessAccountSid:string,
+      InitiatingProcessAccountUpn:string, InitiatingProcessCommandLine:string,
+      InitiatingProcessCreationTime:datetime, InitiatingProcessFileName:string,
+      InitiatingProcessFolderPath:string, InitiatingProcessId:long,
+      InitiatingProcessIntegrityLevel:string, InitiatingProcessMD5:string,
+      InitiatingProcessParentCreationTime:datetime, InitiatingProcessParentFileName:string,
+      InitiatingProcessParentId:long, InitiatingProcessSHA1:string,
+      InitiatingProcessSHA256:string, InitiatingProcessTokenElevation:string,
+      IsAzureInfoProtectionApplied:bool, MachineGroup:string, MD5:string,
+      PreviousFileName:string, PreviousFolderPath:string, ReportId:long,
+      RequestAccountDomain:string, RequestAccountName:string, RequestAccountSid:string,
+      RequestProtocol:string, RequestSourceIP:string, RequestSourcePort:int,
+      SensitivityLabel:string, SensitivitySubLabel:string, SHA1:string, SHA256:string,
+      ShareName:string, SourceSystem:string, TenantId:string, TimeGenerated:datetime,
+      Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "DeviceRegistryEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this version of the page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/deviceregistryevents.md @ 0108c18b7481, ms.date 3/17/2022",
+    documented: `
+      ActionType:string, AppGuardContainerId:string, DeviceId:string, DeviceName:string,
+      InitiatingProcessAccountDomain:string, InitiatingProcessAccountName:string,
+      InitiatingProcessAccountObjectId:string, InitiatingProcessAccountSid:string,
+      InitiatingProcessAccountUpn:string, InitiatingProcessCommandLine:string,
+      InitiatingProcessCreationTime:datetime, InitiatingProcessFileName:string,
+      InitiatingProcessFolderPath:string, InitiatingProcessId:long,
+      InitiatingProcessIntegrityLevel:string, InitiatingProcessMD5:string,
+      InitiatingProcessParentCreationTime:datetime, InitiatingProcessParentFileName:string,
+      InitiatingProcessParentId:long, InitiatingProcessSHA1:string,
+      InitiatingProcessSHA256:string, InitiatingProcessTokenElevation:string,
+      MachineGroup:string, PreviousRegistryKey:string, PreviousRegistryValueData:string,
+      PreviousRegistryValueName:string, RegistryKey:string, RegistryValueData:string,
+      RegistryValueName:string, RegistryValueType:string, ReportId:long,
+      SourceSystem:string, TenantId:string, TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "DeviceLogonEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this version of the page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/devicelogonevents.md @ 00027dffee18, ms.date 9/30/2021",
+    documented: `
+      AccountDomain:string, AccountName:string, AccountSid:string, ActionType:string,
+      AdditionalFields:dynamic, AppGuardContainerId:string, DeviceId:string,
+      DeviceName:string, FailureReason:string, InitiatingProcessAccountDomain:string,
+      InitiatingProcessAccountName:string, InitiatingProcessAccountObjectId:string,
+      InitiatingProcessAccountSid:string, InitiatingProcessAccountUpn:string,
+      InitiatingProcessCommandLine:string, InitiatingProcessCreationTime:datetime,
+      InitiatingProcessFileName:string, InitiatingProcessFolderPath:string,
+      InitiatingProcessId:long, InitiatingProcessIntegrityLevel:string,
+      InitiatingProcessMD5:string, InitiatingProcessParentCreationTime:datetime,
+      InitiatingProcessParentFileName:string, InitiatingProcessParentId:long,
+      InitiatingProcessSHA1:string, InitiatingProcessSHA256:string,
+      InitiatingProcessTokenElevation:string, IsLocalAdmin:bool, LogonId:long,
+      LogonType:string, MachineGroup:string, Protocol:string, RemoteDeviceName:string,
+      RemoteIP:string, RemoteIPType:string, RemotePort:int, ReportId:long,
+      SourceSystem:string, TenantId:string, TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "DeviceImageLoadEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this version of the page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/deviceimageloadevents.md @ 134aed85988c, ms.date 4/28/2023",
+    documented: `
+      ActionType:string, AppGuardContainerId:string, DeviceId:string, DeviceName:string,
+      FileName:string, FolderPath:string, InitiatingProcessAccountDomain:string,
+      InitiatingProcessAccountName:string, InitiatingProcessAccountObjectId:string,
+      InitiatingProcessAccountSid:string, InitiatingProcessAccountUpn:string,
+      InitiatingProcessCommandLine:string, InitiatingProcessCreationTime:datetime,
+      InitiatingProcessFileName:string, InitiatingProcessFileSize:long,
+      InitiatingProcessFolderPath:string, InitiatingProcessId:long,
+      InitiatingProcessIntegrityLevel:string, InitiatingProcessMD5:string,
+      InitiatingProcessParentCreationTime:datetime, InitiatingProcessParentFileName:string,
+      InitiatingProcessParentId:long, InitiatingProcessSHA1:string,
+      InitiatingProcessSHA256:string, InitiatingProcessTokenElevation:string,
+      InitiatingProcessVersionInfoCompanyName:string,
+      InitiatingProcessVersionInfoFileDescription:string,
+      InitiatingProcessVersionInfoInternalFileName:string,
+      InitiatingProcessVersionInfoOriginalFileName:string,
+      InitiatingProcessVersionInfoProductName:string,
+      InitiatingProcessVersionInfoProductVersion:string, MachineGroup:string, MD5:string,
+      ReportId:long, SHA1:string, SHA256:string, SourceSystem:string, TenantId:string,
+      TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "DeviceEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this version of the page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/deviceevents.md @ 002e0bc76695, ms.date 3/23/2023",
+    documented: `
+      AccountDomain:string, AccountName:string, AccountSid:string, ActionType:string,
+      AdditionalFields:dynamic, AppGuardContainerId:string, DeviceId:string,
+      DeviceName:string, FileName:string, FileOriginIP:string, FileOriginUrl:string,
+      FileSize:long, FolderPath:string, InitiatingProcessAccountDomain:string,
+      InitiatingProcessAccountName:string, InitiatingProcessAccountObjectId:string,
+      InitiatingProcessAccountSid:string, InitiatingProcessAccountUpn:string,
+      InitiatingProcessCommandLine:string, InitiatingProcessCreationTime:datetime,
+      InitiatingProcessFileName:string, InitiatingProcessFileSize:long,
+      InitiatingProcessFolderPath:string, InitiatingProcessId:long,
+      InitiatingProcessLogonId:long, InitiatingProcessMD5:string,
+      InitiatingProcessParentCreationTime:datetime, InitiatingProcessParentFileName:string,
+      InitiatingProcessParentId:long, InitiatingProcessSHA1:string,
+      InitiatingProcessSHA256:string, InitiatingProcessVersionInfoCompanyName:string,
+      InitiatingProcessVersionInfoFileDescription:string,
+      InitiatingProcessVersionInfoInternalFileName:string,
+      InitiatingProcessVersionInfoOriginalFileName:string,
+      InitiatingProcessVersionInfoProductName:string,
+      InitiatingProcessVersionInfoProductVersion:string, LocalIP:string, LocalPort:int,
+      LogonId:long, MachineGroup:string, MD5:string, ProcessCommandLine:string,
+      ProcessCreationTime:datetime, ProcessId:long, ProcessTokenElevation:string,
+      RegistryKey:string, RegistryValueData:string, RegistryValueName:string,
+      RemoteDeviceName:string, RemoteIP:string, RemotePort:int, RemoteUrl:string,
+      ReportId:long, SHA1:string, SHA256:string, SourceSystem:string, TenantId:string,
+      TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "DeviceInfo",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this version of the page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/deviceinfo.md @ 002e0bc76695, ms.date 3/23/2023",
+    documented: `
+      AadDeviceId:string, AdditionalFields:dynamic, ClientVersion:string,
+      DeviceCategory:string, DeviceId:string, DeviceName:string, DeviceObjectId:string,
+      DeviceSubtype:string, DeviceType:string, IsAzureADJoined:bool, JoinType:string,
+      LoggedOnUsers:dynamic, MachineGroup:string, MergedDeviceIds:string,
+      MergedToDeviceId:string, Model:string, OnboardingStatus:string,
+      OSArchitecture:string, OSBuild:long, OSDistribution:string, OSPlatform:string,
+      OSVersion:string, OSVersionInfo:string, PublicIP:string, RegistryDeviceTag:string,
+      ReportId:long, SourceSystem:string, TenantId:string, TimeGenerated:datetime,
+      Type:string, Vendor:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "IdentityLogonEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/identitylogonevents-include.md @ 97500f29f3b6, ms.date 7/30/2024",
+    documented: `
+      AccountDisplayName:string, AccountDomain:string, AccountName:string,
+      AccountObjectId:string, AccountSid:string, AccountUpn:string, ActionType:string,
+      AdditionalFields:dynamic, Application:string, _BilledSize:real,
+      DestinationDeviceName:string, DestinationIPAddress:string, DestinationPort:string,
+      DeviceName:string, DeviceType:string, FailureReason:string, IPAddress:string,
+      _IsBillable:string, ISP:string, Location:string, LogonType:string, OSPlatform:string,
+      Port:string, Protocol:string, ReportId:string, SourceSystem:string,
+      TargetAccountDisplayName:string, TargetDeviceName:string, TenantId:string,
+      TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "IdentityQueryEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/identityqueryevents-include.md @ 915c4fbfdbb4, ms.date 7/30/2024",
+    documented: `
+      AccountDisplayName:string, AccountDomain:string, AccountName:string,
+      AccountObjectId:string, AccountSid:string, AccountUpn:string, ActionType:string,
+      AdditionalFields:dynamic, Application:string, _BilledSize:real,
+      DestinationDeviceName:string, DestinationIPAddress:string, DestinationPort:string,
+      DeviceName:string, IPAddress:string, _IsBillable:string, Location:string,
+      Port:string, Protocol:string, Query:string, QueryTarget:string, QueryType:string,
+      ReportId:string, SourceSystem:string, TargetAccountDisplayName:string,
+      TargetAccountUpn:string, TargetDeviceName:string, TenantId:string,
+      TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "EmailEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/emailevents-include.md @ c770f3fe5a12, ms.date 2/18/2024",
+    documented: `
+      AdditionalFields:dynamic, AttachmentCount:int, AuthenticationDetails:string,
+      _BilledSize:real, BulkComplaintLevel:int, ConfidenceLevel:string, Connectors:string,
+      DeliveryAction:string, DeliveryLocation:string, DetectionMethods:string,
+      EmailAction:string, EmailActionPolicy:string, EmailActionPolicyGuid:string,
+      EmailClusterId:long, EmailDirection:string, EmailLanguage:string,
+      InternetMessageId:string, _IsBillable:string, LatestDeliveryAction:string,
+      LatestDeliveryLocation:string, NetworkMessageId:string, OrgLevelAction:string,
+      OrgLevelPolicy:string, RecipientEmailAddress:string, RecipientObjectId:string,
+      ReportId:string, SenderDisplayName:string, SenderFromAddress:string,
+      SenderFromDomain:string, SenderIPv4:string, SenderIPv6:string,
+      SenderMailFromAddress:string, SenderMailFromDomain:string, SenderObjectId:string,
+      SourceSystem:string, Subject:string, TenantId:string, ThreatNames:string,
+      ThreatTypes:string, TimeGenerated:datetime, Type:string, UrlCount:int,
+      UserLevelAction:string, UserLevelPolicy:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "CloudAppEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/cloudappevents-include.md @ 768f7327f612, ms.date 8/8/2024",
+    documented: `
+      AccountDisplayName:string, AccountId:string, AccountObjectId:string,
+      AccountType:string, ActionType:string, ActivityObjects:dynamic, ActivityType:string,
+      AdditionalFields:dynamic, AppInstanceId:int, Application:string, ApplicationId:int,
+      _BilledSize:real, City:string, CountryCode:string, DeviceType:string,
+      IPAddress:string, IPCategory:string, IPTags:dynamic, IsAdminOperation:bool,
+      IsAnonymousProxy:bool, _IsBillable:string, IsExternalUser:bool, IsImpersonated:bool,
+      ISP:string, ObjectId:string, ObjectName:string, ObjectType:string, OSPlatform:string,
+      RawEventData:dynamic, ReportId:string, SourceSystem:string, TenantId:string,
+      TimeGenerated:datetime, Type:string, UserAgent:string, UserAgentTags:dynamic`,
+    undocumented: "Timestamp:datetime",
   },
 ];

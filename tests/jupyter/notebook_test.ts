@@ -77,6 +77,7 @@ Deno.test({
         "executed",
         "--ExecutePreprocessor.kernel_name=casefile-deno",
         "--ExecutePreprocessor.timeout=600",
+        "--ExecutePreprocessor.iopub_timeout=120",
       ],
       env: {
         JUPYTER_PATH: dir,

@@ -231,3 +231,49 @@ Deno.test("local provider loads every table for search and find over the whole f
   const found = await provider.query("find in (Log*) where LogonType == 10 | count");
   assert.deepEqual(found.frame.toRecords(), [{ Count: 10 }]);
 });
+
+Deno.test("local provider gives a user's export named like a Sentinel table Sentinel's types", async () => {
+  // Types as Microsoft documents them (azure-monitor-ref/tables/azureactivity.md), not as guessed
+  // from the file's text: Authorization holds JSON but is documented as string (Authorization_d
+  // is the dynamic one).
+  const json = (o: object) => `"${JSON.stringify(o).replaceAll('"', '""')}"`;
+  const row = (time: string, caller: string, operation: string, vm: string) =>
+    [
+      time,
+      caller,
+      operation,
+      time.replace(":00Z", ":04Z"),
+      json({ action: "Microsoft.Compute/virtualMachines/write", scope: "/subscriptions" }),
+      json({ entity: `/subscriptions/rg-prod/providers/Microsoft.Compute/virtualMachines/${vm}` }),
+    ].join(",");
+  const dir = await tempFolder({
+    "AzureActivity.csv": [
+      "TimeGenerated,Caller,OperationNameValue,EventSubmissionTimestamp,Authorization,Properties_d",
+      row(
+        "2026-11-20T08:00:00Z",
+        "admin@contoso.com",
+        "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE",
+        "web01",
+      ),
+      row("2026-11-21T02:13:00Z", "app-sp", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "miner01"),
+      row(
+        "2026-11-21T02:20:00Z",
+        "app-sp",
+        "MICROSOFT.COMPUTE/VIRTUALMACHINES/START/ACTION",
+        "miner01",
+      ),
+    ].join("\n") + "\n",
+  });
+  const provider = await openLocalProvider(dir);
+  const types = Object.fromEntries(
+    (await provider.schema("AzureActivity")).columns.map((c) => [c.name, c.type]),
+  );
+  assert.equal(types.Properties_d, "dynamic");
+  assert.equal(types.EventSubmissionTimestamp, "datetime");
+  assert.equal(types.Caller, "string");
+  assert.equal(types.Authorization, "string");
+  const result = await provider.query(
+    'AzureActivity | where tostring(Properties_d.entity) endswith "/miner01" and Authorization has "virtualMachines/write" | summarize n = count() by Caller',
+  );
+  assert.deepEqual(result.frame.toRecords(), [{ Caller: "app-sp", n: 2 }]);
+});

@@ -400,6 +400,9 @@ export async function executeNotebook(
     "executed",
     "--ExecutePreprocessor.kernel_name=casefile",
     "--ExecutePreprocessor.timeout=600",
+    // nbclient waits 4 s by default for a cell's outputs after the kernel's reply, then drops
+    // them silently; on a loaded machine the kernel can take longer to publish them.
+    "--ExecutePreprocessor.iopub_timeout=120",
   ], {
     env: {
       JUPYTER_PATH: dir,

@@ -84,6 +84,9 @@ export function fold(result: Typed, inputs: Typed[], fn: (...v: JsValue[]) => Js
   if (!inputs.every((i) => i.constant)) return result;
   const values = inputs.map((i) => i.constant!.value);
   const value = values.some((v) => v === null) ? null : fn(...values);
+  // A long beyond 2^53 is not exact in JS: Polars computes it from the Int64 expression.
+  const integral = result.type === "long" || result.type === "int";
+  if (integral && typeof value === "number" && !Number.isSafeInteger(value)) return result;
   return constant(value, result.type);
 }
 

@@ -13,7 +13,7 @@ import { closestNames } from "../../errors.ts";
 import { constant, type ExprEnv, type Relation, Scope, type Typed } from "./_context.ts";
 import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "../functions/_registry.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
-import { type JsValue, kustoToString } from "../runtime/_values.ts";
+import { int64Literal, type JsValue, kustoToString } from "../runtime/_values.ts";
 import { convert, convertJs, isNumeric, toBool, toStringTyped } from "./_conversion.ts";
 import { arithmetic, binaryOperator, comparison, fold } from "./_binary_operators.ts";
 import { bindArguments } from "./_arguments.ts";
@@ -61,9 +61,20 @@ export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
 
 function literal(e: A.Literal): Typed {
   const v = e.value;
+  if (typeof v === "bigint" && (e.type === "long" || e.type === "int")) {
+    // A constant holds a long as a JS number; one beyond 2^53 stays an exact Int64 literal
+    // (as foldNative does), so comparisons and arithmetic on it run exactly in Polars.
+    if (Number.isSafeInteger(Number(v))) return constant(Number(v), e.type);
+    if (e.type === "long" && v >= INT64_MIN && v <= INT64_MAX) {
+      return { expr: int64Literal(v), type: "long" };
+    }
+  }
   const value = typeof v === "bigint" ? Number(v) : v;
   return constant(value ?? null, e.type);
 }
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 function name(e: A.NameRef, env: ExprEnv): Typed {
   const column = env.columns?.get(e.name);
@@ -266,6 +277,10 @@ function isTabularBody(definition: A.FunctionDefinition, scope: Scope, env: Expr
 function unary(e: A.Unary, env: ExprEnv): Typed {
   const operand = compileExpr(e.operand, env);
   if (e.op === "+") return operand;
+  // -9223372036854775808: the digits alone are beyond Int64, their negation is its minimum.
+  if (e.operand.kind === "literal" && e.operand.value === -INT64_MIN) {
+    return { expr: int64Literal(INT64_MIN), type: "long" };
+  }
   if (isNumeric(operand.type)) {
     return fold(
       { expr: operand.expr.mul(-1), type: operand.type },

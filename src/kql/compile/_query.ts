@@ -23,6 +23,8 @@ import { bindArguments } from "./_arguments.ts";
 import { union, unionInputs } from "./operators/_union.ts";
 import { findSource, searchSource } from "./operators/_search.ts";
 import {
+  exactInteger,
+  int64Literal,
   jsToExpr,
   jsToSeries,
   type JsValue,
@@ -249,8 +251,21 @@ function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
 
 function constantValue(e: A.Expression, scope: Scope, ctx: Context, what: string): Typed {
   const value = compileExpr(e, new ExprEnv(ctx, scope));
-  if (!value.constant) throw ctx.error(`${what} must be a constant`, e.span);
-  return value;
+  if (value.constant) return value;
+  // A long beyond 2^53 is an exact Int64 expression, not a JS constant: read it exactly.
+  if (value.type === "long") {
+    let exact: bigint | null | undefined;
+    try {
+      exact = exactInteger(value.expr);
+    } catch {
+      exact = undefined;
+    }
+    if (exact !== undefined) {
+      const safe = exact === null || Number.isSafeInteger(Number(exact));
+      return { ...value, constant: { value: safe && exact !== null ? Number(exact) : exact } };
+    }
+  }
+  throw ctx.error(`${what} must be a constant`, e.span);
 }
 
 function datatable(e: A.Datatable, scope: Scope, ctx: Context): Relation {
@@ -266,9 +281,12 @@ function datatable(e: A.Datatable, scope: Scope, ctx: Context): Relation {
   e.values.forEach((v, i) => {
     const value = constantValue(v, scope, ctx, "a datatable value");
     const column = e.columns[i % width];
-    const converted = value.type === column.type || value.constant!.value === null
-      ? value.constant!.value
-      : convertJs(value.constant!.value, value.type, column.type);
+    const held = value.constant!.value;
+    const converted = value.type === column.type || held === null
+      ? held
+      : typeof held === "bigint" && column.type === "string"
+      ? held.toString()
+      : convertJs(typeof held === "bigint" ? Number(held) : held, value.type, column.type);
     columns[i % width].push(converted);
   });
   const frame = pl.DataFrame(e.columns.map((c, i) => jsToSeries(c.name, columns[i], c.type)));
@@ -304,14 +322,15 @@ function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
   const from = constantValue(e.from, scope, ctx, "the start of 'range'");
   const to = constantValue(e.to, scope, ctx, "the end of 'range'");
   const step = constantValue(e.step, scope, ctx, "the step of 'range'");
-  const start = from.constant!.value as number;
-  const stop = to.constant!.value as number;
-  const by = step.constant!.value as number;
-  if (start === null || stop === null || by === null) {
-    throw ctx.error("range bounds cannot be null", e.span);
-  }
-  if (by === 0) throw ctx.error("the step of 'range' cannot be zero", e.step.span);
-  const bounds = [[start, e.from, "start"], [stop, e.to, "end"], [by, e.step, "step"]] as const;
+  const exact = [from, to, step].map((t) => t.constant!.value as number | bigint | null);
+  if (exact.some((v) => v === null)) throw ctx.error("range bounds cannot be null", e.span);
+  if (Number(exact[2]) === 0) throw ctx.error("the step of 'range' cannot be zero", e.step.span);
+  const [startValue, stopValue, stepValue] = exact;
+  const bounds = [
+    [startValue, e.from, "start"],
+    [stopValue, e.to, "end"],
+    [stepValue, e.step, "step"],
+  ] as const;
   for (const [value, node, what] of bounds) {
     if (typeof value === "number" && !Number.isFinite(value)) {
       throw ctx.error(
@@ -328,6 +347,10 @@ function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
     : from.type === "real" || to.type === "real" || step.type === "real"
     ? "real"
     : "long";
+  if (type === "long" && exact.some((v) => typeof v === "bigint")) {
+    return exactLongRange(e, exact as (number | bigint)[], ctx);
+  }
+  const [start, stop, by] = exact.map(Number);
   const count = Math.max(0, Math.floor((stop - start) / by) + 1);
   if (count > 50_000_000) throw ctx.error(`range would make ${count} rows`, e.span);
   const values = new Array<number>(count);
@@ -335,6 +358,25 @@ function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
   return {
     frame: pl.DataFrame([jsToSeries(e.column, values, type)]).lazy(),
     columns: [{ name: e.column, type }],
+  };
+}
+
+/**
+ * `range` over longs beyond 2^53, where JS numbers would repeat values: the row count in
+ * bigints, each value `start + i * step` computed by Polars in Int64.
+ */
+function exactLongRange(e: A.RangeSource, bounds: (number | bigint)[], ctx: Context): Relation {
+  const [start, stop, by] = bounds.map((v) => BigInt(v));
+  const span = stop - start;
+  let steps = span / by;
+  if (span % by !== 0n && (span < 0n) !== (by < 0n)) steps -= 1n;
+  const count = steps < 0n ? 0 : Number(steps + 1n);
+  if (count > 50_000_000) throw ctx.error(`range would make ${count} rows`, e.span);
+  const index = pl.Series("i", Array.from({ length: count }, (_, i) => i), pl.Int64);
+  const values = pl.col("i").mul(int64Literal(by)).add(int64Literal(start)).alias(e.column);
+  return {
+    frame: pl.DataFrame([index]).lazy().select(values),
+    columns: [{ name: e.column, type: "long" }],
   };
 }
 

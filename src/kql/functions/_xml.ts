@@ -160,7 +160,7 @@ function shape(
   if (texts.length > 0) out["#text"] = texts.length === 1 ? texts[0] : texts;
   // Repeated child elements become one array, in the place of the first.
   const byName = new Map<string, Json[]>();
-  for (const [k, v] of children) byName.set(k, [...(byName.get(k) ?? []), v]);
+  for (const [k, v] of children) (byName.get(k) ?? byName.set(k, []).get(k)!).push(v);
   for (const [k, values] of byName) out[k] = values.length === 1 ? values[0] : values;
   return out;
 }

@@ -12,7 +12,8 @@ import { formatDatetime, formatTimespan, literalAsJson } from "../syntax/_litera
 /**
  * A KQL value in JavaScript: string/guid → string; int, long, real → number; bool →
  * boolean; datetime and timespan → number of microseconds; dynamic → the JSON value
- * (`undefined` never appears: a missing value is `null`).
+ * (`undefined` never appears: a missing value is `null`). `jsToSeries` and `jsToExpr` also
+ * take a bigint for an integer, kept exact in Int64 (a long beyond 2^53).
  */
 export type JsValue = unknown;
 
@@ -66,7 +67,9 @@ export function jsToSeries(name: string, values: readonly JsValue[], type: Kusto
     case "timespan":
       return pl.Series(name, values.map(toIntOrNull), pl.Int64).cast(DURATION);
     case "long":
-      return pl.Series(name, values.map(toIntOrNull), pl.Int64);
+      return values.some((v) => typeof v === "bigint")
+        ? int64Series(name, values)
+        : pl.Series(name, values.map(toIntOrNull), pl.Int64);
     case "int":
       // A typed Int32 series turns nulls into 0 in nodejs-polars 0.25.2: go through Int64.
       return pl.Series(name, values.map(toIntOrNull), pl.Int64).cast(pl.Int32);
@@ -84,8 +87,38 @@ export function jsToSeries(name: string, values: readonly JsValue[], type: Kusto
   }
 }
 
+/**
+ * An Int64 series of values some of which are bigints: they enter Polars as text, since
+ * nodejs-polars 0.25.2 turns a typed Int64 series of bigints into nulls and reads JS numbers
+ * as doubles (exact only up to 2^53).
+ */
+function int64Series(name: string, values: readonly JsValue[]): Series {
+  const texts = values.map((v) => {
+    if (typeof v === "bigint") return v.toString();
+    const n = toIntOrNull(v);
+    return n === null ? null : BigInt(n).toString();
+  });
+  return pl.Series(name, texts, pl.Utf8).cast(pl.Int64);
+}
+
+/** The exact Int64 literal of `value` (a plain `pl.lit(n)` is a Float64, exact only to 2^53). */
+export function int64Literal(value: bigint): Expr {
+  return pl.lit(value.toString()).cast(pl.Int64);
+}
+
+/**
+ * The exact value of an integer expression that reads no column (a literal beyond 2^53, or
+ * arithmetic on one), computed by Polars: a bigint, or null.
+ */
+export function exactInteger(expr: Expr): bigint | null {
+  const text = pl.select(expr.cast(pl.Int64).cast(pl.Utf8).alias("v")).getColumn("v")
+    .toArray()[0] as string | null | undefined;
+  return text === null || text === undefined ? null : BigInt(text);
+}
+
 function toIntOrNull(v: JsValue): number | null {
   if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
   const n = Number(v);
   return Number.isFinite(n) ? Math.trunc(n) : null;
 }
@@ -104,6 +137,13 @@ export function kustoTypedExpr(expr: Expr, type: KustoType): Expr {
 export function jsToExpr(value: JsValue, type: KustoType): Expr {
   if (value === null || value === undefined) {
     return type === "string" ? pl.lit("") : pl.lit(null).cast(polarsTypeOf(type));
+  }
+  if (typeof value === "bigint" && type !== "real" && type !== "decimal") {
+    const exact = int64Literal(value);
+    if (type === "long") return exact;
+    if (type === "int") return exact.cast(pl.Int32);
+    if (type === "datetime") return exact.cast(DATETIME);
+    if (type === "timespan") return exact.cast(DURATION);
   }
   switch (type) {
     case "datetime":

@@ -396,7 +396,7 @@ export function activeUsersCount(p: PluginCall): Relation {
   const rows: JsValue[][] = [];
   for (const group of input.groups.values()) {
     const byId = new Map<string, number[]>();
-    for (const r of group.rows) byId.set(r.id, [...(byId.get(r.id) ?? []), r.t]);
+    for (const r of group.rows) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r.t);
     const active = new Map<number, Set<string>>();
     for (const [id, times] of byId) {
       for (const t of times) {
@@ -439,7 +439,7 @@ export function sessionCount(p: PluginCall): Relation {
   for (const group of input.groups.values()) {
     const byId = new Map<string, number[]>();
     for (const r of group.rows) {
-      if (r.t >= start && r.t <= end) byId.set(r.id, [...(byId.get(r.id) ?? []), r.t]);
+      if (r.t >= start && r.t <= end) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r.t);
     }
     const sessions = new Map<number, Set<string>>();
     for (const [id, times] of byId) {

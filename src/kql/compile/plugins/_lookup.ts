@@ -114,7 +114,7 @@ export function ipLookup(p: PluginCall, v6: boolean): Relation {
     if (!net) return;
     const key = keyOf([net.value.toString(), ...extra.map((k) => lookupRows.get(k)![j])]);
     const nets = byPrefix.get(net.prefix) ?? new Map<string, number[]>();
-    nets.set(key, [...(nets.get(key) ?? []), j]);
+    (nets.get(key) ?? nets.set(key, []).get(key)!).push(j);
     byPrefix.set(net.prefix, nets);
   });
   const prefixes = [...byPrefix.keys()].sort((a, b) => b - a);

@@ -77,7 +77,7 @@ export function rollingPercentile(p: PluginCall): Relation {
     const key = keyOf(dimRow);
     const group = groups.get(key) ?? { dims: dimRow, bins: new Map() };
     const bin = Math.floor(at / binSize) * binSize;
-    group.bins.set(bin, [...(group.bins.get(bin) ?? []), v]);
+    (group.bins.get(bin) ?? group.bins.set(bin, []).get(bin)!).push(v);
     groups.set(key, group);
   });
   const rows: JsValue[][] = [];
