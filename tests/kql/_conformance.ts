@@ -818,6 +818,8 @@ export interface CaseOutcome {
   /** The nondeterministic functions or operators it uses (it cannot be expected to pass). */
   readonly nondeterministic: readonly string[];
   readonly milliseconds: number;
+  /** It took longer than `slowMs`: reported apart from wrong answers, never a failure. */
+  readonly slow: boolean;
 }
 
 /** A whole run's outcomes and rates (rates are fractions; 0 for an empty set). */
@@ -836,8 +838,13 @@ export interface ConformanceSummary {
 export interface RunConformanceOptions {
   /** The instant `now()` means (default {@link CONFORMANCE_NOW}). */
   now?: Date;
-  /** How long one case may take before it counts as failed (default 5000 ms). */
+  /**
+   * How long one case may take before it counts as failed (default 60 000 ms: generous, so
+   * a loaded machine does not fail CI; a hang still ends).
+   */
   timeoutMs?: number;
+  /** A case taking longer than this is flagged `slow` and reported apart (default 5000 ms). */
+  slowMs?: number;
 }
 
 /**
@@ -852,7 +859,8 @@ export async function runConformance(
   options: RunConformanceOptions = {},
 ): Promise<ConformanceSummary> {
   const now = options.now ?? CONFORMANCE_NOW;
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const slowMs = options.slowMs ?? 5000;
   const outcomes: CaseOutcome[] = [];
   for (const kase of cases) {
     const unsupported = unsupportedFeatures(kase, features.operators, features.functions);
@@ -869,6 +877,7 @@ export async function runConformance(
       outcome = { ok: false, reason: `threw ${describeError(error)}` };
     }
     const nondeterministic = nondeterministicFeatures(kase);
+    const milliseconds = performance.now() - started;
     outcomes.push({
       id: kase.id,
       inSubset: unsupported.length === 0 && nondeterministic.length === 0,
@@ -876,7 +885,8 @@ export async function runConformance(
       reason: outcome.reason,
       unsupported,
       nondeterministic,
-      milliseconds: performance.now() - started,
+      milliseconds,
+      slow: milliseconds > slowMs,
     });
   }
   const subset = outcomes.filter((o) => o.inSubset);
@@ -1017,6 +1027,11 @@ export function formatReport(summary: ConformanceSummary, baseline?: Conformance
     `- Cases using nondeterministic features (now, ago, rand, new_guid, sample): ` +
     `${summary.outcomes.filter((o) => o.nondeterministic.length > 0).length} ` +
     "(counted in the whole file, left out of the subset: their recorded results cannot be reproduced)",
+    "",
+    "### Slow cases (reported apart: slowness is not a failure)",
+    "",
+    ...summary.outcomes.filter((o) => o.slow)
+      .map((o) => `- ${o.id}: ${Math.round(o.milliseconds)} ms${o.ok ? "" : " (and failed)"}`),
     "",
     "### Most common failure reasons",
     "",

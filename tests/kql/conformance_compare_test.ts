@@ -432,7 +432,7 @@ Deno.test("runConformance() counts throwing, rejecting and hanging cases as fail
       return Promise.resolve(result([["a", "long"]], [[1n]]));
     },
     features,
-    { timeoutMs: 20 },
+    { timeoutMs: 20, slowMs: Infinity },
   );
   assert.deepEqual(summary.outcomes.map((o) => [o.id, o.ok, o.inSubset]), [
     ["pass", true, true],
@@ -442,6 +442,17 @@ Deno.test("runConformance() counts throwing, rejecting and hanging cases as fail
   ]);
   assert.match(summary.outcomes[1].reason ?? "", /threw SyntaxError: Cannot parse query/);
   assert.match(summary.outcomes[3].reason ?? "", /timed out after 20 ms/);
+  // No case is slow under an infinite threshold; every case is under a negative one, and a
+  // slow case that answered right still passes (slowness is reported apart).
+  assert.deepEqual(summary.outcomes.map((o) => o.slow), [false, false, false, false]);
+  const allSlow = await runConformance(
+    [make("pass", ["ok"])],
+    () => Promise.resolve(result([["a", "long"]], [[1n]])),
+    features,
+    { slowMs: -1 },
+  );
+  assert.deepEqual(allSlow.outcomes.map((o) => [o.id, o.ok, o.slow]), [["pass", true, true]]);
+  assert.equal(allSlow.passed, 1);
   assert.equal(summary.subsetPassRate, 1 / 3);
   assert.equal(summary.wholeFilePassRate, 1 / 4);
   assert.deepEqual(baselineOf(summary), {

@@ -198,16 +198,32 @@ Deno.test("a running local query stops being waited for when its signal aborts",
   const provider = await openLocalProvider();
   await provider.query("SigninLogs | take 1"); // tables loaded: what follows is the query itself
   const controller = new AbortController();
+  const { signal } = controller;
+  // The provider listens on the signal while the plan runs (and stops listening when it
+  // settles): that listener is the event to abort on, no clock involved.
+  let listening = false;
+  let running!: () => void;
+  const started = new Promise<"running">((resolve) => running = () => resolve("running"));
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    add(...args);
+    if (args[0] === "abort") (listening = true, running());
+  }) as typeof add;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    remove(...args);
+    if (args[0] === "abort") listening = false;
+  }) as typeof remove;
   const heavy = provider.query(
     `SigninLogs | join kind=inner (SigninLogs | project UserPrincipalName, Other = TimeGenerated) on UserPrincipalName
      | summarize Pairs = count(), Gaps = dcount(Other - TimeGenerated) by UserPrincipalName`,
-    { signal: controller.signal },
+    { signal },
   );
   let settled = false;
   heavy.finally(() => settled = true).catch(() => {});
-  // The plan runs off the event loop: a timer still fires while it computes.
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  const abortedWhileRunning = !settled;
+  const first = await Promise.race([started, heavy.then(() => "finished", () => "failed")]);
+  assert.equal(first, "running", "the provider never waited on the signal while running");
+  const abortedWhileRunning = listening && !settled;
   controller.abort(new DOMException("stopped by the user", "AbortError"));
   await assert.rejects(heavy, (e: unknown) => e instanceof DOMException && e.name === "AbortError");
   assert.ok(abortedWhileRunning, "the query was still running when aborted");

@@ -489,26 +489,42 @@ Deno.test("sentinel provider retries 429 and 503 as Retry-After says, within bou
     const messages: string[] = [];
     service.inject({ kind: "throttle", retryAfterSeconds: 1 });
     service.inject({ kind: "unavailable", retryAfterSeconds: 0 });
-    const started = performance.now();
     const retries: unknown[] = [];
-    const result = await provider.query("SecurityAlert | count", {
-      onProgress: (p) => {
-        if (p.message) messages.push(p.message);
-        if (p.retry) retries.push(p.retry);
-      },
-    });
-    assert.ok(performance.now() - started >= 900, "waited as Retry-After said");
+    const before = service.requests.length;
+    const { result, timers } = await watchTimers(
+      service,
+      () =>
+        provider.query("SecurityAlert | count", {
+          onProgress: (p) => {
+            if (p.message) messages.push(p.message);
+            if (p.retry) retries.push(p.retry);
+          },
+        }),
+    );
+    // Waited as Retry-After said, by order rather than by the clock: the 1 s timer was set
+    // after the 429 arrived, and the retry went out only once it fired.
+    const retryTimer = timers.find((t) => t.ms === 1000);
+    assert.ok(retryTimer, `no 1 s timer among ${JSON.stringify(timers)}`);
+    assert.equal(retryTimer.requestsWhenSet, before + 1, "timer set after the 429");
+    assert.equal(retryTimer.requestsWhenFired, before + 1, "no request before the timer fired");
     assert.equal(result.frame.getColumn("Count").get(0), 13);
-    assert.deepEqual(service.requests.slice(-3).map((r) => r.status), [429, 503, 200]);
+    assert.deepEqual(service.requests.slice(before).map((r) => r.status), [429, 503, 200]);
     assert.match(messages.join("\n"), /throttled \(429\), retrying in 1 s/);
     assert.match(messages.join("\n"), /service unavailable \(503\), retrying in 0 ms/);
     assert.deepEqual(retries[0], { reason: "throttled (429)", waitMs: 1000, attempt: 1 });
     assert.deepEqual(retries[1], { reason: "service unavailable (503)", waitMs: 0, attempt: 2 });
 
     service.inject({ kind: "throttle", retryAfterSeconds: 3600 });
-    const patient = performance.now();
-    const busy = await failure(provider.query("SecurityAlert | count"));
-    assert.ok(performance.now() - patient < 5000, "no hour-long wait");
+    const throttledAt = service.requests.length;
+    const { result: busy, timers: patient } = await watchTimers(
+      service,
+      () => failure(provider.query("SecurityAlert | count")),
+      3_600_000,
+    );
+    // No hour-long wait: no timer for Retry-After's hour was set, and it gave up after the
+    // one request (the other long timer is the client's own timeout, cleared on the answer).
+    assert.deepEqual(patient.filter((t) => t.ms >= 3_600_000), [], "no hour-long wait");
+    assert.deepEqual(patient.map((t) => t.requestsWhenSet), [throttledAt], "no retry");
     assert.ok(busy instanceof ServiceBusyError);
     assert.equal(busy.retryAfterMs, 3_600_000);
     assert.match(busy.hint ?? "", /Wait 60 min/);
@@ -544,11 +560,10 @@ Deno.test("sentinel provider sends the server timeout and reports the service gi
 
 Deno.test("sentinel provider gives up at the client timeout and aborts the request", async () => {
   await withService(async (provider, service) => {
+    // The service never answers: only the client timeout can end the query.
     service.inject({ kind: "hang" });
-    const started = performance.now();
     const error = await failure(provider.query("SecurityAlert | count", { timeoutMs: 300 }));
     assert.ok(error instanceof ClientTimeoutError);
-    assert.ok(performance.now() - started < 5000);
     assert.match(error.hint ?? "", /timeoutMs/);
     assertNoSecret(service.token, error);
     await waitFor(() => service.requests.at(-1)!.status === 499);
@@ -560,14 +575,23 @@ Deno.test("sentinel provider cancels through an AbortSignal, aborting the HTTP r
     service.inject({ kind: "hang" });
     const controller = new AbortController();
     const ticks: QueryProgress[] = [];
-    setTimeout(() => controller.abort(), 1200);
+    let pendingAtAbort = false;
+    // Cancelled on the first progress tick (an event, not a clock): the request is then
+    // waiting at the service.
     const error = await failure(provider.query("SecurityAlert | count", {
       signal: controller.signal,
-      onProgress: (p) => ticks.push(p),
+      onProgress: (p) => {
+        ticks.push(p);
+        if (!controller.signal.aborted) {
+          pendingAtAbort = service.requests.at(-1)!.status === 0;
+          controller.abort();
+        }
+      },
     }));
     assert.equal(error.name, "AbortError");
     assert.ok(error instanceof DOMException);
-    assert.ok(ticks.length >= 1 && ticks[0].elapsedMs >= 900, "progress while waiting");
+    assert.ok(ticks.length >= 1 && ticks[0].message === undefined, "progress while waiting");
+    assert.ok(pendingAtAbort, "the request was waiting at the service when cancelled");
     await waitFor(() => service.requests.at(-1)!.status === 499);
     // The provider still works afterwards.
     assert.equal((await provider.query("SecurityAlert | count")).rowCount, 1);
@@ -587,21 +611,25 @@ Deno.test("sentinel provider never re-sends a query it cancels on a reused conne
     // Cancelled by the caller (Ctrl-C in the REPL): one request, ended at the service.
     service.inject({ kind: "hang", times: 3 }, { queryIncludes: "take 1" });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 500);
-    const cancelled = await failure(
+    const pending = failure(
       provider.query("SecurityAlert | take 1", { signal: controller.signal }),
     );
+    // Cancelled once the service holds the request (the event, not a delay).
+    await waitFor(() => hangs().length >= 1);
+    controller.abort();
+    const cancelled = await pending;
     assert.equal(cancelled.name, "AbortError");
     await waitFor(() => hangs().length >= 1 && hangs()[0].status === 499);
-    // A re-sent copy would arrive within moments and hang (it was never cancelled).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A re-sent copy would go out on the pool at once, before the next query through it:
+    // once that query is answered, no copy (which would hang, never cancelled) is there.
+    assert.equal((await provider.query("SigninLogs | count")).rowCount, 1);
     assert.deepEqual(hangs().map((r) => r.status), [499]);
 
     // Given up at the client-side timeout: the same.
     const timedOut = await failure(provider.query("SecurityAlert | take 1", { timeoutMs: 400 }));
     assert.ok(timedOut instanceof ClientTimeoutError);
     await waitFor(() => hangs().length >= 2 && hangs()[1].status === 499);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal((await provider.query("SigninLogs | count")).rowCount, 1);
     assert.deepEqual(hangs().map((r) => r.status), [499, 499]);
     service.clearFaults();
     // The pool still serves the next query.
@@ -609,11 +637,59 @@ Deno.test("sentinel provider never re-sends a query it cancels on a reused conne
   });
 });
 
-async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
+/**
+ * Polls until `condition` holds: waits for the event itself. The 30 s deadline only turns a
+ * hang into a failure with a message; no assertion depends on how long it took.
+ */
+async function waitFor(condition: () => boolean, ms = 30_000): Promise<void> {
   const until = performance.now() + ms;
   while (!condition()) {
     assert.ok(performance.now() < until, "condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface WatchedTimer {
+  ms: number;
+  requestsWhenSet: number;
+  requestsWhenFired?: number;
+}
+
+/**
+ * Runs `fn` with `setTimeout` watched: each timer's delay, and how many requests the twin had
+ * seen when it was set and when it fired. Asserting on these orders events without a clock.
+ * A timer of `refuseFrom` ms or more throws where it is set.
+ */
+async function watchTimers<T>(
+  service: LogAnalyticsService,
+  fn: () => Promise<T>,
+  refuseFrom = Infinity,
+): Promise<{ result: T; timers: WatchedTimer[] }> {
+  const original = globalThis.setTimeout;
+  const timers: WatchedTimer[] = [];
+  // deno-lint-ignore no-explicit-any
+  (globalThis as any).setTimeout = (
+    callback: (...args: unknown[]) => void,
+    ms = 0,
+    ...args: unknown[]
+  ) => {
+    const timer: WatchedTimer = { ms, requestsWhenSet: service.requests.length };
+    timers.push(timer);
+    // A timer this long fails at once instead of hanging the test for its length.
+    if (ms >= refuseFrom) throw new Error(`a ${ms} ms timer was set`);
+    return original(
+      (...a: unknown[]) => {
+        timer.requestsWhenFired = service.requests.length;
+        callback(...a);
+      },
+      ms,
+      ...args,
+    );
+  };
+  try {
+    return { result: await fn(), timers };
+  } finally {
+    globalThis.setTimeout = original;
   }
 }
 

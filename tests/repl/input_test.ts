@@ -305,14 +305,18 @@ Deno.test("PasteReader reads a paste as node:readline decodes the terminal's byt
   const reader = new PasteReader();
   const keys: string[] = [];
   const pasted: string[] = [];
+  // The last key typed is the event to wait for (no delay).
+  let lastKey!: () => void;
+  const done = new Promise<void>((resolve) => lastKey = resolve);
   input.on("keypress", (s: string | undefined, key: { sequence?: string; name?: string }) => {
     const step = reader.feed(s, key);
     if (step.kind === "key") keys.push(s ?? key.sequence ?? "");
     if (step.kind === "pasted") pasted.push(step.text);
+    if (keys.at(-1) === "~") lastKey();
   });
   const block = '%kql spray = SigninLogs\r| where ResultType == "50126"\r| count\r';
   input.write(`ab\x1b[200~${block}\x1b[201~c~`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await done;
   assertEquals(pasted, [block]);
   assertEquals(keys, ["a", "b", "c", "~"]);
   assertEquals(

@@ -245,7 +245,10 @@ Deno.test("bad code is refused or journaled as failed; earlier variables stay", 
     "await new Promise((r) => { globalThis.slowTimer = setTimeout(r, 60_000) })",
     { signal: controller.signal },
   );
-  await new Promise((r) => setTimeout(r, 20));
+  // Aborted once the step is running (its timer set: the event, not a delay).
+  while ((globalThis as { slowTimer?: number }).slowTimer === undefined) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
   controller.abort();
   await assert.rejects(running, EvaluationCancelled);
   clearTimeout((globalThis as { slowTimer?: number }).slowTimer);
