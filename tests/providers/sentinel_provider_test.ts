@@ -342,6 +342,9 @@ Deno.test("sentinel provider runs a query without a window over the last 24 h, a
     });
     assert.deepEqual(sentTimespans(service), ["2020-01-01T00:00:00.000Z/2030-01-01T00:00:00.000Z"]);
     assert.deepEqual(given.warnings, []);
+    // The Defender tables' Timestamp, filtered, is the query's own window too.
+    await provider.query("DeviceProcessEvents | where Timestamp > ago(7d) | count");
+    assert.deepEqual(sentTimespans(service), [undefined]);
     // TimeGenerated only projected, or summarized by, is no filter.
     await provider.query("SecurityAlert | summarize count() by bin(TimeGenerated, 1h)");
     assert.deepEqual(sentTimespans(service), ["P1D"]);

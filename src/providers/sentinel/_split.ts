@@ -49,10 +49,12 @@ const TABULAR_CALLS =
   /^(toscalar|materialize|externaldata|_getwatchlist|view|table|database|workspace|app|cluster|find|search)$/i;
 
 /**
- * Whether `query` limits `TimeGenerated` itself: a `where` (or `filter`) clause that names
- * it, as in `| where TimeGenerated > ago(7d)` or `| where TimeGenerated between (a .. b)`.
- * Such a query keeps its own window; another gets the default one (the Log Analytics portal
- * shows "Set in query" for the same queries). Text casefile cannot read counts as unfiltered.
+ * Whether `query` limits its time itself: a `where` (or `filter`) clause that names
+ * `TimeGenerated`, or `Timestamp` (the event time of the Defender tables, which hunting
+ * queries filter: `| where Timestamp > ago(7d)`), as in `| where TimeGenerated > ago(7d)` or
+ * `| where TimeGenerated between (a .. b)`. Such a query keeps its own window; another gets
+ * the default one (the Log Analytics portal shows "Set in query" for the same queries). Text
+ * casefile cannot read counts as unfiltered.
  */
 export function filtersTimeGenerated(query: string): boolean {
   let tokens: KqlToken[];
@@ -67,7 +69,9 @@ export function filtersTimeGenerated(query: string): boolean {
     if (token.kind === "ident") {
       const word = token.text.toLowerCase();
       if ((word === "where" || word === "filter") && previous?.text === "|") inWhere = true;
-      else if (inWhere && token.text === "TimeGenerated") return true;
+      else if (inWhere && (token.text === "TimeGenerated" || token.text === "Timestamp")) {
+        return true;
+      }
     } else if (token.text === "|") inWhere = false;
     previous = token;
   }
