@@ -18,32 +18,42 @@
  */
 import { isKustoType, type TableSchema } from "./types.ts";
 import { SENTINEL_TABLE_COLUMNS } from "./_sentinel_tables.ts";
+import { GETSCHEMA_LEADING } from "./_getschema_order.ts";
 
-/** Builds a frozen schema from Kusto's `Name:type, Name:type` notation. */
-function table(name: string, columns: string): TableSchema {
-  return Object.freeze({
-    name,
-    columns: Object.freeze(
-      columns.trim().split(/\s*,\s*/).map((pair) => {
-        const [column, type] = pair.split(":");
-        if (!isKustoType(type)) throw new TypeError(`${name}.${column} has unknown type ${type}`);
-        return Object.freeze({ name: column, type });
-      }),
-    ),
+/**
+ * Builds a frozen schema from Kusto's `Name:type, Name:type` notation, with the columns a
+ * workspace's `getschema` lists first (`leading`, where known) ahead of the rest.
+ */
+function table(name: string, columns: string, leading: readonly string[] = []): TableSchema {
+  const parsed = columns.trim().split(/\s*,\s*/).map((pair) => {
+    const [column, type] = pair.split(":");
+    if (!isKustoType(type)) throw new TypeError(`${name}.${column} has unknown type ${type}`);
+    return Object.freeze({ name: column, type });
   });
+  const rank = new Map(leading.map((column, i) => [column, i]));
+  const first = parsed.filter((c) => rank.has(c.name))
+    .sort((a, b) => rank.get(a.name)! - rank.get(b.name)!);
+  const rest = parsed.filter((c) => !rank.has(c.name));
+  return Object.freeze({ name, columns: Object.freeze([...first, ...rest]) });
 }
 
 /**
  * Sentinel's tables, by name: every column Microsoft's Azure Monitor Logs table reference
- * documents, with its Kusto type, in the reference's order, then the few columns real
- * workspaces hold that the reference leaves out (`TenantId` on some pages, Defender's
- * `Timestamp`). Each table's source page, commit and date are in `_sentinel_tables.ts`.
+ * documents, with its Kusto type, plus the few columns real workspaces hold that the
+ * reference leaves out (`TenantId` on some pages, Defender's `Timestamp`). The columns a
+ * workspace's `getschema` lists first come first, in that order (`_getschema_order.ts`); the
+ * rest follow in the reference's order. Each table's source page, commit and date are in
+ * `_sentinel_tables.ts`.
  */
 export const SENTINEL_SCHEMAS: Readonly<Record<string, TableSchema>> = Object.freeze(
   Object.fromEntries(
     SENTINEL_TABLE_COLUMNS.map((t) => [
       t.name,
-      table(t.name, t.undocumented === "" ? t.documented : `${t.documented}, ${t.undocumented}`),
+      table(
+        t.name,
+        t.undocumented === "" ? t.documented : `${t.documented}, ${t.undocumented}`,
+        GETSCHEMA_LEADING[t.name],
+      ),
     ]),
   ),
 );
