@@ -61,7 +61,7 @@ Deno.test("a column of the wrong type says what it is and lists the columns that
     () => timeChart(signins, { time: "UserPrincipalName" }),
     chartError(
       /column `UserPrincipalName` is text \(String\), but the time axis needs a datetime/,
-      /Columns that fit: `TimeGenerated`, `CreatedDateTime`;.*todatetime/
+      /Columns that fit: `TimeGenerated`, `CreatedDateTime`;.*todatetime/,
     ),
   );
   assert.throws(
