@@ -376,6 +376,9 @@ export interface ExecutedCell {
 export const joined = (value: unknown) =>
   Array.isArray(value) ? value.join("") : String(value ?? "");
 
+/** What nbconvert said on its last run (for a failure message when a cell's outputs are odd). */
+export let lastNbconvertLog = "";
+
 /**
  * Executes a notebook with nbconvert through the casefile kernel (its spec written into a
  * temporary Jupyter path), with `CASEFILE_HOME` = `home`. Asserts that no cell errs.
@@ -414,6 +417,7 @@ export async function executeNotebook(
     },
   });
   assert.equal(ran.code, 0, `nbconvert failed:\n${ran.stderr.slice(-4000)}`);
+  lastNbconvertLog = ran.stderr.slice(-4000);
   const executed = JSON.parse(await Deno.readTextFile(join(dir, "executed.ipynb")));
   const cells: ExecutedCell[] = (executed.cells as {
     cell_type: string;

@@ -17,6 +17,7 @@ import {
   hasNbconvert,
   isKept,
   joined,
+  lastNbconvertLog,
   readSession,
   REPO,
   type StepFacts,
@@ -55,7 +56,14 @@ Deno.test({
       return { text, shapes };
     };
     const oops = textOf('"oops"');
-    assert.match(oops.text, /fsTre is not defined/, oops.shapes);
+    // Seen empty a few times in CI under load (the kernel published no result for the cell):
+    // say what every cell got and what nbconvert said, to find out why.
+    const outputsPerCell = cells.map((c) => c.outputs.length).join(",");
+    assert.match(
+      oops.text,
+      /fsTre is not defined/,
+      `${oops.shapes}; outputs per cell: ${outputsPerCell}; nbconvert:\n${lastNbconvertLog}`,
+    );
     const staging = textOf('"staging"');
     assert.match(staging.text, /rclone\.exe/, staging.shapes);
     const heat = outputOf('"heat"');
