@@ -9,6 +9,7 @@ import { DataLoadError, loadTable } from "../../src/data/mod.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { pl } from "../../src/polars.ts";
 import { tempFile, tempFolder } from "../_helpers.ts";
+import { rng as random } from "../_order.ts";
 
 async function loadError(work: Promise<unknown>, file: string): Promise<DataLoadError> {
   try {
@@ -222,16 +223,6 @@ Deno.test("externaldata reads inside the case folder, or paths the user allows, 
 });
 
 // --- A seeded campaign of damaged files ---------------------------------------------------
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
   const out = new Uint8Array(bytes);

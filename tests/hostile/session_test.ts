@@ -12,16 +12,7 @@ import { ResultCache } from "../../src/session/result_cache.ts";
 import { resolveKey } from "../../src/enrich/_ti_http.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { tempFolder } from "../_helpers.ts";
-
-/** A deterministic generator (mulberry32), so a failing flip can be replayed. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as seeded } from "../_order.ts";
 
 const STEPS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"];
 

@@ -11,6 +11,7 @@ import "@kusto/language-service-next/Kusto.Language.Bridge.js";
 import ts from "typescript";
 import { KqlSyntaxError, parseKql, tokenizeKql } from "../../src/kql/mod.ts";
 import { DEFAULT_CASES_PATH, loadCases } from "./_conformance.ts";
+import { rng as seeded } from "../_order.ts";
 
 /** The Bridge.NET runtime and Kusto.Language install themselves as globals. */
 // deno-lint-ignore no-explicit-any
@@ -101,17 +102,6 @@ function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-/** A 32-bit generator with a fixed seed, so the mutations are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

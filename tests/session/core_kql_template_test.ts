@@ -4,6 +4,7 @@ import { KqlTemplateError } from "../../src/session/errors.ts";
 import { param, ParamSet, Timespan } from "../../src/session/params.ts";
 import { runKql, tokenizeKql } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
+import { rng as mulberry32 } from "../_order.ts";
 
 Deno.test("kql renders each value as a literal of its type", () => {
   const q = kql`T | where a == ${"x"} and b > ${new Date("2026-03-10T00:00:00Z")} and c < ${
@@ -131,14 +132,3 @@ Deno.test("no string value can change a query's structure", async (t) => {
     );
   });
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -184,6 +184,20 @@ function heightOfInput(rows: Map<string, JsValue[]>, input: Relation): number {
   return first ? rows.get(first.name)!.length : 0;
 }
 
+/**
+ * What basket and autocluster mine: the input's dimension columns (all but the weight
+ * column), its rows encoded with their weights, the total weight, and every row index.
+ */
+function patternInput(p: PluginCall, weightArg: ReturnType<PluginCall["arg"]>) {
+  const columns = dimensionsOf(p, [weightArg]);
+  const rows = rowsOf(p.input);
+  const height = heightOfInput(rows, p.input);
+  const data = encode(columns, rows, weightsOf(p, weightArg, height));
+  const total = data.weights.reduce((s, w) => s + w, 0);
+  const all = Array.from({ length: height }, (_, i) => i);
+  return { columns, data, total, all };
+}
+
 // ---------------------------------------------------------------- basket
 
 /**
@@ -196,12 +210,7 @@ export function basket(p: PluginCall): Relation {
   const weightArg = p.arg(1, "WeightColumn");
   const maxArg = p.arg(2, "MaxDimensions");
   const maxDims = maxArg ? Math.max(1, Math.floor(p.number(maxArg, "MaxDimensions"))) : 5;
-  const columns = dimensionsOf(p, [weightArg]);
-  const rows = rowsOf(p.input);
-  const height = heightOfInput(rows, p.input);
-  const data = encode(columns, rows, weightsOf(p, weightArg, height));
-  const total = data.weights.reduce((s, w) => s + w, 0);
-  const all = Array.from({ length: height }, (_, i) => i);
+  const { columns, data, total, all } = patternInput(p, weightArg);
   const patterns = bounded(p, () => closedPatterns(data, all, threshold * total, maxDims))
     .sort((a, b) => b.weight - a.weight);
   const wild = wildcards(p, columns, p.args.slice(3));
@@ -234,12 +243,7 @@ export function autocluster(p: PluginCall): Relation {
   const weightArg = p.arg(1, "WeightColumn");
   const seedsArg = p.arg(2, "NumSeeds");
   const seeds = seedsArg ? Math.max(1, Math.floor(p.number(seedsArg, "NumSeeds"))) : 25;
-  const columns = dimensionsOf(p, [weightArg]);
-  const rows = rowsOf(p.input);
-  const height = heightOfInput(rows, p.input);
-  const data = encode(columns, rows, weightsOf(p, weightArg, height));
-  const total = data.weights.reduce((s, w) => s + w, 0);
-  const all = Array.from({ length: height }, (_, i) => i);
+  const { columns, data, total, all } = patternInput(p, weightArg);
   const score = (pt: Pattern) => {
     const size = pt.items.filter((i) => i >= 0).length;
     return (pt.weight / total) ** sizeWeight *
