@@ -9,6 +9,9 @@
  * - Enrichment (IoCs, decoding, geo-IP, threat intel, RDAP), analysis (process trees,
  *   beacons, anomalies, rarity, logon sessions, masking) and charts (vega-lite, rendered to
  *   SVG, PNG or HTML, and shown richly in the Deno Jupyter kernel).
+ * - A hunting library of parameterised queries, entity pivots and guided investigations
+ *   (`hunt`, `pivot`, `investigateAlert`); more providers (Azure Data Explorer, Defender XDR)
+ *   and Sentinel incidents read and written back.
  *
  * Each capability is also a subpath of its own (`casefile/kql`, `casefile/session`,
  * `casefile/sentinel`, `casefile/viz`, ...; CONTRIBUTING.md lists them), so a script loads only
@@ -21,7 +24,7 @@
  *
  * const provider = await openLocalProvider();
  * const tables = await provider.tables();
- * assert.equal(tables.find((t) => t.name === "SecurityAlert")?.rows, 13);
+ * assert.equal(tables.find((t) => t.name === "SecurityAlert")?.rows, 15);
  * const alerts = await provider.query(
  *   "SecurityAlert | where AlertName == 'Password Spray' | project TimeGenerated",
  * );
@@ -40,32 +43,39 @@ export type { DataFrame, LazyDataFrame, Series } from "./src/polars.ts";
 // The base error
 export { CasefileError } from "./src/errors.ts";
 export type { CasefileErrorOptions } from "./src/errors.ts";
+export { OptionError } from "./src/options.ts";
+export type { OptionErrorOptions } from "./src/options.ts";
 
 // Kusto types and Sentinel schemas
 export { formatSchema, KUSTO_TYPES, polarsTypeOf, SENTINEL_SCHEMAS } from "./src/schema/mod.ts";
 export type { ColumnSchema, KustoType, TableSchema } from "./src/schema/mod.ts";
 
 // Loading data
-export { DataLoadError, loadTable } from "./src/data/mod.ts";
+export { DataLoadError, loadTable, scanTable } from "./src/data/mod.ts";
 export type {
   CaseManifest,
   FileFormat,
+  FileStamp,
   LoadedTable,
   LoadTableOptions,
   LoadWarning,
   ManifestExternal,
   ManifestTable,
+  ScannedTable,
 } from "./src/data/mod.ts";
 
 // Providers: the contract and the local provider
 export {
+  attachRender,
   DEMO_CASE_DIR,
   openLocalProvider,
   ProviderError,
+  renderOf,
   UnknownTableError,
   UnsupportedQueryError,
 } from "./src/providers/mod.ts";
 export type {
+  FrameRender,
   LocalProvider,
   LocalProviderOptions,
   LocalTable,
@@ -95,8 +105,12 @@ export type { KqlResult, RunKqlOptions } from "./src/kql/mod.ts";
 // Microsoft Sentinel / Log Analytics
 export {
   ClientTimeoutError,
+  IncidentConflictError,
+  IncidentError,
   MalformedResponseError,
+  openIncidents,
   openSentinelProvider,
+  seedSession,
   SentinelAuthError,
   SentinelConfigError,
   SentinelError,
@@ -106,11 +120,17 @@ export {
   ServiceBusyError,
   TruncatedResultError,
   WorkspaceNotFoundError,
+  WriteBackError,
 } from "./src/providers/sentinel/mod.ts";
 export type {
   CloudName,
   CredentialKind,
+  IncidentClient,
+  IncidentClientOptions,
+  ListIncidentsOptions,
+  OpenedIncident,
   QueryProgress,
+  SeedSessionOptions,
   SentinelBatchOptions,
   SentinelBatchQuery,
   SentinelBatchResult,
@@ -121,7 +141,62 @@ export type {
   SentinelQueryOptions,
   SentinelQueryResult,
   WorkspaceConfig,
+  WriteBackItem,
+  WriteBackOptions,
+  WriteBackReport,
 } from "./src/providers/sentinel/mod.ts";
+
+// Azure Data Explorer
+export {
+  AdxAuthError,
+  AdxConfigError,
+  AdxDatabaseNotFoundError,
+  AdxError,
+  AdxNetworkError,
+  AdxQueryError,
+  AdxResponseError,
+  AdxThrottledError,
+  AdxTimeoutError,
+  adxTokenCredential,
+  openAdxProvider,
+} from "./src/providers/adx/mod.ts";
+export type {
+  AdxCredentialKind,
+  AdxEnvReader,
+  AdxErrorOptions,
+  AdxParameterValue,
+  AdxProvider,
+  AdxProviderOptions,
+  AdxQueryOptions,
+  AdxSignIn,
+} from "./src/providers/adx/mod.ts";
+
+// Microsoft Defender XDR advanced hunting
+export {
+  openXdrProvider,
+  XDR_MAX_ROWS,
+  XDR_QUERY_LIMIT_MS,
+  XDR_RETENTION_DAYS,
+  XDR_TABLES,
+  XdrAuthError,
+  XdrConfigError,
+  XdrError,
+  XdrNetworkError,
+  XdrQueryError,
+  XdrQuotaError,
+  XdrResponseError,
+  XdrThrottledError,
+  XdrTimeoutError,
+} from "./src/providers/xdr/mod.ts";
+export type {
+  XdrCloud,
+  XdrCredentialKind,
+  XdrEnvReader,
+  XdrErrorOptions,
+  XdrProvider,
+  XdrProviderOptions,
+  XdrRetrySettings,
+} from "./src/providers/xdr/mod.ts";
 
 // Analysis
 export {
@@ -165,6 +240,16 @@ export type {
   ProcessTreeTextOptionsWithRows,
   RareValuesOptions,
 } from "./src/analysis/mod.ts";
+
+// Seeing values whole: the record view of a row, terminal-safe text of a cell
+export { cellText, DisplayError, show, terminalSafe } from "./src/display/mod.ts";
+export type {
+  CellTextOptions,
+  RecordField,
+  RecordView,
+  ShowOptions,
+  TerminalSafeOptions,
+} from "./src/display/mod.ts";
 
 // Sessions
 export {
@@ -394,3 +479,66 @@ export type {
   TiStatus,
   Verdict,
 } from "./src/enrich/mod.ts";
+
+// The hunting library and entity pivots
+export {
+  ATTACK_TACTICS,
+  bindable,
+  builtinHuntFamilies,
+  createHunt,
+  createPivot,
+  ENTITY_KINDS,
+  EntityPivot,
+  findHunt,
+  hunt,
+  huntEntityParams,
+  huntEntries,
+  HuntError,
+  HuntLibraryError,
+  huntText,
+  investigateAccount,
+  investigateAlert,
+  investigateHost,
+  investigateIncident,
+  investigateIp,
+  loadHuntFolder,
+  parseHuntArg,
+  pivot,
+  PivotReport,
+  problemPlace,
+  runHuntQuery,
+  SCOPE_BINDING,
+  searchHunts,
+  validateHuntFamilies,
+} from "./src/hunt/mod.ts";
+export type {
+  AlertInput,
+  EntityKind,
+  Finding,
+  FindingSeverity,
+  Hunt,
+  HuntArgs,
+  HuntEntry,
+  HuntFamily,
+  HuntFunction,
+  HuntParameter,
+  HuntParamType,
+  HuntParamValue,
+  HuntProblem,
+  HuntQuery,
+  HuntRunOptions,
+  HuntSearch,
+  HuntText,
+  InvestigatedEntity,
+  InvestigatedKind,
+  InvestigateOptions,
+  InvestigateTarget,
+  Investigation,
+  Pivot,
+  PivotEntry,
+  PivotFunction,
+  PivotOptions,
+  PivotOutcome,
+  ScopeContext,
+  TimelineEntry,
+} from "./src/hunt/mod.ts";

@@ -9,12 +9,16 @@ import { listSessions } from "../src/session/home.ts";
 import { PARAM_KINDS, type ParamKind, Timespan } from "../src/session/params.ts";
 import type { StepMark, StepRecord } from "../src/session/mod.ts";
 import type { Session, Step } from "../src/session/mod.ts";
-import { formatValue } from "./_display.ts";
+import { type DisplaySettings, formatValue } from "./_display.ts";
+import { changeDisplay, showRecord, showTable } from "./_record.ts";
 import { cacheText, count, textTable, utc } from "./_format.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { Connection, ProviderSpec } from "./_providers.ts";
 import { ReplError } from "./errors.ts";
 import { importLater } from "./_later.ts";
+import { docText } from "./_doc.ts";
+import { listTables, tablesText } from "./_table_list.ts";
+import { incidentCommand } from "./_incident.ts";
 
 /** What handling an input asks the caller to do next. */
 export type HandleOutcome = "continue" | "quit";
@@ -27,7 +31,7 @@ export interface CommandHost {
   /** The casefile home (sessions, cache, history). */
   readonly home: string;
   /** Where results and notes are printed. */
-  readonly output: { write(text: string): void; columns(): number };
+  readonly output: { write(text: string): void; columns(): number; readonly interactive?: boolean };
   /** The open session. */
   readonly session: Session;
   /** The provider queries go to. */
@@ -38,12 +42,22 @@ export interface CommandHost {
   reconnect(spec: ProviderSpec): Promise<void>;
   /** Closes the current session and opens `name` (`.session NAME`). */
   openSession(name: string): Promise<void>;
+  /** How values are shown (`.display`). */
+  readonly display: DisplaySettings;
+  /** Prints text, through the pager when it does not fit the screen. */
+  showText(text: string): void;
 }
 
 interface Command {
   readonly usage: string;
   readonly description: string;
-  run(repl: CommandHost, args: string[], signal: AbortSignal): Promise<HandleOutcome | void>;
+  /** `raw` is the line after the command's name, as typed (quotes kept). */
+  run(
+    repl: CommandHost,
+    args: string[],
+    signal: AbortSignal,
+    raw?: string,
+  ): Promise<HandleOutcome | void>;
 }
 
 const MARKS: readonly StepMark[] = ["dead-end", "finding", "none"];
@@ -60,32 +74,41 @@ export const COMMANDS = {
       return Promise.resolve();
     },
   },
+  doc: {
+    usage: ".doc [NAME]",
+    description: "a function's signature, options and example (alone: the functions)",
+    run: async (repl, [name]) => {
+      repl.output.write(await docText(name, repl.output.columns()));
+    },
+  },
   connect: {
-    usage: ".connect local [DIR] | sentinel [WORKSPACE]",
+    usage: ".connect local [DIR] | sentinel [WORKSPACE] | xdr",
     description: "query a local folder (default: the demo case) or a Log Analytics workspace",
     run: async (repl, args) => {
       const [kind, target] = args;
       if (kind === "local") await repl.reconnect({ kind: "local", dir: target });
       else if (kind === "sentinel") await repl.reconnect({ kind: "sentinel", workspace: target });
+      else if (kind === "xdr") await repl.reconnect({ kind: "xdr" });
       else {
-        throw new ReplError(`.connect takes local or sentinel, not ${kind ?? "nothing"}.`, {
+        throw new ReplError(`.connect takes local, sentinel or xdr, not ${kind ?? "nothing"}.`, {
           hint: ".connect local ./exports or .connect sentinel prod",
         });
       }
       repl.output.write(`connected: ${repl.connection.provider.description}`);
     },
   },
+  incident: {
+    usage: ".incident list [STATUS] | open ID | write [--close CLASSIFICATION] ...",
+    description: "Sentinel incidents: list, open one into the session, write findings back",
+    run: async (repl, args) => {
+      await incidentCommand(repl, args);
+    },
+  },
   tables: {
     usage: ".tables",
-    description: "the provider's tables with their rows and columns",
+    description: "every table a query can use (the case's outside data marked), rows, columns",
     run: async (repl) => {
-      const tables = await repl.connection.provider.tables();
-      repl.output.write(textTable(
-        ["table", "rows", "columns"],
-        tables.map((
-          t,
-        ) => [t.name, t.rows === undefined ? "" : count(t.rows), String(t.columns.length)]),
-      ));
+      repl.output.write(tablesText(await listTables(repl.connection.provider)));
     },
   },
   schema: {
@@ -216,17 +239,19 @@ export const COMMANDS = {
     },
   },
   mark: {
-    usage: ".mark N dead-end|finding|none [note]",
-    description: "mark a step as a dead end or a finding, with a note",
-    run: async (repl, args) => {
-      const [n, mark, ...note] = args;
-      const position = stepNumber(n, ".mark");
+    usage: ".mark N|NAME dead-end|finding|none [note]",
+    description: "mark a step (its number or name) as a dead end or a finding, with a note",
+    run: async (repl, args, _signal, raw = "") => {
+      // The note is the rest of the line as typed: quotes in it are part of it.
+      const typed = raw || args.join(" ");
+      const [, n, mark, note] = /^\s*(\S+)?\s*(\S+)?\s*([\s\S]*?)\s*$/.exec(typed)!;
+      const position = stepPosition(repl.session, n, ".mark");
       if (!MARKS.includes(mark as StepMark)) {
         throw new ReplError(`${mark ?? "Nothing"} is not a mark.`, {
           hint: `Use ${MARKS.join(", ")}.`,
         });
       }
-      await repl.session.mark(position, mark as StepMark, note.length ? note.join(" ") : undefined);
+      await repl.session.mark(position, mark as StepMark, note ? note : undefined);
       repl.output.write(`step ${position} marked ${mark}`);
     },
   },
@@ -271,6 +296,40 @@ export const COMMANDS = {
       repl.output.write(`${kind} written to ${written}`);
     },
   },
+  hunt: {
+    usage: ".hunt [WORDS|show ID|run ID [name=value ...]]",
+    description: "the hunting library: list or search its queries (technique:, table:, " +
+      "entity:), show one, or run one as a step",
+    run: async (repl, args, signal) => {
+      const { huntCommand } = await importLater<typeof import("./_hunt.ts")>(
+        new URL("./_hunt.ts", import.meta.url),
+      );
+      await huntCommand(repl, args, signal);
+    },
+  },
+  pivot: {
+    usage: ".pivot KIND VALUE [window=7d]",
+    description: "run every library query and enrichment that takes an entity " +
+      "(ip, account, host, url, domain, hash, mailbox...) and print their hits",
+    run: async (repl, args, signal) => {
+      const { pivotCommand } = await importLater<typeof import("./_hunt.ts")>(
+        new URL("./_hunt.ts", import.meta.url),
+      );
+      await pivotCommand(repl, args, signal);
+    },
+  },
+  chart: {
+    usage: ".chart NAME [FILE]",
+    description:
+      "draw a variable's chart (its query's render) to FILE (.svg/.png/.html) and open it",
+    run: async (repl, args) => {
+      // Charts load vega on first use: only when asked for.
+      const { chartCommand } = await importLater<typeof import("./_charts.ts")>(
+        new URL("./_charts.ts", import.meta.url),
+      );
+      await chartCommand(repl, args);
+    },
+  },
   session: {
     usage: ".session [NAME]",
     description: "open another session (new or earlier); without a name, list them",
@@ -287,6 +346,23 @@ export const COMMANDS = {
       await repl.openSession(name);
       repl.output.write(`session ${name} open`);
     },
+  },
+  show: {
+    usage: ".show NAME [ROW] [COL,COL...]",
+    description: "one row of a frame as a record: every column (or those named), values " +
+      "whole, JSON pretty-printed; ROW counts from 0 (default), -1 is the last",
+    run: (repl, args) => Promise.resolve(showRecord(repl, args)),
+  },
+  table: {
+    usage: ".table NAME [COL,COL...] [N|all]",
+    description: "a frame as a table: only the columns named, N rows or all (paged)",
+    run: (repl, args) => Promise.resolve(showTable(repl, args)),
+  },
+  display: {
+    usage: ".display [width auto|full|N] [rows N] [pager on|off] [images auto|on|off]",
+    description: "how values are shown: cells cut or whole, rows of a table, the pager, " +
+      "charts inline; alone, the settings",
+    run: (repl, args) => Promise.resolve(changeDisplay(repl, args)),
   },
   quit: {
     usage: ".quit",
@@ -312,6 +388,8 @@ KQL:   %kql name = SigninLogs | where ResultType == "50126"   (binds name and _;
        pasted or piped, a query may leave out %kql when it starts with a table, then | lines
 Code:  TypeScript with top-level await; const/let can be declared again; the casefile API,
        session, kql, pl and params are in scope; each input is a session step (see .history)
+View:  .show name 3 one row whole (show(frame, 3) in code); .table name A,B all; .display width
+       full; long or wide output goes through $PAGER or less -SRFX (q leaves; .display pager off)
 Keys:  Tab completes; Ctrl-C cancels a running query or clears the line; Ctrl-C twice or
        Ctrl-D exits (the session is saved); up/down recall earlier inputs, a multi-line one
        whole; a pasted block is one input, run when the paste ends (if it is complete)`;
@@ -331,7 +409,8 @@ export async function runCommand(
         "See .help for the commands.",
     });
   }
-  return (await command.run(repl, args, signal)) ?? "continue";
+  const raw = line.slice(1).replace(/^\s*\S+/, "");
+  return (await command.run(repl, args, signal, raw)) ?? "continue";
 }
 
 /** Splits command arguments on spaces; double or single quotes keep spaces. */
@@ -353,6 +432,21 @@ export function guessKind(value: string): ParamKind {
   if (v !== "" && Number.isFinite(Number(v))) return "number";
   if (/^\d/.test(v) && Timespan.parse(v)) return "timespan";
   return "string";
+}
+
+/**
+ * The step `text` names: its number, or its name (the latest step of that name, as a name
+ * bound again names the newest).
+ */
+function stepPosition(session: Session, text: string | undefined, command: string): number {
+  if (text === undefined || /^\d+$/.test(text)) return stepNumber(text, command);
+  const steps = session.steps();
+  const named = steps.filter((s) => s.record.name === text).at(-1);
+  if (named) return named.record.position;
+  throw new ReplError(`${command} needs a step number or name: there is no step ${text}.`, {
+    hint: didYouMean(text, [...new Set(steps.map((s) => s.record.name))]) ??
+      "See .history for the steps' numbers and names.",
+  });
 }
 
 function stepNumber(text: string | undefined, command: string): number {

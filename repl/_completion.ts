@@ -2,14 +2,16 @@
  * Tab completion: dot-commands and their arguments; in `%kql` input (and a line starting
  * with `|`, read with the query it continues) the table names, the columns of the table in
  * play (the first table the query names), KQL operators after `|`, functions, and
- * `{{parameter}}` names; in TypeScript the variables, the API, and the
- * properties of a variable after a dot.
+ * `{{parameter}}` names; in TypeScript the variables, the API, the
+ * properties of a variable after a dot, and in a call's options object (`timeChart(frame, {`)
+ * the function's option names, then the frame's columns in a column option's string.
  *
  * @module
  */
 import { inputKind, parseKqlInput, tableInPlay } from "./_input.ts";
 import { EXPORT_KINDS } from "./_export_kinds.ts";
 import { importLater } from "./_later.ts";
+import { describeOption, optionSpecsOf } from "../src/options.ts";
 
 /** What completion draws on. */
 export interface CompletionContext {
@@ -106,6 +108,7 @@ function completeCommand(line: string, ctx: CompletionContext): [string[], strin
     cache: [["clear"]],
     session: [ctx.sessions],
     rerun: [[], ctx.params.map((p) => `${p}=`)],
+    doc: [ctx.api],
   };
   const lists = options[command];
   if (!lists) return [[], word];
@@ -135,6 +138,8 @@ function completeKql(full: string, ctx: CompletionContext): [string[], string] {
 }
 
 function completeCode(line: string, ctx: CompletionContext): [string[], string] {
+  const inOptions = completeOptions(line, ctx);
+  if (inOptions) return inOptions;
   const path = /([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.([\w$]*)$/.exec(line);
   if (path) {
     const [, base, word] = path;
@@ -274,4 +279,92 @@ function matches(candidates: readonly string[], word: string): [string[], string
 
 function unique(list: string[]): string[] {
   return [...new Set(list)];
+}
+
+interface Open {
+  readonly char: string;
+  readonly at: number;
+}
+
+/**
+ * Completion inside a call's options object: `fn(frame, { va` gives the option names of
+ * `fn` (from its run-time declaration, see `src/options.ts`), `{ group: "Co` and
+ * `{ values: ["A", "B` the columns of `frame` (a variable of the scope) for a column option.
+ * Undefined when the cursor is not in such an object.
+ */
+function completeOptions(line: string, ctx: CompletionContext): [string[], string] | undefined {
+  const { stack, quote } = openBrackets(line);
+  // In a string: the innermost bracket is the object (`group: "`) or a list in it (`values: ["`).
+  let at = stack.length - 1;
+  let list: Open | undefined;
+  if (quote && stack[at]?.char === "[") list = stack[at--];
+  const object = stack[at];
+  const call = stack[at - 1];
+  if (object?.char !== "{" || call?.char !== "(") return undefined;
+  // `timeChart(` or a method: `session.query(` is declared as `session.query`.
+  const callee = /(?:([A-Za-z_$][\w$]*)\s*\.\s*)?([A-Za-z_$][\w$]*)\s*$/.exec(
+    line.slice(0, call.at),
+  );
+  const fn = callee?.[2];
+  const specs = callee?.[1] && optionSpecsOf(`${callee[1]}.${fn}`) || (fn && optionSpecsOf(fn));
+  if (!fn || !specs) return undefined;
+  const args = line.slice(call.at + 1, object.at);
+  if (!/,\s*$/.test(args)) return undefined;
+  if (quote) {
+    const key = /([A-Za-z_$][\w$]*)\s*:\s*$/.exec(
+      line.slice(object.at + 1, list ? list.at : quote.at),
+    )?.[1];
+    const spec = key ? specs[key] : undefined;
+    if (!spec || !/column/.test(describeOption(spec))) return [[], line.slice(quote.at + 1)];
+    if (
+      list && !/(^|,)\s*$/.test(line.slice(list.at + 1, quote.at).replace(/"[^"]*"|'[^']*'/g, ""))
+    ) {
+      return [[], line.slice(quote.at + 1)];
+    }
+    const frameName = /^\s*([A-Za-z_$][\w$]*)\s*(,|$)/.exec(args)?.[1];
+    const columns = frameName ? columnsOf(ctx.value(frameName)) : [];
+    return matches(columns, line.slice(quote.at + 1));
+  }
+  const inside = line.slice(object.at + 1);
+  const word = /(?:^|[{,]|\s)([A-Za-z_$][\w$]*)?$/.exec(inside);
+  // Only where a key goes: right after `{` or a `,` of the object itself.
+  const before = inside.slice(0, inside.length - (word?.[1]?.length ?? 0));
+  if (!/(^|,)\s*$/.test(before.replace(/"[^"]*"|'[^']*'|\[[^\]]*\]|\{[^}]*\}/g, "x"))) {
+    return undefined;
+  }
+  const given = new Set([...before.matchAll(/([A-Za-z_$][\w$]*)\s*:/g)].map((m) => m[1]));
+  return matches(Object.keys(specs).filter((k) => !given.has(k)), word?.[1] ?? "");
+}
+
+/** The brackets open at the end of `text` (outermost first) and the string the end is in. */
+function openBrackets(text: string): { stack: Open[]; quote?: Open } {
+  const stack: Open[] = [];
+  let quote: Open | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote.char) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === "`") quote = { char: c, at: i };
+    else if (c === "(" || c === "[" || c === "{") stack.push({ char: c, at: i });
+    else if (c === ")" || c === "]" || c === "}") stack.pop();
+  }
+  return { stack, quote };
+}
+
+/** The column names of a frame, or of a query result's frame; none for anything else. */
+function columnsOf(value: unknown): string[] {
+  try {
+    const isFrame = (v: unknown) =>
+      typeof v === "object" && v !== null &&
+      typeof (v as { writeParquet?: unknown }).writeParquet === "function";
+    const frame = isFrame(value) ? value : safeGet(value, "frame");
+    if (!isFrame(frame)) return [];
+    const columns = (frame as { columns: unknown }).columns;
+    return Array.isArray(columns) ? columns.filter((c) => typeof c === "string") : [];
+  } catch {
+    return [];
+  }
 }

@@ -5,6 +5,9 @@
  */
 import { caretLine, type Span } from "../src/kql/syntax.ts";
 import { formatDuration } from "../src/duration.ts";
+import { didYouMean } from "../src/errors.ts";
+import { cellText, terminalSafe } from "../src/display/mod.ts";
+import { ReplError } from "./errors.ts";
 
 /**
  * Rows as an aligned text table; numbers align right (columns whose every cell looks like
@@ -67,12 +70,17 @@ function indent(text: string): string {
 
 /** Options of {@link frameTable}. */
 export interface FrameTableOptions {
-  /** Terminal width the table must fit (default 100). */
+  /** Terminal width the table must fit (default 100); ignored when `maxCell` is Infinity. */
   readonly width?: number;
-  /** Rows shown at most (default 20). */
+  /** Rows shown at most (default 20; Infinity for all). */
   readonly maxRows?: number;
-  /** Characters of one cell at most (default 40). */
+  /**
+   * Characters of one cell at most (default 40). Infinity is the wide mode: no cell is
+   * cut and no column left out (the pager scrolls sideways).
+   */
   readonly maxCell?: number;
+  /** Only these columns, in this order. */
+  readonly columns?: readonly string[];
 }
 
 /** The minimal surface of a Polars frame that {@link frameTable} reads. */
@@ -91,83 +99,84 @@ interface FrameLike {
  * the shape and what was left out.
  */
 export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): string {
-  const width = Math.max(20, options.width ?? 100);
+  const wide = options.maxCell === Infinity;
+  const width = wide ? Infinity : Math.max(20, options.width ?? 100);
   const maxRows = Math.max(1, options.maxRows ?? 20);
-  const maxCell = Math.max(4, options.maxCell ?? 40);
+  const maxCell = wide ? Infinity : Math.max(4, options.maxCell ?? 40);
   const shown = frame.head(Math.min(maxRows, frame.height));
-  const cells = frame.columns.map((name, i) => {
+  const index = new Map(frame.columns.map((c, i) => [c, i]));
+  const chosen = (options.columns ?? frame.columns).map((c) => {
+    const i = index.get(c);
+    if (i === undefined) {
+      throw new ReplError(`The frame has no column ${c}.`, {
+        hint: didYouMean(c, frame.columns) ?? `Its columns: ${frame.columns.join(", ")}.`,
+      });
+    }
+    return i;
+  });
+  const cells = chosen.map((i) => {
     const variant = frame.dtypes[i].variant;
-    const values = shown.getColumn(name).toArray();
+    const values = shown.getColumn(frame.columns[i]).toArray();
     return values.map((v) => cut(formatCell(v, variant), maxCell));
   });
+  const names = chosen.map((i) => cut(terminalSafe(frame.columns[i]), maxCell));
   // Columns left to right while they fit (the first always does, cut if need be).
   const kept: number[] = [];
   let used = 0;
-  for (let i = 0; i < frame.columns.length; i++) {
-    const w = Math.max(cut(frame.columns[i], maxCell).length, ...cells[i].map((c) => c.length));
+  for (let k = 0; k < chosen.length; k++) {
+    const w = Math.max(names[k].length, ...cells[k].map((c) => c.length));
     const need = (kept.length ? 2 : 0) + w;
     if (kept.length > 0 && used + need > width) break;
-    kept.push(i);
+    kept.push(k);
     used += need;
   }
-  const header = kept.map((i) => cut(frame.columns[i], maxCell));
+  const header = kept.map((k) => names[k]);
   const rows = Array.from(
     { length: shown.height },
-    (_, r) => kept.map((i) => cells[i][r]),
+    (_, r) => kept.map((k) => cells[k][r]),
   );
-  const numeric = kept.map((i) => /^(U?Int\d+|Float\d+|Decimal)$/.test(frame.dtypes[i].variant));
+  const numeric = kept.map((k) =>
+    /^(U?Int\d+|Float\d+|Decimal)$/.test(frame.dtypes[chosen[k]].variant)
+  );
   const lines = [textTable(header, rows, numeric)];
   if (kept.length === 1 && used > width) {
     lines[0] = lines[0].split("\n").map((l) => cut(l, width)).join("\n");
   }
   const notes = [`${count(frame.height)} rows × ${count(frame.width)} columns`];
   if (shown.height < frame.height) notes.push(`first ${count(shown.height)} rows shown`);
-  const hidden = frame.columns.slice(kept.length);
+  if (chosen.length < frame.columns.length) notes.push(`${count(chosen.length)} columns chosen`);
+  const hidden = chosen.slice(kept.length).map((i) => terminalSafe(frame.columns[i]));
   if (hidden.length > 0) {
-    const names = hidden.slice(0, 8).join(", ") + (hidden.length > 8 ? ", …" : "");
-    notes.push(`${hidden.length} more columns: ${names}`);
+    const more = hidden.slice(0, 8).join(", ") + (hidden.length > 8 ? ", …" : "");
+    notes.push(`${hidden.length} more columns: ${more}`);
   }
-  lines.push(`(${notes.join("; ")})`);
+  // Wrapped after a "; " or ", " to the table's width (a wider line would call the pager).
+  lines.push(wrapAfter(`(${notes.join("; ")})`, width));
   return lines.join("\n");
 }
 
-/** One cell as text: datetimes in UTC, nulls empty, lists and structs as JSON. */
+/**
+ * One cell as text: datetimes in UTC, nulls empty, floats rounded, lists and structs as
+ * JSON, control characters made visible (see `cellText` in src/display).
+ */
 export function formatCell(value: unknown, variant = ""): string {
-  if (value === null || value === undefined) return "";
-  if (value instanceof Date) return instant(value);
-  if (variant === "Duration" && (typeof value === "number" || typeof value === "bigint")) {
-    return duration(Number(value));
-  }
-  if (typeof value === "string") return value.replace(/\r?\n/g, "⏎").replace(/\t/g, " ");
-  if (typeof value === "number") {
-    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
-  }
-  if (typeof value === "bigint" || typeof value === "boolean") return String(value);
-  try {
-    return JSON.stringify(value, (_, v) => typeof v === "bigint" ? String(v) : v) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return cellText(value, { variant });
 }
 
-function instant(date: Date): string {
-  if (Number.isNaN(date.getTime())) return "";
-  const iso = date.toISOString().replace("T", " ").replace("Z", "");
-  return iso.endsWith(".000") ? iso.slice(0, 19) : iso;
-}
-
-function duration(micros: number): string {
-  const sign = micros < 0 ? "-" : "";
-  let m = Math.abs(micros);
-  const days = Math.floor(m / 86_400_000_000);
-  m -= days * 86_400_000_000;
-  const two = (x: number) => String(Math.floor(x)).padStart(2, "0");
-  const h = m / 3_600_000_000;
-  const min = (m % 3_600_000_000) / 60_000_000;
-  const s = (m % 60_000_000) / 1_000_000;
-  const frac = m % 1_000_000;
-  const clock = `${two(h)}:${two(min)}:${two(s)}${frac ? `.${String(frac).padStart(6, "0")}` : ""}`;
-  return `${sign}${days ? `${days}.` : ""}${clock}`;
+/** `text` over lines of at most `width` where it can be broken after "; " or ", ". */
+function wrapAfter(text: string, width: number): string {
+  const parts = text.split(/(?<=[;,] )/);
+  const lines: string[] = [];
+  let line = "";
+  for (const part of parts) {
+    if (line && (line + part).trimEnd().length > width) {
+      lines.push(line.trimEnd());
+      line = "";
+    }
+    line += part;
+  }
+  lines.push(line);
+  return lines.join("\n");
 }
 
 function cut(text: string, max: number): string {

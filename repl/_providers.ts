@@ -19,7 +19,9 @@ import { importLater } from "./_later.ts";
 /** Which provider to open. */
 export type ProviderSpec =
   | { readonly kind: "local"; readonly dir?: string }
-  | { readonly kind: "sentinel"; readonly workspace?: string };
+  | { readonly kind: "sentinel"; readonly workspace?: string }
+  | { readonly kind: "adx"; readonly cluster?: string; readonly database?: string }
+  | { readonly kind: "xdr" };
 
 /** An open provider with what completion needs. */
 export interface Connection {
@@ -53,6 +55,20 @@ export async function openProvider(spec: ProviderSpec): Promise<OpenProvider> {
         workspace: spec.workspace,
         credential: envTokenCredential(),
       });
+    }
+    case "adx": {
+      // CASEFILE_ADX_TOKEN when set, else the default Azure credential chain.
+      const { openAdxProvider } = await importLater<
+        typeof import("../src/providers/adx/mod.ts")
+      >(new URL("../src/providers/adx/mod.ts", import.meta.url));
+      return await openAdxProvider({ cluster: spec.cluster, database: spec.database });
+    }
+    case "xdr": {
+      // CASEFILE_XDR_TOKEN when set, else CASEFILE_XDR_CREDENTIAL (default: the chain).
+      const { openXdrProvider } = await importLater<
+        typeof import("../src/providers/xdr/mod.ts")
+      >(new URL("../src/providers/xdr/mod.ts", import.meta.url));
+      return await openXdrProvider();
     }
   }
 }

@@ -23,7 +23,14 @@ import {
   parseKqlInput,
   splitKql,
 } from "./_input.ts";
-import { formatValue } from "./_display.ts";
+import {
+  defaultDisplaySettings,
+  type DisplaySettings,
+  formatValue,
+  isSeries,
+  maxCellOf,
+} from "./_display.ts";
+import { type ImageProtocol, imageProtocol } from "./_image.ts";
 import { isDataFrame } from "../src/polars.ts";
 import { cacheText, count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
@@ -35,6 +42,7 @@ import {
   runCommand,
 } from "./_commands.ts";
 import { ReplError } from "./errors.ts";
+import { explainError } from "./_explain.ts";
 import { importLater } from "./_later.ts";
 import { ProgressStatus } from "./_progress.ts";
 import type { QueryProgress } from "../src/providers/mod.ts";
@@ -57,6 +65,13 @@ export interface ReplOutput {
    * the error stream.
    */
   status?(text: (() => string) | undefined): void;
+  /**
+   * Shows text through the pager when it does not fit the screen (a terminal only).
+   * Returns whether it did; else the REPL writes it.
+   */
+  page?(text: string): boolean;
+  /** The environment variable `name` (to tell which terminal this is: inline images). */
+  env?(name: string): string | undefined;
 }
 
 /** Options of {@link Repl.open}. */
@@ -78,6 +93,8 @@ export class Repl implements CommandHost {
   readonly home: string;
   readonly output: ReplOutput;
   readonly debug: boolean;
+  /** How values are shown (`.display`): cell width, rows, pager, inline charts. */
+  readonly display: DisplaySettings = defaultDisplaySettings();
   session!: Session;
   connection!: Connection;
   /** The abort signal of the input running. */
@@ -202,7 +219,7 @@ export class Repl implements CommandHost {
           return "continue";
       }
     } catch (error) {
-      this.showError(error);
+      this.showError(explainError(error, input, this.session?.variables ?? {}));
       return "continue";
     }
   }
@@ -246,6 +263,7 @@ export class Repl implements CommandHost {
       this.output.write(
         `chart: ${record.chart.kind} drawn to ${join(this.session.dir, record.chart.file)}`,
       );
+      await this.#inlineChart((protocol, images) => images.valueImage(value, protocol));
     }
   }
 
@@ -368,11 +386,55 @@ export class Repl implements CommandHost {
     return new KqlQuery(strings, values);
   }
 
-  /** Prints a value as the REPL shows it. */
+  /**
+   * Prints a value as the REPL shows it. Tables page when they do not fit the screen (as
+   * psql's results do); other values print whole, since a pager's `-S` would cut the long
+   * line a user wants to read (a decoded command, a path).
+   */
   show(value: unknown): void {
-    this.output.write(
-      formatValue(value, { width: this.output.columns(), colors: this.output.colors }),
+    const text = formatValue(value, {
+      width: this.output.columns(),
+      colors: this.output.colors,
+      maxRows: this.display.rows,
+      maxCell: maxCellOf(this.display),
+    });
+    if (isDataFrame(value) || isSeries(value)) this.showText(text);
+    else this.output.write(text);
+  }
+
+  /** Prints text, through the pager when it does not fit the screen (`.display pager`). */
+  showText(text: string): void {
+    if (this.display.pager && this.output.page?.(text)) return;
+    this.output.write(text);
+  }
+
+  /** Shows a chart inline when the terminal can (`.display images`). */
+  async #inlineChart(
+    image: (
+      protocol: ImageProtocol,
+      images: typeof import("./_inline_chart.ts"),
+    ) => Promise<string>,
+  ): Promise<void> {
+    const protocol = this.imageProtocol();
+    if (!protocol) return;
+    const images = await importLater<typeof import("./_inline_chart.ts")>(
+      new URL("./_inline_chart.ts", import.meta.url),
     );
+    try {
+      const text = await image(protocol, images);
+      if (text) this.output.write(text);
+    } catch (error) {
+      this.output.error(`chart: not shown inline (${(error as Error).message})`);
+    }
+  }
+
+  /** The protocol to show charts inline with (`.display images`), if any. */
+  imageProtocol(): ImageProtocol | undefined {
+    if (this.display.images === "off" || !this.output.interactive || !this.output.env) {
+      return undefined;
+    }
+    const env = this.output.env.bind(this.output);
+    return imageProtocol(env) ?? (this.display.images === "on" ? "kitty" : undefined);
   }
 
   /** The line under a query result: name, time, cache; then warnings and the chart. */
@@ -398,6 +460,14 @@ export class Repl implements CommandHost {
       switch (chart.kind) {
         case "written":
           this.output.write(`chart: ${record.render.visualization} written to ${chart.path}`);
+          await this.#inlineChart((protocol, images) =>
+            images.renderedImage(
+              frame,
+              record.render!,
+              protocol,
+              columns ? { name: record.name, columns } : undefined,
+            )
+          );
           if (this.output.interactive && openInViewer(chart.path)) {
             this.output.write("chart: opened in the desktop's viewer");
           }

@@ -1,14 +1,23 @@
 /**
- * A spinner with the elapsed time on standard error, for work longer than ~250 ms, only
- * on a terminal. Output printed meanwhile first erases it ({@link clearSpinner}); it is
+ * A spinner with the elapsed time on standard error, for work longer than 200 ms (so it
+ * shows within 250 ms of any step), only on a terminal. Output printed meanwhile first erases it ({@link clearSpinner}); it is
  * drawn again on its next tick, and erased for good when the work ends.
+ *
+ * The spinner is drawn by its own thread (`_spinner_worker.ts`), which also answers Ctrl-C:
+ * the local KQL engine holds the main thread for seconds at a time, during which no timer
+ * or signal handler of the main thread runs. During the work the terminal is out of raw
+ * mode, so Ctrl-C is a signal the spinner's thread sees at once; it raises the interrupt
+ * flag the engine checks (`src/interrupt.ts`) and says it is cancelling.
  *
  * @module
  */
+import { clearInterrupt, interruptBuffer } from "../src/interrupt.ts";
 
-const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const encoder = new TextEncoder();
-let visible = false;
+/** Indexes into the shared state (see the worker). */
+const ACTIVE = 0, LOCK = 1, VISIBLE = 2, PAUSED = 3;
+const shared = new Int32Array(new SharedArrayBuffer(16));
+let worker: Worker | undefined;
 /** What the work is doing, asked at every tick (a countdown stays current). */
 let status: (() => string) | undefined;
 
@@ -22,9 +31,28 @@ export function setSpinnerStatus(text: (() => string) | undefined): void {
 
 /** Erases the spinner's line if it is showing (call before printing). */
 export function clearSpinner(): void {
-  if (!visible) return;
-  Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
-  visible = false;
+  withLock(() => {
+    if (Atomics.load(shared, VISIBLE) !== 0) {
+      Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
+      Atomics.store(shared, VISIBLE, 0);
+    }
+    // The next tick is skipped: what is printed now is not followed by the spinner's line.
+    if (Atomics.load(shared, ACTIVE) !== 0) Atomics.store(shared, PAUSED, 1);
+  });
+}
+
+/**
+ * Runs `fn` (the pager, which owns the terminal until it is left) with the spinner erased
+ * and held: its thread draws nothing, and takes no Ctrl-C for the work, until `fn` returns.
+ */
+export function holdSpinner<T>(fn: () => T): T {
+  clearSpinner();
+  const active = Atomics.exchange(shared, ACTIVE, 0);
+  try {
+    return fn();
+  } finally {
+    Atomics.store(shared, ACTIVE, active);
+  }
 }
 
 /** Shows a spinner while `work` runs (after `delayMs`); returns what `work` returns. */
@@ -33,35 +61,82 @@ export async function withSpinner<T>(
   options: { enabled: boolean; label?: string; delayMs?: number },
 ): Promise<T> {
   if (!options.enabled) return await work;
-  const started = performance.now();
-  let frame = 0;
-  const draw = () => {
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    let said = "";
+  const thread = spinnerThread();
+  clearInterrupt();
+  const cooked = cookedTerminal();
+  Atomics.store(shared, ACTIVE, 1);
+  thread.postMessage({
+    kind: "start",
+    label: options.label ?? "running",
+    delayMs: options.delayMs ?? 200,
+    columns: columns(),
+  });
+  // The status is the main thread's (it is free while a query waits on the network).
+  let said = "";
+  const statusTimer = setInterval(() => {
+    let text = "";
     try {
-      said = status?.() ?? "";
+      text = status?.() ?? "";
     } catch {
       // A status that fails to say something is left out.
     }
-    const line = `${FRAMES[frame++ % FRAMES.length]} ${options.label ?? "running"} ${seconds} s` +
-      `${said ? ` · ${said}` : ""}  (Ctrl-C cancels)`;
-    // One line only: a wrapped line would not be erased by the next tick.
-    const text = `\r${clip(line, columns() - 1)}\x1b[K`;
-    Deno.stderr.writeSync(encoder.encode(text));
-    visible = true;
-  };
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const delay = setTimeout(() => {
-    draw();
-    timer = setInterval(draw, 100);
-  }, options.delayMs ?? 250);
+    if (text !== said) thread.postMessage({ kind: "status", text: said = text });
+  }, 100);
   try {
     return await work;
   } finally {
-    clearTimeout(delay);
-    if (timer !== undefined) clearInterval(timer);
+    clearInterval(statusTimer);
+    Atomics.store(shared, ACTIVE, 0);
+    thread.postMessage({ kind: "stop" });
     status = undefined;
     clearSpinner();
+    Atomics.store(shared, PAUSED, 0);
+    cooked.restore();
+  }
+}
+
+/** Ends the spinner's thread (when the REPL ends). */
+export function stopSpinnerThread(): void {
+  worker?.terminate();
+  worker = undefined;
+}
+
+function spinnerThread(): Worker {
+  if (worker) return worker;
+  worker = new Worker(new URL("./_spinner_worker.ts", import.meta.url), { type: "module" });
+  worker.postMessage({ kind: "init", state: shared.buffer, interrupt: interruptBuffer() });
+  return worker;
+}
+
+/**
+ * Takes the terminal out of raw mode while work runs, so that Ctrl-C is a signal (seen by
+ * the spinner's thread at once) rather than a key read by the busy main thread.
+ */
+function cookedTerminal(): { restore(): void } {
+  try {
+    if (!Deno.stdin.isTerminal()) return { restore() {} };
+    Deno.stdin.setRaw(false);
+    return {
+      restore() {
+        try {
+          Deno.stdin.setRaw(true);
+        } catch {
+          // The terminal is gone.
+        }
+      },
+    };
+  } catch {
+    return { restore() {} };
+  }
+}
+
+/** Runs `fn` holding the lock around the spinner's line (the worker draws under it too). */
+function withLock(fn: () => void): void {
+  while (Atomics.compareExchange(shared, LOCK, 0, 1) !== 0) Atomics.wait(shared, LOCK, 1, 1);
+  try {
+    fn();
+  } finally {
+    Atomics.store(shared, LOCK, 0);
   }
 }
 
@@ -71,9 +146,4 @@ function columns(): number {
   } catch {
     return 80;
   }
-}
-
-function clip(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(1, width - 1)).join("")}…`;
 }

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { columnValues, pl, variantOf } from "../src/polars.ts";
-import type { LocalProvider, Provider } from "../src/providers/mod.ts";
+import { columnValues, pl } from "../src/polars.ts";
+import type { LocalProvider, LocalTable, Provider } from "../src/providers/mod.ts";
 import { count, textTable, utc } from "./_format.ts";
 
 /** One line per table: rows, columns and the span of `TimeGenerated`. */
@@ -25,8 +25,9 @@ export async function summariseCase(provider: LocalProvider): Promise<string> {
   const infos = await provider.tables();
   const rows = await Promise.all(infos.map(async (info) => {
     const table = await provider.table(info.name);
-    const [first, last] = timeSpan(table.frame);
-    return [info.name, count(table.frame.height), String(info.columns.length), first, last];
+    // From the lazy table: a scanned table larger than memory reads only TimeGenerated.
+    const [first, last] = await timeSpan(table);
+    return [info.name, count(table.rows), String(info.columns.length), first, last];
   }));
   out.push(textTable(["table", "rows", "columns", "first TimeGenerated", "last"], rows));
   const external = provider.externalData;
@@ -59,13 +60,13 @@ export async function summariseWorkspace(provider: Provider): Promise<string> {
   ].join("\n");
 }
 
-function timeSpan(frame: import("../src/polars.ts").DataFrame): [string, string] {
-  const at = frame.columns.indexOf("TimeGenerated");
-  if (at < 0 || variantOf(frame.dtypes[at]) !== "Datetime" || frame.height === 0) return ["", ""];
-  const span = frame.select(
+async function timeSpan(table: LocalTable): Promise<[string, string]> {
+  const column = table.schema.columns.find((c) => c.name === "TimeGenerated");
+  if (table.rows === 0 || column?.type !== "datetime") return ["", ""];
+  const span = await table.lazy.select(
     pl.col("TimeGenerated").min().alias("first"),
     pl.col("TimeGenerated").max().alias("last"),
-  );
+  ).collect();
   const [first] = columnValues<Date>(span, "first");
   const [last] = columnValues<Date>(span, "last");
   return [utc(first), utc(last)];

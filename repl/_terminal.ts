@@ -31,7 +31,7 @@ import {
   historyFiles,
   loadHistory,
 } from "./_history.ts";
-import { withSpinner } from "./_spinner.ts";
+import { stopSpinnerThread, withSpinner } from "./_spinner.ts";
 import { listSessions } from "../src/session/home.ts";
 import type { Repl } from "./_repl.ts";
 
@@ -176,6 +176,7 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
     if (pending) await repl.handle(pending, new AbortController().signal);
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
+    stopSpinnerThread();
     stopPastes();
     rl.close();
     pasteOff();

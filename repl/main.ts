@@ -14,14 +14,29 @@ import { defaultHome, listSessions, removeSession } from "../src/session/home.ts
 import { ResultCache } from "../src/session/result_cache.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import { type OpenProvider, openProvider, type ProviderSpec } from "./_providers.ts";
-import { ReplError } from "./errors.ts";
-import { clearSpinner, setSpinnerStatus } from "./_spinner.ts";
+import { CliUsageError, ReplError } from "./errors.ts";
+import { clearSpinner, holdSpinner, setSpinnerStatus } from "./_spinner.ts";
+import { pageIfLong } from "./_pager.ts";
 import { formatSchema } from "../src/schema/mod.ts";
 import { loadTable } from "../src/data/mod.ts";
-import type { LocalProvider, QueryProgress, QueryResult } from "../src/providers/mod.ts";
+import type { LocalProvider, QueryProgress } from "../src/providers/mod.ts";
+import { pl } from "../src/polars.ts";
+import {
+  chooseOutput,
+  OUTPUT_FORMATS,
+  type OutputChoice,
+  type OutputCliOptions,
+  render,
+  rowLimit,
+  typesOf,
+  writeAll,
+  type Written,
+} from "./_cli_output.ts";
+import { listTables, tablesText } from "./_table_list.ts";
 import { summariseCase, summariseWorkspace } from "./_summary.ts";
 import { count, describeError, textTable, utc } from "./_format.ts";
 import { importLater } from "./_later.ts";
+import { addHuntCommand } from "./_hunt_cli.ts";
 
 /** Options of `casefile repl`. */
 interface ReplCliOptions {
@@ -29,8 +44,14 @@ interface ReplCliOptions {
   provider?: string;
   data?: string;
   workspace?: string;
+  cluster?: string;
+  database?: string;
   home?: string;
   debug?: boolean;
+  /** A Sentinel incident to seed the new session from. */
+  incident?: string;
+  /** The workspace's ARM id, for incidents. */
+  workspaceResource?: string;
 }
 
 const HINT =
@@ -49,30 +70,57 @@ interface ProviderCliOptions {
   provider?: string;
   workspace?: string;
   data?: string;
+  cluster?: string;
+  database?: string;
 }
 
 /**
  * The provider the options name: `--provider sentinel` (or a `--workspace`) is a Log
  * Analytics workspace, else the local folder `--data` (default: the demo case).
  *
- * @throws {ReplError} for another provider, or options that belong to the other one (a
+ * @throws {CliUsageError} for another provider, or options that belong to the other one (a
  *   workspace for the local provider, a data folder for Sentinel): never a silent default.
  */
 export function providerSpec(options: ProviderCliOptions): ProviderSpec {
-  const kind = options.provider ?? (options.workspace !== undefined ? "sentinel" : "local");
-  if (kind !== "local" && kind !== "sentinel") {
-    throw new ReplError(`--provider takes local or sentinel, not ${kind}.`, {
-      hint: "--provider sentinel --workspace <name or id>, or --provider local --data <dir>.",
+  const kind = options.provider ??
+    (options.workspace !== undefined
+      ? "sentinel"
+      : options.cluster !== undefined
+      ? "adx"
+      : "local");
+  if (kind === "xdr") return xdrSpec(options);
+  if (kind !== "local" && kind !== "sentinel" && kind !== "adx") {
+    throw new CliUsageError(`--provider takes local, sentinel, adx or xdr, not ${kind}.`, {
+      hint: "--provider sentinel --workspace <name or id>, --provider adx --cluster <url> " +
+        "--database <name>, or --provider local --data <dir>.",
     });
   }
+  if (kind !== "adx" && (options.cluster !== undefined || options.database !== undefined)) {
+    throw new CliUsageError(
+      `--cluster and --database name an Azure Data Explorer database, but --provider is ${kind}.`,
+      { hint: "Use --provider adx with --cluster and --database, or leave them out." },
+    );
+  }
+  if (kind === "adx") {
+    if (options.workspace !== undefined || options.data !== undefined) {
+      throw new CliUsageError(
+        "--provider adx takes --cluster and --database, not --workspace or --data.",
+        {
+          hint:
+            'casefile query --provider adx --cluster https://<name>.<region>.kusto.windows.net --database <name> "..."',
+        },
+      );
+    }
+    return { kind: "adx", cluster: options.cluster, database: options.database };
+  }
   if (kind === "local" && options.workspace !== undefined) {
-    throw new ReplError(
+    throw new CliUsageError(
       `--workspace ${options.workspace} names a Log Analytics workspace, but --provider is local.`,
       { hint: "Use --provider sentinel with --workspace, or leave --workspace out." },
     );
   }
   if (kind === "sentinel" && options.data !== undefined) {
-    throw new ReplError(
+    throw new CliUsageError(
       `--data ${options.data} is a folder for the local provider, but --provider is sentinel.`,
       { hint: "Leave --data out to query the workspace, or use --provider local." },
     );
@@ -82,10 +130,31 @@ export function providerSpec(options: ProviderCliOptions): ProviderSpec {
     : { kind: "sentinel", workspace: options.workspace };
 }
 
+/** `--provider xdr`: Defender XDR advanced hunting, which has no workspace, cluster or folder. */
+function xdrSpec(options: ProviderCliOptions): ProviderSpec {
+  const stray = [
+    ["--workspace", options.workspace],
+    ["--data", options.data],
+    ["--cluster", options.cluster],
+    ["--database", options.database],
+  ].find(([, value]) => value !== undefined)?.[0];
+  if (stray) {
+    throw new CliUsageError(`${stray} does not apply to --provider xdr.`, {
+      hint: "Advanced hunting queries the signed-in tenant: leave it out (CASEFILE_XDR_* " +
+        "variables choose the cloud, endpoint and credential).",
+    });
+  }
+  return { kind: "xdr" };
+}
+
 async function startRepl(options: ReplCliOptions): Promise<void> {
   const spec = providerSpec(options);
   const kind = spec.kind;
-  const prefix = kind === "sentinel" ? "sentinel" : options.data ? "case" : "demo";
+  const prefix = kind === "sentinel" || kind === "adx" || kind === "xdr"
+    ? kind
+    : options.data
+    ? "case"
+    : "demo";
   const name = options.session ?? freshSessionName(prefix);
   const interactive = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
   const colors = interactive && !Deno.env.get("NO_COLOR");
@@ -119,14 +188,52 @@ async function startRepl(options: ReplCliOptions): Promise<void> {
       colors,
       interactive,
       ...(interactive ? { status: setSpinnerStatus } : {}),
+      // psql's pager: only on a terminal, never for piped output.
+      ...(interactive
+        ? {
+          page: (text: string) => holdSpinner(() => pageIfLong(text)),
+        }
+        : {}),
+      env: (name: string) => readEnv(name),
     },
   });
+  if (options.incident || options.workspaceResource) {
+    const { openIncidentInto, setIncidentWorkspace } = await importLater<
+      typeof import("./_incident.ts")
+    >(new URL("./_incident.ts", import.meta.url));
+    setIncidentWorkspace(options.workspaceResource);
+    if (options.incident) await openIncidentInto(repl, options.incident);
+  }
   const fresh = repl.session.steps().length === 0;
   const banner = interactive
     ? `casefile · session ${repl.session.name} · ${repl.connection.provider.description}` +
       (fresh ? `\n${HINT}` : "")
     : undefined;
   await runTerminal(repl, { interactive, banner });
+  console.log(
+    `session ${repl.session.name} saved; resume it with:\n  ` +
+      resumeCommand(repl.session.name, repl.connection.spec, options.home),
+  );
+}
+
+/**
+ * The command that opens session `name` again on the same provider and home (paths made
+ * absolute: `deno task` runs in the checkout's folder).
+ */
+export function resumeCommand(name: string, spec: ProviderSpec, home?: string): string {
+  const quote = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+  const args = ["deno", "task", "casefile", "repl", "--session", name];
+  if (spec.kind === "sentinel") {
+    args.push("--provider", "sentinel");
+    if (spec.workspace !== undefined) args.push("--workspace", spec.workspace);
+  } else if (spec.kind === "adx") {
+    args.push("--provider", "adx");
+    if (spec.cluster !== undefined) args.push("--cluster", spec.cluster);
+    if (spec.database !== undefined) args.push("--database", spec.database);
+  } else if (spec.kind === "xdr") args.push("--provider", "xdr");
+  else if (spec.dir !== undefined) args.push("--data", resolve(spec.dir));
+  if (home !== undefined) args.push("--home", resolve(home));
+  return args.map(quote).join(" ");
 }
 
 /**
@@ -194,12 +301,6 @@ function homeOf(options: { home?: string }): string {
   return options.home ? resolve(options.home) : defaultHome();
 }
 
-/** A `--rows` value, or `fallback` when it is not a number. */
-function rowsOption(rows: string, fallback: number): number {
-  const n = Number(rows);
-  return Number.isFinite(n) && n >= 0 ? Math.trunc(n) : fallback;
-}
-
 /** A table name as KQL spells it: bare when it can be, else `['...']`. */
 function kqlName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `['${name.replace(/['\\]/g, "\\$&")}']`;
@@ -209,8 +310,10 @@ function kqlName(name: string): string {
 const SHARED_OPTIONS = {
   data: ["--data <dir>", "folder of data files (default: the bundled demo case)"],
   session: ["--session <name>", "the session to open or resume (default: a new one)"],
-  provider: ["--provider <kind>", "local or sentinel (default: local)"],
+  provider: ["--provider <kind>", "local, sentinel, adx or xdr (default: local)"],
   workspace: ["--workspace <name>", "the Log Analytics workspace (a friendly name or an id)"],
+  cluster: ["--cluster <url>", "the Azure Data Explorer cluster (https://...kusto.windows.net)"],
+  database: ["--database <name>", "the Azure Data Explorer database"],
   home: ["--home <dir>", "the casefile home (default: $CASEFILE_HOME or ./.casefile)"],
   debug: ["--debug", "show stack traces of errors"],
 } as const;
@@ -237,7 +340,7 @@ export function buildCli(write: (text: string) => void): Command {
   const program = withOptions(
     new Command("casefile")
       .description("Security investigations over Sentinel and local data, in Deno."),
-    ["data", "session", "provider", "workspace", "home", "debug"],
+    ["data", "session", "provider", "workspace", "cluster", "database", "home", "debug"],
     { data: "folder of data files to serve (default: the bundled demo case)" },
   )
     .showHelpAfterError()
@@ -248,10 +351,13 @@ export function buildCli(write: (text: string) => void): Command {
 
   withOptions(
     program.command("repl").description("the interactive REPL (the default command)"),
-    ["session", "provider", "data", "workspace", "home", "debug"],
-  ).action(async (options: ReplCliOptions) => {
-    await startRepl({ ...program.opts(), ...options });
-  });
+    ["session", "provider", "data", "workspace", "cluster", "database", "home", "debug"],
+  )
+    .option("--incident <id>", "seed the session from this Sentinel incident (its name, a GUID)")
+    .option("--workspace-resource <id>", "the workspace's ARM id, for incidents")
+    .action(async (options: ReplCliOptions) => {
+      await startRepl({ ...program.opts(), ...options });
+    });
 
   addRunCommand(program);
   addSessionCommands(program, write);
@@ -435,22 +541,59 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
       provider.close?.();
     }
   };
-  /** Prints the first `rows` rows of a query's result, `footer`, then its warnings. */
-  const printResult = (
-    result: QueryResult,
-    rows: string,
-    fallback: number,
-    footer: string,
-  ): void => {
-    write(result.frame.head(rowsOption(rows, fallback)).toString());
-    write(footer);
-    for (const w of result.warnings) write(`warning: ${w.message}`);
+  const terminal = Deno.stdout.isTerminal();
+  /** The terminal's width, for tables that fit it. */
+  const width = () => {
+    try {
+      return Deno.consoleSize().columns;
+    } catch {
+      return Number(readEnv("COLUMNS")) || 160;
+    }
   };
+  /**
+   * Writes `frame` as `choice` asks; a table gets `about` (its footer) and `warnings`
+   * below it, the other formats only the data on standard output (warnings on standard
+   * error).
+   */
+  const emit = async (
+    choice: OutputChoice,
+    written: Omit<Written, "width">,
+    about: readonly string[],
+    warnings: readonly string[],
+  ): Promise<void> => {
+    const pieces = render({ ...written, width: width() }, choice.format);
+    if (choice.file !== undefined) {
+      using file = await Deno.open(choice.file, { write: true, create: true, truncate: true });
+      for (const piece of pieces) await writeAll(file, piece);
+      for (const w of warnings) console.error(`warning: ${w}`);
+      write(`${count(written.frame.height)} rows written to ${choice.file} (${choice.format})`);
+      return;
+    }
+    for (const piece of pieces) await writeAll(Deno.stdout, piece);
+    const notes = choice.format === "table" ? write : (line: string) => console.error(line);
+    for (const line of choice.format === "table" ? about : []) write(line);
+    for (const w of warnings) notes(`warning: ${w}`);
+  };
+  /** The footer of a query's table: rows, and how many are shown when not all are. */
+  const rowsAbout = (total: number, shown: number, rest: string) =>
+    `${count(total)} rows${rest}${
+      shown < total ? ` (first ${count(shown)} shown; -n N or -n all for more)` : ""
+    }`;
   /** A long query's events (retries and their waits, splits), on standard error. */
   const onProgress = (progress: QueryProgress) => {
     if (progress.message) console.error(`progress: ${progress.message}`);
   };
-  const providerOptions: SharedOption[] = ["provider", "workspace", "data"];
+  const providerOptions: SharedOption[] = ["provider", "workspace", "data", "cluster", "database"];
+  /** Adds `-n`, `--format` and `--output` to a command that writes a frame. */
+  const withOutput = (command: Command, rows?: string): Command => {
+    if (rows) command.option("-n, --rows <n>", rows);
+    return command
+      .option(
+        "--format <format>",
+        `${OUTPUT_FORMATS.join(" | ")} (default: table on a terminal, csv in a pipe)`,
+      )
+      .option("--output <file>", "write to a file (its extension gives the format)");
+  };
 
   withOptions(
     program.command("summary")
@@ -460,7 +603,7 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
     providerOptions,
   ).action(async (options: ProviderCliOptions) => {
     await withProvider(options, async (provider) => {
-      if (provider.kind === "sentinel") {
+      if (provider.kind !== "local") {
         write(await summariseWorkspace(provider));
         return;
       }
@@ -476,106 +619,146 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
   });
 
   withOptions(
-    program.command("tables").description("list the tables with their row and column counts"),
+    program.command("tables").description(
+      "list the tables (and the case's outside data) with their row and column counts",
+    ),
     providerOptions,
   ).action(async (options: ProviderCliOptions) => {
-    const tables = await withProvider(options, (provider) => provider.tables());
-    write(textTable(
-      ["table", "rows", "columns", "source"],
-      tables.map((t) => [
-        t.name,
-        t.rows === undefined ? "" : count(t.rows),
-        String(t.columns.length),
-        t.source,
-      ]),
-    ));
+    const tables = await withProvider(options, (provider) => listTables(provider));
+    write(tablesText(tables));
   });
 
   withOptions(
-    program.command("schema")
-      .description("show a table's columns and Kusto types")
-      .argument("<table>", "table name"),
+    withOutput(
+      program.command("schema")
+        .description("show a table's columns and Kusto types")
+        .argument("<table>", "table name"),
+    ),
     providerOptions,
-  ).action(async (table: string, options: ProviderCliOptions) => {
+  ).action(async (table: string, options: ProviderCliOptions & OutputCliOptions) => {
+    const choice = chooseOutput(options, terminal);
     const schema = await withProvider(options, (provider) => provider.schema(table));
-    write(textTable(["column", "type"], schema.columns.map((c) => [c.name, c.type])));
+    const frame = pl.DataFrame({
+      column: schema.columns.map((c) => c.name),
+      type: schema.columns.map((c) => c.type),
+    }, { schema: { column: pl.Utf8, type: pl.Utf8 } });
+    await emit(choice, { frame, layout: "wide" }, [], []);
   });
 
   withOptions(
-    program.command("head")
-      .description("show the first rows of a table")
-      .argument("<table>", "table name")
-      .option("-n, --rows <n>", "how many rows", "10"),
+    withOutput(
+      program.command("head")
+        .description("show the first rows of a table")
+        .argument("<table>", "table name"),
+      "how many rows (default 10)",
+    ),
     providerOptions,
-  ).action(async (table: string, options: ProviderCliOptions & { rows: string }) => {
+  ).action(async (table: string, options: ProviderCliOptions & OutputCliOptions) => {
+    const choice = chooseOutput(options, terminal);
+    const n = rowLimit(options.rows, 10);
     await withProvider(options, async (provider) => {
-      if (provider.kind === "sentinel") {
+      if (provider.kind !== "local") {
         // A workspace's table is not fetched whole to show ten rows of it.
-        const n = rowsOption(options.rows, 10);
-        const result = await provider.query(`${kqlName(table)} | take ${n}`, { onProgress });
-        printResult(
-          result,
-          options.rows,
-          10,
-          `${count(result.rowCount)} rows of ${table} (take ${n})`,
+        const query = n === undefined ? kqlName(table) : `${kqlName(table)} | take ${n}`;
+        const result = await provider.query(query, { onProgress });
+        await emit(
+          choice,
+          { frame: result.frame, types: typesOf(result.schema), layout: "fit" },
+          [`${count(result.rowCount)} rows of ${table}${n === undefined ? "" : ` (take ${n})`}`],
+          result.warnings.map((w) => w.message),
         );
         return;
       }
-      const result = await provider.query(table);
-      printResult(result, options.rows, 10, `${count(result.rowCount)} rows in ${table}`);
-    });
-  });
-
-  withOptions(
-    program.command("query")
-      .description("run a KQL query on the provider and print the result")
-      .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'")
-      .option("-n, --rows <n>", "how many rows to show", "20"),
-    providerOptions,
-  ).action(async (kql: string, options: ProviderCliOptions & { rows: string }) => {
-    await withProvider(options, async (provider) => {
-      const result = await provider.query(kql, { onProgress });
-      printResult(
-        result,
-        options.rows,
-        20,
-        `${count(result.rowCount)} rows, ${result.durationMs.toFixed(0)} ms`,
+      const result = await provider.query(kqlName(table));
+      const frame = n === undefined ? result.frame : result.frame.head(n);
+      await emit(
+        choice,
+        { frame, types: typesOf(result.schema), layout: "fit" },
+        [rowsAbout(result.rowCount, frame.height, ` in ${table}`)],
+        result.warnings.map((w) => w.message),
       );
     });
   });
 
-  program.command("load")
-    .description("read data files as one table and show its types, warnings and first rows")
-    .argument("<files...>", "Parquet, CSV, TSV, JSON or NDJSON files")
-    .action(async (files: string[]) => {
-      if (providerSpec(program.opts()).kind === "sentinel") {
-        throw new ReplError("casefile load reads files on this machine, not a workspace.", {
-          hint: "Leave --provider sentinel and --workspace out for load.",
-        });
-      }
-      const table = await loadTable(files);
-      write(`${table.schema.name}: ${count(table.frame.height)} rows`);
-      write(formatSchema(table.schema));
-      for (const note of table.notes) write(`note: ${note}`);
-      for (const w of table.warnings) write(`warning: ${w.file}: ${w.message}`);
-      write(table.frame.head(5).toString());
+  withOptions(
+    withOutput(
+      program.command("query")
+        .description("run a KQL query on the provider and print or write the result")
+        .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'"),
+      "how many rows (default: 20 in a table, every row in the other formats)",
+    ),
+    providerOptions,
+  ).action(async (kql: string, options: ProviderCliOptions & OutputCliOptions) => {
+    const choice = chooseOutput(options, terminal);
+    const n = rowLimit(options.rows, choice.format === "table" ? 20 : undefined);
+    await withProvider(options, async (provider) => {
+      const result = await provider.query(kql, { onProgress });
+      const frame = n === undefined ? result.frame : result.frame.head(n);
+      await emit(
+        choice,
+        { frame, types: typesOf(result.schema), layout: "wide" },
+        [rowsAbout(result.rowCount, frame.height, `, ${result.durationMs.toFixed(0)} ms`)],
+        result.warnings.map((w) => w.message),
+      );
     });
+  });
+
+  addHuntCommand(program, write, withProvider, (c) => withOptions(c, providerOptions));
+
+  withOutput(
+    program.command("load")
+      .description("read data files as one table and show its types, warnings and first rows")
+      .argument("<files...>", "Parquet, CSV, TSV, JSON or NDJSON files"),
+    "how many rows (default: 5 in a table, every row in the other formats)",
+  ).action(async (files: string[], options: OutputCliOptions) => {
+    if (providerSpec(program.opts()).kind !== "local") {
+      throw new CliUsageError("casefile load reads files on this machine, not a workspace.", {
+        hint: "Leave --provider sentinel and --workspace out for load.",
+      });
+    }
+    const choice = chooseOutput(options, terminal);
+    const n = rowLimit(options.rows, choice.format === "table" ? 5 : undefined);
+    const table = await loadTable(files);
+    const frame = n === undefined ? table.frame : table.frame.head(n);
+    const warnings = table.warnings.map((w) => `${w.file}: ${w.message}`);
+    if (choice.format !== "table" || choice.file !== undefined) {
+      for (const note of table.notes) console.error(`note: ${note}`);
+      await emit(choice, { frame, types: typesOf(table.schema), layout: "fit" }, [], warnings);
+      return;
+    }
+    write(`${table.schema.name}: ${count(table.frame.height)} rows`);
+    write(formatSchema(table.schema));
+    for (const note of table.notes) write(`note: ${note}`);
+    for (const w of warnings) write(`warning: ${w}`);
+    await emit(
+      choice,
+      { frame, types: typesOf(table.schema), layout: "fit" },
+      frame.height < table.frame.height
+        ? [`(first ${count(frame.height)} of ${count(table.frame.height)} rows shown)`]
+        : [],
+      [],
+    );
+  });
 }
 
 /** Runs the command line; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const program = buildCli((text) => console.log(text));
-  program.exitOverride();
+  // Every command, so that a subcommand's unknown option or missing argument returns here.
+  for (const command of [program, ...program.commands]) command.exitOverride();
   try {
     await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (typeof code === "string" && code.startsWith("commander.")) {
-      return (error as { exitCode?: number }).exitCode ?? 1;
+      // Help and version exit 0; every parse error (commander printed it) is usage: 2.
+      return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
     }
+    // The reader went away (`casefile query ... | head`): what it read is all it wanted.
+    if (error instanceof Deno.errors.BrokenPipe) return 0;
     console.error(describeError(error, args.includes("--debug")));
-    return 1;
+    return error instanceof CliUsageError ? 2 : 1;
   }
 }
 

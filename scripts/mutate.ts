@@ -6,8 +6,8 @@
  * `&&`↔`||`), small integer literals (n → n+1, n−1), booleans flipped, `if` conditions replaced
  * by `true`/`false`, statements removed from blocks (one at a time), string literals emptied.
  *
- * The working tree is never edited: the repo is copied to a temporary folder (node_modules and the
- * sibling `../shared` symlinked), each mutant is written there, the tests run with
+ * The working tree is never edited: the repo is copied to a temporary folder (node_modules
+ * hard-linked, the sibling `../shared` symlinked), each mutant is written there, the tests run with
  * `deno test -A --no-check`, and the file is restored. One mutant at a time.
  *
  * Usage: `deno task mutate <module.ts> [test files or folders...] [--max N] [--timeout S] [--list]`.
@@ -146,7 +146,16 @@ async function copyTree(root: string): Promise<{ dir: string; copy: string }> {
     const cp = new Deno.Command("cp", { args: ["-r", `${root}/${entry.name}`, copy] });
     if (!(await cp.output()).success) throw new Error(`could not copy ${entry.name}`);
   }
-  await Deno.symlink(`${root}/node_modules`, `${copy}/node_modules`);
+  // node_modules hard-linked (no copying), so that it lies inside the copy: tests that run an
+  // exported script with exactly the read permissions of its first line (the checkout only)
+  // need Polars' native library there. A symlink where hard links cannot be made.
+  const linked = new Deno.Command("cp", {
+    args: ["-al", `${root}/node_modules`, `${copy}/node_modules`],
+  });
+  if (!(await linked.output()).success) {
+    await Deno.remove(`${copy}/node_modules`, { recursive: true }).catch(() => {});
+    await Deno.symlink(`${root}/node_modules`, `${copy}/node_modules`);
+  }
   const shared = `${root}/../shared`;
   if (await exists(shared)) await Deno.symlink(await Deno.realPath(shared), `${dir}/shared`);
   return { dir, copy };

@@ -201,13 +201,13 @@ Deno.test("the service answers without /v1 and to GET, as the SDK and curl may a
   await withService({}, async ({ service, post, fetch }) => {
     const bare = await post(`/workspaces/${WS}/query`, { query: "SecurityAlert | count" });
     assert.equal(bare.status, 200);
-    assert.deepEqual(bare.body.tables[0].rows, [[13]]);
+    assert.deepEqual(bare.body.tables[0].rows, [[15]]);
     const get = await fetch(
       `/v1/workspaces/${WS}/query?query=${encodeURIComponent("SecurityAlert | count")}`,
       { headers: { authorization: `Bearer ${service.token}` } },
     );
     assert.equal(get.status, 200);
-    assert.deepEqual(get.body.tables[0].rows, [[13]]);
+    assert.deepEqual(get.body.tables[0].rows, [[15]]);
   });
 });
 
@@ -373,7 +373,7 @@ Deno.test("the service answers a $batch, each query with its own status", async 
     assert.equal(reply.status, 200);
     const [ok, missing, bad] = reply.body.responses;
     assert.deepEqual([ok.id, ok.status], ["0", 200]);
-    assert.deepEqual(ok.body.tables[0].rows, [[13]]);
+    assert.deepEqual(ok.body.tables[0].rows, [[15]]);
     assert.ok(ok.body.statistics);
     assert.deepEqual([missing.id, missing.status], ["1", 404]);
     assert.equal(missing.body.error.code, "WorkspaceNotFoundError");
@@ -392,7 +392,7 @@ Deno.test("the service maps resource-centric queries to a workspace", async () =
     ) {
       const reply = await post(path, { query: "SecurityAlert | count" });
       assert.equal(reply.status, 200, reply.text);
-      assert.deepEqual(reply.body.tables[0].rows, [[13]]);
+      assert.deepEqual(reply.body.tables[0].rows, [[15]]);
     }
   });
   const other = "11111111-1111-4111-8111-111111111111";
@@ -418,7 +418,7 @@ Deno.test("the service unions tables across workspaces with TenantId per workspa
       },
     );
     assert.equal(reply.status, 200, reply.text);
-    assert.deepEqual(reply.body.tables[0].rows, [[other, 13], [WS, 13]]);
+    assert.deepEqual(reply.body.tables[0].rows, [[other, 15], [WS, 15]]);
     const filtered = await s.query("SecurityAlert | count", {
       workspaces: [other],
       timespan: "2026-03-01T00:00:00Z/2026-03-05T00:00:00Z",
@@ -520,29 +520,43 @@ Deno.test("the service reports its own query timeout as Log Analytics does", asy
   });
 });
 
+/** Polls (no clock in any assertion) until the service holds `n` requests unanswered. */
+async function untilHanging(service: LogAnalyticsService, n: number): Promise<void> {
+  while (service.requests.filter((r) => r.status === 0).length < n) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 Deno.test("the service hangs until the client gives up, and still closes", async () => {
   await withService({}, async ({ service, fetch }) => {
     service.inject({ kind: "hang" });
-    await assert.rejects(
-      fetch(`/v1/workspaces/${WS}/query`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${service.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ query: "print 1" }),
-        signal: AbortSignal.timeout(300),
-      }),
-      (error: Error) => error.name === "TimeoutError" || error.name === "AbortError",
-    );
+    // The client gives up once the service holds its request: an event, not a timer.
+    const giveUp = new AbortController();
+    const first = fetch(`/v1/workspaces/${WS}/query`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${service.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ query: "print 1" }),
+      signal: giveUp.signal,
+    });
+    await untilHanging(service, 1);
+    giveUp.abort();
+    await assert.rejects(first, (error: Error) => error.name === "AbortError");
+    while (service.requests[0].status === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(service.requests[0].status, 499);
     service.inject({ kind: "hang" });
-    // A request still hanging when the service closes is answered, so close() returns.
+    // A request still hanging when the service closes is answered (503), so close() returns.
     const pending = fetch(`/v1/workspaces/${WS}/query`, {
       method: "POST",
       headers: { authorization: `Bearer ${service.token}` },
       body: JSON.stringify({ query: "print 1" }),
-    }).catch((error) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    await untilHanging(service, 1);
     await service.close();
     const outcome = await pending;
-    assert.ok(outcome instanceof Error || outcome.status === 503);
+    assert.equal(outcome.status, 503);
+    assert.equal(outcome.body.error.code, "ServiceUnavailableError");
   });
 });
 
@@ -565,7 +579,7 @@ Deno.test("the service sends partial results with a PartialError when told to", 
     service.inject({ kind: "partial" });
     const reply = await query("SecurityAlert");
     assert.equal(reply.status, 200);
-    assert.equal(reply.body.tables[0].rows.length, 6); // half of 13
+    assert.equal(reply.body.tables[0].rows.length, 7); // half of 15 (the demo case's SecurityAlert rows)
     assert.equal(reply.body.error.code, "PartialError");
     assert.equal(reply.body.error.details[0].code, "EngineError");
   });
@@ -629,10 +643,11 @@ Deno.test("a hung request ends when the client leaves (recorded as 499)", async 
         });
         request.on("error", resolve);
         request.end(JSON.stringify({ query: "print 1" }));
-        setTimeout(() => request.destroy(new Error("gave up")), 200);
+        // The client leaves once the service holds the request (an event, not a timer).
+        untilHanging(service, 1).then(() => request.destroy(new Error("gave up")));
       });
       assert.equal(error.message, "gave up");
-      for (let i = 0; i < 50 && service.requests[0].status === 0; i++) {
+      while (service.requests[0].status === 0) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       assert.equal(service.requests[0].status, 499);
@@ -675,7 +690,7 @@ Deno.test("`deno task loganalytics` starts the service, prints its settings and 
         body: JSON.stringify({ query: "SecurityAlert | count" }),
         client,
       });
-      assert.deepEqual((await response.json()).tables[0].rows, [[13]]);
+      assert.deepEqual((await response.json()).tables[0].rows, [[15]]);
     } finally {
       client.close();
     }

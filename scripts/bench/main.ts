@@ -9,6 +9,8 @@ import * as enrich from "./enrich.ts";
 import * as kql from "./kql.ts";
 import * as load from "./load.ts";
 import * as repl from "./repl.ts";
+import * as responsive from "./responsive.ts";
+import * as scale from "./scale.ts";
 import * as sentinel from "./sentinel.ts";
 import * as session from "./session.ts";
 
@@ -19,7 +21,9 @@ const SUITES: Record<string, { run: (options: { rows?: number }) => Promise<void
   analysis,
   session,
   repl,
+  responsive,
   enrich,
+  scale,
 };
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

@@ -5,6 +5,7 @@
  * @module
  */
 import { ANSWER_KEY } from "./_attack.ts";
+import { renderCloudIncident } from "./_answers_cloud.ts";
 import { INBOX_RULE_STORIES } from "./_benign_identity.ts";
 import { DAY, END, iso, START } from "./_clock.ts";
 import { ORG, RDP_FORWARD, TRIPS } from "./_org.ts";
@@ -218,18 +219,21 @@ DeviceNetworkEvents
     id: "lateralMovement",
     title: "Lateral movement to the file server",
     time: `${K.lateralMovement.passTheHashAt} to ${K.lateralMovement.serviceInstalledAt}`,
-    tables: "SecurityEvent (4624 type 9 and 3, 4776, 5140, 4697, 7045, 4688), DeviceProcessEvents",
+    tables: "SecurityEvent (4624 type 9 and 3, 4776, 5140, 4697, 4688), Event (7045), " +
+      "DeviceProcessEvents, DeviceFileEvents, DeviceRegistryEvents, DeviceLogonEvents, " +
+      "IdentityLogonEvents",
     mitre: "T1550.002, T1021.002, T1543.003",
     detail: `Pass-the-hash (4624 LogonType 9, LogonProcessName \`seclogo\`) on ` +
       `${K.lateralMovement.from}, then a ${K.lateralMovement.authentication} network logon ` +
       `(4624 LogonType ${K.lateralMovement.logonType}) as ${K.lateralMovement.account} on ` +
       `${K.lateralMovement.to} from ${K.lateralMovement.fromIp}, C$ access, and service ` +
-      `\`${K.lateralMovement.serviceName}\` installed (4697 and 7045) running ` +
-      `\`${K.lateralMovement.serviceFile}\` (SHA-256 \`${K.lateralMovement.serviceSha256}\`). ` +
-      "In a real workspace 7045 lands in the Event table; this case keeps it in SecurityEvent " +
-      "(Channel `System`) because it has no Event table.",
+      `\`${K.lateralMovement.serviceName}\` installed (4697 in SecurityEvent, 7045 in the ` +
+      `System log, i.e. the Event table) running \`${K.lateralMovement.serviceFile}\` ` +
+      `(SHA-256 \`${K.lateralMovement.serviceSha256}\`). Defender for Endpoint saw the binary ` +
+      "arrive over SMB (DeviceFileEvents, RequestSourceIP the workstation) and the service key " +
+      "written (DeviceRegistryEvents).",
     query: `SecurityEvent
-| where EventID in (4697, 7045)
+| where EventID == 4697
 | project TimeGenerated, Computer, EventID, Account, ServiceName, ServiceFileName
 | join kind=leftouter (
     SecurityEvent
@@ -321,7 +325,7 @@ export const LOOKALIKES = [
   [
     "Admin RDP and PsExec",
     "Admins RDP from LKS-JUMP01 to servers (4624 type 10), the service desk RDPs to staff " +
-    "workstations, and adm-aisha.khan uses PsExec (PSEXESVC, 4697/7045) on LKS-APP01 " +
+    "workstations, and adm-aisha.khan uses PsExec (PSEXESVC: 4697, and 7045 in Event) on LKS-APP01 " +
     "(4 March) and LKS-SQL01 (10 March). adm-tom.harper's RDP to LKS-WS-1042 on 9 March is " +
     "benign but is how his credentials ended up in LSASS.",
   ],
@@ -371,7 +375,9 @@ export function renderAnswers(): string {
     `${ORG.name} (${ORG.domain}, on-premises domain ${ORG.netbios} / ${ORG.adDomain}) is a ` +
       "UK logistics company with about 200 staff and 60 machines. The workspace covers " +
       `${iso(START)} to ${iso(END)}; the reference time ("now") is ${iso(END)}. The intrusion ` +
-      "runs on days 10-12 (11-13 March 2026). All times are UTC (the UK is on GMT in March).",
+      "runs on days 10-12 (11-13 March 2026); a second, cloud-side incident (consent phishing " +
+      "to crypto mining) runs on days 4-5 (5-6 March), described after the first. All times " +
+      "are UTC (the UK is on GMT in March).",
   );
   p("## Who and what");
   lines.push(
@@ -436,6 +442,7 @@ export function renderAnswers(): string {
   p("## Benign look-alikes");
   for (const [title, text] of LOOKALIKES) lines.push(`- **${title}.** ${text}`);
   lines.push("");
+  renderCloudIncident(lines, p);
   p("## Outside data");
   lines.push(
     "- `external/hr_employees.csv`: the victim is in Finance; his manager's manager, the CFO, " +
@@ -445,6 +452,10 @@ export function renderAnswers(): string {
     "- `external/threat_intel_feed.json`: knows the C2 domain and address, the implant hash, " +
       "one spray address and the forwarding address; not 203.0.113.45, the DNS tunnel or the " +
       "exfiltration endpoint.",
+    "- Watchlists: `_GetWatchlist('VIPUsers')` (`watchlists/vip_users.csv`: executives and the " +
+      "Global Administrator nadia.brooks, the second incident's victim), " +
+      "`_GetWatchlist('BreakGlassAccounts')` (two emergency-access accounts that never sign " +
+      "in), `_GetWatchlist('HighValueAssets')` (`external/high_value_assets.csv`).",
   );
   return lines.join("\n").replace(/\n+$/, "\n");
 }

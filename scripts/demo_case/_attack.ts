@@ -103,6 +103,9 @@ const T = {
   exfilStart: at(2026, 3, 13, 3, 15, 2),
 } as const;
 
+/** The intrusion's timeline in microseconds, for the tables that echo it (`_traces.ts`). */
+export const ATTACK_TIMES = T;
+
 const BEACONS = 2160;
 const TUNNEL_QUERIES = 1100;
 const EXFIL_SESSIONS = 48;
@@ -1374,7 +1377,7 @@ function recordOnFileServer(ctx: AttackContext, rng: Prng): Proc {
       serviceAccount: "LocalSystem",
     })
   ) {
-    ctx.add("SecurityEvent", row);
+    ctx.add(row.EventLog === undefined ? "SecurityEvent" : "Event", row);
   }
   ctx.add("SecurityEvent", logoffEvent(T.serviceStart + 40 * SECOND, fs, admin, 3, fsLogon));
   const system = systemAccount(fs);

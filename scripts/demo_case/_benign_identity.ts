@@ -120,7 +120,8 @@ const ACTIVESYNC_DEVICE: SigninDevice = Object.freeze({
   trustType: "",
 });
 
-function deviceOf(world: DayBasics, user: User, kind: "desk" | "mobile"): SigninDevice {
+/** The desk or mobile device `user` signs in from (the same every day). */
+export function deviceOf(world: DayBasics, user: User, kind: "desk" | "mobile"): SigninDevice {
   const key = `${world.seed}/${user.index}/${kind}`;
   let d = devices.get(key);
   if (d === undefined) {

@@ -22,6 +22,8 @@ export interface WindowsTables {
   readonly DeviceNetworkEvents: Emit;
   readonly CommonSecurityLog: Emit;
   readonly DnsEvents: Emit;
+  /** The System log (service installs, 7045), which the agent sends to Event. */
+  readonly Event: Emit;
 }
 
 /** A sink that writes day `day`'s Windows telemetry into `tables`. */
@@ -44,7 +46,10 @@ export function windowsSink(
   return {
     security: {
       push(...rows: Row[]) {
-        for (const row of rows) tables.SecurityEvent(row);
+        // System-log rows (they carry EventLog) go to Event, the rest to SecurityEvent.
+        for (const row of rows) {
+          (row.EventLog === undefined ? tables.SecurityEvent : tables.Event)(row);
+        }
       },
     },
     processes: {

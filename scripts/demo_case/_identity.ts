@@ -361,7 +361,7 @@ export interface Audit {
   readonly initiatedBy: Initiator;
   readonly target: {
     readonly id: string;
-    readonly type: "User" | "Group" | "Device";
+    readonly type: "User" | "Group" | "Device" | "ServicePrincipal" | "Application";
     readonly name: string | null;
     readonly upn: string | null;
     readonly modified: readonly ModifiedProperty[];

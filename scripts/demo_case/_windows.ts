@@ -146,7 +146,6 @@ const ACTIVITY: Readonly<Record<number, string>> = {
   4769: "4769 - A Kerberos service ticket was requested.",
   4776: "4776 - The computer attempted to validate the credentials for an account.",
   5140: "5140 - A network share object was accessed.",
-  7045: "7045 - A service was installed in the system.",
 };
 
 const TASK: Readonly<Record<number, number>> = {
@@ -162,7 +161,6 @@ const TASK: Readonly<Record<number, number>> = {
   4769: 14337,
   4776: 14336,
   5140: 12808,
-  7045: 0,
 };
 
 /** The `LogonTypeName` for a logon type. */
@@ -182,8 +180,8 @@ function base(time: number, host: Host, eventId: number): Row {
     TimeGenerated: time,
     SourceSystem: "OpsManager",
     Computer: eventComputer(host),
-    EventSourceName: eventId === 7045 ? "Service Control Manager" : SECURITY,
-    Channel: eventId === 7045 ? "System" : "Security",
+    EventSourceName: SECURITY,
+    Channel: "Security",
     Task: TASK[eventId],
     EventID: eventId,
     Activity: ACTIVITY[eventId],
@@ -541,7 +539,67 @@ export interface ServiceInstall {
   readonly serviceAccount: string;
 }
 
-/** The 4697 and 7045 rows for a service installation. */
+const START_TYPES: Readonly<Record<number, string>> = {
+  0: "boot start",
+  1: "system start",
+  2: "auto start",
+  3: "demand start",
+  4: "disabled",
+};
+
+/** One System-log data item: a `Data Name=` field of the event's XML. */
+export type SystemLogData = ReadonlyArray<readonly [string, string]>;
+
+/** Parameters of a System-log row in the Event table. */
+export interface SystemLogEvent {
+  readonly time: number;
+  readonly host: Host;
+  readonly source: string;
+  readonly eventId: number;
+  /** 1 error, 2 warning, 4 information. */
+  readonly level: 1 | 2 | 4;
+  readonly userName: string;
+  readonly description: string;
+  readonly data: SystemLogData;
+}
+
+const LEVEL_NAMES = { 1: "Error", 2: "Warning", 4: "Information" } as const;
+
+function xmlText(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/**
+ * An Event-table row for the System log, as the Log Analytics agent stores it: the
+ * rendered message, the parameters, and the event's data as XML in `EventData`.
+ */
+export function systemLogRow(e: SystemLogEvent): Row {
+  const data = e.data.map(([name, value]) => `<Data Name="${name}">${xmlText(value)}</Data>`)
+    .join("");
+  return {
+    TimeGenerated: e.time,
+    SourceSystem: "OpsManager",
+    Source: e.source,
+    EventLog: "System",
+    Computer: eventComputer(e.host),
+    EventLevel: e.level,
+    EventLevelName: LEVEL_NAMES[e.level],
+    ParameterXml: e.data.map(([, value]) => `<Param>${xmlText(value)}</Param>`).join(""),
+    EventData: `<DataItem type="System.XmlData" time="${new Date(e.time / 1000).toISOString()}" ` +
+      `sourceHealthServiceId="${e.host.vmuuid}"><EventData ` +
+      `xmlns="http://schemas.microsoft.com/win/2004/08/events/event">${data}</EventData></DataItem>`,
+    EventID: e.eventId,
+    EventCategory: 0,
+    UserName: e.userName,
+    RenderedDescription: e.description,
+    ManagementGroupName: `AOI-${ORG.workspaceId}`,
+  };
+}
+
+/**
+ * The 4697 (Security log, SecurityEvent) and 7045 (System log, Event table) rows for a
+ * service installation; the Event row is the one with an `EventLog` column.
+ */
 export function serviceInstallEvents(s: ServiceInstall): Row[] {
   const common = {
     Account: `${s.account.domain}\\${s.account.name}`,
@@ -554,7 +612,25 @@ export function serviceInstallEvents(s: ServiceInstall): Row[] {
   };
   return [
     { ...base(s.time, s.host, 4697), ...common, ...subject(s.account, s.logonId) },
-    { ...base(s.time + 312, s.host, 7045), ...common },
+    systemLogRow({
+      time: s.time + 312,
+      host: s.host,
+      source: "Service Control Manager",
+      eventId: 7045,
+      level: 4,
+      userName: `${s.account.domain}\\${s.account.name}`,
+      description: `A service was installed in the system.\r\n\r\nService Name:  ${s.serviceName}` +
+        `\r\nService File Name:  ${s.fileName}\r\nService Type:  user mode service` +
+        `\r\nService Start Type:  ${START_TYPES[s.startType]}\r\nService Account:  ` +
+        s.serviceAccount,
+      data: [
+        ["ServiceName", s.serviceName],
+        ["ImagePath", s.fileName],
+        ["ServiceType", "user mode service"],
+        ["StartType", START_TYPES[s.startType]],
+        ["AccountName", s.serviceAccount],
+      ],
+    }),
   ];
 }
 

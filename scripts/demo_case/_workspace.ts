@@ -2,8 +2,9 @@
  * The columns a real Log Analytics workspace fills on every row whatever the story says:
  * `_ResourceId` and `_SubscriptionId` for rows from a machine (the demo's servers and
  * workstations are Azure Arc-enabled, so their resource is a `Microsoft.HybridCompute`
- * machine), and Heartbeat's resource columns. Tables keep every other column the story
- * leaves empty as null, as Sentinel does.
+ * machine), Heartbeat's resource columns, and SecurityEvent's `EventData` (the event's
+ * fields as XML). Tables keep every other column the story leaves empty as null, as
+ * Sentinel does.
  *
  * @module
  */
@@ -20,6 +21,7 @@ const MACHINE_TABLES: ReadonlySet<string> = new Set([
   "DnsEvents",
   "CommonSecurityLog",
   "Heartbeat",
+  "Event",
 ]);
 
 const resourceIds = new Map<string, string>();
@@ -33,6 +35,52 @@ export function machineResourceId(computer: string): string {
     resourceIds.set(computer, id);
   }
   return id;
+}
+
+/**
+ * SecurityEvent columns that are the agent's own (or derived from the event's fields), not
+ * fields of the Windows event: everything else a row sets is one of the event's
+ * `<Data Name=...>` fields, in the schema's order.
+ */
+const NOT_EVENT_DATA: ReadonlySet<string> = new Set([
+  "TimeGenerated",
+  "SourceSystem",
+  "Computer",
+  "EventSourceName",
+  "Channel",
+  "Task",
+  "EventID",
+  "Activity",
+  "Account",
+  "AccountType",
+  "LogonTypeName",
+  "SubjectAccount",
+  "TargetAccount",
+  "Process",
+  "_ResourceId",
+  "_SubscriptionId",
+]);
+
+/**
+ * The high-volume events (logon, logoff, special privileges, process start, service ticket:
+ * 95% of the table) keep EventData empty. Every field of theirs is in a column, and their XML
+ * would double the committed case's size past its 15 MB budget. The rarer events carry it.
+ */
+const BULK_EVENTS: ReadonlySet<number> = new Set([4624, 4634, 4672, 4688, 4769]);
+
+function xmlText(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/** The Security log event's fields as the agent stores them in `EventData`. */
+export function securityEventData(row: Row): string {
+  let data = "";
+  for (const key in row) {
+    const value = row[key];
+    if (value === null || value === undefined || NOT_EVENT_DATA.has(key)) continue;
+    data += `<Data Name="${key}">${xmlText(String(value))}</Data>`;
+  }
+  return `<EventData xmlns="http://schemas.microsoft.com/win/2004/08/events/event">${data}</EventData>`;
 }
 
 /**
@@ -50,6 +98,9 @@ export function workspaceFill(table: string): ((row: Row) => Row) | null {
       _ResourceId: machineResourceId(computer),
       _SubscriptionId: ORG.subscriptionId,
     };
+    if (table === "SecurityEvent" && !BULK_EVENTS.has(row.EventID as number)) {
+      filled.EventData = securityEventData(row);
+    }
     if (heartbeat) {
       Object.assign(filled, {
         Resource: machine,

@@ -1,11 +1,12 @@
 /**
  * Generates the bundled demo case: a Microsoft Sentinel workspace for a fictional company
- * (Larkspur Logistics) with fourteen days of ordinary activity and one intrusion planted in
- * days 10-12, plus the outside data an investigator would join and an answer key.
+ * (Larkspur Logistics) with fourteen days of ordinary activity, an intrusion planted in
+ * days 10-12 and a cloud incident in days 4-5 (with their benign look-alikes), plus the
+ * outside data and watchlists an investigator would join, and an answer key.
  *
  * The output is deterministic: the same options give byte-identical files on every run
  * and machine. `--scale N` multiplies the ordinary activity (people and workstations) for
- * benchmarks; the intrusion stays the same.
+ * benchmarks; the incidents stay the same.
  *
  * ```sh
  * deno task fixtures                      # regenerate fixtures/demo-case (scale 1)
@@ -27,7 +28,26 @@ import {
   benignOffice,
   benignSignins,
 } from "./_benign_identity.ts";
+import {
+  benignAzureActivity,
+  benignBehavior,
+  benignCloudApps,
+  benignEmail,
+  benignNonInteractive,
+} from "./_benign_cloud.ts";
+import {
+  benignDirectoryQueries,
+  benignFileEvents,
+  benignRegistryEvents,
+  benignSystemLog,
+} from "./_benign_endpoint.ts";
 import { benignAlertRows, threatIntelRows } from "./_benign_intel.ts";
+import { cloudAttackRows } from "./_cloud_attack.ts";
+import { cloudLookalikeRows } from "./_cloud_lookalikes.ts";
+import { securityEventEchoes } from "./_derived.ts";
+import { incidentRows } from "./_incidents.ts";
+import { firstIncidentTraces } from "./_traces.ts";
+import { breakGlassCsv, vipUsersCsv, WATCHLIST_FILES } from "./_watchlists.ts";
 import { benignDns, benignFirewall, benignHeartbeat, benignSyslog } from "./_benign_network.ts";
 import { windowsSink } from "./_benign_windows.ts";
 import { DAY, dayOf, DAYS, END, iso, START } from "./_clock.ts";
@@ -96,6 +116,19 @@ const TABLES: ReadonlyArray<readonly [string, readonly DayGenerator[]]> = [
   ["IdentityInfo", [benignIdentityInfo]],
   ["ThreatIntelligenceIndicator", []],
   ["Heartbeat", [benignHeartbeat]],
+  // Added with the second incident; new tables go last so the ones above keep their order.
+  ["Event", [benignSystemLog]],
+  ["AADNonInteractiveUserSignInLogs", [benignNonInteractive]],
+  ["BehaviorAnalytics", [benignBehavior]],
+  ["IdentityLogonEvents", []],
+  ["IdentityQueryEvents", [benignDirectoryQueries]],
+  ["DeviceFileEvents", [benignFileEvents]],
+  ["DeviceRegistryEvents", [benignRegistryEvents]],
+  ["DeviceLogonEvents", []],
+  ["AzureActivity", [benignAzureActivity]],
+  ["EmailEvents", [benignEmail]],
+  ["CloudAppEvents", [benignCloudApps]],
+  ["SecurityIncident", []],
 ];
 
 /** Buffered rows at which a table's builder is flushed to its writer. */
@@ -147,13 +180,34 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
 
   const org = buildOrganisation(scale, seed);
   log(`organisation: ${org.users.length} users, ${org.hosts.length} hosts`);
+  const attack = attackRows(org, seed);
+  const cloud = cloudAttackRows(org, seed);
+  const benignAlerts = benignAlertRows(org, seed);
+  const incidents = incidentRows([
+    {
+      title: "Multi-stage incident involving Initial access & Credential access on one " +
+        "endpoint reported by multiple sources",
+      alerts: attack.get("SecurityAlert") ?? [],
+    },
+    {
+      title: "Multi-stage incident involving Persistence & Impact involving one user " +
+        "reported by multiple sources",
+      alerts: cloud.get("SecurityAlert") ?? [],
+    },
+    ...benignAlerts.map((alert) => ({ title: null, alerts: [alert] })),
+  ], seed);
   const planted = groupByDay([
-    attackRows(org, seed),
+    attack,
     new Map([
       ["ThreatIntelligenceIndicator", threatIntelRows(seed)],
-      ["SecurityAlert", benignAlertRows(org, seed)],
+      ["SecurityAlert", benignAlerts],
     ]),
+    firstIncidentTraces(org, seed),
+    cloud,
+    cloudLookalikeRows(org, seed),
+    new Map([["SecurityIncident", incidents]]),
   ]);
+  const echo = securityEventEchoes(org);
 
   const builders = new Map<string, TableBuilder>();
   const writers = new Map<string, TableWriter>();
@@ -163,7 +217,12 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
     const builder = new TableBuilder(schema, { TenantId: ORG.workspaceId, Type: name });
     const fill = workspaceFill(name);
     builders.set(name, builder);
-    adders.set(name, fill === null ? (row) => builder.add(row) : (row) => builder.add(fill(row)));
+    const add = fill === null
+      ? (row: Row) => builder.add(row)
+      : (row: Row) => builder.add(fill(row));
+    // Other sensors record some Security log events too (DeviceLogonEvents, IdentityLogonEvents).
+    const echoed = (row: Row) => echo(row, (table, derived) => adders.get(table)!(derived));
+    adders.set(name, name === "SecurityEvent" ? (row) => (add(row), echoed(row)) : add);
     writers.set(name, new TableWriter(schema, join(out, `${name}.parquet`), spillDir));
   }
   try {
@@ -175,6 +234,7 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
         DeviceNetworkEvents: into("DeviceNetworkEvents"),
         CommonSecurityLog: into("CommonSecurityLog"),
         DnsEvents: into("DnsEvents"),
+        Event: into("Event"),
       });
       const world = buildDayWorld(org, day, seed, sink);
       for (const [name, generators] of TABLES) {
@@ -205,7 +265,7 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
         `${ORG.name} (demo case)`,
         `A Microsoft Sentinel workspace for ${ORG.name}, a fictional UK logistics company ` +
           `(${org.users.length} people, ${org.hosts.length} machines), with 14 days of ordinary ` +
-          "activity and one intrusion planted in days 10-12.",
+          "activity, an intrusion planted in days 10-12 and a cloud incident in days 4-5.",
         iso(END),
         { start: iso(START), end: iso(END) },
         TABLES.map(([name]) => ({
@@ -214,7 +274,7 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
           rows: rows[name],
           columns: SENTINEL_SCHEMAS[name].columns,
         })),
-        EXTERNAL_FILES,
+        [...EXTERNAL_FILES, ...WATCHLIST_FILES],
       ),
     );
     await Deno.writeTextFile(join(out, "external", "hr_employees.csv"), hrEmployeesCsv(org));
@@ -226,6 +286,9 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
       join(out, "external", "threat_intel_feed.json"),
       threatIntelBundle(seed),
     );
+    await Deno.mkdir(join(out, "watchlists"), { recursive: true });
+    await Deno.writeTextFile(join(out, "watchlists", "vip_users.csv"), vipUsersCsv(org));
+    await Deno.writeTextFile(join(out, "watchlists", "break_glass_accounts.csv"), breakGlassCsv());
     await Deno.writeTextFile(join(out, "ANSWERS.md"), renderAnswers());
     return { out, rows, totalRows };
   } finally {

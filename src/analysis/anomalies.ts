@@ -10,6 +10,16 @@ import { columnValues, type DataFrame, DATETIME, pl } from "../polars.ts";
 import { datetimeExpr, isNumericVariant, requireColumns, variantOfColumn } from "./_columns.ts";
 import { decompose, detectPeriod } from "./_decompose.ts";
 import { AnalysisError } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const DECOMPOSE_SPECS = {
+  time: "column",
+  value: { kind: "column", aliases: ["values", "column", "y"] },
+  period: "number",
+  threshold: "number",
+} as const;
+const DECOMPOSE_OPTIONS = defineOptions<DecomposeSeriesOptions>("decomposeSeries", DECOMPOSE_SPECS);
+const ANOMALY_OPTIONS = defineOptions<DecomposeSeriesOptions>("findAnomalies", DECOMPOSE_SPECS);
 
 /** Options of {@link decomposeSeries}. */
 export interface DecomposeSeriesOptions {
@@ -72,6 +82,7 @@ export function decomposeSeries(
   series: DataFrame,
   options: DecomposeSeriesOptions = {},
 ): DataFrame {
+  checkOptions("decomposeSeries", options, DECOMPOSE_OPTIONS);
   const threshold = options.threshold ?? 5;
   const time = options.time ?? pickTime(series);
   const value = options.value ?? pickValue(series, time);
@@ -118,6 +129,7 @@ export function decomposeSeries(
  * ```
  */
 export function findAnomalies(series: DataFrame, options: DecomposeSeriesOptions = {}): DataFrame {
+  checkOptions("findAnomalies", options, ANOMALY_OPTIONS);
   const parts = decomposeSeries(series, options);
   // The columns before `time` are the make-series keys (none for a plain frame).
   const keys = parts.columns.slice(0, parts.columns.indexOf("time"));

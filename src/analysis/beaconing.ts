@@ -11,6 +11,18 @@ import { type DataFrame, pl } from "../polars.ts";
 import { datetimeExpr, requireColumns } from "./_columns.ts";
 import { spectralTest } from "./_beacon_spectrum.ts";
 import { AnalysisError } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const BEACON_OPTIONS = defineOptions<FindBeaconsOptions>("findBeacons", {
+  time: "column",
+  source: { kind: "columns", aliases: ["src", "from", "host"] },
+  destination: { kind: "columns", aliases: ["dest", "dst", "to", "remote"] },
+  minConnections: "number",
+  minPeriodSeconds: "number",
+  maxPeriodSeconds: "number",
+  mergeWithinSeconds: "number",
+  top: "number",
+});
 
 /** Options of {@link findBeacons}. */
 export interface FindBeaconsOptions {
@@ -87,6 +99,7 @@ const PAIRS: ReadonlyArray<readonly [string, string]> = [
  * ```
  */
 export function findBeacons(flows: DataFrame, options: FindBeaconsOptions = {}): DataFrame {
+  checkOptions("findBeacons", options, BEACON_OPTIONS);
   const time = options.time ?? "TimeGenerated";
   // A table with Sentinel's full schema carries other tables' columns too (CommonSecurityLog
   // has RemoteIP and DeviceName), so a pair counts only when both columns hold values

@@ -6,6 +6,12 @@
  */
 import { type DataFrame, DATETIME, pl } from "../polars.ts";
 import { baseNameExpr, datetimeExpr, requireColumns } from "./_columns.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const LOGON_SESSION_OPTIONS = defineOptions<LogonSessionsOptions>("logonSessions", {
+  logonTypes: { kind: "array", aliases: ["logonType", "types"] },
+  maxProcessNames: "number",
+});
 
 /** Options of {@link logonSessions}. */
 export interface LogonSessionsOptions {
@@ -65,6 +71,7 @@ const SESSION_ORDER = [
  * ```
  */
 export function logonSessions(events: DataFrame, options: LogonSessionsOptions = {}): DataFrame {
+  checkOptions("logonSessions", options, LOGON_SESSION_OPTIONS);
   requireColumns(
     events,
     ["TimeGenerated", "EventID", "Computer", "TargetLogonId", "TargetUserName"],

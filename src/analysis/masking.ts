@@ -25,6 +25,14 @@ import {
 } from "./_mask_frame.ts";
 import { type MaskKind, Tokens } from "./_mask_tokens.ts";
 import { requireColumns } from "./_columns.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const MASKER_OPTIONS = defineOptions<MaskerOptions>("createMasker", {
+  key: { kind: ["string", "object"], aliases: ["secret"] },
+});
+const MASK_OPTIONS = defineOptions<MaskOptions>("masker.mask", {
+  columns: { kind: "object", aliases: ["rules", "column"] },
+});
 
 export type { ColumnRule, MaskKind };
 
@@ -66,6 +74,7 @@ export interface MaskOptions {
  * ```
  */
 export function createMasker(options: MaskerOptions = {}): Masker {
+  checkOptions("createMasker", options, MASKER_OPTIONS);
   return new Masker(new Tokens(options.key));
 }
 
@@ -107,6 +116,7 @@ export class Masker {
    * @throws {AnalysisError} when `options.columns` names a column the frame lacks.
    */
   learn(frame: DataFrame, options: MaskOptions = {}): Record<string, ColumnRule> {
+    checkOptions("masker.mask", options, MASK_OPTIONS);
     requireColumns(frame, Object.keys(options.columns ?? {}), "mask");
     const rules = this.rules(frame, options);
     for (const [column, rule] of Object.entries(rules)) {

@@ -7,7 +7,25 @@
  * @module
  */
 import { type DataFrame, DATETIME, pl } from "../polars.ts";
-import { type AuthColumns, authEvents, type AuthSourceKind } from "./_auth_events.ts";
+import {
+  AUTH_SOURCE_KINDS,
+  type AuthColumns,
+  authEvents,
+  type AuthSourceKind,
+} from "./_auth_events.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const PASSWORD_ATTACK_OPTIONS = defineOptions<FindPasswordAttacksOptions>(
+  "findPasswordAttacks",
+  {
+    source: { kind: "object", oneOf: AUTH_SOURCE_KINDS, aliases: ["schema", "kind"] },
+    minAccounts: "number",
+    maxAttemptsPerAccount: "number",
+    minFailures: "number",
+    burstGapMinutes: "number",
+    followUpHours: "number",
+  },
+);
 
 export type { AuthColumns, AuthSourceKind } from "./_auth_events.ts";
 export { SIGNIN_FAILURE_CODES } from "./_auth_events.ts";
@@ -69,6 +87,7 @@ export function findPasswordAttacks(
   events: DataFrame,
   options: FindPasswordAttacksOptions = {},
 ): DataFrame {
+  checkOptions("findPasswordAttacks", options, PASSWORD_ATTACK_OPTIONS);
   const auth = authEvents(events, options.source, ANALYSIS).filter(
     pl.col("__source").isNotNull(),
   );

@@ -15,11 +15,19 @@ import { type DataFrame, type Expr, pl } from "../polars.ts";
 import { type BuildStats, buildTree, type ParentRule, type TreeArrays } from "./_process_build.ts";
 import {
   normaliseProcesses,
+  PROCESS_SCHEMA_KINDS,
   type ProcessColumns,
   type ProcessSchemaKind,
 } from "./_process_schema.ts";
 import { type RenderOptions, renderTree } from "./_process_text.ts";
 import { AnalysisError } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const PROCESS_TREE_OPTIONS = defineOptions<BuildProcessTreeOptions>("buildProcessTree", {
+  schema: { kind: "object", oneOf: PROCESS_SCHEMA_KINDS, aliases: ["source", "kind"] },
+  parentRule: { oneOf: ["pidHolder", "sameName"] },
+  keepColumns: "boolean",
+});
 
 export type { ProcessColumns, ProcessSchemaKind } from "./_process_schema.ts";
 export { detectProcessSchema, PROCESS_SCHEMA_KINDS, PROCESS_SCHEMAS } from "./_process_schema.ts";
@@ -149,6 +157,7 @@ export function buildProcessTree(
   events: DataFrame,
   options: BuildProcessTreeOptions = {},
 ): ProcessTree {
+  checkOptions("buildProcessTree", options, PROCESS_TREE_OPTIONS);
   const normal = normaliseProcesses(events, options.schema);
   const built = buildTree(normal, options.parentRule ?? "pidHolder");
   const f = built.frame;
@@ -330,6 +339,24 @@ export class ProcessTree {
       (row) => hosts[row],
       options,
     );
+  }
+
+  /**
+   * How the REPL and `console.log` print a tree: a line of counts, then the forest as text
+   * ({@link ProcessTree.toText}, lines cut to the output's width).
+   */
+  [Symbol.for("Deno.customInspect")](
+    _inspect?: unknown,
+    options?: { breakLength?: number },
+  ): string {
+    const s = this.summary();
+    const width = options?.breakLength;
+    const head =
+      `process tree: ${s.processes} processes (${s.inferredParents} inferred parents), ` +
+      `${s.roots} roots, depth ${s.largestTreeDepth}, ${s.hosts} hosts`;
+    return `${head}\n${
+      this.toText(width && Number.isFinite(width) ? { width: Math.max(40, width) } : {})
+    }`;
   }
 
   #row(key: string): number {

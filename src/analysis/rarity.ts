@@ -9,6 +9,21 @@ import { type DataFrame, type Expr, pl } from "../polars.ts";
 import { datetimeExpr, requireColumns } from "./_columns.ts";
 import { AnalysisError } from "./errors.ts";
 import { columnNames } from "../errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const RARE_VALUES_OPTIONS = defineOptions<RareValuesOptions>("rareValues", {
+  entity: { kind: "columns", aliases: ["entities", "by", "group"] },
+  value: { kind: "columns", aliases: ["values", "column", "columns"] },
+  time: "column",
+  maxShare: "number",
+  maxEntities: "number",
+});
+const FIRST_SEEN_OPTIONS = defineOptions<FirstSeenOptions>("firstSeen", {
+  entity: { kind: "columns", aliases: ["entities", "by", "group"] },
+  value: { kind: "columns", aliases: ["values", "column", "columns"] },
+  time: "column",
+  since: { kind: "date", aliases: ["baselineEnd", "after"] },
+});
 
 /** Options of {@link rareValues}. */
 export interface RareValuesOptions {
@@ -81,6 +96,7 @@ function columnList(x: unknown, option: string, analysis: string): string[] {
  * ```
  */
 export function rareValues(events: DataFrame, options: RareValuesOptions): DataFrame {
+  checkOptions("rareValues", options, RARE_VALUES_OPTIONS);
   const entity = columnList(options?.entity, "entity", "rareValues");
   const value = columnList(options?.value, "value", "rareValues");
   const time = options.time ??
@@ -157,6 +173,7 @@ export function rareValues(events: DataFrame, options: RareValuesOptions): DataF
  * ```
  */
 export function firstSeen(events: DataFrame, options: FirstSeenOptions): DataFrame {
+  checkOptions("firstSeen", options, FIRST_SEEN_OPTIONS);
   const entity = columnList(options?.entity, "entity", "firstSeen");
   const value = columnList(options?.value, "value", "firstSeen");
   // A date; from untyped code also an ISO text or epoch milliseconds.

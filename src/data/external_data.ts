@@ -16,6 +16,13 @@ import { DataLoadError } from "./errors.ts";
 import { loadTable } from "./load.ts";
 import { isInsideAny } from "./_confine.ts";
 import { asUtf8, DEFAULT_MAX_FILE_BYTES, readBoundedFile } from "./_csv.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const EXTERNAL_DATA_OPTIONS = defineOptions<ExternalDataOptions>("loadExternalData", {
+  base: "string",
+  allow: "strings",
+  options: "object",
+});
 
 /** Options of {@link loadExternalData}. */
 export interface ExternalDataOptions {
@@ -70,8 +77,10 @@ function checkAllowed(url: string, path: string, base: string, allow: readonly s
 export async function loadExternalData(
   urls: readonly string[],
   columns: readonly ColumnSchema[],
-  { base, options = {}, allow = [] }: ExternalDataOptions,
+  externalOptions: ExternalDataOptions,
 ): Promise<DataFrame> {
+  checkOptions("loadExternalData", externalOptions, EXTERNAL_DATA_OPTIONS);
+  const { base, options = {}, allow = [] } = externalOptions;
   const frames: DataFrame[] = [];
   for (const url of urls) {
     const path = localPath(url, base);

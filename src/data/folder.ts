@@ -11,6 +11,11 @@ import { formatOf, tableNameOf } from "./load.ts";
 import { DataLoadError } from "./errors.ts";
 import { isInside } from "./_confine.ts";
 import type { KustoType } from "../schema/types.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const DISCOVER_OPTIONS = defineOptions<DiscoverTablesOptions>("discoverTables", {
+  tables: "object",
+});
 
 /** A table found in a folder: its name and files, and its columns when a manifest lists them. */
 export interface TableEntry {
@@ -70,6 +75,7 @@ export async function discoverTables(
   folder: string,
   options: DiscoverTablesOptions = {},
 ): Promise<FolderContents> {
+  checkOptions("discoverTables", options, DISCOVER_OPTIONS);
   const explicit = options.tables ?? {};
   let info: Deno.FileInfo;
   try {

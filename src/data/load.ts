@@ -21,9 +21,18 @@ import {
 } from "./_csv.ts";
 import { readJsonFile } from "./_json.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
+import { refuseShadowingNames } from "./_names.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const LOAD_TABLE_OPTIONS = defineOptions<LoadTableOptions>("loadTable", {
+  name: { kind: "string", aliases: ["table"] },
+  types: { kind: "object", aliases: ["schema"] },
+  maxFileBytes: "number",
+  rows: "number",
+});
 
 /** The file formats casefile reads. */
-export type FileFormat = "parquet" | "csv" | "tsv" | "json" | "ndjson";
+export type FileFormat = "parquet" | "ipc" | "csv" | "tsv" | "json" | "ndjson";
 
 /** Options of {@link loadTable}. */
 export interface LoadTableOptions {
@@ -59,6 +68,10 @@ export function formatOf(file: string): FileFormat | undefined {
   switch (extname(file).toLowerCase()) {
     case ".parquet":
       return "parquet";
+    case ".arrow":
+    case ".ipc":
+    case ".feather":
+      return "ipc";
     case ".csv":
       return "csv";
     case ".tsv":
@@ -86,7 +99,8 @@ export function tableNameOf(file: string): string {
  * grouped or deduplicated), the files in the order given, except that with both kinds the
  * text files (CSV, TSV, JSON, NDJSON) come before the Parquet files.
  *
- * @param files A file or a list of files (.parquet, .csv, .tsv, .json, .ndjson, .jsonl).
+ * @param files A file or a list of files (.parquet, .arrow/.ipc/.feather, .csv, .tsv, .json, .ndjson,
+ *   .jsonl).
  * @param options The table's name and known column types.
  * @returns The frame, its Kusto schema, and warnings and notes about the data.
  * @throws {DataLoadError} when a file is missing, unreadable or malformed.
@@ -108,6 +122,7 @@ export async function loadTable(
   files: string | readonly string[],
   options: LoadTableOptions = {},
 ): Promise<LoadedTable> {
+  checkOptions("loadTable", options, LOAD_TABLE_OPTIONS);
   const list = typeof files === "string" ? [files] : [...files];
   if (list.length === 0) {
     throw new DataLoadError("Cannot load a table from no files", {
@@ -152,10 +167,14 @@ export async function loadTable(
       case "parquet":
         typedParts.push(await readParquetFile(file, maxBytes));
         break;
+      case "ipc":
+        typedParts.push(await readIpcFile(file, maxBytes));
+        break;
       case undefined:
         throw new DataLoadError(`Cannot load ${file}: unknown file type`, {
           file,
-          hint: "casefile reads .parquet, .csv, .tsv, .json, .ndjson and .jsonl files.",
+          hint: "casefile reads .parquet, .csv, .tsv, .json, .ndjson and .jsonl files, and " +
+            "Arrow IPC (.arrow, .ipc, .feather).",
         });
     }
   }
@@ -237,19 +256,16 @@ async function readParquetFile(file: string, maxBytes: number): Promise<DataFram
   }
 }
 
-// nodejs-polars answers `frame.select` with a column named `select` when there is one: a
-// file with such a column would break every operation on its frame. Refused, never misread.
-const EMPTY_FRAME = pl.DataFrame({});
-
-function refuseShadowingNames(frame: DataFrame, file: string): void {
-  // The proxy lists its columns as its own keys: read without touching a member.
-  for (const column of Reflect.ownKeys(frame)) {
-    if (typeof column !== "string") continue;
-    if (Reflect.get(EMPTY_FRAME, column) === undefined) continue;
+async function readIpcFile(file: string, maxBytes: number): Promise<DataFrame> {
+  const bytes = await readBoundedFile(file, maxBytes);
+  try {
+    return pl.readIPC(Buffer.from(bytes));
+  } catch (error) {
     throw new DataLoadError(
-      `Cannot load ${file}: its column "${column}" has the name of a DataFrame member, ` +
-        "which the Polars binding casefile uses cannot hold",
-      { file, hint: `Rename the column (e.g. to "${column}_") in the file, then load it again.` },
+      `Cannot read ${file}: not a valid Arrow IPC file (${
+        (error as Error).message.split("\n")[0]
+      })`,
+      { file, cause: error, hint: "The file may be truncated; copy or export it again." },
     );
   }
 }

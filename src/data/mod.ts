@@ -36,6 +36,8 @@
  */
 export { loadTable } from "./load.ts";
 export type { FileFormat, LoadedTable, LoadTableOptions } from "./load.ts";
+export { changedFile, scanFailure, scanTable } from "./scan.ts";
+export type { FileStamp, ScannedTable } from "./scan.ts";
 export { DataLoadError } from "./errors.ts";
 export type { DataLoadErrorOptions, LoadWarning } from "./errors.ts";
 export { MANIFEST_FILE, MANIFEST_FORMAT, readManifest } from "./manifest.ts";
@@ -46,5 +48,5 @@ export { loadExternalData } from "./external_data.ts";
 export type { ExternalDataOptions } from "./external_data.ts";
 // Types of other units this surface refers to.
 export type { ColumnSchema, KustoType, TableSchema } from "../schema/mod.ts";
-export type { DataFrame } from "../polars.ts";
+export type { DataFrame, LazyDataFrame } from "../polars.ts";
 export type { CasefileError, CasefileErrorOptions } from "../errors.ts";

@@ -71,6 +71,12 @@ const PS_ENCODED = new RegExp(
 );
 const FROM_BASE64 = /(FromBase64String\s*\(\s*)(["'])([A-Za-z0-9+/\s]+={0,2})\2/gi;
 const BARE_BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{20,}={0,2}(?![A-Za-z0-9+/=_-])/g;
+/**
+ * A short bare token (8-19 characters) that may be base64: words, names and ids are that
+ * long too, so it is decoded only when it is whole base64 (padded to a multiple of 4, mixed
+ * case) and decodes to plain ASCII text that reads as words (see {@link shortText}).
+ */
+const SHORT_BASE64 = /(?<![A-Za-z0-9+/=_.\\:-])[A-Za-z0-9+/]{6,19}={0,2}(?![A-Za-z0-9+/=_.\\:-])/g;
 const HEX_RUN = /(?<![0-9A-Za-z])(?:0x)?((?:[0-9a-fA-F]{2}){8,})(?![0-9A-Za-z])/g;
 const HEX_ESCAPES = /(?:\\x[0-9a-fA-F]{2}){4,}/g;
 const URL_RUN = /(?:%[0-9a-fA-F]{2})+/g;
@@ -132,6 +138,16 @@ function pass(text: string, ctx: Context): string {
     ctx.layers.push({ kind: "base64", depth: ctx.depth });
     const inner = bytesToText(bytes, ctx, ["base64"], text, true);
     return inner === undefined ? undo(ctx, mark, b64) : inner;
+  });
+  out = out.replace(SHORT_BASE64, (b64) => {
+    const bytes = b64.length % 4 === 0 && b64.length >= 8 && /[a-z]/.test(b64) &&
+        /[A-Z]/.test(b64)
+      ? base64Bytes(b64)
+      : undefined;
+    const text = bytes && shortText(bytes);
+    if (text === undefined) return b64;
+    ctx.layers.push({ kind: "base64", depth: ctx.depth });
+    return text;
   });
   out = out.replace(HEX_RUN, (whole, hex) => {
     const bytes = Uint8Array.from(Buffer.from(hex, "hex"));
@@ -196,6 +212,20 @@ function charCodes(codes: number[], whole: string, ctx: Context, syntax: string)
   if (!printable(text)) return whole;
   ctx.layers.push({ kind: "char-code", depth: ctx.depth, detail: syntax });
   return `'${text}'`;
+}
+
+/**
+ * What a short base64 token's bytes say, when they read as words: printable ASCII only, at
+ * least four characters, mostly letters, digits and spaces, and at least one vowel-bearing
+ * run of three letters. Random bytes (what a word or an id decodes to) almost never pass.
+ */
+function shortText(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 4 || bytes.some((b) => b < 0x20 || b > 0x7e)) return undefined;
+  const text = String.fromCharCode(...bytes);
+  const wordy = text.replace(/[^A-Za-z0-9 ]/g, "").length;
+  if (wordy < text.length * 0.75 || !/[aeiouy]/i.test(text)) return undefined;
+  if (!/[A-Za-z]{3,}/.test(text)) return undefined;
+  return text;
 }
 
 function base64Bytes(b64: string): Uint8Array | undefined {

@@ -102,7 +102,9 @@ export function columnArguments<O extends object>(
   key: "column" | "columns",
 ): { column: unknown; options: O } {
   if (second !== null && typeof second === "object" && !Array.isArray(second)) {
-    return { column: (second as Record<string, unknown>)[key], options: second as O };
+    // The options without the column, so the per-value functions they go on to check them.
+    const options = Object.fromEntries(Object.entries(second).filter(([k]) => k !== key));
+    return { column: (second as Record<string, unknown>)[key], options: options as O };
   }
   return { column: second, options: third ?? ({} as O) };
 }

@@ -9,6 +9,25 @@ import { parse as parseDomain } from "tldts";
 import { HttpGate, type HttpProviderOptions, type JsonReply, resolveKey } from "./_ti_http.ts";
 import type { IndicatorType, TiAnswer, TiProvider, Verdict } from "./_ti_types.ts";
 import { EnrichmentProviderError } from "./errors.ts";
+import { checkOptions, defineOptions, type OptionSpec } from "../options.ts";
+
+const HTTP_SPECS = {
+  apiKey: "string",
+  baseUrl: "string",
+  timeoutMs: "number",
+  concurrency: "number",
+  maxRetries: "number",
+  maxRetryWaitMs: "number",
+  cacheTtlMs: "number",
+  breakAfter: "number",
+} as const satisfies Record<keyof HttpProviderOptions, OptionSpec>;
+const VIRUSTOTAL_OPTIONS = defineOptions<HttpProviderOptions>("virusTotal", HTTP_SPECS);
+const OTX_OPTIONS = defineOptions<HttpProviderOptions>("otx", HTTP_SPECS);
+const GREYNOISE_OPTIONS = defineOptions<HttpProviderOptions>("greyNoise", HTTP_SPECS);
+const ABUSEIPDB_OPTIONS = defineOptions<HttpProviderOptions & { maxAgeInDays?: number }>(
+  "abuseIpDb",
+  { ...HTTP_SPECS, maxAgeInDays: "number" },
+);
 
 const DAY = 24 * 3600 * 1000;
 
@@ -91,6 +110,7 @@ const empty = (reference: string | null, details: Record<string, unknown> = {}):
 
 /** VirusTotal v3: `x-apikey` header; IPs, domains, URLs and file hashes. */
 export function virusTotal(options: HttpProviderOptions = {}): TiProvider {
+  checkOptions("virusTotal", options, VIRUSTOTAL_OPTIONS);
   const collection = (type: IndicatorType) =>
     type === "ipv4" || type === "ipv6"
       ? "ip_addresses"
@@ -162,6 +182,7 @@ export function virusTotal(options: HttpProviderOptions = {}): TiProvider {
 export function abuseIpDb(
   options: HttpProviderOptions & { maxAgeInDays?: number } = {},
 ): TiProvider {
+  checkOptions("abuseIpDb", options, ABUSEIPDB_OPTIONS);
   const days = options.maxAgeInDays ?? 90;
   return httpProvider({
     name: "AbuseIPDB",
@@ -210,6 +231,7 @@ export function abuseIpDb(
 
 /** AlienVault OTX `indicators/{type}/{value}/general`: `X-OTX-API-KEY` header. */
 export function otx(options: HttpProviderOptions = {}): TiProvider {
+  checkOptions("otx", options, OTX_OPTIONS);
   const section = (indicator: string, type: IndicatorType) => {
     if (type === "ipv4") return "IPv4";
     if (type === "ipv6") return "IPv6";
@@ -276,6 +298,7 @@ export function otx(options: HttpProviderOptions = {}): TiProvider {
 
 /** GreyNoise Community v3 `community/{ip}`: `key` header; IPv4 only. */
 export function greyNoise(options: HttpProviderOptions = {}): TiProvider {
+  checkOptions("greyNoise", options, GREYNOISE_OPTIONS);
   return httpProvider({
     name: "GreyNoise",
     variable: "GREYNOISE_API_KEY",

@@ -23,6 +23,28 @@ import {
   obfuscationReport,
 } from "./_obfuscation.ts";
 import { columnArguments, dedupe, textColumn } from "./_frame.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const DECODE_OPTIONS = defineOptions<DecodeOptions>("decode", {
+  maxDepth: { kind: "number", aliases: ["depth", "maxLayers"] },
+  maxLength: "number",
+  maxOutputBytes: "number",
+});
+const DECODE_FRAME_OPTIONS = defineOptions<DecodeFrameOptions>("decodeFrame", {
+  maxDepth: { kind: "number", aliases: ["depth", "maxLayers"] },
+  maxLength: "number",
+  maxOutputBytes: "number",
+  column: { kind: "column", aliases: ["columns", "col"] },
+});
+const OBFUSCATION_OPTIONS = defineOptions<ObfuscationOptions>("obfuscationIndicators", {
+  longToken: "number",
+  highEntropy: "number",
+});
+const OBFUSCATION_FRAME_OPTIONS = defineOptions<ObfuscationFrameOptions>("obfuscationFrame", {
+  longToken: "number",
+  highEntropy: "number",
+  column: { kind: "column", aliases: ["columns", "col"] },
+});
 
 export type {
   BinaryPayload,
@@ -103,6 +125,7 @@ export interface ObfuscationFrameOptions extends ObfuscationOptions {
  * ```
  */
 export function decode(text: string, options: DecodeOptions = {}): DecodeResult {
+  checkOptions("decode", options, DECODE_OPTIONS);
   const maxLength = options.maxLength ?? 10_000_000;
   if (text.length > maxLength) {
     return {
@@ -170,6 +193,7 @@ export function decodeFrame(
   legacyOptions?: DecodeOptions,
 ): DataFrame {
   const args = columnArguments<DecodeOptions>(columnOrOptions, legacyOptions, "column");
+  checkOptions("decodeFrame", args.options, DECODE_FRAME_OPTIONS);
   const column = args.column as string;
   const options = args.options;
   const texts = textColumn(frame, column, "decode");
@@ -210,6 +234,7 @@ export function obfuscationIndicators(
   text: string,
   options: ObfuscationOptions = {},
 ): ObfuscationReport {
+  checkOptions("obfuscationIndicators", options, OBFUSCATION_OPTIONS);
   return obfuscationReport(text, options);
 }
 
@@ -255,6 +280,11 @@ export function obfuscationFrame(
   legacyOptions?: ObfuscationOptions,
 ): DataFrame {
   const args = columnArguments<ObfuscationOptions>(columnOrOptions, legacyOptions, "column");
+  checkOptions(
+    "obfuscationFrame",
+    args.options,
+    OBFUSCATION_FRAME_OPTIONS,
+  );
   const column = args.column as string;
   const options = args.options;
   const texts = textColumn(frame, column, "decode");

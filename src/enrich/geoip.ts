@@ -23,6 +23,12 @@ import {
 } from "./_geo_data.ts";
 import { classifyParsedIp, formatIp, type IpClass, type IpKind, parseIp } from "./_ip.ts";
 import { columnArguments, textColumn } from "./_frame.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const GEO_FRAME_OPTIONS = defineOptions<GeoLookupFrameOptions>("geoLookupFrame", {
+  column: { kind: "column", aliases: ["columns", "col", "ip"] },
+  prefix: "string",
+});
 
 export type { GeoDataSource, IpClass, IpKind };
 export { GEO_SOURCES };
@@ -333,6 +339,7 @@ export async function geoLookupFrame(
 ): Promise<DataFrame> {
   shared ??= GeoIpDatabase.open();
   const args = columnArguments(columnOrOptions, legacyOptions, "column");
+  checkOptions("geoLookupFrame", args.options, GEO_FRAME_OPTIONS);
   const column = args.column as string;
   return await (await shared).lookupFrame(frame, { ...args.options, column });
 }

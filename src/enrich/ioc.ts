@@ -19,6 +19,26 @@ import type { CustomIocType, ExtractIocsOptions, IocMatch } from "./_ioc_scan.ts
 import { iocFrame } from "./_ioc_frame.ts";
 import { columnArguments } from "./_frame.ts";
 import { BUILTIN_IOC_TYPES, type BuiltinIocType } from "./_ioc_patterns.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const IOC_OPTIONS = defineOptions<ExtractIocsOptions>("extractIocs", {
+  types: { kind: "strings", aliases: ["type", "kinds"] },
+  custom: "array",
+  urlParts: "boolean",
+  extraSuffixes: "object",
+  fileExtensionTlds: "object",
+  notDomains: "object",
+});
+const IOC_FRAME_OPTIONS = defineOptions<ExtractIocsFrameOptions>("extractIocsFrame", {
+  types: { kind: "strings", aliases: ["type", "kinds"] },
+  custom: "array",
+  urlParts: "boolean",
+  extraSuffixes: "object",
+  fileExtensionTlds: "object",
+  notDomains: "object",
+  columns: { kind: "columns", aliases: ["column", "col"] },
+  dedupe: "boolean",
+});
 
 export type { BuiltinIocType, CustomIocType, ExtractIocsOptions, IocMatch };
 export { BUILTIN_IOC_TYPES };
@@ -53,6 +73,7 @@ export interface ExtractIocsFrameOptions extends ExtractIocsOptions {
  * ```
  */
 export function extractIocs(text: string, options: ExtractIocsOptions = {}): IocMatch[] {
+  checkOptions("extractIocs", options, IOC_OPTIONS);
   return compileExtractor(options).extract(text);
 }
 
@@ -101,5 +122,6 @@ export function extractIocsFrame(
   legacyOptions?: Omit<ExtractIocsFrameOptions, "columns">,
 ): DataFrame {
   const args = columnArguments(columnsOrOptions, legacyOptions, "columns");
+  checkOptions("extractIocsFrame", args.options, IOC_FRAME_OPTIONS);
   return iocFrame(frame, args.column as string | readonly string[], args.options);
 }

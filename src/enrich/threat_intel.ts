@@ -33,6 +33,36 @@ import {
   type Verdict,
 } from "./_ti_types.ts";
 import { EnrichmentError, EnrichmentProviderError } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const LOOKUP_OPTIONS = defineOptions<LookupOptions>("lookupIndicators", {
+  providers: { kind: "array", aliases: ["provider", "feeds"] },
+  cache: "object",
+  signal: "object",
+});
+const LOOKUP_FRAME_OPTIONS = defineOptions<LookupIndicatorsFrameOptions>("lookupIndicatorsFrame", {
+  providers: { kind: "array", aliases: ["provider", "feeds"] },
+  cache: "object",
+  signal: "object",
+  column: { kind: "column", aliases: ["columns", "col"] },
+  type: { oneOf: INDICATOR_TYPES },
+});
+// The four providers' options but their keys and addresses (each reads its own key).
+const ONLINE_OPTIONS = defineOptions<Omit<HttpProviderOptions, "apiKey" | "baseUrl">>(
+  "onlineProviders",
+  {
+    timeoutMs: "number",
+    concurrency: "number",
+    maxRetries: "number",
+    maxRetryWaitMs: "number",
+    cacheTtlMs: "number",
+    breakAfter: "number",
+  },
+);
+const LOAD_FEED_OPTIONS = defineOptions<LoadFeedOptions>("loadFeed", {
+  name: "string",
+  format: { oneOf: ["stix", "misp", "csv"] },
+});
 
 export type {
   FeedEntry,
@@ -128,6 +158,7 @@ export async function lookupIndicators(
   indicators: Iterable<string | IndicatorInput>,
   options: LookupOptions,
 ): Promise<TiResult[]> {
+  checkOptions("lookupIndicators", options, LOOKUP_OPTIONS);
   if (!options.providers || options.providers.length === 0) {
     throw new EnrichmentError("No threat-intel provider given", {
       capability: "threat-intel",
@@ -337,6 +368,7 @@ export async function lookupIndicatorsFrame(
   legacyOptions?: LookupOptions & { type?: IndicatorType },
 ): Promise<DataFrame> {
   const args = columnArguments(columnOrOptions, legacyOptions, "column");
+  checkOptions("lookupIndicatorsFrame", args.options, LOOKUP_FRAME_OPTIONS);
   const column = args.column as string;
   const options = args.options as LookupOptions & { type?: IndicatorType };
   const values = [
@@ -345,7 +377,7 @@ export async function lookupIndicatorsFrame(
   // One run of rows per value, in provider order; the sort is stable, so runs stay whole.
   const results = await lookupIndicators(
     values.map((value) => ({ value, type: options.type })),
-    options,
+    { providers: options.providers, cache: options.cache, signal: options.signal },
   );
   return tiResultsFrame(results.sort((a, b) => compareText(a.indicator, b.indicator)));
 }
@@ -382,6 +414,7 @@ export async function loadFeed(
   path: string,
   options: LoadFeedOptions = {},
 ): Promise<TiProvider & { feed: ParsedFeed }> {
+  checkOptions("loadFeed", options, LOAD_FEED_OPTIONS);
   const name = options.name ?? path.split(/[\\/]/).pop()!;
   const format = options.format ?? (/\.csv$/i.test(path) ? "csv" : undefined);
   if (format === "csv") return feedProvider(name, await parseCsv(path, name));
@@ -462,5 +495,6 @@ function parseFeedJson(json: unknown, name: string, format?: FeedFormat): Parsed
 export function onlineProviders(
   options: Omit<HttpProviderOptions, "apiKey" | "baseUrl"> = {},
 ): TiProvider[] {
+  checkOptions("onlineProviders", options, ONLINE_OPTIONS);
   return [virusTotal(options), abuseIpDb(options), otx(options), greyNoise(options)];
 }

@@ -27,6 +27,29 @@ import {
 } from "./_rdap.ts";
 import { HttpGate } from "./_ti_http.ts";
 import { EnrichmentProviderError } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const RDAP_OPTIONS = defineOptions<RdapOptions>("rdapLookup", {
+  bootstrap: "object",
+  bootstrapUrl: "string",
+  liveBootstrapUrl: { kind: "string", oneOf: [false] },
+  cache: "object",
+  cacheTtlMs: "number",
+  timeoutMs: "number",
+  concurrency: "number",
+  signal: "object",
+});
+const RDAP_FRAME_OPTIONS = defineOptions<RdapLookupFrameOptions>("rdapLookupFrame", {
+  bootstrap: "object",
+  bootstrapUrl: "string",
+  liveBootstrapUrl: { kind: "string", oneOf: [false] },
+  cache: "object",
+  cacheTtlMs: "number",
+  timeoutMs: "number",
+  concurrency: "number",
+  signal: "object",
+  column: { kind: "column", aliases: ["columns", "col"] },
+});
 
 export type { Bootstrap, BootstrapFile, RdapFacts };
 export { BOOTSTRAP_SNAPSHOT };
@@ -114,6 +137,7 @@ export async function rdapLookup(
   values: readonly string[],
   options: RdapOptions = {},
 ): Promise<RdapRecord[]> {
+  checkOptions("rdapLookup", options, RDAP_OPTIONS);
   const signal = options.signal ?? new AbortController().signal;
   const gate = new HttpGate("RDAP", {
     timeoutMs: options.timeoutMs,
@@ -335,6 +359,7 @@ export async function rdapLookupFrame(
   legacyOptions?: RdapOptions,
 ): Promise<DataFrame> {
   const args = columnArguments<RdapOptions>(columnOrOptions, legacyOptions, "column");
+  checkOptions("rdapLookupFrame", args.options, RDAP_FRAME_OPTIONS);
   const column = args.column as string;
   const options = args.options;
   const values = [...new Set(textColumn(frame, column, "whois").filter((v): v is string => !!v))];

@@ -1,6 +1,7 @@
 /** DataFrames as HTML tables that every notebook front end renders (VS Code included). */
 import type { DataFrame } from "../polars.ts";
 import { escapeHtml } from "../viz/mod.ts";
+import { checkOptions, defineOptions } from "../options.ts";
 
 /** Options of {@link frameToHtml}. */
 export interface FrameHtmlOptions {
@@ -9,6 +10,11 @@ export interface FrameHtmlOptions {
   /** Characters shown of a long value (default 200). */
   maxChars?: number;
 }
+
+const FRAME_HTML_OPTIONS = defineOptions<FrameHtmlOptions>("frameToHtml", {
+  maxRows: { kind: "number", aliases: ["rows", "n", "limit"] },
+  maxChars: { kind: "number", aliases: ["width", "chars"] },
+});
 
 const STYLE = `<style>
 .casefile-table{border-collapse:collapse;font-size:12px;font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace}
@@ -52,6 +58,7 @@ function cell(value: unknown, maxChars: number): { text: string; className?: str
  * @returns The HTML (a style element, the caption and the table).
  */
 export function frameToHtml(frame: DataFrame, options: FrameHtmlOptions = {}): string {
+  checkOptions("frameToHtml", options, FRAME_HTML_OPTIONS);
   const maxRows = options.maxRows ?? defaultRows();
   const maxChars = options.maxChars ?? 200;
   const shown = frame.head(maxRows);

@@ -26,6 +26,7 @@ import { collectAsync, compileQuery } from "./compile/_query.ts";
 import "./functions/_all.ts";
 import { loadGeoLibraries } from "./functions/geo/_libs.ts";
 import { preloadFunctionData } from "./functions/_preload.ts";
+import { checkOptions, defineOptions, type OptionSpecs } from "../options.ts";
 
 /** Options of {@link runKql} and {@link executeKql}. */
 export interface RunKqlOptions {
@@ -36,6 +37,14 @@ export interface RunKqlOptions {
   /** The instant `now()` and `ago()` use (default: the current time). */
   now?: Date;
 }
+
+const KQL_OPTIONS: OptionSpecs<RunKqlOptions> = {
+  tables: { kind: "object", aliases: ["frames", "data"] },
+  schemas: "object",
+  now: { kind: "date", aliases: ["time", "at"] },
+};
+const RUN_KQL_OPTIONS = defineOptions<RunKqlOptions>("runKql", KQL_OPTIONS);
+const EXECUTE_KQL_OPTIONS = defineOptions<RunKqlOptions>("executeKql", KQL_OPTIONS);
 
 /** A query's result with its Kusto schema and the chart `render` asked for. */
 export interface KqlResult {
@@ -72,6 +81,7 @@ export interface KqlResult {
  * ```
  */
 export async function runKql(query: string, options: RunKqlOptions = {}): Promise<DataFrame> {
+  checkOptions("runKql", options, RUN_KQL_OPTIONS);
   return (await executeKql(query, options)).frame;
 }
 
@@ -105,8 +115,11 @@ export async function executeKql(
   query: string,
   options: RunKqlOptions = {},
 ): Promise<KqlResult> {
+  checkOptions("executeKql", options, EXECUTE_KQL_OPTIONS);
   const tables = sourceTables(options.tables, options.schemas);
-  return await executeOn(query, tables, { now: options.now ?? new Date() });
+  // Untyped callers may give `now` as ISO text or epoch milliseconds (checked above).
+  const now = options.now === undefined ? new Date() : new Date(options.now);
+  return await executeOn(query, tables, { now });
 }
 
 /** Options of {@link executeOn}. */

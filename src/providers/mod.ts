@@ -40,6 +40,8 @@ export type {
 } from "./provider.ts";
 export { ProviderError, UnknownTableError, UnsupportedQueryError } from "./errors.ts";
 export { DEMO_CASE_DIR, openLocalProvider } from "./local/local_provider.ts";
+export { attachRender, renderOf } from "./frame_render.ts";
+export type { FrameRender } from "./frame_render.ts";
 export type { LocalProvider, LocalProviderOptions, LocalTable } from "./local/local_provider.ts";
 // Types of other units this surface refers to.
 export type { ColumnSchema, KustoType, TableSchema } from "../schema/mod.ts";

@@ -9,7 +9,7 @@ import type { DataFrame, LazyDataFrame } from "../polars.ts";
 import type { TableSchema } from "../schema/types.ts";
 
 /** The kinds of provider casefile has. */
-export type ProviderKind = "local" | "sentinel";
+export type ProviderKind = "local" | "sentinel" | "xdr" | "adx";
 
 /** A time window, start inclusive, end exclusive (Log Analytics' `timespan`). */
 export interface TimeRange {

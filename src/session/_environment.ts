@@ -46,6 +46,9 @@ const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as
   load: (spec: string, options?: ImportCallOptions) => Promise<unknown>,
 ) => Promise<unknown>;
 
+/** The key of an API value's session-bound form (see `bindable` in src/hunt/hunt.ts). */
+const SCOPE_BINDING = Symbol.for("casefile.scopeBinding");
+
 /** `mod.ts`, loaded by a specifier `deno run` does not read ahead (it loads charts, Azure). */
 const MOD_URL = new URL("../../mod.ts", import.meta.url);
 
@@ -63,6 +66,7 @@ export class CodeEnvironment {
   readonly vars: Record<string, unknown>;
   readonly #cwd: string;
   readonly #base: Record<string, unknown>;
+  readonly #context: () => EnvironmentContext;
   #api?: Promise<void>;
 
   /**
@@ -79,6 +83,7 @@ export class CodeEnvironment {
       Object.defineProperty(scope, key, { get: () => context()[key], enumerable: true });
     }
     this.#base = scope;
+    this.#context = context;
     this.vars = Object.create(scope);
     this.#cwd = cwd;
   }
@@ -88,7 +93,14 @@ export class CodeEnvironment {
     const scope = this.#base;
     this.#api ??= casefileApi().then((exports) => {
       for (const [key, value] of Object.entries(exports)) {
-        if (!(key in scope)) Object.defineProperty(scope, key, { value, enumerable: true });
+        if (key in scope) continue;
+        // A value that binds itself to a session (the hunting library, pivots) gets the
+        // session's live names, so `hunt.x.y()` in a step runs on the session's provider.
+        const bind = typeof value === "function" || (typeof value === "object" && value)
+          ? (value as Record<symbol, unknown>)[SCOPE_BINDING]
+          : undefined;
+        const bound = typeof bind === "function" ? bind(this.#context) : value;
+        Object.defineProperty(scope, key, { value: bound, enumerable: true });
       }
       Object.freeze(scope);
     });

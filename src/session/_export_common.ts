@@ -127,6 +127,35 @@ export function providerCode(source: ProviderSource): { code: string; imports: s
           : ["openSentinelProvider"],
       };
     }
+    case "adx": {
+      const fields = [
+        `cluster: ${JSON.stringify(source.cluster)}`,
+        `database: ${JSON.stringify(source.database)}`,
+      ];
+      if (source.credential && source.credential !== "token") {
+        fields.push(`credential: ${JSON.stringify(source.credential)}`);
+      }
+      // Signed in with CASEFILE_ADX_TOKEN: openAdxProvider reads it again (never written).
+      return {
+        code: `await openAdxProvider({ ${fields.join(", ")} })`,
+        imports: ["openAdxProvider"],
+      };
+    }
+    case "xdr": {
+      const options: Record<string, string> = {};
+      if (source.cloud && source.cloud !== "public") options.cloud = source.cloud;
+      if (source.endpoint) options.endpoint = source.endpoint;
+      if (source.authorityHost) options.authorityHost = source.authorityHost;
+      if (source.credential && source.credential !== "token") {
+        options.credential = source.credential;
+      }
+      const fields = Object.entries(options).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+      // Signed in with CASEFILE_XDR_TOKEN: openXdrProvider reads it again (never written).
+      return {
+        code: `await openXdrProvider({ ${fields.join(", ")} })`,
+        imports: ["openXdrProvider"],
+      };
+    }
     case "none":
       return { code: "undefined", imports: [] };
   }

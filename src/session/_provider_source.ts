@@ -32,6 +32,29 @@ export type ProviderSource =
     /** Hosts the provider talks to (query API, sign-in). */
     readonly hosts: readonly string[];
   }
+  | {
+    readonly kind: "adx";
+    /** The cluster URL. */
+    readonly cluster: string;
+    readonly database: string;
+    /** The credential kind, when one was chosen; `token` for `CASEFILE_ADX_TOKEN`. */
+    readonly credential?: string;
+    /** Hosts the provider talks to (the cluster, sign-in). */
+    readonly hosts: readonly string[];
+  }
+  | {
+    readonly kind: "xdr";
+    /** The national cloud (`public`, `usgov`, `dod`). */
+    readonly cloud?: string;
+    /** The Graph endpoint, when it is not the cloud's. */
+    readonly endpoint?: string;
+    /** The Microsoft Entra ID sign-in host, when it is not the cloud's. */
+    readonly authorityHost?: string;
+    /** The credential kind, when one was chosen; `token` for `CASEFILE_XDR_TOKEN`. */
+    readonly credential?: string;
+    /** Hosts the provider talks to (Graph, sign-in). */
+    readonly hosts: readonly string[];
+  }
   | { readonly kind: "none" };
 
 interface SentinelLike {
@@ -81,6 +104,40 @@ export function sourceOf(provider: Provider | undefined): ProviderSource | undef
       hosts,
     };
   }
+  if (provider?.kind === "adx" && "cluster" in provider && "database" in provider) {
+    const { cluster, database, signIn } = provider as unknown as {
+      cluster: string;
+      database: string;
+      signIn?: string;
+    };
+    const credential = signIn === "custom" ? undefined : signIn;
+    const hosts = [new URL(cluster).host];
+    // A bearer token from the environment signs nowhere: only the cluster is reached.
+    if (credential !== "token") hosts.push("login.microsoftonline.com");
+    return { kind: "adx", cluster, database, credential, hosts };
+  }
+  if (provider?.kind === "xdr" && "signInHost" in provider) {
+    const xdr = provider as unknown as {
+      cloud: string;
+      endpoint: string;
+      customEndpoint: boolean;
+      authorityHost?: string;
+      signInHost: string;
+      signIn: string;
+    };
+    const credential = xdr.signIn === "custom" ? undefined : xdr.signIn;
+    const hosts = [new URL(xdr.endpoint).host];
+    // A bearer token from the environment signs nowhere: only Graph is reached.
+    if (credential !== "token") hosts.push(new URL(xdr.signInHost).host);
+    return {
+      kind: "xdr",
+      cloud: xdr.cloud,
+      endpoint: xdr.customEndpoint ? xdr.endpoint : undefined,
+      authorityHost: xdr.authorityHost,
+      credential,
+      hosts,
+    };
+  }
   return undefined;
 }
 
@@ -92,6 +149,21 @@ export function sourceOfId(id: string | undefined): ProviderSource | undefined {
   }
   if (id?.startsWith("sentinel:")) {
     return { kind: "sentinel", workspace: id.slice("sentinel:".length), hosts: PUBLIC_HOSTS };
+  }
+  if (id?.startsWith("xdr:")) {
+    return { kind: "xdr", hosts: ["graph.microsoft.com", "login.microsoftonline.com"] };
+  }
+  if (id?.startsWith("adx:")) {
+    // `adx:https://cluster/database`.
+    const rest = id.slice("adx:".length);
+    const cut = rest.lastIndexOf("/");
+    const cluster = rest.slice(0, cut);
+    return {
+      kind: "adx",
+      cluster,
+      database: rest.slice(cut + 1),
+      hosts: [new URL(cluster).host, "login.microsoftonline.com"],
+    };
   }
   return undefined;
 }
@@ -110,6 +182,16 @@ export function sourceKey(source: ProviderSource): string {
       return JSON.stringify([
         "sentinel",
         source.workspace,
+        source.cloud ?? null,
+        source.endpoint ?? null,
+        source.authorityHost ?? null,
+        source.credential ?? null,
+      ]);
+    case "adx":
+      return JSON.stringify(["adx", source.cluster, source.database, source.credential ?? null]);
+    case "xdr":
+      return JSON.stringify([
+        "xdr",
         source.cloud ?? null,
         source.endpoint ?? null,
         source.authorityHost ?? null,

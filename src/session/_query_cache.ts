@@ -10,6 +10,7 @@
 import type { DataFrame } from "../polars.ts";
 import type { Provider, QueryProgress, QueryResult } from "../providers/mod.ts";
 import { type CacheEntry, ResultCache } from "./result_cache.ts";
+import { attachRender } from "../providers/frame_render.ts";
 import { normaliseQuery } from "./_query_text.ts";
 import { errorText, type StepContext } from "./_step_context.ts";
 
@@ -44,6 +45,18 @@ const INCOMPLETE = new Set(["partial", "truncated"]);
 
 /** Runs `query` on `provider`, through the session's cache when it has one. */
 export async function fetchResult(
+  ctx: StepContext,
+  provider: Provider,
+  query: string,
+  options: FetchOptions,
+): Promise<Fetched> {
+  const fetched = await fetchUntagged(ctx, provider, query, options);
+  // The frame is what gets bound: it carries the chart its query asked for.
+  attachRender(fetched.frame, fetched.result.render, fetched.result.schema);
+  return fetched;
+}
+
+async function fetchUntagged(
   ctx: StepContext,
   provider: Provider,
   query: string,

@@ -7,6 +7,8 @@
  * @module
  */
 import { SessionError } from "./errors.ts";
+import { isDataFrame } from "../polars.ts";
+import { attachRender } from "../providers/frame_render.ts";
 import {
   JOURNAL_FORMAT,
   type ParamsRecord,
@@ -140,6 +142,11 @@ async function restoreBindings(
 ): Promise<Record<string, unknown> | typeof NOT_RESTORED> {
   const main = await restoreValue(ctx, record.position, record.result);
   if (main === NOT_RESTORED) return NOT_RESTORED;
+  // A restore builds a new frame: the journal's `render` goes with it again.
+  if (record.kind === "query" && record.render && isDataFrame(main)) {
+    const columns = record.result?.kind === "frame" ? record.result.columns : undefined;
+    attachRender(main, record.render, columns ? { name: record.name, columns } : undefined);
+  }
   const out: Record<string, unknown> = { [record.name]: main };
   for (const [name, summary] of Object.entries(record.bound ?? {})) {
     const value = await restoreValue(ctx, record.position, summary);

@@ -171,6 +171,10 @@ function queryRecord(
   const summary = frameSummary(frame, result.schema.columns, stored);
   const volatile = provider.kind === "sentinel"
     ? "live data from a Log Analytics workspace"
+    : provider.kind === "adx"
+    ? "live data from an Azure Data Explorer database"
+    : provider.kind === "xdr"
+    ? "live data from Defender XDR advanced hunting"
     : volatileQuery(run.pinned);
   const check = run.expect ? compareResult(run.expect, summary.summary, volatile) : undefined;
   const record: StepRecord = {

@@ -6,8 +6,9 @@
  * @module
  */
 import { didYouMean } from "../errors.ts";
+import { formatDuration } from "../duration.ts";
 import { StepError } from "./errors.ts";
-import type { MarkRecord, StepMark, StepRecord, Stored } from "./_journal.ts";
+import type { MarkRecord, ResultSummary, StepMark, StepRecord, Stored } from "./_journal.ts";
 import { RESERVED_NAMES } from "./_environment.ts";
 
 /** A step as the session holds it: its latest record, its mark, and its value. */
@@ -23,6 +24,48 @@ export interface Step {
 }
 
 const NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A step as one line: position, name, kind, what it gave (rows, a value's type, or that it
+ * failed), how long it took, and its mark (`step 3 spray (query): 3 rows, 12 ms`).
+ */
+export function stepLine(step: Step): string {
+  const r = step.record;
+  const gave = r.status !== "ok"
+    ? `failed${r.error ? ` (${r.error.name})` : ""}`
+    : r.result === undefined
+    ? "no value"
+    : resultWords(r.result);
+  const took = typeof r.durationMs === "number" ? `, ${formatDuration(r.durationMs)}` : "";
+  const mark = step.mark === "none"
+    ? ""
+    : ` · ${step.mark === "dead-end" ? "dead end" : "finding"}${step.note ? `: ${step.note}` : ""}`;
+  const lost = step.restored || r.status !== "ok" ? "" : " (result not restored)";
+  return `step ${r.position} ${r.name} (${r.kind}): ${gave}${took}${lost}${mark}`;
+}
+
+function resultWords(result: ResultSummary): string {
+  switch (result.kind) {
+    case "frame":
+    case "series":
+      return `${result.rows} ${result.rows === 1 ? "row" : "rows"}`;
+    case "json":
+      return "a value";
+    case "other":
+      return result.type;
+  }
+}
+
+const INSPECT = Symbol.for("Deno.customInspect");
+
+/** `step`, printed by the REPL and `console.log` as {@link stepLine} (not enumerable). */
+function withLine(step: Step): Step {
+  Object.defineProperty(step, INSPECT, {
+    value: () => stepLine(step),
+    enumerable: false,
+  });
+  return step;
+}
 
 /**
  * Checks that `name` can name a step (a variable name, not one the environment provides).
@@ -113,25 +156,31 @@ export class StepList {
   markRestored(position: number, bindings: Record<string, unknown>): void {
     this.#bindings.set(position, bindings);
     const step = this.#steps[position - 1];
-    this.#steps[position - 1] = { ...step, restored: true };
+    this.#steps[position - 1] = withLine({ ...step, restored: true });
   }
 
   /** Puts a record at its position, keeping the position's mark and note. */
   place(record: Stored<StepRecord>, restored: boolean): void {
     const index = record.position - 1;
     const previous = this.#steps[index];
-    this.#steps[index] = {
+    this.#steps[index] = withLine({
       record,
       mark: previous?.mark ?? "none",
       note: previous?.note,
       restored,
-    };
+    });
   }
 
   /** Marks the step a mark record names. */
   applyMark(record: MarkRecord): void {
     const step = this.#steps[record.position - 1];
-    if (step) this.#steps[record.position - 1] = { ...step, mark: record.mark, note: record.note };
+    if (step) {
+      this.#steps[record.position - 1] = withLine({
+        ...step,
+        mark: record.mark,
+        note: record.note,
+      });
+    }
   }
 
   /**

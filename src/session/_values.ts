@@ -231,9 +231,10 @@ export function digestValue(value: unknown): string | undefined {
   };
   try {
     return sha256Hex(JSON.stringify(walk(value)));
-  } catch (error) {
-    if (error === NOT_DIGESTIBLE) return undefined;
-    throw error;
+  } catch {
+    // Not digestible, or a property that throws when read (a session's `params` answers
+    // an unknown name with an error): either way there is no content to compare.
+    return undefined;
   }
 }
 

@@ -20,6 +20,16 @@ import { defaultHome } from "./home.ts";
 import { BundleError, SessionError } from "./errors.ts";
 import { exists, privateDir, writeFileAtomic } from "./_files.ts";
 import { type ExportOptions, keptSteps } from "./_export_common.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const BUNDLE_OPTIONS = defineOptions<ExportBundleOptions>("exportBundle", {
+  path: { kind: "string", aliases: ["file", "output"] },
+});
+const IMPORT_BUNDLE_OPTIONS = defineOptions<ImportBundleOptions>("importBundle", {
+  home: "string",
+  name: "string",
+  session: "object",
+});
 
 /** The bundle format this version writes and reads. */
 export const BUNDLE_FORMAT = 1;
@@ -125,6 +135,7 @@ export async function exportBundle(
   session: Session,
   options: ExportBundleOptions | string = {},
 ): Promise<BundleSummary> {
+  if (typeof options !== "string") checkOptions("exportBundle", options, BUNDLE_OPTIONS);
   const { path } = typeof options === "string" ? { path: options } : options;
   const cache = session.cache;
   if (!cache) {
@@ -255,6 +266,7 @@ export async function importBundle(
   path: string,
   options: ImportBundleOptions = {},
 ): Promise<ImportedBundle> {
+  checkOptions("importBundle", options, IMPORT_BUNDLE_OPTIONS);
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);

@@ -22,6 +22,13 @@ import {
 import { type ExportedSteps, exportSteps } from "./_export_steps.ts";
 import { writeFileAtomic } from "./_files.ts";
 import { stepView } from "./_step_view.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const NOTEBOOK_OPTIONS = defineOptions<ExportNotebookOptions>("exportNotebook", {
+  path: { kind: "string", aliases: ["file", "output"] },
+  name: "string",
+  outputs: "boolean",
+});
 
 /** Options of {@link exportNotebook}. */
 export interface ExportNotebookOptions extends ExportOptions {
@@ -127,6 +134,7 @@ export async function exportNotebook(
   session: Session,
   options: ExportNotebookOptions = {},
 ): Promise<string> {
+  checkOptions("exportNotebook", options, NOTEBOOK_OPTIONS);
   const name = options.name ?? `${session.name}-notebook`;
   const source = providerSource(session);
   const exported = await exportSteps(session, { types: false, path: options.path });

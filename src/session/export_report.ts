@@ -15,6 +15,16 @@ import { type ExportOptions, keptSteps, providerSource } from "./_export_common.
 import { writeFileAtomic } from "./_files.ts";
 import { type ChartRenderer, type StepView, stepView, svgChart } from "./_step_view.ts";
 import { escapeHtml as escapeHtmlText } from "../viz/escape_html.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const REPORT_OPTIONS = defineOptions<ExportReportOptions>("exportReport", {
+  path: { kind: "string", aliases: ["file", "output"] },
+  format: { oneOf: ["html", "markdown"] },
+  rows: "number",
+  cellWidth: "number",
+  columns: "number",
+  renderChart: { kind: "function", oneOf: [false] },
+});
 
 export type { ChartRenderer } from "./_step_view.ts";
 
@@ -205,6 +215,10 @@ function html(
       ? source.folder
       : source.kind === "sentinel"
       ? source.workspace
+      : source.kind === "adx"
+      ? `${source.cluster}/${source.database}`
+      : source.kind === "xdr"
+      ? "Defender XDR advanced hunting"
       : "none");
   out.push(
     "<!DOCTYPE html>",
@@ -406,6 +420,7 @@ export async function exportReport(
   session: Session,
   options: ExportReportOptions = {},
 ): Promise<string> {
+  checkOptions("exportReport", options, REPORT_OPTIONS);
   const format = options.format ?? reportFormat(options.path);
   const renderer = format === "html" ? options.renderChart ?? svgChart : false;
   const views = new Map<number, StepView>();

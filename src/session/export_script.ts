@@ -25,6 +25,11 @@ import { paramFlag, type ReplayProvider } from "./replay.ts";
 import { indent } from "./_step_code.ts";
 import { basename } from "node:path";
 import type { CloudName, CredentialKind } from "../providers/sentinel/mod.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const SCRIPT_OPTIONS = defineOptions<ExportScriptOptions>("exportScript", {
+  path: { kind: "string", aliases: ["file", "output"] },
+});
 
 /** Options of {@link exportScript}. */
 export interface ExportScriptOptions extends ExportOptions {
@@ -79,6 +84,30 @@ function permissions(sources: readonly ProviderSource[]): string[] {
           run.push("xdg-open", "open");
         }
         break;
+      case "adx":
+        // As for Sentinel: the SDK's user agent and Deno's TLS want sys access whole.
+        sys = undefined;
+        net.push(...source.hosts);
+        if (source.credential === "azure-cli") run.push("az");
+        if (source.credential === undefined || source.credential === "default") {
+          net.push("169.254.169.254");
+          run.push("az", "azd", "pwsh");
+        }
+        break;
+      case "xdr":
+        // Deno's TLS wants sys access whole (see Sentinel above).
+        sys = undefined;
+        net.push(...source.hosts);
+        if (source.credential === "azure-cli") run.push("az");
+        if (source.credential === undefined || source.credential === "default") {
+          net.push("169.254.169.254");
+          run.push("az", "azd", "pwsh");
+        }
+        if (source.credential === "interactive-browser") {
+          net.push("localhost");
+          run.push("xdg-open", "open");
+        }
+        break;
       case "none":
         break;
     }
@@ -121,6 +150,21 @@ function replayProvider(source: ProviderSource): ReplayProvider {
         endpoint: source.endpoint,
         authorityHost: source.authorityHost,
         credential: source.credential as CredentialKind | "token" | undefined,
+      };
+    case "adx":
+      return {
+        kind: "adx",
+        cluster: source.cluster,
+        database: source.database,
+        credential: source.credential,
+      };
+    case "xdr":
+      return {
+        kind: "xdr",
+        cloud: source.cloud,
+        endpoint: source.endpoint,
+        authorityHost: source.authorityHost,
+        credential: source.credential,
       };
     case "none":
       return { kind: "none" };
@@ -190,6 +234,7 @@ export async function exportScript(
   session: Session,
   options: ExportScriptOptions = {},
 ): Promise<string> {
+  checkOptions("exportScript", options, SCRIPT_OPTIONS);
   const { sources, byStep } = stepSources(session);
   const source = sources[0] ?? { kind: "none" };
   const kept = keptSteps(session);
@@ -356,18 +401,24 @@ function scriptHeader(
 function permissionNotes(sources: readonly ProviderSource[]): string[] {
   const data = sources.some((s) => s.kind === "local" && !s.demo);
   const sentinel = sources.some((s) => s.kind === "sentinel");
+  const adx = sources.some((s) => s.kind === "adx");
   return [
     "Permissions (the first line, nothing more):",
     "  read   casefile (its code, Polars' native library), the casefile home" +
     (data ? ", the data" : "") + (sentinel ? ", the Sentinel config folder" : ""),
     "  write  the casefile home (the replay's session and the result cache)",
     "  ffi    Polars' native library only; env: settings",
-    sentinel
+    sentinel || adx
       ? "  sys    all: the Azure SDK and TLS ask for OS details --allow-sys cannot name"
       : "  sys    cpus (Polars' threads), network interfaces and hostname (the session lock)",
     ...(sentinel
       ? [
         "  net    the workspace's query API and sign-in hosts only",
+        "  run    the sign-in tools the credential may call",
+      ]
+      : adx
+      ? [
+        "  net    the Azure Data Explorer cluster and sign-in hosts only",
         "  run    the sign-in tools the credential may call",
       ]
       : []),

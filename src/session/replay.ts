@@ -12,6 +12,8 @@ import { basename, resolve as resolvePath } from "node:path";
 import { CasefileError } from "../errors.ts";
 import type { Provider } from "../providers/mod.ts";
 import type { CloudName, CredentialKind } from "../providers/sentinel/mod.ts";
+import type { AdxCredentialKind } from "../providers/adx/mod.ts";
+import type { XdrCloud, XdrCredentialKind } from "../providers/xdr/mod.ts";
 import { DEMO_CASE_DIR, openLocalProvider } from "../providers/mod.ts";
 import { openSession, type Session } from "./session.ts";
 import { defaultHome, removeSession } from "./home.ts";
@@ -42,6 +44,31 @@ export type ReplayProvider =
      * `CASEFILE_SENTINEL_TOKEN`, when set, signs in whatever the kind.
      */
     readonly credential?: CredentialKind | "token";
+  }
+  | {
+    readonly kind: "adx";
+    /** The Azure Data Explorer cluster URL. */
+    readonly cluster: string;
+    readonly database: string;
+    /**
+     * How to sign in: a credential kind, or `token` for the bearer token in
+     * `CASEFILE_ADX_TOKEN` (read when the replay runs; never written in the script).
+     */
+    readonly credential?: string;
+  }
+  | {
+    readonly kind: "xdr";
+    /** The national cloud (`public`, `usgov`, `dod`; default public). */
+    readonly cloud?: string;
+    /** The Graph endpoint, when it is not the cloud's. */
+    readonly endpoint?: string;
+    /** The Microsoft Entra ID sign-in host, when it is not the cloud's. */
+    readonly authorityHost?: string;
+    /**
+     * How to sign in: a credential kind, or `token` for the bearer token in
+     * `CASEFILE_XDR_TOKEN` (read when the replay runs; never written in the script).
+     */
+    readonly credential?: string;
   }
   | { readonly kind: "none" };
 
@@ -378,8 +405,60 @@ async function openProvider(
         credential: token ?? (spec.credential === "token" ? undefined : spec.credential),
       });
     }
+    case "adx": {
+      const { adxTokenCredential, openAdxProvider } = await import(
+        ADX_URL.href
+      ) as typeof import("../providers/adx/mod.ts");
+      const token = adxTokenCredential();
+      if (!token && spec.credential === "token") {
+        throw new SessionError(
+          `The session signed in to ${spec.cluster} with the token in CASEFILE_ADX_TOKEN, ` +
+            "and it is not set.",
+          {
+            hint: "Set CASEFILE_ADX_TOKEN to a current token for the cluster (az account " +
+              `get-access-token --resource ${spec.cluster}), or edit the script's credential.`,
+          },
+        );
+      }
+      return await openAdxProvider({
+        cluster: spec.cluster,
+        database: spec.database,
+        credential: token ??
+          (spec.credential === "token" ? undefined : spec.credential as AdxCredentialKind),
+      });
+    }
+    case "xdr": {
+      const { openXdrProvider } = await import(
+        XDR_URL.href
+      ) as typeof import("../providers/xdr/mod.ts");
+      if (spec.credential === "token" && !readEnv("CASEFILE_XDR_TOKEN")) {
+        throw new SessionError(
+          "The session signed in to Defender XDR with the token in CASEFILE_XDR_TOKEN, and it " +
+            "is not set.",
+          {
+            hint: "Set CASEFILE_XDR_TOKEN to a current Graph token (az account get-access-token " +
+              "--resource https://graph.microsoft.com), or edit the script's credential.",
+          },
+        );
+      }
+      // CASEFILE_XDR_TOKEN, when set and no kind is given, signs in (openXdrProvider reads it).
+      return await openXdrProvider({
+        cloud: spec.cloud as XdrCloud | undefined,
+        endpoint: spec.endpoint,
+        authorityHost: spec.authorityHost,
+        credential: spec.credential === "token"
+          ? undefined
+          : spec.credential as XdrCredentialKind | undefined,
+      });
+    }
   }
 }
+
+/** The Defender XDR provider, loaded only for an XDR replay. */
+const XDR_URL = new URL("../providers/xdr/mod.ts", import.meta.url);
+
+/** The ADX provider (and the Kusto client), loaded only for an ADX replay. */
+const ADX_URL = new URL("../providers/adx/mod.ts", import.meta.url);
 
 /** The Sentinel provider (and the Azure SDK), loaded only for a Sentinel replay. */
 const SENTINEL_URL = new URL("../providers/sentinel/mod.ts", import.meta.url);
@@ -394,6 +473,10 @@ function describeProvider(spec: ReplayProvider): string {
         : "the bundled demo case";
     case "sentinel":
       return `Log Analytics workspace ${spec.workspace}`;
+    case "adx":
+      return `Azure Data Explorer database ${spec.database} on ${spec.cluster}`;
+    case "xdr":
+      return "Defender XDR advanced hunting";
   }
 }
 

@@ -125,6 +125,8 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 const DEFAULT_TTL: Record<ProviderKind, number | null> = {
   local: null,
   sentinel: 3_600_000,
+  adx: 3_600_000,
+  xdr: 3_600_000,
 };
 
 /**

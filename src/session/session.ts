@@ -37,6 +37,38 @@ import {
   type SessionReplayOptions,
   type StepExpectation,
 } from "./_replay_run.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const SESSION_OPTIONS = defineOptions<SessionOptions>("openSession", {
+  home: "string",
+  provider: { kind: "object", aliases: ["connection", "source"] },
+  params: { kind: "object", aliases: ["parameters"] },
+  cache: { kind: "object", oneOf: [false] },
+  cacheOptions: "object",
+  cwd: "string",
+  onNotice: "function",
+  onProgress: "function",
+  replay: "object",
+});
+const QUERY_OPTIONS = defineOptions<StepQueryOptions>("session.query", {
+  timespan: { kind: "object", aliases: ["window", "timeRange", "range"] },
+  refresh: { kind: "boolean", aliases: ["noCache", "fresh"] },
+  now: "date",
+  signal: "object",
+  onProgress: "function",
+  expect: "object",
+  providerOptions: "object",
+});
+const RUN_OPTIONS = defineOptions<StepRunOptions>("session.run", {
+  signal: "object",
+  bind: "strings",
+  expect: "object",
+});
+const RERUN_OPTIONS = defineOptions<RerunOptions>("session.rerun", {
+  moveTime: "boolean",
+  refresh: "boolean",
+  signal: "object",
+});
 
 /** Options of {@link openSession}. */
 export interface SessionOptions {
@@ -155,6 +187,7 @@ export interface RerunOptions {
  * ```
  */
 export async function openSession(name: string, options: SessionOptions = {}): Promise<Session> {
+  checkOptions("openSession", options, SESSION_OPTIONS);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || name.length > 100) {
     throw new SessionError(`"${name}" cannot be a session name.`, {
       hint: "Use letters, digits, '-', '_' and '.', starting with a letter or digit.",
@@ -357,6 +390,24 @@ export class Session {
   }
 
   /**
+   * How the REPL and `console.log` print a session: one line (its name, steps, failures,
+   * findings and provider); `session.steps()` lists the steps a line each.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    const steps = this.#steps.all();
+    const failed = steps.filter((s) => s.record.status !== "ok").length;
+    const findings = steps.filter((s) => s.mark === "finding").length;
+    const counts = [
+      failed ? `${failed} failed` : "",
+      findings ? `${findings} ${findings === 1 ? "finding" : "findings"}` : "",
+    ].filter(Boolean).join(", ");
+    const provider = this.provider;
+    return `session ${this.name}: ${steps.length} ${steps.length === 1 ? "step" : "steps"}${
+      counts ? ` (${counts})` : ""
+    }, ${provider ? `provider ${provider.id}` : "no provider"}`;
+  }
+
+  /**
    * The value of a step (its DataFrame for queries), by position or name.
    *
    * @throws {StepError} when there is no such step, or its result is not restored.
@@ -413,6 +464,11 @@ export class Session {
     query: KqlQuery | string,
     options: StepQueryOptions = {},
   ): Promise<DataFrame> {
+    try {
+      checkOptions("session.query", options, QUERY_OPTIONS);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const expect = this.#expectation(name, options.expect);
     return this.#replayable(name, expect, async () => {
       await this.#replayParams(expect);
@@ -467,6 +523,11 @@ export class Session {
     code: string | ((scope: Record<string, unknown>) => unknown),
     options: StepRunOptions = {},
   ): Promise<unknown> {
+    try {
+      checkOptions("session.run", options, RUN_OPTIONS);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const expect = this.#expectation(name, options.expect);
     return this.#replayable(name, expect, async () => {
       await this.#replayParams(expect);
@@ -527,6 +588,7 @@ export class Session {
     params: Readonly<Record<string, unknown>> = {},
     options: RerunOptions = {},
   ): Promise<Step[]> {
+    checkOptions("session.rerun", options, RERUN_OPTIONS);
     const start = this.step(from).record.position;
     if (Object.keys(params).length > 0) await this.setParams(params);
     return await rerunSteps(this.#ctx, start, options);

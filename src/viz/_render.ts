@@ -1,6 +1,7 @@
 /** The chart a KQL `render` operator asks for, with its properties honoured. */
-import { type DataFrame, pl } from "../polars.ts";
+import { type DataFrame, isDataFrame, pl } from "../polars.ts";
 import type { RenderSpec } from "../providers/provider.ts";
+import { renderOf } from "../providers/frame_render.ts";
 import type { TableSchema } from "../schema/types.ts";
 import { didYouMean } from "../errors.ts";
 import { Chart, type ChartKind } from "./chart.ts";
@@ -81,7 +82,11 @@ interface RenderContext {
 }
 
 /** The chart a `render` asks for: the visualization checked, its properties read, drawn. */
-export function buildRenderChart(input: RenderInput, options: RenderChartOptions): Chart {
+export function buildRenderChart(
+  given: RenderInput | DataFrame,
+  options: RenderChartOptions,
+): Chart {
+  const input = renderInputOf(given);
   const visualization = checkVisualization(input, options);
   const context = readRender(input, options, visualization);
   const { chart, kind } = drawRender(context);
@@ -95,6 +100,35 @@ export function buildRenderChart(input: RenderInput, options: RenderChartOptions
     sourceRows: input.frame.height,
     empty: chart.empty,
   });
+}
+
+/**
+ * What to draw: a query result as is; a frame with the `render` of the query it came from
+ * (bound in the REPL, by `session.query`, restored), or none. Anything else (untyped code
+ * may pass anything) is a {@link ChartError}, never a TypeError from deep inside.
+ */
+export function renderInputOf(value: unknown): RenderInput {
+  if (isDataFrame(value)) {
+    const attached = renderOf(value);
+    return { frame: value, render: attached?.render, schema: attached?.schema };
+  }
+  if (typeof value === "object" && value !== null && isDataFrame((value as RenderInput).frame)) {
+    return value as RenderInput;
+  }
+  throw new ChartError(`Cannot draw a chart of ${describeValue(value)}.`, {
+    hint: "Pass a query result or a DataFrame: renderChart(result) or " +
+      'renderChart(frame, { visualization: "timechart" }).',
+  });
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return "an array (renderChart takes a frame)";
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return `${name && name !== "Object" ? `a ${name}` : "an object"} (renderChart takes a frame)`;
+  }
+  return `a ${typeof value} (renderChart takes a frame)`;
 }
 
 /** The visualization asked for, when casefile draws it. */

@@ -86,6 +86,17 @@ export class Chart {
     return this.spec;
   }
 
+  /**
+   * How the REPL and `console.log` print a chart: one line (its kind, title, rows, notes);
+   * the REPL then says which file it was drawn to.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    const notes = this.notes.length ? `; ${this.notes.join("; ")}` : "";
+    return `${this.kind} chart "${this.title}" (${this.sourceRows} rows${
+      this.empty ? ", no data" : ""
+    }${notes})`;
+  }
+
   /** Jupyter's rich display: the vega(-lite) spec, a PNG fallback and a line of text. */
   [Symbol.for("Jupyter.display")](): Promise<Record<string, unknown>> {
     return chartBundle(this);

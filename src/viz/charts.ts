@@ -26,6 +26,19 @@ import { buildHeatmap, type HeatmapOptions } from "./_heatmap.ts";
 import { buildScatter, type ScatterChartOptions } from "./_scatter.ts";
 import { buildHistogram, type HistogramOptions } from "./_histogram.ts";
 import { buildProcessTreeChart, type ProcessTreeOptions } from "./_process_tree.ts";
+import { checkOptions } from "../options.ts";
+import {
+  BAR_CHART_OPTIONS,
+  HEATMAP_OPTIONS,
+  HISTOGRAM_OPTIONS,
+  PIE_CHART_OPTIONS,
+  PROCESS_TREE_OPTIONS,
+  RENDER_CHART_OPTIONS,
+  SCATTER_CHART_OPTIONS,
+  STACKED_BAR_CHART_OPTIONS,
+  TIME_CHART_OPTIONS,
+  TIMELINE_OPTIONS,
+} from "./_option_specs.ts";
 import { buildRenderChart, type RenderChartOptions, type RenderInput } from "./_render.ts";
 
 export type { TimelineMarker, TimelineOptions } from "./_timeline.ts";
@@ -71,6 +84,8 @@ export type { AxisOptions, ChartOptions } from "./_options.ts";
  * ```
  */
 export function timelineChart(frame: DataFrame, options: TimelineOptions = {}): Chart {
+  // Columns are checked by the builders, which know each one's role and type.
+  checkOptions("timelineChart", options, TIMELINE_OPTIONS);
   return buildTimeline(frame, options);
 }
 
@@ -101,6 +116,7 @@ export function timelineChart(frame: DataFrame, options: TimelineOptions = {}): 
  * ```
  */
 export function timeChart(frame: DataFrame, options: TimeChartOptions = {}): Chart {
+  checkOptions("timeChart", options, TIME_CHART_OPTIONS);
   return buildTimeChart(frame, options);
 }
 
@@ -129,6 +145,7 @@ export function timeChart(frame: DataFrame, options: TimeChartOptions = {}): Cha
  * ```
  */
 export function barChart(frame: DataFrame, options: BarChartOptions): Chart {
+  checkOptions("barChart", options, BAR_CHART_OPTIONS);
   return buildBarChart(frame, options, false);
 }
 
@@ -155,6 +172,7 @@ export function barChart(frame: DataFrame, options: BarChartOptions): Chart {
  * ```
  */
 export function stackedBarChart(frame: DataFrame, options: StackedBarChartOptions): Chart {
+  checkOptions("stackedBarChart", options, STACKED_BAR_CHART_OPTIONS);
   return buildBarChart(frame, options, true);
 }
 
@@ -179,6 +197,7 @@ export function stackedBarChart(frame: DataFrame, options: StackedBarChartOption
  * ```
  */
 export function pieChart(frame: DataFrame, options: PieChartOptions): Chart {
+  checkOptions("pieChart", options, PIE_CHART_OPTIONS);
   return buildPieChart(frame, options);
 }
 
@@ -206,6 +225,7 @@ export function pieChart(frame: DataFrame, options: PieChartOptions): Chart {
  * ```
  */
 export function heatmapChart(frame: DataFrame, options: HeatmapOptions = {}): Chart {
+  checkOptions("heatmapChart", options, HEATMAP_OPTIONS);
   return buildHeatmap(frame, options);
 }
 
@@ -231,6 +251,7 @@ export function heatmapChart(frame: DataFrame, options: HeatmapOptions = {}): Ch
  * ```
  */
 export function scatterChart(frame: DataFrame, options: ScatterChartOptions): Chart {
+  checkOptions("scatterChart", options, SCATTER_CHART_OPTIONS);
   return buildScatter(frame, options);
 }
 
@@ -257,6 +278,7 @@ export function scatterChart(frame: DataFrame, options: ScatterChartOptions): Ch
  * ```
  */
 export function histogramChart(frame: DataFrame, options: HistogramOptions): Chart {
+  checkOptions("histogramChart", options, HISTOGRAM_OPTIONS);
   return buildHistogram(frame, options);
 }
 
@@ -288,6 +310,7 @@ export function histogramChart(frame: DataFrame, options: HistogramOptions): Cha
  * ```
  */
 export function processTreeChart(frame: DataFrame, options: ProcessTreeOptions = {}): Chart {
+  checkOptions("processTreeChart", options, PROCESS_TREE_OPTIONS);
   return buildProcessTreeChart(frame, options);
 }
 
@@ -299,7 +322,9 @@ export function processTreeChart(frame: DataFrame, options: ProcessTreeOptions =
  * Properties it does not draw are listed in the chart's notes. `make-series` results
  * (arrays) are expanded to one row per point.
  *
- * @param result A query result (or any frame with a `render` spec and schema).
+ * @param result A query result, or a frame: one bound from a query ending in `render` (in
+ *   the REPL, by `session.query`, restored with its session) draws that chart; any frame
+ *   draws with `{ visualization }`.
  * @param options Another visualization or extra properties.
  * @returns The chart.
  * @throws {ChartError} when the query has no `render`, asks for a chart casefile does not
@@ -318,8 +343,15 @@ export function processTreeChart(frame: DataFrame, options: ProcessTreeOptions =
  * const chart = renderChart(result);
  * assert.deepEqual([chart.kind, chart.title], ["timechart", "Sign-ins per hour"]);
  * assert.equal(chart.sourceRows, result.frame.height);
+ * // Any frame, told which chart to draw.
+ * const pie = renderChart(result.frame, { visualization: "piechart" });
+ * assert.equal(pie.kind, "pie");
  * ```
  */
-export function renderChart(result: RenderInput, options: RenderChartOptions = {}): Chart {
+export function renderChart(
+  result: RenderInput | DataFrame,
+  options: RenderChartOptions = {},
+): Chart {
+  checkOptions("renderChart", options, RENDER_CHART_OPTIONS);
   return buildRenderChart(result, options);
 }

@@ -10,6 +10,7 @@ import { svgOf } from "./_vega.ts";
 import { pngOf } from "./_png.ts";
 import { interactiveHtml, staticHtml } from "./_html.ts";
 import { ChartError } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
 
 /** Formats a chart can be written in. `json` is the vega-lite (or vega) specification. */
 export type ChartFormat = "svg" | "png" | "html" | "json";
@@ -36,6 +37,14 @@ export interface WriteChartOptions extends PngOptions, HtmlOptions {
   /** The format (default: from the file's extension). */
   format?: ChartFormat;
 }
+
+const PNG_OPTIONS = defineOptions<PngOptions>("chartToPng", { scale: "number" });
+const HTML_OPTIONS = defineOptions<HtmlOptions>("chartToHtml", { interactive: "boolean" });
+const WRITE_CHART_OPTIONS = defineOptions<WriteChartOptions>("writeChart", {
+  scale: "number",
+  interactive: "boolean",
+  format: { oneOf: FORMATS },
+});
 
 /**
  * Draws `chart` as an SVG document (fonts: sans-serif; text laid out with DejaVu Sans).
@@ -80,6 +89,7 @@ export function chartToSvg(chart: Chart): Promise<string> {
  * ```
  */
 export async function chartToPng(chart: Chart, options: PngOptions = {}): Promise<Uint8Array> {
+  checkOptions("chartToPng", options, PNG_OPTIONS);
   const scale = options.scale ?? 2;
   if (!(scale > 0 && scale <= 8)) {
     throw new ChartError(`Cannot draw a PNG at scale ${scale}.`, {
@@ -110,6 +120,7 @@ export async function chartToPng(chart: Chart, options: PngOptions = {}): Promis
  * ```
  */
 export async function chartToHtml(chart: Chart, options: HtmlOptions = {}): Promise<string> {
+  checkOptions("chartToHtml", options, HTML_OPTIONS);
   const svg = await svgOf(chart);
   return options.interactive ? interactiveHtml(chart, svg) : staticHtml(chart, svg);
 }
@@ -142,6 +153,7 @@ export async function writeChart(
   path: string,
   options: WriteChartOptions = {},
 ): Promise<string> {
+  checkOptions("writeChart", options, WRITE_CHART_OPTIONS);
   const format = options.format ?? formatOf(path);
   const target = resolve(path);
   let content: string | Uint8Array;
@@ -150,10 +162,10 @@ export async function writeChart(
       content = await chartToSvg(chart);
       break;
     case "png":
-      content = await chartToPng(chart, options);
+      content = await chartToPng(chart, { scale: options.scale });
       break;
     case "html":
-      content = await chartToHtml(chart, options);
+      content = await chartToHtml(chart, { interactive: options.interactive });
       break;
     case "json":
       content = JSON.stringify(chart.spec, null, 2) + "\n";

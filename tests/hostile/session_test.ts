@@ -198,7 +198,11 @@ Deno.test("hostile journal: a journal from before chaining is read, and said to 
 
 const RACERS = 12;
 
-/** A script that waits for `go`, then opens the session; the winner holds it a while. */
+/**
+ * A script that waits for `go`, then opens the session and reports its outcome (in `done-N`);
+ * the winner holds the session until every racer has reported, so a loser never finds the
+ * lock already released (an event, not a wait).
+ */
 async function racerScript(): Promise<string> {
   const child = join(await tempFolder(), "child.ts");
   const module = new URL("../../src/session/session.ts", import.meta.url).href;
@@ -208,14 +212,19 @@ async function racerScript(): Promise<string> {
 const [home, barrier, me] = Deno.args;
 await Deno.writeTextFile(barrier + "/ready-" + me, "");
 while (true) { try { Deno.statSync(barrier + "/go"); break; } catch { await new Promise((r) => setTimeout(r, 1)); } }
+const report = (outcome) => {
+  console.log(outcome);
+  Deno.writeTextFileSync(barrier + "/done-" + me, outcome);
+};
+const reported = () => [...Deno.readDirSync(barrier)].filter((e) => e.name.startsWith("done-")).length;
 try {
   const s = await openSession("raced", { home, cache: false });
   await s.run("winner", "'" + me + "'");
-  console.log("won");
-  await new Promise((r) => setTimeout(r, 1500));
+  report("won");
+  while (reported() < ${RACERS}) await new Promise((r) => setTimeout(r, 5));
   await s.close();
 } catch (e) {
-  console.log(e.name);
+  report(e.name);
 }
 `,
   );

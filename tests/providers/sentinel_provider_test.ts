@@ -255,7 +255,7 @@ Deno.test("sentinel provider runs resource-centric and cross-workspace queries",
     const byResource = await provider.query("SecurityAlert | count", {
       resourceId: DEMO_WORKSPACE_RESOURCE_ID,
     });
-    assert.equal(byResource.frame.getColumn("Count").get(0), 13);
+    assert.equal(byResource.frame.getColumn("Count").get(0), 15);
     assert.match(
       service.requests.at(-1)!.path,
       /^\/v1\/subscriptions\/.*\/workspaces\/law-larkspur-sentinel\/query$/,
@@ -267,11 +267,11 @@ Deno.test("sentinel provider runs resource-centric and cross-workspace queries",
     ]);
     assert.deepEqual(
       records(both.frame).sort((a, b) => String(a.TenantId).localeCompare(String(b.TenantId))),
-      [{ TenantId: other, n: 13 }, { TenantId: DEMO_WORKSPACE_ID, n: 13 }],
+      [{ TenantId: other, n: 15 }, { TenantId: DEMO_WORKSPACE_ID, n: 15 }],
     );
     const named = await provider.query("SecurityAlert | count", { workspace: "second" });
     assert.match(service.requests.at(-1)!.path, new RegExp(other));
-    assert.equal(named.frame.getColumn("Count").get(0), 13);
+    assert.equal(named.frame.getColumn("Count").get(0), 15);
   }, {
     service: {
       workspaces: {
@@ -293,7 +293,7 @@ Deno.test("sentinel provider runs batches, each query with its own outcome", asy
     ]);
     assert.equal(service.requests.length, before + 1);
     assert.equal(service.requests.at(-1)!.path, "/v1/$batch");
-    assert.ok(results[0].ok && results[0].result.frame.getColumn("Count").get(0) === 13);
+    assert.ok(results[0].ok && results[0].result.frame.getColumn("Count").get(0) === 15);
     assert.ok(!results[1].ok && results[1].error instanceof SentinelQueryError);
     assert.ok(results[2].ok);
     sameResult(
@@ -336,7 +336,7 @@ Deno.test("sentinel provider runs a query without a window over the last 24 h, a
     const own = await provider.query("SecurityAlert\n| where TimeGenerated > ago(30d) | count");
     assert.deepEqual(sentTimespans(service), [undefined]);
     assert.deepEqual(own.warnings, []);
-    assert.equal(own.frame.getColumn("Count").get(0), 13);
+    assert.equal(own.frame.getColumn("Count").get(0), 15);
     const given = await provider.query("SecurityAlert | count", {
       timespan: { start: new Date("2020-01-01T00:00:00Z"), end: new Date("2030-01-01T00:00:00Z") },
     });
@@ -396,7 +396,7 @@ Deno.test("sentinel provider returns a partial failure's rows with a visible war
   await withService(async (provider, service) => {
     service.inject({ kind: "partial" });
     const result = await provider.query("SecurityAlert | project TimeGenerated, AlertName");
-    assert.equal(result.rowCount, 6);
+    assert.equal(result.rowCount, 7); // half of the demo case's 15 alerts
     assert.equal(result.warnings.length, 1);
     assert.equal(result.warnings[0].kind, "partial");
     assert.match(result.warnings[0].message, /E_LOW_MEMORY_CONDITION/);
@@ -510,7 +510,7 @@ Deno.test("sentinel provider retries 429 and 503 as Retry-After says, within bou
     assert.ok(retryTimer, `no 1 s timer among ${JSON.stringify(timers)}`);
     assert.equal(retryTimer.requestsWhenSet, before + 1, "timer set after the 429");
     assert.equal(retryTimer.requestsWhenFired, before + 1, "no request before the timer fired");
-    assert.equal(result.frame.getColumn("Count").get(0), 13);
+    assert.equal(result.frame.getColumn("Count").get(0), 15);
     assert.deepEqual(service.requests.slice(before).map((r) => r.status), [429, 503, 200]);
     assert.match(messages.join("\n"), /throttled \(429\), retrying in 1 s/);
     assert.match(messages.join("\n"), /service unavailable \(503\), retrying in 0 ms/);
@@ -926,7 +926,7 @@ Deno.test("sentinel provider trusts the loopback CA through NODE_EXTRA_CA_CERTS 
     const stderr = new TextDecoder().decode(output.stderr);
     assert.ok(output.success, stderr);
     const result = JSON.parse(new TextDecoder().decode(output.stdout));
-    assert.equal(result.count, 13);
+    assert.equal(result.count, 15);
     assert.match(result.description, /at https:\/\/127\.0\.0\.1/);
   } finally {
     await service.close();
@@ -1105,19 +1105,31 @@ Deno.test("Semaphore runs at most its size at once and lets waiters cancel", asy
   const slots = new Semaphore(2);
   let running = 0;
   let most = 0;
+  // Each task runs until the test opens its gate: the overlap is decided here, not by timers.
+  const gates: Array<() => void> = [];
   const task = async () => {
     running++;
     most = Math.max(most, running);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise<void>((resolve) => gates.push(resolve));
     running--;
   };
-  await Promise.all(Array.from({ length: 7 }, () => slots.run(task)));
+  const all = Promise.all(Array.from({ length: 7 }, () => slots.run(task)));
+  for (let opened = 0; opened < 7; opened++) {
+    // Opening a gate lets the next waiter in: two at their gates, until the last one.
+    await waitFor(() => gates.length === Math.min(opened + 2, 7));
+    assert.equal(running, Math.min(2, 7 - opened));
+    gates[opened]();
+  }
+  await all;
   assert.equal(most, 2);
   const controller = new AbortController();
-  const hold = slots.run(() => new Promise((resolve) => setTimeout(resolve, 50)));
-  const hold2 = slots.run(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  let release = () => {};
+  const held = new Promise<void>((resolve) => release = resolve);
+  const hold = slots.run(() => held);
+  const hold2 = slots.run(() => held);
   const waiting = slots.run(task, controller.signal);
   controller.abort();
   assert.equal((await failure(waiting)).name, "AbortError");
+  release();
   await Promise.all([hold, hold2]);
 });

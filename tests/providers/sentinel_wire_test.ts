@@ -110,8 +110,8 @@ Deno.test("sentinel provider retries a connection dropped mid-body", async () =>
   await withService(async (provider, service) => {
     service.inject({ kind: "drop", times: 2 });
     const result = await provider.query("SecurityAlert | count");
-    // The demo case's 13 alerts (fixtures/demo-case/manifest.json).
-    assert.equal(Number(result.frame.getColumn("Count").get(0)), 13);
+    // The demo case's 15 alerts (fixtures/demo-case/manifest.json).
+    assert.equal(Number(result.frame.getColumn("Count").get(0)), 15);
     // Two answers cut mid-body, then the whole one.
     assert.equal(service.requests.filter((r) => r.path.includes("/query")).length, 3);
   });

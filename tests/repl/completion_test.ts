@@ -3,6 +3,7 @@ import { complete, type CompletionContext, loadKqlNames } from "../../repl/_comp
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { SENTINEL_SCHEMAS } from "../../src/schema/sentinel.ts";
 import { pl } from "../../src/polars.ts";
+import "../../mod.ts";
 
 await loadKqlNames();
 const provider = await openLocalProvider(undefined, { knownSchemas: SENTINEL_SCHEMAS });
@@ -25,7 +26,11 @@ function context(over: Partial<CompletionContext> = {}): CompletionContext {
 
 Deno.test("complete() finds table names at the start of a %kql query", () => {
   assertEquals(complete("%kql s = Sign", context()), [["SigninLogs"], "Sign"]);
-  assertEquals(complete("%kql Secu", context())[0].sort(), ["SecurityAlert", "SecurityEvent"]);
+  assertEquals(complete("%kql Secu", context())[0].sort(), [
+    "SecurityAlert",
+    "SecurityEvent",
+    "SecurityIncident",
+  ]);
 });
 
 Deno.test("complete() finds columns of the table in play and operators after |", () => {
@@ -92,4 +97,37 @@ Deno.test("complete() reads a line starting with | as part of the query it conti
   );
   assertEquals(word, "UserPrin");
   ok(columns.includes("UserPrincipalName"), columns.join());
+});
+
+// Option names come from each function's run-time declaration (src/options.ts), loaded with
+// the API (as in the REPL); columns from the frame bound in the scope.
+
+Deno.test("complete() offers a function's option names after `fn(frame, {`", () => {
+  const [names, word] = complete("timeChart(spray, { va", context());
+  assertEquals([names, word], [["values"], "va"]);
+  const [all] = complete("timelineChart(spray, { ", context());
+  for (const name of ["time", "group", "color", "markers", "maxEvents", "title"]) {
+    ok(all.includes(name), `${name} in ${all.join()}`);
+  }
+  ok(!all.includes("lane") && !all.includes("values"), all.join());
+  // Options already given are not offered again; nor are other functions' options.
+  const [rest] = complete('barChart(spray, { category: "Account", t', context());
+  assertEquals(rest.sort(), ["title", "top"]);
+  assertEquals(complete('barChart(spray, { category: "Account", top: 3, c', context()), [[], "c"]);
+  // A method declared with its object's name.
+  assertEquals(complete('session.query("x", "SigninLogs", { ref', context()), [["refresh"], "ref"]);
+  // Not in an options object: the usual names.
+  assertEquals(complete("timeChart(spr", context()), [["spray", "sprayTop"], "spr"]);
+});
+
+Deno.test("complete() offers the frame's columns in a column option's string", () => {
+  assertEquals(complete('timelineChart(spray, { group: "Acc', context()), [["Account"], "Acc"]);
+  assertEquals(complete('timeChart(spray, { values: ["', context())[0], ["Account", "Failures"]);
+  assertEquals(
+    complete('timeChart(spray, { values: ["Account", "Fa', context()),
+    [["Failures"], "Fa"],
+  );
+  // A string option that is not a column, or an unknown frame: nothing to offer.
+  assertEquals(complete('timeChart(spray, { title: "Acc', context()), [[], "Acc"]);
+  assertEquals(complete('timeChart(nothing, { series: "Acc', context())[0], []);
 });

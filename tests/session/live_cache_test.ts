@@ -24,8 +24,8 @@ import { pl } from "../../src/polars.ts";
 import { tempFolder } from "../_helpers.ts";
 
 /** SecurityAlert rows of the demo case; the twin's partial fault answers half, rounded down. */
-const ALERTS = 13;
-const HALF = 6;
+const ALERTS = 15;
+const HALF = 7;
 
 async function withTwin<T>(
   fn: (service: LogAnalyticsService, provider: SentinelProvider) => Promise<T>,

@@ -70,7 +70,7 @@ Deno.test("the twin's command line queues faults: a 429 with Retry-After, then t
     }
     const answered = await ask("SecurityAlert | count");
     assert.equal(answered.status, 200);
-    assert.deepEqual((await answered.json()).tables[0].rows, [[13]]);
+    assert.deepEqual((await answered.json()).tables[0].rows, [[15]]);
   } finally {
     await twin.stop();
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkInterrupt } from "../../interrupt.ts";
 import { pl } from "../../polars.ts";
 import type * as A from "../syntax/ast.ts";
 import type { Context, Relation, Scope } from "./_context.ts";
@@ -68,6 +69,8 @@ export function applyOperator(
   scope: Scope,
   ctx: Context,
 ): Relation {
+  // Operators may hold the main thread for long: Ctrl-C (from another thread) is seen here.
+  checkInterrupt();
   if (graphOf(input) && !GRAPH_OPERATORS.has(op.kind)) throw notATable(op, ctx);
   const bad = "badOption" in op ? op.badOption : undefined;
   if (bad) throw badOptionError(op.kind, bad, ctx);

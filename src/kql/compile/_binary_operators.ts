@@ -18,7 +18,7 @@ import {
   toStringTyped,
 } from "./_conversion.ts";
 import type { JsValue } from "../runtime/_values.ts";
-import { hasTermPattern, regexEscape } from "../runtime/_text.ts";
+import { hasAnyTermPattern, hasTermPattern, regexEscape } from "../runtime/_text.ts";
 import { jsRegex, rustRegexSource } from "../runtime/_regex.ts";
 
 /** A binary operator (other than `and`, `or`) over compiled operands. */
@@ -127,10 +127,8 @@ export function arithmetic(
         break;
       case "/":
         expr = integral
-          ? pl.when(r.eq(0)).then(pl.lit(null)).otherwise(
-            l.cast(pl.Float64).div(r.cast(pl.Float64)),
-          ).cast(pl.Int64)
-          : l.div(r);
+          ? pl.when(r.eq(0)).then(pl.lit(null)).otherwise(truncatedDivision(l, r))
+          : l.div(right.constant ? alongside(r, l) : r);
         break;
       default:
         // Kusto's modulo is never negative: 0 <= N % D < abs(D).
@@ -236,6 +234,26 @@ export function arithmetic(
     });
   }
   throw notApplicable(op, lt, rt, e, env);
+}
+
+/**
+ * `divisor` as a column as long as `column`: Polars divides by a single value by multiplying
+ * with its inverse, which is not the IEEE quotient (3.0 / 10 would be 0.30000000000000004,
+ * 49.0 / 49 0.9999999999999999); dividing column by column is exact.
+ */
+function alongside(divisor: Expr, column: Expr): Expr {
+  return column.isNull().cast(pl.Float64).mul(0).add(divisor);
+}
+
+/**
+ * `l / r` over longs as Kusto computes it: an exact integer quotient truncated toward zero
+ * (-7 / 2 is -3). Polars' integer division floors, so a quotient with a remainder and
+ * operands of opposite signs is one more.
+ */
+function truncatedDivision(l: Expr, r: Expr): Expr {
+  const floored = l.div(r);
+  const inexact = l.modulo(r).neq(0).and(l.lt(0).neq(r.lt(0)));
+  return floored.add(pl.when(inexact).then(pl.lit(1)).otherwise(pl.lit(0)).cast(pl.Int64));
 }
 
 /** The error of an arithmetic operator over types it does not take, with what to do. */
@@ -348,7 +366,7 @@ function stringOperator(op: string, left: Typed, right: Typed, e: A.Binary, env:
     if (needles.length === 0) return constant(false, "bool");
     const matches = needles.map((n) => l.expr.str.contains(hasTermPattern(n, false)));
     let expr = base === "has_any"
-      ? l.expr.str.contains(hasAnyPattern(needles))
+      ? l.expr.str.contains(hasAnyTermPattern(needles, false))
       : matches.reduce((a, b) => a.and(b));
     if (negated) expr = expr.not();
     return stringPredicate(expr, [l], (a) => {
@@ -411,10 +429,6 @@ function listValues(value: Typed, e: A.Expression, env: ExprEnv): JsValue[] {
   if (!value.constant) throw env.ctx.error("the list must be constant", e.span);
   const v = value.constant.value;
   return Array.isArray(v) ? v : v === null ? [] : [v];
-}
-
-function hasAnyPattern(needles: string[]): string {
-  return `(?i)(?:^|[^0-9A-Za-z])(?:${needles.map(regexEscape).join("|")})(?:$|[^0-9A-Za-z])`;
 }
 
 /** Kusto's string operators over JS strings. */

@@ -11,11 +11,13 @@
  *
  * @module
  */
+import { checkInterrupt } from "../../interrupt.ts";
 import type { DataFrame, Expr, LazyDataFrame } from "../../polars.ts";
 import { pl } from "../../polars.ts";
 import type { ColumnSchema, KustoType, TableSchema } from "../../schema/types.ts";
 import type { RenderSpec } from "../../providers/provider.ts";
 import type * as A from "../syntax/ast.ts";
+import { plainJson } from "../syntax/_literals.ts";
 import { KqlSemanticError, KqlUnsupportedError } from "../errors.ts";
 import {
   jsToExpr,
@@ -42,7 +44,9 @@ export interface Typed {
 
 /** A typed constant. */
 export function constant(value: JsValue, type: KustoType): Typed {
-  return { expr: jsToExpr(value, type), type, constant: { value } };
+  // The text keeps a dynamic value's integral reals as reals (`2.0`); JS code reads numbers.
+  const plain = type === "dynamic" ? plainJson(value) : value;
+  return { expr: jsToExpr(value, type), type, constant: { value: plain } };
 }
 
 /** A table in the middle of a query: its lazy plan and Kusto columns. */
@@ -300,6 +304,7 @@ export class ExprEnv {
       const out: JsValue[] = new Array(height);
       const args: JsValue[] = new Array(job.inputs.length);
       for (let row = 0; row < height; row++) {
+        if ((row & 4095) === 0) checkInterrupt();
         for (let k = 0; k < args.length; k++) args[k] = values[k][row];
         out[row] = job.fn(args);
       }

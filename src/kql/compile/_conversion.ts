@@ -8,7 +8,7 @@ import { pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { constant, type ExprEnv, type Typed } from "./_context.ts";
-import { type JsValue, kustoToString } from "../runtime/_values.ts";
+import { dynamicToString, type JsValue, kustoToString } from "../runtime/_values.ts";
 import { readDatetime, readTimespan } from "../syntax/_literals.ts";
 
 const NUMERIC = new Set<KustoType>(["int", "long", "real", "decimal"]);
@@ -93,9 +93,34 @@ export function convertJs(v: JsValue, from: KustoType, to: KustoType): JsValue {
   }
 }
 
+/**
+ * A dynamic value as its JSON text (a string, null for a null), so that what reads the text
+ * sees reals as written (`2.0`), which JS numbers forget. A constant's text is its literal's.
+ */
+export function dynamicText(value: Typed): Typed {
+  if (!value.constant) return { expr: value.expr, type: "string" };
+  const held = value.constant.value;
+  let text: string | null = null;
+  if (held !== null) {
+    try {
+      text = pl.select(value.expr.alias("v")).getColumn("v").toArray()[0] as string | null;
+    } catch {
+      text = JSON.stringify(held); // a constant whose expression needs a frame
+    }
+  }
+  return { expr: pl.lit(text), type: "string", constant: { value: text } };
+}
+
 /** Kusto's tostring() of any typed value. */
 export function toStringTyped(value: Typed, env: ExprEnv): Typed {
   if (value.type === "string") return value;
+  if (value.type === "dynamic") {
+    return env.rowwise(
+      [dynamicText(value)],
+      "string",
+      ([t]) => t === null ? "" : dynamicToString(t as string),
+    );
+  }
   if (value.type === "guid") {
     return { ...value, type: "string", expr: value.expr.fillNull(pl.lit("")) };
   }

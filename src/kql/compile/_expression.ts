@@ -13,8 +13,21 @@ import { closestNames } from "../../errors.ts";
 import { constant, type ExprEnv, type Relation, Scope, type Typed } from "./_context.ts";
 import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "../functions/_registry.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
-import { int64Literal, type JsValue, kustoToString } from "../runtime/_values.ts";
-import { convert, convertJs, isNumeric, toBool, toStringTyped } from "./_conversion.ts";
+import {
+  int64Literal,
+  type JsValue,
+  kustoToString,
+  parseJsonKeepingReals,
+} from "../runtime/_values.ts";
+import {
+  convert,
+  convertJs,
+  dynamicText,
+  isNumeric,
+  toBool,
+  toStringTyped,
+} from "./_conversion.ts";
+import { isRealAsJson } from "../syntax/_literals.ts";
 import { arithmetic, binaryOperator, comparison, fold } from "./_binary_operators.ts";
 import { bindArguments } from "./_arguments.ts";
 
@@ -61,6 +74,9 @@ export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
 
 function literal(e: A.Literal): Typed {
   const v = e.value;
+  if (e.type === "dynamic" && e.json !== undefined) {
+    return { expr: pl.lit(e.json), type: "dynamic", constant: { value: v } };
+  }
   if (typeof v === "bigint" && (e.type === "long" || e.type === "int")) {
     // A constant holds a long as a JS number; one beyond 2^53 stays an exact Int64 literal
     // (as foldNative does), so comparisons and arithmetic on it run exactly in Polars.
@@ -412,7 +428,12 @@ function member(e: A.Member | A.IndexExpression, env: ExprEnv, key: A.Expression
   if (object.type !== "dynamic") {
     throw env.ctx.error(`cannot index into a value of type ${object.type}`, e.span);
   }
-  return env.rowwise([object, index], "dynamic", ([o, k]) => dynamicGet(o, k));
+  // Read from the text, so that a real written 118.0 is still one when taken out.
+  return env.rowwise(
+    [dynamicText(object), index],
+    "dynamic",
+    ([o, k]) => o === null ? null : dynamicGet(parseJsonKeepingReals(o as string), k),
+  );
 }
 
 /** `o[k]` on a dynamic value: arrays by (negative) position, bags by key. */
@@ -423,6 +444,8 @@ export function dynamicGet(o: JsValue, k: JsValue): JsValue {
     const i = k < 0 ? o.length + k : k;
     return o[i] ?? null;
   }
-  if (typeof o === "object") return (o as Record<string, unknown>)[String(k)] ?? null;
+  if (typeof o === "object" && !isRealAsJson(o)) {
+    return (o as Record<string, unknown>)[String(k)] ?? null;
+  }
   return null;
 }

@@ -32,7 +32,7 @@ export function resultName(e: A.Expression, where: NameContext = {}): string | u
     case "name":
       return e.name;
     case "paren":
-      return resultName(e.expression, where);
+      return e.name ?? resultName(e.expression, where);
     case "member":
       return pathName(resultName(e.object, where), e.name);
     case "index":

@@ -17,7 +17,7 @@ import {
   type Typed,
 } from "./_context.ts";
 import { bindLet, compileExpr, isTabular } from "./_expression.ts";
-import { convert, convertJs } from "./_conversion.ts";
+import { convert, convertJs, dynamicText } from "./_conversion.ts";
 import { uniqueNames } from "./_names.ts";
 import { bindArguments } from "./_arguments.ts";
 import { union, unionInputs } from "./operators/_union.ts";
@@ -28,9 +28,11 @@ import {
   jsToExpr,
   jsToSeries,
   type JsValue,
+  parseJsonKeepingReals,
   readableExpr,
   seriesToJs,
 } from "../runtime/_values.ts";
+import { realAsJson } from "../syntax/_literals.ts";
 import { applyOperator } from "./_apply_operator.ts";
 import { operatorFailure } from "./_failures.ts";
 import { requestOf, tableReferenceKey } from "../syntax/_external.ts";
@@ -282,7 +284,13 @@ function datatable(e: A.Datatable, scope: Scope, ctx: Context): Relation {
     const value = constantValue(v, scope, ctx, "a datatable value");
     const column = e.columns[i % width];
     const held = value.constant!.value;
-    const converted = value.type === column.type || held === null
+    const converted = column.type === "dynamic" && held !== null &&
+        (value.type === "dynamic" || value.type === "real")
+      // As written, so that reals stay reals in the column's JSON text (`42.0`).
+      ? (value.type === "real"
+        ? realAsJson(Number(held))
+        : parseJsonKeepingReals(dynamicText(value).constant!.value as string))
+      : value.type === column.type || held === null
       ? held
       : typeof held === "bigint" && column.type === "string"
       ? held.toString()

@@ -299,7 +299,14 @@ function bagAggregate(conditional: boolean) {
 defineAggregate("make_bag", bagAggregate(false));
 defineAggregate("make_bag_if", bagAggregate(true));
 
-function argExtreme(max: boolean) {
+/**
+ * `arg_max`/`arg_min` (and the old `argmax`/`argmin`, `old`), named as Kusto.Language names
+ * them: the target by its name (`max_` for an unnamed expression), each returned value by its
+ * name or `Name = ` (an unnamed expression at argument i is `max_<target>_arg<i>`); the old
+ * forms prefix `max_<target>` and `max_<target>_`.
+ */
+function argExtreme(max: boolean, old = false) {
+  const prefix = max ? "max" : "min";
   return {
     minArgs: 1,
     maxArgs: Infinity,
@@ -310,24 +317,32 @@ function argExtreme(max: boolean) {
       // rows at all, where gathering row 0 would be out of bounds.
       const extreme = (max ? pl.col(t.column).argMax() : pl.col(t.column).argMin()).fillNull(0);
       const index = pl.when(pl.len().gt(0)).then(extreme).otherwise(pl.lit(null));
-      const targetName = argName(target) || (max ? "max" : "min");
+      const given = argName(target);
+      // `*` leaves out the target's own column, also when the target is renamed.
+      const targetColumn = argName(target.kind === "paren" ? target.expression : target);
+      const targetName = old ? `${prefix}_${given}` : given || `${prefix}_`;
+      const returnedName = (name: string) => old ? `${prefix}_${given}_${name}` : name;
       const outputs: AggregateCall["outputs"][number][] = [
         { expr: pl.col(t.column).gather(index).first(), type: t.type, name: targetName },
       ];
       const returned: Array<{ name: string; typed: { column: string; type: KustoType } }> = [];
-      for (const arg of rest) {
+      rest.forEach((arg, i) => {
         if (arg.kind === "star") {
           for (const c of site.columns) {
-            if (c.name === targetName || site.keys.includes(c.name)) continue;
-            if (returned.some((r) => r.name === c.name)) continue;
+            if (c.name === targetColumn || site.keys.includes(c.name)) continue;
+            if (returned.some((r) => r.name === returnedName(c.name))) continue;
             const column = site.addInput({ expr: pl.col(c.name), type: c.type });
-            returned.push({ name: c.name, typed: { column, type: c.type } });
+            returned.push({ name: returnedName(c.name), typed: { column, type: c.type } });
           }
         } else {
           const x = site.input(arg);
-          returned.push({ name: argName(arg) || `${targetName}_arg`, typed: x });
+          const name = argName(arg);
+          returned.push({
+            name: name ? returnedName(name) : `${prefix}_${given}_arg${i + 1}`,
+            typed: x,
+          });
         }
-      }
+      });
       for (const r of returned) {
         outputs.push({
           expr: pl.col(r.typed.column).gather(index).first(),
@@ -342,6 +357,8 @@ function argExtreme(max: boolean) {
 
 defineAggregate("arg_max", argExtreme(true));
 defineAggregate("arg_min", argExtreme(false));
+defineAggregate("argmax", argExtreme(true, true));
+defineAggregate("argmin", argExtreme(false, true));
 
 defineAggregate(["take_any", "any"], {
   minArgs: 1,

@@ -45,9 +45,10 @@ for (const name of ["take_anyif", "anyif"]) {
       const arg = site.call.args[0];
       const x = site.input(arg);
       const keep = boolInput(site, 1);
-      // take_anyif(x, p) is named like x; the old anyif(x, p) is anyif_x.
+      // take_anyif(x, p) is named like x (an expression is left unnamed: Column1...); the
+      // old anyif(x, p) is anyif_x.
       const column = argName(arg);
-      const outName = name === "anyif" ? `anyif_${column}` : column || "take_anyif_";
+      const outName = name === "anyif" ? `anyif_${column}` : column;
       return {
         inputs: [],
         outputs: [{
@@ -113,7 +114,7 @@ for (const op of ["and", "or", "xor"] as const) {
   });
 }
 
-// ---------------------------------------------------------------- make_dictionary, argmax
+// ---------------------------------------------------------------- make_dictionary
 
 /** An aggregate registered under another name, its outputs renamed. */
 function renamed(
@@ -139,17 +140,6 @@ defineAggregate(
   "make_dictionary",
   renamed("make_bag", (name) => name.replace(/^bag_/, "dictionary_")),
 );
-
-// The old argmax(x, y) names its columns max_x and max_x_y (argmin: min_x, min_x_y).
-for (const [old, base, prefix] of [["argmax", "arg_max", "max"], ["argmin", "arg_min", "min"]]) {
-  defineAggregate(
-    old,
-    renamed(base, (name, i, site) => {
-      const target = argName(site.call.args[0]);
-      return i === 0 ? `${prefix}_${target}` : `${prefix}_${target}_${name}`;
-    }),
-  );
-}
 
 // ---------------------------------------------------------------- buildschema
 

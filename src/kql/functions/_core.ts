@@ -8,11 +8,22 @@
 import { DATETIME, DURATION, type Expr, pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import { constant, type Typed } from "../compile/_context.ts";
-import { convert, convertJs, isNumeric, toStringTyped } from "../compile/_conversion.ts";
-import { jsonTypeOf, type JsValue, kustoToString } from "../runtime/_values.ts";
+import {
+  convert,
+  convertJs,
+  dynamicText,
+  isNumeric,
+  toStringTyped,
+} from "../compile/_conversion.ts";
+import {
+  jsonTypeOf,
+  type JsValue,
+  kustoToString,
+  parseJsonKeepingReals,
+} from "../runtime/_values.ts";
 import { type CallSite, defineScalar } from "./_registry.ts";
 import { commonType, expectType, rowwise } from "./_define.ts";
-import { readDatetime, readTimespan } from "../syntax/_literals.ts";
+import { readDatetime, readTimespan, realAsJson } from "../syntax/_literals.ts";
 
 /** Values brought to one type, for iff/case/coalesce. */
 function unify(values: Typed[], site: CallSite): { values: Typed[]; type: KustoType } {
@@ -197,15 +208,18 @@ defineScalar(
 
 defineScalar(
   ["parse_json", "todynamic", "toobject"],
-  rowwise(1, 1, "dynamic", ([v], [t]) => {
-    if (v === null) return null;
-    if (t !== "string") return t === "dynamic" ? v : jsonValue(v, t);
-    try {
-      return JSON.parse(v as string);
-    } catch {
-      return v;
-    }
-  }),
+  {
+    minArgs: 1,
+    maxArgs: 1,
+    compile([x], site) {
+      if (x.type === "dynamic") return x;
+      return site.env.rowwise([x], "dynamic", ([v]) => {
+        if (v === null) return null;
+        // Reals keep their fraction in the text: todynamic("1.0") is the real 1.0.
+        return x.type === "string" ? parseJsonKeepingReals(v as string) : jsonValue(v, x.type);
+      });
+    },
+  },
 );
 
 defineScalar("strcat", {
@@ -350,6 +364,8 @@ defineScalar(
 export function jsonValue(v: JsValue, type: KustoType): JsValue {
   if (v === null || v === undefined) return null;
   if (type === "datetime" || type === "timespan") return kustoToString(v, type);
+  // An integral real is written 2.0, and reads back as a real.
+  if (type === "real") return realAsJson(Number(v));
   return v;
 }
 
@@ -368,11 +384,16 @@ const TYPE_NAMES: Record<string, string> = {
   timespan: "timespan",
 };
 
-defineScalar(
-  "gettype",
-  rowwise(1, 1, "string", ([v], [t]) => {
-    if (t !== "dynamic") return TYPE_NAMES[t];
-    const kind = jsonTypeOf(v);
-    return kind === "dictionary" ? "dictionary" : kind;
-  }),
-);
+defineScalar("gettype", {
+  minArgs: 1,
+  maxArgs: 1,
+  compile([x], site) {
+    if (x.type !== "dynamic") return constant(TYPE_NAMES[x.type], "string");
+    // Read from the text, where a real written `2.0` is still a real.
+    return site.env.rowwise(
+      [dynamicText(x)],
+      "string",
+      ([text]) => text === null ? "null" : jsonTypeOf(parseJsonKeepingReals(text as string)),
+    );
+  },
+});

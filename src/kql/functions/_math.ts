@@ -209,11 +209,14 @@ defineScalar("round", {
     const p = precision.constant.value as number | null;
     if (p === null) return constant(null, type);
     // Half away from zero at `p` decimal digits, as .NET's Math.Round(x, p, AwayFromZero):
-    // scale, round, scale back. Negative precisions round to tens, hundreds...
+    // scale, round, scale back with a true division, so that the result is the double
+    // nearest the decimal (Polars' own round; dividing by a literal multiplies by its
+    // inverse, which gives 50.900000000000006 for 509 / 10). Negative precisions round to
+    // tens, hundreds...: the rounded quotient times a power of ten is exact.
     const scale = Math.pow(10, Math.abs(p));
-    const scaled = p >= 0 ? real(x).mul(scale) : real(x).div(scale);
-    const rounded = scaled.round(0, "halfawayfromzero" as never);
-    let expr = p >= 0 ? rounded.div(scale) : rounded.mul(scale);
+    let expr = p >= 0
+      ? real(x).round(p, "halfawayfromzero" as never)
+      : real(x).div(scale).round(0, "halfawayfromzero" as never).mul(scale);
     if (type === "int" || type === "long") {
       expr = p >= 0 ? x.expr : expr.cast(type === "int" ? pl.Int32 : pl.Int64);
     }
@@ -221,11 +224,16 @@ defineScalar("round", {
   },
 });
 
-/** `x` rounded half away from zero to `p` decimal digits (negative: to tens, hundreds...). */
+/**
+ * `x` rounded half away from zero to `p` decimal digits (negative: to tens, hundreds...),
+ * as the double nearest the decimal result; `x` itself when it has no digits that far.
+ */
 function roundTo(x: number, p: number): number {
   const scale = Math.pow(10, Math.abs(p));
   const away = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
-  return p >= 0 ? away(x * scale) / scale : away(x / scale) * scale;
+  if (p < 0) return away(x / scale) * scale;
+  const scaled = x * scale;
+  return Number.isFinite(scaled) ? away(scaled) / scale : x;
 }
 
 for (

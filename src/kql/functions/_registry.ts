@@ -36,7 +36,10 @@ export interface AggregateOutput {
   /** The aggregation, over the input columns named in `AggregateCall.inputs`. */
   readonly expr: Expr;
   readonly type: KustoType;
-  /** The default column name (Kusto's: `count_`, `sum_X`, ...). */
+  /**
+   * The default column name (Kusto's: `count_`, `sum_X`, ...); empty when Kusto leaves the
+   * output unnamed, and `summarize` names it `Column1`, ...
+   */
   readonly name: string;
   /** Turns the aggregated values into Kusto values (lists into JSON arrays...). */
   readonly post?: (value: JsValue) => JsValue;

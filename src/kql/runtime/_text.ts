@@ -28,3 +28,17 @@ export function hasTermPattern(
   const flags = caseSensitive || flavour === "js" ? "" : "(?i)";
   return `${flags}${start}${regexEscape(needle)}${end}`;
 }
+
+/**
+ * A regex that is true where any of `needles` appears as whole terms, each with the same
+ * boundaries {@link hasTermPattern} gives it alone (`has_any` is `has` of each needle, or'ed).
+ */
+export function hasAnyTermPattern(
+  needles: readonly string[],
+  caseSensitive: boolean,
+  flavour: "rust" | "js" = "rust",
+): string {
+  const flags = caseSensitive || flavour === "js" ? "" : "(?i)";
+  const each = needles.map((n) => hasTermPattern(n, true, flavour));
+  return `${flags}(?:${each.join("|")})`;
+}

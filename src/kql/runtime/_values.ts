@@ -7,7 +7,13 @@
  */
 import { DATETIME, DURATION, type Expr, pl, type Series } from "../../polars.ts";
 import { type KustoType, polarsTypeOf } from "../../schema/types.ts";
-import { formatDatetime, formatTimespan, literalAsJson } from "../syntax/_literals.ts";
+import {
+  formatDatetime,
+  formatTimespan,
+  isRealAsJson,
+  literalAsJson,
+  realAsJson,
+} from "../syntax/_literals.ts";
 
 /**
  * A KQL value in JavaScript: string/guid → string; int, long, real → number; bool →
@@ -53,6 +59,34 @@ export function parseJson(text: string): unknown {
   }
   jsonCache.set(text, value);
   return structuredCloneIfObject(value);
+}
+
+/** Text that may hold a number written as a real with an integral value. */
+const INTEGRAL_REAL = /\d\.0*(?![0-9])|\d[eE]/;
+
+/**
+ * Reads dynamic text for writing it back as text: a number written with a fraction or an
+ * exponent stays a real (`2.0`, see `realAsJson`); text that is not JSON stays a string.
+ */
+export function parseJsonKeepingReals(text: string): unknown {
+  // Most text has no integral real (`2.0`, `1e3`): the cached plain reading will do.
+  if (!INTEGRAL_REAL.test(text)) return parseJson(text);
+  const keep = (_key: string, value: unknown, context?: { source?: string }) =>
+    typeof value === "number" && /[.eE]/.test(context?.source ?? "") ? realAsJson(value) : value;
+  try {
+    return JSON.parse(text, keep as (key: string, value: unknown) => unknown);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The JSON text of a dynamic value as Kusto's `tostring()` gives it: compact, reals kept as
+ * reals, a string without its quotes.
+ */
+export function dynamicToString(text: string): string {
+  const value = parseJsonKeepingReals(text);
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function structuredCloneIfObject(value: unknown): unknown {
@@ -200,6 +234,7 @@ export function formatReal(n: number): string {
 /** The Kusto type of a JS value held in a dynamic (for `gettype`-like decisions). */
 export function jsonTypeOf(value: unknown): string {
   if (value === null || value === undefined) return "null";
+  if (isRealAsJson(value)) return "real";
   if (Array.isArray(value)) return "array";
   if (typeof value === "object") return "dictionary";
   if (typeof value === "boolean") return "bool";

@@ -234,7 +234,8 @@ class DynamicReader {
         this.#i += unit.length;
         return literalAsJson("timespan", micros);
       }
-      return Number(num);
+      // A number written with a fraction or an exponent is a real, also when integral.
+      return /[.eE]/.test(num) ? realAsJson(Number(num)) : Number(num);
     }
     throw new SyntaxError(c === undefined ? "unexpected end" : `unexpected '${c}'`);
   }
@@ -315,9 +316,40 @@ export function literalAsJson(type: KustoType, value: unknown): unknown {
     case "int":
     case "long":
       return Number(value as bigint);
+    case "real":
+      return realAsJson(Number(value));
     default:
       return value;
   }
+}
+
+/** `JSON.rawJSON` and `JSON.isRawJSON` (ES2025, not yet in TypeScript's library). */
+const RAW_JSON = JSON as unknown as {
+  rawJSON(text: string): object;
+  isRawJSON(value: unknown): boolean;
+};
+
+/**
+ * A real as it goes into a dynamic value that is about to be written as JSON text: an
+ * integral real keeps its fraction (`2.0`, as Kusto writes it, so that it stays a real and
+ * not a long), as raw JSON that `JSON.stringify` writes verbatim. Other numbers stay plain.
+ * Such a marker must not outlive the writing: JS code reading dynamic values sees numbers.
+ */
+export function realAsJson(n: number): unknown {
+  if (!Number.isInteger(n)) return n;
+  const text = String(n);
+  return /e/i.test(text) ? n : RAW_JSON.rawJSON(`${text}.0`);
+}
+
+/** `value` with the reals {@link realAsJson} marked as plain numbers, as JS code reads it. */
+export function plainJson(value: unknown): unknown {
+  if (RAW_JSON.isRawJSON(value)) return Number((value as { rawJSON: string }).rawJSON);
+  return typeof value === "object" && value !== null ? JSON.parse(JSON.stringify(value)) : value;
+}
+
+/** Whether `value` is a real made by {@link realAsJson} to keep its fraction. */
+export function isRealAsJson(value: unknown): boolean {
+  return RAW_JSON.isRawJSON(value);
 }
 
 /** Kusto's text of a datetime: `2024-01-02T03:04:05.1234560Z` (seven fraction digits). */

@@ -9,7 +9,7 @@ import { type KustoType, kustoTypeFromName } from "../../schema/types.ts";
 import { closestNames } from "../../errors.ts";
 import { KqlSyntaxError } from "../errors.ts";
 import { type Token, tokenize, type TypedRaw } from "./_lexer.ts";
-import { readTypedLiteral } from "./_literals.ts";
+import { plainJson, readTypedLiteral } from "./_literals.ts";
 import {
   PARSED_OPERATORS,
   parseFindSource,
@@ -1318,6 +1318,16 @@ class Parser {
         const read = readTypedLiteral(name, raw);
         if ("error" in read) {
           throw new KqlSyntaxError(read.error, this.#text, t.span);
+        }
+        if (read.type === "dynamic" && read.value !== null) {
+          const json = JSON.stringify(read.value);
+          return {
+            kind: "literal",
+            type: read.type,
+            value: plainJson(read.value),
+            json,
+            span: t.span,
+          };
         }
         return { kind: "literal", type: read.type, value: read.value, span: t.span };
       }

@@ -132,6 +132,8 @@ export interface Literal extends SyntaxNode {
    * dynamic → the JSON value.
    */
   readonly value: unknown;
+  /** A dynamic literal's JSON text as Kusto writes it (an integral real keeps its `.0`). */
+  readonly json?: string;
 }
 
 /** An identifier: a column, a `let` name, a table or a function without arguments. */
@@ -309,6 +311,11 @@ export interface Parenthesized extends SyntaxNode {
   readonly kind: "paren";
   /** The expression inside. */
   readonly expression: Expression;
+  /**
+   * The result name an aggregate's argument is given by `Name = expr`
+   * (`arg_max(t, Name = x)`); absent for parentheses as written.
+   */
+  readonly name?: string;
 }
 
 /** `name = expr`, `(a, b) = expr`, or a bare `expr` whose name is derived. */

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type DataFrame, pl, variantOf } from "../../polars.ts";
+import { type DataFrame, type LazyDataFrame, pl, variantOf } from "../../polars.ts";
+import type { TableSchema } from "../../schema/mod.ts";
 import { tablePatterns, tokenizeKql } from "../../kql/syntax.ts";
 import type { TimeRange } from "../provider.ts";
 
@@ -39,4 +40,20 @@ export function filterTimespan(frame: DataFrame, range: TimeRange): DataFrame | 
   const micros = (d: Date) => pl.lit(BigInt(d.getTime()) * 1000n).cast(pl.Int64);
   const t = pl.col("TimeGenerated").cast(pl.Int64);
   return frame.filter(t.gtEq(micros(range.start)).and(t.lt(micros(range.end))));
+}
+
+/**
+ * {@link filterTimespan} on a lazy table: the filter compares the column with datetime
+ * literals, so a scan reads only the row groups (and files) whose times can fall in
+ * `range`. Undefined when the schema has no `TimeGenerated` datetime column.
+ */
+export function filterTimespanLazy(
+  frame: LazyDataFrame,
+  schema: TableSchema,
+  range: TimeRange,
+): LazyDataFrame | undefined {
+  const column = schema.columns.find((c) => c.name === "TimeGenerated");
+  if (column?.type !== "datetime") return undefined;
+  const t = pl.col("TimeGenerated");
+  return frame.filter(t.gtEq(pl.lit(range.start)).and(t.lt(pl.lit(range.end))));
 }

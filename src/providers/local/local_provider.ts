@@ -1,6 +1,8 @@
 /**
- * The local provider: serves tables from a folder of Parquet, CSV, JSON and NDJSON files
- * (the bundled demo case by default). Tables load on first use and stay loaded.
+ * The local provider: serves tables from a folder of Parquet, Arrow IPC, CSV, JSON and
+ * NDJSON files (the bundled demo case by default). Parquet and IPC tables, one file or a
+ * folder of many, are scanned lazily: a query's filters and columns reach the reader, so
+ * only what it needs is read; text files load whole on first use and stay loaded.
  *
  * `query()` runs KQL with the local engine (src/kql/).
  *
@@ -11,11 +13,14 @@ import { createHash } from "node:crypto";
 import { type DataFrame, type LazyDataFrame, pl } from "../../polars.ts";
 import {
   type CaseManifest,
+  changedFile,
   discoverTables,
   type FolderContents,
   loadExternalData,
-  loadTable,
   type LoadWarning,
+  scanFailure,
+  type ScannedTable,
+  scanTable,
   type TableEntry,
 } from "../../data/mod.ts";
 import { type KustoType, SENTINEL_SCHEMAS, type TableSchema } from "../../schema/mod.ts";
@@ -28,6 +33,7 @@ import type {
 } from "../provider.ts";
 import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
 import { CasefileError } from "../../errors.ts";
+import { checkOptions, defineOptions } from "../../options.ts";
 import type { ExternalRequest, SourceTable } from "../../kql/mod.ts";
 
 /** The bundled demo case's folder. */
@@ -53,10 +59,26 @@ export interface LocalProviderOptions {
   maxFileBytes?: number;
 }
 
-/** A table once loaded. */
+const LOCAL_PROVIDER_OPTIONS = defineOptions<LocalProviderOptions>("openLocalProvider", {
+  tables: "object",
+  knownSchemas: { kind: "object", aliases: ["schemas"] },
+  allowedPaths: { kind: "strings", aliases: ["allow", "paths"] },
+  maxFileBytes: { kind: "number", aliases: ["maxBytes"] },
+});
+
+/** A table once planned (scanned files) or loaded (text files). */
 export interface LocalTable {
-  /** The table's rows (all of them: the local provider holds tables in memory). */
+  /**
+   * The table's rows, all of them in memory: read from the files on first use when the
+   * table is scanned (prefer {@link LocalTable.lazy} for a table larger than memory).
+   */
   readonly frame: DataFrame;
+  /** The table's rows as a lazy frame: a scan of its files, read only when collected. */
+  readonly lazy: LazyDataFrame;
+  /** The number of rows (from the files' footers for a scanned table). */
+  readonly rows: number;
+  /** Whether the table is scanned from its files (true) or held in memory (false). */
+  readonly scanned: boolean;
   /** The table's name and Kusto column types. */
   readonly schema: TableSchema;
   /** What loading found in the data (values that did not fit a type, short rows). */
@@ -81,7 +103,7 @@ export interface LocalTable {
  *
  * const provider = await openLocalProvider();
  * const alerts = await provider.query("SecurityAlert");
- * assert.equal(alerts.rowCount, 13);
+ * assert.equal(alerts.rowCount, 15);
  * assert.ok(alerts.schema.columns.some((c) => c.name === "AlertName" && c.type === "string"));
  * ```
  */
@@ -89,6 +111,7 @@ export async function openLocalProvider(
   folder: string = DEMO_CASE_DIR,
   options: LocalProviderOptions = {},
 ): Promise<LocalProvider> {
+  checkOptions("openLocalProvider", options, LOCAL_PROVIDER_OPTIONS);
   const root = resolvePath(folder);
   const contents = await discoverTables(root, { tables: options.tables });
   return new LocalProvider(root, contents, options.knownSchemas ?? SENTINEL_SCHEMAS, {
@@ -108,7 +131,7 @@ export class LocalProvider implements TableSource {
   readonly folder: string;
   readonly #contents: FolderContents;
   readonly #known: Readonly<Record<string, TableSchema>>;
-  readonly #loaded = new Map<string, Promise<LocalTable>>();
+  readonly #loaded = new Map<string, Promise<Planned>>();
   readonly #limits: Pick<LocalProviderOptions, "allowedPaths" | "maxFileBytes">;
 
   /** Use {@link openLocalProvider}, which finds the folder's tables first. */
@@ -147,7 +170,7 @@ export class LocalProvider implements TableSource {
       }
       try {
         const table = await this.table(entry.name);
-        return { ...table.schema, rows: table.frame.height, source: entry.source };
+        return { ...table.schema, rows: table.rows, source: entry.source };
       } catch (error) {
         // One unreadable file is reported on its table; the others are still listed.
         if (!(error instanceof CasefileError)) throw error;
@@ -203,8 +226,17 @@ export class LocalProvider implements TableSource {
   }
 
   async lazyTable(name: string): Promise<{ frame: LazyDataFrame; schema: TableSchema }> {
-    const table = await this.table(name);
-    return { frame: table.frame.lazy(), schema: table.schema };
+    const table = await this.#current(name);
+    return { frame: table.lazy, schema: table.schema };
+  }
+
+  // A table whose files are as they were when it was planned: one that changed is planned
+  // again (a missing file is then an error naming it).
+  async #current(name: string): Promise<Planned> {
+    const table = await this.table(name) as Planned;
+    if (!(await changedFile(table.stamps))) return table;
+    this.#loaded.delete(this.#entry(name).name);
+    return await this.table(name) as Planned;
   }
 
   /**
@@ -217,21 +249,22 @@ export class LocalProvider implements TableSource {
     options.signal?.throwIfAborted();
     // The engine loads on the first query: opening a case (the REPL's start) does not need it.
     const kql = await import("../../kql/mod.ts");
-    const { filterTimespan, referencedTables } = await import("./_query_tables.ts");
+    const { filterTimespanLazy, referencedTables } = await import("./_query_tables.ts");
     const all = this.#entries().map((e) => e.name);
     const names = referencedTables(query, all);
-    const tables = await Promise.all(names.map((name) => this.table(name)));
+    const tables = await Promise.all(names.map((name) => this.#current(name)));
     options.signal?.throwIfAborted();
     const warnings: QueryWarning[] = [];
-    const frames: Record<string, DataFrame> = {};
-    const schemas: Record<string, TableSchema> = {};
+    const sources = new Map<string, SourceTable>();
     for (const [i, name] of names.entries()) {
       const table = tables[i];
       warnings.push(...table.warnings.map((w) => ({ kind: "data" as const, message: w.message })));
-      let frame = table.frame;
+      let source: SourceTable = table.scanned
+        ? { frame: stringsNotNull(table.lazy, table.schema, table.nullable), schema: table.schema }
+        : kql.sourceTables({ [name]: table.frame }, { [name]: table.schema }).get(name)!;
       if (options.timespan) {
-        const filtered = filterTimespan(frame, options.timespan);
-        if (filtered) frame = filtered;
+        const filtered = filterTimespanLazy(source.frame, table.schema, options.timespan);
+        if (filtered) source = { ...source, frame: filtered };
         else {
           warnings.push({
             kind: "data",
@@ -239,20 +272,33 @@ export class LocalProvider implements TableSource {
           });
         }
       }
-      frames[name] = frame;
-      schemas[name] = table.schema;
+      sources.set(name, source);
     }
     const parsed = kql.parseKql(query);
     const external = await this.#external(kql.externalRequests(parsed));
-    const result = await untilAborted(
-      kql.executeOn(query, kql.sourceTables(frames, schemas), {
-        now: options.now ?? this.referenceTime ?? new Date(),
-        knownTables: all,
-        external,
-        parsed,
-      }),
-      options.signal,
-    );
+    let result: Awaited<ReturnType<typeof kql.executeOn>>;
+    try {
+      result = await untilAborted(
+        kql.executeOn(query, sources, {
+          now: options.now ?? this.referenceTime ?? new Date(),
+          knownTables: all,
+          external,
+          parsed,
+        }),
+        options.signal,
+      );
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      // A file that changed, vanished or is damaged is named, not left as Polars' message.
+      for (const table of tables) {
+        const failure = await scanFailure(table, error);
+        if (failure) {
+          this.#loaded.delete(table.schema.name);
+          throw failure;
+        }
+      }
+      throw error;
+    }
     return {
       frame: result.frame,
       schema: result.schema,
@@ -318,22 +364,24 @@ export class LocalProvider implements TableSource {
     return entry;
   }
 
-  async #load(entry: TableEntry): Promise<LocalTable> {
+  async #load(entry: TableEntry): Promise<Planned> {
     const columns = entry.columns ?? this.#known[entry.name]?.columns;
     const types = columns
       ? new Map<string, KustoType>(columns.map((c) => [c.name, c.type]))
       : undefined;
-    const loaded = await loadTable(entry.files, {
+    const loaded = await scanTable(entry.files, {
       name: entry.name,
       types,
       rows: entry.rows,
       maxFileBytes: this.#limits.maxFileBytes,
     });
-    let frame = loaded.frame;
+    let lazy = loaded.frame;
+    let eager = loaded.loaded;
     let schema = loaded.schema;
     if (entry.columns) {
       // A manifest fixes the column order; missing columns are an error in the case folder.
-      const missing = entry.columns.filter((c) => !frame.columns.includes(c.name));
+      const have = new Set(schema.columns.map((c) => c.name));
+      const missing = entry.columns.filter((c) => !have.has(c.name));
       if (missing.length > 0) {
         throw new UnsupportedQueryError(
           `Table ${entry.name} in ${this.folder} lacks the column(s) its manifest lists: ` +
@@ -342,11 +390,47 @@ export class LocalProvider implements TableSource {
           { hint: "Regenerate the case (deno task fixtures) or fix manifest.json." },
         );
       }
-      frame = frame.select(...entry.columns.map((c) => c.name));
+      const order = entry.columns.map((c) => c.name);
+      lazy = lazy.select(...order);
+      eager = eager?.select(...order);
       schema = { name: entry.name, columns: entry.columns };
     }
-    return { frame, schema, warnings: loaded.warnings, notes: loaded.notes };
+    let collected = eager;
+    return {
+      get frame(): DataFrame {
+        collected ??= lazy.collectSync();
+        return collected;
+      },
+      lazy: eager ? eager.lazy() : lazy,
+      rows: loaded.rows,
+      scanned: loaded.scanned,
+      schema,
+      warnings: loaded.warnings,
+      notes: loaded.notes,
+      files: loaded.files,
+      stamps: loaded.stamps,
+      nullable: loaded.nullable,
+    };
   }
+}
+
+// A table with what its planning saw of its files.
+type Planned = LocalTable & Pick<ScannedTable, "files" | "stamps" | "nullable">;
+
+// Kusto strings are never null: a scanned file's nulls in string columns read as "". Only
+// columns whose files have nulls are filled: a filled column's filters stay out of the scan.
+function stringsNotNull(
+  frame: LazyDataFrame,
+  schema: TableSchema,
+  nullable: ReadonlySet<string> | undefined,
+): LazyDataFrame {
+  const strings = schema.columns.filter((c) =>
+    c.type === "string" && (nullable === undefined || nullable.has(c.name))
+  );
+  if (strings.length === 0) return frame;
+  return frame.withColumns(
+    ...strings.map((c) => pl.col(c.name).fillNull(pl.lit("")).alias(c.name)),
+  );
 }
 
 function single<T>(items: T[]): T | undefined {

@@ -167,3 +167,69 @@ export class TruncatedResultError extends SentinelError {
     this.name = "TruncatedResultError";
   }
 }
+
+/**
+ * A Microsoft Sentinel incident request (Azure Resource Manager) failed: `status` and
+ * `code` are ARM's, `role` names the Sentinel role the action needs when the caller lacks it.
+ */
+export class IncidentError extends SentinelError {
+  /** The Microsoft Sentinel role the refused action needs (on a 403). */
+  readonly role?: string;
+
+  /** Makes the error; `options.role` names the role needed. */
+  constructor(message: string, options: SentinelErrorOptions & { role?: string } = {}) {
+    super(message, "sentinel-incidents", options);
+    this.name = "IncidentError";
+    this.role = options.role;
+  }
+}
+
+/** The incident changed since it was read (412 on its etag): nothing was overwritten. */
+export class IncidentConflictError extends IncidentError {
+  /** Makes the error. */
+  constructor(message: string, options: SentinelErrorOptions = {}) {
+    super(message, { status: 412, ...options });
+    this.name = "IncidentConflictError";
+  }
+}
+
+/** One item of a write-back: what it was, and whether it was written. */
+export interface WriteBackItem {
+  /** `bookmark`, `comment`, `incident`, `watchlist` or `watchlist-item`. */
+  readonly kind: string;
+  /** Its name (the bookmark's display name, the watchlist's alias, ...). */
+  readonly name: string;
+  /** `written`, `failed`, or `not-attempted` (after a failure). */
+  readonly status: "written" | "failed" | "not-attempted";
+  /** Its ARM id, once written. */
+  readonly id?: string;
+  /** Why it failed. */
+  readonly error?: string;
+}
+
+/** A write-back stopped part way: `items` says exactly what was and was not written. */
+export class WriteBackError extends IncidentError {
+  /** Every item, in order, with its status. */
+  readonly items: readonly WriteBackItem[];
+
+  /** Makes the error from the per-item report and the failure that stopped it. */
+  constructor(items: readonly WriteBackItem[], cause: IncidentError) {
+    const written = items.filter((i) => i.status === "written");
+    const failed = items.find((i) => i.status === "failed");
+    super(
+      `Write-back stopped at ${failed?.kind} ${failed?.name}: ${cause.message}\n` +
+        items.map((i) => `  ${i.status}: ${i.kind} ${i.name}`).join("\n"),
+      {
+        status: cause.status,
+        code: cause.code,
+        role: cause.role,
+        cause,
+        hint: `${written.length} of ${items.length} items were written (they stay written); ` +
+          "the session is unchanged. " + (cause.hint ?? "") +
+          " Writing again is safe: items have fixed ids, so written ones are replaced, not doubled.",
+      },
+    );
+    this.name = "WriteBackError";
+    this.items = items;
+  }
+}

@@ -50,8 +50,24 @@ export type {
   SentinelQueryOptions,
   SentinelQueryResult,
 } from "./sentinel_provider.ts";
+export { openIncidents, seedSession } from "./incidents.ts";
+export type {
+  FindingsSession,
+  IncidentClient,
+  IncidentClientOptions,
+  IncidentIndicators,
+  Indicator,
+  ListIncidentsOptions,
+  OpenedIncident,
+  SeedableSession,
+  SeedSessionOptions,
+  WriteBackOptions,
+  WriteBackReport,
+} from "./incidents.ts";
 export {
   ClientTimeoutError,
+  IncidentConflictError,
+  IncidentError,
   MalformedResponseError,
   SentinelAuthError,
   SentinelConfigError,
@@ -62,8 +78,9 @@ export {
   ServiceBusyError,
   TruncatedResultError,
   WorkspaceNotFoundError,
+  WriteBackError,
 } from "./_errors.ts";
-export type { SentinelErrorOptions } from "./_errors.ts";
+export type { SentinelErrorOptions, WriteBackItem } from "./_errors.ts";
 export type {
   CloudName,
   CloudSettings,

@@ -56,6 +56,7 @@ import { UnknownTableError } from "../errors.ts";
 import {
   type CloudName,
   CLOUDS,
+  CREDENTIAL_KINDS,
   type CredentialKind,
   denoEnv,
   type EnvReader,
@@ -74,6 +75,7 @@ import {
   type TokenCredential,
 } from "./_credentials.ts";
 import { loadAzureSdk } from "./_sdk.ts";
+import { checkOptions, defineOptions, OptionError } from "../../options.ts";
 import { formatDuration } from "../../duration.ts";
 import {
   abortError,
@@ -185,6 +187,28 @@ export interface SentinelProviderOptions {
   prompt?: (message: string) => void;
 }
 
+// `credential` may be mistaken for a secret (a client secret or a token pasted there):
+// `secret` keeps its value out of every error.
+const SENTINEL_PROVIDER_OPTIONS = defineOptions<SentinelProviderOptions>(
+  "openSentinelProvider",
+  {
+    configFile: { kind: "string", aliases: ["config_file", "file"] },
+    config: "object",
+    workspace: { kind: "string", aliases: ["workspaceId", "workspaceName"] },
+    credential: { kind: ["string", "object"], secret: true, aliases: ["auth", "signIn"] },
+    cloud: "string",
+    endpoint: { kind: "string", aliases: ["url"] },
+    authorityHost: { kind: "string", aliases: ["authority"] },
+    caCertificates: { kind: "strings", aliases: ["ca", "caCerts"] },
+    env: "function",
+    concurrency: "number",
+    timeoutMs: { kind: "number", aliases: ["timeout"] },
+    serverTimeoutSeconds: "number",
+    retry: "object",
+    prompt: "function",
+  },
+);
+
 /** Options of {@link SentinelProvider.query}. */
 export interface SentinelQueryOptions extends QueryOptions {
   /** The workspace: a friendly name from the config or a workspace id (default: the default). */
@@ -281,8 +305,28 @@ export interface SentinelBatchOptions {
 export async function openSentinelProvider(
   options: SentinelProviderOptions = {},
 ): Promise<SentinelProvider> {
-  await loadAzureSdk();
+  checkOptions("openSentinelProvider", options, SENTINEL_PROVIDER_OPTIONS);
   const kind = typeof options.credential === "string" ? options.credential : undefined;
+  const given = options.credential as unknown;
+  const notKind = kind !== undefined &&
+    !CREDENTIAL_KINDS.includes(kind.toLowerCase() as CredentialKind);
+  const notCredential = typeof given === "object" && given !== null &&
+    typeof (given as { getToken?: unknown }).getToken !== "function";
+  if (notKind || notCredential) {
+    // Not echoed: a client secret or a token pasted here must not reach a message.
+    throw new OptionError(
+      `openSentinelProvider: option \`credential\` is not ${
+        notKind ? "a credential kind" : "a TokenCredential (it has no getToken)"
+      }.`,
+      {
+        fn: "openSentinelProvider",
+        option: "credential",
+        hint: `Give one of ${CREDENTIAL_KINDS.join(", ")}, or a TokenCredential; secrets ` +
+          "come from the environment (AZURE_CLIENT_SECRET), never from code or a config file.",
+      },
+    );
+  }
+  await loadAzureSdk();
   const config = await resolveConfig({
     configFile: options.configFile,
     env: options.env,

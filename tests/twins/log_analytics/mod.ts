@@ -65,7 +65,7 @@
  *       client,
  *     },
  *   );
- *   assert.deepEqual((await response.json()).tables[0].rows, [[13]]);
+ *   assert.deepEqual((await response.json()).tables[0].rows, [[15]]);
  * } finally {
  *   client.close();
  *   await service.close();

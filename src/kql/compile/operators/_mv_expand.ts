@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { checkInterrupt } from "../../../interrupt.ts";
 import { type DataFrame, type Expr, pl, type Series } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
@@ -19,7 +20,12 @@ import { compileExpr } from "../_expression.ts";
 import { derivedName } from "../_names.ts";
 import { sort } from "./_rows.ts";
 import { summarize } from "./_summarize.ts";
-import { jsToSeries, type JsValue, kustoToString } from "../../runtime/_values.ts";
+import {
+  jsToSeries,
+  type JsValue,
+  kustoToString,
+  parseJsonKeepingReals,
+} from "../../runtime/_values.ts";
 import { readDatetime, readTimespan } from "../../syntax/_literals.ts";
 
 /** The default row limit of the legacy `mvexpand` spelling. */
@@ -149,9 +155,10 @@ function expand(
   const elements: JsValue[][] = new Array(compiled.length);
   const height = data.height;
   for (let row = 0; row < height; row++) {
+    if ((row & 4095) === 0) checkInterrupt();
     let count = 0;
     for (let k = 0; k < compiled.length; k++) {
-      elements[k] = elementsOf(texts[k][row], options.bagExpansion);
+      elements[k] = elementsOf(texts[k][row], options.bagExpansion, compiled[k].type);
       count = Math.max(count, elements[k].length);
     }
     count = Math.min(count, options.limit);
@@ -207,14 +214,24 @@ function expand(
   };
 }
 
-/** The values one dynamic value expands to (a null expands to one null). */
-function elementsOf(text: string | null, bagExpansion: "bag" | "array"): JsValue[] {
+/**
+ * The values one dynamic value expands to (a null expands to one null). Expanded as dynamic
+ * values, reals written `2.0` stay reals (they are only written back out).
+ */
+function elementsOf(
+  text: string | null,
+  bagExpansion: "bag" | "array",
+  type: KustoType,
+): JsValue[] {
   if (text === null) return [null];
   let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = text;
+  if (type === "dynamic") value = parseJsonKeepingReals(text);
+  else {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
   }
   if (Array.isArray(value)) return value;
   if (value !== null && typeof value === "object") {

@@ -72,7 +72,8 @@ export function summarize(
       return { column: addInput(typed), type: typed.type, typed };
     },
   });
-  const aggregate = (call: A.Call): Output[] => {
+  const aggregate = (written: A.Call): Output[] => {
+    const call = withNamedArguments(written);
     const fn = AGGREGATE_FUNCTIONS.get(call.name)!;
     if (call.args.length < fn.minArgs || call.args.length > fn.maxArgs) {
       throw ctx.error(`${call.name}() does not take ${call.args.length} argument(s)`, call.span);
@@ -89,6 +90,8 @@ export function summarize(
     const e = unwrap(item.expression);
     if (e.kind === "call" && AGGREGATE_FUNCTIONS.has(e.name) && !scope.get(e.name)) {
       const outs = aggregate(e);
+      // An output the aggregate leaves unnamed (take_anyif(x + 1, p)) is Column1, ...
+      outs.forEach((o, i) => o.name = item.names?.[i] ?? (o.name || `Column${++unnamed}`));
       outputs.push(...outs);
       finals.push({ names: item.names, outputs: outs, span: item.span });
       continue;
@@ -172,6 +175,23 @@ export function summarize(
     frame: frame.select(...selects.map((s, i) => s.alias(names[i]))),
     columns: columns.map((c, i) => ({ ...c, name: names[i] })),
   };
+}
+
+/**
+ * The call with its `Name = expr` arguments back in their places among the positional ones,
+ * each carrying its name: Kusto.Language names an aggregate's output after such an argument
+ * (`arg_max(t, Name = x)` returns a column `Name`, `sum(A = x)` is `sum_A`).
+ */
+function withNamedArguments(call: A.Call): A.Call {
+  if (!call.named || Object.keys(call.named).length === 0) return call;
+  const named: A.Expression[] = Object.entries(call.named).map(([name, expression]) => ({
+    kind: "paren",
+    expression,
+    name,
+    span: expression.span,
+  }));
+  const args = [...call.args, ...named].sort((a, b) => a.span.start - b.span.start);
+  return { ...call, args, named: undefined };
 }
 
 function unwrap(e: A.Expression): A.Expression {

@@ -13,6 +13,7 @@ import {
   expectOption,
   expectSeries,
   jsonNumber,
+  jsonReal,
   multiOutput,
   numberOf,
   type Output,
@@ -33,7 +34,7 @@ import {
   validatePeriods,
 } from "./_math.ts";
 
-const json = (values: readonly Num[]) => values.map((v) => jsonNumber(v));
+const json = (values: readonly Num[]) => values.map((v) => jsonReal(v));
 
 // ---------------------------------------------------------------- fits
 
@@ -199,7 +200,7 @@ const PERIODS: Record<string, ScalarFunction> = {
     const s = seriesOf(x);
     if (!s || periods.some((p) => numberOf(p) === null)) return null;
     const ps = periods as number[];
-    return [ps, validatePeriods(s, ps).map(jsonNumber)];
+    return [ps, validatePeriods(s, ps).map(jsonReal)];
   }),
   series_seasonal: {
     minArgs: 1,

@@ -6,7 +6,9 @@
  */
 import type { KustoType } from "../../../schema/types.ts";
 import type { Typed } from "../../compile/_context.ts";
-import type { JsValue } from "../../runtime/_values.ts";
+import { type JsValue, parseJsonKeepingReals } from "../../runtime/_values.ts";
+import { plainJson, realAsJson } from "../../syntax/_literals.ts";
+import { dynamicText } from "../../compile/_conversion.ts";
 import { expectType } from "../_define.ts";
 import { resultName } from "../../compile/_names.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
@@ -70,6 +72,15 @@ export function jsonNumber(v: number | null): number | null {
   return v === null || !Number.isFinite(v) ? null : v;
 }
 
+/**
+ * A real inside a dynamic array, as {@link jsonNumber} but kept a real when integral (Kusto
+ * writes `series_pow([1, 2], 2)` as `[1.0,4.0]`). Only for arrays about to be written out.
+ */
+export function jsonReal(v: number | null): unknown {
+  const n = jsonNumber(v);
+  return n === null ? null : realAsJson(n);
+}
+
 /** One output of a function with several results. */
 export interface Output {
   /** The suffix of its default column name (`rsquare` in `series_fit_line_y_rsquare`). */
@@ -96,8 +107,14 @@ export function multiOutput(
       check(args, site);
       // All outputs come from one computation, kept as a dynamic array per row.
       const all = site.env.rowwise(args, "dynamic", (values) => fn(values));
+      // Read from the text, so that the reals of dynamic outputs stay reals (`2.0`).
+      const text = dynamicText(all);
       const components = outputs.map((o, i) =>
-        site.env.rowwise([all], o.type, ([v]) => (Array.isArray(v) ? v[i] ?? null : null))
+        site.env.rowwise([text], o.type, ([t]) => {
+          const v = t === null ? null : parseJsonKeepingReals(t as string);
+          const part = Array.isArray(v) ? v[i] ?? null : null;
+          return o.type === "dynamic" ? part : plainJson(part);
+        })
       );
       // Unnamed, the outputs are columns named function_argument_output.
       const arg = site.call.args[0] && resultName(site.call.args[0]);

@@ -13,6 +13,7 @@ import {
   expectNumber,
   expectSeries,
   jsonNumber,
+  jsonReal,
   multiOutput,
   type Output,
   seriesOf,
@@ -53,7 +54,7 @@ function checkOperands(args: Typed[], site: CallSite): void {
  * A function of two series (or a series and a number), element by element. The result is
  * as long as the longer series; a missing or non-numeric element gives null.
  */
-function binary(op: (a: number, b: number) => JsValue): ScalarFunction {
+function binary(op: (a: number, b: number) => JsValue, real = false): ScalarFunction {
   return {
     minArgs: 2,
     maxArgs: 2,
@@ -69,7 +70,7 @@ function binary(op: (a: number, b: number) => JsValue): ScalarFunction {
           const u = at(a, i);
           const v = at(b, i);
           const r = u === null || v === null ? null : op(u, v);
-          out[i] = typeof r === "number" ? jsonNumber(r) : r;
+          out[i] = typeof r === "number" ? (real ? jsonReal(r) : jsonNumber(r)) : r;
         }
         return out;
       });
@@ -77,7 +78,7 @@ function binary(op: (a: number, b: number) => JsValue): ScalarFunction {
   };
 }
 
-/** A function of one series, element by element; non-numeric elements give null. */
+/** A function of one series, element by element, giving reals; non-numeric elements give null. */
 function unary(op: (a: number) => number): ScalarFunction {
   return {
     minArgs: 1,
@@ -86,7 +87,7 @@ function unary(op: (a: number) => number): ScalarFunction {
       expectSeries(args, 0, site);
       return site.env.rowwise(args, "dynamic", ([x]) => {
         const s = seriesOf(x);
-        return s && s.map((v) => (v === null ? null : jsonNumber(op(v))));
+        return s && s.map((v) => (v === null ? null : jsonReal(op(v))));
       });
     },
   };
@@ -97,8 +98,9 @@ export const ELEMENTWISE: Record<string, ScalarFunction> = {
   series_add: binary((a, b) => a + b),
   series_subtract: binary((a, b) => a - b),
   series_multiply: binary((a, b) => a * b),
-  series_divide: binary((a, b) => a / b),
-  series_pow: binary((a, b) => Math.pow(a, b)),
+  // Division and powers are reals, as Kusto writes them ([0.25,1.0,4.0]).
+  series_divide: binary((a, b) => a / b, true),
+  series_pow: binary((a, b) => Math.pow(a, b), true),
   series_greater: binary((a, b) => a > b),
   series_greater_equals: binary((a, b) => a >= b),
   series_less: binary((a, b) => a < b),

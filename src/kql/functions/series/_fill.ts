@@ -12,7 +12,7 @@
 import type { Typed } from "../../compile/_context.ts";
 import type { JsValue } from "../../runtime/_values.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
-import { expectBool, expectSeries, jsonNumber, NUMERIC, seriesOf } from "./_args.ts";
+import { expectBool, expectSeries, jsonReal, NUMERIC, seriesOf } from "./_args.ts";
 import { expectType } from "../_define.ts";
 
 /** Whether `v` is missing, given the placeholder argument's value. */
@@ -100,7 +100,7 @@ export function fir(values: readonly JsValue[], filter: readonly number[], cente
       const k = i + shift - j;
       if (k >= 0 && k < x.length) s += filter[j] * x[k];
     }
-    return jsonNumber(s);
+    return jsonReal(s);
   });
 }
 
@@ -118,7 +118,7 @@ export function iir(values: readonly JsValue[], b: readonly number[], a: readonl
     for (let j = 1; j < a.length && j <= i; j++) s -= a[j] * y[i - j];
     y.push(s / a[0]);
   }
-  return y.map(jsonNumber);
+  return y.map(jsonReal);
 }
 
 /** The numbers of a coefficients array, or null when it has anything else. */

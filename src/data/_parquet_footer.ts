@@ -1,0 +1,228 @@
+/**
+ * The null counts a Parquet file's footer records per column (its column chunks'
+ * statistics), read without reading any data: a scanned table fills nulls in a string
+ * column (Kusto strings are never null) only where a file says it has some, since the fill
+ * stops Polars from pushing a query's filters on that column into the reader.
+ *
+ * The footer is Thrift's compact protocol; only the fields needed are decoded, the rest
+ * skipped by type.
+ *
+ * @module
+ */
+
+/**
+ * Null values per top-level column of the Parquet file `file` (summed over its row
+ * groups), or undefined for a column, or the whole file, whose footer does not say.
+ * Writers may over-count (nodejs-polars 0.25.2 records some chunks' nulls twice), so a
+ * caller can trust zero, and that a count above zero means "some".
+ */
+export async function parquetNullCounts(
+  file: string,
+): Promise<Map<string, number | undefined> | undefined> {
+  try {
+    using handle = await Deno.open(file, { read: true });
+    const size = (await handle.stat()).size;
+    if (size < 12) return undefined;
+    const tail = new Uint8Array(8);
+    await handle.seek(size - 8, Deno.SeekMode.Start);
+    if (!(await readFully(handle, tail))) return undefined;
+    const length = new DataView(tail.buffer).getUint32(0, true);
+    if (String.fromCharCode(...tail.subarray(4)) !== "PAR1" || length > size - 12) {
+      return undefined;
+    }
+    const footer = new Uint8Array(length);
+    await handle.seek(size - 8 - length, Deno.SeekMode.Start);
+    if (!(await readFully(handle, footer))) return undefined;
+    return nullCounts(new Reader(footer));
+  } catch {
+    return undefined; // unreadable here: the scan itself reports the file
+  }
+}
+
+async function readFully(handle: Deno.FsFile, into: Uint8Array): Promise<boolean> {
+  let at = 0;
+  while (at < into.length) {
+    const n = await handle.read(into.subarray(at));
+    if (n === null) return false;
+    at += n;
+  }
+  return true;
+}
+
+// Compact protocol field types.
+const BOOL_TRUE = 1;
+const BOOL_FALSE = 2;
+const I8 = 3;
+const I16 = 4;
+const I32 = 5;
+const I64 = 6;
+const DOUBLE = 7;
+const BINARY = 8;
+const LIST = 9;
+const SET = 10;
+const MAP = 11;
+const STRUCT = 12;
+
+class Reader {
+  at = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  byte(): number {
+    if (this.at >= this.bytes.length) throw new RangeError("footer ends early");
+    return this.bytes[this.at++];
+  }
+
+  varint(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      const b = this.byte();
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7n;
+    }
+  }
+
+  zigzag(): bigint {
+    const n = this.varint();
+    return (n >> 1n) ^ -(n & 1n);
+  }
+
+  binary(): Uint8Array {
+    const length = Number(this.varint());
+    const out = this.bytes.subarray(this.at, this.at + length);
+    this.at += length;
+    return out;
+  }
+
+  /** The next field's id and type, or undefined at the struct's end. */
+  field(last: number): { id: number; type: number } | undefined {
+    const head = this.byte();
+    if (head === 0) return undefined;
+    const delta = head >> 4;
+    const type = head & 0x0f;
+    const id = delta === 0 ? Number(this.zigzag()) : last + delta;
+    return { id, type };
+  }
+
+  list(): { type: number; size: number } {
+    const head = this.byte();
+    const size = head >> 4 === 0x0f ? Number(this.varint()) : head >> 4;
+    return { type: head & 0x0f, size };
+  }
+
+  skip(type: number): void {
+    switch (type) {
+      case BOOL_TRUE:
+      case BOOL_FALSE:
+        return;
+      case I8:
+        this.at++;
+        return;
+      case I16:
+      case I32:
+      case I64:
+        this.varint();
+        return;
+      case DOUBLE:
+        this.at += 8;
+        return;
+      case BINARY:
+        this.binary();
+        return;
+      case LIST:
+      case SET: {
+        const { type: element, size } = this.list();
+        for (let i = 0; i < size; i++) this.skipElement(element);
+        return;
+      }
+      case MAP: {
+        const size = Number(this.varint());
+        if (size === 0) return;
+        const kinds = this.byte();
+        for (let i = 0; i < size; i++) {
+          this.skipElement(kinds >> 4);
+          this.skipElement(kinds & 0x0f);
+        }
+        return;
+      }
+      case STRUCT:
+        this.struct(() => false);
+        return;
+      default:
+        throw new RangeError(`unknown compact type ${type}`);
+    }
+  }
+
+  // In lists, booleans are one byte each.
+  skipElement(type: number): void {
+    if (type === BOOL_TRUE || type === BOOL_FALSE) this.at++;
+    else this.skip(type);
+  }
+
+  /** Reads a struct, handing each field to `on` (which returns true when it consumed it). */
+  struct(on: (id: number, type: number) => boolean): void {
+    let last = 0;
+    for (;;) {
+      const f = this.field(last);
+      if (!f) return;
+      if (!on(f.id, f.type)) this.skip(f.type);
+      last = f.id;
+    }
+  }
+}
+
+function nullCounts(r: Reader): Map<string, number | undefined> {
+  const counts = new Map<string, number | undefined>();
+  r.struct((id, type) => {
+    if (id !== 4 || type !== LIST) return false; // FileMetaData.row_groups
+    const { size } = r.list();
+    for (let g = 0; g < size; g++) {
+      r.struct((gid, gtype) => {
+        if (gid !== 1 || gtype !== LIST) return false; // RowGroup.columns
+        const chunks = r.list();
+        for (let c = 0; c < chunks.size; c++) {
+          const chunk = readChunk(r);
+          if (!chunk.column) continue;
+          const before = counts.has(chunk.column) ? counts.get(chunk.column) : 0;
+          counts.set(
+            chunk.column,
+            before === undefined || chunk.nulls === undefined ? undefined : before + chunk.nulls,
+          );
+        }
+        return true;
+      });
+    }
+    return true;
+  });
+  return counts;
+}
+
+// A ColumnChunk's top-level column name and null count (meta_data.statistics.null_count).
+function readChunk(r: Reader): { column?: string; nulls?: number } {
+  const out: { column?: string; nulls?: number } = {};
+  r.struct((id, type) => {
+    if (id !== 3 || type !== STRUCT) return false; // ColumnChunk.meta_data
+    r.struct((mid, mtype) => {
+      if (mid === 3 && mtype === LIST) { // path_in_schema
+        const { size } = r.list();
+        for (let i = 0; i < size; i++) {
+          const part = new TextDecoder().decode(r.binary());
+          if (i === 0) out.column = part;
+        }
+        return true;
+      }
+      if (mid === 12 && mtype === STRUCT) { // statistics
+        r.struct((sid, stype) => {
+          if (sid !== 3 || stype !== I64) return false; // null_count
+          out.nulls = Number(r.zigzag());
+          return true;
+        });
+        return true;
+      }
+      return false;
+    });
+    return true;
+  });
+  return out;
+}

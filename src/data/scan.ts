@@ -1,0 +1,409 @@
+/**
+ * Tables scanned lazily from their files: a table of Parquet (or Arrow IPC) files, one or
+ * many (a folder of daily files), becomes one Polars lazy scan, so a query's filters and
+ * column selection reach the reader and only the row groups and columns it needs are read.
+ * Planning reads each file's footer only (its columns and row count), which is where a
+ * truncated or foreign file is caught, naming the file. Tables of text files (CSV, JSON),
+ * and Parquet whose column types need converting to the known schema, are loaded whole with
+ * {@link loadTable} as before.
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import { type DataFrame, type DataType, type LazyDataFrame, pl, variantOf } from "../polars.ts";
+import {
+  type KustoType,
+  kustoTypeOfPolars,
+  polarsTypeOf,
+  type TableSchema,
+} from "../schema/types.ts";
+import { formatOf, loadTable, type LoadTableOptions, tableNameOf } from "./load.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "./_csv.ts";
+import { refuseShadowingNames } from "./_names.ts";
+import { parquetNullCounts } from "./_parquet_footer.ts";
+import { DataLoadError, type LoadWarning } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
+
+const SCAN_TABLE_OPTIONS = defineOptions<LoadTableOptions>("scanTable", {
+  name: { kind: "string", aliases: ["table"] },
+  types: { kind: "object", aliases: ["schema"] },
+  maxFileBytes: "number",
+  rows: "number",
+});
+
+/** A file's size and modification time when a table was planned. */
+export interface FileStamp {
+  /** The file. */
+  readonly file: string;
+  /** Its size in bytes. */
+  readonly size: number;
+  /** Its modification time (ms since the epoch), or -1 when the system gives none. */
+  readonly mtime: number;
+}
+
+/** A table ready to query: a lazy plan over its files, or its rows in memory. */
+export interface ScannedTable {
+  /** The table's rows as a lazy frame: a scan of its files when `scanned`. */
+  readonly frame: LazyDataFrame;
+  /** Whether `frame` scans the files (true) or holds rows loaded whole (false). */
+  readonly scanned: boolean;
+  /** The number of rows (from the files' footers when scanned). */
+  readonly rows: number;
+  /** The table's name and Kusto column types. */
+  readonly schema: TableSchema;
+  /** The files, in the order their rows are in. */
+  readonly files: readonly string[];
+  /** The files' sizes and times when planned: a scan checks them before reading. */
+  readonly stamps: readonly FileStamp[];
+  /** What planning found (columns missing from some files, values that did not fit). */
+  readonly warnings: readonly LoadWarning[];
+  /** What the loader did that a user may want to know. */
+  readonly notes: readonly string[];
+  /** The rows in memory, when the table was loaded whole (not scanned). */
+  readonly loaded?: DataFrame;
+  /**
+   * The columns that may hold nulls, from the Parquet footers' statistics (a column some
+   * file lacks, or whose nulls a footer does not count, is one); undefined: any column.
+   */
+  readonly nullable?: ReadonlySet<string>;
+}
+
+/**
+ * Plans a table over `files`: Parquet and Arrow IPC files are scanned lazily (one scan per
+ * file, in order, as one table); other formats, or files whose column types differ from
+ * `options.types` in a way only reading the values can settle, are loaded whole with
+ * {@link loadTable}. Columns missing from some files are null there, with a warning that
+ * counts the files; a column whose type differs between files is an error naming both.
+ *
+ * @param files A file or a list of files.
+ * @param options The table's name, known column types, rows the manifest promises, and
+ *   the largest file allowed.
+ * @returns The lazy table, its Kusto schema, row count and the files' stamps.
+ * @throws {DataLoadError} when a file is missing, too large, truncated or not of its
+ *   format, or the files' columns clash.
+ *
+ * @example Two daily files scanned as one table
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pl } from "../polars.ts";
+ * import { scanTable } from "./scan.ts";
+ *
+ * const folder = await Deno.makeTempDir();
+ * pl.DataFrame({ Account: ["ana", "ben"] }).writeParquet(`${folder}/day1.parquet`);
+ * pl.DataFrame({ Account: ["cy"] }).writeParquet(`${folder}/day2.parquet`);
+ * const table = await scanTable([`${folder}/day1.parquet`, `${folder}/day2.parquet`]);
+ * assert.equal(table.scanned, true);
+ * assert.equal(table.rows, 3);
+ * const rows = table.frame.filter(pl.col("Account").eq(pl.lit("cy"))).collectSync();
+ * assert.deepEqual(rows.toRecords(), [{ Account: "cy" }]);
+ * await Deno.remove(folder, { recursive: true });
+ * ```
+ */
+export async function scanTable(
+  files: string | readonly string[],
+  options: LoadTableOptions = {},
+): Promise<ScannedTable> {
+  checkOptions("scanTable", options, SCAN_TABLE_OPTIONS);
+  const list = typeof files === "string" ? [files] : [...files];
+  const scannable = list.length > 0 &&
+    list.every((f) => formatOf(f) === "parquet" || formatOf(f) === "ipc");
+  const planned = scannable ? await planScan(list, options) : undefined;
+  if (planned) return planned;
+  const stamps = await stampsOf(list);
+  const loaded = await loadTable(list, options);
+  return {
+    frame: loaded.frame.lazy(),
+    scanned: false,
+    rows: loaded.frame.height,
+    schema: loaded.schema,
+    files: loaded.files,
+    stamps,
+    warnings: loaded.warnings,
+    notes: loaded.notes,
+    loaded: loaded.frame,
+  };
+}
+
+/**
+ * The first of `stamps` whose file changed or disappeared since, with what happened, or
+ * undefined when all are as they were.
+ */
+export async function changedFile(
+  stamps: readonly FileStamp[],
+): Promise<{ file: string; what: string } | undefined> {
+  for (const stamp of stamps) {
+    const now = await Deno.stat(stamp.file).catch(() => undefined);
+    if (!now) return { file: stamp.file, what: "disappeared" };
+    if (now.size !== stamp.size || (now.mtime?.getTime() ?? -1) !== stamp.mtime) {
+      return { file: stamp.file, what: "changed" };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The clear error for a scan that failed while reading: the file that changed, disappeared
+ * or cannot be read, or undefined when every file of `table` still reads (the failure was
+ * the query's, not the data's).
+ */
+export async function scanFailure(
+  table: Pick<ScannedTable, "schema" | "files" | "stamps" | "scanned">,
+  error: unknown,
+): Promise<DataLoadError | undefined> {
+  const changed = await changedFile(table.stamps);
+  if (changed) {
+    return new DataLoadError(
+      `Cannot read table ${table.schema.name}: ${changed.file} ${changed.what} after the ` +
+        "query was planned",
+      {
+        file: changed.file,
+        cause: error,
+        hint: "Another program is writing the data folder: wait until it is done, then run " +
+          "the query again (casefile reads the folder afresh).",
+      },
+    );
+  }
+  if (!table.scanned) return undefined;
+  for (const file of table.files) {
+    try {
+      // Every value decoded, only a row of counts kept: a file at a time, in bounded memory.
+      await scanOne(file).select(pl.all().nullCount()).collect();
+    } catch (cause) {
+      return new DataLoadError(
+        `Cannot read ${file} (table ${table.schema.name}): its data is damaged (${
+          firstLine(cause)
+        })`,
+        {
+          file,
+          cause,
+          hint: "Copy or export the file again, or move it out of the folder to query the rest.",
+        },
+      );
+    }
+  }
+  return undefined;
+}
+
+// The stamps of `files` now.
+async function stampsOf(files: readonly string[]): Promise<FileStamp[]> {
+  return await Promise.all(files.map(async (file) => {
+    const info = await Deno.stat(file).catch(() => undefined);
+    return { file, size: info?.size ?? -1, mtime: info?.mtime?.getTime() ?? -1 };
+  }));
+}
+
+interface FilePlan {
+  file: string;
+  columns: string[];
+  dtypes: DataType[];
+  rows: number;
+  nulls?: Map<string, number | undefined>;
+}
+
+async function planScan(
+  files: string[],
+  options: LoadTableOptions,
+): Promise<ScannedTable | undefined> {
+  const name = options.name ?? tableNameOf(files[0]);
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const stamps: FileStamp[] = [];
+  const plans: FilePlan[] = [];
+  for (const file of files) {
+    stamps.push(await checkedStamp(file, maxBytes));
+    const plan = planFile(file);
+    if (formatOf(file) === "parquet") plan.nulls = await parquetNullCounts(file);
+    plans.push(plan);
+  }
+  const union = unionColumns(plans, name);
+  const declared = options.types ?? new Map<string, KustoType>();
+  const casts = new Map<string, DataType>();
+  for (const [column, dtype] of union.types) {
+    const type = declared.get(column);
+    if (type === undefined) continue;
+    const target = polarsTypeOf(type);
+    const how = castNeeded(dtype, target);
+    if (how === "reading") return undefined; // values must be read to convert: load whole
+    if (how === "cast") casts.set(column, target);
+  }
+  for (const [column, dtype] of union.types) {
+    // Undeclared columns take the dtype of the Kusto type they read as (Int16 → int: Int32).
+    if (declared.has(column)) continue;
+    const target = polarsTypeOf(kustoTypeOfPolars(dtype));
+    if (castNeeded(dtype, target) === "cast") casts.set(column, target);
+  }
+  const rows = plans.reduce((sum, p) => sum + p.rows, 0);
+  if (options.rows !== undefined && rows !== options.rows) {
+    const where = files.length === 1 ? files[0] : `the ${files.length} files of table ${name}`;
+    throw new DataLoadError(
+      `Cannot load ${where}: it holds ${rows} rows where the manifest says ${options.rows}`,
+      {
+        file: files[0],
+        hint: "The file was changed or damaged after the case was made: restore it from the " +
+          "original export, or regenerate the manifest if the change is intended.",
+      },
+    );
+  }
+  const parts = plans.map((plan) => {
+    const have = new Map(plan.columns.map((c, i) => [c, plan.dtypes[i]]));
+    return scanOne(plan.file).select(...[...union.types].map(([column, dtype]) => {
+      const target = casts.get(column) ?? dtype;
+      const own = have.get(column);
+      if (own === undefined) return pl.lit(null).cast(target).alias(column);
+      const expr = pl.col(column);
+      return String(own) === String(target) ? expr : expr.cast(target).alias(column);
+    }));
+  });
+  const frame = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
+  const schema: TableSchema = {
+    name,
+    columns: [...union.types].map(([column, dtype]) => ({
+      name: column,
+      type: declared.get(column) ?? kustoTypeOfPolars(casts.get(column) ?? dtype),
+    })),
+  };
+  return {
+    frame,
+    scanned: true,
+    rows,
+    schema,
+    files,
+    stamps,
+    warnings: union.warnings,
+    notes: [],
+    nullable: new Set(
+      [...union.types.keys()].filter((column) =>
+        plans.some((p) => {
+          const n = p.nulls?.get(column);
+          return n === undefined || n > 0; // unknown, missing from the file, or some nulls
+        })
+      ),
+    ),
+  };
+}
+
+async function checkedStamp(file: string, maxBytes: number): Promise<FileStamp> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(file);
+  } catch (error) {
+    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, {
+      file,
+      cause: error,
+    });
+  }
+  if (!info.isFile) {
+    throw new DataLoadError(`Cannot read ${file}: it is not a file`, {
+      file,
+      hint: "Point at a data file.",
+    });
+  }
+  if (info.size > maxBytes) {
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 3 : 0)} MiB`;
+    throw new DataLoadError(
+      `Cannot read ${file}: it is ${mib(info.size)}, more than the limit of ${mib(maxBytes)}`,
+      { file, hint: "Split the file, or raise the limit (maxFileBytes)." },
+    );
+  }
+  return { file, size: info.size, mtime: info.mtime?.getTime() ?? -1 };
+}
+
+function scanOne(file: string): LazyDataFrame {
+  return formatOf(file) === "ipc" ? pl.scanIPC(file) : pl.scanParquet(file);
+}
+
+// The footer only: column names and types, and the row count from the row groups' metadata.
+function planFile(file: string): FilePlan {
+  let empty: DataFrame;
+  let rows: number;
+  try {
+    empty = scanOne(file).limit(0).collectSync();
+    rows = Number(scanOne(file).select(pl.len().alias("n")).collectSync().getColumn("n").get(0));
+  } catch (error) {
+    const kind = formatOf(file) === "ipc" ? "Arrow IPC" : "Parquet";
+    throw new DataLoadError(
+      `Cannot read ${file}: not a valid ${kind} file (${firstLine(error)})`,
+      { file, cause: error, hint: "The file may be truncated; copy or export it again." },
+    );
+  }
+  refuseShadowingNames(empty, file);
+  return { file, columns: empty.columns, dtypes: empty.dtypes, rows };
+}
+
+function unionColumns(
+  plans: FilePlan[],
+  table: string,
+): { types: Map<string, DataType>; warnings: LoadWarning[] } {
+  const types = new Map<string, DataType>();
+  const firstIn = new Map<string, string>();
+  for (const plan of plans) {
+    for (const [i, column] of plan.columns.entries()) {
+      const dtype = plan.dtypes[i];
+      const before = types.get(column);
+      if (!before) {
+        types.set(column, dtype);
+        firstIn.set(column, plan.file);
+        continue;
+      }
+      const wider = supertype(before, dtype);
+      if (!wider) {
+        throw new DataLoadError(
+          `Cannot combine the files of table ${table}: column ${column} is ` +
+            `${variantOf(before)} in ${firstIn.get(column)} and ${
+              variantOf(dtype)
+            } in ${plan.file}`,
+          { file: plan.file, hint: "Load the files as separate tables, or convert them." },
+        );
+      }
+      types.set(column, wider);
+    }
+  }
+  const warnings: LoadWarning[] = [];
+  if (plans.length > 1) {
+    for (const column of types.keys()) {
+      const lacking = plans.filter((p) => !p.columns.includes(column));
+      if (lacking.length === 0) continue;
+      const rows = lacking.reduce((sum, p) => sum + p.rows, 0);
+      warnings.push({
+        file: lacking[0].file,
+        column,
+        message: `column ${column} is missing from ${lacking.length} of ${plans.length} files ` +
+          `of table ${table} (first: ${basename(lacking[0].file)}); its ${rows} row(s) there ` +
+          "are null",
+      });
+    }
+  }
+  return { types, warnings };
+}
+
+const INTEGERS = ["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32"];
+
+// The type both files' values fit without reading them, or undefined for a real clash.
+function supertype(a: DataType, b: DataType): DataType | undefined {
+  const [x, y] = [variantOf(a), variantOf(b)];
+  if (String(a) === String(b) || (x === y && x !== "Datetime")) return a;
+  if (x === "Null") return b;
+  if (y === "Null") return a;
+  if (INTEGERS.includes(x) && INTEGERS.includes(y)) return pl.Int64;
+  const numeric = (v: string) => INTEGERS.includes(v) || v === "Float32" || v === "Float64";
+  if (numeric(x) && numeric(y)) return pl.Float64;
+  return undefined;
+}
+
+// Whether a file's column reaches its declared type as is, by a cast that cannot lose a
+// value, or only by reading the values (text to parse, a narrowing that may overflow).
+function castNeeded(have: DataType, target: DataType): "none" | "cast" | "reading" {
+  const [x, y] = [variantOf(have), variantOf(target)];
+  if (x === y && (x !== "Datetime" || String(have) === String(target))) {
+    return x === "Duration" ? "cast" : "none";
+  }
+  if (x === "Null") return "cast";
+  const narrow = ["Int8", "Int16", "Int32", "UInt8", "UInt16"];
+  if (y === "Int64" && (narrow.includes(x) || x === "UInt32")) return "cast";
+  if (y === "Int32" && ["Int8", "Int16", "UInt8", "UInt16"].includes(x)) return "cast";
+  if (y === "Float64" && (INTEGERS.includes(x) || x === "Float32")) return "cast";
+  return "reading";
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split("\n")[0];
+}
