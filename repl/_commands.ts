@@ -38,8 +38,10 @@ export interface CommandHost {
   readonly connection: Connection;
   /** The session's variables, as code sees them. */
   readonly evaluator: { readonly vars: Record<string, unknown> };
-  /** Switches provider (`.connect`). */
-  reconnect(spec: ProviderSpec): Promise<void>;
+  /** Every provider connected, by name (`%kql @name` runs on one). */
+  readonly connections: ReadonlyMap<string, Connection>;
+  /** Connects a provider as the default, keeping the others by name (`.connect`). */
+  reconnect(spec: ProviderSpec, name?: string): Promise<void>;
   /** Closes the current session and opens `name` (`.session NAME`). */
   openSession(name: string): Promise<void>;
   /** How values are shown (`.display`). */
@@ -62,6 +64,66 @@ interface Command {
 
 const MARKS: readonly StepMark[] = ["dead-end", "finding", "none"];
 
+/**
+ * `.connect`'s words: the provider and, after `as`, the name `%kql @NAME` uses (default: its
+ * kind).
+ *
+ * @throws {ReplError} for another kind, a missing cluster or database, or a bad name.
+ */
+function connectArgs(given: readonly string[]): { spec: ProviderSpec; name?: string } {
+  const args = [...given];
+  let name: string | undefined;
+  const as = args.indexOf("as");
+  if (as >= 0) {
+    name = args[as + 1];
+    if (!name || !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name) || args.length > as + 2) {
+      throw new ReplError(`.connect ... as ${args.slice(as + 1).join(" ")}: not a name.`, {
+        hint: "Name it with a letter, then letters, digits or _: .connect sentinel prod as emea",
+      });
+    }
+    args.splice(as);
+  }
+  const [kind, target, extra] = args;
+  const tooMany = (usage: string) =>
+    new ReplError(`.connect ${kind} takes ${usage}, not ${args.slice(1).join(" ")}.`, {
+      hint: `.connect ${kind} ${usage}`,
+    });
+  switch (kind) {
+    case "local":
+      if (extra !== undefined) throw tooMany("[DIR]");
+      return { spec: { kind: "local", dir: target }, name };
+    case "sentinel":
+      if (extra !== undefined) throw tooMany("[WORKSPACE]");
+      return { spec: { kind: "sentinel", workspace: target }, name };
+    case "adx":
+      if (target === undefined || extra === undefined || args.length > 3) {
+        throw new ReplError(".connect adx takes a cluster URL and a database.", {
+          hint: ".connect adx https://<name>.<region>.kusto.windows.net <database>",
+        });
+      }
+      return { spec: { kind: "adx", cluster: target, database: extra }, name };
+    case "xdr":
+      if (target !== undefined) throw tooMany("nothing more");
+      return { spec: { kind: "xdr" }, name };
+    default:
+      throw new ReplError(`.connect takes local, sentinel, adx or xdr, not ${kind ?? "nothing"}.`, {
+        hint: ".connect local ./exports, .connect sentinel prod, or .connect adx CLUSTER DATABASE",
+      });
+  }
+}
+
+/** The providers connected, the default first, as `.connect` alone lists them. */
+function connectionsText(repl: CommandHost): string {
+  const rows = [...repl.connections].map(([name, c]) => [
+    `@${name}`,
+    c === repl.connection ? "default" : "",
+    c.provider.description,
+  ]);
+  rows.sort((a, b) => (b[1] ? 1 : 0) - (a[1] ? 1 : 0));
+  return textTable(["name", "", "provider"], rows) +
+    "\n%kql @NAME x = ... runs on one; plain %kql on the default.";
+}
+
 /** The dot-commands by name. */
 export const COMMANDS = {
   help: {
@@ -82,19 +144,21 @@ export const COMMANDS = {
     },
   },
   connect: {
-    usage: ".connect local [DIR] | sentinel [WORKSPACE] | xdr",
-    description: "query a local folder (default: the demo case) or a Log Analytics workspace",
-    run: async (repl, args) => {
-      const [kind, target] = args;
-      if (kind === "local") await repl.reconnect({ kind: "local", dir: target });
-      else if (kind === "sentinel") await repl.reconnect({ kind: "sentinel", workspace: target });
-      else if (kind === "xdr") await repl.reconnect({ kind: "xdr" });
-      else {
-        throw new ReplError(`.connect takes local, sentinel or xdr, not ${kind ?? "nothing"}.`, {
-          hint: ".connect local ./exports or .connect sentinel prod",
-        });
+    usage: ".connect local [DIR] | sentinel [WORKSPACE] | adx CLUSTER DATABASE | xdr [as NAME]",
+    description: "query a folder, a workspace, an ADX database or Defender XDR; " +
+      "the others stay connected for %kql @NAME (alone: list them)",
+    run: async (repl, given) => {
+      if (given.length === 0) {
+        repl.output.write(connectionsText(repl));
+        return;
       }
-      repl.output.write(`connected: ${repl.connection.provider.description}`);
+      const { spec, name } = connectArgs(given);
+      await repl.reconnect(spec, name);
+      const others = [...repl.connections.keys()].filter((n) => n !== (name ?? spec.kind));
+      repl.output.write(
+        `connected: ${repl.connection.provider.description} (as @${name ?? spec.kind})` +
+          (others.length ? `; still connected: ${others.map((n) => `@${n}`).join(", ")}` : ""),
+      );
     },
   },
   incident: {
@@ -382,6 +446,8 @@ KQL:   %kql name = SigninLogs | where ResultType == "50126"   (binds name and _;
               number of windows), serverTimeoutSeconds (1-600), additionalWorkspaces (names or
               ids, comma-separated), workspace (another than the connected one), truncation
               (split, warn or error); kept by .rerun and exports
+       %kql @adx spray = ...   runs on the provider connected as @adx (.connect adx CLUSTER DB);
+              plain %kql runs on the last connected; .connect alone lists them
        \${expr} puts a value in as a literal; {{param}} uses a session parameter (.set, .params)
        a query continues on the next line while a bracket or quote is open or the line ends in |
        a line starting with | extends the query step just before it (a new step, same name);

@@ -69,6 +69,8 @@ export interface KqlInput {
    * typed: see {@link KQL_OPTIONS} and {@link kqlQueryOptions}.
    */
   readonly options?: Readonly<Record<string, string>>;
+  /** `%kql @adx ...`: the name of the session's provider to run on (default: the connected one). */
+  readonly provider?: string;
 }
 
 /**
@@ -85,21 +87,35 @@ export const KQL_OPTIONS: Readonly<Record<string, string>> = {
 };
 
 const OPTION = new RegExp(`^\\s*(${Object.keys(KQL_OPTIONS).join("|")})=(\\S+)`);
+/** `@name` right after `%kql`: the provider the query runs on. */
+const PROVIDER_TAG = /^\s*@([A-Za-z][A-Za-z0-9_]*)(?=\s|$)/;
 
 /**
- * Splits `%kql [key=value ...] name = query` / `%kql query` (`%kql!` refreshes: see
- * {@link KqlInput}).
+ * Splits `%kql [@provider] [key=value ...] name = query` / `%kql query` (`%kql!` refreshes:
+ * see {@link KqlInput}).
  */
 export function parseKqlInput(text: string): KqlInput {
   const bang = /^%kql!/.test(text.trim());
   let body = text.trim().replace(/^%kql!?/, "");
   const refresh = bang ? { refresh: true } : {};
   const options: Record<string, string> = {};
-  for (let m = OPTION.exec(body); m; m = OPTION.exec(body)) {
-    options[m[1]] = m[2];
-    body = body.slice(m[0].length);
+  let provider: string | undefined;
+  for (;;) {
+    const m = OPTION.exec(body);
+    const tag = m ? undefined : provider === undefined ? PROVIDER_TAG.exec(body) : null;
+    if (m) {
+      options[m[1]] = m[2];
+      body = body.slice(m[0].length);
+    } else if (tag) {
+      provider = tag[1];
+      body = body.slice(tag[0].length);
+    } else break;
   }
-  const extra = Object.keys(options).length ? { ...refresh, options } : refresh;
+  const extra = {
+    ...refresh,
+    ...(provider === undefined ? {} : { provider }),
+    ...(Object.keys(options).length ? { options } : {}),
+  };
   const named = /^\s*([A-Za-z_$][\w$]*)\s*=(?!=)([\s\S]*)$/.exec(body);
   if (named) return { name: named[1], query: named[2].trim(), ...extra };
   return { query: body.trim(), ...extra };
@@ -109,6 +125,7 @@ export function parseKqlInput(text: string): KqlInput {
 export function kqlInputText(input: KqlInput): string {
   const head = [
     input.refresh ? "%kql!" : "%kql",
+    ...(input.provider === undefined ? [] : [`@${input.provider}`]),
     ...Object.entries(input.options ?? {}).map(([k, v]) => `${k}=${v}`),
   ].join(" ");
   return input.name === undefined
@@ -185,7 +202,8 @@ export function startsWithPipe(line: string): boolean {
  */
 export function extendKqlInput(base: KqlInput, lines: string): KqlInput {
   const options = base.options ? { options: base.options } : {};
-  return { name: base.name, query: `${base.query}\n${lines.trim()}`, ...options };
+  const provider = base.provider === undefined ? {} : { provider: base.provider };
+  return { name: base.name, query: `${base.query}\n${lines.trim()}`, ...provider, ...options };
 }
 
 /**

@@ -32,6 +32,7 @@ import {
 } from "./_display.ts";
 import { type ImageProtocol, imageProtocol } from "./_image.ts";
 import { isDataFrame } from "../src/polars.ts";
+import type { Provider } from "../src/providers/mod.ts";
 import { cacheText, count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
 import {
@@ -97,6 +98,11 @@ export class Repl implements CommandHost {
   readonly display: DisplaySettings = defaultDisplaySettings();
   session!: Session;
   connection!: Connection;
+  /**
+   * Every provider connected, by name (its kind, or the name `.connect ... as NAME` gave):
+   * `%kql @name` runs on one; the last connected is {@link connection}, the default.
+   */
+  readonly connections: Map<string, Connection> = new Map();
   /** The abort signal of the input running. */
   #signal: AbortSignal = new AbortController().signal;
   /** What the running query is doing (retries, windows, rows so far). */
@@ -114,6 +120,7 @@ export class Repl implements CommandHost {
   static async open(options: ReplOptions): Promise<Repl> {
     const repl = new Repl(options);
     repl.connection = await connect(options.provider);
+    repl.connections.set(options.provider.kind, repl.connection);
     await repl.openSession(options.session);
     return repl;
   }
@@ -130,6 +137,7 @@ export class Repl implements CommandHost {
     });
     if (this.session) await this.session.close();
     this.session = session;
+    for (const [key, c] of this.connections) session.addProvider(key, c.provider);
     // The summary below says which steps were not restored and which definitions ran again.
     const shown = notices.filter((n) =>
       !/^steps [\d, ]+: (result not in the cache|definitions run again)/.test(n)
@@ -275,7 +283,9 @@ export class Repl implements CommandHost {
       });
     }
     const providerOptions = kqlQueryOptions(input.options);
-    const provider = this.connection.provider;
+    const provider = input.provider === undefined
+      ? this.connection.provider
+      : this.#namedProvider(input.provider);
     if (providerOptions && provider.kind !== "sentinel") {
       throw new ReplError(
         `The query options (${Object.keys(providerOptions).join(", ")}) are a Log Analytics ` +
@@ -283,11 +293,13 @@ export class Repl implements CommandHost {
         { hint: "Leave them out here, or .connect sentinel WORKSPACE first." },
       );
     }
+    const on = input.provider === undefined ? {} : { provider: input.provider };
     const query = await this.#kqlQuery(input.query, signal);
     const name = input.name ?? `_${this.session.steps().length + 1}`;
     const frame = await this.session.query(name, query, {
       signal,
       refresh: input.refresh,
+      ...on,
       ...(providerOptions ? { providerOptions } : {}),
     });
     this.show(frame);
@@ -480,13 +492,35 @@ export class Repl implements CommandHost {
     }
   }
 
-  /** Switches provider (`.connect`). */
-  async reconnect(spec: ProviderSpec): Promise<void> {
+  /** The provider `%kql @name` names, or a clear error naming the ones connected. */
+  #namedProvider(name: string): Provider {
+    const found = this.connections.get(name);
+    if (found) return found.provider;
+    const names = [...this.connections.keys()];
+    const close = didYouMean(name, names);
+    throw new ReplError(
+      `No provider is connected as @${name} (connected: ${names.join(", ") || "none"}).`,
+      {
+        hint: (close ? `${close} ` : "") +
+          `Connect it first: .connect ${name === "adx" ? "adx CLUSTER DATABASE" : name}` +
+          ` (or .connect KIND ... as ${name}).`,
+      },
+    );
+  }
+
+  /**
+   * Connects a provider (`.connect`): it becomes the default, and the ones connected before
+   * stay open under their names for `%kql @name` (one connected again by a name it had
+   * replaces it).
+   */
+  async reconnect(spec: ProviderSpec, name: string = spec.kind): Promise<void> {
     const next = await connect(spec);
-    const previous = this.connection;
+    const previous = this.connections.get(name);
+    this.connections.set(name, next);
     this.connection = next;
     this.session.connect(next.provider);
-    previous.close();
+    this.session.addProvider(name, next.provider);
+    if (previous && previous !== next) previous.close();
   }
 
   /** Names of the dot-commands. */
@@ -497,7 +531,8 @@ export class Repl implements CommandHost {
   /** Closes the session (journal flushed, lock released) and the provider. */
   async close(): Promise<void> {
     await this.session?.close();
-    this.connection?.close();
+    const open = new Set([this.connection, ...this.connections.values()]);
+    for (const c of open) c?.close();
   }
 }
 

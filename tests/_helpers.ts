@@ -2,6 +2,49 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { join } from "node:path";
 
+const REPO = fromFileUrl(new URL("../", import.meta.url));
+
+/** What one run of the `casefile` command gave: its exit code and output. */
+export interface CasefileRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link runCasefile}. */
+export interface RunCasefileOptions {
+  /** Text piped to its standard input (none: stdin is closed at once). */
+  readonly stdin?: string;
+  /** Added to the child's environment (`NO_COLOR=1` is always set). */
+  readonly env?: Record<string, string>;
+  /** Working folder (default: the checkout). */
+  readonly cwd?: string;
+}
+
+/**
+ * Runs `casefile ARGS` (`deno run --allow-all repl/main.ts ARGS` from the checkout), as a
+ * person or a script in a shell would, and returns its exit code and output.
+ */
+export async function runCasefile(
+  args: readonly string[],
+  options: RunCasefileOptions = {},
+): Promise<CasefileRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", join(REPO, "repl/main.ts"), ...args],
+    cwd: options.cwd ?? REPO,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", ...options.env },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(options.stdin ?? ""));
+  await writer.close();
+  const out = await child.output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
 /** `../shared/realdata`, beside the repository (as DEVELOPERS.md lays it out). */
 export const REALDATA_DIR = fromFileUrl(new URL("../../shared/realdata", import.meta.url));
 

@@ -8,6 +8,23 @@ import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 
+/**
+ * Whether tmux is there to drive (the terminal tests skip without it); under CI it must be,
+ * and its absence is an error.
+ */
+export async function tmuxAvailable(): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
+    if (success) return true;
+  } catch {
+    // Not installed.
+  }
+  if (Deno.env.get("CI") === "true") {
+    throw new Error("tmux is missing under CI: .ci/run installs it (packages=(... tmux))");
+  }
+  return false;
+}
+
 /** Options of {@link Terminal}. */
 export interface TerminalOptions {
   /** Lines of scrollback kept and captured (default: tmux's 2000; the last 3000 read). */

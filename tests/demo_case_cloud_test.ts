@@ -11,6 +11,7 @@ import { openLocalProvider } from "../src/providers/local/local_provider.ts";
 import { ANSWER_KEY } from "../scripts/demo_case/_attack.ts";
 import { CLOUD_ANSWER_KEY } from "../scripts/demo_case/_cloud_attack.ts";
 import { FIRST_INCIDENT_TRACES } from "../scripts/demo_case/_traces.ts";
+import { runCasefile } from "./_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const CASE = join(REPO, "fixtures/demo-case");
@@ -338,20 +339,11 @@ Deno.test("piped REPL: an analyst finds the mining VMs and who is a VIP", async 
     "",
   ].join("\n") + "\n";
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "repl/main.ts", "repl", "--home", home, "--session", "cloud"],
-      cwd: REPO,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(input));
-    await writer.close();
-    const out = await child.output();
-    const stdout = new TextDecoder().decode(out.stdout);
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const { code, stdout, stderr } = await runCasefile(
+      ["repl", "--home", home, "--session", "cloud"],
+      { stdin: input },
+    );
+    assert.equal(code, 0, stderr);
     for (const vm of C.azureAbuse.vms) assert.ok(stdout.includes(vm), stdout);
     assert.ok(stdout.includes(C.azureAbuse.callerIp), stdout);
     assert.ok(!stdout.includes(C.lookalikes.vm.name), "the office deployment is filtered out");

@@ -66,6 +66,7 @@ export function spectralTest(
     if (power[k] > power[best]) best = k;
   }
   if (total <= 0) return undefined;
+  best = fundamentalOf(power, best, kMin);
   // A train of short events puts power in the harmonics too: count the bands at the
   // first few multiples of the line, each as wide (relatively) as the first.
   const bandAt = (centre: number) => {
@@ -95,4 +96,22 @@ export function spectralTest(
   const flat = bandBins / (power.length - kMin);
   const excess = Math.max(0, (strength - flat) / (1 - flat));
   return { periodSeconds: size * width / centre, strength, excess };
+}
+
+/**
+ * The fundamental of the line at bin `best`: a train of short events has as much power at
+ * the multiples of its frequency as at the frequency itself, so the strongest bin can be a
+ * harmonic (a 60 s beacon peaking at 20 s). A band at `best / d` holding at least half the
+ * peak's power is the line itself; the lowest such frequency wins.
+ */
+function fundamentalOf(power: Float64Array, best: number, kMin: number): number {
+  for (let d = HARMONICS; d >= 2; d--) {
+    const centre = best / d;
+    const lo = Math.max(kMin, Math.floor(centre * (1 - BAND)));
+    const hi = Math.min(power.length - 1, Math.ceil(centre * (1 + BAND)));
+    let peak = -1;
+    for (let k = lo; k <= hi; k++) if (peak < 0 || power[k] > power[peak]) peak = k;
+    if (peak >= 0 && power[peak] >= 0.5 * power[best]) return peak;
+  }
+  return best;
 }

@@ -136,7 +136,17 @@ export function parseText(
   type: Exclude<KustoType, "dynamic">,
   forms?: readonly string[],
 ): Expr {
-  const s = cleaned(pl.col(name));
+  return type === "string" || type === "guid"
+    ? pl.col(name)
+    : parseCleaned(cleaned(pl.col(name)), type, forms);
+}
+
+/** {@link parseText} of text already {@link cleaned}. */
+function parseCleaned(
+  s: Expr,
+  type: Exclude<KustoType, "dynamic">,
+  forms?: readonly string[],
+): Expr {
   switch (type) {
     case "bool":
       return parseBool(s);
@@ -153,7 +163,7 @@ export function parseText(
       return parseTimespan(s);
     case "string":
     case "guid":
-      return pl.col(name);
+      return s;
   }
 }
 
@@ -196,13 +206,25 @@ export function inferTextColumns(
   // A sample screened in JavaScript picks the candidate types worth parsing in full:
   // building and running every parser on every column costs far more than the read.
   const screened = screenSample(sampleRows(frame), textColumns);
+  // A column whose sample looks like no candidate type and not like JSON is text whatever
+  // the rest holds, so only the others are parsed in full.
+  const tried = (i: number) => screened[i].types.length > 0 || screened[i].json;
   // Each candidate parse runs once; its null count says whether every value fit.
-  const trials = frame.select(...textColumns.flatMap((name, i) => [
-    cleaned(pl.col(name)).alias(`${i}:present`),
-    ...screened[i].types.map((t) => parseText(name, t, screened[i].forms).alias(`${i}:${t}`)),
-  ]));
+  // The text is cleaned once, then every candidate parses the cleaned column.
+  const triedColumns = textColumns.flatMap((name, i) => tried(i) ? [{ name, i }] : []);
+  const clean = triedColumns.length === 0 ? undefined : frame.select(
+    ...triedColumns.map(({ name, i }) => cleaned(pl.col(name)).alias(`${i}:present`)),
+  );
+  const exprs = triedColumns.flatMap(({ i }) => [
+    pl.col(`${i}:present`),
+    ...screened[i].types.map((t) =>
+      parseCleaned(pl.col(`${i}:present`), t, screened[i].forms).alias(`${i}:${t}`)
+    ),
+  ]);
   // Columns by name once: looking each up in a wide frame is a scan, quadratic in all.
-  const trial = new Map(trials.getColumns().map((s) => [s.name, s]));
+  const trial = new Map(
+    clean === undefined ? [] : clean.select(...exprs).getColumns().map((s) => [s.name, s]),
+  );
   const column = (key: string) => trial.get(key) as Series;
   const height = frame.height;
   const present = (i: number) => height - column(`${i}:present`).nullCount();
@@ -210,6 +232,10 @@ export function inferTextColumns(
   const columns: InferredColumn[] = [];
   const parsed: Series[] = [];
   for (const [i, name] of textColumns.entries()) {
+    if (!tried(i)) {
+      columns.push({ name, type: "string" });
+      continue;
+    }
     const count = present(i);
     const fits = (t: Candidate) =>
       screened[i].types.includes(t) ? height - column(`${i}:${t}`).nullCount() : 0;
@@ -276,7 +302,10 @@ function screenSample(
 ): Array<{ types: Candidate[]; json: boolean; forms: string[] }> {
   const byName = new Map(sample.getColumns().map((s) => [s.name, s]));
   return columns.map((name) => {
-    const values = seriesText(byName.get(name) as Series);
+    const series = byName.get(name) as Series;
+    // Wide exports hold many empty columns: nothing to screen, and no JS array to build.
+    if (series.nullCount() === series.length) return { types: [], json: false, forms: [] };
+    const values = seriesText(series);
     if (values.length === 0) return { types: [], json: false, forms: [] };
     const half = values.length / 2;
     const count = (test: (v: string) => boolean) => values.filter(test).length;

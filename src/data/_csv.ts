@@ -1,154 +1,17 @@
 /**
  * CSV files: a structural check in one pass over the bytes (so a malformed file is reported
  * with its line instead of being misread), then Polars reads every column as text and
- * inference types them.
+ * inference types them. From {@link PARALLEL_CHECK_BYTES} on, the check runs in a worker
+ * while Polars reads the file, and its verdict is awaited before the rows are used.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import { type DataFrame, pl } from "../polars.ts";
-import { splitCsvRecord } from "../_csv_fields.ts";
+import { asUtf8, checkCsv, type CsvShape } from "./_csv_check.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-
-/** What the structural pass learnt of a CSV file. */
-export interface CsvShape {
-  /** Header fields as written. */
-  readonly header: string[];
-  /** Data records (header excluded). */
-  readonly records: number;
-  /** 1-based line each data record starts on, when some record spans several lines. */
-  readonly recordLines?: Int32Array;
-  /** Records with fewer fields than the header, read with the missing fields empty. */
-  readonly short: { readonly count: number; readonly firstLine: number };
-}
-
-/**
- * Checks quoting and field counts of CSV `bytes`; throws a {@link DataLoadError} naming
- * the line of the first problem that would make a reader lose or shift data.
- */
-export function checkCsv(bytes: Uint8Array, file: string, separator = ","): CsvShape {
-  const sep = separator.charCodeAt(0);
-  const fail = (message: string, line: number, hint: string): never => {
-    throw new DataLoadError(`Cannot read ${file}: ${message} at line ${line}`, {
-      file,
-      line,
-      hint,
-    });
-  };
-  let line = 1;
-  let records = -1; // the header is record -1
-  let fields = 0;
-  let expected = -1;
-  let multiline = false;
-  let headerEnd = 0;
-  const starts: number[] = [];
-  let shortCount = 0;
-  let shortFirst = 0;
-  let recordLine = 1;
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let atRecordStart = true;
-
-  const endRecord = (end: number) => {
-    fields++;
-    if (records === -1) {
-      expected = fields;
-      headerEnd = end;
-    } else if (fields > expected) {
-      fail(
-        `the record has ${fields} fields but the header has ${expected}`,
-        recordLine,
-        "Quote fields that contain the separator, or fix the header.",
-      );
-    } else if (fields < expected) {
-      if (shortCount++ === 0) shortFirst = recordLine;
-    }
-    if (records >= 0) starts.push(recordLine);
-    records++;
-    fields = 0;
-    atRecordStart = true;
-  };
-
-  while (i < bytes.length) {
-    if (atRecordStart) {
-      // Blank lines between records are not records.
-      if (bytes[i] === LF || (bytes[i] === CR && bytes[i + 1] === LF)) {
-        i += bytes[i] === CR ? 2 : 1;
-        line++;
-        continue;
-      }
-      atRecordStart = false;
-      recordLine = line;
-    }
-    if (bytes[i] === QUOTE) {
-      const openLine = line;
-      i++;
-      for (;;) {
-        if (i >= bytes.length) {
-          fail(
-            "a quoted field is never closed",
-            openLine,
-            'Check for a missing closing quote ("), or a quote inside a field that is not doubled.',
-          );
-        }
-        const b = bytes[i++];
-        if (b === LF) {
-          line++;
-          multiline = true;
-        } else if (b === QUOTE) {
-          if (bytes[i] === QUOTE) i++;
-          else break;
-        }
-      }
-      const b = bytes[i];
-      if (i < bytes.length && b !== sep && b !== LF && b !== CR) {
-        fail(
-          "unexpected text after a closing quote",
-          line,
-          'A quote inside a quoted field must be doubled ("").',
-        );
-      }
-    } else {
-      while (i < bytes.length && bytes[i] !== sep && bytes[i] !== LF && bytes[i] !== CR) {
-        if (bytes[i] === QUOTE) {
-          fail(
-            "a quote inside a field that is not quoted",
-            line,
-            'Quote the whole field and double the inner quote (""), or remove it.',
-          );
-        }
-        i++;
-      }
-    }
-    if (i >= bytes.length) {
-      endRecord(i);
-      break;
-    }
-    if (bytes[i] === sep) {
-      fields++;
-      i++;
-      if (i >= bytes.length) endRecord(i);
-      continue;
-    }
-    const end = i;
-    i += bytes[i] === CR && bytes[i + 1] === LF ? 2 : 1;
-    endRecord(end);
-    line++;
-  }
-  if (records < 0) fail("the file is empty: no header", 1, "A CSV file starts with a header line.");
-
-  const headerText = new TextDecoder().decode(bytes.subarray(0, headerEnd));
-  return {
-    // The header is well-formed here (checked above), so it splits as any record does.
-    header: splitCsvRecord(headerText.replace(/^\uFEFF/, ""), separator),
-    records,
-    recordLines: multiline ? Int32Array.from(starts) : undefined,
-    short: { count: shortCount, firstLine: shortFirst },
-  };
-}
+export { asUtf8, checkCsv, type CsvShape };
 
 /**
  * Column names as a user means them: `TimeGenerated [UTC]` (the portal's export) becomes
@@ -214,47 +77,6 @@ function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 0)} MiB`;
 }
 
-/**
- * `bytes` as UTF-8 text: UTF-16 with a byte-order mark is decoded; other text holding NUL
- * bytes (UTF-16 without a mark, or a binary file) is refused rather than read as text.
- *
- * @throws {DataLoadError} when the bytes are not text casefile can read.
- */
-export function asUtf8(bytes: Uint8Array, file: string): Uint8Array {
-  const le = bytes[0] === 0xff && bytes[1] === 0xfe;
-  const be = bytes[0] === 0xfe && bytes[1] === 0xff;
-  if (le || be) {
-    let text: string;
-    try {
-      text = new TextDecoder(le ? "utf-16le" : "utf-16be", { fatal: true }).decode(
-        bytes.subarray(2),
-      );
-    } catch {
-      throw new DataLoadError(`Cannot read ${file}: it is not valid UTF-16 text`, {
-        file,
-        hint: "Re-export the file as UTF-8.",
-      });
-    }
-    bytes = new TextEncoder().encode(text);
-  }
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const line = countLines(bytes, nul);
-    throw new DataLoadError(
-      `Cannot read ${file}: it holds a NUL byte at line ${line} (UTF-16 without a byte-order ` +
-        "mark, or not a text file)",
-      { file, line, hint: "Re-export the file as UTF-8 text." },
-    );
-  }
-  return bytes;
-}
-
-function countLines(bytes: Uint8Array, end: number): number {
-  let line = 1;
-  for (let i = bytes.indexOf(LF); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1)) line++;
-  return line;
-}
-
 const OTHER_SEPARATORS = [";", "\t", "|"];
 
 /**
@@ -301,10 +123,13 @@ export async function readCsvText(
   separator = ",",
   options: ReadCsvOptions = {},
 ): Promise<RawCsv> {
-  const bytes = asUtf8(
-    await readBoundedFile(file, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES),
-    file,
-  );
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const size = await fileSize(file, maxBytes);
+  // A large UTF-8 file is read and checked in a worker while Polars reads it: only its
+  // head is read here, for the separator. UTF-16 (re-encoded here) and small files are not.
+  const head = size >= PARALLEL_CHECK_BYTES ? await readHead(file, HEAD_BYTES) : undefined;
+  const parallel = head !== undefined && !isUtf16(head);
+  const bytes = parallel ? head : asUtf8(await readBoundedFile(file, maxBytes), file);
   const notes: string[] = [];
   if (options.detect && separator === ",") {
     separator = detectSeparator(bytes);
@@ -312,7 +137,38 @@ export async function readCsvText(
       notes.push(`read with ${separator === "\t" ? "tab" : `'${separator}'`} as the separator`);
     }
   }
-  const shape = checkCsv(bytes, file, separator);
+  const read = (source: string | Buffer) =>
+    pl.readCSV(source, {
+      inferSchemaLength: 0,
+      hasHeader: true,
+      sep: separator,
+      quoteChar: '"',
+      missingIsNull: true,
+    });
+  let shape: CsvShape;
+  let frame: DataFrame | undefined;
+  let readError: unknown;
+  if (parallel) {
+    // The check costs no wall time beside the read. Its verdict still comes first, so a
+    // malformed file is reported with its line whatever Polars made of it.
+    const checking = checkInWorker(file, maxBytes, separator);
+    try {
+      frame = read(file);
+    } catch (error) {
+      readError = error;
+    }
+    shape = await checking;
+  } else {
+    shape = checkCsv(bytes, file, separator);
+    if (shape.records > 0) {
+      try {
+        // A view of the bytes, not a copy of them.
+        frame = read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      } catch (error) {
+        readError = error;
+      }
+    }
+  }
   const names = normaliseHeader(shape.header);
   const warnings: LoadWarning[] = [];
   if (shape.short.count > 0) {
@@ -323,25 +179,16 @@ export async function readCsvText(
     });
   }
   if (shape.records === 0) {
-    const frame = pl.DataFrame(
+    const empty = pl.DataFrame(
       Object.fromEntries(names.map((n) => [n, pl.Series(n, [], pl.Utf8)])),
     );
-    return { frame, shape, warnings, notes };
+    return { frame: empty, shape, warnings, notes };
   }
-  let frame: DataFrame;
-  try {
-    frame = pl.readCSV(Buffer.from(bytes), {
-      inferSchemaLength: 0,
-      hasHeader: true,
-      sep: separator,
-      quoteChar: '"',
-      missingIsNull: true,
-    });
-  } catch (error) {
-    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message.split("\n")[0]}`, {
-      file,
-      cause: error,
-    });
+  if (frame === undefined) {
+    throw new DataLoadError(
+      `Cannot read ${file}: ${(readError as Error).message.split("\n")[0]}`,
+      { file, cause: readError },
+    );
   }
   if (frame.height !== shape.records) {
     throw new DataLoadError(
@@ -353,6 +200,87 @@ export async function readCsvText(
   frame = frame.rename(Object.fromEntries(frame.columns.map((c, i) => [c, names[i]])));
   return { frame, shape, warnings, notes };
 }
+
+/** Files from this size on are checked in a worker, beside the read: 8 MiB. */
+export const PARALLEL_CHECK_BYTES = 8 * 2 ** 20;
+
+const HEAD_BYTES = 1 << 20;
+
+/** {@link readBoundedFile}'s checks without the read: the file's size. */
+async function fileSize(file: string, maxBytes: number): Promise<number> {
+  try {
+    const info = await Deno.stat(file);
+    if (!info.isFile || info.size > maxBytes) await readBoundedFile(file, maxBytes);
+    return info.size;
+  } catch (error) {
+    if (error instanceof DataLoadError) throw error;
+    throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, {
+      file,
+      cause: error,
+    });
+  }
+}
+
+async function readHead(file: string, length: number): Promise<Uint8Array> {
+  using handle = await Deno.open(file);
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = await handle.read(buffer.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return buffer.subarray(0, filled);
+}
+
+function isUtf16(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
+/**
+ * Reads `file` and runs {@link asUtf8}'s NUL check and {@link checkCsv} in a worker. Where
+ * workers cannot start, they run here instead.
+ */
+async function checkInWorker(
+  file: string,
+  maxBytes: number,
+  separator: string,
+): Promise<CsvShape> {
+  const here = async () =>
+    checkCsv(asUtf8(await readBoundedFile(file, maxBytes), file), file, separator);
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL("./_csv_check_worker.ts", import.meta.url), { type: "module" });
+  } catch {
+    return await here();
+  }
+  try {
+    const reply = await new Promise<WorkerReply | undefined>((resolve) => {
+      worker.onmessage = (event: MessageEvent<WorkerReply>) => resolve(event.data);
+      // A worker that cannot load its module: the check runs here instead.
+      worker.onerror = (event) => {
+        event.preventDefault();
+        resolve(undefined);
+      };
+      worker.postMessage({ file, separator });
+    });
+    if (reply === undefined) return await here();
+    if ("error" in reply) {
+      throw new DataLoadError(reply.error.message, {
+        file,
+        line: reply.error.line,
+        hint: reply.error.hint,
+      });
+    }
+    return reply.shape;
+  } finally {
+    worker.terminate();
+  }
+}
+
+type WorkerReply =
+  | { shape: CsvShape }
+  | { error: { message: string; line?: number; hint?: string } };
 
 /** The 1-based line of data record `row` (0-based). */
 export function lineOfRecord(shape: CsvShape, row: number): number {

@@ -30,12 +30,7 @@ const IOC_OPTIONS = defineOptions<ExtractIocsOptions>("extractIocs", {
   notDomains: "object",
 });
 const IOC_FRAME_OPTIONS = defineOptions<ExtractIocsFrameOptions>("extractIocsFrame", {
-  types: { kind: "strings", aliases: ["type", "kinds"] },
-  custom: "array",
-  urlParts: "boolean",
-  extraSuffixes: "object",
-  fileExtensionTlds: "object",
-  notDomains: "object",
+  ...IOC_OPTIONS,
   columns: { kind: "columns", aliases: ["column", "col"] },
   dedupe: "boolean",
 });

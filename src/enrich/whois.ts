@@ -40,14 +40,7 @@ const RDAP_OPTIONS = defineOptions<RdapOptions>("rdapLookup", {
   signal: "object",
 });
 const RDAP_FRAME_OPTIONS = defineOptions<RdapLookupFrameOptions>("rdapLookupFrame", {
-  bootstrap: "object",
-  bootstrapUrl: "string",
-  liveBootstrapUrl: { kind: "string", oneOf: [false] },
-  cache: "object",
-  cacheTtlMs: "number",
-  timeoutMs: "number",
-  concurrency: "number",
-  signal: "object",
+  ...RDAP_OPTIONS,
   column: { kind: "column", aliases: ["columns", "col"] },
 });
 

@@ -7,8 +7,8 @@
  */
 import { isIP } from "node:net";
 
-/** The entity kinds an investigation follows. */
-export type InvestigatedKind = "account" | "host" | "ip";
+/** The entity kinds an investigation follows (an app: an OAuth application's id or name). */
+export type InvestigatedKind = "account" | "host" | "ip" | "app";
 
 /** An entity in canonical form. */
 export interface EntityRef {
@@ -18,6 +18,8 @@ export interface EntityRef {
   /** The form rows are matched on: lower-case short name (account, host) or the address. */
   readonly key: string;
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const SPLIT = /[\s\\/,;:'"()[\]{}|=<>]+/;
 
@@ -44,6 +46,13 @@ export function entityRef(kind: InvestigatedKind, value: string): EntityRef | un
   const lower = text.toLowerCase();
   if (NOT_ENTITIES.has(lower)) return undefined;
   switch (kind) {
+    case "app": {
+      // An application id (a GUID), or a display name of letters, digits and spaces.
+      if (GUID.test(lower)) return { kind, value: lower, key: lower };
+      const name = lower.replace(/\s+/g, " ");
+      if (!/^[a-z][a-z0-9 ._-]{2,79}$/.test(name) || isIP(stripPort(text))) return undefined;
+      return { kind, value: text.replace(/\s+/g, " "), key: name };
+    }
     case "ip": {
       const ip = stripPort(text);
       return isIP(ip) ? { kind, value: ip, key: ip.toLowerCase() } : undefined;
@@ -83,6 +92,9 @@ export function cellTokens(value: unknown, out: Set<string> = new Set()): Set<st
     return out;
   }
   if (typeof value !== "string") return out;
+  // A short cell of several words is also one token: an application's display name.
+  const whole = value.trim().toLowerCase().replace(/\s+/g, " ");
+  if (whole.includes(" ") && whole.length <= 80) out.add(whole);
   for (const token of value.toLowerCase().split(SPLIT)) if (token) out.add(token);
   return out;
 }
@@ -91,6 +103,7 @@ export function cellTokens(value: unknown, out: Set<string> = new Set()): Set<st
 export function tokensInvolve(tokens: ReadonlySet<string>, entity: EntityRef): boolean {
   switch (entity.kind) {
     case "ip":
+    case "app":
       return tokens.has(entity.key);
     case "account":
       if (tokens.has(entity.key)) return true;
@@ -148,6 +161,9 @@ const ENTITY_COLUMNS: Readonly<Record<InvestigatedKind, ReadonlySet<string>>> = 
       "ComputerIP",
     ].map((c) => c.toLowerCase()),
   ),
+  // The app a consent, a credential change or a mailbox read names; not AppDisplayName, the
+  // (mostly Microsoft) app a sign-in was to.
+  app: new Set(["AppId", "ClientAppId", "AppName", "OAuthAppId"].map((c) => c.toLowerCase())),
 };
 
 /** A list cell naming more entities than this is a population (a spray's targets), not a lead. */
@@ -158,7 +174,7 @@ export function rowEntities(row: Readonly<Record<string, unknown>>): EntityRef[]
   const out: EntityRef[] = [];
   for (const [column, cell] of Object.entries(row)) {
     const lower = column.toLowerCase();
-    for (const kind of ["account", "host", "ip"] as const) {
+    for (const kind of ["account", "host", "ip", "app"] as const) {
       if (!ENTITY_COLUMNS[kind].has(lower)) continue;
       const values = Array.isArray(cell) ? cell : [cell];
       if (values.length > MAX_LIST) continue;

@@ -371,7 +371,7 @@ function alertTactic(tactic: string): string {
   return tactic.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/ And /, " and ");
 }
 
-/** The accounts, hosts and addresses an alert's Entities and CompromisedEntity name. */
+/** The accounts, hosts, addresses and OAuth apps an alert's Entities and CompromisedEntity name. */
 export function alertEntities(row: Row): EntityRef[] {
   const out: EntityRef[] = [];
   const push = (ref: EntityRef | undefined) => ref && out.push(ref);
@@ -387,6 +387,9 @@ export function alertEntities(row: Row): EntityRef[] {
       push(entityRef("host", e.HostName));
     } else if (type === "ip" && typeof e.Address === "string") {
       push(entityRef("ip", e.Address));
+    } else if (type === "cloud-application" && typeof e.OAuthAppId === "string") {
+      // An OAuth app (Defender for Cloud Apps names it by its own number and its app id).
+      push(entityRef("app", e.OAuthAppId));
     }
   }
   const compromised = String(row.CompromisedEntity ?? "");

@@ -61,7 +61,9 @@ export type { ProviderSource } from "./_provider_source.ts";
  */
 export function stepSource(session: Session, record: StepRecord): ProviderSource | undefined {
   if (record.connection) return record.connection;
-  const live = session.provider;
+  const live = record.providerName === undefined
+    ? session.provider
+    : session.providers[record.providerName];
   if (live && live.id === record.provider) return sourceOf(live);
   return sourceOfId(record.provider);
 }
@@ -69,6 +71,7 @@ export function stepSource(session: Session, record: StepRecord): ProviderSource
 /**
  * The providers the kept query steps ran on, each once, in the order first used, and the
  * index of each query step's (by position). Without query steps: the session's provider.
+ * Steps that named their provider (`{ provider: "adx" }`) are left to {@link namedSources}.
  */
 export function stepSources(
   session: Session,
@@ -76,7 +79,7 @@ export function stepSources(
   const sources: ProviderSource[] = [];
   const byStep = new Map<number, number>();
   for (const { record } of keptSteps(session)) {
-    if (record.kind !== "query") continue;
+    if (record.kind !== "query" || record.providerName !== undefined) continue;
     const source = stepSource(session, record);
     if (!source) continue;
     let index = sources.findIndex((s) => sameSource(s, source));
@@ -88,6 +91,21 @@ export function stepSources(
     if (live) sources.push(live);
   }
   return { sources, byStep };
+}
+
+/**
+ * The providers kept query steps named (`session.query(n, q, { provider: "adx" })`), by
+ * name, each as the first step of that name ran on it, in the order first used.
+ */
+export function namedSources(session: Session): Map<string, ProviderSource> {
+  const named = new Map<string, ProviderSource>();
+  for (const { record } of keptSteps(session)) {
+    const name = record.providerName;
+    if (record.kind !== "query" || name === undefined || named.has(name)) continue;
+    const source = stepSource(session, record);
+    if (source) named.set(name, source);
+  }
+  return named;
 }
 
 /** The provider the session's first kept query ran on, else the one it runs on. */
@@ -197,6 +215,9 @@ export function recordTemplate(record: StepRecord): readonly TemplatePart[] {
 /** The options of a replayed query (`now` pinned, the time window), as TypeScript. */
 export function queryOptionsCode(record: StepRecord, params = "session.params"): string[] {
   const out: string[] = [];
+  if (record.providerName !== undefined) {
+    out.push(`provider: ${JSON.stringify(record.providerName)}`);
+  }
   if (record.timespanParam) out.push(`timespan: ${params}.${record.timespanParam}`);
   else if (record.timespan) {
     out.push(

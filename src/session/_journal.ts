@@ -132,6 +132,12 @@ export interface StepRecord {
   readonly params: Readonly<Record<string, unknown>>;
   /** For queries: the provider's identity. */
   readonly provider?: string;
+  /**
+   * For queries: the name of the session's provider the step ran on, when it was not the
+   * default one (`session.query(name, q, { provider: "adx" })`, `%kql @adx ...`); absent in
+   * journals written before sessions had named providers: the default.
+   */
+  readonly providerName?: string;
   /** For queries: the provider's own query options (`split`, `additionalWorkspaces`, ...). */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
   /** For queries: how to open the provider again (for exports; never a secret). */

@@ -43,6 +43,7 @@ export async function rerunSteps(
           refresh: options.refresh,
           signal: options.signal,
           providerOptions: old.providerOptions,
+          providerName: old.providerName,
         },
       );
     } else {

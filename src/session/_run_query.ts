@@ -9,6 +9,7 @@
 import type { Provider, QueryProgress, TimeRange } from "../providers/mod.ts";
 import { sourceOf } from "./_provider_source.ts";
 import { type ReplayError, SessionError } from "./errors.ts";
+import { didYouMean } from "../errors.ts";
 import { KqlExpression, KqlQuery, RawKql } from "./kql_template.ts";
 import { ParamRef, type ParamSet, paramToJson } from "./params.ts";
 import type { StepRecord, TemplatePart } from "./_journal.ts";
@@ -39,6 +40,8 @@ export interface QueryRunOptions {
   readonly onProgress?: (progress: QueryProgress) => void;
   /** The provider's own query options (journaled; part of the cache key). */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /** The name of the session's provider to run on (see `Session.addProvider`); default: the session's. */
+  readonly providerName?: string;
 }
 
 /** The journal's part of a step record common to success and failure. */
@@ -62,7 +65,9 @@ export async function runQueryStep(
 ): Promise<StepRecord> {
   checkStepName(name);
   if (position <= ctx.steps.length) ctx.steps.resetVariables(ctx.env.vars, position);
-  const provider = ctx.provider;
+  const provider = options.providerName === undefined
+    ? ctx.provider
+    : ctx.providers.get(options.providerName);
   const startedAt = new Date();
   const started = performance.now();
   const used: Record<string, unknown> = {};
@@ -77,6 +82,7 @@ export async function runQueryStep(
     ...(options.providerOptions && Object.keys(options.providerOptions).length
       ? { providerOptions: options.providerOptions }
       : {}),
+    ...(options.providerName === undefined ? {} : { providerName: options.providerName }),
     startedAt: startedAt.toISOString(),
   };
   let text = "";
@@ -84,6 +90,9 @@ export async function runQueryStep(
   let failed: ReplayError | undefined;
   try {
     text = renderTemplate(ctx.params, template, used);
+    if (!provider && options.providerName !== undefined) {
+      throw unknownProvider(options.providerName, [...ctx.providers.keys()]);
+    }
     if (!provider) {
       throw new SessionError("The session has no provider to run queries on.", {
         hint: "Connect one: session.connect(await openLocalProvider()) or a Sentinel provider.",
@@ -124,6 +133,20 @@ export async function runQueryStep(
     throw error;
   }
   throw failed!;
+}
+
+/** A query named a provider the session does not have. */
+function unknownProvider(name: string, names: readonly string[]): SessionError {
+  const close = didYouMean(name, names);
+  return new SessionError(
+    `The session has no provider named ${name}` +
+      (names.length ? ` (it has ${names.join(", ")}).` : " (it has no named providers)."),
+    {
+      hint: (close ? `${close} ` : "") +
+        `Add it first: session.addProvider("${name}", provider), or in the REPL .connect ` +
+        `${name} ... (a step recorded on it needs it again to re-run).`,
+    },
+  );
 }
 
 /**

@@ -23,6 +23,8 @@ export interface StepContext {
   readonly cache?: ResultCache;
   /** The provider queries run on. */
   provider?: Provider;
+  /** The other providers a query can name (`session.addProvider`), by name. */
+  readonly providers: Map<string, Provider>;
   /** The parameters: definitions and values. */
   readonly params: ParamSet;
   /** The scope code steps run in. */

@@ -14,6 +14,7 @@ import type { Step } from "./_step_list.ts";
 import {
   type ExportOptions,
   keptSteps,
+  namedSources,
   paramCode,
   providerCode,
   type ProviderSource,
@@ -208,6 +209,12 @@ function setupCode(
   const imports = new Set(["openSession", ...exported.api]);
   const provider = providerCode(source);
   for (const name of provider.imports) imports.add(name);
+  // The providers steps named (`{ provider: "adx" }`), added by the same names.
+  const named = [...namedSources(session)].map(([key, s]) => {
+    const code = providerCode(s);
+    for (const name of code.imports) imports.add(name);
+    return `session.addProvider(${JSON.stringify(key)}, ${code.code});`;
+  });
   if (params.length) imports.add("param");
   const specs = params.map((p) => `    ${paramCode(p)},`);
   return [
@@ -221,6 +228,7 @@ function setupCode(
     ...(params.length ? ["  params: {", ...specs, "  },"] : []),
     "});",
     "(globalThis as { casefileSession?: unknown }).casefileSession = session;",
+    ...named,
     ...(exported.provided.has("params") ? ["const params = session.params;"] : []),
     ...(exported.provided.has("provider") ? ["const provider = session.provider!;"] : []),
   ].join("\n");

@@ -121,7 +121,12 @@ function stepFacts(step: Step, view: StepView, options: ExportReportOptions): St
   }
   if (r.imports) facts.push(["imports", r.imports.map((i) => i.specifier).join(", ")]);
   facts.push(["duration", `${r.durationMs} ms`]);
-  if (r.provider) facts.push(["provider", r.provider]);
+  if (r.provider) {
+    facts.push([
+      "provider",
+      r.providerName === undefined ? r.provider : `${r.providerName} (${r.provider})`,
+    ]);
+  }
   if (r.cache) facts.push(["cache", r.cache]);
   if (r.now) facts.push(["now() meant", r.now]);
   if (r.timespan) {

@@ -16,6 +16,7 @@ import {
   type ExportOptions,
   formatTypeScript,
   keptSteps,
+  namedSources,
   paramCode,
   type ProviderSource,
   stepSources,
@@ -236,6 +237,7 @@ export async function exportScript(
 ): Promise<string> {
   checkOptions("exportScript", options, SCRIPT_OPTIONS);
   const { sources, byStep } = stepSources(session);
+  const named = namedSources(session);
   const source = sources[0] ?? { kind: "none" };
   const kept = keptSteps(session);
   if (source.kind === "none" && kept.some((s) => s.record.kind === "query")) {
@@ -248,14 +250,22 @@ export async function exportScript(
   const current = Object.fromEntries(
     params.filter((p) => p.value !== undefined).map((p) => [p.name, paramToJson(p.kind, p.value!)]),
   );
-  const flags = permissions(sources);
-  const names = providerNames(sources);
+  const everySource = [...sources, ...named.values()];
+  const flags = permissions(everySource);
+  const names = providerNames(sources, new Set(named.keys()));
+  // The replay opens each provider below, and adds it to the session by its name.
+  const providerEntries = [
+    ...(names.length > 1 ? names.map((n, i) => [n, sources[i]] as const) : []),
+    ...named.entries(),
+  ];
   const script = options.path ? basename(options.path) : `${session.name}.ts`;
   const imports = new Set(["param", "replaySession", "type RecordedStep", ...exported.api]);
   if (params.length === 0) imports.delete("param");
   const lines = [
     `#!/usr/bin/env -S deno run ${flags.join(" ")}`,
-    comment(scriptHeader(session, { sources, flags, script, params, kept, exported })),
+    comment(
+      scriptHeader(session, { sources: everySource, named, flags, script, params, kept, exported }),
+    ),
     `import { ${
       [...imports].sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", "")))
         .join(", ")
@@ -265,10 +275,10 @@ export async function exportScript(
     "const code = await replaySession({",
     `  session: ${JSON.stringify(session.name)},`,
     `  provider: ${objectCode(replayProvider(source))},`,
-    ...(names.length > 1
+    ...(providerEntries.length
       ? [
         "  providers: {",
-        ...names.map((n, i) => `    ${n}: ${objectCode(replayProvider(sources[i]))},`),
+        ...providerEntries.map(([n, s]) => `    ${n}: ${objectCode(replayProvider(s))},`),
         "  },",
       ]
       : []),
@@ -302,14 +312,20 @@ export async function exportScript(
 
 /**
  * Names for the providers of a session that ran on more than one: `local`, `sentinel`,
- * then `local_2`, `sentinel_2` for a second of a kind.
+ * then `local_2`, `sentinel_2` for a second of a kind (never one of the names steps gave
+ * their providers, `taken`).
  */
-function providerNames(sources: readonly ProviderSource[]): string[] {
+function providerNames(sources: readonly ProviderSource[], taken: ReadonlySet<string>): string[] {
   const seen = new Map<string, number>();
   return sources.map((s) => {
-    const n = (seen.get(s.kind) ?? 0) + 1;
+    let n = seen.get(s.kind) ?? 0;
+    let name: string;
+    do {
+      n++;
+      name = n === 1 ? s.kind : `${s.kind}_${n}`;
+    } while (taken.has(name));
     seen.set(s.kind, n);
-    return n === 1 ? s.kind : `${s.kind}_${n}`;
+    return name;
   });
 }
 
@@ -353,6 +369,7 @@ function scriptHeader(
   session: Session,
   facts: {
     sources: readonly ProviderSource[];
+    named: ReadonlyMap<string, ProviderSource>;
     flags: readonly string[];
     script: string;
     params: readonly ParamInfo[];
@@ -360,7 +377,7 @@ function scriptHeader(
     exported: ExportedSteps;
   },
 ): string {
-  const { sources, flags, script, params, kept, exported } = facts;
+  const { sources, named, flags, script, params, kept, exported } = facts;
   const data = sources.find((s) => s.kind === "local" && !s.demo);
   const folder = data?.kind === "local";
   const env = ["CASEFILE_DIR=~/casefile", "CASEFILE_HOME=~/.casefile"];
@@ -391,10 +408,39 @@ function scriptHeader(
       ]
       : []),
     "",
+    ...namedNotes(named),
     ...permissionNotes(sources),
     "",
     ...scriptUsage(params),
   ].join("\n");
+}
+
+/** The header's list of the providers steps named, and what each is. */
+function namedNotes(named: ReadonlyMap<string, ProviderSource>): string[] {
+  if (!named.size) return [];
+  return [
+    "Steps that name their provider (session.query(..., { provider: NAME })) run on:",
+    ...[...named].map(([name, source]) => `  ${name}: ${sourceText(source)}`),
+    "",
+  ];
+}
+
+/** A provider source in words, with no secret and no path of this machine. */
+function sourceText(source: ProviderSource): string {
+  switch (source.kind) {
+    case "local":
+      return source.demo
+        ? "the bundled demo case"
+        : `the folder of data ${basename(source.folder)}`;
+    case "sentinel":
+      return `Log Analytics workspace ${source.workspace}`;
+    case "adx":
+      return `Azure Data Explorer database ${source.database} on ${source.cluster}`;
+    case "xdr":
+      return `Defender XDR advanced hunting (${source.endpoint ?? source.cloud ?? "public"})`;
+    case "none":
+      return "no provider";
+  }
 }
 
 /** The header's account of the permissions the first line grants. */
@@ -402,23 +448,24 @@ function permissionNotes(sources: readonly ProviderSource[]): string[] {
   const data = sources.some((s) => s.kind === "local" && !s.demo);
   const sentinel = sources.some((s) => s.kind === "sentinel");
   const adx = sources.some((s) => s.kind === "adx");
+  const xdr = sources.some((s) => s.kind === "xdr");
+  const services = [
+    sentinel ? "the workspace's query API" : "",
+    adx ? "the Azure Data Explorer cluster" : "",
+    xdr ? "Microsoft Graph" : "",
+  ].filter(Boolean);
   return [
     "Permissions (the first line, nothing more):",
     "  read   casefile (its code, Polars' native library), the casefile home" +
     (data ? ", the data" : "") + (sentinel ? ", the Sentinel config folder" : ""),
     "  write  the casefile home (the replay's session and the result cache)",
     "  ffi    Polars' native library only; env: settings",
-    sentinel || adx
+    services.length
       ? "  sys    all: the Azure SDK and TLS ask for OS details --allow-sys cannot name"
       : "  sys    cpus (Polars' threads), network interfaces and hostname (the session lock)",
-    ...(sentinel
+    ...(services.length
       ? [
-        "  net    the workspace's query API and sign-in hosts only",
-        "  run    the sign-in tools the credential may call",
-      ]
-      : adx
-      ? [
-        "  net    the Azure Data Explorer cluster and sign-in hosts only",
+        `  net    ${services.join(", ")} and sign-in hosts only`,
         "  run    the sign-in tools the credential may call",
       ]
       : []),

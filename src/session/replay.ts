@@ -80,8 +80,10 @@ export interface ReplaySpec {
   readonly provider: ReplayProvider;
   /**
    * Every provider the steps ran on, by name, when they ran on more than one (a session
-   * that switched between a folder and a workspace): each is opened, and the steps switch
-   * with `session.connect(providers.NAME)`. One equal to `provider` is that one.
+   * that switched between a folder and a workspace, or whose steps named their provider):
+   * each is opened and added to the session by its name (`session.addProvider`), so a step
+   * can name it (`{ provider: "adx" }`) or switch to it with `session.connect(providers.NAME)`.
+   * One equal to `provider` is that one.
    */
   readonly providers?: Readonly<Record<string, ReplayProvider>>;
   /** What each step gave when the session was recorded, in order (see `RecordedStep`). */
@@ -237,13 +239,10 @@ export async function replaySession(
         hint: "Replay into a new session: another --session NAME, or none.",
       });
     }
+    for (const [key, p] of Object.entries(byName)) session.addProvider(key, p);
     out.log(
       `replaying session ${spec.session} as ${name} (home ${session.home}; ` +
-        `${
-          spec.providers && Object.keys(spec.providers).length > 1
-            ? Object.values(spec.providers).map(describeProvider).join(", then ")
-            : describeProvider(spec.provider)
-        })`,
+        `${providersText(spec)})`,
     );
     if (changed.length) {
       out.log(
@@ -462,6 +461,17 @@ const ADX_URL = new URL("../providers/adx/mod.ts", import.meta.url);
 
 /** The Sentinel provider (and the Azure SDK), loaded only for a Sentinel replay. */
 const SENTINEL_URL = new URL("../providers/sentinel/mod.ts", import.meta.url);
+
+/** The providers a replay opens, in words: the first, then each other one by name. */
+function providersText(spec: ReplaySpec): string {
+  const others = Object.entries(spec.providers ?? {}).filter(([, p]) =>
+    JSON.stringify(p) !== JSON.stringify(spec.provider)
+  );
+  return [
+    describeProvider(spec.provider),
+    ...others.map(([key, p]) => `${key}: ${describeProvider(p)}`),
+  ].join("; ");
+}
 
 function describeProvider(spec: ReplayProvider): string {
   switch (spec.kind) {

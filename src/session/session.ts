@@ -58,6 +58,7 @@ const QUERY_OPTIONS = defineOptions<StepQueryOptions>("session.query", {
   onProgress: "function",
   expect: "object",
   providerOptions: "object",
+  provider: { kind: "string", aliases: ["providerName", "on"] },
 });
 const RUN_OPTIONS = defineOptions<StepRunOptions>("session.run", {
   signal: "object",
@@ -123,6 +124,12 @@ export interface StepQueryOptions {
    * exports.
    */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * The name of the provider to run on, one added with {@link Session.addProvider}
+   * (default: the session's provider). Journaled with the step, part of its cache key (the
+   * provider's), re-run and replayed on the provider of that name.
+   */
+  readonly provider?: string;
 }
 
 /** Options of {@link Session.run}. */
@@ -274,6 +281,7 @@ export class Session {
       dir,
       cache,
       provider: options.provider,
+      providers: new Map(),
       params: this.#paramSet,
       env: this.#env,
       steps: this.#steps,
@@ -315,6 +323,52 @@ export class Session {
   /** Sets the provider later steps run on. */
   connect(provider: Provider): void {
     this.#ctx.provider = provider;
+  }
+
+  /**
+   * Adds a provider by name, beside the session's own: a query runs on it when it names it
+   * (`session.query("spray", q, { provider: "adx" })`, `%kql @adx spray = ...` in the REPL).
+   * The default provider is unchanged. A name added again is replaced (later steps run on
+   * the new one; earlier ones keep what they recorded).
+   *
+   * @param name The name queries use (a letter, then letters, digits or `_`).
+   * @param provider The provider.
+   * @throws {SessionError} for a name that cannot be one.
+   *
+   * @example Query two providers in one session
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { openSession } from "./session.ts";
+   * import { DEMO_CASE_DIR, openLocalProvider } from "../providers/mod.ts";
+   *
+   * const session = await openSession("two", {
+   *   home: await Deno.makeTempDir(),
+   *   provider: await openLocalProvider(),
+   * });
+   * session.addProvider("archive", await openLocalProvider(DEMO_CASE_DIR));
+   * await session.query("alerts", "SecurityAlert | count", { provider: "archive" });
+   * assert.deepEqual(Object.keys(session.providers), ["archive"]);
+   * assert.equal(session.step("alerts").record.providerName, "archive");
+   * await session.close();
+   * ```
+   */
+  addProvider(name: string, provider: Provider): void {
+    if (typeof name !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) {
+      throw new SessionError(`"${name}" cannot be a provider's name.`, {
+        hint: "Use a letter, then letters, digits or '_' (adx, xdr, emea_logs).",
+      });
+    }
+    if (!provider || typeof (provider as Provider).query !== "function") {
+      throw new SessionError(`session.addProvider("${name}", ...) was not given a provider.`, {
+        hint: "Pass an open provider: await openAdxProvider({ cluster, database }).",
+      });
+    }
+    this.#ctx.providers.set(name, provider);
+  }
+
+  /** The providers added by name ({@link Session.addProvider}), besides the default one. */
+  get providers(): Readonly<Record<string, Provider>> {
+    return Object.fromEntries(this.#ctx.providers);
   }
 
   /** Notices so far (cache problems, steps not restored, journal lines skipped). */
@@ -402,9 +456,13 @@ export class Session {
       findings ? `${findings} ${findings === 1 ? "finding" : "findings"}` : "",
     ].filter(Boolean).join(", ");
     const provider = this.provider;
+    // Names of the other providers (the REPL also names the default one: not "also").
+    const named = [...this.#ctx.providers].filter(([, p]) => p !== provider).map(([n]) => n);
     return `session ${this.name}: ${steps.length} ${steps.length === 1 ? "step" : "steps"}${
       counts ? ` (${counts})` : ""
-    }, ${provider ? `provider ${provider.id}` : "no provider"}`;
+    }, ${provider ? `provider ${provider.id}` : "no provider"}${
+      named.length ? ` (also ${named.join(", ")})` : ""
+    }`;
   }
 
   /**
@@ -486,6 +544,7 @@ export class Session {
         onProgress: options.onProgress,
         expect,
         providerOptions: options.providerOptions,
+        providerName: options.provider,
       });
       return this.value(record.position) as DataFrame;
     });

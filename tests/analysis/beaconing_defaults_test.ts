@@ -95,3 +95,32 @@ Deno.test("findBeacons() with nothing to score returns no rows but the documente
   assert.deepEqual([...few.columns].sort(), [...columns].sort());
   assert.deepEqual(findBeacons(pair(timesOf(new Array(29).fill(60)))).columns, columns);
 });
+
+Deno.test("findBeacons() scores a steady beacon high and traffic with no rhythm low", () => {
+  // Every 60 s exactly: no spread (IQR 0), so no skew and full regularity.
+  const [steady] = findBeacons(pair(timesOf(new Array(29).fill(60)))).toRecords();
+  assert.equal(steady.skew, 0);
+  assert.equal(steady.regularity, 1);
+  assert.ok(Number(steady.score) > 0.8, `steady ${steady.score}`);
+  // Exponential gaps (mean 300 s, a fixed pseudo-random sequence): the IQR of exponential
+  // gaps is about 1.6 times their median, so regularity is 0; without a rhythm the score is
+  // volume and a weak spectral line at most.
+  let x = 12345;
+  const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const gaps = Array.from({ length: 59 }, () => Math.round(-300 * Math.log(1 - rand())));
+  const [random] = findBeacons(pair(timesOf(gaps))).toRecords();
+  assert.equal(random.regularity, 0);
+  assert.ok(Number(random.score) < 0.2, `random ${random.score}`);
+});
+
+Deno.test("findBeacons() spectral period of a perfectly regular beacon is its period, not a harmonic", () => {
+  // 2,160 beats exactly 60 s apart (the demo case's C2 rhythm, without jitter): every
+  // harmonic has as much power as the line, and the line is at 60 s.
+  for (const period of [60, 300]) {
+    const [row] = findBeacons(pair(timesOf(new Array(2159).fill(period)))).toRecords();
+    assert.ok(
+      Math.abs((row.spectralPeriodSeconds as number) - period) < period * 0.01,
+      `period ${period}: spectral ${row.spectralPeriodSeconds}`,
+    );
+  }
+});

@@ -90,8 +90,20 @@ Deno.test("findPasswordAttacks() rejects a misspelt or mistyped option, and decl
   );
   assert.throws(
     () => findPasswordAttacks(frame, { source: SOURCE, maxAttemptsPerAccount: "3" } as never),
-    (e: unknown) => e instanceof OptionError && /maxAttemptsPerAccount/.test(e.message),
+    (e: unknown) =>
+      e instanceof OptionError &&
+      e.message ===
+        'findPasswordAttacks: option `maxAttemptsPerAccount` must be a number, not the string "3".',
   );
+  // Every numeric option takes a number.
+  const numbers = {
+    minAccounts: 10,
+    maxAttemptsPerAccount: 3,
+    minFailures: 10,
+    burstGapMinutes: 30,
+    followUpHours: 24,
+  };
+  assert.equal(findPasswordAttacks(frame, { source: SOURCE, ...numbers }).height, 3);
   assert.deepEqual(Object.keys(optionSpecsOf("findPasswordAttacks") ?? {}).sort(), [
     "burstGapMinutes",
     "followUpHours",

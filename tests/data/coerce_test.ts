@@ -201,3 +201,10 @@ Deno.test("coerceColumns() leaves a typed column declared dynamic as it is; blan
   assert.match(String(out.getColumn("n").dtype), /Int64|Float64/);
   assert.deepEqual(infer({ s: ["", " "] }).columns, [{ name: "s", type: "string" }]);
 });
+
+Deno.test("coerceColumns() leaves dynamic text that is JSON already as it was written", () => {
+  const frame = pl.DataFrame({ d: ['{"b": 2}', "[1, 2]", null] });
+  const { frame: out, misfits } = coerceColumns(frame, new Map([["d", "dynamic"]]));
+  assert.deepEqual(misfits, []);
+  assert.deepEqual(out.getColumn("d").toArray(), ['{"b": 2}', "[1, 2]", null]);
+});

@@ -1,16 +1,17 @@
 /**
- * A small stand-in for the hunting runner, used by the family tests until the framework's
- * runner lands: substitutes a query's parameters by the library's rule (with the session's
- * `kqlLiteral`) and runs it on the bundled demo case; plus a schema check for queries on
- * tables the demo case lacks.
+ * What the family tests share beyond the framework: the framework's runner
+ * (`runHuntQuery`, `huntText`) on the bundled demo case with each query's examples, its
+ * validator (`validateHuntFamilies`) plus the house rules it leaves to review, and a
+ * schema check for queries on tables the demo case lacks (empty tables built from the
+ * Sentinel schemas, which the framework does not provide).
  *
  * @module
  */
 import assert from "node:assert/strict";
-import type { HuntFamily, HuntParamType, HuntParamValue, HuntQuery } from "../../src/hunt/types.ts";
-import { kqlLiteral, Timespan } from "../../src/session/mod.ts";
+import type { HuntFamily, HuntParamValue, HuntQuery } from "../../src/hunt/types.ts";
+import { type HuntArgs, huntText, runHuntQuery, validateHuntFamilies } from "../../src/hunt/mod.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
-import type { Provider, QueryResult } from "../../src/providers/mod.ts";
+import type { Provider } from "../../src/providers/mod.ts";
 import { SENTINEL_SCHEMAS } from "../../src/schema/mod.ts";
 import { runKql } from "../../src/kql/mod.ts";
 import { type DataFrame, pl } from "../../src/polars.ts";
@@ -38,54 +39,67 @@ export const DEMO_TABLES = new Set([
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-function literalOf(type: HuntParamType, value: HuntParamValue): string {
-  if (type === "datetime") return kqlLiteral(new Date(String(value)));
-  if (type === "timespan") {
-    const span = Timespan.parse(String(value));
-    assert.ok(span, `not a timespan: ${value}`);
-    return kqlLiteral(span);
-  }
-  return kqlLiteral(value);
+/** The query of `family` named `name`. */
+export function queryOf(family: HuntFamily, name: string): HuntQuery {
+  const found = family.queries.find((q) => q.name === name);
+  assert.ok(found, `no query ${family.name}.${name}`);
+  return found;
 }
 
-/** The query's text with `{start}`, `{end}` and every parameter replaced by its literal. */
+/**
+ * A query's arguments as the tests call it: each parameter's `values` entry, else its
+ * example. Values for parameters the query lacks are left out (a test passes one set of
+ * values to a whole family); `window`, `start` and `end` are kept.
+ */
+export function exampleArgs(
+  query: HuntQuery,
+  values: Readonly<Record<string, unknown>> = {},
+): HuntArgs {
+  const args: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (name in query.parameters || WINDOW_ARGS.includes(name)) args[name] = value;
+  }
+  for (const [name, p] of Object.entries(query.parameters)) {
+    if (args[name] === undefined && p.example !== undefined) args[name] = p.example;
+  }
+  return args;
+}
+
+const WINDOW_ARGS = ["window", "start", "end"];
+
+/**
+ * The query's text as the framework's runner substitutes it (`huntText`), with the
+ * examples (or `values`) and the window ending at the demo case's now.
+ */
 export function substitute(
   query: HuntQuery,
   values: Readonly<Record<string, HuntParamValue>> = {},
   window: string = query.window,
 ): string {
-  const now = DEMO_NOW;
-  const span = Timespan.parse(window);
-  assert.ok(span, `${query.name}: bad window ${window}`);
-  const start = new Date(now.getTime() - span.millis);
-  return query.query.replace(PLACEHOLDER, (_all, name: string) => {
-    if (name === "start") return kqlLiteral(start);
-    if (name === "end") return kqlLiteral(now);
-    const param = query.parameters[name];
-    assert.ok(param, `${query.name}: {${name}} is not a parameter`);
-    const value = values[name] ?? param.example ?? param.default;
-    assert.ok(value !== undefined, `${query.name}: no value for {${name}}`);
-    return literalOf(param.type, value);
-  });
+  return huntText(query, { ...exampleArgs(query, values), window }, { now: DEMO_NOW }).text;
 }
 
 let provider: Promise<Provider> | undefined;
 
-/** Runs a library query on the demo case with its examples (or `values`). */
+/**
+ * Runs a library query on the demo case with the framework's runner (`runHuntQuery`), with
+ * its examples (or `values`); checks its output columns.
+ */
 export async function runOnDemo(
   query: HuntQuery,
-  values: Readonly<Record<string, HuntParamValue>> = {},
+  values: Readonly<Record<string, unknown>> = {},
   window?: string,
-): Promise<QueryResult> {
+): Promise<DataFrame> {
   provider ??= openLocalProvider();
-  const result = await (await provider).query(substitute(query, values, window));
-  assert.deepEqual(result.frame.columns, [...query.columns], `${query.name}: output columns`);
-  return result;
+  const args = { ...exampleArgs(query, values), ...(window ? { window } : {}) };
+  const frame = await runHuntQuery(query, args, { provider: await provider, now: DEMO_NOW });
+  assert.deepEqual(frame.columns, [...query.columns], `${query.name}: output columns`);
+  return frame;
 }
 
 /** The rows of a result as plain records. */
-export function rows(result: QueryResult): Record<string, unknown>[] {
-  return result.frame.toRecords() as Record<string, unknown>[];
+export function rows(frame: DataFrame): Record<string, unknown>[] {
+  return frame.toRecords() as Record<string, unknown>[];
 }
 
 /**
@@ -111,44 +125,17 @@ export async function runOnEmptySchemas(
   assert.deepEqual(frame.columns, [...query.columns], `${query.name}: output columns`);
 }
 
-/** The enterprise ATT&CK tactics, as ATT&CK spells them. */
-const TACTICS = new Set([
-  "Reconnaissance",
-  "Resource Development",
-  "Initial Access",
-  "Execution",
-  "Persistence",
-  "Privilege Escalation",
-  "Defense Evasion",
-  "Credential Access",
-  "Discovery",
-  "Lateral Movement",
-  "Collection",
-  "Command and Control",
-  "Exfiltration",
-  "Impact",
-]);
-
 /**
- * The format rules every query of a family must keep: unique camelCase names, parameters
- * and placeholders that match, Sentinel tables, ATT&CK tactic names and technique ids, a
- * window that is a timespan, and text that starts its table with the window filter.
+ * The format rules every query of a family must keep: the framework's validator (unique
+ * camelCase names, Sentinel tables, ATT&CK tactics and technique ids, a timespan window,
+ * parameters and placeholders that match, KQL that parses), and the house rules it leaves
+ * to review: a description of a sentence or more, the window used as `{start}` and
+ * `{end}`, tactics exactly when techniques, and distinct output columns.
  */
 export function checkFamilyShape(family: HuntFamily): void {
-  const names = new Set<string>();
+  validateHuntFamilies([family], `${family.name} family`);
   for (const q of family.queries) {
-    assert.match(q.name, /^[a-z][A-Za-z0-9]*$/, `${q.name}: camelCase`);
-    assert.ok(!names.has(q.name), `${q.name}: duplicate name`);
-    names.add(q.name);
     assert.ok(q.description.length >= 60, `${q.name}: description too short`);
-    assert.ok(Timespan.parse(q.window), `${q.name}: window ${q.window}`);
-    for (const t of q.tables) {
-      assert.ok(SENTINEL_SCHEMAS[t], `${q.name}: ${t} is not a Sentinel table`);
-    }
-    for (const t of q.tactics) assert.ok(TACTICS.has(t), `${q.name}: unknown tactic ${t}`);
-    for (const t of q.techniques) {
-      assert.match(t, /^T\d{4}(\.\d{3})?$/, `${q.name}: technique ${t}`);
-    }
     assert.equal(
       q.techniques.length === 0,
       q.tactics.length === 0,
@@ -156,13 +143,6 @@ export function checkFamilyShape(family: HuntFamily): void {
     );
     const used = new Set([...q.query.matchAll(PLACEHOLDER)].map((m) => m[1]));
     assert.ok(used.has("start") && used.has("end"), `${q.name}: uses the window`);
-    for (const p of used) {
-      if (p !== "start" && p !== "end") assert.ok(q.parameters[p], `${q.name}: {${p}} undeclared`);
-    }
-    for (const p of Object.keys(q.parameters)) assert.ok(used.has(p), `${q.name}: ${p} unused`);
-    assert.ok(
-      q.columns.length > 0 && new Set(q.columns).size === q.columns.length,
-      `${q.name}: columns`,
-    );
+    assert.equal(new Set(q.columns).size, q.columns.length, `${q.name}: columns`);
   }
 }

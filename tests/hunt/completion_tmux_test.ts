@@ -5,18 +5,7 @@
  * daniel.reyes signs in from 203.0.113.45 on 11 March, after the spray).
  */
 import { match, ok } from "node:assert/strict";
-import { Terminal } from "../_tmux.ts";
-
-async function tmuxAvailable(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
-    if (success) return true;
-  } catch {
-    // Not installed.
-  }
-  if (Deno.env.get("CI") === "true") throw new Error("tmux is missing under CI");
-  return false;
-}
+import { Terminal, tmuxAvailable } from "../_tmux.ts";
 
 const ignore = !(await tmuxAvailable());
 

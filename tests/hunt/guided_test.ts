@@ -222,12 +222,16 @@ Deno.test({
     const victim = /^Victim: .+? \(([a-z.]+)@/m.exec(SECOND)![1];
     const incident = await investigateIncident(provider, await alertNamed(firstAlertName(SECOND)));
     const m = measure("second incident", stages, incident);
-    // Floors are what it reaches today: the library has no detection of a phish delivered
-    // without a verdict (C1) nor of mail read through an OAuth app (C3).
-    assert.ok(m.recall >= 0.6, `recall ${m.recall} below the floor 0.6`);
-    assert.ok(m.precision >= 0.75, `precision ${m.precision} below the floor 0.75`);
+    assert.deepEqual(m.missed, [], "every planted stage is found");
+    // The floor is what the investigation reaches today (6 of 6), less one finding of slack.
+    assert.ok(m.precision >= 0.83, `precision ${m.precision} below the floor 0.83`);
     checkShape(stages, incident, m.firstOf, SECOND, victim);
     assert.ok(incident.entities.some((e) => e.value === `${victim}@larkspurlogistics.example`));
+    // The OAuth app is followed like an account: by the id the alert and the consent name.
+    const appId = /AppId ([0-9a-f-]{36})/.exec(SECOND)![1];
+    assert.ok(
+      incident.entities.some((e) => e.kind === "app" && e.value === appId && e.investigated),
+    );
   },
 });
 

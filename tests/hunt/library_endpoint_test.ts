@@ -9,39 +9,25 @@
 import assert from "node:assert/strict";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { FAMILY } from "../../src/hunt/library/_endpoint.ts";
-import { runHuntQuery } from "../../src/hunt/mod.ts";
-import type { HuntArgs, HuntQuery } from "../../src/hunt/mod.ts";
-import { openLocalProvider } from "../../src/providers/mod.ts";
-import type { Provider } from "../../src/providers/mod.ts";
-import { checkFamilyShape, DEMO_TABLES, runOnEmptySchemas } from "./_family_check.ts";
+import type { HuntArgs } from "../../src/hunt/mod.ts";
+import {
+  checkFamilyShape,
+  DEMO_TABLES,
+  queryOf,
+  rows,
+  runOnDemo,
+  runOnEmptySchemas,
+} from "./_family_check.ts";
 import { REPO, run, runRepl, tempDir } from "../scenarios/_harness.ts";
 
 type Row = Record<string, unknown>;
 const K = ANSWER_KEY;
 
-let provider: Promise<Provider> | undefined;
-
-function query(name: string): HuntQuery {
-  const found = FAMILY.queries.find((q) => q.name === name);
-  assert.ok(found, `no query endpoint.${name}`);
-  return found;
-}
-
-/** The examples of a query's parameters, as `hunt.endpoint.<name>()` would be called. */
-function examples(q: HuntQuery): HuntArgs {
-  return Object.fromEntries(
-    Object.entries(q.parameters).filter(([, p]) => p.example !== undefined)
-      .map(([name, p]) => [name, p.example]),
-  );
-}
+const query = (name: string) => queryOf(FAMILY, name);
 
 /** Runs a query on the demo case with the framework's runner; checks its columns. */
 async function hunt(name: string, args: HuntArgs = {}): Promise<Row[]> {
-  const q = query(name);
-  provider ??= openLocalProvider();
-  const frame = await runHuntQuery(q, { ...examples(q), ...args }, { provider: await provider });
-  assert.deepEqual(frame.columns, [...q.columns], `${name}: output columns`);
-  return frame.toRecords() as Row[];
+  return rows(await runOnDemo(query(name), args));
 }
 
 const shortHost = (v: unknown) => String(v).split(".")[0].toUpperCase();

@@ -4,15 +4,13 @@
  * what an analyst reads on the screen checked against the answer key.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { FAMILY as OFFICE } from "../../src/hunt/library/_office.ts";
 import { FAMILY as DNS } from "../../src/hunt/library/_dns.ts";
 import { FAMILY as THREAT_INTEL } from "../../src/hunt/library/_threat_intel.ts";
 import type { HuntFamily } from "../../src/hunt/types.ts";
 import { substitute } from "./_family_check.ts";
-
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+import { pipeRepl } from "../repl/_piped.ts";
 
 /** A `%kql` step on one line (KQL ignores line breaks; `//` comment lines are dropped). */
 function step(variable: string, family: HuntFamily, name: string): string {
@@ -30,22 +28,9 @@ Deno.test("library queries typed into the REPL show the planted forwarding rule,
     step("tunnel", DNS, "tunnellingLongLabels"),
     step("known", THREAT_INTEL, "ipIndicatorsInSignins"),
     'console.log("known=" + known.getColumn("IPAddress").toArray().sort().join(","))',
-  ].join("\n") + "\n";
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", "repl", "--home", home, "--session", "hunt"],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(input));
-  await writer.close();
-  const out = await child.output();
-  const stdout = new TextDecoder().decode(out.stdout);
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
+  ];
+  const { code, stdout, stderr } = await pipeRepl(home, "hunt", input);
+  assert.equal(code, 0, stderr);
   assert.equal(stderr.trim(), "", stderr);
   // The forwarding rule: the victim, the attacker's address, the rule's target.
   assert.match(

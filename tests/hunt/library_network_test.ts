@@ -8,11 +8,8 @@
 import assert from "node:assert/strict";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { FAMILY } from "../../src/hunt/library/_network.ts";
-import { runHuntQuery } from "../../src/hunt/mod.ts";
-import type { HuntArgs, HuntQuery } from "../../src/hunt/mod.ts";
-import { openLocalProvider } from "../../src/providers/mod.ts";
-import type { Provider } from "../../src/providers/mod.ts";
-import { checkFamilyShape } from "./_family_check.ts";
+import type { HuntArgs } from "../../src/hunt/mod.ts";
+import { checkFamilyShape, queryOf, rows, runOnDemo } from "./_family_check.ts";
 import { REPO, run, runRepl, tempDir } from "../scenarios/_harness.ts";
 
 type Row = Record<string, unknown>;
@@ -20,28 +17,11 @@ const K = ANSWER_KEY;
 /** The port forward of stage 6: public address and port, and the workstation's RDP. */
 const FORWARD_TARGET = `${K.victim.workstationIp}:3389`;
 
-let provider: Promise<Provider> | undefined;
-
-function query(name: string): HuntQuery {
-  const found = FAMILY.queries.find((q) => q.name === name);
-  assert.ok(found, `no query network.${name}`);
-  return found;
-}
-
-function examples(q: HuntQuery): HuntArgs {
-  return Object.fromEntries(
-    Object.entries(q.parameters).filter(([, p]) => p.example !== undefined)
-      .map(([name, p]) => [name, p.example]),
-  );
-}
+const query = (name: string) => queryOf(FAMILY, name);
 
 /** Runs a query on the demo case with the framework's runner; checks its columns. */
 async function hunt(name: string, args: HuntArgs = {}): Promise<Row[]> {
-  const q = query(name);
-  provider ??= openLocalProvider();
-  const frame = await runHuntQuery(q, { ...examples(q), ...args }, { provider: await provider });
-  assert.deepEqual(frame.columns, [...q.columns], `${name}: output columns`);
-  return frame.toRecords() as Row[];
+  return rows(await runOnDemo(query(name), args));
 }
 
 const list = (v: unknown): unknown[] => (typeof v === "string" ? JSON.parse(v) : v) as unknown[];

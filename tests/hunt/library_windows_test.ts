@@ -7,7 +7,13 @@
 import assert from "node:assert/strict";
 import { FAMILY as WINDOWS } from "../../src/hunt/library/_windows.ts";
 import type { HuntFamily, HuntQuery } from "../../src/hunt/types.ts";
-import { DEMO_TABLES, rows, runOnDemo, runOnEmptySchemas } from "./_family_check.ts";
+import {
+  checkFamilyShape,
+  DEMO_TABLES,
+  rows,
+  runOnDemo,
+  runOnEmptySchemas,
+} from "./_family_check.ts";
 
 function query(family: HuntFamily, name: string): HuntQuery {
   const found = family.queries.find((q) => q.name === name);
@@ -20,37 +26,12 @@ function host(value: unknown): string {
   return String(value).split(".")[0].toUpperCase();
 }
 
-const MITRE_TACTICS = new Set([
-  "Reconnaissance",
-  "Resource Development",
-  "Initial Access",
-  "Execution",
-  "Persistence",
-  "Privilege Escalation",
-  "Defense Evasion",
-  "Credential Access",
-  "Discovery",
-  "Lateral Movement",
-  "Collection",
-  "Command and Control",
-  "Exfiltration",
-  "Impact",
-]);
-
 for (const family of [WINDOWS]) {
   Deno.test(`${family.name}: every query is well formed and runs with the columns it declares`, async () => {
-    const names = new Set<string>();
+    checkFamilyShape(family);
     for (const q of family.queries) {
-      assert.match(q.name, /^[a-z][A-Za-z0-9]*$/, q.name);
-      assert.ok(!names.has(q.name), `${q.name} is unique`);
-      names.add(q.name);
       assert.match(q.window, /^\d+[dh]$/, `${q.name}: window`);
-      for (const t of q.tactics) assert.ok(MITRE_TACTICS.has(t), `${q.name}: tactic ${t}`);
-      for (const t of q.techniques) assert.match(t, /^T\d{4}(\.\d{3})?$/, `${q.name}: ${t}`);
-      assert.ok(q.techniques.length === 0 || q.tactics.length > 0, `${q.name}: tactics`);
       assert.match(q.query, /\| where TimeGenerated between \(\{start\} \.\. \{end\}\)/);
-      const used = new Set([...q.query.matchAll(/\{([A-Za-z_]\w*)\}/g)].map((m) => m[1]));
-      for (const p of Object.keys(q.parameters)) assert.ok(used.has(p), `${q.name}: {${p}} used`);
       if (q.tables.every((t) => DEMO_TABLES.has(t))) await runOnDemo(q);
       else await runOnEmptySchemas(q);
     }

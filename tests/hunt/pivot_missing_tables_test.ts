@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPivot, HuntError } from "../../src/hunt/mod.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
+import { runCasefile } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const DEMO = join(REPO, "fixtures/demo-case");
@@ -26,23 +27,9 @@ async function signinsOnlyCase(): Promise<string> {
   return dir;
 }
 
-async function casefile(args: string[], stdin?: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", ...args],
-    cwd: REPO,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+/** `casefile ARGS`, with `stdin` piped in. */
+function casefile(args: string[], stdin?: string) {
+  return runCasefile(args, { stdin });
 }
 
 Deno.test("pivot.account() on sign-ins only: other tables' queries are not run, counted apart", async () => {

@@ -37,6 +37,8 @@ Deno.test("extract_all() without capture groups returns the whole matches (Kusto
 Deno.test("regex_quote() escapes regex characters (Kusto docs: Hello.World)", async () => {
   const [row] = await rows(`print r = regex_quote("Hello.World")`);
   assert.equal(row.r, "Hello\\.World");
+  // It takes one argument.
+  await assert.rejects(() => runKql(`print r = regex_quote("a", "b")`), KqlSemanticError);
 });
 
 Deno.test("base64_encode_fromarray() takes every byte from 0 to 255", async () => {

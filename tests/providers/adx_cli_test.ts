@@ -6,21 +6,13 @@
  * not 13), so an answer from the demo case cannot pass for the cluster's.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { type KustoService, startKustoService } from "../twins/kusto/mod.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { pl } from "../../src/polars.ts";
-import { tempFolder } from "../_helpers.ts";
+import { type CasefileRun, runCasefile, tempFolder } from "../_helpers.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const ALERTS = pl.readParquet(join(DEMO_CASE_DIR, "SecurityAlert.parquet")).head(5);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `casefile args` with the cluster's CA and token in the environment. */
 export async function casefile(
@@ -28,27 +20,16 @@ export async function casefile(
   args: string[],
   stdin = "",
   env: Record<string, string> = {},
-): Promise<Run> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", ...args],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
+): Promise<CasefileRun> {
+  return await runCasefile(args, {
+    stdin,
     env: {
-      NO_COLOR: "1",
       NODE_EXTRA_CA_CERTS: service.caCertificatePath,
       CASEFILE_ADX_TOKEN: service.token,
       XDG_CONFIG_HOME: await tempFolder(),
       ...env,
     },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  });
 }
 
 async function withCluster(fn: (service: KustoService) => Promise<void>): Promise<void> {

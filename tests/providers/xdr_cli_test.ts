@@ -7,47 +7,29 @@
  * from the demo case cannot pass for advanced hunting's.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { type GraphHuntingService, startGraphHuntingService } from "../twins/graph_hunting/mod.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { pl } from "../../src/polars.ts";
-import { tempFolder } from "../_helpers.ts";
+import { type CasefileRun, runCasefile, tempFolder } from "../_helpers.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const PROCESSES = pl.readParquet(join(DEMO_CASE_DIR, "DeviceProcessEvents.parquet")).head(40);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `deno run repl/main.ts args` with the shell set up for `service`. */
-async function casefile(
+function casefile(
   service: GraphHuntingService,
   args: string[],
   options: { stdin?: string; token?: string; cwd?: string } = {},
-): Promise<Run> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", join(REPO, "repl/main.ts"), ...args],
-    cwd: options.cwd ?? REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
+): Promise<CasefileRun> {
+  return runCasefile(args, {
+    stdin: options.stdin,
+    cwd: options.cwd,
     env: {
-      NO_COLOR: "1",
       NODE_EXTRA_CA_CERTS: service.caCertificatePath,
       CASEFILE_XDR_ENDPOINT: service.endpoint,
       CASEFILE_XDR_TOKEN: options.token ?? service.token,
     },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(options.stdin ?? ""));
-  await writer.close();
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  });
 }
 
 async function withService(fn: (service: GraphHuntingService) => Promise<void>): Promise<void> {

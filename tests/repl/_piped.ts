@@ -1,26 +1,20 @@
 /** The REPL with piped standard input, as a script or a person piping a file would run it. */
-import { fileURLToPath } from "node:url";
+import { type CasefileRun, runCasefile } from "../_helpers.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
-
-/** Runs `lines` through `casefile repl` on the demo case; its exit code and output. */
+/**
+ * Runs `lines` through `casefile repl` on the demo case; its exit code and output. `env`
+ * adds to the child's environment (a twin's CA and token); `args` to the command line
+ * (another provider, `--incident ID`).
+ */
 export async function pipeRepl(
   home: string,
   session: string,
   lines: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", "repl", "--home", home, "--session", session],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(lines.join("\n") + "\n"));
-  await writer.close();
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  options: { env?: Record<string, string>; args?: readonly string[] } = {},
+): Promise<CasefileRun> {
+  const args = ["repl", "--home", home, "--session", session, ...(options.args ?? [])];
+  return await runCasefile(args, {
+    stdin: lines.join("\n") + "\n",
+    env: options.env,
+  });
 }

@@ -8,22 +8,15 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { pl } from "../../src/polars.ts";
-import { Terminal } from "../_tmux.ts";
+import { Terminal, tmuxAvailable } from "../_tmux.ts";
+import { runCasefile } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(REPO, "repl/main.ts");
 
-async function casefile(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, ...args],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...env },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+/** `casefile ARGS` with nothing on stdin. */
+function casefile(args: string[], env: Record<string, string> = {}) {
+  return runCasefile(args, { env });
 }
 
 /** Runs `casefile ARGS | head -n LINES` in a shell, as a person types it. */
@@ -279,19 +272,9 @@ Deno.test("head and load tables fit the width, each cell over four lines at most
   match(headLines.at(-1)!, /^56,971 rows in DeviceProcessEvents \(first 4 shown;/);
 });
 
-const CI = Deno.env.get("CI") === "true";
-async function hasTmux(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output()).success;
-  } catch {
-    if (CI) throw new Error("tmux is missing under CI");
-    return false;
-  }
-}
-
 Deno.test({
   name: "in a terminal, casefile query prints a whole-value table, and refuses Parquet",
-  ignore: !(await hasTmux()),
+  ignore: !(await tmuxAvailable()),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {

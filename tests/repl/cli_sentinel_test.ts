@@ -15,28 +15,21 @@ import {
 } from "../twins/log_analytics/mod.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { pl } from "../../src/polars.ts";
-import { tempFolder } from "../_helpers.ts";
+import { type CasefileRun, runCasefile, tempFolder } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const WORKSPACE = DEMO_WORKSPACE_ID;
 const ALERTS = pl.readParquet(join(DEMO_CASE_DIR, "SecurityAlert.parquet")).head(5);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `casefile args` against `service`, as a person would from a shell set up for it. */
-async function casefile(service: LogAnalyticsService, args: string[], stdin = ""): Promise<Run> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", ...args],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
+async function casefile(
+  service: LogAnalyticsService,
+  args: string[],
+  stdin = "",
+): Promise<CasefileRun> {
+  return await runCasefile(args, {
+    stdin,
     env: {
-      NO_COLOR: "1",
       NODE_EXTRA_CA_CERTS: service.caCertificatePath,
       CASEFILE_SENTINEL_ENDPOINT: service.endpoint,
       CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
@@ -44,13 +37,7 @@ async function casefile(service: LogAnalyticsService, args: string[], stdin = ""
       // No config file of the machine running the tests.
       XDG_CONFIG_HOME: await tempFolder(),
     },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  });
 }
 
 async function withWorkspace(fn: (service: LogAnalyticsService) => Promise<void>): Promise<void> {

@@ -5,24 +5,13 @@ import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { CLOUD_ANSWER_KEY } from "../../scripts/demo_case/_cloud_attack.ts";
 import { openSession } from "../../src/session/session.ts";
 import { pl } from "../../src/polars.ts";
+import { runCasefile } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-async function casefile(args: string[], stdin = "") {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", ...args],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+/** `casefile ARGS` with `stdin` piped in. */
+function casefile(args: string[], stdin = "") {
+  return runCasefile(args, { stdin });
 }
 
 Deno.test("the REPL reads piped input: plain output, errors on stderr, steps journaled", async () => {

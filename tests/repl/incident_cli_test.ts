@@ -7,12 +7,9 @@
  * (Deno reads it once, at the child's first TLS connection).
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { DEMO_WORKSPACE_ID, startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
 import { DEMO_INCIDENT_ID, startArmService } from "../twins/arm/mod.ts";
-import { tempFolder } from "../_helpers.ts";
-
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+import { runCasefile, tempFolder } from "../_helpers.ts";
 
 Deno.test("casefile repl --incident seeds the session, and .incident write closes the case", async () => {
   const logs = await startLogAnalyticsService();
@@ -31,31 +28,18 @@ Deno.test("casefile repl --incident seeds the session, and .incident write close
       ".incident write --bogus",
       "alerts.height",
     ];
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        "repl/main.ts",
-        "repl",
-        "--home",
-        home,
-        "--session",
-        "incident-1010",
-        "--provider",
-        "sentinel",
-        "--workspace",
-        DEMO_WORKSPACE_ID,
-        "--incident",
-        DEMO_INCIDENT_ID,
-        "--workspace-resource",
-        arm.workspaceResourceId,
-      ],
-      cwd: REPO,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
+    const args = ["repl", "--home", home, "--session", "incident-1010", "--provider", "sentinel"];
+    const { code, stdout, stderr } = await runCasefile([
+      ...args,
+      "--workspace",
+      DEMO_WORKSPACE_ID,
+      "--incident",
+      DEMO_INCIDENT_ID,
+      "--workspace-resource",
+      arm.workspaceResourceId,
+    ], {
+      stdin: lines.join("\n") + "\n",
       env: {
-        NO_COLOR: "1",
         NODE_EXTRA_CA_CERTS: `${folder}/ca.pem`,
         CASEFILE_SENTINEL_ENDPOINT: logs.endpoint,
         CASEFILE_SENTINEL_TOKEN: logs.token,
@@ -64,14 +48,8 @@ Deno.test("casefile repl --incident seeds the session, and .incident write close
         CASEFILE_ARM_TOKEN: arm.token,
         XDG_CONFIG_HOME: await tempFolder(),
       },
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(lines.join("\n") + "\n"));
-    await writer.close();
-    const out = await child.output();
-    const stdout = new TextDecoder().decode(out.stdout);
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
+    });
+    assert.equal(code, 0, stderr);
 
     // Seeded: the incident, and the answer key's victim and attacker as parameters.
     assert.match(stdout, /incident 1010 \(d1e91529-2e60-4a66-92c5-8a02ad2960e4\)/);

@@ -4,7 +4,6 @@
  * `.rerun` and by a `|` line that extends the query.
  */
 import { deepStrictEqual as assertEquals, match, throws } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import {
   DEMO_WORKSPACE_ID,
@@ -13,10 +12,9 @@ import {
 } from "../twins/log_analytics/mod.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { pl } from "../../src/polars.ts";
-import { tempFolder } from "../_helpers.ts";
+import { runCasefile, tempFolder } from "../_helpers.ts";
 import { kqlInputText, kqlQueryOptions, parseKqlInput } from "../../repl/_input.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const EMEA = "0d6f4b1a-3c2e-4f8d-9a7b-5e1c2d3f4a5b";
 
 Deno.test("%kql options are read after %kql, before the name, and written back the same", () => {
@@ -52,40 +50,17 @@ Deno.test("%kql options are read after %kql, before the name, and written back t
 
 /** The REPL on `service`'s first workspace, reading `input` (as piped into `casefile`). */
 async function repl(service: LogAnalyticsService, input: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "repl/main.ts",
-      "repl",
-      "--provider",
-      "sentinel",
-      "--workspace",
-      DEMO_WORKSPACE_ID,
-      "--home",
-      await tempFolder(),
-      "--session",
-      "s",
-    ],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
+  const args = ["repl", "--provider", "sentinel", "--workspace", DEMO_WORKSPACE_ID];
+  return await runCasefile([...args, "--home", await tempFolder(), "--session", "s"], {
+    stdin: input.join("\n") + "\n",
     env: {
-      NO_COLOR: "1",
       NODE_EXTRA_CA_CERTS: service.caCertificatePath,
       CASEFILE_SENTINEL_ENDPOINT: service.endpoint,
       CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
       CASEFILE_SENTINEL_TOKEN: service.token,
       XDG_CONFIG_HOME: await tempFolder(),
     },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(input.join("\n") + "\n"));
-  await writer.close();
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  });
 }
 
 Deno.test("%kql options reach the workspace, and .rerun and | keep them", async () => {

@@ -4,18 +4,7 @@
  * without a word), and Tab completing an option's name and a column of the frame.
  */
 import { match, ok } from "node:assert/strict";
-import { Terminal } from "../_tmux.ts";
-
-async function tmuxAvailable(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
-    if (success) return true;
-  } catch {
-    // Not installed.
-  }
-  if (Deno.env.get("CI") === "true") throw new Error("tmux is missing under CI");
-  return false;
-}
+import { Terminal, tmuxAvailable } from "../_tmux.ts";
 
 const ignore = !(await tmuxAvailable());
 

@@ -8,25 +8,14 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { openSession } from "../../src/session/session.ts";
 import { pl } from "../../src/polars.ts";
-import { Terminal } from "../_tmux.ts";
+import { runCasefile } from "../_helpers.ts";
+import { Terminal, tmuxAvailable } from "../_tmux.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-async function casefile(args: string[], stdin = "") {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", ...args],
-    cwd: REPO,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+/** `casefile ARGS` with `stdin` piped in. */
+function casefile(args: string[], stdin = "") {
+  return runCasefile(args, { stdin });
 }
 
 /** The `deno task casefile ...` command printed on exit, as arguments (no shell quoting). */
@@ -133,19 +122,9 @@ Deno.test("decode() in the REPL unpacks short base64 of text, and leaves words a
   match(stdout, /^"?hello world"?\n"?decoded"?\n"?unchanged"?\n/);
 });
 
-const CI = Deno.env.get("CI") === "true";
-async function hasTmux(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output()).success;
-  } catch {
-    if (CI) throw new Error("tmux is missing under CI");
-    return false;
-  }
-}
-
 Deno.test({
   name: "Ctrl-D in a terminal says which session was saved and how to resume it",
-  ignore: !(await hasTmux()),
+  ignore: !(await tmuxAvailable()),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {

@@ -4,22 +4,9 @@
  * expects to see (polling with a deadline, no fixed sleeps).
  */
 import { match, ok } from "node:assert/strict";
-import { Terminal } from "../_tmux.ts";
+import { Terminal, tmuxAvailable } from "../_tmux.ts";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
-
-const CI = Deno.env.get("CI") === "true";
-
-async function tmuxAvailable(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
-    if (success) return true;
-  } catch {
-    // Not installed.
-  }
-  if (CI) throw new Error("tmux is missing under CI: .ci/run installs it (packages=(... tmux))");
-  return false;
-}
 
 const HAS_TMUX = await tmuxAvailable();
 const ignore = !HAS_TMUX;

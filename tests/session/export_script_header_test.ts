@@ -6,16 +6,19 @@
  * saying how to run a script whose first line is still too long.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { param } from "../../src/session/params.ts";
 import { exportScript } from "../../src/session/export_script.ts";
 import { openSession } from "../../src/session/session.ts";
 import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { openAdxProvider } from "../../src/providers/adx/adx_provider.ts";
 import { openXdrProvider } from "../../src/providers/xdr/xdr_provider.ts";
-import { OptionError } from "../../src/options.ts";
+import { OptionError, optionSpecsOf } from "../../src/options.ts";
 import { tempFolder } from "../_helpers.ts";
 
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const WORKSPACE = "7e0b1c52-6a3f-4d5e-9b1a-2f4c8d9e0a11";
 const bytes = (line: string) => new TextEncoder().encode(line).length;
 
@@ -66,6 +69,9 @@ Deno.test("exportScript() first line for the demo case: read casefile and home, 
   }
   assert.ok(!script.includes("CASEFILE_DATA"));
   assert.ok(!script.includes("longer than Linux reads"));
+  // One provider: no table of providers, and the steps' function takes the session only.
+  assert.ok(script.includes("}, async (session) => {"));
+  assert.ok(!script.includes("providers"));
 });
 
 Deno.test("exportScript() first line for a folder of data also reads CASEFILE_DATA, and says so", async () => {
@@ -176,6 +182,7 @@ Deno.test("exportScript({ path }) writes the script private and executable, name
       e instanceof OptionError &&
       e.message === "exportScript: unknown option `file`. Did you mean `path`?",
   );
+  assert.deepEqual(Object.keys(optionSpecsOf("exportScript") ?? {}), ["path"]);
   await session.close();
 });
 
@@ -238,4 +245,34 @@ Deno.test("exportScript() first line for Defender XDR: its endpoint, and each cr
     (await exported(await open("interactive-browser"))).first,
     `${head},localhost --allow-run=xdg-open,open`,
   );
+});
+
+Deno.test("an exported step that reads `params` and `provider` replays: the script declares both", async () => {
+  const home = await tempFolder();
+  const session = await openSession("reads", {
+    home,
+    provider: await openLocalProvider(),
+    params: { code: param.string("50126") },
+  });
+  await session.run("code", "const code = params.code + ':' + provider.kind");
+  const path = join(await tempFolder(), "reads.ts");
+  const script = await exportScript(session, { path });
+  await session.close();
+  const lines = script.split("\n").map((l) => l.trim());
+  assert.ok(lines.includes("const params = session.params;"));
+  assert.ok(lines.includes("const provider = session.provider!;"));
+  // Run as a person would: by its first line, from another folder.
+  const out = await new Deno.Command(path, {
+    cwd: await tempFolder(),
+    env: {
+      NO_COLOR: "1",
+      CASEFILE_DIR: REPO,
+      CASEFILE_HOME: await tempFolder(),
+      PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? ""}`,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, text);
 });

@@ -343,3 +343,39 @@ Deno.test("ResultCache keeps results that fill the cap exactly, and counts only 
     maxBytes: sizes[0] + sizes[1],
   });
 });
+
+Deno.test("ResultCache eviction stops exactly at 90% of the cap", async () => {
+  const probe = await ResultCache.open(await Deno.makeTempDir());
+  const frame = (n: number, k: number) =>
+    pl.DataFrame({ v: Array.from({ length: n }, (_, i) => i * k) });
+  const newest = frame(30, 7);
+  const c = (await probe.putResult(newest)).bytes;
+  // A second result B such that B + C is a multiple of 9: the cap is then (B + C) / 0.9 exactly.
+  let middle = frame(1, 3);
+  let b = 0;
+  for (let n = 1; n < 200; n++) {
+    middle = frame(n, 3);
+    b = (await probe.putResult(middle)).bytes;
+    if ((b + c) % 9 === 0) break;
+  }
+  assert.equal((b + c) % 9, 0, "no size fits; change the frames");
+  const cap = ((b + c) / 9) * 10;
+  assert.equal(cap * 0.9, b + c);
+  // A about the size of C: A + B fits under the cap, A + B + C does not.
+  const oldest = frame(30, 13);
+  const cache = await ResultCache.open(await Deno.makeTempDir(), { maxBytes: cap });
+  const a = await cache.putResult(oldest);
+  const mid = await cache.putResult(middle);
+  for (const [sha, hour] of [[a.sha256, 1], [mid.sha256, 2]] as const) {
+    const used = new Date(Date.UTC(2026, 0, 1, hour));
+    await Deno.utime(cache.resultPath(sha), used, used);
+  }
+  assert.ok(a.bytes + b <= cap && a.bytes + b + c > cap, "sizes do not straddle the cap");
+  const last = await cache.putResult(newest);
+  // Over the cap: the oldest goes; B + C is then exactly 90% of the cap, so B stays.
+  assert.deepEqual(
+    await Promise.all([a, mid, last].map((r) => cache.hasResult(r.sha256))),
+    [false, true, true],
+  );
+  assert.equal((await cache.stats()).bytes, b + c);
+});

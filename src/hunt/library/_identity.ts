@@ -842,6 +842,7 @@ SigninLogs
         "IPAddress",
         "AppName",
         "AppId",
+        "ServicePrincipalId",
         "IsAdminConsent",
         "Permissions",
         "Result",
@@ -852,12 +853,15 @@ SigninLogs
 | extend ConsentedBy = tostring(InitiatedBy.user.userPrincipalName),
     IPAddress = tostring(InitiatedBy.user.ipAddress),
     AppName = tostring(TargetResources[0].displayName),
-    AppId = tostring(TargetResources[0].id)
+    ServicePrincipalId = tostring(TargetResources[0].id)
 | where isempty({account}) or ConsentedBy =~ {account}
+| mv-apply Detail = AdditionalDetails on (
+    summarize AppId = take_anyif(tostring(Detail.value), tostring(Detail.key) == "AppId"))
 | mv-apply Property = TargetResources[0].modifiedProperties on (
     summarize IsAdminConsent = take_anyif(tostring(Property.newValue), tostring(Property.displayName) == "ConsentContext.IsAdminConsent"),
         Permissions = take_anyif(tostring(Property.newValue), tostring(Property.displayName) in ("ConsentAction.Permissions", "DelegatedPermissionGrant.Scope")))
-| project TimeGenerated, ConsentedBy, IPAddress, AppName, AppId, IsAdminConsent, Permissions, Result
+| project TimeGenerated, ConsentedBy, IPAddress, AppName, AppId, ServicePrincipalId, IsAdminConsent,
+    Permissions, Result
 | order by TimeGenerated asc`,
     },
     {

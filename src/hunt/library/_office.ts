@@ -8,6 +8,18 @@ import type { HuntFamily } from "../types.ts";
 
 const VICTIM = "daniel.reyes@larkspurlogistics.example";
 
+/**
+ * Application ids of Microsoft's own mail clients and services (Microsoft Office, Outlook,
+ * Outlook mobile, Teams, Exchange Online (Outlook on the web's old id), Outlook on the web's
+ * id since 2024 (message center MC711020), the Office portal, Microsoft Graph): mail read
+ * through them is the owner's own client, not a third-party app.
+ */
+const MICROSOFT_MAIL_CLIENTS =
+  `"d3590ed6-52b3-4102-aeff-aad2292ab01c", "5d661950-3475-41cd-a2c3-d671a3162bc1",
+    "27922004-5251-4030-b22d-91ecd9a37ea4", "1fec8e78-bce4-4aaf-ab1b-5451cc387264",
+    "00000002-0000-0ff1-ce00-000000000000", "9199bf20-a13f-4107-85dc-02114787ef48",
+    "00000006-0000-0ff1-ce00-000000000000", "00000003-0000-0000-c000-000000000000"`;
+
 /** Queries over OfficeActivity and EmailEvents. */
 export const FAMILY: HuntFamily = {
   name: "office",
@@ -575,6 +587,166 @@ export const FAMILY: HuntFamily = {
     DeliveryActions = make_set(DeliveryAction, 5), FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated)
     by RecipientEmailAddress, SenderFromAddress
 | order by Messages desc`,
+    },
+    {
+      name: "newSenderDomainBurst",
+      description:
+        "Mail from a sender domain the organisation had not received mail from before the window (the baseline), delivered to the inboxes of several people within an hour of its first message, with a link or an attachment. Consent and credential phishing comes from freshly registered look-alike domains that pass SPF, DKIM and DMARC (the attacker owns them) and often carries no verdict; a first contact that reaches many inboxes at once is a campaign, not a correspondent. Benign causes: a new supplier's or event's mailing, a newly adopted SaaS service's notices; read the subject, the display name and the sender's address.",
+      tables: ["EmailEvents"],
+      parameters: {
+        minRecipients: {
+          type: "long",
+          description: "Fewest distinct inbox recipients within the burst.",
+          default: 3,
+        },
+        burst: {
+          type: "timespan",
+          description: "How long after the domain's first message its recipients are counted.",
+          default: "1h",
+        },
+        baseline: {
+          type: "timespan",
+          description: "How far before the window a domain counts as already known.",
+          default: "14d",
+        },
+      },
+      window: "7d",
+      tactics: ["Initial Access"],
+      techniques: ["T1566.002", "T1566.001"],
+      columns: [
+        "TimeGenerated",
+        "SenderFromDomain",
+        "Senders",
+        "SenderNames",
+        "SenderIPs",
+        "Subjects",
+        "Recipients",
+        "RecipientCount",
+        "Links",
+        "Attachments",
+        "Verdicts",
+        "LastSeen",
+      ],
+      query: `let known = EmailEvents
+    | where TimeGenerated between (({start} - {baseline}) .. {start})
+    | where EmailDirection =~ "Inbound"
+    | distinct SenderFromDomain;
+let inbound = EmailEvents
+    | where TimeGenerated between ({start} .. {end})
+    | where EmailDirection =~ "Inbound" and isnotempty(SenderFromDomain)
+    | where SenderFromDomain !in (known);
+let firsts = inbound
+    | summarize FirstMessage = min(TimeGenerated) by SenderFromDomain;
+inbound
+| join kind=inner firsts on SenderFromDomain
+| where TimeGenerated <= FirstMessage + {burst}
+| where DeliveryAction =~ "Delivered" and DeliveryLocation startswith "Inbox"
+| where UrlCount > 0 or AttachmentCount > 0
+| summarize TimeGenerated = min(TimeGenerated), Senders = make_set(SenderFromAddress, 5),
+    SenderNames = make_set(SenderDisplayName, 5), SenderIPs = make_set(SenderIPv4, 5),
+    Subjects = make_set(Subject, 5), Recipients = make_set(RecipientEmailAddress, 50),
+    RecipientCount = dcount(RecipientEmailAddress), Links = max(UrlCount),
+    Attachments = max(AttachmentCount), Verdicts = make_set(ThreatTypes, 5),
+    LastSeen = max(TimeGenerated) by SenderFromDomain
+| where RecipientCount >= {minRecipients}
+| project TimeGenerated, SenderFromDomain, Senders, SenderNames, SenderIPs, Subjects, Recipients,
+    RecipientCount, Links, Attachments, Verdicts, LastSeen
+| order by TimeGenerated asc`,
+    },
+    {
+      name: "mailReadByApp",
+      description:
+        "Mailbox items read (MailItemsAccessed) through an application other than Microsoft's own mail clients, by mailbox, app and address. An OAuth app granted Mail.Read by consent phishing reads mail through Microsoft Graph with no password and no sign-in by the owner; the records carry the app's id (AppId, ClientAppId) and a REST client string. Benign causes: backup, archiving, CRM and e-signature apps the organisation approved (list their ids in trustedApps); such apps read many mailboxes from their vendor's addresses.",
+      tables: ["OfficeActivity"],
+      parameters: {
+        mailbox: {
+          type: "mailbox",
+          description: "Only this mailbox (owner's UPN); empty for every mailbox.",
+          default: "",
+        },
+        trustedApps: {
+          type: "strings",
+          description: "Application ids approved to read mail, left out.",
+          default: [],
+        },
+      },
+      window: "7d",
+      tactics: ["Collection"],
+      techniques: ["T1114.002"],
+      columns: [
+        "TimeGenerated",
+        "UserId",
+        "AppId",
+        "ClientIP",
+        "Events",
+        "Folders",
+        "ClientInfoString",
+        "LastSeen",
+      ],
+      query: `OfficeActivity
+| where TimeGenerated between ({start} .. {end})
+| where Operation =~ "MailItemsAccessed"
+| extend App = tolower(coalesce(tostring(AppId), tostring(ClientAppId)))
+| where isnotempty(App)
+| where App !in (${MICROSOFT_MAIL_CLIENTS})
+| where App !in~ ({trustedApps})
+| where isempty({mailbox}) or MailboxOwnerUPN =~ {mailbox} or UserId =~ {mailbox}
+| mv-apply Param = parse_json(Parameters) on (
+    summarize Folder = take_anyif(tostring(Param.Value), tostring(Param.Name) == "FolderPath"))
+| summarize TimeGenerated = min(TimeGenerated), Events = count(), Folders = make_set(Folder, 10),
+    ClientInfoString = take_any(ClientInfoString), LastSeen = max(TimeGenerated)
+    by UserId, AppId = App, ClientIP
+| project TimeGenerated, UserId, AppId, ClientIP, Events, Folders, ClientInfoString, LastSeen
+| order by TimeGenerated asc`,
+    },
+    {
+      name: "consentThenMailAccess",
+      description:
+        "Consent granted to an application followed, within a day by default, by mailbox items read through that same application (MailItemsAccessed with its AppId). The sequence is illicit consent grant put to use: the app was authorised and then immediately harvested mail. Benign causes: a newly approved mail tool (archiving, e-signature, CRM) starting its sync; check the publisher, the permissions and where the reads come from.",
+      tables: ["AuditLogs", "OfficeActivity"],
+      parameters: {
+        within: {
+          type: "timespan",
+          description: "How long after the consent mail access counts.",
+          default: "1d",
+        },
+      },
+      window: "7d",
+      tactics: ["Credential Access", "Collection"],
+      techniques: ["T1528", "T1114.002"],
+      columns: [
+        "TimeGenerated",
+        "ConsentTime",
+        "AppName",
+        "AppId",
+        "ConsentedBy",
+        "UserId",
+        "ClientIPs",
+        "Events",
+        "LastSeen",
+      ],
+      query: `let consents = AuditLogs
+    | where TimeGenerated between ({start} .. {end})
+    | where OperationName == "Consent to application"
+    | mv-apply Detail = AdditionalDetails on (
+        summarize ConsentedApp = take_anyif(tostring(Detail.value), tostring(Detail.key) == "AppId"))
+    | where isnotempty(ConsentedApp)
+    | project ConsentTime = TimeGenerated, AppId = tolower(ConsentedApp),
+        AppName = tostring(TargetResources[0].displayName),
+        ConsentedBy = tostring(InitiatedBy.user.userPrincipalName);
+OfficeActivity
+| where TimeGenerated between ({start} .. {end})
+| where Operation =~ "MailItemsAccessed"
+| extend App = tolower(coalesce(tostring(AppId), tostring(ClientAppId)))
+| where isnotempty(App)
+| project-away AppId
+| join kind=inner (consents) on $left.App == $right.AppId
+| where TimeGenerated between (ConsentTime .. (ConsentTime + {within}))
+| summarize TimeGenerated = min(TimeGenerated), ClientIPs = make_set(ClientIP, 5), Events = count(),
+    LastSeen = max(TimeGenerated) by ConsentTime, AppName, AppId, ConsentedBy, UserId
+| project TimeGenerated, ConsentTime, AppName, AppId, ConsentedBy, UserId, ClientIPs, Events,
+    LastSeen
+| order by TimeGenerated asc`,
     },
   ],
 };

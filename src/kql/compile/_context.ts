@@ -12,9 +12,14 @@
  * @module
  */
 import { checkInterrupt } from "../../interrupt.ts";
-import type { DataFrame, Expr, LazyDataFrame } from "../../polars.ts";
+import type { DataFrame, Expr, LazyDataFrame, Series } from "../../polars.ts";
 import { pl } from "../../polars.ts";
-import type { ColumnSchema, KustoType, TableSchema } from "../../schema/types.ts";
+import {
+  type ColumnSchema,
+  type KustoType,
+  polarsTypeOf,
+  type TableSchema,
+} from "../../schema/types.ts";
 import type { RenderSpec } from "../../providers/provider.ts";
 import type * as A from "../syntax/ast.ts";
 import { plainJson } from "../syntax/_literals.ts";
@@ -40,6 +45,24 @@ export interface Typed {
   readonly components?: readonly Typed[];
   /** Default column names of the components, when the call is not given names. */
   readonly componentNames?: readonly string[];
+  /** A dynamic value read from JSON text by a path, which Polars can read natively. */
+  readonly jsonPath?: JsonPath;
+  /** A dynamic array Polars built: its elements as a list (for a native `mv-expand`). */
+  readonly jsonList?: {
+    readonly elements: Expr;
+    readonly strings: Expr;
+    readonly length: number;
+  };
+}
+
+/** Where a dynamic value sits in JSON text: `source` (a text column) at `steps`. */
+export interface JsonPath {
+  readonly source: Expr;
+  readonly steps: readonly (string | number)[];
+  /** The JavaScript job that computes the value itself, dropped when only the path is used. */
+  readonly job?: string;
+  /** The source is text `parse_json` reads (`null` is then no value), not a dynamic column. */
+  readonly parsed?: boolean;
 }
 
 /** A typed constant. */
@@ -236,6 +259,8 @@ interface Pending {
   readonly inputs: readonly Typed[];
   readonly type: KustoType;
   readonly fn: (args: JsValue[]) => JsValue;
+  /** Only the rows where this is true are computed (the others are null). */
+  readonly only?: Expr;
 }
 
 /** Where a scalar expression is compiled: the row's columns and the names in scope. */
@@ -268,13 +293,32 @@ export class ExprEnv {
    * A value computed by `fn` from `inputs` row by row. Folds to a constant when every
    * input is constant; otherwise waits for the operator's barrier.
    */
-  rowwise(inputs: readonly Typed[], type: KustoType, fn: (args: JsValue[]) => JsValue): Typed {
+  rowwise(
+    inputs: readonly Typed[],
+    type: KustoType,
+    fn: (args: JsValue[]) => JsValue,
+    only?: Expr,
+  ): Typed {
     if (inputs.every((i) => i.constant)) {
       return constant(fn(inputs.map((i) => i.constant!.value)), type);
     }
     const column = this.ctx.temp("__js");
-    this.#queue.push({ column, inputs, type, fn });
+    this.#queue.push({ column, inputs, type, fn, only });
     return { expr: pl.col(column), type };
+  }
+
+  /** The column of the computation {@link ExprEnv.rowwise} queued last, if any. */
+  lastJob(): string | undefined {
+    return this.#queue.at(-1)?.column;
+  }
+
+  /**
+   * Drops the pending computation of `column` (a value whose native reading was used
+   * instead). Only for a value compiled for one use: nothing else may read its column.
+   */
+  discard(column: string): void {
+    const at = this.#queue.findIndex((job) => job.column === column);
+    if (at >= 0) this.#queue.splice(at, 1);
   }
 
   /** Whether expressions compiled here wait for a barrier. */
@@ -289,8 +333,18 @@ export class ExprEnv {
   materialise(frame: LazyDataFrame): LazyDataFrame {
     const queue = this.#queue;
     if (queue.length === 0) return frame;
+    // Jobs for the few rows native reading leaves to JavaScript keep the plan lazy: only
+    // those rows are read out, and the values join back by row number.
+    if (queue.every((job) => job.only)) {
+      for (const job of queue.splice(0)) frame = maskedLazy(frame, job);
+      return frame;
+    }
     let data: DataFrame = frame.collectSync();
     for (const job of queue.splice(0)) {
+      if (job.only) {
+        data = data.withColumn(masked(data, job));
+        continue;
+      }
       const names = job.inputs.map((_, i) => `${job.column}_in${i}`);
       const inputs = data.select(
         ...job.inputs.map((input, i) => readableExpr(input.expr, input.type).alias(names[i])),
@@ -312,6 +366,54 @@ export class ExprEnv {
     }
     return data.lazy();
   }
+}
+
+/** A job computed only on the rows its mask selects (typically none or a few). */
+function masked(data: DataFrame, job: Pending): Series | Expr {
+  const at = `${job.column}_at`;
+  const names = job.inputs.map((_, i) => `${job.column}_in${i}`);
+  const rows = data.withRowIndex(at).filter(job.only!).select(
+    pl.col(at),
+    ...job.inputs.map((input, i) => readableExpr(input.expr, input.type).alias(names[i])),
+  );
+  if (rows.height === 0) {
+    return pl.lit(null).cast(polarsTypeOf(job.type)).alias(job.column);
+  }
+  const positions = rows.getColumn(at).toArray() as number[];
+  const values = job.inputs.map((input, i) => seriesToJs(rows.getColumn(names[i]), input.type));
+  const out: JsValue[] = new Array(data.height).fill(null);
+  const args: JsValue[] = new Array(job.inputs.length);
+  for (let r = 0; r < positions.length; r++) {
+    if ((r & 4095) === 0) checkInterrupt();
+    for (let k = 0; k < args.length; k++) args[k] = values[k][r];
+    out[positions[r]] = job.fn(args);
+  }
+  return jsToSeries(job.column, out, job.type);
+}
+
+/** A masked job run on a lazy frame: the frame with its column, still lazy. */
+function maskedLazy(frame: LazyDataFrame, job: Pending): LazyDataFrame {
+  const at = `${job.column}_at`;
+  const names = job.inputs.map((_, i) => `${job.column}_in${i}`);
+  const rows = frame.withRowIndex(at).filter(job.only!).select(
+    pl.col(at),
+    ...job.inputs.map((input, i) => readableExpr(input.expr, input.type).alias(names[i])),
+  ).collectSync();
+  if (rows.height === 0) {
+    return frame.withColumn(pl.lit(null).cast(polarsTypeOf(job.type)).alias(job.column));
+  }
+  const values = job.inputs.map((input, i) => seriesToJs(rows.getColumn(names[i]), input.type));
+  const out: JsValue[] = new Array(rows.height);
+  const args: JsValue[] = new Array(job.inputs.length);
+  for (let r = 0; r < rows.height; r++) {
+    if ((r & 4095) === 0) checkInterrupt();
+    for (let k = 0; k < args.length; k++) args[k] = values[k][r];
+    out[r] = job.fn(args);
+  }
+  const computed = pl.DataFrame([rows.getColumn(at), jsToSeries(job.column, out, job.type)]);
+  return frame.withRowIndex(at)
+    .join(computed.lazy(), { on: at, how: "left" } as never)
+    .drop(at);
 }
 
 /** The columns of a relation as a lookup map. */

@@ -10,6 +10,7 @@ import type * as A from "../syntax/ast.ts";
 import { constant, type ExprEnv, type Typed } from "./_context.ts";
 import { dynamicToString, type JsValue, kustoToString } from "../runtime/_values.ts";
 import { readDatetime, readTimespan } from "../syntax/_literals.ts";
+import { dynamicToStringNative } from "./_dynamic_native.ts";
 
 const NUMERIC = new Set<KustoType>(["int", "long", "real", "decimal"]);
 
@@ -115,6 +116,8 @@ export function dynamicText(value: Typed): Typed {
 export function toStringTyped(value: Typed, env: ExprEnv): Typed {
   if (value.type === "string") return value;
   if (value.type === "dynamic") {
+    const native = dynamicToStringNative(value, undefined, env);
+    if (native) return native;
     return env.rowwise(
       [dynamicText(value)],
       "string",

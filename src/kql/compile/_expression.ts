@@ -27,9 +27,9 @@ import {
   toBool,
   toStringTyped,
 } from "./_conversion.ts";
-import { isRealAsJson } from "../syntax/_literals.ts";
 import { arithmetic, binaryOperator, comparison, fold } from "./_binary_operators.ts";
 import { bindArguments } from "./_arguments.ts";
+import { dynamicGet, nativeMember } from "./_dynamic_native.ts";
 
 /** Compiles a scalar expression. */
 export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
@@ -428,24 +428,13 @@ function member(e: A.Member | A.IndexExpression, env: ExprEnv, key: A.Expression
   if (object.type !== "dynamic") {
     throw env.ctx.error(`cannot index into a value of type ${object.type}`, e.span);
   }
+  // A constant key on a column: a JSON path Polars can read (`tostring(d.a.b)`).
+  const native = nativeMember(object, e.object, index, env);
+  if (native) return native;
   // Read from the text, so that a real written 118.0 is still one when taken out.
   return env.rowwise(
     [dynamicText(object), index],
     "dynamic",
     ([o, k]) => o === null ? null : dynamicGet(parseJsonKeepingReals(o as string), k),
   );
-}
-
-/** `o[k]` on a dynamic value: arrays by (negative) position, bags by key. */
-export function dynamicGet(o: JsValue, k: JsValue): JsValue {
-  if (o === null || k === null) return null;
-  if (Array.isArray(o)) {
-    if (typeof k !== "number") return null;
-    const i = k < 0 ? o.length + k : k;
-    return o[i] ?? null;
-  }
-  if (typeof o === "object" && !isRealAsJson(o)) {
-    return (o as Record<string, unknown>)[String(k)] ?? null;
-  }
-  return null;
 }

@@ -22,6 +22,7 @@ import {
   parseJsonKeepingReals,
 } from "../runtime/_values.ts";
 import { type CallSite, defineScalar } from "./_registry.ts";
+import { dynamicToStringNative, nativePackArray } from "../compile/_dynamic_native.ts";
 import { commonType, expectType, rowwise } from "./_define.ts";
 import { readDatetime, readTimespan, realAsJson } from "../syntax/_literals.ts";
 
@@ -147,7 +148,9 @@ defineScalar("not", {
 defineScalar("tostring", {
   minArgs: 1,
   maxArgs: 1,
-  compile: ([x], site) => toStringTyped(x, site.env),
+  // `tostring(d.a.b)` reads the path natively, without computing `d.a.b` itself.
+  compile: ([x], site) =>
+    dynamicToStringNative(x, site.call.args[0], site.env) ?? toStringTyped(x, site.env),
 });
 
 for (
@@ -213,11 +216,17 @@ defineScalar(
     maxArgs: 1,
     compile([x], site) {
       if (x.type === "dynamic") return x;
-      return site.env.rowwise([x], "dynamic", ([v]) => {
+      const value = site.env.rowwise([x], "dynamic", ([v]) => {
         if (v === null) return null;
         // Reals keep their fraction in the text: todynamic("1.0") is the real 1.0.
         return x.type === "string" ? parseJsonKeepingReals(v as string) : jsonValue(v, x.type);
       });
+      // `parse_json(s).a.b` reads the path from the text natively.
+      if (x.type !== "string" || x.constant) return value;
+      return {
+        ...value,
+        jsonPath: { source: x.expr, steps: [], job: site.env.lastJob(), parsed: true },
+      };
     },
   },
 );
@@ -355,10 +364,19 @@ defineScalar("bin_at", {
   compile: ([value, size, at], site) => binExpr(value, size, site, at),
 });
 
-defineScalar(
-  ["pack_array"],
-  rowwise(0, Infinity, "dynamic", (values, types) => values.map((v, i) => jsonValue(v, types[i]))),
+const packArrayJs = rowwise(
+  0,
+  Infinity,
+  "dynamic",
+  (values, types) => values.map((v, i) => jsonValue(v, types[i])),
 );
+
+defineScalar(["pack_array"], {
+  minArgs: 0,
+  maxArgs: Infinity,
+  // Strings are packed by Polars (and expand natively); other values in JavaScript.
+  compile: (args, site) => nativePackArray(args) ?? packArrayJs.compile(args, site),
+});
 
 /** A typed JS value as it is held inside a dynamic value. */
 export function jsonValue(v: JsValue, type: KustoType): JsValue {

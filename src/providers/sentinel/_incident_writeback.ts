@@ -25,6 +25,8 @@ export interface FindingsSession {
       readonly code: string;
       readonly status: string;
       readonly result?: { readonly kind: string; readonly rows?: number };
+      /** The named provider a query ran on (`%kql @adx ...`), when not the default. */
+      readonly providerName?: string;
     };
     readonly mark: string;
     readonly note?: string;
@@ -78,6 +80,14 @@ export interface Indicator {
   readonly value: string;
 }
 
+/**
+ * Where a query of another provider ran: the bookmark's query is that provider's KQL (its
+ * tables), not the workspace's, so whoever re-runs it must know where.
+ */
+function ranOn(providerName: string | undefined): string {
+  return providerName ? `, run on casefile's @${providerName} provider, not on this workspace` : "";
+}
+
 /** The writes, in order: bookmarks, the comment, the watchlist and its items, the incident. */
 export async function planWrites(input: WritePlanInput): Promise<PlannedWrite[]> {
   const { base, incident, session } = input;
@@ -103,7 +113,7 @@ export async function planWrites(input: WritePlanInput): Promise<PlannedWrite[]>
             query: r.kind === "query" ? r.code : `// casefile ${r.kind} step\n${r.code}`,
             queryResult: JSON.stringify({ rows: r.result?.rows, sample }, jsonDates),
             notes: `${step.note ?? ""}\n\nFrom casefile session ${session.name}, step ` +
-              `${r.position} (${r.name}).`.trim(),
+              `${r.position} (${r.name})${ranOn(r.providerName)}.`.trim(),
             labels: ["casefile", session.name],
             ...(window?.start ? { queryStartTime: window.start.toISOString() } : {}),
             ...(window?.end ? { queryEndTime: window.end.toISOString() } : {}),
@@ -239,8 +249,8 @@ function summary(
     const rows = f.record.result?.rows;
     lines.push(
       `- ${f.note || f.record.name} (step ${f.record.position}${
-        rows === undefined ? "" : `, ${rows} rows`
-      })`,
+        f.record.providerName ? ` on @${f.record.providerName}` : ""
+      }${rows === undefined ? "" : `, ${rows} rows`})`,
     );
   }
   if (report) lines.push(`Report: ${report}`);

@@ -7,9 +7,9 @@
  * @module
  */
 import { DEMO_CASE_DIR } from "../../../src/providers/mod.ts";
-import { createTlsMaterial } from "../log_analytics/_certificate.ts";
 import { EntraService } from "../log_analytics/_entra.ts";
-import type { EntraTenant, RecordedRequest } from "../log_analytics/mod.ts";
+import { serveLoopback } from "../log_analytics/_loopback.ts";
+import type { RecordedRequest } from "../log_analytics/mod.ts";
 import { type ArmResource, type SeededIncident, seedIncidents } from "./_seed.ts";
 import type { ArmFault, ArmService, ArmServiceOptions, SentinelRole } from "./_types.ts";
 
@@ -22,9 +22,6 @@ export async function startService(
   workspace: string,
 ): Promise<ArmService> {
   const incidents = await seedIncidents(options.data ?? DEMO_CASE_DIR, workspace);
-  const tls = await createTlsMaterial();
-  const caCertificatePath = await Deno.makeTempFile({ prefix: "casefile-arm-ca-", suffix: ".pem" });
-  await Deno.writeTextFile(caCertificatePath, tls.caCertificate);
   const entra = options.entra
     ? await EntraService.create({
       resources: ["https://management.azure.com"],
@@ -35,23 +32,16 @@ export async function startService(
   state.entra = entra;
   state.role = options.role ?? "contributor";
   state.pageSize = options.pageSize ?? 50;
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: options.port ?? 0,
-    cert: tls.certificate,
-    key: tls.privateKey,
-    onListen() {},
-  }, (request) => state.handle(request));
-  const endpoint = `https://127.0.0.1:${server.addr.port}`;
-  if (entra) entra.authorityHost = endpoint;
-  let closed: Promise<void> | undefined;
+  const server = await serveLoopback({
+    caPrefix: "casefile-arm-ca-",
+    port: options.port,
+    entra,
+    handler: (request) => state.handle(request),
+  });
   return {
-    endpoint,
-    caCertificate: tls.caCertificate,
-    caCertificatePath,
+    ...server,
     token: state.token,
     workspaceResourceId: workspace,
-    ...(entra ? { entra: tenantOf(entra) } : {}),
     setRole: (role) => void (state.role = role),
     inject: (fault, match) =>
       state.faults.push({ fault, match: match ?? {}, left: fault.times ?? 1 }),
@@ -62,26 +52,6 @@ export async function startService(
     watchlists: () => [...state.watchlists.values()],
     watchlistItems: (alias) => state.items.get(alias.toLowerCase()) ?? [],
     requests: state.requests,
-    close() {
-      closed ??= (async () => {
-        await server.shutdown();
-        await Deno.remove(caCertificatePath).catch(() => {});
-      })();
-      return closed;
-    },
-  };
-}
-
-function tenantOf(entra: EntraService): EntraTenant {
-  return {
-    authorityHost: entra.authorityHost,
-    tenantId: entra.tenantId,
-    domains: entra.domains,
-    registerApp: (app) => entra.registerApp(app),
-    pendingUserCodes: () => entra.pendingUserCodes(),
-    approve: (userCode, user) => entra.approve(userCode, user),
-    decline: (userCode) => entra.decline(userCode),
-    issued: entra.issued,
   };
 }
 

@@ -10,12 +10,12 @@ import { DEMO_CASE_DIR, UnknownTableError } from "../../../src/providers/mod.ts"
 import { KqlSemanticError, KqlSyntaxError } from "../../../src/kql/mod.ts";
 import type { KustoType, TableSchema } from "../../../src/schema/mod.ts";
 import type { DataFrame } from "../../../src/polars.ts";
-import { createTlsMaterial } from "../log_analytics/_certificate.ts";
 import { EntraService } from "../log_analytics/_entra.ts";
+import { redactedHeaders, serveLoopback } from "../log_analytics/_loopback.ts";
 import { FaultQueue } from "../log_analytics/_faults.ts";
 import { parseTimespan, Workspaces } from "../log_analytics/_query.ts";
 import { encodeRows, rowsText } from "../log_analytics/_wire.ts";
-import type { EntraTenant, RecordedRequest } from "../log_analytics/mod.ts";
+import type { RecordedRequest } from "../log_analytics/mod.ts";
 import type { GraphFault, GraphHuntingOptions, GraphHuntingService } from "./_types.ts";
 
 /** Advanced hunting's row limit. */
@@ -38,12 +38,6 @@ interface Answer {
 /** Starts the service (see mod.ts for the contract). */
 export async function startService(options: GraphHuntingOptions): Promise<GraphHuntingService> {
   const workspaces = await Workspaces.open({ [TENANT]: options.data ?? DEMO_CASE_DIR });
-  const tls = await createTlsMaterial();
-  const caCertificatePath = await Deno.makeTempFile({
-    prefix: "casefile-graph-ca-",
-    suffix: ".pem",
-  });
-  await Deno.writeTextFile(caCertificatePath, tls.caCertificate);
   const entraOptions = options.entra === true ? {} : options.entra;
   const entra = entraOptions
     ? await EntraService.create({ resources: [GRAPH_RESOURCE], ...entraOptions })
@@ -55,52 +49,19 @@ export async function startService(options: GraphHuntingOptions): Promise<GraphH
     options.now ?? workspaces.referenceTime ?? new Date(),
     entra,
   );
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: options.port ?? 0,
-      cert: tls.certificate,
-      key: tls.privateKey,
-      onListen() {},
-    }, (request) => service.handle(request));
-  } catch (error) {
-    await Deno.remove(caCertificatePath).catch(() => {});
-    throw error;
-  }
-  const endpoint = `https://127.0.0.1:${server.addr.port}`;
-  if (entra) entra.authorityHost = endpoint;
-  let closed: Promise<void> | undefined;
+  const server = await serveLoopback({
+    caPrefix: "casefile-graph-ca-",
+    port: options.port,
+    entra,
+    handler: (request) => service.handle(request),
+    onClose: () => service.closing.abort(),
+  });
   return {
-    endpoint,
-    caCertificate: tls.caCertificate,
-    caCertificatePath,
+    ...server,
     token: service.token,
-    ...(entra ? { entra: tenantOf(entra) } : {}),
     inject: (fault, match) => service.faults.add(fault as never, match),
     clearFaults: () => service.faults.clear(),
     requests: service.requests,
-    close() {
-      closed ??= (async () => {
-        service.closing.abort();
-        await server.shutdown();
-        await Deno.remove(caCertificatePath).catch(() => {});
-      })();
-      return closed;
-    },
-  };
-}
-
-function tenantOf(entra: EntraService): EntraTenant {
-  return {
-    authorityHost: entra.authorityHost,
-    tenantId: entra.tenantId,
-    domains: entra.domains,
-    registerApp: (app) => entra.registerApp(app),
-    pendingUserCodes: () => entra.pendingUserCodes(),
-    approve: (userCode, user) => entra.approve(userCode, user),
-    decline: (userCode) => entra.decline(userCode),
-    issued: entra.issued,
   };
 }
 
@@ -125,7 +86,7 @@ class Service {
     const record = {
       method: request.method,
       path: url.pathname + url.search,
-      headers: redacted(request.headers),
+      headers: redactedHeaders(request.headers),
       body: entra ? entra.recordedBody(text) : parseJson(text) ?? text,
       status: 0,
     };
@@ -335,14 +296,6 @@ function graphError(status: number, code: string, message: string): Answer {
       },
     }),
   };
-}
-
-function redacted(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of headers) {
-    out[name] = name === "authorization" ? value.replace(/^(\S+\s+).*$/, "$1<redacted>") : value;
-  }
-  return out;
 }
 
 function parseJson(text: string): unknown {

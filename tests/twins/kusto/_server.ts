@@ -13,10 +13,9 @@ import {
 import { KqlSemanticError, KqlSyntaxError } from "../../../src/kql/mod.ts";
 import type { TableSchema } from "../../../src/schema/mod.ts";
 import type { DataFrame } from "../../../src/polars.ts";
-import { createTlsMaterial } from "../log_analytics/_certificate.ts";
 import { EntraService } from "../log_analytics/_entra.ts";
+import { redactedHeaders, serveLoopback } from "../log_analytics/_loopback.ts";
 import { encodeRows, rowsText } from "../log_analytics/_wire.ts";
-import type { EntraTenant } from "../log_analytics/mod.ts";
 import type {
   KustoFault,
   KustoRecordedRequest,
@@ -46,12 +45,6 @@ export async function startService(options: KustoServiceOptions): Promise<KustoS
   for (const [name, folder] of Object.entries(folders)) {
     databases.set(name, await openLocalProvider(folder));
   }
-  const tls = await createTlsMaterial();
-  const caCertificatePath = await Deno.makeTempFile({
-    prefix: "casefile-kusto-ca-",
-    suffix: ".pem",
-  });
-  await Deno.writeTextFile(caCertificatePath, tls.caCertificate);
   const entra = options.entra
     ? await EntraService.create({
       resources: [KUSTO_RESOURCE],
@@ -64,48 +57,21 @@ export async function startService(options: KustoServiceOptions): Promise<KustoS
     entra,
     options.now ?? [...databases.values()][0]?.referenceTime ?? new Date(),
   );
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: options.port ?? 0,
-    cert: tls.certificate,
-    key: tls.privateKey,
-    onListen() {},
-  }, (request) => state.handle(request));
-  const endpoint = `https://127.0.0.1:${server.addr.port}`;
-  if (entra) entra.authorityHost = endpoint;
-  let closed: Promise<void> | undefined;
+  const server = await serveLoopback({
+    caPrefix: "casefile-kusto-ca-",
+    port: options.port,
+    entra,
+    handler: (request) => state.handle(request),
+    onClose: () => state.closing.abort(),
+  });
   return {
-    endpoint,
-    caCertificate: tls.caCertificate,
-    caCertificatePath,
+    ...server,
     token: state.token,
     databases: [...databases.keys()],
-    ...(entra ? { entra: tenantOf(entra) } : {}),
     inject: (fault, match) =>
       state.faults.push({ fault, match: match?.queryIncludes, left: fault.times ?? 1 }),
     clearFaults: () => void state.faults.splice(0),
     requests: state.requests,
-    close() {
-      closed ??= (async () => {
-        state.closing.abort();
-        await server.shutdown();
-        await Deno.remove(caCertificatePath).catch(() => {});
-      })();
-      return closed;
-    },
-  };
-}
-
-function tenantOf(entra: EntraService): EntraTenant {
-  return {
-    authorityHost: entra.authorityHost,
-    tenantId: entra.tenantId,
-    domains: entra.domains,
-    registerApp: (app) => entra.registerApp(app),
-    pendingUserCodes: () => entra.pendingUserCodes(),
-    approve: (userCode, user) => entra.approve(userCode, user),
-    decline: (userCode) => entra.decline(userCode),
-    issued: entra.issued,
   };
 }
 
@@ -128,7 +94,7 @@ class State {
       this.requests.push({
         method: request.method,
         path: url.pathname,
-        headers: redacted(request.headers),
+        headers: redactedHeaders(request.headers),
         status: 0,
       });
       return await this.entra.handle(request, url, text);
@@ -142,7 +108,7 @@ class State {
     const record: KustoRecordedRequest = {
       method: request.method,
       path: url.pathname,
-      headers: redacted(request.headers),
+      headers: redactedHeaders(request.headers),
       body,
       status: 0,
     };
@@ -665,14 +631,6 @@ function engineError(error: unknown, csl: string, query: string): Answer {
     );
   }
   throw error;
-}
-
-function redacted(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of headers) {
-    out[name] = name === "authorization" ? value.replace(/^(\S+\s+).*$/, "$1<redacted>") : value;
-  }
-  return out;
 }
 
 // The status, headers and a full Content-Length, then part of the body and a dropped

@@ -6,15 +6,9 @@
  */
 import { DEMO_CASE_DIR } from "../../../src/providers/mod.ts";
 import { KqlSemanticError, KqlSyntaxError } from "../../../src/kql/mod.ts";
-import type {
-  EntraTenant,
-  Fault,
-  LogAnalyticsService,
-  RecordedRequest,
-  ServiceOptions,
-} from "./_types.ts";
-import { createTlsMaterial } from "./_certificate.ts";
+import type { Fault, LogAnalyticsService, RecordedRequest, ServiceOptions } from "./_types.ts";
 import { EntraService } from "./_entra.ts";
+import { redactedHeaders, serveLoopback } from "./_loopback.ts";
 import { FaultQueue } from "./_faults.ts";
 import { type Route, routeOf } from "./_routes.ts";
 import { parseTimespan, type QueryOutcome, Workspaces } from "./_query.ts";
@@ -73,12 +67,6 @@ export async function startService(
     options.workspaceNames,
     options.resources,
   );
-  const tls = await createTlsMaterial();
-  const caCertificatePath = await Deno.makeTempFile({
-    prefix: "casefile-loganalytics-ca-",
-    suffix: ".pem",
-  });
-  await Deno.writeTextFile(caCertificatePath, tls.caCertificate);
   const entra = options.entra
     ? await EntraService.create(options.entra === true ? {} : options.entra)
     : undefined;
@@ -91,53 +79,20 @@ export async function startService(
     maxBytes: options.maxBytes ?? MAX_BYTES,
     now: options.now ?? workspaces.referenceTime ?? new Date(),
   });
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: options.port ?? 0,
-      cert: tls.certificate,
-      key: tls.privateKey,
-      onListen() {},
-    }, (request) => service.handle(request));
-  } catch (error) {
-    await Deno.remove(caCertificatePath).catch(() => {});
-    throw error;
-  }
-  let closed: Promise<void> | undefined;
-  const endpoint = `https://127.0.0.1:${server.addr.port}`;
-  if (entra) entra.authorityHost = endpoint;
+  const server = await serveLoopback({
+    caPrefix: "casefile-loganalytics-ca-",
+    port: options.port,
+    entra,
+    handler: (request) => service.handle(request),
+    onClose: () => service.closing.abort(),
+  });
   return {
-    endpoint,
-    ...(entra ? { entra: tenantOf(entra) } : {}),
-    caCertificate: tls.caCertificate,
-    caCertificatePath,
+    ...server,
     token: service.token,
     workspaceIds: workspaces.ids,
     inject: (fault, match) => service.faults.add(fault, match),
     clearFaults: () => service.faults.clear(),
     requests: service.requests,
-    close() {
-      closed ??= (async () => {
-        service.closing.abort();
-        await server.shutdown();
-        await Deno.remove(caCertificatePath).catch(() => {});
-      })();
-      return closed;
-    },
-  };
-}
-
-function tenantOf(entra: EntraService): EntraTenant {
-  return {
-    authorityHost: entra.authorityHost,
-    tenantId: entra.tenantId,
-    domains: entra.domains,
-    registerApp: (app) => entra.registerApp(app),
-    pendingUserCodes: () => entra.pendingUserCodes(),
-    approve: (userCode, user) => entra.approve(userCode, user),
-    decline: (userCode) => entra.decline(userCode),
-    issued: entra.issued,
   };
 }
 
@@ -170,7 +125,7 @@ class Service {
     const record = {
       method: request.method,
       path: url.pathname + url.search,
-      headers: redacted(request.headers),
+      headers: redactedHeaders(request.headers),
       body: entra ? entra.recordedBody(text) : parseJson(text) ?? (text === "" ? undefined : text),
       status: 0,
     };
@@ -632,18 +587,6 @@ function badRequest(message: string, inner = "InvalidRequest"): Answer {
       innererror: { code: inner, message },
     }),
   };
-}
-
-function redacted(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of headers) {
-    out[name] = name === "authorization"
-      ? value.replace(/^(\S+\s+).*$/, "$1<redacted>")
-      : name === "x-identity-header" || name === "secret" || name === "metadata-secret"
-      ? "<redacted>"
-      : value;
-  }
-  return out;
 }
 
 function parseJson(text: string): unknown {

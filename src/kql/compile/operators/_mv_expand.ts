@@ -15,7 +15,15 @@ import { checkInterrupt } from "../../../interrupt.ts";
 import { type DataFrame, type Expr, pl, type Series } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
-import { type Context, ExprEnv, type Relation, rowEnv, type Scope } from "../_context.ts";
+import {
+  type Context,
+  ExprEnv,
+  type Relation,
+  rowEnv,
+  type Scope,
+  type Typed,
+} from "../_context.ts";
+import { explodeJsonStrings, nativeElements } from "../_dynamic_native.ts";
 import { compileExpr } from "../_expression.ts";
 import { derivedName } from "../_names.ts";
 import { sort } from "./_rows.ts";
@@ -90,7 +98,7 @@ export function mvApply(
   const data = result.frame.sort({ by: [rowId], maintainOrder: true } as never).collectSync();
   const at = data.getColumn(rowId).cast(pl.UInt32);
   const gathered = outer.length > 0
-    ? expanded.source.select(...outer.map((c) => pl.col(c.name).gather(at))).getColumns()
+    ? expanded.source!.select(...outer.map((c) => pl.col(c.name).gather(at))).getColumns()
     : [];
   const series = [...gathered, ...inner.map((c) => data.getColumn(c.name))];
   return {
@@ -112,7 +120,7 @@ interface Expanded {
   /** The names of the expanded columns. */
   readonly names: readonly string[];
   /** The input rows (with the row number column when asked for), for `mv-apply`. */
-  readonly source: DataFrame;
+  readonly source?: DataFrame;
 }
 
 function expand(
@@ -140,6 +148,8 @@ function expand(
       type: item.toType ?? "dynamic",
     };
   });
+  const native = nativeExpand(input, compiled, options, env);
+  if (native) return native;
   let data = env.materialise(input.frame).select(
     ...input.columns.map((c) => pl.col(c.name)),
     ...compiled.map((c) => c.value.expr.alias(c.temp)),
@@ -148,6 +158,23 @@ function expand(
     data = data.withRowIndex(options.rowId).withColumn(pl.col(options.rowId).cast(pl.Int64));
   }
 
+  // One column of arrays of strings (`split`, `pack_array`, `make_set` of strings): Polars
+  // expands it.
+  const exploded = compiled.length === 1 && !options.itemIndex && !options.rowId &&
+      options.limit === Infinity
+    ? explodeJsonStrings(data, compiled[0].temp, compiled[0].name, compiled[0].type)
+    : undefined;
+  if (exploded) {
+    const columns = expandedColumns(input, compiled, options);
+    return {
+      relation: {
+        ...input,
+        frame: exploded.select(...columns.map((c) => pl.col(c.name))),
+        columns,
+      },
+      names: [compiled[0].name],
+    };
+  }
   const texts = compiled.map((c) => data.getColumn(c.temp).toArray() as (string | null)[]);
   const positions: number[] = [];
   const indexes: number[] = [];
@@ -172,17 +199,7 @@ function expand(
     }
   }
 
-  // Expanded columns replace input columns of the same name in place; new ones follow.
-  const expandedBy = new Map(compiled.map((c, k) => [c.name, k]));
-  const columns: ColumnSchema[] = input.columns.map((c) => {
-    const k = expandedBy.get(c.name);
-    return k === undefined ? c : { name: c.name, type: compiled[k].type };
-  });
-  for (const c of compiled) {
-    if (!input.columns.some((i) => i.name === c.name)) columns.push({ name: c.name, type: c.type });
-  }
-  if (options.itemIndex) columns.push({ name: options.itemIndex, type: "long" });
-  if (options.rowId) columns.push({ name: options.rowId, type: "long" });
+  const columns = expandedColumns(input, compiled, options);
 
   // Typed arrays make the Series directly, without converting each number.
   const gather = pl.Series("__at", Uint32Array.from(positions));
@@ -211,6 +228,55 @@ function expand(
     },
     names: compiled.map((c) => c.name),
     source: data,
+  };
+}
+
+/** The columns after an expansion: expanded ones replace input columns of the same name. */
+function expandedColumns(
+  input: Relation,
+  compiled: readonly ExpandItem[],
+  options: ExpandOptions,
+): ColumnSchema[] {
+  const expandedBy = new Map(compiled.map((c, k) => [c.name, k]));
+  const columns: ColumnSchema[] = input.columns.map((c) => {
+    const k = expandedBy.get(c.name);
+    return k === undefined ? c : { name: c.name, type: compiled[k].type };
+  });
+  for (const c of compiled) {
+    if (!input.columns.some((i) => i.name === c.name)) columns.push({ name: c.name, type: c.type });
+  }
+  if (options.itemIndex) columns.push({ name: options.itemIndex, type: "long" });
+  if (options.rowId) columns.push({ name: options.rowId, type: "long" });
+  return columns;
+}
+
+interface ExpandItem {
+  readonly name: string;
+  readonly value: Typed;
+  readonly type: KustoType;
+}
+
+/**
+ * One array Polars built (`pack_array` of strings) expanded by Polars' `explode`, lazily;
+ * undefined where the expansion needs JavaScript (several items, bags, item indexes, limits
+ * below the array's length).
+ */
+function nativeExpand(
+  input: Relation,
+  items: readonly ExpandItem[],
+  options: ExpandOptions,
+  env: ExprEnv,
+): Expanded | undefined {
+  if (items.length !== 1 || options.itemIndex || options.rowId) return undefined;
+  const [item] = items;
+  const list = nativeElements(item.value, item.type);
+  if (!list || options.limit < item.value.jsonList!.length) return undefined;
+  const columns = expandedColumns(input, items, options);
+  const frame = env.materialise(input.frame).withColumns(list.alias(item.name))
+    .explode(item.name).select(...columns.map((c) => pl.col(c.name)));
+  return {
+    relation: { ...input, frame, columns },
+    names: [item.name],
   };
 }
 

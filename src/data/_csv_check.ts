@@ -1,0 +1,210 @@
+/**
+ * The structural check of CSV bytes: quoting and field counts in one pass, the line of the
+ * first problem named. Imports nothing of Polars, so a worker can run it beside a read.
+ *
+ * @module
+ */
+import { splitCsvRecord } from "../_csv_fields.ts";
+import { DataLoadError } from "./errors.ts";
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** What the structural pass learnt of a CSV file. */
+export interface CsvShape {
+  /** Header fields as written. */
+  readonly header: string[];
+  /** Data records (header excluded). */
+  readonly records: number;
+  /** 1-based line each data record starts on, when some record spans several lines. */
+  readonly recordLines?: Int32Array;
+  /** Records with fewer fields than the header, read with the missing fields empty. */
+  readonly short: { readonly count: number; readonly firstLine: number };
+}
+
+/**
+ * Checks quoting and field counts of CSV `bytes`; throws a {@link DataLoadError} naming
+ * the line of the first problem that would make a reader lose or shift data.
+ */
+export function checkCsv(bytes: Uint8Array, file: string, separator = ","): CsvShape {
+  const sep = separator.charCodeAt(0);
+  // Bytes that need a decision (separator, quote, line ends): every other byte is skipped
+  // with one table look-up, quoted fields are crossed with native `indexOf` jumps, and no
+  // closure captures the loop's variables, so V8 keeps them in registers.
+  const stop = new Uint8Array(256);
+  stop[sep] =
+    stop[LF] =
+    stop[CR] =
+    stop[QUOTE] =
+      1;
+  const n = bytes.length;
+  let line = 1;
+  let records = -1; // the header is record -1
+  let expected = -1;
+  let multiline = false;
+  let headerEnd = 0;
+  const starts: number[] = [];
+  let shortCount = 0;
+  let shortFirst = 0;
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let nextLf = bytes.indexOf(LF, i);
+  let nextQuote = bytes.indexOf(QUOTE, i);
+
+  while (i < n) {
+    // Blank lines between records are not records.
+    if (bytes[i] === LF || (bytes[i] === CR && bytes[i + 1] === LF)) {
+      i += bytes[i] === CR ? 2 : 1;
+      line++;
+      continue;
+    }
+    const recordLine = line;
+    let fields = 1;
+    let fieldStart = true;
+    if (nextLf >= 0 && nextLf < i) nextLf = bytes.indexOf(LF, i);
+    if (nextQuote >= 0 && nextQuote < i) nextQuote = bytes.indexOf(QUOTE, i);
+    const lineEnd = nextLf < 0 ? n : nextLf;
+    if (nextQuote < 0 || nextQuote > lineEnd) {
+      // Most lines hold no quote: counting their separators is all there is to check.
+      while (i < lineEnd) {
+        const b = bytes[i];
+        if (b === sep) fields++;
+        else if (b === CR) break;
+        i++;
+      }
+    }
+    while (i < n) {
+      const b = bytes[i];
+      if (stop[b] === 0) {
+        i++;
+        fieldStart = false;
+      } else if (b === sep) {
+        fields++;
+        i++;
+        fieldStart = true;
+      } else if (b === QUOTE) {
+        if (!fieldStart) {
+          csvFail(
+            file,
+            "a quote inside a field that is not quoted",
+            line,
+            'Quote the whole field and double the inner quote (""), or remove it.',
+          );
+        }
+        const openLine = line;
+        i++;
+        for (;;) {
+          const close = bytes.indexOf(QUOTE, i);
+          if (close < 0) {
+            csvFail(
+              file,
+              "a quoted field is never closed",
+              openLine,
+              'Check for a missing closing quote ("), or a quote inside a field that is not ' +
+                "doubled.",
+            );
+          }
+          // The next newline is remembered: searching afresh per quoted field would cross
+          // the rest of a long line once per field.
+          if (nextLf >= 0 && nextLf < i) nextLf = bytes.indexOf(LF, i);
+          while (nextLf >= 0 && nextLf < close) {
+            line++;
+            multiline = true;
+            nextLf = bytes.indexOf(LF, nextLf + 1);
+          }
+          i = close + 1;
+          if (bytes[i] === QUOTE) i++;
+          else break;
+        }
+        const after = bytes[i];
+        if (i < n && after !== sep && after !== LF && after !== CR) {
+          csvFail(
+            file,
+            "unexpected text after a closing quote",
+            line,
+            'A quote inside a quoted field must be doubled ("").',
+          );
+        }
+        fieldStart = false;
+      } else {
+        break; // a line end
+      }
+    }
+    if (records === -1) {
+      expected = fields;
+      headerEnd = i;
+    } else if (fields > expected) {
+      csvFail(
+        file,
+        `the record has ${fields} fields but the header has ${expected}`,
+        recordLine,
+        "Quote fields that contain the separator, or fix the header.",
+      );
+    } else if (fields < expected) {
+      if (shortCount++ === 0) shortFirst = recordLine;
+    }
+    if (records >= 0) starts.push(recordLine);
+    records++;
+    if (i < n) {
+      i += bytes[i] === CR && bytes[i + 1] === LF ? 2 : 1;
+      line++;
+    }
+  }
+  if (records < 0) {
+    csvFail(file, "the file is empty: no header", 1, "A CSV file starts with a header line.");
+  }
+
+  const headerText = new TextDecoder().decode(bytes.subarray(0, headerEnd));
+  return {
+    // The header is well-formed here (checked above), so it splits as any record does.
+    header: splitCsvRecord(headerText.replace(/^\uFEFF/, ""), separator),
+    records,
+    recordLines: multiline ? Int32Array.from(starts) : undefined,
+    short: { count: shortCount, firstLine: shortFirst },
+  };
+}
+
+function csvFail(file: string, message: string, line: number, hint: string): never {
+  throw new DataLoadError(`Cannot read ${file}: ${message} at line ${line}`, { file, line, hint });
+}
+
+/**
+ * `bytes` as UTF-8 text: UTF-16 with a byte-order mark is decoded; other text holding NUL
+ * bytes (UTF-16 without a mark, or a binary file) is refused rather than read as text.
+ *
+ * @throws {DataLoadError} when the bytes are not text casefile can read.
+ */
+export function asUtf8(bytes: Uint8Array, file: string): Uint8Array {
+  const le = bytes[0] === 0xff && bytes[1] === 0xfe;
+  const be = bytes[0] === 0xfe && bytes[1] === 0xff;
+  if (le || be) {
+    let text: string;
+    try {
+      text = new TextDecoder(le ? "utf-16le" : "utf-16be", { fatal: true }).decode(
+        bytes.subarray(2),
+      );
+    } catch {
+      throw new DataLoadError(`Cannot read ${file}: it is not valid UTF-16 text`, {
+        file,
+        hint: "Re-export the file as UTF-8.",
+      });
+    }
+    bytes = new TextEncoder().encode(text);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = countLines(bytes, nul);
+    throw new DataLoadError(
+      `Cannot read ${file}: it holds a NUL byte at line ${line} (UTF-16 without a byte-order ` +
+        "mark, or not a text file)",
+      { file, line, hint: "Re-export the file as UTF-8 text." },
+    );
+  }
+  return bytes;
+}
+
+function countLines(bytes: Uint8Array, end: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(LF); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1)) line++;
+  return line;
+}

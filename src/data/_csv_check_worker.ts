@@ -1,0 +1,37 @@
+/**
+ * A worker that reads a CSV file and runs the structural check while the main thread has
+ * Polars read the same file, so a large file's check costs no wall time there.
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import { asUtf8, checkCsv } from "./_csv_check.ts";
+import { DataLoadError } from "./errors.ts";
+
+/** What the main thread sends: the file (its size already checked) and its separator. */
+interface CheckRequest {
+  readonly file: string;
+  readonly separator: string;
+}
+
+self.onmessage = async (event: MessageEvent<CheckRequest>) => {
+  const { file, separator } = event.data;
+  try {
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(file);
+    } catch (error) {
+      throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
+    }
+    self.postMessage({ shape: checkCsv(asUtf8(bytes, file), file, separator) });
+  } catch (error) {
+    const e = error as DataLoadError;
+    self.postMessage({
+      error: {
+        message: e.message,
+        line: e instanceof DataLoadError ? e.line : undefined,
+        hint: e instanceof DataLoadError ? e.hint : undefined,
+      },
+    });
+  }
+};

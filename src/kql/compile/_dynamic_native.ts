@@ -1,0 +1,254 @@
+/**
+ * Dynamic values read natively: property access (`d.a.b`, `d["a"]`, `d[0]`) and `tostring()`
+ * of a dynamic value as Polars' JSON-path match on the text, and `pack_array` of strings as
+ * text built by Polars (and a list `mv-expand` explodes).
+ *
+ * Dynamic values are JSON text. Polars reads JSON with serde, JavaScript with `JSON.parse`;
+ * they agree on everything but a few spellings (numbers beyond 2^53 or with exponents, text
+ * serde rejects). Rows that may hold one of those are computed by the JavaScript path, and
+ * only those rows: the values are the same as the JavaScript path's, row for row.
+ *
+ * @module
+ */
+import { type DataFrame, type Expr, type LazyDataFrame, pl } from "../../polars.ts";
+import type { KustoType } from "../../schema/types.ts";
+import {
+  dynamicToString,
+  type JsValue,
+  kustoToString,
+  parseJsonKeepingReals,
+} from "../runtime/_values.ts";
+import type * as A from "../syntax/ast.ts";
+import { isRealAsJson } from "../syntax/_literals.ts";
+import type { ExprEnv, JsonPath, Typed } from "./_context.ts";
+
+/**
+ * Text whose reading may differ between serde and JavaScript: a number (after `:`, `,`, `[`
+ * or at the start) beyond 2^53, with an exponent, a tiny fraction or negative zero, and
+ * escaped surrogates (serde rejects a lone one). Text inside strings rarely looks like that.
+ */
+const RISKY = String.raw`(?:^|[:,\[])\s*(?:-?[0-9]{16,}|-?[0-9.]+[eE]|-?0\.000|` +
+  String.raw`-0(?:\.0*)?(?:[^.0-9eE]|$))|\\u[dD][89a-fA-F]`;
+
+/** Whether native reading is on (tests turn it off to compare with the JavaScript path). */
+let nativeEnabled = true;
+
+/** Turns native dynamic reading on or off; returns the previous setting (for tests). */
+export function setNativeDynamic(on: boolean): boolean {
+  const was = nativeEnabled;
+  nativeEnabled = on;
+  return was;
+}
+
+/** Whether the native paths are on. */
+export function nativeDynamic(): boolean {
+  return nativeEnabled;
+}
+
+/** A key or index Polars' JSON path can spell, or undefined. */
+export function pathStep(key: Typed): string | number | undefined {
+  if (!key.constant) return undefined;
+  const k = key.constant.value;
+  if (typeof k === "number" && Number.isSafeInteger(k) && key.type !== "real") return k;
+  if (typeof k === "string" && key.type === "string" && !/['\\]/.test(k)) return k;
+  return undefined;
+}
+
+/** The JSON path of `steps`: `$['a'][0]`. */
+export function jsonPathOf(steps: readonly (string | number)[]): string {
+  return "$" + steps.map((s) => typeof s === "number" ? `[${s}]` : `['${s}']`).join("");
+}
+
+/** `o[k]` on a dynamic value: arrays by (negative) position, bags by key. */
+export function dynamicGet(o: JsValue, k: JsValue): JsValue {
+  if (o === null || k === null) return null;
+  if (Array.isArray(o)) {
+    if (typeof k !== "number") return null;
+    const i = k < 0 ? o.length + k : k;
+    return o[i] ?? null;
+  }
+  if (typeof o === "object" && !isRealAsJson(o)) {
+    return (o as Record<string, unknown>)[String(k)] ?? null;
+  }
+  return null;
+}
+
+/** The JavaScript reading of `tostring(text[steps...])`. */
+function toStringAt(text: string, path: JsonPath): string {
+  const steps = path.steps;
+  // A dynamic column's own text is written back as it reads (`null` stays `null`).
+  if (steps.length === 0 && !path.parsed) return dynamicToString(text);
+  let value: JsValue = parseJsonKeepingReals(text);
+  for (const step of steps) value = dynamicGet(value, step);
+  return value === null ? "" : kustoToString(value, "dynamic");
+}
+
+/**
+ * `tostring()` of the value at `path` in JSON text, as Polars' JSON-path match; the rows it
+ * may read differently from JavaScript are computed in JavaScript.
+ */
+export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
+  const source = path.source;
+  const native = source.str.jsonPathMatch(jsonPathOf(path.steps));
+  // Native null: a missing key, JSON null or text serde did not read. JavaScript decides
+  // when the text could hold the key (or is not JSON at all).
+  const last = path.steps.at(-1);
+  const unread = last === undefined
+    ? pl.lit(true)
+    : source.str.contains(String(last), true as never);
+  const slow = source.str.contains(RISKY).or(native.isNull().and(unread)).fillNull(false);
+  const js = env.rowwise(
+    [{ expr: source, type: "string" }],
+    "string",
+    ([t]) => t === null ? "" : toStringAt(t as string, path),
+    slow,
+  );
+  return {
+    expr: pl.when(slow).then(js.expr).otherwise(native.fillNull(pl.lit(""))),
+    type: "string",
+  };
+}
+
+/**
+ * The JSON text of a string: `"a\"b"`, as `JSON.stringify` writes it (serde escapes the
+ * same characters).
+ */
+function jsonQuote(text: Expr): Expr {
+  return pl.struct([text.alias("v")]).struct.jsonEncode().str.slice(5).str.replace(
+    "\\}$",
+    "",
+  );
+}
+
+/**
+ * `pack_array` of string values, built by Polars: the JSON text of the array, and the list
+ * of its elements' JSON texts for `mv-expand`. Undefined when a value is not a string.
+ */
+export function nativePackArray(args: readonly Typed[]): Typed | undefined {
+  if (!nativeEnabled || args.length === 0) return undefined;
+  if (args.some((a) => a.type !== "string") || args.every((a) => a.constant)) return undefined;
+  const values = args.map((a) => a.expr.fillNull(pl.lit("")));
+  const quoted = values.map(jsonQuote);
+  const parts: Expr[] = [pl.lit("[")];
+  quoted.forEach((q, i) => parts.push(...(i > 0 ? [pl.lit(","), q] : [q])));
+  parts.push(pl.lit("]"));
+  return {
+    expr: pl.concatString(parts, ""),
+    type: "dynamic",
+    jsonList: {
+      elements: pl.concatList(quoted),
+      strings: pl.concatList(values),
+      length: args.length,
+    },
+  };
+}
+
+/** The element list an expansion to `type` reads from a native array, or undefined. */
+export function nativeElements(value: Typed, type: KustoType): Expr | undefined {
+  if (!nativeEnabled || !value.jsonList) return undefined;
+  if (type === "dynamic") return value.jsonList.elements;
+  if (type === "string") return value.jsonList.strings;
+  return undefined;
+}
+
+const PARSE_JSON = new Set(["parse_json", "parsejson", "todynamic", "toobject"]);
+
+/**
+ * Whether `e` compiles to a value made for this one use (a member access, a `parse_json`
+ * call), whose pending JavaScript job nothing else reads and may be dropped.
+ */
+export function usedOnce(e: A.Expression, env: ExprEnv): boolean {
+  switch (e.kind) {
+    case "member":
+    case "index":
+      return true;
+    case "paren":
+      return usedOnce(e.expression, env);
+    case "call":
+      return PARSE_JSON.has(e.name) && env.scope.get(e.name)?.kind !== "function";
+    default:
+      return false;
+  }
+}
+
+/**
+ * The value `object[key]` as a JSON path, computed by a JavaScript job that is dropped when
+ * only the path is read; undefined when the native path does not apply.
+ */
+export function nativeMember(
+  object: Typed,
+  objectExpression: A.Expression,
+  key: Typed,
+  env: ExprEnv,
+): Typed | undefined {
+  const step = pathStep(key);
+  if (!nativeEnabled || object.constant || step === undefined) return undefined;
+  const chained = object.jsonPath !== undefined && usedOnce(objectExpression, env);
+  const base: JsonPath = chained ? object.jsonPath! : { source: object.expr, steps: [] };
+  if (chained && base.job) env.discard(base.job);
+  const steps = [...base.steps, step];
+  const value = env.rowwise([{ expr: base.source, type: "string" }], "dynamic", ([t]) => {
+    if (t === null) return null;
+    let v: JsValue = parseJsonKeepingReals(t as string);
+    for (const s of steps) v = dynamicGet(v, s);
+    return v;
+  });
+  return {
+    ...value,
+    jsonPath: { source: base.source, steps, job: env.lastJob(), parsed: base.parsed },
+  };
+}
+
+/** `tostring()` of a dynamic value, natively; drops the value's own job when used once. */
+export function dynamicToStringNative(
+  value: Typed,
+  expression: A.Expression | undefined,
+  env: ExprEnv,
+): Typed | undefined {
+  if (!nativeEnabled || value.constant || value.type !== "dynamic") return undefined;
+  const path = value.jsonPath;
+  if (path && expression && usedOnce(expression, env)) {
+    if (path.job) env.discard(path.job);
+    return nativeToString(path, env);
+  }
+  return nativeToString({ source: value.expr, steps: [] }, env);
+}
+
+/**
+ * The rows of `data` with column `text` (JSON arrays of strings) expanded by Polars into
+ * column `name` of `type` (`dynamic`: each element's JSON text; `string`: the string), or
+ * undefined unless every row holds exactly a compact JSON array of strings or null (checked
+ * by writing the decoded lists back and comparing texts). As Kusto does, a null expands to
+ * one null row and an empty array to none.
+ */
+export function explodeJsonStrings(
+  data: DataFrame,
+  text: string,
+  name: string,
+  type: KustoType,
+): LazyDataFrame | undefined {
+  if (!nativeEnabled || (type !== "dynamic" && type !== "string")) return undefined;
+  const list = `${text}_list`;
+  let decoded: DataFrame;
+  try {
+    decoded = data.withColumn(pl.col(text).str.jsonDecode(pl.List(pl.Utf8)).alias(list));
+  } catch {
+    return undefined; // not arrays of strings: JavaScript reads them
+  }
+  const written = pl.struct([pl.col(list).alias("v")]).struct.jsonEncode().str.slice(5)
+    .str.replace("\\}$", "");
+  const exact = decoded.select(
+    pl.col(text).isNull().or(pl.col(text).eq(written)).fillNull(false).all().alias("ok"),
+  ).getColumn("ok").toArray()[0];
+  if (exact !== true) return undefined;
+  const element = pl.col(name);
+  return decoded.lazy()
+    .filter(pl.col(list).isNull().or(pl.col(list).lst.lengths().gt(0)))
+    .withColumn(pl.col(list).alias(name))
+    .explode(name)
+    .withColumn(
+      type === "string"
+        ? element.fillNull(pl.lit(""))
+        : pl.when(element.isNull()).then(pl.lit(null)).otherwise(jsonQuote(element)).alias(name),
+    );
+}
