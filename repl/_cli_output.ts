@@ -13,6 +13,7 @@
 import { type DataFrame, isIntegerVariant, pl, variantOf } from "../src/polars.ts";
 import { CliUsageError } from "./errors.ts";
 import { count, formatCell } from "./_format.ts";
+import { terminalSafe } from "../src/display/mod.ts";
 
 /** The formats the shell commands write. */
 export const OUTPUT_FORMATS = ["table", "csv", "tsv", "json", "ndjson", "parquet"] as const;
@@ -251,11 +252,11 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
   const columns = textColumns(frame, options.types, "display");
   const cellWidth = options.cellWidth ?? Infinity;
   const maxLines = Math.max(1, options.maxLines ?? 4);
-  const cells = columns.map((c) =>
-    c.values.map((v) => v === null ? "" : v.replace(/\r?\n/g, "⏎").replace(/\t/g, " "))
-  );
-  const widths = columns.map((c, i) =>
-    Math.min(cellWidth, Math.max(c.name.length, ...cells[i].map((v) => v.length)))
+  // Control characters made visible: an escape sequence in log data never reaches the terminal.
+  const cells = columns.map((c) => c.values.map((v) => v === null ? "" : terminalSafe(v)));
+  const names = columns.map((c) => terminalSafe(c.name));
+  const widths = columns.map((_, i) =>
+    Math.min(cellWidth, Math.max(names[i].length, ...cells[i].map((v) => v.length)))
   );
   const kept: number[] = [];
   let used = 0;
@@ -267,8 +268,7 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
   }
   // Room left over goes to the columns that were cut, so they wrap less.
   if (options.width !== undefined && Number.isFinite(cellWidth)) {
-    const natural = (i: number) =>
-      Math.max(columns[i].name.length, ...cells[i].map((v) => v.length));
+    const natural = (i: number) => Math.max(names[i].length, ...cells[i].map((v) => v.length));
     let spare = options.width - used;
     let cut = kept.filter((i) => natural(i) > widths[i]);
     while (spare > 0 && cut.length > 0) {
@@ -286,7 +286,7 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
     parts.map((p, k) => numeric[k] ? p.padStart(widths[kept[k]]) : p.padEnd(widths[kept[k]]))
       .join("  ").trimEnd();
   const out = [
-    line(kept.map((i) => wrap(columns[i].name, widths[i], 1)[0])),
+    line(kept.map((i) => wrap(names[i], widths[i], 1)[0])),
     line(kept.map((i) => "-".repeat(widths[i]))),
   ];
   for (let r = 0; r < frame.height; r++) {
@@ -294,11 +294,11 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
     const height = Math.max(...wrapped.map((w) => w.length));
     for (let l = 0; l < height; l++) out.push(line(wrapped.map((w) => w[l] ?? "")));
   }
-  const hidden = columns.slice(kept.length).map((c) => c.name);
+  const hidden = names.slice(kept.length);
   if (hidden.length > 0) {
-    const names = hidden.slice(0, 12).join(", ") + (hidden.length > 12 ? ", …" : "");
+    const listed = hidden.slice(0, 12).join(", ") + (hidden.length > 12 ? ", …" : "");
     out.push(
-      `(${count(hidden.length)} more columns: ${names}; --format csv or json shows them all)`,
+      `(${count(hidden.length)} more columns: ${listed}; --format csv or json shows them all)`,
     );
   }
   return out.join("\n");

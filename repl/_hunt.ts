@@ -15,7 +15,7 @@ import {
   parseHuntArg,
   searchHunts,
 } from "../src/hunt/mod.ts";
-import { ReplError } from "./errors.ts";
+import { CliUsageError, ReplError } from "./errors.ts";
 import { textTable } from "./_format.ts";
 import { formatValue } from "./_display.ts";
 
@@ -63,17 +63,29 @@ export function huntDetail(entry: HuntEntry): string {
   ].join("\n");
 }
 
-/** Reads `name=value` words into a query's arguments (`window=7d`, `start=`, `end=`). */
+/**
+ * Reads `name=value` words into a query's arguments (`window=7d`, `start=`, `end=`).
+ *
+ * @param from Where the words were typed, for the hint: the REPL's `.hunt run` or the
+ *   command line's `casefile hunt run --param` (a usage error there).
+ */
 export function huntArgsFromWords(
   entry: HuntEntry,
   words: readonly string[],
+  from: "repl" | "cli" = "repl",
 ): Record<string, unknown> {
   const args: Record<string, unknown> = {};
+  const example = `${Object.keys(entry.query.parameters)[0] ?? "window"}=...`;
   for (const word of words) {
     const at = word.indexOf("=");
     if (at <= 0) {
+      if (from === "cli") {
+        throw new CliUsageError(`--param ${word} is not name=value.`, {
+          hint: `casefile hunt run ${entry.id} --param ${example}`,
+        });
+      }
       throw new ReplError(`${word} is not name=value.`, {
-        hint: `.hunt run ${entry.id} ${Object.keys(entry.query.parameters)[0] ?? "window"}=...`,
+        hint: `.hunt run ${entry.id} ${example}`,
       });
     }
     const name = word.slice(0, at);

@@ -17,7 +17,7 @@ import {
   searchHunts,
 } from "../src/hunt/mod.ts";
 import type { Provider } from "../src/providers/mod.ts";
-import { ReplError } from "./errors.ts";
+import { CliUsageError, ReplError } from "./errors.ts";
 import { textTable } from "./_format.ts";
 import { formatValue } from "./_display.ts";
 import { huntArgsFromWords, huntDetail, huntTable } from "./_hunt.ts";
@@ -81,13 +81,19 @@ export function addHuntCommand(
         entity: options.entity as EntityKind | undefined,
       }, families);
     const pack = Boolean(options.technique || options.table || options.tactic || options.entity);
+    if ((verb === "show" || verb === "run") && !words[0]) {
+      throw new CliUsageError(`casefile hunt ${verb} needs a query id.`, {
+        hint: `casefile hunt ${verb} identity.passwordSpraySourcesByIp; ` +
+          "casefile hunt list shows the ids.",
+      });
+    }
     if (verb === "show") {
-      write(huntDetail(findHunt(words[0] ?? "", families)));
+      write(huntDetail(findHunt(words[0], families)));
       return;
     }
     if (verb === "run") {
-      const entry = findHunt(words[0] ?? "", families);
-      const args = huntArgsFromWords(entry, options.param ?? []);
+      const entry = findHunt(words[0], families);
+      const args = huntArgsFromWords(entry, options.param ?? [], "cli");
       if (options.window) args.window = options.window;
       await withProvider(options, async (provider) => {
         const frame = await runHuntQuery(entry.query, args, { provider, id: entry.id });
@@ -112,18 +118,23 @@ export function addHuntCommand(
   });
 }
 
-async function runPack(
+/**
+ * Runs a pack's queries on `provider` and writes the hits per query. Queries reading a
+ * table the provider lacks are not run; when it cannot list its tables, every one runs.
+ */
+export async function runPack(
   entries: readonly HuntEntry[],
-  options: HuntCliOptions,
+  options: Pick<HuntCliOptions, "window">,
   provider: Provider,
   write: (text: string) => void,
 ): Promise<void> {
   const rows: string[][] = [];
   let hits = 0;
   let notRun = 0;
-  const present = new Set((await provider.tables()).map((t) => t.name));
+  const present = await providerTables(provider);
+  if (!present) write("note: the provider could not list its tables; every query is tried.");
   for (const entry of entries) {
-    const absent = entry.query.tables.filter((t) => !present.has(t));
+    const absent = present ? entry.query.tables.filter((t) => !present.has(t)) : [];
     if (absent.length) {
       rows.push([entry.id, "", `not run: this data has no ${absent.join(", ")}`]);
       notRun++;
@@ -157,6 +168,15 @@ async function runPack(
       notRun ? `; ${notRun} not run (this data lacks their tables)` : ""
     }`,
   );
+}
+
+/** The provider's tables, or undefined when it cannot say (then every query runs). */
+async function providerTables(provider: Provider): Promise<ReadonlySet<string> | undefined> {
+  try {
+    return new Set((await provider.tables()).map((t) => t.name));
+  } catch {
+    return undefined;
+  }
 }
 
 function columns(): number {

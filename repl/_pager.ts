@@ -62,8 +62,10 @@ export function runPager(text: string, pager: PagerCommand): boolean {
       stdout: "inherit",
       stderr: "inherit",
     }).outputSync();
-    // 127: the shell found no such program.
-    return status.code !== 127 && status.code !== 126;
+    // 0: shown (less also exits 0 when the user leaves with q). 130: the user pressed Ctrl-C
+    // in it. Anything else (127 no such program, 126 not runnable, `PAGER=false`'s 1, a
+    // crash): the text may not have been shown, so it is printed instead.
+    return status.code === 0 || status.code === 130;
   } catch {
     return false;
   } finally {

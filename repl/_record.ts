@@ -43,8 +43,14 @@ export function showTable(host: ViewHost, args: readonly string[]): void {
   let columns: string[] | undefined;
   for (const arg of rest) {
     if (arg === "all") rows = Infinity;
-    else if (/^\d+$/.test(arg)) rows = Number(arg);
-    else if (arg !== "cols") columns = columnList(arg);
+    else if (/^\d+$/.test(arg)) {
+      rows = Number(arg);
+      if (rows < 1) {
+        throw new ReplError(".table shows at least one row.", {
+          hint: `.table ${name} 10 (rows), or .table ${name} all`,
+        });
+      }
+    } else if (arg !== "cols") columns = columnList(arg);
   }
   host.showText(frameTable(frame, {
     width: host.output.columns(),
@@ -84,7 +90,9 @@ export function changeDisplay(host: ViewHost, args: readonly string[]): void {
         break;
       case "images":
         if (value !== "auto" && value !== "on" && value !== "off") {
-          throw new ReplError(`images takes auto, on or off, not ${value}.`);
+          throw new ReplError(`images takes auto, on or off, not ${value}.`, {
+            hint: ".display images off: charts only as files; on: inline even if not detected.",
+          });
         }
         settings.images = value;
         break;
@@ -141,12 +149,14 @@ function columnList(text: string): string[] {
 function positive(value: string, key: string, what: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new ReplError(`${key} takes ${what}, not ${value}.`);
+    throw new ReplError(`${key} takes ${what}, not ${value}.`, {
+      hint: `.display ${key} ${key === "width" ? "full" : "50"}`,
+    });
   }
   return n;
 }
 
 function onOff(value: string, key: string): boolean {
   if (value === "on" || value === "off") return value === "on";
-  throw new ReplError(`${key} takes on or off, not ${value}.`);
+  throw new ReplError(`${key} takes on or off, not ${value}.`, { hint: `.display ${key} off` });
 }

@@ -18,6 +18,7 @@ import { CliUsageError, ReplError } from "./errors.ts";
 import { clearSpinner, holdSpinner, setSpinnerStatus } from "./_spinner.ts";
 import { pageIfLong } from "./_pager.ts";
 import { formatSchema } from "../src/schema/mod.ts";
+import { terminalSafe } from "../src/display/mod.ts";
 import { loadTable } from "../src/data/mod.ts";
 import type { LocalProvider, QueryProgress } from "../src/providers/mod.ts";
 import { pl } from "../src/polars.ts";
@@ -726,10 +727,12 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
       await emit(choice, { frame, types: typesOf(table.schema), layout: "fit" }, [], warnings);
       return;
     }
-    write(`${table.schema.name}: ${count(table.frame.height)} rows`);
-    write(formatSchema(table.schema));
-    for (const note of table.notes) write(`note: ${note}`);
-    for (const w of warnings) write(`warning: ${w}`);
+    // Names come from the file (hostile input): escape sequences shown, never sent raw.
+    const safe = (text: string) => write(terminalSafe(text, { keepNewlines: true }));
+    safe(`${table.schema.name}: ${count(table.frame.height)} rows`);
+    safe(formatSchema(table.schema));
+    for (const note of table.notes) safe(`note: ${note}`);
+    for (const w of warnings) safe(`warning: ${w}`);
     await emit(
       choice,
       { frame, types: typesOf(table.schema), layout: "fit" },

@@ -22,6 +22,7 @@ import { DEFAULT_MAX_FILE_BYTES } from "./_csv.ts";
 import { refuseShadowingNames } from "./_names.ts";
 import { parquetNullCounts } from "./_parquet_footer.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
+import { CasefileError } from "../errors.ts";
 import { checkOptions, defineOptions } from "../options.ts";
 
 const SCAN_TABLE_OPTIONS = defineOptions<LoadTableOptions>("scanTable", {
@@ -143,8 +144,9 @@ export async function changedFile(
 
 /**
  * The clear error for a scan that failed while reading: the file that changed, disappeared
- * or cannot be read, or undefined when every file of `table` still reads (the failure was
- * the query's, not the data's).
+ * or cannot be read, or undefined when every file of `table` still reads, or when `error`
+ * is a casefile error of the query's own (a mistake in it, Ctrl-C): the failure was the
+ * query's, not the data's, and the files are not read to check.
  */
 export async function scanFailure(
   table: Pick<ScannedTable, "schema" | "files" | "stamps" | "scanned">,
@@ -163,7 +165,7 @@ export async function scanFailure(
       },
     );
   }
-  if (!table.scanned) return undefined;
+  if (!table.scanned || !fromTheData(error)) return undefined;
   for (const file of table.files) {
     try {
       // Every value decoded, only a row of counts kept: a file at a time, in bounded memory.
@@ -182,6 +184,15 @@ export async function scanFailure(
     }
   }
   return undefined;
+}
+
+// Whether `error` may come from reading the data: a casefile error of its own (a typo in
+// the query, Ctrl-C) is the query's, and is not worth decoding every file to confirm; one
+// wrapping a foreign (Polars) error may be the data's.
+function fromTheData(error: unknown): boolean {
+  if (!(error instanceof CasefileError)) return true;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error && !(cause instanceof CasefileError);
 }
 
 // The stamps of `files` now.
@@ -348,9 +359,7 @@ function unionColumns(
       if (!wider) {
         throw new DataLoadError(
           `Cannot combine the files of table ${table}: column ${column} is ` +
-            `${variantOf(before)} in ${firstIn.get(column)} and ${
-              variantOf(dtype)
-            } in ${plan.file}`,
+            `${typeName(before)} in ${firstIn.get(column)} and ${typeName(dtype)} in ${plan.file}`,
           { file: plan.file, hint: "Load the files as separate tables, or convert them." },
         );
       }
@@ -406,4 +415,12 @@ function castNeeded(have: DataType, target: DataType): "none" | "cast" | "readin
 
 function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split("\n")[0];
+}
+
+/** A type as a person reads it, unit and zone included: `Datetime(ns)`, `Datetime(us, UTC)`, `Int64`. */
+function typeName(type: DataType): string {
+  return String(type).replace(/^DataType\((.*)\)$/, "$1").replace(/,\)/g, ")").replace(
+    /,(?=\S)/g,
+    ", ",
+  );
 }

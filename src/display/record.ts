@@ -183,9 +183,19 @@ function fieldText(value: unknown, variant: string): string {
   return cellText(value, { variant, fullPrecision: true });
 }
 
+/** JSON's numbers kept as written: a long past 2^53 (an event id) is not rounded. */
+const rawJSON = (JSON as { rawJSON?: (text: string) => unknown }).rawJSON;
+
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(
+      text,
+      // The reviver's third argument is the text of a primitive (ES2026 JSON.parse source).
+      (_key, value, context?: { source?: string }) =>
+        typeof value === "number" && rawJSON && context?.source !== undefined
+          ? rawJSON(context.source)
+          : value,
+    );
   } catch {
     return undefined;
   }

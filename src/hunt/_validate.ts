@@ -189,7 +189,8 @@ function queryProblems(raw: unknown): QueryProblem[] {
   const declared = isRecord(params) ? Object.keys(params) : [];
   const used = new Set([...raw.query.matchAll(PLACEHOLDER)].map((m) => m[1]));
   for (const name of used) {
-    if (!declared.includes(name) && !WINDOW_NAMES.includes(name)) {
+    // The runner substitutes {start} and {end} only: {window} would reach the KQL as is.
+    if (!declared.includes(name) && name !== "start" && name !== "end") {
       at(
         "query",
         `{${name}} is used but not declared in parameters${

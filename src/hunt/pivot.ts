@@ -124,14 +124,15 @@ export class EntityPivot {
    * Runs one pivot (by id) and returns its rows, or every pivot that can run from the
    * entity alone and returns what each found.
    *
-   * @throws {HuntError} for an id that is not one of {@link EntityPivot.pivots}.
+   * @throws {HuntError} for an id that is not one of {@link EntityPivot.pivots}, or a short
+   *   name several of them end with.
    */
   run(): Promise<PivotReport>;
   /** Runs the pivot `id` and returns its rows. */
   run(id: string): Promise<DataFrame>;
   async run(id?: string): Promise<PivotReport | DataFrame> {
     if (id !== undefined) {
-      const entry = this.pivots.find((p) => p.id === id || p.id.endsWith(`.${id}`));
+      const entry = onePivot(this.pivots, id, this.kind);
       if (!entry) {
         throw new HuntError(`No ${this.kind} pivot is called ${id}.`, {
           hint: didYouMean(id, this.pivots.map((p) => p.id)) ??
@@ -264,9 +265,13 @@ export class PivotReport {
     return this.outcomes.filter((o) => o.rows > 0);
   }
 
-  /** The rows of pivot `id` (undefined when it found none or did not run). */
+  /**
+   * The rows of pivot `id` (undefined when it found none or did not run).
+   *
+   * @throws {HuntError} for a short name several pivots end with (give the full id).
+   */
   frame(id: string): DataFrame | undefined {
-    return this.outcomes.find((o) => o.id === id || o.id.endsWith(`.${id}`))?.frame;
+    return onePivot(this.outcomes, id, this.kind)?.frame;
   }
 
   /** The pivots not run because the data lacks a table they read. */
@@ -324,7 +329,10 @@ export type Pivot = Readonly<Record<EntityKind, PivotFunction>>;
  * ```
  */
 export function createPivot(defaults: PivotOptions | (() => PivotOptions) = {}): Pivot {
-  if (typeof defaults !== "function") checkOptions("createPivot", defaults, PIVOT_OPTIONS);
+  if (typeof defaults !== "function") {
+    checkOptions("createPivot", defaults, PIVOT_OPTIONS);
+    checkLimit("createPivot", defaults.limit);
+  }
   const base = typeof defaults === "function" ? defaults : () => defaults;
   const out = {} as Record<EntityKind, PivotFunction>;
   for (const kind of ENTITY_KINDS) {
@@ -332,6 +340,7 @@ export function createPivot(defaults: PivotOptions | (() => PivotOptions) = {}):
       if (isDataFrame(input)) {
         checkOptions(`pivot.${kind}`, third, PIVOT_OPTIONS);
         const options = { ...base(), ...(third as PivotOptions | undefined) };
+        checkLimit(`pivot.${kind}`, options.limit);
         const { values, notes } = columnValues(input, second, options.limit ?? 10);
         return new EntityPivot(kind, values, notes, options);
       }
@@ -345,6 +354,7 @@ export function createPivot(defaults: PivotOptions | (() => PivotOptions) = {}):
         );
       }
       checkOptions(`pivot.${kind}`, second, PIVOT_OPTIONS);
+      checkLimit(`pivot.${kind}`, (second as PivotOptions | undefined)?.limit);
       return new EntityPivot(kind, values, [], {
         ...base(),
         ...(second as PivotOptions | undefined),
@@ -365,11 +375,41 @@ export const pivot: Pivot = bindable(
     createPivot(() => ({ provider: context().provider as Provider })),
 );
 
+/**
+ * The one pivot (or outcome) `id` names: its full id, or a short name only one ends with
+ * (as `findHunt` takes a bare query name).
+ */
+function onePivot<T extends { readonly id: string }>(
+  list: readonly T[],
+  id: string,
+  kind: EntityKind,
+): T | undefined {
+  const exact = list.find((p) => p.id === id);
+  if (exact) return exact;
+  const ending = list.filter((p) => p.id.endsWith(`.${id}`));
+  if (ending.length > 1) {
+    throw new HuntError(
+      `${ending.length} ${kind} pivots are called ${id}: ${ending.map((p) => p.id).join(", ")}.`,
+      { hint: `Give the full id, e.g. ${JSON.stringify(ending[0].id)}.` },
+    );
+  }
+  return ending[0];
+}
+
+/** `limit` is a count of values: a whole number, at least 1. */
+function checkLimit(where: string, limit: unknown): void {
+  if (limit === undefined || (Number.isInteger(limit) && (limit as number) >= 1)) return;
+  throw new HuntError(`${where}: limit must be a whole number of at least 1, not ${limit}.`, {
+    hint: "limit is how many distinct values of the column to pivot on: { limit: 10 }.",
+  });
+}
+
 function columnValues(
   frame: DataFrame,
   column: unknown,
   limit: number,
 ): { values: string[]; notes: string[] } {
+  checkLimit("pivot", limit);
   if (typeof column !== "string" || !frame.columns.includes(column)) {
     throw new HuntError(`The frame has no column ${JSON.stringify(column)} to pivot from.`, {
       hint: didYouMean(String(column), frame.columns) ??

@@ -27,7 +27,7 @@ import type { HuntParameter, HuntParamType, HuntQuery } from "./types.ts";
 export interface HuntArgs {
   /** A lookback ending at `end` (default the query's `window`): `"7d"`, `"12h"`. */
   readonly window?: string;
-  /** The window's first instant (default `end` minus `window`). */
+  /** The window's first instant (default `end` minus `window`; not with `window`). */
   readonly start?: Date | string;
   /** The window's end (default the provider's now: the demo case's is 2026-03-16). */
   readonly end?: Date | string;
@@ -94,7 +94,8 @@ export interface HuntText {
  * @param options `id`: the query's id for the leading comment; `now`: the window's default end.
  * @returns The KQL, the window and the values used.
  * @throws {HuntError} for a missing required parameter, an unknown one (with the closest
- *   names), a value of the wrong type, or a window that is not a timespan.
+ *   names), a value of the wrong type, a window that is not a timespan, or both `start`
+ *   and `window`.
  *
  * @example Values stay literals
  * ```ts
@@ -245,6 +246,12 @@ function windowOf(
   now: Date,
   id: string,
 ): { start: Date; end: Date } {
+  if (args.start !== undefined && args.window !== undefined) {
+    throw new HuntError(`${id}: give start/end or window, not both.`, {
+      hint: `window ${JSON.stringify(args.window)} is a lookback from end; start ` +
+        `${JSON.stringify(args.start)} fixes the beginning. Drop one of them.`,
+    });
+  }
   const end = args.end === undefined ? now : dateArg(args.end, id, "end");
   if (args.start !== undefined) {
     const start = dateArg(args.start, id, "start");
@@ -265,10 +272,13 @@ function windowOf(
   return { start: new Date(end.getTime() - Number(micros / 1000n)), end };
 }
 
+const NAIVE_DATETIME = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$/;
+
 function dateArg(value: unknown, id: string, name: string): Date {
-  const date = value instanceof Date
-    ? value
-    : typeof value === "string" || typeof value === "number"
+  const date = value instanceof Date ? value : typeof value === "string"
+    // KQL reads a date and time without an offset as UTC; JavaScript would read it as local.
+    ? new Date(NAIVE_DATETIME.test(value) ? `${value.replace(" ", "T")}Z` : value)
+    : typeof value === "number"
     ? new Date(value)
     : undefined;
   if (!date || Number.isNaN(date.getTime())) throw wrongType(id, name, "datetime", value);
@@ -313,7 +323,7 @@ function literalValue(type: HuntParamType, value: unknown, id: string, name: str
     case "timespan":
       return Timespan.parse(value as string)!;
     case "datetime":
-      return new Date(value as string);
+      return dateArg(value, id, name);
     default:
       return value;
   }

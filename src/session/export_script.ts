@@ -278,7 +278,12 @@ export async function exportScript(
     ...(providerEntries.length
       ? [
         "  providers: {",
-        ...providerEntries.map(([n, s]) => `    ${n}: ${objectCode(replayProvider(s))},`),
+        // A name read back from a hand-edited journal may not be an identifier: quoted then.
+        ...providerEntries.map(([n, s]) =>
+          `    ${/^[A-Za-z_$][\w$]*$/.test(n) ? n : JSON.stringify(n)}: ${
+            objectCode(replayProvider(s))
+          },`
+        ),
         "  },",
       ]
       : []),

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { pl } from "../../src/polars.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { DataLoadError, scanFailure, scanTable } from "../../src/data/mod.ts";
+import { clearInterrupt, InterruptedError, raiseInterrupt } from "../../src/interrupt.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(REPO, "repl/main.ts");
@@ -316,6 +317,32 @@ Deno.test("the null counts read from Parquet footers are the ones Polars counts 
     // Not Parquet: nothing known.
     await Deno.writeTextFile(join(folder, "x.parquet"), "not parquet");
     assertEquals(await parquetNullCounts(join(folder, "x.parquet")), undefined);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("a mistake in the query, or Ctrl-C, is reported as such, not as the damaged file a full read would find", async () => {
+  const folder = await dailyFolder([2, 3]);
+  try {
+    await damageData(dayFile(folder, 2));
+    const provider = await openLocalProvider(folder);
+    // The column does not exist: the user's typo, whatever the state of the data.
+    await rejects(
+      provider.query("SigninLogs | where NoSuchColumn == 1"),
+      (error: Error) => {
+        ok(!(error instanceof DataLoadError), error.message);
+        match(error.message, /NoSuchColumn/);
+        return true;
+      },
+    );
+    // Ctrl-C while the query runs: cancelled, with no read of every file to blame one.
+    raiseInterrupt();
+    try {
+      await rejects(provider.query("SigninLogs | summarize count()"), InterruptedError);
+    } finally {
+      clearInterrupt();
+    }
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

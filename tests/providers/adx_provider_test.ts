@@ -171,6 +171,31 @@ Deno.test("adx provider sends parameters as Kusto query parameters, never splice
   });
 });
 
+Deno.test("adx provider sends infinite and NaN reals as Kusto's real(+inf/-inf/nan)", async () => {
+  await withService(async (provider, service) => {
+    const result = await provider.query("print p = up, m = down, n = none, h = half", {
+      parameters: { up: Infinity, down: -Infinity, none: NaN, half: 0.5 },
+    });
+    const body = service.requests.at(-1)?.body as {
+      csl: string;
+      properties: { Parameters: Record<string, string> };
+    };
+    assert.match(
+      body.csl,
+      /^declare query_parameters\(up:real, down:real, none:real, half:real\);/,
+    );
+    // Kusto's real literals (learn.microsoft.com, "The real data type"): +inf, -inf, nan.
+    assert.deepEqual(body.properties.Parameters, {
+      up: "real(+inf)",
+      down: "real(-inf)",
+      none: "real(nan)",
+      half: "0.5",
+    });
+    const [row] = records(result.frame);
+    assert.deepEqual([row.p, row.m, Number.isNaN(row.n), row.h], [Infinity, -Infinity, true, 0.5]);
+  });
+});
+
 Deno.test("adx provider sends query_now, servertimeout and truncationmaxrecords", async () => {
   await withService(async (provider, service) => {
     const now = new Date("2026-03-12T00:00:00Z");

@@ -26,7 +26,8 @@ import {
 import { graphType, huntingFrame, readHuntingBody } from "../../src/providers/xdr/_results.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { UnknownTableError } from "../../src/providers/errors.ts";
-import { variantOf } from "../../src/polars.ts";
+import { pl, variantOf } from "../../src/polars.ts";
+import { parseExact } from "../../src/providers/_exact_json.ts";
 import { providerContract } from "./contract.ts";
 
 const NO_ENV = () => undefined;
@@ -161,6 +162,56 @@ Deno.test("xdr provider warns when a window reaches past advanced hunting's 30 d
     );
     assert.deepEqual(agoInside.warnings, []);
   }, { provider: { clock } });
+});
+
+Deno.test("xdr provider reads any timespan literal in ago() for the 30-day warning", async () => {
+  const clock = () => new Date("2026-03-16T00:00:00Z");
+  await withTwin(async (provider) => {
+    // 31 days = 744 h = 44,640 min = 2,678,400 s: all past the 30 days Defender keeps.
+    for (
+      const span of ["31d", "744h", "50000m", "4000000s", "timespan(31d)", "time(31.00:00:00)"]
+    ) {
+      const result = await provider.query(
+        `DeviceProcessEvents | where Timestamp > ago(${span}) | count`,
+      );
+      assert.equal(result.warnings[0]?.kind, "window", span);
+    }
+    // 720 h is exactly 30 days; 1 440 min is a day: inside the window.
+    for (const span of ["720h", "1440m", "timespan(2d)", "30d"]) {
+      const result = await provider.query(
+        `DeviceProcessEvents | where Timestamp > ago(${span}) | count`,
+      );
+      assert.deepEqual(result.warnings, [], span);
+    }
+  }, { provider: { clock } });
+});
+
+Deno.test("xdr provider keeps longs beyond 2^53 exact, and their nulls null", async () => {
+  await withTwin(async (provider) => {
+    const result = await provider.query(
+      "print a = 9007199254740993, b = -9223372036854775808, c = long(null)",
+    );
+    assert.equal(result.schema.columns.map((c) => c.type).join(), "long,long,long");
+    const text = (name: string) => result.frame.getColumn(name).cast(pl.Utf8).toArray();
+    assert.deepEqual(text("a"), ["9007199254740993"]);
+    assert.deepEqual(text("b"), ["-9223372036854775808"]);
+    assert.deepEqual(text("c"), [null]);
+  });
+});
+
+Deno.test("xdr results: Int64 beyond 2^53 in Graph's answer text comes back exact", () => {
+  // A hand-written Graph answer: longs as JSON numbers, one null among them.
+  const text = '{"schema":[{"name":"Id","type":"Int64"},{"name":"Bag","type":"Object"}],' +
+    '"results":[{"Id":9007199254740993,"Bag":{"n":9007199254740993}},' +
+    '{"Id":null,"Bag":null},{"Id":-9223372036854775808,"Bag":[]}]}';
+  const { frame } = huntingFrame(readHuntingBody(parseExact(text)));
+  assert.equal(String(frame.getColumn("Id").dtype), "DataType(Int64)");
+  assert.deepEqual(frame.getColumn("Id").cast(pl.Utf8).toArray(), [
+    "9007199254740993",
+    null,
+    "-9223372036854775808",
+  ]);
+  assert.deepEqual(frame.getColumn("Bag").toArray(), ['{"n":9007199254740993}', null, "[]"]);
 });
 
 Deno.test("xdr provider warns of a result cut at the row limit, never silently", async () => {
@@ -305,6 +356,10 @@ Deno.test("xdr provider passes on Graph's message for a query it rejects", async
     const unknown = await provider.query("DeviceProcessEvent | take 1").catch((e) => e);
     assert.ok(unknown instanceof UnknownTableError, String(unknown));
     assert.match(unknown.message, /Did you mean 'DeviceProcessEvents'/);
+    // A column the query names "timeout" is the query's mistake, not the service's timeout.
+    const named = await provider.query("DeviceProcessEvents | where timeout > 1").catch((e) => e);
+    assert.ok(named instanceof XdrQueryError && !(named instanceof XdrTimeoutError), String(named));
+    assert.match(named.message, /timeout/);
   });
 });
 

@@ -300,3 +300,19 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a table on the terminal shows escape sequences in the data as text, never raw", async () => {
+  // Log data is hostile: a window-title change and a screen clear hidden in a command line
+  // and in a column's name.
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "hostile.csv");
+  await Deno.writeTextFile(
+    file,
+    "Host,\x1b[2JCommandLine\nLKS-WS-1042,cmd \x1b]0;pwned\x07 /c whoami\n",
+  );
+  const { code, stdout, stderr } = await casefile(["load", file, "--format", "table"]);
+  assertEquals(code, 0, stderr);
+  ok(!stdout.includes("\x1b") && !stdout.includes("\x07"), JSON.stringify(stdout));
+  match(stdout, /^Host\s+\\x1b\[2JCommandLine$/m);
+  match(stdout, /^LKS-WS-1042\s+cmd \\x1b\]0;pwned\\x07 \/c whoami$/m);
+});

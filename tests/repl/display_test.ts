@@ -5,7 +5,7 @@
  */
 import { deepStrictEqual as assertEquals, match, ok, throws } from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { needsPager, pagerCommand } from "../../repl/_pager.ts";
+import { needsPager, pagerCommand, runPager } from "../../repl/_pager.ts";
 import { imageProtocol, itermImage, KITTY_CHUNK, kittyImage } from "../../repl/_image.ts";
 import { defaultDisplaySettings, formatValue } from "../../repl/_display.ts";
 import { changeDisplay, showRecord, showTable, type ViewHost } from "../../repl/_record.ts";
@@ -34,6 +34,13 @@ Deno.test("the pager: $PAGER first, empty means none, else less -SRFX when insta
     command: "less -SRFX",
   });
   assertEquals(pagerCommand(env({ PATH: "/bin" }), lessIn("/usr/bin")), undefined);
+});
+
+Deno.test("the pager: a pager that fails shows nothing, so the text is printed instead", () => {
+  // `false` exits 1 without showing anything; `cat >/dev/null` "shows" it and exits 0.
+  assertEquals(runPager("some text", { command: "false" }), false);
+  assertEquals(runPager("some text", { command: "no-such-pager-casefile" }), false);
+  assertEquals(runPager("some text", { command: "cat >/dev/null" }), true);
 });
 
 Deno.test("inline images: the terminal is told from the environment, never inside tmux", () => {
@@ -121,6 +128,7 @@ Deno.test(".show, .table and .display: rows, columns, settings, and clear errors
     h.shown.at(-1)!,
     /^IPAddress\n-+\n203\.0\.113\.61\n203\.0\.113\.88\n\(3 rows × 2 columns; first 2 rows shown; 1 columns chosen\)$/,
   );
+  throws(() => showTable(h, ["spray", "0"]), /at least one row/);
   changeDisplay(h, ["width", "full", "pager", "off", "rows", "50"]);
   assertEquals([h.display.width, h.display.pager, h.display.rows], ["full", false, 50]);
   throws(() => showRecord(h, ["sprey"]), /no variable sprey[\s\S]*/);
@@ -131,5 +139,12 @@ Deno.test(".show, .table and .display: rows, columns, settings, and clear errors
     (e: { hint: string }) => /`width`/.test(e.hint),
   );
   throws(() => changeDisplay(h, ["pager", "maybe"]), /pager takes on or off, not maybe/);
+  // Every wrong value says what to type instead.
+  for (const [key, value] of [["pager", "maybe"], ["images", "yes"], ["rows", "0"]]) {
+    throws(
+      () => changeDisplay(h, [key, value]),
+      (e: { hint?: string }) => e.hint?.startsWith(`.display ${key} `) === true,
+    );
+  }
   throws(() => changeDisplay(h, ["width"]), /width needs a value/);
 });

@@ -185,6 +185,16 @@ Deno.test("the record view pretty-prints a dynamic bag and takes columns and row
   });
 });
 
+Deno.test("the record view keeps a dynamic value's numbers as written: a long past 2^53", () => {
+  // 2^53 + 1 = 9007199254740993 (a JavaScript number would round it to ...992).
+  const bag = '{"ReportId": 9007199254740993, "Score": 0.10, "Ids": [18446744073709551615]}';
+  const frame = pl.DataFrame({ AdditionalFields: [bag] });
+  assertEquals(
+    show(frame).fields[0].text,
+    '{\n  "ReportId": 9007199254740993,\n  "Score": 0.10,\n  "Ids": [\n    18446744073709551615\n  ]\n}',
+  );
+});
+
 Deno.test("frameTable() in wide mode cuts nothing and leaves no column out", () => {
   const long = "x".repeat(300);
   const frame = pl.DataFrame({ A: [long], B: ["b"], C: ["c"] });

@@ -22,6 +22,9 @@ import {
 } from "../../schema/types.ts";
 import { readKqlDatetime, readKqlTimespan } from "../../kql/syntax.ts";
 import type { QueryWarning, RenderSpec } from "../provider.ts";
+import { bigSeries, isRaw } from "../_exact_json.ts";
+
+export { parseExact } from "../_exact_json.ts";
 
 /** A column of a v1 or v2 table. */
 interface WireColumn {
@@ -63,23 +66,6 @@ export class ShapeError extends Error {
     super(message);
     this.name = "ShapeError";
   }
-}
-
-/** Parses JSON, keeping integers beyond 2^53 as raw JSON (exact digits). */
-export function parseExact(text: string): unknown {
-  return JSON.parse(text, (_key, value, context?: { source?: string }) => {
-    if (
-      typeof value === "number" && !Number.isSafeInteger(value) && context?.source &&
-      /^-?\d+$/.test(context.source)
-    ) {
-      return (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(context.source);
-    }
-    return value;
-  });
-}
-
-function isRaw(value: unknown): value is { rawJSON: string } {
-  return (JSON as unknown as { isRawJSON(v: unknown): boolean }).isRawJSON(value);
 }
 
 const LIMIT_CODES = /E_QUERY_RESULT_SET_TOO_LARGE|E_RUNAWAY_QUERY|truncat|LimitsExceeded/i;
@@ -315,28 +301,4 @@ function columnSeries(
       return { series: bigSeries(name, values, type === "datetime" ? DATETIME : DURATION), finer };
     }
   }
-}
-
-/** An Int64-backed series from BigInts (exact beyond 2^53), cast to `dtype`. */
-function bigSeries(
-  name: string,
-  values: (bigint | null)[],
-  dtype: ReturnType<typeof polarsTypeOf>,
-): Series {
-  const n = values.length;
-  const data = new BigInt64Array(n);
-  let nulls = false;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === null) nulls = true;
-    else data[i] = v;
-  }
-  let series: Series = pl.Series(name, data);
-  if (nulls) {
-    const mask = pl.Series("__null", values.map((v) => v === null));
-    series = pl.DataFrame([series, mask])
-      .select(pl.when(pl.col("__null")).then(pl.lit(null)).otherwise(pl.col(name)).alias(name))
-      .getColumn(name);
-  }
-  return series.cast(dtype);
 }

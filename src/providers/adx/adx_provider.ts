@@ -520,6 +520,11 @@ export class AdxProvider implements Provider {
   }
 }
 
+/** Kusto's literal of a non-finite real: `real(+inf)`, `real(-inf)`, `real(nan)`. */
+function realSpecial(value: number): string {
+  return Number.isNaN(value) ? "real(nan)" : value > 0 ? "real(+inf)" : "real(-inf)";
+}
+
 /** The Kusto type and the literal text of a parameter value. */
 function parameterOf(value: AdxParameterValue): { type: string; text: string } {
   if (typeof value === "string") return { type: "string", text: value };
@@ -534,7 +539,7 @@ function parameterOf(value: AdxParameterValue): { type: string; text: string } {
   if (typeof value === "number") {
     return Number.isSafeInteger(value)
       ? { type: "long", text: String(value) }
-      : { type: "real", text: Number.isFinite(value) ? String(value) : `real(${value})` };
+      : { type: "real", text: Number.isFinite(value) ? String(value) : realSpecial(value) };
   }
   throw new AdxConfigError(`A query parameter of type ${typeof value} cannot be sent`, {
     hint: "Parameters are strings, numbers, bigints, booleans or Dates.",

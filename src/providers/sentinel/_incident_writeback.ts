@@ -112,8 +112,8 @@ export async function planWrites(input: WritePlanInput): Promise<PlannedWrite[]>
             displayName,
             query: r.kind === "query" ? r.code : `// casefile ${r.kind} step\n${r.code}`,
             queryResult: JSON.stringify({ rows: r.result?.rows, sample }, jsonDates),
-            notes: `${step.note ?? ""}\n\nFrom casefile session ${session.name}, step ` +
-              `${r.position} (${r.name})${ranOn(r.providerName)}.`.trim(),
+            notes: (`${step.note ?? ""}\n\nFrom casefile session ${session.name}, step ` +
+              `${r.position} (${r.name})${ranOn(r.providerName)}.`).trim(),
             labels: ["casefile", session.name],
             ...(window?.start ? { queryStartTime: window.start.toISOString() } : {}),
             ...(window?.end ? { queryEndTime: window.end.toISOString() } : {}),
@@ -144,11 +144,13 @@ export async function planWrites(input: WritePlanInput): Promise<PlannedWrite[]>
   }
   if (input.watchlist) {
     const { alias, indicators } = input.watchlist;
+    // The alias is the user's text and a path segment: `/`, `?` or `#` must not end it.
+    const segment = encodeURIComponent(alias);
     writes.push({
       kind: "watchlist",
       name: alias,
       method: "PUT",
-      path: `${base}/watchlists/${alias}`,
+      path: `${base}/watchlists/${segment}`,
       action: "contribute",
       body: {
         properties: {
@@ -166,7 +168,7 @@ export async function planWrites(input: WritePlanInput): Promise<PlannedWrite[]>
         kind: "watchlist-item",
         name: `${indicator.type} ${indicator.value}`,
         method: "PUT",
-        path: `${base}/watchlists/${alias}/watchlistItems/${id}`,
+        path: `${base}/watchlists/${segment}/watchlistItems/${id}`,
         action: "contribute",
         body: {
           properties: {

@@ -341,19 +341,19 @@ export class IncidentClient {
     const query = new URLSearchParams({ "$orderby": "properties/createdTimeUtc desc" });
     query.set("$top", String(Math.min(limit, 50)));
     if (clauses.length) query.set("$filter", clauses.join(" and "));
-    const found: ArmObject[] = [];
+    // Several values of one field are an `or`, which the filter above leaves to here: pages
+    // are followed until `limit` incidents are kept, not merely read.
+    const keep = (i: ArmObject) =>
+      (!statuses || statuses.includes(i.properties.status)) &&
+      (!severities || severities.includes(i.properties.severity));
+    const kept: ArmObject[] = [];
     let next: string | undefined = `${this.#base}/incidents?${query}`;
-    while (next && found.length < limit) {
+    while (next && kept.length < limit) {
       const answer: { body: { value?: ArmObject[]; nextLink?: string } } = await this.#http
         .send("GET", next, "read");
-      found.push(...(answer.body?.value ?? []));
+      kept.push(...(answer.body?.value ?? []).filter(keep));
       next = answer.body?.nextLink;
     }
-    // Several values of one field are an `or`, which the filter above leaves to here.
-    const kept = found.filter((i) =>
-      (!statuses || statuses.includes(i.properties.status)) &&
-      (!severities || severities.includes(i.properties.severity))
-    );
     return incidentsFrame(kept.slice(0, limit));
   }
 

@@ -7,7 +7,8 @@
  * `Name`/`Type` capitals) and writes values as JSON: datetimes as ISO 8601 text with up to
  * seven fraction digits, longs as numbers (or text, past 2^53), `dynamic` as nested JSON or
  * as JSON text, timespans as `[d.]hh:mm:ss[.fffffff]` text. Each column is read by the type
- * the schema gives it, never guessed from its values.
+ * the schema gives it, never guessed from its values. Longs are exact beyond 2^53 when the
+ * body was parsed with `parseExact` (src/providers/_exact_json.ts): Int64 from BigInt.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import {
   type TableSchema,
 } from "../../schema/types.ts";
 import { readKqlDatetime, readKqlTimespan } from "../../kql/mod.ts";
+import { bigSeries, isRaw } from "../_exact_json.ts";
 
 /** A hunting result as read from the body: its columns (Kusto types) and rows. */
 export interface HuntingBody {
@@ -125,20 +127,17 @@ function columnSeries(column: ColumnSchema, cells: readonly unknown[]): Series {
     case "timespan":
       return micros(name, cells, readKqlTimespan, misfit).cast(DURATION);
     case "int":
-    case "long":
-      return pl.Series(
-        name,
-        cells.map((v, i) => {
-          if (v == null) return null;
-          const x = typeof v === "number"
-            ? v
-            : typeof v === "string" && /^[+-]?\d+$/.test(v)
-            ? Number(v)
-            : NaN;
-          return Number.isInteger(x) ? x : misfit(i);
-        }),
-        pl.Float64,
-      ).cast(polarsTypeOf(type));
+    case "long": {
+      // Exact beyond 2^53: raw JSON integers (see parseExact) and digit strings become BigInt.
+      const values = cells.map((v, i) => {
+        if (v == null) return null;
+        if (isRaw(v)) return BigInt(v.rawJSON);
+        if (typeof v === "number" && Number.isInteger(v)) return BigInt(v);
+        if (typeof v === "string" && /^[+-]?\d+$/.test(v)) return BigInt(v);
+        return misfit(i);
+      });
+      return bigSeries(name, values, polarsTypeOf(type));
+    }
     case "real":
     case "decimal":
       return pl.Series(
@@ -146,6 +145,7 @@ function columnSeries(column: ColumnSchema, cells: readonly unknown[]): Series {
         cells.map((v, i) => {
           if (v == null) return null;
           if (typeof v === "number") return v;
+          if (isRaw(v)) return Number(v.rawJSON);
           const x = typeof v === "string" ? Number(v) : NaN;
           return Number.isNaN(x) && v !== "NaN" ? misfit(i) : x;
         }),

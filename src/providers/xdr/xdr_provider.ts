@@ -11,8 +11,9 @@
  * would also be one more dependency for one endpoint; `@azure/identity` is already here.
  *
  * Advanced hunting's limits, surfaced rather than met by surprise:
- * - 30 days of data: a window (or an `ago(Nd)`) reaching further back gets a `window`
- *   warning (Defender keeps 30 days; older rows are not there).
+ * - 30 days of data: a window (or an `ago(...)` of any timespan literal: `31d`, `800h`,
+ *   `timespan(31d)`) reaching further back gets a `window` warning (Defender keeps 30 days;
+ *   older rows are not there).
  * - 100,000 rows per result: a result of exactly that many rows gets a `truncated` warning
  *   (Graph cuts silently; casefile never does).
  * - 10 minutes per query: the service's timeout, and a client-side one of 10½ minutes, are
@@ -46,6 +47,8 @@ import {
   type XdrEnvReader,
 } from "./_credentials.ts";
 import { huntingFrame, HuntingShapeError, readHuntingBody } from "./_results.ts";
+import { parseExact } from "../_exact_json.ts";
+import { readKqlTimespan } from "../../kql/syntax.ts";
 import {
   XdrAuthError,
   XdrConfigError,
@@ -430,7 +433,7 @@ export class XdrProvider implements Provider {
       }
       if (response.ok) {
         try {
-          return JSON.parse(text);
+          return parseExact(text); // longs beyond 2^53 keep every digit
         } catch {
           throw new XdrResponseError("Graph's answer is not JSON", this.id, {
             status: response.status,
@@ -520,7 +523,9 @@ export class XdrProvider implements Provider {
         hint: authHint(status, this.signIn),
       });
     }
-    if (status === 408 || status === 504 || /execution time|timed? ?out|timeout/i.test(said)) {
+    // Names quoted in the message ("named 'timeout'") are the query's words, not the service's.
+    const unquoted = said.replace(/'[^']*'|"[^"]*"/g, "''");
+    if (status === 408 || status === 504 || /execution time|timed? ?out|timeout/i.test(unquoted)) {
       return new XdrTimeoutError(
         `Advanced hunting stopped the query: it ran past its limit of ` +
           `${formatDuration(XDR_QUERY_LIMIT_MS)} (Graph: ${said})`,
@@ -589,10 +594,8 @@ function retryAfterMs(header: string | null): number | undefined {
 /** The `window` warnings of a query whose window reaches past the 30 days Defender keeps. */
 function windowWarnings(query: string, timespan: TimeRange | undefined, now: Date): QueryWarning[] {
   const oldest = now.getTime() - XDR_RETENTION_DAYS * DAY_MS;
-  const days = [...query.matchAll(/\bago\s*\(\s*(\d+(?:\.\d+)?)\s*d\s*\)/gi)]
-    .map((m) => Number(m[1]));
   const reaches = (timespan !== undefined && timespan.start.getTime() < oldest) ||
-    days.some((d) => d > XDR_RETENTION_DAYS);
+    agoSpans(query).some((micros) => micros > BigInt(XDR_RETENTION_DAYS * DAY_MS) * 1000n);
   if (!reaches) return [];
   return [{
     kind: "window",
@@ -600,6 +603,21 @@ function windowWarnings(query: string, timespan: TimeRange | undefined, now: Dat
       `of this query's window before ${new Date(oldest).toISOString().slice(0, 10)} has no rows. ` +
       "For older data query the Sentinel workspace (--provider sentinel) or its archive.",
   }];
+}
+
+/**
+ * The microseconds of each `ago(<timespan literal>)` in a query: `ago(31d)`, `ago(720h)`,
+ * `ago(4000000s)`, `ago(timespan(31d))`, `ago(time(31.00:00:00))`, read by the KQL engine's own
+ * timespan reader (an argument that is not a literal is skipped).
+ */
+function agoSpans(query: string): bigint[] {
+  const spans: bigint[] = [];
+  for (const m of query.matchAll(/\bago\s*\(\s*((?:timespan|time)\s*\([^()]*\)|[^()]*?)\s*\)/gi)) {
+    const typed = /^(?:timespan|time)\s*\(([^()]*)\)$/i.exec(m[1]);
+    const micros = readKqlTimespan(typed ? typed[1] : m[1]);
+    if (micros !== undefined) spans.push(micros);
+  }
+  return spans;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

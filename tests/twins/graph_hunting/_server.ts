@@ -10,6 +10,7 @@ import { DEMO_CASE_DIR, UnknownTableError } from "../../../src/providers/mod.ts"
 import { KqlSemanticError, KqlSyntaxError } from "../../../src/kql/mod.ts";
 import type { KustoType, TableSchema } from "../../../src/schema/mod.ts";
 import type { DataFrame } from "../../../src/polars.ts";
+import { parseExact } from "../../../src/providers/_exact_json.ts";
 import { EntraService } from "../log_analytics/_entra.ts";
 import { redactedHeaders, serveLoopback } from "../log_analytics/_loopback.ts";
 import { FaultQueue } from "../log_analytics/_faults.ts";
@@ -237,7 +238,8 @@ const GRAPH_TYPE_NAMES: Record<KustoType, string> = {
  * row: datetimes and timespans as text, numbers as numbers, `dynamic` as nested JSON.
  */
 function resultText(frame: DataFrame, schema: TableSchema): string {
-  const arrays = JSON.parse(rowsText(encodeRows(frame, schema))) as unknown[][];
+  // Longs beyond 2^53 keep their digits, as Graph writes them.
+  const arrays = parseExact(rowsText(encodeRows(frame, schema))) as unknown[][];
   const dynamic = schema.columns.map((c) => c.type === "dynamic");
   const results = arrays.map((row) => {
     const object: Record<string, unknown> = {};
