@@ -72,7 +72,8 @@ export function makeTables(rows: number): { events: DataFrame; hosts: DataFrame 
   return { events, hosts: hostTable };
 }
 
-interface Case {
+/** A benchmark query: its KQL and the same plan written by hand with Polars' lazy API. */
+export interface Case {
   name: string;
   kql: string;
   hand: (events: LazyDataFrame, hosts: LazyDataFrame) => LazyDataFrame;
@@ -84,7 +85,8 @@ interface Case {
 
 const HOUR = 3_600_000_000;
 
-const CASES: Case[] = [
+/** The hunting queries of the suite (the `scale` suite runs them too, over many files). */
+export const CASES: Case[] = [
   {
     name: "filter + project",
     kql: `SecurityEvent | where EventID == 4688 and Computer == "HOST-17"

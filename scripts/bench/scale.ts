@@ -13,57 +13,31 @@
  * @module
  */
 import { join } from "node:path";
-import { DATETIME, type LazyDataFrame, pl } from "../../src/polars.ts";
+import { pl } from "../../src/polars.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { makeScaleCase } from "./_scale_case.ts";
+import { type Case, CASES as KQL_CASES } from "./kql.ts";
 
-const HOUR = 3_600_000_000;
 const GIB = 2 ** 30;
-
-interface Case {
-  name: string;
-  kql: string;
-  hand: (events: LazyDataFrame, hosts: LazyDataFrame) => LazyDataFrame;
-}
 
 function dayBounds(day: string): [Date, Date] {
   const start = new Date(`${day}T00:00:00Z`);
   return [start, new Date(start.getTime() + 86_400_000)];
 }
 
+/** The `kql` suite's cases of these names, as they are. */
+function shared(...names: string[]): Case[] {
+  return names.map((name) => {
+    const found = KQL_CASES.find((c) => c.name === name);
+    if (!found) throw new Error(`the kql suite has no case "${name}"`);
+    return { name: found.name, kql: found.kql, hand: found.hand };
+  });
+}
+
 function cases(firstDay: string, midDay: string): Case[] {
   const [midStart, midEnd] = dayBounds(midDay);
   return [
-    {
-      name: "filter + project",
-      kql: `SecurityEvent | where EventID == 4688 and Computer == "HOST-17"
-            | project TimeGenerated, Account, CommandLine`,
-      hand: (e) =>
-        e.filter(
-          pl.col("EventID").eq(pl.lit(4688).cast(pl.Int32)).and(
-            pl.col("Computer").eq(pl.lit("HOST-17")),
-          ),
-        ).select("TimeGenerated", "Account", "CommandLine"),
-    },
-    {
-      name: "count by Account, bin 1h",
-      kql: "SecurityEvent | summarize count() by Account, bin(TimeGenerated, 1h)",
-      hand: (e) =>
-        e.groupBy([
-          pl.col("Account"),
-          pl.col("TimeGenerated").cast(pl.Int64).sub(
-            pl.col("TimeGenerated").cast(pl.Int64).modulo(HOUR),
-          ).cast(DATETIME).alias("TimeGenerated"),
-        ]).agg(pl.len().cast(pl.Int64).alias("count_")),
-    },
-    {
-      name: "dcount by Computer",
-      kql: "SecurityEvent | summarize dcount(Account) by Computer",
-      hand: (e) =>
-        e.groupBy("Computer").agg(
-          pl.col("Account").dropNulls().nUnique().cast(pl.Int64).alias("dcount_Account"),
-        ),
-    },
+    ...shared("filter + project", "count by Account, bin 1h", "dcount by Computer"),
     {
       name: "join on Computer",
       kql: `SecurityEvent | where EventID == 4624
@@ -82,14 +56,7 @@ function cases(firstDay: string, midDay: string): Case[] {
             { leftOn: "Computer", rightOn: "key", how: "inner" } as never,
           ),
     },
-    {
-      name: "has term search",
-      kql: 'SecurityEvent | where CommandLine has "mimikatz" | count',
-      hand: (e) =>
-        e.filter(
-          pl.col("CommandLine").str.contains("(?i)(?:^|[^0-9A-Za-z])mimikatz(?:$|[^0-9A-Za-z])"),
-        ).select(pl.len().cast(pl.Int64).alias("Count")),
-    },
+    ...shared("has term search"),
     {
       // The kql suite's table has these six columns; `*` over all of EventData would be
       // the whole table in memory, for the baseline as for the engine.
