@@ -375,6 +375,24 @@ export function activityEngagement(p: PluginCall): Relation {
   ], rows);
 }
 
+/** Each ID's times that `keep` accepts, in the order read. */
+function timesById(rows: readonly Activity[], keep: (t: number) => boolean): Map<string, number[]> {
+  const byId = new Map<string, number[]>();
+  for (const r of rows) if (keep(r.t)) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r.t);
+  return byId;
+}
+
+/** A row `[bin, ...dims, distinct keys]` for each bin of `perBin`, in time order. */
+function pushDistinctPerBin(
+  rows: JsValue[][],
+  perBin: ReadonlyMap<number, ReadonlySet<string>>,
+  dims: readonly JsValue[],
+): void {
+  for (const [bin, keys] of [...perBin].sort((a, b) => a[0] - b[0])) {
+    rows.push([bin, ...dims, keys.size]);
+  }
+}
+
 // ---------------------------------------------------------------- active_users_count
 
 /**
@@ -395,10 +413,8 @@ export function activeUsersCount(p: PluginCall): Relation {
   const input = readActivity(p, idArg, timeArg, dimArgs);
   const rows: JsValue[][] = [];
   for (const group of input.groups.values()) {
-    const byId = new Map<string, number[]>();
-    for (const r of group.rows) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r.t);
     const active = new Map<number, Set<string>>();
-    for (const [id, times] of byId) {
+    for (const [id, times] of timesById(group.rows, () => true)) {
       for (const t of times) {
         if (t < start || t > end) continue;
         // The lookback window is (t - lookback, t]: its start is not part of it.
@@ -410,9 +426,7 @@ export function activeUsersCount(p: PluginCall): Relation {
         active.set(bin, (active.get(bin) ?? new Set()).add(id));
       }
     }
-    for (const [bin, ids] of [...active].sort((a, b) => a[0] - b[0])) {
-      rows.push([bin, ...group.dims, ids.size]);
-    }
+    pushDistinctPerBin(rows, active, group.dims);
   }
   return relationOfRows(
     [timeColumn(input.timeline), ...input.dims, long("dcount")],
@@ -437,12 +451,8 @@ export function sessionCount(p: PluginCall): Relation {
   const input = readActivity(p, idArg, timeArg, dimArgs);
   const rows: JsValue[][] = [];
   for (const group of input.groups.values()) {
-    const byId = new Map<string, number[]>();
-    for (const r of group.rows) {
-      if (r.t >= start && r.t <= end) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r.t);
-    }
     const sessions = new Map<number, Set<string>>();
-    for (const [id, times] of byId) {
+    for (const [id, times] of timesById(group.rows, (t) => t >= start && t <= end)) {
       times.sort((a, b) => a - b);
       let session = 0;
       times.forEach((t, i) => {
@@ -451,9 +461,7 @@ export function sessionCount(p: PluginCall): Relation {
         sessions.set(bin, (sessions.get(bin) ?? new Set()).add(`${id}#${session}`));
       });
     }
-    for (const [bin, ids] of [...sessions].sort((a, b) => a[0] - b[0])) {
-      rows.push([bin, ...group.dims, ids.size]);
-    }
+    pushDistinctPerBin(rows, sessions, group.dims);
   }
   return relationOfRows(
     [timeColumn(input.timeline), ...input.dims, long("count_sessions")],
