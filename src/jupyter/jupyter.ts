@@ -115,7 +115,7 @@ export async function display(value: unknown): Promise<void> {
     // ends right after a display could report "idle" before the output is sent, and a
     // headless run (`nbconvert --execute`) would then miss it. A short pause lets the
     // forwarder catch up.
-    await new Promise((resolve) => setTimeout(resolve, FLUSH_MS));
+    await flushed();
     return;
   }
   const bundle = await bundleOf(value);
@@ -124,6 +124,11 @@ export async function display(value: unknown): Promise<void> {
 
 /** How long `display()` waits after a display in the kernel (see there). */
 const FLUSH_MS = 50;
+
+/** A pause for the kernel to send what was just displayed (see `display`). */
+function flushed(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, FLUSH_MS));
+}
 
 let installed = false;
 
@@ -161,8 +166,13 @@ export function installNotebookDisplay(): boolean {
   const hook = internals?.jupyter;
   if (hook && typeof hook.broadcastResult === "function") {
     const original = hook.broadcastResult.bind(hook);
-    hook.broadcastResult = (count, result) =>
-      original(count, result === undefined ? result : displayable(result));
+    // The kernel sends the result from the worker's thread and "idle" from its own: the
+    // same pause as `display()` keeps a headless run from ending the cell first.
+    hook.broadcastResult = async (count, result) => {
+      if (result === undefined) return await original(count, result);
+      await original(count, displayable(result));
+      await flushed();
+    };
   }
   installed = true;
   return true;
