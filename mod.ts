@@ -67,15 +67,18 @@ export type {
 // Providers: the contract and the local provider
 export {
   attachRender,
+  attachTables,
   DEMO_CASE_DIR,
   openLocalProvider,
   ProviderError,
   renderOf,
+  tablesOf,
   UnknownTableError,
   UnsupportedQueryError,
 } from "./src/providers/mod.ts";
 export type {
   FrameRender,
+  FrameTable,
   LocalProvider,
   LocalProviderOptions,
   LocalTable,
@@ -100,7 +103,7 @@ export {
   SUPPORTED_FUNCTIONS,
   SUPPORTED_OPERATORS,
 } from "./src/kql/mod.ts";
-export type { KqlResult, RunKqlOptions } from "./src/kql/mod.ts";
+export type { KqlLimits, KqlResult, KqlTable, RunKqlOptions } from "./src/kql/mod.ts";
 
 // Microsoft Sentinel / Log Analytics
 export {
@@ -242,7 +245,15 @@ export type {
 } from "./src/analysis/mod.ts";
 
 // Seeing values whole: the record view of a row, terminal-safe text of a cell
-export { cellText, DisplayError, show, terminalSafe } from "./src/display/mod.ts";
+export {
+  cellText,
+  DisplayError,
+  displayWidth,
+  fitWidth,
+  padWidth,
+  show,
+  terminalSafe,
+} from "./src/display/mod.ts";
 export type {
   CellTextOptions,
   RecordField,

@@ -13,7 +13,7 @@
 import { type DataFrame, isIntegerVariant, pl, variantOf } from "../src/polars.ts";
 import { CliUsageError } from "./errors.ts";
 import { count, formatCell } from "./_format.ts";
-import { terminalSafe } from "../src/display/mod.ts";
+import { displayWidth, fitWidth, padWidth, terminalSafe } from "../src/display/mod.ts";
 
 /** The formats the shell commands write. */
 export const OUTPUT_FORMATS = ["table", "csv", "tsv", "json", "ndjson", "parquet"] as const;
@@ -130,15 +130,32 @@ function textColumns(
   datetime: "iso" | "display",
 ): TextColumn[] {
   const pattern = datetime === "iso" ? "%Y-%m-%dT%H:%M:%S%.fZ" : "%Y-%m-%d %H:%M:%S%.f";
-  return frame.columns.map((name, i) => {
-    const variant = variantOf(frame.dtypes[i]);
-    const series = frame.getColumn(name);
+  // The frame's members read once and its datetime and integer columns formatted in one
+  // select each: per column, each is a pass over all columns (quadratic in a wide file).
+  const dtypes = frame.dtypes;
+  const columns = frame.getColumns();
+  const names = frame.columns;
+  const ofVariant = (test: (v: string) => boolean) =>
+    names.filter((_, i) => test(variantOf(dtypes[i])));
+  const datetimes = ofVariant((v) => v === "Datetime");
+  const integers = ofVariant(isIntegerVariant);
+  const formatted = new Map(
+    [
+      ...(datetimes.length
+        ? frame.select(pl.col(datetimes).dt.strftime(pattern)).getColumns()
+        : []),
+      ...(integers.length ? frame.select(pl.col(integers).cast(pl.Utf8)).getColumns() : []),
+    ].map((s) => [s.name, s]),
+  );
+  return names.map((name, i) => {
+    const variant = variantOf(dtypes[i]);
+    const series = columns[i];
     if (variant === "Datetime") {
-      const text = frame.select(pl.col(name).dt.strftime(pattern)).getColumn(name);
+      const text = formatted.get(name)!;
       return { name, kind: "datetime", values: text.toArray() as Array<string | null> };
     }
     if (isIntegerVariant(variant)) {
-      const text = frame.select(pl.col(name).cast(pl.Utf8)).getColumn(name);
+      const text = formatted.get(name)!;
       return { name, kind: "integer", values: text.toArray() as Array<string | null> };
     }
     const raw = series.toArray() as unknown[];
@@ -256,7 +273,7 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
   const cells = columns.map((c) => c.values.map((v) => v === null ? "" : terminalSafe(v)));
   const names = columns.map((c) => terminalSafe(c.name));
   const widths = columns.map((_, i) =>
-    Math.min(cellWidth, Math.max(names[i].length, ...cells[i].map((v) => v.length)))
+    Math.min(cellWidth, Math.max(displayWidth(names[i]), ...cells[i].map(displayWidth)))
   );
   const kept: number[] = [];
   let used = 0;
@@ -268,7 +285,7 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
   }
   // Room left over goes to the columns that were cut, so they wrap less.
   if (options.width !== undefined && Number.isFinite(cellWidth)) {
-    const natural = (i: number) => Math.max(names[i].length, ...cells[i].map((v) => v.length));
+    const natural = (i: number) => Math.max(displayWidth(names[i]), ...cells[i].map(displayWidth));
     let spare = options.width - used;
     let cut = kept.filter((i) => natural(i) > widths[i]);
     while (spare > 0 && cut.length > 0) {
@@ -283,7 +300,7 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
   }
   const numeric = kept.map((i) => columns[i].kind === "integer" || columns[i].kind === "float");
   const line = (parts: readonly string[]) =>
-    parts.map((p, k) => numeric[k] ? p.padStart(widths[kept[k]]) : p.padEnd(widths[kept[k]]))
+    parts.map((p, k) => padWidth(p, widths[kept[k]], numeric[k] ? "start" : "end"))
       .join("  ").trimEnd();
   const out = [
     line(kept.map((i) => wrap(names[i], widths[i], 1)[0])),
@@ -306,18 +323,19 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
 
 /** `text` in lines of at most `width` characters, at most `maxLines` of them. */
 function wrap(text: string, width: number, maxLines: number): string[] {
-  if (text.length <= width) return [text];
+  if (displayWidth(text) <= width) return [text];
   const lines: string[] = [];
   let rest = text;
-  while (rest.length > width && lines.length < maxLines - 1) {
+  // Widths in display columns (a CJK character takes two); cuts never split a character.
+  while (displayWidth(rest) > width && lines.length < maxLines - 1) {
     // Break after the last space or punctuation in the line when there is one, else hard.
-    const slice = rest.slice(0, width);
+    const slice = fitWidth(rest, width).text;
     const at = Math.max(slice.lastIndexOf(" "), slice.search(/[\\/,;|][^\\/,;|]*$/));
-    const cut = at > width / 2 ? at + 1 : width;
+    const cut = at > slice.length / 2 ? at + 1 : Math.max(1, slice.length);
     lines.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut);
   }
-  lines.push(rest.length > width ? `${rest.slice(0, width - 1)}…` : rest);
+  lines.push(displayWidth(rest) > width ? `${fitWidth(rest, width - 1).text}…` : rest);
   return lines;
 }
 

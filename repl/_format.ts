@@ -6,7 +6,7 @@
 import { caretLine, type Span } from "../src/kql/syntax.ts";
 import { formatDuration } from "../src/duration.ts";
 import { didYouMean } from "../src/errors.ts";
-import { cellText, terminalSafe } from "../src/display/mod.ts";
+import { cellText, displayWidth, fitWidth, padWidth, terminalSafe } from "../src/display/mod.ts";
 import { ReplError } from "./errors.ts";
 
 /**
@@ -18,11 +18,14 @@ export function textTable(
   rows: ReadonlyArray<readonly string[]>,
   numericColumns?: readonly boolean[],
 ): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // Display columns, not string length: CJK names and emoji take two, accents none.
+  const widths = header.map((h, i) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i])))
+  );
   const numeric = numericColumns ??
     header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^$/.test(r[i])));
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ")
+    cells.map((c, i) => padWidth(c, widths[i], numeric[i] ? "start" : "end")).join("  ")
       .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
@@ -124,7 +127,7 @@ export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): s
   const kept: number[] = [];
   let used = 0;
   for (let k = 0; k < chosen.length; k++) {
-    const w = Math.max(names[k].length, ...cells[k].map((c) => c.length));
+    const w = Math.max(displayWidth(names[k]), ...cells[k].map(displayWidth));
     const need = (kept.length ? 2 : 0) + w;
     if (kept.length > 0 && used + need > width) break;
     kept.push(k);
@@ -179,6 +182,7 @@ function wrapAfter(text: string, width: number): string {
   return lines.join("\n");
 }
 
+/** `text` cut to `max` display columns, ending in … when cut. */
 function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return displayWidth(text) <= max ? text : `${fitWidth(text, max - 1).text}…`;
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { delimiter, join } from "node:path";
+import { displayWidth } from "../src/display/mod.ts";
 
 /** The screen the text would go to. */
 export interface Screen {
@@ -14,11 +15,17 @@ export interface Screen {
   readonly columns: number;
 }
 
-/** Whether `text` is taller (a line kept for the prompt) or wider than `screen`. */
+/**
+ * Whether `text` is taller (a line kept for the prompt) or wider than `screen`, in display
+ * columns: wide characters and emoji take two, combining marks and colour escapes none.
+ */
 export function needsPager(text: string, screen: Screen): boolean {
   const lines = text.split("\n");
   if (lines.length >= screen.rows) return true;
-  return lines.some((line) => line.length > screen.columns);
+  // A line no longer than the screen in UTF-16 units cannot be wider than twice that.
+  return lines.some((line) =>
+    line.length * 2 > screen.columns && displayWidth(line) > screen.columns
+  );
 }
 
 /** A pager to run through `sh -c` (the text on its standard input). */

@@ -33,8 +33,10 @@ import {
 import { type ImageProtocol, imageProtocol } from "./_image.ts";
 import { isDataFrame } from "../src/polars.ts";
 import type { Provider } from "../src/providers/mod.ts";
+import { tablesOf } from "../src/providers/frame_tables.ts";
 import { cacheText, count, describeError } from "./_format.ts";
 import { connect, type Connection, type ProviderSpec } from "./_providers.ts";
+import { reconnectRecorded } from "./_resume.ts";
 import {
   type CommandHost,
   type CommandName,
@@ -138,6 +140,8 @@ export class Repl implements CommandHost {
     if (this.session) await this.session.close();
     this.session = session;
     for (const [key, c] of this.connections) session.addProvider(key, c.provider);
+    // The providers its steps named (`%kql @name`), connected again under those names.
+    await reconnectRecorded(this);
     // The summary below says which steps were not restored and which definitions ran again.
     const shown = notices.filter((n) =>
       !/^steps [\d, ]+: (result not in the cache|definitions run again)/.test(n)
@@ -302,7 +306,7 @@ export class Repl implements CommandHost {
       ...on,
       ...(providerOptions ? { providerOptions } : {}),
     });
-    this.show(frame);
+    this.#showTables(frame);
     const record = this.session.steps().at(-1)?.record;
     if (record) this.#lastKql = { input, position: record.position, session: this.session };
     if (record) await this.showStepNotes(record, frame);
@@ -412,6 +416,20 @@ export class Repl implements CommandHost {
     });
     if (isDataFrame(value) || isSeries(value)) this.showText(text);
     else this.output.write(text);
+  }
+
+  /**
+   * Shows a query's result: its table, or each of its tables under its name when the
+   * query made several (`fork`, `facet`).
+   */
+  #showTables(frame: unknown): void {
+    const tables = tablesOf(frame);
+    if (!tables) return this.show(frame);
+    for (const [i, table] of tables.entries()) {
+      const rows = table.frame.height === 1 ? "1 row" : `${table.frame.height} rows`;
+      this.output.write(`table ${i + 1} of ${tables.length}: ${table.schema.name} (${rows})`);
+      this.show(i === 0 ? frame : table.frame);
+    }
   }
 
   /** Prints text, through the pager when it does not fit the screen (`.display pager`). */

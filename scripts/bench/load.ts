@@ -12,12 +12,37 @@ import { readManifest } from "../../src/data/manifest.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/local/local_provider.ts";
 import { compare, type Comparison, report } from "./_measure.ts";
 
+const WIDE_COLUMNS = 2000;
+
+/** A CSV of `columns` columns: a third numbers, a third text, a third dates (half empty). */
+function wideCsv(columns: number, rows: number): string {
+  const lines = [Array.from({ length: columns }, (_, j) => `c${j}`).join(",")];
+  for (let r = 0; r < rows; r++) {
+    lines.push(
+      Array.from(
+        { length: columns },
+        (_, j) =>
+          j % 3 === 0
+            ? String(r * j)
+            : j % 3 === 1
+            ? `v${r}_${j}`
+            : r % 2 === 1
+            ? ""
+            : "2026-01-01T00:00:00Z",
+      ).join(","),
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
 /** Runs the suite; `rows` sizes the CSV and NDJSON files made from SecurityEvent. */
 export async function run(options: { rows?: number } = {}): Promise<void> {
   const manifest = await readManifest(DEMO_CASE_DIR);
   if (!manifest) throw new Error(`no manifest in ${DEMO_CASE_DIR}: run deno task fixtures`);
   const rows: Comparison[] = [];
-  for (const table of manifest.tables) {
+  // LOAD_TEXT_ONLY=1 measures the text formats alone.
+  const tables = Deno.env.get("LOAD_TEXT_ONLY") ? [] : manifest.tables;
+  for (const table of tables) {
     const file = join(DEMO_CASE_DIR, table.file);
     const types = new Map(table.columns.map((c) => [c.name, c.type]));
     rows.push(
@@ -28,7 +53,7 @@ export async function run(options: { rows?: number } = {}): Promise<void> {
       ),
     );
   }
-  report("Parquet: loadTable() vs pl.readParquet()", rows);
+  if (rows.length > 0) report("Parquet: loadTable() vs pl.readParquet()", rows);
 
   const events = pl.readParquet(join(DEMO_CASE_DIR, "SecurityEvent.parquet"));
   const wanted = options.rows ?? 1_000_000;
@@ -40,22 +65,28 @@ export async function run(options: { rows?: number } = {}): Promise<void> {
     const ndjson = join(dir, "SecurityEvent.ndjson");
     big.writeCSV(csv);
     big.writeJSON(ndjson, { format: "lines" });
+    const wide = join(dir, "Wide.csv");
+    await Deno.writeTextFile(wide, wideCsv(WIDE_COLUMNS, 200));
+    // The files are bigger than loadTable's default limit at a million rows.
+    const all = { types: new Map(), maxFileBytes: Number.MAX_SAFE_INTEGER };
     const text: Comparison[] = [
       await compare(
         `csv ${big.height} rows, inferred`,
-        () => loadTable(csv, { types: new Map() }),
+        () => loadTable(csv, all),
         () => pl.readCSV(csv, { tryParseDates: true }),
         { runs: 3, note: "baseline: polars' own inference" },
       ),
       await compare(
+        `csv ${WIDE_COLUMNS} columns x 200 rows, inferred`,
+        () => loadTable(wide, all),
+        () => pl.readCSV(wide, { tryParseDates: true }),
+        { runs: 3, note: "baseline: polars' own inference" },
+      ),
+      await compare(
         `ndjson ${big.height} rows, inferred`,
-        () => loadTable(ndjson, { types: new Map() }),
-        () =>
-          pl.readJSON(Buffer.from(Deno.readFileSync(ndjson)), {
-            format: "lines",
-            inferSchemaLength: null,
-          }),
-        { runs: 3, note: "baseline: polars' NDJSON reader" },
+        () => loadTable(ndjson, all),
+        () => pl.scanJson(ndjson, { inferSchemaLength: null }).collectSync(),
+        { runs: 3, note: "baseline: polars' NDJSON reader (whole-file inference)" },
       ),
     ];
     report("Text formats: loadTable() vs plain nodejs-polars reads", text);

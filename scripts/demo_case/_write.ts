@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { type DataFrame, pl } from "../../src/polars.ts";
 import {
   type CaseManifest,
@@ -74,6 +75,18 @@ export class TableWriter {
     this.#frames.length = 0;
     return this.#rows;
   }
+}
+
+/**
+ * The SHA-256 of a written file (64 lowercase hex digits), for the manifest: the loader
+ * refuses a table whose file no longer has it.
+ */
+export async function fileSha256(path: string): Promise<string> {
+  // Read in pieces: a benchmark-scale table is gigabytes.
+  const hash = createHash("sha256");
+  const file = await Deno.open(path, { read: true }); // its readable closes it at the end
+  for await (const chunk of file.readable) hash.update(chunk);
+  return hash.digest("hex");
 }
 
 /** Builds the manifest for a case folder. */

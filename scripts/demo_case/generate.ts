@@ -60,7 +60,7 @@ import {
 import { buildOrganisation, ORG } from "./_org.ts";
 import { type Row, TableBuilder } from "./_table.ts";
 import { buildDayWorld, type DayGenerator } from "./_world.ts";
-import { buildManifest, TableWriter, writeManifest } from "./_write.ts";
+import { buildManifest, fileSha256, TableWriter, writeManifest } from "./_write.ts";
 import { workspaceFill } from "./_workspace.ts";
 
 /** Options for {@link generateDemoCase}. */
@@ -268,12 +268,13 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
           "activity, an intrusion planted in days 10-12 and a cloud incident in days 4-5.",
         iso(END),
         { start: iso(START), end: iso(END) },
-        TABLES.map(([name]) => ({
+        await Promise.all(TABLES.map(async ([name]) => ({
           name,
           file: `${name}.parquet`,
           rows: rows[name],
+          sha256: await fileSha256(join(out, `${name}.parquet`)),
           columns: SENTINEL_SCHEMAS[name].columns,
-        })),
+        }))),
         [...EXTERNAL_FILES, ...WATCHLIST_FILES],
       ),
     );

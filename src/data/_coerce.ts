@@ -29,10 +29,13 @@ const LEADING_ZERO = String.raw`^[+-]?0[0-9]`;
 const CANDIDATES = ["bool", "long", "real", "datetime", "timespan"] as const;
 type Candidate = typeof CANDIDATES[number];
 
+// The parsers below keep the text in the `then` branch, whose name the result takes: so
+// each also works on many columns at once (`pl.col([...])`), each result named as its input.
+
 /** Text with surrounding blanks removed and null tokens turned into nulls. */
 function cleaned(c: Expr): Expr {
   const stripped = c.str.strip();
-  return pl.when(stripped.isIn(NULL_TOKENS)).then(pl.lit(null)).otherwise(stripped);
+  return pl.when(stripped.isIn(NULL_TOKENS).not()).then(stripped).otherwise(pl.lit(null));
 }
 
 function parseBool(s: Expr): Expr {
@@ -43,8 +46,9 @@ function parseBool(s: Expr): Expr {
 }
 
 function parseInteger(s: Expr, type: "int" | "long"): Expr {
-  return pl.when(s.str.contains(LEADING_ZERO)).then(pl.lit(null))
-    .otherwise(s.cast(type === "int" ? pl.Int32 : pl.Int64, false));
+  return pl.when(s.str.contains(LEADING_ZERO).not())
+    .then(s.cast(type === "int" ? pl.Int32 : pl.Int64, false))
+    .otherwise(pl.lit(null));
 }
 
 function strptime(s: Expr, format: string): Expr {
@@ -66,6 +70,48 @@ const dateOnly = (s: Expr, format: string) =>
   s.str.strptime(pl.Date, format).cast(pl.Datetime("ms")).cast(DATETIME);
 
 /**
+ * A form written with slashes (`12/01/2024`), in the month-first order (US, Excel) or the
+ * day-first one (Europe). Polars' `strptime` reads `13/01/2024` as month 1 and the rest as
+ * a day, so each row is checked whole against its order before it is parsed: a row of the
+ * other order is null (the column then stays text, never silently wrong dates).
+ */
+function slashForm(rest: string, format: string, dayFirst: boolean): DatetimeForm {
+  const month = "(0?[1-9]|1[0-2])";
+  const day = "(0?[1-9]|[12][0-9]|3[01])";
+  const date = dayFirst ? `${day}/${month}` : `${month}/${day}`;
+  const pattern = `^${date}/[0-9]{4}${rest}$`;
+  const test = new RegExp(pattern);
+  const order = dayFirst ? format.replace("%m/%d", "%d/%m") : format;
+  return {
+    test,
+    parse: (s) =>
+      pl.when(s.str.contains(pattern)).then(
+        rest === "" ? dateOnly(s, order) : strptime(usText(s), order),
+      ).otherwise(pl.lit(null).cast(DATETIME)),
+  };
+}
+
+const CLOCK_SECONDS = ",? [0-9]{1,2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?";
+const CLOCK_MINUTES = ",? [0-9]{1,2}:[0-9]{2}";
+const AM_PM = " ?[AaPp][Mm]";
+
+/** The slash forms of one order, by name (`us…` month first, `dayFirst…` day first). */
+function slashForms(dayFirst: boolean): Record<string, DatetimeForm> {
+  const prefix = dayFirst ? "dayFirst" : "us";
+  return {
+    [`${prefix}Clock`]: slashForm(CLOCK_SECONDS + AM_PM, "%m/%d/%Y %I:%M:%S%.f %p", dayFirst),
+    [`${prefix}ClockMinutes`]: slashForm(CLOCK_MINUTES + AM_PM, "%m/%d/%Y %I:%M %p", dayFirst),
+    [prefix]: slashForm(CLOCK_SECONDS, "%m/%d/%Y %H:%M:%S%.f", dayFirst),
+    [`${prefix}Minutes`]: slashForm(CLOCK_MINUTES, "%m/%d/%Y %H:%M", dayFirst),
+  };
+}
+
+/** The slash form of a date alone, in one order. */
+function slashDate(dayFirst: boolean): Record<string, DatetimeForm> {
+  return { [dayFirst ? "dayFirstDate" : "usDate"]: slashForm("", "%m/%d/%Y", dayFirst) };
+}
+
+/**
  * The datetime forms casefile reads. Each is parsed only where a sample shows it: a
  * format Polars tries and fails on every row costs several times a successful parse.
  */
@@ -79,37 +125,50 @@ const DATETIME_FORMS: Record<string, DatetimeForm> = {
     test: /^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(Z|[+-]00:?00)?$/,
     parse: (s) => strptime(isoText(s), "%Y-%m-%d %H:%M"),
   },
-  usClock: {
-    test:
-      /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})? ?[AaPp][Mm]$/,
-    parse: (s) => strptime(usText(s), "%m/%d/%Y %I:%M:%S%.f %p"),
-  },
-  usClockMinutes: {
-    test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2} ?[AaPp][Mm]$/,
-    parse: (s) => strptime(usText(s), "%m/%d/%Y %I:%M %p"),
-  },
-  us: {
-    test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?$/,
-    parse: (s) => strptime(usText(s), "%m/%d/%Y %H:%M:%S%.f"),
-  },
-  usMinutes: {
-    test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4},? [0-9]{1,2}:[0-9]{2}$/,
-    parse: (s) => strptime(usText(s), "%m/%d/%Y %H:%M"),
-  },
+  ...slashForms(false),
   isoDate: { test: /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, parse: (s) => dateOnly(s, "%Y-%m-%d") },
-  usDate: { test: /^[0-9]{1,2}\/[0-9]{1,2}\/[0-9]{4}$/, parse: (s) => dateOnly(s, "%m/%d/%Y") },
+  ...slashDate(false),
 };
 
-/** The datetime forms that `values` use (all of them when there are none to look at). */
+/** The day-first slash forms, used only where a sample shows a day above 12 first. */
+const DAY_FIRST_FORMS = { ...slashForms(true), ...slashDate(true) };
+
+/** `a/b/yyyy…` text: its first two numbers. */
+const SLASH_DATE = /^([0-9]{1,2})\/([0-9]{1,2})\/[0-9]{4}/;
+
+/**
+ * The datetime forms that `values` use (all month-first ones when there are none to look
+ * at). Slash dates are month first, as in the US and Excel, unless some value can only be
+ * day first (`13/01/2024`) and none can only be month first (`01/13/2024`); with both, no
+ * slash form fits and the column stays text.
+ */
 export function datetimeForms(values: readonly string[]): string[] {
   const names = Object.keys(DATETIME_FORMS);
   if (values.length === 0) return names;
-  return names.filter((n) => values.some((v) => DATETIME_FORMS[n].test.test(v)));
+  let dayFirst = false;
+  let monthFirst = false;
+  for (const v of values) {
+    const m = SLASH_DATE.exec(v);
+    if (!m) continue;
+    if (Number(m[1]) > 12) dayFirst = true;
+    if (Number(m[2]) > 12) monthFirst = true;
+  }
+  const forms = dayFirst && !monthFirst
+    ? { ...DATETIME_FORMS, ...DAY_FIRST_FORMS }
+    : DATETIME_FORMS;
+  const candidates = Object.keys(forms).filter((n) =>
+    !(dayFirst && !monthFirst && n.startsWith("us"))
+  );
+  return candidates.filter((n) => values.some((v) => formOf(n).test.test(v)));
+}
+
+function formOf(name: string): DatetimeForm {
+  return DATETIME_FORMS[name] ?? DAY_FIRST_FORMS[name];
 }
 
 function parseDatetime(s: Expr, forms: readonly string[] = Object.keys(DATETIME_FORMS)): Expr {
   if (forms.length === 0) return pl.lit(null).cast(DATETIME);
-  const [first, ...rest] = forms.map((n) => DATETIME_FORMS[n].parse(s));
+  const [first, ...rest] = forms.map((n) => formOf(n).parse(s));
   return rest.reduce((a, b) => a.fillNull(b), first);
 }
 
@@ -155,8 +214,8 @@ function parseCleaned(
       return parseInteger(s, type);
     case "real":
     case "decimal":
-      return pl.when(s.str.contains(LEADING_ZERO)).then(pl.lit(null))
-        .otherwise(s.cast(pl.Float64, false));
+      return pl.when(s.str.contains(LEADING_ZERO).not()).then(s.cast(pl.Float64, false))
+        .otherwise(pl.lit(null));
     case "datetime":
       return parseDatetime(s, forms);
     case "timespan":
@@ -199,7 +258,10 @@ export interface InferredColumn {
 export function inferTextColumns(
   frame: DataFrame,
 ): { frame: DataFrame; columns: InferredColumn[] } {
-  const textColumns = frame.columns.filter((_, i) => variantOf(frame.dtypes[i]) === "Utf8");
+  // The frame's members read once: each read of one (a proxy over all its column names)
+  // costs as much as the frame is wide, so reading them per column is quadratic.
+  const dtypes = frame.dtypes;
+  const textColumns = frame.columns.filter((_, i) => variantOf(dtypes[i]) === "Utf8");
   if (textColumns.length === 0 || frame.height === 0) {
     return { frame, columns: textColumns.map((name) => ({ name, type: "string" })) };
   }
@@ -212,15 +274,28 @@ export function inferTextColumns(
   // Each candidate parse runs once; its null count says whether every value fit.
   // The text is cleaned once, then every candidate parses the cleaned column.
   const triedColumns = textColumns.flatMap((name, i) => tried(i) ? [{ name, i }] : []);
-  const clean = triedColumns.length === 0 ? undefined : frame.select(
-    ...triedColumns.map(({ name, i }) => cleaned(pl.col(name)).alias(`${i}:present`)),
-  );
-  const exprs = triedColumns.flatMap(({ i }) => [
-    pl.col(`${i}:present`),
-    ...screened[i].types.map((t) =>
-      parseCleaned(pl.col(`${i}:present`), t, screened[i].forms).alias(`${i}:${t}`)
+  // One expression per parser over all the columns it is tried on, not one per column: a
+  // wide file's columns would each cost an expression built in JavaScript and planned.
+  let clean: DataFrame | undefined;
+  if (triedColumns.length > 0) {
+    clean = frame.select(cleaned(pl.col(triedColumns.map((c) => c.name))));
+    clean.columns = triedColumns.map(({ i }) => `${i}:present`);
+  }
+  const groups = new Map<string, { type: Candidate; forms: string[]; keys: string[] }>();
+  for (const { i } of triedColumns) {
+    for (const type of screened[i].types) {
+      const forms = type === "datetime" ? screened[i].forms : [];
+      const group = `${type}|${forms.join(",")}`;
+      if (!groups.has(group)) groups.set(group, { type, forms, keys: [] });
+      groups.get(group)!.keys.push(`${i}:present`);
+    }
+  }
+  const exprs = [
+    pl.col(triedColumns.map(({ i }) => `${i}:present`)),
+    ...[...groups.values()].map(({ type, forms, keys }) =>
+      parseCleaned(pl.col(keys), type, forms).suffix(`:${type}`)
     ),
-  ]);
+  ];
   // Columns by name once: looking each up in a wide frame is a scan, quadratic in all.
   const trial = new Map(
     clean === undefined ? [] : clean.select(...exprs).getColumns().map((s) => [s.name, s]),
@@ -238,11 +313,11 @@ export function inferTextColumns(
     }
     const count = present(i);
     const fits = (t: Candidate) =>
-      screened[i].types.includes(t) ? height - column(`${i}:${t}`).nullCount() : 0;
+      screened[i].types.includes(t) ? height - column(`${i}:present:${t}`).nullCount() : 0;
     const full = count > 0 ? CANDIDATES.find((t) => fits(t) === count) : undefined;
     if (full) {
       columns.push({ name, type: full });
-      parsed.push(column(`${i}:${full}`).alias(name));
+      parsed.push(column(`${i}:present:${full}`).alias(name));
       continue;
     }
     if (count > 0 && screened[i].json) {
@@ -256,7 +331,7 @@ export function inferTextColumns(
     const majority = CANDIDATES.find((t) => fits(t) * 2 > count && fits(t) < count);
     if (majority && count >= 4) {
       const presentValues = column(`${i}:present`).toArray();
-      const parsedValues = column(`${i}:${majority}`).toArray();
+      const parsedValues = column(`${i}:present:${majority}`).toArray();
       const firstRow = presentValues.findIndex((v, row) =>
         v !== null && parsedValues[row] === null
       );
@@ -291,7 +366,9 @@ const SCREENS: Record<Candidate, RegExp[]> = {
   bool: [/^(true|false)$/i],
   long: [/^[+-]?[0-9]+$/],
   real: [/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/, /^[+-]?(inf|infinity)$/i],
-  datetime: Object.values(DATETIME_FORMS).map((f) => f.test),
+  datetime: [...Object.values(DATETIME_FORMS), ...Object.values(DAY_FIRST_FORMS)].map((f) =>
+    f.test
+  ),
   timespan: [new RegExp(TIMESPAN)],
 };
 
@@ -307,15 +384,28 @@ function screenSample(
     if (series.nullCount() === series.length) return { types: [], json: false, forms: [] };
     const values = seriesText(series);
     if (values.length === 0) return { types: [], json: false, forms: [] };
-    const half = values.length / 2;
-    const count = (test: (v: string) => boolean) => values.filter(test).length;
-    const types = CANDIDATES.filter((t) => count((v) => SCREENS[t].some((r) => r.test(v))) >= half);
+    const types = CANDIDATES.filter((t) =>
+      atLeastHalf(values, (v) => SCREENS[t].some((r) => r.test(v)))
+    );
     return {
       types,
-      json: count((v) => v.startsWith("[") || v.startsWith("{")) === values.length,
+      json: values.every((v) => v.startsWith("[") || v.startsWith("{")),
       forms: types.includes("datetime") ? datetimeForms(values) : [],
     };
   });
+}
+
+/** Whether at least half of `values` pass `test`: stops as soon as the answer is known. */
+function atLeastHalf(values: readonly string[], test: (v: string) => boolean): boolean {
+  const half = values.length / 2;
+  let hits = 0;
+  let misses = 0;
+  for (const v of values) {
+    if (test(v)) {
+      if (++hits >= half) return true;
+    } else if (++misses > values.length - half) return false;
+  }
+  return hits >= half;
 }
 
 /** The non-null, trimmed text values of a column. */
@@ -363,17 +453,16 @@ export function coerceColumns(
   const exprs: Expr[] = [];
   const checks: Array<{ name: string; type: KustoType; misfit: Expr }> = [];
   const dynamicColumns: string[] = [];
+  const dtypes = frame.dtypes; // once: a read per column is quadratic in a wide frame
   for (const [i, name] of frame.columns.entries()) {
     const type = types.get(name);
     if (type === undefined) continue;
-    const variant = variantOf(frame.dtypes[i]);
+    const variant = variantOf(dtypes[i]);
     const target = polarsTypeOf(type);
     // Datetimes must also have casefile's unit; Duration units are misreported, so those
     // are always cast (a no-op when the unit is already right).
     const same = variant === variantOf(target) &&
-      (variant === "Datetime"
-        ? String(frame.dtypes[i]) === String(target)
-        : variant !== "Duration");
+      (variant === "Datetime" ? String(dtypes[i]) === String(target) : variant !== "Duration");
     if (same) {
       if (type === "dynamic") dynamicColumns.push(name);
       continue;

@@ -8,7 +8,9 @@
 import { type DataFrame, pl } from "../polars.ts";
 import { isKustoType, type KustoType } from "../schema/types.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
-import { asUtf8, DEFAULT_MAX_FILE_BYTES, readBoundedFile } from "./_csv.ts";
+import { asUtf8, DEFAULT_MAX_FILE_BYTES, fileSize, readBoundedFile, readHead } from "./_csv.ts";
+import { parseLine, readNdjsonNative } from "./_ndjson.ts";
+import { bigSeries, isRaw, parseExact } from "../_exact_json.ts";
 
 /** Records read from a JSON file, as text and typed columns ready for inference. */
 export interface RawJson {
@@ -31,8 +33,19 @@ export async function readJsonFile(
   lines: boolean,
   maxBytes: number = DEFAULT_MAX_FILE_BYTES,
 ): Promise<RawJson> {
-  let bytes = asUtf8(await readBoundedFile(file, maxBytes), file);
+  if (lines) {
+    // Polars reads the file itself, so it is never held here whole.
+    await fileSize(file, maxBytes);
+    const native = await readNativeLines(file);
+    if (native) return native;
+  }
+  const raw = await readBoundedFile(file, maxBytes);
+  let bytes = asUtf8(raw, file);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  if (!lines && !looksLikeOneDocument(bytes)) {
+    const native = bytes === raw ? await readNativeLines(file) : undefined;
+    if (native) return native;
+  }
   if (lines || !looksLikeOneDocument(bytes)) return recordsFrame(readLines(bytes, file), file, []);
   if (bytes.length > MAX_DOCUMENT_BYTES) {
     throw new DataLoadError(
@@ -44,7 +57,7 @@ export async function readJsonFile(
   const text = new TextDecoder().decode(bytes);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch (error) {
     throw jsonError(file, text, error as Error);
   }
@@ -72,6 +85,15 @@ export async function readJsonFile(
   });
 }
 
+// NDJSON read by Polars, or undefined for what only the JavaScript reader reads: text with
+// a byte-order mark (UTF-8 or UTF-16), and columns mixing JSON types Polars cannot combine.
+async function readNativeLines(file: string): Promise<RawJson | undefined> {
+  const head = await readHead(file, 3);
+  if (head[0] === 0xef || head[0] === 0xff || head[0] === 0xfe) return undefined;
+  const native = await readNdjsonNative(file);
+  return native && { ...native, notes: [] };
+}
+
 function looksLikeOneDocument(bytes: Uint8Array): boolean {
   let start = 0;
   while (start < bytes.length && isSpace(bytes[start])) start++;
@@ -87,6 +109,29 @@ function looksLikeOneDocument(bytes: Uint8Array): boolean {
   }
   for (let i = firstLineEnd; i < bytes.length; i++) if (!isSpace(bytes[i])) return false;
   return true;
+}
+
+/**
+ * JSON with integers beyond 2^53 kept exact (as raw JSON, see `parseExact`). Only text with
+ * a run of 16 digits can hold one, so other text takes the faster plain parse.
+ */
+function parseJson(text: string): unknown {
+  return /[0-9]{16}/.test(text) ? parseExact(text) : JSON.parse(text);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A raw JSON integer as a BigInt, or undefined when it does not fit Int64. */
+function int64Of(raw: { rawJSON: string }): bigint | undefined {
+  const n = BigInt(raw.rawJSON);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : n;
+}
+
+/** A cell's text: raw integers keep every digit. */
+function cellText(v: unknown): string {
+  if (isRaw(v)) return v.rawJSON;
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
 function isSpace(byte: number): boolean {
@@ -118,25 +163,6 @@ function readLines(bytes: Uint8Array, file: string): Record<string, unknown>[] {
     start = end;
   }
   return records;
-}
-
-function parseLine(line: string, lineNumber: number, file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw new DataLoadError(
-      `Cannot read ${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`,
-      { file, line: lineNumber, hint: "Each line of an NDJSON file holds one JSON object." },
-    );
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new DataLoadError(`Cannot read ${file}: line ${lineNumber} is not a JSON object`, {
-      file,
-      line: lineNumber,
-    });
-  }
-  return value as Record<string, unknown>;
 }
 
 function jsonError(file: string, text: string, error: Error): DataLoadError {
@@ -187,7 +213,7 @@ function recordsFrame(records: Record<string, unknown>[], file: string, notes: s
     const kinds = new Map<string, number>();
     for (const v of values) {
       if (v === null) continue;
-      const kind = typeof v === "object" ? "nested" : typeof v;
+      const kind = isRaw(v) ? "number" : typeof v === "object" ? "nested" : typeof v;
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
     if (kinds.has("nested")) {
@@ -195,10 +221,7 @@ function recordsFrame(records: Record<string, unknown>[], file: string, notes: s
       return pl.Series(name, values.map((v) => v === null ? null : JSON.stringify(v)), pl.Utf8);
     }
     if (kinds.size === 1 && kinds.has("boolean")) return pl.Series(name, values, pl.Bool);
-    if (kinds.size === 1 && kinds.has("number")) {
-      const integral = values.every((v) => v === null || Number.isSafeInteger(v));
-      return pl.Series(name, values, integral ? pl.Int64 : pl.Float64);
-    }
+    if (kinds.size === 1 && kinds.has("number")) return numberColumn(name, values);
     if (kinds.size > 1) {
       const [major] = [...kinds.entries()].sort((a, b) => b[1] - a[1])[0];
       const misfits = [...kinds.entries()].filter(([k]) => k !== major).reduce(
@@ -212,9 +235,80 @@ function recordsFrame(records: Record<string, unknown>[], file: string, notes: s
           `(${major}); the column is kept as text`,
       });
     }
-    return pl.Series(name, values.map((v) => v === null ? null : String(v)), pl.Utf8);
+    return pl.Series(name, values.map((v) => v === null ? null : cellText(v)), pl.Utf8);
   });
   return { frame: pl.DataFrame(series), declared, warnings, notes };
+}
+
+/**
+ * A column of JSON numbers: Int64 when every one is an integer within Int64 (exact beyond
+ * 2^53: those arrive as raw JSON), else Float64 (a column with fractions or integers
+ * beyond Int64 is `real`, as Kusto reads it).
+ */
+function numberColumn(name: string, values: unknown[]) {
+  const big = values.some(isRaw);
+  if (!big) {
+    const integral = values.every((v) => v === null || Number.isSafeInteger(v));
+    return pl.Series(name, values, integral ? pl.Int64 : pl.Float64);
+  }
+  const ints = values.map((v) =>
+    v === null
+      ? null
+      : isRaw(v)
+      ? int64Of(v)
+      : Number.isSafeInteger(v)
+      ? BigInt(v as number)
+      : undefined
+  );
+  if (ints.every((v) => v !== undefined)) {
+    return bigSeries(name, ints as (bigint | null)[], pl.Int64);
+  }
+  return pl.Series(
+    name,
+    values.map((v) => v === null ? null : isRaw(v) ? Number(v.rawJSON) : v),
+    pl.Float64,
+  );
+}
+
+const WIRE_TRUE = new Set<unknown>([true, 1, "true", "True"]);
+const WIRE_FALSE = new Set<unknown>([false, 0, "false", "False"]);
+
+/**
+ * The text of a Log Analytics cell for the loader to parse as `type`, or undefined when
+ * the cell's JSON kind cannot be of that type. The same values the Sentinel provider takes
+ * from the service: integers as numbers or integer text (exact beyond 2^53), reals also as
+ * `"NaN"`/`"Infinity"`, booleans also as 0/1, datetimes and timespans as text only.
+ */
+function wireText(v: unknown, type: KustoType): string | undefined {
+  switch (type) {
+    case "bool":
+      return WIRE_TRUE.has(v) ? "true" : WIRE_FALSE.has(v) ? "false" : undefined;
+    case "int":
+    case "long": {
+      let n: bigint | undefined;
+      if (isRaw(v)) n = BigInt(v.rawJSON);
+      else if (typeof v === "number" && Number.isSafeInteger(v)) n = BigInt(v);
+      else if (typeof v === "string" && /^[+-]?[0-9]+$/.test(v)) n = BigInt(v);
+      const [min, max] = type === "int" ? [-(2n ** 31n), 2n ** 31n - 1n] : [INT64_MIN, INT64_MAX];
+      return n === undefined || n < min || n > max ? undefined : String(n);
+    }
+    case "real":
+    case "decimal":
+      if (isRaw(v)) return v.rawJSON;
+      if (typeof v === "number") return String(v);
+      if (typeof v === "boolean") return v ? "1" : "0";
+      if (typeof v !== "string") return undefined;
+      return /^(NaN|[+-]?Infinity)$/.test(v) || (v.trim() !== "" && !Number.isNaN(Number(v)))
+        ? v
+        : undefined;
+    case "datetime":
+    case "timespan":
+      return typeof v === "string" ? v : undefined;
+    case "string":
+    case "guid":
+    case "dynamic":
+      return cellText(v);
+  }
 }
 
 function logAnalyticsFrame(tables: unknown[], file: string): RawJson {
@@ -251,14 +345,25 @@ function logAnalyticsFrame(tables: unknown[], file: string): RawJson {
   }
   const declared = new Map<string, KustoType>();
   const series = columns.map((column, i) => {
-    const type = column.type.toLowerCase();
-    declared.set(column.name, isKustoType(type) ? type : "string");
-    const values = rows.map((row) => {
+    const lower = column.type.toLowerCase();
+    const type: KustoType = isKustoType(lower) ? lower : "string";
+    declared.set(column.name, type);
+    const values = rows.map((row, r) => {
       const v = row[i];
       if (v === null || v === undefined) return null;
-      return typeof v === "object" ? JSON.stringify(v) : String(v);
+      const text = wireText(v, type);
+      if (text === undefined) {
+        fail(
+          `declares column ${column.name} as ${column.type} but row ${r + 1} holds ` +
+            `${cellText(v).slice(0, 60)}${typeof v === "string" ? " (text)" : ""}`,
+        );
+      }
+      return text as string;
     });
-    return pl.Series(column.name, values, pl.Utf8);
+    // Reals as numbers: the text parse reads "NaN" as a missing value (pandas' CSVs).
+    return type === "real" || type === "decimal"
+      ? pl.Series(column.name, values.map((v) => v === null ? null : Number(v)), pl.Float64)
+      : pl.Series(column.name, values, pl.Utf8);
   });
   const notes = [`read a Log Analytics query response (table ${table.name ?? "0"})`];
   const warnings: LoadWarning[] = tables.length > 1

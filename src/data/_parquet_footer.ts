@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { DataLoadError } from "./errors.ts";
 
 /**
  * Null values per top-level column of the Parquet file `file` (summed over its row
@@ -37,6 +38,133 @@ export async function parquetNullCounts(
   } catch {
     return undefined; // unreadable here: the scan itself reports the file
   }
+}
+
+/**
+ * What is inconsistent in the footer of the Parquet file `file`, or undefined when nothing
+ * is (or the footer cannot be read here: reading the file then reports it). Checked: the
+ * file's row count against its row groups', each flat column chunk's value count against
+ * its row group's rows, and that every chunk lies inside the file. A flipped bit in these
+ * fields would otherwise read other rows, or fewer, without an error.
+ */
+export async function parquetFooterProblem(file: string): Promise<string | undefined> {
+  let footer: Uint8Array | undefined;
+  let size: number;
+  try {
+    using handle = await Deno.open(file, { read: true });
+    size = (await handle.stat()).size;
+    footer = await readFooter(handle, size);
+  } catch {
+    return undefined;
+  }
+  if (!footer) return undefined;
+  try {
+    return footerProblem(new Reader(footer), size);
+  } catch (error) {
+    return `its footer is malformed (${(error as Error).message})`;
+  }
+}
+
+async function readFooter(handle: Deno.FsFile, size: number): Promise<Uint8Array | undefined> {
+  if (size < 12) return undefined;
+  const tail = new Uint8Array(8);
+  await handle.seek(size - 8, Deno.SeekMode.Start);
+  if (!(await readFully(handle, tail))) return undefined;
+  const length = new DataView(tail.buffer).getUint32(0, true);
+  if (String.fromCharCode(...tail.subarray(4)) !== "PAR1" || length > size - 12) {
+    return undefined;
+  }
+  const footer = new Uint8Array(length);
+  await handle.seek(size - 8 - length, Deno.SeekMode.Start);
+  return (await readFully(handle, footer)) ? footer : undefined;
+}
+
+interface ChunkFacts {
+  column?: string;
+  depth: number;
+  values?: bigint;
+  start?: bigint;
+  bytes?: bigint;
+}
+
+function footerProblem(r: Reader, size: number): string | undefined {
+  let fileRows: bigint | undefined;
+  const groups: Array<{ rows?: bigint; chunks: ChunkFacts[] }> = [];
+  r.struct((id, type) => {
+    if (id === 3 && type === I64) { // FileMetaData.num_rows
+      fileRows = r.zigzag();
+      return true;
+    }
+    if (id !== 4 || type !== LIST) return false; // FileMetaData.row_groups
+    const { size: count } = r.list();
+    for (let g = 0; g < count; g++) {
+      const group: { rows?: bigint; chunks: ChunkFacts[] } = { chunks: [] };
+      r.struct((gid, gtype) => {
+        if (gid === 3 && gtype === I64) { // RowGroup.num_rows
+          group.rows = r.zigzag();
+          return true;
+        }
+        if (gid !== 1 || gtype !== LIST) return false; // RowGroup.columns
+        const chunks = r.list();
+        for (let c = 0; c < chunks.size; c++) group.chunks.push(chunkFacts(r));
+        return true;
+      });
+      groups.push(group);
+    }
+    return true;
+  });
+  const sum = groups.reduce((n, g) => n + (g.rows ?? 0n), 0n);
+  if (fileRows !== undefined && fileRows !== sum) {
+    return `its footer says ${fileRows} rows but its row groups hold ${sum}`;
+  }
+  for (const [g, group] of groups.entries()) {
+    for (const chunk of group.chunks) {
+      const where = `column ${chunk.column ?? "?"} of row group ${g + 1}`;
+      if (
+        chunk.depth === 1 && chunk.values !== undefined && group.rows !== undefined &&
+        chunk.values !== group.rows
+      ) {
+        return `its footer gives ${where} ${chunk.values} values for ${group.rows} rows`;
+      }
+      if (
+        chunk.start !== undefined && chunk.bytes !== undefined &&
+        (chunk.start < 4n || chunk.bytes < 0n || chunk.start + chunk.bytes > BigInt(size))
+      ) {
+        return `its footer places ${where} outside the file`;
+      }
+    }
+  }
+  return undefined;
+}
+
+// A ColumnChunk's path, value count, first page offset and compressed size.
+function chunkFacts(r: Reader): ChunkFacts {
+  const out: ChunkFacts = { depth: 0 };
+  r.struct((id, type) => {
+    if (id !== 3 || type !== STRUCT) return false; // ColumnChunk.meta_data
+    r.struct((mid, mtype) => {
+      if (mid === 3 && mtype === LIST) { // path_in_schema
+        const { size } = r.list();
+        out.depth = size;
+        for (let i = 0; i < size; i++) {
+          const part = new TextDecoder().decode(r.binary());
+          if (i === 0) out.column = part;
+        }
+        return true;
+      }
+      if (mtype !== I64) return false;
+      if (mid === 5) out.values = r.zigzag(); // num_values
+      else if (mid === 7) out.bytes = r.zigzag(); // total_compressed_size
+      else if (mid === 9) out.start ??= r.zigzag(); // data_page_offset
+      else if (mid === 11) { // dictionary_page_offset: the chunk starts at its dictionary
+        const at = r.zigzag();
+        if (at > 0n && (out.start === undefined || at < out.start)) out.start = at;
+      } else return false;
+      return true;
+    });
+    return true;
+  });
+  return out;
 }
 
 async function readFully(handle: Deno.FsFile, into: Uint8Array): Promise<boolean> {
@@ -225,4 +353,19 @@ function readChunk(r: Reader): { column?: string; nulls?: number } {
     return true;
   });
   return out;
+}
+
+/**
+ * Refuses the Parquet file `file` when its footer is inconsistent
+ * ({@link parquetFooterProblem}).
+ *
+ * @throws {DataLoadError} naming the file and what differs.
+ */
+export async function checkParquetFooter(file: string): Promise<void> {
+  const problem = await parquetFooterProblem(file);
+  if (problem === undefined) return;
+  throw new DataLoadError(`Cannot read ${file}: it is damaged: ${problem}`, {
+    file,
+    hint: "Copy or export the file again, or move it out of the folder to query the rest.",
+  });
 }

@@ -29,6 +29,8 @@ export interface TableEntry {
   readonly columns?: ReadonlyArray<{ name: string; type: KustoType }>;
   /** Rows, when the manifest says. */
   readonly rows?: number;
+  /** The SHA-256 of the table's one file, when the manifest records it. */
+  readonly sha256?: string;
 }
 
 /** A folder's tables and outside files. */
@@ -103,6 +105,7 @@ export async function discoverTables(
         files: await confined(folder, t.file, t.name),
         columns: t.columns,
         rows: t.rows,
+        ...(t.sha256 !== undefined ? { sha256: t.sha256 } : {}),
       });
     }
     for (const e of manifest.external) {

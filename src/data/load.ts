@@ -22,6 +22,8 @@ import {
 import { readJsonFile } from "./_json.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { refuseShadowingNames } from "./_names.ts";
+import { verifyTableSha256 } from "./_integrity.ts";
+import { checkParquetFooter } from "./_parquet_footer.ts";
 import { checkOptions, defineOptions } from "../options.ts";
 
 const LOAD_TABLE_OPTIONS = defineOptions<LoadTableOptions>("loadTable", {
@@ -29,6 +31,7 @@ const LOAD_TABLE_OPTIONS = defineOptions<LoadTableOptions>("loadTable", {
   types: { kind: "object", aliases: ["schema"] },
   maxFileBytes: "number",
   rows: "number",
+  sha256: "string",
 });
 
 /** The file formats casefile reads. */
@@ -47,6 +50,13 @@ export interface LoadTableOptions {
   maxFileBytes?: number;
   /** Rows the table must have (a manifest's `rows`); a different count is an error. */
   rows?: number;
+  /**
+   * The SHA-256 (64 hex digits) the file's content must have, as a manifest recorded it; a
+   * file whose content differs (damaged, or changed after the case was made) is an error
+   * naming it. For a table of one file. The hash is computed once per process for a given
+   * file, size and modification time.
+   */
+  sha256?: string;
 }
 
 /** A table read from files. */
@@ -132,6 +142,7 @@ export async function loadTable(
   }
   const name = options.name ?? tableNameOf(list[0]);
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (options.sha256 !== undefined) await verifyTableSha256(list, options.sha256, name);
   const warnings: LoadWarning[] = [];
   const notes: string[] = [];
   const declared = new Map<string, KustoType>(options.types ?? []);
@@ -233,12 +244,12 @@ export async function loadTable(
       });
     }
   }
+  const dtypes = frame.dtypes; // once: each read of it costs as much as the frame is wide
   const schema: TableSchema = {
     name,
     columns: frame.columns.map((column, i) => ({
       name: column,
-      type: declared.get(column) ?? inferredTypes.get(column) ??
-        kustoTypeOfPolars(frame.dtypes[i]),
+      type: declared.get(column) ?? inferredTypes.get(column) ?? kustoTypeOfPolars(dtypes[i]),
     })),
   };
   return { frame, schema, files: list, warnings, notes };
@@ -246,6 +257,7 @@ export async function loadTable(
 
 async function readParquetFile(file: string, maxBytes: number): Promise<DataFrame> {
   const bytes = await readBoundedFile(file, maxBytes);
+  await checkParquetFooter(file);
   try {
     return pl.readParquet(Buffer.from(bytes));
   } catch (error) {

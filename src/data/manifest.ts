@@ -8,6 +8,8 @@
 import { join } from "node:path";
 import { DataLoadError } from "./errors.ts";
 import { isKustoType, type TableSchema } from "../schema/types.ts";
+import { SHA256_PATTERN } from "./_integrity.ts";
+import { isGlob } from "./_glob.ts";
 
 /** The file name a case folder's manifest has. */
 export const MANIFEST_FILE = "manifest.json";
@@ -19,8 +21,13 @@ export const MANIFEST_FORMAT = "casefile-case/1";
 export interface ManifestTable extends TableSchema {
   /** File (or glob of files) relative to the case folder. */
   readonly file: string;
-  /** Row count, for summaries without loading the data. */
+  /** Row count, for summaries without loading the data; a file with other rows is refused. */
   readonly rows: number;
+  /**
+   * The SHA-256 of the file's content (64 lowercase hex digits), for a table in one file:
+   * a file whose content differs (a flipped bit that still decodes, an edit) is refused.
+   */
+  readonly sha256?: string;
 }
 
 /** Outside data an investigator joins: HR lists, asset lists, threat-intel feeds. */
@@ -92,6 +99,19 @@ function validateManifest(value: unknown, path: string): CaseManifest {
     const table = t as Record<string, unknown>;
     if (typeof table?.name !== "string" || typeof table.file !== "string") {
       fail(`tables[${i}] needs a name and a file`);
+    }
+    if (
+      table.rows !== undefined && !(Number.isSafeInteger(table.rows) && (table.rows as number) >= 0)
+    ) {
+      fail(`the rows of table ${table.name} is ${JSON.stringify(table.rows)}, not a count`);
+    }
+    if (table.sha256 !== undefined) {
+      if (typeof table.sha256 !== "string" || !SHA256_PATTERN.test(table.sha256)) {
+        fail(`the sha256 of table ${table.name} is not 64 lowercase hex digits`);
+      }
+      if (isGlob(table.file as string)) {
+        fail(`table ${table.name} has a sha256 but its file is a pattern (${table.file})`);
+      }
     }
     if (!Array.isArray(table.columns)) fail(`table ${table.name} has no columns list`);
     for (const c of table.columns as Array<Record<string, unknown>>) {

@@ -20,7 +20,8 @@ import {
 import { formatOf, loadTable, type LoadTableOptions, tableNameOf } from "./load.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./_csv.ts";
 import { refuseShadowingNames } from "./_names.ts";
-import { parquetNullCounts } from "./_parquet_footer.ts";
+import { checkParquetFooter, parquetNullCounts } from "./_parquet_footer.ts";
+import { verifyTableSha256 } from "./_integrity.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { CasefileError } from "../errors.ts";
 import { checkOptions, defineOptions } from "../options.ts";
@@ -30,6 +31,7 @@ const SCAN_TABLE_OPTIONS = defineOptions<LoadTableOptions>("scanTable", {
   types: { kind: "object", aliases: ["schema"] },
   maxFileBytes: "number",
   rows: "number",
+  sha256: "string",
 });
 
 /** A file's size and modification time when a table was planned. */
@@ -169,7 +171,9 @@ export async function scanFailure(
   for (const file of table.files) {
     try {
       // Every value decoded, only a row of counts kept: a file at a time, in bounded memory.
-      await scanOne(file).select(pl.all().nullCount()).collect();
+      // Synchronously: a Polars panic on damaged pages is an error there, but aborts the
+      // process from the asynchronous collect (nodejs-polars 0.25.2).
+      scanOne(file).select(pl.all().nullCount()).collectSync();
     } catch (cause) {
       return new DataLoadError(
         `Cannot read ${file} (table ${table.schema.name}): its data is damaged (${
@@ -221,6 +225,8 @@ async function planScan(
   const plans: FilePlan[] = [];
   for (const file of files) {
     stamps.push(await checkedStamp(file, maxBytes));
+    if (options.sha256 !== undefined) await verifyTableSha256(files, options.sha256, name);
+    if (formatOf(file) === "parquet") await checkParquetFooter(file);
     const plan = planFile(file);
     if (formatOf(file) === "parquet") plan.nulls = await parquetNullCounts(file);
     plans.push(plan);

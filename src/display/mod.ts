@@ -2,7 +2,9 @@
  * Values as a person reads them on a terminal: the record view of one row
  * ({@link show}: every column, whole values, JSON pretty-printed, long text wrapped), and
  * the text of one cell ({@link cellText}: floats rounded, datetimes in UTC, strings raw but
- * {@link terminalSafe}, so an escape sequence in log data never reaches the terminal).
+ * {@link terminalSafe}, so an escape sequence in log data never reaches the terminal), and
+ * the columns text takes on a terminal ({@link displayWidth}: wide characters and emoji
+ * two, combining marks and escapes none).
  *
  * @example One row of the password spray's sign-ins, whole
  * ```ts
@@ -28,3 +30,4 @@ export { show } from "./record.ts";
 export type { RecordField, RecordView, ShowOptions } from "./record.ts";
 export { cellText, terminalSafe } from "./text.ts";
 export type { CellTextOptions, TerminalSafeOptions } from "./text.ts";
+export { displayWidth, fitWidth, padWidth } from "./width.ts";

@@ -6,7 +6,7 @@
  */
 import { SENTINEL_SCHEMAS } from "../schema/mod.ts";
 import { parseKql, readKqlTimespan } from "../kql/syntax.ts";
-import { KqlSyntaxError } from "../kql/errors.ts";
+import { KqlSyntaxError, lineColumn } from "../kql/errors.ts";
 import { didYouMean } from "../errors.ts";
 import type { HuntProblem } from "./errors.ts";
 import type { EntityKind, HuntFamily, HuntParamType } from "./types.ts";
@@ -288,8 +288,11 @@ export function valueProblem(type: HuntParamType, value: unknown): string | unde
 function kqlSyntaxProblem(text: string): QueryProblem | undefined {
   const probe = text.replace(PLACEHOLDER, (whole) => `"${"x".repeat(whole.length - 2)}"`);
   try {
-    parseKql(probe);
-    return undefined;
+    // What parses but cannot run (`where x` with no table, a join without `on`) is refused too.
+    const problem = parseKql(probe).problems?.[0];
+    if (!problem) return undefined;
+    const { line, column } = lineColumn(probe, problem.span.start);
+    return { field: "query", message: `the KQL cannot run: ${problem.message}`, line, column };
   } catch (error) {
     if (!(error instanceof KqlSyntaxError)) throw error;
     return {

@@ -45,6 +45,7 @@ export {
   executeOn,
   type ExecuteOptions,
   type KqlResult,
+  type KqlTable,
   runKql,
   type RunKqlOptions,
   sourceTables,
@@ -59,6 +60,7 @@ export {
 } from "./errors.ts";
 export { SUPPORTED_FUNCTIONS, SUPPORTED_OPERATORS } from "./supported.ts";
 export type { SourceTable } from "./compile/_context.ts";
+export type { KqlLimits } from "./compile/_limits.ts";
 export {
   type ExternalRequest,
   externalRequests,
@@ -117,6 +119,7 @@ export type {
   MakeGraphOperator,
   MakeSeriesOperator,
   Member,
+  MissingInput,
   MvApplyOperator,
   MvExpandItem,
   MvExpandOperator,
@@ -136,6 +139,7 @@ export type {
   ProjectOperator,
   ProjectRenameOperator,
   ProjectReorderOperator,
+  QueryProblem,
   QueryText,
   RangeSource,
   ReduceOperator,

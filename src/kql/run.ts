@@ -23,6 +23,8 @@ import type { QueryText } from "./syntax/ast.ts";
 import { Context, type Relation, type SourceTable } from "./compile/_context.ts";
 import { queryFailure, runFailure } from "./compile/_failures.ts";
 import { collectAsync, compileQuery } from "./compile/_query.ts";
+import { resultTablesOf } from "./compile/operators/_partition.ts";
+import { type KqlLimits, type Limits, raiseHint } from "./compile/_limits.ts";
 import "./functions/_all.ts";
 import { loadGeoLibraries } from "./functions/geo/_libs.ts";
 import { preloadFunctionData } from "./functions/_preload.ts";
@@ -36,12 +38,18 @@ export interface RunKqlOptions {
   schemas?: Record<string, TableSchema>;
   /** The instant `now()` and `ago()` use (default: the current time). */
   now?: Date;
+  /**
+   * Query limits (Kusto's request properties); a query's `set` statements may lower them.
+   * An operator that would pass one fails before doing the work, with a located error.
+   */
+  limits?: KqlLimits;
 }
 
 const KQL_OPTIONS: OptionSpecs<RunKqlOptions> = {
   tables: { kind: "object", aliases: ["frames", "data"] },
   schemas: "object",
   now: { kind: "date", aliases: ["time", "at"] },
+  limits: "object",
 };
 const RUN_KQL_OPTIONS = defineOptions<RunKqlOptions>("runKql", KQL_OPTIONS);
 const EXECUTE_KQL_OPTIONS = defineOptions<RunKqlOptions>("executeKql", KQL_OPTIONS);
@@ -54,6 +62,19 @@ export interface KqlResult {
   readonly schema: TableSchema;
   /** The chart a trailing `render` asked for, if any. */
   readonly render?: RenderSpec;
+  /**
+   * Every result table, when the query makes several (`fork`, `facet`), in Kusto's order
+   * and with Kusto's names; the first is `frame` and `schema`.
+   */
+  readonly tables?: readonly KqlTable[];
+}
+
+/** One result table of a query that makes several (`fork`, `facet`). */
+export interface KqlTable {
+  /** The rows, with Polars dtypes that match `schema`. */
+  readonly frame: DataFrame;
+  /** The table's name (a fork leg's `name=`, a facet's column) and Kusto columns. */
+  readonly schema: TableSchema;
 }
 
 /**
@@ -119,7 +140,7 @@ export async function executeKql(
   const tables = sourceTables(options.tables, options.schemas);
   // Untyped callers may give `now` as ISO text or epoch milliseconds (checked above).
   const now = options.now === undefined ? new Date() : new Date(options.now);
-  return await executeOn(query, tables, { now });
+  return await executeOn(query, tables, { now, limits: options.limits });
 }
 
 /** Options of {@link executeOn}. */
@@ -139,6 +160,8 @@ export interface ExecuteOptions {
   scopedTables?: ReadonlyMap<string, SourceTable>;
   /** Values for `declare query_parameters(...)`, as JS values of the declared types. */
   parameters?: ReadonlyMap<string, unknown>;
+  /** Query limits (see {@link KqlLimits}); the query's `set` statements may lower them. */
+  limits?: KqlLimits;
 }
 
 /**
@@ -163,22 +186,80 @@ export async function executeOn(
   await preloadFunctionData(query);
   const ctx = new Context(query, tables, options.now, options);
   let relation: Relation;
+  let parsed: QueryText;
   try {
-    relation = compileQuery(options.parsed ?? parseQuery(query), ctx);
+    parsed = options.parsed ?? parseQuery(query);
+    relation = compileQuery(parsed, ctx);
   } catch (error) {
     throw queryFailure(error, ctx);
   }
   let frame: DataFrame;
   try {
-    frame = await collectAsync(relation);
+    frame = await collectAsync(truncated(relation, ctx.limits));
   } catch (error) {
     throw await runFailure(error, ctx);
   }
+  checkTruncation(frame, parsed, ctx);
+  const results = await otherTables(relation, frame, parsed, ctx);
   return {
     frame,
-    schema: { name: "PrimaryResult", columns: relation.columns },
+    schema: { name: results?.[0].schema.name ?? "PrimaryResult", columns: relation.columns },
     render: relation.render,
+    ...(results ? { tables: results } : {}),
   };
+}
+
+/** All result tables of a query ending in `fork` or `facet` (`first` already collected). */
+async function otherTables(
+  relation: Relation,
+  first: DataFrame,
+  parsed: QueryText,
+  ctx: Context,
+): Promise<KqlTable[] | undefined> {
+  const made = resultTablesOf(relation);
+  if (!made) return undefined;
+  const out: KqlTable[] = [];
+  for (const [i, table] of made.entries()) {
+    let frame = first;
+    if (i > 0) {
+      try {
+        frame = await collectAsync(truncated(table.relation, ctx.limits));
+      } catch (error) {
+        throw await runFailure(error, ctx);
+      }
+      checkTruncation(frame, parsed, ctx);
+    }
+    out.push({ frame, schema: { name: table.name, columns: table.relation.columns } });
+  }
+  return out;
+}
+
+/**
+ * The plan cut as the limits say: to `query_take_max_records` rows, and to one row past
+ * `truncationmaxrecords` (enough to tell the result is too large without making all of it).
+ */
+function truncated(relation: Relation, limits: Limits): Relation {
+  let frame = relation.frame;
+  if (Number.isFinite(limits.takeMaxRecords)) frame = frame.limit(limits.takeMaxRecords);
+  if (Number.isFinite(limits.truncationMaxRecords)) {
+    frame = frame.limit(limits.truncationMaxRecords + 1);
+  }
+  return frame === relation.frame ? relation : { ...relation, frame };
+}
+
+/** Kusto's result truncation: a result past `truncationmaxrecords` fails the query. */
+function checkTruncation(frame: DataFrame, parsed: QueryText, ctx: Context): void {
+  const limit = ctx.limits.truncationMaxRecords;
+  if (frame.height <= limit) return;
+  const last = parsed.statements.findLast((s) => s.kind === "expression") ??
+    parsed.statements.at(-1);
+  throw ctx.error(
+    `The result has more than ${limit} records, the limit truncationmaxrecords sets ` +
+      `(Kusto's E_QUERY_RESULT_SET_TOO_LARGE)`,
+    last?.span ?? { start: 0, end: 0 },
+    raiseHint("truncationMaxRecords", limit * 10) +
+      " Or cut the result with take, or summarize it.",
+  );
 }
 
 /**

@@ -42,6 +42,8 @@ export { ProviderError, UnknownTableError, UnsupportedQueryError } from "./error
 export { DEMO_CASE_DIR, openLocalProvider } from "./local/local_provider.ts";
 export { attachRender, renderOf } from "./frame_render.ts";
 export type { FrameRender } from "./frame_render.ts";
+export { attachTables, tablesOf } from "./frame_tables.ts";
+export type { FrameTable } from "./frame_tables.ts";
 export type { LocalProvider, LocalProviderOptions, LocalTable } from "./local/local_provider.ts";
 // Types of other units this surface refers to.
 export type { ColumnSchema, KustoType, TableSchema } from "../schema/mod.ts";

@@ -72,6 +72,11 @@ export interface QueryResult {
   readonly warnings: readonly QueryWarning[];
   /** The chart the query asked for with `render`, if it did. */
   readonly render?: RenderSpec;
+  /**
+   * Every result table, when the query made several (`fork`, `facet`), named as Kusto
+   * names them; the first is `frame` and `schema`.
+   */
+  readonly tables?: readonly { readonly frame: DataFrame; readonly schema: TableSchema }[];
 }
 
 /**

@@ -208,3 +208,61 @@ const DEMO_CASE = fileURLToPath(new URL("../../fixtures/demo-case", import.meta.
 function isDemoCase(folder: string): boolean {
   return folder.replace(/\/$/, "") === DEMO_CASE;
 }
+
+/**
+ * Whether two sources reach the same data (the same folder, workspace, cluster and
+ * database, or Graph endpoint), however they sign in: a step recorded on one may re-run
+ * on the other.
+ */
+export function sameTarget(a: ProviderSource, b: ProviderSource): boolean {
+  return targetKey(a) === targetKey(b);
+}
+
+function targetKey(source: ProviderSource): string {
+  switch (source.kind) {
+    case "local":
+      return JSON.stringify(["local", source.folder.replace(/\/+$/, "")]);
+    case "sentinel":
+      return JSON.stringify(["sentinel", source.workspace, source.endpoint ?? null]);
+    case "adx":
+      return JSON.stringify(["adx", source.cluster.replace(/\/+$/, ""), source.database]);
+    case "xdr":
+      return JSON.stringify(["xdr", source.cloud ?? "public", source.endpoint ?? null]);
+    case "none":
+      return "none";
+  }
+}
+
+/** A source in words: `local folder /cases/x`, `Sentinel workspace 1234…`. */
+export function describeSource(source: ProviderSource): string {
+  switch (source.kind) {
+    case "local":
+      return source.demo ? "the bundled demo case" : `local folder ${source.folder}`;
+    case "sentinel":
+      return `Sentinel workspace ${source.workspace}` +
+        (source.endpoint ? ` at ${source.endpoint}` : "");
+    case "adx":
+      return `ADX database ${source.database} on ${source.cluster}`;
+    case "xdr":
+      return "Defender XDR advanced hunting" + (source.endpoint ? ` at ${source.endpoint}` : "");
+    case "none":
+      return "no provider";
+  }
+}
+
+/** The `.connect` words that open `source` again in the REPL, named `name`. */
+export function connectCommand(source: ProviderSource, name: string): string {
+  const quote = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+  switch (source.kind) {
+    case "local":
+      return `.connect local ${source.demo ? "" : `${quote(source.folder)} `}as ${name}`;
+    case "sentinel":
+      return `.connect sentinel ${quote(source.workspace)} as ${name}`;
+    case "adx":
+      return `.connect adx ${quote(source.cluster)} ${quote(source.database)} as ${name}`;
+    case "xdr":
+      return `.connect xdr as ${name}`;
+    case "none":
+      return `.connect ... as ${name}`;
+  }
+}

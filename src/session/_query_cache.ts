@@ -11,6 +11,7 @@ import type { DataFrame } from "../polars.ts";
 import type { Provider, QueryProgress, QueryResult } from "../providers/mod.ts";
 import { type CacheEntry, ResultCache } from "./result_cache.ts";
 import { attachRender } from "../providers/frame_render.ts";
+import { attachTables } from "../providers/frame_tables.ts";
 import { normaliseQuery } from "./_query_text.ts";
 import { errorText, type StepContext } from "./_step_context.ts";
 
@@ -32,7 +33,7 @@ export interface FetchOptions {
 /** A query's result, and where it came from. */
 export interface Fetched {
   readonly frame: DataFrame;
-  readonly result: Pick<QueryResult, "schema" | "warnings" | "render">;
+  readonly result: Pick<QueryResult, "schema" | "warnings" | "render" | "tables">;
   readonly cache: "hit" | "miss" | "off";
   /** How the cache holds the result, when it does. */
   readonly stored?: { sha256: string; bytes: number };
@@ -53,6 +54,8 @@ export async function fetchResult(
   const fetched = await fetchUntagged(ctx, provider, query, options);
   // The frame is what gets bound: it carries the chart its query asked for.
   attachRender(fetched.frame, fetched.result.render, fetched.result.schema);
+  // So do the other tables of a query that makes several (fork, facet).
+  attachTables(fetched.frame, fetched.result.tables);
   return fetched;
 }
 
@@ -90,6 +93,11 @@ async function fetchUntagged(
     if (found) return found;
   }
   const result = await provider.query(query, run);
+  if (result.tables && result.tables.length > 1) {
+    // The cache holds one table a result: a query that makes several runs again each time.
+    await cache.forget(key);
+    return { frame: result.frame, result, cache: "miss" };
+  }
   const incomplete = result.warnings.find((w) => INCOMPLETE.has(w.kind));
   if (incomplete) {
     // The rows are kept with the step (its result is stored by hash); the query's entry is

@@ -8,11 +8,15 @@ import type { Step } from "./_step_list.ts";
 import type { StepContext } from "./_step_context.ts";
 import { runQueryStep } from "./_run_query.ts";
 import { isFunctionSource, runCodeStep } from "./_run_code.ts";
+import { connectCommand, describeSource, sameTarget, sourceOf } from "./_provider_source.ts";
+import { SessionError } from "./errors.ts";
 
 /**
  * Runs the steps from position `start` to the last again. Dead ends and failed steps are
  * skipped; values recorded from outside cannot be re-run (a notice says so). A step that
- * fails stops the re-run (its error is thrown).
+ * fails stops the re-run (its error is thrown). A step recorded on a named provider runs on
+ * that provider only: when the session lacks it, or has another folder, workspace or
+ * cluster under its name, nothing is run and the error says how to connect it again.
  *
  * @returns The steps run again.
  */
@@ -22,6 +26,7 @@ export async function rerunSteps(
   options: { moveTime?: boolean; refresh?: boolean; signal?: AbortSignal },
 ): Promise<Step[]> {
   const done: Step[] = [];
+  checkNamedProviders(ctx, ctx.steps.all().slice(start - 1));
   for (const step of ctx.steps.all().slice(start - 1)) {
     const old = step.record;
     // Dead ends and mistakes (failed steps) are not part of the chain.
@@ -57,4 +62,37 @@ export async function rerunSteps(
     done.push(ctx.steps.at(old.position)!);
   }
   return done;
+}
+
+/** Each step to re-run that names a provider finds that provider, on the data it ran on. */
+function checkNamedProviders(ctx: StepContext, steps: readonly Step[]): void {
+  for (const { record, mark } of steps) {
+    const name = record.providerName;
+    if (record.kind !== "query" || name === undefined) continue;
+    if (mark === "dead-end" || record.status === "error") continue;
+    const recorded = record.connection;
+    const where = recorded ? ` (${describeSource(recorded)})` : "";
+    const provider = ctx.providers.get(name);
+    const again = recorded
+      ? `In the REPL: ${connectCommand(recorded, name)}; in code: session.addProvider("${name}", ` +
+        "provider) with a provider opened on it."
+      : `In the REPL: .connect KIND ... as ${name}; in code: session.addProvider("${name}", ` +
+        "provider).";
+    if (!provider) {
+      throw new SessionError(
+        `Step ${record.position} (${record.name}) ran on the provider @${name}${where}, which ` +
+          "is not connected to this session: nothing was run again.",
+        { hint: `Connect it again, then re-run. ${again}` },
+      );
+    }
+    const now = sourceOf(provider);
+    if (recorded && now && !sameTarget(recorded, now)) {
+      throw new SessionError(
+        `Step ${record.position} (${record.name}) ran on @${name} = ${
+          describeSource(recorded)
+        }, but @${name} is now ${describeSource(now)}: nothing was run again.`,
+        { hint: `Connect the provider it ran on under its name. ${again}` },
+      );
+    }
+  }
 }

@@ -144,7 +144,7 @@ function unknownProvider(name: string, names: readonly string[]): SessionError {
     {
       hint: (close ? `${close} ` : "") +
         `Add it first: session.addProvider("${name}", provider), or in the REPL .connect ` +
-        `${name} ... (a step recorded on it needs it again to re-run).`,
+        `KIND ... as ${name} (a step recorded on it needs it again to re-run).`,
     },
   );
 }

@@ -30,6 +30,7 @@ import { paramsKey, paramsRecord, restoreParams } from "./_params_record.ts";
 import { rangeJson, runQueryStep, templateParts } from "./_run_query.ts";
 import { runCodeStep } from "./_run_code.ts";
 import { rerunSteps } from "./_rerun.ts";
+import type { ProviderSource } from "./_provider_source.ts";
 import { readJournal, restoreValues } from "./_restore.ts";
 import {
   type ReplayFailure,
@@ -369,6 +370,40 @@ export class Session {
   /** The providers added by name ({@link Session.addProvider}), besides the default one. */
   get providers(): Readonly<Record<string, Provider>> {
     return Object.fromEntries(this.#ctx.providers);
+  }
+
+  /**
+   * The named providers the session's steps ran on (`providerName` in the journal), with
+   * how to open each again: what a resumed session must connect (`session.addProvider`)
+   * before those steps can re-run. Never a secret, only folders, workspaces, clusters,
+   * endpoints and credential kinds.
+   *
+   * @example A reopened session says which provider its step needs
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { openSession } from "./session.ts";
+   * import { DEMO_CASE_DIR, openLocalProvider } from "../providers/mod.ts";
+   *
+   * const home = await Deno.makeTempDir();
+   * const first = await openSession("two", { home, provider: await openLocalProvider() });
+   * first.addProvider("archive", await openLocalProvider(DEMO_CASE_DIR));
+   * await first.query("alerts", "SecurityAlert | count", { provider: "archive" });
+   * await first.close();
+   *
+   * const again = await openSession("two", { home, provider: await openLocalProvider() });
+   * assert.deepEqual(Object.keys(again.recordedProviders()), ["archive"]);
+   * assert.equal(again.recordedProviders().archive.kind, "local");
+   * await again.close();
+   * ```
+   */
+  recordedProviders(): Readonly<Record<string, ProviderSource>> {
+    const found: Record<string, ProviderSource> = {};
+    for (const { record } of this.#steps.all()) {
+      if (record.kind === "query" && record.providerName !== undefined && record.connection) {
+        found[record.providerName] = record.connection;
+      }
+    }
+    return found;
   }
 
   /** Notices so far (cache problems, steps not restored, journal lines skipped). */

@@ -7,6 +7,13 @@
 import assert from "node:assert/strict";
 import { executeKql, KqlSemanticError, KqlSyntaxError } from "../../src/kql/mod.ts";
 import { jsRegex, LinearRegex } from "../../src/kql/runtime/_regex.ts";
+import {
+  casefileSyntaxError,
+  huntSamples,
+  moreMutations,
+  mutations,
+  type Sample,
+} from "../kql/_parser_reference.ts";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 
@@ -211,4 +218,59 @@ Deno.test("strrep past the engine's string limit is a located error", async () =
     /strrep\(\) would make a string of 10000000000 characters/,
   );
   assert.deepEqual(await rows("print s = strrep('ab', 3, '-')"), [{ s: "ab-ab-ab" }]);
+});
+
+// ---------------------------------------------------------------- mutated hunting queries
+
+/** Runs `samples` on the demo case in one worker, each bounded by `ms`, in order. */
+async function outcomes(samples: readonly Sample[], ms: number) {
+  const worker = new Worker(new URL("./_hunt_worker.ts", import.meta.url), { type: "module" });
+  let reply: (data: Record<string, unknown>) => void = () => {};
+  worker.onmessage = (event) => reply(event.data);
+  const next = () => new Promise<Record<string, unknown>>((resolve) => (reply = resolve));
+  try {
+    await next(); // ready
+    const out: Array<{ sample: Sample; result: Record<string, unknown> }> = [];
+    for (const sample of samples) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const result = await Promise.race([
+        (worker.postMessage(sample.text), next()),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`still running after ${ms} ms: ${sample.id}`)),
+            ms,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+      out.push({ sample, result });
+    }
+    return out;
+  } finally {
+    worker.terminate();
+  }
+}
+
+// Issue 18: mutated queries (a token dropped, duplicated, swapped, replaced by odd text)
+// that still parse run on the demo case, and each either runs or fails with a casefile
+// error; a KQL error says where. Every other one of the hunt library's (fixed seeds).
+Deno.test("mutated hunting queries on the demo case: no raw error, none past 20 s", async () => {
+  const hunts = huntSamples();
+  const parsing = [...mutations(hunts), ...moreMutations(hunts)]
+    .filter((s) => casefileSyntaxError(s.text) === undefined)
+    .filter((_, i) => i % 2 === 0);
+  assert.ok(parsing.length >= 50, `only ${parsing.length} mutated queries`);
+  const results = await outcomes(parsing, 20_000);
+  const raw = results.filter(({ result }) => !result.ok && !result.casefile);
+  assert.deepEqual(
+    raw.map(({ sample, result }) => `${sample.id}: ${result.name}: ${result.message}`),
+    [],
+  );
+  const unlocated = results.filter(({ result }) =>
+    !result.ok && /^Kql/.test(String(result.name)) &&
+    !(Number(result.line) >= 1 && Number(result.column) >= 1)
+  );
+  assert.deepEqual(unlocated.map(({ sample, result }) => `${sample.id}: ${result.message}`), []);
+  // Some run and some fail: the mutations reach both the engine and its errors.
+  assert.ok(results.some(({ result }) => result.ok));
+  assert.ok(results.some(({ result }) => !result.ok));
 });

@@ -12,6 +12,7 @@ import ts from "typescript";
 import { KqlSyntaxError, parseKql, tokenizeKql } from "../../src/kql/mod.ts";
 import { DEFAULT_CASES_PATH, loadCases } from "./_conformance.ts";
 import { rng as seeded } from "../_order.ts";
+import { builtinHuntFamilies, type HuntArgs, huntText } from "../../src/hunt/mod.ts";
 
 /** The Bridge.NET runtime and Kusto.Language install themselves as globals. */
 // deno-lint-ignore no-explicit-any
@@ -140,4 +141,164 @@ export function mutations(samples: readonly Sample[]): Sample[] {
     out.push({ id: `${sample.id}#cut:${cut}`, text: text.slice(0, tokens[cut].span.start) });
   }
   return out;
+}
+
+/** Values for the hunt library's required parameters, by parameter type. */
+const HUNT_VALUES: Readonly<Record<string, unknown>> = {
+  account: "daniel.reyes@larkspurlogistics.example",
+  app: "Azure Portal",
+  bool: true,
+  domain: "example.com",
+  file: "a.exe",
+  hash: "2dc5f1f0bc82428ec71acd28eb1a650bed7d5184b66f760120fa050263b552ec",
+  host: "LKS-WS-1042",
+  ip: "203.0.113.45",
+  long: 3,
+  mailbox: "a@b.example",
+  process: "powershell.exe",
+  real: 1.5,
+  string: "x",
+  strings: ["a", "b"],
+  timespan: "1h",
+  url: "http://x.example/",
+};
+
+/** The built-in hunt library's queries, with their parameters filled in (`hunt:<name>`). */
+export function huntSamples(): Sample[] {
+  const samples: Sample[] = [];
+  for (const family of builtinHuntFamilies()) {
+    for (const query of family.queries) {
+      const args: Record<string, unknown> = {};
+      for (const [name, parameter] of Object.entries(query.parameters ?? {})) {
+        if (parameter.default === undefined) args[name] = HUNT_VALUES[parameter.type];
+      }
+      const { text } = huntText(query, args as HuntArgs, { now: new Date("2026-03-16T00:00:00Z") });
+      samples.push({ id: `hunt:${query.name}`, text });
+    }
+  }
+  return samples;
+}
+
+/**
+ * Text a mutation may put in: odd white space (zero-width, non-breaking, byte-order mark),
+ * bidirectional controls, a NUL, an emoji, and KQL's punctuation and comment marks.
+ */
+const ODD_TEXTS = [
+  "\u200b",
+  "\u00a0",
+  "\ufeff",
+  "\u2028",
+  "\u202e",
+  "\u0000",
+  "é",
+  "😀",
+  "\\",
+  "`",
+  "'",
+  '"',
+  "@",
+  "$",
+  "#",
+  "{",
+  "}",
+  "[",
+  "]",
+  "(",
+  ")",
+  "|",
+  ";",
+  ",",
+  ".",
+  "..",
+  "=>",
+  "!",
+  "~",
+  "-",
+  "*",
+  "//",
+  "\n",
+];
+
+/**
+ * Two more mutations of each sample, of five kinds taken in turn: a token duplicated, odd
+ * text put before a token, a token replaced by odd text, two distant tokens swapped, and
+ * two neighbouring tokens dropped. Seeded by the sample's text, like `mutations`.
+ */
+export function moreMutations(samples: readonly Sample[]): Sample[] {
+  const out: Sample[] = [];
+  for (const sample of samples) {
+    const random = seeded(fnv1a(sample.text) ^ 0x9e3779b9);
+    let tokens;
+    try {
+      tokens = tokenizeKql(sample.text).filter((t) => t.kind !== "eof");
+    } catch {
+      continue;
+    }
+    if (tokens.length < 3) continue;
+    const pick = (n: number) => Math.floor(random() * n);
+    const text = sample.text;
+    const first = pick(5);
+    for (const kind of [first, (first + 1 + pick(4)) % 5]) {
+      const t = tokens[pick(tokens.length)];
+      const odd = ODD_TEXTS[pick(ODD_TEXTS.length)];
+      const id = `${sample.id}#${["dup", "odd", "replace", "far", "drop2"][kind]}:${t.span.start}`;
+      if (kind === 0) {
+        out.push({ id, text: text.slice(0, t.span.end) + " " + text.slice(t.span.start) });
+      } else if (kind === 1) {
+        out.push({ id, text: text.slice(0, t.span.start) + odd + text.slice(t.span.start) });
+      } else if (kind === 2) {
+        out.push({ id, text: text.slice(0, t.span.start) + odd + text.slice(t.span.end) });
+      } else if (kind === 3) {
+        const u = tokens[pick(tokens.length)];
+        const [a, b] = t.span.start < u.span.start ? [t, u] : [u, t];
+        if (a === b) continue;
+        out.push({
+          id,
+          text: text.slice(0, a.span.start) + text.slice(b.span.start, b.span.end) +
+            text.slice(a.span.end, b.span.start) + text.slice(a.span.start, a.span.end) +
+            text.slice(b.span.end),
+        });
+      } else {
+        const i = tokens.indexOf(t);
+        const next = tokens[Math.min(i + 1, tokens.length - 1)];
+        out.push({ id, text: text.slice(0, t.span.start) + text.slice(next.span.end) });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Hostile texts made to measure: nesting of every bracket past the parser's limit and
+ * within it, huge literals (strings, numbers, dynamic arrays, identifiers), and odd
+ * Unicode in names, strings and between tokens.
+ */
+export function hostileSamples(): Sample[] {
+  const deep = (n: number, open: string, close: string, inner: string) =>
+    open.repeat(n) + inner + close.repeat(n);
+  const texts: Record<string, string> = {
+    "parens-150": `print x = ${deep(150, "(", ")", "1")}`,
+    "parens-5000": `print x = ${deep(5000, "(", ")", "1")}`,
+    "array-150": `print x = dynamic(${deep(150, "[", "]", "1")})`,
+    "array-5000": `print x = dynamic(${deep(5000, "[", "]", "1")})`,
+    "bag-3000": `print x = dynamic(${deep(3000, '{"a":', "}", "1")})`,
+    "calls-3000": `print x = ${deep(3000, "strlen(", ")", "'a'")}`,
+    "unary-3000": `print x = ${"-".repeat(3000)}1`,
+    "not-3000": `print x = ${"not(".repeat(3000)}true${")".repeat(3000)}`,
+    "subquery-2000": `print x = ${deep(2000, "toscalar(print y = ", ")", "1")}`,
+    "unclosed-5000": `print x = ${"(".repeat(5000)}`,
+    "string-1m": `print x = strlen('${"a".repeat(1_000_000)}')`,
+    "number-100k": `print x = ${"9".repeat(100_000)}`,
+    "real-100k": `print x = 1.${"5".repeat(100_000)}`,
+    "name-100k": `print ${"n".repeat(100_000)} = 1`,
+    "dynamic-100k": `print x = array_length(dynamic([${Array(100_000).fill(1).join(",")}]))`,
+    "in-20k": `print x = 5 in (${Array.from({ length: 20_000 }, (_, i) => i).join(",")})`,
+    "unicode-names": "print ['名前'] = 1, ['😀'] = 2, ['\u202e'] = 3",
+    "unicode-strings": "print x = strlen('\u0000\u202e😀\ud800'), y = toupper('straße')",
+    "unicode-spaces": "print\u200bx\u00a0=\ufeff1\u3000+\u20092",
+    "unicode-stray": "print x = 1 \u2028+ 2",
+    "lone-surrogate": "print x = '\ud800' == '\udc00'",
+    "nul-in-name": "print ['a\u0000b'] = 1",
+  };
+  return Object.entries(texts).map(([id, text]) => ({ id: `hostile:${id}`, text }));
 }

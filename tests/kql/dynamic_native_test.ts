@@ -158,9 +158,10 @@ Deno.test("the native paths are the ones taken: Polars' JSON path and explode", 
   const expand = "T | mv-expand Item = pack_array(s, s)";
   assert.match(plan(expand, true), /EXPLODE/i);
   assert.doesNotMatch(plan(expand, false), /EXPLODE/i);
-  // Where Polars' explode differs from Kusto (item index), the JavaScript path stays.
+  // The item index is a range exploded alongside the list (issue 22).
   const indexed = "T | mv-expand with_itemindex=i Item = pack_array(s, s)";
-  assert.doesNotMatch(plan(indexed, true), /EXPLODE/i);
+  assert.match(plan(indexed, true), /EXPLODE/i);
+  assert.match(plan(indexed, true), /int_ranges/i);
   // A column of arrays of strings (a split, an extended pack_array) is exploded by Polars;
   // anything else (numbers, bags, spaced or invalid text) is left to JavaScript.
   const frame = (texts: (string | null)[]) => pl.DataFrame({ t: texts });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { caretLine, KqlSyntaxError, parseKql } from "../../src/kql/mod.ts";
+import {
+  caretLine,
+  executeKql,
+  KqlSemanticError,
+  KqlSyntaxError,
+  parseKql,
+} from "../../src/kql/mod.ts";
 
 function syntaxError(query: string): KqlSyntaxError {
   try {
@@ -36,9 +42,15 @@ Deno.test("parseKql() rejects an invalid datetime literal", () => {
   assert.match(error.message, /invalid datetime literal/);
 });
 
-Deno.test("parseKql() rejects a join without keys", () => {
-  const error = syntaxError("A | join (B)");
-  assert.match(error.message, /expected 'on' before the join keys/);
+Deno.test("a join without keys parses (as in Kusto.Language) and fails where it is", async () => {
+  // Kusto.Language's parser accepts it; its binder reports "Missing join on condition clause".
+  assert.equal(parseKql("A | join (B)").problems?.length, 1);
+  await assert.rejects(
+    () => executeKql("datatable(k: long)[1]\n| join (datatable(k: long)[1])"),
+    (error: unknown) =>
+      error instanceof KqlSemanticError && error.line === 2 && error.column === 30 &&
+      /'join' needs 'on'/.test(error.message),
+  );
 });
 
 Deno.test("parseKql() reads every literal form", () => {

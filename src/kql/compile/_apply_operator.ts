@@ -28,7 +28,7 @@ import { invoke } from "./operators/_invoke.ts";
 import { searchOperator } from "./operators/_search.ts";
 import { topHitters, topNested } from "./operators/_top_nested.ts";
 import { sample, sampleDistinct } from "./operators/_sample.ts";
-import { facet, fork, partition } from "./operators/_partition.ts";
+import { facet, fork, keepResultTables, partition } from "./operators/_partition.ts";
 import { reduce } from "./operators/_reduce.ts";
 import { parseKv } from "./operators/_parse_kv.ts";
 import { scan } from "./operators/_scan.ts";
@@ -131,7 +131,7 @@ export function applyOperator(
     case "invoke":
       return invoke(input, op, scope, ctx);
     case "render":
-      return render(input, op, scope, ctx);
+      return keepResultTables(input, render(input, op, scope, ctx));
     case "getschema":
       return getschema(input);
     case "search":

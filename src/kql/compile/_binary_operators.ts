@@ -363,7 +363,8 @@ function stringOperator(op: string, left: Typed, right: Typed, e: A.Binary, env:
   const l = toStringTyped(left, env);
   if (base === "has_any" || base === "has_all") {
     const needles = listValues(right, e.right, env).map(String);
-    if (needles.length === 0) return constant(false, "bool");
+    // No term to look for: none is there (and `!has_any` holds).
+    if (needles.length === 0) return constant(negated, "bool");
     const matches = needles.map((n) => l.expr.str.contains(hasTermPattern(n, false)));
     let expr = base === "has_any"
       ? l.expr.str.contains(hasAnyTermPattern(needles, false))
@@ -428,7 +429,10 @@ function stringOperator(op: string, left: Typed, right: Typed, e: A.Binary, env:
 function listValues(value: Typed, e: A.Expression, env: ExprEnv): JsValue[] {
   if (!value.constant) throw env.ctx.error("the list must be constant", e.span);
   const v = value.constant.value;
-  return Array.isArray(v) ? v : v === null ? [] : [v];
+  // A dynamic array among the values stands for its elements (`has_any (dynamic(["a",
+  // "b"]))` is `has_any ("a", "b")`, as `in` reads it); a null is no term to look for.
+  const items = Array.isArray(v) ? v : [v];
+  return items.flatMap((x) => Array.isArray(x) ? x : [x]).filter((x) => x !== null);
 }
 
 /** Kusto's string operators over JS strings. */

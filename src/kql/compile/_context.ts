@@ -24,6 +24,7 @@ import type { RenderSpec } from "../../providers/provider.ts";
 import type * as A from "../syntax/ast.ts";
 import { plainJson } from "../syntax/_literals.ts";
 import { KqlSemanticError, KqlUnsupportedError } from "../errors.ts";
+import { type KqlLimits, type Limits, resolveLimits } from "./_limits.ts";
 import {
   jsToExpr,
   jsToSeries,
@@ -47,12 +48,18 @@ export interface Typed {
   readonly componentNames?: readonly string[];
   /** A dynamic value read from JSON text by a path, which Polars can read natively. */
   readonly jsonPath?: JsonPath;
-  /** A dynamic array Polars built: its elements as a list (for a native `mv-expand`). */
+  /**
+   * A dynamic array of strings Polars built (`pack_array`, `split`): the same array as a
+   * Polars list of strings, read natively by `mv-expand`, indexing and `array_length`.
+   */
   readonly jsonList?: {
-    readonly elements: Expr;
+    /** The elements (a null list where the array is null; no null elements). */
     readonly strings: Expr;
-    readonly length: number;
+    /** Whether no array is empty (`split`, `pack_array`): an expansion keeps every row. */
+    readonly nonEmpty?: boolean;
   };
+  /** A dynamic value known to be a JSON string or null: the string itself. */
+  readonly jsonString?: Expr;
 }
 
 /** Where a dynamic value sits in JSON text: `source` (a text column) at `steps`. */
@@ -133,6 +140,8 @@ export interface ContextOptions {
   scopedTables?: ReadonlyMap<string, SourceTable>;
   /** Values for `declare query_parameters(...)`, as JS values of the declared types. */
   parameters?: ReadonlyMap<string, JsValue>;
+  /** The caller's query limits (a query's `set` statements may lower them). */
+  limits?: KqlLimits;
 }
 
 /**
@@ -168,6 +177,10 @@ export class Context {
   readonly scopedTables: ReadonlyMap<string, SourceTable>;
   /** Values given for declared query parameters. */
   readonly parameters: ReadonlyMap<string, JsValue>;
+  /** The caller's query limits, before the query's `set` statements. */
+  readonly givenLimits: KqlLimits;
+  /** The limits in force (see compile/_limits.ts); set from the statements when compiling. */
+  limits: Limits;
   /**
    * Every operator applied so far with its result, in order: a failure while the plan
    * runs is traced back to the first of them that fails (see compile/_failures.ts).
@@ -189,6 +202,8 @@ export class Context {
     this.external = options.external ?? new Map();
     this.scopedTables = options.scopedTables ?? new Map();
     this.parameters = options.parameters ?? new Map();
+    this.givenLimits = options.limits ?? {};
+    this.limits = resolveLimits([], query, this.givenLimits);
   }
 
   /** The query compiler, for sub-queries; attached when the query's compilation starts. */
@@ -421,7 +436,66 @@ export function columnMap(columns: readonly ColumnSchema[]): Map<string, KustoTy
   return new Map(columns.map((c) => [c.name, c.type]));
 }
 
+/**
+ * Columns whose every value is null or the JSON text of a string (an `mv-expand` of a
+ * native list of strings), with the frame column holding the strings themselves. A WeakMap
+ * of the column objects: an operator that computes a column anew makes a new object, so the
+ * mark never outlives the values it describes.
+ */
+const jsonStringColumns = new WeakMap<ColumnSchema, string>();
+
+/** The marked columns' string columns, by the column map {@link rowEnv} made. */
+const jsonStringNames = new WeakMap<
+  ReadonlyMap<string, KustoType>,
+  ReadonlyMap<string, string | undefined>
+>();
+
+/**
+ * Marks `column` as holding only JSON strings (or null), whose strings frame column
+ * `strings` holds; returns it.
+ */
+export function markJsonStrings(column: ColumnSchema, strings: string): ColumnSchema {
+  jsonStringColumns.set(column, strings);
+  return column;
+}
+
+/**
+ * Whether column `name` of an environment's `columns` holds only JSON strings (or null):
+ * then `{ strings }`, the frame column of the strings themselves when it is still there.
+ */
+export function jsonStringsOf(
+  columns: ReadonlyMap<string, KustoType> | undefined,
+  name: string,
+): { readonly strings?: string } | undefined {
+  const marked = columns === undefined ? undefined : jsonStringNames.get(columns);
+  return marked?.has(name) ? { strings: marked.get(name) } : undefined;
+}
+
+/**
+ * The frame columns of the strings beside `input`'s JSON-string columns that are still in
+ * its frame, for operators that keep rows to keep too.
+ */
+export function jsonStringsKept(input: Relation): string[] {
+  const strings = input.columns.flatMap((c) => jsonStringColumns.get(c) ?? []);
+  if (strings.length === 0) return [];
+  const present = new Set(input.frame.columns);
+  return strings.filter((name) => present.has(name));
+}
+
 /** An expression environment over a relation's columns. */
 export function rowEnv(input: Relation, scope: Scope, ctx: Context): ExprEnv {
-  return new ExprEnv(ctx, scope, columnMap(input.columns));
+  const columns = columnMap(input.columns);
+  const marked = input.columns.filter((c) => jsonStringColumns.has(c));
+  if (marked.length > 0) {
+    // Operators that select their columns drop the strings: then the text is read.
+    const present = new Set(input.frame.columns);
+    jsonStringNames.set(
+      columns,
+      new Map(marked.map((c) => {
+        const strings = jsonStringColumns.get(c)!;
+        return [c.name, present.has(strings) ? strings : undefined];
+      })),
+    );
+  }
+  return new ExprEnv(ctx, scope, columns);
 }

@@ -1,7 +1,9 @@
 /**
  * Dynamic values read natively: property access (`d.a.b`, `d["a"]`, `d[0]`) and `tostring()`
- * of a dynamic value as Polars' JSON-path match on the text, and `pack_array` of strings as
- * text built by Polars (and a list `mv-expand` explodes).
+ * of a dynamic value as Polars' JSON-path match on the text, and arrays of strings Polars
+ * builds (`pack_array`, `split`) carried as Polars lists next to their JSON text: `mv-expand`
+ * explodes the list, `array_length` and `a[i]` read it, and the text is only computed when
+ * something reads the value as JSON.
  *
  * Dynamic values are JSON text. Polars reads JSON with serde, JavaScript with `JSON.parse`;
  * they agree on everything but a few spellings (numbers beyond 2^53 or with exponents, text
@@ -11,6 +13,7 @@
  * @module
  */
 import { type DataFrame, type Expr, type LazyDataFrame, pl } from "../../polars.ts";
+import type { ColumnSchema } from "../../schema/types.ts";
 import type { KustoType } from "../../schema/types.ts";
 import {
   dynamicToString,
@@ -114,10 +117,8 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
  * same characters).
  */
 function jsonQuote(text: Expr): Expr {
-  return pl.struct([text.alias("v")]).struct.jsonEncode().str.slice(5).str.replace(
-    "\\}$",
-    "",
-  );
+  // `{"v":…}`: the closing quote (or `null`'s l) stops the strip at the one brace.
+  return pl.struct([text.alias("v")]).struct.jsonEncode().str.slice(5).str.stripCharsEnd("}");
 }
 
 /**
@@ -135,20 +136,184 @@ export function nativePackArray(args: readonly Typed[]): Typed | undefined {
   return {
     expr: pl.concatString(parts, ""),
     type: "dynamic",
-    jsonList: {
-      elements: pl.concatList(quoted),
-      strings: pl.concatList(values),
-      length: args.length,
-    },
+    jsonList: { strings: pl.concatList(values), nonEmpty: true },
   };
 }
 
-/** The element list an expansion to `type` reads from a native array, or undefined. */
-export function nativeElements(value: Typed, type: KustoType): Expr | undefined {
-  if (!nativeEnabled || !value.jsonList) return undefined;
-  if (type === "dynamic") return value.jsonList.elements;
-  if (type === "string") return value.jsonList.strings;
-  return undefined;
+/**
+ * A dynamic array of strings built by Polars: its JSON `text` and the `strings` list (null
+ * where the text is `null`; no null elements), which native readers use instead of the text;
+ * `nonEmpty` when no array is empty.
+ */
+export function nativeStringArray(text: Expr, strings: Expr, nonEmpty = false): Typed {
+  if (!nativeEnabled) return { expr: text, type: "dynamic" };
+  return { expr: text, type: "dynamic", jsonList: { strings, nonEmpty } };
+}
+
+/** The list of strings of a native array, or undefined. */
+export function nativeElements(value: Typed): Expr | undefined {
+  return nativeEnabled ? value.jsonList?.strings : undefined;
+}
+
+/** `array_length()` of a native array: its list's length (null for a null array). */
+export function nativeArrayLength(args: readonly Typed[]): Typed | undefined {
+  const list = args.length === 1 ? nativeElements(args[0]) : undefined;
+  if (!list) return undefined;
+  return { expr: list.lst.lengths().cast(pl.Int64), type: "long" };
+}
+
+/** A constant whole number argument, or undefined. */
+function constantWhole(arg: Typed): number | undefined {
+  const v = arg.constant?.value;
+  return typeof v === "number" && Number.isSafeInteger(v) ? v : undefined;
+}
+
+/**
+ * `array_slice(a, start, end)` of a native array with constant positions (both inclusive,
+ * negative from the end, clamped to the array): a native array again.
+ */
+export function nativeArraySlice(args: readonly Typed[]): Typed | undefined {
+  const list = args.length === 3 ? nativeElements(args[0]) : undefined;
+  const start = constantWhole(args[1]);
+  const end = constantWhole(args[2]);
+  if (!list || start === undefined || end === undefined) return undefined;
+  const n = list.lst.lengths().cast(pl.Int64);
+  const zero = pl.lit(0).cast(pl.Int64);
+  const from = start < 0
+    ? pl.when(n.add(start).lt(zero)).then(zero).otherwise(n.add(start))
+    : pl.lit(start).cast(pl.Int64);
+  // Past the end needs no clamp: Polars' slice stops at the end of the list.
+  const to = end < 0 ? n.add(end) : pl.lit(end).cast(pl.Int64);
+  const length = pl.when(to.lt(from)).then(zero).otherwise(to.sub(from).add(1));
+  const sliced = pl.when(list.isNull()).then(pl.lit(null)).otherwise(
+    list.lst.slice(from as never, length as never),
+  );
+  const text = pl.when(list.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(
+    jsonQuote(sliced),
+  );
+  return nativeStringArray(text, sliced);
+}
+
+/**
+ * `set_has_element()` of a native array and a string: the list's `contains` (null for a
+ * null array, false for a null value, as the JavaScript path).
+ */
+export function nativeHasElement(args: readonly Typed[]): Typed | undefined {
+  const list = args.length === 2 ? nativeElements(args[0]) : undefined;
+  if (!list || args[1].type !== "string") return undefined;
+  const value = args[1].expr;
+  return {
+    expr: pl.when(list.isNull()).then(pl.lit(null).cast(pl.Bool))
+      .when(value.isNull()).then(pl.lit(false))
+      .otherwise(list.lst.contains(value)),
+    type: "bool",
+  };
+}
+
+/** `a[i]` of a native array for a constant whole `i` (negative from the end). */
+function nativeIndex(list: Expr, at: number): Typed {
+  const element = list.lst.get(at, true);
+  return {
+    expr: pl.when(element.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(jsonQuote(element)),
+    type: "dynamic",
+    jsonString: element,
+  };
+}
+
+// ---------------------------------------------------------------- lists kept by extend
+
+/**
+ * The native lists of the columns an `extend` assigned, by the frame it returned: each makes
+ * that frame again with the list as one more column. Keyed by the frame object, so any later
+ * operator (which makes a new frame) drops them: they are never read for a changed column.
+ */
+const extendedLists = new WeakMap<LazyDataFrame, Map<string, ExtendedList>>();
+
+/** A column `extend` assigned a native array: the frame again with its list, and its kind. */
+export interface ExtendedList {
+  /** The frame `extend` returned, with the list as one more column `alias`. */
+  readonly withList: (alias: string) => LazyDataFrame;
+  /** Whether no array is empty. */
+  readonly nonEmpty?: boolean;
+}
+
+/** Records that column `name` of `frame` (made by `extend`) is a native array. */
+export function rememberList(frame: LazyDataFrame, name: string, list: ExtendedList): void {
+  if (!nativeEnabled) return;
+  const lists = extendedLists.get(frame) ?? new Map();
+  lists.set(name, list);
+  extendedLists.set(frame, lists);
+}
+
+/**
+ * Carries the native arrays of `from` to `to`, a frame made from it by `same` (a filter or a
+ * sort: the same columns, rows kept or dropped whole).
+ */
+export function carryLists(
+  from: LazyDataFrame,
+  to: LazyDataFrame,
+  same: (frame: LazyDataFrame) => LazyDataFrame,
+): void {
+  for (const [name, list] of extendedLists.get(from) ?? []) {
+    rememberList(to, name, { ...list, withList: (alias) => same(list.withList(alias)) });
+  }
+}
+
+/** Column `name`'s native array, when `frame` is the one `extend` made it in. */
+export function extendedList(frame: LazyDataFrame, name: string): ExtendedList | undefined {
+  return nativeEnabled ? extendedLists.get(frame)?.get(name) : undefined;
+}
+
+/** How a native expansion reads: the list column, the limit and the item index. */
+export interface ListExpansion {
+  /** The frame holding the list in column `list`. */
+  readonly frame: LazyDataFrame;
+  readonly list: string;
+  /** The expanded column: its name and type (`dynamic` or `string`). */
+  readonly name: string;
+  readonly type: KustoType;
+  readonly limit: number;
+  readonly itemIndex?: string;
+  /** Whether no list is empty: no row to drop (unless the limit is 0). */
+  readonly nonEmpty?: boolean;
+  /** The columns after the expansion. */
+  readonly columns: readonly ColumnSchema[];
+  /** A `dynamic` expansion also keeps the strings themselves in this frame column. */
+  readonly strings?: string;
+}
+
+/**
+ * `mv-expand` of a native list by Polars' `explode`, lazily; undefined for types other than
+ * `dynamic` and `string`. As Kusto does, a null array expands to one null row and an empty
+ * one to none; the item index counts from 0 (0 for a null array).
+ */
+export function explodeList(x: ListExpansion): LazyDataFrame | undefined {
+  if (x.type !== "dynamic" && x.type !== "string") return undefined;
+  let list = pl.col(x.list);
+  if (Number.isFinite(x.limit)) list = list.lst.head(x.limit);
+  const index = `${x.list}_index`;
+  const added = [list.alias(x.list)];
+  if (x.itemIndex) added.push(pl.intRanges(0, list.lst.lengths(), 1, pl.Int64).alias(index));
+  const element = pl.col(x.list);
+  const value = x.type === "string"
+    ? element.fillNull(pl.lit(""))
+    : pl.when(element.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(jsonQuote(element));
+  let frame = x.frame.withColumns(...added);
+  if (!x.nonEmpty || x.limit < 1) {
+    frame = frame.filter(pl.col(x.list).isNull().or(pl.col(x.list).lst.lengths().gt(0)));
+  }
+  return frame
+    .explode(x.itemIndex ? [x.list, index] : [x.list])
+    .select(
+      ...x.columns.map((c) =>
+        c.name === x.name
+          ? value.alias(c.name)
+          : c.name === x.itemIndex
+          ? pl.col(index).fillNull(0).cast(pl.Int64).alias(c.name)
+          : pl.col(c.name)
+      ),
+      ...(x.strings && x.type === "dynamic" ? [element.alias(x.strings)] : []),
+    );
 }
 
 const PARSE_JSON = new Set(["parse_json", "parsejson", "todynamic", "toobject"]);
@@ -183,6 +348,9 @@ export function nativeMember(
 ): Typed | undefined {
   const step = pathStep(key);
   if (!nativeEnabled || object.constant || step === undefined) return undefined;
+  if (object.jsonList && typeof step === "number") {
+    return nativeIndex(object.jsonList.strings, step);
+  }
   const chained = object.jsonPath !== undefined && usedOnce(objectExpression, env);
   const base: JsonPath = chained ? object.jsonPath! : { source: object.expr, steps: [] };
   if (chained && base.job) env.discard(base.job);
@@ -206,6 +374,7 @@ export function dynamicToStringNative(
   env: ExprEnv,
 ): Typed | undefined {
   if (!nativeEnabled || value.constant || value.type !== "dynamic") return undefined;
+  if (value.jsonString) return { expr: value.jsonString.fillNull(pl.lit("")), type: "string" };
   const path = value.jsonPath;
   if (path && expression && usedOnce(expression, env)) {
     if (path.job) env.discard(path.job);

@@ -10,11 +10,19 @@ import { DURATION, type Expr, pl } from "../../polars.ts";
 import { type KustoType, kustoTypeFromName } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { closestNames } from "../../errors.ts";
-import { constant, type ExprEnv, type Relation, Scope, type Typed } from "./_context.ts";
+import {
+  constant,
+  type ExprEnv,
+  jsonStringsOf,
+  type Relation,
+  Scope,
+  type Typed,
+} from "./_context.ts";
 import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "../functions/_registry.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
 import {
   int64Literal,
+  jsToExpr,
   type JsValue,
   kustoToString,
   parseJsonKeepingReals,
@@ -64,6 +72,7 @@ export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
     case "search-source":
     case "find":
     case "scoped-table":
+    case "missing-input":
       throw env.ctx.error(
         "a tabular expression is used where a scalar value is expected",
         e.span,
@@ -94,7 +103,14 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 function name(e: A.NameRef, env: ExprEnv): Typed {
   const column = env.columns?.get(e.name);
-  if (column !== undefined) return { expr: pl.col(e.name), type: column };
+  if (column !== undefined) {
+    const expr = pl.col(e.name);
+    // JSON strings (an expanded list of strings) read natively as strings (issue 22).
+    const json = jsonStringsOf(env.columns, e.name);
+    if (!json) return { expr, type: column };
+    const strings = json.strings ? pl.col(json.strings) : expr.str.jsonPathMatch("$");
+    return { expr, type: column, jsonString: strings };
+  }
   const binding = env.scope.get(e.name);
   if (binding?.kind === "scalar") return binding.value;
   if (binding?.kind === "function") {
@@ -127,6 +143,9 @@ function call(e: A.Call, env: ExprEnv): Typed {
     if (e.args.length !== 1) throw env.ctx.error("toscalar() takes one argument", e.span);
     if (!isTabular(e.args[0], env.scope, env)) return compileExpr(e.args[0], env);
     const { values, type } = env.ctx.compiler.firstColumnValues(e.args[0], env.scope, env.ctx);
+    // A 64-bit value beyond 2^53 comes back as a bigint: an exact Int64 literal, as a
+    // literal that large compiles (constants hold JS numbers).
+    if (typeof values[0] === "bigint") return { expr: jsToExpr(values[0], type), type };
     return constant(values[0] ?? null, type);
   }
   const fn = SCALAR_FUNCTIONS.get(e.name);
@@ -229,6 +248,7 @@ export function isTabular(e: A.Expression, scope: Scope, env: ExprEnv): boolean 
     case "search-source":
     case "find":
     case "scoped-table":
+    case "missing-input":
       return true;
     case "paren":
       return isTabular(e.expression, scope, env);

@@ -38,10 +38,14 @@ import { operatorFailure } from "./_failures.ts";
 import { requestOf, tableReferenceKey } from "../syntax/_external.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
 import type { KqlUnsupportedError } from "../errors.ts";
+import { checkMemory, resolveLimits } from "./_limits.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
 export function compileQuery(text: A.QueryText, ctx: Context): Relation {
   ctx.attach(QUERY_COMPILER);
+  const problem = text.problems?.[0];
+  if (problem) throw ctx.error(problem.message, problem.span, problem.hint);
+  ctx.limits = resolveLimits(text.statements, ctx.query, ctx.givenLimits);
   const scope = new Scope();
   const env = new ExprEnv(ctx, scope);
   let result: Relation | undefined;
@@ -62,6 +66,7 @@ export function compileQuery(text: A.QueryText, ctx: Context): Relation {
     throw ctx.error(
       "the query has no tabular expression to run",
       last?.span ?? { start: 0, end: 0 },
+      "End the query with a table, a pipeline or print (e.g. SigninLogs | take 10).",
     );
   }
   return result;
@@ -117,6 +122,12 @@ export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation
       return findSource(e, scope, ctx);
     case "scoped-table":
       return scopedTable(e, ctx);
+    case "missing-input":
+      throw ctx.error(
+        `'${e.operator}' has no input: a query starts with a table, a let name or a source`,
+        e.span,
+        `Put the table it reads first: T | ${e.operator} …`,
+      );
     default: {
       // database('db').T and cluster('c').database('db').T name tables of a cluster.
       let object: A.Expression = e;
@@ -360,13 +371,21 @@ function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
   }
   const [start, stop, by] = exact.map(Number);
   const count = Math.max(0, Math.floor((stop - start) / by) + 1);
-  if (count > 50_000_000) throw ctx.error(`range would make ${count} rows`, e.span);
+  checkRange(count, e, ctx);
   const values = new Array<number>(count);
   for (let i = 0; i < count; i++) values[i] = start + i * by;
   return {
     frame: pl.DataFrame([jsToSeries(e.column, values, type)]).lazy(),
     columns: [{ name: e.column, type }],
   };
+}
+
+/**
+ * Fails before `range` makes its values when they would pass the memory budget: each row
+ * is built in a JavaScript array, then copied into Polars (about 24 bytes a row).
+ */
+function checkRange(count: number, e: A.RangeSource, ctx: Context): void {
+  checkMemory(ctx, "range", `${count} rows`, count * 24, e.span);
 }
 
 /**
@@ -379,7 +398,7 @@ function exactLongRange(e: A.RangeSource, bounds: (number | bigint)[], ctx: Cont
   let steps = span / by;
   if (span % by !== 0n && (span < 0n) !== (by < 0n)) steps -= 1n;
   const count = steps < 0n ? 0 : Number(steps + 1n);
-  if (count > 50_000_000) throw ctx.error(`range would make ${count} rows`, e.span);
+  checkRange(count, e, ctx);
   const index = pl.Series("i", Array.from({ length: count }, (_, i) => i), pl.Int64);
   const values = pl.col("i").mul(int64Literal(by)).add(int64Literal(start)).alias(e.column);
   return {
@@ -397,9 +416,20 @@ function firstColumnValues(
   const relation = tabularOf(e, scope, ctx);
   const first = relation.columns[0];
   if (!first) return { values: [], type: "dynamic" };
-  const data = relation.frame.select(readableExpr(pl.col(first.name), first.type).alias("v"))
-    .collectSync();
-  return { values: seriesToJs(data.getColumn("v"), first.type), type: first.type };
+  const wide = first.type === "long" || first.type === "datetime" || first.type === "timespan";
+  const read = readableExpr(pl.col(first.name), first.type);
+  const data = relation.frame.select(
+    read.alias("v"),
+    // Polars reads Int64 into JS numbers; the text keeps values beyond 2^53 exact.
+    ...(wide ? [read.cast(pl.Int64).cast(pl.Utf8).alias("exact")] : []),
+  ).collectSync();
+  const values = seriesToJs(data.getColumn("v"), first.type);
+  if (wide) {
+    (data.getColumn("exact").toArray() as (string | null)[]).forEach((text, i) => {
+      if (text !== null && !Number.isSafeInteger(Number(text))) values[i] = BigInt(text);
+    });
+  }
+  return { values, type: first.type };
 }
 
 /**

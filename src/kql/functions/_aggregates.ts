@@ -228,6 +228,9 @@ function constantNumber(site: AggregateSite, arg: A.Expression, what: string): n
   return value;
 }
 
+/** The most elements make_list() and make_set() return (Kusto's maxSize, default and max). */
+const MAX_LIST_SIZE = 1_048_576;
+
 function listAggregate(prefix: string, set: boolean, conditional: boolean) {
   return {
     minArgs: conditional ? 2 : 1,
@@ -238,7 +241,10 @@ function listAggregate(prefix: string, set: boolean, conditional: boolean) {
       if (conditional) c = c.filter(predicate(site, 1));
       c = c.dropNulls();
       if (set && x.type !== "dynamic") c = c.unique({ maintainOrder: true } as never);
-      const limit = limitArg(site, conditional ? 2 : 1);
+      // Kusto's maxSize: 1,048,576 elements by default and at most.
+      const limit = Math.min(limitArg(site, conditional ? 2 : 1) ?? MAX_LIST_SIZE, MAX_LIST_SIZE);
+      // One element per row (dynamic arrays contribute several): cut before building the list.
+      if (x.type !== "dynamic") c = c.head(limit);
       return one(c.implode(), "dynamic", named(prefix, site.call.args[0]), {
         list: false,
         post: (v) => listPost(x.type, set, limit)(v === null ? [] : v),

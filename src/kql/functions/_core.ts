@@ -22,7 +22,11 @@ import {
   parseJsonKeepingReals,
 } from "../runtime/_values.ts";
 import { type CallSite, defineScalar } from "./_registry.ts";
-import { dynamicToStringNative, nativePackArray } from "../compile/_dynamic_native.ts";
+import {
+  dynamicToStringNative,
+  nativeArrayLength,
+  nativePackArray,
+} from "../compile/_dynamic_native.ts";
 import { commonType, expectType, rowwise } from "./_define.ts";
 import { readDatetime, readTimespan, realAsJson } from "../syntax/_literals.ts";
 
@@ -387,7 +391,14 @@ export function jsonValue(v: JsValue, type: KustoType): JsValue {
   return v;
 }
 
-defineScalar("array_length", rowwise(1, 1, "long", ([v]) => (Array.isArray(v) ? v.length : null)));
+const arrayLengthJs = rowwise(1, 1, "long", ([v]) => (Array.isArray(v) ? v.length : null));
+
+defineScalar("array_length", {
+  minArgs: 1,
+  maxArgs: 1,
+  // A list Polars built (split, pack_array) is measured natively.
+  compile: (args, site) => nativeArrayLength(args) ?? arrayLengthJs.compile(args, site),
+});
 
 const TYPE_NAMES: Record<string, string> = {
   bool: "bool",

@@ -14,6 +14,7 @@ import { pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import type { Typed } from "../compile/_context.ts";
 import { isNumeric } from "../compile/_conversion.ts";
+import { nativeArraySlice, nativeHasElement } from "../compile/_dynamic_native.ts";
 import { resultName } from "../compile/_names.ts";
 import { readDatetime, readTimespan } from "../syntax/_literals.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
@@ -111,7 +112,8 @@ defineScalar("array_slice", {
     expectDynamic(args, site, [0]);
     expectInteger(args, 1, site);
     expectInteger(args, 2, site);
-    return site.env.rowwise(args, "dynamic", ([a, s, e]) => {
+    // A list Polars built (split, pack_array) with constant positions is sliced natively.
+    return nativeArraySlice(args) ?? site.env.rowwise(args, "dynamic", ([a, s, e]) => {
       const start = integer(s);
       const end = integer(e);
       return isArray(a) && start !== null && end !== null ? slice(a, start, end) : null;
@@ -319,7 +321,8 @@ defineScalar("set_has_element", {
   compile(args, site) {
     expectDynamic(args, site, [0]);
     const type = args[1].type;
-    return site.env.rowwise(
+    // A list of strings Polars built (split, pack_array) is searched natively.
+    return nativeHasElement(args) ?? site.env.rowwise(
       args,
       "bool",
       ([a, v]) => (isArray(a) ? a.some((e) => sameElement(e, v, type)) : null),

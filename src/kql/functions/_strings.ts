@@ -23,6 +23,7 @@ import { splitCsvRecord } from "../../_csv_fields.ts";
 import { type KustoType, polarsTypeOf } from "../../schema/types.ts";
 import { constant, type Typed } from "../compile/_context.ts";
 import { convert, toStringTyped } from "../compile/_conversion.ts";
+import { nativeStringArray } from "../compile/_dynamic_native.ts";
 import { matchJs } from "../compile/_binary_operators.ts";
 import { hasTermPattern } from "../runtime/_text.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
@@ -332,6 +333,11 @@ defineScalar("split", {
       return site.env.rowwise(inputs, "dynamic", js);
     }
     const by = str(delimiter.constant.value);
+    if (at === undefined && by !== "" && !source.constant) {
+      // Kept as a Polars list too, for mv-expand, indexing and array_length; never empty.
+      const parts = source.expr.str.split(by);
+      return nativeStringArray(jsonOf(parts), parts, true);
+    }
     return native(inputs, "dynamic", () => {
       if (at === undefined) {
         return by === ""

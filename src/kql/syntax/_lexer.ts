@@ -89,6 +89,8 @@ const PUNCTUATION = [
   "%",
   "!",
   "?",
+  // `@` before a quote starts a verbatim string; alone, Kusto.Language parses it as a value.
+  "@",
 ];
 
 /** Microseconds in one unit of each timespan suffix. */
@@ -138,6 +140,13 @@ function isIdentPart(c: string): boolean {
   return /[A-Za-z0-9_]/.test(c);
 }
 
+/**
+ * The characters Kusto.Language skips as white space (read from it, one code point at a
+ * time): JavaScript's `\s` less the vertical tab and the line and paragraph separators,
+ * plus the zero-width space and the Mongolian vowel separator.
+ */
+const KUSTO_SPACE = /[\t\n\f\r \u00a0\u1680\u180e\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
+
 /** Splits `query` into tokens, ending with an `eof` token. */
 export function tokenize(query: string): Token[] {
   const tokens: Token[] = [];
@@ -147,11 +156,17 @@ export function tokenize(query: string): Token[] {
   };
   while (i < query.length) {
     const c = query[i];
-    if (/\s/.test(c)) {
+    if (KUSTO_SPACE.test(c)) {
       i++;
       continue;
     }
     if (c === "/" && query[i + 1] === "/") {
+      while (i < query.length && query[i] !== "\n") i++;
+      continue;
+    }
+    // Client directives (`#connect ...`) before the query's first token, as Kusto.Language
+    // reads them: a line of their own that the query does not see.
+    if (c === "#" && tokens.length === 0) {
       while (i < query.length && query[i] !== "\n") i++;
       continue;
     }
@@ -203,7 +218,8 @@ export function tokenize(query: string): Token[] {
       i = j;
       continue;
     }
-    if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(query[i + 1] ?? ""))) {
+    // A number starts with a digit: Kusto.Language reads `.5` as '.' and 5, not a real.
+    if (/[0-9]/.test(c)) {
       i = number(query, i, tokens, fail);
       continue;
     }

@@ -166,6 +166,13 @@ export function readTypedLiteral(name: string, raw: string): LiteralRead {
       try {
         return { type: "dynamic", value: readDynamic(text) };
       } catch (error) {
+        // A stack overflow is the literal's depth, not something the user can act on as said.
+        if (error instanceof RangeError) {
+          return {
+            error:
+              `invalid dynamic literal: it nests arrays or property bags too deeply (more than ${DYNAMIC_DEPTH} levels)`,
+          };
+        }
         return { error: `invalid dynamic literal: ${(error as Error).message}` };
       }
     }
@@ -185,8 +192,12 @@ export function readDynamic(text: string): unknown {
   return value;
 }
 
+/** How deep a dynamic literal may nest arrays and property bags. */
+const DYNAMIC_DEPTH = 400;
+
 class DynamicReader {
   #i = 0;
+  #depth = 0;
   readonly #t: string;
 
   constructor(text: string) {
@@ -205,8 +216,16 @@ class DynamicReader {
   value(): unknown {
     this.#space();
     const c = this.#t[this.#i];
-    if (c === "{") return this.#object();
-    if (c === "[") return this.#array();
+    if (c === "{" || c === "[") {
+      // A limit of its own, so the error does not depend on how much stack is left.
+      if (this.#depth >= DYNAMIC_DEPTH) throw new RangeError("too deep");
+      this.#depth++;
+      try {
+        return c === "{" ? this.#object() : this.#array();
+      } finally {
+        this.#depth--;
+      }
+    }
     if (c === '"' || c === "'") return this.#string();
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.#t.slice(this.#i))?.[0];
     if (word) {

@@ -51,6 +51,7 @@ export const OPERATOR_NAMES = [
   "mv-expand",
   "mvexpand",
   "mv-apply",
+  "mvapply",
   "parse",
   "parse-where",
   "as",
@@ -148,6 +149,12 @@ class Parser {
   readonly #text: string;
   readonly #tokens: Token[];
   #pos = 0;
+  /** Where the current statement's or `let` value's query starts (see `#queryMayStart`). */
+  #queryStart = 0;
+  /** What parses but cannot run (see `A.QueryText.problems`). */
+  readonly #problems: A.QueryProblem[] = [];
+  /** Where the arguments of the innermost function call start. */
+  #callArguments = -1;
   #depth = 0;
 
   constructor(text: string) {
@@ -197,6 +204,11 @@ class Parser {
     return true;
   }
 
+  /** Records something that parses but cannot run; compiling the query fails with it. */
+  #problem(message: string, span: A.Span, hint?: string): void {
+    this.#problems.push({ message, span, hint });
+  }
+
   #fail(what: string, token = this.#peek(), hint?: string): never {
     const found = token.kind === "eof" ? "the end of the query" : `'${token.text}'`;
     throw new KqlSyntaxError(`${what}, found ${found}`, this.#text, token.span, { hint });
@@ -235,23 +247,25 @@ class Parser {
   // ------------------------------------------------------------ statements
 
   query(): A.QueryText {
+    // Nothing but comments parses (as in Kusto.Language); compiling it says there is no query.
     const statements = this.#statements("eof");
-    if (statements.length === 0) this.#fail("expected a query");
-    return { statements };
+    if (this.#problems.length === 0) return { statements };
+    const problems = this.#problems.sort((a, b) => a.span.start - b.span.start);
+    return { statements, problems };
   }
 
   #statements(until: "eof" | "}"): A.Statement[] {
     const statements: A.Statement[] = [];
+    const atEnd = () => until === "eof" ? this.#peek().kind === "eof" : this.#isPunct("}");
     for (;;) {
-      while (this.#eatPunct(";"));
-      const t = this.#peek();
-      if (until === "eof" ? t.kind === "eof" : this.#isPunct("}")) break;
-      statements.push(this.#statement());
-      if (
-        !this.#isPunct(";") && !(until === "eof" ? this.#peek().kind === "eof" : this.#isPunct("}"))
-      ) {
-        this.#fail("expected ';' or the end of the statement");
+      if (atEnd()) break;
+      // One ';' ends a statement; Kusto.Language rejects an empty one (`;;`, a leading `;`).
+      if (this.#isPunct(";")) {
+        this.#fail("expected a statement before ';'", undefined, "Remove the extra ';'.");
       }
+      statements.push(this.#statement());
+      if (this.#eatPunct(";")) continue;
+      if (!atEnd()) this.#fail("expected ';' or the end of the statement");
     }
     return statements;
   }
@@ -300,6 +314,7 @@ class Parser {
         span: this.#spanFrom(start),
       };
     }
+    this.#queryStart = this.#pos;
     const expression = this.#pipeline();
     return { kind: "expression", expression, span: this.#spanFrom(start) };
   }
@@ -315,6 +330,7 @@ class Parser {
     } else if (this.#isPunct("(") && this.#looksLikeFunction()) {
       value = this.#function();
     } else {
+      this.#queryStart = this.#pos;
       value = this.#pipeline();
     }
     return { kind: "let", name, value, span: this.#spanFrom(start) };
@@ -419,7 +435,12 @@ class Parser {
 
   #source(): A.Expression {
     const t = this.#peek();
-    if (t.kind === "ident") {
+    // Sources without parentheses start a query only where one may start (not in f(...)).
+    if (
+      t.kind === "ident" &&
+      (this.#queryMayStart() ||
+        ((t.text === "datatable" || t.text === "externaldata") && this.#isPunct("(", 1)))
+    ) {
       const start = t.span.start;
       switch (t.text) {
         case "print": {
@@ -482,7 +503,8 @@ class Parser {
   #datatableValue(): A.Expression {
     const signed = this.#isPunct("-") || this.#isPunct("+");
     const t = this.#peek(signed ? 1 : 0);
-    const literal = t.kind === "string" || t.kind === "long" || t.kind === "real" ||
+    // A sign goes before a number, a timespan or a typed literal (`-real(1)`), never a string.
+    const literal = (t.kind === "string" && !signed) || t.kind === "long" || t.kind === "real" ||
       t.kind === "timespan" || t.kind === "typed" ||
       (t.kind === "ident" && BOOLEAN_WORDS.has(t.text) && !signed);
     if (!literal) this.#fail("expected a literal value in 'datatable'", t);
@@ -642,6 +664,7 @@ class Parser {
       case "mvexpand":
         return this.#mvExpand(start);
       case "mv-apply":
+      case "mvapply":
         return this.#mvApply(start);
       case "parse":
       case "parse-where":
@@ -672,6 +695,24 @@ class Parser {
         return this.#render(start);
       case "getschema":
         return { kind: "getschema", span: span() };
+      case "print":
+      case "range": {
+        // A source after '|' parses in Kusto.Language and fails when it binds.
+        if (token.name === "print") this.#namedList();
+        else {
+          this.#identifier("a column name after 'range'");
+          for (const word of ["from", "to", "step"]) {
+            this.#expectWord(word, " in 'range'");
+            this.#or();
+          }
+        }
+        this.#problem(
+          `'${token.name}' starts a query; it cannot follow '|'`,
+          token.span,
+          `Start a new query with ${token.name}, or use union (${token.name} ...) to add its rows.`,
+        );
+        return { kind: "unsupported", name: token.name, span: span() };
+      }
       default: {
         const parsed = parseOperatorOf(token.name, start, this.#cursor);
         if (parsed) return parsed;
@@ -770,6 +811,11 @@ class Parser {
     if (this.#isPunct("[")) return this.#identifier("a column name");
     const start = this.#peek();
     if (!(start.kind === "ident" || this.#isPunct("*"))) this.#fail("expected a column name");
+    const continues = (this.#peek(1).kind === "ident" || this.#isPunct("*", 1)) &&
+      this.#peek(1).span.start === start.span.end;
+    if (EXPRESSION_KEYWORDS.has(start.text) && !continues) {
+      this.#fail(`'${start.text}' is a keyword; as a name it is written ['${start.text}']`);
+    }
     let text = this.#next().text;
     while (
       (this.#peek().kind === "ident" || this.#isPunct("*")) &&
@@ -806,6 +852,10 @@ class Parser {
       if (t.kind === "ident" && allowed.includes(t.text) && this.#isPunct("=", 1)) {
         this.#next();
         this.#next();
+        const value = this.#peek();
+        if (value.kind === "punct" || value.kind === "eof") {
+          this.#fail(`expected a value after '${t.text}='`, value);
+        }
         options[t.text] = this.#next();
         continue;
       }
@@ -832,35 +882,58 @@ class Parser {
       semi: "leftsemi",
       rightsemi: "rightsemi",
     };
-    const joinKind = kinds[kind];
+    let joinKind = kinds[kind];
     if (!joinKind) {
-      this.#fail(`unknown join kind '${kind}'`, options.kind, suggest(kind, Object.keys(kinds)));
+      this.#problem(
+        `unknown join kind '${kind}'`,
+        options.kind!.span,
+        suggest(kind, Object.keys(kinds)) ?? `The kinds: ${Object.keys(kinds).join(", ")}.`,
+      );
+      joinKind = "innerunique";
     }
     const right = this.#postfix();
-    const on = this.#joinConditions();
+    const on = this.#joinConditions("join");
     return { kind: "join", joinKind, right, on, span: this.#spanFrom(start) };
   }
 
   #lookup(start: number): A.LookupOperator {
     const options = this.#options(["kind"]);
     const kind = (options.kind?.text ?? "leftouter").toLowerCase();
-    if (kind !== "leftouter" && kind !== "inner") {
-      this.#fail(`lookup kind must be leftouter or inner, not '${kind}'`, options.kind);
+    const known = kind === "leftouter" || kind === "inner";
+    if (!known) {
+      this.#problem(
+        `lookup kind must be leftouter or inner, not '${kind}'`,
+        options.kind!.span,
+        "Write kind=leftouter (the default) or kind=inner.",
+      );
     }
     const right = this.#postfix();
-    const on = this.#joinConditions();
+    const on = this.#joinConditions("lookup");
     return {
       kind: "lookup",
-      lookupKind: kind as "leftouter" | "inner",
+      lookupKind: known ? kind : "leftouter",
       right,
       on,
       span: this.#spanFrom(start),
     };
   }
 
-  #joinConditions(): A.JoinCondition[] {
-    this.#expectWord("on", " before the join keys");
+  #joinConditions(operator: "join" | "lookup"): A.JoinCondition[] {
     const conditions: A.JoinCondition[] = [];
+    // Kusto.Language: a lookup without `on` is a syntax error, a join without it a binding one.
+    if (operator === "lookup" && !this.#isWord("on")) {
+      this.#fail("expected 'on' before the lookup keys");
+    }
+    if (!this.#isWord("on")) {
+      const at = this.#tokens[this.#pos - 1].span;
+      this.#problem(
+        `'${operator}' needs 'on' and the columns to match`,
+        at,
+        `Write ${operator} (...) on Key, or on $left.A == $right.B.`,
+      );
+      return conditions;
+    }
+    this.#next();
     const add = (e: A.Expression) => {
       if (e.kind === "binary" && e.op === "and") {
         add(e.left);
@@ -885,10 +958,10 @@ class Parser {
           return;
         }
       }
-      throw new KqlSyntaxError(
+      this.#problem(
         "expected a join key: a column name or $left.Column == $right.Column",
-        this.#text,
         e.span,
+        "Write on Key, or on $left.A == $right.B, joined by commas or 'and'.",
       );
     };
     do add(this.#or()); while (this.#eatPunct(","));
@@ -899,7 +972,11 @@ class Parser {
     const options = this.#options(["kind", "withsource", "isfuzzy"]);
     const kind = options.kind?.text.toLowerCase() ?? "outer";
     if (kind !== "inner" && kind !== "outer") {
-      this.#fail(`union kind must be inner or outer`, options.kind);
+      this.#problem(
+        `union kind must be inner or outer, not '${kind}'`,
+        options.kind!.span,
+        "Write kind=outer (the default) or kind=inner.",
+      );
     }
     return {
       unionKind: kind as "inner" | "outer",
@@ -962,9 +1039,9 @@ class Parser {
     this.#expectWord("on", " before the subquery of 'mv-apply'");
     this.#expectPunct("(", " to start the subquery of 'mv-apply'");
     const subquery: A.Operator[] = [];
-    while (!this.#isPunct(")")) {
-      this.#eatPunct("|");
-      subquery.push(this.#operator());
+    // Operators separated by '|', with none before the first, as Kusto.Language reads it.
+    if (!this.#isPunct(")")) {
+      do subquery.push(this.#operator()); while (this.#eatPunct("|"));
     }
     this.#expectPunct(")");
     return {
@@ -1225,11 +1302,17 @@ class Parser {
         kind: "binary",
         op,
         left,
-        right: this.#multiplicative(),
+        right: this.#notStar(this.#multiplicative()),
         span: this.#spanFrom(start),
       };
     }
     return left;
+  }
+
+  // `*` is a value only alone (count(*), hash_many(*)), never an operand: `pi() / *`.
+  #notStar(e: A.Expression): A.Expression {
+    if (e.kind === "star") this.#fail("expected an expression", this.#tokens[this.#pos - 1]);
+    return e;
   }
 
   #multiplicative(): A.Expression {
@@ -1237,7 +1320,8 @@ class Parser {
     let left = this.#unary();
     while (this.#isPunct("*") || this.#isPunct("/") || this.#isPunct("%")) {
       const op = this.#next().text;
-      left = { kind: "binary", op, left, right: this.#unary(), span: this.#spanFrom(start) };
+      const right = this.#notStar(this.#unary());
+      left = { kind: "binary", op, left, right, span: this.#spanFrom(start) };
     }
     return left;
   }
@@ -1245,6 +1329,8 @@ class Parser {
   #unary(): A.Expression {
     if (this.#isPunct("-") || this.#isPunct("+")) {
       const t = this.#next();
+      // Kusto.Language takes one sign: `- -1` and `+-1` are syntax errors there (write -(-1)).
+      if (this.#isPunct("-") || this.#isPunct("+")) this.#fail("expected an expression");
       const operand = this.#unary();
       // Fold signs into numeric literals, so `-1` is a literal as in Kusto.
       if (operand.kind === "literal" && t.text === "-" && operand.value !== null) {
@@ -1349,16 +1435,32 @@ class Parser {
           this.#next();
           return { kind: "star", span: t.span };
         }
+        if (t.text === "@") {
+          this.#next();
+          this.#problem(
+            "'@' alone is not a value",
+            t.span,
+            "A verbatim string is written @'text' or @\"text\".",
+          );
+          return { kind: "name", name: "@", span: t.span };
+        }
         return this.#fail("expected an expression");
       case "ident": {
         if (BOOLEAN_WORDS.has(t.text)) {
           this.#next();
           return { kind: "literal", type: "bool", value: BOOLEAN_WORDS.get(t.text)!, span: t.span };
         }
+        // `where x > 1` alone parses (Kusto.Language reads it so) and fails when it runs.
+        if (INPUT_OPERATORS.has(t.text) && this.#queryMayStart()) {
+          const source: A.MissingInput = { kind: "missing-input", operator: t.text, span: t.span };
+          const operator = this.#operator();
+          return { kind: "pipe", source, operator, span: this.#spanFrom(t.span.start) };
+        }
         if (
           ["datatable", "print", "range", "union", "externaldata"].includes(t.text) &&
           (t.text !== "range" || this.#peek(1).kind === "ident") &&
-          (t.text === "print" || t.text === "union" || this.#isPunct("(", 1) || t.text === "range")
+          (this.#queryMayStart() ||
+            ((t.text === "datatable" || t.text === "externaldata") && this.#isPunct("(", 1)))
         ) {
           return this.#source();
         }
@@ -1367,8 +1469,25 @@ class Parser {
           if (scoped) return scoped;
         }
         this.#next();
+        if (this.#isPunct("(") && EXPRESSION_KEYWORDS.has(t.text) && !KEYWORD_CALLS.has(t.text)) {
+          // `has_any(...)` with its left side lost; `materialize()` only where a query starts.
+          if (t.text !== "materialize" || this.#pos - 1 !== this.#queryStart) {
+            this.#fail(
+              `'${t.text}' is a keyword; as a name it is written ['${t.text}']`,
+              t,
+              `Write ['${t.text}'] for a column or name called ${t.text}.`,
+            );
+          }
+        }
         if (this.#isPunct("(")) return this.#call(t);
         this.#notReserved(t);
+        if (EXPRESSION_KEYWORDS.has(t.text)) {
+          this.#fail(
+            `'${t.text}' is a keyword; as a name it is written ['${t.text}']`,
+            t,
+            `Write ['${t.text}'] for a column or name called ${t.text}.`,
+          );
+        }
         return { kind: "name", name: t.text, span: t.span };
       }
       case "eof":
@@ -1431,6 +1550,19 @@ class Parser {
     return { kind: "scoped-table", scope, table: name, span: this.#spanFrom(start) };
   }
 
+  /**
+   * Whether a tabular source without parentheses (`print`, `union`, `range`) may start
+   * here: at the start of a statement or a `let` value, or just inside `(` or `{` (a
+   * subquery, a `toscalar` argument, a pattern's body); elsewhere, as in `f(print 1)`,
+   * Kusto.Language reads the word as a misplaced keyword.
+   */
+  #queryMayStart(): boolean {
+    const before = this.#tokens[this.#pos - 1];
+    return this.#pos === this.#queryStart ||
+      (before?.kind === "punct" && (before.text === "(" || before.text === "{") &&
+        this.#pos !== this.#callArguments);
+  }
+
   // Type names and sort words are keywords: as names they are written ['date'].
   #notReserved(t: Token): void {
     if (t.kind === "ident" && RESERVED_NAMES.has(t.text)) {
@@ -1444,6 +1576,8 @@ class Parser {
 
   #call(name: Token): A.Call {
     this.#expectPunct("(");
+    // Only toscalar() and materialize() take a query that starts with `print` or `where`.
+    if (name.text !== "toscalar" && name.text !== "materialize") this.#callArguments = this.#pos;
     // typeof(long) names a type.
     if (name.text === "typeof" && this.#peek().kind === "ident" && this.#isPunct(")", 1)) {
       const t = this.#next();
@@ -1453,13 +1587,18 @@ class Parser {
     }
     const args: A.Expression[] = [];
     let named: Record<string, A.Expression> | undefined;
+    // A query with pipes is an argument of toscalar() and materialize() only (Kusto.Language);
+    // elsewhere it is written in parentheses: f((T | take 1)).
+    const tabular = name.text === "toscalar" || name.text === "materialize" ||
+      name.text === "totable";
+    const argument = () => tabular ? this.#pipeline() : this.#nested(() => this.#source());
     while (!this.#isPunct(")")) {
       if (this.#peek().kind === "ident" && this.#isPunct("=", 1)) {
         const key = this.#next().text;
         this.#next();
-        named = { ...named, [key]: this.#pipeline() };
+        named = { ...named, [key]: argument() };
       } else {
-        args.push(this.#pipeline());
+        args.push(argument());
       }
       if (!this.#eatPunct(",")) break;
       if (this.#isPunct(")")) this.#fail(`expected an argument after ',' in ${name.text}()`);
@@ -1512,6 +1651,46 @@ const RESERVED_NAMES: ReadonlySet<string> = new Set([
   "asc",
   "desc",
 ]);
+
+/**
+ * Words Kusto.Language does not read as a name where an expression is expected (operators,
+ * query keywords, chart kinds), listed from its keyword table by asking it to parse each
+ * as `print x = w`, `T | project w`, `T | where w == 1` and `T | extend y = w + 1`. Type
+ * names and sort words are in `RESERVED_NAMES`; `print`, `union` and friends start a
+ * subquery where one may start. As names they are written `['where']`.
+ */
+const EXPRESSION_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    "__contextual_datatable __crossCluster __crossDB __executeAndCache __id __isFuzzy " +
+    "__noWithSource __packedColumn __projectAway __sourceColumnIndex accumulate and " +
+    "anomalychart areachart as bagexpansion barchart between by cachingpolicy callout cancel " +
+    "card columnchart contains contains_cs containscs cycles dataexport datascope datatable " +
+    "decodeblocks earliest encodingpolicy endswith endswith_cs expandoutput " +
+    "extent_tags_retention external_data externaldata find first flags force_remote " +
+    "harddelete hardretention has has_all has_any has_cs hasprefix hasprefix_cs hassuffix " +
+    "hassuffix_cs hotcache in invoke isfuzzy journal ladderchart last latest like likecs " +
+    "linechart materialize mdm missing nooptimization notcontains notcontainscs notlike " +
+    "notlikecs of or others pathformat piechart pivotchart print project queries " +
+    "query_results relaxed restricted_view_access row_level_security rowstore " +
+    "rowstore_references rowstore_sealinfo rowstorepolicy rowstores sample scatterchart seal " +
+    "seals search set shards simple softdelete softretention sql stackedareachart startswith " +
+    "startswith_cs statistics storedqueryresultcontainers tablepurge timechart timeline " +
+    "timepivot title to toscalar totable treemap union unrestrictedviewers verbose viewers " +
+    "views where with_itemindex with_match_id with_step_name writeaheadlog"
+  ).split(" "),
+);
+
+/** Operators whose names are keywords: where a query may start, they start one with no input. */
+const INPUT_OPERATORS: ReadonlySet<string> = new Set([
+  "where",
+  "project",
+  "invoke",
+  "sample",
+  "as",
+]);
+
+/** Keywords Kusto.Language calls as functions anywhere: `toscalar(...)`, `totable(...)`. */
+const KEYWORD_CALLS: ReadonlySet<string> = new Set(["toscalar", "totable"]);
 
 /** Kusto's boolean literals: `true` and `false` in lower, capitalised or upper case. */
 const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([

@@ -27,6 +27,22 @@ export interface SyntaxNode {
 export interface QueryText {
   /** The statements, in order. */
   readonly statements: readonly Statement[];
+  /**
+   * What parses but cannot run, in text order (`join kind=sideways`, a `join` without
+   * `on`): Kusto.Language reads these as valid syntax and reports them when it binds, so
+   * casefile parses them too and fails with the first when the query is compiled.
+   */
+  readonly problems?: readonly QueryProblem[];
+}
+
+/** Something in a query that parses but cannot run (see `QueryText.problems`). */
+export interface QueryProblem {
+  /** What is wrong. */
+  readonly message: string;
+  /** Where. */
+  readonly span: Span;
+  /** What to do instead. */
+  readonly hint?: string;
 }
 
 /** One statement of a query. */
@@ -118,6 +134,7 @@ export type Expression =
   | UnionSource
   | SearchSource
   | FindSource
+  | MissingInput
   | Parenthesized;
 
 /** A literal value of a Kusto type; `value` is null for typed nulls like `int(null)`. */
@@ -303,6 +320,17 @@ export interface UnionSource extends SyntaxNode {
   readonly options: UnionOptions;
   /** The tables, in order. */
   readonly tables: readonly Expression[];
+}
+
+/**
+ * The absent input of a query that starts with an operator (`where x > 1`, `project a`):
+ * valid syntax, as Kusto.Language reads it, and an error when the query runs.
+ */
+export interface MissingInput extends SyntaxNode {
+  /** The node kind: `missing-input`. */
+  readonly kind: "missing-input";
+  /** The operator that has no input (`where`). */
+  readonly operator: string;
 }
 
 /** `( expression )`. Kept so that spans and precedence are faithful. */
@@ -853,7 +881,7 @@ export interface ForkLeg {
   readonly span: Span;
 }
 
-/** `fork (ops) (ops) ...`: several results from one input; casefile returns the first. */
+/** `fork (ops) (ops) ...`: several result tables from one input, one per leg. */
 export interface ForkOperator extends SyntaxNode {
   /** The node kind: `fork`. */
   readonly kind: "fork";
@@ -861,7 +889,7 @@ export interface ForkOperator extends SyntaxNode {
   readonly legs: readonly ForkLeg[];
 }
 
-/** `facet by a, b [with (ops)]`: value counts per column; casefile returns the first table. */
+/** `facet by a, b [with (ops)]`: the `with` table, then value counts per column. */
 export interface FacetOperator extends SyntaxNode {
   /** The node kind: `facet`. */
   readonly kind: "facet";

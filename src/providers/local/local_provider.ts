@@ -309,6 +309,7 @@ export class LocalProvider implements TableSource {
       durationMs: performance.now() - started,
       warnings,
       render: result.render,
+      ...(result.tables ? { tables: result.tables } : {}),
     };
   }
 
@@ -373,6 +374,7 @@ export class LocalProvider implements TableSource {
       name: entry.name,
       types,
       rows: entry.rows,
+      sha256: entry.sha256,
       maxFileBytes: this.#limits.maxFileBytes,
     });
     let lazy = loaded.frame;

@@ -12,6 +12,7 @@ import { rootCertificates } from "node:tls";
 import type { TokenCredential } from "@azure/identity";
 import { IncidentConflictError, IncidentError, SentinelAuthError } from "./_errors.ts";
 import { credentialHint, type SignInKind } from "./_credentials.ts";
+import { formatDuration } from "../../duration.ts";
 
 /** The Microsoft.SecurityInsights API version used (the latest stable one documented). */
 export const SECURITY_INSIGHTS_API_VERSION = "2024-03-01";
@@ -40,7 +41,14 @@ export interface ArmHttpSettings {
   /** Retries of 429 (default 3), and the longest single wait in seconds (default 60). */
   readonly retries?: number;
   readonly maxWaitSeconds?: number;
+  /** The longest wait for one request's answer, token included, in ms (default 60 s). */
+  readonly timeoutMs?: number;
 }
+
+/** The default of {@link ArmHttpSettings.timeoutMs}: ARM answers in seconds, so a minute is broken. */
+export const ARM_TIMEOUT_MS = 60_000;
+
+const TIMED_OUT = Symbol("ARM request timed out");
 
 /** An answer: status, JSON body. */
 export interface ArmAnswer {
@@ -68,9 +76,11 @@ export class ArmHttp {
 
   /**
    * Sends `method` to `pathOrUrl` (a path under the endpoint gets `api-version`; a
-   * `nextLink` is used as given).
+   * `nextLink` is used as given, but only on the endpoint's own origin: the bearer token
+   * goes nowhere else).
    *
-   * @throws {IncidentError} for an error answer; {@link IncidentConflictError} for 412;
+   * @throws {IncidentError} for an error answer, a link to another origin (nothing is sent)
+   *   or no answer within `timeoutMs`; {@link IncidentConflictError} for 412;
    *   {@link SentinelAuthError} for 401.
    */
   async send(
@@ -80,9 +90,7 @@ export class ArmHttp {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ArmAnswer> {
-    const url = pathOrUrl.startsWith("https://")
-      ? new URL(pathOrUrl)
-      : new URL(this.endpoint + pathOrUrl);
+    const url = this.#resolve(method, pathOrUrl);
     if (!url.searchParams.has("api-version")) {
       url.searchParams.set("api-version", SECURITY_INSIGHTS_API_VERSION);
     }
@@ -102,19 +110,75 @@ export class ArmHttp {
     }
   }
 
+  /** The URL of a path under the endpoint, or of an absolute link on the endpoint's origin. */
+  #resolve(method: string, pathOrUrl: string): URL {
+    const endpoint = new URL(this.endpoint);
+    if (!/^[a-z][a-z\d+.-]*:/i.test(pathOrUrl)) return new URL(this.endpoint + pathOrUrl);
+    let url: URL;
+    try {
+      url = new URL(pathOrUrl);
+    } catch (error) {
+      throw new IncidentError(`Azure Resource Manager gave a link that is not a URL (${method})`, {
+        cause: error,
+        hint: "A broken answer from the service or a proxy: try again later.",
+      });
+    }
+    if (url.origin !== endpoint.origin) {
+      throw new IncidentError(
+        `Refused to follow a link to ${url.origin} (${method} ${operationOf(url)}): it is not ` +
+          `the Resource Manager endpoint ${endpoint.origin}, and the token is sent only there`,
+        {
+          hint: "The service or a proxy answered with a foreign nextLink; nothing was sent to " +
+            "it. Check the endpoint (CASEFILE_ARM_ENDPOINT) and any proxy in between.",
+        },
+      );
+    }
+    return url;
+  }
+
   async #once(
     method: string,
     url: URL,
     body: unknown,
     extra: Record<string, string>,
   ): Promise<ArmAnswer & { retryAfter?: number }> {
-    let token: string;
+    const timeoutMs = this.#settings.timeoutMs ?? ARM_TIMEOUT_MS;
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(TIMED_OUT);
+        reject(TIMED_OUT);
+      }, timeoutMs);
+    });
+    try {
+      const token = await Promise.race([this.#token(), expired]);
+      return await Promise.race([
+        this.#request(method, url, body, extra, token, controller.signal),
+        expired,
+      ]);
+    } catch (error) {
+      if (error !== TIMED_OUT) throw error;
+      throw new IncidentError(
+        `No answer from Azure Resource Manager within ${formatDuration(timeoutMs)} ` +
+          `(${method} ${operationOf(url)})`,
+        {
+          hint: "The service, the network or a proxy is not answering: try again, or give a " +
+            "larger timeoutMs.",
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #token(): Promise<string> {
     try {
       const got = await this.#settings.credential.getToken(
         `${this.#settings.audience}/.default`,
       );
       if (!got) throw new Error("the credential gave no token");
-      token = got.token;
+      return got.token;
     } catch (error) {
       throw new SentinelAuthError(
         `Could not get a token for Azure Resource Manager: ${(error as Error).message}`,
@@ -122,8 +186,18 @@ export class ArmHttp {
         { cause: error, hint: this.#authHint() },
       );
     }
+  }
+
+  #request(
+    method: string,
+    url: URL,
+    body: unknown,
+    extra: Record<string, string>,
+    token: string,
+    signal: AbortSignal,
+  ): Promise<ArmAnswer & { retryAfter?: number }> {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    return await new Promise((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const req = httpsRequest(url, {
         method,
         ...(this.#agent ? { agent: this.#agent } : {}),
@@ -157,6 +231,8 @@ export class ArmHttp {
         });
         res.on("error", reject);
       });
+      // The deadline's promise has already rejected; this frees the socket.
+      signal.addEventListener("abort", () => req.destroy(), { once: true });
       req.on("error", (error) =>
         reject(
           new IncidentError(
@@ -183,9 +259,7 @@ export class ArmHttp {
 
   #error(method: string, url: URL, action: ArmAction, answer: ArmAnswer): Error {
     const { code, message } = (answer.body?.error ?? {}) as { code?: string; message?: string };
-    const what = `${method} ${
-      url.pathname.replace(/^.*\/providers\/Microsoft\.SecurityInsights/i, "")
-    }`;
+    const what = `${method} ${operationOf(url)}`;
     const said = message ?? `HTTP ${answer.status}`;
     const options = { status: answer.status, code };
     switch (answer.status) {
@@ -231,6 +305,11 @@ export class ArmHttp {
         });
     }
   }
+}
+
+/** The path of a request under the workspace's Microsoft.SecurityInsights (`/incidents/{id}`). */
+function operationOf(url: URL): string {
+  return url.pathname.replace(/^.*\/providers\/Microsoft\.SecurityInsights/i, "");
 }
 
 /** Resource Manager of each cloud: its endpoint, which is also the token audience. */

@@ -65,6 +65,11 @@ export interface IncidentClientOptions {
   env?: EnvReader;
   /** Retries of throttled (429) requests (default 3). */
   retries?: number;
+  /**
+   * The longest wait for each request's answer, sign-in included, in ms (default 60 000):
+   * past it the call fails with an {@link IncidentError} naming the request.
+   */
+  timeoutMs?: number;
 }
 
 const CLIENT_OPTIONS = defineOptions<IncidentClientOptions>("openIncidents", {
@@ -78,6 +83,7 @@ const CLIENT_OPTIONS = defineOptions<IncidentClientOptions>("openIncidents", {
   configFile: "string",
   env: "function",
   retries: "number",
+  timeoutMs: "number",
 });
 
 /** Options of {@link IncidentClient.list}. */
@@ -90,7 +96,10 @@ export interface ListIncidentsOptions {
   since?: Date;
   /** Only incidents created before this time. */
   until?: Date;
-  /** At most this many (default 200); pages are followed through `nextLink`. */
+  /**
+   * At most this many (default 200); pages are followed through `nextLink`, only on the
+   * Resource Manager endpoint's own origin.
+   */
   limit?: number;
 }
 
@@ -275,6 +284,11 @@ export async function openIncidents(options: IncidentClientOptions = {}): Promis
       },
     );
   }
+  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+    throw new IncidentError(`timeoutMs must be a positive number of ms, not ${options.timeoutMs}`, {
+      hint: "Give e.g. timeoutMs: 120_000 for two minutes, or leave it out for one minute.",
+    });
+  }
   const envToken = env("CASEFILE_ARM_TOKEN");
   let credential: TokenCredential, signIn: SignInKind;
   if (typeof options.credential === "object") {
@@ -301,6 +315,7 @@ export async function openIncidents(options: IncidentClientOptions = {}): Promis
     tenantId: config.tenantId,
     caCertificates: options.caCertificates,
     retries: options.retries,
+    timeoutMs: options.timeoutMs,
   });
   return new IncidentClient(http, workspaceResource);
 }

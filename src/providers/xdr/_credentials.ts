@@ -10,6 +10,7 @@ import type { TokenCredential } from "@azure/identity";
 import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
 import { XdrConfigError } from "./errors.ts";
+import { clientAssertion, readClientCertificate } from "../_client_certificate.ts";
 
 export type { TokenCredential };
 
@@ -49,7 +50,11 @@ export const XDR_CLOUDS: Readonly<Record<XdrCloud, XdrCloudSettings>> = {
   },
 };
 
-/** How the provider signs in (the Sentinel provider's kinds, less `client-certificate`). */
+/**
+ * How the provider signs in: the Sentinel provider's kinds. `client-certificate` reads the
+ * app's certificate and key from the PEM file AZURE_CLIENT_CERTIFICATE_PATH names (its
+ * password, if any, from AZURE_CLIENT_CERTIFICATE_PASSWORD); only the path is ever shown.
+ */
 export type XdrCredentialKind =
   | "default"
   | "azure-cli"
@@ -57,7 +62,8 @@ export type XdrCredentialKind =
   | "managed-identity"
   | "device-code"
   | "interactive-browser"
-  | "client-secret";
+  | "client-secret"
+  | "client-certificate";
 
 const KINDS: readonly XdrCredentialKind[] = [
   "default",
@@ -67,6 +73,7 @@ const KINDS: readonly XdrCredentialKind[] = [
   "device-code",
   "interactive-browser",
   "client-secret",
+  "client-certificate",
 ];
 
 /** Whether `value` is a credential kind. */
@@ -125,7 +132,17 @@ export async function createCredential(settings: CredentialSettings): Promise<To
         ...(clientId ? { managedIdentityClientId: clientId } : {}),
       });
     case "environment":
-      return new identity.EnvironmentCredential(authority);
+      // EnvironmentCredential's certificate path cannot sign under Deno (see
+      // ../_client_certificate.ts): without a secret, the certificate is read here.
+      return env("AZURE_CLIENT_SECRET")
+        ? new identity.EnvironmentCredential(authority)
+        : certificateCredential(
+          identity,
+          settings,
+          env("AZURE_TENANT_ID")!,
+          env("AZURE_CLIENT_ID")!,
+          authority,
+        );
     case "azure-cli":
       return new identity.AzureCliCredential({ tenantId });
     case "managed-identity":
@@ -148,7 +165,33 @@ export async function createCredential(settings: CredentialSettings): Promise<To
         env("AZURE_CLIENT_SECRET")!,
         authority,
       );
+    case "client-certificate":
+      return certificateCredential(identity, settings, tenantId!, clientId!, authority);
   }
+}
+
+/** A client assertion signed with the certificate's key, sent by `ClientAssertionCredential`. */
+function certificateCredential(
+  identity: typeof import("@azure/identity"),
+  settings: CredentialSettings,
+  tenantId: string,
+  clientId: string,
+  authority: { authorityHost: string; disableInstanceDiscovery?: boolean },
+): TokenCredential {
+  const { env } = settings;
+  const certificate = readClientCertificate(
+    env("AZURE_CLIENT_CERTIFICATE_PATH")!,
+    env("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
+    (message, options) => new XdrConfigError(message, options),
+  );
+  const sendChain = /^(true|1)$/i.test(env("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN") ?? "");
+  const audience = `${settings.authorityHost.replace(/\/+$/, "")}/${tenantId}/oauth2/v2.0/token`;
+  return new identity.ClientAssertionCredential(
+    tenantId,
+    clientId,
+    () => Promise.resolve(clientAssertion(certificate, clientId, audience, { sendChain })),
+    authority,
+  );
 }
 
 function missingSettings(settings: CredentialSettings): string[] {
@@ -158,7 +201,15 @@ function missingSettings(settings: CredentialSettings): string[] {
       return [
         ...(env("AZURE_TENANT_ID") ? [] : ["AZURE_TENANT_ID"]),
         ...(env("AZURE_CLIENT_ID") ? [] : ["AZURE_CLIENT_ID"]),
-        ...(env("AZURE_CLIENT_SECRET") ? [] : ["AZURE_CLIENT_SECRET"]),
+        ...(env("AZURE_CLIENT_SECRET") || env("AZURE_CLIENT_CERTIFICATE_PATH")
+          ? []
+          : ["AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)"]),
+      ];
+    case "client-certificate":
+      return [
+        ...(tenantId ? [] : ["AZURE_TENANT_ID"]),
+        ...(clientId ? [] : ["AZURE_CLIENT_ID"]),
+        ...(env("AZURE_CLIENT_CERTIFICATE_PATH") ? [] : ["AZURE_CLIENT_CERTIFICATE_PATH"]),
       ];
     case "client-secret":
       return [
@@ -195,6 +246,9 @@ export function authHint(status: number, kind: XdrCredentialKind | "token" | "cu
     case "client-secret":
       return "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; an expired " +
         "secret needs a new one from the app registration.";
+    case "client-certificate":
+      return "Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_CERTIFICATE_PATH: the " +
+        "certificate must be one registered on the app (Certificates & secrets), not expired.";
     case "managed-identity":
       return "Managed identity only works on an Azure resource that has one; elsewhere choose " +
         "another credential, e.g. azure-cli.";

@@ -405,6 +405,8 @@ export class XdrProvider implements Provider {
           },
           body: JSON.stringify(body),
           signal,
+          // Never followed: the bearer token is for Graph, not wherever an answer points.
+          redirect: "manual",
           ...(this.#client ? { client: this.#client } : {}),
         });
         text = await response.text();
@@ -440,6 +442,20 @@ export class XdrProvider implements Provider {
             hint: "Check that the endpoint is Microsoft Graph (or a proxy passing it through).",
           });
         }
+      }
+      if (response.status >= 300 && response.status < 400) {
+        const location = response.headers.get("location");
+        throw new XdrResponseError(
+          `Graph answered with a redirect (HTTP ${response.status}${
+            location ? ` to ${safeOrigin(location, url)}` : ""
+          }), which is not followed: the token is sent to the Graph endpoint only`,
+          this.id,
+          {
+            status: response.status,
+            hint: "Check the endpoint (CASEFILE_XDR_ENDPOINT) and any proxy in between; " +
+              "advanced hunting never redirects.",
+          },
+        );
       }
       const failure = graphError(text);
       if (response.status === 429 || response.status === 503) {
@@ -663,4 +679,13 @@ function quoteName(name: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The origin a redirect points to (its path and query may carry tokens: left out). */
+function safeOrigin(location: string, base: string): string {
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return "an address that is not a URL";
+  }
 }

@@ -32,6 +32,7 @@ export async function startService(
   state.entra = entra;
   state.role = options.role ?? "contributor";
   state.pageSize = options.pageSize ?? 50;
+  state.nextLinkOrigin = options.nextLinkOrigin;
   const server = await serveLoopback({
     caPrefix: "casefile-arm-ca-",
     port: options.port,
@@ -71,6 +72,7 @@ class State {
   entra?: EntraService;
   role: SentinelRole = "contributor";
   pageSize = 50;
+  nextLinkOrigin?: string;
   readonly faults: QueuedFault[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly bookmarks = new Map<string, ArmResource>();
@@ -275,7 +277,7 @@ class State {
     const page = list.slice(skip, skip + top);
     const body: Record<string, unknown> = { value: page };
     if (skip + top < list.length) {
-      const next = new URL(url);
+      const next = new URL(url.pathname + url.search, this.nextLinkOrigin ?? url.origin);
       next.searchParams.set("$skipToken", String(skip + top));
       body.nextLink = next.toString();
     }

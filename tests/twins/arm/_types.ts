@@ -28,6 +28,11 @@ export interface ArmServiceOptions {
   pageSize?: number;
   /** The caller's role (default `contributor`). */
   role?: SentinelRole;
+  /**
+   * The origin the `nextLink` of a list points to (default: the service's own); another
+   * origin stands in for a broken or malicious service sending the client elsewhere.
+   */
+  nextLinkOrigin?: string;
   /** Also serve a loopback Entra ID tenant issuing tokens for `https://management.azure.com`. */
   entra?: boolean | EntraOptions;
 }

@@ -7,7 +7,15 @@
 import { type Expr, pl } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
-import { type Context, type Relation, rowEnv, type Scope } from "../_context.ts";
+import {
+  type Context,
+  jsonStringsKept,
+  type Relation,
+  rowEnv,
+  type Scope,
+  type Typed,
+} from "../_context.ts";
+import { rememberList } from "../_dynamic_native.ts";
 import { compileExpr } from "../_expression.ts";
 import { resultName, uniqueNames } from "../_names.ts";
 import { jsToSeries } from "../../runtime/_values.ts";
@@ -16,6 +24,14 @@ import { formatSchemaType } from "../../runtime/_type_names.ts";
 /** Plain references to `columns`, to select them unchanged. */
 export function keepColumns(columns: readonly ColumnSchema[]): Expr[] {
   return columns.map((c) => pl.col(c.name));
+}
+
+/**
+ * The columns an operator that keeps rows (`where`, `sort`) keeps: the relation's, and the
+ * strings beside its expanded JSON-string columns (issue 22).
+ */
+export function keepRowColumns(input: Relation): Expr[] {
+  return [...keepColumns(input.columns), ...jsonStringsKept(input).map((name) => pl.col(name))];
 }
 
 /** `project` (replace the columns) and `extend` (add or replace some). */
@@ -38,7 +54,8 @@ export function project(
     } while (extend && env.columns?.has(name));
     return name;
   };
-  const outputs: Array<{ name: string; expr: Expr; type: KustoType }> = [];
+  const outputs: Array<{ name: string; expr: Expr; type: KustoType; list?: Typed["jsonList"] }> =
+    [];
   for (const item of items) {
     const value = compileExpr(item.expression, env);
     if (item.names && item.names.length > 1) {
@@ -75,7 +92,7 @@ export function project(
     const name = item.names?.[0] ??
       resultName(item.expression, { columns: env.columns, scope }) ??
       nextColumnName();
-    outputs.push({ name, expr: value.expr, type: value.type });
+    outputs.push({ name, expr: value.expr, type: value.type, list: value.jsonList });
   }
   const frame = env.materialise(input.frame);
   if (!extend) {
@@ -88,19 +105,29 @@ export function project(
   }
   const columns = [...input.columns];
   const assigned = new Map<string, Expr>();
+  const lists = new Map<string, NonNullable<Typed["jsonList"]>>();
   for (const o of outputs) {
     const at = columns.findIndex((c) => c.name === o.name);
     if (at >= 0) columns[at] = { name: o.name, type: o.type };
     else columns.push({ name: o.name, type: o.type });
     assigned.set(o.name, o.expr);
+    if (o.list) lists.set(o.name, o.list);
+    else lists.delete(o.name);
   }
-  return {
-    ...input,
-    frame: frame.select(
-      ...columns.map((c) => (assigned.get(c.name) ?? pl.col(c.name)).alias(c.name)),
-    ),
-    columns,
-  };
+  const selected = columns.map((c) => (assigned.get(c.name) ?? pl.col(c.name)).alias(c.name));
+  // The strings beside expanded columns this extend keeps as they are go along (issue 22).
+  const kept = new Set(columns);
+  const strings = input.columns.filter((c) => kept.has(c));
+  selected.push(...jsonStringsKept({ ...input, columns: strings }).map((n) => pl.col(n)));
+  const result = frame.select(...selected);
+  // An array kept as a Polars list too, for an mv-expand right after (issue 22).
+  for (const [name, list] of lists) {
+    rememberList(result, name, {
+      withList: (alias) => frame.select(...selected, list.strings.alias(alias)),
+      nonEmpty: list.nonEmpty,
+    });
+  }
+  return { ...input, frame: result, columns };
 }
 
 /** Column names matching a pattern with `*` wildcards. */

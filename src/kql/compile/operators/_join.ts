@@ -3,12 +3,13 @@
  *
  * @module
  */
-import { type DataType, type LazyDataFrame, pl } from "../../../polars.ts";
+import { type DataFrame, type DataType, type LazyDataFrame, pl } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
 import type { Context, Relation, Scope } from "../_context.ts";
 import { uniqueNames } from "../_names.ts";
 import { isNumeric } from "../_conversion.ts";
+import { checkMemory, tableBytes } from "../_limits.ts";
 
 /** One join condition, with the cast both sides need to compare equal (if any). */
 interface KeyPair {
@@ -83,7 +84,54 @@ function keyed(
 /** Applies `join`. */
 export function join(input: Relation, op: A.JoinOperator, scope: Scope, ctx: Context): Relation {
   const right = ctx.compiler.tabularOf(op.right, scope, ctx);
-  return joinFrames(input, right, keyPairs(input, right, op.on, ctx), op.joinKind);
+  const pairs = keyPairs(input, right, op.on, ctx);
+  checkJoinSize(input, right, pairs, op.joinKind, `join kind=${op.joinKind}`, op.span, ctx);
+  return joinFrames(input, right, pairs, op.joinKind);
+}
+
+/**
+ * Fails before a join whose output would pass the memory budget. The output's row count
+ * comes from the key counts of both sides (the sum over keys of left rows x right rows,
+ * plus the unmatched rows outer joins keep): one pass over each side's key columns.
+ */
+function checkJoinSize(
+  left: Relation,
+  right: Relation,
+  pairs: readonly KeyPair[],
+  kind: A.JoinKind,
+  operator: string,
+  span: A.Span,
+  ctx: Context,
+): void {
+  if (kind.endsWith("semi") || kind.endsWith("anti")) return; // never more rows than a side
+  const names = pairs.map((_, i) => `__k${i}`);
+  const counts = (relation: Relation, side: "left" | "right", unique: boolean) => {
+    const k = keyed(relation.frame, pairs, side);
+    const frame = k.frame.select(...k.keys.map((key, i) => pl.col(key).alias(names[i])));
+    const count = unique ? pl.lit(1).cast(pl.Float64) : pl.len().cast(pl.Float64);
+    return frame.groupBy(names).agg(count.alias("__n")).collectSync();
+  };
+  const l = counts(left, "left", kind === "innerunique");
+  const r = counts(right, "right", false);
+  const total = (frame: DataFrame) => Number(frame.getColumn("__n").sum() ?? 0);
+  const both = l.join(r, { on: names, how: "inner" } as never).select(
+    pl.col("__n").mul(pl.col("__n_right")).sum().alias("__n"),
+    pl.col("__n").sum().alias("left"),
+    pl.col("__n_right").sum().alias("right"),
+  );
+  const sum = (column: string) => Number(both.getColumn(column).toArray()[0] ?? 0);
+  const matched = sum("__n");
+  // Outer joins keep each unmatched row of their outer side once.
+  const rows = matched +
+    (kind === "leftouter" || kind === "fullouter" ? total(l) - sum("left") : 0) +
+    (kind === "rightouter" || kind === "fullouter" ? total(r) - sum("right") : 0);
+  checkMemory(
+    ctx,
+    operator,
+    `${rows} rows (${total(l)} x ${total(r)} input rows, ${matched} matching pairs)`,
+    tableBytes(rows, [...left.columns, ...right.columns]),
+    span,
+  );
 }
 
 /** The output columns; text from a side that may be missing reads "" (Kusto has no null text). */
@@ -179,6 +227,8 @@ export function lookup(
 ): Relation {
   const right = ctx.compiler.tabularOf(op.right, scope, ctx);
   const pairs = keyPairs(input, right, op.on, ctx);
+  const kind = op.lookupKind === "inner" ? "inner" : "leftouter";
+  checkJoinSize(input, right, pairs, kind, "lookup", op.span, ctx);
   const keyColumns = new Set(pairs.map((p) => p.right));
   const extra = right.columns.filter((c) => !keyColumns.has(c.name));
   const names = uniqueNames(extra.map((c) => c.name), input.columns.map((c) => c.name));

@@ -22,6 +22,7 @@ import { compileExpr } from "../_expression.ts";
 import { convertJs, isNumeric } from "../_conversion.ts";
 import { derivedName } from "../_names.ts";
 import { summarize } from "./_summarize.ts";
+import { checkMemory } from "../_limits.ts";
 import { AGGREGATE_FUNCTIONS } from "../../functions/_registry.ts";
 import {
   jsonElements,
@@ -33,6 +34,8 @@ import {
 
 /** The most elements make-series puts in one array (as Kusto: 2^20). */
 const MAX_BINS = 1 << 20;
+/** Bytes of one element of a series: a JS value, then its text in the dynamic column. */
+const SERIES_ELEMENT_BYTES = 32;
 
 /** Applies `make-series`. */
 export function makeSeries(
@@ -146,6 +149,17 @@ export function makeSeries(
   const data = summary.frame.select(
     ...summary.columns.map((c) => readableExpr(pl.col(c.name), c.type).alias(c.name)),
   ).collectSync();
+  // Every group gets a full array per aggregate: check groups x bins before making them.
+  const groups = keys.length === 0
+    ? Math.min(1, data.height)
+    : data.select(...keys.map((k) => pl.col(k.name))).unique().height;
+  checkMemory(
+    ctx,
+    "make-series",
+    `${groups} series of ${bins} bins (${groups * bins * values.length} values)`,
+    groups * bins * Math.max(1, values.length) * SERIES_ELEMENT_BYTES,
+    op.span,
+  );
   const rows = layout(data, keys, values, { bin, position, bins, defaults });
   if (rows.length === 0 && nonempty && bins > 0) {
     rows.push({

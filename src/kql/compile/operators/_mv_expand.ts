@@ -1,6 +1,10 @@
 /**
  * `mv-expand` and `mv-apply`: dynamic arrays and property bags become rows.
  *
+ * An array of strings Polars built (`split`, `pack_array`: the item itself or a column the
+ * `extend` just before assigned) is expanded lazily by Polars' `explode`; the strings stay
+ * beside their JSON texts, so `tostring()` of the expanded column reads them natively.
+ *
  * Expansion happens at one barrier: the item values are read in JavaScript, which builds
  * the expanded values and a vector of source row positions; the other columns are then
  * repeated natively by gathering rows at those positions.
@@ -18,12 +22,18 @@ import type * as A from "../../syntax/ast.ts";
 import {
   type Context,
   ExprEnv,
+  markJsonStrings,
   type Relation,
   rowEnv,
   type Scope,
   type Typed,
 } from "../_context.ts";
-import { explodeJsonStrings, nativeElements } from "../_dynamic_native.ts";
+import {
+  explodeJsonStrings,
+  explodeList,
+  extendedList,
+  nativeElements,
+} from "../_dynamic_native.ts";
 import { compileExpr } from "../_expression.ts";
 import { derivedName } from "../_names.ts";
 import { sort } from "./_rows.ts";
@@ -35,6 +45,7 @@ import {
   parseJsonKeepingReals,
 } from "../../runtime/_values.ts";
 import { readDatetime, readTimespan } from "../../syntax/_literals.ts";
+import { checkMemory, tableBytes } from "../_limits.ts";
 
 /** The default row limit of the legacy `mvexpand` spelling. */
 const LEGACY_LIMIT = 128;
@@ -146,6 +157,9 @@ function expand(
       temp: ctx.temp("__mv"),
       value,
       type: item.toType ?? "dynamic",
+      column: item.expression.kind === "name" && !scope.get(item.expression.name)
+        ? item.expression.name
+        : undefined,
     };
   });
   const native = nativeExpand(input, compiled, options, env);
@@ -200,6 +214,11 @@ function expand(
   }
 
   const columns = expandedColumns(input, compiled, options);
+  // The other columns are copied to every expanded row: check that before copying.
+  checkMemory(ctx, "mv-expand", `${positions.length} rows`, tableBytes(positions.length, columns), {
+    start: items[0].span.start,
+    end: items[items.length - 1].span.end,
+  });
 
   // Typed arrays make the Series directly, without converting each number.
   const gather = pl.Series("__at", Uint32Array.from(positions));
@@ -252,14 +271,17 @@ function expandedColumns(
 
 interface ExpandItem {
   readonly name: string;
+  readonly temp: string;
   readonly value: Typed;
   readonly type: KustoType;
+  /** The column the item names, when it is a bare column name. */
+  readonly column?: string;
 }
 
 /**
- * One array Polars built (`pack_array` of strings) expanded by Polars' `explode`, lazily;
- * undefined where the expansion needs JavaScript (several items, bags, item indexes, limits
- * below the array's length).
+ * One array Polars built (`pack_array` or `split` of strings: the item itself, or a column
+ * the `extend` just before assigned) expanded by Polars' `explode`, lazily; undefined where
+ * the expansion needs JavaScript (several items, bags, other arrays, `mv-apply`).
  */
 function nativeExpand(
   input: Relation,
@@ -267,17 +289,36 @@ function nativeExpand(
   options: ExpandOptions,
   env: ExprEnv,
 ): Expanded | undefined {
-  if (items.length !== 1 || options.itemIndex || options.rowId) return undefined;
+  if (items.length !== 1 || options.rowId) return undefined;
   const [item] = items;
-  const list = nativeElements(item.value, item.type);
-  if (!list || options.limit < item.value.jsonList!.length) return undefined;
-  const columns = expandedColumns(input, items, options);
-  const frame = env.materialise(input.frame).withColumns(list.alias(item.name))
-    .explode(item.name).select(...columns.map((c) => pl.col(c.name)));
-  return {
-    relation: { ...input, frame, columns },
-    names: [item.name],
-  };
+  const list = nativeElements(item.value);
+  const extended = list || item.column === undefined
+    ? undefined
+    : extendedList(input.frame, item.column);
+  const frame = list
+    ? env.materialise(input.frame).withColumns(list.alias(item.temp))
+    : extended?.withList(item.temp);
+  if (!frame) return undefined;
+  const nonEmpty = list ? item.value.jsonList?.nonEmpty : extended?.nonEmpty;
+  // The expanded strings' JSON texts, and the strings in a column of the frame that later
+  // reads take natively (while no operator drops it).
+  const strings = `${item.temp}_strings`;
+  const columns = expandedColumns(input, items, options).map((c) =>
+    c.name === item.name && c.type === "dynamic" ? markJsonStrings({ ...c }, strings) : c
+  );
+  const exploded = explodeList({
+    frame,
+    list: item.temp,
+    name: item.name,
+    type: item.type,
+    limit: options.limit,
+    itemIndex: options.itemIndex,
+    columns,
+    strings,
+    nonEmpty,
+  });
+  if (!exploded) return undefined;
+  return { relation: { ...input, frame: exploded, columns }, names: [item.name] };
 }
 
 /**

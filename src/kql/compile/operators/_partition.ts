@@ -1,9 +1,16 @@
 /**
  * `partition`, `fork` and `facet`: subqueries over parts or copies of the piped table.
  * `partition` runs its subquery once per value of the key column and unions the results
- * (every `hint.strategy` gives the same result). `fork` and `facet` make several results;
- * a query result here is one table, so they return the first (`fork`'s first leg,
- * `facet`'s `with` table or its first column's counts) after checking the others compile.
+ * (every `hint.strategy` gives the same result). `fork` and `facet` make several result
+ * tables, as Kusto does: the first is the relation they return (what later operators such
+ * as `render` see); all of them, named, are kept aside for the relation
+ * ({@link resultTablesOf}), and the query's result carries them when the query ends there.
+ *
+ * Names follow Kusto's: a fork leg's `name = ( ... )` or its trailing `| as name`; a facet
+ * table is named after its column (Kusto counts each column as `count_<column>`), and the
+ * `with ( ... )` table, which comes first, is `PrimaryResult`. Unnamed legs are `Table_<i>`
+ * (the index among the result tables, as Kusto's v1 protocol names tables), except a first
+ * unnamed one, which is `PrimaryResult`.
  *
  * @module
  */
@@ -72,18 +79,72 @@ export function partition(
   return union(results, { unionKind: "outer" }, sources);
 }
 
-/** Applies `fork (ops) (ops) ...`: every leg is compiled; the first leg's table is the result. */
-export function fork(input: Relation, op: A.ForkOperator, scope: Scope, ctx: Context): Relation {
-  const results = op.legs.map((leg) => applyAll(input, leg.operators, scope, ctx));
-  return results[0];
+/** One named result table of `fork` or `facet`. */
+export interface ResultTable {
+  /** The table's name (`PrimaryResult` for an unnamed first table). */
+  readonly name: string;
+  /** The table's rows and columns. */
+  readonly relation: Relation;
 }
 
-/** Applies `facet by a, b [with (ops)]`: the first of its tables is the result. */
+/** The tables of a `fork` or `facet` relation, by the relation `fork`/`facet` returned. */
+const resultTables = new WeakMap<Relation, readonly ResultTable[]>();
+
+/**
+ * Every result table of `relation` when `fork` or `facet` made it (the first is the
+ * relation itself), or undefined for a relation that is one table.
+ */
+export function resultTablesOf(relation: Relation): readonly ResultTable[] | undefined {
+  return resultTables.get(relation);
+}
+
+/**
+ * `next` with the result tables of `previous` carried over: for operators that change
+ * only how the first table is shown (`render`), so that `fork (...) (...) | render ...`
+ * keeps its tables.
+ */
+export function keepResultTables(previous: Relation, next: Relation): Relation {
+  const tables = resultTables.get(previous);
+  if (!tables || next === previous) return next;
+  resultTables.set(next, [{ ...tables[0], relation: next }, ...tables.slice(1)]);
+  return next;
+}
+
+function withTables(tables: readonly ResultTable[]): Relation {
+  const first = tables[0].relation;
+  // One table (a fork of one leg, a facet of one column) is an ordinary result.
+  if (tables.length > 1) resultTables.set(first, tables);
+  return first;
+}
+
+/** The default name of the unnamed result table at `index`. */
+function defaultName(index: number): string {
+  return index === 0 ? "PrimaryResult" : `Table_${index}`;
+}
+
+/** Applies `fork (ops) (ops) ...`: one result table per leg; the first is returned. */
+export function fork(input: Relation, op: A.ForkOperator, scope: Scope, ctx: Context): Relation {
+  return withTables(op.legs.map((leg, i) => {
+    const last = leg.operators.at(-1);
+    const name = leg.name ?? (last?.kind === "as" ? last.name : undefined) ?? defaultName(i);
+    // A leg's relation must be its own object: two legs may return the input itself.
+    const relation = { ...applyAll(input, leg.operators, new Scope(scope), ctx) };
+    return { name, relation };
+  }));
+}
+
+/**
+ * Applies `facet by a, b [with (ops)]`: the `with` table first, then each column's value
+ * counts; the first is returned.
+ */
 export function facet(input: Relation, op: A.FacetOperator, scope: Scope, ctx: Context): Relation {
-  const results: Relation[] = [];
-  if (op.with) results.push(applyAll(input, op.with, scope, ctx));
+  const tables: ResultTable[] = [];
+  if (op.with) {
+    const relation = { ...applyAll(input, op.with, new Scope(scope), ctx) };
+    tables.push({ name: "PrimaryResult", relation });
+  }
   for (const column of op.columns) {
-    results.push(ctx.compiler.applyOperator(
+    const relation = ctx.compiler.applyOperator(
       input,
       {
         kind: "summarize",
@@ -97,9 +158,10 @@ export function facet(input: Relation, op: A.FacetOperator, scope: Scope, ctx: C
       },
       scope,
       ctx,
-    ));
+    );
+    tables.push({ name: column.name, relation: { ...relation } });
   }
-  return results[0];
+  return withTables(tables);
 }
 
 function applyAll(

@@ -8,7 +8,8 @@ import type * as A from "../../syntax/ast.ts";
 import { type Context, ExprEnv, type Relation, rowEnv, type Scope } from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
 import { toBool } from "../_conversion.ts";
-import { keepColumns, project } from "./_columns.ts";
+import { keepRowColumns, project } from "./_columns.ts";
+import { carryLists } from "../_dynamic_native.ts";
 import { expandStar } from "./_search.ts";
 
 /** A constant row count (`take 10`, `top 5 by ...`). */
@@ -30,8 +31,11 @@ export function where(input: Relation, op: A.WhereOperator, scope: Scope, ctx: C
   if (predicate.constant) {
     return predicate.constant.value === true ? input : { ...input, frame: input.frame.head(0) };
   }
-  const frame = env.materialise(input.frame).filter(predicate.expr);
-  return { ...input, frame: frame.select(...keepColumns(input.columns)) };
+  const materialised = env.materialise(input.frame);
+  const frame = materialised.filter(predicate.expr).select(...keepRowColumns(input));
+  // Native arrays an extend made go through a filter (issue 22).
+  if (materialised === input.frame) carryLists(input.frame, frame, (f) => f.filter(predicate.expr));
+  return { ...input, frame };
 }
 
 /** Sorts by keys with Kusto's defaults: descending, nulls last when descending. */
@@ -60,7 +64,7 @@ export function sort(
     descending.push(key.descending);
   }
   const frame = env.materialise(input.frame).sort({ by, descending, maintainOrder: true } as never);
-  return { ...input, frame: frame.select(...keepColumns(input.columns)), ordered: true };
+  return { ...input, frame: frame.select(...keepRowColumns(input)), ordered: true };
 }
 
 /** Applies `distinct`. */

@@ -27,6 +27,7 @@ import {
   seriesToJs,
 } from "../../runtime/_values.ts";
 import { type PluginCall, relationOf, rowsOf } from "./_args.ts";
+import { checkColumns, checkMemory, tableBytes } from "../_limits.ts";
 
 // ---------------------------------------------------------------- bag_unpack
 
@@ -103,6 +104,15 @@ export function bagUnpack(p: PluginCall): Relation {
     }
   }
   const slots = [...kinds.keys()].filter((k) => kinds.get(k)!.size > 0).sort();
+  // One column per property: check their number and size before building them.
+  checkColumns(ctx, "bag_unpack()", kept.length + slots.length, call.span);
+  checkMemory(
+    ctx,
+    "bag_unpack()",
+    `${slots.length} columns of ${bags.length} rows`,
+    tableBytes(bags.length, [...kept, ...slots.map(() => ({ type: "dynamic" as const }))]),
+    call.span,
+  );
   const unpacked: Array<{ key: string; column: ColumnSchema }> = slots.map((key) => {
     const types = kinds.get(key)!;
     return {
@@ -256,6 +266,15 @@ export function pivot(p: PluginCall): Relation {
     entry.first = Math.min(entry.first, positions[row]);
     rows.set(id, entry);
   }
+  // One column per distinct value: check their number and size before building them.
+  checkColumns(ctx, "pivot()", keys.length + firstOf.size, call.span);
+  checkMemory(
+    ctx,
+    "pivot()",
+    `${firstOf.size} columns of ${rows.size} rows`,
+    tableBytes(rows.size, [...keys, ...[...firstOf.keys()].map(() => valueColumn)]),
+    call.span,
+  );
   const names = [...firstOf.keys()].sort((a, b) => firstOf.get(a)! - firstOf.get(b)!);
   const all = [...rows.values()].sort((a, b) => a.first - b.first);
   const columns: ColumnSchema[] = [

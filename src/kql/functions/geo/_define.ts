@@ -9,6 +9,7 @@ import { constant, type Typed } from "../../compile/_context.ts";
 import { isNumeric } from "../../compile/_conversion.ts";
 import type { JsValue } from "../../runtime/_values.ts";
 import { type CallSite, defineScalar, SCALAR_FUNCTIONS } from "../_registry.ts";
+import { realAsJson } from "../../syntax/_literals.ts";
 import { validLngLat } from "./_shapes.ts";
 import { type Point3, toPoint } from "./_sphere.ts";
 
@@ -63,10 +64,31 @@ export function defineGeo(
  */
 export function guarded(fn: (values: JsValue[]) => JsValue, values: JsValue[], type: KustoType) {
   try {
-    return fn(values);
+    const value = fn(values);
+    return type === "dynamic" ? realCoordinates(value) : value;
   } catch {
     return type === "string" ? "" : null;
   }
+}
+
+/**
+ * A GeoJSON result with its coordinates written as reals: Kusto's coordinates are doubles,
+ * so `tostring()` of `[50, 50]` gives `[50.0,50.0]`. Only for values about to be written
+ * out (see `realAsJson`); other values are returned as they are.
+ */
+function realCoordinates(value: JsValue): JsValue {
+  if (Array.isArray(value)) return value.map(realCoordinates) as JsValue;
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = key === "coordinates" ? realNumbers(v) : realCoordinates(v as JsValue);
+  }
+  return out as JsValue;
+}
+
+function realNumbers(value: unknown): unknown {
+  if (typeof value === "number") return realAsJson(value);
+  return Array.isArray(value) ? value.map(realNumbers) : value;
 }
 
 export function checkArg(arg: Typed, kind: ArgKind, i: number, site: CallSite): void {
