@@ -172,7 +172,7 @@ function wrapAfter(text: string, width: number): string {
   const lines: string[] = [];
   let line = "";
   for (const part of parts) {
-    if (line && (line + part).trimEnd().length > width) {
+    if (line && displayWidth((line + part).trimEnd()) > width) {
       lines.push(line.trimEnd());
       line = "";
     }

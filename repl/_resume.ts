@@ -1,8 +1,9 @@
 /**
  * Reopening a session on every provider its steps named: `%kql @archive ...` recorded the
  * provider's name and how to open it (a folder, a workspace, a cluster; never a secret), so
- * a resumed session connects each again under its name, and a step re-runs where it ran.
- * One that cannot be opened now is named with the `.connect` that would open it.
+ * a resumed session connects each local folder again under its name, and a step re-runs
+ * where it ran. A remote provider, or a folder that cannot be opened now, is named with the
+ * `.connect` that would open it: no credential is used on a journal's word.
  *
  * @module
  */
@@ -51,15 +52,27 @@ function connectWords(source: ProviderSource, name: string): string {
 }
 
 /**
- * Connects, under its name, each provider the session's steps ran on that is not connected
- * yet, and adds it to the session; says what it did, and what to type for one it could not
- * open (the steps on it then refuse to re-run rather than run elsewhere).
+ * Connects, under its name, each local folder the session's steps ran on that is not
+ * connected yet, and adds it to the session; says what it did, and what to type for one it
+ * could not open, or for a remote provider (Sentinel, ADX, XDR: never signed in to on the
+ * journal's word). Steps on a provider not connected refuse to re-run rather than run
+ * elsewhere.
  */
 export async function reconnectRecorded(host: ResumeHost): Promise<void> {
   for (const [name, source] of Object.entries(host.session.recordedProviders())) {
     if (host.connections.has(name)) continue;
     const spec = specOf(source);
     if (!spec) continue;
+    // A remote provider signs in with the analyst's credentials: the journal (perhaps a
+    // colleague's bundle) names where, so the analyst connects it, not the resume.
+    if (spec.kind !== "local") {
+      host.output.write(
+        `note: steps on @${name} ran on ${spec.kind}; to re-run them, connect it with: ${
+          connectWords(source, name)
+        } (it becomes the default: .connect the session's own data again after it)`,
+      );
+      continue;
+    }
     try {
       const connection = await connect(spec);
       host.connections.set(name, connection);

@@ -84,10 +84,17 @@ function slashForm(rest: string, format: string, dayFirst: boolean): DatetimeFor
   const order = dayFirst ? format.replace("%m/%d", "%d/%m") : format;
   return {
     test,
-    parse: (s) =>
-      pl.when(s.str.contains(pattern)).then(
-        rest === "" ? dateOnly(s, order) : strptime(usText(s), order),
-      ).otherwise(pl.lit(null).cast(DATETIME)),
+    parse: (s) => {
+      const parsed = rest === "" ? dateOnly(s, order) : strptime(usText(s), order);
+      // Polars' strptime also matches after the start (`31/02/2024` as 1/02/2024, the 1st
+      // of February): the day and month parsed must be the text's own.
+      const number = (group: number) => s.str.extract(pattern, group).cast(pl.Int32);
+      const [dayGroup, monthGroup] = dayFirst ? [1, 2] : [2, 1];
+      const own = parsed.dt.day().cast(pl.Int32).eq(number(dayGroup))
+        .and(parsed.dt.month().cast(pl.Int32).eq(number(monthGroup)));
+      return pl.when(s.str.contains(pattern).and(own)).then(parsed)
+        .otherwise(pl.lit(null).cast(DATETIME));
+    },
   };
 }
 

@@ -75,26 +75,43 @@ export async function readNdjsonNative(file: string): Promise<NdjsonTable | unde
   }
   // A column of nulls only is text, as the JavaScript reader makes it.
   if (empty.length > 0) frame = frame.withColumns(pl.col(empty).cast(pl.Utf8));
+  const compact = compactNested(frame, declared);
+  if (compact === undefined) return undefined;
   const warnings = await mixedTypeWarnings(file, sample, frame, declared);
-  return { frame: compactNested(frame, declared), declared, warnings };
+  return { frame: compact, declared, warnings };
 }
 
 /**
  * Nested columns as compact JSON, the form every other source gives `dynamic` text
- * (Polars writes `{"k": [1, 2]}`); integers beyond 2^53 keep every digit.
+ * (Polars writes `{"k": [1, 2]}`); integers beyond 2^53 keep every digit. Undefined when
+ * Polars' text is not faithful JSON, for the JavaScript reader to read the file: Polars
+ * leaves a backslash and control characters in strings unescaped (`C:\temp` would read back
+ * with a tab), and gives a string or number in the column as bare text (`hello`, `123`).
  */
-function compactNested(frame: DataFrame, nested: ReadonlyMap<string, KustoType>): DataFrame {
+function compactNested(
+  frame: DataFrame,
+  nested: ReadonlyMap<string, KustoType>,
+): DataFrame | undefined {
   if (nested.size === 0) return frame;
-  return pl.DataFrame(
-    frame.getColumns().map((series) => {
-      if (!nested.has(series.name)) return series;
-      const values = (series.toArray() as Array<string | null>).map((v) =>
-        v === null ? null : JSON.stringify(parseJson(v))
-      );
-      return pl.Series(series.name, values, pl.Utf8);
-    }),
-  );
+  const columns = [];
+  for (const series of frame.getColumns()) {
+    if (!nested.has(series.name)) {
+      columns.push(series);
+      continue;
+    }
+    const values: Array<string | null> = [];
+    for (const v of series.toArray() as Array<string | null>) {
+      if (v !== null && !FAITHFUL_NESTED.test(v)) return undefined;
+      values.push(v === null ? null : JSON.stringify(parseJson(v)));
+    }
+    columns.push(pl.Series(series.name, values, pl.Utf8));
+  }
+  return pl.DataFrame(columns);
 }
+
+/** Polars' text of an object or array with no backslash or control character in it. */
+// deno-lint-ignore no-control-regex
+const FAITHFUL_NESTED = /^[[{][^\\\x00-\x1f]*$/;
 
 /** JSON, integers beyond 2^53 kept exact; only text with 16 digits in a row can hold one. */
 function parseJson(text: string): unknown {

@@ -221,7 +221,10 @@ export function sameTarget(a: ProviderSource, b: ProviderSource): boolean {
 function targetKey(source: ProviderSource): string {
   switch (source.kind) {
     case "local":
-      return JSON.stringify(["local", source.folder.replace(/\/+$/, "")]);
+      // The bundled demo case is the same data wherever casefile is installed.
+      return source.demo
+        ? JSON.stringify(["local-demo"])
+        : JSON.stringify(["local", source.folder.replace(/\/+$/, "")]);
     case "sentinel":
       return JSON.stringify(["sentinel", source.workspace, source.endpoint ?? null]);
     case "adx":
@@ -250,19 +253,20 @@ export function describeSource(source: ProviderSource): string {
   }
 }
 
-/** The `.connect` words that open `source` again in the REPL, named `name`. */
-export function connectCommand(source: ProviderSource, name: string): string {
+/** The `.connect` words that open `source` again in the REPL, named `name` (none: as the session's provider). */
+export function connectCommand(source: ProviderSource, name?: string): string {
   const quote = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+  const as = name === undefined ? "" : ` as ${name}`;
   switch (source.kind) {
     case "local":
-      return `.connect local ${source.demo ? "" : `${quote(source.folder)} `}as ${name}`;
+      return `.connect local${source.demo ? "" : ` ${quote(source.folder)}`}${as}`;
     case "sentinel":
-      return `.connect sentinel ${quote(source.workspace)} as ${name}`;
+      return `.connect sentinel ${quote(source.workspace)}${as}`;
     case "adx":
-      return `.connect adx ${quote(source.cluster)} ${quote(source.database)} as ${name}`;
+      return `.connect adx ${quote(source.cluster)} ${quote(source.database)}${as}`;
     case "xdr":
-      return `.connect xdr as ${name}`;
+      return `.connect xdr${as}`;
     case "none":
-      return `.connect ... as ${name}`;
+      return `.connect ...${as}`;
   }
 }

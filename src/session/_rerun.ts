@@ -68,8 +68,12 @@ export async function rerunSteps(
 function checkNamedProviders(ctx: StepContext, steps: readonly Step[]): void {
   for (const { record, mark } of steps) {
     const name = record.providerName;
-    if (record.kind !== "query" || name === undefined) continue;
+    if (record.kind !== "query") continue;
     if (mark === "dead-end" || record.status === "error") continue;
+    if (name === undefined) {
+      checkSessionProvider(ctx, record);
+      continue;
+    }
     const recorded = record.connection;
     const where = recorded ? ` (${describeSource(recorded)})` : "";
     const provider = ctx.providers.get(name);
@@ -95,4 +99,26 @@ function checkNamedProviders(ctx: StepContext, steps: readonly Step[]): void {
       );
     }
   }
+}
+
+/**
+ * A step that ran on the session's own provider re-runs on it only if it still holds the
+ * data the step ran on: a session resumed (or switched with `.connect`) on other data
+ * would otherwise give other answers under the same step, without a word.
+ */
+function checkSessionProvider(ctx: StepContext, record: Step["record"]): void {
+  const recorded = record.connection;
+  const now = ctx.provider ? sourceOf(ctx.provider) : undefined;
+  if (!recorded || !now || sameTarget(recorded, now)) return;
+  throw new SessionError(
+    `Step ${record.position} (${record.name}) ran on ${describeSource(recorded)}, but the ` +
+      `session's provider is now ${describeSource(now)}: nothing was run again.`,
+    {
+      hint:
+        `Connect the data it ran on first. In the REPL: ${
+          connectCommand(recorded, undefined)
+        }; in code: open the session with that provider. To run the investigation on other ` +
+        "data on purpose, replay it there (an exported script, or replaySession).",
+    },
+  );
 }

@@ -5,13 +5,10 @@
  * on odd records) when it is 2.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { join } from "node:path";
 import { loadTable } from "../../src/data/mod.ts";
 import { columnValues } from "../../src/polars.ts";
-import { tempFile } from "../_helpers.ts";
+import { runCasefile, tempFile } from "../_helpers.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const COLUMNS = 3000;
 const ROWS = 6;
 
@@ -54,16 +51,9 @@ Deno.test("a 3,000-column CSV loads with each column typed and its values in pla
 
 Deno.test("casefile load prints a 3,000-column CSV's values in their columns", async () => {
   const file = await tempFile("wide_cli.csv", wideCsv());
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", join(REPO, "repl/main.ts"), "load", file, "--format", "csv"],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const lines = new TextDecoder().decode(out.stdout).trimEnd().split("\n");
+  const out = await runCasefile(["load", file, "--format", "csv"]);
+  assert.equal(out.code, 0, out.stderr);
+  const lines = out.stdout.trimEnd().split("\n");
   assert.equal(lines.length, ROWS + 1);
   const header = lines[0].split(",");
   const last = lines[ROWS].split(",");

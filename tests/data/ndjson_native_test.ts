@@ -5,13 +5,9 @@
  * Line numbers are known by construction: record `i` of `bigNdjson` is on line `i + 1`.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { join } from "node:path";
 import { DataLoadError, loadTable } from "../../src/data/mod.ts";
 import { columnValues, pl } from "../../src/polars.ts";
-import { tempFile } from "../_helpers.ts";
-
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+import { runCasefile, tempFile } from "../_helpers.ts";
 
 function types(table: { schema: { columns: readonly { name: string; type: string }[] } }) {
   return Object.fromEntries(table.schema.columns.map((c) => [c.name, c.type]));
@@ -154,15 +150,8 @@ Deno.test("NDJSON: a large file loads with every row, never read whole into memo
 
 Deno.test("casefile load names the bad line of an NDJSON file, exit code 1", async () => {
   const file = await tempFile("cli.ndjson", '{"a":1}\n{"a":2}\n{"a":\n{"a":4}\n');
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", join(REPO, "repl/main.ts"), "load", file, "--format", "csv"],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
+  const out = await runCasefile(["load", file, "--format", "csv"]);
+  const stderr = out.stderr;
   assert.equal(out.code, 1, stderr);
   assert.ok(stderr.includes(file), stderr);
   assert.match(stderr, /line 3 is not valid JSON/);
@@ -173,16 +162,9 @@ Deno.test("casefile load prints an NDJSON file's rows with nested values as JSON
     "ok.ndjson",
     '{"Account":"ana","Failed":3,"Props":{"ip":"10.0.0.1"}}\n{"Account":"ben","Failed":0}\n',
   );
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", join(REPO, "repl/main.ts"), "load", file, "--format", "csv"],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  assert.deepEqual(new TextDecoder().decode(out.stdout).trimEnd().split("\n"), [
+  const out = await runCasefile(["load", file, "--format", "csv"]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.deepEqual(out.stdout.trimEnd().split("\n"), [
     "Account,Failed,Props",
     'ana,3,"{""ip"":""10.0.0.1""}"',
     "ben,0,",

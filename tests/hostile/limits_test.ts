@@ -62,8 +62,8 @@ Deno.test("a join's output rows are counted from its keys, outer rows included",
   // Left keys a % 3: 1, 2, 0, 1; right keys b % 2: 1, 0. Key 1: 2 x 1 rows, key 0: 1 x 1,
   // and the left row of key 2 has no match: 4 rows of 4 longs (32 bytes) = 128 bytes.
   const query = "set maxmemoryconsumptionperiterator = LIMIT;\n" +
-    "range a from 1 to 4 step 1 | extend k = a % 3\n" +
-    "| join kind=leftouter (range b from 1 to 2 step 1 | extend k = b % 2) on k | count";
+    "datatable(a: long)[1, 2, 3, 4] | extend k = a % 3\n" +
+    "| join kind=leftouter (datatable(b: long)[1, 2] | extend k = b % 2) on k | count";
   assert.deepEqual(await rows(query.replace("LIMIT", "128")), [{ Count: 4 }]);
   await assertLimited(
     query.replace("LIMIT", "127"),
@@ -269,6 +269,17 @@ Deno.test("toscalar() of a long beyond 2^53 stays exact", async () => {
   );
 });
 
+Deno.test("'in' a subquery finds a datetime or timespan beyond 2^53 microseconds", async () => {
+  // The same value on both sides: Kusto says true (review: the subquery's value came back
+  // as a bigint and the folded comparison said false).
+  assert.deepEqual(
+    await rows(`print a = datetime(2300-01-01) in ((print datetime(2300-01-01))),
+      b = 200000d in ((print 200000d)),
+      c = datetime(2300-01-01) !in ((print datetime(2300-01-01)))`),
+    [{ a: true, b: true, c: false }],
+  );
+});
+
 // ---------------------------------------------------------------- the front door
 
 Deno.test("casefile query: a cross join fails with the limit, a caret and the set to raise it", async () => {
@@ -307,4 +318,25 @@ Deno.test("a limit option with a wrong name or type is an OptionError with a did
     () => executeKql("print 1", { limits: { maxOutputColumns: "9" } as unknown as KqlLimits }),
     OptionError,
   );
+});
+
+Deno.test("a limit option that is not a whole number of 0 or more is refused, as in set", async () => {
+  // Review: -1 made every join fail with "a limit of -1 bytes"; 2.5 said "more than 2.5 records".
+  for (
+    const limits of [
+      { maxMemoryConsumptionPerIterator: -1 },
+      { truncationMaxRecords: 2.5 },
+      { takeMaxRecords: -3 },
+    ]
+  ) {
+    await assert.rejects(
+      () => executeKql("print 1", { limits }),
+      (error: unknown) => {
+        assert.ok(error instanceof OptionError, String(error));
+        assert.match(error.message, /must be a whole number, 0 or more/);
+        return true;
+      },
+    );
+  }
+  assert.deepEqual(await rows("print a = 1", { truncationMaxRecords: Infinity }), [{ a: 1 }]);
 });

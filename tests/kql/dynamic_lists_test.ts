@@ -338,3 +338,22 @@ Deno.test("operators after a native mv-expand: the JavaScript path's columns and
     assert.deepEqual(native, js, query);
   }
 });
+
+Deno.test("with_itemindex naming a column already there makes a new name, as Kusto does", async () => {
+  // Kusto appends a number to a taken index name (`with_itemindex=n` over `n` gives `n1`, as
+  // a join names clashing columns); both paths failed with Polars' duplicate-name error, the
+  // native one blamed on the operator after the mv-expand.
+  assert.deepEqual(
+    await bothWays(
+      `T | where n == 1 | extend w = split(s, " ") | mv-expand with_itemindex=n w
+         | where n1 >= 0 | project n, n1, w`,
+    ),
+    [{ n: 1, n1: 0, w: '"a"' }, { n: 1, n1: 1, w: '"b"' }],
+  );
+  assert.deepEqual(
+    await bothWays(
+      'T | where n == 1 | mv-expand with_itemindex=w w = split(s, " ") | project w, w1',
+    ),
+    [{ w: '"a"', w1: 0 }, { w: '"b"', w1: 1 }],
+  );
+});

@@ -13,7 +13,6 @@
 import "reflect-metadata";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import * as x509 from "@peculiar/x509";
 import { generateKeyPairSync } from "node:crypto";
 import {
   type EntraOptions,
@@ -31,6 +30,7 @@ import { resolveConfig } from "../../src/providers/sentinel/_config.ts";
 import { createCredential } from "../../src/providers/sentinel/_credentials.ts";
 import { loadAzureSdk } from "../../src/providers/sentinel/_sdk.ts";
 import { tempFolder } from "../_helpers.ts";
+import { throwawayCertificate } from "./_throwaway_certificate.ts";
 
 // createCredential() is called here directly: the SDK loads as openSentinelProvider() loads it.
 await loadAzureSdk();
@@ -156,31 +156,6 @@ function untilExpired(service: LogAnalyticsService): void {
 function resetClock(): void {
   globalThis.Date = RealDate;
   skew = 0;
-}
-
-/** A throwaway RSA certificate and its key as one PEM file (what AZURE_CLIENT_CERTIFICATE_PATH names). */
-async function throwawayCertificate(): Promise<{ certificate: string; path: string }> {
-  const algorithm = {
-    name: "RSASSA-PKCS1-v1_5",
-    hash: "SHA-256",
-    publicExponent: new Uint8Array([1, 0, 1]),
-    modulusLength: 2048,
-  };
-  const keys = await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: "01" + crypto.randomUUID().replaceAll("-", "").slice(0, 14),
-    name: "CN=casefile test app (throwaway)",
-    notBefore: new Date(Date.now() - 3_600_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    signingAlgorithm: algorithm,
-    keys,
-  });
-  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
-  const key = x509.PemConverter.encode(pkcs8.buffer, "PRIVATE KEY");
-  const certificate = cert.toString("pem");
-  const folder = await tempFolder({ "app.pem": `${key}\n${certificate}\n` });
-  await Deno.chmod(`${folder}/app.pem`, 0o600);
-  return { certificate, path: `${folder}/app.pem` };
 }
 
 // ------------------------------------------------------------------ client secret

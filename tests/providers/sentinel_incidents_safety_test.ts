@@ -99,3 +99,24 @@ Deno.test("a service that never answers, or a sign-in that never ends, times out
     for (const conn of held) conn.close();
   }
 });
+
+Deno.test("a timeout past setTimeout's 2^31 - 1 ms, or Infinity, waits rather than failing at once", async () => {
+  const service = await startArmService();
+  try {
+    for (const timeoutMs of [3_000_000_000, Infinity]) {
+      const incidents = await openIncidents({
+        workspaceResource: service.workspaceResourceId,
+        endpoint: service.endpoint,
+        caCertificates: [service.caCertificate],
+        credential: tokenOf(service.token),
+        env: () => undefined,
+        timeoutMs,
+      });
+      // Before the fix: "No answer from Azure Resource Manager within Infinity d".
+      await incidents.list();
+    }
+    assert.equal(service.requests.length, 2);
+  } finally {
+    await service.close();
+  }
+});

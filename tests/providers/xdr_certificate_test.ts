@@ -8,44 +8,22 @@
 import "reflect-metadata";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import * as x509 from "@peculiar/x509";
 import { type GraphHuntingService, startGraphHuntingService } from "../twins/graph_hunting/mod.ts";
 import { openXdrProvider, XdrConfigError } from "../../src/providers/xdr/mod.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { pl } from "../../src/polars.ts";
 import { runCasefile, tempFolder } from "../_helpers.ts";
+import { throwawayCertificate } from "./_throwaway_certificate.ts";
 
 // The service's data: the demo case's first 40 process events (not the whole demo case).
 const PROCESSES = pl.readParquet(join(DEMO_CASE_DIR, "DeviceProcessEvents.parquet")).head(40);
 
-/** A throwaway RSA certificate and its key as one PEM file. */
-async function throwawayCertificate(): Promise<{ certificate: string; key: string; path: string }> {
-  const algorithm = {
-    name: "RSASSA-PKCS1-v1_5",
-    hash: "SHA-256",
-    publicExponent: new Uint8Array([1, 0, 1]),
-    modulusLength: 2048,
-  };
-  const keys = await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: "01" + crypto.randomUUID().replaceAll("-", "").slice(0, 14),
-    name: "CN=casefile xdr test app (throwaway)",
-    notBefore: new Date(Date.now() - 3_600_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    signingAlgorithm: algorithm,
-    keys,
-  });
-  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
-  const key = x509.PemConverter.encode(pkcs8.buffer, "PRIVATE KEY");
-  const certificate = cert.toString("pem");
-  const folder = await tempFolder({ "app.pem": `${key}\n${certificate}\n` });
-  return { certificate, key, path: `${folder}/app.pem` };
-}
-
 async function withTenant(
   fn: (service: GraphHuntingService, env: Record<string, string>, key: string) => Promise<void>,
 ): Promise<void> {
-  const { certificate, key, path } = await throwawayCertificate();
+  const { certificate, key, path } = await throwawayCertificate(
+    "casefile xdr test app (throwaway)",
+  );
   const clientId = crypto.randomUUID();
   const folder = await tempFolder({ "DeviceProcessEvents.parquet": PROCESSES.writeParquet() });
   const service = await startGraphHuntingService({
@@ -131,7 +109,7 @@ Deno.test("client-certificate for xdr: missing settings and a file without a key
         "The client-certificate credential needs AZURE_TENANT_ID, AZURE_CLIENT_ID, " +
           "AZURE_CLIENT_CERTIFICATE_PATH, which are not set",
   );
-  const { certificate } = await throwawayCertificate();
+  const { certificate } = await throwawayCertificate("casefile xdr test app (throwaway)");
   const folder = await tempFolder({ "cert-only.pem": certificate });
   await assert.rejects(
     openXdrProvider({

@@ -7,7 +7,7 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { displayWidth, fitWidth, padWidth } from "../../src/display/mod.ts";
 import { needsPager } from "../../repl/_pager.ts";
-import { textTable } from "../../repl/_format.ts";
+import { frameTable, textTable } from "../../repl/_format.ts";
 import { gridText } from "../../repl/_cli_output.ts";
 import { pl } from "../../src/polars.ts";
 import { pipeRepl } from "./_piped.ts";
@@ -156,4 +156,16 @@ Deno.test({
       await term.close();
     }
   },
+});
+
+Deno.test("frameTable's note of left-out CJK columns wraps to the width in columns", () => {
+  // 12 columns named with 7 ideographs and a digit (15 columns each) left out at width 40:
+  // the note "12 more columns: 列名前の長い列0, …" must break by columns, not by length.
+  const columns: Record<string, string[]> = { a: ["x".repeat(30)] };
+  for (let i = 0; i < 12; i++) columns[`列名前の長い列${i}`] = ["v"];
+  const text = frameTable(pl.DataFrame(columns), { width: 40 });
+  ok(text.includes("12 more columns: 列名前の長い列0,"), text);
+  for (const line of text.split("\n")) {
+    ok(displayWidth(line) <= 40, `${displayWidth(line)}: ${line}`);
+  }
 });

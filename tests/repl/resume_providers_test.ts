@@ -1,6 +1,8 @@
 /**
- * A session over two providers, closed and resumed: the provider a step named (`%kql @adx`)
- * is connected again under its name, and a re-run of that step reaches it (the loopback
+ * A session over two providers, closed and resumed: a folder a step named (`%kql @archive`)
+ * is connected again under its name; a remote one (`%kql @adx`) is named with the
+ * `.connect` to type (no credential is used on the journal's word), and once connected a
+ * re-run of that step reaches it (the loopback
  * Kusto cluster's request log says so, and the answer is the twin's, not the demo case's).
  * A step whose provider cannot be opened, or whose name now stands for other data, is not
  * re-run anywhere else: the error says what to connect. Through the piped REPL, and through
@@ -16,6 +18,7 @@ import { DEMO_CASE_DIR, openLocalProvider } from "../../src/providers/mod.ts";
 import { openSession, SessionError } from "../../src/session/mod.ts";
 import { pl } from "../../src/polars.ts";
 import { tempFolder } from "../_helpers.ts";
+import { checksum } from "../../src/session/_journal_scan.ts";
 import { pipeRepl } from "./_piped.ts";
 
 const ALERTS = pl.readParquet(join(DEMO_CASE_DIR, "SecurityAlert.parquet"));
@@ -45,7 +48,12 @@ Deno.test("a resumed REPL session reconnects the provider a step named, and its 
       CASEFILE_ADX_TOKEN: kusto.token,
       XDG_CONFIG_HOME: await tempFolder(),
     };
-    const asked = () => kusto.requests.filter((r) => r.path === "/v2/rest/query").length;
+    // The step's query (not the table list a connection reads).
+    const asked = () =>
+      kusto.requests.filter((r) =>
+        r.path === "/v2/rest/query" &&
+        String((r.body as { csl?: string } | undefined)?.csl).includes("SecurityAlert | count")
+      ).length;
     const first = await pipeRepl(home, "two", [
       `.connect adx ${kusto.endpoint} demo`,
       "%kql @adx archived = SecurityAlert | count",
@@ -55,13 +63,37 @@ Deno.test("a resumed REPL session reconnects the provider a step named, and its 
     assert.equal(first.code, 0, first.stderr + first.stdout);
     assert.equal(asked(), 1);
 
-    // Resumed as the exit line says (the demo case the default): @adx comes back by itself.
+    // Resumed: the journal names the cluster, but no credential is used on its word: the
+    // REPL says what to type, and nothing reaches the cluster until the analyst does.
+    const looked = await pipeRepl(home, "two", [".rerun 1 --refresh"], { env });
+    const connectLine = `.connect adx ${kusto.endpoint} demo as adx`;
+    assert.ok(
+      looked.stdout.includes(
+        `note: steps on @adx ran on adx; to re-run them, connect it with: ${connectLine} ` +
+          "(it becomes the default: .connect the session's own data again after it)",
+      ),
+      looked.stdout,
+    );
+    assert.equal(asked(), 1, "resuming asked the cluster nothing");
+
+    // Without the demo case as the default again, step 2 (run on it) refuses to re-run on
+    // the cluster, and says what to connect.
+    const refused = await pipeRepl(home, "two", [connectLine, ".rerun 1 --refresh"], { env });
+    assert.match(
+      refused.stdout + refused.stderr,
+      /Step 2 \(alerts\) ran on the bundled demo case, but the session's provider is now ADX database demo on https:\/\/127\.0\.0\.1:\d+: nothing was run again\./,
+    );
+    assert.match(refused.stdout + refused.stderr, /In the REPL: \.connect local;/);
+    assert.equal(asked(), 1, "the refused re-run asked the cluster nothing");
+
+    // Connected as the notes say: the re-run reaches the cluster, and the demo case.
     const resumed = await pipeRepl(home, "two", [
+      connectLine,
+      ".connect local",
       ".rerun 1 --refresh",
       '`counts ${archived.getColumn("Count").get(0)}/${alerts.getColumn("Count").get(0)}`',
     ], { env });
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
-    assert.match(resumed.stdout, /reconnected @adx: Azure Data Explorer/);
     assert.equal(asked(), 2, "the re-run of the @adx step asked the cluster");
     assert.match(resumed.stdout, new RegExp(`counts ${TWIN_ALERTS}/${ALERTS.height}\\n`));
     assert.ok(!resumed.stdout.includes(kusto.token) && !resumed.stderr.includes(kusto.token));
@@ -156,6 +188,48 @@ Deno.test("openSession on an existing session: recordedProviders, and a re-run o
     const frame = again.variables.old as { getColumn(c: string): { get(i: number): unknown } };
     assert.equal(Number(frame.getColumn("Count").get(0)), ARCHIVE_ALERTS);
     assert.equal(again.step("old").record.revision, 2);
+  } finally {
+    await again.close();
+  }
+});
+
+Deno.test("a step on the bundled demo case re-runs on it when casefile is installed elsewhere", async () => {
+  const home = await tempFolder();
+  const first = await openSession("moved", { home, provider: await openLocalProvider() });
+  first.addProvider("demo", await openLocalProvider());
+  await first.query("alerts", "SecurityAlert | count", { provider: "demo" });
+  await first.close();
+  // The journal as an install at another path wrote it: the demo case's folder differs,
+  // the records re-chained (each line's checksum and the next line's `prev`).
+  const path = join(home, "sessions", "moved", "journal.jsonl");
+  let prev = "";
+  const lines = (await Deno.readTextFile(path)).split("\n").filter(Boolean).map((line) => {
+    const record = JSON.parse(line);
+    delete record.sum;
+    if (record.prev !== undefined) record.prev = prev;
+    const json = JSON.stringify(record).replaceAll(
+      JSON.stringify(DEMO_CASE_DIR).slice(1, -1),
+      "/opt/casefile-0.9/fixtures/demo-case",
+    );
+    prev = checksum(json);
+    return `${json.slice(0, -1)},"sum":"${prev}"}`;
+  });
+  await Deno.writeTextFile(path, lines.join("\n") + "\n");
+  await Deno.remove(`${path}.head`);
+
+  const again = await openSession("moved", { home, provider: await openLocalProvider() });
+  try {
+    assert.deepEqual(again.recordedProviders().demo, {
+      kind: "local",
+      folder: "/opt/casefile-0.9/fixtures/demo-case",
+      demo: true,
+    });
+    again.addProvider("demo", await openLocalProvider());
+    // Before the fix: "ran on @demo = the bundled demo case, but @demo is now the bundled
+    // demo case: nothing was run again."
+    await again.rerun(1, {}, { refresh: true });
+    const frame = again.variables.alerts as { getColumn(c: string): { get(i: number): unknown } };
+    assert.equal(Number(frame.getColumn("Count").get(0)), ALERTS.height);
   } finally {
     await again.close();
   }

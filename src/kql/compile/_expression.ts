@@ -397,7 +397,10 @@ function inExpression(e: A.InExpression, env: ExprEnv): Typed {
   if (e.negated) expr = expr.not();
   return fold({ expr, type: "bool" }, [l], (a) => {
     const found = values.some((v) =>
-      ci ? String(v).toLowerCase() === String(a).toLowerCase() : v === a
+      // A subquery's datetime or timespan beyond 2^53 microseconds comes back as a bigint.
+      ci
+        ? String(v).toLowerCase() === String(a).toLowerCase()
+        : (typeof v === "bigint" ? Number(v) === a : v === a)
     );
     return e.negated ? !found : found;
   });

@@ -14,7 +14,7 @@
 import type { KustoType } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { KqlSemanticError } from "../errors.ts";
-import { checkOptions, defineOptions, type OptionSpecs } from "../../options.ts";
+import { checkOptions, defineOptions, OptionError, type OptionSpecs } from "../../options.ts";
 
 /** Limits a caller gives a query (the same as Kusto's request properties). */
 export interface KqlLimits {
@@ -87,6 +87,15 @@ export function resolveLimits(
   given: KqlLimits = {},
 ): Limits {
   checkOptions("limits", given, LIMIT_OPTIONS);
+  // As a `set` statement's value: a whole number, 0 or more (Infinity for no limit).
+  for (const [key, value] of Object.entries(given)) {
+    if (typeof value !== "number" || value === Infinity) continue;
+    if (Number.isInteger(value) && value >= 0) continue;
+    throw new OptionError(
+      `limits: option \`${key}\` must be a whole number, 0 or more, not ${value}.`,
+      { fn: "limits", option: key, hint: `Give ${key} a count such as 1000, or leave it out.` },
+    );
+  }
   const sets: KqlLimits[] = [given];
   for (const statement of statements) {
     if (statement.kind === "set") {

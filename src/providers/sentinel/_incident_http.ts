@@ -142,7 +142,8 @@ export class ArmHttp {
     body: unknown,
     extra: Record<string, string>,
   ): Promise<ArmAnswer & { retryAfter?: number }> {
-    const timeoutMs = this.#settings.timeoutMs ?? ARM_TIMEOUT_MS;
+    // setTimeout fires at once past 2^31 - 1 ms (24.8 d): a longer timeout waits that long.
+    const timeoutMs = Math.min(this.#settings.timeoutMs ?? ARM_TIMEOUT_MS, 2 ** 31 - 1);
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {

@@ -35,7 +35,7 @@ import {
   nativeElements,
 } from "../_dynamic_native.ts";
 import { compileExpr } from "../_expression.ts";
-import { derivedName } from "../_names.ts";
+import { derivedName, uniqueNames } from "../_names.ts";
 import { sort } from "./_rows.ts";
 import { summarize } from "./_summarize.ts";
 import {
@@ -162,6 +162,12 @@ function expand(
         : undefined,
     };
   });
+  if (options.itemIndex !== undefined) {
+    // An index name already taken gets a number appended, as Kusto does
+    // (`with_itemindex=n` over a table with `n` makes `n1`).
+    const taken = [...input.columns.map((c) => c.name), ...compiled.map((c) => c.name)];
+    options = { ...options, itemIndex: uniqueNames([options.itemIndex], taken)[0] };
+  }
   const native = nativeExpand(input, compiled, options, env);
   if (native) return native;
   let data = env.materialise(input.frame).select(
