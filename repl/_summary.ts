@@ -26,7 +26,7 @@ export async function summariseCase(provider: LocalProvider): Promise<string> {
   const rows = await Promise.all(infos.map(async (info) => {
     const table = await provider.table(info.name);
     // From the lazy table: a scanned table larger than memory reads only TimeGenerated.
-    const [first, last] = await timeSpan(table);
+    const [first, last] = timeSpan(table);
     return [info.name, count(table.rows), String(info.columns.length), first, last];
   }));
   out.push(textTable(["table", "rows", "columns", "first TimeGenerated", "last"], rows));
@@ -60,13 +60,15 @@ export async function summariseWorkspace(provider: Provider): Promise<string> {
   ].join("\n");
 }
 
-async function timeSpan(table: LocalTable): Promise<[string, string]> {
+function timeSpan(table: LocalTable): [string, string] {
   const column = table.schema.columns.find((c) => c.name === "TimeGenerated");
   if (table.rows === 0 || column?.type !== "datetime") return ["", ""];
-  const span = await table.lazy.select(
+  // Synchronously: Polars may panic on a damaged page of a file without a recorded hash,
+  // which aborts the process from the asynchronous collect (nodejs-polars 0.25.2).
+  const span = table.lazy.select(
     pl.col("TimeGenerated").min().alias("first"),
     pl.col("TimeGenerated").max().alias("last"),
-  ).collect();
+  ).collectSync();
   const [first] = columnValues<Date>(span, "first");
   const [last] = columnValues<Date>(span, "last");
   return [utc(first), utc(last)];

@@ -3,7 +3,10 @@
  * many (a folder of daily files), becomes one Polars lazy scan, so a query's filters and
  * column selection reach the reader and only the row groups and columns it needs are read.
  * Planning reads each file's footer only (its columns and row count), which is where a
- * truncated or foreign file is caught, naming the file. Tables of text files (CSV, JSON),
+ * truncated or foreign file is caught, naming the file. A scan of files no recorded SHA-256
+ * vouches for is marked `unverified`: Polars panics on some damaged pages, which aborts the
+ * process inside an asynchronous `collect()`, so such plans are collected synchronously,
+ * where the panic is an error. Tables of text files (CSV, JSON),
  * and Parquet whose column types need converting to the known schema, are loaded whole with
  * {@link loadTable} as before.
  *
@@ -50,6 +53,13 @@ export interface ScannedTable {
   readonly frame: LazyDataFrame;
   /** Whether `frame` scans the files (true) or holds rows loaded whole (false). */
   readonly scanned: boolean;
+  /**
+   * Whether `frame` scans files whose content no recorded SHA-256 vouches for. Polars
+   * panics on some damaged Parquet pages (nodejs-polars 0.25.2), and a panic inside the
+   * asynchronous `collect()` aborts the whole process, where `collectSync()` turns it into
+   * an error: collect such a plan synchronously.
+   */
+  readonly unverified: boolean;
   /** The number of rows (from the files' footers when scanned). */
   readonly rows: number;
   /** The table's name and Kusto column types. */
@@ -117,6 +127,7 @@ export async function scanTable(
   return {
     frame: loaded.frame.lazy(),
     scanned: false,
+    unverified: false, // in memory: already read whole
     rows: loaded.frame.height,
     schema: loaded.schema,
     files: loaded.files,
@@ -177,7 +188,7 @@ export async function scanFailure(
     } catch (cause) {
       return new DataLoadError(
         `Cannot read ${file} (table ${table.schema.name}): its data is damaged (${
-          firstLine(cause)
+          decodeFailure(cause)
         })`,
         {
           file,
@@ -281,6 +292,7 @@ async function planScan(
   return {
     frame,
     scanned: true,
+    unverified: options.sha256 === undefined,
     rows,
     schema,
     files,
@@ -417,6 +429,12 @@ function castNeeded(have: DataType, target: DataType): "none" | "cast" | "readin
   if (y === "Int32" && ["Int8", "Int16", "UInt8", "UInt16"].includes(x)) return "cast";
   if (y === "Float64" && (INTEGERS.includes(x) || x === "Float32")) return "cast";
   return "reading";
+}
+
+// What decoding met, in a line: a panic's own message rather than the unwrap around it.
+function decodeFailure(error: unknown): string {
+  const panic = /JoinError::Panic\(Id\(\d+\), "((?:[^"\\]|\\.)*)"/.exec(firstLine(error));
+  return panic ? `the reader panicked: ${panic[1].split("\\n")[0]}` : firstLine(error);
 }
 
 function firstLine(error: unknown): string {

@@ -22,7 +22,7 @@ import { parseQuery } from "./syntax/_parser.ts";
 import type { QueryText } from "./syntax/ast.ts";
 import { Context, type Relation, type SourceTable } from "./compile/_context.ts";
 import { queryFailure, runFailure } from "./compile/_failures.ts";
-import { collectAsync, compileQuery } from "./compile/_query.ts";
+import { collect, collectAsync, compileQuery } from "./compile/_query.ts";
 import { resultTablesOf } from "./compile/operators/_partition.ts";
 import { type KqlLimits, type Limits, raiseHint } from "./compile/_limits.ts";
 import "./functions/_all.ts";
@@ -167,7 +167,7 @@ export interface ExecuteOptions {
 /**
  * Runs `query` over prepared source tables (see {@link sourceTables}). The final plan
  * runs on Polars' thread pool, off the event loop, so a caller can stop waiting for it
- * (a REPL's Ctrl-C).
+ * (a REPL's Ctrl-C); a plan over a table marked `unverified` runs synchronously instead.
  *
  * @param query The KQL text.
  * @param tables The tables the query may name, by name.
@@ -193,14 +193,20 @@ export async function executeOn(
   } catch (error) {
     throw queryFailure(error, ctx);
   }
+  // Off the event loop, unless the plan reads unverified files: Polars may panic on their
+  // damaged pages, which aborts the process from the asynchronous collect.
+  const run = [...tables.values(), ...(options.scopedTables?.values() ?? [])]
+      .some((t) => t.unverified)
+    ? (r: Relation) => Promise.resolve(collect(r))
+    : collectAsync;
   let frame: DataFrame;
   try {
-    frame = await collectAsync(truncated(relation, ctx.limits));
+    frame = await run(truncated(relation, ctx.limits));
   } catch (error) {
-    throw await runFailure(error, ctx);
+    throw runFailure(error, ctx);
   }
   checkTruncation(frame, parsed, ctx);
-  const results = await otherTables(relation, frame, parsed, ctx);
+  const results = await otherTables(relation, frame, parsed, ctx, run);
   return {
     frame,
     schema: { name: results?.[0].schema.name ?? "PrimaryResult", columns: relation.columns },
@@ -215,6 +221,7 @@ async function otherTables(
   first: DataFrame,
   parsed: QueryText,
   ctx: Context,
+  run: (relation: Relation) => Promise<DataFrame>,
 ): Promise<KqlTable[] | undefined> {
   const made = resultTablesOf(relation);
   if (!made) return undefined;
@@ -223,9 +230,9 @@ async function otherTables(
     let frame = first;
     if (i > 0) {
       try {
-        frame = await collectAsync(truncated(table.relation, ctx.limits));
+        frame = await run(truncated(table.relation, ctx.limits));
       } catch (error) {
-        throw await runFailure(error, ctx);
+        throw runFailure(error, ctx);
       }
       checkTruncation(frame, parsed, ctx);
     }

@@ -207,6 +207,28 @@ print a = range(1, 100, 1), b = 1 | mv-expand with_itemindex = i a | summarize n
   assert.deepEqual(await rows(query(3200)), [{ n: 100, s: 5050 }]);
 });
 
+Deno.test("native mv-expand (of split) fails before exploding rows past the limit", async () => {
+  // split() makes a Polars list, exploded natively. 100 elements; s (a string), b (a long),
+  // a (dynamic) and i (a long): 16 + 8 + 16 + 8 = 48 bytes a row, 4,800 bytes.
+  const numbers = Array.from({ length: 100 }, (_, i) => i + 1).join(",");
+  const query = (limit: number) =>
+    `set maxmemoryconsumptionperiterator = ${limit};
+print s = "${numbers}", b = 1 | mv-expand with_itemindex = i a = split(s, ",") | summarize n = count(), t = sum(toint(a))`;
+  await assertLimited(query(4799), "a = split", [/mv-expand would make 100 rows/], RAISE_MEMORY);
+  assert.deepEqual(await rows(query(4800)), [{ n: 100, t: 5050 }]);
+  // limit= caps each array before the count: 10 rows of 48 bytes.
+  const capped = (limit: number) =>
+    `set maxmemoryconsumptionperiterator = ${limit};
+print s = "${numbers}", b = 1 | mv-expand with_itemindex = i a = split(s, ",") limit 10 | count`;
+  await assertLimited(capped(479), "a = split", [/mv-expand would make 10 rows/], RAISE_MEMORY);
+  assert.deepEqual(await rows(capped(480)), [{ Count: 10 }]);
+  // Through the command line: exit 1, the limit named, no stack trace.
+  const cli = await runCasefile(["query", query(4799)]);
+  assert.equal(cli.code, 1, cli.stderr);
+  assert.match(cli.stderr, /mv-expand would make 100 rows .*more than the memory limit/);
+  assert.doesNotMatch(cli.stderr, /^\s+at /m);
+});
+
 Deno.test("range past the memory limit fails at range without making its rows", async () => {
   await assertLimited(
     "print 1;\nrange x from 1 to 1000000000 step 1",

@@ -18,7 +18,7 @@ import {
   toStringTyped,
 } from "./_conversion.ts";
 import type { JsValue } from "../runtime/_values.ts";
-import { hasAnyTermPattern, hasTermPattern, regexEscape } from "../runtime/_text.ts";
+import { anyTermPattern, termMatchesJs, termPattern } from "../runtime/_text.ts";
 import { jsRegex, rustRegexSource } from "../runtime/_regex.ts";
 
 /** A binary operator (other than `and`, `or`) over compiled operands. */
@@ -365,18 +365,23 @@ function stringOperator(op: string, left: Typed, right: Typed, e: A.Binary, env:
     const needles = listValues(right, e.right, env).map(String);
     // No term to look for: none is there (and `!has_any` holds).
     if (needles.length === 0) return constant(negated, "bool");
-    const matches = needles.map((n) => l.expr.str.contains(hasTermPattern(n, false)));
-    let expr = base === "has_any"
-      ? l.expr.str.contains(hasAnyTermPattern(needles, false))
-      : matches.reduce((a, b) => a.and(b));
-    if (negated) expr = expr.not();
-    return stringPredicate(expr, [l], (a) => {
-      const hits = needles.map((n) =>
-        new RegExp(hasTermPattern(n, false, "js"), "i").test(String(a))
-      );
-      const result = base === "has_any" ? hits.some(Boolean) : hits.every(Boolean);
+    const js = (a: JsValue) => {
+      const hit = (n: string) => termMatchesJs("has", false, String(a), n);
+      const result = base === "has_any" ? needles.some(hit) : needles.every(hit);
       return negated ? !result : result;
-    });
+    };
+    const patterns = needles.map((n) => termPattern("has", n, false));
+    const anyPattern = anyTermPattern(needles, false);
+    // A needle no Rust regex matches exactly runs the JavaScript reference row by row.
+    if (anyPattern === undefined && !l.constant) {
+      return env.rowwise([l], "bool", ([a]) => a === null ? null : js(a));
+    }
+    // (A constant text with no Rust regex folds through the reference below.)
+    let expr = base === "has_any" || anyPattern === undefined
+      ? l.expr.str.contains(anyPattern ?? "")
+      : patterns.map((p) => l.expr.str.contains(p!)).reduce((a, b) => a.and(b));
+    if (negated) expr = expr.not();
+    return stringPredicate(expr, [l], js);
   }
   const r = toStringTyped(right, env);
   const cs = base.endsWith("_cs");
@@ -389,17 +394,23 @@ function stringOperator(op: string, left: Typed, right: Typed, e: A.Binary, env:
   }
   const needle = String(r.constant.value ?? "");
   let expr: Expr;
-  const ci = cs ? "" : "(?i)";
   switch (kind) {
     case "has":
-      expr = l.expr.str.contains(hasTermPattern(needle, cs));
-      break;
     case "hasprefix":
-      expr = l.expr.str.contains(`${ci}(^|[^0-9A-Za-z])${regexEscape(needle)}`);
+    case "hassuffix": {
+      const pattern = termPattern(kind, needle, cs);
+      if (pattern === undefined && !l.constant) {
+        // No Rust regex matches this needle exactly: the JavaScript reference, row by row.
+        return env.rowwise([l], "bool", ([a]) => {
+          if (a === null) return null;
+          const result = termMatchesJs(kind, cs, String(a), needle);
+          return negated ? !result : result;
+        });
+      }
+      // (A constant text with no Rust regex folds through the reference below.)
+      expr = l.expr.str.contains(pattern ?? "");
       break;
-    case "hassuffix":
-      expr = l.expr.str.contains(`${ci}${regexEscape(needle)}($|[^0-9A-Za-z])`);
-      break;
+    }
     case "contains":
       expr = cs
         ? l.expr.str.contains(needle, true)
@@ -441,11 +452,9 @@ export function matchJs(kind: string, cs: boolean, a: string, b: string): boolea
   const y = cs ? b : b.toLowerCase();
   switch (kind) {
     case "has":
-      return new RegExp(hasTermPattern(b, cs, "js"), cs ? "" : "i").test(a);
     case "hasprefix":
-      return new RegExp(`(^|[^0-9A-Za-z])${regexEscape(b)}`, cs ? "" : "i").test(a);
     case "hassuffix":
-      return new RegExp(`${regexEscape(b)}($|[^0-9A-Za-z])`, cs ? "" : "i").test(a);
+      return termMatchesJs(kind, cs, a, b);
     case "contains":
       return x.includes(y);
     case "startswith":

@@ -128,6 +128,12 @@ export interface SourceTable {
   readonly frame: LazyDataFrame;
   /** The table's name and Kusto columns. */
   readonly schema: TableSchema;
+  /**
+   * Whether `frame` reads files whose content nothing vouches for (no recorded SHA-256):
+   * a query over such a table is collected synchronously, where a Polars panic on a damaged
+   * page is an error rather than an abort of the process.
+   */
+  readonly unverified?: boolean;
 }
 
 /** Options of a {@link Context}. */

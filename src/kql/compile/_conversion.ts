@@ -14,6 +14,9 @@ import { dynamicToStringNative } from "./_dynamic_native.ts";
 
 const NUMERIC = new Set<KustoType>(["int", "long", "real", "decimal"]);
 
+/** Text Kusto reads as an integer: decimal digits with a sign, or hexadecimal (`0x10`). */
+const INTEGER_TEXT = /^[+-]?[0-9]+$|^0x[0-9a-f]+$/i;
+
 /** Whether `type` is a number type. */
 export function isNumeric(type: KustoType): boolean {
   return NUMERIC.has(type);
@@ -53,8 +56,12 @@ export function convertJs(v: JsValue, from: KustoType, to: KustoType): JsValue {
     case "int": {
       if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : null;
       if (typeof v === "boolean") return v ? 1 : 0;
-      const n = Number(text.trim());
-      return text.trim() !== "" && Number.isFinite(n) ? Math.trunc(n) : null;
+      // Kusto reads text in integer syntax only ("5.7", "1e3" and "nan" are null), and
+      // text past an int's range is null for toint().
+      const t = text.trim();
+      if (!INTEGER_TEXT.test(t)) return null;
+      const n = Number(t);
+      return to === "int" && (n < -2_147_483_648 || n > 2_147_483_647) ? null : n;
     }
     case "real":
     case "decimal": {

@@ -62,11 +62,13 @@ export function queryFailure(error: unknown, ctx: Context | string): Error {
  * whose result fails to run (each result is run again, in the order the operators were
  * applied; only on this error path).
  */
-export async function runFailure(error: unknown, ctx: Context): Promise<Error> {
+export function runFailure(error: unknown, ctx: Context): Error {
   if (error instanceof CasefileError) return error;
   for (const { operator, relation } of ctx.applied.slice(0, MAX_TRACED)) {
     try {
-      await relation.frame.collect();
+      // Synchronously: the failure may be damaged data, on which Polars can panic, and a
+      // panic inside the asynchronous collect aborts the process (nodejs-polars 0.25.2).
+      relation.frame.collectSync();
     } catch {
       return operatorFailure(error, operator, ctx);
     }

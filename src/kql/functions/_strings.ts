@@ -25,7 +25,7 @@ import { constant, type Typed } from "../compile/_context.ts";
 import { convert, toStringTyped } from "../compile/_conversion.ts";
 import { nativeStringArray } from "../compile/_dynamic_native.ts";
 import { matchJs } from "../compile/_binary_operators.ts";
-import { hasTermPattern } from "../runtime/_text.ts";
+import { termPattern } from "../runtime/_text.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
 import { type CallSite, defineScalar, SCALAR_FUNCTIONS } from "./_registry.ts";
 import {
@@ -1388,14 +1388,18 @@ defineScalar("has_any_index", {
       return items.findIndex((item) => matchJs("has", false, str(s), elementText(item)));
     };
     const list = values.constant?.value;
-    if (!Array.isArray(list)) return site.env.rowwise([source, values], "long", js);
+    const patterns = Array.isArray(list)
+      ? list.map((item) => termPattern("has", elementText(item), false))
+      : [];
+    // A needle no Rust regex matches exactly (a non-ASCII cased letter) runs in JavaScript.
+    if (!Array.isArray(list) || patterns.some((p) => p === undefined)) {
+      return site.env.rowwise([source, values], "long", js);
+    }
     return native([source, values], "long", () => {
       if (list.length === 0) return pl.lit(-1).cast(pl.Int64);
-      let chain = pl.when(source.expr.str.contains(hasTermPattern(elementText(list[0]), false)))
-        .then(pl.lit(0));
+      let chain = pl.when(source.expr.str.contains(patterns[0]!)).then(pl.lit(0));
       for (let k = 1; k < list.length; k++) {
-        chain = chain.when(source.expr.str.contains(hasTermPattern(elementText(list[k]), false)))
-          .then(pl.lit(k)) as never;
+        chain = chain.when(source.expr.str.contains(patterns[k]!)).then(pl.lit(k)) as never;
       }
       return chain.otherwise(pl.lit(-1)).cast(pl.Int64);
     }, js);

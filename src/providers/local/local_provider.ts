@@ -225,9 +225,11 @@ export class LocalProvider implements TableSource {
     return hash.digest("hex");
   }
 
-  async lazyTable(name: string): Promise<{ frame: LazyDataFrame; schema: TableSchema }> {
+  async lazyTable(
+    name: string,
+  ): Promise<{ frame: LazyDataFrame; schema: TableSchema; unverified?: boolean }> {
     const table = await this.#current(name);
-    return { frame: table.lazy, schema: table.schema };
+    return { frame: table.lazy, schema: table.schema, unverified: table.unverified };
   }
 
   // A table whose files are as they were when it was planned: one that changed is planned
@@ -260,7 +262,11 @@ export class LocalProvider implements TableSource {
       const table = tables[i];
       warnings.push(...table.warnings.map((w) => ({ kind: "data" as const, message: w.message })));
       let source: SourceTable = table.scanned
-        ? { frame: stringsNotNull(table.lazy, table.schema, table.nullable), schema: table.schema }
+        ? {
+          frame: stringsNotNull(table.lazy, table.schema, table.nullable),
+          schema: table.schema,
+          unverified: table.unverified, // no hash: the engine collects synchronously
+        }
         : kql.sourceTables({ [name]: table.frame }, { [name]: table.schema }).get(name)!;
       if (options.timespan) {
         const filtered = filterTimespanLazy(source.frame, table.schema, options.timespan);
@@ -412,12 +418,13 @@ export class LocalProvider implements TableSource {
       files: loaded.files,
       stamps: loaded.stamps,
       nullable: loaded.nullable,
+      unverified: loaded.unverified,
     };
   }
 }
 
 // A table with what its planning saw of its files.
-type Planned = LocalTable & Pick<ScannedTable, "files" | "stamps" | "nullable">;
+type Planned = LocalTable & Pick<ScannedTable, "files" | "stamps" | "nullable" | "unverified">;
 
 // Kusto strings are never null: a scanned file's nulls in string columns read as "". Only
 // columns whose files have nulls are filled: a filled column's filters stay out of the scan.

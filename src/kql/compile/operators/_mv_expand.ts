@@ -16,7 +16,7 @@
  * @module
  */
 import { checkInterrupt } from "../../../interrupt.ts";
-import { type DataFrame, type Expr, pl, type Series } from "../../../polars.ts";
+import { type DataFrame, type Expr, type LazyDataFrame, pl, type Series } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
 import {
@@ -168,7 +168,13 @@ function expand(
     const taken = [...input.columns.map((c) => c.name), ...compiled.map((c) => c.name)];
     options = { ...options, itemIndex: uniqueNames([options.itemIndex], taken)[0] };
   }
-  const native = nativeExpand(input, compiled, options, env);
+  const span = { start: items[0].span.start, end: items[items.length - 1].span.end };
+  const native = nativeExpand(input, compiled, options, env, (frame, list, columns) => {
+    // The rows the explode will make, counted on the list column alone (only what it reads
+    // is computed): the other columns are copied to every expanded row, so check first.
+    const rows = expandedRows(frame, list, options.limit);
+    checkMemory(ctx, "mv-expand", `${rows} rows`, tableBytes(rows, columns), span);
+  });
   if (native) return native;
   let data = env.materialise(input.frame).select(
     ...input.columns.map((c) => pl.col(c.name)),
@@ -221,10 +227,13 @@ function expand(
 
   const columns = expandedColumns(input, compiled, options);
   // The other columns are copied to every expanded row: check that before copying.
-  checkMemory(ctx, "mv-expand", `${positions.length} rows`, tableBytes(positions.length, columns), {
-    start: items[0].span.start,
-    end: items[items.length - 1].span.end,
-  });
+  checkMemory(
+    ctx,
+    "mv-expand",
+    `${positions.length} rows`,
+    tableBytes(positions.length, columns),
+    span,
+  );
 
   // Typed arrays make the Series directly, without converting each number.
   const gather = pl.Series("__at", Uint32Array.from(positions));
@@ -294,6 +303,7 @@ function nativeExpand(
   items: readonly ExpandItem[],
   options: ExpandOptions,
   env: ExprEnv,
+  guard: (frame: LazyDataFrame, list: string, columns: readonly ColumnSchema[]) => void,
 ): Expanded | undefined {
   if (items.length !== 1 || options.rowId) return undefined;
   const [item] = items;
@@ -312,6 +322,8 @@ function nativeExpand(
   const columns = expandedColumns(input, items, options).map((c) =>
     c.name === item.name && c.type === "dynamic" ? markJsonStrings({ ...c }, strings) : c
   );
+  if (item.type !== "dynamic" && item.type !== "string") return undefined; // explodeList's own
+  guard(frame, item.temp, columns);
   const exploded = explodeList({
     frame,
     list: item.temp,
@@ -325,6 +337,18 @@ function nativeExpand(
   });
   if (!exploded) return undefined;
   return { relation: { ...input, frame: exploded, columns }, names: [item.name] };
+}
+
+/**
+ * How many rows exploding the list column `list` of `frame` makes: a null makes one, an
+ * array its elements up to `limit`.
+ */
+function expandedRows(frame: LazyDataFrame, list: string, limit: number): number {
+  let each = pl.col(list).lst.lengths().cast(pl.Float64);
+  if (Number.isFinite(limit)) each = pl.when(each.gt(limit)).then(pl.lit(limit)).otherwise(each);
+  each = pl.when(pl.col(list).isNull()).then(pl.lit(1)).otherwise(each);
+  const counted = frame.select(each.sum().alias("rows")).collectSync();
+  return Number(counted.getColumn("rows").get(0) ?? 0);
 }
 
 /**
