@@ -174,9 +174,33 @@ for (
         // Kusto truncates reals toward zero when converting to an integer.
         return convert(x, type, site.env);
       }
+      if ((x.type === "datetime" || x.type === "timespan") && isNumeric(type)) {
+        const to = NUMERIC_DTYPE[type as keyof typeof NUMERIC_DTYPE];
+        return { expr: ticksOf(x).cast(to, false), type };
+      }
       return site.env.rowwise([x], type, ([v]) => convertJs(v, x.type, type));
     },
   });
+}
+
+/** Polars types of the numeric conversions (`toint(1d)` past an int's range is null). */
+const NUMERIC_DTYPE = {
+  int: pl.Int32,
+  long: pl.Int64,
+  real: pl.Float64,
+  decimal: pl.Float64,
+} as const;
+
+/** Ticks from 0001-01-01 to 1970-01-01, the Unix epoch (.NET `DateTime.UnixEpoch.Ticks`). */
+const EPOCH_TICKS = 621_355_968_000_000_000n;
+
+/**
+ * A datetime or timespan as Kusto's number for it: 100-nanosecond ticks (since 0001-01-01
+ * for a datetime), in Int64: `tolong(1d)` is 864000000000.
+ */
+function ticksOf(x: Typed): Expr {
+  const ticks = x.expr.cast(pl.Int64).mul(pl.lit(10).cast(pl.Int64));
+  return x.type === "datetime" ? ticks.add(pl.lit(EPOCH_TICKS.toString()).cast(pl.Int64)) : ticks;
 }
 
 defineScalar(

@@ -45,7 +45,7 @@ import {
   parseJsonKeepingReals,
 } from "../../runtime/_values.ts";
 import { readDatetime, readTimespan } from "../../syntax/_literals.ts";
-import { checkMemory, tableBytes } from "../_limits.ts";
+import { checkMemory, DEFAULT_MAX_MEMORY, tableBytes } from "../_limits.ts";
 
 /** The default row limit of the legacy `mvexpand` spelling. */
 const LEGACY_LIMIT = 128;
@@ -172,6 +172,10 @@ function expand(
   const native = nativeExpand(input, compiled, options, env, (frame, list, columns) => {
     // The rows the explode will make, counted on the list column alone (only what it reads
     // is computed): the other columns are copied to every expanded row, so check first.
+    // Counting runs the plan before the explode once more (twice the time of a cheap
+    // query), and the explode makes one row per element the plan already holds: it is
+    // counted only under a memory limit set lower than Kusto's default.
+    if (ctx.limits.maxMemoryConsumptionPerIterator >= DEFAULT_MAX_MEMORY) return;
     const rows = expandedRows(frame, list, options.limit);
     checkMemory(ctx, "mv-expand", `${rows} rows`, tableBytes(rows, columns), span);
   });
