@@ -22,19 +22,8 @@ export async function parquetNullCounts(
 ): Promise<Map<string, number | undefined> | undefined> {
   try {
     using handle = await Deno.open(file, { read: true });
-    const size = (await handle.stat()).size;
-    if (size < 12) return undefined;
-    const tail = new Uint8Array(8);
-    await handle.seek(size - 8, Deno.SeekMode.Start);
-    if (!(await readFully(handle, tail))) return undefined;
-    const length = new DataView(tail.buffer).getUint32(0, true);
-    if (String.fromCharCode(...tail.subarray(4)) !== "PAR1" || length > size - 12) {
-      return undefined;
-    }
-    const footer = new Uint8Array(length);
-    await handle.seek(size - 8 - length, Deno.SeekMode.Start);
-    if (!(await readFully(handle, footer))) return undefined;
-    return nullCounts(new Reader(footer));
+    const footer = await readFooter(handle, (await handle.stat()).size);
+    return footer ? nullCounts(new Reader(footer)) : undefined;
   } catch {
     return undefined; // unreadable here: the scan itself reports the file
   }
