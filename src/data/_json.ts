@@ -10,7 +10,7 @@ import { isKustoType, type KustoType } from "../schema/types.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { asUtf8, DEFAULT_MAX_FILE_BYTES, fileSize, readBoundedFile, readHead } from "./_csv.ts";
 import { parseLine, readNdjsonNative } from "./_ndjson.ts";
-import { bigSeries, isRaw, parseExact } from "../_exact_json.ts";
+import { bigSeries, isRaw, parseJson } from "../_exact_json.ts";
 
 /** Records read from a JSON file, as text and typed columns ready for inference. */
 export interface RawJson {
@@ -109,14 +109,6 @@ function looksLikeOneDocument(bytes: Uint8Array): boolean {
   }
   for (let i = firstLineEnd; i < bytes.length; i++) if (!isSpace(bytes[i])) return false;
   return true;
-}
-
-/**
- * JSON with integers beyond 2^53 kept exact (as raw JSON, see `parseExact`). Only text with
- * a run of 16 digits can hold one, so other text takes the faster plain parse.
- */
-function parseJson(text: string): unknown {
-  return /[0-9]{16}/.test(text) ? parseExact(text) : JSON.parse(text);
 }
 
 const INT64_MIN = -(2n ** 63n);

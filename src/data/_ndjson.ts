@@ -14,7 +14,7 @@ import { type DataFrame, pl, variantOf } from "../polars.ts";
 import type { KustoType } from "../schema/types.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { readHead } from "./_csv.ts";
-import { isRaw, parseExact } from "../_exact_json.ts";
+import { isRaw, parseJson } from "../_exact_json.ts";
 
 /** Records read from an NDJSON file: typed columns, nested ones as JSON text. */
 export interface NdjsonTable {
@@ -112,11 +112,6 @@ function compactNested(
 /** Polars' text of an object or array with no backslash or control character in it. */
 // deno-lint-ignore no-control-regex
 const FAITHFUL_NESTED = /^[[{][^\\\x00-\x1f]*$/;
-
-/** JSON, integers beyond 2^53 kept exact; only text with 16 digits in a row can hold one. */
-function parseJson(text: string): unknown {
-  return /[0-9]{16}/.test(text) ? parseExact(text) : JSON.parse(text);
-}
 
 // Polars' read of `file`, the `text` columns as their JSON text, the others inferred.
 function readWithText(file: string, text: ReadonlySet<string>): DataFrame {
