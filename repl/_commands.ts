@@ -124,6 +124,11 @@ function connectionsText(repl: CommandHost): string {
     "\n%kql @NAME x = ... runs on one; plain %kql on the default.";
 }
 
+/** The terminal's width for a table to fit, when a person reads it (piped output is not cut). */
+function screenWidth(repl: CommandHost): number | undefined {
+  return repl.output.interactive ? repl.output.columns() : undefined;
+}
+
 /** The dot-commands by name. */
 export const COMMANDS = {
   help: {
@@ -131,7 +136,7 @@ export const COMMANDS = {
     description: "list the commands, the %kql form and the keys",
     run: (repl) => {
       const rows = Object.values(COMMANDS).map((c) => [c.usage, c.description]);
-      repl.output.write(textTable(["command", "what it does"], rows));
+      repl.output.write(textTable(["command", "what it does"], rows, undefined, screenWidth(repl)));
       repl.output.write(HELP_TAIL);
       return Promise.resolve();
     },
@@ -262,6 +267,8 @@ export const COMMANDS = {
             clip(s.note ?? "", 40),
           ];
         }),
+        undefined,
+        screenWidth(repl),
       ));
       repl.output.write(
         "(add a step's number to see it in full: its code, what it printed, its value)",

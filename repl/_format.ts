@@ -11,12 +11,15 @@ import { ReplError } from "./errors.ts";
 
 /**
  * Rows as an aligned text table; numbers align right (columns whose every cell looks like
- * a number, unless `numeric` says which columns are).
+ * a number, unless `numeric` says which columns are). Given the terminal's `width`, a table
+ * wider than it wraps its last column's text under that column, so no row runs over the
+ * edge (the terminal would break it mid-cell, under the first column).
  */
 export function textTable(
   header: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
   numericColumns?: readonly boolean[],
+  width?: number,
 ): string {
   // Display columns, not string length: CJK names and emoji take two, accents none.
   const widths = header.map((h, i) =>
@@ -24,10 +27,51 @@ export function textTable(
   );
   const numeric = numericColumns ??
     header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^$/.test(r[i])));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => padWidth(c, widths[i], numeric[i] ? "start" : "end")).join("  ")
-      .trimEnd();
+  const last = widths.length - 1;
+  const start = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
+  // The last column gets what is left of the width, never under 20 columns.
+  const room = width && last >= 0 && start + widths[last] > width
+    ? Math.max(20, width - start - 1)
+    : undefined;
+  if (room !== undefined) widths[last] = Math.min(widths[last], room);
+  const line = (cells: readonly string[]) => {
+    const parts = room !== undefined ? wrapWords(cells[last] ?? "", room) : [cells[last] ?? ""];
+    const first = cells.map((c, i) =>
+      padWidth(i === last ? parts[0] : c, widths[i], numeric[i] ? "start" : "end")
+    ).join("  ").trimEnd();
+    return [first, ...parts.slice(1).map((p) => " ".repeat(start) + p)].join("\n");
+  };
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** `text` in lines of at most `width` display columns, broken at blanks where it can be. */
+function wrapWords(text: string, width: number): string[] {
+  if (displayWidth(text) <= width) return [text];
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(" ")) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (displayWidth(candidate) <= width) {
+      current = candidate;
+      continue;
+    }
+    if (current) lines.push(current);
+    current = "";
+    let rest = word;
+    while (displayWidth(rest) > width) {
+      const chars = [...rest];
+      let cut = "";
+      for (const ch of chars) {
+        if (displayWidth(cut + ch) > width) break;
+        cut += ch;
+      }
+      lines.push(cut);
+      rest = rest.slice(cut.length);
+    }
+    current = rest;
+  }
+  if (current) lines.push(current);
+  return lines;
 }
 
 /** `2026-03-02 00:03:11` for an instant, in UTC. */

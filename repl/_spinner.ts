@@ -1,6 +1,7 @@
 /**
- * A spinner with the elapsed time on standard error, for work longer than 200 ms (so it
- * shows within 250 ms of any step), only on a terminal. Output printed meanwhile first erases it ({@link clearSpinner}); it is
+ * A spinner with the elapsed time on standard error, for work longer than 100 ms (so it
+ * shows within 250 ms of any step, counting the input's own handling before the work
+ * starts), only on a terminal. Output printed meanwhile first erases it ({@link clearSpinner}); it is
  * drawn again on its next tick, and erased for good when the work ends.
  *
  * The spinner is drawn by its own thread (`_spinner_worker.ts`), which also answers Ctrl-C:
@@ -18,6 +19,8 @@ const encoder = new TextEncoder();
 const ACTIVE = 0, LOCK = 1, VISIBLE = 2, PAUSED = 3;
 const shared = new Int32Array(new SharedArrayBuffer(16));
 let worker: Worker | undefined;
+/** How long work runs before the spinner shows (the rest of 250 ms is the input's handling). */
+export const SPINNER_DELAY_MS = 100;
 /** What the work is doing, asked at every tick (a countdown stays current). */
 let status: (() => string) | undefined;
 
@@ -68,7 +71,7 @@ export async function withSpinner<T>(
   thread.postMessage({
     kind: "start",
     label: options.label ?? "running",
-    delayMs: options.delayMs ?? 200,
+    delayMs: options.delayMs ?? SPINNER_DELAY_MS,
     columns: columns(),
   });
   // The status is the main thread's (it is free while a query waits on the network).
@@ -93,6 +96,14 @@ export async function withSpinner<T>(
     Atomics.store(shared, PAUSED, 0);
     cooked.restore();
   }
+}
+
+/**
+ * Starts the spinner's thread ahead of the first work (when the REPL starts): a worker takes
+ * a few hundred milliseconds to load, which would delay the first spinner past 250 ms.
+ */
+export function startSpinnerThread(): void {
+  spinnerThread();
 }
 
 /** Ends the spinner's thread (when the REPL ends). */

@@ -7,6 +7,8 @@
 import { columnValues, pl } from "../src/polars.ts";
 import type { LocalProvider, LocalTable, Provider } from "../src/providers/mod.ts";
 import { count, textTable, utc } from "./_format.ts";
+import { CasefileError } from "../src/errors.ts";
+import { DataLoadError } from "../src/data/mod.ts";
 
 /** One line per table: rows, columns and the span of `TimeGenerated`. */
 export async function summariseCase(provider: LocalProvider): Promise<string> {
@@ -23,19 +25,31 @@ export async function summariseCase(provider: LocalProvider): Promise<string> {
   }
   out.push("");
   const infos = await provider.tables();
+  // A damaged table is one line of the summary (and its error below), never the end of it.
+  const damaged: string[] = [];
   const rows = await Promise.all(infos.map(async (info) => {
-    const table = await provider.table(info.name);
-    // From the lazy table: a scanned table larger than memory reads only TimeGenerated.
-    const [first, last] = timeSpan(table);
-    return [info.name, count(table.rows), String(info.columns.length), first, last];
+    try {
+      const table = await provider.table(info.name);
+      // From the lazy table: a scanned table larger than memory reads only TimeGenerated.
+      const [first, last] = timeSpan(table);
+      return [info.name, count(table.rows), String(info.columns.length), first, last];
+    } catch (error) {
+      if (!(error instanceof CasefileError)) throw error;
+      damaged.push(`  ${info.name}: ${error.message}`);
+      return [info.name, "damaged", String(info.columns.length), "", ""];
+    }
   }));
   out.push(textTable(["table", "rows", "columns", "first TimeGenerated", "last"], rows));
+  if (damaged.length > 0) out.push("", "Damaged (the other tables answer):", ...damaged);
   const external = provider.externalData;
   if (external.length > 0) {
     out.push("", "Outside data:");
     for (const e of external) out.push(`  ${e.name.padEnd(20)} ${e.source}`);
   }
-  const warned = await Promise.all(infos.map((i) => provider.table(i.name)));
+  const warned = await Promise.all(
+    infos.filter((i) => !damaged.some((d) => d.startsWith(`  ${i.name}: `)))
+      .map((i) => provider.table(i.name)),
+  );
   const warnings = warned.flatMap((t) => t.warnings.map((w) => `  ${t.schema.name}: ${w.message}`));
   if (warnings.length > 0) out.push("", "Warnings:", ...warnings);
   return out.join("\n");
@@ -65,10 +79,20 @@ function timeSpan(table: LocalTable): [string, string] {
   if (table.rows === 0 || column?.type !== "datetime") return ["", ""];
   // Synchronously: Polars may panic on a damaged page of a file without a recorded hash,
   // which aborts the process from the asynchronous collect (nodejs-polars 0.25.2).
-  const span = table.lazy.select(
-    pl.col("TimeGenerated").min().alias("first"),
-    pl.col("TimeGenerated").max().alias("last"),
-  ).collectSync();
+  let span;
+  try {
+    span = table.lazy.select(
+      pl.col("TimeGenerated").min().alias("first"),
+      pl.col("TimeGenerated").max().alias("last"),
+    ).collectSync();
+  } catch (cause) {
+    throw new DataLoadError(
+      `Cannot read table ${table.schema.name}: its TimeGenerated column does not decode (${
+        String((cause as Error)?.message ?? cause).split("\n")[0]
+      })`,
+      { file: "", cause, hint: "Copy or export the table's file again." },
+    );
+  }
   const [first] = columnValues<Date>(span, "first");
   const [last] = columnValues<Date>(span, "last");
   return [utc(first), utc(last)];

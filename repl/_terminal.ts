@@ -31,7 +31,7 @@ import {
   historyFiles,
   loadHistory,
 } from "./_history.ts";
-import { stopSpinnerThread, withSpinner } from "./_spinner.ts";
+import { startSpinnerThread, stopSpinnerThread, withSpinner } from "./_spinner.ts";
 import { listSessions } from "../src/session/home.ts";
 import type { Repl } from "./_repl.ts";
 
@@ -138,6 +138,7 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
 
   if (options.banner) repl.output.write(options.banner);
   prompt();
+  startSpinnerThread(); // Loaded now, so the first input's spinner is as quick as the others'.
   setTimeout(() => {
     // While these load, Deno draws and clears a progress line on the terminal, which wipes
     // the prompt: it is drawn again (with what was typed) once they are in.

@@ -172,6 +172,9 @@ async function exists(path: string): Promise<boolean> {
 
 type Outcome = "killed" | "survived" | "timeout";
 
+// The test run in progress, stopped with the harness (Ctrl-C, kill) so none is left behind.
+let running: Deno.ChildProcess | undefined;
+
 async function runTests(cwd: string, tests: string[], timeoutMs: number): Promise<Outcome> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", "--no-check", ...tests],
@@ -179,6 +182,7 @@ async function runTests(cwd: string, tests: string[], timeoutMs: number): Promis
     stdout: "null",
     stderr: "null",
   }).spawn();
+  running = child;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -186,6 +190,7 @@ async function runTests(cwd: string, tests: string[], timeoutMs: number): Promis
   }, timeoutMs);
   const status = await child.status;
   clearTimeout(timer);
+  running = undefined;
   return timedOut ? "timeout" : status.success ? "survived" : "killed";
 }
 
@@ -222,6 +227,17 @@ async function main(args: string[]): Promise<number> {
   }
   console.log(`tests: ${tests.join(" ")}`);
   const { dir, copy } = await copyTree(Deno.cwd());
+  // Interrupted: stop the test run and remove the copy of the tree, then exit.
+  const stop = () => {
+    try {
+      running?.kill("SIGKILL");
+    } catch { /* already ended */ }
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already removed */ }
+    Deno.exit(130);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
   try {
     const started = Date.now();
     if (await runTests(copy, tests, 600_000) !== "survived") {
@@ -248,6 +264,7 @@ async function main(args: string[]): Promise<number> {
     for (const m of survivors) console.log(`  survived  ${module}:${m.line}  ${m.label}`);
     return 0;
   } finally {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(signal, stop);
     await Deno.remove(dir, { recursive: true });
   }
 }

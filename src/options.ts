@@ -219,7 +219,9 @@ function fits(kind: OptionKind, value: unknown): boolean {
     case "boolean":
       return typeof value === "boolean";
     case "date":
-      return value instanceof Date || typeof value === "string" || typeof value === "number";
+      // A Date from another realm, or made before someone replaced the global Date, is a Date.
+      return Object.prototype.toString.call(value) === "[object Date]" ||
+        typeof value === "string" || typeof value === "number";
     case "function":
       return typeof value === "function";
     case "object":

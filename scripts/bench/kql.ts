@@ -72,11 +72,53 @@ export function makeTables(rows: number): { events: DataFrame; hosts: DataFrame 
   return { events, hosts: hostTable };
 }
 
+const PARENTS = ["explorer.exe", "services.exe", "svchost.exe", "cmd.exe", "winword.exe"];
+
+/**
+ * A process table with a dynamic column, `AdditionalFields`, as the scale case writes it
+ * (`{"Parent":"…","ProcessId":…,"Elevated":…}`): the first `rows` events.
+ */
+export function makeProcesses(events: DataFrame, rows: number): DataFrame {
+  const s = pl.intRange(0, rows, 1, pl.Int64, false as never).mul(pl.lit(40503).cast(pl.Int64))
+    .modulo(pl.lit(1_000_003).cast(pl.Int64));
+  const parent = pl.when(s.modulo(5).eq(0)).then(pl.lit(PARENTS[0]))
+    .when(s.modulo(5).eq(1)).then(pl.lit(PARENTS[1]))
+    .when(s.modulo(5).eq(2)).then(pl.lit(PARENTS[2]))
+    .when(s.modulo(5).eq(3)).then(pl.lit(PARENTS[3]))
+    .otherwise(pl.lit(PARENTS[4]));
+  return events.head(rows).lazy().select(
+    "TimeGenerated",
+    "Computer",
+    "EventID",
+    pl.format(
+      '{"Parent":"{}","ProcessId":{},"Elevated":{}}',
+      parent,
+      s.modulo(65536),
+      pl.when(s.modulo(3).eq(0)).then(pl.lit("true")).otherwise(pl.lit("false")),
+    ).alias("AdditionalFields"),
+  ).collectSync();
+}
+
+/** The Kusto schema of {@link makeProcesses}' table. */
+const PROCESS_SCHEMA = {
+  name: "ProcessEvents",
+  columns: [
+    { name: "TimeGenerated", type: "datetime" as const },
+    { name: "Computer", type: "string" as const },
+    { name: "EventID", type: "int" as const },
+    { name: "AdditionalFields", type: "dynamic" as const },
+  ],
+};
+
+/** Rows of the process table (JSON-path reading costs about a second a million rows). */
+const PROCESS_ROWS = 2_000_000;
+
 /** A benchmark query: its KQL and the same plan written by hand with Polars' lazy API. */
 export interface Case {
   name: string;
   kql: string;
-  hand: (events: LazyDataFrame, hosts: LazyDataFrame) => LazyDataFrame;
+  /** The plan by hand over the events, the hosts and (for dynamic cases) the processes. */
+  hand: (events: LazyDataFrame, hosts: LazyDataFrame, processes?: LazyDataFrame) => LazyDataFrame;
   /** Measured runs (default 5). */
   runs?: number;
   /** Planning runs part of the query (an mv-expand barrier): no planning time then. */
@@ -170,6 +212,26 @@ export const CASES: Case[] = [
     runs: 2,
     barrier: true,
   },
+  {
+    // Property access of a dynamic column: Polars' JSON path in both, in one pass.
+    name: "dynamic property, count by (2M rows)",
+    kql: `ProcessEvents | where EventID == 4688
+          | summarize n = count() by Parent = tostring(AdditionalFields.Parent)`,
+    hand: (_e, _h, p) =>
+      p!.filter(pl.col("EventID").eq(pl.lit(4688).cast(pl.Int32)))
+        .select(pl.col("AdditionalFields").str.jsonPathMatch("$.Parent").alias("Parent"))
+        .groupBy("Parent").agg(pl.len().cast(pl.Int64).alias("n")),
+    runs: 3,
+  },
+  {
+    name: "dynamic property filter (2M rows)",
+    kql: `ProcessEvents | where tostring(AdditionalFields.Elevated) == "true"
+          | summarize n = count() by Computer`,
+    hand: (_e, _h, p) =>
+      p!.filter(pl.col("AdditionalFields").str.jsonPathMatch("$.Elevated").eq(pl.lit("true")))
+        .groupBy("Computer").agg(pl.len().cast(pl.Int64).alias("n")),
+    runs: 3,
+  },
 ];
 
 /** Runs the suite. */
@@ -180,7 +242,11 @@ export async function run(options: { rows?: number } = {}): Promise<void> {
   console.log(
     `generated ${events.height} events in ${(performance.now() - started).toFixed(0)} ms`,
   );
-  const tables = sourceTables({ SecurityEvent: events, Hosts: hosts });
+  const processes = makeProcesses(events, Math.min(rows, PROCESS_ROWS));
+  const tables = sourceTables(
+    { SecurityEvent: events, Hosts: hosts, ProcessEvents: processes },
+    { ProcessEvents: PROCESS_SCHEMA },
+  );
   const now = new Date(Date.UTC(2026, 2, 16));
   await loadGeoLibraries();
   const plan = (kql: string) => compileQuery(parseQuery(kql), new Context(kql, tables, now));
@@ -203,7 +269,7 @@ export async function run(options: { rows?: number } = {}): Promise<void> {
       await compare(
         c.name,
         () => collect(plan(c.kql)),
-        () => c.hand(events.lazy(), hosts.lazy()).collectSync(),
+        () => c.hand(events.lazy(), hosts.lazy(), processes.lazy()).collectSync(),
         { runs: c.runs ?? 5 },
       ),
     );

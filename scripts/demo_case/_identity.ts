@@ -558,5 +558,13 @@ export function identityRow(user: User, s: IdentitySnapshot): Row {
     OnPremisesDistinguishedName:
       `CN=${user.display},OU=${user.department},OU=Users,OU=Larkspur,DC=corp,DC=larkspurlogistics,DC=example`,
     ChangeSource: "AzureActiveDirectory",
+    SAMAccountName: user.sam,
+    IsServiceAccount: false,
+    // The unified (Defender portal) table's names for the same facts.
+    AccountUpn: user.upn,
+    OnPremSid: user.sid,
+    EmailAddress: user.upn,
+    CreatedDateTime: user.created,
+    SourceProvider: "Hybrid",
   };
 }

@@ -45,7 +45,9 @@ export const BREAK_GLASS_ACCOUNTS = [
 /** The break-glass accounts watchlist. */
 export function breakGlassCsv(): string {
   return csv(
-    ["UserPrincipalName", "ObjectId", "Notes"],
+    // AccountUPN: the column Microsoft's break-glass hunting queries read
+    // (Azure-Sentinel "Break-glass account sign-in detected").
+    ["AccountUPN", "ObjectId", "Notes"],
     BREAK_GLASS_ACCOUNTS.map(([upn, id]) => [
       upn,
       id,
@@ -66,6 +68,6 @@ export const WATCHLIST_FILES = [
     name: "break_glass_accounts",
     file: "watchlists/break_glass_accounts.csv",
     description: "Watchlist BreakGlassAccounts (`_GetWatchlist('BreakGlassAccounts')`): the " +
-      "emergency-access accounts, search key UserPrincipalName.",
+      "emergency-access accounts, search key AccountUPN.",
   },
 ] as const;

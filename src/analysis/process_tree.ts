@@ -28,6 +28,27 @@ const PROCESS_TREE_OPTIONS = defineOptions<BuildProcessTreeOptions>("buildProces
   parentRule: { oneOf: ["pidHolder", "sameName"] },
   keepColumns: "boolean",
 });
+const DESCENDANTS_OPTIONS = defineOptions<DescendantsOptions>("tree.descendants", {
+  maxLevels: { kind: "number", aliases: ["levels", "depth", "maxDepth"] },
+});
+const SIBLINGS_OPTIONS = defineOptions<SiblingsOptions>("tree.siblings", {
+  includeSelf: { kind: "boolean", aliases: ["self"] },
+});
+const AROUND_OPTIONS = defineOptions<AroundOptions>("tree.around", {
+  ancestors: "boolean",
+  descendantLevels: { kind: "number", aliases: ["levels", "depth", "maxLevels"] },
+  siblings: "boolean",
+});
+const TEXT_OPTIONS = defineOptions<ProcessTreeTextOptionsWithRows>("tree.toText", {
+  rows: "object",
+  commandLines: { kind: "boolean", aliases: ["commandLine", "cmd"] },
+  times: { kind: "boolean", aliases: ["time"] },
+  accounts: { kind: "boolean", aliases: ["account", "users"] },
+  width: { kind: "number", aliases: ["columns", "maxWidth"] },
+  maxChildren: { kind: "number", aliases: ["children"] },
+  fullPaths: { kind: "boolean", aliases: ["paths"] },
+  maxDepth: { kind: "number", aliases: ["depth", "levels"] },
+});
 
 export type { ProcessColumns, ProcessSchemaKind } from "./_process_schema.ts";
 export { detectProcessSchema, PROCESS_SCHEMA_KINDS, PROCESS_SCHEMAS } from "./_process_schema.ts";
@@ -271,6 +292,7 @@ export class ProcessTree {
 
   /** All processes below `key` (to `maxLevels` levels), in tree order. */
   descendants(key: string, options: DescendantsOptions = {}): DataFrame {
+    checkOptions("tree.descendants", options, DESCENDANTS_OPTIONS);
     const row = this.#row(key);
     return this.#rows(this.#descendants(row, options.maxLevels ?? Infinity));
   }
@@ -282,6 +304,7 @@ export class ProcessTree {
 
   /** The other children of the parent of `key`, in tree order (oldest first). */
   siblings(key: string, options: SiblingsOptions = {}): DataFrame {
+    checkOptions("tree.siblings", options, SIBLINGS_OPTIONS);
     const row = this.#row(key);
     const p = this.#arrays.parent[row];
     if (p < 0) return this.#rows(options.includeSelf ? [row] : []);
@@ -293,6 +316,7 @@ export class ProcessTree {
    * optionally its siblings, in tree order; pass it to {@link ProcessTree.toText} as `rows`.
    */
   around(key: string, options: AroundOptions = {}): DataFrame {
+    checkOptions("tree.around", options, AROUND_OPTIONS);
     const row = this.#row(key);
     const rows = new Set<number>([row]);
     if (options.ancestors !== false) { for (const a of this.#ancestors(row)) rows.add(a); }
@@ -306,6 +330,7 @@ export class ProcessTree {
 
   /** The forest (or `rows` of it) as text for a terminal. */
   toText(options: ProcessTreeTextOptionsWithRows = {}): string {
+    checkOptions("tree.toText", options, TEXT_OPTIONS);
     const selected = options.rows
       ? Int32Array.from(
         (options.rows.getColumn("treeOrder").toArray() as number[]).sort((a, b) => a - b),

@@ -10,6 +10,7 @@
  * @module
  */
 import { DataLoadError } from "./errors.ts";
+import { pl } from "../polars.ts";
 
 /**
  * Null values per top-level column of the Parquet file `file` (summed over its row
@@ -36,7 +37,10 @@ export async function parquetNullCounts(
  * its row group's rows, and that every chunk lies inside the file. A flipped bit in these
  * fields would otherwise read other rows, or fewer, without an error.
  */
-export async function parquetFooterProblem(file: string): Promise<string | undefined> {
+export async function parquetFooterProblem(
+  file: string,
+  options: { pages?: boolean } = {},
+): Promise<string | undefined> {
   let footer: Uint8Array | undefined;
   let size: number;
   try {
@@ -47,11 +51,14 @@ export async function parquetFooterProblem(file: string): Promise<string | undef
     return undefined;
   }
   if (!footer) return undefined;
+  const chunks: Array<ChunkFacts & { group: number }> = [];
   try {
-    return footerProblem(new Reader(footer), size);
+    const problem = footerProblem(new Reader(footer), size, chunks);
+    if (problem !== undefined) return problem;
   } catch (error) {
     return `its footer is malformed (${(error as Error).message})`;
   }
+  return options.pages ? await pagesProblem(file, size, chunks) : undefined;
 }
 
 async function readFooter(handle: Deno.FsFile, size: number): Promise<Uint8Array | undefined> {
@@ -70,18 +77,29 @@ async function readFooter(handle: Deno.FsFile, size: number): Promise<Uint8Array
 
 interface ChunkFacts {
   column?: string;
+  /** The column's path in the schema, joined by dots. */
+  path?: string;
   depth: number;
   values?: bigint;
   start?: bigint;
   bytes?: bigint;
 }
 
-function footerProblem(r: Reader, size: number): string | undefined {
+function footerProblem(
+  r: Reader,
+  size: number,
+  out: Array<ChunkFacts & { group: number }> = [],
+): string | undefined {
   let fileRows: bigint | undefined;
   const groups: Array<{ rows?: bigint; chunks: ChunkFacts[] }> = [];
+  let leaves: string[] | undefined;
   r.struct((id, type) => {
     if (id === 3 && type === I64) { // FileMetaData.num_rows
       fileRows = r.zigzag();
+      return true;
+    }
+    if (id === 2 && type === LIST) { // FileMetaData.schema
+      leaves = schemaLeaves(r);
       return true;
     }
     if (id !== 4 || type !== LIST) return false; // FileMetaData.row_groups
@@ -107,7 +125,17 @@ function footerProblem(r: Reader, size: number): string | undefined {
     return `its footer says ${fileRows} rows but its row groups hold ${sum}`;
   }
   for (const [g, group] of groups.entries()) {
+    // The schema names the columns; each chunk names the one it holds: a flipped bit in
+    // either would read a renamed column of nulls.
+    const paths = group.chunks.map((c) => c.path);
+    if (leaves !== undefined && paths.join("\0") !== leaves.join("\0")) {
+      const at = leaves.findIndex((leaf, i) => leaf !== paths[i]);
+      return `its schema names column ${JSON.stringify(leaves[at] ?? "(none)")} where row group ${
+        g + 1
+      } holds ${JSON.stringify(paths[at] ?? "(none)")}`;
+    }
     for (const chunk of group.chunks) {
+      out.push({ ...chunk, group: g });
       const where = `column ${chunk.column ?? "?"} of row group ${g + 1}`;
       if (
         chunk.depth === 1 && chunk.values !== undefined && group.rows !== undefined &&
@@ -126,6 +154,36 @@ function footerProblem(r: Reader, size: number): string | undefined {
   return undefined;
 }
 
+// The schema's leaf columns as dotted paths (the root's name left out), in order.
+function schemaLeaves(r: Reader): string[] {
+  const { size } = r.list();
+  const elements: Array<{ name: string; children: number }> = [];
+  for (let i = 0; i < size; i++) {
+    const element = { name: "", children: 0 };
+    r.struct((id, type) => {
+      if (id === 4 && type === BINARY) element.name = new TextDecoder().decode(r.binary());
+      else if (id === 5 && type === I32) element.children = Number(r.zigzag());
+      else return false;
+      return true;
+    });
+    elements.push(element);
+  }
+  const leaves: string[] = [];
+  let next = 1;
+  const walk = (prefix: string[], count: number, depth: number): void => {
+    if (depth > 100) throw new RangeError("the schema nests too deeply");
+    for (let c = 0; c < count; c++) {
+      const element = elements[next++];
+      if (!element) throw new RangeError("the schema has fewer elements than it says");
+      const path = [...prefix, element.name];
+      if (element.children > 0) walk(path, element.children, depth + 1);
+      else leaves.push(path.join("."));
+    }
+  };
+  walk([], elements[0]?.children ?? 0, 0);
+  return leaves;
+}
+
 // A ColumnChunk's path, value count, first page offset and compressed size.
 function chunkFacts(r: Reader): ChunkFacts {
   const out: ChunkFacts = { depth: 0 };
@@ -135,10 +193,10 @@ function chunkFacts(r: Reader): ChunkFacts {
       if (mid === 3 && mtype === LIST) { // path_in_schema
         const { size } = r.list();
         out.depth = size;
-        for (let i = 0; i < size; i++) {
-          const part = new TextDecoder().decode(r.binary());
-          if (i === 0) out.column = part;
-        }
+        const parts: string[] = [];
+        for (let i = 0; i < size; i++) parts.push(new TextDecoder().decode(r.binary()));
+        out.column = parts[0];
+        out.path = parts.join(".");
         return true;
       }
       if (mtype !== I64) return false;
@@ -153,6 +211,164 @@ function chunkFacts(r: Reader): ChunkFacts {
     });
     return true;
   });
+  return out;
+}
+
+// path, size and mtime → the page problem found then ("" for none).
+const checkedPages = new Map<string, string>();
+
+/**
+ * What is wrong in the page headers of a file's column chunks, or undefined. Each header
+ * is read (not the pages): its fields must have their types, its sizes fit in its chunk,
+ * and a chunk's data pages must hold the values its footer says. Polars trusts these
+ * fields: a flipped bit in one can make it allocate exabytes, which aborts the process.
+ */
+async function pagesProblem(
+  file: string,
+  size: number,
+  chunks: ReadonlyArray<ChunkFacts & { group: number }>,
+): Promise<string | undefined> {
+  const stat = await Deno.stat(file).catch(() => undefined);
+  const key = `${file}\0${size}\0${stat?.mtime?.getTime() ?? -1}`;
+  const known = checkedPages.get(key);
+  if (known !== undefined) return known || undefined;
+  let problem: string | undefined;
+  try {
+    using handle = await Deno.open(file, { read: true });
+    for (const chunk of chunks) {
+      problem = await chunkPagesProblem(handle, chunk);
+      if (problem !== undefined) {
+        problem = `column ${chunk.column ?? "?"} of row group ${chunk.group + 1} ${problem}`;
+        break;
+      }
+    }
+  } catch {
+    return undefined; // unreadable here: reading the file reports it
+  }
+  checkedPages.set(key, problem ?? "");
+  return problem;
+}
+
+/** Parquet's encodings: PLAIN, PLAIN_DICTIONARY, RLE, BIT_PACKED, the DELTAs, … (1 is unused). */
+const ENCODINGS = new Set([0, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+const HEADER_WINDOW = 512;
+const MAX_HEADER = 16 * 1024 * 1024;
+/** The most bytes one page may decode to: 2 GiB (Parquet's sizes are 32-bit). */
+const MAX_PAGE_BYTES = 2 ** 31 - 1;
+
+async function chunkPagesProblem(
+  handle: Deno.FsFile,
+  chunk: ChunkFacts,
+): Promise<string | undefined> {
+  if (chunk.start === undefined || chunk.bytes === undefined || chunk.values === undefined) {
+    return undefined;
+  }
+  const end = chunk.start + chunk.bytes;
+  let at = chunk.start;
+  let values = 0n;
+  let pages = 0;
+  while (at < end) {
+    const header = await pageHeaderAt(handle, at, end);
+    if (typeof header === "string") return `has a damaged page header at byte ${at} (${header})`;
+    pages++;
+    if (header.compressed < 0 || header.uncompressed < 0) {
+      return `has a page header at byte ${at} with a negative size`;
+    }
+    if (header.uncompressed > MAX_PAGE_BYTES) {
+      return `has a page at byte ${at} that says it decodes to ${header.uncompressed} bytes`;
+    }
+    if (header.values < 0) return `has a page header at byte ${at} with a negative count`;
+    if (at + BigInt(header.length + header.compressed) > end) {
+      return `has a page at byte ${at} that runs past its chunk`;
+    }
+    at += BigInt(header.length + header.compressed);
+    if (header.data) values += BigInt(header.values);
+  }
+  if (pages > 0 && values !== chunk.values) {
+    return `holds ${values} values in its pages where its footer says ${chunk.values}`;
+  }
+  return undefined;
+}
+
+interface PageHeader {
+  length: number;
+  type: number;
+  uncompressed: number;
+  compressed: number;
+  values: number;
+  data: boolean;
+}
+
+// The page header at `at`: its fields, or what is wrong with it.
+async function pageHeaderAt(
+  handle: Deno.FsFile,
+  at: bigint,
+  end: bigint,
+): Promise<PageHeader | string> {
+  for (let window = HEADER_WINDOW; window <= MAX_HEADER; window *= 16) {
+    const length = Number(end - at < BigInt(window) ? end - at : BigInt(window));
+    const bytes = new Uint8Array(length);
+    await handle.seek(Number(at), Deno.SeekMode.Start);
+    if (!(await readFully(handle, bytes))) return "the file ends inside it";
+    try {
+      return pageHeader(new Reader(bytes));
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== "footer ends early" || length < window) return message;
+    }
+  }
+  return "it is larger than any page header";
+}
+
+function pageHeader(r: Reader): PageHeader {
+  const out: PageHeader = {
+    length: 0,
+    type: -1,
+    uncompressed: -1,
+    compressed: -1,
+    values: 0,
+    data: false,
+  };
+  const int = (type: number, expected: number, name: string): number => {
+    if (type !== expected) throw new RangeError(`${name} has the wrong type`);
+    const value = r.zigzag();
+    if (value < -(2n ** 31n) || value >= 2n ** 31n) throw new RangeError(`${name} overflows`);
+    return Number(value);
+  };
+  // A data, dictionary or v2 data page header: its value count, typed as Parquet says.
+  // Its 32-bit integer fields: 1-4 of a v1 data page, 1-6 of a v2, 1-2 of a dictionary.
+  const inner = (name: string, ints: number, encodings: readonly number[]) =>
+    r.struct((id, type) => {
+      if (id > ints) return false;
+      const value = int(type, I32, `${name} field ${id}`);
+      if (id === 1) out.values = value;
+      if (encodings.includes(id) && !ENCODINGS.has(value)) {
+        throw new RangeError(`${name} names encoding ${value}, which Parquet has not`);
+      }
+      return true;
+    });
+  r.struct((id, type) => {
+    if (id >= 1 && id <= 4) { // type, uncompressed_page_size, compressed_page_size, crc
+      const value = int(type, I32, `field ${id}`);
+      if (id === 1) out.type = value;
+      else if (id === 2) out.uncompressed = value;
+      else if (id === 3) out.compressed = value;
+      return true;
+    }
+    if (id === 5 || id === 7 || id === 8) {
+      if (type !== STRUCT) throw new RangeError(`field ${id} has the wrong type`);
+      if (id === 5) inner("data_page_header", 4, [2, 3, 4]);
+      else if (id === 7) inner("dictionary_page_header", 2, [2]);
+      else inner("data_page_header_v2", 6, [4]);
+      out.data = id !== 7;
+      return true;
+    }
+    return false;
+  });
+  out.length = r.at;
+  if (out.type < 0 || out.type > 3) throw new RangeError(`page type ${out.type} is unknown`);
+  if (out.compressed < 0 || out.uncompressed < 0) throw new RangeError("a page size is missing");
   return out;
 }
 
@@ -350,11 +566,310 @@ function readChunk(r: Reader): { column?: string; nulls?: number } {
  *
  * @throws {DataLoadError} naming the file and what differs.
  */
-export async function checkParquetFooter(file: string): Promise<void> {
-  const problem = await parquetFooterProblem(file);
+export async function checkParquetFooter(
+  file: string,
+  options: { pages?: boolean } = {},
+): Promise<void> {
+  const problem = await parquetFooterProblem(file, options);
   if (problem === undefined) return;
   throw new DataLoadError(`Cannot read ${file}: it is damaged: ${problem}`, {
     file,
     hint: "Copy or export the file again, or move it out of the folder to query the rest.",
   });
+}
+
+// ---------------------------------------------------------------- statistics
+
+/** One flat column chunk's recorded statistics. */
+interface ChunkStatistics {
+  column: string;
+  /** Parquet's physical type: 1 INT32, 2 INT64, 4 FLOAT, 5 DOUBLE, 6 BYTE_ARRAY, … */
+  physical?: number;
+  min?: Uint8Array;
+  max?: Uint8Array;
+  nulls?: bigint;
+}
+
+/** The file's top-level columns, each row group's rows and its flat chunks' statistics. */
+interface FileStatistics {
+  columns: string[];
+  groups: Array<{ rows: bigint; chunks: ChunkStatistics[] }>;
+}
+
+function statistics(r: Reader): FileStatistics {
+  const groups: Array<{ rows: bigint; chunks: ChunkStatistics[] }> = [];
+  let columns: string[] = [];
+  r.struct((id, type) => {
+    if (id === 2 && type === LIST) { // FileMetaData.schema
+      columns = [...new Set(schemaLeaves(r).map((leaf) => leaf.split(".")[0]))];
+      return true;
+    }
+    if (id !== 4 || type !== LIST) return false; // FileMetaData.row_groups
+    const { size } = r.list();
+    for (let g = 0; g < size; g++) {
+      const group = { rows: -1n, chunks: [] as ChunkStatistics[] };
+      r.struct((gid, gtype) => {
+        if (gid === 3 && gtype === I64) { // RowGroup.num_rows
+          group.rows = r.zigzag();
+          return true;
+        }
+        if (gid !== 1 || gtype !== LIST) return false; // RowGroup.columns
+        const chunks = r.list();
+        for (let c = 0; c < chunks.size; c++) {
+          const chunk = chunkStatistics(r);
+          if (chunk) group.chunks.push(chunk);
+        }
+        return true;
+      });
+      groups.push(group);
+    }
+    return true;
+  });
+  return { columns, groups };
+}
+
+// A ColumnChunk's statistics, when it is a top-level (flat) column.
+function chunkStatistics(r: Reader): ChunkStatistics | undefined {
+  let depth = 0;
+  const out: ChunkStatistics = { column: "" };
+  const legacy: { min?: Uint8Array; max?: Uint8Array } = {};
+  r.struct((id, type) => {
+    if (id !== 3 || type !== STRUCT) return false; // ColumnChunk.meta_data
+    r.struct((mid, mtype) => {
+      if (mid === 1 && mtype === I32) { // type
+        out.physical = Number(r.zigzag());
+        return true;
+      }
+      if (mid === 3 && mtype === LIST) { // path_in_schema
+        const { size } = r.list();
+        depth = size;
+        for (let i = 0; i < size; i++) {
+          const part = new TextDecoder().decode(r.binary());
+          if (i === 0) out.column = part;
+        }
+        return true;
+      }
+      if (mid !== 12 || mtype !== STRUCT) return false; // statistics
+      r.struct((sid, stype) => {
+        if (sid === 3 && stype === I64) out.nulls = r.zigzag(); // null_count
+        else if (stype !== BINARY) return false;
+        else if (sid === 1) legacy.max = r.binary().slice();
+        else if (sid === 2) legacy.min = r.binary().slice();
+        else if (sid === 5) out.max = r.binary().slice(); // max_value
+        else if (sid === 6) out.min = r.binary().slice(); // min_value
+        else return false;
+        return true;
+      });
+      return true;
+    });
+    return true;
+  });
+  // Old writers ordered byte arrays as signed bytes: their legacy bounds are not bounds.
+  if (out.physical !== BYTE_ARRAY_TYPE) {
+    out.min ??= legacy.min;
+    out.max ??= legacy.max;
+  }
+  return depth === 1 ? out : undefined;
+}
+
+const INT32_TYPE = 1;
+const INT64_TYPE = 2;
+const FLOAT_TYPE = 4;
+const DOUBLE_TYPE = 5;
+const BYTE_ARRAY_TYPE = 6;
+
+/** How a column's values compare with its recorded bounds, by its Polars type. */
+type Kind = "int" | "float" | "text";
+
+/** The kind to check a column of Polars type `variant` stored as `physical`, if any. */
+function kindOf(variant: string, physical: number | undefined): Kind | undefined {
+  if (physical === INT32_TYPE && ["Int8", "Int16", "Int32", "Date"].includes(variant)) {
+    return "int";
+  }
+  if (physical === INT64_TYPE && ["Int64", "Datetime"].includes(variant)) return "int";
+  if (physical === FLOAT_TYPE && variant === "Float32") return "float";
+  if (physical === DOUBLE_TYPE && variant === "Float64") return "float";
+  if (physical === BYTE_ARRAY_TYPE && (variant === "String" || variant === "Utf8")) return "text";
+  return undefined;
+}
+
+/** A recorded bound as a comparable value of `kind`, or undefined when it cannot be read. */
+function boundOf(bytes: Uint8Array | undefined, kind: Kind, physical: number) {
+  if (bytes === undefined) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (kind === "text") return bytes;
+  if (physical === INT32_TYPE) {
+    return bytes.length === 4 ? BigInt(view.getInt32(0, true)) : undefined;
+  }
+  if (physical === INT64_TYPE) return bytes.length === 8 ? view.getBigInt64(0, true) : undefined;
+  if (physical === FLOAT_TYPE) return bytes.length === 4 ? view.getFloat32(0, true) : undefined;
+  return bytes.length === 8 ? view.getFloat64(0, true) : undefined;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i] - b[i];
+  }
+  return a.length - b.length;
+}
+
+/** `a` < `b` for bounds and values of one kind. */
+function below(a: bigint | number | Uint8Array, b: bigint | number | Uint8Array): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return compareBytes(a, b) < 0;
+  return (a as number) < (b as number);
+}
+
+function shown(value: bigint | number | Uint8Array): string {
+  if (!(value instanceof Uint8Array)) return String(value);
+  const text = new TextDecoder().decode(value);
+  return JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text);
+}
+
+// path, size and mtime → the problem found then ("" for none).
+const checkedStatistics = new Map<string, string>();
+
+/**
+ * What in the Parquet file `file` contradicts the statistics its footer recorded, or
+ * undefined when nothing does: in each row group, every flat integer, date, time, real and
+ * text column's values must lie within the recorded minimum and maximum, and hold no more
+ * nulls than recorded (writers may over-count nulls, never under-count). A bit flipped in
+ * a data page that still decodes gives values outside these bounds more often than not:
+ * this is the check a file without a recorded SHA-256 can have. Reads the file's values
+ * once per path, size and modification time.
+ */
+export async function parquetStatisticsProblem(file: string): Promise<string | undefined> {
+  const stat = await Deno.stat(file).catch(() => undefined);
+  if (!stat) return undefined;
+  const key = `${file}\0${stat.size}\0${stat.mtime?.getTime() ?? -1}`;
+  const known = checkedStatistics.get(key);
+  if (known !== undefined) return known || undefined;
+  let footer: Uint8Array | undefined;
+  try {
+    using handle = await Deno.open(file, { read: true });
+    footer = await readFooter(handle, stat.size);
+  } catch {
+    return undefined;
+  }
+  if (!footer) return undefined;
+  let facts: FileStatistics;
+  try {
+    facts = statistics(new Reader(footer));
+  } catch {
+    return undefined; // the footer check names a malformed footer
+  }
+  const problem = statisticsProblem(file, facts);
+  checkedStatistics.set(key, problem ?? "");
+  return problem;
+}
+
+function statisticsProblem(
+  file: string,
+  { columns, groups }: FileStatistics,
+): string | undefined {
+  const lazy = pl.scanParquet(file);
+  let schema: Record<string, { variant: string }>;
+  try {
+    const empty = lazy.limit(0).collectSync();
+    schema = Object.fromEntries(empty.columns.map((c, i) => [c, empty.dtypes[i]]));
+    // Polars names the columns from the Arrow schema a writer may add to the metadata;
+    // the Parquet schema names the data's: a flipped bit in the first gives a renamed
+    // column of nulls.
+    if (empty.columns.join("\0") !== columns.join("\0")) {
+      return `its metadata names the columns ${JSON.stringify(empty.columns)} where its ` +
+        `schema names ${JSON.stringify(columns)}`;
+    }
+  } catch {
+    return undefined; // not readable as Parquet: reading it names the file
+  }
+  let offset = 0;
+  const frames = [];
+  const checks: Array<{ group: number; chunk: ChunkStatistics; kind: Kind; at: number }> = [];
+  for (const [g, group] of groups.entries()) {
+    const rows = Number(group.rows);
+    const exprs = [];
+    for (const chunk of group.chunks) {
+      const dtype = schema[chunk.column];
+      const kind = dtype && kindOf(dtype.variant, chunk.physical);
+      if (!kind || chunk.physical === undefined) continue;
+      const at = checks.length;
+      const column = pl.col(chunk.column);
+      const value = kind === "int"
+        ? column.cast(pl.Int64).cast(pl.Utf8)
+        : kind === "float"
+        ? column.cast(pl.Float64)
+        : column;
+      exprs.push(
+        value.min().alias(`min${at}`),
+        value.max().alias(`max${at}`),
+        column.nullCount().cast(pl.Float64).alias(`nulls${at}`),
+      );
+      checks.push({ group: g, chunk, kind, at });
+    }
+    if (exprs.length > 0 && rows > 0) frames.push(lazy.slice(offset, rows).select(...exprs));
+    offset += rows;
+  }
+  if (frames.length === 0) return undefined;
+  // Synchronously: a damaged page can make Polars panic, which aborts the process from the
+  // asynchronous collect (nodejs-polars 0.25.2).
+  let facts: Record<string, unknown>;
+  try {
+    facts = Object.assign({}, ...frames.map((f) => f.collectSync().toRecords()[0]));
+  } catch (error) {
+    return decodeFailure(error);
+  }
+  for (const { group, chunk, kind, at } of checks) {
+    const where = `column ${chunk.column} of row group ${group + 1}`;
+    const nulls = facts[`nulls${at}`];
+    if (chunk.nulls !== undefined && typeof nulls === "number" && nulls > Number(chunk.nulls)) {
+      return `${where} holds ${nulls} nulls where its footer recorded ${chunk.nulls}`;
+    }
+    const physical = chunk.physical!;
+    const min = boundOf(chunk.min, kind, physical);
+    const max = boundOf(chunk.max, kind, physical);
+    const value = (v: unknown) =>
+      v === null || v === undefined
+        ? undefined
+        : kind === "int"
+        ? BigInt(v as string)
+        : kind === "text"
+        ? new TextEncoder().encode(v as string)
+        : Number.isNaN(v)
+        ? undefined
+        : v as number;
+    const low = value(facts[`min${at}`]);
+    const high = value(facts[`max${at}`]);
+    if (min !== undefined && low !== undefined && below(low, min)) {
+      return `${where} holds ${shown(low)}, below the minimum its footer recorded (${shown(min)})`;
+    }
+    if (max !== undefined && high !== undefined && below(max, high)) {
+      return `${where} holds ${shown(high)}, above the maximum its footer recorded (${shown(max)})`;
+    }
+  }
+  return undefined;
+}
+
+/** Why Polars could not decode a file's values, in one line (a panic's own message). */
+export function decodeFailure(error: unknown): string {
+  const first = String((error as Error)?.message ?? error).split("\n")[0];
+  const panic = /JoinError::Panic\(Id\(\d+\), "((?:[^"\\]|\\.)*)"/.exec(first);
+  return panic ? `the reader panicked: ${panic[1].split("\\n")[0]}` : first;
+}
+
+/**
+ * Refuses the Parquet file `file` of table `table` when its values do not decode or
+ * contradict its footer's statistics ({@link parquetStatisticsProblem}).
+ *
+ * @throws {DataLoadError} naming the file, and the column, row group and value at fault.
+ */
+export async function checkParquetStatistics(file: string, table: string): Promise<void> {
+  const problem = await parquetStatisticsProblem(file);
+  if (problem === undefined) return;
+  throw new DataLoadError(
+    `Cannot read ${file} (table ${table}): its data is damaged (${problem})`,
+    {
+      file,
+      hint: "Copy or export the file again, or move it out of the folder to query the rest. " +
+        "(A file without a recorded SHA-256 is checked against its own statistics.)",
+    },
+  );
 }

@@ -23,7 +23,7 @@ import { readJsonFile } from "./_json.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { refuseShadowingNames } from "./_names.ts";
 import { verifyTableSha256 } from "./_integrity.ts";
-import { checkParquetFooter } from "./_parquet_footer.ts";
+import { checkParquetFooter, checkParquetStatistics } from "./_parquet_footer.ts";
 import { checkOptions, defineOptions } from "../options.ts";
 
 const LOAD_TABLE_OPTIONS = defineOptions<LoadTableOptions>("loadTable", {
@@ -177,6 +177,8 @@ export async function loadTable(
       }
       case "parquet":
         typedParts.push(await readParquetFile(file, maxBytes));
+        // Without a recorded hash, the file's own statistics are the check it can have.
+        if (options.sha256 === undefined) await checkParquetStatistics(file, name);
         break;
       case "ipc":
         typedParts.push(await readIpcFile(file, maxBytes));
@@ -257,7 +259,9 @@ export async function loadTable(
 
 async function readParquetFile(file: string, maxBytes: number): Promise<DataFrame> {
   const bytes = await readBoundedFile(file, maxBytes);
-  await checkParquetFooter(file);
+  // Read whole: its page headers first (Polars trusts their sizes), then its values
+  // against its statistics (by the caller, without a recorded hash).
+  await checkParquetFooter(file, { pages: true });
   try {
     return pl.readParquet(Buffer.from(bytes));
   } catch (error) {

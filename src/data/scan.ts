@@ -23,7 +23,7 @@ import {
 import { formatOf, loadTable, type LoadTableOptions, tableNameOf } from "./load.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./_csv.ts";
 import { refuseShadowingNames } from "./_names.ts";
-import { checkParquetFooter, parquetNullCounts } from "./_parquet_footer.ts";
+import { checkParquetFooter, decodeFailure, parquetNullCounts } from "./_parquet_footer.ts";
 import { verifyTableSha256 } from "./_integrity.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { CasefileError } from "../errors.ts";
@@ -432,11 +432,6 @@ function castNeeded(have: DataType, target: DataType): "none" | "cast" | "readin
 }
 
 // What decoding met, in a line: a panic's own message rather than the unwrap around it.
-function decodeFailure(error: unknown): string {
-  const panic = /JoinError::Panic\(Id\(\d+\), "((?:[^"\\]|\\.)*)"/.exec(firstLine(error));
-  return panic ? `the reader panicked: ${panic[1].split("\\n")[0]}` : firstLine(error);
-}
-
 function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split("\n")[0];
 }

@@ -74,6 +74,14 @@ export interface GeoIpOptions {
   readonly asnIpv6?: string | null;
 }
 
+// A path, or null for none: the kind is not checked (null is a value), the names are.
+const GEO_DB_OPTIONS = defineOptions<GeoIpOptions>("GeoIpDatabase.open", {
+  cityDatabase: { kind: "any", aliases: ["city", "mmdb", "database"] },
+  cityDatabaseV6: { kind: "any", aliases: ["cityV6", "ipv6"] },
+  asnIpv4: { kind: "any", aliases: ["asn", "asnDatabase"] },
+  asnIpv6: { kind: "any", aliases: ["asnV6"] },
+});
+
 /** Options of {@link geoLookupFrame} and {@link GeoIpDatabase.lookupFrame}. */
 export interface GeoLookupFrameOptions {
   /** The column of IP addresses (text). */
@@ -139,6 +147,7 @@ export class GeoIpDatabase {
    * ```
    */
   static async open(options: GeoIpOptions = {}): Promise<GeoIpDatabase> {
+    checkOptions("GeoIpDatabase.open", options, GEO_DB_OPTIONS);
     const db = new GeoIpDatabase(options);
     await db.#load(4);
     return db;

@@ -18,6 +18,7 @@ import { timelineChart } from "../viz/charts.ts";
 import type { Chart } from "../viz/chart.ts";
 import { readKqlTimespan } from "../kql/syntax.ts";
 import { HuntError } from "./errors.ts";
+import { checkOptions, defineOptions } from "../options.ts";
 import { builtinHuntFamilies, huntEntityParams, huntEntries } from "./library.ts";
 import { runHuntQuery } from "./run.ts";
 import type { HuntFamily } from "./types.ts";
@@ -69,6 +70,17 @@ export interface InvestigateOptions {
   /** Cancels the queries. */
   readonly signal?: AbortSignal;
 }
+
+const INVESTIGATE_OPTIONS = defineOptions<InvestigateOptions>("investigate", {
+  start: { kind: "date", aliases: ["from", "since"] },
+  end: { kind: "date", aliases: ["to", "until"] },
+  window: { kind: "string", aliases: ["lookback", "timespan"] },
+  hops: { kind: "number", aliases: ["depth", "maxHops"] },
+  maxEntities: { kind: "number", aliases: ["limit", "budget"] },
+  context: "boolean",
+  families: "array",
+  signal: "object",
+});
 
 /** Something an investigation found: a detection or analysis that flagged an entity. */
 export interface Finding {
@@ -262,6 +274,7 @@ export function investigateAccount(
   account: string,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
+  checkOptions("investigateAccount", options, INVESTIGATE_OPTIONS);
   return investigateEntity(target, "account", account, options);
 }
 
@@ -279,6 +292,7 @@ export function investigateHost(
   host: string,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
+  checkOptions("investigateHost", options, INVESTIGATE_OPTIONS);
   return investigateEntity(target, "host", host, options);
 }
 
@@ -296,6 +310,7 @@ export function investigateIp(
   ip: string,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
+  checkOptions("investigateIp", options, INVESTIGATE_OPTIONS);
   return investigateEntity(target, "ip", ip, options);
 }
 
@@ -317,6 +332,7 @@ export function investigateAlert(
   alert: AlertInput,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
+  checkOptions("investigateAlert", options, INVESTIGATE_OPTIONS);
   return alertInvestigation(target, alert, options, "investigateAlert");
 }
 
@@ -346,6 +362,7 @@ export function investigateIncident(
   alert: AlertInput,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
+  checkOptions("investigateIncident", options, INVESTIGATE_OPTIONS);
   return alertInvestigation(target, alert, { hops: 2, ...options }, "investigateIncident");
 }
 

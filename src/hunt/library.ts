@@ -11,6 +11,7 @@ import { didYouMean } from "../errors.ts";
 import { checkOptions, defineOptions } from "../options.ts";
 import { HuntError, HuntLibraryError, type HuntProblem } from "./errors.ts";
 import { asFamily, ENTITY_KINDS, familyProblems, LIST_KINDS } from "./_validate.ts";
+import { schemaProblems } from "./_schema_check.ts";
 import { BUILTIN_FAMILIES } from "./library/_index.ts";
 import type { EntityKind, HuntFamily, HuntQuery } from "./types.ts";
 
@@ -86,7 +87,9 @@ let checked: HuntFamily[] | undefined;
  * @returns Its families, in file-name order.
  * @throws {HuntLibraryError} naming the file, family, query and field of every problem
  *   (YAML that does not parse, unknown fields, undeclared parameters, KQL that does not
- *   parse, with its line and column inside the query).
+ *   parse, with its line and column inside the query); then, for families that are well
+ *   formed, KQL that does not check against the Sentinel schemas of its tables (an unknown
+ *   column, a type mismatch) and output columns other than the declared ones.
  * @throws {HuntError} when the folder cannot be read.
  */
 export async function loadHuntFolder(folder: string): Promise<HuntFamily[]> {
@@ -126,7 +129,12 @@ export async function loadHuntFolder(folder: string): Promise<HuntFamily[]> {
     ...loaded,
   ]));
   if (problems.length) throw new HuntLibraryError(problems);
-  return loaded.map((l) => asFamily(l.family));
+  // Only well-formed families reach the schema check: it runs each query on empty tables.
+  const families = loaded.map((l) => asFamily(l.family));
+  const sources = new Map(families.map((f, i) => [f, loaded[i].source]));
+  const checked = await schemaProblems(families, (f) => sources.get(f)!);
+  if (checked.length) throw new HuntLibraryError(checked);
+  return families;
 }
 
 /**

@@ -20,11 +20,17 @@ import {
 import type { RenderSpec } from "../providers/provider.ts";
 import { parseQuery } from "./syntax/_parser.ts";
 import type { QueryText } from "./syntax/ast.ts";
-import { Context, type Relation, type SourceTable } from "./compile/_context.ts";
+import { Context, needsExactJson, type Relation, type SourceTable } from "./compile/_context.ts";
 import { queryFailure, runFailure } from "./compile/_failures.ts";
 import { collect, collectAsync, compileQuery } from "./compile/_query.ts";
 import { resultTablesOf } from "./compile/operators/_partition.ts";
-import { type KqlLimits, type Limits, raiseHint } from "./compile/_limits.ts";
+import {
+  formatBytes,
+  type KqlLimits,
+  type Limits,
+  raiseHint,
+  resultBytes,
+} from "./compile/_limits.ts";
 import "./functions/_all.ts";
 import { loadGeoLibraries } from "./functions/geo/_libs.ts";
 import { preloadFunctionData } from "./functions/_preload.ts";
@@ -184,13 +190,30 @@ export async function executeOn(
 ): Promise<KqlResult> {
   await loadGeoLibraries();
   await preloadFunctionData(query);
+  try {
+    return await executeOnce(query, tables, options, false);
+  } catch (error) {
+    // A dynamic value the one-pass native reading could read differently: read exactly.
+    if (!needsExactJson(error)) throw error;
+    return await executeOnce(query, tables, options, true);
+  }
+}
+
+async function executeOnce(
+  query: string,
+  tables: ReadonlyMap<string, SourceTable>,
+  options: ExecuteOptions,
+  exactJson: boolean,
+): Promise<KqlResult> {
   const ctx = new Context(query, tables, options.now, options);
+  ctx.exactJson = exactJson;
   let relation: Relation;
   let parsed: QueryText;
   try {
     parsed = options.parsed ?? parseQuery(query);
     relation = compileQuery(parsed, ctx);
   } catch (error) {
+    if (needsExactJson(error) && !exactJson) throw error;
     throw queryFailure(error, ctx);
   }
   // Off the event loop, unless the plan reads unverified files: Polars may panic on their
@@ -203,6 +226,7 @@ export async function executeOn(
   try {
     frame = await run(truncated(relation, ctx.limits));
   } catch (error) {
+    if (needsExactJson(error) && !exactJson) throw error;
     throw runFailure(error, ctx);
   }
   checkTruncation(frame, parsed, ctx);
@@ -232,6 +256,7 @@ async function otherTables(
       try {
         frame = await run(truncated(table.relation, ctx.limits));
       } catch (error) {
+        if (needsExactJson(error) && !ctx.exactJson) throw error;
         throw runFailure(error, ctx);
       }
       checkTruncation(frame, parsed, ctx);
@@ -255,11 +280,27 @@ function truncated(relation: Relation, limits: Limits): Relation {
 }
 
 /** Kusto's result truncation: a result past `truncationmaxrecords` fails the query. */
+const count = (n: number) => n.toLocaleString("en-US");
+
 function checkTruncation(frame: DataFrame, parsed: QueryText, ctx: Context): void {
   const limit = ctx.limits.truncationMaxRecords;
-  if (frame.height <= limit) return;
   const last = parsed.statements.findLast((s) => s.kind === "expression") ??
     parsed.statements.at(-1);
+  const maxSize = ctx.limits.truncationMaxSize;
+  if (Number.isFinite(maxSize)) {
+    const bytes = resultBytes(frame);
+    if (bytes > maxSize) {
+      throw ctx.error(
+        `The result holds ${count(bytes)} bytes (${formatBytes(bytes)}), more than the ` +
+          `${count(maxSize)} the limit truncationmaxsize sets (Kusto's ` +
+          "E_QUERY_RESULT_SET_TOO_LARGE)",
+        last?.span ?? { start: 0, end: 0 },
+        raiseHint("truncationMaxSize", Math.ceil(bytes)) +
+          " Or project fewer columns, take fewer rows, or summarize.",
+      );
+    }
+  }
+  if (frame.height <= limit) return;
   throw ctx.error(
     `The result has more than ${limit} records, the limit truncationmaxrecords sets ` +
       `(Kusto's E_QUERY_RESULT_SET_TOO_LARGE)`,

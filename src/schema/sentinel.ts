@@ -39,8 +39,9 @@ function table(name: string, columns: string, leading: readonly string[] = []): 
 
 /**
  * Sentinel's tables, by name: every column Microsoft's Azure Monitor Logs table reference
- * documents, with its Kusto type, plus the few columns real workspaces hold that the
- * reference leaves out (`TenantId` on some pages, Defender's `Timestamp`). The columns a
+ * documents (its 2024 pages), with its Kusto type, plus the columns real workspaces hold that
+ * the reference leaves out (`TenantId` on some pages, Defender's `Timestamp`, the Defender
+ * portal's unified IdentityInfo columns such as `AccountUpn`). The columns a
  * workspace's `getschema` lists first come first, in that order (`_getschema_order.ts`); the
  * rest follow in the reference's order. Each table's source page, commit and date are in
  * `_sentinel_tables.ts`.

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { checkOptions, defineOptions } from "../options.ts";
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
@@ -44,6 +45,12 @@ export interface ResultCacheOptions {
   /** Environment variables are read from here (default: `Deno.env`). */
   readonly env?: (name: string) => string | undefined;
 }
+
+const CACHE_OPTIONS = defineOptions<ResultCacheOptions>("ResultCache.open", {
+  maxBytes: { kind: "number", aliases: ["size", "limit"] },
+  ttl: "object",
+  env: "function",
+});
 
 /** A query's cache entry: where its result is and what it was. */
 export interface CacheEntry {
@@ -193,6 +200,7 @@ export class ResultCache {
    * ```
    */
   static async open(dir: string, options: ResultCacheOptions = {}): Promise<ResultCache> {
+    checkOptions("ResultCache.open", options, CACHE_OPTIONS);
     await privateDir(join(dir, "results"));
     await privateDir(join(dir, "queries"));
     // Files a killed write left behind (never one another process is still writing).

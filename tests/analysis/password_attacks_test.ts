@@ -43,6 +43,7 @@ Deno.test("findPasswordAttacks() reads sshd's lines and tells brute force from a
   // Most SSH bursts try a short list of names many times each: brute force. A few short
   // ones try 15 names 3 times each, which is a spray's shape.
   const sprays = rows.filter(pl.col("kind").eq(pl.lit("spray"))).toRecords();
+  assert.ok(sprays.length > 0, "the short bursts are found as sprays");
   assert.ok(sprays.every((r) => Number(r.failures) <= 3 * Number(r.accounts) && r.successes === 0));
   const forced = rows.filter(pl.col("kind").eq(pl.lit("bruteForce"))).toRecords();
   assert.ok(forced.length > sprays.length);

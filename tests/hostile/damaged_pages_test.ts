@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { DataLoadError, scanTable } from "../../src/data/mod.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { pl } from "../../src/polars.ts";
+import { parquetFooterProblem } from "../../src/data/_parquet_footer.ts";
 import { runCasefile, tempFolder } from "../_helpers.ts";
 
 const ROWS = 2000;
@@ -25,7 +26,11 @@ function intactParquet(): Uint8Array {
   );
 }
 
-/** A copy of `bytes` with one bit flipped on which Polars' reader panics. */
+/**
+ * A copy of `bytes` with one bit flipped on which Polars' reader panics, past the footer's
+ * checks (those refuse a file before Polars reads it): the panic is met when its values
+ * are read.
+ */
 async function panicking(bytes: Uint8Array): Promise<Uint8Array> {
   const folder = await Deno.makeTempDir();
   const file = join(folder, "probe.parquet");
@@ -35,6 +40,7 @@ async function panicking(bytes: Uint8Array): Promise<Uint8Array> {
         const copy = new Uint8Array(bytes);
         copy[at] ^= 1 << bit;
         await Deno.writeFile(file, copy);
+        if (await parquetFooterProblem(file) !== undefined) continue;
         try {
           // Synchronously only: the asynchronous collect would abort this test process.
           pl.scanParquet(file).select(pl.all().nullCount()).collectSync();
@@ -94,7 +100,7 @@ Deno.test("casefile query on a folder with a panicking file: exit 1 naming it, n
   assert.equal(bad.code, 1, `exit ${bad.code} (134 is an abort): ${bad.stderr.slice(-500)}`);
   assert.match(
     bad.stderr,
-    /error: Cannot read .*T\.parquet \(table T\): its data is damaged \(the reader panicked: assertion/,
+    /error: Cannot read .*T\.parquet \(table T\): its data is damaged \(the reader panicked: /,
   );
   assert.doesNotMatch(bad.stderr, /aborting/);
   const good = await runCasefile(["--data", folder, "query", "Good | count", "--format", "json"]);

@@ -274,3 +274,56 @@ Deno.test("mutated hunting queries on the demo case: no raw error, none past 20 
   assert.ok(results.some(({ result }) => result.ok));
   assert.ok(results.some(({ result }) => !result.ok));
 });
+
+// ---------------------------------------------------------------- found by the campaign
+
+Deno.test("pivot over a big table's 200,000 distinct times fails at pivot, within 20 s", async () => {
+  // The demo case's SecurityEvent: 202,743 rows (its manifest). Pivot groups by every other
+  // column; grouping all of them before counting the columns ran past 20 s.
+  const worker = new Worker(new URL("./_hunt_worker.ts", import.meta.url), { type: "module" });
+  let reply: (data: Record<string, unknown>) => void = () => {};
+  worker.onmessage = (event) => reply(event.data);
+  const next = () => new Promise<Record<string, unknown>>((resolve) => (reply = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await next(); // ready
+    const query = "SecurityEvent | evaluate pivot(TimeGenerated)";
+    const result = await Promise.race([
+      (worker.postMessage(query), next()),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`still running after 20 s: ${query}`)), 20_000);
+      }),
+    ]);
+    assert.equal(result.ok, false);
+    assert.equal(result.name, "KqlSemanticError");
+    assert.match(
+      String(result.message),
+      /^pivot\(\) would make \d+ columns, more than the limit of 1000/,
+    );
+    // At 'pivot' (column 26 of the query).
+    assert.deepEqual([result.line, result.column], [1, 26]);
+  } finally {
+    clearTimeout(timer);
+    worker.terminate();
+  }
+});
+
+Deno.test("a dynamic value nested past the engine's stack is said in plain words", async () => {
+  for (
+    const query of [
+      "print d = todynamic(strcat(strrep('[', 5000), strrep(']', 5000)))",
+      "print d = parse_json(strcat(strrep('{\"a\":', 3000), '1', strrep('}', 3000)))",
+    ]
+  ) {
+    await assert.rejects(() => executeKql(query, { now: NOW }), (error: unknown) => {
+      assert.ok(error instanceof KqlSemanticError, String(error));
+      assert.match(error.message, /nested too deeply/);
+      assert.doesNotMatch(error.message, /Maximum call stack|could not deserialize/);
+      return true;
+    });
+  }
+  // 500 levels are fine: the value comes back whole.
+  const [row] = await rows("print d = todynamic(strcat(strrep('[', 500), strrep(']', 500)))");
+  const text = typeof row.d === "string" ? row.d : JSON.stringify(row.d);
+  assert.equal(text, "[".repeat(500) + "]".repeat(500));
+});

@@ -270,6 +270,31 @@ Deno.test("truncationmaxrecords fails a result past it; query_take_max_records c
   );
 });
 
+Deno.test("truncationmaxsize fails a result past its bytes; a call's limit works the same", async () => {
+  // 1,000 longs: 8,000 bytes. One byte less fails; the limit itself passes.
+  await assertLimited(
+    "set truncationmaxsize = 7999;\nrange x from 1 to 1000 step 1",
+    "range",
+    [
+      /The result holds 8,000 bytes \(7\.8 KB\), more than the 7,999/,
+      /E_QUERY_RESULT_SET_TOO_LARGE/,
+    ],
+    /set truncationmaxsize = 8000;/,
+  );
+  assert.equal(
+    (await rows("set truncationmaxsize = 8000; range x from 1 to 1000 step 1")).length,
+    1000,
+  );
+  // Text counts by its UTF-8 bytes: 'é' is 2, so 3 rows of 'éé' are 12.
+  await assertLimited(
+    "datatable(s: string)['éé', 'éé', 'éé']",
+    "datatable",
+    [/holds 12 bytes/],
+    /truncationmaxsize = 12;/,
+    { truncationMaxSize: 11 },
+  );
+});
+
 Deno.test("make_list keeps at most Kusto's 1,048,576 elements", async () => {
   assert.deepEqual(
     await rows(

@@ -223,8 +223,8 @@ Deno.test({
     const incident = await investigateIncident(provider, await alertNamed(firstAlertName(SECOND)));
     const m = measure("second incident", stages, incident);
     assert.deepEqual(m.missed, [], "every planted stage is found");
-    // The floor is what the investigation reaches today (6 of 6), less one finding of slack.
-    assert.ok(m.precision >= 0.83, `precision ${m.precision} below the floor 0.83`);
+    // The floor is what the investigation reaches today (5 of 5), less one finding of slack.
+    assert.ok(m.precision >= 0.8, `precision ${m.precision} below the floor 0.8`);
     checkShape(stages, incident, m.firstOf, SECOND, victim);
     assert.ok(incident.entities.some((e) => e.value === `${victim}@larkspurlogistics.example`));
     // The OAuth app is followed like an account: by the id the alert and the consent name.

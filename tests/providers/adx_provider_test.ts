@@ -337,7 +337,7 @@ Deno.test("adx provider: wrong database, wrong cluster, rejected query", async (
   }
 });
 
-Deno.test("adx provider: aborting cancels the request in flight", async () => {
+Deno.test("adx provider: aborting cancels the request in flight and the query on the cluster", async () => {
   await withService(async (provider, service) => {
     service.inject({ kind: "hang" });
     const controller = new AbortController();
@@ -349,6 +349,28 @@ Deno.test("adx provider: aborting cancels the request in flight", async () => {
     controller.abort();
     const error = await pending.then(() => undefined, (e) => e);
     assert.equal(error?.name, "AbortError");
+    // `.cancel query "<the query's x-ms-client-request-id>"`, which the cluster accepted.
+    const query = service.requests.find((r) => r.path === "/v2/rest/query")!;
+    const id = query.headers["x-ms-client-request-id"];
+    assert.match(id, /^casefile;[0-9a-f-]{36}$/);
+    const cancel = service.requests.find((r) => r.path === "/v1/rest/mgmt");
+    assert.equal((cancel?.body as { csl: string }).csl, `.cancel query "${id}"`);
+    assert.equal(cancel?.status, 200);
+  });
+  // A cluster that refuses the cancel (not the principal's query, or no such right) leaves
+  // the client-side abort: still an AbortError, promptly.
+  await withService(async (provider, service) => {
+    service.inject({ kind: "hang" }, { queryIncludes: "SecurityAlert" });
+    service.inject({ kind: "forbidden" }, { queryIncludes: ".cancel query" });
+    const controller = new AbortController();
+    const pending = provider.query("SecurityAlert", { signal: controller.signal });
+    while (!service.requests.some((r) => r.path === "/v2/rest/query")) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    controller.abort();
+    const error = await pending.then(() => undefined, (e) => e);
+    assert.equal(error?.name, "AbortError");
+    assert.equal(service.requests.find((r) => r.path === "/v1/rest/mgmt")?.status, 403);
   });
 });
 

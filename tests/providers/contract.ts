@@ -1,11 +1,42 @@
 /**
- * The contract every provider passes (local now, Sentinel next): one suite, run against
- * each implementation, so they cannot drift apart.
+ * The contract every provider passes (local, Sentinel, ADX, XDR): one suite, run against
+ * each implementation, so they cannot drift apart; and {@link sameFrames}, the one
+ * comparison of a provider's answer with another's (Kusto types, Polars dtypes, exact values).
  */
 import assert from "node:assert/strict";
-import type { Provider } from "../../src/providers/provider.ts";
+import type { Provider, QueryResult } from "../../src/providers/provider.ts";
 import { polarsTypeOf } from "../../src/schema/types.ts";
-import { variantOf } from "../../src/polars.ts";
+import { type DataFrame, pl, variantOf } from "../../src/polars.ts";
+
+/**
+ * A frame as plain records with nothing rounded on the way: datetimes and timespans as
+ * their integer microseconds, longs as text (a JavaScript number would round past 2^53).
+ */
+export function exactRecords(frame: DataFrame): Record<string, unknown>[] {
+  return frame.select(
+    ...frame.columns.map((name, i) => {
+      const v = variantOf(frame.dtypes[i]);
+      return v === "Datetime" || v === "Duration" || v === "Int64"
+        ? pl.col(name).cast(pl.Int64).cast(pl.Utf8)
+        : pl.col(name);
+    }),
+  ).toRecords() as Record<string, unknown>[];
+}
+
+/**
+ * Asserts that `actual` is `expected`'s answer: the same columns with the same Kusto types,
+ * the same Polars dtypes, the same values in the same order, and no warnings.
+ */
+export function sameFrames(actual: QueryResult, expected: QueryResult, message = ""): void {
+  assert.deepEqual(actual.schema.columns, expected.schema.columns, `schema ${message}`);
+  assert.deepEqual(
+    actual.frame.dtypes.map(variantOf),
+    expected.frame.dtypes.map(variantOf),
+    `dtypes ${message}`,
+  );
+  assert.deepEqual(exactRecords(actual.frame), exactRecords(expected.frame), `values ${message}`);
+  assert.deepEqual(actual.warnings, [], `warnings ${message}`);
+}
 
 /** What the suite needs to know of the data behind a provider. */
 export interface ContractData {

@@ -41,6 +41,12 @@ Deno.test({
       const prompt = /\n(demo-\d{8}-\d{6})>$/.exec(banner)![1] + ">";
       const atPrompt = (screen: string) => screen.endsWith(prompt);
 
+      // The columns DeviceProcessEvents has, as the case's manifest records them.
+      const manifest = JSON.parse(
+        await Deno.readTextFile(new URL("../../fixtures/demo-case/manifest.json", import.meta.url)),
+      );
+      const processColumns: number = manifest.tables
+        .find((t: { name: string }) => t.name === "DeviceProcessEvents").columns.length;
       // ANSWERS.md, stage 7: the PowerShell download cradle, 2026-03-12T01:52:08Z.
       await term.line(
         "%kql ps = DeviceProcessEvents | where TimeGenerated == datetime(2026-03-12T01:52:08Z) " +
@@ -51,7 +57,8 @@ Deno.test({
       await term.line(".show ps 0 DeviceName,ProcessCommandLine");
       await term.waitUntil(
         "the record and the prompt",
-        (s) => s.includes("row 0 of 1 (0 to 0); 45 columns not shown") && atPrompt(s),
+        (s) =>
+          s.includes(`row 0 of 1 (0 to 0); ${processColumns - 2} columns not shown`) && atPrompt(s),
       );
       const record = await term.after("row 0 of 1");
       match(record, /\nDeviceName {10}lks-ws-1042\.corp\.larkspurlogistics\.example\n/);

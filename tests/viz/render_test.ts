@@ -183,7 +183,19 @@ Deno.test("writeChart() writes each format by extension and returns the absolute
     assert.ok(isAbsolute(path));
     assert.equal(path, join(dir, "sub", `alerts.${ext}`));
     const bytes = await Deno.readFile(path);
-    assert.ok(bytes.length > 100);
+    const text = new TextDecoder().decode(bytes);
+    // Each file is what its extension says, with the chart in it (not merely some bytes).
+    if (ext === "png") assert.deepEqual([...bytes.subarray(0, 4)], [137, 80, 78, 71]);
+    if (ext === "svg") assert.ok(text.startsWith("<svg"), text.slice(0, 40));
+    if (ext === "html") assert.match(text, /<html[\s>]/i);
+    // The alert providers of the answer key (ANSWERS.md, "Alerts": Identity Protection, Cloud
+    // App Security, Defender for Endpoint, Security Center) label the slices, by Sentinel's
+    // ProviderName codes.
+    if (ext === "svg" || ext === "html") {
+      for (const name of ["IPC", "MCAS", "MDATP", "Azure Security Center"]) {
+        assert.ok(text.includes(`>${name}<`) || text.includes(`"${name}"`), `${ext}: ${name}`);
+      }
+    }
   }
   const spec = JSON.parse(await Deno.readTextFile(join(dir, "sub", "alerts.json")));
   assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");

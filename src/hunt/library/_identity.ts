@@ -884,7 +884,10 @@ SigninLogs
       ],
       query: `AuditLogs
 | where TimeGenerated between ({start} .. {end})
-| where OperationName in ("Add service principal credentials", "Update application - Certificates and secrets management ", "Update application – Certificates and secrets management ", "Add service principal")
+// Entra names the portal's secret change "Update application – Certificates and secrets
+// management" (en dash, sometimes a trailing space): matched by its words, not exactly.
+| where OperationName == "Add service principal credentials"
+    or OperationName has "Certificates and secrets management"
     or (OperationName == "Update application" and tostring(TargetResources) has "KeyDescription")
 | extend AppName = tostring(TargetResources[0].displayName),
     InitiatedByUser = tostring(InitiatedBy.user.userPrincipalName),

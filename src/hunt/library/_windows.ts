@@ -418,7 +418,7 @@ export const FAMILY: HuntFamily = {
     {
       name: "servicesInstalledSystemLog",
       description:
-        "Services installed as recorded by the Service Control Manager in the System log (7045, Event table), which is collected on more machines than 4697. Same meaning: look for odd names, binaries in Temp or user folders, and shell command lines. Benign causes: software installs, drivers, admins' PsExec.",
+        "Services installed as recorded by the Service Control Manager in the System log (7045, Event table), which is collected on more machines than 4697. Same meaning: UnusualPath marks binaries in Temp, user or ProgramData folders and shell or script hosts as the image. Benign causes: software installs, admins' PsExec (C:\\Windows\\PSEXESVC.exe), and Microsoft Defender's own MpKsl scanning drivers, which load from its Definition Updates folder under ProgramData and are not marked.",
       tables: ["Event"],
       parameters: {},
       window: "7d",
@@ -432,15 +432,22 @@ export const FAMILY: HuntFamily = {
         "ImagePath",
         "StartType",
         "AccountName",
+        "UnusualPath",
       ],
-      query: `Event
+      query: String.raw`Event
 | where TimeGenerated between ({start} .. {end})
 | where EventLog == "System" and Source == "Service Control Manager" and EventID == 7045
 | extend ServiceName = extract(@"Name=""ServiceName"">([^<]*)<", 1, EventData),
     ImagePath = extract(@"Name=""ImagePath"">([^<]*)<", 1, EventData),
     StartType = extract(@"Name=""StartType"">([^<]*)<", 1, EventData),
     AccountName = extract(@"Name=""AccountName"">([^<]*)<", 1, EventData)
-| project TimeGenerated, Computer, UserName, ServiceName, ImagePath, StartType, AccountName
+// Defender's scanning driver is installed from its own definition folder on every machine.
+| extend UnusualPath = ImagePath has_any ("Temp", "Users", "AppData", "cmd.exe", "powershell.exe",
+        "rundll32.exe", "mshta.exe")
+    or (ImagePath has "ProgramData"
+        and not(ImagePath contains @"\Windows Defender\Definition Updates\"))
+| project TimeGenerated, Computer, UserName, ServiceName, ImagePath, StartType, AccountName,
+    UnusualPath
 | order by TimeGenerated asc`,
     },
     {

@@ -21,6 +21,9 @@ import type { JsValue } from "../runtime/_values.ts";
 import { anyTermPattern, termMatchesJs, termPattern } from "../runtime/_text.ts";
 import { jsRegex, rustRegexSource } from "../runtime/_regex.ts";
 
+/** Microseconds from 0001-01-01 (Kusto's tick epoch) to 1970-01-01. */
+const MICROS_FROM_YEAR_ONE = 62_135_596_800_000_000;
+
 /** A binary operator (other than `and`, `or`) over compiled operands. */
 export function binaryOperator(
   op: string,
@@ -206,6 +209,28 @@ export function arithmetic(
       "timespan",
       micros(left).modulo(micros(right)),
       (a, b) => a - Math.floor(a / b) * b,
+    );
+  }
+  // Kusto.Language types datetime % timespan as a timespan and datetime / timespan as a real:
+  // a datetime counts 100 ns ticks from 0001-01-01 (as tolong(datetime) gives them), so
+  // `t % 7d` is the time since the last Monday midnight, not since a 1970 Thursday.
+  if (op === "%" && lt === "datetime" && rt === "timespan") {
+    const since = micros(left).add(pl.lit(MICROS_FROM_YEAR_ONE).cast(pl.Int64));
+    return time("timespan", since.modulo(micros(right)), (a, b) => {
+      const x = BigInt(Math.trunc(a)) + BigInt(MICROS_FROM_YEAR_ONE);
+      const y = BigInt(Math.trunc(b));
+      return y === 0n ? NaN : Number(((x % y) + y) % y);
+    });
+  }
+  if (op === "/" && lt === "datetime" && rt === "timespan") {
+    return fold(
+      {
+        expr: micros(left).add(pl.lit(MICROS_FROM_YEAR_ONE)).cast(pl.Float64)
+          .div(micros(right).cast(pl.Float64)),
+        type: "real",
+      },
+      [left, right],
+      (a, b) => ((a as number) + MICROS_FROM_YEAR_ONE) / (b as number),
     );
   }
   // A dynamic value meets a typed one as that type's partner (Kusto.Language:

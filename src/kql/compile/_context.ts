@@ -167,6 +167,18 @@ export interface QueryCompiler {
   ): { values: JsValue[]; type: KustoType };
 }
 
+/**
+ * The text of the error a native dynamic read raises when a row needs the exact (JavaScript)
+ * reading (see {@link Context.exactJson}).
+ */
+export const EXACT_JSON_NEEDED = "casefile-exact-json-needed";
+
+/** Whether `error` is the native dynamic read asking for the exact reading. */
+export function needsExactJson(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.includes(EXACT_JSON_NEEDED);
+}
+
 /** State shared by the whole compilation of one query. */
 export class Context {
   readonly query: string;
@@ -194,6 +206,13 @@ export class Context {
   readonly applied: Array<{ readonly operator: A.Operator; readonly relation: Relation }> = [];
   #compiler?: QueryCompiler;
   readonly #expanding = new Set<object>();
+  /**
+   * Whether dynamic values are read exactly: rows Polars' JSON reading may read differently
+   * from JavaScript are computed in JavaScript (a pass to find them first). When false (the
+   * first try), the plan reads natively in one pass and fails with {@link EXACT_JSON_NEEDED}
+   * if any row needs JavaScript; the caller then compiles again with this set.
+   */
+  exactJson = false;
 
   constructor(
     query: string,
@@ -282,6 +301,8 @@ interface Pending {
   readonly fn: (args: JsValue[]) => JsValue;
   /** Only the rows where this is true are computed (the others are null). */
   readonly only?: Expr;
+  /** A Polars expression computed as a column instead (no JavaScript: `fn` is unused). */
+  readonly native?: Expr;
 }
 
 /** Where a scalar expression is compiled: the row's columns and the names in scope. */
@@ -328,6 +349,16 @@ export class ExprEnv {
     return { expr: pl.col(column), type };
   }
 
+  /**
+   * `expr` computed as a column of its own before the operator applies: an expression
+   * reading it twice (a filter, which Polars does not de-duplicate) computes it once.
+   */
+  column(expr: Expr, type: KustoType): Typed {
+    const column = this.ctx.temp("__pl");
+    this.#queue.push({ column, inputs: [], type, fn: () => null, native: expr });
+    return { expr: pl.col(column), type };
+  }
+
   /** The column of the computation {@link ExprEnv.rowwise} queued last, if any. */
   lastJob(): string | undefined {
     return this.#queue.at(-1)?.column;
@@ -356,12 +387,20 @@ export class ExprEnv {
     if (queue.length === 0) return frame;
     // Jobs for the few rows native reading leaves to JavaScript keep the plan lazy: only
     // those rows are read out, and the values join back by row number.
-    if (queue.every((job) => job.only)) {
-      for (const job of queue.splice(0)) frame = maskedLazy(frame, job);
+    if (queue.every((job) => job.only || job.native)) {
+      for (const job of queue.splice(0)) {
+        frame = job.native
+          ? frame.withColumn(job.native.alias(job.column))
+          : maskedLazy(frame, job);
+      }
       return frame;
     }
     let data: DataFrame = frame.collectSync();
     for (const job of queue.splice(0)) {
+      if (job.native) {
+        data = data.withColumn(job.native.alias(job.column));
+        continue;
+      }
       if (job.only) {
         data = data.withColumn(masked(data, job));
         continue;

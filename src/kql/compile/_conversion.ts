@@ -17,6 +17,9 @@ const NUMERIC = new Set<KustoType>(["int", "long", "real", "decimal"]);
 /** Text Kusto reads as an integer: decimal digits with a sign, or hexadecimal (`0x10`). */
 const INTEGER_TEXT = /^[+-]?[0-9]+$|^0x[0-9a-f]+$/i;
 
+/** Text Kusto reads as a real: decimal digits with a sign, a point and an exponent. */
+const REAL_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i;
+
 /** Whether `type` is a number type. */
 export function isNumeric(type: KustoType): boolean {
   return NUMERIC.has(type);
@@ -71,8 +74,10 @@ export function convertJs(v: JsValue, from: KustoType, to: KustoType): JsValue {
       if (t === "nan") return NaN;
       if (t === "inf" || t === "+inf" || t === "infinity") return Infinity;
       if (t === "-inf" || t === "-infinity") return -Infinity;
+      // .NET's number syntax, not JS's: "0x10", "0b1" and "1_000" are not reals in Kusto.
+      if (!REAL_TEXT.test(t)) return null;
       const n = Number(t);
-      return t !== "" && !Number.isNaN(n) ? n : null;
+      return !Number.isNaN(n) ? n : null;
     }
     case "bool": {
       if (typeof v === "boolean") return v;

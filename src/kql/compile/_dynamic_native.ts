@@ -23,7 +23,7 @@ import {
 } from "../runtime/_values.ts";
 import type * as A from "../syntax/ast.ts";
 import { isRealAsJson } from "../syntax/_literals.ts";
-import type { ExprEnv, JsonPath, Typed } from "./_context.ts";
+import { EXACT_JSON_NEEDED, type ExprEnv, type JsonPath, type Typed } from "./_context.ts";
 
 /**
  * Text whose reading may differ between serde and JavaScript: a number (after `:`, `,`, `[`
@@ -32,6 +32,33 @@ import type { ExprEnv, JsonPath, Typed } from "./_context.ts";
  */
 const RISKY = String.raw`(?:^|[:,\[])\s*(?:-?[0-9]{16,}|-?[0-9.]+[eE]|-?0\.000|` +
   String.raw`-0(?:\.0*)?(?:[^.0-9eE]|$))|\\u[dD][89a-fA-F]`;
+
+/**
+ * Text {@link RISKY} matches is matched by this too (a looser test, quicker for the regex
+ * engine): the one-pass reading's check, whose match only sends the query to the exact path.
+ */
+const RISKY_SUPERSET = String.raw`[:,\[]\s*(?:-?[0-9.]+[eE]|-?0\.000|-0)|[0-9]{16}|` +
+  String.raw`^\s*-?[0-9.]|\\u[dD][89a-fA-F]`;
+
+/**
+ * A value read by serde that JavaScript may write differently: a number with an exponent,
+ * of 16 digits or more, a tiny fraction or negative zero (the whole value: `3e4f…`, a GUID,
+ * is text). A bag or array read is checked with {@link RISKY}.
+ */
+const RISKY_NUMBER = String.raw`^-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]{16,}(?:\.[0-9]+)?|` +
+  String.raw`0\.000[0-9]*)$|^-0(?:\.0*)?$`;
+
+/**
+ * A value read by serde that JavaScript may write differently: {@link RISKY_NUMBER}, or a
+ * bag or array holding such a number.
+ */
+const RISKY_READ = `${RISKY_NUMBER}|(?s:^\\s*[\\[{](?:.*[:,\\[])?\\s*(?:-?[0-9]{16,}|` +
+  String.raw`-?[0-9.]+[eE]|-?0\.000|-0(?:\.0*)?(?:[^.0-9eE]|$)))`;
+
+/** `text` as a regular expression matching it literally. */
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 /** Whether native reading is on (tests turn it off to compare with the JavaScript path). */
 let nativeEnabled = true;
@@ -87,6 +114,16 @@ function toStringAt(text: string, path: JsonPath): string {
 }
 
 /**
+ * Whether `text` could hold the step `last` (a null native reading of it then needs
+ * JavaScript): a key is a word of the text; an index reads arrays (any array may hold it,
+ * if serde could not read the text) and, as a key, bags.
+ */
+function unreadOf(text: Expr, last: string | number): Expr {
+  const word = text.str.contains(String(last), true as never);
+  return typeof last === "number" ? word.or(text.str.contains("[", true as never)) : word;
+}
+
+/**
  * `tostring()` of the value at `path` in JSON text, as Polars' JSON-path match; the rows it
  * may read differently from JavaScript are computed in JavaScript.
  */
@@ -96,10 +133,27 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
   // Native null: a missing key, JSON null or text serde did not read. JavaScript decides
   // when the text could hold the key (or is not JSON at all).
   const last = path.steps.at(-1);
-  const unread = last === undefined
-    ? pl.lit(true)
-    : source.str.contains(String(last), true as never);
-  const slow = source.str.contains(RISKY).or(native.isNull().and(unread)).fillNull(false);
+  const unread = last === undefined ? true : unreadOf(source, last);
+  if (!env.ctx.exactJson && path.steps.length > 0) {
+    // A column of its own: Polars does not share a JSON-path match between its uses.
+    const read = env.column(native, "string").expr;
+    // One pass: the native reading, and an error (a strict cast of the marker) on any row
+    // the exact reading could read differently; the query then runs again, exactly. Only
+    // the value read can differ (its numbers, as serde writes them: RISKY on the short value,
+    // not the whole text), or a text serde could not read (the checks of the text run on
+    // the rows whose value is null only; on the others they see null).
+    // One regex for each: a text with a backslash may spell the key with an escape.
+    const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
+    const unreadText = pl.when(read.isNull()).then(source).otherwise(pl.lit(null));
+    const maybeSlow = read.str.contains(RISKY_READ)
+      .or(unreadText.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
+      .fillNull(false);
+    const guard = pl.when(maybeSlow).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
+      .cast(pl.Int64, true as never).cast(pl.Utf8).fillNull(pl.lit(""));
+    return env.column(pl.concatString([read.fillNull(pl.lit("")), guard], ""), "string");
+  }
+  const slow = source.str.contains(RISKY)
+    .or(native.isNull().and(unread === true ? pl.lit(true) : unread)).fillNull(false);
   const js = env.rowwise(
     [{ expr: source, type: "string" }],
     "string",

@@ -159,10 +159,24 @@ function call(e: A.Call, env: ExprEnv): Typed {
     const excluded = excludedFunctionError(e.name, e.span, env.ctx);
     if (excluded) throw excluded;
     const close = closestNames(e.name, [...SCALAR_FUNCTIONS.keys()]);
-    throw env.ctx.unsupported(
-      `The function '${e.name}()'`,
+    const didYouMean = close.length
+      ? `Did you mean ${close.map((c) => `${c}()`).join(" or ")}?`
+      : undefined;
+    // Every function of Kusto.Language is supported or refused by name (official_names_test),
+    // so any other name is a typo or a workspace function (a saved query or parser such as
+    // _GetWatchlist or imAuthentication): Kusto itself knows only the latter, by workspace.
+    if (/^_|^(?:im|ASim|vim)[A-Z]/.test(e.name)) {
+      throw env.ctx.unsupported(
+        `The workspace function '${e.name}()'`,
+        e.span,
+        didYouMean ??
+          "Define it with a let statement before the query, or run the query against Sentinel.",
+      );
+    }
+    throw env.ctx.error(
+      `Unknown function '${e.name}()'${didYouMean ? `. ${didYouMean}` : ""}`,
       e.span,
-      close.length ? `Did you mean ${close.map((c) => `${c}()`).join(" or ")}?` : undefined,
+      "Check the function's name in the KQL reference, or define it with a let statement.",
     );
   }
   if (e.args.length < fn.minArgs || e.args.length > fn.maxArgs) {

@@ -28,9 +28,30 @@ function operatorName(op: A.Operator): string {
   return op.kind;
 }
 
-/** The first line of an error's message. */
+/**
+ * Engine messages a person cannot act on, said in the query's terms: a value nested past
+ * the engine's stack, a string or array past JavaScript's size limits, a dynamic value
+ * Polars cannot hold.
+ */
+const PLAIN: ReadonlyArray<[RegExp, string]> = [
+  [
+    /maximum call stack size exceeded|too much recursion/i,
+    "a value is nested too deeply for the local engine",
+  ],
+  [
+    /invalid string length|invalid array length|buffer exceeds maximum|array buffer allocation failed/i,
+    "a value grew past the local engine's size limits",
+  ],
+  [
+    /could not deserialize value/i,
+    "a dynamic value is nested too deeply or is too large for the local engine",
+  ],
+];
+
+/** The first line of an error's message, in plain words where the engine's are raw. */
 function summary(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
+  for (const [pattern, plain] of PLAIN) if (pattern.test(text)) return plain;
   return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "unknown error";
 }
 

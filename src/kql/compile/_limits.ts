@@ -15,6 +15,8 @@ import type { KustoType } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { KqlSemanticError } from "../errors.ts";
 import { checkOptions, defineOptions, OptionError, type OptionSpecs } from "../../options.ts";
+import { Buffer } from "node:buffer";
+import { type DataFrame, variantOf } from "../../polars.ts";
 
 /** Limits a caller gives a query (the same as Kusto's request properties). */
 export interface KqlLimits {
@@ -31,6 +33,12 @@ export interface KqlLimits {
    * default locally: results are the investigator's own frames, often whole tables.
    */
   truncationMaxRecords?: number;
+  /**
+   * Result bytes past which the query fails (Kusto's `truncationmaxsize`; Kusto's default
+   * is 64 MB, unset locally as `truncationMaxRecords` is). Measured as Polars holds the
+   * result.
+   */
+  truncationMaxSize?: number;
   /** Lifts `truncationMaxRecords` (Kusto's `notruncation`); ignored when that is given. */
   noTruncation?: boolean;
   /** Cuts the result to this many rows, without an error (Kusto's `query_take_max_records`). */
@@ -41,6 +49,7 @@ const LIMIT_OPTIONS: OptionSpecs<KqlLimits> = defineOptions<KqlLimits>("limits",
   maxMemoryConsumptionPerIterator: "number",
   maxOutputColumns: "number",
   truncationMaxRecords: "number",
+  truncationMaxSize: "number",
   noTruncation: "boolean",
   takeMaxRecords: "number",
 });
@@ -51,6 +60,8 @@ export interface Limits {
   readonly maxOutputColumns: number;
   /** Infinity when there is no truncation. */
   readonly truncationMaxRecords: number;
+  /** Infinity when there is no truncation by size. */
+  readonly truncationMaxSize: number;
   /** Infinity when the result is not cut. */
   readonly takeMaxRecords: number;
 }
@@ -65,6 +76,7 @@ const SET_OPTIONS: Record<string, keyof KqlLimits> = {
   maxmemoryconsumptionperiterator: "maxMemoryConsumptionPerIterator",
   maxoutputcolumns: "maxOutputColumns",
   truncationmaxrecords: "truncationMaxRecords",
+  truncationmaxsize: "truncationMaxSize",
   notruncation: "noTruncation",
   query_take_max_records: "takeMaxRecords",
 };
@@ -74,6 +86,7 @@ const SET_NAMES: Record<keyof Limits, string> = {
   maxMemoryConsumptionPerIterator: "maxmemoryconsumptionperiterator",
   maxOutputColumns: "maxoutputcolumns",
   truncationMaxRecords: "truncationmaxrecords",
+  truncationMaxSize: "truncationmaxsize",
   takeMaxRecords: "query_take_max_records",
 };
 
@@ -114,6 +127,7 @@ export function resolveLimits(
       DEFAULT_MAX_MEMORY,
     maxOutputColumns: lowest("maxOutputColumns") ?? DEFAULT_MAX_OUTPUT_COLUMNS,
     truncationMaxRecords: records ?? Infinity,
+    truncationMaxSize: lowest("truncationMaxSize") ?? Infinity,
     takeMaxRecords: lowest("takeMaxRecords") ?? Infinity,
   };
 }
@@ -141,6 +155,8 @@ function setStatement(statement: A.SetStatement, query: string): KqlLimits | und
           ? "bytes"
           : key.endsWith("Columns")
           ? "columns"
+          : key === "truncationMaxSize"
+          ? "bytes"
           : "records"
       }, not '${text ?? ""}'`,
       query,
@@ -249,4 +265,25 @@ export function formatBytes(bytes: number): string {
     ? String(Math.round(value))
     : value.toFixed(value < 10 ? 1 : 0);
   return `${shown} ${units[unit]}`;
+}
+
+/**
+ * The bytes of a result as `truncationmaxsize` counts them, roughly: text by its UTF-8
+ * bytes, other values by their width (Kusto counts the serialized result).
+ */
+export function resultBytes(frame: DataFrame): number {
+  let bytes = 0;
+  for (const [i, column] of frame.columns.entries()) {
+    const variant = variantOf(frame.dtypes[i]);
+    if (variant === "Utf8") {
+      for (const value of frame.getColumn(column).toArray() as (string | null)[]) {
+        if (value !== null) bytes += Buffer.byteLength(value, "utf8");
+      }
+    } else if (variant === "Bool") bytes += frame.height;
+    else if (["Int8", "UInt8"].includes(variant)) bytes += frame.height;
+    else if (["Int16", "UInt16"].includes(variant)) bytes += 2 * frame.height;
+    else if (["Int32", "UInt32", "Float32", "Date"].includes(variant)) bytes += 4 * frame.height;
+    else bytes += 8 * frame.height;
+  }
+  return bytes;
 }

@@ -245,7 +245,8 @@ defineScalar(
     compile([x], site) {
       if (x.type === "dynamic") return x;
       const value = site.env.rowwise([x], "dynamic", ([v]) => {
-        if (v === null) return null;
+        // Empty text is no JSON value: isnull(parse_json("")) is true (Kusto's isnull docs).
+        if (v === null || (x.type === "string" && v === "")) return null;
         // Reals keep their fraction in the text: todynamic("1.0") is the real 1.0.
         return x.type === "string" ? parseJsonKeepingReals(v as string) : jsonValue(v, x.type);
       });

@@ -817,12 +817,13 @@ class Parser {
       this.#fail(`'${start.text}' is a keyword; as a name it is written ['${start.text}']`);
     }
     let text = this.#next().text;
-    while (
-      (this.#peek().kind === "ident" || this.#isPunct("*")) &&
-      this.#peek().span.start === this.#lastEnd()
-    ) {
-      text += this.#next().text;
-    }
+    // Digits glue on too (`*1`, `Col*2`): the lexer reads them as numbers or timespans.
+    const glued = () => {
+      const t = this.#peek();
+      return t.kind === "ident" || this.#isPunct("*") ||
+        ((t.kind === "long" || t.kind === "real" || t.kind === "timespan") && /^\w+$/.test(t.text));
+    };
+    while (glued() && this.#peek().span.start === this.#lastEnd()) text += this.#next().text;
     return text;
   }
 
@@ -945,11 +946,17 @@ class Parser {
         return;
       }
       if (e.kind === "binary" && e.op === "==") {
-        const side = (x: A.Expression): [string, string] | undefined =>
-          x.kind === "member" && x.object.kind === "name" &&
-            (x.object.name === "$left" || x.object.name === "$right")
-            ? [x.object.name, x.name]
+        // $left.Col, or $left.['Col name'] / $left['Col name'] for a name with spaces.
+        const side = (x: A.Expression): [string, string] | undefined => {
+          if (x.kind !== "member" && x.kind !== "index") return undefined;
+          if (x.object.kind !== "name") return undefined;
+          if (x.object.name !== "$left" && x.object.name !== "$right") return undefined;
+          if (x.kind === "member") return [x.object.name, x.name];
+          return x.index.kind === "literal" && x.index.type === "string" &&
+              typeof x.index.value === "string"
+            ? [x.object.name, x.index.value]
             : undefined;
+        };
         const a = side(e.left);
         const b = side(e.right);
         if (a && b && a[0] !== b[0]) {
@@ -1467,6 +1474,15 @@ class Parser {
         if (SCOPE_KINDS.has(t.text) && this.#isPunct("(", 1)) {
           const scoped = this.#scopedTable();
           if (scoped) return scoped;
+        }
+        // A negated operator (`!in`, `!has`, ...) where a value should be: its left side is
+        // missing, as Kusto.Language says ("Missing expression").
+        if (t.text.startsWith("!")) {
+          this.#fail(
+            `'${t.text}' needs a value on its left`,
+            t,
+            `Write Column ${t.text} (...); for a column called ${t.text}, write ['${t.text}'].`,
+          );
         }
         this.#next();
         if (this.#isPunct("(") && EXPRESSION_KEYWORDS.has(t.text) && !KEYWORD_CALLS.has(t.text)) {

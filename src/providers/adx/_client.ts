@@ -1,6 +1,7 @@
 /**
  * The wire under the ADX provider: `azure-kusto-data`'s `Client` (a fresh one per request,
- * so that closing it cancels exactly that request), answers kept as text and parsed with
+ * so that closing it cancels exactly that request, then `.cancel query` asks the cluster to
+ * stop the query where the principal may), answers kept as text and parsed with
  * exact integers, 429 retried as `Retry-After` says within bounds, and every failure turned
  * into an {@link AdxError} that names its cause and its fix.
  *
@@ -26,6 +27,9 @@ type KustoClient = InstanceType<Kusto["Client"]>;
 type Properties = InstanceType<Kusto["ClientRequestProperties"]>;
 
 let sdk: Promise<Kusto> | undefined;
+
+/** How long a `.cancel query` after Ctrl-C may take before the abort returns anyway. */
+const CANCEL_TIMEOUT_MS = 5_000;
 
 /** Loads `azure-kusto-data` once (it pulls in axios and @azure/identity). */
 export function loadKusto(): Promise<Kusto> {
@@ -130,8 +134,9 @@ export class KustoWire {
     axios.defaults.responseType = "text";
     axios.defaults.transformResponse = [(data: unknown) => data];
     // `raw`: the client returns the body as is, partial failures included (it would throw
-    // them away with the data otherwise).
-    (options.properties as unknown as { raw: boolean }).raw = true;
+    // them away with the data otherwise). The request id is what `.cancel query` names.
+    const id = `casefile;${crypto.randomUUID()}`;
+    Object.assign(options.properties, { raw: true, clientRequestId: id });
     const abort = () => client.close();
     options.signal?.addEventListener("abort", abort, { once: true });
     try {
@@ -149,12 +154,33 @@ export class KustoWire {
       }
     } catch (error) {
       if (options.signal?.aborted) {
+        if (!csl.trimStart().startsWith(".")) await this.#cancelOnCluster(id);
         throw new DOMException("The query was cancelled", "AbortError");
       }
       throw error;
     } finally {
       options.signal?.removeEventListener("abort", abort);
       client.close();
+    }
+  }
+
+  /**
+   * Asks the cluster to stop query `id` (`.cancel query`): closing the connection leaves a
+   * running query to finish on the cluster. Best effort, a few seconds at most: a principal
+   * may cancel only its own queries, and a refusal or no answer leaves the client-side abort.
+   */
+  async #cancelOnCluster(id: string): Promise<void> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), CANCEL_TIMEOUT_MS);
+    try {
+      await this.#once(`.cancel query ${JSON.stringify(id)}`, {
+        properties: this.properties(),
+        signal: controller.signal,
+      });
+    } catch {
+      // Not permitted, not found (already over) or no answer: the abort stands as it is.
+    } finally {
+      clearTimeout(timer);
     }
   }
 

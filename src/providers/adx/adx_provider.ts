@@ -13,7 +13,8 @@
  *   `DataSetCompletion`) keep the rows they came with and carry a `partial` or `truncated`
  *   warning; `truncation: "error"` throws instead.
  * - 429 is retried as `Retry-After` says, within bounds; `signal` aborts the request in
- *   flight (client side; the service stops the query when the connection goes).
+ *   flight and sends `.cancel query` with its client request id, so the cluster stops it
+ *   too (where the principal may; otherwise the client-side abort stands).
  *
  * @module
  */
@@ -22,6 +23,7 @@ import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
 import type { Provider, QueryOptions, QueryResult, QueryWarning, TableInfo } from "../provider.ts";
 import { UnknownTableError } from "../errors.ts";
+import { checkOptions, defineOptions } from "../../options.ts";
 import type { ColumnSchema, TableSchema } from "../../schema/types.ts";
 import { kustoTypeFromName } from "../../schema/types.ts";
 import { formatKqlDatetime } from "../../kql/syntax.ts";
@@ -113,6 +115,33 @@ export interface AdxQueryOptions extends QueryOptions {
   maxRecords?: number;
 }
 
+const ADX_PROVIDER_OPTIONS = defineOptions<AdxProviderOptions>("openAdxProvider", {
+  cluster: { kind: "string", aliases: ["url", "clusterUrl", "endpoint"] },
+  database: { kind: "string", aliases: ["db"] },
+  credential: { kind: ["string", "object"], secret: true, aliases: ["auth", "signIn"] },
+  authorityHost: { kind: "string", aliases: ["authority"] },
+  tenantId: { kind: "string", aliases: ["tenant"] },
+  caCertificates: { kind: "strings", aliases: ["ca", "caCerts"] },
+  serverTimeoutSeconds: { kind: "number", aliases: ["timeoutSeconds"] },
+  timeoutMs: { kind: "number", aliases: ["timeout"] },
+  maxRecords: { kind: "number", aliases: ["truncationMaxRecords", "maxRows"] },
+  retry: "object",
+  env: "function",
+  prompt: "function",
+});
+
+const ADX_QUERY_OPTIONS = defineOptions<AdxQueryOptions>("provider.query", {
+  timespan: { kind: "object", aliases: ["window", "range", "timeRange"] },
+  signal: "object",
+  now: "date",
+  onProgress: "function",
+  parameters: { kind: "object", aliases: ["params"] },
+  truncation: { oneOf: ["warn", "error"] },
+  serverTimeoutSeconds: { kind: "number", aliases: ["timeoutSeconds"] },
+  timeoutMs: { kind: "number", aliases: ["timeout"] },
+  maxRecords: { kind: "number", aliases: ["truncationMaxRecords", "maxRows"] },
+});
+
 const denoEnv: AdxEnvReader = (name) => {
   try {
     return Deno.env.get(name);
@@ -152,6 +181,7 @@ const denoEnv: AdxEnvReader = (name) => {
  * ```
  */
 export async function openAdxProvider(options: AdxProviderOptions = {}): Promise<AdxProvider> {
+  checkOptions("openAdxProvider", options, ADX_PROVIDER_OPTIONS);
   const env = options.env ?? denoEnv;
   const clusterText = options.cluster ?? env("CASEFILE_ADX_CLUSTER");
   const database = options.database ?? env("CASEFILE_ADX_DATABASE");
@@ -400,6 +430,7 @@ export class AdxProvider implements Provider {
    * @throws a `DOMException` named `AbortError` when `signal` aborts.
    */
   async query(query: string, options: AdxQueryOptions = {}): Promise<QueryResult> {
+    checkOptions("provider.query", options, ADX_QUERY_OPTIONS);
     const started = performance.now();
     options.signal?.throwIfAborted();
     const properties = this.#wire.properties();

@@ -65,6 +65,12 @@ const LOCAL_PROVIDER_OPTIONS = defineOptions<LocalProviderOptions>("openLocalPro
   allowedPaths: { kind: "strings", aliases: ["allow", "paths"] },
   maxFileBytes: { kind: "number", aliases: ["maxBytes"] },
 });
+const QUERY_OPTIONS = defineOptions<QueryOptions>("provider.query", {
+  timespan: { kind: "object", aliases: ["window", "range", "timeRange"] },
+  signal: "object",
+  now: "date",
+  onProgress: "function",
+});
 
 /** A table once planned (scanned files) or loaded (text files). */
 export interface LocalTable {
@@ -247,6 +253,7 @@ export class LocalProvider implements TableSource {
    * the folder has a manifest, so relative queries give the same answer on any date.
    */
   async query(query: string, options: QueryOptions = {}): Promise<QueryResult> {
+    checkOptions("provider.query", options, QUERY_OPTIONS);
     const started = performance.now();
     options.signal?.throwIfAborted();
     // The engine loads on the first query: opening a case (the REPL's start) does not need it.

@@ -31,6 +31,7 @@ import type { RenderSpec } from "../provider.ts";
 import { Buffer } from "node:buffer";
 import { CasefileError } from "../../errors.ts";
 import { readKqlDatetime, readKqlTimespan } from "../../kql/syntax.ts";
+import { bigSeries, isRaw } from "../_exact_json.ts";
 
 /** A column as the service describes it. */
 export interface WireColumn {
@@ -194,8 +195,10 @@ function columnSeries(column: ColumnSchema, cells: readonly unknown[]): Series {
     case "timespan":
       return numberSeries(name, cells, readWireTimespan, DURATION);
     case "int":
-    case "long":
       return numberSeries(name, cells, readWireInteger, polarsTypeOf(type), true);
+    case "long":
+      return exactLongSeries(name, cells) ??
+        numberSeries(name, cells, readWireInteger, polarsTypeOf(type), true);
     case "real":
     case "decimal":
       return numberSeries(name, cells, readWireNumber, polarsTypeOf(type));
@@ -388,6 +391,29 @@ function withNulls(series: Series, nulls: Uint8Array | undefined): Series {
     .getColumn(name);
 }
 
+const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A `long` column holding a value past 2^53 (raw JSON from `parseJson`, or digit text),
+ * built from BigInts so every digit stays; `undefined` when all fit a double exactly.
+ */
+function exactLongSeries(name: string, cells: readonly unknown[]): Series | undefined {
+  const big = (v: unknown) =>
+    isRaw(v) || (typeof v === "string" && /^[+-]?[0-9]{16,}$/.test(v) &&
+      !Number.isSafeInteger(Number(v)));
+  if (!cells.some(big)) return undefined;
+  const values = cells.map((v, i) => {
+    if (v === null || v === undefined) return null;
+    const text = isRaw(v) ? v.rawJSON : typeof v === "number" ? String(v) : v;
+    if (typeof text !== "string" || !/^[+-]?[0-9]+$/.test(text)) throw new Misfit(i, v);
+    const x = BigInt(text);
+    // Past Int64 the value does not fit the declared type (BigInt64Array would wrap it).
+    if (x < INT64_MIN || x > INT64_MAX) throw new Misfit(i, v);
+    return x;
+  });
+  return bigSeries(name, values, polarsTypeOf("long"));
+}
+
 /** An integer from a cell that is not a JSON number: `"12"` (never `"x"` or `"1.5"`). */
 function readWireInteger(v: unknown): number | undefined {
   return typeof v === "string" && /^[+-]?[0-9]+$/.test(v) ? Number(v) : undefined;
@@ -395,6 +421,8 @@ function readWireInteger(v: unknown): number | undefined {
 
 /** A number from a cell that is not a JSON number: `"NaN"`, `"1.5"`, `true`. */
 function readWireNumber(v: unknown): number | undefined {
+  // A whole real past 2^53 written without a dot or exponent (parseJson kept its digits).
+  if (isRaw(v)) return Number(v.rawJSON);
   if (typeof v === "string") {
     const x = Number(v);
     return Number.isNaN(x) && v !== "NaN" ? undefined : x;

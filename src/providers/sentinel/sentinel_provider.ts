@@ -189,6 +189,20 @@ export interface SentinelProviderOptions {
 
 // `credential` may be mistaken for a secret (a client secret or a token pasted there):
 // `secret` keeps its value out of every error.
+const SENTINEL_QUERY_OPTIONS = defineOptions<SentinelQueryOptions>("provider.query", {
+  timespan: { kind: "object", aliases: ["window", "range", "timeRange"] },
+  signal: "object",
+  now: "date",
+  onProgress: "function",
+  workspace: { kind: "string", aliases: ["workspaceId"] },
+  resourceId: "string",
+  additionalWorkspaces: { kind: "strings", aliases: ["workspaces"] },
+  split: { kind: ["string", "number"] },
+  truncation: { oneOf: ["split", "warn", "error"] },
+  serverTimeoutSeconds: { kind: "number", aliases: ["timeoutSeconds"] },
+  timeoutMs: { kind: "number", aliases: ["timeout"] },
+  statistics: "boolean",
+});
 const SENTINEL_PROVIDER_OPTIONS = defineOptions<SentinelProviderOptions>(
   "openSentinelProvider",
   {
@@ -512,6 +526,11 @@ export class SentinelProvider implements Provider {
    * @throws a `DOMException` named `AbortError` when `signal` aborts.
    */
   query(query: string, options: SentinelQueryOptions = {}): Promise<SentinelQueryResult> {
+    try {
+      checkOptions("provider.query", options, SENTINEL_QUERY_OPTIONS);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#query(query, options, true);
   }
 

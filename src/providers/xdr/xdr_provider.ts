@@ -36,6 +36,7 @@ import type {
   TimeRange,
 } from "../provider.ts";
 import { UnknownTableError } from "../errors.ts";
+import { checkOptions, defineOptions } from "../../options.ts";
 import {
   authHint,
   createCredential,
@@ -125,6 +126,28 @@ export interface XdrProviderOptions {
   prompt?: (message: string) => void;
 }
 
+const XDR_QUERY_OPTIONS = defineOptions<QueryOptions>("provider.query", {
+  timespan: { kind: "object", aliases: ["window", "range", "timeRange"] },
+  signal: "object",
+  now: "date",
+  onProgress: "function",
+});
+const XDR_PROVIDER_OPTIONS = defineOptions<XdrProviderOptions>("openXdrProvider", {
+  credential: { kind: ["string", "object"], secret: true, aliases: ["auth", "signIn"] },
+  cloud: "string",
+  endpoint: { kind: "string", aliases: ["url"] },
+  authorityHost: { kind: "string", aliases: ["authority"] },
+  tenantId: { kind: "string", aliases: ["tenant"] },
+  clientId: { kind: "string", aliases: ["client", "appId"] },
+  caCertificates: { kind: "strings", aliases: ["ca", "caCerts"] },
+  env: "function",
+  timeoutMs: { kind: "number", aliases: ["timeout"] },
+  retry: "object",
+  maxRows: { kind: "number", aliases: ["maxRecords", "limit"] },
+  clock: "function",
+  prompt: "function",
+});
+
 /**
  * Opens Defender XDR advanced hunting as a provider. Makes the credential; nothing is sent
  * until the first query.
@@ -155,6 +178,7 @@ export interface XdrProviderOptions {
  * ```
  */
 export async function openXdrProvider(options: XdrProviderOptions = {}): Promise<XdrProvider> {
+  checkOptions("openXdrProvider", options, XDR_PROVIDER_OPTIONS);
   const env = options.env ?? denoEnv;
   const cloudName = options.cloud ?? env("CASEFILE_XDR_CLOUD") ?? "public";
   if (!(cloudName in XDR_CLOUDS)) {
@@ -328,6 +352,7 @@ export class XdrProvider implements Provider {
    * @throws a `DOMException` named `AbortError` when `signal` aborts.
    */
   async query(query: string, options: QueryOptions = {}): Promise<QueryResult> {
+    checkOptions("provider.query", options, XDR_QUERY_OPTIONS);
     options.signal?.throwIfAborted();
     const started = performance.now();
     const warnings = windowWarnings(query, options.timespan, this.#settings.clock());

@@ -79,6 +79,8 @@ class State {
   readonly faults: { fault: KustoFault; match?: string; left: number }[] = [];
   readonly requests: KustoRecordedRequest[] = [];
   readonly closing = new AbortController();
+  /** Held (`hang`) queries by their client request id, until `.cancel query` stops one. */
+  readonly held = new Map<string, () => void>();
 
   constructor(
     readonly databases: Map<string, LocalProvider>,
@@ -172,7 +174,11 @@ class State {
     }
     const fault = this.#takeFault(csl);
     // Deno warns about a read request.signal once answered: only a hang reads it.
-    const early = await this.#fault(fault, () => request.signal);
+    const early = await this.#fault(
+      fault,
+      () => request.signal,
+      request.headers.get("x-ms-client-request-id"),
+    );
     if (early) return early;
     const provider = this.databases.get(db);
     if (!provider) {
@@ -199,6 +205,7 @@ class State {
   async #fault(
     fault: KustoFault | undefined,
     signalOf: () => AbortSignal,
+    requestId: string | null,
   ): Promise<Answer | undefined> {
     switch (fault?.kind) {
       case undefined:
@@ -231,6 +238,8 @@ class State {
           const signal = signalOf();
           signal.addEventListener("abort", done, { once: true });
           this.closing.signal.addEventListener("abort", done, { once: true });
+          // The query keeps running on the cluster when its client goes, until cancelled.
+          if (requestId) this.held.set(requestId, done);
         });
         return { status: 499, body: "{}" };
     }
@@ -251,6 +260,25 @@ class State {
 
   async #mgmt(db: string, provider: LocalProvider, csl: string): Promise<Answer> {
     const command = csl.trim();
+    const cancel = /^\.cancel\s+query\s+"([^"]+)"/i.exec(command);
+    if (cancel) {
+      // Kusto stops the running query the id names, or says it has none.
+      const stop = this.held.get(cancel[1]);
+      if (!stop) {
+        return errorAnswer(
+          400,
+          "General_BadRequest",
+          "Kusto.Data.Exceptions.EntityNotFoundException",
+          `No running query with ClientRequestId '${cancel[1]}' was found.`,
+        );
+      }
+      stop();
+      this.held.delete(cancel[1]);
+      return v1(
+        [{ name: "ClientRequestId", type: "string" }, { name: "ReasonPhrase", type: "string" }],
+        [[cancel[1], "Cancelled by the user"]],
+      );
+    }
     if (/^\.show\s+database\s+(\[\s*'[^']*'\s*\]|\S+)?\s*schema\s+as\s+json$/i.test(command)) {
       const tables: Record<string, unknown> = {};
       for (const table of await provider.tables()) {

@@ -18,7 +18,9 @@
  *   `query_datetimescope_column` = `TimeGenerated` with `query_datetimescope_from`/`_to`
  *   (start inclusive, end exclusive, as the local provider's `timespan`), and `Parameters`
  *   for `declare query_parameters(...)`.
- * - `POST /v1/rest/mgmt`: `.show database ['db'] schema as json` and `.show tables`.
+ * - `POST /v1/rest/mgmt`: `.show database ['db'] schema as json`, `.show tables`, and
+ *   `.cancel query "ID"` (stops a held query by its `x-ms-client-request-id`; 400 when
+ *   none runs).
  * - Errors in the service's shape (`{"error": {code, message, "@type", "@message", ...}}`):
  *   a missing or wrong bearer token → 401; an unknown database → 400
  *   `EntityNotFoundException`; a syntax error → 400 `SyntaxException` with
@@ -27,7 +29,7 @@
  * - Faults per query (`inject`): `throttle` (429 with `Retry-After`), `partial` (half the
  *   rows, then an error in the completion frames), `drop` (the connection drops halfway
  *   through the frames), `unauthorized` (401), `forbidden` (403, the real body), `hang`
- *   (no answer until the client goes away).
+ *   (no answer until the client goes away; the query stays running until `.cancel query`).
  *
  * With `entra`, the same port answers as a Microsoft Entra ID tenant (the Log Analytics
  * twin's `_entra.ts`), issuing tokens for `https://kusto.kusto.windows.net` that the

@@ -111,8 +111,18 @@ function checkJoinSize(
     const count = unique ? pl.lit(1).cast(pl.Float64) : pl.len().cast(pl.Float64);
     return frame.groupBy(names).agg(count.alias("__n")).collectSync();
   };
-  const l = counts(left, "left", kind === "innerunique");
   const r = counts(right, "right", false);
+  const rightMost = Number(r.getColumn("__n").max() ?? 0);
+  if (rightMost <= 1 && (kind === "inner" || kind === "innerunique" || kind === "leftouter")) {
+    // Each left row meets at most one right row: at most the left's rows come out. When that
+    // fits, the left's key counts (a grouping of all its rows) are not needed.
+    const leftRows = Number(
+      left.frame.select(pl.len().alias("__n")).collectSync().getColumn("__n").get(0),
+    );
+    const bound = tableBytes(leftRows, [...left.columns, ...right.columns]);
+    if (bound <= ctx.limits.maxMemoryConsumptionPerIterator) return;
+  }
+  const l = counts(left, "left", kind === "innerunique");
   const total = (frame: DataFrame) => Number(frame.getColumn("__n").sum() ?? 0);
   const both = l.join(r, { on: names, how: "inner" } as never).select(
     pl.col("__n").mul(pl.col("__n_right")).sum().alias("__n"),

@@ -31,6 +31,13 @@ interface Pattern {
 /** How many candidate patterns a search may visit before it gives up. */
 const MAX_PATTERNS_VISITED = 500_000;
 
+/**
+ * How many rows a search may read (a pattern's rows, once per column it splits them by)
+ * before it gives up: a wide table's patterns each hold thousands of rows, so counting
+ * patterns alone let `T | evaluate autocluster()` run for minutes and exhaust the memory.
+ */
+const MAX_ROWS_READ = 40_000_000;
+
 /** The search visited too many patterns: the caller says what to change. */
 class TooManyPatterns extends Error {}
 
@@ -99,8 +106,11 @@ function closedPatterns(
   const out: Pattern[] = [];
   const weigh = (rows: readonly number[]) => rows.reduce((s, r) => s + data.weights[r], 0);
   let budget = MAX_PATTERNS_VISITED;
+  let reads = MAX_ROWS_READ;
   const grow = (items: number[], rows: readonly number[], weight: number, fromColumn: number) => {
     if (--budget < 0) throw new TooManyPatterns();
+    reads -= rows.length * data.columns.length;
+    if (reads < 0) throw new TooManyPatterns();
     let closed = true;
     if (items.filter((i) => i >= 0).length < maxItems) {
       for (let c = 0; c < data.columns.length; c++) {

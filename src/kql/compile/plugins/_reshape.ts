@@ -211,6 +211,12 @@ export function pivot(p: PluginCall): Relation {
     ? byArgs.map((b) => (b as A.NameRef).name)
     : input.columns.map((c) => c.name).filter((n) => !used.has(n));
 
+  // The columns pivot would make are known before grouping: fail fast (grouping a big
+  // table by every other column only to refuse its 20,000 values took minutes).
+  const distinct = input.frame.select(pl.col(pivotArg.name).nUnique()).collectSync()
+    .getColumn(pivotArg.name).get(0);
+  checkColumns(ctx, "pivot()", keyNames.length + Number(distinct), call.span);
+
   // Rows and pivoted columns come in the order their values first appear in the input.
   const valueName = ctx.temp("__pivot");
   const position = ctx.temp("__pos");

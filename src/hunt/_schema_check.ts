@@ -1,0 +1,163 @@
+/**
+ * The schema check of library queries: each query, with a sample value of every
+ * parameter, runs on empty tables built from the Sentinel schemas of the tables it
+ * declares, so the engine resolves every table, column, function and type the text uses;
+ * its output columns must be the ones it declares. A user's folder is checked this way as
+ * it loads (a column that does not exist is named at load, not at the first run). Queries
+ * that read a watchlist or `externaldata` are left to run time: those columns are known
+ * only where the provider loads them.
+ *
+ * @module
+ */
+import { CasefileError } from "../errors.ts";
+import { executeKql } from "../kql/run.ts";
+import { externalRequests } from "../kql/syntax.ts";
+import { KqlSemanticError, KqlSyntaxError } from "../kql/errors.ts";
+import { type DataFrame, pl } from "../polars.ts";
+import { polarsTypeOf, SENTINEL_SCHEMAS, type TableSchema } from "../schema/mod.ts";
+import { kqlLiteral } from "../session/kql_template.ts";
+import type { HuntProblem } from "./errors.ts";
+import { huntText } from "./run.ts";
+import { PLACEHOLDER } from "./_validate.ts";
+import type { HuntFamily, HuntParamType, HuntQuery } from "./types.ts";
+
+// A fixed instant: the check runs no data, so the window only has to be a valid one.
+const NOW = new Date("2026-03-16T00:00:00Z");
+
+/**
+ * The problems of `families`' queries against the Sentinel schemas: KQL that names an
+ * unknown table, column or function or mixes types, and output columns other than the
+ * declared ones. Families are assumed to have passed the format validation.
+ *
+ * @param families The families (validated).
+ * @param source Where they came from, for the messages.
+ */
+export async function schemaProblems(
+  families: readonly HuntFamily[],
+  source: string | ((family: HuntFamily) => string),
+): Promise<HuntProblem[]> {
+  const problems: HuntProblem[] = [];
+  for (const family of families) {
+    const from = typeof source === "string" ? source : source(family);
+    for (const query of family.queries) {
+      const problem = await queryProblem(query);
+      if (problem) {
+        problems.push({ source: from, family: family.name, query: query.name, ...problem });
+      }
+    }
+  }
+  return problems;
+}
+
+type QueryProblem = Omit<HuntProblem, "source" | "family" | "query">;
+
+async function queryProblem(query: HuntQuery): Promise<QueryProblem | undefined> {
+  const args: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(query.parameters ?? {})) {
+    args[name] = p.example ?? p.default ?? sampleOf(p.type);
+  }
+  const { text, start, end, values } = huntText(query, args, { now: NOW });
+  // A watchlist's or externaldata's columns are known only where it is loaded: not checked.
+  if (externalRequests(text).length) return undefined;
+  const tables: Record<string, DataFrame> = {};
+  const schemas: Record<string, TableSchema> = {};
+  for (const name of query.tables) {
+    const schema = SENTINEL_SCHEMAS[name];
+    if (!schema) continue; // named by the format check already
+    schemas[name] = schema;
+    tables[name] = pl.DataFrame(
+      schema.columns.map((c) => pl.Series(c.name, [], polarsTypeOf(c.type))),
+    );
+  }
+  let columns: string[];
+  try {
+    columns = (await executeKql(text, { tables, schemas, now: NOW })).frame.columns;
+  } catch (error) {
+    if (!(error instanceof CasefileError)) throw error;
+    const literals = (name: string) =>
+      name === "start"
+        ? kqlLiteral(start)
+        : name === "end"
+        ? kqlLiteral(end)
+        : name in values
+        ? kqlLiteral(values[name])
+        : `{${name}}`;
+    const where = error instanceof KqlSyntaxError || error instanceof KqlSemanticError
+      ? placeInQuery(query.query, error.line - 1, error.column, literals)
+      : {};
+    return {
+      field: "query",
+      message: `the KQL does not check against the Sentinel schemas of ${
+        query.tables.join(", ")
+      }: ${error.message.split("\n")[0].replace(/ \(line \d+, column \d+\)$/, "")}`,
+      ...where,
+    };
+  }
+  const declared = [...query.columns];
+  if (columns.join("\u0000") !== declared.join("\u0000")) {
+    return {
+      field: "columns",
+      message: `the query returns ${columns.join(", ")}; columns declares ${declared.join(", ")}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The line and column in the query as written of a place in its substituted text
+ * (`line` of the query, 1-based; `column` in the substituted line): each placeholder
+ * before the column counts as its own length, not its literal's.
+ */
+function placeInQuery(
+  written: string,
+  line: number,
+  column: number,
+  literal: (name: string) => string,
+): { line?: number; column?: number } {
+  const original = written.split("\n")[line - 1];
+  if (line < 1 || original === undefined) return {};
+  let shift = 0;
+  for (const m of original.matchAll(PLACEHOLDER)) {
+    const at = m.index! + 1 + shift; // where the literal starts in the substituted line
+    const length = literal(m[1]).length;
+    if (column < at) break;
+    if (column < at + length) return { line, column: m.index! + 1 };
+    shift += length - m[0].length;
+  }
+  return { line, column: column - shift };
+}
+
+/** A value of `type` for a parameter with neither an example nor a default. */
+function sampleOf(type: HuntParamType): unknown {
+  switch (type) {
+    case "long":
+      return 1;
+    case "real":
+      return 0.5;
+    case "bool":
+      return true;
+    case "strings":
+    case "accounts":
+    case "hosts":
+      return ["a", "b"];
+    case "ips":
+      return ["203.0.113.45"];
+    case "datetime":
+      return "2026-03-11T00:00:00Z";
+    case "timespan":
+      return "1h";
+    case "ip":
+      return "203.0.113.45";
+    case "string":
+    case "account":
+    case "host":
+    case "url":
+    case "domain":
+    case "hash":
+    case "process":
+    case "mailbox":
+    case "app":
+    case "file":
+      return "x";
+  }
+}
