@@ -93,8 +93,7 @@ function connectArgs(given: readonly string[]): { spec: ProviderSpec; name?: str
       if (extra !== undefined) throw tooMany("[DIR]");
       return { spec: { kind: "local", dir: target }, name };
     case "sentinel":
-      if (extra !== undefined) throw tooMany("[WORKSPACE]");
-      return { spec: { kind: "sentinel", workspace: target }, name };
+      return { spec: sentinelSpec(args.slice(1)), name };
     case "adx":
       if (target === undefined || extra === undefined || args.length > 3) {
         throw new ReplError(".connect adx takes a cluster URL and a database.", {
@@ -110,6 +109,48 @@ function connectArgs(given: readonly string[]): { spec: ProviderSpec; name?: str
         hint: ".connect local ./exports, .connect sentinel prod, or .connect adx CLUSTER DATABASE",
       });
   }
+}
+
+const SENTINEL_FLAGS = {
+  "--cloud": "cloud",
+  "--endpoint": "endpoint",
+  "--authority-host": "authorityHost",
+  "--config": "configFile",
+} as const;
+
+/**
+ * `.connect sentinel [WORKSPACE] [--cloud NAME] [--endpoint URL] [--authority-host URL]
+ * [--config FILE]`: where a resumed session's queries went (never a secret).
+ *
+ * @throws {ReplError} for an unknown flag, a flag without its value, or two workspaces.
+ */
+function sentinelSpec(args: readonly string[]): ProviderSpec {
+  const spec: Record<string, string> = {};
+  const usage = ".connect sentinel [WORKSPACE] [--cloud public|usgov|china] [--endpoint URL] " +
+    "[--authority-host URL] [--config FILE]";
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    if (word.startsWith("--")) {
+      const key = (SENTINEL_FLAGS as Record<string, string>)[word];
+      const value = args[i + 1];
+      if (key === undefined || value === undefined || value.startsWith("--")) {
+        throw new ReplError(
+          key === undefined
+            ? `.connect sentinel has no option ${word}.`
+            : `.connect sentinel ${word} needs a value.`,
+          { hint: usage },
+        );
+      }
+      spec[key] = value;
+      i++;
+    } else if (spec.workspace === undefined) spec.workspace = word;
+    else {
+      throw new ReplError(`.connect sentinel takes one workspace, not ${args.join(" ")}.`, {
+        hint: usage,
+      });
+    }
+  }
+  return { kind: "sentinel", ...spec };
 }
 
 /** The providers connected, the default first, as `.connect` alone lists them. */
@@ -149,7 +190,8 @@ export const COMMANDS = {
     },
   },
   connect: {
-    usage: ".connect local [DIR] | sentinel [WORKSPACE] | adx CLUSTER DATABASE | xdr [as NAME]",
+    usage: ".connect local [DIR] | sentinel [WORKSPACE] [--cloud C] [--endpoint URL] " +
+      "[--authority-host URL] [--config FILE] | adx CLUSTER DATABASE | xdr [as NAME]",
     description: "query a folder, a workspace, an ADX database or Defender XDR; " +
       "the others stay connected for %kql @NAME (alone: list them)",
     run: async (repl, given) => {

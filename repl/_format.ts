@@ -12,7 +12,8 @@ import { ReplError } from "./errors.ts";
 /**
  * Rows as an aligned text table; numbers align right (columns whose every cell looks like
  * a number, unless `numeric` says which columns are). Given the terminal's `width`, a table
- * wider than it wraps its last column's text under that column, so no row runs over the
+ * wider than it wraps its last column's text under that column (and the widest other
+ * column's too, when the others leave the last under 20 columns), so no row runs over the
  * edge (the terminal would break it mid-cell, under the first column).
  */
 export function textTable(
@@ -28,18 +29,31 @@ export function textTable(
   const numeric = numericColumns ??
     header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d,.]+$|^$/.test(r[i])));
   const last = widths.length - 1;
-  const start = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
-  // The last column gets what is left of the width, never under 20 columns.
-  const room = width && last >= 0 && start + widths[last] > width
-    ? Math.max(20, width - start - 1)
-    : undefined;
-  if (room !== undefined) widths[last] = Math.min(widths[last], room);
+  const wrapped = new Set<number>();
+  const startOf = () => widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
+  if (width && last >= 0 && startOf() + widths[last] > width) {
+    // The last column gets what is left of the width, never under 20 columns; when the
+    // others leave it less (a long `.connect` usage), the widest of them wraps too.
+    const excess = startOf() + 20 + 1 - width;
+    if (excess > 0 && last > 0) {
+      const widest = widths.slice(0, last).reduce((m, w, i) => w > widths[m] ? i : m, 0);
+      widths[widest] = Math.max(20, widths[widest] - excess);
+      wrapped.add(widest);
+    }
+    widths[last] = Math.min(widths[last], Math.max(20, width - startOf() - 1));
+    wrapped.add(last);
+  }
   const line = (cells: readonly string[]) => {
-    const parts = room !== undefined ? wrapWords(cells[last] ?? "", room) : [cells[last] ?? ""];
-    const first = cells.map((c, i) =>
-      padWidth(i === last ? parts[0] : c, widths[i], numeric[i] ? "start" : "end")
-    ).join("  ").trimEnd();
-    return [first, ...parts.slice(1).map((p) => " ".repeat(start) + p)].join("\n");
+    const parts = cells.map((c, i) => wrapped.has(i) ? wrapWords(c ?? "", widths[i]) : [c]);
+    const count = Math.max(1, ...parts.map((p) => p.length));
+    const lines: string[] = [];
+    for (let k = 0; k < count; k++) {
+      lines.push(
+        parts.map((p, i) => padWidth(p[k] ?? "", widths[i], numeric[i] ? "start" : "end"))
+          .join("  ").trimEnd(),
+      );
+    }
+    return lines.join("\n");
   };
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
@@ -57,14 +71,11 @@ function wrapWords(text: string, width: number): string[] {
     }
     if (current) lines.push(current);
     current = "";
+    // A word wider than the line is cut between characters (never inside a flag, an emoji
+    // sequence or an accented letter), each piece as wide as fits.
     let rest = word;
     while (displayWidth(rest) > width) {
-      const chars = [...rest];
-      let cut = "";
-      for (const ch of chars) {
-        if (displayWidth(cut + ch) > width) break;
-        cut += ch;
-      }
+      const cut = fitWidth(rest, width).text || [...rest][0];
       lines.push(cut);
       rest = rest.slice(cut.length);
     }

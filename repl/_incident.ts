@@ -1,6 +1,7 @@
 /**
  * The REPL's Sentinel incidents: `--incident ID` seeds the new session from an incident, and
- * `.incident list | open ID | write ...` list, open and write findings back. The incident
+ * `.incident list | open ID | write ...` list, open and write findings back (`--ti FRAME`
+ * also writes an IoC frame's indicators as threat-intelligence indicators). The incident
  * client (and the Azure SDK under it) is loaded at first use; the workspace's ARM id comes
  * from `--workspace-resource`, `CASEFILE_SENTINEL_WORKSPACE_RESOURCE` or the Sentinel config.
  *
@@ -88,6 +89,8 @@ export async function incidentCommand(host: IncidentHost, args: string[]): Promi
 
 async function writeBack(host: IncidentHost, args: string[]): Promise<void> {
   const options: Record<string, unknown> = {};
+  const ti: Record<string, unknown> = {};
+  const labels: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const flag = args[i], value = args[i + 1];
     const take = () => {
@@ -121,6 +124,34 @@ async function writeBack(host: IncidentHost, args: string[]): Promise<void> {
       case "--no-bookmarks":
         options.bookmarks = false;
         break;
+      case "--ti": {
+        // A variable holding an IoC frame (type, value), or `params` for ips/hashes/urls.
+        const name = take();
+        options.threatIntel = ti;
+        if (name !== "params") ti.indicators = indicatorVariable(host, name);
+        break;
+      }
+      case "--confidence": {
+        const text = take();
+        const n = Number(text);
+        if (!/^\d+$/.test(text) || n > 100) {
+          throw usage(`--confidence takes 0 to 100, not ${text}.`);
+        }
+        ti.confidence = n;
+        break;
+      }
+      case "--label":
+        labels.push(take());
+        ti.labels = labels;
+        break;
+      case "--valid-from": {
+        const text = take();
+        if (Number.isNaN(Date.parse(text))) {
+          throw usage(`--valid-from takes an ISO 8601 date, not ${text}.`);
+        }
+        ti.validFrom = new Date(text);
+        break;
+      }
       default:
         throw usage(`${flag} is not an option of .incident write.`);
     }
@@ -131,18 +162,42 @@ async function writeBack(host: IncidentHost, args: string[]): Promise<void> {
       hint: ".incident open ID first (or start with casefile repl --incident ID).",
     });
   }
+  if (!options.threatIntel && Object.keys(ti).length > 0) {
+    throw usage("--confidence, --label and --valid-from go with --ti FRAME (or --ti params).");
+  }
   const found = await incidents();
   const report = await found.writeBack(id, host.session, options);
+  const lines = [
+    ...report.items.map((i) => `written: ${i.kind} ${i.name}`),
+    ...(report.skipped ?? []).map((s) =>
+      `${s.reason === "written before" ? "already written" : "skipped"}: indicator ` +
+      `${s.type} ${s.value}${s.reason === "written before" ? "" : ` (${s.reason})`}`
+    ),
+  ];
   host.output.write(
-    report.items.map((i) => `written: ${i.kind} ${i.name}`).join("\n") ||
+    lines.join("\n") ||
       "Nothing to write: mark a step as a finding (.mark N finding NOTE) or give --close.",
   );
+}
+
+/** The IoC frame (or list) in session variable `name`. */
+function indicatorVariable(host: IncidentHost, name: string): unknown {
+  const vars = host.session.variables as Record<string, unknown>;
+  if (!Object.hasOwn(vars, name) || vars[name] == null) {
+    throw new ReplError(`There is no variable ${name} in this session.`, {
+      hint: "Give the name of an IoC frame, e.g. iocs = extractIocsFrame(events, { columns: " +
+        '"CommandLine" }), then .incident write --ti iocs; or --ti params for the session\'s ' +
+        "ips, hashes and urls.",
+    });
+  }
+  return vars[name];
 }
 
 function usage(message: string): ReplError {
   return new ReplError(message, {
     hint: ".incident list [STATUS] | .incident open ID | .incident write [--close " +
       "TruePositive] [--reason SuspiciousActivity] [--report PATH] [--watchlist ALIAS] " +
-      "[--comment TEXT | --no-comment] [--no-bookmarks]",
+      "[--comment TEXT | --no-comment] [--no-bookmarks] [--ti FRAME|params [--confidence N] " +
+      "[--label TEXT]... [--valid-from ISO]]",
   });
 }

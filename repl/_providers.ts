@@ -19,7 +19,18 @@ import { importLater } from "./_later.ts";
 /** Which provider to open. */
 export type ProviderSpec =
   | { readonly kind: "local"; readonly dir?: string }
-  | { readonly kind: "sentinel"; readonly workspace?: string }
+  | {
+    readonly kind: "sentinel";
+    readonly workspace?: string;
+    /** `public`, `usgov` or `china` (default: the config file's, else public). */
+    readonly cloud?: string;
+    /** Another query endpoint than the cloud's (a proxy, a private link). */
+    readonly endpoint?: string;
+    /** Another Microsoft Entra ID sign-in host than the cloud's. */
+    readonly authorityHost?: string;
+    /** The Sentinel config file (default: `CASEFILE_SENTINEL_CONFIG`, then the usual one). */
+    readonly configFile?: string;
+  }
   | { readonly kind: "adx"; readonly cluster?: string; readonly database?: string }
   | { readonly kind: "xdr" };
 
@@ -51,9 +62,14 @@ export async function openProvider(spec: ProviderSpec): Promise<OpenProvider> {
       const { envTokenCredential, openSentinelProvider } = await importLater<
         typeof import("../src/providers/sentinel/mod.ts")
       >(new URL("../src/providers/sentinel/mod.ts", import.meta.url));
+      // Only what the spec names: the config file and environment settle the rest.
       return await openSentinelProvider({
         workspace: spec.workspace,
         credential: envTokenCredential(),
+        ...(spec.cloud !== undefined ? { cloud: spec.cloud as "public" } : {}),
+        ...(spec.endpoint !== undefined ? { endpoint: spec.endpoint } : {}),
+        ...(spec.authorityHost !== undefined ? { authorityHost: spec.authorityHost } : {}),
+        ...(spec.configFile !== undefined ? { configFile: spec.configFile } : {}),
       });
     }
     case "adx": {

@@ -24,7 +24,16 @@ export function specOf(source: ProviderSource): ProviderSpec | undefined {
     case "local":
       return source.demo ? { kind: "local" } : { kind: "local", dir: source.folder };
     case "sentinel":
-      return { kind: "sentinel", workspace: source.workspace };
+      // Where the session's queries went (cloud, endpoint, sign-in host, config file);
+      // never a secret: the credential is the analyst's, found again on connecting.
+      return {
+        kind: "sentinel",
+        workspace: source.workspace,
+        ...(source.cloud !== undefined && source.cloud !== "public" ? { cloud: source.cloud } : {}),
+        ...(source.endpoint !== undefined ? { endpoint: source.endpoint } : {}),
+        ...(source.authorityHost !== undefined ? { authorityHost: source.authorityHost } : {}),
+        ...(source.configFile !== undefined ? { configFile: source.configFile } : {}),
+      };
     case "adx":
       return { kind: "adx", cluster: source.cluster, database: source.database };
     case "xdr":
@@ -34,16 +43,38 @@ export function specOf(source: ProviderSource): ProviderSpec | undefined {
   }
 }
 
+/**
+ * `word` as `.connect` reads it back as one argument: quoted when it holds a space, a quote
+ * or a backslash (a folder named `my case`), as is otherwise.
+ */
+export function quotedWord(word: string): string {
+  if (word !== "" && !/[\s"'\\]/.test(word)) return word;
+  if (!/['\n]/.test(word)) return `'${word}'`;
+  return `"${word.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
 /** `.connect` words opening `source` as `name` (what to type when it could not be opened). */
-function connectWords(source: ProviderSource, name: string): string {
+export function connectWords(source: ProviderSource, name: string): string {
   const spec = specOf(source);
   switch (spec?.kind) {
     case "local":
-      return `.connect local ${spec.dir ? `${spec.dir} ` : ""}as ${name}`;
-    case "sentinel":
-      return `.connect sentinel ${spec.workspace} as ${name}`;
+      return `.connect local ${spec.dir ? `${quotedWord(spec.dir)} ` : ""}as ${name}`;
+    case "sentinel": {
+      const flags = [
+        spec.cloud !== undefined ? ` --cloud ${quotedWord(spec.cloud)}` : "",
+        spec.endpoint !== undefined ? ` --endpoint ${quotedWord(spec.endpoint)}` : "",
+        spec.authorityHost !== undefined
+          ? ` --authority-host ${quotedWord(spec.authorityHost)}`
+          : "",
+        spec.configFile !== undefined ? ` --config ${quotedWord(spec.configFile)}` : "",
+      ].join("");
+      const workspace = spec.workspace ? ` ${quotedWord(spec.workspace)}` : "";
+      return `.connect sentinel${workspace}${flags} as ${name}`;
+    }
     case "adx":
-      return `.connect adx ${spec.cluster} ${spec.database} as ${name}`;
+      return `.connect adx ${quotedWord(spec.cluster ?? "")} ${
+        quotedWord(spec.database ?? "")
+      } as ${name}`;
     case "xdr":
       return `.connect xdr as ${name}`;
     case undefined:

@@ -33,6 +33,7 @@ import {
 } from "./_history.ts";
 import { startSpinnerThread, stopSpinnerThread, withSpinner } from "./_spinner.ts";
 import { listSessions } from "../src/session/home.ts";
+import { InterruptedError } from "../src/interrupt.ts";
 import type { Repl } from "./_repl.ts";
 
 /** Options of {@link runTerminal}. */
@@ -110,7 +111,7 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   };
   rl.on("SIGINT", () => {
     if (running) {
-      running.abort();
+      running.abort(new InterruptedError());
       return;
     }
     const state = rl as unknown as { line: string; cursor: number };
@@ -131,14 +132,17 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   });
   // A real SIGINT (piped input, or `kill -INT`): cancel the running input, else stop.
   const onSignal = () => {
-    if (running) running.abort();
+    if (running) running.abort(new InterruptedError());
     else rl.close();
   };
   Deno.addSignalListener("SIGINT", onSignal);
 
   if (options.banner) repl.output.write(options.banner);
   prompt();
-  startSpinnerThread(); // Loaded now, so the first input's spinner is as quick as the others'.
+  // The spinner draws on standard error: not into a file that it is sent to (`2>log`).
+  const spinning = Deno.stderr.isTerminal();
+  // Loaded now, so the first input's spinner is as quick as the others'.
+  if (spinning) startSpinnerThread();
   setTimeout(() => {
     // While these load, Deno draws and clears a progress line on the terminal, which wipes
     // the prompt: it is drawn again (with what was typed) once they are in.
@@ -169,7 +173,7 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
       syncHistory();
       await appendHistory(files(), entry);
       running = new AbortController();
-      const outcome = await withSpinner(repl.handle(input, running.signal), { enabled: true });
+      const outcome = await withSpinner(repl.handle(input, running.signal), { enabled: spinning });
       running = undefined;
       if (outcome === "quit") break;
       prompt();
@@ -321,7 +325,7 @@ async function runPiped(repl: Repl): Promise<void> {
   let running: AbortController | undefined;
   let stop = false;
   const onSignal = () => {
-    if (running) running.abort();
+    if (running) running.abort(new InterruptedError());
     else stop = true;
   };
   Deno.addSignalListener("SIGINT", onSignal);

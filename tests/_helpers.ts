@@ -76,3 +76,24 @@ export async function hasShared(): Promise<boolean> {
     return false;
   }
 }
+
+/** The Python that runs nbconvert and nbclient (Debian's, as `.ci/run` installs them). */
+export const PYTHON = "/usr/bin/python3";
+
+/** Whether {@link PYTHON} can import nbconvert and nbclient; under CI it must. */
+export async function hasNbconvert(): Promise<boolean> {
+  let success = false;
+  try {
+    ({ success } = await new Deno.Command(PYTHON, {
+      args: ["-c", "import nbconvert, nbclient"],
+      stdout: "null",
+      stderr: "null",
+    }).output());
+  } catch {
+    success = false;
+  }
+  if (!success && Deno.env.get("CI") === "true") {
+    throw new Error(`jupyter-nbconvert is missing under CI (${PYTHON} cannot import nbconvert)`);
+  }
+  return success;
+}

@@ -294,11 +294,31 @@ const IDENTITY_INFO_UNIFIED = [
   "TenantMembershipType",
 ];
 
-/** A table's columns as its reference page lists them (then the few the page leaves out). */
+/**
+ * The standard columns every Log Analytics table has, written out by hand from Microsoft's
+ * "Azure Monitor Logs cost calculations" (excluded columns, "common to all tables") and
+ * "Standard columns in Azure Monitor Logs", with the types the table reference gives them.
+ */
+const STANDARD = [
+  "TenantId:string",
+  "Type:string",
+  "_ResourceId:string",
+  "_SubscriptionId:string",
+  "_ItemId:string",
+  "_IsBillable:string",
+  "_BilledSize:real",
+];
+
+/**
+ * A table's columns as its reference page lists them, then the few the page leaves out, then
+ * the standard columns it leaves out.
+ */
 function pairs(table: string): string[] {
   const t = SENTINEL_TABLE_COLUMNS.find((t) => t.name === table)!;
-  return `${t.documented}${t.undocumented === "" ? "" : `, ${t.undocumented}`}`
+  const listed = `${t.documented}${t.undocumented === "" ? "" : `, ${t.undocumented}`}`
     .trim().split(/\s*,\s*/);
+  const names = new Set(listed.map((c) => c.split(":")[0]));
+  return [...listed, ...STANDARD.filter((c) => !names.has(c.split(":")[0]))];
 }
 
 /**
@@ -343,7 +363,10 @@ Deno.test("SENTINEL_SCHEMAS holds every column Microsoft documents, in the page'
       assert.ok(i === 0 || key(all[i - 1]) <= key(c), `${table}: ${all[i - 1]} before ${c}`);
     });
     // Past the documented block come only the few columns the page leaves out.
-    const extra = columns.slice(docs.count).map((c) => c.split(":")[0]);
+    // Every table has every standard column, with the reference's type.
+    for (const column of STANDARD) assert.ok(columns.includes(column), `${table}.${column}`);
+    const extra = columns.slice(docs.count).map((c) => c.split(":")[0])
+      .filter((c) => !STANDARD.some((s) => s.startsWith(`${c}:`)) || c === "TenantId");
     if (table === "IdentityInfo") {
       assert.deepEqual(extra, IDENTITY_INFO_UNIFIED, table);
       continue;

@@ -62,6 +62,7 @@ import { type Row, TableBuilder } from "./_table.ts";
 import { buildDayWorld, type DayGenerator } from "./_world.ts";
 import { buildManifest, fileSha256, TableWriter, writeManifest } from "./_write.ts";
 import { workspaceFill } from "./_workspace.ts";
+import { fillStandardColumns, isBillable } from "./_standard.ts";
 
 /** Options for {@link generateDemoCase}. */
 export interface GenerateOptions {
@@ -214,7 +215,11 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
   const adders = new Map<string, (row: Row) => void>();
   for (const [name] of TABLES) {
     const schema = SENTINEL_SCHEMAS[name];
-    const builder = new TableBuilder(schema, { TenantId: ORG.workspaceId, Type: name });
+    const builder = new TableBuilder(schema, {
+      TenantId: ORG.workspaceId,
+      Type: name,
+      _IsBillable: isBillable(name),
+    });
     const fill = workspaceFill(name);
     builders.set(name, builder);
     const add = fill === null
@@ -245,7 +250,7 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
         // Flush in large chunks: each flush has a fixed cost, and memory stays bounded.
         if (day === DAYS - 1 || builder.rows >= FLUSH_ROWS) {
           const until = day === DAYS - 1 ? END : START + (day + 1) * DAY;
-          writers.get(name)!.add(builder.flush(until));
+          writers.get(name)!.add(fillStandardColumns(builder.schema, builder.flush(until)));
           await releaseNativeMemory();
         }
       }

@@ -16,6 +16,7 @@ import {
 } from "../polars.ts";
 import { type KustoType, polarsTypeOf } from "../schema/types.ts";
 import { parsePythonLiteral } from "./_python_literal.ts";
+import { parseJson } from "../_exact_json.ts";
 
 /** Text that stands for "no value" in exports (pandas writes `NaN` and `None`). */
 const NULL_TOKENS = ["", "null", "NULL", "None", "NaN", "nan"];
@@ -238,7 +239,8 @@ export function dynamicText(text: string): string | undefined {
   const trimmed = text.trim();
   if (!(trimmed.startsWith("[") || trimmed.startsWith("{"))) return undefined;
   try {
-    return JSON.stringify(JSON.parse(trimmed));
+    // Integers beyond 2^53 keep every digit (a long stays exact, as Kusto keeps it).
+    return JSON.stringify(parseJson(trimmed));
   } catch {
     const value = parsePythonLiteral(trimmed);
     return value === undefined ? undefined : JSON.stringify(value);
@@ -257,6 +259,12 @@ export interface InferredColumn {
   };
 }
 
+/** Options of {@link inferTextColumns}. */
+export interface InferOptions {
+  /** Parse every candidate type in one pass (the reference the two-pass choice must equal). */
+  readonly everyCandidate?: boolean;
+}
+
 /**
  * Infers the Kusto type of every text column of `frame` and returns the frame with those
  * columns parsed. A column becomes typed only if every value fits; a column where most but
@@ -264,6 +272,7 @@ export interface InferredColumn {
  */
 export function inferTextColumns(
   frame: DataFrame,
+  options: InferOptions = {},
 ): { frame: DataFrame; columns: InferredColumn[] } {
   // The frame's members read once: each read of one (a proxy over all its column names)
   // costs as much as the frame is wide, so reading them per column is quadratic.
@@ -288,25 +297,49 @@ export function inferTextColumns(
     clean = frame.select(cleaned(pl.col(triedColumns.map((c) => c.name))));
     clean.columns = triedColumns.map(({ i }) => `${i}:present`);
   }
-  const groups = new Map<string, { type: Candidate; forms: string[]; keys: string[] }>();
-  for (const { i } of triedColumns) {
-    for (const type of screened[i].types) {
-      const forms = type === "datetime" ? screened[i].forms : [];
-      const group = `${type}|${forms.join(",")}`;
-      if (!groups.has(group)) groups.set(group, { type, forms, keys: [] });
-      groups.get(group)!.keys.push(`${i}:present`);
+  // Two passes: first each column's most specific candidate only (the one chosen whenever
+  // it fits every value, as it does for most columns); the other candidates only for the
+  // columns where it did not. The choice below is the same as with every candidate parsed.
+  const trialPass = (
+    wanted: Array<{ i: number; types: readonly Candidate[] }>,
+    withPresent: boolean,
+  ): Series[] => {
+    const groups = new Map<string, { type: Candidate; forms: string[]; keys: string[] }>();
+    for (const { i, types } of wanted) {
+      for (const type of types) {
+        const forms = type === "datetime" ? screened[i].forms : [];
+        const group = `${type}|${forms.join(",")}`;
+        if (!groups.has(group)) groups.set(group, { type, forms, keys: [] });
+        groups.get(group)!.keys.push(`${i}:present`);
+      }
     }
-  }
-  const exprs = [
-    pl.col(triedColumns.map(({ i }) => `${i}:present`)),
-    ...[...groups.values()].map(({ type, forms, keys }) =>
-      parseCleaned(pl.col(keys), type, forms).suffix(`:${type}`)
-    ),
-  ];
+    const exprs = [
+      ...(withPresent ? [pl.col(triedColumns.map(({ i }) => `${i}:present`))] : []),
+      ...[...groups.values()].map(({ type, forms, keys }) =>
+        parseCleaned(pl.col(keys), type, forms).suffix(`:${type}`)
+      ),
+    ];
+    return clean === undefined || exprs.length === 0 ? [] : clean.select(...exprs).getColumns();
+  };
   // Columns by name once: looking each up in a wide frame is a scan, quadratic in all.
   const trial = new Map(
-    clean === undefined ? [] : clean.select(...exprs).getColumns().map((s) => [s.name, s]),
+    trialPass(
+      triedColumns.map(({ i }) => ({
+        i,
+        types: options.everyCandidate ? screened[i].types : screened[i].types.slice(0, 1),
+      })),
+      true,
+    )
+      .map((s) => [s.name, s]),
   );
+  const second = triedColumns.flatMap(({ i }) => {
+    const [first, ...rest] = screened[i].types;
+    if (rest.length === 0 || options.everyCandidate) return [];
+    const misfit = trial.get(`${i}:present:${first}`)!.nullCount() !==
+      trial.get(`${i}:present`)!.nullCount();
+    return misfit ? [{ i, types: rest }] : [];
+  });
+  for (const s of trialPass(second, false)) trial.set(s.name, s);
   const column = (key: string) => trial.get(key) as Series;
   const height = frame.height;
   const present = (i: number) => height - column(`${i}:present`).nullCount();
@@ -320,7 +353,7 @@ export function inferTextColumns(
     }
     const count = present(i);
     const fits = (t: Candidate) =>
-      screened[i].types.includes(t) ? height - column(`${i}:present:${t}`).nullCount() : 0;
+      trial.has(`${i}:present:${t}`) ? height - column(`${i}:present:${t}`).nullCount() : 0;
     const full = count > 0 ? CANDIDATES.find((t) => fits(t) === count) : undefined;
     if (full) {
       columns.push({ name, type: full });

@@ -99,7 +99,7 @@ function footerProblem(
       return true;
     }
     if (id === 2 && type === LIST) { // FileMetaData.schema
-      leaves = schemaLeaves(r);
+      leaves = schemaLeaves(r).map((leaf) => leaf.join("."));
       return true;
     }
     if (id !== 4 || type !== LIST) return false; // FileMetaData.row_groups
@@ -154,21 +154,27 @@ function footerProblem(
   return undefined;
 }
 
-// The schema's leaf columns as dotted paths (the root's name left out), in order.
-function schemaLeaves(r: Reader): string[] {
+// The schema's leaf columns as paths (the root's name left out), in order. Kept as parts:
+// a column's own name may hold a dot (`Device.Name`).
+// `units` receives each top-level timestamp column's stored unit.
+function schemaLeaves(r: Reader, units?: Map<string, TimeUnit>): string[][] {
   const { size } = r.list();
-  const elements: Array<{ name: string; children: number }> = [];
+  const elements: Array<{ name: string; children: number; unit?: TimeUnit }> = [];
   for (let i = 0; i < size; i++) {
-    const element = { name: "", children: 0 };
+    const element: { name: string; children: number; unit?: TimeUnit } = { name: "", children: 0 };
     r.struct((id, type) => {
       if (id === 4 && type === BINARY) element.name = new TextDecoder().decode(r.binary());
       else if (id === 5 && type === I32) element.children = Number(r.zigzag());
+      else if (id === 6 && type === I32) { // converted_type: TIMESTAMP_MILLIS 9, _MICROS 10
+        const converted = Number(r.zigzag());
+        if (converted === 9 || converted === 10) element.unit ??= converted === 9 ? "ms" : "us";
+      } else if (id === 10 && type === STRUCT) element.unit = timestampUnit(r) ?? element.unit;
       else return false;
       return true;
     });
     elements.push(element);
   }
-  const leaves: string[] = [];
+  const leaves: string[][] = [];
   let next = 1;
   const walk = (prefix: string[], count: number, depth: number): void => {
     if (depth > 100) throw new RangeError("the schema nests too deeply");
@@ -177,11 +183,33 @@ function schemaLeaves(r: Reader): string[] {
       if (!element) throw new RangeError("the schema has fewer elements than it says");
       const path = [...prefix, element.name];
       if (element.children > 0) walk(path, element.children, depth + 1);
-      else leaves.push(path.join("."));
+      else leaves.push(path);
+      if (depth === 0 && element.children === 0 && element.unit) units?.set(path[0], element.unit);
     }
   };
   walk([], elements[0]?.children ?? 0, 0);
   return leaves;
+}
+
+/** A timestamp's stored unit. */
+type TimeUnit = "ms" | "us" | "ns";
+
+// A LogicalType's timestamp unit (TIMESTAMP is field 8; its unit, field 2, a union).
+function timestampUnit(r: Reader): TimeUnit | undefined {
+  let unit: TimeUnit | undefined;
+  r.struct((id, type) => {
+    if (id !== 8 || type !== STRUCT) return false;
+    r.struct((tid, ttype) => {
+      if (tid !== 2 || ttype !== STRUCT) return false;
+      r.struct((uid, utype) => {
+        if (utype === STRUCT) unit = (["ms", "us", "ns"] as const)[uid - 1];
+        return false;
+      });
+      return true;
+    });
+    return true;
+  });
+  return unit;
 }
 
 // A ColumnChunk's path, value count, first page offset and compressed size.
@@ -202,8 +230,10 @@ function chunkFacts(r: Reader): ChunkFacts {
       if (mtype !== I64) return false;
       if (mid === 5) out.values = r.zigzag(); // num_values
       else if (mid === 7) out.bytes = r.zigzag(); // total_compressed_size
-      else if (mid === 9) out.start ??= r.zigzag(); // data_page_offset
-      else if (mid === 11) { // dictionary_page_offset: the chunk starts at its dictionary
+      else if (mid === 9) { // data_page_offset: 0 from pyarrow when the chunk has no values
+        const at = r.zigzag();
+        if (at !== 0n || out.values !== 0n) out.start ??= at;
+      } else if (mid === 11) { // dictionary_page_offset: the chunk starts at its dictionary
         const at = r.zigzag();
         if (at > 0n && (out.start === undefined || at < out.start)) out.start = at;
       } else return false;
@@ -247,6 +277,51 @@ async function pagesProblem(
   }
   checkedPages.set(key, problem ?? "");
   return problem;
+}
+
+/** A Parquet file's column chunks whose page headers are damaged. */
+export interface DamagedChunks {
+  /** The first damage, in words: column, row group and what is wrong. */
+  readonly problem: string;
+  /** Each damaged chunk's first byte and its length. */
+  readonly ranges: ReadonlyArray<readonly [start: number, bytes: number]>;
+}
+
+// path, size and mtime → the damaged chunks found then (null: none).
+const damagedChunks = new Map<string, DamagedChunks | null>();
+
+/**
+ * The column chunks of the Parquet file `file` whose page headers are damaged
+ * (see {@link parquetFooterProblem}'s `pages`), or undefined when none is, or the footer
+ * cannot be read here. Reads the headers only, once per path, size and modification time.
+ */
+export async function parquetDamagedChunks(file: string): Promise<DamagedChunks | undefined> {
+  let footer: Uint8Array | undefined;
+  let key: string;
+  try {
+    using handle = await Deno.open(file, { read: true });
+    const stat = await handle.stat();
+    key = `${file}\0${stat.size}\0${stat.mtime?.getTime() ?? -1}`;
+    const known = damagedChunks.get(key);
+    if (known !== undefined) return known ?? undefined;
+    footer = await readFooter(handle, stat.size);
+    if (!footer) return undefined;
+    const chunks: Array<ChunkFacts & { group: number }> = [];
+    if (footerProblem(new Reader(footer), stat.size, chunks) !== undefined) return undefined;
+    let problem: string | undefined;
+    const ranges: Array<readonly [number, number]> = [];
+    for (const chunk of chunks) {
+      const found = await chunkPagesProblem(handle, chunk);
+      if (found === undefined) continue;
+      problem ??= `column ${chunk.column ?? "?"} of row group ${chunk.group + 1} ${found}`;
+      ranges.push([Number(chunk.start), Number(chunk.bytes)]);
+    }
+    const damaged = problem === undefined ? undefined : { problem, ranges };
+    damagedChunks.set(key, damaged ?? null);
+    return damaged;
+  } catch {
+    return undefined; // unreadable or malformed here: planning or reading reports it
+  }
 }
 
 /** Parquet's encodings: PLAIN, PLAIN_DICTIONARY, RLE, BIT_PACKED, the DELTAs, … (1 is unused). */
@@ -593,15 +668,18 @@ interface ChunkStatistics {
 /** The file's top-level columns, each row group's rows and its flat chunks' statistics. */
 interface FileStatistics {
   columns: string[];
+  /** Each top-level timestamp column's stored unit (Polars may read it in another). */
+  units: Map<string, TimeUnit>;
   groups: Array<{ rows: bigint; chunks: ChunkStatistics[] }>;
 }
 
 function statistics(r: Reader): FileStatistics {
   const groups: Array<{ rows: bigint; chunks: ChunkStatistics[] }> = [];
   let columns: string[] = [];
+  const units = new Map<string, TimeUnit>();
   r.struct((id, type) => {
     if (id === 2 && type === LIST) { // FileMetaData.schema
-      columns = [...new Set(schemaLeaves(r).map((leaf) => leaf.split(".")[0]))];
+      columns = [...new Set(schemaLeaves(r, units).map((leaf) => leaf[0]))];
       return true;
     }
     if (id !== 4 || type !== LIST) return false; // FileMetaData.row_groups
@@ -625,7 +703,7 @@ function statistics(r: Reader): FileStatistics {
     }
     return true;
   });
-  return { columns, groups };
+  return { columns, units, groups };
 }
 
 // A ColumnChunk's statistics, when it is a top-level (flat) column.
@@ -764,7 +842,7 @@ export async function parquetStatisticsProblem(file: string): Promise<string | u
 
 function statisticsProblem(
   file: string,
-  { columns, groups }: FileStatistics,
+  { columns, units, groups }: FileStatistics,
 ): string | undefined {
   const lazy = pl.scanParquet(file);
   let schema: Record<string, { variant: string }>;
@@ -791,8 +869,14 @@ function statisticsProblem(
       const dtype = schema[chunk.column];
       const kind = dtype && kindOf(dtype.variant, chunk.physical);
       if (!kind || chunk.physical === undefined) continue;
+      // A timestamp's bounds are in the unit it is stored in: Polars may read it in another
+      // (an Arrow schema's `timestamp[ns]` stored as micros by a Parquet 1.0 writer).
+      const unit = units.get(chunk.column);
+      if (dtype.variant === "Datetime" && unit === undefined) continue;
       const at = checks.length;
-      const column = pl.col(chunk.column);
+      const column = dtype.variant === "Datetime"
+        ? pl.col(chunk.column).cast(pl.Datetime(unit!))
+        : pl.col(chunk.column);
       const value = kind === "int"
         ? column.cast(pl.Int64).cast(pl.Utf8)
         : kind === "float"
@@ -872,4 +956,93 @@ export async function checkParquetStatistics(file: string, table: string): Promi
         "(A file without a recorded SHA-256 is checked against its own statistics.)",
     },
   );
+}
+
+// ---------------------------------------------------------------- scanned files
+
+// path, size, mtime, row group and column → what was wrong then (null: nothing).
+const checkedChunks = new Map<
+  string,
+  { problem: string; ranges: Array<[number, number]> } | null
+>();
+
+/**
+ * The column chunks of `columns` in the Parquet file `file` whose page headers are damaged,
+ * or whose values do not decode or contradict the statistics its footer recorded (a bit
+ * flipped in a page that still decodes): what a scan that reads these columns checks
+ * before Polars reads them. A chunk with a damaged page header is not read (Polars could
+ * abort on it). Each chunk is checked once per file version.
+ */
+export async function parquetChunkProblems(
+  file: string,
+  columns: readonly string[],
+): Promise<DamagedChunks | undefined> {
+  let footer: Uint8Array | undefined;
+  let stat: Deno.FileInfo;
+  const chunks: Array<ChunkFacts & { group: number }> = [];
+  let facts: FileStatistics;
+  try {
+    using handle = await Deno.open(file, { read: true });
+    stat = await handle.stat();
+    footer = await readFooter(handle, stat.size);
+    if (!footer || footerProblem(new Reader(footer), stat.size, chunks) !== undefined) {
+      return undefined;
+    }
+    facts = statistics(new Reader(footer));
+  } catch {
+    return undefined; // unreadable or malformed here: planning or reading reports it
+  }
+  const version = `${file}\0${stat.size}\0${stat.mtime?.getTime() ?? -1}`;
+  const wanted = new Set(columns);
+  let problem: string | undefined;
+  const ranges: Array<[number, number]> = [];
+  for (const [g, group] of facts.groups.entries()) {
+    for (const column of new Set(group.chunks.map((c) => c.column))) {
+      if (!wanted.has(column)) continue;
+      const key = `${version}\0${g}\0${column}`;
+      let found = checkedChunks.get(key);
+      if (found === undefined) {
+        found = await chunkProblem(file, facts, chunks, g, column);
+        checkedChunks.set(key, found);
+      }
+      if (found === null) continue;
+      problem ??= found.problem;
+      ranges.push(...found.ranges);
+    }
+  }
+  return problem === undefined ? undefined : { problem, ranges };
+}
+
+async function chunkProblem(
+  file: string,
+  facts: FileStatistics,
+  chunks: ReadonlyArray<ChunkFacts & { group: number }>,
+  group: number,
+  column: string,
+): Promise<{ problem: string; ranges: Array<[number, number]> } | null> {
+  const own = chunks.filter((c) => c.group === group && c.column === column);
+  const ranges = own.filter((c) => c.start !== undefined && c.bytes !== undefined)
+    .map((c): [number, number] => [Number(c.start), Number(c.bytes)]);
+  using handle = await Deno.open(file, { read: true });
+  for (const chunk of own) {
+    const pages = await chunkPagesProblem(handle, chunk);
+    if (pages !== undefined) {
+      return { problem: `column ${column} of row group ${group + 1} ${pages}`, ranges };
+    }
+  }
+  // This chunk's statistics only: the other row groups are skipped, not read.
+  const problem = statisticsProblem(file, {
+    ...facts,
+    groups: facts.groups.map((g, i) => ({
+      rows: g.rows,
+      chunks: i === group ? g.chunks.filter((c) => c.column === column) : [],
+    })),
+  });
+  if (problem === undefined) return null;
+  return {
+    problem: problem.startsWith("column ")
+      ? problem
+      : `column ${column} of row group ${group + 1}: ${problem}`,
+    ranges,
+  };
 }

@@ -23,7 +23,13 @@ import {
 import { formatOf, loadTable, type LoadTableOptions, tableNameOf } from "./load.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./_csv.ts";
 import { refuseShadowingNames } from "./_names.ts";
-import { checkParquetFooter, decodeFailure, parquetNullCounts } from "./_parquet_footer.ts";
+import {
+  checkParquetFooter,
+  decodeFailure,
+  parquetChunkProblems,
+  parquetDamagedChunks,
+  parquetNullCounts,
+} from "./_parquet_footer.ts";
 import { verifyTableSha256 } from "./_integrity.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { CasefileError } from "../errors.ts";
@@ -180,6 +186,18 @@ export async function scanFailure(
   }
   if (!table.scanned || !fromTheData(error)) return undefined;
   for (const file of table.files) {
+    const standIn = standInOf(file);
+    if (standIn) {
+      // A damaged page header was zeroed in the stand-in: the read met it, or may have.
+      return new DataLoadError(
+        `Cannot read ${file} (table ${table.schema.name}): its data is damaged (${standIn.problem})`,
+        {
+          file,
+          cause: error,
+          hint: "Copy or export the file again, or move it out of the folder to query the rest.",
+        },
+      );
+    }
     try {
       // Every value decoded, only a row of counts kept: a file at a time, in bounded memory.
       // Synchronously: a Polars panic on damaged pages is an error there, but aborts the
@@ -337,8 +355,129 @@ async function checkedStamp(file: string, maxBytes: number): Promise<FileStamp> 
 }
 
 function scanOne(file: string): LazyDataFrame {
-  return formatOf(file) === "ipc" ? pl.scanIPC(file) : pl.scanParquet(file);
+  if (formatOf(file) === "ipc") return pl.scanIPC(file);
+  return pl.scanParquet(standInOf(file)?.copy ?? file);
 }
+
+/** Options of {@link guardScan}. */
+export interface GuardScanOptions {
+  /**
+   * The columns the query names: their values are checked against the statistics the
+   * footers recorded (read once per file version). Page headers are checked for every
+   * column.
+   */
+  columns?: readonly string[];
+}
+
+const GUARD_SCAN_OPTIONS = defineOptions<GuardScanOptions>("guardScan", {
+  columns: "strings",
+});
+
+interface StandIn {
+  readonly size: number;
+  readonly mtime: number;
+  /** A copy of the file with its damaged chunks zeroed. */
+  readonly copy: string;
+  /** The zeroed chunks: first byte and length. */
+  readonly ranges: ReadonlyArray<readonly [number, number]>;
+  /** What is damaged, in words. */
+  readonly problem: string;
+}
+
+// A file → the stand-in a scan reads instead, for the file's size and time then.
+const standIns = new Map<string, StandIn>();
+
+// The stand-in of `file` as it is now, if it has one.
+function standInOf(file: string): StandIn | undefined {
+  const standIn = standIns.get(file);
+  if (!standIn) return undefined;
+  const now = (() => {
+    try {
+      return Deno.statSync(file);
+    } catch {
+      return undefined;
+    }
+  })();
+  return now && now.size === standIn.size && (now.mtime?.getTime() ?? -1) === standIn.mtime
+    ? standIn
+    : undefined;
+}
+
+/**
+ * Checks the page headers of the Parquet files a scanned `table` reads without a recorded
+ * SHA-256, before a query's first execution reads them (planning reads the footers only).
+ * Polars trusts page headers: a flipped bit in one can make it allocate exabytes, which
+ * aborts the process. A file with damaged page headers is then scanned through a copy
+ * whose damaged column chunks are zeroed: a query Polars prunes to the file's sound row
+ * groups and columns runs as before, and one that reads a damaged chunk fails with a clear
+ * error naming the file (see {@link scanFailure}), never an abort. The values of
+ * `options.columns` are also checked against the minimum, maximum and null count the
+ * footers recorded (a flipped bit that still decodes); a chunk that contradicts them is
+ * zeroed in the copy too. Each chunk is checked once per file version.
+ *
+ * @param table A table from {@link scanTable}.
+ * @param options The columns whose values to check.
+ * @returns Whether a file got a stand-in now: plan the table again before querying it.
+ *
+ * @example A table of sound files needs nothing
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pl } from "../polars.ts";
+ * import { guardScan, scanTable } from "./scan.ts";
+ *
+ * const folder = await Deno.makeTempDir();
+ * pl.DataFrame({ Account: ["ana", "ben"] }).writeParquet(`${folder}/day1.parquet`);
+ * const table = await scanTable(`${folder}/day1.parquet`);
+ * assert.equal(await guardScan(table), false);
+ * await Deno.remove(folder, { recursive: true });
+ * ```
+ */
+export async function guardScan(
+  table: Pick<ScannedTable, "files" | "scanned" | "unverified">,
+  options: GuardScanOptions = {},
+): Promise<boolean> {
+  checkOptions("guardScan", options, GUARD_SCAN_OPTIONS);
+  if (!table.scanned || !table.unverified) return false;
+  let added = false;
+  for (const file of table.files) {
+    if (formatOf(file) !== "parquet") continue;
+    const current = standInOf(file);
+    const found = [
+      await parquetDamagedChunks(file),
+      options.columns ? await parquetChunkProblems(file, options.columns) : undefined,
+    ].filter((d) => d !== undefined);
+    const ranges = new Map((current?.ranges ?? []).map((r) => [r[0], r]));
+    for (const damaged of found) for (const range of damaged.ranges) ranges.set(range[0], range);
+    if (ranges.size === (current?.ranges.length ?? 0)) continue; // nothing new
+    const stat = await Deno.stat(file);
+    const bytes = await Deno.readFile(file);
+    for (const [start, length] of ranges.values()) bytes.fill(0, start, start + length);
+    const copy = await Deno.makeTempFile({ prefix: "casefile_standin_", suffix: ".parquet" });
+    await Deno.writeFile(copy, bytes);
+    if (current) removeQuietly(current.copy);
+    standIns.set(file, {
+      size: stat.size,
+      mtime: stat.mtime?.getTime() ?? -1,
+      copy,
+      ranges: [...ranges.values()],
+      problem: current?.problem ?? found[0].problem,
+    });
+    added = true;
+  }
+  return added;
+}
+
+function removeQuietly(file: string): void {
+  try {
+    Deno.removeSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+globalThis.addEventListener("unload", () => {
+  for (const standIn of standIns.values()) removeQuietly(standIn.copy);
+});
 
 // The footer only: column names and types, and the row count from the row groups' metadata.
 function planFile(file: string): FilePlan {

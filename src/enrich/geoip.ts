@@ -29,6 +29,10 @@ const GEO_FRAME_OPTIONS = defineOptions<GeoLookupFrameOptions>("geoLookupFrame",
   column: { kind: "column", aliases: ["columns", "col", "ip"] },
   prefix: "string",
 });
+const DB_FRAME_OPTIONS = defineOptions<GeoLookupFrameOptions>("GeoIpDatabase.lookupFrame", {
+  column: { kind: "column", aliases: ["columns", "col", "ip"] },
+  prefix: "string",
+});
 
 export type { GeoDataSource, IpClass, IpKind };
 export { GEO_SOURCES };
@@ -251,6 +255,7 @@ export class GeoIpDatabase {
     legacyOptions?: { prefix?: string },
   ): Promise<DataFrame> {
     const args = columnArguments(options, legacyOptions, "column");
+    checkOptions("GeoIpDatabase.lookupFrame", args.options, DB_FRAME_OPTIONS);
     const column = args.column as string;
     const prefix = args.options.prefix ?? `${column}_`;
     textColumn(frame, column, "geoip"); // checks the column exists, with a hint

@@ -5,21 +5,23 @@
  * its output columns must be the ones it declares. A user's folder is checked this way as
  * it loads (a column that does not exist is named at load, not at the first run). Queries
  * that read a watchlist or `externaldata` are left to run time: those columns are known
- * only where the provider loads them.
+ * only where the provider loads them; so are queries that use what only the workspace has
+ * (a function or feature the local engine lacks, a table casefile has no schema of).
  *
  * @module
  */
 import { CasefileError } from "../errors.ts";
-import { executeKql } from "../kql/run.ts";
-import { externalRequests } from "../kql/syntax.ts";
-import { KqlSemanticError, KqlSyntaxError } from "../kql/errors.ts";
-import { type DataFrame, pl } from "../polars.ts";
-import { polarsTypeOf, SENTINEL_SCHEMAS, type TableSchema } from "../schema/mod.ts";
+import { executeOn, sourceTables } from "../kql/run.ts";
+import type { SourceTable } from "../kql/mod.ts";
+import { externalRequests, tokenizeKql } from "../kql/syntax.ts";
+import { KqlSemanticError, KqlSyntaxError, KqlUnsupportedError } from "../kql/errors.ts";
+import { pl } from "../polars.ts";
+import { polarsTypeOf, SENTINEL_SCHEMAS } from "../schema/mod.ts";
 import { kqlLiteral } from "../session/kql_template.ts";
 import type { HuntProblem } from "./errors.ts";
 import { huntText } from "./run.ts";
-import { PLACEHOLDER } from "./_validate.ts";
-import type { HuntFamily, HuntParamType, HuntQuery } from "./types.ts";
+import { exampleOf, PLACEHOLDER } from "./_validate.ts";
+import type { HuntFamily, HuntQuery } from "./types.ts";
 
 // A fixed instant: the check runs no data, so the window only has to be a valid one.
 const NOW = new Date("2026-03-16T00:00:00Z");
@@ -54,26 +56,30 @@ type QueryProblem = Omit<HuntProblem, "source" | "family" | "query">;
 async function queryProblem(query: HuntQuery): Promise<QueryProblem | undefined> {
   const args: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(query.parameters ?? {})) {
-    args[name] = p.example ?? p.default ?? sampleOf(p.type);
+    args[name] = p.example ?? p.default ?? exampleOf(p.type);
   }
   const { text, start, end, values } = huntText(query, args, { now: NOW });
   // A watchlist's or externaldata's columns are known only where it is loaded: not checked.
   if (externalRequests(text).length) return undefined;
-  const tables: Record<string, DataFrame> = {};
-  const schemas: Record<string, TableSchema> = {};
-  for (const name of query.tables) {
-    const schema = SENTINEL_SCHEMAS[name];
-    if (!schema) continue; // named by the format check already
-    schemas[name] = schema;
-    tables[name] = pl.DataFrame(
-      schema.columns.map((c) => pl.Series(c.name, [], polarsTypeOf(c.type))),
-    );
-  }
+  // Every Sentinel table the text names, declared or not (a join or union may read one the
+  // query does not declare: it runs on Sentinel all the same).
+  const tables = new Map<string, SourceTable>();
   let columns: string[];
   try {
-    columns = (await executeKql(text, { tables, schemas, now: NOW })).frame.columns;
+    for (const token of tokenizeKql(text)) {
+      if (token.kind !== "ident" || tables.has(token.text)) continue;
+      const table = emptyTable(token.text);
+      if (table) tables.set(token.text, table);
+    }
+    columns = (await executeOn(text, tables, { now: NOW, knownTables: KNOWN_TABLES })).frame
+      .columns;
   } catch (error) {
     if (!(error instanceof CasefileError)) throw error;
+    // What only the workspace has cannot be checked here, and runs there: a feature or
+    // function (an ASIM parser, a saved function) the local engine lacks, a table casefile
+    // has no schema of (a custom `_CL` table). A name close to a Sentinel table is a typo.
+    if (error instanceof KqlUnsupportedError) return undefined;
+    if (/^Unknown table '[^']*'(?!\. Did you mean)/.test(error.message)) return undefined;
     const literals = (name: string) =>
       name === "start"
         ? kqlLiteral(start)
@@ -103,6 +109,26 @@ async function queryProblem(query: HuntQuery): Promise<QueryProblem | undefined>
   return undefined;
 }
 
+const KNOWN_TABLES = Object.keys(SENTINEL_SCHEMAS);
+
+// Empty tables of the Sentinel schemas, made once: a wide one (SecurityEvent's 230 columns)
+// costs more to prepare than the check of a query over it.
+const emptyTables = new Map<string, SourceTable>();
+
+function emptyTable(name: string): SourceTable | undefined {
+  const schema = Object.hasOwn(SENTINEL_SCHEMAS, name) ? SENTINEL_SCHEMAS[name] : undefined;
+  if (!schema) return undefined;
+  let table = emptyTables.get(name);
+  if (!table) {
+    const frame = pl.DataFrame(
+      schema.columns.map((c) => pl.Series(c.name, [], polarsTypeOf(c.type))),
+    );
+    table = sourceTables({ [name]: frame }, { [name]: schema }).get(name)!;
+    emptyTables.set(name, table);
+  }
+  return table;
+}
+
 /**
  * The line and column in the query as written of a place in its substituted text
  * (`line` of the query, 1-based; `column` in the substituted line): each placeholder
@@ -125,39 +151,4 @@ function placeInQuery(
     shift += length - m[0].length;
   }
   return { line, column: column - shift };
-}
-
-/** A value of `type` for a parameter with neither an example nor a default. */
-function sampleOf(type: HuntParamType): unknown {
-  switch (type) {
-    case "long":
-      return 1;
-    case "real":
-      return 0.5;
-    case "bool":
-      return true;
-    case "strings":
-    case "accounts":
-    case "hosts":
-      return ["a", "b"];
-    case "ips":
-      return ["203.0.113.45"];
-    case "datetime":
-      return "2026-03-11T00:00:00Z";
-    case "timespan":
-      return "1h";
-    case "ip":
-      return "203.0.113.45";
-    case "string":
-    case "account":
-    case "host":
-    case "url":
-    case "domain":
-    case "hash":
-    case "process":
-    case "mailbox":
-    case "app":
-    case "file":
-      return "x";
-  }
 }

@@ -339,7 +339,46 @@ function stringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
-/** Narrows a validated value (no problems) to a family. */
+/**
+ * Narrows a validated value (no problems) to a family. `parameters` may be left out of a
+ * query's YAML; the family has it, empty, as every reader of a query expects.
+ */
 export function asFamily(raw: unknown): HuntFamily {
-  return raw as HuntFamily;
+  const family = raw as HuntFamily;
+  if (family.queries.every((q) => q.parameters !== undefined)) return family;
+  return {
+    ...family,
+    queries: family.queries.map((q) => q.parameters === undefined ? { ...q, parameters: {} } : q),
+  };
+}
+
+/** A value of `type` to show in a hint, or to fill a parameter a check runs the query with. */
+export function exampleOf(type: HuntParamType): unknown {
+  switch (type) {
+    case "long":
+      return 10;
+    case "real":
+      return 0.5;
+    case "bool":
+      return true;
+    case "strings":
+    case "accounts":
+    case "hosts":
+      return ["a", "b"];
+    case "ips":
+      return ["203.0.113.45"];
+    case "datetime":
+      return "2026-03-11T00:00:00Z";
+    case "timespan":
+      return "1h";
+    case "ip":
+      return "203.0.113.45";
+    case "account":
+    case "mailbox":
+      return "daniel.reyes@larkspurlogistics.example";
+    case "host":
+      return "LKS-WS-1042";
+    default:
+      return "value";
+  }
 }

@@ -81,6 +81,16 @@ const INVESTIGATE_OPTIONS = defineOptions<InvestigateOptions>("investigate", {
   families: "array",
   signal: "object",
 });
+// Under each function's name too: `.doc investigateHost` and Tab completion look them up so.
+for (
+  const fn of [
+    "investigateAccount",
+    "investigateHost",
+    "investigateIp",
+    "investigateAlert",
+    "investigateIncident",
+  ]
+) defineOptions<InvestigateOptions>(fn, INVESTIGATE_OPTIONS);
 
 /** Something an investigation found: a detection or analysis that flagged an entity. */
 export interface Finding {
@@ -269,13 +279,13 @@ export type InvestigateTarget = Session | Provider;
  * assert.ok(found.findings.some((f) => f.sources.includes("identity.legacyAuthSuccesses")));
  * ```
  */
-export function investigateAccount(
+export async function investigateAccount(
   target: InvestigateTarget,
   account: string,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
   checkOptions("investigateAccount", options, INVESTIGATE_OPTIONS);
-  return investigateEntity(target, "account", account, options);
+  return await investigateEntity(target, "account", account, options);
 }
 
 /**
@@ -287,13 +297,13 @@ export function investigateAccount(
  * @param options The window, hops, budget.
  * @returns The summary.
  */
-export function investigateHost(
+export async function investigateHost(
   target: InvestigateTarget,
   host: string,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
   checkOptions("investigateHost", options, INVESTIGATE_OPTIONS);
-  return investigateEntity(target, "host", host, options);
+  return await investigateEntity(target, "host", host, options);
 }
 
 /**
@@ -305,13 +315,13 @@ export function investigateHost(
  * @param options The window, hops, budget.
  * @returns The summary.
  */
-export function investigateIp(
+export async function investigateIp(
   target: InvestigateTarget,
   ip: string,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
   checkOptions("investigateIp", options, INVESTIGATE_OPTIONS);
-  return investigateEntity(target, "ip", ip, options);
+  return await investigateEntity(target, "ip", ip, options);
 }
 
 /** A SecurityAlert row (a record, or a frame whose first row is the alert), or its SystemAlertId. */
@@ -327,13 +337,13 @@ export type AlertInput = Readonly<Record<string, unknown>> | DataFrame | string;
  * @returns The summary.
  * @throws {HuntError} for an id no SecurityAlert row has, or a row naming no entity.
  */
-export function investigateAlert(
+export async function investigateAlert(
   target: InvestigateTarget,
   alert: AlertInput,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
   checkOptions("investigateAlert", options, INVESTIGATE_OPTIONS);
-  return alertInvestigation(target, alert, options, "investigateAlert");
+  return await alertInvestigation(target, alert, options, "investigateAlert");
 }
 
 /**
@@ -357,13 +367,13 @@ export function investigateAlert(
  * assert.ok(incident.findings.some((f) => f.techniques.includes("T1114.003")));
  * ```
  */
-export function investigateIncident(
+export async function investigateIncident(
   target: InvestigateTarget,
   alert: AlertInput,
   options: InvestigateOptions = {},
 ): Promise<Investigation> {
   checkOptions("investigateIncident", options, INVESTIGATE_OPTIONS);
-  return alertInvestigation(target, alert, { hops: 2, ...options }, "investigateIncident");
+  return await alertInvestigation(target, alert, { hops: 2, ...options }, "investigateIncident");
 }
 
 async function alertInvestigation(

@@ -17,7 +17,7 @@ import { kqlLiteral } from "../session/kql_template.ts";
 import { Timespan } from "../session/params.ts";
 import type { Session } from "../session/session.ts";
 import { HuntError } from "./errors.ts";
-import { PLACEHOLDER, valueProblem } from "./_validate.ts";
+import { exampleOf, PLACEHOLDER, valueProblem } from "./_validate.ts";
 import type { HuntParameter, HuntParamType, HuntQuery } from "./types.ts";
 
 /**
@@ -357,35 +357,5 @@ function article(type: HuntParamType): string {
       return 'a KQL timespan ("1d", "30m")';
     default:
       return `a string (${type})`;
-  }
-}
-
-function exampleOf(type: HuntParamType): unknown {
-  switch (type) {
-    case "long":
-      return 10;
-    case "real":
-      return 0.5;
-    case "bool":
-      return true;
-    case "strings":
-    case "accounts":
-    case "hosts":
-      return ["a", "b"];
-    case "ips":
-      return ["203.0.113.45"];
-    case "datetime":
-      return "2026-03-11T00:00:00Z";
-    case "timespan":
-      return "1h";
-    case "ip":
-      return "203.0.113.45";
-    case "account":
-    case "mailbox":
-      return "daniel.reyes@larkspurlogistics.example";
-    case "host":
-      return "LKS-WS-1042";
-    default:
-      return "value";
   }
 }

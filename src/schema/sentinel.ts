@@ -38,10 +38,28 @@ function table(name: string, columns: string, leading: readonly string[] = []): 
 }
 
 /**
+ * The standard columns Azure Monitor Logs holds on every table (Microsoft's "Azure Monitor Logs
+ * cost calculations", excluded columns: "common to all tables"; "Standard columns in Azure
+ * Monitor Logs" for `TenantId` and `Type`), with the types the table reference gives them. A
+ * table's page that leaves one out gets it appended. `_TimeReceived` is not stored: a workspace
+ * computes it when a query names it.
+ */
+const STANDARD_COLUMNS = "TenantId:string, Type:string, _ResourceId:string, " +
+  "_SubscriptionId:string, _ItemId:string, _IsBillable:string, _BilledSize:real";
+
+function withStandard(columns: string): string {
+  const names = new Set(columns.split(/\s*,\s*/).map((pair) => pair.trim().split(":")[0]));
+  const missing = STANDARD_COLUMNS.split(", ").filter((pair) => !names.has(pair.split(":")[0]));
+  return missing.length === 0 ? columns : `${columns}, ${missing.join(", ")}`;
+}
+
+/**
  * Sentinel's tables, by name: every column Microsoft's Azure Monitor Logs table reference
  * documents (its 2024 pages), with its Kusto type, plus the columns real workspaces hold that
  * the reference leaves out (`TenantId` on some pages, Defender's `Timestamp`, the Defender
- * portal's unified IdentityInfo columns such as `AccountUpn`). The columns a
+ * portal's unified IdentityInfo columns such as `AccountUpn`), then the standard columns every
+ * Log Analytics table has that its page leaves out (`_ItemId` on all of them; `_ResourceId` and
+ * `_SubscriptionId` on most). The columns a
  * workspace's `getschema` lists first come first, in that order (`_getschema_order.ts`); the
  * rest follow in the reference's order. Each table's source page, commit and date are in
  * `_sentinel_tables.ts`.
@@ -52,7 +70,9 @@ export const SENTINEL_SCHEMAS: Readonly<Record<string, TableSchema>> = Object.fr
       t.name,
       table(
         t.name,
-        t.undocumented === "" ? t.documented : `${t.documented}, ${t.undocumented}`,
+        withStandard(
+          t.undocumented === "" ? t.documented : `${t.documented}, ${t.undocumented}`,
+        ),
         GETSCHEMA_LEADING[t.name],
       ),
     ]),

@@ -255,13 +255,27 @@ export function describeSource(source: ProviderSource): string {
 
 /** The `.connect` words that open `source` again in the REPL, named `name` (none: as the session's provider). */
 export function connectCommand(source: ProviderSource, name?: string): string {
-  const quote = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+  // As the REPL's `.connect` splits words: '…' keeps spaces, "…" (with \ escapes) keeps quotes.
+  const quote = (s: string) =>
+    /^[\w@%+=:,./-]+$/.test(s)
+      ? s
+      : /'/.test(s)
+      ? `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`
+      : `'${s}'`;
   const as = name === undefined ? "" : ` as ${name}`;
   switch (source.kind) {
     case "local":
       return `.connect local${source.demo ? "" : ` ${quote(source.folder)}`}${as}`;
-    case "sentinel":
-      return `.connect sentinel ${quote(source.workspace)}${as}`;
+    case "sentinel": {
+      // Where the queries went, so a reconnection reaches the same place (never a secret).
+      const flags = [
+        source.cloud && source.cloud !== "public" ? ` --cloud ${quote(source.cloud)}` : "",
+        source.endpoint ? ` --endpoint ${quote(source.endpoint)}` : "",
+        source.authorityHost ? ` --authority-host ${quote(source.authorityHost)}` : "",
+        source.configFile ? ` --config ${quote(source.configFile)}` : "",
+      ].join("");
+      return `.connect sentinel ${quote(source.workspace)}${flags}${as}`;
+    }
     case "adx":
       return `.connect adx ${quote(source.cluster)} ${quote(source.database)}${as}`;
     case "xdr":

@@ -48,7 +48,9 @@ export type {
   RerunOptions,
   Session,
   SessionOptions,
+  StepEvaluateOptions,
   StepQueryOptions,
+  StepRecordOptions,
   StepRunOptions,
 } from "./session.ts";
 export { defaultHome, listSessions, removeSession } from "./home.ts";

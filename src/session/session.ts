@@ -66,6 +66,12 @@ const RUN_OPTIONS = defineOptions<StepRunOptions>("session.run", {
   bind: "strings",
   expect: "object",
 });
+const EVALUATE_OPTIONS = defineOptions<StepEvaluateOptions>("session.evaluate", {
+  signal: "object",
+});
+const RECORD_OPTIONS = defineOptions<StepRecordOptions>("session.record", {
+  code: { kind: "string", aliases: ["source"] },
+});
 const RERUN_OPTIONS = defineOptions<RerunOptions>("session.rerun", {
   moveTime: "boolean",
   refresh: "boolean",
@@ -131,6 +137,18 @@ export interface StepQueryOptions {
    * provider's), re-run and replayed on the provider of that name.
    */
   readonly provider?: string;
+}
+
+/** Options of {@link Session.evaluate}. */
+export interface StepEvaluateOptions {
+  /** Cancels the code (it is stopped with an `EvaluationCancelled` error). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link Session.record}. */
+export interface StepRecordOptions {
+  /** The code that computed the value, kept with the step and exported (default: a comment). */
+  readonly code?: string;
 }
 
 /** Options of {@link Session.run}. */
@@ -532,7 +550,8 @@ export class Session {
    *
    * @throws {CodeSyntaxError} when it does not parse; whatever the code throws.
    */
-  async evaluate(source: string, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+  async evaluate(source: string, options: StepEvaluateOptions = {}): Promise<unknown> {
+    checkOptions("session.evaluate", options, EVALUATE_OPTIONS);
     return (await this.#env.evaluate(source, options)).value;
   }
 
@@ -640,7 +659,8 @@ export class Session {
    * Records a value computed outside the session as a step (it cannot be re-run, but is
    * kept, restored and exported with its `code` as written).
    */
-  async record(name: string, value: unknown, options: { code?: string } = {}): Promise<void> {
+  async record(name: string, value: unknown, options: StepRecordOptions = {}): Promise<void> {
+    checkOptions("session.record", options, RECORD_OPTIONS);
     const expect = this.#expectation(name);
     await this.#replayable(name, expect, () =>
       runCodeStep(

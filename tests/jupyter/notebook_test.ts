@@ -7,30 +7,13 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tempFolder } from "../_helpers.ts";
+import { hasNbconvert, PYTHON, tempFolder } from "../_helpers.ts";
 
 const NOTEBOOK = fileURLToPath(
   new URL("../../examples/demo_case_investigation.ipynb", import.meta.url),
 );
-const PYTHON = "/usr/bin/python3";
-
-async function hasNbconvert(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import nbconvert, nbclient"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
 
 const available = await hasNbconvert();
-if (!available && Deno.env.get("CI") === "true") {
-  throw new Error(`jupyter-nbconvert is missing under CI (${PYTHON} cannot import nbconvert)`);
-}
 
 interface Output {
   output_type: string;

@@ -183,3 +183,43 @@ Deno.test("autocluster() over a whole wide table stops with a hint instead of ex
   );
   assert.ok(few.rowCount > 0);
 });
+
+Deno.test("autocluster() and basket() still answer over a long table of a few columns", async () => {
+  // 200,000 rows, 8 columns: within the search's budget (a too-small budget refused it as
+  // "too many candidate patterns"). Three quarters of the rows are one combination, so
+  // both plugins must report it with its count.
+  const { executeKql } = await import("../../src/kql/mod.ts");
+  const { pl } = await import("../../src/polars.ts");
+  const n = 200_000;
+  const names = ["App", "Result", "Country", "Client", "OS", "Browser", "Risk", "Kind"];
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const cols: Record<string, string[]> = {};
+  for (const [i, name] of names.entries()) {
+    cols[name] = Array.from(
+      { length: n },
+      (_, r) => r % 4 !== 3 ? `${name}0` : `${name}${1 + Math.floor(rnd() * (3 + i))}`,
+    );
+  }
+  const schemas = {
+    T: { name: "T", columns: names.map((name) => ({ name, type: "string" as const })) },
+  };
+  for (const plugin of ["autocluster()", "basket()"]) {
+    const r = await executeKql(`T | evaluate ${plugin}`, {
+      tables: { T: pl.DataFrame(cols) },
+      schemas,
+    });
+    const rows = r.frame.toRecords() as Record<string, unknown>[];
+    // basket() reports at most 5 columns of a pattern (MaxDimensions), autocluster() all.
+    const top = rows.find((row) =>
+      names.filter((name) => row[name] === `${name}0`).length >= 5 &&
+      names.every((name) => row[name] === `${name}0` || row[name] === "")
+    );
+    assert.ok(
+      top,
+      `${plugin}: no cluster of the common combination in ${JSON.stringify(rows.slice(0, 3))}`,
+    );
+    // Exactly the 150,000 rows with r % 4 != 3: the random values are never the `…0` ones.
+    assert.equal(Number(top.Count), 150_000, plugin);
+  }
+});

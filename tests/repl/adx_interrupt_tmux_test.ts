@@ -47,11 +47,18 @@ Deno.test({
         },
       );
       await t.waitFor(/remote>/);
-      service.inject({ kind: "hang" });
+      // Only the analyst's query is held: the REPL's own requests (table names for completion)
+      // must not take the fault.
+      service.inject({ kind: "hang" }, { queryIncludes: "project AlertName" });
       await t.line("%kql held = SecurityAlert | project AlertName");
       await t.waitFor(/Ctrl-C cancels/);
       // The request is at the cluster, held there.
-      while (!service.requests.some((r) => r.path === "/v2/rest/query")) {
+      while (
+        !service.requests.some((r) =>
+          r.path === "/v2/rest/query" &&
+          String((r.body as { csl?: unknown })?.csl).includes("project AlertName")
+        )
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await t.press("C-c");

@@ -43,7 +43,28 @@ export function convert(value: Typed, type: KustoType, env: ExprEnv): Typed {
     return { expr: value.expr.cast(target), type, constant: value.constant };
   }
   if (type === "guid" && value.type === "string") return { ...value, type };
+  if (type === "long" && value.type === "dynamic") return dynamicToLong(value, env);
   return env.rowwise([value], type, ([v]) => convertJs(v, value.type, type));
+}
+
+/**
+ * `tolong()` of a dynamic value. A JSON integer is read by Polars from its text, exact in
+ * Int64 (Kusto keeps longs exactly; a JavaScript number is exact only up to 2^53); the
+ * other values (reals, bools, strings holding numbers) go to JavaScript, only those rows.
+ */
+function dynamicToLong(value: Typed, env: ExprEnv): Typed {
+  const text = value.expr.cast(pl.Utf8);
+  const integer = text.str.contains("^-?[0-9]+$");
+  const native = pl.when(integer).then(text.cast(pl.Int64, false)).otherwise(
+    pl.lit(null).cast(pl.Int64),
+  );
+  const rest = env.rowwise(
+    [value],
+    "long",
+    ([v]) => convertJs(v, "dynamic", "long"),
+    integer.not().and(text.isNotNull()),
+  );
+  return { expr: pl.when(integer).then(native).otherwise(rest.expr), type: "long" };
 }
 
 /** Converts a JS value between Kusto types, null when it does not convert. */
@@ -64,7 +85,8 @@ export function convertJs(v: JsValue, from: KustoType, to: KustoType): JsValue {
       const t = text.trim();
       if (!INTEGER_TEXT.test(t)) return null;
       const n = Number(t);
-      return to === "int" && (n < -2_147_483_648 || n > 2_147_483_647) ? null : n;
+      if (to === "int") return n < -2_147_483_648 || n > 2_147_483_647 ? null : n;
+      return Number.isSafeInteger(n) ? n : exactLong(t);
     }
     case "real":
     case "decimal": {
@@ -104,6 +126,12 @@ export function convertJs(v: JsValue, from: KustoType, to: KustoType): JsValue {
     default:
       return v;
   }
+}
+
+/** Integer text beyond 2^53 as an exact bigint (a long in Int64), null past Int64. */
+function exactLong(text: string): bigint | null {
+  const n = BigInt(text.replace(/^\+/, ""));
+  return n < -(2n ** 63n) || n > 2n ** 63n - 1n ? null : n;
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   parseJsonKeepingReals,
 } from "../runtime/_values.ts";
 import type * as A from "../syntax/ast.ts";
-import { isRealAsJson } from "../syntax/_literals.ts";
+import { isExactLongAsJson, isRealAsJson } from "../syntax/_literals.ts";
 import { EXACT_JSON_NEEDED, type ExprEnv, type JsonPath, type Typed } from "./_context.ts";
 
 /**
@@ -97,7 +97,7 @@ export function dynamicGet(o: JsValue, k: JsValue): JsValue {
     const i = k < 0 ? o.length + k : k;
     return o[i] ?? null;
   }
-  if (typeof o === "object" && !isRealAsJson(o)) {
+  if (typeof o === "object" && !isRealAsJson(o) && !isExactLongAsJson(o)) {
     return (o as Record<string, unknown>)[String(k)] ?? null;
   }
   return null;

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { type DataFrame, type LazyDataFrame, pl } from "../../polars.ts";
+import {
+  type DataFrame,
+  DATETIME,
+  DURATION,
+  type Expr,
+  type LazyDataFrame,
+  pl,
+} from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { closestNames } from "../../errors.ts";
@@ -39,6 +46,7 @@ import { requestOf, tableReferenceKey } from "../syntax/_external.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
 import type { KqlUnsupportedError } from "../errors.ts";
 import { checkMemory, resolveLimits } from "./_limits.ts";
+import { checkInterrupt, interrupted, InterruptedError } from "../../interrupt.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
 export function compileQuery(text: A.QueryText, ctx: Context): Relation {
@@ -366,46 +374,52 @@ function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
     : from.type === "real" || to.type === "real" || step.type === "real"
     ? "real"
     : "long";
-  if (type === "long" && exact.some((v) => typeof v === "bigint")) {
-    return exactLongRange(e, exact as (number | bigint)[], ctx);
+  let count: number;
+  let values: Expr;
+  if (type === "real") {
+    const [start, stop, by] = exact.map(Number);
+    count = Math.max(0, Math.floor((stop - start) / by) + 1);
+    checkRange(count, e, ctx);
+    values = rowIndex(count).cast(pl.Float64).mul(pl.lit(by)).add(pl.lit(start));
+  } else {
+    // Longs, datetimes and timespans (microseconds) in Int64, exact near 2^63: the count in
+    // bigints, each value `start + i * step` computed by Polars.
+    const [start, stop, by] = exact.map((v) =>
+      typeof v === "bigint" ? v : BigInt(Math.trunc(v as number))
+    );
+    if (by === 0n) throw ctx.error("the step of 'range' cannot be zero", e.step.span);
+    const span = stop - start;
+    let steps = span / by;
+    if (span % by !== 0n && (span < 0n) !== (by < 0n)) steps -= 1n;
+    const rows = steps < 0n ? 0n : steps + 1n;
+    count = Number(rows);
+    checkRange(count, e, ctx);
+    values = rowIndex(count).mul(int64Literal(by)).add(int64Literal(start));
+    if (type === "datetime") values = values.cast(DATETIME);
+    if (type === "timespan") values = values.cast(DURATION);
   }
-  const [start, stop, by] = exact.map(Number);
-  const count = Math.max(0, Math.floor((stop - start) / by) + 1);
-  checkRange(count, e, ctx);
-  const values = new Array<number>(count);
-  for (let i = 0; i < count; i++) values[i] = start + i * by;
   return {
-    frame: pl.DataFrame([jsToSeries(e.column, values, type)]).lazy(),
+    frame: pl.DataFrame({}).lazy().select(values.alias(e.column)),
     columns: [{ name: e.column, type }],
   };
 }
 
 /**
- * Fails before `range` makes its values when they would pass the memory budget: each row
- * is built in a JavaScript array, then copied into Polars (measured: about 32 bytes a row at
- * the peak, 1.5 GB for 40 million rows).
+ * The row numbers 0 to `count - 1`, made by Polars when the plan runs (lazily, off the
+ * main thread), not in JavaScript while the query compiles.
  */
-function checkRange(count: number, e: A.RangeSource, ctx: Context): void {
-  checkMemory(ctx, "range", `${count} rows`, count * 32, e.span);
+function rowIndex(count: number): Expr {
+  return pl.intRange(pl.lit(0).cast(pl.Int64), pl.lit(count).cast(pl.Int64), 1, pl.Int64);
 }
 
 /**
- * `range` over longs beyond 2^53, where JS numbers would repeat values: the row count in
- * bigints, each value `start + i * step` computed by Polars in Int64.
+ * Fails before `range` makes its values when they would pass the memory budget. Polars
+ * holds the row numbers and the values (16 bytes a row); the estimate keeps the margin of
+ * the JavaScript-built range it replaced (32 bytes a row, 1.5 GB for 40 million rows), for
+ * the copies the operators after it make.
  */
-function exactLongRange(e: A.RangeSource, bounds: (number | bigint)[], ctx: Context): Relation {
-  const [start, stop, by] = bounds.map((v) => BigInt(v));
-  const span = stop - start;
-  let steps = span / by;
-  if (span % by !== 0n && (span < 0n) !== (by < 0n)) steps -= 1n;
-  const count = steps < 0n ? 0 : Number(steps + 1n);
-  checkRange(count, e, ctx);
-  const index = pl.Series("i", Array.from({ length: count }, (_, i) => i), pl.Int64);
-  const values = pl.col("i").mul(int64Literal(by)).add(int64Literal(start)).alias(e.column);
-  return {
-    frame: pl.DataFrame([index]).lazy().select(values),
-    columns: [{ name: e.column, type: "long" }],
-  };
+function checkRange(count: number, e: A.RangeSource, ctx: Context): void {
+  checkMemory(ctx, "range", `${count} rows`, count * 32, e.span);
 }
 
 /** Runs a tabular expression and returns the values of its first column. */
@@ -460,7 +474,24 @@ export function collect(relation: Relation): DataFrame {
   return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collectSync();
 }
 
-/** {@link collect} on Polars' thread pool, leaving the event loop free meanwhile. */
+/**
+ * {@link collect} on Polars' thread pool, leaving the event loop free meanwhile. Ctrl-C (the
+ * interrupt flag, raised by another thread) ends the wait at once with an
+ * {@link InterruptedError}: Polars cannot stop a plan it runs, so the work goes on in the
+ * background and its result is dropped, but the prompt comes back.
+ */
 export function collectAsync(relation: Relation): Promise<DataFrame> {
-  return relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collect();
+  checkInterrupt();
+  const work = relation.frame.select(...relation.columns.map((c) => pl.col(c.name))).collect();
+  return new Promise((resolve, reject) => {
+    const poll = setInterval(() => {
+      if (!interrupted()) return;
+      clearInterval(poll);
+      reject(new InterruptedError());
+    }, INTERRUPT_POLL_MS);
+    work.then(resolve, reject).finally(() => clearInterval(poll));
+  });
 }
+
+/** How often a query waiting on Polars looks at the interrupt flag. */
+const INTERRUPT_POLL_MS = 25;

@@ -178,6 +178,8 @@ for (
         const to = NUMERIC_DTYPE[type as keyof typeof NUMERIC_DTYPE];
         return { expr: ticksOf(x).cast(to, false), type };
       }
+      // A dynamic integer is read exactly from its text (convert), not as a JS number.
+      if (type === "long" && x.type === "dynamic") return convert(x, type, site.env);
       return site.env.rowwise([x], type, ([v]) => convertJs(v, x.type, type));
     },
   });

@@ -8,8 +8,10 @@
 import { DATETIME, DURATION, type Expr, pl, type Series } from "../../polars.ts";
 import { type KustoType, polarsTypeOf } from "../../schema/types.ts";
 import {
+  exactLongAsJson,
   formatDatetime,
   formatTimespan,
+  isExactLongAsJson,
   isRealAsJson,
   literalAsJson,
   realAsJson,
@@ -61,18 +63,27 @@ export function parseJson(text: string): unknown {
   return structuredCloneIfObject(value);
 }
 
-/** Text that may hold a number written as a real with an integral value. */
-const INTEGRAL_REAL = /\d\.0*(?![0-9])|\d[eE]/;
+/**
+ * Text that may hold a number written as a real with an integral value, or an integer
+ * beyond 2^53 (16 digits or more).
+ */
+const INTEGRAL_REAL_OR_LONG = /\d\.0*(?![0-9])|\d[eE]|[0-9]{16}/;
 
 /**
  * Reads dynamic text for writing it back as text: a number written with a fraction or an
- * exponent stays a real (`2.0`, see `realAsJson`); text that is not JSON stays a string.
+ * exponent stays a real (`2.0`, see `realAsJson`), an integer beyond 2^53 keeps every digit
+ * (a long, exact as Kusto keeps it; see `exactLongAsJson`); text that is not JSON stays a
+ * string.
  */
 export function parseJsonKeepingReals(text: string): unknown {
-  // Most text has no integral real (`2.0`, `1e3`): the cached plain reading will do.
-  if (!INTEGRAL_REAL.test(text)) return parseJson(text);
-  const keep = (_key: string, value: unknown, context?: { source?: string }) =>
-    typeof value === "number" && /[.eE]/.test(context?.source ?? "") ? realAsJson(value) : value;
+  // Most text has neither (`2.0`, `1e3`, 12345678901234567): the cached plain reading will do.
+  if (!INTEGRAL_REAL_OR_LONG.test(text)) return parseJson(text);
+  const keep = (_key: string, value: unknown, context?: { source?: string }) => {
+    if (typeof value !== "number") return value;
+    const source = context?.source ?? "";
+    if (/[.eE]/.test(source)) return realAsJson(value);
+    return Number.isSafeInteger(value) ? value : exactLongAsJson(source) ?? value;
+  };
   try {
     return JSON.parse(text, keep as (key: string, value: unknown) => unknown);
   } catch {
@@ -235,6 +246,7 @@ export function formatReal(n: number): string {
 export function jsonTypeOf(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (isRealAsJson(value)) return "real";
+  if (isExactLongAsJson(value)) return "long";
   if (Array.isArray(value)) return "array";
   if (typeof value === "object") return "dictionary";
   if (typeof value === "boolean") return "bool";

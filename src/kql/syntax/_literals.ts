@@ -368,7 +368,27 @@ export function plainJson(value: unknown): unknown {
 
 /** Whether `value` is a real made by {@link realAsJson} to keep its fraction. */
 export function isRealAsJson(value: unknown): boolean {
-  return RAW_JSON.isRawJSON(value);
+  return RAW_JSON.isRawJSON(value) && (value as { rawJSON: string }).rawJSON.includes(".");
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An integer of JSON text beyond 2^53, as it goes into a dynamic value about to be written
+ * as JSON text: its digits as raw JSON, so it stays exact (Kusto keeps a long in Int64
+ * exactly). Undefined when the text is not an integer within Int64 (Kusto reads such a
+ * number as a real). Like {@link realAsJson}'s, the marker must not outlive the writing.
+ */
+export function exactLongAsJson(source: string): unknown {
+  if (!/^-?[0-9]+$/.test(source)) return undefined;
+  const n = BigInt(source);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : RAW_JSON.rawJSON(n.toString());
+}
+
+/** Whether `value` is an integer made by {@link exactLongAsJson} to keep its digits. */
+export function isExactLongAsJson(value: unknown): boolean {
+  return RAW_JSON.isRawJSON(value) && !(value as { rawJSON: string }).rawJSON.includes(".");
 }
 
 /** Kusto's text of a datetime: `2024-01-02T03:04:05.1234560Z` (seven fraction digits). */

@@ -50,6 +50,23 @@ export interface CallOptions {
   readonly properties: Properties;
   readonly signal?: AbortSignal;
   readonly onRetry?: (reason: string, waitMs: number, attempt: number) => void;
+  /**
+   * Read the answer as it streams in (a progressive answer): called after each frame line
+   * with the rows of the fragments so far and the service's last `TableProgress` percent.
+   */
+  readonly onFrames?: (progress: StreamProgress) => void;
+}
+
+/** How far a streamed answer has come. */
+export interface StreamProgress {
+  /** Rows of the primary table's fragments received so far. */
+  readonly rows: number;
+  /** `TableFragment` frames received so far. */
+  readonly fragments: number;
+  /** The last `TableProgress` the service sent (0–100), when it sent one. */
+  readonly percent?: number;
+  /** Bytes received so far. */
+  readonly bytes: number;
 }
 
 /** The connection to one cluster and database. */
@@ -131,7 +148,8 @@ export class KustoWire {
     // Our agent (pooled, trusting `caCertificates`), and the body as text: JSON.parse of
     // axios would round longs beyond 2^53.
     axios.defaults.httpsAgent = this.#agent;
-    axios.defaults.responseType = "text";
+    // A progressive answer is read as a stream, so that its fragments show as they come.
+    axios.defaults.responseType = options.onFrames ? "stream" : "text";
     axios.defaults.transformResponse = [(data: unknown) => data];
     // `raw`: the client returns the body as is, partial failures included (it would throw
     // them away with the data otherwise). The request id is what `.cancel query` names.
@@ -140,9 +158,12 @@ export class KustoWire {
     const abort = () => client.close();
     options.signal?.addEventListener("abort", abort, { once: true });
     try {
-      const text = await (csl.trimStart().startsWith(".")
+      let text: unknown = await (csl.trimStart().startsWith(".")
         ? client.executeMgmt(this.database, csl, options.properties)
         : client.executeQuery(this.database, csl, options.properties));
+      if (isStream(text)) {
+        text = await readStream(text, options.onFrames);
+      }
       options.signal?.throwIfAborted();
       if (typeof text !== "string") {
         return text;
@@ -156,6 +177,11 @@ export class KustoWire {
       if (options.signal?.aborted) {
         if (!csl.trimStart().startsWith(".")) await this.#cancelOnCluster(id);
         throw new DOMException("The query was cancelled", "AbortError");
+      }
+      // An error status read as a stream: its body as text, for the error's message.
+      const response = (error as { response?: { data?: unknown } })?.response;
+      if (response && isStream(response.data)) {
+        response.data = await readStream(response.data).catch(() => "");
       }
       throw error;
     } finally {
@@ -324,7 +350,8 @@ export class KustoWire {
     }
     if (isDrop(error)) {
       return new AdxNetworkError(
-        `The connection to ${this.cluster} dropped before the answer was whole (${e.message})`,
+        `The connection to ${this.cluster} dropped before the answer was whole (${e.message}); ` +
+          "nothing of it is used",
         {
           hint: "A network or proxy problem: try again; if it keeps happening, narrow the " +
             "query so the answer is smaller.",
@@ -346,6 +373,67 @@ export class KustoWire {
 }
 
 class DroppedError extends Error {}
+
+type ByteStream = AsyncIterable<Uint8Array | string> & { destroy?: () => void };
+
+function isStream(x: unknown): x is ByteStream {
+  return typeof x === "object" && x !== null && Symbol.asyncIterator in x;
+}
+
+/**
+ * A streamed answer read whole, reporting the fragments as their frame lines complete.
+ * A stream that ends in an error (the connection dropped) is a {@link DroppedError} that
+ * says how much had come: never a partial answer passed on as whole.
+ */
+async function readStream(
+  stream: ByteStream,
+  onFrames?: (progress: StreamProgress) => void,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  let scanned = 0;
+  let bytes = 0;
+  let rows = 0;
+  let fragments = 0;
+  let percent: number | undefined;
+  try {
+    for await (const chunk of stream) {
+      bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
+      text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+      if (!onFrames) continue;
+      let end: number;
+      let seen = false;
+      while ((end = text.indexOf("\n", scanned)) >= 0) {
+        const line = text.slice(scanned, end).replace(/^[[,]/, "").replace(/\]?\r?$/, "");
+        scanned = end + 1;
+        if (line.startsWith('{"FrameType":"TableFragment"')) {
+          try {
+            const frame = JSON.parse(line) as { Rows?: unknown[]; TableFragmentType?: string };
+            const n = frame.Rows?.length ?? 0;
+            rows = frame.TableFragmentType === "DataReplace" ? n : rows + n;
+            fragments++;
+            seen = true;
+          } catch {
+            // Not one frame per line: progress is only the bytes.
+          }
+        } else if (line.startsWith('{"FrameType":"TableProgress"')) {
+          const p = /"TableProgress":\s*([\d.]+)/.exec(line);
+          if (p) percent = Number(p[1]);
+          seen = true;
+        }
+      }
+      if (seen) onFrames({ rows, fragments, percent, bytes });
+    }
+    text += decoder.decode();
+  } catch (error) {
+    throw new DroppedError(
+      `the connection closed after ${bytes} bytes` +
+        (fragments > 0 ? ` and ${fragments} fragment(s) (${rows} rows)` : "") +
+        `: ${(error as Error).message}`,
+    );
+  }
+  return text;
+}
 
 /** A retry worth making: why, and how long to wait first. */
 function retryable(error: unknown): { reason: string; waitMs: number } | undefined {

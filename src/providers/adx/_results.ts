@@ -70,7 +70,11 @@ export class ShapeError extends Error {
 
 const LIMIT_CODES = /E_QUERY_RESULT_SET_TOO_LARGE|E_RUNAWAY_QUERY|truncat|LimitsExceeded/i;
 
-/** Reads a v2 answer: its primary table and what it reported. */
+/**
+ * Reads a v2 answer: its primary table and what it reported. A progressive answer's tables
+ * (`TableHeader`, `TableFragment`s appended or replaced, `TableCompletion`) are merged into
+ * whole tables first; a table without its completion frame is a {@link ShapeError}.
+ */
 export function readV2(body: unknown): V2Answer {
   if (!Array.isArray(body)) throw new ShapeError("the answer is not a list of frames");
   let primary: WireTable | undefined;
@@ -82,10 +86,63 @@ export function readV2(body: unknown): V2Answer {
     if (!errors.includes(message)) errors.push(message);
     if (LIMIT_CODES.test(message)) truncated = true;
   };
+  // Progressive tables (TableHeader, TableFragment..., TableCompletion) by TableId.
+  const open = new Map<unknown, { header: WireTable; rows: unknown[]; fragments: number }>();
+  const tables: Record<string, unknown>[] = [];
   for (const frame of body as Record<string, unknown>[]) {
     if (typeof frame !== "object" || frame === null) {
       throw new ShapeError("a frame is not an object");
     }
+    switch (frame.FrameType) {
+      case "TableHeader": {
+        if (!Array.isArray(frame.Columns)) {
+          throw new ShapeError(`table ${String(frame.TableName)} lacks Columns`);
+        }
+        open.set(frame.TableId, {
+          header: { ...(frame as unknown as WireTable), Rows: [] },
+          rows: [],
+          fragments: 0,
+        });
+        break;
+      }
+      case "TableFragment": {
+        const table = open.get(frame.TableId);
+        if (!table) throw new ShapeError(`a fragment of table ${frame.TableId} before its header`);
+        if (!Array.isArray(frame.Rows)) throw new ShapeError("a fragment lacks Rows");
+        if (frame.TableFragmentType === "DataReplace") table.rows = [...frame.Rows];
+        else for (const row of frame.Rows) table.rows.push(row);
+        table.fragments++;
+        break;
+      }
+      case "TableCompletion": {
+        const table = open.get(frame.TableId);
+        if (!table) {
+          throw new ShapeError(`the completion of table ${frame.TableId} before its header`);
+        }
+        open.delete(frame.TableId);
+        // Rows of errors in the data are not counted by RowCount.
+        const count = table.rows.filter(Array.isArray).length;
+        if (typeof frame.RowCount === "number" && frame.RowCount !== count) {
+          throw new ShapeError(
+            `table ${table.header.TableName} announced ${frame.RowCount} rows but its ` +
+              `fragments held ${count}`,
+          );
+        }
+        for (const e of (frame.OneApiErrors ?? []) as OneApiError[]) note(errorText(e));
+        tables.push({ ...table.header, FrameType: "DataTable", Rows: table.rows });
+        break;
+      }
+      default:
+        tables.push(frame);
+    }
+  }
+  for (const { header, fragments, rows } of open.values()) {
+    throw new ShapeError(
+      `table ${header.TableName} stopped after ${fragments} fragment(s) (${rows.length} rows) ` +
+        "without its TableCompletion frame: the answer is not whole",
+    );
+  }
+  for (const frame of tables) {
     switch (frame.FrameType) {
       case "DataTable": {
         const table = frame as unknown as WireTable;

@@ -12,6 +12,10 @@
  * - Partial failures and truncation (errors in the data, `QueryCompletionInformation` or
  *   `DataSetCompletion`) keep the rows they came with and carry a `partial` or `truncated`
  *   warning; `truncation: "error"` throws instead.
+ * - `progressive` (default: on when `onProgress` is given) asks for a progressive answer
+ *   (`results_progressive_enabled`): the fragments are read as they stream in, reported as
+ *   rows received, and merged exactly into the same frame as the whole-table answer; a
+ *   connection dropped mid-fragments is an {@link AdxNetworkError}, never a partial frame.
  * - 429 is retried as `Retry-After` says, within bounds; `signal` aborts the request in
  *   flight and sends `.cancel query` with its client request id, so the cluster stops it
  *   too (where the principal may; otherwise the client-side abort stands).
@@ -27,7 +31,7 @@ import { checkOptions, defineOptions } from "../../options.ts";
 import type { ColumnSchema, TableSchema } from "../../schema/types.ts";
 import { kustoTypeFromName } from "../../schema/types.ts";
 import { formatKqlDatetime } from "../../kql/syntax.ts";
-import { KustoWire, loadKusto, type RetrySettings } from "./_client.ts";
+import { KustoWire, loadKusto, type RetrySettings, type StreamProgress } from "./_client.ts";
 import { readV2, ShapeError, tableToFrame, type WireTable } from "./_results.ts";
 import { AdxConfigError, AdxError, AdxQueryError, AdxResponseError } from "./errors.ts";
 
@@ -113,6 +117,13 @@ export interface AdxQueryOptions extends QueryOptions {
   timeoutMs?: number;
   /** `truncationmaxrecords` (overrides the provider's). */
   maxRecords?: number;
+  /**
+   * Ask for a progressive answer (`results_progressive_enabled`): the service streams the
+   * result as fragments, read as they come and shown through `onProgress` (rows received,
+   * the service's percent); the merged result is the same frame as the whole-table answer.
+   * Default: on when `onProgress` is given.
+   */
+  progressive?: boolean;
 }
 
 const ADX_PROVIDER_OPTIONS = defineOptions<AdxProviderOptions>("openAdxProvider", {
@@ -140,6 +151,7 @@ const ADX_QUERY_OPTIONS = defineOptions<AdxQueryOptions>("provider.query", {
   serverTimeoutSeconds: { kind: "number", aliases: ["timeoutSeconds"] },
   timeoutMs: { kind: "number", aliases: ["timeout"] },
   maxRecords: { kind: "number", aliases: ["truncationMaxRecords", "maxRows"] },
+  progressive: { kind: "boolean", aliases: ["streamed", "stream"] },
 });
 
 const denoEnv: AdxEnvReader = (name) => {
@@ -446,6 +458,8 @@ export class AdxProvider implements Provider {
       properties.setOption("query_datetimescope_from", options.timespan.start.toISOString());
       properties.setOption("query_datetimescope_to", options.timespan.end.toISOString());
     }
+    const progressive = options.progressive ?? options.onProgress !== undefined;
+    if (progressive) properties.setOption("results_progressive_enabled", true);
     let csl = query;
     const parameters = Object.entries(options.parameters ?? {});
     if (parameters.length > 0) {
@@ -474,6 +488,17 @@ export class AdxProvider implements Provider {
             message: `${reason}, retrying in ${Math.ceil(waitMs / 1000)} s`,
           });
         },
+        ...(progressive
+          ? {
+            onFrames: ({ rows, percent }: StreamProgress) =>
+              options.onProgress?.({
+                elapsedMs: performance.now() - started,
+                rows,
+                message: `${rows.toLocaleString("en-US")} rows received` +
+                  (percent !== undefined ? ` (${percent}%)` : ""),
+              }),
+          }
+          : {}),
       });
     } catch (error) {
       throw await this.#unknownTable(error) ?? error;

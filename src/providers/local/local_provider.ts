@@ -16,6 +16,7 @@ import {
   changedFile,
   discoverTables,
   type FolderContents,
+  guardScan,
   loadExternalData,
   type LoadWarning,
   scanFailure,
@@ -240,9 +241,21 @@ export class LocalProvider implements TableSource {
 
   // A table whose files are as they were when it was planned: one that changed is planned
   // again (a missing file is then an error naming it).
-  async #current(name: string): Promise<Planned> {
-    const table = await this.table(name) as Planned;
-    if (!(await changedFile(table.stamps))) return table;
+  // Before its first execution, a scan of unhashed Parquet has its page headers checked: a
+  // file with damaged ones is planned again over a stand-in that cannot abort the process.
+  async #current(name: string, query?: string): Promise<Planned> {
+    let table = await this.table(name) as Planned;
+    if (await changedFile(table.stamps)) {
+      this.#loaded.delete(this.#entry(name).name);
+      table = await this.table(name) as Planned;
+    }
+    // The values of the columns the query names are checked too (the plan's own columns
+    // are not readable from Polars' plan: a column read but not named has its pages checked).
+    const words = query === undefined
+      ? undefined
+      : new Set([...query.match(/[\w$]+/g) ?? [], ...query.match(/[\w.$-]+/g) ?? []]);
+    const columns = words && table.schema.columns.map((c) => c.name).filter((c) => words.has(c));
+    if (!(await guardScan(table, columns ? { columns } : {}))) return table;
     this.#loaded.delete(this.#entry(name).name);
     return await this.table(name) as Planned;
   }
@@ -261,7 +274,7 @@ export class LocalProvider implements TableSource {
     const { filterTimespanLazy, referencedTables } = await import("./_query_tables.ts");
     const all = this.#entries().map((e) => e.name);
     const names = referencedTables(query, all);
-    const tables = await Promise.all(names.map((name) => this.#current(name)));
+    const tables = await Promise.all(names.map((name) => this.#current(name, query)));
     options.signal?.throwIfAborted();
     const warnings: QueryWarning[] = [];
     const sources = new Map<string, SourceTable>();

@@ -261,10 +261,8 @@ export class LogsTransport {
       if (!outcome.ok || capture?.status !== 200 || capture.malformed) {
         return { ok: false, error: outcome.ok ? undefined : outcome.error, capture };
       }
-      const responses = (capture.body as { responses?: unknown }).responses;
-      if (!Array.isArray(responses)) {
-        return { ok: false, capture: { ...capture, malformed: '"responses" is not a list' } };
-      }
+      // A list: captureOf calls anything else malformed.
+      const responses = (capture.body as { responses: Array<{ id?: unknown } | null> }).responses;
       return {
         ok: true,
         value: requests.map((request, i) => {
@@ -616,6 +614,9 @@ function captureOf(
       } catch (error) {
         malformed = (error as Error).message;
       }
+    } else if (!Array.isArray((body as { responses: unknown }).responses)) {
+      // Before the SDK sees it: stripping its rows would fail on it with a TypeError.
+      malformed = '"responses" is not a list';
     }
   }
   return { status, body, malformed, retryAfterMs: retryAfter(header) };

@@ -195,7 +195,7 @@ export class IncidentConflictError extends IncidentError {
 
 /** One item of a write-back: what it was, and whether it was written. */
 export interface WriteBackItem {
-  /** `bookmark`, `comment`, `incident`, `watchlist` or `watchlist-item`. */
+  /** `bookmark`, `comment`, `incident`, `watchlist`, `watchlist-item` or `indicator`. */
   readonly kind: string;
   /** Its name (the bookmark's display name, the watchlist's alias, ...). */
   readonly name: string;
@@ -226,7 +226,8 @@ export class WriteBackError extends IncidentError {
         cause,
         hint: `${written.length} of ${items.length} items were written (they stay written); ` +
           "the session is unchanged. " + (cause.hint ?? "") +
-          " Writing again is safe: items have fixed ids, so written ones are replaced, not doubled.",
+          " Writing again is safe: items have fixed ids, so written ones are replaced, not " +
+          "doubled (threat-intelligence indicators already written are left out).",
       },
     );
     this.name = "WriteBackError";

@@ -1,7 +1,7 @@
 /**
  * Writing a session's findings back to a Sentinel incident: the plan (bookmarks from the
- * steps marked as findings, a summary comment, a watchlist of indicators, the incident's
- * status and classification), then its items written in order. The first failure stops
+ * steps marked as findings, a summary comment, a watchlist of indicators, threat-intelligence
+ * indicators, the incident's status and classification), then its items written in order. The first failure stops
  * it; the report says, per item, what was written and what was not. Ids are derived from
  * the incident, session and step, so writing again replaces rather than doubles.
  *
@@ -11,6 +11,7 @@ import { redactValue } from "../../_secrets.ts";
 import { isDataFrame } from "../../polars.ts";
 import { IncidentError, WriteBackError, type WriteBackItem } from "./_errors.ts";
 import type { ArmAction, ArmHttp } from "./_incident_http.ts";
+import { createIndicatorBody, type StixIndicator, type TiSettings } from "./_incident_ti.ts";
 
 /** The part of a casefile session a write-back reads (a `Session` is one). */
 export interface FindingsSession {
@@ -41,7 +42,7 @@ export interface FindingsSession {
 export interface PlannedWrite {
   readonly kind: WriteBackItem["kind"];
   readonly name: string;
-  readonly method: "PUT";
+  readonly method: "PUT" | "POST";
   readonly path: string;
   readonly action: ArmAction;
   readonly body: unknown;
@@ -65,6 +66,11 @@ export interface WritePlanInput {
   readonly comment: boolean | string;
   readonly report?: string;
   readonly watchlist?: { readonly alias: string; readonly indicators: readonly Indicator[] };
+  /** Threat-intelligence indicators to create (those not written before), and their settings. */
+  readonly threatIntel?: {
+    readonly indicators: readonly StixIndicator[];
+    readonly settings: TiSettings;
+  };
   readonly status?: string;
   readonly classification?: string;
   readonly classificationReason?: string;
@@ -88,7 +94,10 @@ function ranOn(providerName: string | undefined): string {
   return providerName ? `, run on casefile's @${providerName} provider, not on this workspace` : "";
 }
 
-/** The writes, in order: bookmarks, the comment, the watchlist and its items, the incident. */
+/**
+ * The writes, in order: bookmarks, the comment, the watchlist and its items, the
+ * threat-intelligence indicators, the incident.
+ */
 export async function planWrites(input: WritePlanInput): Promise<PlannedWrite[]> {
   const { base, incident, session } = input;
   const writes: PlannedWrite[] = [];
@@ -182,6 +191,18 @@ export async function planWrites(input: WritePlanInput): Promise<PlannedWrite[]>
         },
       });
     }
+  }
+  for (const indicator of input.threatIntel?.indicators ?? []) {
+    // createIndicator makes a new indicator each time: writing again is kept from doubling
+    // by leaving out the patterns already there (see existingPatterns).
+    writes.push({
+      kind: "indicator",
+      name: indicator.pattern,
+      method: "POST",
+      path: `${base}/threatIntelligence/main/createIndicator`,
+      action: "contribute",
+      body: createIndicatorBody(indicator, input.threatIntel!.settings),
+    });
   }
   if (input.status || input.classification) {
     const status = input.status ?? incident.status;

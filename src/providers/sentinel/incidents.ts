@@ -4,7 +4,7 @@
  * credentials and `fetch`-free `node:https`): list incidents, open one with its alerts,
  * entities and comments as frames, seed a session from it (time window, accounts, hosts,
  * IPs, hashes, URLs as parameters), and write findings back (bookmarks, a summary comment,
- * a watchlist of indicators, status and classification).
+ * a watchlist of indicators, threat-intelligence indicators, status and classification).
  *
  * @module
  */
@@ -33,8 +33,15 @@ import {
   planWrites,
   runWrites,
 } from "./_incident_writeback.ts";
+import {
+  existingPatterns,
+  indicatorsFrom,
+  type SkippedIndicator,
+  type StixIndicator,
+  stixOf,
+} from "./_incident_ti.ts";
 
-export type { FindingsSession, IncidentIndicators, Indicator, WriteBackItem };
+export type { FindingsSession, IncidentIndicators, Indicator, SkippedIndicator, WriteBackItem };
 
 /** Options of {@link openIncidents}. */
 export interface IncidentClientOptions {
@@ -174,6 +181,13 @@ export interface WriteBackOptions {
   report?: string;
   /** Also write these indicators (default: the session's `ips`, `hashes`, `urls`) as a watchlist. */
   watchlist?: string | { alias: string; indicators?: Indicator[] };
+  /**
+   * Also write indicators as Microsoft Sentinel threat-intelligence indicators
+   * (`threatIntelligence/main/createIndicator`, STIX patterns, source `casefile`): `true` for
+   * the session's `ips`, `hashes` and `urls`, or {@link ThreatIntelWriteOptions}. Indicators
+   * casefile wrote before are left out, so writing again adds nothing twice.
+   */
+  threatIntel?: boolean | ThreatIntelWriteOptions;
   /** The incident's new status (`Active`, `Closed`). */
   status?: string;
   /** `TruePositive`, `FalsePositive`, `BenignPositive` or `Undetermined` (closing needs one). */
@@ -191,11 +205,42 @@ export interface WriteBackOptions {
   etag?: string;
 }
 
+/** What {@link WriteBackOptions.threatIntel} writes, and how. */
+export interface ThreatIntelWriteOptions {
+  /**
+   * An IoC frame (columns `type` and `value`, as `extractIocsFrame` makes it) or a list of
+   * indicators (default: the session's `ips`, `hashes` and `urls`). Types `ipv4`/`ipv6`/`ip`,
+   * `domain`, `url`, `email`, `md5`/`sha1`/`sha256`/`filehash` have STIX patterns; others
+   * are left out and listed in the report's `skipped`.
+   */
+  indicators?: DataFrame | Indicator[];
+  /** Labels (default `casefile`, the session's name and `incident-<id>`). */
+  labels?: string[];
+  /** Confidence 0–100 (default 50). */
+  confidence?: number;
+  /** Valid from (default now). */
+  validFrom?: Date;
+  /** Valid until (default: none). */
+  validUntil?: Date;
+  /** STIX threat types (default `malicious-activity`). */
+  threatTypes?: string[];
+}
+
+const TI_OPTIONS = defineOptions<ThreatIntelWriteOptions>("incidents.writeBack threatIntel", {
+  indicators: { kind: ["object"], aliases: ["iocs", "frame"] },
+  labels: { kind: "strings", aliases: ["tags"] },
+  confidence: "number",
+  validFrom: "date",
+  validUntil: "date",
+  threatTypes: "strings",
+});
+
 const WRITE_OPTIONS = defineOptions<WriteBackOptions>("incidents.writeBack", {
   bookmarks: "boolean",
   comment: { kind: ["boolean", "string"] },
   report: "string",
   watchlist: { kind: ["string", "object"] },
+  threatIntel: { kind: ["boolean", "object"], aliases: ["ti", "tiIndicators"] },
   status: { oneOf: ["New", "Active", "Closed"] },
   classification: {
     oneOf: ["TruePositive", "FalsePositive", "BenignPositive", "Undetermined"],
@@ -212,6 +257,8 @@ export interface WriteBackReport {
   readonly incident: string;
   /** Every item written, in order. */
   readonly items: readonly WriteBackItem[];
+  /** Threat-intelligence indicators left out: written before, or without a STIX pattern. */
+  readonly skipped: readonly SkippedIndicator[];
 }
 
 const RESOURCE =
@@ -407,7 +454,8 @@ export class IncidentClient {
   /**
    * Writes the session's findings back to incident `id`: a bookmark per step marked as a
    * finding (its KQL, row count and a few rows), a summary comment naming the report, a
-   * watchlist of indicators, then the status and classification (with the etag read, so
+   * watchlist of indicators, threat-intelligence indicators (those not written before),
+   * then the status and classification (with the etag read, so
    * someone else's change is never overwritten). The session is not changed; the report
    * lists each item written.
    *
@@ -426,7 +474,36 @@ export class IncidentClient {
           "Undetermined).",
       });
     }
+    const ti = options.threatIntel === true
+      ? {}
+      : options.threatIntel === false
+      ? undefined
+      : options.threatIntel;
+    if (ti) checkOptions("incidents.writeBack threatIntel", ti, TI_OPTIONS);
+    if (ti?.confidence !== undefined && !(ti.confidence >= 0 && ti.confidence <= 100)) {
+      throw new IncidentError(`Confidence ${ti.confidence} is not between 0 and 100`, {
+        hint: "Give threatIntel.confidence as a whole number from 0 to 100.",
+      });
+    }
     const incident = await this.#state(id, session, options.etag);
+    const skipped: SkippedIndicator[] = [];
+    let stix: StixIndicator[] = [];
+    if (ti) {
+      for (const indicator of indicatorsFrom(ti.indicators ?? sessionIndicators(session))) {
+        const made = stixOf(indicator);
+        if ("pattern" in made) stix.push(made);
+        else skipped.push(made);
+      }
+      const seen = new Set<string>();
+      stix = stix.filter((i) => !seen.has(i.pattern) && seen.add(i.pattern));
+      if (stix.length > 0) {
+        const before = await existingPatterns(this.#http, this.#base);
+        for (const i of stix.filter((i) => before.has(i.pattern))) {
+          skipped.push({ type: i.type, value: i.value, reason: "written before" });
+        }
+        stix = stix.filter((i) => !before.has(i.pattern));
+      }
+    }
     const watchlist = typeof options.watchlist === "string"
       ? { alias: options.watchlist }
       : options.watchlist;
@@ -445,6 +522,21 @@ export class IncidentClient {
           },
         }
         : {}),
+      ...(ti
+        ? {
+          threatIntel: {
+            indicators: stix,
+            settings: {
+              labels: ti.labels ?? ["casefile", session.name, `incident-${incident.name}`],
+              confidence: Math.round(ti.confidence ?? 50),
+              validFrom: dateOf(ti.validFrom, "validFrom") ?? new Date(),
+              validUntil: dateOf(ti.validUntil, "validUntil"),
+              threatTypes: ti.threatTypes ?? ["malicious-activity"],
+              description: `From casefile session ${session.name}, incident ${incident.name}`,
+            },
+          },
+        }
+        : {}),
       status: options.status,
       classification: options.classification,
       classificationReason: options.classificationReason,
@@ -452,7 +544,7 @@ export class IncidentClient {
       sampleRows: options.sampleRows ?? 5,
     });
     const items = await runWrites(this.#http, plan);
-    return { incident: incident.name, items };
+    return { incident: incident.name, items, skipped };
   }
 
   /** Title, severity, status and etag: from the session's `incident` frame, else read now. */
@@ -569,6 +661,18 @@ export async function seedSession(
   await session.record("comments", opened.comments, {
     code: `const comments = (${from}).comments;`,
   });
+}
+
+/** A date option given as a Date, ISO text or epoch ms. */
+function dateOf(value: Date | string | number | undefined, name: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new IncidentError(`threatIntel.${name} '${String(value)}' is not a date`, {
+      hint: "Give a Date or ISO 8601 text, e.g. 2026-03-16T00:00:00Z.",
+    });
+  }
+  return date;
 }
 
 /** The session's `ips`, `hashes` and `urls` parameters as watchlist indicators. */

@@ -61,6 +61,8 @@ export type {
   OpenedIncident,
   SeedableSession,
   SeedSessionOptions,
+  SkippedIndicator,
+  ThreatIntelWriteOptions,
   WriteBackOptions,
   WriteBackReport,
 } from "./incidents.ts";

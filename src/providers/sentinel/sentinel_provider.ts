@@ -203,6 +203,19 @@ const SENTINEL_QUERY_OPTIONS = defineOptions<SentinelQueryOptions>("provider.que
   timeoutMs: { kind: "number", aliases: ["timeout"] },
   statistics: "boolean",
 });
+const BATCH_OPTIONS = defineOptions<SentinelBatchOptions>("provider.queryBatch", {
+  signal: "object",
+  timeoutMs: { kind: "number", aliases: ["timeout"] },
+  onProgress: "function",
+});
+// Each query of a batch is checked too: a mistyped `workspace` would run on the default one.
+const BATCH_QUERY_OPTIONS = defineOptions<SentinelBatchQuery>("provider.queryBatch query", {
+  query: { kind: "string", aliases: ["kql", "text"] },
+  workspace: { kind: "string", aliases: ["workspaceId"] },
+  timespan: { kind: "object", aliases: ["window", "range", "timeRange"] },
+  additionalWorkspaces: { kind: "strings", aliases: ["workspaces"] },
+  serverTimeoutSeconds: { kind: "number", aliases: ["timeoutSeconds"] },
+});
 const SENTINEL_PROVIDER_OPTIONS = defineOptions<SentinelProviderOptions>(
   "openSentinelProvider",
   {
@@ -583,6 +596,10 @@ export class SentinelProvider implements Provider {
     queries: readonly SentinelBatchQuery[],
     options: SentinelBatchOptions = {},
   ): Promise<SentinelBatchResult[]> {
+    checkOptions("provider.queryBatch", options, BATCH_OPTIONS);
+    for (const item of queries) {
+      checkOptions("provider.queryBatch query", item, BATCH_QUERY_OPTIONS);
+    }
     const started = performance.now();
     const progress = new Progress(started, options.onProgress);
     const outcomes: SentinelBatchResult[] = new Array(queries.length);
@@ -613,7 +630,9 @@ export class SentinelProvider implements Provider {
               defaulted,
             });
           } else {
-            outcomes[index] = await this.#settle(this.query(item.query, { ...item, ...options }));
+            outcomes[index] = await this.#settle(
+              this.query(item.query, { ...batchItemOptions(item), ...options }),
+            );
           }
         } catch (error) {
           if (error instanceof DOMException) throw error;
@@ -640,7 +659,7 @@ export class SentinelProvider implements Provider {
             (!(answer instanceof Error) && isTruncation(answer.error));
           if (again) {
             outcomes[index] = await this.#settle(this.query(item.query, {
-              ...item,
+              ...batchItemOptions(item),
               signal: options.signal,
               timeoutMs: options.timeoutMs,
             }));
@@ -1111,4 +1130,10 @@ class Progress {
       // A failing progress display must not fail the query.
     }
   }
+}
+
+/** A batch item's query options: all of it but the query text (an option `query` is unknown). */
+function batchItemOptions(item: SentinelBatchQuery): Omit<SentinelBatchQuery, "query"> {
+  const { query: _query, ...options } = item;
+  return options;
 }

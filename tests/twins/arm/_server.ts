@@ -52,6 +52,7 @@ export async function startService(
     bookmarks: () => [...state.bookmarks.values()],
     watchlists: () => [...state.watchlists.values()],
     watchlistItems: (alias) => state.items.get(alias.toLowerCase()) ?? [],
+    indicators: () => [...state.indicators],
     requests: state.requests,
   };
 }
@@ -66,6 +67,7 @@ interface QueuedFault {
   fault: ArmFault;
   match: { method?: string; pathIncludes?: string };
   left: number;
+  passed?: number;
 }
 
 class State {
@@ -78,6 +80,7 @@ class State {
   readonly bookmarks = new Map<string, ArmResource>();
   readonly watchlists = new Map<string, ArmResource>();
   readonly items = new Map<string, ArmResource[]>();
+  readonly indicators: ArmResource[] = [];
 
   constructor(
     readonly workspace: string,
@@ -200,6 +203,23 @@ class State {
         }
         break;
       }
+      case "threatintelligence": {
+        // threatIntelligence/main/{createIndicator | queryIndicators | indicators}
+        const verb = sub?.toLowerCase();
+        if (id?.toLowerCase() === "main" && verb === "createindicator" && method === "POST") {
+          return need("threatIntelligence/indicators/write", "contributor") ??
+            this.#createIndicator(path, body);
+        }
+        if (id?.toLowerCase() === "main" && verb === "queryindicators" && method === "POST") {
+          return need("threatIntelligence/indicators/query/action", "reader") ??
+            this.#queryIndicators(url, body);
+        }
+        if (id?.toLowerCase() === "main" && verb === "indicators" && method === "GET") {
+          return need("threatIntelligence/indicators/read", "reader") ??
+            ok({ value: this.indicators });
+        }
+        break;
+      }
       case "watchlists": {
         if (id && !sub && method === "PUT") {
           return need("watchlists/write", "contributor") ?? this.#putWatchlist(path, id, body);
@@ -229,6 +249,11 @@ class State {
     );
     if (i < 0) return undefined;
     const q = this.faults[i];
+    // `after`: that many matching requests go through first.
+    if ((q.passed ?? 0) < (q.fault.after ?? 0)) {
+      q.passed = (q.passed ?? 0) + 1;
+      return undefined;
+    }
     if (--q.left <= 0) this.faults.splice(i, 1);
     const f = q.fault;
     const answer = fail(
@@ -352,6 +377,65 @@ class State {
     };
     this.bookmarks.set(id.toLowerCase(), bookmark);
     return { status: created ? 201 : 200, body: bookmark };
+  }
+
+  /** As the service checks a createIndicator body: kind, source, STIX pattern, validFrom. */
+  #createIndicator(path: string, body: unknown): Answer {
+    const b = body as { kind?: unknown; properties?: Record<string, unknown> } | undefined;
+    if (b?.kind !== "indicator") return fail(400, "BadRequest", "kind must be 'indicator'.");
+    const p = b.properties ?? {};
+    for (const field of ["source", "pattern", "patternType", "validFrom", "displayName"]) {
+      if (typeof p[field] !== "string" || p[field] === "") {
+        return fail(400, "BadRequest", `properties.${field} is required.`);
+      }
+    }
+    if (!/^\[[a-z0-9-]+:[^\]]+ = '.*'\]$/s.test(String(p.pattern))) {
+      return fail(400, "BadRequest", `Invalid STIX pattern: ${p.pattern}`);
+    }
+    if (Number.isNaN(Date.parse(String(p.validFrom)))) {
+      return fail(400, "BadRequest", "properties.validFrom is not a date.");
+    }
+    const c = p.confidence;
+    if (c !== undefined && !(typeof c === "number" && Number.isInteger(c) && c >= 0 && c <= 100)) {
+      return fail(400, "BadRequest", "properties.confidence must be an integer from 0 to 100.");
+    }
+    const name = crypto.randomUUID();
+    const now = new Date().toISOString();
+    const indicator: ArmResource = {
+      id: `${path.replace(/\/main\/createIndicator$/i, "")}/indicators/${name}`,
+      name,
+      type: "Microsoft.SecurityInsights/threatIntelligence",
+      kind: "indicator",
+      etag: `"${crypto.randomUUID()}"`,
+      properties: { ...p, created: now, lastUpdatedTimeUtc: now, friendlyName: p.displayName },
+    } as ArmResource;
+    this.indicators.push(indicator);
+    return { status: 200, body: indicator };
+  }
+
+  /** `queryIndicators`: by `sources` and `patternTypes`, `pageSize` per page, then a nextLink. */
+  #queryIndicators(url: URL, body: unknown): Answer {
+    const q = (body ?? {}) as {
+      sources?: string[];
+      patternTypes?: string[];
+      pageSize?: number;
+      skipToken?: string;
+    };
+    const matching = this.indicators.filter((i) => {
+      const p = i.properties as Record<string, unknown>;
+      return (!q.sources?.length || q.sources.includes(String(p.source))) &&
+        (!q.patternTypes?.length || q.patternTypes.includes(String(p.patternType)));
+    });
+    const size = Math.min(q.pageSize ?? 100, this.pageSize);
+    const from = Number(url.searchParams.get("$skipToken") ?? q.skipToken ?? 0);
+    const page = matching.slice(from, from + size);
+    const next = new URL(url);
+    next.searchParams.set("$skipToken", String(from + size));
+    if (this.nextLinkOrigin) next.href = this.nextLinkOrigin + next.pathname + next.search;
+    return ok({
+      value: page,
+      ...(from + size < matching.length ? { nextLink: next.href } : {}),
+    });
   }
 
   #putWatchlist(path: string, alias: string, body: unknown): Answer {

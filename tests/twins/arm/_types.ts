@@ -47,6 +47,8 @@ export interface ArmFault {
   /** Sent as `Retry-After`. */
   retryAfterSeconds?: number;
   times?: number;
+  /** Let this many matching requests through before the fault plays (default 0). */
+  after?: number;
 }
 
 /** A running loopback ARM service. */
@@ -79,6 +81,8 @@ export interface ArmService {
   watchlists(): ArmResource[];
   /** A watchlist's items. */
   watchlistItems(alias: string): ArmResource[];
+  /** Every threat-intelligence indicator created (`threatIntelligence/main/createIndicator`). */
+  indicators(): ArmResource[];
   /** Every request so far (the authorization header redacted). */
   readonly requests: ReadonlyArray<RecordedRequest>;
   /** Stops the service and removes the CA file. */

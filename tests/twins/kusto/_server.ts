@@ -36,6 +36,12 @@ interface Answer {
   readonly body: string;
   /** Send only this many bytes, then drop the connection. */
   readonly dropAfter?: number;
+  /** Progressive answers: the body as its frames, one line each, sent one by one. */
+  readonly lines?: readonly string[];
+  /** With `lines`: send only this many lines, then drop the connection. */
+  readonly dropAfterLines?: number;
+  /** With `dropAfterLines`: wait for this before dropping (a query held on the cluster). */
+  readonly hold?: Promise<void>;
 }
 
 /** Starts the service (see mod.ts for the contract). */
@@ -56,6 +62,7 @@ export async function startService(options: KustoServiceOptions): Promise<KustoS
     options.token ?? `loopback-${crypto.randomUUID()}`,
     entra,
     options.now ?? [...databases.values()][0]?.referenceTime ?? new Date(),
+    Math.max(1, options.fragmentRows ?? 500),
   );
   const server = await serveLoopback({
     caPrefix: "casefile-kusto-ca-",
@@ -87,6 +94,7 @@ class State {
     readonly token: string,
     readonly entra: EntraService | undefined,
     readonly now: Date,
+    readonly fragmentRows: number,
   ) {}
 
   async handle(request: Request): Promise<Response> {
@@ -129,6 +137,9 @@ class State {
     record.status = answer.status;
     const headers = { "content-type": JSON_TYPE, ...answer.headers };
     if (answer.dropAfter !== undefined) return dropped(answer.body, answer.dropAfter, headers);
+    if (answer.lines) {
+      return streamed(answer.lines, answer.dropAfterLines, headers, answer.hold);
+    }
     return new Response(answer.body, { status: answer.status, headers });
   }
 
@@ -191,6 +202,15 @@ class State {
     }
     if (kind === "mgmt") return await this.#mgmt(db, provider, csl);
     const answer = await this.#query(provider, csl, properties ?? {}, fault);
+    if (fault?.kind === "stall" && answer.lines) {
+      // Part of the answer streams, then the query stays running until `.cancel query`.
+      const requestId = request.headers.get("x-ms-client-request-id");
+      const hold = new Promise<void>((resolve) => {
+        this.closing.signal.addEventListener("abort", () => resolve(), { once: true });
+        if (requestId) this.held.set(requestId, resolve);
+      });
+      return { ...answer, hold };
+    }
     return answer;
   }
 
@@ -364,6 +384,25 @@ class State {
           "more information and possible solutions.",
       ));
     }
+    if (options.results_progressive_enabled === true) {
+      const lines = progressiveFrames(
+        result.schema,
+        rows,
+        errors,
+        result.render,
+        this.fragmentRows,
+      );
+      // A drop right after the second fragment: whole frames so far, the rest never comes.
+      const at = lines.findIndex((l) => l.includes('"TableFragment"'));
+      return {
+        status: 200,
+        body: lines.join(""),
+        lines,
+        ...(fault?.kind === "drop" || fault?.kind === "stall"
+          ? { dropAfterLines: at < 0 ? 1 : at + 2 }
+          : {}),
+      };
+    }
     const text = v2Frames(result.schema, rows, errors, result.render);
     if (fault?.kind === "drop") {
       return { status: 200, body: text, dropAfter: Math.floor(text.length / 2) };
@@ -488,6 +527,56 @@ function v2Frames(
   );
   const primary = `{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult",` +
     `"TableName":"PrimaryResult","Columns":${columns},"Rows":[${rows.join(",")}]}`;
+  const [completion, done] = closingFrames(errors);
+  return `[${JSON.stringify(header)},${JSON.stringify(properties)},${primary},` +
+    `${JSON.stringify(completion)},${JSON.stringify(done)}]`;
+}
+
+/**
+ * The progressive v2 answer (`results_progressive_enabled`), one frame per line:
+ * DataSetHeader (IsProgressive), QueryProperties, then the primary table as TableHeader,
+ * TableFragment (DataAppend, `fragmentRows` rows each) with a TableProgress after each, and
+ * TableCompletion (RowCount), then QueryCompletionInformation and DataSetCompletion.
+ */
+function progressiveFrames(
+  schema: TableSchema,
+  rows: string[],
+  errors: Record<string, unknown>[],
+  render: { visualization: string; properties: Readonly<Record<string, unknown>> } | undefined,
+  fragmentRows: number,
+): string[] {
+  const whole = v2Frames(schema, [], errors, render);
+  const frames = JSON.parse(whole) as Record<string, unknown>[];
+  const [header, properties, primary] = frames;
+  const out: string[] = [
+    JSON.stringify({ ...header, IsProgressive: true }),
+    JSON.stringify(properties),
+    JSON.stringify({
+      FrameType: "TableHeader",
+      TableId: 1,
+      TableKind: "PrimaryResult",
+      TableName: "PrimaryResult",
+      Columns: primary.Columns,
+    }),
+  ];
+  for (let i = 0; i < rows.length; i += fragmentRows) {
+    const part = rows.slice(i, i + fragmentRows);
+    out.push(
+      `{"FrameType":"TableFragment","TableFragmentType":"DataAppend","TableId":1,` +
+        `"Rows":[${part.join(",")}]}`,
+    );
+    const percent = Math.round(((i + part.length) / rows.length) * 1000) / 10;
+    out.push(JSON.stringify({ FrameType: "TableProgress", TableId: 1, TableProgress: percent }));
+  }
+  out.push(JSON.stringify({ FrameType: "TableCompletion", TableId: 1, RowCount: rows.length }));
+  out.push(JSON.stringify(frames[3]), JSON.stringify(frames[4]));
+  return out.map((frame, i) =>
+    (i === 0 ? "[" : ",") + frame + (i === out.length - 1 ? "]" : "") + "\r\n"
+  );
+}
+
+/** The QueryCompletionInformation table and the DataSetCompletion frame. */
+function closingFrames(errors: Record<string, unknown>[]): Record<string, unknown>[] {
   const id = crypto.randomUUID();
   const stamp = new Date().toISOString();
   const info = [
@@ -536,8 +625,7 @@ function v2Frames(
     Cancelled: false,
     ...(errors.length > 0 ? { OneApiErrors: errors } : {}),
   };
-  return `[${JSON.stringify(header)},${JSON.stringify(properties)},${primary},` +
-    `${JSON.stringify(completion)},${JSON.stringify(done)}]`;
+  return [completion, done];
 }
 
 function oneApiError(code: string, type: string, message: string): Record<string, unknown> {
@@ -659,6 +747,34 @@ function engineError(error: unknown, csl: string, query: string): Answer {
     );
   }
   throw error;
+}
+
+// A progressive answer sent frame by frame as the service streams it; with `dropAfter`, the
+// connection drops after that many frames (a proxy cutting a long answer mid-fragments).
+function streamed(
+  lines: readonly string[],
+  dropAfter: number | undefined,
+  headers: Record<string, string>,
+  hold?: Promise<void>,
+): Response {
+  const encoder = new TextEncoder();
+  let next = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (dropAfter !== undefined && next >= dropAfter) {
+        if (hold) await hold;
+        // Let the frames sent so far reach the client before the connection goes.
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        controller.error(new Error("connection dropped mid-fragments (fault)"));
+        return;
+      }
+      if (next >= lines.length) return controller.close();
+      controller.enqueue(encoder.encode(lines[next++]));
+      // One frame per turn of the event loop, as a service producing them would send them.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    },
+  });
+  return new Response(stream, { status: 200, headers });
 }
 
 // The status, headers and a full Content-Length, then part of the body and a dropped

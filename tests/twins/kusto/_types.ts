@@ -18,6 +18,11 @@ export interface KustoServiceOptions {
   token?: string;
   /** The instant `now()` means when the request gives no `query_now` (default: the data's). */
   now?: Date;
+  /**
+   * Rows per `TableFragment` of a progressive answer (a request with
+   * `results_progressive_enabled`; default 500).
+   */
+  fragmentRows?: number;
   /** Also serve a loopback Microsoft Entra ID tenant on the same port. */
   entra?: boolean | EntraOptions;
 }
@@ -32,6 +37,9 @@ export type KustoFault =
     | { readonly kind: "unauthorized" }
     | { readonly kind: "forbidden" }
     | { readonly kind: "hang" }
+    // A progressive answer that sends its first fragment, then stays running (until
+    // `.cancel query`), as a long query streaming its result.
+    | { readonly kind: "stall" }
   );
 
 /** A request the service received (the bearer token redacted). */

@@ -240,6 +240,8 @@ class Service {
     if (!Array.isArray(requests)) {
       return badRequest("The batch request must have a 'requests' array");
     }
+    const whole = await this.#fault(this.faults.take("", true), parsePrefer(null), signal);
+    if (whole) return whole;
     const parts = await Promise.all(requests.map(async (raw, i) => {
       const sub = (raw ?? {}) as {
         id?: unknown;
@@ -352,7 +354,10 @@ class Service {
       case "throttle":
         return {
           status: 429,
-          headers: { "retry-after": String(fault.retryAfterSeconds) },
+          headers: {
+            "retry-after": String(fault.retryAfterSeconds),
+            ...retryAfterMs(fault.retryAfterMs),
+          },
           body: errorBody({
             code: "ThrottledError",
             message: "Your request was throttled: too many requests. " +
@@ -362,9 +367,12 @@ class Service {
       case "unavailable":
         return {
           status: 503,
-          headers: fault.retryAfterSeconds === undefined
-            ? {}
-            : { "retry-after": String(fault.retryAfterSeconds) },
+          headers: {
+            ...fault.retryAfterSeconds === undefined
+              ? {}
+              : { "retry-after": String(fault.retryAfterSeconds) },
+            ...retryAfterMs(fault.retryAfterMs),
+          },
           body: errorBody({
             code: "ServiceUnavailableError",
             message: "The service is temporarily unavailable. Try again later.",
@@ -447,6 +455,11 @@ class Service {
     }
     return body + "}";
   }
+}
+
+/** The `retry-after-ms` header of a fault that gives one. */
+function retryAfterMs(ms: number | undefined): Record<string, string> {
+  return ms === undefined ? {} : { "retry-after-ms": String(ms) };
 }
 
 function parsePrefer(header: string | null): Prefer {

@@ -117,10 +117,13 @@ export interface EntraTenant {
 
 /** A fault the service can be told to produce. `times` defaults to 1. */
 export type Fault =
-  /** 429 Too Many Requests with `Retry-After` (code `ThrottledError`). */
-  | { kind: "throttle"; retryAfterSeconds: number; times?: number }
+  /**
+   * 429 Too Many Requests with `Retry-After` (code `ThrottledError`), and `retry-after-ms` when
+   * `retryAfterMs` is given (the millisecond header Azure services may send beside it).
+   */
+  | { kind: "throttle"; retryAfterSeconds: number; retryAfterMs?: number; times?: number }
   /** 503 Service Unavailable, with `Retry-After` when given (`ServiceUnavailableError`). */
-  | { kind: "unavailable"; retryAfterSeconds?: number; times?: number }
+  | { kind: "unavailable"; retryAfterSeconds?: number; retryAfterMs?: number; times?: number }
   /** The answer comes after `delayMs` (and is otherwise normal). */
   | { kind: "slow"; delayMs: number; times?: number }
   /** The service's own query timeout error (504 `GatewayTimeout`, as Log Analytics sends it). */
@@ -166,9 +169,11 @@ export interface LogAnalyticsService {
   readonly workspaceIds: readonly string[];
   /**
    * Queues a fault for the next `times` matching queries (every query, or those whose text
-   * includes `match.queryIncludes`). Faults fire in the order they were injected.
+   * includes `match.queryIncludes`). Faults fire in the order they were injected. With
+   * `match.batch`, the fault answers the next `$batch` requests as a whole instead (none of
+   * their queries runs); `partial` and `drop` do nothing there.
    */
-  inject(fault: Fault, match?: { queryIncludes?: string }): void;
+  inject(fault: Fault, match?: { queryIncludes?: string; batch?: boolean }): void;
   /** Drops every queued fault. */
   clearFaults(): void;
   /** Every request so far, in order of arrival (status filled in when answered). */

@@ -28,7 +28,8 @@
  *   workspace's table of the same name, with `TenantId` set to each row's workspace id (the
  *   column Log Analytics tells workspaces apart by). A single-workspace query is exactly
  *   the local provider's query, so both providers give the same frames.
- * - In a batch, every sub-query is answered on its own (its own status, faults included).
+ * - In a batch, every sub-query is answered on its own (its own status, faults included); a
+ *   fault injected with `{ batch: true }` answers the `$batch` request as a whole instead.
  *
  * With `entra` set, the same port also answers as a Microsoft Entra ID (Azure AD) tenant:
  * OpenID metadata, client-credentials (secret or certificate), device-code and refresh-token

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Expr, pl } from "../../../polars.ts";
+import { type Expr, type LazyDataFrame, pl } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
 import {
@@ -32,6 +32,22 @@ export function keepColumns(columns: readonly ColumnSchema[]): Expr[] {
  */
 export function keepRowColumns(input: Relation): Expr[] {
   return [...keepColumns(input.columns), ...jsonStringsKept(input).map((name) => pl.col(name))];
+}
+
+/**
+ * Selects the named expressions with one value per input row. Polars' `select` of
+ * expressions that are all scalars (`project s = 'a'`, `summarize by b = 1`) makes a single
+ * row, where Kusto evaluates a scalar expression once per row: 3 rows in, 3 out, and none
+ * over an empty table. `withColumns` broadcasts scalars to the frame's height; the select
+ * then keeps the outputs alone, in their order.
+ */
+export function selectPerRow(
+  frame: LazyDataFrame,
+  outputs: readonly { name: string; expr: Expr }[],
+): LazyDataFrame {
+  if (outputs.length === 0) return frame.select();
+  return frame.withColumns(...outputs.map((o) => o.expr.alias(o.name)))
+    .select(...outputs.map((o) => pl.col(o.name)));
 }
 
 /** `project` (replace the columns) and `extend` (add or replace some). */
@@ -99,7 +115,7 @@ export function project(
     const names = uniqueNames(outputs.map((o) => o.name));
     return {
       ...input,
-      frame: frame.select(...outputs.map((o, i) => o.expr.alias(names[i]))),
+      frame: selectPerRow(frame, outputs.map((o, i) => ({ name: names[i], expr: o.expr }))),
       columns: outputs.map((o, i) => ({ name: names[i], type: o.type })),
     };
   }

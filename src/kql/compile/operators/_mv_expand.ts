@@ -174,7 +174,11 @@ function expand(
     // is computed): the other columns are copied to every expanded row, so check first.
     // Counting runs the plan before the explode once more (twice the time of a cheap
     // query), and the explode makes one row per element the plan already holds: it is
-    // counted only under a memory limit set lower than Kusto's default.
+    // counted only under a memory limit set lower than Kusto's default. No one-pass bound
+    // (issue 18): the lists are computed (split, parse_json), so no footer counts them, and
+    // stopping a running plan on a sum computed in it needs an expression that fails on a
+    // condition, which nodejs-polars 0.25.2 lacks (only a strict cast of a marker string,
+    // whose error would have to be recognised by its text).
     if (ctx.limits.maxMemoryConsumptionPerIterator >= DEFAULT_MAX_MEMORY) return;
     const rows = expandedRows(frame, list, options.limit);
     checkMemory(ctx, "mv-expand", `${rows} rows`, tableBytes(rows, columns), span);
@@ -210,6 +214,7 @@ function expand(
   const indexes: number[] = [];
   const values: JsValue[][] = compiled.map(() => []);
   const elements: JsValue[][] = new Array(compiled.length);
+  const dynamic = compiled.map((c) => c.type === "dynamic");
   const height = data.height;
   for (let row = 0; row < height; row++) {
     if ((row & 4095) === 0) checkInterrupt();
@@ -224,7 +229,12 @@ function expand(
       indexes.push(i);
       for (let k = 0; k < compiled.length; k++) {
         const element = i < elements[k].length ? elements[k][i] : null;
-        values[k].push(castElement(element, compiled[k].type));
+        // Dynamic elements are written as JSON text here, where Ctrl-C is checked.
+        values[k].push(
+          dynamic[k]
+            ? (element === null ? null : JSON.stringify(element))
+            : castElement(element, compiled[k].type),
+        );
       }
     }
   }
@@ -239,11 +249,20 @@ function expand(
     span,
   );
 
-  // Typed arrays make the Series directly, without converting each number.
+  // Typed arrays make the Series directly, without converting each number. Each Series is
+  // seconds of work over millions of elements: Ctrl-C is checked between them.
+  checkInterrupt();
   const gather = pl.Series("__at", Uint32Array.from(positions));
   const added = new Map<string, Series>(
-    compiled.map((c, k) => [c.name, jsToSeries(c.name, values[k], c.type)]),
+    compiled.map((c, k) => {
+      checkInterrupt();
+      const series = dynamic[k]
+        ? pl.Series(c.name, values[k], pl.Utf8)
+        : jsToSeries(c.name, values[k], c.type);
+      return [c.name, series];
+    }),
   );
+  checkInterrupt();
   if (options.itemIndex) {
     added.set(
       options.itemIndex,

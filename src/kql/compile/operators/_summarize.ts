@@ -16,6 +16,7 @@ import {
   type Typed,
 } from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
+import { selectPerRow } from "./_columns.ts";
 import { resultName, uniqueNames } from "../_names.ts";
 import {
   AGGREGATE_FUNCTIONS,
@@ -126,7 +127,7 @@ export function summarize(
   // With no inputs to compute (count() alone), the rows still have to be there to count.
   const materialised = env.materialise(input.frame);
   let frame = prepared.length > 0
-    ? materialised.select(...prepared.map((p) => p.value.expr.alias(p.name)))
+    ? selectPerRow(materialised, prepared.map((p) => ({ name: p.name, expr: p.value.expr })))
     : materialised;
   const aggExprs = outputs.map((o) => o.agg.expr.alias(o.temp));
   frame = keys.length > 0

@@ -250,50 +250,52 @@ export function pivot(p: PluginCall): Relation {
   );
   const keys = summary.columns.slice(0, keyNames.length);
   const valueColumn = summary.columns.find((c) => c.name === valueName)!;
-  const data = summary.frame.select(
-    ...summary.columns.map((c) => readableExpr(pl.col(c.name), c.type).alias(c.name)),
-  ).collectSync();
-  const keyValues = keys.map((k) => seriesToJs(data.getColumn(k.name), k.type));
-  const pivots = seriesToJs(data.getColumn(pivotArg.name), pivotColumn.type);
-  const values = seriesToJs(data.getColumn(valueName), valueColumn.type);
-  const positions = seriesToJs(data.getColumn(position), "long") as number[];
-
-  const empty = ZERO_WHEN_EMPTY.has(aggregate.name) ? 0 : null;
-  const firstOf = new Map<string, number>();
-  const rows = new Map<string, { keys: JsValue[]; cells: Map<string, JsValue>; first: number }>();
-  const height = data.height;
-  for (let row = 0; row < height; row++) {
-    const name = kustoToString(pivots[row], pivotColumn.type);
-    firstOf.set(name, Math.min(firstOf.get(name) ?? Infinity, positions[row]));
-    const key = keyValues.map((k) => k[row]);
-    const id = JSON.stringify(key);
-    const entry = rows.get(id) ?? { keys: key, cells: new Map(), first: Infinity };
-    entry.cells.set(name, values[row]);
-    entry.first = Math.min(entry.first, positions[row]);
-    rows.set(id, entry);
-  }
+  // In Polars: each (keys, value) group once, then a row per keys, a column per value.
+  // (Built in JavaScript it took 35 s for SecurityEvent's 202,743 groups × 226 keys.)
+  const first = ctx.temp("__first");
+  const data = summary.frame
+    .withColumns(pl.col(position).min().over(pivotArg.name).alias(first))
+    .collectSync();
+  const found = data.filter(pl.col(position).eq(pl.col(first)))
+    .sort(first)
+    .select(readableExpr(pl.col(pivotArg.name), pivotColumn.type).alias(pivotArg.name), first);
+  const pivots = seriesToJs(found.getColumn(pivotArg.name), pivotColumn.type);
+  const firsts = seriesToJs(found.getColumn(first), "long") as number[];
+  const names = pivots.map((v) => kustoToString(v, pivotColumn.type));
+  const groups = keys.length === 0
+    ? Math.min(data.height, 1)
+    : data.select(...keys.map((k) => k.name)).unique().height;
   // One column per distinct value: check their number and size before building them.
-  checkColumns(ctx, "pivot()", keys.length + firstOf.size, call.span);
+  checkColumns(ctx, "pivot()", keys.length + names.length, call.span);
   checkMemory(
     ctx,
     "pivot()",
-    `${firstOf.size} columns of ${rows.size} rows`,
-    tableBytes(rows.size, [...keys, ...[...firstOf.keys()].map(() => valueColumn)]),
+    `${names.length} columns of ${groups} rows`,
+    tableBytes(groups, [...keys, ...names.map(() => valueColumn)]),
     call.span,
   );
-  const names = [...firstOf.keys()].sort((a, b) => firstOf.get(a)! - firstOf.get(b)!);
-  const all = [...rows.values()].sort((a, b) => a.first - b.first);
   const columns: ColumnSchema[] = [
     ...keys,
     ...names.map((n) => ({ name: n, type: valueColumn.type })),
   ];
-  const series = [
-    ...keys.map((k, i) => jsToSeries(k.name, all.map((r) => r.keys[i]), k.type)),
-    ...names.map((n) =>
-      jsToSeries(n, all.map((r) => r.cells.has(n) ? r.cells.get(n)! : empty), valueColumn.type)
-    ),
-  ];
-  return { frame: pl.DataFrame(series).lazy(), columns };
+  if (data.height === 0) {
+    return { frame: data.select(...keys.map((k) => k.name)).lazy(), columns };
+  }
+  // Kusto fills a missing cell with 0 for counts and sums, null otherwise.
+  const dtype = data.getColumn(valueName).dtype;
+  const cells = names.map((n, i) => {
+    const cell = pl.col(valueName).filter(pl.col(first).eq(pl.lit(firsts[i]))).first();
+    return (ZERO_WHEN_EMPTY.has(aggregate.name) ? cell.fillNull(pl.lit(0).cast(dtype)) : cell)
+      .alias(n);
+  });
+  // Rows come in the order their keys first appear in the input.
+  const rowFirst = ctx.temp("__row");
+  const firstRow = pl.col(position).min().alias(rowFirst);
+  const frame = keys.length === 0
+    ? data.lazy().select(...cells)
+    : data.lazy().groupBy(keys.map((k) => k.name)).agg(firstRow, ...cells).sort(rowFirst)
+      .select(...columns.map((c) => pl.col(c.name)));
+  return { frame, columns };
 }
 
 // ---------------------------------------------------------------- narrow
