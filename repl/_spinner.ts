@@ -58,10 +58,14 @@ export function holdSpinner<T>(fn: () => T): T {
   }
 }
 
-/** Shows a spinner while `work` runs (after `delayMs`); returns what `work` returns. */
+/**
+ * Shows a spinner while `work` runs (after `delayMs`); returns what `work` returns. With
+ * `draw: false` (standard error is a file) nothing is drawn, but the thread still answers
+ * Ctrl-C during synchronous work.
+ */
 export async function withSpinner<T>(
   work: Promise<T>,
-  options: { enabled: boolean; label?: string; delayMs?: number },
+  options: { enabled: boolean; label?: string; delayMs?: number; draw?: boolean },
 ): Promise<T> {
   if (!options.enabled) return await work;
   const thread = spinnerThread();
@@ -73,6 +77,7 @@ export async function withSpinner<T>(
     label: options.label ?? "running",
     delayMs: options.delayMs ?? SPINNER_DELAY_MS,
     columns: columns(),
+    draw: options.draw ?? true,
   });
   // The status is the main thread's (it is free while a query waits on the network).
   let said = "";

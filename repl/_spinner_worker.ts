@@ -26,9 +26,11 @@ let cancelling = false;
 let delay: ReturnType<typeof setTimeout> | undefined;
 let timer: ReturnType<typeof setInterval> | undefined;
 let columns = 80;
+/** False when standard error is a file: Ctrl-C is still answered, nothing is drawn. */
+let drawing = true;
 
 function draw(): void {
-  if (!state || Atomics.load(state, ACTIVE) === 0) return;
+  if (!drawing || !state || Atomics.load(state, ACTIVE) === 0) return;
   if (Atomics.exchange(state, PAUSED, 0) !== 0) return; // Just erased to print: next tick.
   if (Atomics.compareExchange(state, LOCK, 0, 1) !== 0) return;
   try {
@@ -66,7 +68,7 @@ function stop(): void {
 self.onmessage = (event: MessageEvent) => {
   const message = event.data as
     | { kind: "init"; state: SharedArrayBuffer; interrupt: SharedArrayBuffer }
-    | { kind: "start"; label: string; delayMs: number; columns: number }
+    | { kind: "start"; label: string; delayMs: number; columns: number; draw: boolean }
     | { kind: "status"; text: string }
     | { kind: "stop" };
   switch (message.kind) {
@@ -78,6 +80,7 @@ self.onmessage = (event: MessageEvent) => {
       stop();
       label = message.label;
       columns = message.columns;
+      drawing = message.draw;
       said = "";
       started = performance.now();
       cancelling = false;

@@ -139,10 +139,11 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
 
   if (options.banner) repl.output.write(options.banner);
   prompt();
-  // The spinner draws on standard error: not into a file that it is sent to (`2>log`).
+  // The spinner draws on standard error: not into a file that it is sent to (`2>log`); its
+  // thread still runs, as it answers Ctrl-C while the engine holds the main thread.
   const spinning = Deno.stderr.isTerminal();
   // Loaded now, so the first input's spinner is as quick as the others'.
-  if (spinning) startSpinnerThread();
+  startSpinnerThread();
   setTimeout(() => {
     // While these load, Deno draws and clears a progress line on the terminal, which wipes
     // the prompt: it is drawn again (with what was typed) once they are in.
@@ -173,7 +174,10 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
       syncHistory();
       await appendHistory(files(), entry);
       running = new AbortController();
-      const outcome = await withSpinner(repl.handle(input, running.signal), { enabled: spinning });
+      const outcome = await withSpinner(repl.handle(input, running.signal), {
+        enabled: true,
+        draw: spinning,
+      });
       running = undefined;
       if (outcome === "quit") break;
       prompt();

@@ -363,14 +363,20 @@ function scanOne(file: string): LazyDataFrame {
 export interface GuardScanOptions {
   /**
    * The columns the query names: their values are checked against the statistics the
-   * footers recorded (read once per file version). Page headers are checked for every
-   * column.
+   * footers recorded (read once per file version), in tables of up to
+   * `maxValueCheckBytes` of Parquet. Page headers are checked for every column.
    */
   columns?: readonly string[];
+  /**
+   * Above this many bytes of Parquet in the table, the values are not checked, only the
+   * page headers (default 256 MiB): the value check reads the named columns whole.
+   */
+  maxValueCheckBytes?: number;
 }
 
 const GUARD_SCAN_OPTIONS = defineOptions<GuardScanOptions>("guardScan", {
   columns: "strings",
+  maxValueCheckBytes: "number",
 });
 
 interface StandIn {
@@ -438,22 +444,45 @@ export async function guardScan(
 ): Promise<boolean> {
   checkOptions("guardScan", options, GUARD_SCAN_OPTIONS);
   if (!table.scanned || !table.unverified) return false;
+  // The value check reads the named columns whole: over a big folder it would cost more
+  // than the query (and read far more than a selective query does). Page headers are
+  // still checked; a manifest with each file's SHA-256 verifies big folders.
+  const checkValues = options.columns !== undefined &&
+    parquetBytes(table.files) <= (options.maxValueCheckBytes ?? VALUE_CHECK_MAX_BYTES);
   let added = false;
   for (const file of table.files) {
     if (formatOf(file) !== "parquet") continue;
     const current = standInOf(file);
+    // A stand-in of a version the file no longer has: its copy is removed, not left on disk.
+    const stale = standIns.get(file);
+    if (stale && stale !== current) {
+      removeQuietly(stale.copy);
+      standIns.delete(file);
+    }
     const found = [
       await parquetDamagedChunks(file),
-      options.columns ? await parquetChunkProblems(file, options.columns) : undefined,
+      checkValues ? await parquetChunkProblems(file, options.columns!) : undefined,
     ].filter((d) => d !== undefined);
     const ranges = new Map((current?.ranges ?? []).map((r) => [r[0], r]));
     for (const damaged of found) for (const range of damaged.ranges) ranges.set(range[0], range);
     if (ranges.size === (current?.ranges.length ?? 0)) continue; // nothing new
     const stat = await Deno.stat(file);
-    const bytes = await Deno.readFile(file);
-    for (const [start, length] of ranges.values()) bytes.fill(0, start, start + length);
+    // Streamed, not read whole: a scanned file may be larger than memory. (makeTempFile's
+    // mode 0600 is kept; Deno.copyFile would copy the evidence file's own mode.)
     const copy = await Deno.makeTempFile({ prefix: "casefile_standin_", suffix: ".parquet" });
-    await Deno.writeFile(copy, bytes);
+    await (await Deno.open(file, { read: true })).readable.pipeTo(
+      (await Deno.open(copy, { write: true })).writable,
+    );
+    {
+      using out = await Deno.open(copy, { write: true });
+      const zeros = new Uint8Array(1 << 20);
+      for (const [start, length] of ranges.values()) {
+        await out.seek(start, Deno.SeekMode.Start);
+        for (let left = length; left > 0;) {
+          left -= await out.write(zeros.subarray(0, Math.min(left, zeros.length)));
+        }
+      }
+    }
     if (current) removeQuietly(current.copy);
     standIns.set(file, {
       size: stat.size,
@@ -465,6 +494,22 @@ export async function guardScan(
     added = true;
   }
   return added;
+}
+
+/** Above this many bytes of unhashed Parquet, a scanned table's values are not checked. */
+const VALUE_CHECK_MAX_BYTES = 256 * 2 ** 20;
+
+function parquetBytes(files: readonly string[]): number {
+  let total = 0;
+  for (const file of files) {
+    if (formatOf(file) !== "parquet") continue;
+    try {
+      total += Deno.statSync(file).size;
+    } catch {
+      // gone: the scan says so
+    }
+  }
+  return total;
 }
 
 function removeQuietly(file: string): void {

@@ -61,6 +61,8 @@ async function queryProblem(query: HuntQuery): Promise<QueryProblem | undefined>
   const { text, start, end, values } = huntText(query, args, { now: NOW });
   // A watchlist's or externaldata's columns are known only where it is loaded: not checked.
   if (externalRequests(text).length) return undefined;
+  // Nor are columns made from the values (pivot, bag_unpack): empty tables make none of them.
+  if (columnsFromValues(text)) return undefined;
   // Every Sentinel table the text names, declared or not (a join or union may read one the
   // query does not declare: it runs on Sentinel all the same).
   const tables = new Map<string, SourceTable>();
@@ -80,6 +82,9 @@ async function queryProblem(query: HuntQuery): Promise<QueryProblem | undefined>
     // has no schema of (a custom `_CL` table). A name close to a Sentinel table is a typo.
     if (error instanceof KqlUnsupportedError) return undefined;
     if (/^Unknown table '[^']*'(?!\. Did you mean)/.test(error.message)) return undefined;
+    // So is a function (a saved scalar function may have any name): one close to a KQL
+    // function's name is a typo.
+    if (/^Unknown function '[^']*'(?!\. Did you mean)/.test(error.message)) return undefined;
     const literals = (name: string) =>
       name === "start"
         ? kqlLiteral(start)
@@ -110,6 +115,17 @@ async function queryProblem(query: HuntQuery): Promise<QueryProblem | undefined>
 }
 
 const KNOWN_TABLES = Object.keys(SENTINEL_SCHEMAS);
+
+/** Plugins whose output columns are named by the values of their input. */
+const VALUE_COLUMN_PLUGINS = new Set(["pivot", "bag_unpack"]);
+
+/** Whether `text` calls a plugin whose output columns come from the data. */
+function columnsFromValues(text: string): boolean {
+  const tokens = tokenizeKql(text);
+  return tokens.some((t, i) =>
+    t.kind === "ident" && VALUE_COLUMN_PLUGINS.has(t.text) && tokens[i + 1]?.text === "("
+  );
+}
 
 // Empty tables of the Sentinel schemas, made once: a wide one (SecurityEvent's 230 columns)
 // costs more to prepare than the check of a query over it.

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Provider } from "../providers/mod.ts";
 
@@ -68,7 +69,25 @@ interface SentinelLike {
     readonly customAuthorityHost?: boolean;
     readonly cloud: { readonly name: string; readonly authorityHost: string; endpoint: string };
     readonly defaultWorkspace: { readonly id?: string; readonly resourceId?: string };
+    readonly env?: (name: string) => string | undefined;
   };
+}
+
+/**
+ * The config file `config` read when it was given (option or `CASEFILE_SENTINEL_CONFIG`);
+ * undefined for the usual one (as `_config.ts` finds it), which `.connect` finds again on
+ * any machine: named with `--config`, another analyst's path would not open.
+ */
+function givenConfigFile(config: SentinelLike["config"]): string | undefined {
+  const env = config.env;
+  const xdg = env?.("XDG_CONFIG_HOME");
+  const home = env?.("HOME") ?? env?.("USERPROFILE");
+  const usual = xdg
+    ? join(xdg, "casefile", "sentinel.json")
+    : home
+    ? join(home, ".config", "casefile", "sentinel.json")
+    : undefined;
+  return config.file === usual ? undefined : config.file;
 }
 
 /** The public cloud's hosts: what a workspace known only by its id talks to. */
@@ -83,7 +102,8 @@ export function sourceOf(provider: Provider | undefined): ProviderSource | undef
   if (provider?.kind === "sentinel" && "config" in provider) {
     const { config, signIn } = provider as unknown as SentinelLike;
     const workspace = config.defaultWorkspace.id ?? config.defaultWorkspace.resourceId ?? "";
-    const custom = !config.endpoint.startsWith(config.cloud.endpoint);
+    // By origin: `https://api.loganalytics.io.example.net` is not the cloud's endpoint.
+    const custom = new URL(config.endpoint).origin !== new URL(config.cloud.endpoint).origin;
     const authorityHost = config.authorityHost ?? config.cloud.authorityHost;
     const credential = signIn === "token"
       ? "token"
@@ -96,7 +116,7 @@ export function sourceOf(provider: Provider | undefined): ProviderSource | undef
     return {
       kind: "sentinel",
       workspace,
-      configFile: config.file,
+      configFile: givenConfigFile(config),
       cloud: config.cloud.name,
       endpoint: custom ? config.endpoint : undefined,
       authorityHost: config.customAuthorityHost ? authorityHost : undefined,

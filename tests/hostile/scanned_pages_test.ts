@@ -96,3 +96,29 @@ Deno.test("casefile query --data: a scanned value flipped past its footer's maxi
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("guardScan(): a table over the value-check budget gets page-header checks only", async () => {
+  // The value check reads the named columns whole: over a big folder it would cost more than
+  // the query. The same flipped value (2^46 + 4000 above a footer maximum of 4000) is found
+  // within the budget and left to the query over it.
+  const { guardScan, scanTable } = await import("../../src/data/scan.ts");
+  const bytes = new Uint8Array(
+    pl.DataFrame({ Bytes: pl.Series("Bytes", [1000, 2000, 3000, 4000], pl.Int64) })
+      .writeParquet({ compression: "uncompressed" }),
+  );
+  const at = bytes.findIndex((_, i) =>
+    [0xa0, 0x0f, 0, 0, 0, 0, 0, 0].every((b, j) => bytes[i + j] === b)
+  );
+  bytes[at + 5] ^= 1 << 6;
+  const over = await tempFolder({ "T.parquet": bytes });
+  const within = await tempFolder({ "T.parquet": bytes });
+  try {
+    const big = await scanTable(`${over}/T.parquet`);
+    assert.equal(await guardScan(big, { columns: ["Bytes"], maxValueCheckBytes: 100 }), false);
+    const small = await scanTable(`${within}/T.parquet`);
+    assert.equal(await guardScan(small, { columns: ["Bytes"] }), true);
+  } finally {
+    await Deno.remove(over, { recursive: true });
+    await Deno.remove(within, { recursive: true });
+  }
+});

@@ -156,6 +156,66 @@ Deno.test("a misspelt Sentinel table in a join is still refused, at its place", 
   assert.match(error.problems[0].message, /IdentityInfos.*Did you mean 'IdentityInfo'/);
 });
 
+Deno.test("queries whose columns come from the values (pivot, bag_unpack) load", async () => {
+  // On Sentinel, pivot makes a Success and a Failure column and bag_unpack a city column
+  // from the rows; the empty tables of the check make none, yet the queries are valid.
+  const valueColumns = Q(
+    "pivoted",
+    "SigninLogs",
+    "UserPrincipalName, Success, Failure",
+    `
+SigninLogs
+| where TimeGenerated between ({start} .. {end})
+| extend Outcome = iff(ResultType == "0", "Success", "Failure")
+| evaluate pivot(Outcome, count(), UserPrincipalName)`,
+  ) + Q(
+    "unpacked",
+    "SigninLogs",
+    "UserPrincipalName, city",
+    `
+SigninLogs
+| where TimeGenerated between ({start} .. {end})
+| project UserPrincipalName, L = LocationDetails
+| evaluate bag_unpack(L)
+| project UserPrincipalName, city`,
+  );
+  const families = await loadHuntFolder(await folder(HEAD + valueColumns));
+  assert.deepEqual(families[0].queries.map((q) => q.name), ["pivoted", "unpacked"]);
+});
+
+Deno.test("a saved scalar function of the workspace loads; a misspelt KQL function does not", async () => {
+  // IsVip is no KQL function nor close to one: a workspace function, which runs on Sentinel.
+  const saved = Q(
+    "savedScalar",
+    "SigninLogs",
+    "UserPrincipalName",
+    `
+SigninLogs
+| where TimeGenerated between ({start} .. {end})
+| where IsVip(UserPrincipalName)
+| distinct UserPrincipalName`,
+  );
+  const families = await loadHuntFolder(await folder(HEAD + saved));
+  assert.deepEqual(families[0].queries.map((q) => q.name), ["savedScalar"]);
+  // "| where strlenn(UserPrincipalName) > 3": strlenn at line 3, column 9.
+  const typo = Q(
+    "misspeltFunction",
+    "SigninLogs",
+    "UserPrincipalName",
+    `
+SigninLogs
+| where TimeGenerated between ({start} .. {end})
+| where strlenn(UserPrincipalName) > 3
+| distinct UserPrincipalName`,
+  );
+  const error = await loadHuntFolder(await folder(HEAD + typo)).then(() => undefined, (e) => e);
+  assert.ok(error instanceof HuntLibraryError, `a HuntLibraryError, not ${error}`);
+  assert.deepEqual(error.problems.map((p) => [p.query, p.field, p.line, p.column]), [
+    ["misspeltFunction", "query", 3, 9],
+  ]);
+  assert.match(error.problems[0].message, /Did you mean strlen\(\)/);
+});
+
 Deno.test({
   name: "casefile hunt list/show --library: valid queries, none with parameters, over wide tables",
   sanitizeResources: false,

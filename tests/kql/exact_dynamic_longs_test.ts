@@ -36,6 +36,21 @@ Deno.test("tolong and tostring of a dynamic long beyond 2^53 keep every digit", 
   assert.equal(low.s, "-9223372036854775808");
 });
 
+Deno.test("a dynamic literal keeps its longs beyond 2^53 exact, as parse_json does", async () => {
+  const row = await first(
+    `print d = dynamic({"a":${BIG}, "b":[-9223372036854775808, 1.0]}), e = dynamic(${BIG})` +
+      ` | project t = tostring(d), s = tostring(tolong(d.a)), g = gettype(d.a),` +
+      ` e = tostring(e), n = tostring(d.a + 1)`,
+  );
+  assert.deepEqual(row, {
+    t: `{"a":${BIG},"b":[-9223372036854775808,1.0]}`,
+    s: BIG,
+    g: "long",
+    e: BIG,
+    n: "12345678901234568",
+  });
+});
+
 Deno.test("tolong of dynamic values that are not integers still converts them", async () => {
   const frame = await runKql(
     `datatable(d:dynamic)[dynamic({'a':5.7}), dynamic({'a':'12'}), dynamic({'a':true}),` +

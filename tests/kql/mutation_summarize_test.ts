@@ -6,7 +6,7 @@
  * gives one row, with group keys none). Found by `deno task mutate` (issue 23).
  */
 import assert from "node:assert/strict";
-import { executeKql, KqlSemanticError, KqlUnsupportedError } from "../../src/kql/mod.ts";
+import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
 import { runCasefile } from "../_helpers.ts";
 import { bindKql } from "./_kusto_binder.ts";
 
@@ -111,7 +111,8 @@ Deno.test("mutation/summarize: an expression with no aggregate is a clear error"
     return true;
   });
   await assert.rejects(() => run(`${T} | summarize count(x, 2, 3)`), /does not take 3 argument/);
-  // A scalar function is no aggregate; an unknown name is named as unsupported.
+  // A scalar function is no aggregate; an unknown name is a typo (every aggregate of
+  // Kusto.Language is supported or refused by name), with the names close to it.
   await assert.rejects(
     () => run(`${T} | summarize strlen(a)`),
     (e: unknown) => e instanceof KqlSemanticError && /needs an aggregate function/.test(e.message),
@@ -119,7 +120,13 @@ Deno.test("mutation/summarize: an expression with no aggregate is a clear error"
   await assert.rejects(
     () => run(`${T} | summarize nosuchagg(x)`),
     (e: unknown) =>
-      e instanceof KqlUnsupportedError && /aggregate function 'nosuchagg\(\)'/.test(e.message),
+      e instanceof KqlSemanticError &&
+      /Unknown aggregate function 'nosuchagg\(\)'/.test(e.message),
+  );
+  await assert.rejects(
+    () => run(`${T} | summarize countt()`),
+    (e: unknown) =>
+      e instanceof KqlSemanticError && /'countt\(\)'\. Did you mean count\(\)/.test(e.message),
   );
 });
 

@@ -6,7 +6,7 @@
  * same frame as the whole-table answer. A connection dropped mid-fragments is an error.
  */
 import assert from "node:assert/strict";
-import { AdxNetworkError, openAdxProvider } from "../../src/providers/adx/mod.ts";
+import { AdxNetworkError, AdxTimeoutError, openAdxProvider } from "../../src/providers/adx/mod.ts";
 import type { AdxProvider } from "../../src/providers/adx/mod.ts";
 import type { QueryProgress } from "../../src/providers/mod.ts";
 import { parseExact, readV2, ShapeError, tableToFrame } from "../../src/providers/adx/_results.ts";
@@ -178,4 +178,20 @@ Deno.test("readV2 merges progressive tables and refuses one without its completi
     () => readV2([...frames, { FrameType: "TableCompletion", TableId: 1, RowCount: 5 }, done]),
     /announced 5 rows but its fragments held 2/,
   );
+});
+
+Deno.test("adx progressive: timeoutMs bounds the streamed read, not only the wait for headers", async () => {
+  await withService(async (provider, service) => {
+    // The first fragment comes, then the query stays running (`stall`): axios stops its own
+    // timeout once the headers are in, so without a bound of ours this waits forever.
+    service.inject({ kind: "stall" });
+    const started = performance.now();
+    const error = await provider.query(SPRAY, { progressive: true, timeoutMs: 1_000 }).then(
+      () => undefined,
+      (e) => e,
+    );
+    assert.ok(error instanceof AdxTimeoutError, String(error));
+    assert.match(error.message, /timed out on the client side/);
+    assert.ok(performance.now() - started < 5_000);
+  }, 100);
 });

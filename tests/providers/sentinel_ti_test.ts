@@ -140,3 +140,24 @@ Deno.test("threatIntel write-back: createIndicator bodies, the session's ips by 
     await service.close();
   }
 });
+
+Deno.test("stixOf: one pattern for a hash, domain or IPv6 in any case; CIDR blocks; no address with a port", () => {
+  const pattern = (type: string, value: string) => {
+    const made = stixOf({ type, value });
+    return "pattern" in made ? made.pattern : `skip ${made.reason}`;
+  };
+  // Hex digits and DNS names are case-insensitive: both spellings must dedupe to one pattern.
+  assert.equal(
+    pattern("md5", "D41D8CD98F00B204E9800998ECF8427E"),
+    pattern("md5", "d41d8cd98f00b204e9800998ecf8427e"),
+  );
+  assert.equal(pattern("domain", "Evil.Example"), "[domain-name:value = 'evil.example']");
+  assert.equal(pattern("ip", "2001:DB8::/32"), "[ipv6-addr:value = '2001:db8::/32']");
+  // STIX 2.1: ipv4-addr and ipv6-addr values may be CIDR blocks.
+  assert.equal(pattern("ip", "203.0.113.0/24"), "[ipv4-addr:value = '203.0.113.0/24']");
+  assert.equal(pattern("ip", "::ffff:203.0.113.45"), "[ipv6-addr:value = '::ffff:203.0.113.45']");
+  // An address and port is not an IPv6 address.
+  assert.equal(pattern("ip", "203.0.113.45:443"), "skip not an IP address");
+  // URLs keep their case (paths are case-sensitive).
+  assert.equal(pattern("url", "https://x.example/A"), "[url:value = 'https://x.example/A']");
+});

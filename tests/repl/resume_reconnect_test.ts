@@ -115,3 +115,48 @@ Deno.test("resume quotes a folder named `my case` in the .connect it suggests, a
   assert.doesNotMatch(again.stdout + again.stderr, /error:/);
   assert.match(again.stdout, /old 3\n/);
 });
+
+Deno.test("resume does not name the usual Sentinel config file: the line works with another analyst's", async () => {
+  const data = await tempFolder({ "SecurityAlert.parquet": ALERTS.writeParquet() });
+  const service = await startLogAnalyticsService({ workspaces: { [DEMO_WORKSPACE_ID]: data } });
+  try {
+    const home = await tempFolder();
+    const config = JSON.stringify({ workspace: DEMO_WORKSPACE_ID });
+    const env = {
+      NODE_EXTRA_CA_CERTS: service.caCertificatePath,
+      CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
+      CASEFILE_SENTINEL_TOKEN: service.token,
+    };
+    // Analyst A's usual config file ($XDG_CONFIG_HOME/casefile/sentinel.json), found unasked.
+    const mine = await tempFolder({ "casefile/sentinel.json": config });
+    const first = await pipeRepl(home, "usual", [
+      `.connect sentinel --endpoint ${service.endpoint} as la`,
+      "%kql @la remote = SecurityAlert | count",
+      ".connect local",
+    ], { env: { ...env, XDG_CONFIG_HOME: mine } });
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    await Deno.remove(mine, { recursive: true });
+
+    // Analyst B resumes with a usual config file of their own.
+    const theirs = {
+      ...env,
+      XDG_CONFIG_HOME: await tempFolder({ "casefile/sentinel.json": config }),
+    };
+    const looked = await pipeRepl(home, "usual", [], { env: theirs });
+    const said = looked.stdout + looked.stderr;
+    const line = `.connect sentinel ${DEMO_WORKSPACE_ID} --endpoint ${service.endpoint}/v1 as la`;
+    assert.equal(suggested(said), line, said);
+
+    const again = await pipeRepl(home, "usual", [
+      line,
+      ".connect local",
+      ".rerun 1 --refresh",
+      '`remote ${remote.getColumn("Count").get(0)}`',
+    ], { env: theirs });
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.doesNotMatch(again.stdout + again.stderr, /error:/);
+    assert.match(again.stdout, /remote 5\n/);
+  } finally {
+    await service.close();
+  }
+});

@@ -254,7 +254,10 @@ class DynamicReader {
         return literalAsJson("timespan", micros);
       }
       // A number written with a fraction or an exponent is a real, also when integral.
-      return /[.eE]/.test(num) ? realAsJson(Number(num)) : Number(num);
+      if (/[.eE]/.test(num)) return realAsJson(Number(num));
+      // An integer past 2^53 keeps its digits (a long in Int64), as parse_json's does.
+      const n = Number(num);
+      return Number.isSafeInteger(n) ? n : exactLongAsJson(num) ?? n;
     }
     throw new SyntaxError(c === undefined ? "unexpected end" : `unexpected '${c}'`);
   }

@@ -157,6 +157,19 @@ export class KustoWire {
     Object.assign(options.properties, { raw: true, clientRequestId: id });
     const abort = () => client.close();
     options.signal?.addEventListener("abort", abort, { once: true });
+    // axios stops its timeout once a streamed answer's headers are in: the whole read is
+    // bounded here, by the same client timeout the SDK gives axios.
+    let timedOut = 0;
+    const timeoutMs = options.onFrames
+      ? (client as unknown as { _getClientTimeout(kind: string, p: Properties): number })
+        ._getClientTimeout("query", options.properties)
+      : 0;
+    const timer = timeoutMs > 0
+      ? setTimeout(() => {
+        timedOut = timeoutMs;
+        client.close();
+      }, timeoutMs)
+      : undefined;
     try {
       let text: unknown = await (csl.trimStart().startsWith(".")
         ? client.executeMgmt(this.database, csl, options.properties)
@@ -178,6 +191,11 @@ export class KustoWire {
         if (!csl.trimStart().startsWith(".")) await this.#cancelOnCluster(id);
         throw new DOMException("The query was cancelled", "AbortError");
       }
+      if (timedOut) {
+        throw Object.assign(new Error(`timeout of ${timedOut}ms exceeded`), {
+          code: "ECONNABORTED",
+        });
+      }
       // An error status read as a stream: its body as text, for the error's message.
       const response = (error as { response?: { data?: unknown } })?.response;
       if (response && isStream(response.data)) {
@@ -185,6 +203,7 @@ export class KustoWire {
       }
       throw error;
     } finally {
+      clearTimeout(timer);
       options.signal?.removeEventListener("abort", abort);
       client.close();
     }
@@ -390,8 +409,10 @@ async function readStream(
   onFrames?: (progress: StreamProgress) => void,
 ): Promise<string> {
   const decoder = new TextDecoder();
-  let text = "";
-  let scanned = 0;
+  // The chunks, joined once at the end; only the line not yet complete is scanned for "\n"
+  // (indexOf on the growing whole flattens it at every chunk: quadratic in the answer).
+  const parts: string[] = [];
+  let pending = "";
   let bytes = 0;
   let rows = 0;
   let fragments = 0;
@@ -399,13 +420,18 @@ async function readStream(
   try {
     for await (const chunk of stream) {
       bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
-      text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+      const piece = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+      parts.push(piece);
       if (!onFrames) continue;
-      let end: number;
+      if (!piece.includes("\n")) {
+        pending += piece;
+        continue;
+      }
+      const lines = (pending + piece).split("\n");
+      pending = lines.pop()!;
       let seen = false;
-      while ((end = text.indexOf("\n", scanned)) >= 0) {
-        const line = text.slice(scanned, end).replace(/^[[,]/, "").replace(/\]?\r?$/, "");
-        scanned = end + 1;
+      for (const whole of lines) {
+        const line = whole.replace(/^[[,]/, "").replace(/\]?\r?$/, "");
         if (line.startsWith('{"FrameType":"TableFragment"')) {
           try {
             const frame = JSON.parse(line) as { Rows?: unknown[]; TableFragmentType?: string };
@@ -424,7 +450,7 @@ async function readStream(
       }
       if (seen) onFrames({ rows, fragments, percent, bytes });
     }
-    text += decoder.decode();
+    parts.push(decoder.decode());
   } catch (error) {
     throw new DroppedError(
       `the connection closed after ${bytes} bytes` +
@@ -432,7 +458,7 @@ async function readStream(
         `: ${(error as Error).message}`,
     );
   }
-  return text;
+  return parts.join("");
 }
 
 /** A retry worth making: why, and how long to wait first. */

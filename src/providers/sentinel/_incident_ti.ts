@@ -54,10 +54,12 @@ function literal(value: string): string {
 export function stixOf(indicator: Indicator): StixIndicator | SkippedIndicator {
   const type = indicator.type.toLowerCase();
   const value = indicator.value.trim();
-  const make = (patternType: string, path: string): StixIndicator => ({
+  // Hex digits, domain names and IPv6 addresses are the same in any case: one pattern for
+  // them (lower case), so that dedupe by pattern does not write one indicator twice.
+  const make = (patternType: string, path: string, caseless = false): StixIndicator => ({
     type: indicator.type,
     value,
-    pattern: `[${patternType}:${path} = ${literal(value)}]`,
+    pattern: `[${patternType}:${path} = ${literal(caseless ? value.toLowerCase() : value)}]`,
     patternType,
   });
   const skip = (reason: string): SkippedIndicator => ({ type: indicator.type, value, reason });
@@ -67,13 +69,16 @@ export function stixOf(indicator: Indicator): StixIndicator | SkippedIndicator {
     case "ipv4":
     case "ipv6":
     case "ipaddress":
-      if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return make("ipv4-addr", "value");
-      if (value.includes(":")) return make("ipv6-addr", "value");
+      // STIX allows a CIDR block as the value of both; an address with a port is neither.
+      if (/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(value)) return make("ipv4-addr", "value");
+      if (/^[\da-f]{0,4}(:[\da-f]{0,4}){2,7}(:\d{1,3}(\.\d{1,3}){3})?(\/\d{1,3})?$/i.test(value)) {
+        return make("ipv6-addr", "value", true);
+      }
       return skip("not an IP address");
     case "domain":
     case "domain-name":
     case "dns":
-      return make("domain-name", "value");
+      return make("domain-name", "value", true);
     case "url":
       return make("url", "value");
     case "email":
@@ -86,7 +91,7 @@ export function stixOf(indicator: Indicator): StixIndicator | SkippedIndicator {
     case "hash": {
       const algorithm = HASHES[type] ?? HASH_BY_LENGTH[value.length];
       if (!algorithm || !/^[0-9a-f]+$/i.test(value)) return skip("not an MD5, SHA-1 or SHA-256");
-      return make("file", `hashes.'${algorithm}'`);
+      return make("file", `hashes.'${algorithm}'`, true);
     }
     default:
       return skip(`no STIX pattern for type ${indicator.type}`);

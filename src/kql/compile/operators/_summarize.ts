@@ -25,6 +25,7 @@ import {
   SCALAR_FUNCTIONS,
 } from "../../functions/_registry.ts";
 import { excludedFunctionError } from "../../functions/_excluded.ts";
+import { closestNames } from "../../../errors.ts";
 import { jsToSeries, type JsValue, kustoTypedExpr } from "../../runtime/_values.ts";
 
 interface Output {
@@ -106,8 +107,14 @@ export function summarize(
     }, scope);
     if (replaced === item.expression) {
       if (e.kind === "call" && !SCALAR_FUNCTIONS.has(e.name) && !scope.get(e.name)) {
-        throw excludedFunctionError(e.name, e.span, ctx) ??
-          ctx.unsupported(`The aggregate function '${e.name}()'`, e.span);
+        // Every aggregate of Kusto.Language is supported or refused by name: this is a typo.
+        const close = closestNames(e.name, [...AGGREGATE_FUNCTIONS.keys()]);
+        throw excludedFunctionError(e.name, e.span, ctx) ?? ctx.error(
+          `Unknown aggregate function '${e.name}()'` +
+            (close.length ? `. Did you mean ${close.map((c) => `${c}()`).join(" or ")}?` : ""),
+          e.span,
+          "Check the function's name in the KQL reference.",
+        );
       }
       throw ctx.error(
         "summarize needs an aggregate function here (count(), sum(), ...)",
