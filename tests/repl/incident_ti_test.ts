@@ -7,9 +7,8 @@
  * again adds only the missing ones (no duplicates).
  */
 import assert from "node:assert/strict";
-import { DEMO_WORKSPACE_ID, startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
-import { DEMO_INCIDENT_ID, startArmService } from "../twins/arm/mod.ts";
-import { runCasefile, tempFolder } from "../_helpers.ts";
+import { startIncidentTwins } from "./_incident_twins.ts";
+import { runCasefile } from "../_helpers.ts";
 
 // From fixtures/demo-case/ANSWERS.md: the attacker's address, the C2 domain, the implant's
 // SHA-256; and a path, which has no STIX pattern here.
@@ -19,35 +18,10 @@ const IOCS = "iocs = pl.DataFrame({ type: ['ipv4', 'domain', 'sha256', 'windows_
   "'C:\\\\ProgramData\\\\EdgeUpdate\\\\msedgeupdate.exe', '203.0.113.45'] })";
 
 Deno.test(".incident write --ti writes an IoC frame as threat-intelligence indicators, says what failed, and dedupes on rerun", async () => {
-  const logs = await startLogAnalyticsService();
-  const arm = await startArmService();
+  const twins = await startIncidentTwins();
+  const { arm, env, home } = twins;
   try {
-    const folder = await tempFolder({ "ca.pem": logs.caCertificate + arm.caCertificate });
-    const home = await tempFolder();
-    const env = {
-      NODE_EXTRA_CA_CERTS: `${folder}/ca.pem`,
-      CASEFILE_SENTINEL_ENDPOINT: logs.endpoint,
-      CASEFILE_SENTINEL_TOKEN: logs.token,
-      CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
-      CASEFILE_ARM_ENDPOINT: arm.endpoint,
-      CASEFILE_ARM_TOKEN: arm.token,
-      XDG_CONFIG_HOME: await tempFolder(),
-    };
-    const args = [
-      "repl",
-      "--home",
-      home,
-      "--session",
-      "ti",
-      "--provider",
-      "sentinel",
-      "--workspace",
-      DEMO_WORKSPACE_ID,
-      "--incident",
-      DEMO_INCIDENT_ID,
-      "--workspace-resource",
-      arm.workspaceResourceId,
-    ];
+    const args = twins.args("ti");
     // The second createIndicator fails once.
     arm.inject({ status: 500, code: "InternalServerError", message: "Boom", after: 1 }, {
       method: "POST",
@@ -136,7 +110,6 @@ Deno.test(".incident write --ti writes an IoC frame as threat-intelligence indic
     assert.match(refused.stderr, /Microsoft Sentinel Contributor/);
     assert.equal(arm.indicators().length, 3);
   } finally {
-    await arm.close();
-    await logs.close();
+    await twins.close();
   }
 });

@@ -6,40 +6,15 @@
  * only the Responder role (bookmarks need Contributor), the refusal names the role.
  */
 import assert from "node:assert/strict";
-import { DEMO_WORKSPACE_ID, startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
-import { DEMO_INCIDENT_ID, startArmService } from "../twins/arm/mod.ts";
-import { runCasefile, tempFolder } from "../_helpers.ts";
+import { DEMO_INCIDENT_ID } from "../twins/arm/mod.ts";
+import { startIncidentTwins } from "./_incident_twins.ts";
+import { runCasefile } from "../_helpers.ts";
 
 Deno.test("a failing .incident write says what was and was not written, and the session is unchanged", async () => {
-  const logs = await startLogAnalyticsService();
-  const arm = await startArmService();
+  const twins = await startIncidentTwins();
+  const { arm, env, home } = twins;
   try {
-    const folder = await tempFolder({ "ca.pem": logs.caCertificate + arm.caCertificate });
-    const home = await tempFolder();
-    const env = {
-      NODE_EXTRA_CA_CERTS: `${folder}/ca.pem`,
-      CASEFILE_SENTINEL_ENDPOINT: logs.endpoint,
-      CASEFILE_SENTINEL_TOKEN: logs.token,
-      CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
-      CASEFILE_ARM_ENDPOINT: arm.endpoint,
-      CASEFILE_ARM_TOKEN: arm.token,
-      XDG_CONFIG_HOME: await tempFolder(),
-    };
-    const args = [
-      "repl",
-      "--home",
-      home,
-      "--session",
-      "wb",
-      "--provider",
-      "sentinel",
-      "--workspace",
-      DEMO_WORKSPACE_ID,
-      "--incident",
-      DEMO_INCIDENT_ID,
-      "--workspace-resource",
-      arm.workspaceResourceId,
-    ];
+    const args = twins.args("wb");
     arm.inject({ status: 500, code: "InternalServerError", message: "Boom" }, {
       method: "PUT",
       pathIncludes: "/comments/",
@@ -94,7 +69,6 @@ Deno.test("a failing .incident write says what was and was not written, and the 
     assert.match(refused.stderr, /Microsoft Sentinel Contributor/);
     assert.equal(arm.bookmarks().length, 1);
   } finally {
-    await arm.close();
-    await logs.close();
+    await twins.close();
   }
 });
