@@ -279,9 +279,12 @@ function truncated(relation: Relation, limits: Limits): Relation {
   return frame === relation.frame ? relation : { ...relation, frame };
 }
 
-/** Kusto's result truncation: a result past `truncationmaxrecords` fails the query. */
 const count = (n: number) => n.toLocaleString("en-US");
 
+/**
+ * Kusto's result truncation: a result past `truncationmaxrecords` records, or past
+ * `truncationmaxsize` bytes, fails the query.
+ */
 function checkTruncation(frame: DataFrame, parsed: QueryText, ctx: Context): void {
   const limit = ctx.limits.truncationMaxRecords;
   const last = parsed.statements.findLast((s) => s.kind === "expression") ??
