@@ -97,3 +97,20 @@ export async function hasNbconvert(): Promise<boolean> {
   }
   return success;
 }
+
+/**
+ * Writes a kernel spec of this Deno's Jupyter kernel under `dir` (as `casefile-deno`), so a
+ * test runs notebooks with `JUPYTER_PATH=dir`, whatever the user's profile has installed.
+ */
+export async function writeTestKernel(dir: string): Promise<void> {
+  const kernel = join(dir, "kernels", "casefile-deno");
+  await Deno.mkdir(kernel, { recursive: true });
+  await Deno.writeTextFile(
+    join(kernel, "kernel.json"),
+    JSON.stringify({
+      argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
+      display_name: "Deno (casefile test)",
+      language: "typescript",
+    }),
+  );
+}

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasNbconvert, PYTHON, tempFolder } from "../_helpers.ts";
+import { hasNbconvert, PYTHON, tempFolder, writeTestKernel } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -48,16 +48,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const dir = await tempFolder();
-    const kernel = join(dir, "kernels", "casefile-deno");
-    await Deno.mkdir(kernel, { recursive: true });
-    await Deno.writeTextFile(
-      join(kernel, "kernel.json"),
-      JSON.stringify({
-        argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
-        display_name: "Deno (casefile test)",
-        language: "typescript",
-      }),
-    );
+    await writeTestKernel(dir);
     const input = join(dir, "guided.ipynb");
     await Deno.writeTextFile(
       input,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasNbconvert, PYTHON, tempFolder } from "../_helpers.ts";
+import { hasNbconvert, PYTHON, tempFolder, writeTestKernel } from "../_helpers.ts";
 
 const NOTEBOOK = fileURLToPath(
   new URL("../../examples/demo_case_investigation.ipynb", import.meta.url),
@@ -36,16 +36,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const dir = await tempFolder();
-    const kernel = join(dir, "kernels", "casefile-deno");
-    await Deno.mkdir(kernel, { recursive: true });
-    await Deno.writeTextFile(
-      join(kernel, "kernel.json"),
-      JSON.stringify({
-        argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
-        display_name: "Deno (casefile test)",
-        language: "typescript",
-      }),
-    );
+    await writeTestKernel(dir);
     const run = await new Deno.Command(PYTHON, {
       args: [
         "-m",
