@@ -8,7 +8,8 @@
  *
  * The working tree is never edited: the repo is copied to a temporary folder (node_modules
  * hard-linked, the sibling `../shared` symlinked), each mutant is written there, the tests run with
- * `deno test -A --no-check`, and the file is restored. One mutant at a time.
+ * `deno test -A --no-check --fail-fast`, and the file is restored. One mutant at a time. A copy
+ * that cannot be made is removed before the run stops.
  *
  * Usage: `deno task mutate <module.ts> [test files or folders...] [--max N] [--timeout S] [--list]`.
  * Without tests, it runs the test files under `tests/` that import the module by file name, or
@@ -137,14 +138,28 @@ async function defaultTests(module: string): Promise<string[]> {
   return unit ? [`tests/${unit}/`] : [];
 }
 
-async function copyTree(root: string): Promise<{ dir: string; copy: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "casefile-mutate-" });
+/** The copy of the tree could not be made (a full disk, an unreadable file). */
+class CopyError extends Error {}
+
+/**
+ * Copies the tree at `root` into `dir/main` (`dir` made by the caller, who removes it whatever
+ * happens, a failed copy included) and returns the copy's path.
+ */
+async function copyTree(root: string, dir: string): Promise<string> {
   const copy = `${dir}/main`;
   await Deno.mkdir(copy);
   for await (const entry of Deno.readDir(root)) {
     if ([".git", ".casefile", "node_modules"].includes(entry.name)) continue;
-    const cp = new Deno.Command("cp", { args: ["-r", `${root}/${entry.name}`, copy] });
-    if (!(await cp.output()).success) throw new Error(`could not copy ${entry.name}`);
+    const cp = new Deno.Command("cp", {
+      args: ["-r", `${root}/${entry.name}`, copy],
+      stdout: "null",
+      stderr: "piped",
+    });
+    const out = await cp.output();
+    if (!out.success) {
+      const why = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
+      throw new CopyError(`could not copy ${entry.name}${why ? `: ${why}` : ""}`);
+    }
   }
   // node_modules hard-linked (no copying), so that it lies inside the copy: tests that run an
   // exported script with exactly the read permissions of its first line (the checkout only)
@@ -158,7 +173,7 @@ async function copyTree(root: string): Promise<{ dir: string; copy: string }> {
   }
   const shared = `${root}/../shared`;
   if (await exists(shared)) await Deno.symlink(await Deno.realPath(shared), `${dir}/shared`);
-  return { dir, copy };
+  return copy;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -177,7 +192,8 @@ let running: Deno.ChildProcess | undefined;
 
 async function runTests(cwd: string, tests: string[], timeoutMs: number): Promise<Outcome> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--no-check", ...tests],
+    // A mutant is killed by its first failing test: stop there (survivors still run them all).
+    args: ["test", "-A", "--no-check", "--fail-fast", ...tests],
     cwd,
     stdout: "null",
     stderr: "null",
@@ -226,8 +242,8 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   console.log(`tests: ${tests.join(" ")}`);
-  const { dir, copy } = await copyTree(Deno.cwd());
-  // Interrupted: stop the test run and remove the copy of the tree, then exit.
+  const dir = await Deno.makeTempDir({ prefix: "casefile-mutate-" });
+  // Interrupted (while copying too): stop the test run and remove the copy of the tree, then exit.
   const stop = () => {
     try {
       running?.kill("SIGKILL");
@@ -239,6 +255,14 @@ async function main(args: string[]): Promise<number> {
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
   try {
+    let copy: string;
+    try {
+      copy = await copyTree(Deno.cwd(), dir);
+    } catch (error) {
+      if (!(error instanceof CopyError)) throw error;
+      console.error(`${error.message}\nno mutant was run; the temporary copy was removed`);
+      return 1;
+    }
     const started = Date.now();
     if (await runTests(copy, tests, 600_000) !== "survived") {
       console.error("the tests fail before any mutation; fix them first");

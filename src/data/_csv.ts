@@ -8,7 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import { type DataFrame, pl } from "../polars.ts";
-import { asUtf8, checkCsv, type CsvShape } from "./_csv_check.ts";
+import { asUtf8, checkCsv, type CsvShape, readWholeFile } from "./_csv_check.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 
 export { asUtf8, checkCsv, type CsvShape };
@@ -26,6 +26,23 @@ export function normaliseHeader(header: readonly string[]): string[] {
     seen.set(name, count + 1);
     return count === 0 ? name : `${name}${count}`;
   });
+}
+
+/**
+ * A note naming the columns {@link normaliseHeader} renamed because their name repeats an
+ * earlier one (`a,a` reads as `a` and `a1`), or undefined when none was.
+ */
+export function repeatedNamesNote(
+  header: readonly string[],
+  names: readonly string[],
+): string | undefined {
+  const renamed = names.filter((n, i) => {
+    const raw = header[i]?.trim() ?? "";
+    return raw !== "" && !n.startsWith("Column") && n !== raw && !raw.endsWith("]");
+  });
+  if (renamed.length === 0) return undefined;
+  return `repeated column names renamed: ${renamed.slice(0, 5).join(", ")}` +
+    (renamed.length > 5 ? ` and ${renamed.length - 5} more` : "");
 }
 
 /** A CSV file read with every column as text, its header normalised. */
@@ -63,7 +80,7 @@ export async function readBoundedFile(file: string, maxBytes: number): Promise<U
         },
       );
     }
-    return await Deno.readFile(file);
+    return await readWholeFile(file);
   } catch (error) {
     if (error instanceof DataLoadError) throw error;
     throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, {
@@ -170,6 +187,8 @@ export async function readCsvText(
     }
   }
   const names = normaliseHeader(shape.header);
+  const repeated = repeatedNamesNote(shape.header, names);
+  if (repeated) notes.push(repeated);
   const warnings: LoadWarning[] = [];
   if (shape.short.count > 0) {
     warnings.push({
@@ -177,6 +196,9 @@ export async function readCsvText(
       message: `${shape.short.count} record(s) have fewer fields than the header ` +
         `(first at line ${shape.short.firstLine}); the missing fields are empty`,
     });
+  }
+  if (!await endsWithLineBreak(file, parallel ? undefined : bytes)) {
+    warnings.push({ file, message: UNTERMINATED_WARNING });
   }
   if (shape.records === 0) {
     const empty = pl.DataFrame(
@@ -189,6 +211,12 @@ export async function readCsvText(
       `Cannot read ${file}: ${(readError as Error).message.split("\n")[0]}`,
       { file, cause: readError },
     );
+  }
+  if (shape.blankRows.length > 0 && frame.height === shape.records + shape.blankRows.length) {
+    // Blank lines are no records: the rows Polars made of them are dropped, by position.
+    const keep = new Array<boolean>(frame.height).fill(true);
+    for (const row of shape.blankRows) keep[row] = false;
+    frame = frame.filter(pl.Series("keep", keep));
   }
   if (frame.height !== shape.records) {
     throw new DataLoadError(
@@ -226,6 +254,39 @@ export async function fileSize(file: string, maxBytes: number): Promise<number> 
       cause: error,
     });
   }
+}
+
+/**
+ * The warning of a text file whose last line has no line break: exports (the portal's,
+ * pandas', Polars') end every record with one, so a file that stops mid-line was most
+ * likely cut short (a copy or download that did not finish), and its last record with it.
+ */
+export const UNTERMINATED_WARNING = "the file does not end with a line break: its last " +
+  "record may have been cut short (an unfinished copy or download); export it again";
+
+/**
+ * Whether `file` (or its `bytes`, when read whole) ends with a line break (LF or CR); an
+ * empty file does not.
+ */
+export async function endsWithLineBreak(file: string, bytes?: Uint8Array): Promise<boolean> {
+  const last = (bytes ?? await readTail(file, 1)).at(-1);
+  return last === 0x0a || last === 0x0d;
+}
+
+/** The last `length` bytes of `file` (fewer when it is shorter). */
+export async function readTail(file: string, length: number): Promise<Uint8Array> {
+  using handle = await Deno.open(file);
+  const end = await handle.seek(0, Deno.SeekMode.End);
+  const start = Math.max(0, end - length);
+  await handle.seek(start, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(end - start);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const n = await handle.read(buffer.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return buffer.subarray(0, filled);
 }
 
 /** The first `length` bytes of `file` (fewer when it is shorter). */

@@ -5,7 +5,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { asUtf8, checkCsv } from "./_csv_check.ts";
+import { asUtf8, checkCsv, readWholeFile } from "./_csv_check.ts";
 import { DataLoadError } from "./errors.ts";
 
 /** What the main thread sends: the file (its size already checked) and its separator. */
@@ -19,7 +19,7 @@ self.onmessage = async (event: MessageEvent<CheckRequest>) => {
   try {
     let bytes: Uint8Array;
     try {
-      bytes = await Deno.readFile(file);
+      bytes = await readWholeFile(file);
     } catch (error) {
       throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
     }

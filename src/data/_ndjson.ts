@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { nestsDeeperThan } from "./_json_depth.ts";
 import { type DataFrame, pl, variantOf } from "../polars.ts";
 import type { KustoType } from "../schema/types.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
@@ -42,6 +43,7 @@ export async function readNdjsonNative(file: string): Promise<NdjsonTable | unde
   if (head.length < SAMPLE_BYTES && isBlank(head)) {
     return { frame: pl.DataFrame({}), declared: new Map(), warnings: [] };
   }
+  if (await nestsDeeperThan(file)) return undefined; // would abort Polars: the JavaScript reader
   const sample = sampleRecords(head);
   // Columns the sample shows nested are read as their JSON text; Polars infers the rest
   // over the whole file in the same read, as its own reader does.

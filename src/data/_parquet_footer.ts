@@ -10,7 +10,8 @@
  * @module
  */
 import { DataLoadError } from "./errors.ts";
-import { pl } from "../polars.ts";
+import { binaryColumns } from "./_binary.ts";
+import { type DataFrame, type LazyDataFrame, pl } from "../polars.ts";
 
 /**
  * Null values per top-level column of the Parquet file `file` (summed over its row
@@ -21,13 +22,16 @@ import { pl } from "../polars.ts";
 export async function parquetNullCounts(
   file: string,
 ): Promise<Map<string, number | undefined> | undefined> {
-  try {
-    using handle = await Deno.open(file, { read: true });
-    const footer = await readFooter(handle, (await handle.stat()).size);
-    return footer ? nullCounts(new Reader(footer)) : undefined;
-  } catch {
-    return undefined; // unreadable here: the scan itself reports the file
-  }
+  return (await parsedFooter(file))?.nulls;
+}
+
+/**
+ * The rows of the Parquet file `file` (its row groups' counts, summed), from the footer read
+ * once per file version, or undefined when the footer cannot be read here.
+ */
+export async function parquetRowCount(file: string): Promise<number | undefined> {
+  const facts = (await parsedFooter(file))?.facts;
+  return facts && Number(facts.groups.reduce((sum, g) => sum + g.rows, 0n));
 }
 
 /**
@@ -41,24 +45,72 @@ export async function parquetFooterProblem(
   file: string,
   options: { pages?: boolean } = {},
 ): Promise<string | undefined> {
+  const parsed = await parsedFooter(file);
+  if (!parsed) return undefined;
+  if (parsed.problem !== undefined) return parsed.problem;
+  return options.pages ? await pagesProblem(file, parsed.size, parsed.chunks) : undefined;
+}
+
+/** What one read of a file version's footer gives: each check reads it from here. */
+interface ParsedFooter {
+  readonly size: number;
+  /** What is inconsistent in it ({@link footerProblem}), or undefined. */
+  readonly problem?: string;
+  /** Its column chunks, in order, when it is consistent. */
+  readonly chunks: ReadonlyArray<ChunkFacts & { group: number }>;
+  /** Its statistics, when they decode. */
+  readonly facts?: FileStatistics;
+  /** Its null counts per column, when they decode. */
+  readonly nulls?: Map<string, number | undefined>;
+}
+
+// path, size and mtime → the footer parsed then: a second query reads no footer again.
+const footers = new Map<string, ParsedFooter>();
+/** Footers kept (the oldest are dropped past it): a few MiB even for wide files. */
+const MAX_FOOTERS = 4096;
+
+/** The version of `file` (path, size, mtime) and its parsed footer, or undefined. */
+async function parsedFooter(
+  file: string,
+): Promise<ParsedFooter & { version: string } | undefined> {
+  let stat: Deno.FileInfo;
   let footer: Uint8Array | undefined;
-  let size: number;
+  let version: string;
   try {
+    stat = await Deno.stat(file);
+    version = `${file}\0${stat.size}\0${stat.mtime?.getTime() ?? -1}`;
+    const known = footers.get(version);
+    if (known) return { ...known, version };
     using handle = await Deno.open(file, { read: true });
-    size = (await handle.stat()).size;
-    footer = await readFooter(handle, size);
+    footer = await readFooter(handle, stat.size);
   } catch {
-    return undefined;
+    return undefined; // unreadable here: reading the file reports it
   }
   if (!footer) return undefined;
   const chunks: Array<ChunkFacts & { group: number }> = [];
+  let problem: string | undefined;
   try {
-    const problem = footerProblem(new Reader(footer), size, chunks);
-    if (problem !== undefined) return problem;
+    problem = footerProblem(new Reader(footer), stat.size, chunks);
   } catch (error) {
-    return `its footer is malformed (${(error as Error).message})`;
+    problem = `its footer is malformed (${(error as Error).message})`;
   }
-  return options.pages ? await pagesProblem(file, size, chunks) : undefined;
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  };
+  const parsed: ParsedFooter = {
+    size: stat.size,
+    problem,
+    chunks: problem === undefined ? chunks : [],
+    facts: attempt(() => statistics(new Reader(footer))),
+    nulls: attempt(() => nullCounts(new Reader(footer))),
+  };
+  if (footers.size >= MAX_FOOTERS) footers.delete(footers.keys().next().value!);
+  footers.set(version, parsed);
+  return { ...parsed, version };
 }
 
 async function readFooter(handle: Deno.FsFile, size: number): Promise<Uint8Array | undefined> {
@@ -266,7 +318,7 @@ async function pagesProblem(
   try {
     using handle = await Deno.open(file, { read: true });
     for (const chunk of chunks) {
-      problem = await chunkPagesProblem(handle, chunk);
+      problem = chunkPagesProblem(handle, chunk);
       if (problem !== undefined) {
         problem = `column ${chunk.column ?? "?"} of row group ${chunk.group + 1} ${problem}`;
         break;
@@ -296,32 +348,26 @@ const damagedChunks = new Map<string, DamagedChunks | null>();
  * cannot be read here. Reads the headers only, once per path, size and modification time.
  */
 export async function parquetDamagedChunks(file: string): Promise<DamagedChunks | undefined> {
-  let footer: Uint8Array | undefined;
-  let key: string;
+  const parsed = await parsedFooter(file);
+  if (!parsed || parsed.problem !== undefined) return undefined; // planning reports it
+  const known = damagedChunks.get(parsed.version);
+  if (known !== undefined) return known ?? undefined;
+  let problem: string | undefined;
+  const ranges: Array<readonly [number, number]> = [];
   try {
     using handle = await Deno.open(file, { read: true });
-    const stat = await handle.stat();
-    key = `${file}\0${stat.size}\0${stat.mtime?.getTime() ?? -1}`;
-    const known = damagedChunks.get(key);
-    if (known !== undefined) return known ?? undefined;
-    footer = await readFooter(handle, stat.size);
-    if (!footer) return undefined;
-    const chunks: Array<ChunkFacts & { group: number }> = [];
-    if (footerProblem(new Reader(footer), stat.size, chunks) !== undefined) return undefined;
-    let problem: string | undefined;
-    const ranges: Array<readonly [number, number]> = [];
-    for (const chunk of chunks) {
-      const found = await chunkPagesProblem(handle, chunk);
+    for (const chunk of parsed.chunks) {
+      const found = chunkPagesProblem(handle, chunk);
       if (found === undefined) continue;
       problem ??= `column ${chunk.column ?? "?"} of row group ${chunk.group + 1} ${found}`;
       ranges.push([Number(chunk.start), Number(chunk.bytes)]);
     }
-    const damaged = problem === undefined ? undefined : { problem, ranges };
-    damagedChunks.set(key, damaged ?? null);
-    return damaged;
   } catch {
-    return undefined; // unreadable or malformed here: planning or reading reports it
+    return undefined; // unreadable here: reading it reports it
   }
+  const damaged = problem === undefined ? undefined : { problem, ranges };
+  damagedChunks.set(parsed.version, damaged ?? null);
+  return damaged;
 }
 
 /** Parquet's encodings: PLAIN, PLAIN_DICTIONARY, RLE, BIT_PACKED, the DELTAs, … (1 is unused). */
@@ -332,10 +378,7 @@ const MAX_HEADER = 16 * 1024 * 1024;
 /** The most bytes one page may decode to: 2 GiB (Parquet's sizes are 32-bit). */
 const MAX_PAGE_BYTES = 2 ** 31 - 1;
 
-async function chunkPagesProblem(
-  handle: Deno.FsFile,
-  chunk: ChunkFacts,
-): Promise<string | undefined> {
+function chunkPagesProblem(handle: Deno.FsFile, chunk: ChunkFacts): string | undefined {
   if (chunk.start === undefined || chunk.bytes === undefined || chunk.values === undefined) {
     return undefined;
   }
@@ -344,7 +387,7 @@ async function chunkPagesProblem(
   let values = 0n;
   let pages = 0;
   while (at < end) {
-    const header = await pageHeaderAt(handle, at, end);
+    const header = pageHeaderAt(handle, at, end);
     if (typeof header === "string") return `has a damaged page header at byte ${at} (${header})`;
     pages++;
     if (header.compressed < 0 || header.uncompressed < 0) {
@@ -376,16 +419,17 @@ interface PageHeader {
 }
 
 // The page header at `at`: its fields, or what is wrong with it.
-async function pageHeaderAt(
+function pageHeaderAt(
   handle: Deno.FsFile,
   at: bigint,
   end: bigint,
-): Promise<PageHeader | string> {
+): PageHeader | string {
   for (let window = HEADER_WINDOW; window <= MAX_HEADER; window *= 16) {
     const length = Number(end - at < BigInt(window) ? end - at : BigInt(window));
     const bytes = new Uint8Array(length);
-    await handle.seek(Number(at), Deno.SeekMode.Start);
-    if (!(await readFully(handle, bytes))) return "the file ends inside it";
+    // Synchronously: a header is a few hundred bytes, and a folder has tens of thousands;
+    // an asynchronous read each made the check of 300 files take seconds.
+    if (!readFullySync(handle, Number(at), bytes)) return "the file ends inside it";
     try {
       return pageHeader(new Reader(bytes));
     } catch (error) {
@@ -445,6 +489,17 @@ function pageHeader(r: Reader): PageHeader {
   if (out.type < 0 || out.type > 3) throw new RangeError(`page type ${out.type} is unknown`);
   if (out.compressed < 0 || out.uncompressed < 0) throw new RangeError("a page size is missing");
   return out;
+}
+
+function readFullySync(handle: Deno.FsFile, from: number, into: Uint8Array): boolean {
+  handle.seekSync(from, Deno.SeekMode.Start);
+  let at = 0;
+  while (at < into.length) {
+    const n = handle.readSync(into.subarray(at));
+    if (n === null) return false;
+    at += n;
+  }
+  return true;
 }
 
 async function readFully(handle: Deno.FsFile, into: Uint8Array): Promise<boolean> {
@@ -813,42 +868,35 @@ const checkedStatistics = new Map<string, string>();
  * nulls than recorded (writers may over-count nulls, never under-count). A bit flipped in
  * a data page that still decodes gives values outside these bounds more often than not:
  * this is the check a file without a recorded SHA-256 can have. Reads the file's values
- * once per path, size and modification time.
+ * (or takes `options.frame`, its rows read already) once per path, size and modification
+ * time.
  */
-export async function parquetStatisticsProblem(file: string): Promise<string | undefined> {
-  const stat = await Deno.stat(file).catch(() => undefined);
-  if (!stat) return undefined;
-  const key = `${file}\0${stat.size}\0${stat.mtime?.getTime() ?? -1}`;
-  const known = checkedStatistics.get(key);
+export async function parquetStatisticsProblem(
+  file: string,
+  options: { frame?: DataFrame } = {},
+): Promise<string | undefined> {
+  const parsed = await parsedFooter(file);
+  if (!parsed?.facts) return undefined; // the footer check names a malformed footer
+  const known = checkedStatistics.get(parsed.version);
   if (known !== undefined) return known || undefined;
-  let footer: Uint8Array | undefined;
-  try {
-    using handle = await Deno.open(file, { read: true });
-    footer = await readFooter(handle, stat.size);
-  } catch {
-    return undefined;
-  }
-  if (!footer) return undefined;
-  let facts: FileStatistics;
-  try {
-    facts = statistics(new Reader(footer));
-  } catch {
-    return undefined; // the footer check names a malformed footer
-  }
-  const problem = statisticsProblem(file, facts);
-  checkedStatistics.set(key, problem ?? "");
+  const source = options.frame?.lazy() ?? pl.scanParquet(file);
+  const problem = statisticsProblem(source, parsed.facts);
+  checkedStatistics.set(parsed.version, problem ?? "");
   return problem;
 }
 
+// `lazy` reads the file's rows (a scan of it, or the rows read already), in its order.
 function statisticsProblem(
-  file: string,
+  lazy: LazyDataFrame,
   { columns, units, groups }: FileStatistics,
 ): string | undefined {
-  const lazy = pl.scanParquet(file);
   let schema: Record<string, { variant: string }>;
   try {
     const empty = lazy.limit(0).collectSync();
-    schema = Object.fromEntries(empty.columns.map((c, i) => [c, empty.dtypes[i]]));
+    // Binary columns (read as hex text) have no bounds to check here.
+    const binary = new Set(binaryColumns(empty, ""));
+    const typed = empty.select(...empty.columns.filter((c) => !binary.has(c)));
+    schema = Object.fromEntries(typed.columns.map((c, i) => [c, typed.dtypes[i]]));
     // Polars names the columns from the Arrow schema a writer may add to the metadata;
     // the Parquet schema names the data's: a flipped bit in the first gives a renamed
     // column of nulls.
@@ -878,13 +926,16 @@ function statisticsProblem(
         ? pl.col(chunk.column).cast(pl.Datetime(unit!))
         : pl.col(chunk.column);
       const value = kind === "int"
-        ? column.cast(pl.Int64).cast(pl.Utf8)
+        ? column.cast(pl.Int64)
         : kind === "float"
         ? column.cast(pl.Float64)
         : column;
+      // Integers compared as integers, then handed over as text (exact past 2^53): as text
+      // first, "8000" would be the maximum of 8000 and 70368744181664.
+      const exact = (e: typeof value) => kind === "int" ? e.cast(pl.Utf8) : e;
       exprs.push(
-        value.min().alias(`min${at}`),
-        value.max().alias(`max${at}`),
+        exact(value.min()).alias(`min${at}`),
+        exact(value.max()).alias(`max${at}`),
         column.nullCount().cast(pl.Float64).alias(`nulls${at}`),
       );
       checks.push({ group: g, chunk, kind, at });
@@ -945,8 +996,12 @@ export function decodeFailure(error: unknown): string {
  *
  * @throws {DataLoadError} naming the file, and the column, row group and value at fault.
  */
-export async function checkParquetStatistics(file: string, table: string): Promise<void> {
-  const problem = await parquetStatisticsProblem(file);
+export async function checkParquetStatistics(
+  file: string,
+  table: string,
+  options: { frame?: DataFrame } = {},
+): Promise<void> {
+  const problem = await parquetStatisticsProblem(file, options);
   if (problem === undefined) return;
   throw new DataLoadError(
     `Cannot read ${file} (table ${table}): its data is damaged (${problem})`,
@@ -977,29 +1032,40 @@ export async function parquetChunkProblems(
   file: string,
   columns: readonly string[],
 ): Promise<DamagedChunks | undefined> {
-  let footer: Uint8Array | undefined;
-  let stat: Deno.FileInfo;
-  const chunks: Array<ChunkFacts & { group: number }> = [];
-  let facts: FileStatistics;
-  try {
-    using handle = await Deno.open(file, { read: true });
-    stat = await handle.stat();
-    footer = await readFooter(handle, stat.size);
-    if (!footer || footerProblem(new Reader(footer), stat.size, chunks) !== undefined) {
-      return undefined;
-    }
-    facts = statistics(new Reader(footer));
-  } catch {
-    return undefined; // unreadable or malformed here: planning or reading reports it
-  }
-  const version = `${file}\0${stat.size}\0${stat.mtime?.getTime() ?? -1}`;
+  const parsed = await parsedFooter(file);
+  if (!parsed?.facts || parsed.problem !== undefined) return undefined; // planning reports it
+  const { version, facts, chunks } = parsed;
   const wanted = new Set(columns);
+  const keyOf = (group: number, column: string) => `${version}\0${group}\0${column}`;
+  const unchecked = new Map<number, Set<string>>();
+  for (const [g, group] of facts.groups.entries()) {
+    for (const chunk of group.chunks) {
+      if (!wanted.has(chunk.column) || checkedChunks.has(keyOf(g, chunk.column))) continue;
+      unchecked.set(g, (unchecked.get(g) ?? new Set()).add(chunk.column));
+    }
+  }
+  // The usual case, sound pages: one read of the file checks every chunk still unchecked;
+  // only a file with a problem is read again a chunk at a time, to find which.
+  if (unchecked.size > 0 && (await parquetDamagedChunks(file)) === undefined) {
+    const problem = statisticsProblem(pl.scanParquet(file), {
+      ...facts,
+      groups: facts.groups.map((g, i) => ({
+        rows: g.rows,
+        chunks: g.chunks.filter((c) => unchecked.get(i)?.has(c.column)),
+      })),
+    });
+    if (problem === undefined) {
+      for (const [g, names] of unchecked) {
+        for (const c of names) checkedChunks.set(keyOf(g, c), null);
+      }
+    }
+  }
   let problem: string | undefined;
   const ranges: Array<[number, number]> = [];
   for (const [g, group] of facts.groups.entries()) {
     for (const column of new Set(group.chunks.map((c) => c.column))) {
       if (!wanted.has(column)) continue;
-      const key = `${version}\0${g}\0${column}`;
+      const key = keyOf(g, column);
       let found = checkedChunks.get(key);
       if (found === undefined) {
         found = await chunkProblem(file, facts, chunks, g, column);
@@ -1025,13 +1091,13 @@ async function chunkProblem(
     .map((c): [number, number] => [Number(c.start), Number(c.bytes)]);
   using handle = await Deno.open(file, { read: true });
   for (const chunk of own) {
-    const pages = await chunkPagesProblem(handle, chunk);
+    const pages = chunkPagesProblem(handle, chunk);
     if (pages !== undefined) {
       return { problem: `column ${column} of row group ${group + 1} ${pages}`, ranges };
     }
   }
   // This chunk's statistics only: the other row groups are skipped, not read.
-  const problem = statisticsProblem(file, {
+  const problem = statisticsProblem(pl.scanParquet(file), {
     ...facts,
     groups: facts.groups.map((g, i) => ({
       rows: g.rows,

@@ -24,6 +24,7 @@ import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { refuseShadowingNames } from "./_names.ts";
 import { verifyTableSha256 } from "./_integrity.ts";
 import { checkParquetFooter, checkParquetStatistics } from "./_parquet_footer.ts";
+import { withHexText } from "./_binary.ts";
 import { checkOptions, defineOptions } from "../options.ts";
 
 const LOAD_TABLE_OPTIONS = defineOptions<LoadTableOptions>("loadTable", {
@@ -175,13 +176,18 @@ export async function loadTable(
         textParts.push({ frame: raw.frame, file });
         break;
       }
-      case "parquet":
-        typedParts.push(await readParquetFile(file, maxBytes));
-        // Without a recorded hash, the file's own statistics are the check it can have.
-        if (options.sha256 === undefined) await checkParquetStatistics(file, name);
+      case "parquet": {
+        const read = await readParquetFile(file, maxBytes);
+        // Without a recorded hash, the file's own statistics are the check it can have:
+        // on the rows just read (the file is read once).
+        if (options.sha256 === undefined) {
+          await checkParquetStatistics(file, name, { frame: read });
+        }
+        typedParts.push(withHexText(read, file, notes));
         break;
+      }
       case "ipc":
-        typedParts.push(await readIpcFile(file, maxBytes));
+        typedParts.push(withHexText(await readIpcFile(file, maxBytes), file, notes));
         break;
       case undefined:
         throw new DataLoadError(`Cannot load ${file}: unknown file type`, {

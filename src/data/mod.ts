@@ -36,8 +36,8 @@
  */
 export { loadTable } from "./load.ts";
 export type { FileFormat, LoadedTable, LoadTableOptions } from "./load.ts";
-export { changedFile, guardScan, scanFailure, scanTable } from "./scan.ts";
-export type { FileStamp, GuardScanOptions, ScannedTable } from "./scan.ts";
+export { changedFile, guardScan, misfitFallback, scanFailure, scanTable } from "./scan.ts";
+export type { FileStamp, GuardScanOptions, ScanFailureOptions, ScannedTable } from "./scan.ts";
 export { DataLoadError } from "./errors.ts";
 export type { DataLoadErrorOptions, LoadWarning } from "./errors.ts";
 export { MANIFEST_FILE, MANIFEST_FORMAT, readManifest } from "./manifest.ts";

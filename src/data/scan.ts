@@ -6,13 +6,18 @@
  * truncated or foreign file is caught, naming the file. A scan of files no recorded SHA-256
  * vouches for is marked `unverified`: Polars panics on some damaged pages, which aborts the
  * process inside an asynchronous `collect()`, so such plans are collected synchronously,
- * where the panic is an error. Tables of text files (CSV, JSON),
- * and Parquet whose column types need converting to the known schema, are loaded whole with
- * {@link loadTable} as before.
+ * where the panic is an error. CSV and TSV tables are scanned too: Polars reads their text
+ * in batches, typed by a sample of each file under the loader's rules, with a guard on every
+ * typed column; a value the sample's type does not fit makes the table load whole (see
+ * {@link misfitFallback}), and a read that fails is checked for the malformed line then.
+ * NDJSON tables (and `.json` files of one object per line) are scanned the same way, typed
+ * by Polars' inference over each file, their text columns by a sample and guarded; nested
+ * values, JSON documents, and Parquet whose column types need converting to the known
+ * schema are loaded whole with {@link loadTable} as before.
  *
  * @module
  */
-import { basename } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { type DataFrame, type DataType, type LazyDataFrame, pl, variantOf } from "../polars.ts";
 import {
   type KustoType,
@@ -29,8 +34,12 @@ import {
   parquetChunkProblems,
   parquetDamagedChunks,
   parquetNullCounts,
+  parquetRowCount,
 } from "./_parquet_footer.ts";
 import { verifyTableSha256 } from "./_integrity.ts";
+import { binaryColumns, binaryNote, hexText } from "./_binary.ts";
+import { isMisfit, misfitColumn, planTextScan, textScanFailure } from "./_scan_text.ts";
+import { ndjsonScanFailure, planNdjsonScan } from "./_scan_ndjson.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { CasefileError } from "../errors.ts";
 import { checkOptions, defineOptions } from "../options.ts";
@@ -123,10 +132,15 @@ export async function scanTable(
   options: LoadTableOptions = {},
 ): Promise<ScannedTable> {
   checkOptions("scanTable", options, SCAN_TABLE_OPTIONS);
+  await removeStaleStandIns();
   const list = typeof files === "string" ? [files] : [...files];
   const scannable = list.length > 0 &&
     list.every((f) => formatOf(f) === "parquet" || formatOf(f) === "ipc");
-  const planned = scannable ? await planScan(list, options) : undefined;
+  const planned = scannable
+    ? await planScan(list, options)
+    : isText(list) || isNdjson(list)
+    ? await planText(list, options)
+    : undefined;
   if (planned) return planned;
   const stamps = await stampsOf(list);
   const loaded = await loadTable(list, options);
@@ -170,7 +184,9 @@ export async function changedFile(
 export async function scanFailure(
   table: Pick<ScannedTable, "schema" | "files" | "stamps" | "scanned">,
   error: unknown,
+  options: ScanFailureOptions = {},
 ): Promise<DataLoadError | undefined> {
+  checkOptions("scanFailure", options, SCAN_FAILURE_OPTIONS);
   const changed = await changedFile(table.stamps);
   if (changed) {
     return new DataLoadError(
@@ -185,38 +201,152 @@ export async function scanFailure(
     );
   }
   if (!table.scanned || !fromTheData(error)) return undefined;
-  for (const file of table.files) {
-    const standIn = standInOf(file);
-    if (standIn) {
-      // A damaged page header was zeroed in the stand-in: the read met it, or may have.
-      return new DataLoadError(
-        `Cannot read ${file} (table ${table.schema.name}): its data is damaged (${standIn.problem})`,
-        {
-          file,
-          cause: error,
-          hint: "Copy or export the file again, or move it out of the folder to query the rest.",
-        },
-      );
+  if (isText(table.files) || isNdjson(table.files)) return await textFailure(table, error);
+  const damaged = (file: string, problem: string, cause: unknown) =>
+    new DataLoadError(
+      `Cannot read ${file} (table ${table.schema.name}): its data is damaged (${problem})`,
+      {
+        file,
+        cause,
+        hint: "Copy or export the file again, or move it out of the folder to query the rest.",
+      },
+    );
+  // Which file the read failed in, Polars does not say (its message names no file, and a
+  // stand-in's path is not the file's): a stand-in is named when the columns the query
+  // names meet its damaged chunks, then a file whose values do not decode, and only then
+  // a stand-in the query may have read through columns it does not name (`take 5`).
+  const withStandIn = table.files.filter((file) => standInOf(file));
+  for (const file of withStandIn) {
+    if (options.columns !== undefined && !decodes(file, options.columns)) {
+      return damaged(file, standInOf(file)!.problem, error);
     }
+  }
+  for (const file of table.files) {
+    if (withStandIn.includes(file)) continue;
     try {
       // Every value decoded, only a row of counts kept: a file at a time, in bounded memory.
       // Synchronously: a Polars panic on damaged pages is an error there, but aborts the
       // process from the asynchronous collect (nodejs-polars 0.25.2).
       scanOne(file).select(pl.all().nullCount()).collectSync();
     } catch (cause) {
-      return new DataLoadError(
-        `Cannot read ${file} (table ${table.schema.name}): its data is damaged (${
-          decodeFailure(cause)
-        })`,
-        {
-          file,
-          cause,
-          hint: "Copy or export the file again, or move it out of the folder to query the rest.",
-        },
-      );
+      return damaged(file, decodeFailure(cause), cause);
     }
   }
-  return undefined;
+  const first = withStandIn.find((file) => options.columns === undefined || !decodes(file));
+  return first === undefined ? undefined : damaged(first, standInOf(first)!.problem, error);
+}
+
+/** Options of {@link scanFailure}. */
+export interface ScanFailureOptions {
+  /**
+   * The columns the query names: a file with damaged chunks is named when these meet them
+   * (a query reads at least the columns it names). Without them, the first such file.
+   */
+  columns?: readonly string[];
+}
+
+const SCAN_FAILURE_OPTIONS = defineOptions<ScanFailureOptions>("scanFailure", {
+  columns: "strings",
+});
+
+// Whether the columns `columns` of `file` (all when not given), as a scan reads it, decode.
+function decodes(file: string, columns?: readonly string[]): boolean {
+  try {
+    const lazy = scanOne(file);
+    const own = columns && lazy.limit(0).collectSync().columns.filter((c) => columns.includes(c));
+    if (own?.length === 0) return true;
+    lazy.select(
+      ...(own ?? []).map((c) => pl.col(c).nullCount()),
+      ...(own ? [] : [pl.all().nullCount()]),
+    )
+      .collectSync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the query over a scanned CSV, TSV or NDJSON `table` failed with `error` because
+ * a value did not fit the type the sample gave its column. If so, the table is loaded whole by
+ * {@link scanTable} from now on (until its files change), typed from every row as
+ * {@link loadTable} types it: plan it again and run the query again.
+ */
+export function misfitFallback(
+  table: Pick<ScannedTable, "files" | "stamps" | "scanned">,
+  error: unknown,
+): boolean {
+  if (!table.scanned || !(isText(table.files) || isNdjson(table.files))) return false;
+  if (!isMisfit(error)) return false;
+  loadWhole.add(stampKey(table.stamps));
+  return true;
+}
+
+// Text tables whose scan met a value its sample's types do not fit, by their files' stamps.
+const loadWhole = new Set<string>();
+
+function stampKey(stamps: readonly FileStamp[]): string {
+  return stamps.map((s) => `${s.file}\0${s.size}\0${s.mtime}`).join("\n");
+}
+
+// NDJSON, and JSON that may hold one object per line (its plan looks at its head).
+function isNdjson(files: readonly string[]): boolean {
+  return files.length > 0 && files.every((f) => formatOf(f) === "ndjson" || formatOf(f) === "json");
+}
+
+function isText(files: readonly string[]): boolean {
+  return files.length > 0 && files.every((f) => formatOf(f) === "csv" || formatOf(f) === "tsv");
+}
+
+// A failed read of a scanned text table: a misfit (for a caller that does not fall back),
+// else the malformed line or the file that does not read.
+async function textFailure(
+  table: Pick<ScannedTable, "schema" | "files">,
+  error: unknown,
+): Promise<DataLoadError | undefined> {
+  if (isMisfit(error)) {
+    return new DataLoadError(
+      `Cannot read table ${table.schema.name} as scanned: a value of column ` +
+        `${misfitColumn(error)} does not fit the type its sample of rows gave it`,
+      {
+        file: table.files[0],
+        cause: error,
+        hint: "Run the query again: the table is then loaded whole, its types from every row.",
+      },
+    );
+  }
+  if (isNdjson(table.files)) return await ndjsonScanFailure(table.files, table.schema.name);
+  return await textScanFailure(table.files, table.schema.name, Number.MAX_SAFE_INTEGER);
+}
+
+// A CSV/TSV table as a lazy scan, or undefined when it is loaded whole.
+async function planText(
+  files: string[],
+  options: LoadTableOptions,
+): Promise<ScannedTable | undefined> {
+  const name = options.name ?? tableNameOf(files[0]);
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const stamps: FileStamp[] = [];
+  for (const file of files) stamps.push(await checkedStamp(file, maxBytes));
+  if (loadWhole.has(stampKey(stamps))) return undefined;
+  if (options.sha256 !== undefined) await verifyTableSha256(files, options.sha256, name);
+  const text = isNdjson(files)
+    ? await planNdjsonScan(files, name, options.types)
+    : await planTextScan(files, stamps.map((s) => s.size), name, options.types);
+  if (!text) return undefined;
+  if (options.rows !== undefined && text.rows !== options.rows) {
+    const where = files.length === 1 ? files[0] : `the ${files.length} files of table ${name}`;
+    throw new DataLoadError(
+      `Cannot load ${where}: it holds ${text.rows} rows where the manifest says ${options.rows}`,
+      {
+        file: files[0],
+        hint: "The file was changed or damaged after the case was made: restore it from the " +
+          "original export, or regenerate the manifest if the change is intended.",
+      },
+    );
+  }
+  // Unhashed: collected synchronously, where a reader panic is an error.
+  return { ...text, scanned: true, unverified: options.sha256 === undefined, files, stamps };
 }
 
 // Whether `error` may come from reading the data: a casefile error of its own (a typo in
@@ -242,6 +372,8 @@ interface FilePlan {
   dtypes: DataType[];
   rows: number;
   nulls?: Map<string, number | undefined>;
+  /** The columns of bytes, scanned as hex text. */
+  binary: ReadonlySet<string>;
 }
 
 async function planScan(
@@ -256,8 +388,11 @@ async function planScan(
     stamps.push(await checkedStamp(file, maxBytes));
     if (options.sha256 !== undefined) await verifyTableSha256(files, options.sha256, name);
     if (formatOf(file) === "parquet") await checkParquetFooter(file);
-    const plan = planFile(file);
-    if (formatOf(file) === "parquet") plan.nulls = await parquetNullCounts(file);
+    const parquet = formatOf(file) === "parquet";
+    // A Parquet file's rows from its footer (parsed once and kept): Polars need not read it
+    // a second time to count them.
+    const plan = planFile(file, parquet ? await parquetRowCount(file) : undefined);
+    if (parquet) plan.nulls = await parquetNullCounts(file);
     plans.push(plan);
   }
   const union = unionColumns(plans, name);
@@ -289,13 +424,15 @@ async function planScan(
       },
     );
   }
+  const binary = plans.filter((p) => p.binary.size > 0);
+  const notes = binary.map((p) => binaryNote(p.file, [...p.binary]));
   const parts = plans.map((plan) => {
     const have = new Map(plan.columns.map((c, i) => [c, plan.dtypes[i]]));
     return scanOne(plan.file).select(...[...union.types].map(([column, dtype]) => {
       const target = casts.get(column) ?? dtype;
       const own = have.get(column);
       if (own === undefined) return pl.lit(null).cast(target).alias(column);
-      const expr = pl.col(column);
+      const expr = plan.binary.has(column) ? hexText(column) : pl.col(column);
       return String(own) === String(target) ? expr : expr.cast(target).alias(column);
     }));
   });
@@ -316,7 +453,7 @@ async function planScan(
     files,
     stamps,
     warnings: union.warnings,
-    notes: [],
+    notes,
     nullable: new Set(
       [...union.types.keys()].filter((column) =>
         plans.some((p) => {
@@ -363,13 +500,14 @@ function scanOne(file: string): LazyDataFrame {
 export interface GuardScanOptions {
   /**
    * The columns the query names: their values are checked against the statistics the
-   * footers recorded (read once per file version), in tables of up to
-   * `maxValueCheckBytes` of Parquet. Page headers are checked for every column.
+   * footers recorded, one file and one row group at a time (bounded memory), each column
+   * chunk once per file version: a later query reads only chunks not checked yet. Page
+   * headers are checked for every column.
    */
   columns?: readonly string[];
   /**
    * Above this many bytes of Parquet in the table, the values are not checked, only the
-   * page headers (default 256 MiB): the value check reads the named columns whole.
+   * page headers (default: no limit, every scanned file is checked).
    */
   maxValueCheckBytes?: number;
 }
@@ -444,11 +582,12 @@ export async function guardScan(
 ): Promise<boolean> {
   checkOptions("guardScan", options, GUARD_SCAN_OPTIONS);
   if (!table.scanned || !table.unverified) return false;
-  // The value check reads the named columns whole: over a big folder it would cost more
-  // than the query (and read far more than a selective query does). Page headers are
-  // still checked; a manifest with each file's SHA-256 verifies big folders.
+  // The value check reads the named columns' chunks once per file version (a selective
+  // query may read fewer): the first query over a big unhashed folder pays for it, later
+  // ones only for chunks not yet checked. A manifest with each file's SHA-256 spares it.
   const checkValues = options.columns !== undefined &&
-    parquetBytes(table.files) <= (options.maxValueCheckBytes ?? VALUE_CHECK_MAX_BYTES);
+    (options.maxValueCheckBytes === undefined ||
+      parquetBytes(table.files) <= options.maxValueCheckBytes);
   let added = false;
   for (const file of table.files) {
     if (formatOf(file) !== "parquet") continue;
@@ -469,7 +608,8 @@ export async function guardScan(
     const stat = await Deno.stat(file);
     // Streamed, not read whole: a scanned file may be larger than memory. (makeTempFile's
     // mode 0600 is kept; Deno.copyFile would copy the evidence file's own mode.)
-    const copy = await Deno.makeTempFile({ prefix: "casefile_standin_", suffix: ".parquet" });
+    // Named with this process's id: a later process removes the copies of one killed.
+    const copy = await Deno.makeTempFile({ prefix: STAND_IN_PREFIX, suffix: ".parquet" });
     await (await Deno.open(file, { read: true })).readable.pipeTo(
       (await Deno.open(copy, { write: true })).writable,
     );
@@ -496,9 +636,6 @@ export async function guardScan(
   return added;
 }
 
-/** Above this many bytes of unhashed Parquet, a scanned table's values are not checked. */
-const VALUE_CHECK_MAX_BYTES = 256 * 2 ** 20;
-
 function parquetBytes(files: readonly string[]): number {
   let total = 0;
   for (const file of files) {
@@ -520,17 +657,50 @@ function removeQuietly(file: string): void {
   }
 }
 
+const STAND_IN_PREFIX = `casefile_standin_${Deno.pid}_`;
+
+let sweptStandIns: Promise<void> | undefined;
+
+/**
+ * Removes the stand-in copies a killed process left in the temporary folder (their name
+ * holds the process's id; it ends its own on exit): once per process, at its first scan.
+ * Where a process's liveness cannot be read (no `/proc`), copies are left alone.
+ */
+function removeStaleStandIns(): Promise<void> {
+  sweptStandIns ??= (async () => {
+    try {
+      if (!(await Deno.stat("/proc/self").then(() => true, () => false))) return;
+      const dir = dirname(
+        await Deno.makeTempFile({ prefix: STAND_IN_PREFIX }).then(
+          async (probe) => (await Deno.remove(probe), probe),
+        ),
+      );
+      for await (const entry of Deno.readDir(dir)) {
+        const pid = /^casefile_standin_(\d+)_/.exec(entry.name)?.[1];
+        if (!entry.isFile || pid === undefined || Number(pid) === Deno.pid) continue;
+        if (await Deno.stat(`/proc/${pid}`).then(() => false, () => true)) {
+          await Deno.remove(join(dir, entry.name)).catch(() => {});
+        }
+      }
+    } catch {
+      // no temporary folder to read: nothing to clean
+    }
+  })();
+  return sweptStandIns;
+}
+
 globalThis.addEventListener("unload", () => {
   for (const standIn of standIns.values()) removeQuietly(standIn.copy);
 });
 
 // The footer only: column names and types, and the row count from the row groups' metadata.
-function planFile(file: string): FilePlan {
+function planFile(file: string, counted?: number): FilePlan {
   let empty: DataFrame;
   let rows: number;
   try {
     empty = scanOne(file).limit(0).collectSync();
-    rows = Number(scanOne(file).select(pl.len().alias("n")).collectSync().getColumn("n").get(0));
+    rows = counted ??
+      Number(scanOne(file).select(pl.len().alias("n")).collectSync().getColumn("n").get(0));
   } catch (error) {
     const kind = formatOf(file) === "ipc" ? "Arrow IPC" : "Parquet";
     throw new DataLoadError(
@@ -538,8 +708,11 @@ function planFile(file: string): FilePlan {
       { file, cause: error, hint: "The file may be truncated; copy or export it again." },
     );
   }
+  // Binary columns are read as hex text (JavaScript cannot receive bytes from Polars).
+  const binary = binaryColumns(empty, file);
+  if (binary.length > 0) empty = empty.withColumns(...binary.map(hexText));
   refuseShadowingNames(empty, file);
-  return { file, columns: empty.columns, dtypes: empty.dtypes, rows };
+  return { file, columns: empty.columns, dtypes: empty.dtypes, rows, binary: new Set(binary) };
 }
 
 function unionColumns(

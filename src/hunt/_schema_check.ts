@@ -13,7 +13,7 @@
 import { CasefileError } from "../errors.ts";
 import { executeOn, sourceTables } from "../kql/run.ts";
 import type { SourceTable } from "../kql/mod.ts";
-import { externalRequests, tokenizeKql } from "../kql/syntax.ts";
+import { externalRequests, tablePatterns, tokenizeKql } from "../kql/syntax.ts";
 import { KqlSemanticError, KqlSyntaxError, KqlUnsupportedError } from "../kql/errors.ts";
 import { pl } from "../polars.ts";
 import { polarsTypeOf, SENTINEL_SCHEMAS } from "../schema/mod.ts";
@@ -72,6 +72,11 @@ async function queryProblem(query: HuntQuery): Promise<QueryProblem | undefined>
       if (token.kind !== "ident" || tables.has(token.text)) continue;
       const table = emptyTable(token.text);
       if (table) tables.set(token.text, table);
+    }
+    // And the tables the workspace functions it calls read (`_Im_Dns` reads DnsEvents).
+    for (const name of tablePatterns(text)) {
+      const table = name.includes("*") || tables.has(name) ? undefined : emptyTable(name);
+      if (table) tables.set(name, table);
     }
     columns = (await executeOn(text, tables, { now: NOW, knownTables: KNOWN_TABLES })).frame
       .columns;

@@ -133,6 +133,8 @@ export type {
   ParseOperator,
   ParsePart,
   PartitionOperator,
+  PatternCase,
+  PatternDeclaration,
   Pipe,
   PrintSource,
   ProjectAwayOperator,

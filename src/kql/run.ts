@@ -10,7 +10,14 @@
  *
  * @module
  */
-import { type DataFrame, type Expr, isIntegerVariant, pl, variantOf } from "../polars.ts";
+import {
+  type DataFrame,
+  type Expr,
+  isIntegerVariant,
+  pl,
+  type Series,
+  variantOf,
+} from "../polars.ts";
 import {
   type ColumnSchema,
   polarsTypeOf,
@@ -329,14 +336,35 @@ export function sourceTables(
   const out = new Map<string, SourceTable>();
   for (const [name, frame] of Object.entries(tables)) {
     const schema = schemas[name] ?? schemaOfFrame(name, frame);
+    // The columns read once: nodejs-polars builds `frame.columns` afresh on every property
+    // read of a frame (`frame.getColumn` included), which made wide tables quadratic.
+    const present = new Map(frame.getColumns().map((s) => [s.name, s]));
     const fixes = schema.columns
-      .filter((c) => frame.columns.includes(c.name))
-      .map((c) => conformColumn(frame, c))
+      .filter((c) => present.has(c.name))
+      .map((c) => conformColumn(present.get(c.name)!, c))
       .filter((e) => e !== undefined);
-    const lazy = fixes.length > 0 ? frame.lazy().withColumns(...fixes) : frame.lazy();
+    const base = inThreadChunks(frame);
+    const lazy = fixes.length > 0 ? base.lazy().withColumns(...fixes) : base.lazy();
     out.set(name, { frame: lazy, schema: { name, columns: schema.columns } });
   }
   return out;
+}
+
+/** Rows below which a table stays in one chunk (splitting it would cost more than it saves). */
+const CHUNK_SPLIT_ROWS = 200_000;
+
+/**
+ * A big one-chunk frame as one chunk per core (zero-copy slices): Polars evaluates a
+ * filter's predicate on parts of a frame in parallel, but computed columns (`extend`, a
+ * dynamic property read once for several uses) only chunk by chunk.
+ */
+function inThreadChunks(frame: DataFrame): DataFrame {
+  const threads = Math.min(navigator.hardwareConcurrency ?? 1, 16);
+  if (threads < 2 || frame.height < CHUNK_SPLIT_ROWS || frame.nChunks() > 1) return frame;
+  const size = Math.ceil(frame.height / threads);
+  const parts: DataFrame[] = [];
+  for (let start = 0; start < frame.height; start += size) parts.push(frame.slice(start, size));
+  return pl.concat(parts, { rechunk: false, how: "vertical" } as never);
 }
 
 /**
@@ -345,8 +373,7 @@ export function sourceTables(
  * column's dtype, so the query's operations see the types its schema promises; Kusto
  * strings are never null, so nulls in string columns become "".
  */
-function conformColumn(frame: DataFrame, column: ColumnSchema): Expr | undefined {
-  const series = frame.getColumn(column.name);
+function conformColumn(series: Series, column: ColumnSchema): Expr | undefined {
   const target = polarsTypeOf(column.type);
   const have = variantOf(series.dtype);
   const want = variantOf(target);

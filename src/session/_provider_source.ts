@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Provider } from "../providers/mod.ts";
 
@@ -62,6 +61,8 @@ interface SentinelLike {
   readonly signIn?: string;
   readonly config: {
     readonly file?: string;
+    /** Whether `file` was given (option or `CASEFILE_SENTINEL_CONFIG`), not the usual one. */
+    readonly fileGiven?: boolean;
     readonly endpoint: string;
     readonly credential: string;
     readonly credentialChosen: boolean;
@@ -69,25 +70,7 @@ interface SentinelLike {
     readonly customAuthorityHost?: boolean;
     readonly cloud: { readonly name: string; readonly authorityHost: string; endpoint: string };
     readonly defaultWorkspace: { readonly id?: string; readonly resourceId?: string };
-    readonly env?: (name: string) => string | undefined;
   };
-}
-
-/**
- * The config file `config` read when it was given (option or `CASEFILE_SENTINEL_CONFIG`);
- * undefined for the usual one (as `_config.ts` finds it), which `.connect` finds again on
- * any machine: named with `--config`, another analyst's path would not open.
- */
-function givenConfigFile(config: SentinelLike["config"]): string | undefined {
-  const env = config.env;
-  const xdg = env?.("XDG_CONFIG_HOME");
-  const home = env?.("HOME") ?? env?.("USERPROFILE");
-  const usual = xdg
-    ? join(xdg, "casefile", "sentinel.json")
-    : home
-    ? join(home, ".config", "casefile", "sentinel.json")
-    : undefined;
-  return config.file === usual ? undefined : config.file;
 }
 
 /** The public cloud's hosts: what a workspace known only by its id talks to. */
@@ -116,7 +99,9 @@ export function sourceOf(provider: Provider | undefined): ProviderSource | undef
     return {
       kind: "sentinel",
       workspace,
-      configFile: givenConfigFile(config),
+      // A given file only: the usual one (no `fileGiven`) is found again on any machine,
+      // where another analyst's path named with `--config` would not open.
+      configFile: config.fileGiven ? config.file : undefined,
       cloud: config.cloud.name,
       endpoint: custom ? config.endpoint : undefined,
       authorityHost: config.customAuthorityHost ? authorityHost : undefined,

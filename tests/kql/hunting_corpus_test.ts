@@ -123,7 +123,7 @@ Deno.test("deno run scripts/kql_corpus.ts classifies a folder of hunting queries
       "",
     ].join("\n"),
     "invalid.kql": "SigninLogs | where !in (1)",
-    "parser.kql": "imAuthentication | take 1",
+    "parser.kql": "imWebSession | take 1",
     "notes.txt": "not a query",
   });
   const child = await new Deno.Command(Deno.execPath(), {

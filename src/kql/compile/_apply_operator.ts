@@ -123,7 +123,7 @@ export function applyOperator(
       scope.set(op.name, { kind: "tabular", get: () => input });
       return input;
     case "serialize":
-      return { ...project(input, op.columns, scope, ctx, true), ordered: true };
+      return { ...project(input, op.columns, scope, ctx, true, "serialize"), ordered: true };
     case "make-series":
       return makeSeries(input, op, scope, ctx);
     case "evaluate":

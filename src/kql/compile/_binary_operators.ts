@@ -18,6 +18,8 @@ import {
   toStringTyped,
 } from "./_conversion.ts";
 import type { JsValue } from "../runtime/_values.ts";
+import { exactNumber, exactRowwise, isExactNumber } from "./_exact_values.ts";
+import { exactLongAsJson, isExactLongAsJson, realAsJson } from "../syntax/_literals.ts";
 import { anyTermPattern, termMatchesJs, termPattern } from "../runtime/_text.ts";
 import { jsRegex, rustRegexSource } from "../runtime/_regex.ts";
 
@@ -245,20 +247,43 @@ export function arithmetic(
     throw notApplicable(op, lt, rt, e, env);
   }
   if (lt === "dynamic" && rt === "dynamic") {
-    return env.rowwise([left, right], "dynamic", ([a, b]) => {
-      if (typeof a !== "number" || typeof b !== "number") return null;
-      return op === "+"
-        ? a + b
-        : op === "-"
-        ? a - b
-        : op === "*"
-        ? a * b
-        : op === "/"
-        ? a / b
-        : a % b;
-    });
+    // Read exactly: two longs compute in Int64 (beyond 2^53 too), anything else in reals.
+    return exactRowwise(env, [left, right], "dynamic", ([a, b]) => dynamicArithmetic(op, a, b));
   }
   throw notApplicable(op, lt, rt, e, env);
+}
+
+/**
+ * `a op b` over two numbers read from dynamic values (plain, or the markers of
+ * `_exact_values.ts`): longs as Kusto computes longs (Int64, wrapping; `/` truncates toward
+ * zero; null when dividing by zero), reals when either is a real; null for anything else.
+ */
+function dynamicArithmetic(op: string, a: unknown, b: unknown): JsValue {
+  if (!isExactNumber(a) || !isExactNumber(b)) return null;
+  const isLong = (v: unknown) =>
+    isExactLongAsJson(v) || (typeof v === "number" && Number.isSafeInteger(v));
+  if (isLong(a) && isLong(b)) {
+    const x = BigInt(exactNumber(a));
+    const y = BigInt(exactNumber(b));
+    if ((op === "/" || op === "%") && y === 0n) return null;
+    const n = BigInt.asIntN(
+      64,
+      op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : op === "/" ? x / y : x % y,
+    );
+    return Number.isSafeInteger(Number(n)) ? Number(n) : exactLongAsJson(n.toString()) as JsValue;
+  }
+  const x = Number(exactNumber(a));
+  const y = Number(exactNumber(b));
+  const r = op === "+"
+    ? x + y
+    : op === "-"
+    ? x - y
+    : op === "*"
+    ? x * y
+    : op === "/"
+    ? x / y
+    : x % y;
+  return realAsJson(r) as JsValue;
 }
 
 /**
@@ -283,12 +308,50 @@ function truncatedDivision(l: Expr, r: Expr): Expr {
 
 /** The error of an arithmetic operator over types it does not take, with what to do. */
 function notApplicable(op: string, lt: KustoType, rt: KustoType, e: A.Binary, env: ExprEnv) {
+  const undefinedHint = undocumentedTimeArithmetic(op, lt, rt);
   return env.ctx.error(
-    `the operator '${op}' cannot be applied to ${lt} and ${rt}`,
+    undefinedHint
+      ? `the operator '${op}' over ${lt} and ${rt} has no defined meaning in Kusto`
+      : `the operator '${op}' cannot be applied to ${lt} and ${rt}`,
     e.span,
-    "Convert an operand first: toreal() or tolong() for numbers, totimespan() or " +
-      "todatetime() for times, strcat() to join text.",
+    undefinedHint ??
+      "Convert an operand first: toreal() or tolong() for numbers, totimespan() or " +
+        "todatetime() for times, strcat() to join text.",
   );
+}
+
+/**
+ * What to write instead of the datetime and timespan arithmetic Kusto.Language's binder
+ * types but Kusto's documentation gives no result for ("Datetime / timespan arithmetic":
+ * datetimes subtract but do not add; timespans add, subtract, divide each other and scale
+ * by a number), so casefile refuses it rather than guess. Undefined for other pairs.
+ */
+function undocumentedTimeArithmetic(
+  op: string,
+  lt: KustoType,
+  rt: KustoType,
+): string | undefined {
+  const time = (t: KustoType) => t === "datetime" || t === "timespan";
+  if (!time(lt) && !time(rt)) return undefined;
+  if (lt === "datetime" && rt === "datetime") {
+    return op === "+"
+      ? "Two datetimes subtract (a timespan) but do not add: add a timespan, e.g. t + 1h."
+      : "Subtract the datetimes first, e.g. (a - b) / 1h, or use a timespan: t % 1d.";
+  }
+  if (op === "-" && lt === "timespan" && rt === "datetime") {
+    return "Subtract the timespan from the datetime instead: t - 1h.";
+  }
+  if (lt === "datetime" && isNumeric(rt) || isNumeric(lt) && rt === "datetime") {
+    return "A datetime does not scale: work on its ticks (tolong(t)) or on a timespan, " +
+      "e.g. (t - datetime(1970-01-01)) * 2.";
+  }
+  if (op === "*" && lt === "timespan" && rt === "timespan") {
+    return "Multiply a timespan by a number (2 * 1h), or its counts: (a / 1s) * (b / 1s).";
+  }
+  if (op === "%" && lt === "timespan" && isNumeric(rt)) {
+    return "Take the remainder by a timespan (x % 1h), or of its ticks: tolong(x) % n.";
+  }
+  return undefined;
 }
 
 /**

@@ -406,9 +406,11 @@ export class ExprEnv {
         continue;
       }
       const names = job.inputs.map((_, i) => `${job.column}_in${i}`);
-      const inputs = data.select(
+      // withColumns, not select: an input that reads no column (a long literal past 2^53)
+      // is one value, which select leaves as one row and withColumns repeats for each row.
+      const inputs = data.withColumns(
         ...job.inputs.map((input, i) => readableExpr(input.expr, input.type).alias(names[i])),
-      );
+      ).select(...names.map((name) => pl.col(name)));
       const values = job.inputs.map((input, i) =>
         seriesToJs(inputs.getColumn(names[i]), input.type)
       );

@@ -148,9 +148,12 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
     const maybeSlow = read.str.contains(RISKY_READ)
       .or(unreadText.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
       .fillNull(false);
+    // The guard is null on every row it lets through (a marker fails the strict cast), so
+    // the value is chosen on it: no string is built or copied for the check.
     const guard = pl.when(maybeSlow).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
-      .cast(pl.Int64, true as never).cast(pl.Utf8).fillNull(pl.lit(""));
-    return env.column(pl.concatString([read.fillNull(pl.lit("")), guard], ""), "string");
+      .cast(pl.Int64, true as never);
+    const value = pl.when(guard.isNull()).then(read).otherwise(pl.lit(null)).fillNull(pl.lit(""));
+    return env.column(value, "string");
   }
   const slow = source.str.contains(RISKY)
     .or(native.isNull().and(unread === true ? pl.lit(true) : unread)).fillNull(false);

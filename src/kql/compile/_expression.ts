@@ -21,11 +21,14 @@ import {
 import { AGGREGATE_FUNCTIONS, type CallSite, SCALAR_FUNCTIONS } from "../functions/_registry.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
 import {
+  exactInteger as exactIntegerOf,
   int64Literal,
   jsToExpr,
+  jsToSeries,
   type JsValue,
   kustoToString,
   parseJsonKeepingReals,
+  seriesToJs,
 } from "../runtime/_values.ts";
 import {
   convert,
@@ -248,7 +251,23 @@ export function bindLet(statement: A.LetStatement, env: ExprEnv): void {
     });
     return;
   }
-  env.scope.set(statement.name, { kind: "scalar", value: compileExpr(value, env) });
+  env.scope.set(statement.name, { kind: "scalar", value: letValue(compileExpr(value, env), env) });
+}
+
+/**
+ * A `let` value outside any table, computed now when it waits for row-by-row work: its
+ * pending column exists only in the frame its own environment materialises, which no
+ * later statement reads (a long past 2^53 stops constant folding of such a call).
+ */
+function letValue(value: Typed, env: ExprEnv): Typed {
+  if (value.constant || env.columns || !env.hasPending) return value;
+  const one = env.materialise(pl.DataFrame({ __row: [0] }).lazy());
+  const series = one.select(value.expr.alias("v")).collectSync().getColumn("v");
+  const raw = series.get(0);
+  if (typeof raw === "bigint" && !Number.isSafeInteger(Number(raw))) {
+    return { expr: pl.lit(series), type: value.type };
+  }
+  return constant(seriesToJs(series, value.type)[0], value.type);
 }
 
 /** Whether an expression is tabular (a table, a pipeline, a tabular function...). */
@@ -381,11 +400,20 @@ function inExpression(e: A.InExpression, env: ExprEnv): Typed {
       continue;
     }
     const v = compileExpr(item, env);
+    const exact = v.constant ? undefined : exactLong(v);
+    if (exact !== undefined) {
+      items.push({ value: exact, type: "long" });
+      continue;
+    }
     if (!v.constant) {
       throw env.ctx.error("the values of 'in' must be constants or a subquery", item.span);
     }
     if (v.type === "dynamic" && Array.isArray(v.constant.value)) {
-      items.push(...v.constant.value.map((value) => ({ value, type: v.type })));
+      // A dynamic literal's text keeps its longs beyond 2^53 (the constant holds numbers).
+      const elements = item.kind === "literal" && item.json !== undefined
+        ? exactElements(item.json) ?? v.constant.value
+        : v.constant.value;
+      items.push(...elements.map((value) => ({ value, type: v.type })));
     } else items.push({ value: v.constant.value, type: v.type });
   }
   const ci = e.caseInsensitive;
@@ -394,15 +422,45 @@ function inExpression(e: A.InExpression, env: ExprEnv): Typed {
   // Each value meets the left side as in `==`: a literal takes the left side's type.
   const text = l.type === "string" || l.type === "guid";
   const target: KustoType = text ? "string" : isNumeric(l.type) ? "real" : l.type;
+  // A long side takes numbers as they are (bigints exact; a fraction matches no long).
+  const integral = l.type === "long" || l.type === "int";
   const values = items.map(({ value, type }) =>
-    text ? (value === null ? null : kustoToString(value, type)) : convertJs(value, type, target)
+    text
+      ? (value === null ? null : kustoToString(value, type))
+      : integral && (typeof value === "number" || typeof value === "bigint")
+      ? value
+      : convertJs(value, type, integral ? "long" : target)
   ).filter((v) => v !== null);
+  if (values.length === 0 || (integral && !values.some((v) => exactInteger(v) !== undefined))) {
+    // Nothing to find (only nulls, or values no long equals): false, null for a null left
+    // side as with a non-empty list. Polars types an empty list as List(Float64), which
+    // strings and bools refuse, and may fold `is_in([])` to false in `where`.
+    return fold(
+      {
+        expr: pl.when(l.expr.isNull()).then(pl.lit(null).cast(pl.Bool)).otherwise(
+          pl.lit(e.negated === true),
+        ),
+        type: "bool",
+      },
+      [l],
+      () => e.negated === true,
+    );
+  }
   let expr: Expr;
   if (text) {
     const texts = (values as string[]).map((v) => ci ? v.toLowerCase() : v);
     expr = (ci ? l.expr.str.toLowerCase() : l.expr).isIn(texts);
+  } else if (integral) {
+    // Longs compare exactly in Int64 (a Float64 holds them only to 2^53); a value with a
+    // fraction never equals a long.
+    const integers = values.map(exactInteger).filter((v) => v !== undefined);
+    expr = l.expr.cast(pl.Int64).isIn(pl.lit(jsToSeries("in", integers, "long")));
+    return fold({ expr: e.negated ? expr.not() : expr, type: "bool" }, [l], (a) => {
+      const found = integers.some((v) => BigInt(v as number | bigint) === BigInt(a as number));
+      return e.negated ? !found : found;
+    });
   } else if (isNumeric(l.type)) {
-    expr = l.expr.cast(pl.Float64).isIn(values);
+    expr = l.expr.cast(pl.Float64).isIn(values.map((v) => Number(v)));
   } else if (l.type === "datetime" || l.type === "timespan") {
     expr = l.expr.cast(pl.Int64).isIn(values);
   } else {
@@ -418,6 +476,38 @@ function inExpression(e: A.InExpression, env: ExprEnv): Typed {
     );
     return e.negated ? !found : found;
   });
+}
+
+/** The exact value of a long that reads no column (a literal beyond 2^53), else undefined. */
+function exactLong(v: Typed): bigint | null | undefined {
+  if (v.type !== "long") return undefined;
+  try {
+    return exactIntegerOf(v.expr);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The elements of a dynamic array literal's JSON text, longs beyond 2^53 as bigints. */
+function exactElements(json: string): JsValue[] | undefined {
+  const value = JSON.parse(
+    json,
+    (_key, x, context?: { source?: string }) =>
+      typeof x === "number" && !Number.isSafeInteger(x) && context?.source &&
+        /^-?[0-9]+$/.test(context.source)
+        ? BigInt(context.source)
+        : x,
+  );
+  return Array.isArray(value) ? value : undefined;
+}
+
+/** A value of `in`'s list as an exact integer (bigint or safe number), undefined if none. */
+function exactInteger(v: JsValue): number | bigint | undefined {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number" && Number.isInteger(v)) {
+    return Number.isSafeInteger(v) ? v : undefined;
+  }
+  return undefined;
 }
 
 function between(e: A.BetweenExpression, env: ExprEnv): Typed {

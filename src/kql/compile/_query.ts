@@ -24,8 +24,10 @@ import {
   type Typed,
 } from "./_context.ts";
 import { bindLet, compileExpr, isTabular } from "./_expression.ts";
-import { convert, convertJs, dynamicText } from "./_conversion.ts";
+import { convert, convertJs, dynamicText, isNumeric } from "./_conversion.ts";
 import { uniqueNames } from "./_names.ts";
+import { checkMicrosecondStep } from "./_time_resolution.ts";
+import { checkDeclaredOnce, compileItem } from "./_same_operator_names.ts";
 import { bindArguments } from "./_arguments.ts";
 import { union, unionInputs } from "./operators/_union.ts";
 import { findSource, searchSource } from "./operators/_search.ts";
@@ -46,6 +48,8 @@ import { requestOf, tableReferenceKey } from "../syntax/_external.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
 import type { KqlUnsupportedError } from "../errors.ts";
 import { checkMemory, resolveLimits } from "./_limits.ts";
+import { missingWorkspaceTables, workspaceScope } from "./_workspace_functions.ts";
+import { expandPatterns, type Patterns } from "./_patterns.ts";
 import { checkInterrupt, interrupted, InterruptedError } from "../../interrupt.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
@@ -54,14 +58,19 @@ export function compileQuery(text: A.QueryText, ctx: Context): Relation {
   const problem = text.problems?.[0];
   if (problem) throw ctx.error(problem.message, problem.span, problem.hint);
   ctx.limits = resolveLimits(text.statements, ctx.query, ctx.givenLimits);
-  const scope = new Scope();
+  // Sentinel's workspace functions (ASIM parsers) sit above the query's own names.
+  const scope = new Scope(workspaceScope(ctx));
   const env = new ExprEnv(ctx, scope);
   let result: Relation | undefined;
+  const patterns: Patterns = new Map();
   for (const statement of text.statements) {
     if (statement.kind === "declare") declareParameters(statement, env, ctx);
+    if (statement.kind === "set" && statement.pattern) {
+      patterns.set(statement.pattern.name, statement.pattern);
+    }
     if (statement.kind === "let") bindLet(statement, env);
     else if (statement.kind === "expression") {
-      const e = statement.expression;
+      const e = expandPatterns(statement.expression, patterns, ctx);
       // A lone unknown name is a table the user expected to exist.
       const unknownName = e.kind === "name" && !scope.get(e.name) && !ctx.tables.has(e.name);
       result = isTabular(e, scope, env) || unknownName
@@ -165,6 +174,8 @@ function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
   }
   const table = ctx.tables.get(e.name);
   if (table) return { frame: table.frame, columns: table.schema.columns, source: e.name };
+  const workspace = missingWorkspaceTables(e.name, e.span, ctx);
+  if (workspace) throw workspace;
   const names = [...ctx.knownTables, ...scope.names()];
   const close = closestNames(e.name, names);
   throw ctx.unknownTable(
@@ -267,6 +278,7 @@ function tabularCall(e: A.Call, scope: Scope, ctx: Context): Relation {
     }
   }
   throw excludedFunctionError(e.name, e.span, ctx) ??
+    missingWorkspaceTables(e.name, e.span, ctx) ??
     ctx.unsupported(`The tabular function '${e.name}()'`, e.span);
 }
 
@@ -327,8 +339,11 @@ export function printRelation(
   ctx: Context,
 ): Relation {
   const env = new ExprEnv(ctx, scope, new Map());
+  checkDeclaredOnce(items, "print", ctx);
+  const declared = new Set<string>();
   const compiled = items.flatMap((item, i) => {
-    const value = compileExpr(item.expression, env);
+    const value = compileItem(item, env, declared, "print");
+    for (const name of item.names ?? []) declared.add(name);
     // A function with several outputs prints them all under its names for them.
     const parts = value.components;
     if (!item.names && parts && parts.length > 1 && value.componentNames) {
@@ -345,6 +360,44 @@ export function printRelation(
   return { frame, columns: compiled.map((c, i) => ({ name: names[i], type: c.value.type })) };
 }
 
+/**
+ * Kusto's types of `range`: numbers step by a number, datetimes and timespans by a
+ * timespan (Kusto.Language: "the operator is not defined for long and timespan").
+ */
+function checkRangeTypes(
+  from: KustoType,
+  to: KustoType,
+  step: KustoType,
+  e: A.RangeSource,
+  ctx: Context,
+): void {
+  const time = from === "datetime" || from === "timespan";
+  if (!isNumeric(from) && !time) {
+    throw ctx.error(
+      `'range' cannot start from a ${from}`,
+      e.from.span,
+      "Start a range from a number, a datetime or a timespan.",
+    );
+  }
+  if (time ? to !== from : !isNumeric(to)) {
+    throw ctx.error(
+      `'range' cannot go from a ${from} to a ${to}`,
+      e.to.span,
+      `Give both bounds the same kind of value (both ${time ? `${from}s` : "numbers"}).`,
+    );
+  }
+  if (time ? step !== "timespan" : !isNumeric(step)) {
+    throw ctx.error(
+      `a range of ${time ? `${from}s` : "numbers"} cannot step by a ${step}`,
+      e.step.span,
+      time
+        ? "Step a range of datetimes or timespans by a timespan, e.g. step 1h."
+        : "Step a range of numbers by a number; for a range of times, start and end it " +
+          "with datetime(...) or timespan values.",
+    );
+  }
+}
+
 function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
   const from = constantValue(e.from, scope, ctx, "the start of 'range'");
   const to = constantValue(e.to, scope, ctx, "the end of 'range'");
@@ -352,6 +405,8 @@ function range(e: A.RangeSource, scope: Scope, ctx: Context): Relation {
   const exact = [from, to, step].map((t) => t.constant!.value as number | bigint | null);
   if (exact.some((v) => v === null)) throw ctx.error("range bounds cannot be null", e.span);
   if (Number(exact[2]) === 0) throw ctx.error("the step of 'range' cannot be zero", e.step.span);
+  checkRangeTypes(from.type, to.type, step.type, e, ctx);
+  if (step.type === "timespan") checkMicrosecondStep(e.step, "the step of 'range'", ctx);
   const [startValue, stopValue, stepValue] = exact;
   const bounds = [
     [startValue, e.from, "start"],

@@ -12,6 +12,7 @@ import { jsonElements, type JsValue, parseJson, readableExpr } from "../runtime/
 import { compileExpr } from "../compile/_expression.ts";
 import { isNumeric } from "../compile/_conversion.ts";
 import { argumentName } from "../compile/_names.ts";
+import { exactLong } from "../compile/_exact_values.ts";
 
 /** The column name an argument contributes to an output name (`sum_Bytes`), or "". */
 function argName(e: A.Expression | undefined): string {
@@ -192,7 +193,10 @@ for (const [name, max] of [["min", false], ["max", true]] as const) {
 
 function listPost(type: KustoType, set: boolean, limit?: number) {
   return (value: JsValue): JsValue => {
-    let items = jsonElements(value as JsValue[], type);
+    // Longs arrive as text (exact beyond 2^53, see listAggregate).
+    let items = type === "long"
+      ? (value as (string | null)[]).map((v) => v === null ? null : exactLong(v))
+      : jsonElements(value as JsValue[], type);
     if (type === "dynamic") {
       // Dynamic arrays contribute their elements (one level), as Kusto's lists and sets do.
       items = (value as string[]).map((v) => (v === null ? null : parseJson(v)))
@@ -238,6 +242,8 @@ function listAggregate(prefix: string, set: boolean, conditional: boolean) {
     compile(site: AggregateSite): AggregateCall {
       const x = input(site, 0);
       let c = readableExpr(pl.col(x.column), x.type);
+      // A long beyond 2^53 leaves Polars exactly only as text.
+      if (x.type === "long") c = c.cast(pl.Utf8);
       if (conditional) c = c.filter(predicate(site, 1));
       c = c.dropNulls();
       if (set && x.type !== "dynamic") c = c.unique({ maintainOrder: true } as never);

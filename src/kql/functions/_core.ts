@@ -341,8 +341,19 @@ defineScalar("ago", {
 export function binExpr(value: Typed, size: Typed, site: CallSite, at?: Typed): Typed {
   const t = value.type;
   const s = size.constant?.value as number | null | undefined;
+  // bin_auto() takes its size and anchor from query options, not from its arguments.
+  const argSpan = (i: number) => site.call.args[i]?.span ?? site.call.span;
   if (s === undefined) {
-    throw site.env.ctx.error("the bin size must be a constant", site.call.args[1].span);
+    throw site.env.ctx.error("the bin size must be a constant", argSpan(1));
+  }
+  for (const [i, arg] of [[1, size], [2, at]] as const) {
+    // A size or anchor of another type (a string, a dynamic value) reached Polars raw.
+    const dateAnchor = i === 2 && arg?.type === "datetime";
+    if (arg && !isNumeric(arg.type) && arg.type !== "timespan" && !dateAnchor) {
+      const what = i === 1 ? "size must be a number or a timespan" : "anchor must be a number, " +
+        "a timespan or a datetime";
+      throw site.env.ctx.error(`the bin ${what}, not ${arg.type}`, argSpan(i));
+    }
   }
   if (s === null || s <= 0) return constant(null, t);
   const anchor = (at?.constant?.value as number | undefined) ?? 0;

@@ -16,7 +16,14 @@ import type { Typed } from "../compile/_context.ts";
 import { isNumeric } from "../compile/_conversion.ts";
 import { nativeArraySlice, nativeHasElement } from "../compile/_dynamic_native.ts";
 import { resultName } from "../compile/_names.ts";
-import { readDatetime, readTimespan } from "../syntax/_literals.ts";
+import { checkMicrosecondStep } from "../compile/_time_resolution.ts";
+import {
+  exactIdentity,
+  exactNumber,
+  exactRowwise,
+  isExactNumber,
+} from "../compile/_exact_values.ts";
+import { exactLongAsJson, readDatetime, readTimespan } from "../syntax/_literals.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
 import { type CallSite, defineScalar, type ScalarFunction } from "./_registry.ts";
 import { expectType, rowwise } from "./_define.ts";
@@ -32,7 +39,18 @@ function isArray(v: JsValue): v is unknown[] {
 }
 
 function isBag(v: JsValue): v is Bag {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  // A number kept exactly (`_exact_values.ts`) is an object too, but no bag.
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isExactNumber(v);
+}
+
+/**
+ * A deep copy of a dynamic value that keeps the exact-number markers themselves
+ * (`structuredClone` would turn them into bags).
+ */
+function copyDynamic(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyDynamic);
+  if (isBag(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyDynamic(x)]));
+  return v;
 }
 
 /** A whole number from an `int`/`long`/`dynamic` argument, or null. */
@@ -51,9 +69,7 @@ function expectInteger(args: Typed[], i: number, site: CallSite): void {
 }
 
 /** Identity of a value for set operations: its JSON text (numbers compare by value). */
-function identity(v: unknown): string {
-  return JSON.stringify(v ?? null);
-}
+const identity = exactIdentity;
 
 /** The distinct values of `values`, in order of first appearance. */
 function distinct(values: readonly unknown[]): unknown[] {
@@ -69,19 +85,28 @@ function distinct(values: readonly unknown[]): unknown[] {
   return out;
 }
 
-/** A function over dynamic arrays only: any argument that is not an array gives null. */
+/**
+ * A function over dynamic arrays only: any argument that is not an array gives null. An
+ * `exact` function only moves elements around, so it sees longs beyond 2^53 and integral
+ * reals as raw-JSON markers and writes them back unchanged (see `_exact_values.ts`).
+ */
 function arrays(
   minArgs: number,
   maxArgs: number,
   fn: (inputs: unknown[][]) => JsValue,
   returns: KustoType = "dynamic",
+  exact = false,
 ): ScalarFunction {
   return {
     minArgs,
     maxArgs,
     compile(args: Typed[], site: CallSite): Typed {
       expectDynamic(args, site);
-      return site.env.rowwise(
+      const run = exact
+        ? (inputs: readonly Typed[], type: KustoType, f: (v: JsValue[]) => JsValue) =>
+          exactRowwise(site.env, inputs, type, f)
+        : site.env.rowwise.bind(site.env);
+      return run(
         args,
         returns,
         (values) => (values.every(isArray) ? fn(values as unknown[][]) : null),
@@ -94,7 +119,7 @@ function arrays(
 
 defineScalar(
   "array_concat",
-  arrays(1, 64, (inputs) => inputs.flat(1)),
+  arrays(1, 64, (inputs) => inputs.flat(1), "dynamic", true),
 );
 
 /** `[start..end]` of an array, both inclusive, negative positions from the end. */
@@ -113,7 +138,7 @@ defineScalar("array_slice", {
     expectInteger(args, 1, site);
     expectInteger(args, 2, site);
     // A list Polars built (split, pack_array) with constant positions is sliced natively.
-    return nativeArraySlice(args) ?? site.env.rowwise(args, "dynamic", ([a, s, e]) => {
+    return nativeArraySlice(args) ?? exactRowwise(site.env, args, "dynamic", ([a, s, e]) => {
       const start = integer(s);
       const end = integer(e);
       return isArray(a) && start !== null && end !== null ? slice(a, start, end) : null;
@@ -121,7 +146,7 @@ defineScalar("array_slice", {
   },
 });
 
-defineScalar("array_reverse", arrays(1, 1, ([a]) => [...a].reverse()));
+defineScalar("array_reverse", arrays(1, 1, ([a]) => [...a].reverse(), "dynamic", true));
 
 /** `array` rotated left by `count` places (right when negative). */
 function rotateLeft(array: unknown[], count: number): unknown[] {
@@ -147,7 +172,7 @@ for (const [name, direction] of [["left", 1], ["right", -1]] as const) {
     compile(args, site) {
       expectDynamic(args, site, [0]);
       expectInteger(args, 1, site);
-      return site.env.rowwise(args, "dynamic", ([a, c]) => {
+      return exactRowwise(site.env, args, "dynamic", ([a, c]) => {
         const count = integer(c);
         return isArray(a) && count !== null ? rotateLeft(a, direction * count) : null;
       });
@@ -161,7 +186,7 @@ for (const [name, direction] of [["left", 1], ["right", -1]] as const) {
       expectDynamic(args, site, [0]);
       expectInteger(args, 1, site);
       const fillType = args[2]?.type;
-      return site.env.rowwise(args, "dynamic", ([a, c, f]) => {
+      return exactRowwise(site.env, args, "dynamic", ([a, c, f]) => {
         const count = integer(c);
         if (!isArray(a) || count === null) return null;
         const fill = fillType === undefined ? defaultFill(a) : jsonValue(f, fillType);
@@ -179,7 +204,7 @@ function defaultFill(array: unknown[]): unknown {
 
 /** Kusto's order of element kinds when sorting mixed arrays: numbers, strings, the rest. */
 function kindRank(v: unknown): number {
-  if (typeof v === "number") return 0;
+  if (isExactNumber(v)) return 0;
   if (typeof v === "string") return 1;
   return 2;
 }
@@ -188,7 +213,11 @@ function compareElements(a: unknown, b: unknown): number {
   const ka = kindRank(a);
   const kb = kindRank(b);
   if (ka !== kb) return ka - kb;
-  if (ka === 0) return (a as number) - (b as number);
+  if (ka === 0) {
+    const x = exactNumber(a);
+    const y = exactNumber(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   if (ka === 1) return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
   return 0;
 }
@@ -229,14 +258,14 @@ for (const [name, descending] of [["array_sort_asc", false], ["array_sort_desc",
       const flag = args.length > 1 && args[args.length - 1].type === "bool";
       const count = flag ? args.length - 1 : args.length;
       expectDynamic(args, site, [...Array(count).keys()]);
-      const all = site.env.rowwise(args, "dynamic", (values) => {
+      const all = exactRowwise(site.env, args, "dynamic", (values) => {
         const nullsLast = flag ? values[count] !== false : true;
         return sortArrays(values.slice(0, count), descending, nullsLast);
       });
       // Kusto returns one column per array, named after it: x_sorted (array1_sorted for
       // the second array when it has no name).
       const components = [...Array(count).keys()].map((i) =>
-        site.env.rowwise([all], "dynamic", ([v]) => (Array.isArray(v) ? v[i] ?? null : null))
+        exactRowwise(site.env, [all], "dynamic", ([v]) => (Array.isArray(v) ? v[i] ?? null : null))
       );
       const componentNames = components.map((_, i) =>
         `${resultName(site.call.args[i]) ?? `array${i}`}_sorted`
@@ -273,9 +302,18 @@ function sameElement(element: unknown, value: JsValue, type: KustoType): boolean
         element.toLowerCase() === String(value).toLowerCase();
     case "dynamic":
       return identity(element) === identity(value);
-    default:
-      return element === value;
+    default: {
+      // Numbers compare exactly: a long beyond 2^53 is a marker or a bigint here.
+      const [a, b] = [exactOrNone(element), exactOrNone(value)];
+      return a !== undefined && b !== undefined ? a == b : element === value;
+    }
   }
+}
+
+/** The exact value of a number, a long marker or a bigint; undefined for anything else. */
+function exactOrNone(v: unknown): number | bigint | undefined {
+  if (typeof v === "bigint") return v;
+  return isExactNumber(v) ? exactNumber(v) : undefined;
 }
 
 /** Kusto's `array_index_of`: the position of the `occurrence`-th match, -1, or null. */
@@ -305,7 +343,7 @@ defineScalar("array_index_of", {
     expectDynamic(args, site, [0]);
     for (let i = 2; i < args.length; i++) expectInteger(args, i, site);
     const type = args[1].type;
-    return site.env.rowwise(args, "long", ([a, v, s = 0, l = -1, o = 1]) => {
+    return exactRowwise(site.env, args, "long", ([a, v, s = 0, l = -1, o = 1]) => {
       const [start, length, occurrence] = [integer(s), integer(l), integer(o)];
       if (!isArray(a) || v === null || start === null || length === null || occurrence === null) {
         return null;
@@ -322,7 +360,8 @@ defineScalar("set_has_element", {
     expectDynamic(args, site, [0]);
     const type = args[1].type;
     // A list of strings Polars built (split, pack_array) is searched natively.
-    return nativeHasElement(args) ?? site.env.rowwise(
+    return nativeHasElement(args) ?? exactRowwise(
+      site.env,
       args,
       "bool",
       ([a, v]) => (isArray(a) ? a.some((e) => sameElement(e, v, type)) : null),
@@ -333,7 +372,7 @@ defineScalar("set_has_element", {
 /** The truth of an `array_iff` condition element: bools, numbers other than 0, else null. */
 function condition(v: unknown): boolean | null {
   if (typeof v === "boolean") return v;
-  if (typeof v === "number") return v !== 0;
+  if (isExactNumber(v)) return exactNumber(v) != 0;
   return null;
 }
 
@@ -345,7 +384,7 @@ defineScalar(["array_iff", "array_iif"], {
     const [, whenTrue, whenFalse] = args.map((a) => a.type);
     const pick = (branch: JsValue, type: KustoType, i: number): unknown =>
       type === "dynamic" && isArray(branch) ? branch[i] ?? null : jsonValue(branch, type);
-    return site.env.rowwise(args, "dynamic", ([c, t, f]) => {
+    return exactRowwise(site.env, args, "dynamic", ([c, t, f]) => {
       if (!isArray(c)) return null;
       return c.map((v, i) => {
         const truth = condition(v);
@@ -361,7 +400,7 @@ defineScalar("array_split", {
   compile(args, site) {
     expectDynamic(args, site, [0]);
     expectInteger(args, 1, site);
-    return site.env.rowwise(args, "dynamic", ([a, at]) => {
+    return exactRowwise(site.env, args, "dynamic", ([a, at]) => {
       if (!isArray(a)) return null;
       const indices = isArray(at) ? at.map(integer) : [integer(at)];
       if (indices.some((i) => i === null)) return null;
@@ -381,10 +420,16 @@ defineScalar("array_split", {
 
 defineScalar(
   "zip",
-  arrays(2, 16, (inputs) => {
-    const length = Math.max(...inputs.map((a) => a.length));
-    return Array.from({ length }, (_, i) => inputs.map((a) => a[i] ?? null));
-  }),
+  arrays(
+    2,
+    16,
+    (inputs) => {
+      const length = Math.max(...inputs.map((a) => a.length));
+      return Array.from({ length }, (_, i) => inputs.map((a) => a[i] ?? null));
+    },
+    "dynamic",
+    true,
+  ),
 );
 
 defineScalar("repeat", {
@@ -393,7 +438,7 @@ defineScalar("repeat", {
   compile(args, site) {
     expectInteger(args, 1, site);
     const type = args[0].type;
-    return site.env.rowwise(args, "dynamic", ([v, c]) => {
+    return exactRowwise(site.env, args, "dynamic", ([v, c]) => {
       const count = integer(c);
       if (count === null || count < 0) return null;
       return new Array(Math.min(count, MAX_GENERATED)).fill(jsonValue(v, type));
@@ -421,6 +466,13 @@ defineScalar("range", {
     const type = args[0].type;
     // The default step is 1 for numbers and 1 hour for datetimes and timespans.
     const defaultStep = kind === "number" ? 1 : 3_600_000_000;
+    if (kind === "time" && site.call.args[2]) {
+      checkMicrosecondStep(site.call.args[2], "the step of range()", site.env.ctx);
+    }
+    // Longs step exactly in Int64, beyond 2^53 too.
+    if (args.every((a) => a.type === "int" || a.type === "long")) {
+      return exactRowwise(site.env, args, "dynamic", ([a, b, s = 1]) => longRange(a, b, s));
+    }
     return site.env.rowwise(args, "dynamic", ([a, b, s = defaultStep]) => {
       if (typeof a !== "number" || typeof b !== "number" || typeof s !== "number") return null;
       if (s === 0 || !Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(s)) {
@@ -432,6 +484,20 @@ defineScalar("range", {
   },
 });
 
+/** `range()` over longs, as exact integers (numbers, or markers past 2^53). */
+function longRange(a: unknown, b: unknown, s: unknown): JsValue {
+  const read = (v: unknown) =>
+    typeof v === "bigint" ? v : isExactNumber(v) ? BigInt(exactNumber(v)) : undefined;
+  const [start, stop, step] = [read(a), read(b), read(s)];
+  if (start === undefined || stop === undefined || step === undefined || step === 0n) return null;
+  const count = (stop - start) / step + 1n;
+  const n = count < 0n ? 0 : Number(count > BigInt(MAX_GENERATED) ? MAX_GENERATED : count);
+  return Array.from({ length: n }, (_, i) => {
+    const v = start + BigInt(i) * step;
+    return Number.isSafeInteger(Number(v)) ? Number(v) : exactLongAsJson(v.toString()) as JsValue;
+  });
+}
+
 function rangeKind(type: KustoType): "number" | "time" | undefined {
   if (isNumeric(type)) return "number";
   return type === "datetime" || type === "timespan" ? "time" : undefined;
@@ -441,23 +507,35 @@ function rangeKind(type: KustoType): "number" | "time" | undefined {
 
 defineScalar(
   "set_union",
-  arrays(2, 64, (inputs) => distinct(inputs.flat(1))),
+  arrays(2, 64, (inputs) => distinct(inputs.flat(1)), "dynamic", true),
 );
 
 defineScalar(
   "set_intersect",
-  arrays(2, 64, ([first, ...rest]) => {
-    const others = rest.map((a) => new Set(a.map(identity)));
-    return distinct(first).filter((v) => others.every((s) => s.has(identity(v))));
-  }),
+  arrays(
+    2,
+    64,
+    ([first, ...rest]) => {
+      const others = rest.map((a) => new Set(a.map(identity)));
+      return distinct(first).filter((v) => others.every((s) => s.has(identity(v))));
+    },
+    "dynamic",
+    true,
+  ),
 );
 
 defineScalar(
   "set_difference",
-  arrays(2, 64, ([first, ...rest]) => {
-    const others = new Set(rest.flat(1).map(identity));
-    return distinct(first).filter((v) => !others.has(identity(v)));
-  }),
+  arrays(
+    2,
+    64,
+    ([first, ...rest]) => {
+      const others = new Set(rest.flat(1).map(identity));
+      return distinct(first).filter((v) => !others.has(identity(v)));
+    },
+    "dynamic",
+    true,
+  ),
 );
 
 defineScalar(
@@ -493,8 +571,21 @@ defineScalar(["bag_pack", "pack", "pack_dictionary"], {
         'Write bag_pack("key1", value1, "key2", value2, ...).',
       );
     }
+    // Kusto.Language: "A value of type string expected" for a key of another type.
+    const key = args.findIndex((a, i) =>
+      i % 2 === 0 && a.type !== "string" && a.type !== "dynamic"
+    );
+    if (key >= 0) {
+      throw site.env.ctx.error(
+        `the keys of ${site.call.name}() must be strings, but key ${key / 2 + 1} is a ${
+          args[key].type
+        }`,
+        site.call.args[key].span,
+        "Convert the key with tostring(...).",
+      );
+    }
     const types = args.map((a) => a.type);
-    return site.env.rowwise(args, "dynamic", (values) => packPairs(values, types));
+    return exactRowwise(site.env, args, "dynamic", (values) => packPairs(values, types));
   },
 });
 
@@ -510,7 +601,7 @@ defineScalar("bag_pack_columns", {
       return e.name;
     });
     const types = args.map((a) => a.type);
-    return site.env.rowwise(args, "dynamic", (values) => {
+    return exactRowwise(site.env, args, "dynamic", (values) => {
       const bag: Bag = {};
       names.forEach((name, i) => (bag[name] = jsonValue(values[i], types[i])));
       return bag;
@@ -534,7 +625,7 @@ defineScalar("pack_all", {
     const names = [...columns.keys()];
     const types = names.map((n) => columns.get(n)!);
     const inputs: Typed[] = names.map((n, i) => ({ expr: pl.col(n), type: types[i] }));
-    return site.env.rowwise([...inputs, ...args], "dynamic", (values) => {
+    return exactRowwise(site.env, [...inputs, ...args], "dynamic", (values) => {
       const skipEmpty = values[names.length] === true;
       const bag: Bag = {};
       names.forEach((name, i) => {
@@ -561,7 +652,7 @@ defineScalar("bag_merge", {
   maxArgs: 64,
   compile(args, site) {
     expectDynamic(args, site);
-    return site.env.rowwise(args, "dynamic", (bags) => {
+    return exactRowwise(site.env, args, "dynamic", (bags) => {
       // The leftmost bag wins a key present in several.
       const merged: Bag = {};
       for (const b of bags) {
@@ -618,9 +709,9 @@ defineScalar("bag_remove_keys", {
   maxArgs: 2,
   compile(args, site) {
     expectDynamic(args, site);
-    return site.env.rowwise(args, "dynamic", ([b, keys]) => {
+    return exactRowwise(site.env, args, "dynamic", ([b, keys]) => {
       if (!isBag(b)) return null;
-      const out = structuredClone(b);
+      const out = copyDynamic(b) as Bag;
       for (const key of isArray(keys) ? keys : [keys]) {
         const path = typeof key === "string" ? bagPath(key) : undefined;
         if (!path) continue;
@@ -639,10 +730,10 @@ defineScalar("bag_set_key", {
   compile(args, site) {
     bagKeyArgs(args, site);
     const type = args[2].type;
-    return site.env.rowwise(args, "dynamic", ([b, k, v]) => {
+    return exactRowwise(site.env, args, "dynamic", ([b, k, v]) => {
       const path = typeof k === "string" ? bagPath(k) : undefined;
       if (!isBag(b) || !path) return null;
-      const out = structuredClone(b);
+      const out = copyDynamic(b) as Bag;
       let at: Bag = out;
       for (const part of path.slice(0, -1)) {
         if (!isBag(at[part])) at[part] = {};
@@ -659,7 +750,7 @@ defineScalar("bag_zip", {
   maxArgs: 2,
   compile(args, site) {
     expectDynamic(args, site);
-    return site.env.rowwise(args, "dynamic", ([keys, values]) => {
+    return exactRowwise(site.env, args, "dynamic", ([keys, values]) => {
       if (!isArray(keys)) return null;
       const bag: Bag = {};
       keys.forEach((k, i) => {

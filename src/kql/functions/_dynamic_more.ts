@@ -6,7 +6,8 @@
  */
 import { constant, type Typed } from "../compile/_context.ts";
 import { convert, toStringTyped } from "../compile/_conversion.ts";
-import { parseJson } from "../runtime/_values.ts";
+import { parseJsonKeepingReals } from "../runtime/_values.ts";
+import { exactIdentity, exactRowwise } from "../compile/_exact_values.ts";
 import { pl } from "../../polars.ts";
 import { kustoTypeFromName, polarsTypeOf } from "../../schema/types.ts";
 import { type CallSite, defineScalar } from "./_registry.ts";
@@ -20,10 +21,11 @@ defineScalar("set_equals", {
   compile(args, site) {
     expectType(args, 0, ["dynamic"], site);
     expectType(args, 1, ["dynamic"], site);
-    return site.env.rowwise(args, "bool", ([a, b]) => {
+    // Longs beyond 2^53 compare by their digits (`_exact_values.ts`).
+    return exactRowwise(site.env, args, "bool", ([a, b]) => {
       if (!Array.isArray(a) || !Array.isArray(b)) return null;
-      const left = new Set(a.map((v) => JSON.stringify(v)));
-      const right = new Set(b.map((v) => JSON.stringify(v)));
+      const left = new Set(a.map(exactIdentity));
+      const right = new Set(b.map(exactIdentity));
       return left.size === right.size && [...left].every((v) => right.has(v));
     });
   },
@@ -126,7 +128,8 @@ for (const name of ["extract_json", "extractjson"]) {
       const json = toStringTyped(args[1], site.env);
       const text = site.env.rowwise([json], "string", ([t]) => {
         if (t === null || t === "") return "";
-        const found = follow(parseJson(String(t)), steps);
+        // Read keeping longs beyond 2^53 (and reals such as 2.0) as written.
+        const found = follow(parseJsonKeepingReals(String(t)), steps);
         if (found === undefined || found === null) return "";
         return typeof found === "string" ? found : JSON.stringify(found);
       });

@@ -78,12 +78,6 @@ export const EXCLUDED_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ["passthrough", INTERNAL],
   ["tdigest_isvalid", INTERNAL],
   ["hll_isvalid", INTERNAL],
-  // Obsolete names whose behaviour Kusto no longer documents.
-  [
-    "row_rank",
-    "it is an obsolete name whose 'dense' option Kusto no longer documents; use " +
-    "row_rank_dense() or row_rank_min()",
-  ],
 ]);
 
 /** The error refusing `name` when it is an excluded function, else undefined. */

@@ -1,6 +1,6 @@
 /**
  * KQL window functions over a serialized row set: prev, next, row_number, row_cumsum,
- * row_rank_dense, row_rank_min, row_window_session.
+ * row_rank_dense (and its obsolete name row_rank), row_rank_min, row_window_session.
  *
  * They compile to native Polars expressions over the current row order (shifts,
  * cumulative sums, forward fills of the row position where a run or a partition starts),
@@ -160,7 +160,7 @@ defineScalar("row_cumsum", {
   },
 });
 
-defineScalar("row_rank_dense", {
+const rowRankDense: Parameters<typeof defineScalar>[1] = {
   minArgs: 1,
   maxArgs: 2,
   compile(args, site) {
@@ -170,7 +170,10 @@ defineScalar("row_rank_dense", {
     const rank = restart ? newRank.cumSum().over(starts.cast(pl.Int64).cumSum()) : newRank.cumSum();
     return { expr: rank.cast(pl.Int64), type: "long" };
   },
-});
+};
+defineScalar("row_rank_dense", rowRankDense);
+// Kusto.Language keeps row_rank as an obsolete name whose replacement is row_rank_dense.
+defineScalar("row_rank", rowRankDense);
 
 defineScalar("row_rank_min", {
   minArgs: 1,

@@ -171,9 +171,11 @@ export function translateRegex(pattern: string, flavour: Flavour): Translated {
         i++;
       }
       while (i < pattern.length && pattern[i] !== "]") {
-        if (pattern.startsWith("[:", i)) {
-          const end = pattern.indexOf(":]", i + 2);
-          const name = end < 0 ? "" : pattern.slice(i + 2, end);
+        // RE2 reads `[:` as a POSIX class only when a `:]` follows somewhere; without one the
+        // `[` is a literal (`[^[:ascii]]` is "not one of `[:ascii`" then a literal `]`).
+        const end = pattern.startsWith("[:", i) ? pattern.indexOf(":]", i + 2) : -1;
+        if (end >= 0) {
+          const name = pattern.slice(i + 2, end);
           if (!(name in POSIX_CLASSES)) {
             throw new RegexProblem(`unknown or unsupported character class [:${name}:]`);
           }

@@ -82,7 +82,8 @@ export function parseJsonKeepingReals(text: string): unknown {
     if (typeof value !== "number") return value;
     const source = context?.source ?? "";
     if (/[.eE]/.test(source)) return realAsJson(value);
-    return Number.isSafeInteger(value) ? value : exactLongAsJson(source) ?? value;
+    // An integer beyond Int64 is a real in Kusto (never wrapped, never null).
+    return Number.isSafeInteger(value) ? value : exactLongAsJson(source) ?? realAsJson(value);
   };
   try {
     return JSON.parse(text, keep as (key: string, value: unknown) => unknown);

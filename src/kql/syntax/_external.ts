@@ -8,6 +8,7 @@
 import type { ColumnSchema } from "../../schema/types.ts";
 import type * as A from "./ast.ts";
 import { parseQuery } from "./_parser.ts";
+import { WORKSPACE_FUNCTION_TABLES } from "./_workspace_tables.ts";
 
 /** A table a query asks for from outside the provider's tables. */
 export type ExternalRequest =
@@ -76,7 +77,8 @@ export function externalRequests(query: string | A.QueryText): ExternalRequest[]
 /**
  * The table-name patterns a query reads besides the names it spells: `*` for `search` or
  * `find` over every table (no `in (...)` and nothing piped in), and the `*` wildcard names
- * of their `in (...)` lists and of `union`. A provider loads the tables these match before
+ * of their `in (...)` lists and of `union`, and the tables that the workspace functions it
+ * calls read (`_Im_Dns` reads DnsEvents). A provider loads the tables these match before
  * the (synchronous) engine runs. A query that does not parse has none.
  */
 export function tablePatterns(query: string | A.QueryText): string[] {
@@ -104,6 +106,8 @@ export function tablePatterns(query: string | A.QueryText): string[] {
       scope((node as A.SearchSource | A.FindSource).tables);
     } else if (n.kind === "union-source" || n.kind === "union") {
       scope((node as A.UnionSource | A.UnionOperator).tables);
+    } else if (n.kind === "call" || n.kind === "name") {
+      for (const t of WORKSPACE_FUNCTION_TABLES.get((node as A.Call).name) ?? []) found.add(t);
     }
     for (const value of Object.values(node)) {
       if (typeof value === "object" && value !== null) visit(value);

@@ -35,7 +35,14 @@ export function readDatetime(text: string): bigint | undefined {
   if (iso) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = iso;
     const days = daysFromCivil(Number(y), Number(mo), Number(d));
-    if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return undefined;
+    // No rolling over, as Kusto refuses them: 2023-02-30 is no date, 24:00 or :60 no time.
+    const monthDays = [31, isLeapYear(Number(y)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if (
+      Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > monthDays[Number(mo) - 1]
+    ) {
+      return undefined;
+    }
+    if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
     let micros = BigInt(days) * MICROS_PER_DAY +
       BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s)) * 1_000_000n +
       BigInt(frac.padEnd(6, "0").slice(0, 6) || "0");
@@ -54,6 +61,10 @@ export function readDatetime(text: string): bigint | undefined {
     if (!Number.isNaN(ms)) return BigInt(ms) * 1000n;
   }
   return undefined;
+}
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 // Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).

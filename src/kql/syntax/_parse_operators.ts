@@ -640,14 +640,15 @@ export const PARSED_OPERATORS: readonly string[] = [
 ];
 
 /**
- * `declare pattern Name [= (params) [[path: type]] { (args)[.[path]] = { query }; ... }]`,
- * read to check its form (the engine does not run pattern statements).
+ * `declare pattern Name [= (params) [[path: type]] { (args)[.[path]] = { query }; ... }]`:
+ * the pattern's name and its mappings.
  */
-export function parsePatternDeclaration(c: ParserCursor): void {
+export function parsePatternDeclaration(c: ParserCursor): A.PatternDeclaration {
   c.expectWord("declare");
   c.expectWord("pattern");
-  c.identifier("a pattern name");
-  if (!c.eatPunct("=")) return;
+  const name = c.identifier("a pattern name");
+  const cases: A.PatternCase[] = [];
+  if (!c.eatPunct("=")) return { name, cases };
   const declarations = (close: string) => {
     do {
       const name = c.identifier("a parameter name");
@@ -662,18 +663,22 @@ export function parsePatternDeclaration(c: ParserCursor): void {
   c.expectPunct("{", " to start the body of the pattern");
   while (!c.isPunct("}")) {
     c.expectPunct("(", " to start the arguments of a pattern case");
-    do c.expression(); while (c.eatPunct(","));
+    const args: A.Expression[] = [];
+    do args.push(c.expression()); while (c.eatPunct(","));
     c.expectPunct(")", " to close the arguments of a pattern case");
+    let path: A.Expression | undefined;
     if (c.eatPunct(".")) {
       c.expectPunct("[", " to start the path of a pattern case");
-      c.expression();
+      path = c.expression();
       c.expectPunct("]", " to close the path of a pattern case");
     }
     c.expectPunct("=", " in a pattern case");
     c.expectPunct("{", " to start the query of a pattern case");
-    c.pipeline();
+    const query = c.pipeline();
     c.expectPunct("}", " to close the query of a pattern case");
     c.expectPunct(";", " after a pattern case");
+    cases.push({ args, path, query });
   }
   c.expectPunct("}", " to close the body of the pattern");
+  return { name, cases };
 }

@@ -293,11 +293,12 @@ class Parser {
       return { kind: "declare", parameters, span: this.#spanFrom(start) };
     }
     if (this.#isWord("declare") && this.#isWord("pattern", 1)) {
-      parsePatternDeclaration(this.#cursor);
+      const pattern = parsePatternDeclaration(this.#cursor);
       return {
         kind: "set",
         text: this.#text.slice(start, this.#lastEnd()),
         span: this.#spanFrom(start),
+        pattern,
       };
     }
     if (this.#isWord("set") || this.#isWord("alias") || this.#isWord("restrict")) {

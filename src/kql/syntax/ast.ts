@@ -72,6 +72,29 @@ export interface SetStatement extends SyntaxNode {
   readonly kind: "set";
   /** The statement as written. */
   readonly text: string;
+  /** For `declare pattern`: the pattern it declares (the engine runs its invocations). */
+  readonly pattern?: PatternDeclaration;
+}
+
+/**
+ * `declare pattern Name [= (args) [[path]] { (values)[.[path]] = { query }; ... }]`: a
+ * map from tuples of strings to tabular expressions, invoked as `Name("a").b`.
+ */
+export interface PatternDeclaration {
+  /** The pattern's name. */
+  readonly name: string;
+  /** The mappings (none for a pattern declared empty). */
+  readonly cases: readonly PatternCase[];
+}
+
+/** One mapping of a pattern: its argument values, its path value, its query. */
+export interface PatternCase {
+  /** The argument values, in order. */
+  readonly args: readonly Expression[];
+  /** The path value, when the pattern has a path. */
+  readonly path?: Expression;
+  /** The tabular expression the tuple stands for. */
+  readonly query: Expression;
 }
 
 /** A tabular (or scalar) expression whose result is a query's output. */

@@ -19,6 +19,7 @@ import {
   guardScan,
   loadExternalData,
   type LoadWarning,
+  misfitFallback,
   scanFailure,
   type ScannedTable,
   scanTable,
@@ -251,10 +252,7 @@ export class LocalProvider implements TableSource {
     }
     // The values of the columns the query names are checked too (the plan's own columns
     // are not readable from Polars' plan: a column read but not named has its pages checked).
-    const words = query === undefined
-      ? undefined
-      : new Set([...query.match(/[\w$]+/g) ?? [], ...query.match(/[\w.$-]+/g) ?? []]);
-    const columns = words && table.schema.columns.map((c) => c.name).filter((c) => words.has(c));
+    const columns = query === undefined ? undefined : namedColumns(query, table.schema);
     if (!(await guardScan(table, columns ? { columns } : {}))) return table;
     this.#loaded.delete(this.#entry(name).name);
     return await this.table(name) as Planned;
@@ -315,9 +313,18 @@ export class LocalProvider implements TableSource {
       );
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      // A scanned CSV value its sampled type does not fit: that table is loaded whole (typed
+      // from every row) and the query runs again; a loaded table cannot fall back again.
+      const fellBack = tables.filter((table) => misfitFallback(table, error));
+      if (fellBack.length > 0) {
+        for (const table of fellBack) this.#loaded.delete(table.schema.name);
+        return await this.query(query, options);
+      }
       // A file that changed, vanished or is damaged is named, not left as Polars' message.
       for (const table of tables) {
-        const failure = await scanFailure(table, error);
+        const failure = await scanFailure(table, error, {
+          columns: namedColumns(query, table.schema),
+        });
         if (failure) {
           this.#loaded.delete(table.schema.name);
           throw failure;
@@ -478,4 +485,10 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+// The columns of `schema` that `query` names (a word of it): the query reads at least these.
+function namedColumns(query: string, schema: TableSchema): string[] {
+  const words = new Set([...query.match(/[\w$]+/g) ?? [], ...query.match(/[\w.$-]+/g) ?? []]);
+  return schema.columns.map((c) => c.name).filter((c) => words.has(c));
 }

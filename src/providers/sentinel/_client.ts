@@ -504,8 +504,8 @@ export class LogsTransport {
     if (status === 429 || status === 503) {
       const wait = failure.retryAfterMs;
       return new ServiceBusyError(
-        `Log Analytics is ${status === 429 ? "throttling queries" : "unavailable"} (${status} ${
-          code ?? ""
+        `Log Analytics is ${status === 429 ? "throttling queries" : "unavailable"} (${status}${
+          code ? ` ${code}` : ""
         }${waited > 0 ? `; still so after waiting ${formatDuration(waited)}` : ""})`,
         provider,
         {
@@ -550,7 +550,9 @@ export class LogsTransport {
       );
     }
     return new SentinelError(
-      `Log Analytics failed to run the query against ${label} (${status} ${code ?? ""}: ${detail})`,
+      `Log Analytics failed to run the query against ${label} (${status}${
+        code ? ` ${code}` : ""
+      }: ${detail})`,
       provider,
       {
         ...options,
@@ -605,6 +607,12 @@ function captureOf(
     body = text ? parseBody(text) : undefined;
   } catch (error) {
     malformed = `the body is not JSON: ${(error as Error).message}`;
+  }
+  // A 200 that is not JSON (a proxy's or gateway's page): the SDK would not parse it, and
+  // then fail on it with a TypeError that says nothing of why.
+  const type = header("content-type") ?? "";
+  if (status === 200 && !malformed && body !== undefined && !/json/i.test(type)) {
+    malformed = `its content type is ${type === "" ? "missing" : `'${type}'`}, not JSON`;
   }
   if (status === 200 && !malformed) {
     if (body === undefined) malformed = "the body is empty";

@@ -194,6 +194,11 @@ export interface ResolvedConfig {
   readonly defaultTimespanMs?: number;
   /** The config file read, if any. */
   readonly file?: string;
+  /**
+   * Whether {@link file} was given (the `configFile` option or `CASEFILE_SENTINEL_CONFIG`)
+   * rather than found in the usual place, which any machine finds again.
+   */
+  readonly fileGiven: boolean;
   /** Where environment variables are read. */
   readonly env: EnvReader;
 }
@@ -313,6 +318,7 @@ export async function resolveConfig(sources: ConfigSources = {}): Promise<Resolv
     tables: [...(fromFile.tables ?? []), ...(given.tables ?? [])],
     ...(defaultTimespanMs === undefined ? {} : { defaultTimespanMs }),
     file: file?.path,
+    fileGiven: file !== undefined && explicit !== undefined,
     env,
   };
 }

@@ -143,10 +143,17 @@ export function tableToFrame(table: WireTable): TypedFrame {
     name: c.name,
     type: wireType(c.type),
   }));
+  // Kusto's column names are unique; Polars would refuse the frame with an error of its own.
+  const seen = new Set<string>();
+  for (const { name } of columns) {
+    if (seen.has(name)) throw new WireShapeError(`column ${name} is declared twice`);
+    seen.add(name);
+  }
   const cells = transpose(table.rows, columns.length);
   const series = columns.map((column, i) => {
     try {
-      return columnSeries(column, cells[i]);
+      // A type this casefile does not know yet is read as text, whatever JSON it holds.
+      return columnSeries(column, cells[i], kustoTypeFromName(table.columns[i].type) !== undefined);
     } catch (error) {
       if (!(error instanceof Misfit)) throw error;
       throw new WireShapeError(
@@ -180,12 +187,13 @@ function transpose(rows: WireTable["rows"], width: number): unknown[][] {
   return columns;
 }
 
-function columnSeries(column: ColumnSchema, cells: readonly unknown[]): Series {
+function columnSeries(column: ColumnSchema, cells: readonly unknown[], known: boolean): Series {
   const { name, type } = column;
   switch (type) {
     case "string":
-      return textSeries(name, cells, false);
+      return textSeries(name, cells, false, known);
     case "guid":
+      return textSeries(name, cells, true, known);
     case "dynamic":
       return textSeries(name, cells, true);
     case "bool":
@@ -211,8 +219,21 @@ const BULK_MIN_ROWS = 4096;
  * A text column: strings as they are, JSON values as compact JSON, null as `""` for Kusto
  * `string` and as null for `guid` and `dynamic`.
  */
-function textSeries(name: string, cells: readonly unknown[], nullable: boolean): Series {
+function textSeries(
+  name: string,
+  cells: readonly unknown[],
+  nullable: boolean,
+  textOnly = false,
+): Series {
   const n = cells.length;
+  if (textOnly) {
+    // A string or guid column holds JSON strings (or null): a number, bool or object there
+    // is not what the column declares, so the answer is refused rather than stringified.
+    for (let i = 0; i < n; i++) {
+      const v = cells[i];
+      if (typeof v !== "string" && v !== null && v !== undefined) throw new Misfit(i, v);
+    }
+  }
   const nulls = nullable ? new Uint8Array(n) : undefined;
   let series: Series | undefined;
   if (n >= BULK_MIN_ROWS && fewDistinct(cells)) series = viaDictionary(name, cells, nulls);
@@ -450,12 +471,17 @@ function civilDays(s: string): number {
   let y = dg(s, 0) * 1000 + dg(s, 1) * 100 + dg(s, 2) * 10 + dg(s, 3);
   const m = dg(s, 5) * 10 + dg(s, 6);
   const d = dg(s, 8) * 10 + dg(s, 9);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31)) return NaN;
+  if (!(m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m))) return NaN;
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
 }
 
 function dg(s: string, i: number): number {
@@ -476,8 +502,11 @@ function readIsoUtc(s: string): number {
   ) {
     return NaN;
   }
-  const seconds = (dg(s, 11) * 10 + dg(s, 12)) * 3600 + (dg(s, 14) * 10 + dg(s, 15)) * 60 +
-    dg(s, 17) * 10 + dg(s, 18);
+  const hh = dg(s, 11) * 10 + dg(s, 12), mm = dg(s, 14) * 10 + dg(s, 15);
+  const ss = dg(s, 17) * 10 + dg(s, 18);
+  // `25:00` or `:61` is no time of day (NaN digits fail these too).
+  if (!(hh <= 23 && mm <= 59 && ss <= 59)) return NaN;
+  const seconds = hh * 3600 + mm * 60 + ss;
   let days: number;
   if (s.startsWith(lastDayText) && lastDayText !== "") days = lastDay;
   else {

@@ -398,7 +398,11 @@ class Service {
         return fault.delayMs > limit ? gatewayTimeout() : undefined;
       }
       case "malformed":
-        return { status: 200, headers: {}, body: fault.body ?? '{"unexpected":"shape"}' };
+        return {
+          status: 200,
+          headers: fault.headers ?? {},
+          body: fault.body ?? '{"unexpected":"shape"}',
+        };
       case "partial":
       case "drop":
         return undefined;

@@ -134,7 +134,13 @@ export type Fault =
    */
   | { kind: "hang"; times?: number }
   /** 200 with a body that is not the real shape (default `{"unexpected":"shape"}`). */
-  | { kind: "malformed"; body?: string; times?: number }
+  | {
+    kind: "malformed";
+    body?: string;
+    times?: number;
+    /** Headers sent with it (e.g. a wrong `content-type`), over the JSON default. */
+    headers?: Record<string, string>;
+  }
   /** 200 with half of the rows (rounded down) and a `PartialError`, the real partial shape. */
   | { kind: "partial"; times?: number }
   /** 200 and half of the body, then the connection is dropped mid-body. */

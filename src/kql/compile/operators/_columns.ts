@@ -16,7 +16,7 @@ import {
   type Typed,
 } from "../_context.ts";
 import { rememberList } from "../_dynamic_native.ts";
-import { compileExpr } from "../_expression.ts";
+import { checkDeclaredOnce, compileItem } from "../_same_operator_names.ts";
 import { resultName, uniqueNames } from "../_names.ts";
 import { jsToSeries } from "../../runtime/_values.ts";
 import { formatSchemaType } from "../../runtime/_type_names.ts";
@@ -57,9 +57,13 @@ export function project(
   scope: Scope,
   ctx: Context,
   extend: boolean,
+  operator: string = extend ? "extend" : "project",
 ): Relation {
   if (items.length === 0) return input;
+  checkDeclaredOnce(items, operator, ctx);
   const env = rowEnv(input, scope, ctx);
+  // Every expression reads the input: names declared by earlier items are not visible.
+  const declared = new Set<string>();
   let unnamed = 0;
   // Kusto numbers only the columns it cannot name (Column1, Column2...); extend skips the
   // names the row already has.
@@ -73,7 +77,8 @@ export function project(
   const outputs: Array<{ name: string; expr: Expr; type: KustoType; list?: Typed["jsonList"] }> =
     [];
   for (const item of items) {
-    const value = compileExpr(item.expression, env);
+    const value = compileItem(item, env, declared, operator);
+    for (const name of item.names ?? []) declared.add(name);
     if (item.names && item.names.length > 1) {
       // `(a, b) = f(...)`: a function with several outputs assigns them in order.
       if (!value.components) {
@@ -135,7 +140,11 @@ export function project(
   const kept = new Set(columns);
   const strings = input.columns.filter((c) => kept.has(c));
   selected.push(...jsonStringsKept({ ...input, columns: strings }).map((n) => pl.col(n)));
-  const result = frame.select(...selected);
+  // With no columns before it (after `project-away *`), an extend of constants still has
+  // one value per row: broadcast, not a single-row select.
+  const result = input.columns.length === 0
+    ? selectPerRow(frame, columns.map((c) => ({ name: c.name, expr: assigned.get(c.name)! })))
+    : frame.select(...selected);
   // An array kept as a Polars list too, for an mv-expand right after (issue 22).
   for (const [name, list] of lists) {
     rememberList(result, name, {
@@ -176,7 +185,12 @@ export function projectAway(input: Relation, op: A.ProjectAwayOperator, ctx: Con
   const columns = input.columns.filter((c) =>
     op.kind === "project-away" ? !selected.has(c.name) : selected.has(c.name)
   );
-  return { ...input, frame: input.frame.select(...keepColumns(columns)), columns };
+  // A Polars frame without columns has no rows, where Kusto's table keeps them (`T |
+  // project-away * | project c = 1` has T's rows): a hidden column holds the row count.
+  const kept = columns.length === 0 && input.columns.length > 0
+    ? [pl.col(input.columns[0].name).isNull().alias(ctx.temp("__rows"))]
+    : keepColumns(columns);
+  return { ...input, frame: input.frame.select(...kept), columns };
 }
 
 /** Applies `project-rename`. */
@@ -186,10 +200,20 @@ export function projectRename(
   ctx: Context,
 ): Relation {
   const renames = new Map<string, string>();
+  const targets = new Set<string>();
   for (const r of op.renames) {
     if (!input.columns.some((c) => c.name === r.from)) {
       throw unknownColumn(r.from, input.columns, op.span, ctx);
     }
+    // Kusto.Language: "A column with the name 'a' is already declared".
+    if (targets.has(r.to)) {
+      throw ctx.error(
+        `the column '${r.to}' is declared twice in one project-rename`,
+        op.span,
+        "Give each renamed column its own name.",
+      );
+    }
+    targets.add(r.to);
     renames.set(r.from, r.to);
   }
   const columns = input.columns.map((c) => ({ ...c, name: renames.get(c.name) ?? c.name }));

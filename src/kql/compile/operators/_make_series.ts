@@ -23,6 +23,7 @@ import { convertJs, isNumeric } from "../_conversion.ts";
 import { derivedName } from "../_names.ts";
 import { summarize } from "./_summarize.ts";
 import { checkMemory } from "../_limits.ts";
+import { checkMicrosecondStep } from "../_time_resolution.ts";
 import { AGGREGATE_FUNCTIONS } from "../../functions/_registry.ts";
 import {
   jsonElements,
@@ -55,6 +56,7 @@ export function makeSeries(
   const axisName = derivedName(op.on, "Column1");
   const step = bound(op.step, "step", axis.type, scope, ctx)!;
   if (step <= 0) throw ctx.error("the step of make-series must be positive", op.step.span);
+  if (!isNumeric(axis.type)) checkMicrosecondStep(op.step, "the step of make-series", ctx);
   // The parser reads neither `kind=nonempty` nor which range syntax was used: look at the
   // text. `in range(a, b, step)` includes b and bins with bin(), not bin_at().
   const head = ctx.query.slice(op.span.start, op.aggregates[0]?.span.start ?? op.span.end);
@@ -137,6 +139,16 @@ export function makeSeries(
   );
   const keys = summary.columns.slice(0, op.by.length);
   const values = summary.columns.slice(op.by.length + 1, -1);
+  // `on d ... by d`: Kusto.Language refuses the second column of one name.
+  const clash = [...keys, ...values].find((c) => c.name === axisName);
+  if (clash) {
+    throw ctx.error(
+      `A column with the name '${axisName}' is already declared: make-series names its ` +
+        "axis after the 'on' column",
+      op.on.span,
+      `Name the group key or the aggregate otherwise (by key = ${axisName}).`,
+    );
+  }
   const defaults = values.map((c, i) =>
     defaultValue(
       values.length === op.aggregates.length ? op.aggregates[i] : undefined,

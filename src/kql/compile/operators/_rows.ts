@@ -77,6 +77,6 @@ export function distinct(
   if (op.columns.length === 1 && op.columns[0].expression.kind === "star") {
     return { ...input, frame: input.frame.unique({ maintainOrder: true } as never) };
   }
-  const projected = project(input, op.columns, scope, ctx, false);
+  const projected = project(input, op.columns, scope, ctx, false, "distinct");
   return { ...projected, frame: projected.frame.unique({ maintainOrder: true } as never) };
 }

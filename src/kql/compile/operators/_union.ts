@@ -8,6 +8,7 @@ import { type Expr, pl } from "../../../polars.ts";
 import { type ColumnSchema, type KustoType, polarsTypeOf } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
 import type { Context, Relation, Scope } from "../_context.ts";
+import { selectPerRow } from "./_columns.ts";
 
 /** Applies `| union T2, ...`. */
 export function unionOperator(
@@ -16,7 +17,8 @@ export function unionOperator(
   scope: Scope,
   ctx: Context,
 ): Relation {
-  const { relations, sources } = unionInputs(op.tables, op.options, scope, ctx);
+  // The piped input is a leg that exists: fuzzy legs that do not may all be left out.
+  const { relations, sources } = unionInputs(op.tables, op.options, scope, ctx, true);
   const self: A.Expression = { kind: "name", name: "union_arg0", span: op.span };
   return union([input, ...relations], op.options, [self, ...sources]);
 }
@@ -65,6 +67,15 @@ export function union(
         source === undefined ? nullColumn(c.type).alias(c.name) : pl.col(source).alias(c.name),
       );
     }
+    // A leg without columns (`T | project-away *`) still has rows: its null columns are
+    // broadcast to them, not selected as a single row.
+    if (r.columns.length === 0) {
+      const names = [
+        ...(options.withSource ? [options.withSource] : []),
+        ...kept.map((c) => c.name),
+      ];
+      return selectPerRow(r.frame, exprs.map((expr, i) => ({ name: names[i], expr })));
+    }
     return r.frame.select(...exprs);
   });
   const frame = frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
@@ -77,13 +88,15 @@ export function union(
 /**
  * The relations of `union`'s tables. With isfuzzy=true, legs naming a table that does not
  * exist are left out (Kusto's fuzzy resolution of union legs); any other error of a leg
- * is the query's error, as in Kusto.
+ * is the query's error, as in Kusto. `piped`: a piped input (`T | union ...`) is a leg too,
+ * so the listed legs may all be missing.
  */
 export function unionInputs(
   tables: readonly A.Expression[],
   options: A.UnionOptions,
   scope: Scope,
   ctx: Context,
+  piped = false,
 ): { relations: Relation[]; sources: A.Expression[] } {
   const relations: Relation[] = [];
   const sources: A.Expression[] = [];
@@ -95,7 +108,7 @@ export function unionInputs(
       if (!options.isFuzzy || !ctx.isUnknownTable(error)) throw error;
     }
   }
-  if (relations.length === 0) {
+  if (relations.length === 0 && !piped) {
     throw ctx.unknownTable(
       "none of the tables of 'union' exist",
       tables[0]?.span ?? { start: 0, end: 0 },

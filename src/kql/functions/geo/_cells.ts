@@ -11,6 +11,53 @@ import { geo } from "./_libs.ts";
 import { type LngLat, type Point3, toLngLat } from "./_sphere.ts";
 import { type Polygon, s2Polygon } from "./_shapes.ts";
 
+// ---------------------------------------------------------------- Kusto's set order
+
+const M64 = (1n << 64n) - 1n;
+const MURMUR_MUL = 0xc6a4a7935bd1e995n;
+const shiftMix = (v: bigint) => v ^ (v >> 47n);
+const utf8 = new TextEncoder();
+
+/** libstdc++'s `std::hash<std::string>`: `_Hash_bytes`, a 64-bit MurmurHash2 variant. */
+export function stdStringHash(text: string): bigint {
+  const bytes = utf8.encode(text);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.length;
+  const aligned = n & ~7;
+  let hash = (0xc70f6907n ^ (BigInt(n) * MURMUR_MUL)) & M64;
+  for (let i = 0; i < aligned; i += 8) {
+    const data = (shiftMix((view.getBigUint64(i, true) * MURMUR_MUL) & M64) * MURMUR_MUL) & M64;
+    hash = ((hash ^ data) * MURMUR_MUL) & M64;
+  }
+  if (n & 7) {
+    let data = 0n;
+    for (let i = n - 1; i >= aligned; i--) data = (data << 8n) + BigInt(bytes[i]);
+    hash = ((hash ^ data) * MURMUR_MUL) & M64;
+  }
+  return shiftMix((shiftMix(hash) * MURMUR_MUL) & M64);
+}
+
+/**
+ * The order in which Kusto lists the cells its grid functions gather in a hash set
+ * (`geo_geohash_neighbors`, `geo_s2cell_neighbors`): the iteration order of a libstdc++
+ * `std::unordered_set<std::string>` with 11 buckets that the cells were inserted into in
+ * `inserted` order. Each new cell goes to the front of the list when its bucket is empty,
+ * else to the front of its bucket's run. The Kusto emulator's results match this exactly,
+ * and Microsoft's documented outputs match the same insertions into MSVC's
+ * `std::unordered_set` (FNV-1a, 8 buckets); the order has no meaning of its own. Up to 11
+ * cells (a neighbourhood has at most 8): a larger set would have been rehashed.
+ */
+export function kustoSetOrder(inserted: readonly string[]): string[] {
+  const buckets = new Map<string, bigint>();
+  for (const s of inserted) if (!buckets.has(s)) buckets.set(s, stdStringHash(s) % 11n);
+  const list: string[] = [];
+  for (const [s, bucket] of buckets) {
+    const at = list.findIndex((t) => buckets.get(t) === bucket);
+    list.splice(at < 0 ? 0 : at, 0, s);
+  }
+  return list;
+}
+
 // ---------------------------------------------------------------- geohash
 
 const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";
@@ -65,8 +112,9 @@ export function geohashBounds(hash: string): [number, number, number, number] | 
 }
 
 /**
- * The geohashes around a geohash, clockwise from north. Cells beyond a pole do not
- * exist; longitudes wrap around the antimeridian.
+ * The geohashes around a geohash, gathered clockwise from north-west and listed in
+ * Kusto's set order ({@link kustoSetOrder}). Cells beyond a pole do not exist; longitudes
+ * wrap around the antimeridian.
  */
 export function geohashNeighbors(hash: string): string[] | null {
   const b = geohashBounds(hash);
@@ -78,6 +126,7 @@ export function geohashNeighbors(hash: string): string[] | null {
   const lat = (s + n) / 2;
   const out: string[] = [];
   const steps: Array<[number, number]> = [
+    [-1, 1],
     [0, 1],
     [1, 1],
     [1, 0],
@@ -85,7 +134,6 @@ export function geohashNeighbors(hash: string): string[] | null {
     [0, -1],
     [-1, -1],
     [-1, 0],
-    [-1, 1],
   ];
   for (const [dx, dy] of steps) {
     const y = lat + dy * height;
@@ -96,7 +144,7 @@ export function geohashNeighbors(hash: string): string[] | null {
     const h = geohashEncode(x, y, hash.length);
     if (h !== hash && !out.includes(h)) out.push(h);
   }
-  return out;
+  return kustoSetOrder(out);
 }
 
 // ---------------------------------------------------------------- S2
@@ -131,14 +179,14 @@ export function s2Corners(id: bigint): LngLat[] {
   return [0, 1, 2, 3].map((k) => toLngLat(vector(cell.vertex(k))));
 }
 
-/** The tokens of the cells around an S2 cell at its level (S2's AppendAllNeighbors). */
+/**
+ * The tokens of the cells around an S2 cell at its level, found by S2's AppendAllNeighbors
+ * and listed in Kusto's set order ({@link kustoSetOrder}).
+ */
 export function s2Neighbors(id: bigint): string[] {
-  const out: string[] = [];
-  for (const n of s2().cellid.allNeighbors(id, s2().cellid.level(id))) {
-    const token = s2().cellid.toToken(n);
-    if (!out.includes(token)) out.push(token);
-  }
-  return out;
+  const tokens = s2().cellid.allNeighbors(id, s2().cellid.level(id))
+    .map((n: bigint) => s2().cellid.toToken(n));
+  return kustoSetOrder(tokens);
 }
 
 /** Average area of an S2 cell at `level`, in steradians. */

@@ -10,10 +10,24 @@
  * @module
  */
 import type { Typed } from "../../compile/_context.ts";
-import type { JsValue } from "../../runtime/_values.ts";
+import { pl } from "../../../polars.ts";
+import { dynamicText } from "../../compile/_conversion.ts";
+import { isExactLongAsJson } from "../../syntax/_literals.ts";
+import { type JsValue, parseJsonKeepingReals } from "../../runtime/_values.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
 import { expectBool, expectSeries, jsonReal, NUMERIC, seriesOf } from "./_args.ts";
 import { expectType } from "../_define.ts";
+
+const NULL_ARG: Typed = { expr: pl.lit(null), type: "dynamic", constant: { value: null } };
+
+/** Whether the JSON text is an array whose numbers are all integers (longs in Kusto). */
+function integerSeries(text: string): boolean {
+  const parsed = parseJsonKeepingReals(text);
+  if (!Array.isArray(parsed)) return false;
+  const numbers = parsed.filter((v) => v !== null);
+  return numbers.length > 0 &&
+    numbers.every((v) => isExactLongAsJson(v) || (typeof v === "number" && Number.isInteger(v)));
+}
 
 /** Whether `v` is missing, given the placeholder argument's value. */
 function missing(v: JsValue, placeholder: JsValue): boolean {
@@ -60,13 +74,16 @@ function fillCarry(forward: boolean): ScalarFunction {
 /**
  * Linear interpolation of missing values between the present numbers around them; the
  * missing values before the first and after the last present number take that number
- * when `edges` is set; a series with no number at all is filled with `constant`.
+ * when `edges` is set; a series with no number at all is filled with `constant`. A
+ * series of integers (`integral`) keeps its type: the interpolated values are truncated,
+ * as Kusto gives them (`[1, null, 2]` becomes `[1, 1, 2]`).
  */
 export function fillLinear(
   values: readonly JsValue[],
   placeholder: JsValue,
   edges: boolean,
   constant: JsValue,
+  integral = false,
 ): JsValue[] {
   const n = values.length;
   const known: number[] = [];
@@ -79,14 +96,15 @@ export function fillLinear(
   for (let k = 0; k + 1 < known.length; k++) {
     const [a, b] = [known[k], known[k + 1]];
     for (let i = a + 1; i < b; i++) {
-      out[i] = value(a) + ((value(b) - value(a)) * (i - a)) / (b - a);
+      const v = value(a) + ((value(b) - value(a)) * (i - a)) / (b - a);
+      out[i] = integral ? Math.trunc(v) : v;
     }
   }
   if (edges) {
     for (let i = 0; i < known[0]; i++) out[i] = value(known[0]);
     for (let i = known[known.length - 1] + 1; i < n; i++) out[i] = value(known[known.length - 1]);
   }
-  return out;
+  return integral ? out : out.map((v) => (typeof v === "number" ? jsonReal(v) : v));
 }
 
 /** `y[i] = Σ filter[j] · x[i + shift - j]`, elements outside the series counting as 0. */
@@ -155,16 +173,25 @@ export const FILL: Record<string, ScalarFunction> = {
       checkPlaceholder(args, 3, site);
       const edgesGiven = args.length > 2;
       const constantGiven = args.length > 3;
+      const [series, placeholder, edges, constant] = args;
+      // The text tells integers from integral reals (`2` from `2.0`).
       return site.env.rowwise(
-        args,
+        [
+          series,
+          placeholder ?? NULL_ARG,
+          edges ?? NULL_ARG,
+          constant ?? NULL_ARG,
+          dynamicText(series),
+        ],
         "dynamic",
-        ([x, placeholder, edges, constant]) =>
+        ([x, placeholder, edges, constant, text]) =>
           Array.isArray(x)
             ? fillLinear(
               x,
               placeholder ?? null,
               edgesGiven ? edges === true : true,
               constantGiven ? constant ?? null : 0,
+              typeof text === "string" && integerSeries(text),
             )
             : null,
       );

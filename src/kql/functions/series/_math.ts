@@ -388,6 +388,9 @@ export function seasonalComponent(
 ): number[] {
   const n = values.length;
   if (period <= 0) return new Array(n).fill(0);
+  // A period past the series' length gives each point a phase of its own, as a period of
+  // exactly its length does; an infinite one (seasonality real(+inf)) allocated forever.
+  period = Math.min(period, Math.max(n, 1));
   const phases: number[][] = Array.from({ length: period }, () => []);
   for (let i = 0; i < learn; i++) {
     const v = values[i];
