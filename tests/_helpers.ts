@@ -45,6 +45,29 @@ export async function runCasefile(
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
 
+/** Runs `deno run scripts/kql_corpus.ts DIR` (the hunting-query corpus runner) over `dir`. */
+export async function runKqlCorpus(dir: string): Promise<CasefileRun> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", join(REPO, "scripts/kql_corpus.ts"), dir],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/**
+ * A seeded pseudo-random source of numbers in [0, 1) (a linear congruential generator), so
+ * a randomised test makes the same cases on every run.
+ */
+export function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
 /** `../shared/realdata`, beside the repository (as DEVELOPERS.md lays it out). */
 export const REALDATA_DIR = fromFileUrl(new URL("../../shared/realdata", import.meta.url));
 
@@ -96,6 +119,20 @@ export async function hasNbconvert(): Promise<boolean> {
     throw new Error(`jupyter-nbconvert is missing under CI (${PYTHON} cannot import nbconvert)`);
   }
   return success;
+}
+
+/**
+ * The environment of a Jupyter run whose kernel specs (see {@link writeTestKernel}), data,
+ * runtime and config folders are all under `dir`, not the user's profile.
+ */
+export function jupyterEnv(dir: string): Record<string, string> {
+  return {
+    JUPYTER_PATH: dir,
+    JUPYTER_DATA_DIR: join(dir, "data"),
+    JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
+    JUPYTER_CONFIG_DIR: join(dir, "config"),
+    NO_COLOR: "1",
+  };
 }
 
 /**

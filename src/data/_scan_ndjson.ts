@@ -18,7 +18,6 @@
  * @module
  */
 import { nestsDeeperThan } from "./_json_depth.ts";
-import { basename } from "node:path";
 import {
   type DataFrame,
   type DataType,
@@ -32,7 +31,17 @@ import { cleaned, datetimeForms, inferTextColumns, parseText } from "./_coerce.t
 import { readHead } from "./_csv.ts";
 import { formatOf } from "./load.ts";
 import { findBadLine } from "./_ndjson.ts";
-import { MISFIT_MARKER } from "./_scan_text.ts";
+import {
+  fileReadFailure,
+  guarded,
+  HEAD_BYTES,
+  HEAD_ROWS,
+  LOOKS_TYPED,
+  missingColumns,
+  presentValues,
+  SPREAD_FROM,
+  spreadChunks,
+} from "./_scan_sample.ts";
 import { refuseShadowingNames } from "./_names.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 
@@ -57,13 +66,6 @@ interface NdjsonFile {
   /** The text columns' values of the first rows and of lines spread through the file. */
   readonly sample: DataFrame;
 }
-
-const HEAD_ROWS = 1000;
-const HEAD_BYTES = 1 << 20;
-/** Files above this size are also sampled at offsets spread through them. */
-const SPREAD_FROM = 4 << 20;
-const SPREAD_CHUNKS = 8;
-const CHUNK_BYTES = 64 * 1024;
 
 const planned = new Map<string, NdjsonFile>();
 
@@ -167,7 +169,7 @@ export async function planNdjsonScan(
     frame: native.withColumns(...parsed).select(...values),
     rows: read.reduce((n, r) => n + r.rows, 0),
     schema: { name, columns: [...union.keys()].map((c) => ({ name: c, type: types.get(c)! })) },
-    warnings: missingColumns(read, [...union.keys()], name),
+    warnings: missingColumns(read, [...union.keys()], name, (one, c) => one.types.has(c)),
     notes: [],
   };
 }
@@ -190,14 +192,13 @@ export async function ndjsonScanFailure(
     }
     const one = planned.get(file);
     if (!one) continue;
-    try {
-      scanFile(one).select(pl.len()).collectSync();
-    } catch (cause) {
-      return new DataLoadError(
-        `Cannot read ${file} (table ${name}): ${String((cause as Error)?.message).split("\n")[0]}`,
-        { file, cause, hint: "Export the file again, or move it out of the folder." },
-      );
-    }
+    const failed = fileReadFailure(
+      file,
+      name,
+      () => scanFile(one).select(pl.len()).collectSync(),
+      "Export the file again, or move it out of the folder.",
+    );
+    if (failed) return failed;
   }
   return undefined;
 }
@@ -263,18 +264,9 @@ async function planFile(file: string): Promise<NdjsonFile | undefined> {
 // them (its text of a number or `true` in a column of text).
 async function spreadRows(file: string, size: number, text: string[]): Promise<DataFrame[]> {
   const rows: DataFrame[] = [];
-  using handle = await Deno.open(file);
-  const buffer = new Uint8Array(CHUNK_BYTES);
   const schema = Object.fromEntries(text.map((c) => [c, pl.Utf8]));
-  for (let k = 1; k <= SPREAD_CHUNKS; k++) {
-    await handle.seek(Math.floor((size * k) / (SPREAD_CHUNKS + 1)), Deno.SeekMode.Start);
-    const n = await handle.read(buffer);
-    if (n === null) break;
-    const chunk = buffer.subarray(0, n);
-    const start = chunk.indexOf(0x0a) + 1;
-    const end = chunk.lastIndexOf(0x0a);
-    if (start <= 0 || end <= start) continue;
-    const lines = new TextDecoder().decode(chunk.subarray(start, end)).split("\n")
+  for await (const chunk of spreadChunks(file, size)) {
+    const lines = new TextDecoder().decode(chunk).split("\n")
       .filter((l) => l.trim() !== "")
       .flatMap((l) => {
         try {
@@ -359,37 +351,4 @@ function widened(a: DataType, b: DataType): DataType | undefined {
   if (y === "Null") return a;
   if ((x === "Int64" && y === "Float64") || (x === "Float64" && y === "Int64")) return pl.Float64;
   return undefined;
-}
-
-function presentValues(sample: DataFrame, column: string): string[] {
-  if (!sample.columns.includes(column)) return [];
-  return sample.select(cleaned(pl.col(column)).alias(column)).getColumn(column).toArray()
-    .filter((v): v is string => v !== null);
-}
-
-// A value some type other than text could read: in a column whose sample held no value,
-// the loader (seeing them all) might have typed it.
-const LOOKS_TYPED = String.raw`^(?i)([+-]?([0-9.]|inf)|true$|false$|[\[{])`;
-
-// `value`, or the marker error on any row where `bad` holds (a strict cast of the marker).
-function guarded(value: Expr, bad: Expr, name: string): Expr {
-  const guard = pl.when(bad.fillNull(false)).then(pl.lit(`${MISFIT_MARKER}:${name}`))
-    .otherwise(pl.lit(null).cast(pl.Utf8)).cast(pl.Int64, true as never);
-  return pl.when(guard.isNull()).then(value).otherwise(pl.lit(null)).alias(name);
-}
-
-function missingColumns(read: readonly NdjsonFile[], union: readonly string[], table: string) {
-  const warnings: LoadWarning[] = [];
-  if (read.length < 2) return warnings;
-  for (const column of union) {
-    const lacking = read.filter((r) => !r.types.has(column));
-    if (lacking.length === 0) continue;
-    warnings.push({
-      file: lacking[0].file,
-      column,
-      message: `column ${column} is missing from ${lacking.length} of ${read.length} files ` +
-        `of table ${table} (first: ${basename(lacking[0].file)}); its rows there are empty`,
-    });
-  }
-  return warnings;
 }

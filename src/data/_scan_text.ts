@@ -27,10 +27,18 @@ import {
   repeatedNamesNote,
 } from "./_csv.ts";
 import { refuseShadowingNames } from "./_names.ts";
+import {
+  fileReadFailure,
+  guarded,
+  HEAD_BYTES,
+  HEAD_ROWS,
+  LOOKS_TYPED,
+  missingColumns,
+  presentValues,
+  SPREAD_FROM,
+  spreadChunks,
+} from "./_scan_sample.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
-
-/** The text of the error a guard raises when a value does not fit its sampled type. */
-export const MISFIT_MARKER = "casefile-scan-misfit";
 
 /** A text table planned as a lazy scan. */
 export interface TextScan {
@@ -54,14 +62,6 @@ interface TextFile {
 
 /** Above this many columns a table is loaded whole, not planned as a scan. */
 const MAX_SCAN_COLUMNS = 256;
-
-/** Rows read from the head of each file for the sample. */
-const HEAD_ROWS = 1000;
-/** Bytes read for the header and the separator. */
-const HEAD_BYTES = 1 << 20;
-/** Chunks read at offsets spread through a file, and their size. */
-const SPREAD_CHUNKS = 8;
-const CHUNK_BYTES = 64 * 1024;
 
 // A file → how its last plan read it, for naming the failure of a later read.
 const planned = new Map<string, TextFile>();
@@ -142,31 +142,9 @@ export async function planTextScan(
     rows: counted.rows,
     nullable: new Set(union.filter((c) => (counted.nulls.get(c) ?? 1) > 0)),
     schema: { name, columns: union.map((c) => ({ name: c, type: types.get(c)! })) },
-    warnings: missingColumns(read, union, name),
+    warnings: missingColumns(read, union, name, (one, c) => one.names.includes(c)),
     notes,
   };
-}
-
-/**
- * Whether `error` (or an error it wraps) is a scan guard's: a value that does not fit the
- * type the sample gave its column.
- */
-export function isMisfit(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 8; depth++) {
-    if (e.message.includes(MISFIT_MARKER)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-/** The column a guard's error names. */
-export function misfitColumn(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 8; depth++) {
-    const found = new RegExp(`${MISFIT_MARKER}:([^"\\]]*)`).exec(e.message);
-    if (found) return found[1];
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /**
@@ -195,14 +173,13 @@ export async function textScanFailure(
       throw error;
     }
     if (!one) continue;
-    try {
-      scanText(one).select(pl.len()).collectSync();
-    } catch (cause) {
-      return new DataLoadError(
-        `Cannot read ${file} (table ${name}): ${String((cause as Error)?.message).split("\n")[0]}`,
-        { file, cause, hint: "Re-export the file as UTF-8 CSV, or move it out of the folder." },
-      );
-    }
+    const failed = fileReadFailure(
+      file,
+      name,
+      () => scanText(one).select(pl.len()).collectSync(),
+      "Re-export the file as UTF-8 CSV, or move it out of the folder.",
+    );
+    if (failed) return failed;
   }
   return undefined;
 }
@@ -269,9 +246,7 @@ async function sampleFile(
   }
   // A chunk read mid-file may begin inside a quoted field that spans lines, and then read
   // shifted values: only files whose first rows hold no line break in a field are sampled so.
-  const spread = size > 4 * HEAD_BYTES && !hasLineBreaks(headRows)
-    ? await spreadRows(one, size)
-    : [];
+  const spread = size > SPREAD_FROM && !hasLineBreaks(headRows) ? await spreadRows(one, size) : [];
   return { ...one, sample: pl.concat([headRows, ...spread], { how: "vertical" }) };
 }
 
@@ -304,22 +279,9 @@ function firstLineEnd(head: Uint8Array): number {
 // the header's width (it began inside a quoted field) is skipped.
 async function spreadRows(one: TextFile, size: number): Promise<DataFrame[]> {
   const out: DataFrame[] = [];
-  using handle = await Deno.open(one.file);
-  for (let k = 1; k <= SPREAD_CHUNKS; k++) {
-    const offset = Math.floor((size * k) / (SPREAD_CHUNKS + 1));
-    await handle.seek(offset, Deno.SeekMode.Start);
-    const chunk = new Uint8Array(CHUNK_BYTES);
-    let filled = 0;
-    while (filled < chunk.length) {
-      const n = await handle.read(chunk.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    const start = chunk.indexOf(0x0a) + 1;
-    const end = chunk.subarray(0, filled).lastIndexOf(0x0a) + 1;
-    if (start <= 0 || end <= start) continue;
+  for await (const lines of spreadChunks(one.file, size)) {
     try {
-      const rows = pl.readCSV(Buffer.from(chunk.buffer, start, end - start), {
+      const rows = pl.readCSV(Buffer.from(lines.buffer, lines.byteOffset, lines.length), {
         hasHeader: false,
         inferSchemaLength: 0,
         sep: one.sep,
@@ -378,24 +340,6 @@ function statOf(file: string): Deno.FileInfo | undefined {
   }
 }
 
-// A sample → its cleaned columns: one select for all of them, not one per column (a select
-// costs time in the frame's width, so one per column made wide files quadratic).
-const cleanedSamples = new WeakMap<DataFrame, DataFrame>();
-
-function presentValues(sample: DataFrame, column: string): string[] {
-  let clean = cleanedSamples.get(sample);
-  if (!clean) {
-    clean = sample.select(...sample.columns.map((c) => cleaned(pl.col(c)).alias(c)));
-    cleanedSamples.set(sample, clean);
-  }
-  if (!clean.columns.includes(column)) return [];
-  return clean.getColumn(column).toArray().filter((v): v is string => v !== null);
-}
-
-// A value that some type other than text could read: in a column whose sample held no
-// value, the loader (seeing them all) might have typed it.
-const LOOKS_TYPED = String.raw`^(?i)([+-]?([0-9.]|inf)|true$|false$|[\[{])`;
-
 // Numbers serde writes one way and JavaScript another (`1.0` and `1`, `1e21` and `1e+21`).
 const REWRITTEN_NUMBER = String.raw`[\[:,]-?[0-9]+(\.0[\]},]|(\.[0-9]+)?[eE])`;
 
@@ -449,33 +393,4 @@ function typedColumn(
       };
     }
   }
-}
-
-// `value`, or the marker error on any row where `bad` holds.
-function guarded(value: Expr, bad: Expr, name: string): Expr {
-  const guard = marked(bad, `${MISFIT_MARKER}:${name}`);
-  return pl.when(guard.isNull()).then(value).otherwise(pl.lit(null)).alias(name);
-}
-
-// Null, or an error whose message holds `marker` (a strict cast of it) on any row where
-// `bad` holds.
-function marked(bad: Expr, marker: string): Expr {
-  return pl.when(bad.fillNull(false)).then(pl.lit(marker))
-    .otherwise(pl.lit(null).cast(pl.Utf8)).cast(pl.Int64, true as never);
-}
-
-function missingColumns(read: readonly TextFile[], union: readonly string[], table: string) {
-  const warnings: LoadWarning[] = [];
-  if (read.length < 2) return warnings;
-  for (const column of union) {
-    const lacking = read.filter((r) => !r.names.includes(column));
-    if (lacking.length === 0) continue;
-    warnings.push({
-      file: lacking[0].file,
-      column,
-      message: `column ${column} is missing from ${lacking.length} of ${read.length} files ` +
-        `of table ${table} (first: ${basename(lacking[0].file)}); its rows there are empty`,
-    });
-  }
-  return warnings;
 }

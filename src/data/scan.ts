@@ -38,7 +38,8 @@ import {
 } from "./_parquet_footer.ts";
 import { verifyTableSha256 } from "./_integrity.ts";
 import { binaryColumns, binaryNote, hexText } from "./_binary.ts";
-import { isMisfit, misfitColumn, planTextScan, textScanFailure } from "./_scan_text.ts";
+import { planTextScan, textScanFailure } from "./_scan_text.ts";
+import { isMisfit, misfitColumn } from "./_scan_sample.ts";
 import { ndjsonScanFailure, planNdjsonScan } from "./_scan_ndjson.ts";
 import { DataLoadError, type LoadWarning } from "./errors.ts";
 import { CasefileError } from "../errors.ts";
@@ -657,27 +658,44 @@ function removeQuietly(file: string): void {
   }
 }
 
-const STAND_IN_PREFIX = `casefile_standin_${Deno.pid}_`;
+/**
+ * The process's PID namespace (the inode behind `/proc/self/ns/pid`), or undefined where it
+ * cannot be read: a process id means a process only within its namespace, and a temporary
+ * folder may be shared by containers.
+ */
+function pidNamespace(): string | undefined {
+  try {
+    return /\[(\d+)\]/.exec(Deno.readLinkSync("/proc/self/ns/pid"))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+const NAMESPACE = pidNamespace();
+const STAND_IN_PREFIX = `casefile_standin_${Deno.pid}_${NAMESPACE ?? "x"}_`;
 
 let sweptStandIns: Promise<void> | undefined;
 
 /**
  * Removes the stand-in copies a killed process left in the temporary folder (their name
- * holds the process's id; it ends its own on exit): once per process, at its first scan.
- * Where a process's liveness cannot be read (no `/proc`), copies are left alone.
+ * holds the process's id and PID namespace; it ends its own on exit): once per process, at
+ * its first scan. Only this user's copies from this namespace are touched; where a
+ * process's liveness cannot be read (no `/proc`), copies are left alone.
  */
 function removeStaleStandIns(): Promise<void> {
   sweptStandIns ??= (async () => {
     try {
-      if (!(await Deno.stat("/proc/self").then(() => true, () => false))) return;
+      if (NAMESPACE === undefined) return;
       const dir = dirname(
         await Deno.makeTempFile({ prefix: STAND_IN_PREFIX }).then(
           async (probe) => (await Deno.remove(probe), probe),
         ),
       );
       for await (const entry of Deno.readDir(dir)) {
-        const pid = /^casefile_standin_(\d+)_/.exec(entry.name)?.[1];
-        if (!entry.isFile || pid === undefined || Number(pid) === Deno.pid) continue;
+        const [, pid, namespace] = /^casefile_standin_(\d+)_(\d+)_/.exec(entry.name) ?? [];
+        if (!entry.isFile || namespace !== NAMESPACE || Number(pid) === Deno.pid) continue;
+        const owner = await Deno.stat(join(dir, entry.name)).then((s) => s.uid, () => null);
+        if (owner !== Deno.uid()) continue;
         if (await Deno.stat(`/proc/${pid}`).then(() => false, () => true)) {
           await Deno.remove(join(dir, entry.name)).catch(() => {});
         }

@@ -367,6 +367,11 @@ function inThreadChunks(frame: DataFrame): DataFrame {
   return pl.concat(parts, { rechunk: false, how: "vertical" } as never);
 }
 
+/** The time unit of a datetime or duration column ("ms", "us", "ns"). */
+function unitOf(series: Series): string | undefined {
+  return (series.dtype as unknown as { timeUnit?: string }).timeUnit;
+}
+
 /**
  * What a source column needs to match its Kusto type, or undefined: a column of nulls
  * only (an empty table, or an empty file's guess) or of narrower integers takes the
@@ -381,6 +386,11 @@ function conformColumn(series: Series, column: ColumnSchema): Expr | undefined {
   let expr: Expr | undefined;
   const widens = isIntegerVariant(have) && (want === "Int64" || want === "Float64");
   if (have !== want && (allNull || widens)) {
+    expr = pl.col(column.name).cast(target);
+  }
+  // A caller's datetimes or durations in other units (ms from JavaScript dates, ns from
+  // Arrow): the engine computes in microseconds, as it reads its own files.
+  if (have === want && (have === "Datetime" || have === "Duration") && unitOf(series) !== "us") {
     expr = pl.col(column.name).cast(target);
   }
   if (column.type === "string" && (have === want || expr) && series.nullCount() > 0) {

@@ -5,13 +5,10 @@
  * record `r` (0-based) at byte 13 + 64·r, on line r + 2, so lines are computed by hand.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { join } from "node:path";
 import { readWholeFile } from "../../src/data/_csv_check.ts";
 import { PARALLEL_CHECK_BYTES } from "../../src/data/_csv.ts";
-import { tempFile } from "../_helpers.ts";
+import { type CasefileRun, runCasefile, tempFile } from "../_helpers.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const MIB = 2 ** 20;
 
 /** `size` bytes of a pattern no shifted or repeated read reproduces: (i·31 + i>>16) mod 251. */
@@ -55,19 +52,8 @@ function fixedCsv(edit: (r: number, line: string) => string = (_, l) => l): stri
   return text;
 }
 
-async function casefileLoad(
-  file: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", join(REPO, "repl/main.ts"), "load", file, "--format", "csv"],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+async function casefileLoad(file: string): Promise<CasefileRun> {
+  return await runCasefile(["load", file, "--format", "csv"]);
 }
 
 Deno.test("casefile load names the line of a NUL byte that starts the third 1 MiB read", async () => {

@@ -6,27 +6,11 @@
  * silently wrong answer. Expected values are written by hand from the files the tests write.
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { pl } from "../../src/polars.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { DataLoadError, scanFailure, scanTable } from "../../src/data/mod.ts";
-
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = join(REPO, "repl", "main.ts");
-
-async function casefile(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, ...args],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+import { runCasefile as casefile, tempFolder } from "../_helpers.ts";
 
 /**
  * `n` records of day `day`: Account u<i>, Failed = i % 7, Id = 9007199254741<day><i>1 (odd,
@@ -42,14 +26,10 @@ function dayRecords(day: number, n: number): string[] {
   });
 }
 
+// A temporary folder holding each file as its lines.
 async function folderOf(files: Record<string, string[]>): Promise<string> {
-  const folder = await Deno.makeTempDir({ prefix: "casefile_scan_ndjson_" });
-  for (const [path, lines] of Object.entries(files)) {
-    const file = join(folder, path);
-    await Deno.mkdir(join(file, ".."), { recursive: true });
-    await Deno.writeTextFile(file, lines.join("\n") + "\n");
-  }
-  return folder;
+  const texts = Object.entries(files).map(([path, lines]) => [path, lines.join("\n") + "\n"]);
+  return await tempFolder(Object.fromEntries(texts));
 }
 
 async function query(folder: string, kql: string) {

@@ -5,28 +5,12 @@
  * makes the table load whole, never a silently wrong answer. Expected values are written by
  * hand from the files the tests write.
  */
-import { deepStrictEqual as assertEquals, match, ok, rejects } from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { deepStrictEqual as assertEquals, match, ok, rejects, throws } from "node:assert/strict";
 import { join } from "node:path";
 import { pl } from "../../src/polars.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { DataLoadError, scanFailure, scanTable } from "../../src/data/mod.ts";
-
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = join(REPO, "repl", "main.ts");
-
-async function casefile(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, ...args],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+import { runCasefile as casefile, tempFolder } from "../_helpers.ts";
 
 const HEADER = "TimeGenerated,Account,Failed,Detail,Note";
 
@@ -39,14 +23,10 @@ function dayRows(day: number, n: number): string[] {
   });
 }
 
+// A temporary folder holding each file as its lines.
 async function folderOf(files: Record<string, string[]>): Promise<string> {
-  const folder = await Deno.makeTempDir({ prefix: "casefile_scan_text_" });
-  for (const [path, lines] of Object.entries(files)) {
-    const file = join(folder, path);
-    await Deno.mkdir(join(file, ".."), { recursive: true });
-    await Deno.writeTextFile(file, lines.join("\n") + "\n");
-  }
-  return folder;
+  const texts = Object.entries(files).map(([path, lines]) => [path, lines.join("\n") + "\n"]);
+  return await tempFolder(Object.fromEntries(texts));
 }
 
 async function query(folder: string, kql: string) {
@@ -276,6 +256,54 @@ Deno.test("a TSV file and a manifest's declared types are scanned; a declared ty
       ),
       JSON.stringify(zed.warnings),
     );
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("a watchlist CSV whose late value misfits its sample's type is read whole by _GetWatchlist", async () => {
+  // 1,500 rows: the sample is the first 1,000, whose Level values are all digits (long);
+  // row 1,401 (line 1,402) holds "high", so the loader keeps Level as text.
+  const folder = await Deno.makeTempDir({ prefix: "casefile_scan_text_" });
+  await Deno.mkdir(join(folder, "external"));
+  const lines = ["Account,Level"];
+  for (let i = 0; i < 1500; i++) lines.push(`u${i},${i === 1400 ? "high" : i % 5}`);
+  await Deno.writeTextFile(join(folder, "external", "vips.csv"), lines.join("\n") + "\n");
+  await Deno.writeTextFile(join(folder, "external", "vips2.csv"), lines.join("\n") + "\n");
+  await Deno.writeTextFile(
+    join(folder, "T.csv"),
+    "TimeGenerated,Account\n2026-03-02T00:00:00Z,u1\n",
+  );
+  await Deno.writeTextFile(
+    join(folder, "manifest.json"),
+    JSON.stringify({
+      format: "casefile-case/1",
+      name: "watchlist misfit",
+      referenceTime: "2026-03-16T00:00:00Z",
+      timeRange: { start: "2026-03-02T00:00:00Z", end: "2026-03-16T00:00:00Z" },
+      tables: [{
+        name: "T",
+        file: "T.csv",
+        rows: 1,
+        columns: [{ name: "TimeGenerated", type: "datetime" }, { name: "Account", type: "string" }],
+      }],
+      external: [
+        { name: "vips", file: "external/vips.csv", description: "Watchlist VIPs" },
+        { name: "vips2", file: "external/vips2.csv", description: "The same, for table()" },
+      ],
+    }),
+  );
+  try {
+    const provider = await openLocalProvider(folder);
+    // The rows of the scanned table: a clear error, not Polars' message, and then whole.
+    const scanned = await provider.table("vips2");
+    throws(
+      () => scanned.frame,
+      (e: Error) => e instanceof DataLoadError && !/casefile-scan/.test(e.message),
+    );
+    assertEquals((await provider.table("vips2")).frame.height, 1500);
+    const high = await provider.query("_GetWatchlist('vips') | where Level == 'high'");
+    assertEquals(high.frame.toRecords(), [{ Account: "u1400", Level: "high", SearchKey: "u1400" }]);
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DataLoadError, loadTable, scanTable } from "../../src/data/mod.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
-import { hasShared, REALDATA_DIR, runCasefile, tempFile, tempFolder } from "../_helpers.ts";
+import { hasShared, lcg, REALDATA_DIR, runCasefile, tempFile, tempFolder } from "../_helpers.ts";
 
 const shared = await hasShared();
 const CUT = /does not end with a line break/;
@@ -162,14 +162,6 @@ Deno.test("a repeated column name is renamed with a note, never silently", async
 });
 
 // --- A seeded campaign over real exports ---------------------------------------------------
-
-function lcg(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 Deno.test({
   name: "real exports cut at random points: refused, or every lost record is warned of",

@@ -298,9 +298,9 @@ Deno.test("truncationmaxsize fails a result past its bytes; a call's limit works
 Deno.test("make_list keeps at most Kusto's 1,048,576 elements", async () => {
   assert.deepEqual(
     await rows(
-      "range x from 1 to 1100000 step 1 | summarize l = make_list(x) | project n = array_length(l), last = tolong(l[-1])",
+      "range x from 1 to 1100000 step 1 | summarize l = make_list(x) | project n = array_length(l), lastValue = tolong(l[-1])",
     ),
-    [{ n: 1_048_576, last: 1_048_576 }],
+    [{ n: 1_048_576, lastValue: 1_048_576 }],
   );
 });
 

@@ -8,18 +8,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  DEMO_WORKSPACE_ID,
-  type LogAnalyticsService,
-  startLogAnalyticsService,
-} from "../twins/log_analytics/mod.ts";
-import {
-  MalformedResponseError,
-  openSentinelProvider,
-  type SentinelProvider,
-} from "../../src/providers/sentinel/sentinel_provider.ts";
+import { DEMO_WORKSPACE_ID, startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
+import { MalformedResponseError } from "../../src/providers/sentinel/sentinel_provider.ts";
+import { withTwinProvider as withService } from "../providers/_twin_provider.ts";
 import { CasefileError } from "../../src/errors.ts";
-import { hasShared, REALDATA_DIR, runCasefile, tempFolder } from "../_helpers.ts";
+import { hasShared, lcg, REALDATA_DIR, runCasefile, tempFolder } from "../_helpers.ts";
 
 const shared = await hasShared();
 const REAL = shared
@@ -36,29 +29,6 @@ interface WireBody {
 
 function real(): WireBody {
   return JSON.parse(REAL);
-}
-
-async function withService(
-  fn: (provider: SentinelProvider, service: LogAnalyticsService) => Promise<void>,
-): Promise<void> {
-  const service = await startLogAnalyticsService();
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: service.workspaceIds[0],
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-  });
-  try {
-    await fn(provider, service);
-  } finally {
-    provider.close();
-    await service.close();
-  }
 }
 
 async function refusal(work: Promise<unknown>): Promise<MalformedResponseError> {
@@ -169,14 +139,6 @@ Deno.test({
     });
   },
 });
-
-function lcg(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 Deno.test({
   name: "the real response cut at 20 random points is refused every time, never read short",

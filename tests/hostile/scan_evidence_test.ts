@@ -173,6 +173,15 @@ Deno.test("a stand-in copy left by a killed process is removed by the next casef
     const killed = await holdStandIn(join(folder, "T.parquet"), tmp);
     const live = await holdStandIn(join(folder, "T.parquet"), tmp);
     assert.deepEqual(await standIns(tmp), [killed.copy, live.copy].sort());
+    // A copy made in another PID namespace (a container sharing the folder): its process id
+    // means nothing here, so it is never removed, even with no such process in this one.
+    const foreign = killed.copy.replace(
+      /^casefile_standin_\d+_\d+_/,
+      "casefile_standin_4194000_1_",
+    );
+    assert.notEqual(foreign, killed.copy);
+    await Deno.writeFile(join(tmp, foreign), new Uint8Array(8));
+    assert.equal(await Deno.stat("/proc/4194000").then(() => "alive", () => "none"), "none");
     killed.child.kill("SIGKILL");
     assert.equal((await killed.child.status).signal, "SIGKILL");
     await killed.child.stdout.cancel().catch(() => {});
@@ -183,7 +192,8 @@ Deno.test("a stand-in copy left by a killed process is removed by the next casef
       env: { TMPDIR: tmp },
     });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(await standIns(tmp), [live.copy]);
+    assert.deepEqual(await standIns(tmp), [foreign, live.copy].sort());
+    await Deno.remove(join(tmp, foreign));
 
     live.child.stdin.close();
     assert.equal((await live.child.status).code, 0);

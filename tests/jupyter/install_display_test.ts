@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasNbconvert, PYTHON, tempFolder, writeTestKernel } from "../_helpers.ts";
+import { hasNbconvert, jupyterEnv, PYTHON, tempFolder, writeTestKernel } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const DATA_RESOURCE = "application/vnd.dataresource+json";
@@ -61,13 +61,7 @@ async function execute(cells: string[]): Promise<Output[][]> {
     ].join("\n");
     const run = await new Deno.Command(PYTHON, {
       args: ["-c", script, input, join(dir, "executed.ipynb"), REPO],
-      env: {
-        JUPYTER_PATH: dir,
-        JUPYTER_DATA_DIR: join(dir, "data"),
-        JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
-        JUPYTER_CONFIG_DIR: join(dir, "config"),
-        NO_COLOR: "1",
-      },
+      env: jupyterEnv(dir),
       stdout: "piped",
       stderr: "piped",
     }).output();

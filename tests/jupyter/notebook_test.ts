@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasNbconvert, PYTHON, tempFolder, writeTestKernel } from "../_helpers.ts";
+import { hasNbconvert, jupyterEnv, PYTHON, tempFolder, writeTestKernel } from "../_helpers.ts";
 
 const NOTEBOOK = fileURLToPath(
   new URL("../../examples/demo_case_investigation.ipynb", import.meta.url),
@@ -53,13 +53,7 @@ Deno.test({
         "--ExecutePreprocessor.timeout=600",
         "--ExecutePreprocessor.iopub_timeout=120",
       ],
-      env: {
-        JUPYTER_PATH: dir,
-        JUPYTER_DATA_DIR: join(dir, "data"),
-        JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
-        JUPYTER_CONFIG_DIR: join(dir, "config"),
-        NO_COLOR: "1",
-      },
+      env: jupyterEnv(dir),
       stdout: "piped",
       stderr: "piped",
     }).output();

@@ -43,6 +43,14 @@ Deno.test("in, !in and between compare longs beyond 2^53 exactly", async () => {
     await texts(`${rows} | where x in (dynamic([${BIG}])) | project s = tostring(x)`, "s"),
     [BIG],
   );
+  // The same array through a let, as hunting queries write a list of ids (was: no row).
+  assert.deepEqual(
+    await texts(
+      `let ids = dynamic([${BIG}]); ${rows} | where x in (ids) | project s = tostring(x)`,
+      "s",
+    ),
+    [BIG],
+  );
   assert.deepEqual(
     await texts(`${rows} | where x in ("${BIG}") | project s = tostring(x)`, "s"),
     [BIG],

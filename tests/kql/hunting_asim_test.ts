@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { executeKql, KqlSemanticError, tablePatterns } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
-import { runCasefile, tempFolder } from "../_helpers.ts";
+import { runCasefile, runKqlCorpus, tempFolder } from "../_helpers.ts";
 
 async function casefileJson(kql: string): Promise<Record<string, unknown>[]> {
   const run = await runCasefile(["query", kql, "--format", "json"]);
@@ -230,18 +230,91 @@ imAuthentication
 | where TargetProcessCommandLine  has_any ('Execute','RegRead','window.close')
 | project TimeGenerated, DvcHostname, Account, TargetProcessFileName, TargetProcessFilePath, TargetProcessCommandLine, ActingProcessFileName, _ResourceId, EventVendor, EventProduct`,
   });
-  const child = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      fileURLToPath(new URL("../../scripts/kql_corpus.ts", import.meta.url)),
-      dir,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(child.stdout);
-  assert.match(text, /summary: 2\/2 ran/, text + new TextDecoder().decode(child.stderr));
+  const child = await runKqlCorpus(dir);
+  const text = child.stdout;
+  assert.match(text, /summary: 2\/2 ran/, text + child.stderr);
   // The spray's three addresses each try more than 15 accounts in some 5 minutes (stage 1).
   assert.match(text, /ran\s+spray\.kql\s+\d+ rows/);
+});
+
+Deno.test("imProcessCreate: a device address prefix matches no row (neither leg records one)", async () => {
+  // Before the fix the parameter was accepted and ignored: every process came back.
+  const dpe = pl.DataFrame({
+    TimeGenerated: [new Date("2026-01-01T00:00:00Z")],
+    ActionType: ["ProcessCreated"],
+    FolderPath: ["C:\\x\\a.exe"],
+    ProcessCommandLine: ["a.exe"],
+    ProcessId: [1],
+    SHA256: [""],
+    MD5: [""],
+    SHA1: [""],
+    InitiatingProcessFolderPath: ["C:\\b.exe"],
+    InitiatingProcessCommandLine: ["b"],
+    InitiatingProcessId: [2],
+    InitiatingProcessParentFileName: ["c.exe"],
+    InitiatingProcessAccountDomain: ["D"],
+    InitiatingProcessAccountName: ["u"],
+    InitiatingProcessAccountSid: ["S"],
+    AccountDomain: ["D"],
+    AccountName: ["u"],
+    AccountSid: ["S"],
+    DeviceName: ["host.corp"],
+    Type: ["DeviceProcessEvents"],
+    _ResourceId: [""],
+  });
+  const count = async (q: string) =>
+    (await executeKql(q, { tables: { DeviceProcessEvents: dpe } })).frame.toRecords()[0].Count;
+  assert.equal(await count("imProcessCreate | count"), 1);
+  assert.equal(
+    await count("imProcessCreate(dvcipaddr_has_any_prefix = dynamic(['10.'])) | count"),
+    0,
+  );
+});
+
+Deno.test("the data's own table named like an ASIM parser comes first", async () => {
+  const syslog = pl.DataFrame({
+    TimeGenerated: [new Date("2026-01-01T00:00:00Z")],
+    ProcessName: ["sshd"],
+    SyslogMessage: ["Failed password for bob from 192.0.2.1 port 22 ssh2"],
+    HostName: ["h"],
+    Type: ["Syslog"],
+    _ResourceId: [""],
+  });
+  const saved = pl.DataFrame({ a: [7] });
+  for (const name of ["imAuthentication", "ASimAuthentication"]) {
+    const { frame } = await executeKql(`${name} | project a`, {
+      tables: { Syslog: syslog, [name]: saved },
+    });
+    assert.deepEqual(frame.toRecords(), [{ a: 7 }], name);
+  }
+});
+
+Deno.test("imAuthentication: a 4625 lockout (Status 0xc0000234, SubStatus 0x0) is 'User locked'", async () => {
+  // Microsoft's 4625 reference: a locked-out account fails with Status 0xC0000234 and no
+  // sub-status; the sub-status, when set, is the more precise code.
+  const se = pl.DataFrame({
+    TimeGenerated: [new Date("2026-01-01T00:00:00Z"), new Date("2026-01-01T00:00:01Z")],
+    EventID: [4625, 4625],
+    LogonType: [3, 3],
+    Status: ["0xc0000234", "0xc000006d"],
+    SubStatus: ["0x0", "0xc000006a"],
+    TargetDomainName: ["D", "D"],
+    TargetUserName: ["u", "u"],
+    TargetUserSid: ["S", "S"],
+    IpAddress: ["192.0.2.1", "192.0.2.1"],
+    IpPort: ["1", "2"],
+    WorkstationName: ["W", "W"],
+    AuthenticationPackageName: ["NTLM", "NTLM"],
+    Computer: ["h.corp", "h.corp"],
+    Type: ["SecurityEvent", "SecurityEvent"],
+    _ResourceId: ["", ""],
+  });
+  const { frame } = await executeKql(
+    "imAuthentication | project EventResultDetails, EventOriginalResultDetails",
+    { tables: { SecurityEvent: se } },
+  );
+  assert.deepEqual(frame.toRecords(), [
+    { EventResultDetails: "User locked", EventOriginalResultDetails: "0xc0000234" },
+    { EventResultDetails: "Incorrect password", EventOriginalResultDetails: "0xc000006a" },
+  ]);
 });

@@ -84,7 +84,7 @@ Deno.test("the has family matches terms with backslashes and regex metacharacter
     const n = kqlString(needle);
     const t = kqlString(text);
     const [col] = await rows(
-      `${data} | where S == ${t} and N == ${n} | take 1 | extend has = S has ${n}, not_has = S !has ${n}, has_cs = S has_cs ${n}, any = S has_any (${n}, "zzzz"), none = S !has_any (${n}), all = S has_all (${n}), rowwise = S has N, contains = S contains ${n}`,
+      `${data} | where S == ${t} and N == ${n} | take 1 | extend has = S has ${n}, not_has = S !has ${n}, hasCs = S has_cs ${n}, any = S has_any (${n}, "zzzz"), none = S !has_any (${n}), all = S has_all (${n}), rowwise = S has N, contains = S contains ${n}`,
     );
     const [lit] = await rows(
       `print has = ${t} has ${n}, any = ${t} has_any (${n}, "zzzz"), all = ${t} has_all (${n})`,
@@ -100,7 +100,7 @@ Deno.test("the has family matches terms with backslashes and regex metacharacter
     assert.equal(lit.any, has, `${where} (has_any on a literal)`);
     assert.equal(lit.all, has, `${where} (has_all on a literal)`);
     // Exact case here, so has_cs agrees; and a term match is always a substring.
-    assert.equal(col.has_cs, text.includes(needle) ? col.has : false, where);
+    assert.equal(col.hasCs, text.includes(needle) ? col.has : false, where);
     if (has) assert.equal(col.contains, true, where);
   }
 });

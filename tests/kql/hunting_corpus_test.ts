@@ -6,7 +6,6 @@
  * runner itself, through `deno run`.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import {
   executeKql,
   KqlSemanticError,
@@ -14,7 +13,7 @@ import {
   KqlUnsupportedError,
 } from "../../src/kql/mod.ts";
 import { bindKql } from "./_kusto_binder.ts";
-import { runCasefile, tempFolder } from "../_helpers.ts";
+import { runCasefile, runKqlCorpus, tempFolder } from "../_helpers.ts";
 
 async function rows(query: string): Promise<Record<string, unknown>[]> {
   return (await executeKql(query, { tables: {} })).frame.toRecords();
@@ -126,18 +125,9 @@ Deno.test("deno run scripts/kql_corpus.ts classifies a folder of hunting queries
     "parser.kql": "imWebSession | take 1",
     "notes.txt": "not a query",
   });
-  const child = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      fileURLToPath(new URL("../../scripts/kql_corpus.ts", import.meta.url)),
-      dir,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(child.stdout);
-  assert.equal(child.code, 0, new TextDecoder().decode(child.stderr));
+  const child = await runKqlCorpus(dir);
+  const out = child.stdout;
+  assert.equal(child.code, 0, child.stderr);
   const lines = out.trim().split("\n");
   const outcome = (name: string) => lines.find((l) => l.includes(name))?.split(/\s+/)[0];
   assert.equal(outcome("ran.kql"), "ran");

@@ -6,9 +6,8 @@
  * case's answer key (fixtures/demo-case/ANSWERS.md), RFC 1035 and hand computation.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { executeKql, KqlSemanticError, tablePatterns } from "../../src/kql/mod.ts";
-import { runCasefile, tempFolder } from "../_helpers.ts";
+import { runCasefile, runKqlCorpus, tempFolder } from "../_helpers.ts";
 
 async function rows(query: string): Promise<Record<string, unknown>[]> {
   return (await executeKql(query, { tables: {} })).frame.toRecords();
@@ -123,18 +122,9 @@ _Im_Dns(starttime=ago(lookback),endtime=now())
 | where NetworkProtocol =~ 'TCP'
 | summarize Count=count() by SrcIpAddr, bin(TimeGenerated, 1m)`,
   });
-  const child = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      fileURLToPath(new URL("../../scripts/kql_corpus.ts", import.meta.url)),
-      dir,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(child.stdout);
-  assert.equal(child.code, 0, new TextDecoder().decode(child.stderr));
+  const child = await runKqlCorpus(dir);
+  const out = child.stdout;
+  assert.equal(child.code, 0, child.stderr);
   assert.match(out, /^ran\s+sigred\.kql\s+0 rows$/m);
   assert.match(out, /^ran\s+subdomains\.kql\s+\d+ rows$/m);
   assert.match(out, /summary: 2\/2 ran/);

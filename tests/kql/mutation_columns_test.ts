@@ -8,23 +8,13 @@
  * (issue 23).
  */
 import assert from "node:assert/strict";
-import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
+import { executeKql } from "../../src/kql/mod.ts";
 import { runCasefile } from "../_helpers.ts";
-
-const NOW = new Date("2026-03-16T00:00:00Z");
+import { failure, NOW } from "./_records.ts";
 
 async function run(query: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
   const result = await executeKql(query, { tables: {}, now: NOW });
   return { columns: result.frame.columns, rows: result.frame.toRecords() };
-}
-
-async function failure(query: string): Promise<KqlSemanticError> {
-  const error = await executeKql(query, { tables: {}, now: NOW }).then(
-    () => undefined,
-    (e) => e,
-  );
-  assert.ok(error instanceof KqlSemanticError, `expected a KQL error for ${query}, got ${error}`);
-  return error;
 }
 
 Deno.test("mutation/columns: unnamed expressions are Column1, Column2; extend replaces in place", async () => {

@@ -11,14 +11,9 @@
 import assert from "node:assert/strict";
 import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
 import { runCasefile } from "../_helpers.ts";
+import { NOW, records } from "./_records.ts";
 
-const NOW = new Date("2026-03-16T00:00:00Z");
 const HOUR = 3_600_000_000; // a timespan's value in the frame: microseconds
-
-async function records(query: string): Promise<Record<string, unknown>[]> {
-  const result = await executeKql(query, { tables: {}, now: NOW });
-  return result.frame.toRecords();
-}
 
 Deno.test("mutation/core: case() buckets as in the docs' Small/Medium/Large example", async () => {
   const rows = await records(

@@ -7,24 +7,8 @@
  * `deno task mutate src/kql/compile/_expression.ts` (issue 23).
  */
 import assert from "node:assert/strict";
-import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
 import { runCasefile } from "../_helpers.ts";
-
-const NOW = new Date("2026-03-16T00:00:00Z");
-
-async function records(query: string): Promise<Record<string, unknown>[]> {
-  const result = await executeKql(query, { tables: {}, now: NOW });
-  return result.frame.toRecords();
-}
-
-async function failure(query: string): Promise<KqlSemanticError> {
-  const error = await executeKql(query, { tables: {}, now: NOW }).then(
-    () => undefined,
-    (e) => e,
-  );
-  assert.ok(error instanceof KqlSemanticError, `expected a KQL error for ${query}, got ${error}`);
-  return error;
-}
+import { failure, records } from "./_records.ts";
 
 Deno.test("mutation/expression: 'and' and 'or' with a null side, where Kusto's docs agree", async () => {
   // Docs ("Logical (binary) operators"): `and` is true only if both sides are true, `or` is

@@ -7,27 +7,9 @@
  * `deno task mutate src/kql/compile/operators/_make_series.ts` (issue 23).
  */
 import assert from "node:assert/strict";
-import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
+import { executeKql } from "../../src/kql/mod.ts";
 import { runCasefile } from "../_helpers.ts";
-
-const NOW = new Date("2026-03-16T00:00:00Z");
-
-async function records(query: string): Promise<Record<string, unknown>[]> {
-  const result = await executeKql(query, { tables: {}, now: NOW });
-  return result.frame.toRecords();
-}
-
-async function failure(
-  query: string,
-  limits?: { maxMemoryConsumptionPerIterator: number },
-): Promise<KqlSemanticError> {
-  const error = await executeKql(query, { tables: {}, now: NOW, limits }).then(
-    () => undefined,
-    (e) => e,
-  );
-  assert.ok(error instanceof KqlSemanticError, `expected a KQL error for ${query}, got ${error}`);
-  return error;
-}
+import { failure, NOW, records } from "./_records.ts";
 
 /** A dynamic column's JSON text read back. */
 const json = (v: unknown) => JSON.parse(v as string);

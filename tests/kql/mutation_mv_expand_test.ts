@@ -9,24 +9,9 @@
  * `deno task mutate src/kql/compile/operators/_mv_expand.ts` (issue 23).
  */
 import assert from "node:assert/strict";
-import { executeKql, KqlSemanticError } from "../../src/kql/mod.ts";
+import { executeKql } from "../../src/kql/mod.ts";
 import { runCasefile } from "../_helpers.ts";
-
-const NOW = new Date("2026-03-16T00:00:00Z");
-
-async function records(query: string): Promise<Record<string, unknown>[]> {
-  const result = await executeKql(query, { tables: {}, now: NOW });
-  return result.frame.toRecords();
-}
-
-async function failure(query: string): Promise<KqlSemanticError> {
-  const error = await executeKql(query, { tables: {}, now: NOW }).then(
-    () => undefined,
-    (e) => e,
-  );
-  assert.ok(error instanceof KqlSemanticError, `expected a KQL error for ${query}, got ${error}`);
-  return error;
-}
+import { failure, NOW, records } from "./_records.ts";
 
 Deno.test("mutation/mv-expand: the legacy mvexpand stops at 128 rows, mv-expand does not", async () => {
   const base = "range i from 1 to 1 step 1 | extend a = range(1, 200)";

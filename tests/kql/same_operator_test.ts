@@ -170,6 +170,13 @@ Deno.test("row-by-row dynamic functions keep a long beyond 2^53", async () => {
       " c = tostring(dynamic(7.0) / dynamic(2)), z = tostring(dynamic(1) / dynamic(0))",
   );
   assert.deepEqual(ops, { a: "3", b: "-3", c: "3.5", z: "" });
+  // `%` as Kusto's "Numerical operators" page documents it, never negative:
+  // 0 <= N % D < abs(D), so -14 % 12 is 10 (as the typed operator gives); -7.5 % 2 is 0.5.
+  const [mod] = await rows(
+    "print a = tostring(dynamic(-14) % dynamic(12)), b = tostring(dynamic(14) % dynamic(-12))," +
+      " c = tostring(dynamic(-14) % dynamic(-12)), d = tostring(dynamic(-7.5) % dynamic(2))",
+  );
+  assert.deepEqual(mod, { a: "10", b: "2", c: "10", d: "0.5" });
 });
 
 Deno.test("a range stepped by less than 1 microsecond is an error, not a rounded range", async () => {

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { CredentialUnavailableError } from "@azure/identity";
 import { serveLoopback } from "../twins/log_analytics/_loopback.ts";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
+import { openTwinProvider } from "./_twin_provider.ts";
 import {
   openSentinelProvider,
   SentinelAuthError,
@@ -83,6 +84,20 @@ async function withStandIn(
     provider.close();
     await server.close();
   }
+}
+
+// The provider on an `endpoint` no service answers at, not retried.
+async function openUnanswered(endpoint: string) {
+  return await openSentinelProvider({
+    endpoint,
+    workspace: WORKSPACE,
+    credential: {
+      getToken: () => Promise.resolve({ token: TOKEN, expiresOnTimestamp: Date.now() + 3.6e6 }),
+    },
+    env: () => undefined,
+    config: { defaultTimespan: "none" },
+    retry: { maxRetries: 0, maxWaitMs: 0 },
+  } as SentinelProviderOptions);
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -225,16 +240,7 @@ Deno.test("mutation/client: a long sign-in failure is cut to its first 300 chara
 
 Deno.test("mutation/client: an endpoint whose name does not resolve says to check DNS", async () => {
   // `.invalid` never resolves (RFC 6761): ENOTFOUND, not retried, with the DNS hint.
-  const provider = await openSentinelProvider({
-    endpoint: "https://casefile-no-such-host.invalid",
-    workspace: WORKSPACE,
-    credential: {
-      getToken: () => Promise.resolve({ token: TOKEN, expiresOnTimestamp: Date.now() + 3.6e6 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-    retry: { maxRetries: 0, maxWaitMs: 0 },
-  } as SentinelProviderOptions);
+  const provider = await openUnanswered("https://casefile-no-such-host.invalid");
   try {
     const error = await failure(provider.query("SecurityAlert | count"));
     assert.ok(error instanceof SentinelNetworkError, `${error.name}: ${error.message}`);
@@ -275,17 +281,7 @@ Deno.test("mutation/client: a syntax error's line and pos fields place it, whate
 Deno.test("mutation/client: a query's render reaches the result, so a notebook draws its chart", async () => {
   // The service sends the visualization only when asked (Prefer: include-render=true).
   const service = await startLogAnalyticsService();
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: service.workspaceIds[0],
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3.6e6 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-  } as SentinelProviderOptions);
+  const provider = await openTwinProvider(service);
   try {
     const result = await provider.query(
       "SigninLogs | summarize n = count() by bin(TimeGenerated, 1d) " +
@@ -304,16 +300,7 @@ Deno.test("mutation/client: a refused connection says to check the connection, n
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
-  const provider = await openSentinelProvider({
-    endpoint: `https://127.0.0.1:${port}`,
-    workspace: WORKSPACE,
-    credential: {
-      getToken: () => Promise.resolve({ token: TOKEN, expiresOnTimestamp: Date.now() + 3.6e6 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-    retry: { maxRetries: 0, maxWaitMs: 0 },
-  } as SentinelProviderOptions);
+  const provider = await openUnanswered(`https://127.0.0.1:${port}`);
   try {
     const error = await failure(provider.query("SecurityAlert | count"));
     assert.ok(error instanceof SentinelNetworkError, `${error.name}: ${error.message}`);

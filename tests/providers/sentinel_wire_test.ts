@@ -5,35 +5,8 @@
  * Log Analytics service.
  */
 import assert from "node:assert/strict";
-import { type LogAnalyticsService, startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
-import {
-  MalformedResponseError,
-  openSentinelProvider,
-  type SentinelProvider,
-} from "../../src/providers/sentinel/sentinel_provider.ts";
-
-async function withService(
-  fn: (provider: SentinelProvider, service: LogAnalyticsService) => Promise<void>,
-): Promise<void> {
-  const service = await startLogAnalyticsService();
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: service.workspaceIds[0],
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-  });
-  try {
-    await fn(provider, service);
-  } finally {
-    provider.close();
-    await service.close();
-  }
-}
+import { MalformedResponseError } from "../../src/providers/sentinel/sentinel_provider.ts";
+import { withTwinProvider as withService } from "./_twin_provider.ts";
 
 async function failure(work: Promise<unknown>): Promise<Error> {
   try {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DEMO_WORKSPACE_ID, startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
-import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
+import { openTwinProvider } from "../providers/_twin_provider.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { openSession } from "../../src/session/session.ts";
 import { pl } from "../../src/polars.ts";
@@ -25,17 +25,7 @@ Deno.test("session cache: a query's provider options are part of its key (more w
   const service = await startLogAnalyticsService({
     workspaces: { [DEMO_WORKSPACE_ID]: five, [EMEA]: DEMO_CASE_DIR },
   });
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: DEMO_WORKSPACE_ID,
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-  });
+  const provider = await openTwinProvider(service, { workspace: DEMO_WORKSPACE_ID });
   const home = await tempFolder();
   const session = await openSession("workspaces", { home, provider });
   try {

@@ -8,6 +8,7 @@ import { checkInterrupt } from "../../interrupt.ts";
 import { pl } from "../../polars.ts";
 import type * as A from "../syntax/ast.ts";
 import type { Context, Relation, Scope } from "./_context.ts";
+import { exposeRowCarrier, hideRowCarrier } from "./_row_carrier.ts";
 import {
   getschema,
   project,
@@ -74,6 +75,14 @@ export function applyOperator(
   if (graphOf(input) && !GRAPH_OPERATORS.has(op.kind)) throw notATable(op, ctx);
   const bad = "badOption" in op ? op.badOption : undefined;
   if (bad) throw badOptionError(op.kind, bad, ctx);
+  // A table without columns keeps its rows in a hidden column (`_row_carrier.ts`): every
+  // operator sees it as a column, so none drops it, and no result shows it. `getschema`
+  // describes the visible columns; `as` names the table as it is.
+  if (op.kind === "getschema" || op.kind === "as") return dispatch(input, op, scope, ctx);
+  return hideRowCarrier(dispatch(exposeRowCarrier(input), op, scope, ctx));
+}
+
+function dispatch(input: Relation, op: A.Operator, scope: Scope, ctx: Context): Relation {
   switch (op.kind) {
     case "where":
       return where(input, op, scope, ctx);
@@ -102,8 +111,10 @@ export function applyOperator(
       return distinct(input, op, scope, ctx);
     case "count": {
       const name = op.name ?? "Count";
+      // Cast apart: Polars merges `select(len().cast(Int64))` over the same select into
+      // one, so `count | count` counted the first input's rows.
       return {
-        frame: input.frame.select(pl.len().cast(pl.Int64).alias(name)),
+        frame: input.frame.select(pl.len().alias(name)).withColumns(pl.col(name).cast(pl.Int64)),
         columns: [{ name, type: "long" }],
       };
     }

@@ -266,9 +266,19 @@ function dynamicArithmetic(op: string, a: unknown, b: unknown): JsValue {
     const x = BigInt(exactNumber(a));
     const y = BigInt(exactNumber(b));
     if ((op === "/" || op === "%") && y === 0n) return null;
+    // `%` is never negative in Kusto: 0 <= N % D < abs(D) (-14 % 12 is 10).
+    const rem = (r: bigint) => r < 0n ? r + (y < 0n ? -y : y) : r;
     const n = BigInt.asIntN(
       64,
-      op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : op === "/" ? x / y : x % y,
+      op === "+"
+        ? x + y
+        : op === "-"
+        ? x - y
+        : op === "*"
+        ? x * y
+        : op === "/"
+        ? x / y
+        : rem(x % y),
     );
     return Number.isSafeInteger(Number(n)) ? Number(n) : exactLongAsJson(n.toString()) as JsValue;
   }
@@ -282,6 +292,8 @@ function dynamicArithmetic(op: string, a: unknown, b: unknown): JsValue {
     ? x * y
     : op === "/"
     ? x / y
+    : x % y < 0
+    ? x % y + Math.abs(y)
     : x % y;
   return realAsJson(r) as JsValue;
 }

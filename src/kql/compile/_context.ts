@@ -79,6 +79,13 @@ export function constant(value: JsValue, type: KustoType): Typed {
   return { expr: jsToExpr(value, type), type, constant: { value: plain } };
 }
 
+/**
+ * The hidden column that keeps the rows of a table without columns (`_row_carrier.ts`).
+ * Never in a relation's `columns` outside an operator; its NUL keeps it apart from any name
+ * a query gives.
+ */
+export const ROW_CARRIER = "\u0000casefile_rows";
+
 /** A table in the middle of a query: its lazy plan and Kusto columns. */
 export interface Relation {
   readonly frame: LazyDataFrame;
@@ -531,7 +538,8 @@ export function jsonStringsKept(input: Relation): string[] {
 
 /** An expression environment over a relation's columns. */
 export function rowEnv(input: Relation, scope: Scope, ctx: Context): ExprEnv {
-  const columns = columnMap(input.columns);
+  // The row carrier of a table without columns (`_row_carrier.ts`) is no name in a query.
+  const columns = columnMap(input.columns.filter((c) => c.name !== ROW_CARRIER));
   const marked = input.columns.filter((c) => jsonStringColumns.has(c));
   if (marked.length > 0) {
     // Operators that select their columns drop the strings: then the text is read.

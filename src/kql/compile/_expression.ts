@@ -267,6 +267,10 @@ function letValue(value: Typed, env: ExprEnv): Typed {
   if (typeof raw === "bigint" && !Number.isSafeInteger(Number(raw))) {
     return { expr: pl.lit(series), type: value.type };
   }
+  // A dynamic value keeps its text, as a dynamic literal does: its numbers stay exact.
+  if (value.type === "dynamic" && typeof raw === "string") {
+    return { expr: pl.lit(raw), type: "dynamic", constant: { value: parseJsonKeepingReals(raw) } };
+  }
   return constant(seriesToJs(series, value.type)[0], value.type);
 }
 
@@ -410,8 +414,9 @@ function inExpression(e: A.InExpression, env: ExprEnv): Typed {
     }
     if (v.type === "dynamic" && Array.isArray(v.constant.value)) {
       // A dynamic literal's text keeps its longs beyond 2^53 (the constant holds numbers).
-      const elements = item.kind === "literal" && item.json !== undefined
-        ? exactElements(item.json) ?? v.constant.value
+      const json = item.kind === "literal" && item.json !== undefined ? item.json : constantText(v);
+      const elements = json !== undefined
+        ? exactElements(json) ?? v.constant.value
         : v.constant.value;
       items.push(...elements.map((value) => ({ value, type: v.type })));
     } else items.push({ value: v.constant.value, type: v.type });
@@ -483,6 +488,21 @@ function exactLong(v: Typed): bigint | null | undefined {
   if (v.type !== "long") return undefined;
   try {
     return exactIntegerOf(v.expr);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JSON text a constant dynamic value is held as (a `let` of a dynamic literal), so
+ * `in (ids)` keeps its longs beyond 2^53 as `in (dynamic([...]))` does; else undefined.
+ */
+function constantText(v: Typed): string | undefined {
+  try {
+    const text = pl.select(v.expr.alias("v")).getColumn("v").get(0);
+    if (typeof text !== "string") return undefined;
+    JSON.parse(text); // text that is no JSON is no dynamic literal
+    return text;
   } catch {
     return undefined;
   }

@@ -49,7 +49,7 @@ import { excludedFunctionError } from "../functions/_excluded.ts";
 import type { KqlUnsupportedError } from "../errors.ts";
 import { checkMemory, resolveLimits } from "./_limits.ts";
 import { missingWorkspaceTables, workspaceScope } from "./_workspace_functions.ts";
-import { expandPatterns, type Patterns } from "./_patterns.ts";
+import { expandLet, expandPatterns, type Patterns } from "./_patterns.ts";
 import { checkInterrupt, interrupted, InterruptedError } from "../../interrupt.ts";
 
 /** Compiles a query; returns the relation of its last tabular statement. */
@@ -68,7 +68,7 @@ export function compileQuery(text: A.QueryText, ctx: Context): Relation {
     if (statement.kind === "set" && statement.pattern) {
       patterns.set(statement.pattern.name, statement.pattern);
     }
-    if (statement.kind === "let") bindLet(statement, env);
+    if (statement.kind === "let") bindLet(expandLet(statement, patterns, ctx), env);
     else if (statement.kind === "expression") {
       const e = expandPatterns(statement.expression, patterns, ctx);
       // A lone unknown name is a table the user expected to exist.

@@ -121,6 +121,8 @@ export function workspaceScope(ctx: Context): Scope {
   const scope = new Scope();
   for (const [names, source] of FUNCTIONS) {
     for (const name of names) {
+      // The data's own table of the same name (a saved parser output) comes first.
+      if (ctx.tables.has(name)) continue;
       const tables = WORKSPACE_FUNCTION_TABLES.get(name) ?? [];
       if (!tables.every((t) => ctx.tables.has(t))) continue;
       scope.set(name, { kind: "function", definition: definitionOf(source), scope });
@@ -131,10 +133,12 @@ export function workspaceScope(ctx: Context): Scope {
     if (legs.length === 0) continue;
     const filtering = definitionOf(asimSource(parser, legs, false));
     for (const name of parser.names) {
+      if (ctx.tables.has(name)) continue;
       scope.set(name, { kind: "function", definition: filtering, scope });
     }
     const parameterless = definitionOf(asimSource(parser, legs, true));
     for (const name of parser.parameterless) {
+      if (ctx.tables.has(name)) continue;
       scope.set(name, { kind: "function", definition: parameterless, scope });
     }
   }

@@ -8,11 +8,16 @@ import { type Expr, pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { type AggregateCall, type AggregateSite, defineAggregate } from "./_registry.ts";
-import { jsonElements, type JsValue, parseJson, readableExpr } from "../runtime/_values.ts";
+import {
+  jsonElements,
+  type JsValue,
+  parseJsonKeepingReals,
+  readableExpr,
+} from "../runtime/_values.ts";
 import { compileExpr } from "../compile/_expression.ts";
 import { isNumeric } from "../compile/_conversion.ts";
 import { argumentName } from "../compile/_names.ts";
-import { exactLong } from "../compile/_exact_values.ts";
+import { exactIdentity, exactLong } from "../compile/_exact_values.ts";
 
 /** The column name an argument contributes to an output name (`sum_Bytes`), or "". */
 function argName(e: A.Expression | undefined): string {
@@ -199,7 +204,8 @@ function listPost(type: KustoType, set: boolean, limit?: number) {
       : jsonElements(value as JsValue[], type);
     if (type === "dynamic") {
       // Dynamic arrays contribute their elements (one level), as Kusto's lists and sets do.
-      items = (value as string[]).map((v) => (v === null ? null : parseJson(v)))
+      // Their numbers stay exact (longs beyond 2^53, integral reals).
+      items = (value as string[]).map((v) => (v === null ? null : parseJsonKeepingReals(v)))
         .flatMap((v) => (Array.isArray(v) ? v : [v]));
     }
     if (set && type === "dynamic") {
@@ -207,7 +213,7 @@ function listPost(type: KustoType, set: boolean, limit?: number) {
       const seen = new Set<string>();
       const out: JsValue[] = [];
       for (const item of items) {
-        const key = JSON.stringify(item);
+        const key = exactIdentity(item);
         if (item === null || seen.has(key)) continue;
         seen.add(key);
         out.push(item);
@@ -269,14 +275,18 @@ defineAggregate("make_list_with_nulls", {
   compile(site) {
     const x = input(site, 0);
     return one(
-      readableExpr(pl.col(x.column), x.type).implode(),
+      // Longs as text: exact beyond 2^53.
+      (x.type === "long" ? pl.col(x.column).cast(pl.Utf8) : readableExpr(pl.col(x.column), x.type))
+        .implode(),
       "dynamic",
       named("list", site.call.args[0]),
       {
         post: (v) => {
           const values = (v ?? []) as JsValue[];
           return x.type === "dynamic"
-            ? values.map((s) => (s === null ? null : parseJson(s as string)))
+            ? values.map((s) => (s === null ? null : parseJsonKeepingReals(s as string)))
+            : x.type === "long"
+            ? values.map((s) => (s === null ? null : exactLong(s as string)))
             : jsonElements(values, x.type);
         },
       },
@@ -296,7 +306,7 @@ function bagAggregate(conditional: boolean) {
         post: (v) => {
           const bag: Record<string, unknown> = {};
           for (const text of (v ?? []) as string[]) {
-            const value = parseJson(text);
+            const value = parseJsonKeepingReals(text);
             if (value && typeof value === "object" && !Array.isArray(value)) {
               for (const [k, item] of Object.entries(value)) if (!(k in bag)) bag[k] = item;
             }

@@ -28,6 +28,7 @@ import {
   nativePackArray,
 } from "../compile/_dynamic_native.ts";
 import { commonType, expectType, rowwise } from "./_define.ts";
+import { exactRowwise } from "../compile/_exact_values.ts";
 import { readDatetime, readTimespan, realAsJson } from "../syntax/_literals.ts";
 
 /** Values brought to one type, for iff/case/coalesce. */
@@ -246,7 +247,8 @@ defineScalar(
     maxArgs: 1,
     compile([x], site) {
       if (x.type === "dynamic") return x;
-      const value = site.env.rowwise([x], "dynamic", ([v]) => {
+      // A long beyond 2^53 keeps its digits (exactRowwise reads it as text).
+      const value = exactRowwise(site.env, [x], "dynamic", ([v]) => {
         // Empty text is no JSON value: isnull(parse_json("")) is true (Kusto's isnull docs).
         if (v === null || (x.type === "string" && v === "")) return null;
         // Reals keep their fraction in the text: todynamic("1.0") is the real 1.0.
@@ -406,18 +408,17 @@ defineScalar("bin_at", {
   compile: ([value, size, at], site) => binExpr(value, size, site, at),
 });
 
-const packArrayJs = rowwise(
-  0,
-  Infinity,
-  "dynamic",
-  (values, types) => values.map((v, i) => jsonValue(v, types[i])),
-);
-
 defineScalar(["pack_array"], {
   minArgs: 0,
   maxArgs: Infinity,
-  // Strings are packed by Polars (and expand natively); other values in JavaScript.
-  compile: (args, site) => nativePackArray(args) ?? packArrayJs.compile(args, site),
+  // Strings are packed by Polars (and expand natively); other values in JavaScript, with
+  // longs beyond 2^53 and the numbers of dynamic values exact.
+  compile: (args, site) =>
+    nativePackArray(args) ??
+      exactRowwise(site.env, args, "dynamic", (values) =>
+        values.map((v, i) =>
+          jsonValue(v, args[i].type)
+        )),
 });
 
 /** A typed JS value as it is held inside a dynamic value. */

@@ -70,13 +70,16 @@ const WINDOWS_LOGON = `SecurityEvent
         LogonType == 5, 'Service', LogonType == 7, 'Unlock', LogonType == 8, 'NetworkCleartext',
         LogonType == 9, 'NewCredentials', LogonType == 10, 'RemoteInteractive',
         LogonType == 11, 'CachedInteractive', ''),
-      EventResult = iff(EventID == 4625, 'Failure', 'Success'), _sub = tolower(SubStatus)
+      EventResult = iff(EventID == 4625, 'Failure', 'Success'),
+      // A lockout (0xc0000234) and other one-code failures leave SubStatus 0x0: read Status.
+      _code = iff(isempty(SubStatus) or SubStatus == '0x0', Status, SubStatus)
+  | extend _sub = tolower(_code)
   | extend EventResultDetails = case(EventID != 4625, '', _sub == '0xc0000064', 'No such user',
         _sub == '0xc000006a', 'Incorrect password', _sub == '0xc0000234', 'User locked',
         _sub == '0xc0000072', 'User disabled', _sub == '0xc0000193', 'Account expired',
         _sub in ('0xc0000071', '0xc0000224'), 'Password expired',
         _sub in ('0xc000006f', '0xc0000070', '0xc000015b'), 'Logon violates policy', 'Other'),
-      EventOriginalResultDetails = SubStatus, EventOriginalType = tostring(EventID), ${COMMON},
+      EventOriginalResultDetails = _code, EventOriginalType = tostring(EventID), ${COMMON},
       EventVendor = 'Microsoft', EventProduct = 'Security Events', EventSchema = 'Authentication',
       EventSchemaVersion = '0.1.3',
       TargetUsername = iff(isnotempty(TargetDomainName) and TargetDomainName != '-',
@@ -274,6 +277,8 @@ const PROC_FILTER = `| where (isnull(starttime) or TimeGenerated >= starttime)
       and (array_length(targetprocess_has_any) == 0 or TargetProcessName has_any (targetprocess_has_any))
       and (array_length(parentprocess_has_any) == 0 or ParentProcessName has_any (parentprocess_has_any))
       and (targetusername_has == '*' or TargetUsername has targetusername_has)
+      // Neither leg records the device's address: a prefix asked for matches no row.
+      and array_length(dvcipaddr_has_any_prefix) == 0
       and (array_length(dvchostname_has_any) == 0 or DvcHostname has_any (dvchostname_has_any))
       and (eventtype == '*' or EventType =~ eventtype)
       and (array_length(hashes_has_any) == 0 or TargetProcessSHA256 has_any (hashes_has_any)

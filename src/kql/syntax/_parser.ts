@@ -282,7 +282,7 @@ class Parser {
       this.#expectPunct("(", " after 'query_parameters'");
       const parameters: A.Parameter[] = [];
       while (!this.#isPunct(")")) {
-        const name = this.#identifier("a parameter name");
+        const name = this.#declared("a parameter name");
         this.#expectPunct(":", " after the parameter name");
         const type = this.#typeName();
         const defaultValue = this.#eatPunct("=") ? this.#or() : undefined;
@@ -322,7 +322,7 @@ class Parser {
 
   #let(): A.LetStatement {
     const start = this.#next().span.start;
-    const name = this.#identifier("a name after 'let'");
+    const name = this.#declared("a name after 'let'", LET_KEYWORDS);
     this.#expectPunct("=", " after the name in 'let'");
     let value: A.Expression | A.FunctionDefinition;
     if (this.#isWord("view") && this.#isPunct("(", 1)) {
@@ -356,7 +356,7 @@ class Parser {
     const start = this.#expectPunct("(").span.start;
     const parameters: A.Parameter[] = [];
     while (!this.#isPunct(")")) {
-      const name = this.#identifier("a parameter name");
+      const name = this.#declared("a parameter name");
       this.#expectPunct(":", " after the parameter name");
       let parameter: A.Parameter;
       if (this.#isPunct("(")) {
@@ -393,7 +393,7 @@ class Parser {
   #columnDeclarations(until: string): A.ColumnDeclaration[] {
     const columns: A.ColumnDeclaration[] = [];
     while (!this.#isPunct(until)) {
-      const name = this.#identifier("a column name");
+      const name = this.#declared("a column name");
       this.#expectPunct(":", ` after column ${name}`);
       columns.push({ name, type: this.#typeName() });
       if (!this.#eatPunct(",")) break;
@@ -590,7 +590,7 @@ class Parser {
       case "project-rename": {
         const renames: Array<{ to: string; from: string }> = [];
         do {
-          const to = this.#identifier("a new column name");
+          const to = this.#declared("a new column name");
           this.#expectPunct("=", " in 'project-rename'");
           renames.push({ to, from: this.#identifier("a column name") });
         } while (this.#eatPunct(","));
@@ -615,6 +615,8 @@ class Parser {
       }
       case "summarize": {
         this.#hints();
+        // `by` starts the grouping: `summarize by = count()` names nothing (Kusto.Language).
+        if (this.#isWord("by") && this.#isPunct("=", 1)) this.#declared("a name", BY_KEYWORD);
         const aggregates = this.#isWord("by") || this.#atOperatorEnd() ? [] : this.#namedList();
         const by = this.#eatWord("by") ? this.#namedList() : [];
         return { kind: "summarize", aggregates, by, span: span() };
@@ -1008,7 +1010,7 @@ class Parser {
         (this.#peek().kind === "ident" || this.#isPunct("[")) &&
         this.#isPunct("=", this.#isPunct("[") ? 3 : 1)
       ) {
-        name = this.#identifier();
+        name = this.#declared("a name", MV_KEYWORDS);
         this.#next();
       }
       const expression = this.#or();
@@ -1083,7 +1085,7 @@ class Parser {
         this.#isPunct("[")
       ) {
         // `project` ends a pattern in Kusto's grammar: it is never a column name there.
-        const name = this.#identifier("a column name");
+        const name = this.#declared("a column name");
         const type = this.#eatPunct(":") ? this.#typeName() : "string";
         parts.push({ kind: "column", name, type });
       } else if (t.kind === "ident") {
@@ -1189,7 +1191,7 @@ class Parser {
       ) {
         this.#next();
         const names: string[] = [];
-        do names.push(this.#identifier()); while (this.#eatPunct(","));
+        do names.push(this.#declared()); while (this.#eatPunct(","));
         this.#expectPunct(")");
         this.#expectPunct("=");
         return { names, expression: this.#or(), span: this.#spanFrom(start) };
@@ -1200,8 +1202,7 @@ class Parser {
       ? 3
       : 0;
     if (nameLength > 0 && this.#isPunct("=", nameLength)) {
-      this.#notReserved(this.#peek());
-      const name = this.#identifier();
+      const name = this.#declared();
       this.#next();
       return { names: [name], expression: this.#or(), span: this.#spanFrom(start) };
     }
@@ -1580,6 +1581,22 @@ class Parser {
         this.#pos !== this.#callArguments);
   }
 
+  /**
+   * A name being declared (a column, a `let` name, a parameter): the keywords Kusto.Language
+   * refuses there (`DECLARED_KEYWORDS`, and `also` for the position) fail as such.
+   */
+  #declared(what = "a name", also?: ReadonlySet<string>): string {
+    const t = this.#peek();
+    if (t.kind === "ident" && (DECLARED_KEYWORDS.has(t.text) || also?.has(t.text))) {
+      this.#fail(
+        `'${t.text}' is a keyword; as a name it is written ['${t.text}']`,
+        t,
+        `Write ['${t.text}'] for a column or name called ${t.text}.`,
+      );
+    }
+    return this.#identifier(what);
+  }
+
   // Type names and sort words are keywords: as names they are written ['date'].
   #notReserved(t: Token): void {
     if (t.kind === "ident" && RESERVED_NAMES.has(t.text)) {
@@ -1696,6 +1713,58 @@ const EXPRESSION_KEYWORDS: ReadonlySet<string> = new Set(
     "views where with_itemindex with_match_id with_step_name writeaheadlog"
   ).split(" "),
 );
+
+/**
+ * Words Kusto.Language refuses as a declared name (left of `=` in print, extend, project,
+ * summarize, mv-expand and project-rename, a `let` name, a parse pattern's column, a
+ * datatable column, a function parameter, a name in `(a, b) = ...`): as names they are
+ * written `['last']`. Derived (issue 16) by asking Kusto.Language 12.4.1 to parse every
+ * identifier-shaped word of its keyword table and of `OPERATOR_NAMES` in each of those
+ * positions (`print w = 1`, `T | extend w = 1`, `T | parse x with w:string`,
+ * `datatable(w:long)[1]`, ...); the same set came back in every position (plus the few
+ * below for `let`, summarize's `by` and mv-expand's `limit` and `to`), and
+ * tests/kql/declared_keywords_test.ts keeps it in step. Reviewed: type names (but `bool`
+ * and `guid`), sort and option words, chart kinds, and the operators `and`, `or`, `like`,
+ * `between`, `has_any`... Words such as `where`, `has`, `in`, `to` or `by` stay names.
+ */
+const DECLARED_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    "__contextual_datatable __crossCluster __crossDB __executeAndCache __id __isFuzzy " +
+    "__noWithSource __packedColumn __projectAway __sourceColumnIndex and anomalychart " +
+    "areachart asc bagexpansion barchart between bin_legacy boolean byte cachingpolicy callout " +
+    "cancel card char columnchart contains_cs containscs cycles dataexport datascope date " +
+    "datetime decimal decodeblocks desc double dynamic encodingpolicy endswith endswith_cs " +
+    "expandoutput extent_tags_retention external_data first flags float force_remote " +
+    "harddelete hardretention has_all has_any has_cs hasprefix hasprefix_cs hassuffix " +
+    "hassuffix_cs hotcache int int16 int32 int64 int8 isfuzzy journal kind ladderchart last " +
+    "like likecs linechart long missing nooptimization notcontains notcontainscs notlike " +
+    "notlikecs or others pathformat piechart pivotchart project queries query_results real " +
+    "relaxed restricted_view_access row_level_security rowstore rowstore_references " +
+    "rowstore_sealinfo rowstorepolicy rowstores scatterchart seal seals shards simple " +
+    "softdelete softretention stackedareachart startswith startswith_cs statistics " +
+    "storedqueryresultcontainers string tablepurge time timechart timeline timepivot timespan " +
+    "treemap uint uint16 uint32 uint64 uint8 ulong union uniqueid unrestrictedviewers views " +
+    "with_itemindex with_match_id with_source with_step_name withsource writeaheadlog"
+  ).split(" "),
+);
+
+/**
+ * Words Kusto.Language refuses as a `let` name besides `DECLARED_KEYWORDS` (`let where = 1`),
+ * derived the same way from `let w = 1; print y = 1`.
+ */
+const LET_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    "accumulate as by contains datatable earliest externaldata find has in invoke latest " +
+    "materialize mdm of print sample search set sql title to toscalar totable verbose viewers " +
+    "where"
+  ).split(" "),
+);
+
+/** `by` starts the grouping of summarize, so is never an aggregate's name. */
+const BY_KEYWORD: ReadonlySet<string> = new Set(["by"]);
+
+/** Words that start a clause of mv-expand and mv-apply, so never a name before `=` there. */
+const MV_KEYWORDS: ReadonlySet<string> = new Set(["limit", "to"]);
 
 /** Operators whose names are keywords: where a query may start, they start one with no input. */
 const INPUT_OPERATORS: ReadonlySet<string> = new Set([

@@ -14,6 +14,7 @@ import { type DataFrame, type LazyDataFrame, pl } from "../../polars.ts";
 import {
   type CaseManifest,
   changedFile,
+  DataLoadError,
   discoverTables,
   type FolderContents,
   guardScan,
@@ -353,9 +354,9 @@ export class LocalProvider implements TableSource {
       if (request.kind === "watchlist") {
         const entry = this.#watchlist(request.name);
         if (!entry) continue; // the engine reports the missing watchlist with its position
-        const table = await this.table(entry.name);
+        const { table, rows } = await this.#rows(entry.name);
         const key = table.schema.columns[0];
-        const frame = table.frame.withColumn(pl.col(key.name).cast(pl.Utf8).alias("SearchKey"));
+        const frame = rows.withColumn(pl.col(key.name).cast(pl.Utf8).alias("SearchKey"));
         out.set(request.key, {
           frame: frame.lazy(),
           schema: {
@@ -376,6 +377,20 @@ export class LocalProvider implements TableSource {
       }
     }
     return out;
+  }
+
+  // A table and its rows: a scanned CSV whose sample's types a later value does not fit
+  // is loaded whole (typed from every row), as a query over it is.
+  async #rows(name: string): Promise<{ table: LocalTable; rows: DataFrame }> {
+    const table = await this.table(name) as Planned;
+    try {
+      return { table, rows: table.frame };
+    } catch (error) {
+      if (!misfitFallback(table, error)) throw error;
+      this.#loaded.delete(this.#entry(name).name);
+      const whole = await this.table(name);
+      return { table: whole, rows: whole.frame };
+    }
   }
 
   // Watchlists are outside-data files of the case, matched loosely: HighValueAssets finds
@@ -431,9 +446,26 @@ export class LocalProvider implements TableSource {
       schema = { name: entry.name, columns: entry.columns };
     }
     let collected = eager;
+    const forget = () => this.#loaded.delete(entry.name);
+    const planned = { scanned: loaded.scanned, files: loaded.files, stamps: loaded.stamps };
     return {
       get frame(): DataFrame {
-        collected ??= lazy.collectSync();
+        try {
+          collected ??= lazy.collectSync();
+        } catch (error) {
+          // A scanned CSV value its sample's type does not fit: the next use loads it whole.
+          if (!misfitFallback(planned, error)) throw error;
+          forget();
+          throw new DataLoadError(
+            `Cannot read table ${entry.name} as scanned: a value does not fit the type its ` +
+              "sample of rows gave its column",
+            {
+              file: loaded.files[0],
+              cause: error,
+              hint: "Get the table again: it is then loaded whole, its types from every row.",
+            },
+          );
+        }
         return collected;
       },
       lazy: eager ? eager.lazy() : lazy,

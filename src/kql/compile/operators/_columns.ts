@@ -16,6 +16,7 @@ import {
   type Typed,
 } from "../_context.ts";
 import { rememberList } from "../_dynamic_native.ts";
+import { ROW_CARRIER, rowCarrier } from "../_row_carrier.ts";
 import { checkDeclaredOnce, compileItem } from "../_same_operator_names.ts";
 import { resultName, uniqueNames } from "../_names.ts";
 import { jsToSeries } from "../../runtime/_values.ts";
@@ -187,10 +188,10 @@ export function projectAway(input: Relation, op: A.ProjectAwayOperator, ctx: Con
   );
   // A Polars frame without columns has no rows, where Kusto's table keeps them (`T |
   // project-away * | project c = 1` has T's rows): a hidden column holds the row count.
-  const kept = columns.length === 0 && input.columns.length > 0
-    ? [pl.col(input.columns[0].name).isNull().alias(ctx.temp("__rows"))]
-    : keepColumns(columns);
-  return { ...input, frame: input.frame.select(...kept), columns };
+  const frame = columns.length === 0 && input.columns.length > 0
+    ? rowCarrier(input.frame)
+    : input.frame.select(...keepColumns(columns));
+  return { ...input, frame, columns };
 }
 
 /** Applies `project-rename`. */
@@ -252,7 +253,10 @@ export function projectReorder(
 }
 
 /** Applies `getschema`: one row per column, with its name, position and types. */
-export function getschema(input: Relation): Relation {
+export function getschema(relation: Relation): Relation {
+  // The row carrier of a table without columns is no column of it (an `invoke`d function
+  // or a `fork` branch may see it).
+  const input = { columns: relation.columns.filter((c) => c.name !== ROW_CARRIER) };
   const columns: ColumnSchema[] = [
     { name: "ColumnName", type: "string" },
     { name: "ColumnOrdinal", type: "int" },

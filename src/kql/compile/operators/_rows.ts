@@ -56,6 +56,8 @@ export function sort(
         key.expression.span,
       );
     }
+    // A constant key (`order by 1`) orders nothing; Polars refuses a sort key of one value.
+    if (value.constant !== undefined) continue;
     const nullsFirst = key.nulls ? key.nulls === "first" : !key.descending;
     // Nulls are placed by a leading key, so each sort key can place them its own way.
     by.push(value.expr.isNull());
@@ -63,7 +65,10 @@ export function sort(
     by.push(value.expr);
     descending.push(key.descending);
   }
-  const frame = env.materialise(input.frame).sort({ by, descending, maintainOrder: true } as never);
+  const materialised = env.materialise(input.frame);
+  const frame = by.length === 0
+    ? materialised
+    : materialised.sort({ by, descending, maintainOrder: true } as never);
   return { ...input, frame: frame.select(...keepRowColumns(input)), ordered: true };
 }
 

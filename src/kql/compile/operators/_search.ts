@@ -18,7 +18,7 @@ import type * as A from "../../syntax/ast.ts";
 import { type Context, type Relation, rowEnv, type Scope } from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
 import { convert } from "../_conversion.ts";
-import { nullColumn, union } from "./_union.ts";
+import { nullColumn, union, unionColumns } from "./_union.ts";
 
 /** A table in the scope of `search` or `find`: its name as written in the output. */
 interface Searched {
@@ -390,7 +390,8 @@ function termTest(
 /**
  * Every character (lower-cased) the text of a value of each type can hold, for the types
  * whose text is made of few: `tostring()` of numbers (with NaN and Infinity), datetimes,
- * timespans, bools and guids.
+ * timespans and bools. Not guids: a guid column holds the text it was loaded with (`{...}`,
+ * `N/A`), and is text already, so it costs no formatting.
  */
 const TEXT_ALPHABETS: Partial<Record<KustoType, string>> = {
   int: "0123456789-",
@@ -400,7 +401,6 @@ const TEXT_ALPHABETS: Partial<Record<KustoType, string>> = {
   datetime: "0123456789-:.tz ",
   timespan: "0123456789-:.",
   bool: "truefals",
-  guid: "0123456789abcdef-",
 };
 
 /** A column as text: its value for a string column, `tostring()` of it otherwise. */
@@ -457,28 +457,7 @@ function searchResult(filtered: readonly Searched[], span: A.Span): Relation {
  * build before Polars ran).
  */
 function outerUnion(tables: readonly Searched[]): Relation {
-  const typesOf = new Map<string, KustoType[]>();
-  for (const { relation } of tables) {
-    for (const c of relation.columns) {
-      const seen = typesOf.get(c.name) ?? [];
-      if (!seen.includes(c.type)) seen.push(c.type);
-      typesOf.set(c.name, seen);
-    }
-  }
-  const outputName = (name: string, type: KustoType) =>
-    typesOf.get(name)!.length > 1 ? `${name}_${type}` : name;
-  // A name's columns of several types sit together where the name first appears.
-  const columns: ColumnSchema[] = [];
-  const placed = new Set<string>();
-  for (const { relation } of tables) {
-    for (const c of relation.columns) {
-      for (const type of typesOf.get(c.name)!) {
-        const name = outputName(c.name, type);
-        if (!placed.has(name)) columns.push({ name, type });
-        placed.add(name);
-      }
-    }
-  }
+  const { columns, outputName } = unionColumns(tables.map((t) => t.relation));
   const legs = tables.map(({ name, relation, unfiltered }) => {
     const renames: Record<string, string> = {};
     for (const c of relation.columns) {

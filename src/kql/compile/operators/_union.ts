@@ -9,6 +9,7 @@ import { type ColumnSchema, type KustoType, polarsTypeOf } from "../../../schema
 import type * as A from "../../syntax/ast.ts";
 import type { Context, Relation, Scope } from "../_context.ts";
 import { selectPerRow } from "./_columns.ts";
+import { rowCarrier } from "../_row_carrier.ts";
 
 /** Applies `| union T2, ...`. */
 export function unionOperator(
@@ -23,13 +24,14 @@ export function unionOperator(
   return union([input, ...relations], op.options, [self, ...sources]);
 }
 
-/** `union` of relations (kind outer: all columns; inner: common ones). */
-export function union(
-  relations: Relation[],
-  options: A.UnionOptions,
-  sources: readonly A.Expression[],
-): Relation {
-  // A name with several types becomes one column per type (`x_long`, `x_int`), as Kusto does.
+/**
+ * The columns of an outer union of `relations`, and the name a relation's column takes
+ * there: a name with several types becomes one column per type (`x_long`, `x_int`), as
+ * Kusto does, and these sit together where the name first appears.
+ */
+export function unionColumns(
+  relations: readonly { readonly columns: readonly ColumnSchema[] }[],
+): { columns: ColumnSchema[]; outputName: (name: string, type: KustoType) => string } {
   const typesOf = new Map<string, KustoType[]>();
   for (const r of relations) {
     for (const c of r.columns) {
@@ -40,16 +42,27 @@ export function union(
   }
   const outputName = (name: string, type: KustoType) =>
     typesOf.get(name)!.length > 1 ? `${name}_${type}` : name;
-  // A name's columns of several types sit together where the name first appears.
   const columns: ColumnSchema[] = [];
+  const placed = new Set<string>();
   for (const r of relations) {
     for (const c of r.columns) {
       for (const type of typesOf.get(c.name)!) {
         const name = outputName(c.name, type);
-        if (!columns.some((x) => x.name === name)) columns.push({ name, type });
+        if (!placed.has(name)) columns.push({ name, type });
+        placed.add(name);
       }
     }
   }
+  return { columns, outputName };
+}
+
+/** `union` of relations (kind outer: all columns; inner: common ones). */
+export function union(
+  relations: Relation[],
+  options: A.UnionOptions,
+  sources: readonly A.Expression[],
+): Relation {
+  const { columns, outputName } = unionColumns(relations);
   const kept = options.unionKind === "inner"
     ? columns.filter((out) =>
       relations.every((r) => r.columns.some((c) => outputName(c.name, c.type) === out.name))
@@ -67,6 +80,8 @@ export function union(
         source === undefined ? nullColumn(c.type).alias(c.name) : pl.col(source).alias(c.name),
       );
     }
+    // A union without columns (of `T | project-away *` legs) keeps every leg's rows.
+    if (exprs.length === 0) return rowCarrier(r.frame);
     // A leg without columns (`T | project-away *`) still has rows: its null columns are
     // broadcast to them, not selected as a single row.
     if (r.columns.length === 0) {
