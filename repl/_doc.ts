@@ -9,6 +9,7 @@
 import { didYouMean } from "../src/errors.ts";
 import { describeOption, optionSpecsOf } from "../src/options.ts";
 import { ReplError } from "./errors.ts";
+import { importLater } from "./_later.ts";
 
 // deno doc's JSON, as far as `.doc` reads it.
 interface DocType {
@@ -79,6 +80,20 @@ async function readDocs(): Promise<Map<string, DocSymbol>> {
   return new Map((node?.symbols ?? []).map((s) => [s.name, s]));
 }
 
+let declaring: Promise<unknown> | undefined;
+
+/**
+ * Loads casefile's modules once, so that every function's option declarations are known:
+ * a function declares its options when its module loads, which in the REPL may be later than
+ * the first `.doc` of it.
+ */
+function loadOptionDeclarations(): Promise<unknown> {
+  declaring ??= importLater(new URL("../mod.ts", import.meta.url)).catch(() => {
+    declaring = undefined;
+  });
+  return declaring;
+}
+
 /** The functions `.doc` can describe, sorted. */
 export async function documentedFunctions(): Promise<string[]> {
   const docs = await loadDocs();
@@ -111,6 +126,7 @@ export async function docText(name: string | undefined, width = 100): Promise<st
     for (const tag of params) lines.push(`  ${tag.name}  ${oneLine(tag.doc ?? "")}`);
   }
   const options = optionsOf(functions, docs);
+  if (options || main.kind === "interface") await loadOptionDeclarations();
   if (options) {
     lines.push("", `Options (${options.type}):`, ...optionRows(name, options.props, docs, width));
   } else if (main.kind === "interface") {

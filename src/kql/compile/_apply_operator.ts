@@ -77,8 +77,11 @@ export function applyOperator(
   if (bad) throw badOptionError(op.kind, bad, ctx);
   // A table without columns keeps its rows in a hidden column (`_row_carrier.ts`): every
   // operator sees it as a column, so none drops it, and no result shows it. `getschema`
-  // describes the visible columns; `as` names the table as it is.
-  if (op.kind === "getschema" || op.kind === "as") return dispatch(input, op, scope, ctx);
+  // describes the visible columns; `as` names the table as it is; `evaluate`'s plugins
+  // (narrow, basket, autocluster...) read the visible columns as data.
+  if (op.kind === "getschema" || op.kind === "as" || op.kind === "evaluate") {
+    return dispatch(input, op, scope, ctx);
+  }
   return hideRowCarrier(dispatch(exposeRowCarrier(input), op, scope, ctx));
 }
 

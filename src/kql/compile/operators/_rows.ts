@@ -5,7 +5,14 @@
  */
 import type { Expr } from "../../../polars.ts";
 import type * as A from "../../syntax/ast.ts";
-import { type Context, ExprEnv, type Relation, rowEnv, type Scope } from "../_context.ts";
+import {
+  type Context,
+  ExprEnv,
+  type Relation,
+  ROW_CARRIER,
+  rowEnv,
+  type Scope,
+} from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
 import { toBool } from "../_conversion.ts";
 import { keepRowColumns, project } from "./_columns.ts";
@@ -25,8 +32,8 @@ export function rowCount(e: A.Expression, scope: Scope, ctx: Context): number {
 /** Applies `where`. */
 export function where(input: Relation, op: A.WhereOperator, scope: Scope, ctx: Context): Relation {
   const env = rowEnv(input, scope, ctx);
-  // `where * has "x"` tests every column.
-  const written = expandStar(op.predicate, input.columns);
+  // `where * has "x"` tests every column (not the hidden row carrier, `_row_carrier.ts`).
+  const written = expandStar(op.predicate, input.columns.filter((c) => c.name !== ROW_CARRIER));
   const predicate = toBool(compileExpr(written, env), written, env);
   if (predicate.constant) {
     return predicate.constant.value === true ? input : { ...input, frame: input.frame.head(0) };

@@ -15,7 +15,7 @@
 import { type Expr, pl } from "../../../polars.ts";
 import { type ColumnSchema, type KustoType, polarsTypeOf } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
-import { type Context, type Relation, rowEnv, type Scope } from "../_context.ts";
+import { type Context, type Relation, ROW_CARRIER, rowEnv, type Scope } from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
 import { convert } from "../_conversion.ts";
 import { nullColumn, union, unionColumns } from "./_union.ts";
@@ -187,7 +187,9 @@ function filterTables(
       ),
       columns: [...relation.columns, ...missing.map((c) => ({ name: c, type: typeOf.get(c)! }))],
     };
-    const where = rewrite(predicate, relation.columns, caseSensitive);
+    // Not the hidden row carrier of a table without columns (`_row_carrier.ts`).
+    const visible = relation.columns.filter((c) => c.name !== ROW_CARRIER);
+    const where = rewrite(predicate, visible, caseSensitive);
     const kept = ctx.compiler.applyOperator(
       widened,
       { kind: "where", predicate: where, span },
