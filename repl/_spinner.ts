@@ -106,10 +106,15 @@ export async function withSpinner<T>(
 /**
  * Starts the spinner's thread ahead of the first work (when the REPL starts): a worker takes
  * a few hundred milliseconds to load, which would delay the first spinner past 250 ms.
+ * Resolves once the thread has loaded (loading it, Deno may draw on the terminal).
  */
-export function startSpinnerThread(): void {
+export function startSpinnerThread(): Promise<void> {
   spinnerThread();
+  return threadLoaded ?? Promise.resolve();
 }
+
+/** Resolves when the thread says it has loaded (it answers the `init` message). */
+let threadLoaded: Promise<void> | undefined;
 
 /** Ends the spinner's thread (when the REPL ends). */
 export function stopSpinnerThread(): void {
@@ -119,9 +124,21 @@ export function stopSpinnerThread(): void {
 
 function spinnerThread(): Worker {
   if (worker) return worker;
-  worker = new Worker(new URL("./_spinner_worker.ts", import.meta.url), { type: "module" });
-  worker.postMessage({ kind: "init", state: shared.buffer, interrupt: interruptBuffer() });
-  return worker;
+  const thread = new Worker(new URL("./_spinner_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  threadLoaded = new Promise<void>((resolve) => {
+    const done = () => {
+      thread.removeEventListener("message", done);
+      thread.removeEventListener("error", done);
+      resolve();
+    };
+    thread.addEventListener("message", done);
+    thread.addEventListener("error", done);
+  });
+  thread.postMessage({ kind: "init", state: shared.buffer, interrupt: interruptBuffer() });
+  worker = thread;
+  return thread;
 }
 
 /**

@@ -75,6 +75,7 @@ self.onmessage = (event: MessageEvent) => {
     case "init":
       state = new Int32Array(message.state);
       interrupt = new Int32Array(message.interrupt);
+      self.postMessage({ kind: "loaded" });
       break;
     case "start":
       stop();

@@ -42,6 +42,11 @@ export interface TerminalOptions {
   readonly interactive: boolean;
   /** Printed once before the first prompt. */
   readonly banner?: string;
+  /**
+   * What loads after the first prompt shows (default: the API, the TypeScript compiler and
+   * the KQL names). Keys typed meanwhile are kept, in order, and drawn once it settles.
+   */
+  readonly warmUp?: () => Promise<unknown>;
 }
 
 /** Reads and handles input until `.quit`, Ctrl-D, Ctrl-C twice, or the end of the input. */
@@ -143,12 +148,20 @@ export async function runTerminal(repl: Repl, options: TerminalOptions): Promise
   // thread still runs, as it answers Ctrl-C while the engine holds the main thread.
   const spinning = Deno.stderr.isTerminal();
   // Loaded now, so the first input's spinner is as quick as the others'.
-  startSpinnerThread();
+  const spinnerLoaded = startSpinnerThread();
+  // While modules load (the spinner's thread, the heavy parts), Deno draws and clears its
+  // progress line on the terminal (`ESC[0G ESC[2K`, even with nothing to show), which erases
+  // the row the cursor is on: the prompt and whatever was typed after it. So nothing typed
+  // is read (nor echoed, nor run) until they are in: the keys wait in standard input, in
+  // order, and are read after the prompt is drawn again. (`rl.prompt()` resumes reading, so
+  // this comes after it.)
+  rl.pause();
+  const warmUp = options.warmUp ??
+    (() => Promise.allSettled([repl.warmUp(), loadKqlNames()]));
   setTimeout(() => {
-    // While these load, Deno draws and clears a progress line on the terminal, which wipes
-    // the prompt: it is drawn again (with what was typed) once they are in.
-    Promise.allSettled([repl.warmUp(), loadKqlNames()]).then(() => {
+    Promise.allSettled([spinnerLoaded, warmUp()]).then(() => {
       if (idle && !closed) rl.prompt(true);
+      else if (!closed) rl.resume();
     });
   }, 0);
   try {

@@ -31,6 +31,8 @@ export interface TerminalOptions {
   readonly scrollback?: number;
   /** Read wrapped lines joined, as the program wrote them. */
   readonly joinWrapped?: boolean;
+  /** The program run (default: `repl/main.ts`, the `casefile` command). */
+  readonly script?: string;
 }
 
 /** A REPL (`repl/main.ts ARGS`, run from the checkout) in its own tmux server. */
@@ -43,7 +45,8 @@ export class Terminal {
   }
 
   async start(args: string[], env: Record<string, string> = {}): Promise<void> {
-    const command = [Deno.execPath(), "run", "--allow-all", "repl/main.ts", ...args]
+    const script = this.#options.script ?? "repl/main.ts";
+    const command = [Deno.execPath(), "run", "--allow-all", script, ...args]
       .map(quote).join(" ");
     const envArgs = Object.entries({ NO_COLOR: "1", ...env }).flatMap(([k, v]) => [
       "-e",
