@@ -315,7 +315,8 @@ export function gridText(frame: DataFrame, options: GridOptions = {}): string {
   if (hidden.length > 0) {
     const listed = hidden.slice(0, 12).join(", ") + (hidden.length > 12 ? ", …" : "");
     out.push(
-      `(${count(hidden.length)} more columns: ${listed}; --format csv or json shows them all)`,
+      `(${count(hidden.length)} more ${hidden.length === 1 ? "column" : "columns"}: ${listed}; ` +
+        "--format csv or json shows them all)",
     );
   }
   return out.join("\n");

@@ -11,7 +11,7 @@ import type { StepMark, StepRecord } from "../src/session/mod.ts";
 import type { Session, Step } from "../src/session/mod.ts";
 import { type DisplaySettings, formatValue } from "./_display.ts";
 import { changeDisplay, showRecord, showTable } from "./_record.ts";
-import { cacheText, count, textTable, utc } from "./_format.ts";
+import { cacheText, count, counted, textTable, utc } from "./_format.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import type { Connection, ProviderSpec } from "./_providers.ts";
 import { ReplError } from "./errors.ts";
@@ -48,6 +48,8 @@ export interface CommandHost {
   readonly display: DisplaySettings;
   /** Prints text, through the pager when it does not fit the screen. */
   showText(text: string): void;
+  /** Prints a value as a step's result is shown (a table pages when it does not fit). */
+  show(value: unknown): void;
 }
 
 interface Command {
@@ -348,6 +350,13 @@ export const COMMANDS = {
         );
         for (const w of r.warnings ?? []) repl.output.write(`warning (${w.kind}): ${w.message}`);
       }
+      // The new answer, as a step shows it: the result of the last step run again.
+      const last = done.at(-1)?.record;
+      if (
+        last && last.result && !(last.result.kind === "other" && last.result.type === "undefined")
+      ) {
+        if (last.name in scope) repl.show(scope[last.name]);
+      }
       if (done.length === 0) repl.output.write("Nothing to run again.");
     },
   },
@@ -579,7 +588,7 @@ function describeResult(result: import("../src/session/mod.ts").ResultSummary | 
   switch (result.kind) {
     case "frame":
     case "series":
-      return `${count(result.rows)} rows`;
+      return counted(result.rows, "row");
     case "json":
       return "a value";
     case "other":

@@ -17,16 +17,19 @@ const MAX_LISTED = 20;
 /**
  * The error to show for `error`, thrown by `source` run in the scope `vars` (its prototype
  * holds the API's names): an {@link UnknownNameError} when it names a variable, a method
- * or a column that is not there; else `error` itself.
+ * or a column that is not there; else `error` itself. `lost` maps names that steps bound
+ * but a resume could not restore to those steps' numbers.
  */
 export function explainError(
   error: unknown,
   source: string,
   vars: Record<string, unknown>,
+  lost: ReadonlyMap<string, number> = new Map(),
 ): unknown {
   if (!(error instanceof Error) || error instanceof UnknownNameError) return error;
   try {
-    return unknownVariable(error, source, vars) ?? unknownProperty(error, source, vars) ??
+    return unknownVariable(error, source, vars, lost) ??
+      unknownProperty(error, source, vars) ??
       unknownColumn(error, source, vars) ?? error;
   } catch {
     return error; // Explaining must never hide the error itself.
@@ -38,10 +41,23 @@ function unknownVariable(
   error: Error,
   source: string,
   vars: Record<string, unknown>,
+  lost: ReadonlyMap<string, number>,
 ): UnknownNameError | undefined {
   const match = /^([\p{L}_$][\p{L}\p{N}_$]*) is not defined$/u.exec(error.message);
   if (!(error instanceof ReferenceError) || !match || !mentions(source, match[1])) return;
   const name = match[1];
+  const step = lost.get(name);
+  if (step !== undefined) {
+    // Bound before the session was reopened, by a step whose value is not stored (a
+    // process tree, an object): say so, rather than suggest other names.
+    return new UnknownNameError(
+      "variable",
+      name,
+      `${name} is not defined: step ${step} bound it, and its value was not restored ` +
+        "when the session was reopened (only tables and JSON values are stored).",
+      { hint: `.rerun ${step} computes it again.`, cause: error },
+    );
+  }
   const own = Object.keys(vars).filter((n) => !n.startsWith("_"));
   const api = Object.keys(Object.getPrototypeOf(vars) ?? {});
   const close = closestNames(name, [...own, ...api]);

@@ -96,6 +96,11 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** `1 row`, `12,345 rows`: a count and its noun, plural unless one. */
+export function counted(n: number, noun: string): string {
+  return `${count(n)} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 /**
  * Where a query step's result came from: `cache hit, 3 h old` (a hit's age counted from
  * when the result was fetched), `cache miss`; "" when the session has no cache.
@@ -200,13 +205,15 @@ export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): s
   if (kept.length === 1 && used > width) {
     lines[0] = lines[0].split("\n").map((l) => cut(l, width)).join("\n");
   }
-  const notes = [`${count(frame.height)} rows × ${count(frame.width)} columns`];
-  if (shown.height < frame.height) notes.push(`first ${count(shown.height)} rows shown`);
-  if (chosen.length < frame.columns.length) notes.push(`${count(chosen.length)} columns chosen`);
+  const notes = [`${counted(frame.height, "row")} × ${counted(frame.width, "column")}`];
+  if (shown.height < frame.height) notes.push(`first ${counted(shown.height, "row")} shown`);
+  if (chosen.length < frame.columns.length) {
+    notes.push(`${counted(chosen.length, "column")} chosen`);
+  }
   const hidden = chosen.slice(kept.length).map((i) => terminalSafe(frame.columns[i]));
   if (hidden.length > 0) {
     const more = hidden.slice(0, 8).join(", ") + (hidden.length > 8 ? ", …" : "");
-    notes.push(`${hidden.length} more columns: ${more}`);
+    notes.push(`${hidden.length} more ${hidden.length === 1 ? "column" : "columns"}: ${more}`);
   }
   // Wrapped after a "; " or ", " to the table's width (a wider line would call the pager).
   lines.push(wrapAfter(`(${notes.join("; ")})`, width));

@@ -301,11 +301,16 @@ export function continuedInput(
 }
 
 /**
- * Whether a KQL query is complete: no bracket, string or `${...}` left open, and it does
- * not end with `|`, `,`, `;` or nothing.
+ * Whether a KQL query is complete: no bracket, ``` string or `${...}` left open, and it
+ * does not end with `|`, `,`, `;` or nothing. A quoted string left open is complete (and
+ * fails to parse, saying so): KQL strings do not span lines.
  */
 export function isCompleteKql(query: string): boolean {
   const scan = scanKql(query);
+  // A '...' or "..." string ends on its line in KQL: no later line can close it, so the
+  // query runs and the parser names the unterminated string (waiting for more lines would
+  // glue whatever comes next, a command or the next step, into a query that cannot work).
+  if (scan.unterminated) return true;
   if (scan.open > 0 || scan.inString) return false;
   const code = stripComments(query).trimEnd();
   if (code === "") return false;
@@ -315,8 +320,10 @@ export function isCompleteKql(query: string): boolean {
 interface KqlScan {
   /** Brackets (and `${`) still open. */
   readonly open: number;
-  /** Whether the text ends inside a string or a ``` block. */
+  /** Whether the text ends inside a ``` block. */
   readonly inString: boolean;
+  /** Whether a '...' or "..." string is left open at the end of its line. */
+  readonly unterminated?: boolean;
 }
 
 function scanKql(text: string): KqlScan {
@@ -356,7 +363,7 @@ function scanKql(text: string): KqlScan {
         if (text[j] === "\n") break;
         j++;
       }
-      if (!closed) return { open, inString: j >= text.length };
+      if (!closed) return { open, inString: false, unterminated: true };
       i = j + 1;
       continue;
     }

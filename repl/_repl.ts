@@ -231,9 +231,21 @@ export class Repl implements CommandHost {
           return "continue";
       }
     } catch (error) {
-      this.showError(explainError(error, input, this.session?.variables ?? {}));
+      this.showError(explainError(error, input, this.session?.variables ?? {}, this.#lost()));
       return "continue";
     }
+  }
+
+  /** Names bound by steps whose values a resume could not restore, to those steps' numbers. */
+  #lost(): Map<string, number> {
+    const lost = new Map<string, number>();
+    for (const step of this.session?.steps() ?? []) {
+      if (step.restored || step.record.status !== "ok") continue;
+      for (const name of step.record.binds ?? [step.record.name]) {
+        lost.set(name, step.record.position);
+      }
+    }
+    return lost;
   }
 
   #showProgress(progress: QueryProgress): void {

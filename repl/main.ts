@@ -15,6 +15,7 @@ import { ResultCache } from "../src/session/result_cache.ts";
 import { EXPORT_KINDS, type ExportKind } from "./_export_kinds.ts";
 import { type OpenProvider, openProvider, type ProviderSpec } from "./_providers.ts";
 import { CliUsageError, ReplError } from "./errors.ts";
+import { checkScriptImports } from "./_script_imports.ts";
 import { clearSpinner, holdSpinner, setSpinnerStatus } from "./_spinner.ts";
 import { pageIfLong } from "./_pager.ts";
 import { formatSchema } from "../src/schema/mod.ts";
@@ -252,12 +253,14 @@ export async function runScript(
 ): Promise<number> {
   const repo = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
   const config = join(repo, "deno.json");
-  let first = "";
+  let source = "";
   try {
-    first = (await Deno.readTextFile(script)).split("\n", 1)[0];
+    source = await Deno.readTextFile(script);
   } catch (error) {
     throw new ReplError(`Cannot read ${script}: ${(error as Error).message}.`);
   }
+  await checkScriptImports(script, source);
+  const first = source.split("\n", 1)[0];
   const header = /^#!\/usr\/bin\/env -S deno run (.*)$/.exec(first);
   const env: Record<string, string> = { CASEFILE_DIR: repo, CASEFILE_HOME: where.home };
   const data = where.data ?? readEnv("CASEFILE_DATA");

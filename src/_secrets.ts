@@ -1,8 +1,9 @@
 /**
  * Secrets kept out of what casefile writes down: the values of secret environment
  * variables (`AZURE_CLIENT_SECRET`, `CASEFILE_SENTINEL_TOKEN`, any whose name says SECRET,
- * TOKEN, PASSWORD, KEY or CREDENTIAL), keys handed to casefile in code (threat-intel API
- * keys, registered with {@link registerSecret}), and bearer tokens and JWTs wherever they
+ * TOKEN, PASSWORD, KEY, CREDENTIAL or CONNECTION_STRING), keys handed to casefile in code
+ * (threat-intel API keys, registered with {@link registerSecret}), and bearer tokens, JWTs,
+ * connection-string keys and passwords, SAS signatures and passwords in URLs wherever they
  * appear. A session's journal passes every record through {@link redactValue}.
  *
  * @module
@@ -14,7 +15,8 @@ const given = new Map<string, string>();
 /** Shorter values are not secrets worth the name (and would redact common words). */
 const MIN_SECRET = 8;
 
-const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|KEY/i;
+const SECRET_NAME =
+  /SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|KEY|CONNECTION_?STRING|CONN_?STR|(^|_)PAT$|(^|_)SAS(_|$)/i;
 /** Names that hold where a secret is, not the secret. */
 const NOT_SECRET_NAME = /_(FILE|PATH|DIR|URL|ENDPOINT|ID|NAME|TYPE)$/i;
 
@@ -47,6 +49,17 @@ function secrets(): [string, string][] {
 
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi;
+/**
+ * Secrets by their shape wherever they appear: the key of an Azure storage or Service Bus
+ * connection string (`AccountKey=`, `SharedAccessKey=`), a password in a connection
+ * string (`Password=`, `Pwd=`), a SAS signature (`sig=`), the password of a URL's
+ * `user:password@`, and GitHub / Slack-style tokens.
+ */
+const KEYED =
+  /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|sig)=)([^;&\s"'<>]{6,})/gi;
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)([^\s@/"'<>]{4,})(@)/gi;
+const SERVICE_TOKEN =
+  /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})/g;
 
 /** Options of {@link redactValue}. */
 export interface RedactOptions {
@@ -81,7 +94,9 @@ export function redactValue<T>(value: T, options: RedactOptions = {}): T {
       if (out.includes(secret)) out = out.split(secret).join(`[redacted: ${label}]`);
     }
     if (patterns) {
-      out = out.replace(JWT, "[redacted: token]").replace(BEARER, "$1[redacted: token]");
+      out = out.replace(JWT, "[redacted: token]").replace(BEARER, "$1[redacted: token]")
+        .replace(KEYED, "$1[redacted: key]").replace(URL_PASSWORD, "$1[redacted: password]$3")
+        .replace(SERVICE_TOKEN, "[redacted: token]");
     }
     return out;
   };

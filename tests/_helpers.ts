@@ -71,9 +71,36 @@ export function lcg(seed: number): () => number {
 /** `../shared/realdata`, beside the repository (as DEVELOPERS.md lays it out). */
 export const REALDATA_DIR = fromFileUrl(new URL("../../shared/realdata", import.meta.url));
 
-/** A fresh temporary folder holding `files` (name → text or bytes). */
+/**
+ * What {@link tempDir}, {@link tempFolder} and {@link tempFile} made in this test module,
+ * removed when the module ends (its `unload` event: each test file runs in its own process
+ * or worker, also under `deno test --parallel`). A test may remove its own earlier.
+ */
+const madeHere = new Set<string>();
+
+globalThis.addEventListener("unload", () => {
+  for (const path of madeHere) {
+    try {
+      Deno.removeSync(path, { recursive: true });
+    } catch {
+      // already removed by its test
+    }
+  }
+});
+
+/**
+ * A fresh, empty temporary folder (its name starts with `prefix`), removed when the test
+ * module ends: a test run leaves nothing in the temporary folder.
+ */
+export async function tempDir(prefix = "casefile-test-"): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  madeHere.add(dir);
+  return dir;
+}
+
+/** A fresh temporary folder holding `files` (name → text or bytes), removed as {@link tempDir}. */
 export async function tempFolder(files: Record<string, string | Uint8Array> = {}): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "casefile-test-" });
+  const dir = await tempDir();
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
     await Deno.mkdir(join(path, ".."), { recursive: true });

@@ -4,7 +4,9 @@
  * comes back with `capture-pane`, and every wait polls with a deadline (no fixed sleeps).
  */
 import { fail } from "node:assert/strict";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 
@@ -35,9 +37,13 @@ export interface TerminalOptions {
   readonly script?: string;
 }
 
-/** A REPL (`repl/main.ts ARGS`, run from the checkout) in its own tmux server. */
+/**
+ * A REPL (`repl/main.ts ARGS`, run from the checkout) in its own tmux server, whose socket
+ * (and config) live in a temporary folder of the terminal's own, removed by {@link close}
+ * (tmux leaves its socket behind when its server is killed).
+ */
 export class Terminal {
-  readonly socket = `casefile-test-${crypto.randomUUID().slice(0, 8)}`;
+  #folder: string | undefined;
   readonly #options: TerminalOptions;
 
   constructor(options: TerminalOptions = {}) {
@@ -52,9 +58,10 @@ export class Terminal {
       "-e",
       `${k}=${v}`,
     ]);
+    this.#folder ??= await tempDir("casefile-tmux-"); // the config goes there too
     const config: string[] = [];
     if (this.#options.scrollback) {
-      const file = await Deno.makeTempFile({ prefix: "casefile-tmux-", suffix: ".conf" });
+      const file = join(this.#folder, "tmux.conf");
       await Deno.writeTextFile(file, `set -g history-limit ${this.#options.scrollback}\n`);
       config.push("-f", file);
     }
@@ -124,8 +131,11 @@ export class Terminal {
     return screen.slice(screen.lastIndexOf(marker));
   }
 
+  /** Ends the tmux server and removes its folder (socket and config). */
   async close(): Promise<void> {
+    if (this.#folder === undefined) return;
     await this.tmux("kill-server").catch(() => "");
+    await Deno.remove(this.#folder, { recursive: true }).catch(() => {});
   }
 
   /** Runs a tmux command on this terminal's server. */
@@ -134,8 +144,10 @@ export class Terminal {
   }
 
   async #run(options: string[], args: string[]): Promise<string> {
+    // A test may start its own session with `tmux("new-session", …)` rather than start().
+    this.#folder ??= await tempDir("casefile-tmux-");
     const out = await new Deno.Command("tmux", {
-      args: ["-L", this.socket, ...options, ...args],
+      args: ["-S", join(this.#folder, "socket"), ...options, ...args],
       stdout: "piped",
       stderr: "piped",
     }).output();

@@ -11,7 +11,7 @@ import { openLocalProvider } from "../src/providers/local/local_provider.ts";
 import { ANSWER_KEY } from "../scripts/demo_case/_attack.ts";
 import { CLOUD_ANSWER_KEY } from "../scripts/demo_case/_cloud_attack.ts";
 import { FIRST_INCIDENT_TRACES } from "../scripts/demo_case/_traces.ts";
-import { runCasefile } from "./_helpers.ts";
+import { runCasefile, tempDir } from "./_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const CASE = join(REPO, "fixtures/demo-case");
@@ -326,7 +326,7 @@ Deno.test("_GetWatchlist serves the case's watchlists", async (t) => {
 });
 
 Deno.test("piped REPL: an analyst finds the mining VMs and who is a VIP", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const input = [
     "%kql vms =",
     "AzureActivity",

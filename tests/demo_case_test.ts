@@ -8,6 +8,7 @@ import { polarsTypeOf } from "../src/schema/types.ts";
 import { ANSWER_KEY } from "../scripts/demo_case/_attack.ts";
 import { decodePowerShell } from "../scripts/demo_case/_catalog.ts";
 import { generateDemoCase } from "../scripts/demo_case/generate.ts";
+import { tempDir } from "./_helpers.ts";
 
 const CASE = fileURLToPath(new URL("../fixtures/demo-case/", import.meta.url));
 const K = ANSWER_KEY;
@@ -53,7 +54,7 @@ const lit = pl.lit;
 
 Deno.test("demo case", async (t) => {
   await t.step("generateDemoCase() regenerates the committed files byte for byte", async () => {
-    const out = await Deno.makeTempDir({ prefix: "casefile-demo-test-" });
+    const out = await tempDir("casefile-demo-test-");
     try {
       await generateDemoCase({ out });
       const expected = await listFiles(CASE);
@@ -434,7 +435,7 @@ Deno.test("demo case", async (t) => {
   });
 
   await t.step("--scale 2 produces more rows than scale 1", async () => {
-    const out = await Deno.makeTempDir({ prefix: "casefile-demo-scale-" });
+    const out = await tempDir("casefile-demo-scale-");
     try {
       const result = await generateDemoCase({ out, scale: 2 });
       for (const entry of manifest.tables) {

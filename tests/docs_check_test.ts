@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { docLint, examples, examplesWithoutAssert, parseDocLint } from "../scripts/check_docs.ts";
+import { tempDir } from "./_helpers.ts";
 
 Deno.test("check_docs keeps lint errors of our files and drops those in node_modules", () => {
   const output = [
@@ -61,7 +62,7 @@ Deno.test("check_docs reads each @example's code and title", () => {
 });
 
 Deno.test("check_docs finds an example that prints instead of asserting, in public files only", async () => {
-  const root = await Deno.makeTempDir({ prefix: "casefile-docs-" });
+  const root = await tempDir("casefile-docs-");
   try {
     await Deno.mkdir(`${root}/src/a`, { recursive: true });
     const printing = "/**\n * @example Prints\n * ```ts\n * console.log(1);\n * ```\n */\n" +

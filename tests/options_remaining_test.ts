@@ -13,6 +13,7 @@ import { onlineProviders } from "../src/enrich/mod.ts";
 import { createHunt, createPivot, hunt, pivot, searchHunts } from "../src/hunt/mod.ts";
 import { pl } from "../src/polars.ts";
 import { pipeRepl } from "./repl/_piped.ts";
+import { tempDir } from "./_helpers.ts";
 
 function refused(message: string) {
   return (e: unknown) => {
@@ -119,7 +120,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-options-rest-" });
+    const home = await tempDir("casefile-options-rest-");
     const repl = await pipeRepl(home, "options-rest", [
       'await runKql("print x = 1", { tabels: {} })',
       `await openSentinelProvider({ credential: "${SECRET}" })`,

@@ -242,6 +242,19 @@ const DOCS: Record<string, { count: number; first: string; last: string; has: st
       "ExposureLevel:string",
     ],
   },
+  // Issue 16: AlertInfo and AlertEvidence (alertinfo-include.md, alertevidence-include.md).
+  AlertInfo: {
+    count: 13,
+    first: "AlertId:string",
+    last: "Type:string",
+    has: ["AttackTechniques:string", "ServiceSource:string", "Severity:string"],
+  },
+  AlertEvidence: {
+    count: 41,
+    first: "AccountDomain:string",
+    last: "Type:string",
+    has: ["ApplicationId:int", "FileSize:long", "EntityType:string", "AdditionalFields:dynamic"],
+  },
   IdentityLogonEvents: {
     count: 31,
     first: "AccountDisplayName:string",

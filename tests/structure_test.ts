@@ -4,11 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { checkStructure, type Violation } from "../scripts/check_structure.ts";
+import { tempDir } from "./_helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 async function plant(files: Record<string, string>): Promise<string> {
-  const root = await Deno.makeTempDir({ prefix: "casefile-structure-" });
+  const root = await tempDir("casefile-structure-");
   const all: Record<string, string> = {
     "deno.json": JSON.stringify({ exports: { ".": "./mod.ts", "./a": "./src/a/mod.ts" } }),
     "mod.ts": `export { a } from "./src/a/mod.ts";\n`,

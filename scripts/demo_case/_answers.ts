@@ -358,7 +358,7 @@ export const LOOKALIKES = [
 ] as const;
 
 /** The markdown text of ANSWERS.md. */
-export function renderAnswers(): string {
+export function renderAnswers(extra: readonly string[] = []): string {
   const lines: string[] = [];
   // Each argument is a paragraph (or a fenced block): blank lines between them.
   const p = (...text: string[]) => {
@@ -457,5 +457,6 @@ export function renderAnswers(): string {
       "`_GetWatchlist('BreakGlassAccounts')` (two emergency-access accounts that never sign " +
       "in), `_GetWatchlist('HighValueAssets')` (`external/high_value_assets.csv`).",
   );
+  if (extra.length > 0) lines.push("", ...extra);
   return lines.join("\n").replace(/\n+$/, "\n");
 }

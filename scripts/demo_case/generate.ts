@@ -63,6 +63,7 @@ import { buildDayWorld, type DayGenerator } from "./_world.ts";
 import { buildManifest, fileSha256, TableWriter, writeManifest } from "./_write.ts";
 import { workspaceFill } from "./_workspace.ts";
 import { fillStandardColumns, isBillable } from "./_standard.ts";
+import { XDR_TABLES, xdrAnswerLines, xdrTableRows } from "./_xdr_tables.ts";
 
 /** Options for {@link generateDemoCase}. */
 export interface GenerateOptions {
@@ -130,6 +131,8 @@ const TABLES: ReadonlyArray<readonly [string, readonly DayGenerator[]]> = [
   ["EmailEvents", [benignEmail]],
   ["CloudAppEvents", [benignCloudApps]],
   ["SecurityIncident", []],
+  // Issue 16: standard Defender XDR tables hunting queries read (own stream, after the rest).
+  ...XDR_TABLES.map((name) => [name, []] as const),
 ];
 
 /** Buffered rows at which a table's builder is flushed to its writer. */
@@ -208,6 +211,12 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
     cloudLookalikeRows(org, seed),
     new Map([["SecurityIncident", incidents]]),
   ]);
+  const xdr = xdrTableRows(org, seed, attack.get("DeviceProcessEvents") ?? [], [
+    ...(attack.get("SecurityAlert") ?? []),
+    ...(cloud.get("SecurityAlert") ?? []),
+    ...benignAlerts,
+  ]);
+  for (const [table, byDay] of groupByDay([xdr.rows])) planted.set(table, byDay);
   const echo = securityEventEchoes(org);
 
   const builders = new Map<string, TableBuilder>();
@@ -295,7 +304,7 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
     await Deno.mkdir(join(out, "watchlists"), { recursive: true });
     await Deno.writeTextFile(join(out, "watchlists", "vip_users.csv"), vipUsersCsv(org));
     await Deno.writeTextFile(join(out, "watchlists", "break_glass_accounts.csv"), breakGlassCsv());
-    await Deno.writeTextFile(join(out, "ANSWERS.md"), renderAnswers());
+    await Deno.writeTextFile(join(out, "ANSWERS.md"), renderAnswers(xdrAnswerLines(xdr)));
     return { out, rows, totalRows };
   } finally {
     if (spillDir !== null) await Deno.remove(spillDir, { recursive: true });

@@ -44,17 +44,51 @@ if (!install.ok) Deno.exit(1);
 
 const nameFlag = Deno.args.findIndex((a) => a === "--name" || a === "-n");
 const name = nameFlag >= 0 ? Deno.args[nameFlag + 1] : "deno";
-let list = await run("jupyter", ["kernelspec", "list", "--json"]);
-let kernels: Record<string, { resource_dir: string }> = list.ok
-  ? JSON.parse(list.stdout).kernelspecs ?? {}
-  : {};
+/** The Python that runs the `jupyter` command on PATH (from its `#!` line), if any. */
+async function jupyterPython(): Promise<string | undefined> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
+    try {
+      const first = (await Deno.readTextFile(`${dir}/jupyter`)).split("\n", 1)[0];
+      return /^#!\s*(\S*python\S*)\s*$/.exec(first)?.[1];
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The kernel specs Jupyter sees. Debian's `jupyter-nbconvert` and `python3-nbclient` (all a
+ * headless run needs) ship no `jupyter-kernelspec` command, so `jupyter kernelspec list`
+ * fails there: jupyter_client's own module answers the same question.
+ */
+async function kernelSpecs(): Promise<Record<string, { resource_dir: string }>> {
+  const module = ["-m", "jupyter_client.kernelspecapp", "list", "--json"];
+  const ways: [string | undefined, string[]][] = [
+    ["jupyter", ["kernelspec", "list", "--json"]],
+    [await jupyterPython(), module],
+    ["python3", module],
+  ];
+  for (const [command, args] of ways) {
+    if (!command) continue;
+    const list = await run(command, args);
+    if (!list.ok) continue;
+    try {
+      return JSON.parse(list.stdout).kernelspecs ?? {};
+    } catch {
+      // Not JSON: try the next way.
+    }
+  }
+  return {};
+}
+
+let kernels = await kernelSpecs();
 // The casefile kernel goes beside the Deno one (the same Jupyter data folder).
 const denoDir = kernels[name]?.resource_dir;
 if (denoDir) {
   const written = await writeCasefileKernel(dirname(dirname(denoDir)));
   console.log(`Installed the ${CASEFILE_KERNEL.display} kernel in ${written}`);
-  list = await run("jupyter", ["kernelspec", "list", "--json"]);
-  kernels = list.ok ? JSON.parse(list.stdout).kernelspecs ?? {} : {};
+  kernels = await kernelSpecs();
 }
 const specs = Object.keys(kernels);
 if (!specs.includes(name)) {

@@ -208,6 +208,18 @@ export function parseText(
     : parseCleaned(cleaned(pl.col(name)), type, forms);
 }
 
+/**
+ * {@link parseText} as inference chose `type`: an integer beyond the 64-bit range does not
+ * fit `real` (a scan's guard then sees a misfit, as the loader does).
+ */
+export function parseInferredText(
+  name: string,
+  type: Exclude<KustoType, "dynamic">,
+  forms?: readonly string[],
+): Expr {
+  return type === "real" ? inferredReal(cleaned(pl.col(name))) : parseText(name, type, forms);
+}
+
 /** {@link parseText} of text already {@link cleaned}. */
 function parseCleaned(
   s: Expr,
@@ -232,6 +244,17 @@ function parseCleaned(
     case "guid":
       return s;
   }
+}
+
+/**
+ * `real` as inference tries it: an integer beyond the 64-bit range is no real (read as one
+ * it would lose its last digits silently, 18446744073709551615 becoming ...552000), so a
+ * column holding one stays text, every digit kept. A column declared `real` still reads it.
+ */
+function inferredReal(s: Expr): Expr {
+  const beyondLong = s.str.contains(String.raw`^[+-]?[0-9]+$`)
+    .and(s.cast(pl.Int64, false).isNull());
+  return pl.when(beyondLong.not()).then(parseCleaned(s, "real")).otherwise(pl.lit(null));
 }
 
 /** Text as compact JSON, read as JSON or as a Python literal; undefined if it is neither. */
@@ -320,7 +343,8 @@ export function inferTextColumns(
     const exprs = [
       ...(withPresent ? [pl.col(triedColumns.map(({ i }) => `${i}:present`))] : []),
       ...[...groups.values()].map(({ type, forms, keys }) =>
-        parseCleaned(pl.col(keys), type, forms).suffix(`:${type}`)
+        (type === "real" ? inferredReal(pl.col(keys)) : parseCleaned(pl.col(keys), type, forms))
+          .suffix(`:${type}`)
       ),
     ];
     return clean === undefined || exprs.length === 0 ? [] : clean.select(...exprs).getColumns();
@@ -374,11 +398,13 @@ export function inferTextColumns(
     }
     const majority = CANDIDATES.find((t) => fits(t) * 2 > count && fits(t) < count);
     if (majority && count >= 4) {
-      const presentValues = column(`${i}:present`).toArray();
-      const parsedValues = column(`${i}:present:${majority}`).toArray();
-      const firstRow = presentValues.findIndex((v, row) =>
-        v !== null && parsedValues[row] === null
-      );
+      // Found natively: the column's values as JavaScript arrays cost ~60 ms per 100k rows.
+      const misfit = pl.DataFrame([
+        column(`${i}:present`).alias("present"),
+        column(`${i}:present:${majority}`).alias("parsed"),
+      ]).select(pl.col("present").isNotNull().and(pl.col("parsed").isNull()).alias("misfit"))
+        .getColumn("misfit");
+      const firstRow = Number(misfit.argTrue().get(0));
       columns.push({
         name,
         type: "string",

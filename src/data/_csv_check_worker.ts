@@ -7,6 +7,7 @@
 /// <reference lib="deno.worker" />
 import { asUtf8, checkCsv, readWholeFile } from "./_csv_check.ts";
 import { DataLoadError } from "./errors.ts";
+import { scanBuffer } from "./_csv_scan.ts";
 
 /** What the main thread sends: the file (its size already checked) and its separator. */
 interface CheckRequest {
@@ -19,7 +20,8 @@ self.onmessage = async (event: MessageEvent<CheckRequest>) => {
   try {
     let bytes: Uint8Array;
     try {
-      bytes = await readWholeFile(file);
+      // Read into WebAssembly memory, where the check's fast path reads it in place.
+      bytes = await readWholeFile(file, scanBuffer);
     } catch (error) {
       throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
     }

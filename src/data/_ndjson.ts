@@ -88,7 +88,8 @@ export async function readNdjsonNative(file: string): Promise<NdjsonTable | unde
  * (Polars writes `{"k": [1, 2]}`); integers beyond 2^53 keep every digit. Undefined when
  * Polars' text is not faithful JSON, for the JavaScript reader to read the file: Polars
  * leaves a backslash and control characters in strings unescaped (`C:\temp` would read back
- * with a tab), and gives a string or number in the column as bare text (`hello`, `123`).
+ * with a tab), gives a string or number in the column as bare text (`hello`, `123`), and
+ * loses the order of the keys of an object of more than 32.
  */
 function compactNested(
   frame: DataFrame,
@@ -103,12 +104,20 @@ function compactNested(
     }
     const values: Array<string | null> = [];
     for (const v of series.toArray() as Array<string | null>) {
-      if (v !== null && !FAITHFUL_NESTED.test(v)) return undefined;
+      if (v !== null && (!FAITHFUL_NESTED.test(v) || keysOf(v) > ORDERED_KEYS)) return undefined;
       values.push(v === null ? null : JSON.stringify(parseJson(v)));
     }
     columns.push(pl.Series(series.name, values, pl.Utf8));
   }
   return pl.DataFrame(columns);
+}
+
+/** More keys than Polars' reader keeps in order in one object (past them it hashes them). */
+const ORDERED_KEYS = 32;
+
+/** The keys of Polars' text of a nested value: each ends `": ` (no quote inside a string). */
+function keysOf(text: string): number {
+  return text.split(`": `).length - 1;
 }
 
 /** Polars' text of an object or array with no backslash or control character in it. */

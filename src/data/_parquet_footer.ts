@@ -1015,6 +1015,35 @@ export async function checkParquetStatistics(
 
 // ---------------------------------------------------------------- scanned files
 
+/**
+ * The rows a query reads, as far as its time filter says: those whose timestamp `column`
+ * lies between `from` and `to` (microseconds since 1970, both inclusive; an end left out is
+ * open).
+ */
+export interface TimeWindow {
+  readonly column: string;
+  readonly from?: bigint;
+  readonly to?: bigint;
+}
+
+// Whether row group `g`'s statistics of the window's column put all its rows outside the
+// window (unknown statistics: no). Compared in nanoseconds, exactly.
+function outsideWindow(facts: FileStatistics, g: number, window: TimeWindow): boolean {
+  const unit = facts.units.get(window.column);
+  const chunk = facts.groups[g].chunks.find((c) => c.column === window.column);
+  if (!unit || chunk?.physical !== 2 || chunk.min?.length !== 8 || chunk.max?.length !== 8) {
+    return false;
+  }
+  const scale = unit === "ms" ? 1_000_000n : unit === "us" ? 1_000n : 1n;
+  const at = (bytes: Uint8Array) =>
+    new DataView(bytes.buffer, bytes.byteOffset, 8).getBigInt64(0, true) * scale;
+  const min = at(chunk.min);
+  const max = at(chunk.max);
+  if (min > max) return false; // not statistics to trust for skipping
+  return (window.from !== undefined && max < window.from * 1_000n) ||
+    (window.to !== undefined && min > window.to * 1_000n);
+}
+
 // path, size, mtime, row group and column → what was wrong then (null: nothing).
 const checkedChunks = new Map<
   string,
@@ -1031,14 +1060,21 @@ const checkedChunks = new Map<
 export async function parquetChunkProblems(
   file: string,
   columns: readonly string[],
+  window?: TimeWindow,
 ): Promise<DamagedChunks | undefined> {
   const parsed = await parsedFooter(file);
   if (!parsed?.facts || parsed.problem !== undefined) return undefined; // planning reports it
   const { version, facts, chunks } = parsed;
   const wanted = new Set(columns);
   const keyOf = (group: number, column: string) => `${version}\0${group}\0${column}`;
+  // Row groups the query's time filter excludes by their statistics: Polars skips them by
+  // the same statistics, so their values are not read here either.
+  const skipped = new Set(
+    window ? facts.groups.flatMap((_, g) => outsideWindow(facts, g, window) ? [g] : []) : [],
+  );
   const unchecked = new Map<number, Set<string>>();
   for (const [g, group] of facts.groups.entries()) {
+    if (skipped.has(g)) continue;
     for (const chunk of group.chunks) {
       if (!wanted.has(chunk.column) || checkedChunks.has(keyOf(g, chunk.column))) continue;
       unchecked.set(g, (unchecked.get(g) ?? new Set()).add(chunk.column));
@@ -1063,6 +1099,7 @@ export async function parquetChunkProblems(
   let problem: string | undefined;
   const ranges: Array<[number, number]> = [];
   for (const [g, group] of facts.groups.entries()) {
+    if (skipped.has(g)) continue;
     for (const column of new Set(group.chunks.map((c) => c.column))) {
       if (!wanted.has(column)) continue;
       const key = keyOf(g, column);

@@ -9,9 +9,17 @@
  * guarded: a value the sampled type does not fit stops the read with the
  * {@link MISFIT_MARKER} error, and the table is then loaded whole, never silently wrong.
  *
- * Loaded whole instead (undefined from {@link planNdjsonScan}): nested values (objects,
- * arrays: the loader rewrites them as compact JSON in JavaScript, and Polars' text of them
- * is not exact), integers past Int64, columns mixing JSON types Polars cannot combine, a
+ * Nested values (objects, arrays: `AdditionalFields`, `DeviceDetail`) are scanned too, as
+ * `dynamic` columns: Polars reads each as its JSON text (`{"k": [1, 2]}`), and an expression
+ * removes the blanks outside strings, which gives the compact JSON the loader writes. Where
+ * Polars' text is not that (a backslash or control character in a string, which Polars
+ * leaves unescaped; a bag of more than 32 keys, whose order Polars' reader loses; keys that
+ * are whole numbers, which JavaScript puts first; numbers JavaScript writes with an exponent
+ * or as `0`), a guard stops the read with the {@link MISFIT_MARKER} error and the table is
+ * loaded whole.
+ *
+ * Loaded whole instead (undefined from {@link planNdjsonScan}): integers past Int64, columns
+ * mixing JSON types Polars cannot combine (text in one row, an object in another), a
  * byte-order mark, an empty file, a `.json` file holding one document, text that the
  * sample finds mixed or `dynamic`, declared types the native type does not already have.
  *
@@ -62,6 +70,8 @@ interface NdjsonFile {
   readonly mtime: number;
   /** Column → Polars' type over the whole file (Null columns read as text). */
   readonly types: ReadonlyMap<string, DataType>;
+  /** The columns holding objects or arrays (read as their JSON text, typed as `Utf8`). */
+  readonly nested: ReadonlySet<string>;
   readonly rows: number;
   /** The text columns' values of the first rows and of lines spread through the file. */
   readonly sample: DataFrame;
@@ -88,8 +98,14 @@ export async function planNdjsonScan(
   }
   // The table's columns in order of first appearance, each with one native type.
   const union = new Map<string, DataType>();
+  const nested = new Set<string>();
+  for (const one of read) for (const column of one.nested) nested.add(column);
   for (const one of read) {
     for (const [column, dtype] of one.types) {
+      // Nested in one file, text or numbers in another: the loader settles the mix.
+      if (nested.has(column) && !one.nested.has(column) && variantOf(dtype) !== "Null") {
+        return undefined;
+      }
       const before = union.get(column);
       const wider = before === undefined ? dtype : widened(before, dtype);
       if (wider === undefined) return undefined; // the loader reads the mix as text
@@ -108,7 +124,8 @@ export async function planNdjsonScan(
   );
   const native = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
 
-  const textColumns = [...union].filter(([, t]) => variantOf(t) === "Utf8").map(([c]) => c);
+  const textColumns = [...union].filter(([c, t]) => variantOf(t) === "Utf8" && !nested.has(c))
+    .map(([c]) => c);
   let sample = pl.concat(read.map((r) => r.sample), { how: "diagonal" });
   const undeclared = textColumns.filter((c) => !declared.has(c));
   const sparse = undeclared.filter((c) =>
@@ -135,6 +152,12 @@ export async function planNdjsonScan(
   for (const [column, dtype] of union) {
     const variant = variantOf(dtype);
     const wanted = declared.get(column);
+    if (nested.has(column)) {
+      if (wanted !== undefined && wanted !== "dynamic") return undefined;
+      types.set(column, "dynamic");
+      values.push(nestedValue(pl.col(column), column));
+      continue;
+    }
     if (variant !== "Utf8") {
       const own = variant === "Int64" ? "long" : variant === "Float64" ? "real" : "bool";
       if (wanted !== undefined && wanted !== own) return undefined;
@@ -217,12 +240,17 @@ async function planFile(file: string): Promise<NdjsonFile | undefined> {
   const head = await readHead(file, HEAD_BYTES);
   if (!isLineDelimited(head, formatOf(file) === "ndjson")) return undefined;
   if (await nestsDeeperThan(file)) return undefined; // would abort Polars: the loader reads it
+  // Columns the head shows nested are read as text from the start: Polars' inference of
+  // their structs (keys varying from record to record) is slow and can fail.
+  const nested = nestedInHead(head);
   let inferred: DataFrame;
   let dtypes: DataType[];
   try {
     // Polars' inference over every line, as the loader's own read does. (Reading the
     // types fails for some, such as Int128 for integers past Int64.)
-    inferred = pl.scanJson(file, { inferSchemaLength: null }).limit(0).collectSync();
+    const schemaOverrides = Object.fromEntries([...nested].map((c) => [c, pl.Utf8]));
+    inferred = pl.scanJson(file, { inferSchemaLength: null, schemaOverrides }).limit(0)
+      .collectSync();
     dtypes = inferred.dtypes;
   } catch {
     await findBadLine(file); // names a line that is not a JSON object
@@ -232,11 +260,23 @@ async function planFile(file: string): Promise<NdjsonFile | undefined> {
   const types = new Map<string, DataType>();
   for (const [i, column] of inferred.columns.entries()) {
     const variant = variantOf(dtypes[i]);
-    if (!["Utf8", "Null", "Int64", "Float64", "Bool"].includes(variant)) return undefined;
-    types.set(column, dtypes[i]); // Null (no value in the file): read as text
+    // Nested only past the head: read as text too.
+    if (variant === "Struct" || variant === "List") nested.add(column);
+    else if (!["Utf8", "Null", "Int64", "Float64", "Bool"].includes(variant)) return undefined;
+    // Null (no value in the file) and nested columns: read as text.
+    types.set(column, nested.has(column) ? pl.Utf8 : dtypes[i]);
   }
-  const one = { file, size: stat.size, mtime, types, rows: 0, sample: pl.DataFrame({}) };
-  const text = [...types].filter(([, t]) => ["Utf8", "Null"].includes(variantOf(t)))
+  const one = {
+    file,
+    size: stat.size,
+    mtime,
+    types,
+    nested,
+    rows: 0,
+    sample: pl.DataFrame({}),
+  };
+  const text = [...types]
+    .filter(([c, t]) => ["Utf8", "Null"].includes(variantOf(t)) && !nested.has(c))
     .map(([c]) => c);
   // Text mixing JSON types in the head (`"x"` and `1`): the loader counts them for its warning.
   if (mixesKinds(head, text)) return undefined;
@@ -284,6 +324,68 @@ async function spreadRows(file: string, size: number, text: string[]): Promise<D
   }
   return rows;
 }
+
+// The columns holding an object or array in the first lines of `head`.
+function nestedInHead(head: Uint8Array): Set<string> {
+  const nested = new Set<string>();
+  const end = head.lastIndexOf(0x0a);
+  const lines = new TextDecoder().decode(head.subarray(0, end < 0 ? head.length : end))
+    .split("\n").slice(0, HEAD_ROWS);
+  for (const line of lines) {
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      continue; // blank; a bad line is named by the read
+    }
+    if (typeof record !== "object" || record === null) continue;
+    for (const [key, v] of Object.entries(record)) {
+      if (typeof v === "object" && v !== null) nested.add(key);
+    }
+  }
+  return nested;
+}
+
+/**
+ * A nested column's value: Polars' text of it (`{"k": [1, "a b"]}`) as the compact JSON the
+ * loader writes (`{"k":[1,"a b"]}`), or the {@link MISFIT_MARKER} error (naming `column`)
+ * on a row where the two may differ ({@link UNFAITHFUL}, or more than {@link ORDERED_KEYS}
+ * keys, counted over the whole value: its objects' keys may have lost their order).
+ *
+ * Polars writes `": ` after a key and `, ` between elements and, where no row is
+ * unfaithful, no backslash, so a string runs from a quote to the next: two literal replaces
+ * remove the blanks, except in rows where a string holds `, ` or `: `, which a regular
+ * expression that skips strings compacts (only those rows: the others are null to it).
+ */
+export function nestedValue(text: Expr, column: string): Expr {
+  const keysJoined = text.str.replaceAll(`": `, `":`, true);
+  const keys = text.str.lengths().sub(keysJoined.str.lengths());
+  const literal = keysJoined.str.replaceAll(", ", ",", true);
+  const blanksInStrings = text.str.contains(BLANKS_IN_STRINGS);
+  const some = pl.when(blanksInStrings).then(text).otherwise(pl.lit(null).cast(pl.Utf8));
+  const skipping = some.str.replaceAll(String.raw`("[^"]*")|\s+`, "$1");
+  const compact = pl.when(blanksInStrings.fillNull(false)).then(skipping).otherwise(literal);
+  const bad = text.str.contains(UNFAITHFUL).or(keys.gt(ORDERED_KEYS));
+  return guarded(compact, text.isNotNull().and(bad), column);
+}
+
+/** A string (after an even number of quotes, an odd one) holding `, ` or `: `. */
+const BLANKS_IN_STRINGS = String.raw`^(?:[^"]*"[^"]*")*[^"]*"[^"]*[:,] `;
+
+/** More keys than Polars' reader keeps in order in one object (it then hashes them). */
+const ORDERED_KEYS = 32;
+
+/**
+ * Polars' text of a nested value that may differ, compacted, from the loader's compact JSON
+ * (`JSON.stringify` of its `JSON.parse`): not an object or array; a backslash or control
+ * character (Polars leaves them unescaped in strings); a key that is a whole number
+ * (JavaScript puts those first); a number JavaScript writes otherwise: a fraction below 1e-6
+ * (with an exponent), one of 16 or more whole digits (rounded) or negative zero (a value
+ * `-0`, not `HOST-0`). Numbers are spotted anywhere (text in a string that looks like one
+ * only costs a whole load), in one pass.
+ */
+const UNFAITHFUL = String
+  .raw`^[^\[{]|[\\\x00-\x1f]|"[0-9]+": |0\.000000|[0-9]{16}[0-9]*\.|[ \[]-0[,\]}]`;
 
 // Whether a column of `text` holds values of more than one JSON type in the first lines of
 // `head` (the loader's sample for its warning).

@@ -14,7 +14,14 @@ import { Buffer } from "node:buffer";
 import { basename } from "node:path";
 import { type DataFrame, type Expr, type LazyDataFrame, pl } from "../polars.ts";
 import type { KustoType, TableSchema } from "../schema/types.ts";
-import { cleaned, datetimeForms, dynamicText, inferTextColumns, parseText } from "./_coerce.ts";
+import {
+  cleaned,
+  datetimeForms,
+  dynamicText,
+  inferTextColumns,
+  parseInferredText,
+  parseText,
+} from "./_coerce.ts";
 import {
   asUtf8,
   checkCsv,
@@ -388,7 +395,8 @@ function typedColumn(
       const forms = type === "datetime" && !declared ? datetimeForms(sampled) : undefined;
       const parsed = pl.col(tmp);
       return {
-        parsed: parseText(name, type, forms).alias(tmp),
+        parsed: (declared ? parseText(name, type, forms) : parseInferredText(name, type, forms))
+          .alias(tmp),
         value: guarded(parsed, cleaned(text).isNotNull().and(parsed.isNull()), name),
       };
     }

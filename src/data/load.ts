@@ -26,6 +26,7 @@ import { verifyTableSha256 } from "./_integrity.ts";
 import { checkParquetFooter, checkParquetStatistics } from "./_parquet_footer.ts";
 import { withHexText } from "./_binary.ts";
 import { checkOptions, defineOptions } from "../options.ts";
+import { EMPTY_FILE_WARNING, isEmptyFile } from "./_empty.ts";
 
 const LOAD_TABLE_OPTIONS = defineOptions<LoadTableOptions>("loadTable", {
   name: { kind: "string", aliases: ["table"] },
@@ -153,6 +154,13 @@ export async function loadTable(
 
   for (const file of list) {
     const format = formatOf(file);
+    if (format !== undefined && format !== "parquet" && format !== "ipc" && isEmptyFile(file)) {
+      // An empty text file (a collector's log of a quiet day, an export cut to nothing)
+      // holds no rows, whatever its format: read as such, and said.
+      warnings.push({ file, message: EMPTY_FILE_WARNING });
+      textParts.push({ frame: pl.DataFrame({}), file });
+      continue;
+    }
     switch (format) {
       case "csv":
       case "tsv": {

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { type DataFrame, type DataType, type LazyDataFrame, pl, variantOf } from "../polars.ts";
 import {
   type KustoType,
@@ -26,6 +26,7 @@ import {
   type TableSchema,
 } from "../schema/types.ts";
 import { formatOf, loadTable, type LoadTableOptions, tableNameOf } from "./load.ts";
+import { isEmptyFile } from "./_empty.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./_csv.ts";
 import { refuseShadowingNames } from "./_names.ts";
 import {
@@ -139,7 +140,7 @@ export async function scanTable(
     list.every((f) => formatOf(f) === "parquet" || formatOf(f) === "ipc");
   const planned = scannable
     ? await planScan(list, options)
-    : isText(list) || isNdjson(list)
+    : (isText(list) || isNdjson(list)) && !list.some(isEmptyFile)
     ? await planText(list, options)
     : undefined;
   if (planned) return planned;
@@ -437,7 +438,9 @@ async function planScan(
       return String(own) === String(target) ? expr : expr.cast(target).alias(column);
     }));
   });
-  const frame = parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
+  const frame = parts.length === 1
+    ? parts[0]
+    : (await oneScan(plans, union.types, casts)) ?? pl.concat(parts, { how: "vertical" });
   const schema: TableSchema = {
     name,
     columns: [...union.types].map(([column, dtype]) => ({
@@ -511,11 +514,20 @@ export interface GuardScanOptions {
    * page headers (default: no limit, every scanned file is checked).
    */
   maxValueCheckBytes?: number;
+  /**
+   * The query reads only rows whose timestamp `column` lies between `from` and `to`
+   * (microseconds since 1970, inclusive; an end left out is open), as its time filter
+   * says: row groups (and so whole files) whose footer statistics put every row outside are
+   * not value-checked, since the scan skips them by the same statistics. A later query
+   * over other times checks the chunks it reads then.
+   */
+  window?: { column: string; from?: bigint; to?: bigint };
 }
 
 const GUARD_SCAN_OPTIONS = defineOptions<GuardScanOptions>("guardScan", {
   columns: "strings",
   maxValueCheckBytes: "number",
+  window: "object",
 });
 
 interface StandIn {
@@ -601,7 +613,7 @@ export async function guardScan(
     }
     const found = [
       await parquetDamagedChunks(file),
-      checkValues ? await parquetChunkProblems(file, options.columns!) : undefined,
+      checkValues ? await parquetChunkProblems(file, options.columns!, options.window) : undefined,
     ].filter((d) => d !== undefined);
     const ranges = new Map((current?.ranges ?? []).map((r) => [r[0], r]));
     for (const damaged of found) for (const range of damaged.ranges) ranges.set(range[0], range);
@@ -693,11 +705,13 @@ function removeStaleStandIns(): Promise<void> {
       );
       for await (const entry of Deno.readDir(dir)) {
         const [, pid, namespace] = /^casefile_standin_(\d+)_(\d+)_/.exec(entry.name) ?? [];
-        if (!entry.isFile || namespace !== NAMESPACE || Number(pid) === Deno.pid) continue;
+        // Files are stand-ins, folders hold the links of a scan (see oneScan).
+        if (!(entry.isFile || entry.isDirectory) || namespace !== NAMESPACE) continue;
+        if (Number(pid) === Deno.pid) continue;
         const owner = await Deno.stat(join(dir, entry.name)).then((s) => s.uid, () => null);
         if (owner !== Deno.uid()) continue;
         if (await Deno.stat(`/proc/${pid}`).then(() => false, () => true)) {
-          await Deno.remove(join(dir, entry.name)).catch(() => {});
+          await Deno.remove(join(dir, entry.name), { recursive: true }).catch(() => {});
         }
       }
     } catch {
@@ -709,7 +723,66 @@ function removeStaleStandIns(): Promise<void> {
 
 globalThis.addEventListener("unload", () => {
   for (const standIn of standIns.values()) removeQuietly(standIn.copy);
+  for (const folder of linkFolders.values()) {
+    try {
+      Deno.removeSync(folder, { recursive: true });
+    } catch {
+      // already gone
+    }
+  }
 });
+
+// The files a scan reads (stand-ins included), in order → the folder of links to them.
+const linkFolders = new Map<string, string>();
+
+/**
+ * The Parquet files of `plans` as one multi-file scan, when they all have the same columns
+ * of the same types (no bytes read as hex): Polars reads one scan's files and row groups in
+ * parallel, where a union of per-file scans reads them one after another (30 daily files of
+ * 48M rows: a `has` search 0.2 s against 2.6-6 s; `deno task bench scale`). A scan takes one
+ * path or glob, not a list, so it reads a private folder of links to the files, named in
+ * their order: the files planned and no other, whatever is added next to them later.
+ * Undefined when that cannot be (mixed layouts, links refused): the caller unions the files.
+ */
+async function oneScan(
+  plans: readonly FilePlan[],
+  types: ReadonlyMap<string, DataType>,
+  casts: ReadonlyMap<string, DataType>,
+): Promise<LazyDataFrame | undefined> {
+  const layout = (p: FilePlan) =>
+    p.columns.map((c, i) => `${c}\0${String(p.dtypes[i])}`).join("\n");
+  const first = plans[0];
+  if (plans.some((p) => formatOf(p.file) !== "parquet" || p.binary.size > 0)) return undefined;
+  if (plans.some((p) => layout(p) !== layout(first))) return undefined;
+  const targets = plans.map((p) => resolve(standInOf(p.file)?.copy ?? p.file));
+  const key = targets.join("\n");
+  let folder = linkFolders.get(key);
+  if (folder === undefined) {
+    // No temporary folder to write (a restricted process): one scan a file.
+    const made = await Deno.makeTempDir({ prefix: `${STAND_IN_PREFIX}links_` }).catch(() => "");
+    if (made === "") return undefined;
+    try {
+      const width = String(targets.length).length;
+      for (const [i, target] of targets.entries()) {
+        await Deno.symlink(target, join(made, `${String(i).padStart(width, "0")}.parquet`));
+      }
+    } catch {
+      await Deno.remove(made, { recursive: true }).catch(() => {});
+      return undefined; // no links here (a Windows user without the right): one scan a file
+    }
+    folder = made;
+    linkFolders.set(key, folder);
+  }
+  const have = new Map(first.columns.map((c, i) => [c, first.dtypes[i]]));
+  return pl.scanParquet(join(folder, "*.parquet")).select(
+    ...[...types].map(([column, dtype]) => {
+      const target = casts.get(column) ?? dtype;
+      return String(have.get(column)) === String(target)
+        ? pl.col(column)
+        : pl.col(column).cast(target).alias(column);
+    }),
+  );
+}
 
 // The footer only: column names and types, and the row count from the row groups' metadata.
 function planFile(file: string, counted?: number): FilePlan {

@@ -84,9 +84,11 @@ export class MemoryCache implements EnrichmentCache {
  * import assert from "node:assert/strict";
  * import { FolderCache } from "./mod.ts";
  *
- * const cache = new FolderCache(await Deno.makeTempDir());
+ * const dir = await Deno.makeTempDir();
+ * const cache = new FolderCache(dir);
  * await cache.set("ti:local:203.0.113.61", { verdict: "malicious" }, 3_600_000);
  * assert.deepEqual(await cache.get("ti:local:203.0.113.61"), { verdict: "malicious" });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class FolderCache implements EnrichmentCache {

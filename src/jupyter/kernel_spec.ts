@@ -58,10 +58,12 @@ export function casefileKernelSpec(
  * import assert from "node:assert/strict";
  * import { CASEFILE_KERNEL, writeCasefileKernel } from "./mod.ts";
  *
- * const dir = await writeCasefileKernel(await Deno.makeTempDir());
+ * const kernels = await Deno.makeTempDir();
+ * const dir = await writeCasefileKernel(kernels);
  * const spec = JSON.parse(await Deno.readTextFile(`${dir}/kernel.json`));
  * assert.equal(spec.display_name, CASEFILE_KERNEL.display);
  * assert.equal(spec.language, "typescript");
+ * await Deno.remove(kernels, { recursive: true });
  * ```
  */
 export async function writeCasefileKernel(dataDir: string): Promise<string> {

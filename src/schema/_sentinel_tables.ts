@@ -797,4 +797,33 @@ export const SENTINEL_TABLE_COLUMNS: readonly TableColumns[] = [
       TimeGenerated:datetime, Type:string, UserAgent:string, UserAgentTags:dynamic`,
     undocumented: "Timestamp:datetime",
   },
+  {
+    name: "AlertInfo",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/alertinfo-include.md @ 915c4fbfdbb4, ms.date 7/30/2024",
+    documented: `
+      AlertId:string, AttackTechniques:string, _BilledSize:real, Category:string,
+      DetectionSource:string, _IsBillable:string, ServiceSource:string, Severity:string,
+      SourceSystem:string, TenantId:string, TimeGenerated:datetime, Title:string, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "AlertEvidence",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/alertevidence-include.md @ 04e8b5c978e7, ms.date 2/18/2024",
+    documented: `
+      AccountDomain:string, AccountName:string, AccountObjectId:string, AccountSid:string,
+      AccountUpn:string, AdditionalFields:dynamic, AlertId:string, Application:string,
+      ApplicationId:int, AttackTechniques:string, _BilledSize:real, Categories:string,
+      DetectionSource:string, DeviceId:string, DeviceName:string, EmailSubject:string,
+      EntityType:string, EvidenceDirection:string, EvidenceRole:string, FileName:string,
+      FileSize:long, FolderPath:string, _IsBillable:string, LocalIP:string,
+      NetworkMessageId:string, OAuthApplicationId:string, ProcessCommandLine:string,
+      RegistryKey:string, RegistryValueData:string, RegistryValueName:string, RemoteIP:string,
+      RemoteUrl:string, ServiceSource:string, SHA1:string, SHA256:string, SourceSystem:string,
+      TenantId:string, ThreatFamily:string, TimeGenerated:datetime, Title:string, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
 ];

@@ -115,20 +115,22 @@ export interface ImportedBundle {
  * import { openSession } from "./session.ts";
  * import { openLocalProvider } from "../providers/mod.ts";
  *
+ * const home = await Deno.makeTempDir();
  * const session = await openSession("handover", {
- *   home: await Deno.makeTempDir(),
+ *   home: `${home}/mine`,
  *   provider: await openLocalProvider(),
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
- * const path = `${await Deno.makeTempDir()}/handover.casefile.gz`;
+ * const path = `${home}/handover.casefile.gz`;
  * const bundle = await exportBundle(session, { path });
  * await session.close();
  * assert.deepEqual(bundle.missing, []);
  *
- * const { session: copy, ok } = await importBundle(path, { home: await Deno.makeTempDir() });
+ * const { session: copy, ok } = await importBundle(path, { home: `${home}/theirs` });
  * assert.equal(ok, true);
  * assert.equal((copy.value("alerts") as { height: number }).height > 0, true);
  * await copy.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function exportBundle(

@@ -121,14 +121,16 @@ function codeCell(id: string, text: string, outputs: Output[] = []): Cell {
  * import { openSession } from "./session.ts";
  * import { openLocalProvider } from "../providers/mod.ts";
  *
+ * const home = await Deno.makeTempDir();
  * const session = await openSession("nb", {
- *   home: await Deno.makeTempDir(),
+ *   home,
  *   provider: await openLocalProvider(),
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
  * const notebook = JSON.parse(await exportNotebook(session));
  * assert.deepEqual([notebook.metadata.kernelspec.name, notebook.cells.length], ["casefile", 4]);
  * await session.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function exportNotebook(

@@ -408,8 +408,9 @@ function markdown(
  * import { openSession } from "./session.ts";
  * import { openLocalProvider } from "../providers/mod.ts";
  *
+ * const home = await Deno.makeTempDir();
  * const session = await openSession("alerts", {
- *   home: await Deno.makeTempDir(),
+ *   home,
  *   provider: await openLocalProvider(),
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
@@ -419,6 +420,7 @@ function markdown(
  * assert.equal(lines[0], "# Session alerts");
  * assert.equal(lines.includes("- **1. alerts**: Four alerts fired"), true);
  * await session.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function exportReport(

@@ -229,6 +229,7 @@ function objectCode(value: object): string {
  * );
  * assert.equal(script.includes('({ failures }: Pick<Steps, "failures">) => failures.head(3)'), true);
  * await session.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function exportScript(

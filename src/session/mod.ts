@@ -20,8 +20,9 @@
  * import { exportReport, kql, openSession, param } from "./mod.ts";
  * import { openLocalProvider } from "../providers/mod.ts";
  *
+ * const home = await Deno.makeTempDir();
  * const session = await openSession("spray", {
- *   home: await Deno.makeTempDir(),
+ *   home,
  *   provider: await openLocalProvider(),
  *   params: { code: param.string("50126") },
  * });
@@ -37,6 +38,7 @@
  * assert.equal((session.value("top") as typeof failures).height, 2);
  * assert.equal(report.split("\n")[0], "# Session spray");
  * await session.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  *
  * @module

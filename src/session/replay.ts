@@ -159,6 +159,7 @@ export function replayUsage(spec: ReplaySpec, script = `${spec.session}.ts`): st
  *   },
  * );
  * assert.deepEqual([code, lines.at(-1)], [0, "1 step replayed: 1 equal"]);
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function replaySession(

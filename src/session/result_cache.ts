@@ -192,11 +192,13 @@ export class ResultCache {
    * import { ResultCache } from "./result_cache.ts";
    * import { pl } from "../polars.ts";
    *
-   * const cache = await ResultCache.open(await Deno.makeTempDir());
+   * const dir = await Deno.makeTempDir();
+   * const cache = await ResultCache.open(dir);
    * const frame = pl.DataFrame({ Account: ["a", "b"], Failures: [3, 5] });
    * const { sha256 } = await cache.putResult(frame);
    * const back = await cache.getResult(sha256);
    * assert.equal(back.status === "ok" && back.frame.frameEqual(frame), true);
+   * await Deno.remove(dir, { recursive: true });
    * ```
    */
   static async open(dir: string, options: ResultCacheOptions = {}): Promise<ResultCache> {
@@ -333,7 +335,12 @@ export class ResultCache {
       bytes = await Deno.readFile(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return { status: "missing" };
-      throw error;
+      // Something that is not a readable file where the result belongs (a directory, a
+      // file without read permission): damaged, set aside like bytes with another hash.
+      return {
+        status: "damaged",
+        quarantined: await this.#quarantine(path, "results", `${sha256}.parquet`),
+      };
     }
     if (sha256Hex(bytes) !== sha256) {
       return {

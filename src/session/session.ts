@@ -210,6 +210,7 @@ export interface RerunOptions {
  * );
  * assert.equal(failures.height > 0, true);
  * await session.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function openSession(name: string, options: SessionOptions = {}): Promise<Session> {
@@ -360,15 +361,14 @@ export class Session {
    * import { openSession } from "./session.ts";
    * import { DEMO_CASE_DIR, openLocalProvider } from "../providers/mod.ts";
    *
-   * const session = await openSession("two", {
-   *   home: await Deno.makeTempDir(),
-   *   provider: await openLocalProvider(),
-   * });
+   * const home = await Deno.makeTempDir();
+   * const session = await openSession("two", { home, provider: await openLocalProvider() });
    * session.addProvider("archive", await openLocalProvider(DEMO_CASE_DIR));
    * await session.query("alerts", "SecurityAlert | count", { provider: "archive" });
    * assert.deepEqual(Object.keys(session.providers), ["archive"]);
    * assert.equal(session.step("alerts").record.providerName, "archive");
    * await session.close();
+   * await Deno.remove(home, { recursive: true });
    * ```
    */
   addProvider(name: string, provider: Provider): void {
@@ -412,6 +412,7 @@ export class Session {
    * assert.deepEqual(Object.keys(again.recordedProviders()), ["archive"]);
    * assert.equal(again.recordedProviders().archive.kind, "local");
    * await again.close();
+   * await Deno.remove(home, { recursive: true });
    * ```
    */
   recordedProviders(): Readonly<Record<string, ProviderSource>> {

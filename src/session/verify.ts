@@ -54,8 +54,9 @@ export interface VerifyReport {
  * import { openSession } from "./session.ts";
  * import { openLocalProvider } from "../providers/mod.ts";
  *
+ * const home = await Deno.makeTempDir();
  * const session = await openSession("check", {
- *   home: await Deno.makeTempDir(),
+ *   home,
  *   provider: await openLocalProvider(),
  * });
  * await session.query("alerts", "SecurityAlert | summarize n = count() by AlertName");
@@ -63,6 +64,7 @@ export interface VerifyReport {
  * assert.equal(report.ok, true);
  * assert.deepEqual(report.steps.map((s) => `${s.name}: ${s.status}`), ["alerts: ok"]);
  * await session.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function verifySession(session: Session): Promise<VerifyReport> {
@@ -86,16 +88,23 @@ export async function verifySession(session: Session): Promise<VerifyReport> {
     };
     let bytes: Uint8Array;
     try {
-      bytes = await Deno.readFile(cache.resultPath(result.sha256));
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      // A result found damaged when read was moved aside, not deleted: still a mismatch.
-      const aside = await cache.quarantined(result.sha256);
-      if (!aside) {
-        steps.push({ ...base, status: "missing" });
-        continue;
+      try {
+        bytes = await Deno.readFile(cache.resultPath(result.sha256));
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        // A result found damaged when read was moved aside, not deleted: still a mismatch.
+        const aside = await cache.quarantined(result.sha256);
+        if (!aside) {
+          steps.push({ ...base, status: "missing" });
+          continue;
+        }
+        bytes = await Deno.readFile(aside);
       }
-      bytes = await Deno.readFile(aside);
+    } catch {
+      // Not a readable file where the result belongs (a directory, no permission): what is
+      // there is not the result the journal recorded.
+      steps.push({ ...base, status: "mismatch" });
+      continue;
     }
     const actual = sha256Hex(bytes);
     steps.push(

@@ -146,6 +146,7 @@ export async function chartToHtml(chart: Chart, options: HtmlOptions = {}): Prom
  * const path = await writeChart(timeChart(signins.frame), `${dir}/signins.png`);
  * assert.equal(path, `${dir}/signins.png`);
  * assert.ok((await Deno.stat(path)).size > 0);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeChart(

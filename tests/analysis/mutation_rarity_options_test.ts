@@ -10,7 +10,7 @@ import { firstSeen, rareValues } from "../../src/analysis/rarity.ts";
 import { AnalysisError } from "../../src/analysis/errors.ts";
 import { pl } from "../../src/polars.ts";
 import { optionSpecsOf } from "../../src/options.ts";
-import { runCasefile } from "../_helpers.ts";
+import { runCasefile, tempDir } from "../_helpers.ts";
 
 Deno.test("mutation/rarity: both functions' options are declared under their own names", () => {
   // Loaded for their declarations; referenced so the import is not dropped.
@@ -56,7 +56,7 @@ Deno.test("mutation/rarity: a `since` that is no date is an AnalysisError of fir
 
 Deno.test("mutation/rarity: .doc rareValues marks its column options in the REPL", async () => {
   // As an analyst: rare processes per device on the demo case, then the help for the function.
-  const home = await Deno.makeTempDir({ prefix: "casefile-rarity-doc-" });
+  const home = await tempDir("casefile-rarity-doc-");
   try {
     const { code, stdout, stderr } = await runCasefile(
       ["repl", "--home", home, "--session", "rare"],
@@ -85,7 +85,7 @@ Deno.test("mutation/rarity: .doc rareValues marks its column options in the REPL
 
 Deno.test(".doc rareValues marks its column options in a fresh REPL, before any call", async () => {
   // A new analyst's first question: what does rareValues take? Nothing has loaded it yet.
-  const home = await Deno.makeTempDir({ prefix: "casefile-rarity-doc-fresh-" });
+  const home = await tempDir("casefile-rarity-doc-fresh-");
   try {
     const { code, stdout, stderr } = await runCasefile(
       ["repl", "--home", home, "--session", "fresh"],

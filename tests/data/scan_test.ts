@@ -15,6 +15,7 @@ import { pl } from "../../src/polars.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { DataLoadError, scanFailure, scanTable } from "../../src/data/mod.ts";
 import { clearInterrupt, InterruptedError, raiseInterrupt } from "../../src/interrupt.ts";
+import { tempDir } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(REPO, "repl/main.ts");
@@ -37,7 +38,7 @@ function dayFrame(day: number, options: { junk?: boolean; resultAsNumber?: boole
 }
 
 async function dailyFolder(days = [2, 3, 4], options: { junk?: boolean } = {}) {
-  const folder = await Deno.makeTempDir({ prefix: "casefile_scan_" });
+  const folder = await tempDir("casefile_scan_");
   await Deno.mkdir(join(folder, "SigninLogs"));
   for (const day of days) {
     dayFrame(day, options).writeParquet(dayFile(folder, day));
@@ -176,7 +177,7 @@ Deno.test("planning reads the footers only: tables() counts rows, a glob in tabl
 });
 
 Deno.test("a truncated footer in one of 300 daily files is an error naming that file", async () => {
-  const folder = await Deno.makeTempDir({ prefix: "casefile_scan_" });
+  const folder = await tempDir("casefile_scan_");
   try {
     await Deno.mkdir(join(folder, "Heartbeat"));
     const files: string[] = [];
@@ -283,7 +284,7 @@ Deno.test("a string column's nulls read as empty strings, in the files that have
 
 Deno.test("the null counts read from Parquet footers are the ones Polars counts in the data", async () => {
   const { parquetNullCounts } = await import("../../src/data/_parquet_footer.ts");
-  const folder = await Deno.makeTempDir({ prefix: "casefile_scan_" });
+  const folder = await tempDir("casefile_scan_");
   try {
     const file = join(folder, "t.parquet");
     const n = 300_000; // several row groups

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pl } from "../../src/polars.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { DataLoadError, scanFailure, scanTable } from "../../src/data/mod.ts";
-import { runCasefile as casefile, tempFolder } from "../_helpers.ts";
+import { runCasefile as casefile, tempDir, tempFolder } from "../_helpers.ts";
 
 const HEADER = "TimeGenerated,Account,Failed,Detail,Note";
 
@@ -264,7 +264,7 @@ Deno.test("a TSV file and a manifest's declared types are scanned; a declared ty
 Deno.test("a watchlist CSV whose late value misfits its sample's type is read whole by _GetWatchlist", async () => {
   // 1,500 rows: the sample is the first 1,000, whose Level values are all digits (long);
   // row 1,401 (line 1,402) holds "high", so the loader keeps Level as text.
-  const folder = await Deno.makeTempDir({ prefix: "casefile_scan_text_" });
+  const folder = await tempDir("casefile_scan_text_");
   await Deno.mkdir(join(folder, "external"));
   const lines = ["Account,Level"];
   for (let i = 0; i < 1500; i++) lines.push(`u${i},${i === 1400 ? "high" : i % 5}`);

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { pl } from "../../src/polars.ts";
 import { guardScan, scanTable } from "../../src/data/scan.ts";
+import { tempDir } from "../_helpers.ts";
 
 const ACCOUNTS = ["ana", "ben", "cy", "dee", "eve", "fay", "gus", "hal"];
 
@@ -22,7 +23,7 @@ function damaged(): Uint8Array {
 }
 
 Deno.test("guardScan: a file written again leaves one stand-in copy, none once it is sound", async () => {
-  const folder = await Deno.makeTempDir();
+  const folder = await tempDir();
   // The stand-ins go to the system's temporary folder. TMPDIR is not changed here: the
   // environment is the process's, shared with the test files running beside this one.
   // Counted: the copies of this file's size made since the test began.

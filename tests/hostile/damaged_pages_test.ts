@@ -12,7 +12,7 @@ import { DataLoadError, scanTable } from "../../src/data/mod.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { pl } from "../../src/polars.ts";
 import { parquetFooterProblem } from "../../src/data/_parquet_footer.ts";
-import { runCasefile, tempFolder } from "../_helpers.ts";
+import { runCasefile, tempDir, tempFolder } from "../_helpers.ts";
 
 const ROWS = 2000;
 const ACCOUNTS = ["ana", "ben", "cy", "dee", "eve"];
@@ -32,7 +32,7 @@ function intactParquet(): Uint8Array {
  * are read.
  */
 async function panicking(bytes: Uint8Array): Promise<Uint8Array> {
-  const folder = await Deno.makeTempDir();
+  const folder = await tempDir();
   const file = join(folder, "probe.parquet");
   try {
     for (let at = 4; at < Math.min(bytes.length, 4096); at++) {
@@ -112,7 +112,7 @@ Deno.test("casefile query on a folder with a panicking file: exit 1 naming it, n
 
 Deno.test("the REPL reports the damaged table and goes on to the next query", async () => {
   const folder = await tempFolder({ "T.parquet": DAMAGED, "Good.parquet": intactParquet() });
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const run = await runCasefile(
     ["repl", "--home", home, "--session", "damaged", "--data", folder],
     { stdin: "%kql T | summarize count() by Account\n%kql Good | where Account == 'cy' | count\n" },

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pl } from "../../src/polars.ts";
-import { runCasefile, tempFolder } from "../_helpers.ts";
+import { runCasefile, tempDir, tempFolder } from "../_helpers.ts";
 
 const ACCOUNTS = ["ana", "ben", "cy", "dee", "eve", "fay", "gus", "hal"];
 
@@ -168,7 +168,7 @@ async function holdStandIn(file: string, tmp: string) {
 
 Deno.test("a stand-in copy left by a killed process is removed by the next casefile; a live one's is kept", async () => {
   const folder = await tempFolder({ "T.parquet": damagedAccountHeader() });
-  const tmp = await Deno.makeTempDir({ prefix: "casefile-tmp-" });
+  const tmp = await tempDir("casefile-tmp-");
   try {
     const killed = await holdStandIn(join(folder, "T.parquet"), tmp);
     const live = await holdStandIn(join(folder, "T.parquet"), tmp);

@@ -6,6 +6,7 @@
  */
 import { match, ok } from "node:assert/strict";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
+import { tempDir } from "../_helpers.ts";
 
 const ignore = !(await tmuxAvailable());
 
@@ -36,7 +37,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-hunt-tab-" });
+    const home = await tempDir("casefile-hunt-tab-");
     const term = new Terminal({ scrollback: 5000 });
     try {
       await term.start(["--home", home]);

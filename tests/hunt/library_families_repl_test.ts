@@ -11,6 +11,7 @@ import { FAMILY as THREAT_INTEL } from "../../src/hunt/library/_threat_intel.ts"
 import type { HuntFamily } from "../../src/hunt/types.ts";
 import { substitute } from "./_family_check.ts";
 import { pipeRepl } from "../repl/_piped.ts";
+import { tempDir } from "../_helpers.ts";
 
 /** A `%kql` step on one line (KQL ignores line breaks; `//` comment lines are dropped). */
 function step(variable: string, family: HuntFamily, name: string): string {
@@ -21,7 +22,7 @@ function step(variable: string, family: HuntFamily, name: string): string {
 }
 
 Deno.test("library queries typed into the REPL show the planted forwarding rule, DNS tunnel and spray addresses", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const input = [
     step("rules", OFFICE, "inboxRulesForwardingMail"),
     'console.log("target=" + rules.getColumn("Target").toArray().join(","))',

@@ -22,6 +22,7 @@ import { openLocalProvider } from "../../src/providers/mod.ts";
 import { polarsTypeOf, SENTINEL_SCHEMAS } from "../../src/schema/mod.ts";
 import { executeKql } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
+import { tempDir } from "../_helpers.ts";
 
 const NOW = new Date("2026-03-16T00:00:00Z"); // the demo case's reference time (ANSWERS.md)
 
@@ -46,7 +47,7 @@ queries:
 `;
 
 async function folderWith(files: Record<string, string>): Promise<string> {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(join(dir, name), text);
   return dir;
 }

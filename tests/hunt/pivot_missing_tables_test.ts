@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPivot, HuntError } from "../../src/hunt/mod.ts";
 import { openLocalProvider } from "../../src/providers/mod.ts";
-import { runCasefile } from "../_helpers.ts";
+import { runCasefile, tempDir } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const DEMO = join(REPO, "fixtures/demo-case");
@@ -18,7 +18,7 @@ const ATTACKER = "203.0.113.45";
 
 /** A case folder with the demo case's SigninLogs and nothing else. */
 async function signinsOnlyCase(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "casefile-signins-only-" });
+  const dir = await tempDir("casefile-signins-only-");
   await Deno.copyFile(join(DEMO, "SigninLogs.parquet"), join(dir, "SigninLogs.parquet"));
   const manifest = JSON.parse(await Deno.readTextFile(join(DEMO, "manifest.json")));
   manifest.tables = manifest.tables.filter((t: { name: string }) => t.name === "SigninLogs");
@@ -84,7 +84,7 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const dir = await signinsOnlyCase();
-    const home = await Deno.makeTempDir({ prefix: "casefile-signins-home-" });
+    const home = await tempDir("casefile-signins-home-");
     const repl = await casefile(
       ["repl", "--data", dir, "--home", home, "--session", "signins-only"],
       [`.pivot host LKS-WS-1042`, `.pivot account ${VICTIM}`, ""].join("\n"),

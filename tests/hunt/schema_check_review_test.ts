@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { HuntLibraryError, loadHuntFolder } from "../../src/hunt/mod.ts";
 import { REPO, run } from "../scenarios/_harness.ts";
+import { tempDir } from "../_helpers.ts";
 
 const HEAD = `name: mine
 description: My own queries.
@@ -127,7 +128,7 @@ SigninLogs
 );
 
 async function folder(text: string): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "casefile-hunt-review-" });
+  const dir = await tempDir("casefile-hunt-review-");
   await Deno.writeTextFile(join(dir, "mine.yaml"), text);
   return dir;
 }

@@ -301,6 +301,28 @@ const EXPECTED: Array<{ table: string; check: (rows: Row[]) => void }> = [
       assert.ok(rows.filter((r) => r !== bad).every((r) => r.CallerIpAddress === "192.0.2.10"));
     },
   },
+  { // Defender XDR tables: the intrusion's six DeviceEvents rows on LKS-WS-1042, in time order.
+    table: "DeviceEvents",
+    check: (rows) => {
+      assert.deepEqual(
+        rows.map((r) => [iso(r.TimeGenerated), r.ActionType, r.InitiatingProcessFileName]),
+        [
+          ["2026-03-12T01:52:10.000Z", "PowerShellCommand", "powershell.exe"],
+          ["2026-03-12T01:52:11.000Z", "PowerShellCommand", "powershell.exe"],
+          ["2026-03-12T01:52:43.000Z", "ScheduledTaskCreated", "powershell.exe"],
+          ["2026-03-12T02:18:57.000Z", "OpenProcessApiCall", "procdump64.exe"],
+          ["2026-03-12T02:41:18.000Z", "UserAccountCreated", "net.exe"],
+          ["2026-03-12T02:41:40.000Z", "UserAccountAddedToLocalGroup", "net.exe"],
+        ],
+      );
+      assert.equal(rows[3].FileName, "lsass.exe");
+      assert.match(String(rows[2].AdditionalFields), /MicrosoftEdgeUpdateTaskMachineUA-S2/);
+      assert.deepEqual([rows[4].AccountName, rows[5].AccountName], [
+        "svc-helpdesk",
+        "svc-helpdesk",
+      ]);
+    },
+  },
 ];
 
 Deno.test("the answer key's hunting queries each have their expected findings here", () => {

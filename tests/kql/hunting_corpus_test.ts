@@ -122,7 +122,7 @@ Deno.test("deno run scripts/kql_corpus.ts classifies a folder of hunting queries
       "",
     ].join("\n"),
     "invalid.kql": "SigninLogs | where !in (1)",
-    "parser.kql": "imWebSession | take 1",
+    "parser.kql": "_Im_NoSuchSchema | take 1",
     "notes.txt": "not a query",
   });
   const child = await runKqlCorpus(dir);

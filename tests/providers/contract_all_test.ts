@@ -10,13 +10,13 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { openLocalProvider, type Provider } from "../../src/providers/mod.ts";
-import { openSentinelProvider } from "../../src/providers/sentinel/mod.ts";
 import { openAdxProvider } from "../../src/providers/adx/mod.ts";
 import { openXdrProvider } from "../../src/providers/xdr/mod.ts";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
 import { startKustoService } from "../twins/kusto/mod.ts";
 import { startGraphHuntingService } from "../twins/graph_hunting/mod.ts";
 import { exactRecords, providerContract, sameFrames } from "./contract.ts";
+import { openTwinProvider } from "./_twin_provider.ts";
 
 const NO_ENV = () => undefined;
 
@@ -64,14 +64,7 @@ Deno.test("local, Sentinel, ADX and XDR: the contract, and the same frames and t
   const kusto = await startKustoService();
   const graph = await startGraphHuntingService();
   const local = await openLocalProvider();
-  const sentinel = await openSentinelProvider({
-    endpoint: logs.endpoint,
-    workspace: logs.workspaceIds[0],
-    caCertificates: [logs.caCertificate],
-    credential: tokenOf(logs.token),
-    env: NO_ENV,
-    config: { defaultTimespan: "none" },
-  });
+  const sentinel = await openTwinProvider(logs);
   const adx = await openAdxProvider({
     cluster: kusto.endpoint,
     database: "demo",

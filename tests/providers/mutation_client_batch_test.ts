@@ -18,7 +18,7 @@ import {
 } from "../twins/log_analytics/mod.ts";
 import {
   MalformedResponseError,
-  openSentinelProvider,
+  type SentinelProvider,
   type SentinelProviderOptions,
   ServerTimeoutError,
   ServiceBusyError,
@@ -26,11 +26,12 @@ import {
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { pl } from "../../src/polars.ts";
 import { runCasefile, tempFolder } from "../_helpers.ts";
+import { openTwinProvider } from "./_twin_provider.ts";
 
 const ALERTS = pl.readParquet(join(DEMO_CASE_DIR, "SecurityAlert.parquet")).head(5);
 const COUNT = "SecurityAlert | count";
 
-type Provider = Awaited<ReturnType<typeof openSentinelProvider>>;
+type Provider = SentinelProvider;
 
 async function withService(
   fn: (provider: Provider, service: LogAnalyticsService) => Promise<void>,
@@ -38,19 +39,11 @@ async function withService(
 ): Promise<void> {
   const folder = await tempFolder({ "SecurityAlert.parquet": ALERTS.writeParquet() });
   const service = await startLogAnalyticsService({ workspaces: { [DEMO_WORKSPACE_ID]: folder } });
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
+  const provider = await openTwinProvider(service, {
     workspace: DEMO_WORKSPACE_ID,
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
     retry: { maxRetries: 2, maxWaitMs: 10_000 },
     ...options,
-  } as SentinelProviderOptions);
+  });
   try {
     await fn(provider, service);
   } finally {

@@ -10,35 +10,25 @@ import assert from "node:assert/strict";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
 import { CredentialUnavailableError } from "@azure/identity";
 import {
-  openSentinelProvider,
   SentinelAuthError,
+  type SentinelProvider,
   type SentinelProviderOptions,
   ServiceBusyError,
 } from "../../src/providers/sentinel/sentinel_provider.ts";
-
-const NO_ENV = () => undefined;
+import { openTwinProvider } from "./_twin_provider.ts";
 
 async function withService(
   fn: (
-    provider: Awaited<ReturnType<typeof openSentinelProvider>>,
+    provider: SentinelProvider,
     service: Awaited<ReturnType<typeof startLogAnalyticsService>>,
   ) => Promise<void>,
   options: (token: string) => Partial<SentinelProviderOptions> = () => ({}),
 ): Promise<void> {
   const service = await startLogAnalyticsService();
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: service.workspaceIds[0],
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: NO_ENV,
-    config: { defaultTimespan: "none" },
+  const provider = await openTwinProvider(service, {
     retry: { maxRetries: 3, maxWaitMs: 60_000 },
     ...options(service.token),
-  } as SentinelProviderOptions);
+  });
   try {
     await fn(provider, service);
   } finally {

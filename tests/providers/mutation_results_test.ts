@@ -10,11 +10,9 @@
  */
 import assert from "node:assert/strict";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
-import {
-  MalformedResponseError,
-  openSentinelProvider,
-} from "../../src/providers/sentinel/sentinel_provider.ts";
+import { MalformedResponseError } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { readWireDatetime, readWireTimespan } from "../../src/providers/sentinel/_results.ts";
+import { openTwinProvider } from "./_twin_provider.ts";
 
 Deno.test("mutation/results: a datetime with a wrong separator is refused, a good one read", () => {
   for (
@@ -43,17 +41,7 @@ Deno.test("mutation/results: a timespan with junk before its fraction is refused
 
 Deno.test("mutation/results: the provider refuses an answer with a malformed datetime", async () => {
   const service = await startLogAnalyticsService();
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: service.workspaceIds[0],
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-  });
+  const provider = await openTwinProvider(service);
   try {
     service.inject({
       kind: "malformed",

@@ -29,7 +29,7 @@ import {
 import { resolveConfig } from "../../src/providers/sentinel/_config.ts";
 import { createCredential } from "../../src/providers/sentinel/_credentials.ts";
 import { loadAzureSdk } from "../../src/providers/sentinel/_sdk.ts";
-import { tempFolder } from "../_helpers.ts";
+import { tempDir, tempFolder } from "../_helpers.ts";
 import { throwawayCertificate } from "./_throwaway_certificate.ts";
 
 // createCredential() is called here directly: the SDK loads as openSentinelProvider() loads it.
@@ -572,8 +572,8 @@ async function inChild(
     clearEnv: true,
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: await Deno.makeTempDir(),
-      XDG_CONFIG_HOME: await Deno.makeTempDir(), // no config file of the person running this
+      HOME: await tempDir(),
+      XDG_CONFIG_HOME: await tempDir(), // no config file of the person running this
       DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
       NODE_EXTRA_CA_CERTS: service.caCertificatePath,
       AZURE_LOG_LEVEL: "verbose",

@@ -11,7 +11,6 @@ import {
   startLogAnalyticsService,
 } from "../twins/log_analytics/mod.ts";
 import {
-  openSentinelProvider,
   type SentinelProvider,
   SentinelQueryError,
 } from "../../src/providers/sentinel/sentinel_provider.ts";
@@ -19,6 +18,7 @@ import { DEMO_CASE_DIR, openLocalProvider } from "../../src/providers/mod.ts";
 import { KqlUnsupportedError } from "../../src/kql/mod.ts";
 import { pl } from "../../src/polars.ts";
 import { tempFolder } from "../_helpers.ts";
+import { openTwinProvider } from "./_twin_provider.ts";
 
 const EMEA = "0d6f4b1a-3c2e-4f8d-9a7b-5e1c2d3f4a5b";
 const EMEA_RESOURCE =
@@ -38,17 +38,7 @@ async function withTwoWorkspaces(
     workspaceNames: { "law-emea": EMEA },
     resources: { [EMEA_RESOURCE]: EMEA },
   });
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: DEMO_WORKSPACE_ID,
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: () => undefined,
-    config: { defaultTimespan: "none" },
-  });
+  const provider = await openTwinProvider(service, { workspace: DEMO_WORKSPACE_ID });
   try {
     await fn(provider, service);
   } finally {

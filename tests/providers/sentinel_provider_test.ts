@@ -44,8 +44,9 @@ import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import type { QueryResult } from "../../src/providers/provider.ts";
 import { UnknownTableError } from "../../src/providers/errors.ts";
 import { type DataFrame, pl, variantOf } from "../../src/polars.ts";
-import { tempFile } from "../_helpers.ts";
+import { tempDir, tempFile } from "../_helpers.ts";
 import { providerContract } from "./contract.ts";
+import { openTwinProvider } from "./_twin_provider.ts";
 
 // createCredential() is called here directly: the SDK loads as openSentinelProvider() loads it.
 await loadAzureSdk();
@@ -71,12 +72,7 @@ async function withService(
   options: { service?: ServiceOptions; provider?: SentinelProviderOptions } = {},
 ): Promise<void> {
   const service = await startLogAnalyticsService(options.service);
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: service.workspaceIds[0],
-    caCertificates: [service.caCertificate],
-    credential: stubCredential(service.token),
-    env: NO_ENV,
+  const provider = await openTwinProvider(service, {
     ...options.provider,
     // The demo case's data is months old: these tests read it whole, as the local engine
     // does (the default window has its own tests).
@@ -700,12 +696,8 @@ async function watchTimers<T>(
 
 Deno.test("sentinel provider reports bad and failing credentials with what to do", async () => {
   await withService(async (provider, service) => {
-    const wrong = await openSentinelProvider({
-      endpoint: service.endpoint,
-      workspace: service.workspaceIds[0],
-      caCertificates: [service.caCertificate],
+    const wrong = await openTwinProvider(service, {
       credential: stubCredential("expired-or-wrong-token"),
-      env: NO_ENV,
     });
     try {
       const error = await failure(wrong.query("SecurityAlert | count"));
@@ -717,14 +709,10 @@ Deno.test("sentinel provider reports bad and failing credentials with what to do
       wrong.close();
     }
     // A CASEFILE_SENTINEL_TOKEN that has expired is named as such, with how to get a new one.
-    const expired = await openSentinelProvider({
-      endpoint: service.endpoint,
-      workspace: service.workspaceIds[0],
-      caCertificates: [service.caCertificate],
+    const expired = await openTwinProvider(service, {
       credential: envTokenCredential((name) =>
         name === "CASEFILE_SENTINEL_TOKEN" ? "expired-env-token" : undefined
       ),
-      env: NO_ENV,
     });
     try {
       assert.match(expired.description, /signed in with the token in CASEFILE_SENTINEL_TOKEN$/);
@@ -738,14 +726,10 @@ Deno.test("sentinel provider reports bad and failing credentials with what to do
     } finally {
       expired.close();
     }
-    const unavailable = await openSentinelProvider({
-      endpoint: service.endpoint,
-      workspace: service.workspaceIds[0],
-      caCertificates: [service.caCertificate],
+    const unavailable = await openTwinProvider(service, {
       credential: {
         getToken: () => Promise.reject(new CredentialUnavailableError("Please run 'az login'")),
       },
-      env: NO_ENV,
     });
     try {
       const requests = service.requests.length;
@@ -917,7 +901,7 @@ Deno.test("sentinel provider trusts the loopback CA through NODE_EXTRA_CA_CERTS 
         CASEFILE_SENTINEL_ENDPOINT: service.endpoint,
         CASEFILE_SENTINEL_WORKSPACE: service.workspaceIds[0],
         CASEFILE_SENTINEL_DEFAULT_TIMESPAN: "none",
-        XDG_CONFIG_HOME: await Deno.makeTempDir(), // no config file of the person running this
+        XDG_CONFIG_HOME: await tempDir(), // no config file of the person running this
         TEST_TOKEN: service.token,
       },
       stdout: "piped",

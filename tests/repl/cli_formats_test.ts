@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { pl } from "../../src/polars.ts";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
-import { runCasefile } from "../_helpers.ts";
+import { runCasefile, tempDir } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(REPO, "repl/main.ts");
@@ -126,7 +126,7 @@ Deno.test("a long command line survives whole in CSV, TSV, JSON, NDJSON and Parq
   assertEquals(lines.map((r) => r.ProcessCommandLine), [expected]);
 
   // --output: the format from the extension; Polars reads the file back.
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const file = join(dir, "cradle.parquet");
   const written = await casefile(["query", kql, "--output", file]);
   assertEquals(written.code, 0, written.stderr);
@@ -226,7 +226,7 @@ Deno.test("head, schema and load take the same options", async () => {
   ]);
 
   // load: a file converted, every row, read back.
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const source = join(dir, "assets.csv");
   await Deno.copyFile(join(REPO, "fixtures/demo-case/external/high_value_assets.csv"), source);
   const original = pl.readCSV(await Deno.readTextFile(source));
@@ -239,7 +239,7 @@ Deno.test("head, schema and load take the same options", async () => {
 
 Deno.test("head and load tables fit the width, each cell over four lines at most", async () => {
   // A file with the attack's long command line between two short ones.
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const file = join(dir, "processes.csv");
   const long = ANSWER_KEY.encodedPowerShell.commandLine;
   ok(long.length > 4 * 40, long);
@@ -304,7 +304,7 @@ Deno.test({
 Deno.test("a table on the terminal shows escape sequences in the data as text, never raw", async () => {
   // Log data is hostile: a window-title change and a screen clear hidden in a command line
   // and in a column's name.
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const file = join(dir, "hostile.csv");
   await Deno.writeTextFile(
     file,

@@ -214,9 +214,9 @@ Deno.test("the REPL on a workspace: progress, cache hits with their age, %kql! a
     match(run.stdout, /\(fresh · step 3 · [\d,]+ ms · cache miss\)/);
     match(
       run.stdout,
-      /step 2 again: 1 rows · [\d,]+ ms · cache miss\nstep 3 fresh: 1 rows · [\d,]+ ms · cache miss\n/,
+      /step 2 again: 1 row · [\d,]+ ms · cache miss\nstep 3 fresh: 1 row · [\d,]+ ms · cache miss\n/,
     );
-    match(run.stdout, /step 3 fresh: 1 rows · [\d,]+ ms · cache hit, \d+(\.\d)? (ms|s) old\n/);
+    match(run.stdout, /step 3 fresh: 1 row · [\d,]+ ms · cache hit, \d+(\.\d)? (ms|s) old\n/);
     // n (a 429, then its retry), fresh, and the refreshed re-run of steps 2 and 3.
     assertEquals(queries(service).filter((q) => q === "SecurityAlert | count").length, 5);
   });

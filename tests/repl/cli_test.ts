@@ -5,7 +5,7 @@ import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { CLOUD_ANSWER_KEY } from "../../scripts/demo_case/_cloud_attack.ts";
 import { openSession } from "../../src/session/session.ts";
 import { pl } from "../../src/polars.ts";
-import { runCasefile } from "../_helpers.ts";
+import { runCasefile, tempDir } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -15,7 +15,7 @@ function casefile(args: string[], stdin = "") {
 }
 
 Deno.test("the REPL reads piped input: plain output, errors on stderr, steps journaled", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const input = [
     "%kql spray =",
     "SigninLogs",
@@ -56,7 +56,7 @@ Deno.test("the REPL reads piped input: plain output, errors on stderr, steps jou
 });
 
 Deno.test("piped input: lines starting with | continue the query above them", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const input = [
     "%kql spray = SigninLogs",
     '| where ResultType == "50126"',
@@ -123,7 +123,7 @@ Deno.test("piped input: lines starting with | continue the query above them", as
 });
 
 Deno.test("casefile run runs a TypeScript file with its arguments", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const script = join(dir, "count.ts");
   await Deno.writeTextFile(
     script,
@@ -157,7 +157,7 @@ Deno.test("every casefile command has --help", async () => {
 });
 
 Deno.test("casefile export writes a script, and says what it cannot do", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const none = await casefile(["export", "script", join(home, "x.ts"), "--home", home]);
   assertEquals(none.code, 1);
   match(none.stderr, /There are no sessions under/);
@@ -170,7 +170,7 @@ Deno.test("casefile export writes a script, and says what it cannot do", async (
 });
 
 Deno.test("casefile sessions rm removes named sessions or every replay's, never an open one", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   for (
     const name of [
       "case1",

@@ -126,7 +126,7 @@ Deno.test(".show, .table and .display: rows, columns, settings, and clear errors
   showTable(h, ["spray", "IPAddress", "2"]);
   match(
     h.shown.at(-1)!,
-    /^IPAddress\n-+\n203\.0\.113\.61\n203\.0\.113\.88\n\(3 rows × 2 columns; first 2 rows shown; 1 columns chosen\)$/,
+    /^IPAddress\n-+\n203\.0\.113\.61\n203\.0\.113\.88\n\(3 rows × 2 columns; first 2 rows shown; 1 column chosen\)$/,
   );
   throws(() => showTable(h, ["spray", "0"]), /at least one row/);
   changeDisplay(h, ["width", "full", "pager", "off", "rows", "50"]);

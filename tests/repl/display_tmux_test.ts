@@ -5,6 +5,7 @@
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Terminal } from "../_tmux.ts";
+import { tempDir } from "../_helpers.ts";
 
 const CI = Deno.env.get("CI") === "true";
 
@@ -33,7 +34,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-display-" });
+    const home = await tempDir("casefile-display-");
     const term = new Terminal();
     try {
       await term.start(["--home", home], { PAGER: "less -SRFX", LESS: "" });

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
 import { displayWidth } from "../../src/display/mod.ts";
+import { tempDir } from "../_helpers.ts";
 
 const ignore = !(await tmuxAvailable());
 const COLUMNS = 160;
@@ -21,7 +22,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-fit-" });
+    const home = await tempDir("casefile-fit-");
     const term = new Terminal({ joinWrapped: true, scrollback: 5000 });
     try {
       await term.start(["--home", home, "--session", "fit"]);

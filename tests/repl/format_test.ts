@@ -48,7 +48,7 @@ Deno.test("formatCell() shows datetimes in UTC, nulls empty, and lists as JSON",
 
 Deno.test("formatValue() shows frames as tables, queries as text, the rest inspected", () => {
   const options = { width: 80, colors: false };
-  ok(formatValue(pl.DataFrame({ a: [1] }), options).endsWith("(1 rows × 1 columns)"));
+  ok(formatValue(pl.DataFrame({ a: [1] }), options).endsWith("(1 row × 1 column)"));
   assertEquals(formatValue(kql`T | where A == ${"x"}`, options), 'kql: T | where A == "x"');
   assertEquals(formatValue({ a: [1, 2] }, options), "{ a: [ 1, 2 ] }");
   const long = formatValue(Array.from({ length: 200 }, (_, i) => ({ i, s: "x".repeat(60) })), {
@@ -211,5 +211,5 @@ Deno.test("frameTable(): the note of columns left out wraps to the width (no pag
   );
   const text = frameTable(frame, { width: 60 });
   for (const line of text.split("\n")) ok(line.length <= 60, `wider than 60: ${line}`);
-  match(text, /\(1 rows × 30 columns;\n28 more columns: InitiatingProcessColumn2,/);
+  match(text, /\(1 row × 30 columns;\n28 more columns: InitiatingProcessColumn2,/);
 });

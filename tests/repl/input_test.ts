@@ -27,6 +27,7 @@ import {
 } from "../../repl/_history.ts";
 import { typescript } from "../../repl/_transform.ts";
 import { ReplError } from "../../repl/errors.ts";
+import { tempDir } from "../_helpers.ts";
 
 const ts = await typescript();
 
@@ -66,7 +67,11 @@ Deno.test("classifyInput() continues KQL on open brackets, quotes and a trailing
   assertEquals(complete("%kql s = SigninLogs\n| where ResultType == '50126' |"), false);
   assertEquals(complete("%kql s = SigninLogs\n| where ResultType == '50126' |\n count"), true);
   assertEquals(complete("%kql T | where A in ("), false);
-  assertEquals(complete('%kql T | where A == "open'), false);
+  // KQL strings do not span lines: an open quote runs (and the parser names it), rather
+  // than gluing the next line (a command, the next step) into the query.
+  assertEquals(complete('%kql T | where A == "open'), true);
+  assertEquals(complete("%kql T | where A in ('x"), true);
+  assertEquals(complete("%kql T | where A == 'it''s' |"), false);
   assertEquals(complete('%kql T | where A == "a|b" // trailing |'), true);
   assertEquals(complete("%kql T | summarize count() by A,"), false);
   assertEquals(complete("%kql let x = 1;"), false);
@@ -284,7 +289,7 @@ Deno.test("historyEntry() keeps inputs as they run, a %kql block in its one-line
 });
 
 Deno.test("loadHistory() reads multi-line entries and old one-line files, newest first", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const session = join(dir, "session-history");
   const global = join(dir, "history");
   await Deno.writeTextFile(global, "old line\nx \\\\ y\n");

@@ -93,7 +93,7 @@ Deno.test("%kql options reach the workspace, and .rerun and | keep them", async 
     // 5 + 15 alerts across both workspaces; twice that in the extension.
     match(run.stdout, /^Count\n-----\n {3}20\n/m);
     match(run.stdout, /^Count {2}Twice\n----- {2}-----\n {3}20 {5}40\n/m);
-    match(run.stdout, /step 1 both: 1 rows · [\d,]+ ms · cache miss/);
+    match(run.stdout, /step 1 both: 1 row · [\d,]+ ms · cache miss/);
     match(run.stderr, /%kql option split=abc: not a timespan/);
     const windows = asked.filter((r) =>
       (r.body as { query?: string }).query?.includes("summarize n = count()")
@@ -101,7 +101,7 @@ Deno.test("%kql options reach the workspace, and .rerun and | keep them", async 
     assertEquals(windows.length, 3, "split=3 runs three windows");
     match(
       run.stdout,
-      /^Count\n-----\n {4}5\n\(1 rows × 1 columns\)\n\(plain · step 4 · [\d,]+ ms · cache miss\)/m,
+      /^Count\n-----\n {4}5\n\(1 row × 1 column\)\n\(plain · step 4 · [\d,]+ ms · cache miss\)/m,
     );
   } finally {
     await service.close();

@@ -5,6 +5,7 @@
  */
 import { match, ok } from "node:assert/strict";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
+import { tempDir } from "../_helpers.ts";
 
 const ignore = !(await tmuxAvailable());
 
@@ -14,7 +15,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-options-" });
+    const home = await tempDir("casefile-options-");
     const term = new Terminal({ scrollback: 5000 });
     try {
       await term.start(["--home", home]);

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { openSession } from "../../src/session/session.ts";
 import { pl } from "../../src/polars.ts";
-import { runCasefile } from "../_helpers.ts";
+import { runCasefile, tempDir } from "../_helpers.ts";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,7 +26,7 @@ function resumeArgs(stdout: string): string[] {
 }
 
 Deno.test(".tables lists every table a query can use, the outside data marked", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const { code, stdout, stderr } = await casefile(
     ["repl", "--home", home, "--session", "t"],
     ".tables\n%kql staff = hr_employees | count\n",
@@ -52,7 +52,7 @@ Deno.test(".tables lists every table a query can use, the outside data marked", 
 });
 
 Deno.test(".mark takes a step's name or number and keeps the note as typed", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const input = [
     '%kql rule = OfficeActivity | where Operation == "New-InboxRule" | take 3',
     "%kql beacons = DeviceNetworkEvents | take 2",
@@ -89,7 +89,7 @@ Deno.test(".mark takes a step's name or number and keeps the note as typed", asy
 });
 
 Deno.test("leaving prints the session's name and a resume command that works", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const data = join(REPO, "fixtures/demo-case");
   const first = await casefile(
     ["--data", data, "--home", home, "--session", "case-x"],
@@ -110,7 +110,7 @@ Deno.test("leaving prints the session's name and a resume command that works", a
 });
 
 Deno.test("decode() in the REPL unpacks short base64 of text, and leaves words alone", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const input = [
     'decode("aGVsbG8gd29ybGQ=").decoded',
     'decode("aGVsbG8gd29ybGQ=").status',
@@ -128,7 +128,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir();
+    const home = await tempDir();
     const term = new Terminal({ joinWrapped: true });
     try {
       await term.start(["repl", "--home", home, "--session", "ctrl-d"]);

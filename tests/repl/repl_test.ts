@@ -3,6 +3,7 @@ import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { Repl, type ReplOutput } from "../../repl/_repl.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { isDataFrame } from "../../src/polars.ts";
+import { tempDir } from "../_helpers.ts";
 
 function capture(): ReplOutput & { out: string[]; err: string[]; take(): string } {
   const out: string[] = [];
@@ -32,7 +33,7 @@ async function open(home: string, session = "case1") {
 const go = (repl: Repl, input: string) => repl.handle(input, new AbortController().signal);
 
 Deno.test("the REPL runs %kql and TypeScript as steps and restores them when reopened", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const { repl, output } = await open(home);
   const ips = ANSWER_KEY.spray.ips;
   await go(repl, `const ips = ${JSON.stringify(ips)}`);
@@ -79,7 +80,7 @@ Deno.test("the REPL runs %kql and TypeScript as steps and restores them when reo
 });
 
 Deno.test("the REPL prints every mistake and keeps going; failed steps are journaled", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const { repl, output } = await open(home);
   await go(repl, "const kept = 41");
   await go(repl, "let x = 1 +* 2");
@@ -110,7 +111,7 @@ Deno.test("the REPL prints every mistake and keeps going; failed steps are journ
 });
 
 Deno.test("dot-commands: parameters, history, rerun with other values, marks, cache, export", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const { repl, output } = await open(home);
   await go(repl, ".set window 2026-03-10..2026-03-12");
   await go(repl, ".set code:string 50126");
@@ -127,7 +128,7 @@ Deno.test("dot-commands: parameters, history, rerun with other values, marks, ca
   await go(repl, "const n = f.getColumn('Count').toArray()[0]");
   output.take();
   await go(repl, ".rerun 1 window=2026-03-11..2026-03-12");
-  match(output.take(), /step 1 f: 1 rows[\s\S]*step 2 n: a value/);
+  match(output.take(), /step 1 f: 1 row[\s\S]*step 2 n: a value/);
   const after = repl.evaluator.vars.n as number;
   ok(after < before, `${after} < ${before}`);
   // The other window's count, straight from the provider.
@@ -176,7 +177,7 @@ Deno.test("dot-commands: parameters, history, rerun with other values, marks, ca
 });
 
 Deno.test(".session opens another session and back; the lock is released on close", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const { repl, output } = await open(home, "first");
   await go(repl, "const a = 1");
   await go(repl, ".session second");
@@ -192,7 +193,7 @@ Deno.test(".session opens another session and back; the lock is released on clos
 });
 
 Deno.test("a query that asks for a chart gets it drawn to a file, path printed", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const { repl, output } = await open(home, "charts");
   await go(
     repl,

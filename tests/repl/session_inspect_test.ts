@@ -5,13 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { pipeRepl } from "./_piped.ts";
+import { tempDir } from "../_helpers.ts";
 
 Deno.test({
   name: "the REPL prints a session and its steps one line each",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-inspect-" });
+    const home = await tempDir("casefile-inspect-");
     const repl = await pipeRepl(home, "inspect", [
       // ANSWERS.md stage 1: the three spray sources each failed with 50126.
       '%kql spray = SigninLogs | where IPAddress in ("203.0.113.61", "203.0.113.88", "203.0.113.45") and ResultType == "50126" | summarize Failures = count() by IPAddress',

@@ -7,6 +7,7 @@ import { match, ok } from "node:assert/strict";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
 import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
+import { tempDir } from "../_helpers.ts";
 
 const HAS_TMUX = await tmuxAvailable();
 const ignore = !HAS_TMUX;
@@ -29,7 +30,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-repl-" });
+    const home = await tempDir("casefile-repl-");
     const term = new Terminal();
     try {
       await term.start(["--home", home]);
@@ -57,7 +58,7 @@ Deno.test({
       await settled(
         term,
         'const top = spray.sort("Failures", true).head(1)',
-        /const top = [\s\S]*\(1 rows × 2 columns\)/,
+        /const top = [\s\S]*\(1 row × 2 columns\)/,
       );
 
       // A syntax error: message, caret, hint; the REPL is still there.
@@ -124,8 +125,8 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const service = await startLogAnalyticsService();
-    const home = await Deno.makeTempDir({ prefix: "casefile-repl-" });
-    const config = await Deno.makeTempDir({ prefix: "casefile-config-" });
+    const home = await tempDir("casefile-repl-");
+    const config = await tempDir("casefile-config-");
     const term = new Terminal();
     try {
       service.inject({ kind: "hang" }, { queryIncludes: "hang-here" });
@@ -197,7 +198,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-repl-" });
+    const home = await tempDir("casefile-repl-");
     const term = new Terminal();
     const spray = ANSWER_KEY.spray;
     const ips = spray.ips.map((ip) => `"${ip}"`).join(", ");

@@ -8,6 +8,7 @@
 import { fail, match } from "node:assert/strict";
 import { join } from "node:path";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
+import { tempDir } from "../_helpers.ts";
 
 const ignore = !(await tmuxAvailable());
 
@@ -48,8 +49,8 @@ Deno.test({
   async fn(t) {
     for (const [i, [[first, firstOut], [second, secondOut]]] of ROUNDS.entries()) {
       await t.step(`round ${i + 1}: ${first}`, async () => {
-        const home = await Deno.makeTempDir({ prefix: "casefile-typeahead-" });
-        const signals = await Deno.makeTempDir({ prefix: "casefile-typeahead-signals-" });
+        const home = await tempDir("casefile-typeahead-");
+        const signals = await tempDir("casefile-typeahead-signals-");
         const term = new Terminal({ script: "tests/repl/_slow_start_repl.ts" });
         try {
           await term.start([home, "endpoint", signals]);
@@ -90,7 +91,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     for (let round = 0; round < 3; round++) {
-      const home = await Deno.makeTempDir({ prefix: "casefile-typeahead-" });
+      const home = await tempDir("casefile-typeahead-");
       const term = new Terminal();
       try {
         await term.start(["repl", "--session", "endpoint", "--home", home]);

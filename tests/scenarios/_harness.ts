@@ -27,6 +27,7 @@ import {
   verifySession,
 } from "../../mod.ts";
 import { writeCasefileKernel } from "../../src/jupyter/kernel_spec.ts";
+import { tempDir as sharedTempDir } from "../_helpers.ts";
 
 /** The casefile checkout, without a trailing slash. */
 export const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
@@ -37,9 +38,12 @@ export const CHROMIUM = "/usr/bin/chromium";
 
 const decoder = new TextDecoder();
 
-/** A fresh temporary folder (short paths: they end up in commands and messages). */
+/**
+ * A fresh temporary folder (short paths: they end up in commands and messages), removed
+ * when the test module ends (see tests/_helpers.ts).
+ */
 export function tempDir(prefix = "cf-scn-"): Promise<string> {
-  return Deno.makeTempDir({ prefix });
+  return sharedTempDir(prefix);
 }
 
 /**

@@ -11,6 +11,7 @@ import { ANSWER_KEY } from "../../scripts/demo_case/_attack.ts";
 import { exportScript } from "../../src/session/export_script.ts";
 import { openSession } from "../../src/session/session.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
+import { tempDir } from "../_helpers.ts";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -21,7 +22,7 @@ function quiet(): ReplOutput {
 async function runScript(path: string, home: string, args: string[]) {
   const output = await new Deno.Command(path, {
     args,
-    cwd: await Deno.makeTempDir(),
+    cwd: await tempDir(),
     env: {
       NO_COLOR: "1",
       CASEFILE_DIR: REPO,
@@ -43,7 +44,7 @@ const FROM_THEM = "%kql fromThem = SigninLogs | where IPAddress in " +
   '(${failed.getColumn("IPAddress").toArray()}) | summarize n = count() by IPAddress';
 
 Deno.test("an exported script computes ${} values from earlier steps again on replay", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await tempDir();
   const repl = await Repl.open({
     home,
     session: "dependent",
@@ -58,7 +59,7 @@ Deno.test("an exported script computes ${} values from earlier steps again on re
   assert.deepEqual(steps.map((r) => [r.name, r.status]), [["failed", "ok"], ["fromThem", "ok"]]);
   // The recorded query holds the spray's addresses (the demo case's answer key).
   for (const ip of ANSWER_KEY.spray.ips) assert.ok(steps[1].code!.includes(`"${ip}"`), ip);
-  const path = join(await Deno.makeTempDir(), "dependent.ts");
+  const path = join(await tempDir(), "dependent.ts");
   const script = await exportScript(repl.session, { path });
   await repl.close();
   // The script interpolates the expression over the earlier step, not its recorded literal.
@@ -68,7 +69,7 @@ Deno.test("an exported script computes ${} values from earlier steps again on re
   );
   assert.ok(!script.includes("203.0.113"));
 
-  const replayHome = await Deno.makeTempDir();
+  const replayHome = await tempDir();
   const run = await runScript(path, replayHome, ["--session", "afternoon", "--window", AFTERNOON]);
   const replay = await openSession("afternoon", { home: replayHome });
   const again = replay.steps().map((s) => s.record);

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { exportReport } from "../../src/session/export_report.ts";
 import { optionSpecsOf } from "../../src/options.ts";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
+import { tempDir } from "../_helpers.ts";
 
 Deno.test("mutation/report: exportReport's options are declared under its own name", () => {
   assert.equal(typeof exportReport, "function"); // loaded for its declaration
@@ -29,7 +30,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const home = await Deno.makeTempDir({ prefix: "casefile-report-tab-" });
+    const home = await tempDir("casefile-report-tab-");
     const term = new Terminal({ scrollback: 2000 });
     try {
       await term.start(["--home", home]);

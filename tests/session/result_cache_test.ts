@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { pl } from "../../src/polars.ts";
 import { CACHE_FORMAT, ResultCache } from "../../src/session/result_cache.ts";
 import { SessionError } from "../../src/session/errors.ts";
+import { tempDir } from "../_helpers.ts";
 
 const BASE = {
   provider: "sentinel:ws-1",
@@ -68,7 +69,7 @@ Deno.test("ResultCache.key() changes with every input, and only with them", () =
 });
 
 Deno.test("ResultCache time to live: defaults by provider, CASEFILE_CACHE_TTL, options", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const env = (value?: string) => (name: string) =>
     name === "CASEFILE_CACHE_TTL" ? value : undefined;
   const plain = await ResultCache.open(dir, { env: env() });
@@ -130,7 +131,7 @@ const ENTRY = {
 };
 
 Deno.test("ResultCache entries of a live service expire at created + ttl, to the millisecond", async () => {
-  const cache = await ResultCache.open(await Deno.makeTempDir(), { ttl: { sentinel: 60_000 } });
+  const cache = await ResultCache.open(await tempDir(), { ttl: { sentinel: 60_000 } });
   const t0 = Date.UTC(2026, 2, 12, 9);
   const key = ResultCache.key({ provider: "sentinel:ws-1", query: "T" });
   const entry = await at(t0, () => cache.store({ ...ENTRY, key }, "sentinel", FRAME));
@@ -148,7 +149,7 @@ Deno.test("ResultCache entries of a live service expire at created + ttl, to the
 });
 
 Deno.test("ResultCache local entries live while the data version holds; other formats are refetched", async () => {
-  const cache = await ResultCache.open(await Deno.makeTempDir());
+  const cache = await ResultCache.open(await tempDir());
   const key = ResultCache.key({ provider: "local", query: "T" });
   const entry = await cache.store({ ...ENTRY, key, dataVersion: "v1" }, "local", FRAME);
   assert.equal(entry.expires, undefined);
@@ -169,7 +170,7 @@ Deno.test("ResultCache local entries live while the data version holds; other fo
 });
 
 Deno.test("ResultCache reports damage, never returns it, and sets it aside", async () => {
-  const cache = await ResultCache.open(await Deno.makeTempDir());
+  const cache = await ResultCache.open(await tempDir());
   const key = ResultCache.key({ provider: "local", query: "T" });
   // An entry recording other rows or columns than its result has.
   for (
@@ -249,11 +250,11 @@ Deno.test("ResultCache evicts the least recently used results down to 90% of its
   const frames = [1, 2, 3, 4].map((n) =>
     pl.DataFrame({ n: Array.from({ length: 50 }, (_, i) => i * n) })
   );
-  const probe = await ResultCache.open(await Deno.makeTempDir());
+  const probe = await ResultCache.open(await tempDir());
   const sizes = await Promise.all(frames.map(async (f) => (await probe.putResult(f)).bytes));
   // Room for three results: the fourth passes the cap, and the oldest go until ≤ 90%.
   const cap = sizes[0] + sizes[1] + sizes[2] + Math.floor(sizes[3] / 2);
-  const cache = await ResultCache.open(await Deno.makeTempDir(), { maxBytes: cap });
+  const cache = await ResultCache.open(await tempDir(), { maxBytes: cap });
   const stored = [];
   for (const [i, f] of frames.slice(0, 3).entries()) {
     const put = await cache.putResult(f);
@@ -283,7 +284,7 @@ Deno.test("ResultCache evicts the least recently used results down to 90% of its
 });
 
 Deno.test("ResultCache files: format 1 on disk, a dead writer's temporaries removed on open, TTL from the environment", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const cache = await ResultCache.open(dir);
   const key = ResultCache.key({ provider: "local", query: "T" });
   const entry = await cache.store({ ...ENTRY, key, dataVersion: "v" }, "local", FRAME);
@@ -314,9 +315,9 @@ Deno.test("ResultCache keeps results that fill the cap exactly, and counts only 
   const frames = [1, 2, 3].map((n) =>
     pl.DataFrame({ n: Array.from({ length: 40 }, (_, i) => i + n) })
   );
-  const probe = await ResultCache.open(await Deno.makeTempDir());
+  const probe = await ResultCache.open(await tempDir());
   const sizes = await Promise.all(frames.map(async (f) => (await probe.putResult(f)).bytes));
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   // A stray file among the prefix folders, and a write in progress (this process's).
   await Deno.mkdir(join(dir, "results"), { recursive: true });
   await Deno.writeTextFile(join(dir, "results", "README"), "not a result");
@@ -345,7 +346,7 @@ Deno.test("ResultCache keeps results that fill the cap exactly, and counts only 
 });
 
 Deno.test("ResultCache eviction stops exactly at 90% of the cap", async () => {
-  const probe = await ResultCache.open(await Deno.makeTempDir());
+  const probe = await ResultCache.open(await tempDir());
   const frame = (n: number, k: number) =>
     pl.DataFrame({ v: Array.from({ length: n }, (_, i) => i * k) });
   const newest = frame(30, 7);
@@ -363,7 +364,7 @@ Deno.test("ResultCache eviction stops exactly at 90% of the cap", async () => {
   assert.equal(cap * 0.9, b + c);
   // A about the size of C: A + B fits under the cap, A + B + C does not.
   const oldest = frame(30, 13);
-  const cache = await ResultCache.open(await Deno.makeTempDir(), { maxBytes: cap });
+  const cache = await ResultCache.open(await tempDir(), { maxBytes: cap });
   const a = await cache.putResult(oldest);
   const mid = await cache.putResult(middle);
   for (const [sha, hour] of [[a.sha256, 1], [mid.sha256, 2]] as const) {

@@ -418,23 +418,42 @@ export class ExprEnv {
       const inputs = data.withColumns(
         ...job.inputs.map((input, i) => readableExpr(input.expr, input.type).alias(names[i])),
       ).select(...names.map((name) => pl.col(name)));
-      const values = job.inputs.map((input, i) =>
-        seriesToJs(inputs.getColumn(names[i]), input.type)
-      );
-      // A DataFrame is a Proxy whose every property read lists the columns natively: the
-      // height is read once, not per row.
-      const height = data.height;
-      const out: JsValue[] = new Array(height);
-      const args: JsValue[] = new Array(job.inputs.length);
-      for (let row = 0; row < height; row++) {
-        if ((row & 4095) === 0) checkInterrupt();
-        for (let k = 0; k < args.length; k++) args[k] = values[k][row];
-        out[row] = job.fn(args);
-      }
-      data = data.withColumn(jsToSeries(job.column, out, job.type));
+      data = data.withColumn(computeRows(inputs, names, job));
     }
     return data.lazy();
   }
+}
+
+/** Rows read out of Polars, computed and written back at a time (see {@link computeRows}). */
+const ROW_BATCH = 4096;
+
+/**
+ * `job.fn` over the rows of `inputs` (its columns `names`, in the order of `job.inputs`),
+ * as the job's column. The rows go batch by batch, from reading them out of Polars to
+ * writing the results back, and Ctrl-C is checked between batches: reading every column
+ * first (`pack_all()` over a wide table) or writing every result last (JSON text of large
+ * bags) would each hold the thread for seconds with no check.
+ */
+function computeRows(inputs: DataFrame, names: readonly string[], job: Pending): Series {
+  // A DataFrame is a Proxy whose every property read lists the columns natively: the
+  // height is read once, not per batch.
+  const height = inputs.height;
+  const args: JsValue[] = new Array(job.inputs.length);
+  const parts: Series[] = [];
+  for (let offset = 0; offset === 0 || offset < height; offset += ROW_BATCH) {
+    checkInterrupt();
+    const batch = height <= ROW_BATCH ? inputs : inputs.slice(offset, ROW_BATCH);
+    const values = job.inputs.map((input, i) => seriesToJs(batch.getColumn(names[i]), input.type));
+    const rows = Math.min(ROW_BATCH, height - offset);
+    const out: JsValue[] = new Array(rows);
+    for (let row = 0; row < rows; row++) {
+      for (let k = 0; k < args.length; k++) args[k] = values[k][row];
+      out[row] = job.fn(args);
+    }
+    checkInterrupt();
+    parts.push(jsToSeries(job.column, out, job.type));
+  }
+  return parts.length === 1 ? parts[0] : pl.concat(parts, { rechunk: true, parallel: false });
 }
 
 /** A job computed only on the rows its mask selects (typically none or a few). */
@@ -448,16 +467,11 @@ function masked(data: DataFrame, job: Pending): Series | Expr {
   if (rows.height === 0) {
     return pl.lit(null).cast(polarsTypeOf(job.type)).alias(job.column);
   }
-  const positions = rows.getColumn(at).toArray() as number[];
-  const values = job.inputs.map((input, i) => seriesToJs(rows.getColumn(names[i]), input.type));
-  const out: JsValue[] = new Array(data.height).fill(null);
-  const args: JsValue[] = new Array(job.inputs.length);
-  for (let r = 0; r < positions.length; r++) {
-    if ((r & 4095) === 0) checkInterrupt();
-    for (let k = 0; k < args.length; k++) args[k] = values[k][r];
-    out[positions[r]] = job.fn(args);
-  }
-  return jsToSeries(job.column, out, job.type);
+  const computed = pl.DataFrame([rows.getColumn(at), computeRows(rows, names, job)]);
+  // Sorted by row number: the column goes next to the frame's rows, in their order.
+  return data.withRowIndex(at).select(pl.col(at))
+    .join(computed, { on: at, how: "left" } as never)
+    .sort(at).getColumn(job.column);
 }
 
 /** A masked job run on a lazy frame: the frame with its column, still lazy. */
@@ -471,15 +485,7 @@ function maskedLazy(frame: LazyDataFrame, job: Pending): LazyDataFrame {
   if (rows.height === 0) {
     return frame.withColumn(pl.lit(null).cast(polarsTypeOf(job.type)).alias(job.column));
   }
-  const values = job.inputs.map((input, i) => seriesToJs(rows.getColumn(names[i]), input.type));
-  const out: JsValue[] = new Array(rows.height);
-  const args: JsValue[] = new Array(job.inputs.length);
-  for (let r = 0; r < rows.height; r++) {
-    if ((r & 4095) === 0) checkInterrupt();
-    for (let k = 0; k < args.length; k++) args[k] = values[k][r];
-    out[r] = job.fn(args);
-  }
-  const computed = pl.DataFrame([rows.getColumn(at), jsToSeries(job.column, out, job.type)]);
+  const computed = pl.DataFrame([rows.getColumn(at), computeRows(rows, names, job)]);
   return frame.withRowIndex(at)
     .join(computed.lazy(), { on: at, how: "left" } as never)
     .drop(at);

@@ -277,6 +277,117 @@ function nativeIndex(list: Expr, at: number): Typed {
   };
 }
 
+/** A JSON string serde and `JSON.parse` read alike: no raw control character, no bad escape. */
+const JSON_STRING = String.raw`"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
+
+/** The compact JSON text of an array of strings: `[]`, `["a","b c"]`. */
+const PLAIN_STRING_ARRAY = `^\\[(?:${JSON_STRING}(?:,${JSON_STRING})*)?\\]$`;
+
+/** An escaped surrogate (serde rejects a lone one, which JavaScript reads). */
+const SURROGATE_ESCAPE = String.raw`\\u[dD][89a-fA-F]`;
+
+/**
+ * The elements of a dynamic value holding arrays of strings (a dynamic column, or a property
+ * of one: `AdditionalFields.Tags`, read by Polars' JSON path) as a Polars list decoded from
+ * the JSON text, for `mv-expand`; undefined outside the one-pass reading. A row holding
+ * anything else (a bag, numbers, an escape, text serde may read differently) fails with
+ * {@link EXACT_JSON_NEEDED}, and the query runs again exactly. Drops the value's own
+ * JavaScript job when the path is read instead: call it only when the list is used.
+ */
+export function nativeJsonStrings(
+  value: Typed,
+  expression: A.Expression,
+  env: ExprEnv,
+): Expr | undefined {
+  if (!decodableJson(value, expression, env)) return undefined;
+  const path = value.jsonPath;
+  let text = value.expr;
+  let unread: Expr = pl.lit(false);
+  if (path && path.steps.length > 0 && usedOnce(expression, env)) {
+    if (path.job) env.discard(path.job);
+    text = path.source.str.jsonPathMatch(jsonPathOf(path.steps));
+    // Native null on a text that could hold the key (or serde could not read): exactly.
+    const last = path.steps.at(-1)!;
+    const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
+    unread = text.isNull().and(path.source.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
+      .fillNull(false);
+  }
+  const plain = text.str.contains(PLAIN_STRING_ARRAY)
+    .and(text.str.contains(SURROGATE_ESCAPE).not()).fillNull(false);
+  const other = text.isNotNull().and(plain.not()).or(unread);
+  const guard = pl.when(other).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
+    .cast(pl.Int64, true as never);
+  const decoded = pl.when(plain).then(text).otherwise(pl.lit(null).cast(pl.Utf8))
+    .str.jsonDecode(pl.List(pl.Utf8));
+  return pl.when(guard.isNull()).then(decoded).otherwise(pl.lit(null));
+}
+
+/**
+ * Whether {@link nativeJsonStrings} applies to `value` (no side effect: several items are
+ * checked before any of their JavaScript jobs is dropped).
+ */
+export function decodableJson(value: Typed, expression: A.Expression, env: ExprEnv): boolean {
+  if (!nativeEnabled || env.ctx.exactJson || value.constant || value.type !== "dynamic") {
+    return false;
+  }
+  if (value.jsonList || value.jsonString) return false; // read natively elsewhere
+  const path = value.jsonPath;
+  if (path && path.steps.length > 0 && usedOnce(expression, env)) return true;
+  // Otherwise only a column's own text: a value JavaScript computes is not read here.
+  return path?.job === undefined && expression.kind === "name";
+}
+
+/** How several lists expand side by side (`mv-expand a, b`). */
+export interface ListsExpansion {
+  /** The frame holding the lists in columns `lists`. */
+  readonly frame: LazyDataFrame;
+  readonly lists: readonly string[];
+  /** The expanded columns' names and types (`dynamic` or `string`), one per list. */
+  readonly names: readonly string[];
+  readonly types: readonly KustoType[];
+  readonly limit: number;
+  readonly itemIndex?: string;
+  /** The columns after the expansion. */
+  readonly columns: readonly ColumnSchema[];
+  /** A `dynamic` item also keeps its strings themselves in this frame column. */
+  readonly strings: readonly string[];
+}
+
+/**
+ * `mv-expand` of several native lists side by side, lazily: as Kusto does, each row makes
+ * as many rows as its longest array (a null array counts one; shorter ones are padded with
+ * nulls), up to `limit`; a row whose arrays are all empty makes none. The item index counts
+ * from 0.
+ */
+export function explodeLists(x: ListsExpansion): LazyDataFrame {
+  const at = `${x.lists[0]}_at`;
+  const lengths = x.lists.map((l) =>
+    pl.when(pl.col(l).isNull()).then(pl.lit(1)).otherwise(pl.col(l).lst.lengths()).cast(pl.Int64)
+  );
+  let count = pl.maxHorizontal(lengths);
+  if (Number.isFinite(x.limit)) {
+    count = pl.when(count.gt(x.limit)).then(pl.lit(x.limit).cast(pl.Int64)).otherwise(count);
+  }
+  const element = (k: number) => pl.col(x.lists[k]).lst.get(pl.col(at), true);
+  return x.frame
+    .withColumns(count.alias(at))
+    .filter(pl.col(at).gt(0))
+    .withColumns(pl.intRanges(0, pl.col(at), 1, pl.Int64).alias(at))
+    .explode(at)
+    .select(
+      ...x.columns.map((c) => {
+        const k = x.names.indexOf(c.name);
+        if (k < 0) return c.name === x.itemIndex ? pl.col(at).alias(c.name) : pl.col(c.name);
+        const value = x.types[k] === "string"
+          ? element(k).fillNull(pl.lit(""))
+          : pl.when(element(k).isNull()).then(pl.lit(null).cast(pl.Utf8))
+            .otherwise(jsonQuote(element(k)));
+        return value.alias(c.name);
+      }),
+      ...x.types.flatMap((t, k) => t === "dynamic" ? [element(k).alias(x.strings[k])] : []),
+    );
+}
+
 // ---------------------------------------------------------------- lists kept by extend
 
 /**

@@ -17,6 +17,7 @@ import { KqlSemanticError } from "../errors.ts";
 import { checkOptions, defineOptions, OptionError, type OptionSpecs } from "../../options.ts";
 import { Buffer } from "node:buffer";
 import { type DataFrame, variantOf } from "../../polars.ts";
+import { checkInterrupt } from "../../interrupt.ts";
 
 /** Limits a caller gives a query (the same as Kusto's request properties). */
 export interface KqlLimits {
@@ -274,6 +275,7 @@ export function formatBytes(bytes: number): string {
 export function resultBytes(frame: DataFrame): number {
   let bytes = 0;
   for (const [i, column] of frame.columns.entries()) {
+    checkInterrupt();
     const variant = variantOf(frame.dtypes[i]);
     if (variant === "Utf8") {
       for (const value of frame.getColumn(column).toArray() as (string | null)[]) {

@@ -270,7 +270,9 @@ for (const [name, descending] of [["array_sort_asc", false], ["array_sort_desc",
       const componentNames = components.map((_, i) =>
         `${resultName(site.call.args[i]) ?? `array${i}`}_sorted`
       );
-      return { ...components[0], components, componentNames };
+      // Inside an expression the value of several sorted arrays is the array of them
+      // (`array_sort_asc(times, names)[1]` is the reordered names); of one, that array.
+      return { ...(count > 1 ? all : components[0]), components, componentNames };
     },
   });
 }

@@ -318,13 +318,14 @@ defineScalar(
 
 defineScalar(
   "ipv4_netmask_suffix",
+  // long, as Kusto.Language declares it.
   ipFunction(
     1,
     1,
-    "int",
+    "long",
     [0],
     ([a]) => readIpv4(a)?.prefix ?? null,
-    ([a]) => ipv4Expr(a).prefix.cast(pl.Int32),
+    ([a]) => ipv4Expr(a).prefix.cast(pl.Int64),
   ),
 );
 

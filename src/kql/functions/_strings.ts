@@ -479,28 +479,37 @@ defineScalar(["extract_all", "extractall"], {
 
 // ---------------------------------------------------------------- indexof, countof
 
+/** A match of `indexof`'s lookup: where it starts and how long it is. */
+type Hit = readonly [at: number, length: number];
+
 /**
- * Kusto's indexof(): a negative start counts from the end; a match is found when it
- * starts within `length` characters of the start (-1: to the end).
+ * Kusto's indexof(): the position of the `occurrence`-th match starting in
+ * `[start, start + length)` (-1: to the end), a negative start counting from the end. Plain
+ * matches may overlap (the next is looked for one character on); regex matches do not (the
+ * next is looked for after the previous one) and indexof_regex() refuses a negative start
+ * (both as Kusto documents them).
  */
 function indexOfJs(
   s: string,
-  find: (from: number) => number,
+  find: (from: number) => Hit | null,
   start: number | null,
   length: number | null,
   occurrence: number | null,
+  regex: boolean,
 ): number | null {
   if (start === null || length === null || occurrence === null) return null;
+  if (regex && start < 0) return null;
   const from = start < 0 ? s.length + start : start;
   if (from < 0 || length < -1 || occurrence < 0) return null;
   if (from > s.length || occurrence === 0) return -1;
   const limit = length === -1 ? s.length : from + length;
-  let at = from - 1;
-  for (let k = 0; k < occurrence; k++) {
-    at = find(at + 1);
-    if (at < 0 || at >= limit) return -1;
+  let next = from;
+  for (let k = 1;; k++) {
+    const hit = find(next);
+    if (hit === null || hit[0] >= limit) return -1;
+    if (k === occurrence) return hit[0];
+    next = regex ? hit[0] + Math.max(hit[1], 1) : hit[0] + 1;
   }
-  return at;
 }
 
 function indexofFunction(regex: boolean) {
@@ -519,19 +528,23 @@ function indexofFunction(regex: boolean) {
       return site.env.rowwise([source, match, ...rest], "long", ([s, m, b, l, o]) => {
         const text = str(s);
         const find = pattern !== undefined
-          ? (from: number) => {
+          ? (from: number): Hit | null => {
             const re = jsRegex(pattern, "g");
             re.lastIndex = from;
             const hit = re.exec(text);
-            return hit ? hit.index : -1;
+            return hit ? [hit.index, hit[0].length] : null;
           }
-          : (from: number) => text.indexOf(str(m), from);
+          : (from: number): Hit | null => {
+            const at = text.indexOf(str(m), from);
+            return at >= 0 ? [at, 0] : null;
+          };
         return indexOfJs(
           text,
           find,
           rest.length > 0 ? num(b) : 0,
           rest.length > 1 ? num(l) : -1,
           rest.length > 2 ? num(o) : 1,
+          regex,
         );
       });
     },

@@ -3,11 +3,13 @@
  * published ASIM schemas (https://aka.ms/AboutASIM): authentication (SigninLogs,
  * AADNonInteractiveUserSignInLogs, SecurityEvent 4624/4625/4634/4647, Syslog sshd), network
  * sessions (CommonSecurityLog, DeviceNetworkEvents) and process creation (SecurityEvent 4688,
- * DeviceProcessEvents). Each parser is a union of one leg per source table; a case folder
- * gets the legs whose tables it has (as a workspace gets the legs of its connectors).
+ * DeviceProcessEvents), and from `_asim_web_registry.ts` web sessions and registry events. Each
+ * parser is a union of one leg per source table; a case folder gets the legs whose tables it
+ * has (as a workspace gets the legs of its connectors).
  *
  * @module
  */
+import { REGISTRY, WEB_SESSION } from "./_asim_web_registry.ts";
 
 /** One ASIM parser: its names, its parameters, a leg per source table, and its filters. */
 export interface AsimParser {
@@ -235,7 +237,11 @@ const WINDOWS_PROCESS = `SecurityEvent
           strcat(TargetDomainName, '\\\\', TargetUserName), TargetUserName), ''),
       TargetUserId = iff(TargetUserSid in ('S-1-0-0', '-'), '', TargetUserSid)
   ${DVC}
-  | project ${PROC_COLUMNS}`;
+  // Sentinel's parser keeps the table's other columns (EventID, Computer, IpAddress, ...) and
+  // removes only those it maps and that would confuse (ASimProcessCreateMicrosoftSecurityEvents).
+  | project-away _host, ProcessId, SubjectUserSid, SubjectDomainName, SubjectUserName,
+      TargetUserSid, TargetDomainName, TargetUserName
+  | project-reorder ${PROC_COLUMNS}`;
 
 const MDE_PROCESS = `DeviceProcessEvents
   | where ActionType == 'ProcessCreated'
@@ -254,7 +260,12 @@ const MDE_PROCESS = `DeviceProcessEvents
       TargetUsername = iff(isnotempty(AccountDomain), strcat(AccountDomain, '\\\\', AccountName), AccountName),
       TargetUserId = AccountSid, Computer = DeviceName
   ${DVC}
-  | project ${PROC_COLUMNS}`;
+  // As ASimProcessEventMicrosoft365D: the mapped columns go, the table's others stay.
+  | project-away _host, ActionType, FolderPath, ProcessCommandLine, ProcessId, SHA256, MD5, SHA1,
+      InitiatingProcessFolderPath, InitiatingProcessCommandLine, InitiatingProcessId,
+      InitiatingProcessParentFileName, InitiatingProcessAccountDomain, InitiatingProcessAccountName,
+      InitiatingProcessAccountSid, AccountDomain, AccountName, AccountSid
+  | project-reorder ${PROC_COLUMNS}`;
 
 const PROC_PARAMS = `starttime:datetime=datetime(null), endtime:datetime=datetime(null),
   commandline_has_any:dynamic=dynamic([]), commandline_has_all:dynamic=dynamic([]),
@@ -334,4 +345,6 @@ export const ASIM_PARSERS: readonly AsimParser[] = [
     legs: [["SecurityEvent", WINDOWS_PROCESS], ["DeviceProcessEvents", MDE_PROCESS]],
     filter: PROC_FILTER,
   },
+  WEB_SESSION,
+  REGISTRY,
 ];

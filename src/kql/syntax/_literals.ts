@@ -237,7 +237,15 @@ class DynamicReader {
         this.#depth--;
       }
     }
-    if (c === '"' || c === "'") return this.#string();
+    if (c === '"' || c === "'") {
+      // Adjacent string literals are one string, inside a dynamic literal as in an
+      // expression (Kusto.Language reads `["a" "b"]` as one element).
+      let text = this.#string();
+      for (this.#space(); this.#t[this.#i] === '"' || this.#t[this.#i] === "'"; this.#space()) {
+        text += this.#string();
+      }
+      return text;
+    }
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.#t.slice(this.#i))?.[0];
     if (word) {
       this.#i += word.length;

@@ -38,6 +38,7 @@ import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
 import { CasefileError } from "../../errors.ts";
 import { checkOptions, defineOptions } from "../../options.ts";
 import type { ExternalRequest, SourceTable } from "../../kql/mod.ts";
+import type { TimeWindow } from "./_time_window.ts";
 
 /** The bundled demo case's folder. */
 export const DEMO_CASE_DIR: string = resolvePath(
@@ -74,6 +75,9 @@ const QUERY_OPTIONS = defineOptions<QueryOptions>("provider.query", {
   now: "date",
   onProgress: "function",
 });
+
+// Text formats, whose scans type their columns from a sample of rows.
+const TEXT_FILE = /\.(csv|tsv|json|jsonl|ndjson)$/i;
 
 /** A table once planned (scanned files) or loaded (text files). */
 export interface LocalTable {
@@ -141,6 +145,8 @@ export class LocalProvider implements TableSource {
   readonly #contents: FolderContents;
   readonly #known: Readonly<Record<string, TableSchema>>;
   readonly #loaded = new Map<string, Promise<Planned>>();
+  // Scanned text tables read through once by lazyTable (no late misfit in them).
+  readonly #read = new WeakSet<Planned>();
   readonly #limits: Pick<LocalProviderOptions, "allowedPaths" | "maxFileBytes">;
 
   /** Use {@link openLocalProvider}, which finds the folder's tables first. */
@@ -237,7 +243,22 @@ export class LocalProvider implements TableSource {
   async lazyTable(
     name: string,
   ): Promise<{ frame: LazyDataFrame; schema: TableSchema; unverified?: boolean }> {
-    const table = await this.#current(name);
+    let table = await this.#current(name);
+    // A scanned text table is read through once before it is handed out: a late value its
+    // sampled types do not fit would otherwise meet the caller's collect as Polars' raw
+    // error; instead the table is loaded whole, typed from every row (as a query does).
+    if (table.scanned && table.files.some((f) => TEXT_FILE.test(f)) && !this.#read.has(table)) {
+      try {
+        table.lazy.select(pl.all().nullCount()).collectSync();
+        this.#read.add(table);
+      } catch (error) {
+        if (!misfitFallback(table, error)) {
+          throw await scanFailure(table, error) ?? error;
+        }
+        this.#loaded.delete(this.#entry(name).name);
+        table = await this.table(name) as Planned;
+      }
+    }
     return { frame: table.lazy, schema: table.schema, unverified: table.unverified };
   }
 
@@ -245,7 +266,7 @@ export class LocalProvider implements TableSource {
   // again (a missing file is then an error naming it).
   // Before its first execution, a scan of unhashed Parquet has its page headers checked: a
   // file with damaged ones is planned again over a stand-in that cannot abort the process.
-  async #current(name: string, query?: string): Promise<Planned> {
+  async #current(name: string, query?: string, window?: TimeWindow): Promise<Planned> {
     let table = await this.table(name) as Planned;
     if (await changedFile(table.stamps)) {
       this.#loaded.delete(this.#entry(name).name);
@@ -253,8 +274,11 @@ export class LocalProvider implements TableSource {
     }
     // The values of the columns the query names are checked too (the plan's own columns
     // are not readable from Polars' plan: a column read but not named has its pages checked).
+    // A query whose every read of the table is filtered on TimeGenerated has only the row
+    // groups its window reaches checked: the scan skips the others by the same statistics.
     const columns = query === undefined ? undefined : namedColumns(query, table.schema);
-    if (!(await guardScan(table, columns ? { columns } : {}))) return table;
+    const options = columns ? { columns, ...(window ? { window } : {}) } : {};
+    if (!(await guardScan(table, options))) return table;
     this.#loaded.delete(this.#entry(name).name);
     return await this.table(name) as Planned;
   }
@@ -273,7 +297,20 @@ export class LocalProvider implements TableSource {
     const { filterTimespanLazy, referencedTables } = await import("./_query_tables.ts");
     const all = this.#entries().map((e) => e.name);
     const names = referencedTables(query, all);
-    const tables = await Promise.all(names.map((name) => this.#current(name, query)));
+    const { timeWindow } = await import("./_time_window.ts");
+    let early: ReturnType<typeof kql.parseKql> | undefined;
+    try {
+      early = kql.parseKql(query);
+    } catch {
+      // the engine reports it below, after the tables are planned, as before
+    }
+    const tables = await Promise.all(names.map((name) =>
+      this.#current(
+        name,
+        query,
+        early && timeWindow(query, early, name, options.timespan),
+      )
+    ));
     options.signal?.throwIfAborted();
     const warnings: QueryWarning[] = [];
     const sources = new Map<string, SourceTable>();
@@ -299,7 +336,7 @@ export class LocalProvider implements TableSource {
       }
       sources.set(name, source);
     }
-    const parsed = kql.parseKql(query);
+    const parsed = early ?? kql.parseKql(query);
     const external = await this.#external(kql.externalRequests(parsed));
     let result: Awaited<ReturnType<typeof kql.executeOn>>;
     try {

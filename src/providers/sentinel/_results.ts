@@ -193,6 +193,7 @@ function columnSeries(column: ColumnSchema, cells: readonly unknown[], known: bo
     case "string":
       return textSeries(name, cells, false, known);
     case "guid":
+      if (known) refuseMisfits(cells, (v) => typeof v !== "string" || v === "" || GUID.test(v));
       return textSeries(name, cells, true, known);
     case "dynamic":
       return textSeries(name, cells, true);
@@ -203,6 +204,11 @@ function columnSeries(column: ColumnSchema, cells: readonly unknown[], known: bo
     case "timespan":
       return numberSeries(name, cells, readWireTimespan, DURATION);
     case "int":
+      // Past 32 bits the value does not fit the declared type (the cast would make it null).
+      refuseMisfits(cells, (v) => {
+        const x = typeof v === "number" ? v : isRaw(v) ? Number(v.rawJSON) : readWireInteger(v);
+        return x === undefined || (x >= INT32_MIN && x <= INT32_MAX);
+      });
       return numberSeries(name, cells, readWireInteger, polarsTypeOf(type), true);
     case "long":
       return exactLongSeries(name, cells) ??
@@ -214,6 +220,17 @@ function columnSeries(column: ColumnSchema, cells: readonly unknown[], known: bo
 }
 
 const BULK_MIN_ROWS = 4096;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
+
+/** Throws a {@link Misfit} for the first non-null cell `fits` refuses. */
+function refuseMisfits(cells: readonly unknown[], fits: (v: unknown) => boolean): void {
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (v !== null && v !== undefined && !fits(v)) throw new Misfit(i, v);
+  }
+}
 
 /**
  * A text column: strings as they are, JSON values as compact JSON, null as `""` for Kusto
@@ -534,6 +551,8 @@ export function readWireTimespan(v: unknown): number | undefined {
   if (typeof v !== "string") return undefined;
   const fast = readClock(v);
   if (!Number.isNaN(fast)) return fast;
+  // Minutes or seconds of 60 and more (`1:99:00`) are damage, not a longer span.
+  if (/:[6-9][0-9]/.test(v)) return undefined;
   const slow = readKqlTimespan(v);
   return slow === undefined ? undefined : Number(slow);
 }
@@ -552,8 +571,12 @@ function readClock(s: string): number {
     i = dot + 1;
   }
   if (colon - i !== 2 || s.length < i + 8 || s.charCodeAt(i + 5) !== 58) return NaN;
-  const seconds = (dg(s, i) * 10 + dg(s, i + 1)) * 3600 +
-    (dg(s, i + 3) * 10 + dg(s, i + 4)) * 60 + dg(s, i + 6) * 10 + dg(s, i + 7);
+  const hh = dg(s, i) * 10 + dg(s, i + 1), mm = dg(s, i + 3) * 10 + dg(s, i + 4);
+  const ss = dg(s, i + 6) * 10 + dg(s, i + 7);
+  // Kusto writes hours below 24 (a day more is `d.`), minutes and seconds below 60: a
+  // clock past them is damage, not a longer span.
+  if (!(hh < 24 && mm < 60 && ss < 60)) return NaN;
+  const seconds = hh * 3600 + mm * 60 + ss;
   i += 8;
   let micros = 0;
   if (i < s.length) {

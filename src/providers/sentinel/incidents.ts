@@ -590,7 +590,8 @@ export class IncidentClient {
  * import { openSession } from "../../session/mod.ts";
  * import { pl } from "../../polars.ts";
  *
- * const session = await openSession("seeded", { home: await Deno.makeTempDir(), cache: false });
+ * const home = await Deno.makeTempDir();
+ * const session = await openSession("seeded", { home, cache: false });
  * const empty = pl.DataFrame({});
  * await seedSession(session, {
  *   id: "d1e91529-2e60-4a66-92c5-8a02ad2960e4", number: 1010, title: "Spray", severity: "High",
@@ -609,6 +610,7 @@ export class IncidentClient {
  *   "incident", "alerts", "entities", "comments",
  * ]);
  * await session.close();
+ * await Deno.remove(home, { recursive: true });
  * ```
  */
 export async function seedSession(

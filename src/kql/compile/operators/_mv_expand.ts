@@ -29,10 +29,13 @@ import {
   type Typed,
 } from "../_context.ts";
 import {
+  decodableJson,
   explodeJsonStrings,
   explodeList,
+  explodeLists,
   extendedList,
   nativeElements,
+  nativeJsonStrings,
 } from "../_dynamic_native.ts";
 import { compileExpr } from "../_expression.ts";
 import { derivedName, uniqueNames } from "../_names.ts";
@@ -160,6 +163,7 @@ function expand(
       column: item.expression.kind === "name" && !scope.get(item.expression.name)
         ? item.expression.name
         : undefined,
+      expression: item.expression,
     };
   });
   if (options.itemIndex !== undefined) {
@@ -314,6 +318,8 @@ interface ExpandItem {
   readonly type: KustoType;
   /** The column the item names, when it is a bare column name. */
   readonly column?: string;
+  /** The item as written (a property access is read by Polars' JSON path). */
+  readonly expression?: A.Expression;
 }
 
 /**
@@ -328,12 +334,21 @@ function nativeExpand(
   env: ExprEnv,
   guard: (frame: LazyDataFrame, list: string, columns: readonly ColumnSchema[]) => void,
 ): Expanded | undefined {
-  if (items.length !== 1 || options.rowId) return undefined;
+  if (options.rowId) return undefined;
+  if (items.length > 1) return nativeExpandMany(input, items, options, env);
   const [item] = items;
-  const list = nativeElements(item.value);
-  const extended = list || item.column === undefined
+  const built = nativeElements(item.value);
+  const extended = built || item.column === undefined
     ? undefined
     : extendedList(input.frame, item.column);
+  // Arrays of strings in JSON text (a dynamic column, `AdditionalFields.Tags`): decoded by
+  // Polars, the other rows sent to the exact reading. Only for the types expanded here: it
+  // drops the item's JavaScript job.
+  const decodable = item.type === "dynamic" || item.type === "string";
+  const list = built ??
+    (extended || !decodable || !item.expression
+      ? undefined
+      : nativeJsonStrings(item.value, item.expression, env));
   const frame = list
     ? env.materialise(input.frame).withColumns(list.alias(item.temp))
     : extended?.withList(item.temp);
@@ -360,6 +375,51 @@ function nativeExpand(
   });
   if (!exploded) return undefined;
   return { relation: { ...input, frame: exploded, columns }, names: [item.name] };
+}
+
+/**
+ * Several items (`mv-expand a, b`) each a native list (`pack_array`, `split`, arrays of
+ * strings in JSON text) expanded side by side by Polars, lazily; undefined where one needs
+ * JavaScript, or under a memory limit lower than Kusto's default (the JavaScript path counts
+ * the rows first).
+ */
+function nativeExpandMany(
+  input: Relation,
+  items: readonly ExpandItem[],
+  options: ExpandOptions,
+  env: ExprEnv,
+): Expanded | undefined {
+  if (env.ctx.limits.maxMemoryConsumptionPerIterator < DEFAULT_MAX_MEMORY) return undefined;
+  if (new Set(items.map((i) => i.name)).size !== items.length) return undefined;
+  const usable = items.every((i) =>
+    (i.type === "dynamic" || i.type === "string") &&
+    (nativeElements(i.value) !== undefined ||
+      (i.expression !== undefined && decodableJson(i.value, i.expression, env)))
+  );
+  if (!usable) return undefined;
+  // Checked first: reading a property natively drops its JavaScript job.
+  const lists = items.map((i) =>
+    nativeElements(i.value) ?? nativeJsonStrings(i.value, i.expression!, env)!
+  );
+  const frame = env.materialise(input.frame)
+    .withColumns(...lists.map((l, k) => l.alias(items[k].temp)));
+  // The strings of dynamic items kept beside them, for later reads (as for one item).
+  const strings = items.map((i) => `${i.temp}_strings`);
+  const columns = expandedColumns(input, items, options).map((c) => {
+    const k = items.findIndex((i) => i.name === c.name);
+    return k >= 0 && c.type === "dynamic" ? markJsonStrings({ ...c }, strings[k]) : c;
+  });
+  const exploded = explodeLists({
+    strings,
+    frame,
+    lists: items.map((i) => i.temp),
+    names: items.map((i) => i.name),
+    types: items.map((i) => i.type),
+    limit: options.limit,
+    itemIndex: options.itemIndex,
+    columns,
+  });
+  return { relation: { ...input, frame: exploded, columns }, names: items.map((i) => i.name) };
 }
 
 /**

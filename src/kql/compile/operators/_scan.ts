@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { checkInterrupt } from "../../../interrupt.ts";
 import { type Expr, pl } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
@@ -216,6 +217,7 @@ export function scan(input: Relation, op: A.ScanOperator, scope: Scope, ctx: Con
   const output: Array<{ row: JsValue[]; matchId: number } | undefined> = [];
   let nextMatchId = 0;
   for (let r = 0; r < height; r++) {
+    if ((r & 4095) === 0) checkInterrupt();
     const possible = (s: number) => stateless[s]?.[r] !== false;
     const variants: Variant[] = [];
     op.steps.forEach((_, s) => {

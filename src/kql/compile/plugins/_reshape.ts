@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkInterrupt } from "../../../interrupt.ts";
 import { pl, type Series } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
@@ -94,7 +95,8 @@ export function bagUnpack(p: PluginCall): Relation {
 
   // One column per property with a non-null value, in name order, typed by its values.
   const kinds = new Map<string, Set<KustoType>>();
-  for (const bag of bags) {
+  for (const [row, bag] of bags.entries()) {
+    if ((row & 4095) === 0) checkInterrupt();
     if (!bag) continue;
     for (const [key, value] of Object.entries(bag)) {
       if (ignored.has(key)) continue;
