@@ -10,7 +10,7 @@ import { ReplError } from "./errors.ts";
 
 /** `import … from "x"`, `import "x"`, `export … from "x"` and `import("x")` with a literal. */
 const IMPORT =
-  /(?:^|[;\n])\s*(?:import|export)\b[^;'"`]*?(?:\bfrom\s*)?["']([^"'\n]+)["']|\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)/g;
+  /(?:^|[;\n])\s*(?:import\b(?!\s*\.)[^;'"`]*?(?:\bfrom\s*)?|export\b[^;'"`]*?\bfrom\s*)["']([^"'\n]+)["']|\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)/g;
 
 /** The specifiers of the imports in `source` (comments are not skipped: a false hit only checks a path). */
 export function importSpecifiers(source: string): string[] {

@@ -57,7 +57,8 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi;
  */
 const KEYED =
   /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|sig)=)([^;&\s"'<>]{6,})/gi;
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)([^\s@/"'<>]{4,})(@)/gi;
+// `?` and `#` end a URL's authority (RFC 3986): an `@` after them is in the query or fragment.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]+:)([^\s@/?#"'<>]{4,})(@)/gi;
 const SERVICE_TOKEN =
   /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})/g;
 

@@ -105,7 +105,9 @@ Deno.test("casefile query: the intrusion's traces in DeviceEvents and DeviceImag
   assert.deepEqual(events.map((e) => [e.T, e.ActionType, e.InitiatingProcessFileName]), [
     ["2026-03-12T01:52:10", "PowerShellCommand", "powershell.exe"],
     ["2026-03-12T01:52:11", "PowerShellCommand", "powershell.exe"],
-    ["2026-03-12T01:52:43", "ScheduledTaskCreated", "powershell.exe"],
+    // Registered by the cradle's schtasks.exe /Create (DeviceProcessEvents, 01:53:30), the
+    // second its TaskCache key appears (DeviceRegistryEvents, 01:53:31): not before it ran.
+    ["2026-03-12T01:53:31", "ScheduledTaskCreated", "schtasks.exe"],
     ["2026-03-12T02:18:57", "OpenProcessApiCall", "procdump64.exe"],
     ["2026-03-12T02:41:18", "UserAccountCreated", "net.exe"],
     ["2026-03-12T02:41:40", "UserAccountAddedToLocalGroup", "net.exe"],
@@ -114,6 +116,15 @@ Deno.test("casefile query: the intrusion's traces in DeviceEvents and DeviceImag
   assert.equal(events[3].FileName, "lsass.exe");
   assert.equal(events[4].AccountName, "svc-helpdesk");
   assert.equal(events[5].Group, "Administrators");
+  // ANSWERS.md: the task's key is `...\Schedule\TaskCache\Tree\MicrosoftEdgeUpdateTaskMachineUA-S2`,
+  // a task at the root of the library, as schtasks /TN "MicrosoftEdgeUpdateTaskMachineUA-S2" makes.
+  assert.deepEqual(
+    await casefileJson(
+      'DeviceEvents | where ActionType == "ScheduledTaskCreated" ' +
+        "| project Task = tostring(AdditionalFields.TaskName)",
+    ),
+    [{ Task: "\\MicrosoftEdgeUpdateTaskMachineUA-S2" }],
+  );
   // No other machine has these attack traces (benign rows are scans, updates and links).
   const elsewhere = await casefileJson(
     'DeviceEvents | where ActionType in ("OpenProcessApiCall", "UserAccountCreated", ' +

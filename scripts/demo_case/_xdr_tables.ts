@@ -47,7 +47,7 @@ const AMSI = "C:\\Windows\\System32\\amsi.dll";
 const OUTLOOK = "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE";
 const MSMPENG =
   "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.25010.11-0\\MsMpEng.exe";
-const TASK = "\\Microsoft\\Windows\\EdgeUpdate\\MicrosoftEdgeUpdateTaskMachineUA-S2";
+const TASK = "\\MicrosoftEdgeUpdateTaskMachineUA-S2";
 
 /**
  * The rows of the XDR tables. `attackProcesses` are the intrusion's DeviceProcessEvents rows
@@ -327,20 +327,25 @@ function attackTraces(
         what: `PowerShellCommand \`${command}\` by the download cradle (powershell.exe)`,
       });
     }
-    out.push({
-      table: "DeviceEvents",
-      row: {
-        ...as(cradle, t(cradle) + 35 * SECOND),
-        ActionType: "ScheduledTaskCreated",
-        AdditionalFields: JSON.stringify({
-          TaskName: TASK,
-          TaskContent:
-            `<Exec><Command>C:\\ProgramData\\EdgeUpdate\\msedgeupdate.exe</Command></Exec>`,
-        }),
-      },
-      what:
-        "ScheduledTaskCreated `MicrosoftEdgeUpdateTaskMachineUA-S2` (persistence of the implant)",
-    });
+    // The task is registered by the schtasks.exe /Create the cradle starts (DeviceProcessEvents),
+    // the second its TaskCache key appears in DeviceRegistryEvents; /TN names a root task.
+    const schtasks = find((c, f) => f === "schtasks.exe" && c.includes(`/TN "${TASK.slice(1)}"`));
+    if (schtasks) {
+      out.push({
+        table: "DeviceEvents",
+        row: {
+          ...as(schtasks, t(schtasks) + SECOND),
+          ActionType: "ScheduledTaskCreated",
+          AdditionalFields: JSON.stringify({
+            TaskName: TASK,
+            TaskContent: `<Exec><Command>C:\\ProgramData\\EdgeUpdate\\msedgeupdate.exe</Command>` +
+              `<Arguments>/svc</Arguments></Exec>`,
+          }),
+        },
+        what: "ScheduledTaskCreated `MicrosoftEdgeUpdateTaskMachineUA-S2` (persistence of the " +
+          "implant, schtasks.exe)",
+      });
+    }
   }
   const implant = find((_, f) => f === "msedgeupdate.exe");
   if (implant) {

@@ -34,7 +34,12 @@ const memories = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
  */
 export function scanBuffer(size: number): Uint8Array {
   if (size === 0 || size > MAX_BYTES || scanModule() === undefined) return new Uint8Array(size);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(size / PAGE) });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(size / PAGE) });
+  } catch {
+    return new Uint8Array(size); // no room for a WebAssembly memory: checked in JavaScript
+  }
   memories.set(memory.buffer, memory);
   return new Uint8Array(memory.buffer, 0, size);
 }

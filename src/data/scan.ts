@@ -96,6 +96,11 @@ export interface ScannedTable {
    * file lacks, or whose nulls a footer does not count, is one); undefined: any column.
    */
   readonly nullable?: ReadonlySet<string>;
+  /**
+   * Datetime columns the files store with a time zone, read as UTC without it (the engine's
+   * datetimes carry none): Polars cannot skip row groups of such a column by a filter on it.
+   */
+  readonly zoned?: ReadonlySet<string>;
 }
 
 /**
@@ -414,6 +419,7 @@ async function planScan(
     const target = polarsTypeOf(kustoTypeOfPolars(dtype));
     if (castNeeded(dtype, target) === "cast") casts.set(column, target);
   }
+  const zoned = new Set([...union.types].filter(([, dtype]) => zoneOf(dtype)).map(([c]) => c));
   const rows = plans.reduce((sum, p) => sum + p.rows, 0);
   if (options.rows !== undefined && rows !== options.rows) {
     const where = files.length === 1 ? files[0] : `the ${files.length} files of table ${name}`;
@@ -466,6 +472,7 @@ async function planScan(
         })
       ),
     ),
+    ...(zoned.size > 0 ? { zoned } : {}),
   };
 }
 
@@ -590,11 +597,16 @@ function standInOf(file: string): StandIn | undefined {
  * ```
  */
 export async function guardScan(
-  table: Pick<ScannedTable, "files" | "scanned" | "unverified">,
+  table: Pick<ScannedTable, "files" | "scanned" | "unverified" | "zoned">,
   options: GuardScanOptions = {},
 ): Promise<boolean> {
   checkOptions("guardScan", options, GUARD_SCAN_OPTIONS);
   if (!table.scanned || !table.unverified) return false;
+  // A zoned column is read through a cast, which Polars does not prune by statistics: it
+  // reads every row group, so every row group is checked.
+  if (options.window && table.zoned?.has(options.window.column)) {
+    options = { ...options, window: undefined };
+  }
   // The value check reads the named columns' chunks once per file version (a selective
   // query may read fewer): the first query over a big unhashed folder pays for it, later
   // ones only for chunks not yet checked. A manifest with each file's SHA-256 spares it.
@@ -868,6 +880,8 @@ function supertype(a: DataType, b: DataType): DataType | undefined {
 // value, or only by reading the values (text to parse, a narrowing that may overflow).
 function castNeeded(have: DataType, target: DataType): "none" | "cast" | "reading" {
   const [x, y] = [variantOf(have), variantOf(target)];
+  // A zoned datetime is read as the same instant in UTC, without the zone (a cast keeps it).
+  if (x === "Datetime" && y === "Datetime" && zoneOf(have) && !zoneOf(target)) return "cast";
   if (x === y && (x !== "Datetime" || String(have) === String(target))) {
     return x === "Duration" ? "cast" : "none";
   }
@@ -877,6 +891,11 @@ function castNeeded(have: DataType, target: DataType): "none" | "cast" | "readin
   if (y === "Int32" && ["Int8", "Int16", "UInt8", "UInt16"].includes(x)) return "cast";
   if (y === "Float64" && (INTEGERS.includes(x) || x === "Float32")) return "cast";
   return "reading";
+}
+
+/** A datetime type's time zone (`Datetime(ms, UTC)` → `UTC`), or "" when it has none. */
+function zoneOf(type: DataType): string {
+  return /^DataType\(Datetime\(\w+,(.*)\)\)$/.exec(String(type))?.[1].trim() ?? "";
 }
 
 // What decoding met, in a line: a panic's own message rather than the unwrap around it.

@@ -335,8 +335,9 @@ export class ResultCache {
       bytes = await Deno.readFile(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return { status: "missing" };
-      // Something that is not a readable file where the result belongs (a directory, a
-      // file without read permission): damaged, set aside like bytes with another hash.
+      // A directory where the result belongs is damage, set aside like bytes with another
+      // hash. Anything else (no permission, too many open files) may pass: the file stays.
+      if (!(error instanceof Deno.errors.IsADirectory)) throw error;
       return {
         status: "damaged",
         quarantined: await this.#quarantine(path, "results", `${sha256}.parquet`),

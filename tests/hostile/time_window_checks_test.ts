@@ -120,3 +120,83 @@ Deno.test("guardScan with a window reads the values of the file in it only", asy
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("casefile query --data: nanosecond TimeGenerated is checked whatever the time filter (its row groups are not pruned)", async () => {
+  // d1 (Jan 1, Datetime(ns)) has its 03:00 TimeGenerated flipped at bit 47 (+2^47 ns,
+  // ~39.1 h: Jan 2 18:05), past the footer's maximum (07:00). Its statistics put d1 outside
+  // `>= Jan 2`, but the engine's filter does not prune a nanosecond column by them: left
+  // unchecked, that row was read into day 2 (sum 40,000 over 9 rows instead of 36,000 / 8).
+  const ns = (d: number) =>
+    new Uint8Array(
+      pl.DataFrame({
+        TimeGenerated: pl.Series(
+          "TimeGenerated",
+          [0, 1, 2, 3, 4, 5, 6, 7].map((h) => new Date(Date.UTC(2026, 0, d, h))),
+        ).cast(pl.Datetime("ns")),
+        Bytes: pl.Series("Bytes", [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000], pl.Int64),
+      }).writeParquet({ compression: "uncompressed" }),
+    );
+  const d1 = ns(1);
+  const le = [
+    ...new Uint8Array(new BigInt64Array([BigInt(Date.UTC(2026, 0, 1, 3)) * 1_000_000n]).buffer),
+  ];
+  const at = d1.findIndex((_, i) => le.every((b, j) => d1[i + j] === b));
+  assert.ok(at > 0, "03:00 not found");
+  d1[at + 5] ^= 1 << 7; // bit 47
+  const folder = await tempFolder({ "T/d1.parquet": d1, "T/d2.parquet": ns(2) });
+  try {
+    const run = await runCasefile([
+      "query",
+      "--data",
+      folder,
+      "--format",
+      "csv",
+      "T | where TimeGenerated >= datetime(2026-01-02) | summarize s = sum(Bytes), n = count()",
+    ]);
+    assert.doesNotMatch(run.stdout, /40000,9/);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /d1\.parquet \(table T\): its data is damaged \(column TimeGenerated/);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("casefile query --data: a zoned TimeGenerated reads as UTC, filters, and is checked whatever the filter", async () => {
+  // Parquet written from time-zone-aware data (pandas, pyarrow) stores Datetime(us, <zone>).
+  // Read as the same instants in UTC without a zone, `>= Jan 2` keeps day 2: 36,000 over 8
+  // rows (added by hand). A time-zone-aware column is read through a cast, which Polars does
+  // not prune by statistics, so d1's damaged 03:00 Bytes (+2^46) is read and must be caught.
+  const zoned = (d: number, zone: string) =>
+    new Uint8Array(
+      pl.DataFrame({
+        TimeGenerated: pl.Series(
+          "TimeGenerated",
+          [0, 1, 2, 3, 4, 5, 6, 7].map((h) => new Date(Date.UTC(2026, 0, d, h))),
+        ).cast(pl.Datetime("us")),
+        Bytes: pl.Series("Bytes", [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000], pl.Int64),
+      }).withColumns(
+        pl.col("TimeGenerated").dt.replaceTimeZone("UTC").dt.convertTimeZone(zone),
+      ).writeParquet({ compression: "uncompressed" }),
+    );
+  const query = "T | where TimeGenerated >= datetime(2026-01-02) | summarize s = sum(Bytes), " +
+    "n = count(), earliest = min(TimeGenerated)";
+  const run = async (files: Record<string, Uint8Array>) => {
+    const folder = await tempFolder(files);
+    try {
+      return await runCasefile(["query", "--data", folder, "--format", "csv", query]);
+    } finally {
+      await Deno.remove(folder, { recursive: true });
+    }
+  };
+  for (const zone of ["UTC", "Europe/Paris"]) {
+    const ok = await run({ "T/d1.parquet": zoned(1, zone), "T/d2.parquet": zoned(2, zone) });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^36000,8,2026-01-02T00:00:00Z$/m, `${zone}: ${ok.stdout}`);
+  }
+  const damaged = await run({
+    "T/d1.parquet": flipInt64(zoned(1, "Europe/Paris"), 4000),
+    "T/d2.parquet": zoned(2, "Europe/Paris"),
+  });
+  assert.equal(damaged.code, 1, damaged.stdout + damaged.stderr);
+  assert.match(damaged.stderr, DAMAGED);
+});

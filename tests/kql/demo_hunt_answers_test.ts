@@ -309,7 +309,7 @@ const EXPECTED: Array<{ table: string; check: (rows: Row[]) => void }> = [
         [
           ["2026-03-12T01:52:10.000Z", "PowerShellCommand", "powershell.exe"],
           ["2026-03-12T01:52:11.000Z", "PowerShellCommand", "powershell.exe"],
-          ["2026-03-12T01:52:43.000Z", "ScheduledTaskCreated", "powershell.exe"],
+          ["2026-03-12T01:53:31.000Z", "ScheduledTaskCreated", "schtasks.exe"],
           ["2026-03-12T02:18:57.000Z", "OpenProcessApiCall", "procdump64.exe"],
           ["2026-03-12T02:41:18.000Z", "UserAccountCreated", "net.exe"],
           ["2026-03-12T02:41:40.000Z", "UserAccountAddedToLocalGroup", "net.exe"],

@@ -178,6 +178,73 @@ Deno.test("_Im_WebSession's filtering parameters, by name and by position", asyn
   assert.equal(await one(`ASimWebSession`), 3);
 });
 
+Deno.test("_Im_WebSession: an aborted or timed-out Squid request is a failure", async () => {
+  // Microsoft's ASimWebSessionSquidProxy: a result code with DENIED, INVALID, FAIL, ABORTED or
+  // TIMEOUT, or a status of 400 or more, is a failure; an aborted transfer logs status 000.
+  const syslog = pl.DataFrame({
+    TimeGenerated: [T, T, T],
+    ProcessName: ["squid", "squid", "squid"],
+    SyslogMessage: [
+      "1773280800.123  60000 10.20.4.42 TCP_MISS_ABORTED/000 0 GET http://slow.example/a - HIER_DIRECT/198.51.100.7 -",
+      "1773280800.200      1 10.20.4.42 NONE_NONE/400 0 GET error:invalid-request - HIER_NONE/- -",
+      "1773280800.300     10 10.20.4.42 TCP_HIT/200 10 GET http://ok.example/ - HIER_NONE/- -",
+    ],
+    HostName: ["proxy1", "proxy1", "proxy1"],
+    Type: ["Syslog", "Syslog", "Syslog"],
+    _ResourceId: ["", "", ""],
+  });
+  const { frame } = await executeKql("_Im_WebSession | project EventResult, EventSeverity", {
+    tables: { Syslog: syslog },
+  });
+  assert.deepEqual(frame.toRecords(), [
+    { EventResult: "Failure", EventSeverity: "Low" },
+    { EventResult: "Failure", EventSeverity: "Low" },
+    { EventResult: "Success", EventSeverity: "Informational" },
+  ]);
+});
+
+Deno.test("_Im_WebSession: PAN-OS methods in upper case, its blocking actions as Deny", async () => {
+  // Microsoft's ASimWebSessionPaloAltoCEF: HttpRequestMethod = toupper(RequestMethod) (PAN-OS
+  // sends `get`); block-override, override-lockout and deny are Deny.
+  const actions = ["allow", "block-override", "override-lockout", "deny"];
+  const n = actions.length;
+  const col = (v: unknown) => new Array(n).fill(v);
+  const csl = pl.DataFrame({
+    TimeGenerated: col(T),
+    DeviceVendor: col("Palo Alto Networks"),
+    DeviceProduct: col("PAN-OS"),
+    Activity: col("THREAT"),
+    DeviceEventClassID: col("url"),
+    RequestURL: actions.map((a) => `x.example/${a}`),
+    DeviceCustomString2: col("unknown"),
+    RequestClientApplication: col("curl/8"),
+    RequestMethod: col("get"),
+    SourceIP: col("10.0.0.1"),
+    SourcePort: col(1),
+    SourceUserName: col(""),
+    SourceHostName: col(""),
+    DestinationIP: col("192.0.2.1"),
+    DestinationPort: col(443),
+    DestinationHostName: col(""),
+    SentBytes: col(1),
+    ReceivedBytes: col(1),
+    DeviceAction: actions,
+    DeviceName: col("fw1"),
+    Type: col("CommonSecurityLog"),
+    _ResourceId: col(""),
+  });
+  const { frame } = await executeKql(
+    "_Im_WebSession | project HttpRequestMethod, DvcAction, EventResult",
+    { tables: { CommonSecurityLog: csl } },
+  );
+  assert.deepEqual(frame.toRecords(), [
+    { HttpRequestMethod: "GET", DvcAction: "Allow", EventResult: "Success" },
+    { HttpRequestMethod: "GET", DvcAction: "Deny", EventResult: "Failure" },
+    { HttpRequestMethod: "GET", DvcAction: "Deny", EventResult: "Failure" },
+    { HttpRequestMethod: "GET", DvcAction: "Deny", EventResult: "Failure" },
+  ]);
+});
+
 Deno.test("casefile query: the demo case has no web-session logs, and _Im_WebSession says so with 0 rows", async () => {
   // ANSWERS.md: the firewall (CommonSecurityLog) logs sessions, TRAFFIC only, and Syslog carries
   // no proxy; the published "Excessive number of forbidden requests" query runs and finds none.
@@ -226,6 +293,48 @@ Deno.test("casefile query: the scheduled task's key through imRegistry (stage 7)
     "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree\\MicrosoftEdgeUpdateTaskMachineUA-S2",
   );
   assert.ok((out[0].Events as string[]).includes("RegistryKeyCreated"));
+});
+
+Deno.test("imRegistry: Defender's value types in the schema's spelling (Reg_DWord, Reg_QWord)", async () => {
+  // Microsoft's parser (vimRegistryEventMicrosoft365D, Azure-Sentinel Parsers/ASimRegistry)
+  // maps Dword to Reg_DWord and QWord to Reg_QWord: `==` is case-sensitive, so a query for
+  // the schema's value misses any other spelling.
+  const n = 4;
+  const dre = pl.DataFrame({
+    TimeGenerated: new Array(n).fill(T),
+    ActionType: new Array(n).fill("RegistryValueSet"),
+    RegistryKey: new Array(n).fill("HKEY_LOCAL_MACHINE\\SOFTWARE\\x"),
+    RegistryValueName: ["a", "b", "c", "d"],
+    RegistryValueType: ["Dword", "QWord", "Qword", "String"],
+    RegistryValueData: ["1", "2", "3", "s"],
+    ...Object.fromEntries(
+      [
+        "PreviousRegistryKey",
+        "PreviousRegistryValueName",
+        "PreviousRegistryValueData",
+        "InitiatingProcessAccountDomain",
+        "InitiatingProcessAccountName",
+        "InitiatingProcessAccountSid",
+        "InitiatingProcessFolderPath",
+        "InitiatingProcessCommandLine",
+        "InitiatingProcessParentFileName",
+      ].map((c) => [c, new Array(n).fill("")]),
+    ),
+    InitiatingProcessId: new Array(n).fill(1),
+    DeviceName: new Array(n).fill("ws1.corp.example"),
+    Type: new Array(n).fill("DeviceRegistryEvents"),
+    _ResourceId: new Array(n).fill(""),
+  });
+  const { frame } = await executeKql(
+    "imRegistry | project RegistryValue, RegistryValueType | order by RegistryValue asc",
+    { tables: { DeviceRegistryEvents: dre } },
+  );
+  assert.deepEqual(frame.getColumn("RegistryValueType").toArray(), [
+    "Reg_DWord",
+    "Reg_QWord",
+    "Reg_QWord",
+    "Reg_Sz",
+  ]);
 });
 
 // ---------------------------------------------------------------- dynamic literals

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tempFolder } from "../_helpers.ts";
+import { importSpecifiers } from "../../repl/_script_imports.ts";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -69,4 +70,11 @@ Deno.test("a script importing ./mod.ts from outside the checkout: a clear error 
   assert.match(run.stderr, /imports "\.\/mod\.ts", which is not there/);
   assert.match(run.stderr, /hint: Import from "casefile" instead/);
   assert.doesNotMatch(run.stderr, /Stack backtrace|Module not found/);
+});
+
+Deno.test("only imports are checked: an exported path or import.meta.resolve of an output file is not", () => {
+  const source = 'import "./side.ts";\nimport { a } from "../a.ts";\nexport * from "./re.ts";\n' +
+    'export const OUT = "./report.md";\nimport.meta.resolve("./out.csv");\n' +
+    'const m = await import("./late.ts");\n';
+  assert.deepEqual(importSpecifiers(source), ["./side.ts", "../a.ts", "./re.ts", "./late.ts"]);
 });

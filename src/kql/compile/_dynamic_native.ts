@@ -277,49 +277,57 @@ function nativeIndex(list: Expr, at: number): Typed {
   };
 }
 
-/** A JSON string serde and `JSON.parse` read alike: no raw control character, no bad escape. */
-const JSON_STRING = String.raw`"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
+/**
+ * A JSON string serde and `JSON.parse` read alike: no raw control character, no bad escape,
+ * no escaped surrogate (serde rejects a lone one, which JavaScript reads).
+ */
+const JSON_STRING = String
+  .raw`"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u(?:[0-9a-cA-Ce-fE-F][0-9a-fA-F]|[dD][0-7])[0-9a-fA-F]{2}))*"`;
 
 /** The compact JSON text of an array of strings: `[]`, `["a","b c"]`. */
 const PLAIN_STRING_ARRAY = `^\\[(?:${JSON_STRING}(?:,${JSON_STRING})*)?\\]$`;
 
-/** An escaped surrogate (serde rejects a lone one, which JavaScript reads). */
-const SURROGATE_ESCAPE = String.raw`\\u[dD][89a-fA-F]`;
-
 /**
- * The elements of a dynamic value holding arrays of strings (a dynamic column, or a property
- * of one: `AdditionalFields.Tags`, read by Polars' JSON path) as a Polars list decoded from
- * the JSON text, for `mv-expand`; undefined outside the one-pass reading. A row holding
- * anything else (a bag, numbers, an escape, text serde may read differently) fails with
- * {@link EXACT_JSON_NEEDED}, and the query runs again exactly. Drops the value's own
+ * The elements of a dynamic value holding arrays of strings, in two steps: `text`, its JSON
+ * text (a dynamic column, or a property of one: `AdditionalFields.Tags`, read by Polars'
+ * JSON path), to add to the frame as column `column` first, then `list`, a Polars list
+ * decoded from that column, for `mv-expand`; undefined outside the one-pass reading. A row
+ * holding anything else (a bag, numbers, an escape, text serde may read differently) fails
+ * with {@link EXACT_JSON_NEEDED}, and the query runs again exactly. Drops the value's own
  * JavaScript job when the path is read instead: call it only when the list is used.
+ *
+ * The text is a column of its own because each check reads it: Polars' common
+ * subexpression elimination does not share a JSON path read nested in several checks, and
+ * the path read (a JSON parse of the whole value) is the costly part.
  */
 export function nativeJsonStrings(
   value: Typed,
   expression: A.Expression,
   env: ExprEnv,
-): Expr | undefined {
+  column: string,
+): { text: Expr; list: Expr } | undefined {
   if (!decodableJson(value, expression, env)) return undefined;
   const path = value.jsonPath;
-  let text = value.expr;
+  let source = value.expr;
+  const text = pl.col(column);
   let unread: Expr = pl.lit(false);
   if (path && path.steps.length > 0 && usedOnce(expression, env)) {
     if (path.job) env.discard(path.job);
-    text = path.source.str.jsonPathMatch(jsonPathOf(path.steps));
+    source = path.source.str.jsonPathMatch(jsonPathOf(path.steps));
     // Native null on a text that could hold the key (or serde could not read): exactly.
+    // Searched only where the path read null (the other rows are null to the search).
     const last = path.steps.at(-1)!;
     const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
-    unread = text.isNull().and(path.source.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
-      .fillNull(false);
+    const missed = pl.when(text.isNull()).then(path.source).otherwise(pl.lit(null).cast(pl.Utf8));
+    unread = missed.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`).fillNull(false);
   }
-  const plain = text.str.contains(PLAIN_STRING_ARRAY)
-    .and(text.str.contains(SURROGATE_ESCAPE).not()).fillNull(false);
+  const plain = text.str.contains(PLAIN_STRING_ARRAY).fillNull(false);
   const other = text.isNotNull().and(plain.not()).or(unread);
   const guard = pl.when(other).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
     .cast(pl.Int64, true as never);
   const decoded = pl.when(plain).then(text).otherwise(pl.lit(null).cast(pl.Utf8))
     .str.jsonDecode(pl.List(pl.Utf8));
-  return pl.when(guard.isNull()).then(decoded).otherwise(pl.lit(null));
+  return { text: source, list: pl.when(guard.isNull()).then(decoded).otherwise(pl.lit(null)) };
 }
 
 /**

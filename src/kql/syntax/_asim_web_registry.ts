@@ -28,20 +28,22 @@ const PAN_OS_URL = `CommonSecurityLog
   | extend EventType = 'HTTPsession', ${COMMON}, EventVendor = 'Palo Alto', EventProduct = 'PanOS',
       EventSchema = 'WebSession', EventSchemaVersion = '0.2.6', EventResultDetails = '',
       Url = RequestURL, UrlCategory = DeviceCustomString2, HttpUserAgent = RequestClientApplication,
-      HttpRequestMethod = RequestMethod, HttpContentType = '', SrcIpAddr = SourceIP,
+      HttpRequestMethod = toupper(RequestMethod), HttpContentType = '', SrcIpAddr = SourceIP,
       SrcPortNumber = toint(SourcePort), SrcUsername = SourceUserName, SrcHostname = SourceHostName,
       DstIpAddr = DestinationIP, DstPortNumber = toint(DestinationPort),
       DstHostname = DestinationHostName, SrcBytes = tolong(SentBytes), DstBytes = tolong(ReceivedBytes),
       NetworkDuration = int(null),
       DvcAction = case(DeviceAction in~ ('alert', 'allow', 'continue', 'override'), 'Allow',
-        DeviceAction =~ 'block-url', 'Deny', DeviceAction),
+        DeviceAction in~ ('block-url', 'block-override', 'override-lockout', 'deny'), 'Deny',
+        DeviceAction),
       DvcHostname = DeviceName, Dvc = DeviceName
   | extend EventResult = iff(DvcAction == 'Allow', 'Success', 'Failure'),
       EventSeverity = iff(DvcAction == 'Allow', 'Informational', 'Low')
   | project ${WEB_COLUMNS}`;
 
 // Squid's native access.log line: time elapsed(ms) client action/status bytes method URL
-// user hierarchy/peer type. A status of 400 or more is a failure (the schema's rule for HTTP).
+// user hierarchy/peer type. A status of 400 or more is a failure (the schema's rule for HTTP), as
+// is a denied, invalid, failed, aborted or timed-out request (ASimWebSessionSquidProxy's rule).
 const SQUID = `Syslog
   | where ProcessName == 'squid'
   | extend _m = extract_all(@'^\\s*\\d+\\.\\d+\\s+(\\d+)\\s+(\\S+)\\s+([A-Z_]+)/(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+[A-Z_]+/(\\S+)\\s+(\\S+)', SyslogMessage)
@@ -59,7 +61,8 @@ const SQUID = `Syslog
       NetworkDuration = toint(_m[0]),
       DvcAction = iff(tostring(_m[2]) contains 'DENIED', 'Deny', 'Allow'),
       DvcHostname = HostName, Dvc = HostName
-  | extend EventResult = iff(toint(EventResultDetails) >= 400 or DvcAction == 'Deny', 'Failure', 'Success')
+  | extend EventResult = iff(toint(EventResultDetails) >= 400 or DvcAction == 'Deny'
+      or tostring(_m[2]) has_any ('INVALID', 'FAIL', 'ABORTED', 'TIMEOUT'), 'Failure', 'Success')
   | extend EventSeverity = iff(EventResult == 'Failure', 'Low', 'Informational')
   | project ${WEB_COLUMNS}`;
 
@@ -101,8 +104,9 @@ const REG_COLUMNS =
   RegistryPreviousValue, RegistryPreviousValueData, ActorUsername, ActorUserId, ActingProcessName,
   ActingProcessId, ActingProcessCommandLine, ParentProcessName, DvcHostname, DvcDomain, DvcFQDN, Dvc`;
 
-// The schema's value types are the Windows names (REG_SZ as Reg_Sz); Defender reports String,
-// ExpandString, MultiString, Dword, Qword, Binary, None.
+// The schema's value types are the Windows names (REG_SZ as Reg_Sz, REG_DWORD as Reg_DWord, as
+// vimRegistryEventMicrosoft365D spells them); Defender reports String, ExpandString, MultiString,
+// Dword, QWord, Binary, None.
 const MDE_REGISTRY = `DeviceRegistryEvents
   | extend EventType = ActionType, EventResult = 'Success', EventSeverity = 'Informational', ${COMMON},
       EventVendor = 'Microsoft', EventProduct = 'M365 Defender for Endpoint',
@@ -110,7 +114,7 @@ const MDE_REGISTRY = `DeviceRegistryEvents
       RegistryValue = RegistryValueName,
       RegistryValueType = case(RegistryValueType == 'String', 'Reg_Sz',
         RegistryValueType == 'ExpandString', 'Reg_Expand_Sz', RegistryValueType == 'MultiString', 'Reg_Multi_Sz',
-        RegistryValueType == 'Dword', 'Reg_Dword', RegistryValueType == 'Qword', 'Reg_Qword',
+        RegistryValueType =~ 'Dword', 'Reg_DWord', RegistryValueType =~ 'Qword', 'Reg_QWord',
         RegistryValueType == 'Binary', 'Reg_Binary', RegistryValueType == 'None', 'Reg_None', RegistryValueType),
       RegistryPreviousKey = PreviousRegistryKey, RegistryPreviousValue = PreviousRegistryValueName,
       RegistryPreviousValueData = PreviousRegistryValueData,

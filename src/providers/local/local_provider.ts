@@ -515,12 +515,15 @@ export class LocalProvider implements TableSource {
       stamps: loaded.stamps,
       nullable: loaded.nullable,
       unverified: loaded.unverified,
+      zoned: loaded.zoned,
     };
   }
 }
 
 // A table with what its planning saw of its files.
-type Planned = LocalTable & Pick<ScannedTable, "files" | "stamps" | "nullable" | "unverified">;
+type Planned =
+  & LocalTable
+  & Pick<ScannedTable, "files" | "stamps" | "nullable" | "unverified" | "zoned">;
 
 // Kusto strings are never null: a scanned file's nulls in string columns read as "". Only
 // columns whose files have nulls are filled: a filled column's filters stay out of the scan.

@@ -345,14 +345,16 @@ function nativeExpand(
   // Polars, the other rows sent to the exact reading. Only for the types expanded here: it
   // drops the item's JavaScript job.
   const decodable = item.type === "dynamic" || item.type === "string";
-  const list = built ??
-    (extended || !decodable || !item.expression
-      ? undefined
-      : nativeJsonStrings(item.value, item.expression, env));
-  const frame = list
-    ? env.materialise(input.frame).withColumns(list.alias(item.temp))
-    : extended?.withList(item.temp);
+  // The JSON text gets a column first (read once), the list is decoded from it.
+  const text = `${item.temp}_text`;
+  const decoded = built || extended || !decodable || !item.expression
+    ? undefined
+    : nativeJsonStrings(item.value, item.expression, env, text);
+  const list = built ?? decoded?.list;
+  let frame = list ? env.materialise(input.frame) : extended?.withList(item.temp);
   if (!frame) return undefined;
+  if (decoded) frame = frame.withColumns(decoded.text.alias(text));
+  if (list) frame = frame.withColumns(list.alias(item.temp));
   const nonEmpty = list ? item.value.jsonList?.nonEmpty : extended?.nonEmpty;
   // The expanded strings' JSON texts, and the strings in a column of the frame that later
   // reads take natively (while no operator drops it).
@@ -398,11 +400,18 @@ function nativeExpandMany(
   );
   if (!usable) return undefined;
   // Checked first: reading a property natively drops its JavaScript job.
-  const lists = items.map((i) =>
-    nativeElements(i.value) ?? nativeJsonStrings(i.value, i.expression!, env)!
-  );
-  const frame = env.materialise(input.frame)
-    .withColumns(...lists.map((l, k) => l.alias(items[k].temp)));
+  // Each JSON text gets a column first (read once), its list is decoded from it.
+  const texts: Expr[] = [];
+  const lists = items.map((i) => {
+    const built = nativeElements(i.value);
+    if (built) return built;
+    const decoded = nativeJsonStrings(i.value, i.expression!, env, `${i.temp}_text`)!;
+    texts.push(decoded.text.alias(`${i.temp}_text`));
+    return decoded.list;
+  });
+  let frame = env.materialise(input.frame);
+  if (texts.length > 0) frame = frame.withColumns(...texts);
+  frame = frame.withColumns(...lists.map((l, k) => l.alias(items[k].temp)));
   // The strings of dynamic items kept beside them, for later reads (as for one item).
   const strings = items.map((i) => `${i.temp}_strings`);
   const columns = expandedColumns(input, items, options).map((c) => {
