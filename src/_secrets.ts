@@ -52,11 +52,18 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi;
 /**
  * Secrets by their shape wherever they appear: the key of an Azure storage or Service Bus
  * connection string (`AccountKey=`, `SharedAccessKey=`), a password in a connection
- * string (`Password=`, `Pwd=`), a SAS signature (`sig=`), the password of a URL's
- * `user:password@`, and GitHub / Slack-style tokens.
+ * string (`Password=`, `Pwd=`), a SAS signature (see {@link SAS_SIGNATURE}), the password
+ * of a URL's `user:password@`, and GitHub / Slack-style tokens.
  */
 const KEYED =
-  /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|sig)=)([^;&\s"'<>]{6,})/gi;
+  /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)([^;&\s"'<>]{6,})/gi;
+/**
+ * A SAS signature: `sig=` as a parameter of a URL's query string (`?sig=`, `&sig=`), of a
+ * connection string (`;sig=`) or first in a Service Bus token (`SharedAccessSignature
+ * sig=`), its value base64 or percent-encoded, at least 20 characters (an HMAC-SHA256 is
+ * 44). KQL such as `extend sig=hash_sha256(x)` is none of these.
+ */
+const SAS_SIGNATURE = /((?:[?&;]|\bSharedAccessSignature[ =])sig=)([A-Za-z0-9%+/_=-]{20,})/gi;
 // `?` and `#` end a URL's authority (RFC 3986): an `@` after them is in the query or fragment.
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]+:)([^\s@/?#"'<>]{4,})(@)/gi;
 const SERVICE_TOKEN =
@@ -96,7 +103,8 @@ export function redactValue<T>(value: T, options: RedactOptions = {}): T {
     }
     if (patterns) {
       out = out.replace(JWT, "[redacted: token]").replace(BEARER, "$1[redacted: token]")
-        .replace(KEYED, "$1[redacted: key]").replace(URL_PASSWORD, "$1[redacted: password]$3")
+        .replace(KEYED, "$1[redacted: key]").replace(SAS_SIGNATURE, "$1[redacted: key]")
+        .replace(URL_PASSWORD, "$1[redacted: password]$3")
         .replace(SERVICE_TOKEN, "[redacted: token]");
     }
     return out;

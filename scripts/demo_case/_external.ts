@@ -28,6 +28,11 @@ const LEAVE_DATES: Readonly<Record<string, string>> = {
   "steve.dunn": "2026-02-27",
 };
 
+/** A leaver's last day (YYYY-MM-DD), as the HR export gives it. */
+export function leaveDate(sam: string): string {
+  return LEAVE_DATES[sam] ?? "2026-02-20";
+}
+
 /** The HR export: one row per employee (service accounts are not employees). */
 export function hrEmployeesCsv(org: Organisation): string {
   const rows = org.users
@@ -46,7 +51,7 @@ export function hrEmployeesCsv(org: Organisation): string {
       u.vip ? "true" : "false",
       u.enabled ? "Active" : "Leaver",
       date(u.created),
-      u.enabled ? "" : LEAVE_DATES[u.sam] ?? "2026-02-20",
+      u.enabled ? "" : leaveDate(u.sam),
     ]);
   return csv([
     "EmployeeId",

@@ -4,9 +4,13 @@
  * manifest name, so `VIPUsers` finds `vip_users`). The first column is the search key.
  * VIP users follow Microsoft's "VIP Users" watchlist template; the high-value asset list is
  * IT's `external/high_value_assets.csv`, which `_GetWatchlist('HighValueAssets')` serves.
+ * Terminated Employees, Service Accounts, Network Addresses and Identity Correlation follow
+ * Microsoft's templates of those names (columns from "Microsoft Sentinel built-in watchlist
+ * template schemas", the search key moved first), filled only from what the case knows.
  *
  * @module
  */
+import { leaveDate } from "./_external.ts";
 import { ORG, type Organisation } from "./_org.ts";
 
 function csv(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -56,6 +60,165 @@ export function breakGlassCsv(): string {
   );
 }
 
+/**
+ * The Terminated Employees template: HR's leavers (disabled accounts). The HR export has no
+ * notice date, so the optional "Notification date" stays empty.
+ */
+export function terminatedEmployeesCsv(org: Organisation): string {
+  const rows = org.users
+    .filter((u) => !u.enabled && u.jobTitle !== "Service Account")
+    .map((u) => [
+      u.upn,
+      u.sam,
+      u.objectId,
+      u.sid,
+      "Terminated",
+      "",
+      leaveDate(u.sam),
+      JSON.stringify([u.department]),
+    ]);
+  return csv([
+    "User Principal Name",
+    "User Identifier",
+    "User AAD Object Id",
+    "User On-Prem Sid",
+    "UserState",
+    "Notification date",
+    "Termination date",
+    "Tags",
+  ], rows);
+}
+
+/**
+ * The service accounts the workspace sees, as the tables show them: the scan-to-email mailbox
+ * (a cloud user) and the on-premises svc-backup, svc-inventory and svc-wms (their SIDs are the
+ * ones SecurityEvent logs). svc-helpdesk is the intruder's and is, rightly, absent.
+ */
+const SERVICE_ACCOUNTS = [
+  { sam: "svc-scan", rid: null, owner: "nadia.brooks", tags: ["Scan to email", "Facilities"] },
+  { sam: "svc-backup", rid: 1201, owner: "tom.harper", tags: ["Backup", "LKS-BKP01"] },
+  { sam: "svc-inventory", rid: 1202, owner: "tom.harper", tags: ["Software inventory"] },
+  { sam: "svc-wms", rid: 1607, owner: "aisha.khan", tags: ["Warehouse management"] },
+] as const;
+
+/** The Service Accounts template: each service account and the IT person who owns it. */
+export function serviceAccountsCsv(org: Organisation): string {
+  const rows = SERVICE_ACCOUNTS.map((a) => {
+    const cloud = org.byUpn.get(`${a.sam}@${ORG.domain}`);
+    const owner = org.byUpn.get(`${a.owner}@${ORG.domain}`)!;
+    return [
+      `${a.sam}@${ORG.domain}`,
+      a.sam,
+      cloud?.objectId ?? "",
+      cloud?.sid ?? `${ORG.domainSid}-${a.rid}`,
+      owner.sam,
+      owner.objectId,
+      owner.sid,
+      owner.upn,
+      JSON.stringify(a.tags),
+    ];
+  });
+  return csv([
+    "Service Principal Name",
+    "Service Identifier",
+    "Service AAD Object Id",
+    "Service On-Prem Sid",
+    "Owner User Identifier",
+    "Owner User AAD Object Id",
+    "Owner User On-Prem Sid",
+    "Owner User Principal Name",
+    "Tags",
+  ], rows);
+}
+
+/** The Network Addresses template: the office networks the case's hosts live in. */
+export function networkAddressesCsv(): string {
+  return csv(["IP Subnet", "Range Name", "Tags"], [
+    ["10.10.1.0/24", "Server LAN", '["London HQ","Servers"]'],
+    ["10.10.2.0/24", "DMZ", '["London HQ","Internet-facing"]'],
+    ["10.20.0.0/16", "Workstation LAN", '["Workstations"]'],
+    ["10.30.0.0/16", "Thin clients", '["Remote desktop clients of LKS-RDS01"]'],
+    [`${ORG.egress.london}/32`, "London HQ egress", '["NAT","Public"]'],
+    [`${ORG.egress.manchester}/32`, "Manchester Depot egress", '["NAT","Public"]'],
+  ]);
+}
+
+/**
+ * The Identity Correlation template: IT staff whose privileged on-premises `adm-` account
+ * belongs to the same person (that account has no Entra ID UPN; its AD implicit UPN is given).
+ */
+export function identityCorrelationCsv(org: Organisation): string {
+  const rows = org.users
+    .filter((u) => u.enabled && u.adminSam !== null)
+    .map((u) => [
+      u.upn,
+      u.sam,
+      u.objectId,
+      u.sid,
+      u.employeeId,
+      u.upn,
+      u.adminSid ?? "",
+      `${u.adminSam}@${ORG.adDomain}`,
+      '["Administrator"]',
+    ]);
+  return csv([
+    "User Principal Name",
+    "User Identifier",
+    "User AAD Object Id",
+    "User On-Prem Sid",
+    "Employee Id",
+    "Email",
+    "Associated Privileged Account ID",
+    "Associated Privileged Account",
+    "Tags",
+  ], rows);
+}
+
+/** The watchlist CSVs by file name under `watchlists/`. */
+export function watchlistCsvs(org: Organisation): Readonly<Record<string, string>> {
+  return {
+    "vip_users.csv": vipUsersCsv(org),
+    "break_glass_accounts.csv": breakGlassCsv(),
+    "terminated_employees.csv": terminatedEmployeesCsv(org),
+    "service_accounts.csv": serviceAccountsCsv(org),
+    "network_addresses.csv": networkAddressesCsv(),
+    "identity_correlation.csv": identityCorrelationCsv(org),
+  };
+}
+
+/** The answer key's section on the watchlist templates. */
+export function watchlistAnswerLines(org: Organisation): string[] {
+  const leavers = org.users.filter((u) => !u.enabled && u.jobTitle !== "Service Account");
+  const admins = org.users.filter((u) => u.enabled && u.adminSam !== null);
+  return [
+    "## Watchlist templates",
+    "",
+    "Microsoft Sentinel's watchlist templates, filled from the case (the first column is the " +
+    "search key):",
+    "",
+    `- \`_GetWatchlist('TerminatedEmployees')\`: the ${leavers.length} leavers of ` +
+    "`external/hr_employees.csv`, UserState `Terminated`, Termination date = LeaveDate. " +
+    "In SigninLogs the only leavers' sign-ins are the spray's 9 attempts (ResultType 50057) " +
+    "on paul.fenwick, anna.kowalski and steve.dunn, one from each of 203.0.113.61, " +
+    "203.0.113.88 and 203.0.113.45.",
+    "- `_GetWatchlist('ServiceAccounts')`: svc-scan, svc-backup, svc-inventory and svc-wms " +
+    "with their IT owners. svc-helpdesk, created by the intruder on LKS-WS-1042, is not on it.",
+    "- `_GetWatchlist('NetworkAddresses')`: 10.10.1.0/24 Server LAN, 10.10.2.0/24 DMZ, " +
+    "10.20.0.0/16 Workstation LAN, 10.30.0.0/16 Thin clients and the two office egress " +
+    "addresses.",
+    `- \`_GetWatchlist('IdentityCorrelation')\`: the ${admins.length} IT staff with a ` +
+    "privileged `adm-` account, linked to it by SID and AD UPN.",
+    "",
+    "```kql",
+    "SigninLogs",
+    "| join kind=inner (_GetWatchlist('TerminatedEmployees')",
+    "    | project UserPrincipalName = SearchKey, ['Termination date']) on UserPrincipalName",
+    "| summarize Attempts = count() by UserPrincipalName, ResultType",
+    "```",
+    "",
+  ];
+}
+
 /** The watchlist files, with a line on each for the manifest. */
 export const WATCHLIST_FILES = [
   {
@@ -69,5 +232,30 @@ export const WATCHLIST_FILES = [
     file: "watchlists/break_glass_accounts.csv",
     description: "Watchlist BreakGlassAccounts (`_GetWatchlist('BreakGlassAccounts')`): the " +
       "emergency-access accounts, search key AccountUPN.",
+  },
+  {
+    name: "terminated_employees",
+    file: "watchlists/terminated_employees.csv",
+    description: "Watchlist TerminatedEmployees (`_GetWatchlist('TerminatedEmployees')`, " +
+      "Microsoft's Terminated Employees template): HR's leavers, search key User Principal Name.",
+  },
+  {
+    name: "service_accounts",
+    file: "watchlists/service_accounts.csv",
+    description: "Watchlist ServiceAccounts (`_GetWatchlist('ServiceAccounts')`, Microsoft's " +
+      "Service Accounts template): service accounts and owners, search key Service Principal Name.",
+  },
+  {
+    name: "network_addresses",
+    file: "watchlists/network_addresses.csv",
+    description: "Watchlist NetworkAddresses (`_GetWatchlist('NetworkAddresses')`, Microsoft's " +
+      "Network Addresses template): the office subnets, search key IP Subnet.",
+  },
+  {
+    name: "identity_correlation",
+    file: "watchlists/identity_correlation.csv",
+    description: "Watchlist IdentityCorrelation (`_GetWatchlist('IdentityCorrelation')`, " +
+      "Microsoft's Identity Correlation template): IT staff and their adm- accounts, search " +
+      "key User Principal Name.",
   },
 ] as const;

@@ -47,7 +47,7 @@ import { cloudLookalikeRows } from "./_cloud_lookalikes.ts";
 import { securityEventEchoes } from "./_derived.ts";
 import { incidentRows } from "./_incidents.ts";
 import { firstIncidentTraces } from "./_traces.ts";
-import { breakGlassCsv, vipUsersCsv, WATCHLIST_FILES } from "./_watchlists.ts";
+import { WATCHLIST_FILES, watchlistAnswerLines, watchlistCsvs } from "./_watchlists.ts";
 import { benignDns, benignFirewall, benignHeartbeat, benignSyslog } from "./_benign_network.ts";
 import { windowsSink } from "./_benign_windows.ts";
 import { DAY, dayOf, DAYS, END, iso, START } from "./_clock.ts";
@@ -302,9 +302,13 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
       threatIntelBundle(seed),
     );
     await Deno.mkdir(join(out, "watchlists"), { recursive: true });
-    await Deno.writeTextFile(join(out, "watchlists", "vip_users.csv"), vipUsersCsv(org));
-    await Deno.writeTextFile(join(out, "watchlists", "break_glass_accounts.csv"), breakGlassCsv());
-    await Deno.writeTextFile(join(out, "ANSWERS.md"), renderAnswers(xdrAnswerLines(xdr)));
+    for (const [file, text] of Object.entries(watchlistCsvs(org))) {
+      await Deno.writeTextFile(join(out, "watchlists", file), text);
+    }
+    await Deno.writeTextFile(
+      join(out, "ANSWERS.md"),
+      renderAnswers([...xdrAnswerLines(xdr), ...watchlistAnswerLines(org)]),
+    );
     return { out, rows, totalRows };
   } finally {
     if (spillDir !== null) await Deno.remove(spillDir, { recursive: true });

@@ -26,7 +26,7 @@ import {
   type TableSchema,
 } from "../schema/types.ts";
 import { formatOf, loadTable, type LoadTableOptions, tableNameOf } from "./load.ts";
-import { isEmptyFile } from "./_empty.ts";
+import { EMPTY_FILE_WARNING, isEmptyFile } from "./_empty.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./_csv.ts";
 import { refuseShadowingNames } from "./_names.ts";
 import {
@@ -109,6 +109,8 @@ export interface ScannedTable {
  * `options.types` in a way only reading the values can settle, are loaded whole with
  * {@link loadTable}. Columns missing from some files are null there, with a warning that
  * counts the files; a column whose type differs between files is an error naming both.
+ * Empty (0-byte) text files among others hold no rows: the rest is scanned, with a
+ * warning naming each empty file.
  *
  * @param files A file or a list of files.
  * @param options The table's name, known column types, rows the manifest promises, and
@@ -145,7 +147,7 @@ export async function scanTable(
     list.every((f) => formatOf(f) === "parquet" || formatOf(f) === "ipc");
   const planned = scannable
     ? await planScan(list, options)
-    : (isText(list) || isNdjson(list)) && !list.some(isEmptyFile)
+    : (isText(list) || isNdjson(list)) && !list.every(isEmptyFile)
     ? await planText(list, options)
     : undefined;
   if (planned) return planned;
@@ -322,8 +324,10 @@ async function textFailure(
       },
     );
   }
-  if (isNdjson(table.files)) return await ndjsonScanFailure(table.files, table.schema.name);
-  return await textScanFailure(table.files, table.schema.name, Number.MAX_SAFE_INTEGER);
+  // Empty files were not scanned (their stamps say they still are empty).
+  const read = table.files.filter((file) => !isEmptyFile(file));
+  if (isNdjson(table.files)) return await ndjsonScanFailure(read, table.schema.name);
+  return await textScanFailure(read, table.schema.name, Number.MAX_SAFE_INTEGER);
 }
 
 // A CSV/TSV table as a lazy scan, or undefined when it is loaded whole.
@@ -337,10 +341,17 @@ async function planText(
   for (const file of files) stamps.push(await checkedStamp(file, maxBytes));
   if (loadWhole.has(stampKey(stamps))) return undefined;
   if (options.sha256 !== undefined) await verifyTableSha256(files, options.sha256, name);
-  const text = isNdjson(files)
-    ? await planNdjsonScan(files, name, options.types)
-    : await planTextScan(files, stamps.map((s) => s.size), name, options.types);
-  if (!text) return undefined;
+  // Empty files (a quiet day among many daily exports) hold no rows: the others are
+  // scanned, and the empty ones keep their stamps, so a later write to one is noticed.
+  const full = stamps.filter((s) => s.size > 0);
+  const empty: LoadWarning[] = stamps.filter((s) => s.size === 0)
+    .map((s) => ({ file: s.file, message: EMPTY_FILE_WARNING }));
+  const scanned =
+    await (isNdjson(files)
+      ? planNdjsonScan(full.map((s) => s.file), name, options.types)
+      : planTextScan(full.map((s) => s.file), full.map((s) => s.size), name, options.types));
+  if (!scanned) return undefined;
+  const text = { ...scanned, warnings: [...empty, ...scanned.warnings] };
   if (options.rows !== undefined && text.rows !== options.rows) {
     const where = files.length === 1 ? files[0] : `the ${files.length} files of table ${name}`;
     throw new DataLoadError(

@@ -393,3 +393,12 @@ Event
   const child = await runKqlCorpus(dir);
   assert.match(child.stdout, /summary: 4\/4 ran/, child.stdout + child.stderr);
 });
+
+Deno.test("a bracketed name that is not a string parses, as in Kusto.Language, and is refused where it stands", async () => {
+  // Kusto.Language parses `[2]` as a bracketed name and its binder asks for a string
+  // constant ("The expression must have the type string"): a located error, not a parse stop.
+  const run = await runCasefile(["query", "print two = tostring([2])"]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /a name in brackets must be a string constant \(line 1, column 22\)/);
+  assert.doesNotMatch(run.stderr, /Cannot parse query/);
+});

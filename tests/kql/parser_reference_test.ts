@@ -38,15 +38,9 @@ const KNOWN_DISAGREEMENTS: ReadonlyArray<
       "binding; casefile rejects it while parsing (a located error either way).",
   },
   {
-    ids: [
-      "hunt:manySubdomainsPerClient#swap:43",
-      "tests:mutation_join_test.ts:45#far:31",
-      "tests:hunting_heldout5_test.ts:235#drop:27",
-    ],
-    reason: "Kusto.Language's grammar takes any expression in brackets (`f([-2])`) and as a " +
-      "join's right side (`join R . $left.k == ...`); casefile takes a quoted name in " +
-      "brackets and a table or subquery there (`tostring([2])`: Kusto.Language's binder then " +
-      "says the expression must have the type string).",
+    ids: ["tests:mutation_join_test.ts:45#far:31"],
+    reason: "Kusto.Language's grammar takes any expression as a join's right side " +
+      "(`join R . $left.k == ...`); casefile takes a table or subquery there.",
   },
   {
     ids: ["tests:tabular_operators_test.ts:477#drop2:347"],

@@ -380,6 +380,11 @@ export class ExprEnv {
     if (at >= 0) this.#queue.splice(at, 1);
   }
 
+  /** The columns of the computations waiting for the barrier, in order. */
+  pendingColumns(): string[] {
+    return this.#queue.map((job) => job.column);
+  }
+
   /** Whether expressions compiled here wait for a barrier. */
   get hasPending(): boolean {
     return this.#queue.length > 0;

@@ -411,6 +411,11 @@ export interface ExtendedList {
   readonly withList: (alias: string) => LazyDataFrame;
   /** Whether no array is empty. */
   readonly nonEmpty?: boolean;
+  /**
+   * Whether `withList`'s frame holds the JSON path's text in the column, not its value:
+   * only an mv-expand right after reads it (a filter on the column would read the text).
+   */
+  readonly pathText?: boolean;
 }
 
 /** Records that column `name` of `frame` (made by `extend`) is a native array. */
@@ -431,8 +436,35 @@ export function carryLists(
   same: (frame: LazyDataFrame) => LazyDataFrame,
 ): void {
   for (const [name, list] of extendedLists.get(from) ?? []) {
+    if (list.pathText) continue;
     rememberList(to, name, { ...list, withList: (alias) => same(list.withList(alias)) });
   }
+}
+
+/**
+ * A frame made by `make` only when first used (any property read, `in` or key listing),
+ * then always that one. `extend` returns one when a column waits for an `mv-expand` right
+ * after (issue 22): the expansion builds its own frame from the input (its
+ * {@link ExtendedList}), and the deferred frame, with the column's JavaScript job, is never
+ * made; any other operator makes it as before.
+ */
+export function deferredFrame(make: () => LazyDataFrame): LazyDataFrame {
+  let made: LazyDataFrame | undefined;
+  const real = () => (made ??= make()) as unknown as Record<PropertyKey, unknown>;
+  return new Proxy({} as LazyDataFrame, {
+    get(_, key) {
+      const frame = real();
+      const value = Reflect.get(frame, key, frame);
+      return typeof value === "function" ? value.bind(frame) : value;
+    },
+    has: (_, key) => Reflect.has(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor(_, key) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+  });
 }
 
 /** Column `name`'s native array, when `frame` is the one `extend` made it in. */

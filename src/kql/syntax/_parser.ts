@@ -1440,6 +1440,20 @@ class Parser {
           const name = this.#identifier();
           return { kind: "name", name, span: this.#spanFrom(start) };
         }
+        if (t.text === "[" && !this.#isPunct("]", 1)) {
+          // Kusto's grammar takes any expression in a bracketed name and its binder then
+          // asks for a string constant: parsed, and refused as a problem at that place.
+          this.#next();
+          this.#pipeline();
+          this.#expectPunct("]", " to close '['");
+          const span = this.#spanFrom(start);
+          this.#problem(
+            "a name in brackets must be a string constant",
+            span,
+            "Quote the name, ['Column Name'], or index a value after it: value[0].",
+          );
+          return { kind: "name", name: "[]", span };
+        }
         if (t.text === "*") {
           this.#next();
           return { kind: "star", span: t.span };

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { resolve as resolvePath } from "node:path";
+import { basename, resolve as resolvePath } from "node:path";
 import { createHash } from "node:crypto";
 import { type DataFrame, type LazyDataFrame, pl } from "../../polars.ts";
 import {
@@ -316,7 +316,14 @@ export class LocalProvider implements TableSource {
     const sources = new Map<string, SourceTable>();
     for (const [i, name] of names.entries()) {
       const table = tables[i];
-      warnings.push(...table.warnings.map((w) => ({ kind: "data" as const, message: w.message })));
+      // A table of many files: a warning about one of them says which (one empty day of 300).
+      warnings.push(...table.warnings.map((w) => ({
+        kind: "data" as const,
+        message: table.files.length > 1 && table.files.includes(w.file) &&
+            !w.message.includes(basename(w.file))
+          ? `${basename(w.file)}: ${w.message}`
+          : w.message,
+      })));
       let source: SourceTable = table.scanned
         ? {
           frame: stringsNotNull(table.lazy, table.schema, table.nullable),

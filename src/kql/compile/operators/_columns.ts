@@ -9,13 +9,19 @@ import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
 import {
   type Context,
+  ExprEnv,
   jsonStringsKept,
   type Relation,
   rowEnv,
   type Scope,
   type Typed,
 } from "../_context.ts";
-import { rememberList } from "../_dynamic_native.ts";
+import {
+  decodableJson,
+  deferredFrame,
+  nativeJsonStrings,
+  rememberList,
+} from "../_dynamic_native.ts";
 import { ROW_CARRIER, rowCarrier } from "../_row_carrier.ts";
 import { checkDeclaredOnce, compileItem } from "../_same_operator_names.ts";
 import { resultName, uniqueNames } from "../_names.ts";
@@ -75,8 +81,7 @@ export function project(
     } while (extend && env.columns?.has(name));
     return name;
   };
-  const outputs: Array<{ name: string; expr: Expr; type: KustoType; list?: Typed["jsonList"] }> =
-    [];
+  const outputs: Output[] = [];
   for (const item of items) {
     const value = compileItem(item, env, declared, operator);
     for (const name of item.names ?? []) declared.add(name);
@@ -114,9 +119,20 @@ export function project(
     const name = item.names?.[0] ??
       resultName(item.expression, { columns: env.columns, scope }) ??
       nextColumnName();
-    outputs.push({ name, expr: value.expr, type: value.type, list: value.jsonList });
+    outputs.push({
+      name,
+      expr: value.expr,
+      type: value.type,
+      list: value.jsonList,
+      value,
+      expression: item.expression,
+    });
   }
-  const frame = env.materialise(input.frame);
+  // A JSON path member, the one JavaScript job here, waits for an mv-expand (issue 22).
+  const waiting = extend && input.columns.length > 0 ? waitingPath(outputs, env) : undefined;
+  let made: LazyDataFrame | undefined;
+  const materialised = () => made ??= env.materialise(input.frame);
+  const frame = waiting ? deferredFrame(materialised) : materialised();
   if (!extend) {
     const names = uniqueNames(outputs.map((o) => o.name));
     return {
@@ -145,15 +161,70 @@ export function project(
   // one value per row: broadcast, not a single-row select.
   const result = input.columns.length === 0
     ? selectPerRow(frame, columns.map((c) => ({ name: c.name, expr: assigned.get(c.name)! })))
+    : waiting
+    ? deferredFrame(() => materialised().select(...selected))
     : frame.select(...selected);
   // An array kept as a Polars list too, for an mv-expand right after (issue 22).
   for (const [name, list] of lists) {
     rememberList(result, name, {
-      withList: (alias) => frame.select(...selected, list.strings.alias(alias)),
+      withList: (alias) => materialised().select(...selected, list.strings.alias(alias)),
       nonEmpty: list.nonEmpty,
     });
   }
+  if (waiting) {
+    // The mv-expand reads the path natively from the input, the job never runs: the
+    // column's own slot holds the path's text, which the expansion replaces.
+    const { name, read, text } = waiting;
+    rememberList(result, name, {
+      withList: (alias) => {
+        const slots = selected.map((e, i) =>
+          columns[i]?.name === name ? pl.col(text).alias(name) : e
+        );
+        return input.frame.withColumns(read.text.alias(text))
+          .select(...slots, read.list.alias(alias));
+      },
+      pathText: true,
+    });
+  }
   return { ...input, frame: result, columns };
+}
+
+interface Output {
+  name: string;
+  expr: Expr;
+  type: KustoType;
+  list?: Typed["jsonList"];
+  /** The value and expression of an item naming one column. */
+  value?: Typed;
+  expression?: A.Expression;
+}
+
+/**
+ * The output whose value is a JSON path member (`T = AdditionalFields.Tags`) Polars can
+ * read as a list of strings for an `mv-expand T` right after, with that reading (a JSON
+ * text column, then its list; see `nativeJsonStrings`): only when the member's JavaScript
+ * job is the one pending here (the expansion's frame skips it) and it is the only such
+ * output. The job stays queued, for any other use of the column.
+ */
+function waitingPath(
+  outputs: readonly Output[],
+  env: ExprEnv,
+): { name: string; read: { text: Expr; list: Expr }; text: string } | undefined {
+  const paths = outputs.filter((o) =>
+    o.value?.jsonPath?.job !== undefined && o.value.jsonPath.steps.length > 0 &&
+    o.expression !== undefined && o.type === "dynamic" &&
+    decodableJson(o.value, o.expression, env)
+  );
+  if (paths.length !== 1) return undefined;
+  const [o] = paths;
+  const pending = env.pendingColumns();
+  if (pending.length !== 1 || pending[0] !== o.value!.jsonPath!.job) return undefined;
+  // A reading of its own: its dropping of the job is for an env nobody materialises.
+  const own = new ExprEnv(env.ctx, env.scope, env.columns);
+  const text = env.ctx.temp("__path");
+  const read = nativeJsonStrings(o.value!, o.expression!, own, text);
+  if (!read || own.hasPending) return undefined;
+  return { name: o.name, read, text };
 }
 
 /** Column names matching a pattern with `*` wildcards. */
