@@ -323,6 +323,18 @@ const EXPECTED: Array<{ table: string; check: (rows: Row[]) => void }> = [
       ]);
     },
   },
+  { // Watchlist templates: the leavers' only sign-ins are the spray's 9 (3 each, 50057).
+    table: "SigninLogs",
+    check: (rows) => {
+      const got = rows.map((r) => [r.UserPrincipalName, String(r.ResultType), num(r.Attempts)])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      assert.deepEqual(got, [
+        ["anna.kowalski@larkspurlogistics.example", "50057", 3],
+        ["paul.fenwick@larkspurlogistics.example", "50057", 3],
+        ["steve.dunn@larkspurlogistics.example", "50057", 3],
+      ]);
+    },
+  },
 ];
 
 Deno.test("the answer key's hunting queries each have their expected findings here", () => {
