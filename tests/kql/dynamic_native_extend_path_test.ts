@@ -7,55 +7,12 @@
  * element makes a record, an empty array none, a null or missing one a null record).
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/mod.ts";
-import { setNativeDynamic } from "../../src/kql/compile/_dynamic_native.ts";
-import { pl } from "../../src/polars.ts";
+import { runCasefile as casefile, tempFolder } from "../_helpers.ts";
 import { sourceTables } from "../../src/kql/run.ts";
 import { parseQuery } from "../../src/kql/syntax/_parser.ts";
-import { Context, EXACT_JSON_NEEDED } from "../../src/kql/compile/_context.ts";
+import { Context } from "../../src/kql/compile/_context.ts";
 import { compileQuery } from "../../src/kql/compile/_query.ts";
-import { runCasefile as casefile, tempFolder } from "../_helpers.ts";
-
-const SCHEMA = {
-  name: "E",
-  columns: [
-    { name: "Id", type: "long" as const },
-    { name: "F", type: "dynamic" as const },
-  ],
-};
-
-function table(texts: (string | null)[]): pl.DataFrame {
-  return pl.DataFrame([
-    pl.Series("Id", texts.map((_, i) => i + 1), pl.Int64),
-    pl.Series("F", texts, pl.Utf8),
-  ]);
-}
-
-async function rows(texts: (string | null)[], query: string, native = true) {
-  const was = setNativeDynamic(native);
-  try {
-    const result = await executeKql(query, { tables: { E: table(texts) }, schemas: { E: SCHEMA } });
-    return result.frame.toRecords();
-  } finally {
-    setNativeDynamic(was);
-  }
-}
-
-function compiled(texts: (string | null)[], query: string) {
-  const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
-  return compileQuery(parseQuery(query), new Context(query, tables, new Date())).frame;
-}
-
-/** "native" when the one-pass plan runs through, "exact" when a row sends it to the exact reading. */
-function route(texts: (string | null)[], query: string): "native" | "exact" {
-  try {
-    compiled(texts, query).collectSync();
-    return "native";
-  } catch (error) {
-    if (String((error as Error).message).includes(EXACT_JSON_NEEDED)) return "exact";
-    throw error;
-  }
-}
+import { compiled, route, rows, SCHEMA, table } from "./_dynamic_native.ts";
 
 const PLAIN = [`{"Tags":["office","macro"]}`, `{"Tags":[]}`, null, `{"Other":1}`];
 /** Dynamic elements are JSON texts: `"office"`. */

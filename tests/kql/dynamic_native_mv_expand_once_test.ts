@@ -8,61 +8,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { executeKql } from "../../src/kql/mod.ts";
-import { setNativeDynamic } from "../../src/kql/compile/_dynamic_native.ts";
-import { pl } from "../../src/polars.ts";
-import { sourceTables } from "../../src/kql/run.ts";
-import { parseQuery } from "../../src/kql/syntax/_parser.ts";
-import { Context, EXACT_JSON_NEEDED } from "../../src/kql/compile/_context.ts";
-import { compileQuery } from "../../src/kql/compile/_query.ts";
 import { runCasefile as casefile, tempFolder } from "../_helpers.ts";
+import { compiled, route, rows } from "./_dynamic_native.ts";
 
-const SCHEMA = {
-  name: "E",
-  columns: [
-    { name: "Id", type: "long" as const },
-    { name: "F", type: "dynamic" as const },
-  ],
-};
-
-function table(texts: (string | null)[]): pl.DataFrame {
-  return pl.DataFrame([
-    pl.Series("Id", texts.map((_, i) => i + 1), pl.Int64),
-    pl.Series("F", texts, pl.Utf8),
-  ]);
-}
-
-async function rows(texts: (string | null)[], query: string, native = true) {
-  const was = setNativeDynamic(native);
-  try {
-    const result = await executeKql(query, { tables: { E: table(texts) }, schemas: { E: SCHEMA } });
-    return result.frame.toRecords();
-  } finally {
-    setNativeDynamic(was);
-  }
-}
-
-function optimizedPlan(texts: (string | null)[], query: string): string {
-  const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
-  const ctx = new Context(query, tables, new Date());
-  return compileQuery(parseQuery(query), ctx).frame.describeOptimizedPlan();
-}
-
-/**
- * Which reading the first try takes: "native" when the one-pass plan runs through, "exact"
- * when a row stops it with the marker that sends the query to the exact reading.
- */
-function route(texts: (string | null)[], query: string): "native" | "exact" {
-  const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
-  const ctx = new Context(query, tables, new Date());
-  try {
-    compileQuery(parseQuery(query), ctx).frame.collectSync();
-    return "native";
-  } catch (error) {
-    if (String((error as Error).message).includes(EXACT_JSON_NEEDED)) return "exact";
-    throw error;
-  }
-}
+const optimizedPlan = (texts: (string | null)[], query: string): string =>
+  compiled(texts, query).describeOptimizedPlan();
 
 /** How many times the plan reads a JSON path (Polars shows the read as `map()`). */
 function pathReads(plan: string): number {

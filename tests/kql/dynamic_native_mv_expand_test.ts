@@ -9,29 +9,7 @@
  * equal the JavaScript path's; the plans show Polars' decode and explode.
  */
 import assert from "node:assert/strict";
-import { executeKql } from "../../src/kql/mod.ts";
-import { setNativeDynamic } from "../../src/kql/compile/_dynamic_native.ts";
-import { pl } from "../../src/polars.ts";
-import { sourceTables } from "../../src/kql/run.ts";
-import { parseQuery } from "../../src/kql/syntax/_parser.ts";
-import { Context } from "../../src/kql/compile/_context.ts";
-import { compileQuery } from "../../src/kql/compile/_query.ts";
-
-const SCHEMA = {
-  name: "E",
-  columns: [
-    { name: "Id", type: "long" as const },
-    { name: "F", type: "dynamic" as const },
-  ],
-};
-
-/** Each table's `F` texts, the compact JSON every loader writes. */
-function table(texts: (string | null)[]): pl.DataFrame {
-  return pl.DataFrame([
-    pl.Series("Id", texts.map((_, i) => i + 1), pl.Int64),
-    pl.Series("F", texts, pl.Utf8),
-  ]);
-}
+import { compiled, rows } from "./_dynamic_native.ts";
 
 const PLAIN = [
   `{"Tags":["office","macro"],"Cmd":"a, b"}`,
@@ -41,25 +19,8 @@ const PLAIN = [
   `{"Tags":["é x"]}`,
 ];
 
-async function rows(
-  texts: (string | null)[],
-  query: string,
-  native = true,
-): Promise<Record<string, unknown>[]> {
-  const was = setNativeDynamic(native);
-  try {
-    const result = await executeKql(query, { tables: { E: table(texts) }, schemas: { E: SCHEMA } });
-    return result.frame.toRecords();
-  } finally {
-    setNativeDynamic(was);
-  }
-}
-
-function plan(texts: (string | null)[], query: string): string {
-  const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
-  const ctx = new Context(query, tables, new Date());
-  return compileQuery(parseQuery(query), ctx).frame.describePlan();
-}
+const plan = (texts: (string | null)[], query: string): string =>
+  compiled(texts, query).describePlan();
 
 Deno.test("mv-expand of a property holding arrays of strings: Kusto's rows, read by Polars", async () => {
   const query = "E | mv-expand Tag = F.Tags to typeof(string) | project Id, Tag";
