@@ -13,7 +13,7 @@
 import { type DataFrame, isIntegerVariant, pl, variantOf } from "../src/polars.ts";
 import { CliUsageError } from "./errors.ts";
 import { count, formatCell } from "./_format.ts";
-import { displayWidth, fitWidth, padWidth, terminalSafe } from "../src/display/mod.ts";
+import { displayWidth, fitWidth, padWidth, show, terminalSafe } from "../src/display/mod.ts";
 
 /** The formats the shell commands write. */
 export const OUTPUT_FORMATS = ["table", "csv", "tsv", "json", "ndjson", "parquet"] as const;
@@ -33,6 +33,8 @@ export interface OutputCliOptions {
   format?: string;
   output?: string;
   rows?: string;
+  /** Each row as a record (`query` and `head`): every column on a line of its own. */
+  vertical?: boolean;
 }
 
 const EXTENSIONS: Record<string, OutputFormat> = {
@@ -49,7 +51,7 @@ const EXTENSIONS: Record<string, OutputFormat> = {
 
 /**
  * The format and destination the options ask for: `--format`, else the `--output` file's
- * extension, else a table on a terminal and CSV in a pipe.
+ * extension, else a table on a terminal (or with `--vertical`) and CSV in a pipe.
  *
  * @throws {CliUsageError} for an unknown format or extension, or Parquet to a terminal.
  */
@@ -78,7 +80,8 @@ export function chooseOutput(options: OutputCliOptions, terminal: boolean): Outp
     }
     format = known;
   } else {
-    format = terminal ? "table" : "csv";
+    // Records are for a person to read, piped into a pager too.
+    format = terminal || options.vertical ? "table" : "csv";
   }
   if (format === "parquet" && file === undefined && terminal) {
     throw new CliUsageError("Parquet is binary: it is not written to a terminal.", {
@@ -86,6 +89,27 @@ export function chooseOutput(options: OutputCliOptions, terminal: boolean): Outp
     });
   }
   return file === undefined ? { format } : { format, file };
+}
+
+/**
+ * How a table shows: each row as a record when `--vertical` asks (every column on a line
+ * of its own, values whole: a SecurityEvent row, a long command line), else
+ * `layout`.
+ *
+ * @throws {CliUsageError} for `--vertical` with a format other than a table.
+ */
+export function tableLayout(
+  options: OutputCliOptions,
+  choice: OutputChoice,
+  layout: "wide" | "fit",
+): Written["layout"] {
+  if (!options.vertical) return layout;
+  if (choice.format !== "table") {
+    throw new CliUsageError(`--vertical shows a table's rows as records, not ${choice.format}.`, {
+      hint: "Leave --vertical out for --format csv, json or parquet; --format table with it.",
+    });
+  }
+  return "records";
 }
 
 /**
@@ -346,8 +370,11 @@ export interface Written {
   readonly frame: DataFrame;
   /** Kusto types of the columns, when known. */
   readonly types?: ColumnTypes;
-  /** How a table shows: `wide` every value whole; `fit` wrapped to the terminal. */
-  readonly layout: "wide" | "fit";
+  /**
+   * How a table shows: `wide` every value whole; `fit` wrapped to the terminal; `records`
+   * each row as a record (`--vertical`), values whole and wrapped to the terminal.
+   */
+  readonly layout: "wide" | "fit" | "records";
   /** Terminal width, for the `fit` layout. */
   readonly width: number;
 }
@@ -362,6 +389,13 @@ export function* render(written: Written, format: OutputFormat): Generator<strin
   const { frame, types } = written;
   switch (format) {
     case "table":
+      if (written.layout === "records") {
+        // As the REPL's `.show`: one row after the other, a blank line between them.
+        for (let row = 0; row < frame.height; row++) {
+          yield `${row > 0 ? "\n" : ""}${show(frame, row, { width: written.width }).toText()}\n`;
+        }
+        return;
+      }
       yield (written.layout === "wide"
         ? gridText(frame, { types })
         : gridText(frame, { types, width: written.width, cellWidth: 40, maxLines: 4 })) + "\n";

@@ -48,8 +48,11 @@ export interface CommandHost {
   readonly display: DisplaySettings;
   /** Prints text, through the pager when it does not fit the screen. */
   showText(text: string): void;
-  /** Prints a value as a step's result is shown (a table pages when it does not fit). */
-  show(value: unknown): void;
+  /**
+   * Prints a value as a step's result is shown (a table pages when it does not fit);
+   * `name`, the variable it is bound to, for the table's note on cut values.
+   */
+  show(value: unknown, name?: string): void;
 }
 
 interface Command {
@@ -226,11 +229,15 @@ export const COMMANDS = {
   },
   schema: {
     usage: ".schema TABLE",
-    description: "a table's columns and Kusto types",
+    description: "a table's columns and Kusto types (paged when longer than the screen)",
     run: async (repl, [table]) => {
       if (!table) throw new ReplError(".schema needs a table name.", { hint: "See .tables." });
       const schema = await repl.connection.provider.schema(table);
-      repl.output.write(textTable(["column", "type"], schema.columns.map((c) => [c.name, c.type])));
+      // SecurityEvent has over 200 columns: through the pager, as a long table is.
+      repl.showText(
+        textTable(["column", "type"], schema.columns.map((c) => [c.name, c.type])) +
+          `\n(${counted(schema.columns.length, "column")})`,
+      );
     },
   },
   params: {
@@ -355,7 +362,7 @@ export const COMMANDS = {
       if (
         last && last.result && !(last.result.kind === "other" && last.result.type === "undefined")
       ) {
-        if (last.name in scope) repl.show(scope[last.name]);
+        if (last.name in scope) repl.show(scope[last.name], last.name);
       }
       if (done.length === 0) repl.output.write("Nothing to run again.");
     },
@@ -512,8 +519,10 @@ KQL:   %kql name = SigninLogs | where ResultType == "50126"   (binds name and _;
        pasted or piped, a query may leave out %kql when it starts with a table, then | lines
 Code:  TypeScript with top-level await; const/let can be declared again; the casefile API,
        session, kql, pl and params are in scope; each input is a session step (see .history)
-View:  .show name 3 one row whole (show(frame, 3) in code); .table name A,B all; .display width
-       full; long or wide output goes through $PAGER or less -SRFX (q leaves; .display pager off)
+View:  .show name 3 one row whole, every column (show(frame, 3) in code); a table that cut values
+       at 40 characters says which row ("values cut, whole with .show name 3"); .table name A,B
+       all; .display width full; long or wide output (a table, .show, .schema) goes through
+       $PAGER or less -SRFX (q leaves; .display pager off); casefile query --vertical: records
 Keys:  Tab completes; Ctrl-C cancels a running query or clears the line; Ctrl-C twice or
        Ctrl-D exits (the session is saved); up/down recall earlier inputs, a multi-line one
        whole; a pasted block is one input, run when the paste ends (if it is complete)`;

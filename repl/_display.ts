@@ -27,6 +27,8 @@ export interface DisplayOptions {
   readonly maxCell?: number;
   /** Only these columns of a table. */
   readonly columns?: readonly string[];
+  /** The variable a table is bound to (its note on cut values says `.show NAME ROW`). */
+  readonly name?: string;
 }
 
 /** The REPL's display settings (`.display`); one object per REPL, changed in place. */
@@ -67,6 +69,7 @@ export function formatValue(value: unknown, options: DisplayOptions): string {
     maxRows: options.maxRows,
     maxCell: options.maxCell,
     columns: options.columns,
+    name: options.name,
   };
   if (isDataFrame(value)) return frameTable(value, table);
   if (isSeries(value)) return frameTable(value.toFrame(), table);

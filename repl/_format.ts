@@ -144,6 +144,11 @@ export interface FrameTableOptions {
   readonly maxCell?: number;
   /** Only these columns, in this order. */
   readonly columns?: readonly string[];
+  /**
+   * The variable the frame is bound to: a note under a table whose cells were cut says
+   * `.show NAME ROW` shows a row whole (`NAME` when absent).
+   */
+  readonly name?: string;
 }
 
 /** The minimal surface of a Polars frame that {@link frameTable} reads. */
@@ -177,10 +182,17 @@ export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): s
     }
     return i;
   });
-  const cells = chosen.map((i) => {
+  // The first row with a cell cut, by column: the note points at a row to .show.
+  const firstCut = new Map<number, number>();
+  const cells = chosen.map((i, k) => {
     const variant = frame.dtypes[i].variant;
     const values = shown.getColumn(frame.columns[i]).toArray();
-    return values.map((v) => cut(formatCell(v, variant), maxCell));
+    return values.map((v, r) => {
+      const whole = formatCell(v, variant);
+      const text = cut(whole, maxCell);
+      if (text !== whole && !firstCut.has(k)) firstCut.set(k, r);
+      return text;
+    });
   });
   const names = chosen.map((i) => cut(terminalSafe(frame.columns[i]), maxCell));
   // Columns left to right while they fit (the first always does, cut if need be).
@@ -202,13 +214,21 @@ export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): s
     /^(U?Int\d+|Float\d+|Decimal)$/.test(frame.dtypes[chosen[k]].variant)
   );
   const lines = [textTable(header, rows, numeric)];
-  if (kept.length === 1 && used > width) {
+  const single = kept.length === 1 && used > width;
+  if (single) {
     lines[0] = lines[0].split("\n").map((l) => cut(l, width)).join("\n");
+    const r = cells[kept[0]].findIndex((c) => displayWidth(c) > width);
+    if (r >= 0 && !firstCut.has(kept[0])) firstCut.set(kept[0], r);
   }
   const notes = [`${counted(frame.height, "row")} × ${counted(frame.width, "column")}`];
   if (shown.height < frame.height) notes.push(`first ${counted(shown.height, "row")} shown`);
   if (chosen.length < frame.columns.length) {
     notes.push(`${counted(chosen.length, "column")} chosen`);
+  }
+  const cutRows = kept.flatMap((k) => firstCut.has(k) ? [firstCut.get(k)!] : []);
+  if (cutRows.length > 0) {
+    // Short parts: the note wraps after ", " to a narrow terminal.
+    notes.push(`values cut, whole with .show ${options.name ?? "NAME"} ${Math.min(...cutRows)}`);
   }
   const hidden = chosen.slice(kept.length).map((i) => terminalSafe(frame.columns[i]));
   if (hidden.length > 0) {

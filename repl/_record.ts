@@ -57,6 +57,7 @@ export function showTable(host: ViewHost, args: readonly string[]): void {
     maxRows: rows,
     maxCell: maxCellOf(host.display),
     columns,
+    name,
   }));
 }
 

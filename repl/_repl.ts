@@ -281,7 +281,7 @@ export class Repl implements CommandHost {
     }
     const name = bound.at(-1) ?? `_${this.session.steps().length + 1}`;
     const value = await this.session.run(name, source, { signal });
-    if (value !== undefined) this.show(value);
+    if (value !== undefined) this.show(value, name);
     const record = this.session.steps().at(-1)?.record;
     if (record?.name === name && record.chart) {
       this.output.write(
@@ -318,7 +318,7 @@ export class Repl implements CommandHost {
       ...on,
       ...(providerOptions ? { providerOptions } : {}),
     });
-    this.#showTables(frame);
+    this.#showTables(frame, name);
     const record = this.session.steps().at(-1)?.record;
     if (record) this.#lastKql = { input, position: record.position, session: this.session };
     if (record) await this.showStepNotes(record, frame);
@@ -417,14 +417,16 @@ export class Repl implements CommandHost {
   /**
    * Prints a value as the REPL shows it. Tables page when they do not fit the screen (as
    * psql's results do); other values print whole, since a pager's `-S` would cut the long
-   * line a user wants to read (a decoded command, a path).
+   * line a user wants to read (a decoded command, a path). `name`: the variable it is bound
+   * to, for the table's note on cut values (`.show NAME ROW`).
    */
-  show(value: unknown): void {
+  show(value: unknown, name?: string): void {
     const text = formatValue(value, {
       width: this.output.columns(),
       colors: this.output.colors,
       maxRows: this.display.rows,
       maxCell: maxCellOf(this.display),
+      name,
     });
     if (isDataFrame(value) || isSeries(value)) this.showText(text);
     else this.output.write(text);
@@ -434,13 +436,14 @@ export class Repl implements CommandHost {
    * Shows a query's result: its table, or each of its tables under its name when the
    * query made several (`fork`, `facet`).
    */
-  #showTables(frame: unknown): void {
+  #showTables(frame: unknown, name: string): void {
     const tables = tablesOf(frame);
-    if (!tables) return this.show(frame);
+    if (!tables) return this.show(frame, name);
     for (const [i, table] of tables.entries()) {
       const rows = table.frame.height === 1 ? "1 row" : `${table.frame.height} rows`;
       this.output.write(`table ${i + 1} of ${tables.length}: ${table.schema.name} (${rows})`);
-      this.show(i === 0 ? frame : table.frame);
+      if (i === 0) this.show(frame, name);
+      else this.show(table.frame);
     }
   }
 

@@ -19,7 +19,7 @@ import { checkScriptImports } from "./_script_imports.ts";
 import { clearSpinner, holdSpinner, setSpinnerStatus } from "./_spinner.ts";
 import { pageIfLong } from "./_pager.ts";
 import { formatSchema } from "../src/schema/mod.ts";
-import { terminalSafe } from "../src/display/mod.ts";
+import { displayWidth, terminalSafe } from "../src/display/mod.ts";
 import { loadTable } from "../src/data/mod.ts";
 import type { LocalProvider, QueryProgress } from "../src/providers/mod.ts";
 import { pl } from "../src/polars.ts";
@@ -30,6 +30,7 @@ import {
   type OutputCliOptions,
   render,
   rowLimit,
+  tableLayout,
   typesOf,
   writeAll,
   type Written,
@@ -573,9 +574,17 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
       write(`${count(written.frame.height)} rows written to ${choice.file} (${choice.format})`);
       return;
     }
-    for (const piece of pieces) await writeAll(Deno.stdout, piece);
+    let widest = 0;
+    for (const piece of pieces) {
+      if (terminal && written.layout === "wide" && typeof piece === "string") {
+        for (const line of piece.split("\n")) widest = Math.max(widest, displayWidth(line));
+      }
+      await writeAll(Deno.stdout, piece);
+    }
     const notes = choice.format === "table" ? write : (line: string) => console.error(line);
     for (const line of choice.format === "table" ? about : []) write(line);
+    // Lines the terminal broke mid-cell: say how to read the rows whole instead.
+    if (widest > width()) write("(wider than the terminal: --vertical shows each row as a record)");
     for (const w of warnings) notes(`warning: ${w}`);
   };
   /** The footer of a query's table: rows, and how many are shown when not all are. */
@@ -588,6 +597,8 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
     if (progress.message) console.error(`progress: ${progress.message}`);
   };
   const providerOptions: SharedOption[] = ["provider", "workspace", "data", "cluster", "database"];
+  const VERTICAL = "each row as a record: every column on a line of its own, values whole " +
+    "(a wide table, a long command line)";
   /** Adds `-n`, `--format` and `--output` to a command that writes a frame. */
   const withOutput = (command: Command, rows?: string): Command => {
     if (rows) command.option("-n, --rows <n>", rows);
@@ -653,12 +664,14 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
     withOutput(
       program.command("head")
         .description("show the first rows of a table")
-        .argument("<table>", "table name"),
+        .argument("<table>", "table name")
+        .option("--vertical", VERTICAL),
       "how many rows (default 10)",
     ),
     providerOptions,
   ).action(async (table: string, options: ProviderCliOptions & OutputCliOptions) => {
     const choice = chooseOutput(options, terminal);
+    const layout = tableLayout(options, choice, "fit");
     const n = rowLimit(options.rows, 10);
     await withProvider(options, async (provider) => {
       if (provider.kind !== "local") {
@@ -667,7 +680,7 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
         const result = await provider.query(query, { onProgress });
         await emit(
           choice,
-          { frame: result.frame, types: typesOf(result.schema), layout: "fit" },
+          { frame: result.frame, types: typesOf(result.schema), layout },
           [`${count(result.rowCount)} rows of ${table}${n === undefined ? "" : ` (take ${n})`}`],
           result.warnings.map((w) => w.message),
         );
@@ -677,7 +690,7 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
       const frame = n === undefined ? result.frame : result.frame.head(n);
       await emit(
         choice,
-        { frame, types: typesOf(result.schema), layout: "fit" },
+        { frame, types: typesOf(result.schema), layout },
         [rowsAbout(result.rowCount, frame.height, ` in ${table}`)],
         result.warnings.map((w) => w.message),
       );
@@ -688,19 +701,21 @@ function addCaseCommands(program: Command, write: (text: string) => void): void 
     withOutput(
       program.command("query")
         .description("run a KQL query on the provider and print or write the result")
-        .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'"),
+        .argument("<kql>", "the query, e.g. 'SecurityAlert | summarize count() by AlertName'")
+        .option("--vertical", VERTICAL),
       "how many rows (default: 20 in a table, every row in the other formats)",
     ),
     providerOptions,
   ).action(async (kql: string, options: ProviderCliOptions & OutputCliOptions) => {
     const choice = chooseOutput(options, terminal);
+    const layout = tableLayout(options, choice, "wide");
     const n = rowLimit(options.rows, choice.format === "table" ? 20 : undefined);
     await withProvider(options, async (provider) => {
       const result = await provider.query(kql, { onProgress });
       const frame = n === undefined ? result.frame : result.frame.head(n);
       await emit(
         choice,
-        { frame, types: typesOf(result.schema), layout: "wide" },
+        { frame, types: typesOf(result.schema), layout },
         [rowsAbout(result.rowCount, frame.height, `, ${result.durationMs.toFixed(0)} ms`)],
         result.warnings.map((w) => w.message),
       );

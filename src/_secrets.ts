@@ -52,11 +52,49 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi;
 /**
  * Secrets by their shape wherever they appear: the key of an Azure storage or Service Bus
  * connection string (`AccountKey=`, `SharedAccessKey=`), a password in a connection
- * string (`Password=`, `Pwd=`), a SAS signature (see {@link SAS_SIGNATURE}), the password
- * of a URL's `user:password@`, and GitHub / Slack-style tokens.
+ * string or in text (`Password=`, `Pwd=`; but see {@link isKqlCode}), a SAS signature
+ * (see {@link SAS_SIGNATURE}), the password of a URL's `user:password@`, and GitHub /
+ * Slack-style tokens.
  */
 const KEYED =
   /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)([^;&\s"'<>]{6,})/gi;
+/** A comparison (`==`, `=~`): the key is a column, what follows the value compared. */
+const KQL_COMPARISON = /^[=~]/;
+/** A built-in function's result (`tostring(`, `parse_json(`, `iff(`: KQL's are lowercase). */
+const KQL_CALL = /^[a-z][a-z0-9_]*\(/;
+/**
+ * A column, a path into one or a stored function's call, and what ends it in a query
+ * (`,`, `|`, `)`, `(`) or nothing.
+ */
+const KQL_COLUMN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:[,|()]|$)/;
+/** The operators whose arguments are `Name=expression` assignments, right before the key. */
+const KQL_ASSIGNING = /(?:^|[\s|(])(?:extend|project|project-rename|summarize|by)\s+$/i;
+
+/**
+ * Whether a {@link KEYED} match is KQL that names a column Password (code, not a secret):
+ * a comparison (`where Password=="x"`, `Password=~tostring(x)`), a built-in function's
+ * result assigned (`extend Password=tostring(x)`), or a column or a stored function
+ * assigned right after `extend`, `project`, `project-rename`, `summarize` or `by`
+ * (`project Password=TargetUserName`). A key's value in a connection string or a URL does
+ * not start with `=` or `~`, and a password that is a bare word in text
+ * (`Password=Winter2024`) stays redacted: only right after one of those operators is a
+ * word taken for a column. What is let through is a password that starts with lowercase
+ * letters and an opening parenthesis (`Password=abc(123)`).
+ */
+function isKqlCode(value: string, before: string): boolean {
+  return KQL_COMPARISON.test(value) || KQL_CALL.test(value) ||
+    (KQL_COLUMN.test(value) && KQL_ASSIGNING.test(before));
+}
+
+/** `text` with the {@link KEYED} values redacted, KQL ({@link isKqlCode}) left as written. */
+function redactKeyed(text: string): string {
+  return text.replace(
+    KEYED,
+    (match, key: string, value: string, at: number) =>
+      isKqlCode(value, text.slice(Math.max(0, at - 40), at)) ? match : `${key}[redacted: key]`,
+  );
+}
+
 /**
  * A SAS signature: `sig=` as a parameter of a URL's query string (`?sig=`, `&sig=`), of a
  * connection string (`;sig=`) or first in a Service Bus token (`SharedAccessSignature
@@ -102,8 +140,8 @@ export function redactValue<T>(value: T, options: RedactOptions = {}): T {
       if (out.includes(secret)) out = out.split(secret).join(`[redacted: ${label}]`);
     }
     if (patterns) {
-      out = out.replace(JWT, "[redacted: token]").replace(BEARER, "$1[redacted: token]")
-        .replace(KEYED, "$1[redacted: key]").replace(SAS_SIGNATURE, "$1[redacted: key]")
+      out = out.replace(JWT, "[redacted: token]").replace(BEARER, "$1[redacted: token]");
+      out = redactKeyed(out).replace(SAS_SIGNATURE, "$1[redacted: key]")
         .replace(URL_PASSWORD, "$1[redacted: password]$3")
         .replace(SERVICE_TOKEN, "[redacted: token]");
     }

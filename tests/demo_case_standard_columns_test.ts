@@ -35,7 +35,7 @@ const AAD_TENANT = "5b8f2d71-4c3e-4a9b-9e61-2f0c7d3a8b14";
 Deno.test("every demo table has every standard column, filled on every row", async () => {
   const manifest = await readManifest(CASE);
   assert.ok(manifest);
-  assert.equal(manifest.tables.length, 30);
+  assert.equal(manifest.tables.length, 37);
   const seen = new Set<string>();
   let rows = 0;
   for (const table of manifest.tables) {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { redactValue } from "../src/_secrets.ts";
 import { pipeRepl } from "./repl/_piped.ts";
 import { tempFolder } from "./_helpers.ts";
+import { startKustoService } from "./twins/kusto/mod.ts";
 
 Deno.test("a URL's password is redacted, an address in its query string is left as it is", () => {
   // RFC 3986: userinfo ends at "@" within the authority, which ends at "/", "?" or "#".
@@ -96,4 +97,143 @@ Deno.test("the REPL's journal keeps KQL's sig= columns in output and errors, and
   assert.equal(journal[2].error.message, `cannot run: ${kql}`);
   assert.equal(journal[3].output, `copy from ${SAS_REDACTED}\n`);
   assert.ok(!JSON.stringify(journal).includes("Z%2FRHIX5Xcg0Mq2rqI3OlWTjEg2tYkboXr1P9ZUXDtkk"));
+});
+
+// Made-up secrets of the shapes Azure, SQL Server and ODBC connection strings hold.
+const KEYED_SECRETS: ReadonlyArray<readonly [string, string]> = [
+  [
+    "DefaultEndpointsProtocol=https;AccountName=evid;AccountKey=kT9v2Z4nq8R1sX7yQ3wE5uI0oP6a==;" +
+    "EndpointSuffix=core.windows.net",
+    "DefaultEndpointsProtocol=https;AccountName=evid;AccountKey=[redacted: key];" +
+    "EndpointSuffix=core.windows.net",
+  ],
+  [
+    "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;" +
+    "SharedAccessKey=Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3Ab4Cd=",
+    "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;" +
+    "SharedAccessKey=[redacted: key]",
+  ],
+  [
+    "Server=sql1;Database=cases;User Id=sa;Password=Sup3rS3cretPw!;",
+    "Server=sql1;Database=cases;User Id=sa;Password=[redacted: key];",
+  ],
+  [
+    "Driver={ODBC Driver 18 for SQL Server};Server=db1;Uid=sa;Pwd=Winter2024;",
+    "Driver={ODBC Driver 18 for SQL Server};Server=db1;Uid=sa;Pwd=[redacted: key];",
+  ],
+  // In text: a word, a word and digits, after a comma, in a URL's query, with brackets.
+  [
+    "login failed: user=bob, Password=Winter2024",
+    "login failed: user=bob, Password=[redacted: key]",
+  ],
+  ["set Password=Sunshine in the config", "set Password=[redacted: key] in the config"],
+  [
+    "GET https://legacy.example/login?user=bob&Password=Winter2024 HTTP/1.1",
+    "GET https://legacy.example/login?user=bob&Password=[redacted: key] HTTP/1.1",
+  ],
+  ["Password=Pa(ss)word1!", "Password=[redacted: key]"],
+  ["Password=Summer(2024)", "Password=[redacted: key]"],
+  // A word after an operator's name that is not one of KQL's assigning ones.
+  ["where Password=Winter2024", "where Password=[redacted: key]"],
+];
+
+Deno.test("a connection string's key or password, and Password= in text, are still redacted", () => {
+  for (const [text, redacted] of KEYED_SECRETS) {
+    assert.equal(redactValue(text), redacted);
+    assert.deepEqual(redactValue({ message: text, rows: [text] }), {
+      message: redacted,
+      rows: [redacted],
+    });
+  }
+});
+
+/**
+ * An Azure Data Explorer error as casefile words it (src/providers/adx/_client.ts): where
+ * the cluster points, its message, and the query's line with a caret under that column.
+ */
+function clusterError(query: string, column: number, message: string): string {
+  return `The cluster rejected the query (line 1, column ${column}): ${message} ` +
+    `[line:position=1:${column - 1}]\n  ${query}\n  ${" ".repeat(column - 1)}^`;
+}
+
+/**
+ * Error messages that quote KQL naming columns Password, Pwd, Secret and Token: a cluster's
+ * syntax and semantic errors with the query line under them, and a code step that failed
+ * with the query it ran.
+ */
+const KQL_ERRORS = [
+  clusterError(
+    'SigninLogs | extend Password=tostring(AuthenticationDetails) | where Password=="" |',
+    84,
+    "Syntax error: SYN0002: A recognition error occurred.",
+  ),
+  clusterError(
+    "SecurityEvent | summarize Attempts=count() by Password=tostring(parse_json(ExtendedProps).pw)",
+    75,
+    "Semantic error: SEM0100: 'summarize' operator: Failed to resolve scalar expression named " +
+      "'ExtendedProps'",
+  ),
+  clusterError(
+    "AADServicePrincipalSignInLogs | project Password=TargetUser, Secret=ClientSecret, " +
+      "Token=AccessToken",
+    50,
+    "Semantic error: SEM0100: 'project' operator: Failed to resolve scalar expression named " +
+      "'TargetUser'",
+  ),
+  clusterError(
+    'W3CIISLog | extend Pwd=extract("pwd=([^&]+)", 1, csUriQuery) | where Pwd=~tostring(Default)',
+    83,
+    "Semantic error: SEM0100: 'where' operator: Failed to resolve scalar expression named " +
+      "'Default'",
+  ),
+  "cannot run: AuditLogs | where Password==tostring(TargetResources[0].newValue) " +
+  "| project Secret=tostring(AdditionalDetails), Token=tostring(InitiatedBy)",
+];
+
+Deno.test("KQL that names a column Password, Pwd, Secret or Token is left readable in errors", () => {
+  for (const message of KQL_ERRORS) {
+    assert.equal(redactValue(message), message);
+    const error = { name: "KqlSyntaxError", message, hint: message };
+    assert.deepEqual(redactValue({ status: "error", error }), { status: "error", error });
+  }
+});
+
+Deno.test({
+  name:
+    "the REPL's journal keeps a cluster's error that quotes Password= KQL, and redacts Password= text",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const kusto = await startKustoService();
+    try {
+      const home = await tempFolder();
+      const query = "SecurityAlert | extend Password=tostring(AlertName) " +
+        "| where Password==tostring(CompromisedEntity) | summarize by";
+      const run = await pipeRepl(home, "pw", [
+        `.connect adx ${kusto.endpoint} demo`,
+        `%kql pw = ${query}`,
+        'throw new Error("login failed: user=bob, Password=Winter2024")',
+      ], {
+        env: {
+          NODE_EXTRA_CA_CERTS: kusto.caCertificatePath,
+          CASEFILE_ADX_TOKEN: kusto.token,
+          XDG_CONFIG_HOME: await tempFolder(),
+        },
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const steps = Deno.readTextFileSync(join(home, "sessions", "pw", "journal.jsonl"))
+        .trim().split("\n").map((line) => JSON.parse(line))
+        .filter((r) => r.type === "step");
+      assert.equal(steps.length, 2, JSON.stringify(steps));
+      // The cluster's error names the line and shows it, as the analyst wrote it.
+      assert.match(
+        steps[0].error.message,
+        /^The cluster rejected the query \(line 1, column \d+\)/,
+      );
+      assert.ok(steps[0].error.message.includes(`\n  ${query}\n`), steps[0].error.message);
+      assert.equal(steps[1].error.message, "login failed: user=bob, Password=[redacted: key]");
+    } finally {
+      await kusto.close();
+    }
+  },
 });

@@ -210,9 +210,12 @@ DeviceNetworkEvents
     detail:
       `Local account \`${K.localAdmin.account}\` created on ${K.localAdmin.host} (4720) and ` +
       `added to Builtin\\${K.localAdmin.group} (4732), both via net.exe with the password on the ` +
-      "command line.",
+      "command line. The case's only other account creation is a domain account: the service " +
+      "desk creates the new HR advisor megan.doyle on LKS-DC01 on 6 March.",
     query: `SecurityEvent
 | where EventID in (4720, 4732)
+// Accounts and groups of a machine's own SAM, not the domain's.
+| where TargetDomainName != "${ORG.netbios}"
 | project TimeGenerated, Computer, EventID, Account, TargetAccount, SamAccountName, MemberSid`,
   },
   {

@@ -174,6 +174,94 @@ export function identityCorrelationCsv(org: Organisation): string {
   ], rows);
 }
 
+/**
+ * The `Accounts` watchlist real rules read (Azure-Sentinel "User added to Microsoft Entra ID
+ * Privileged Groups": `_GetWatchlist('Accounts') | project Users`, the users allowed to be
+ * added to privileged roles). Not a Microsoft template: a tenant makes it by hand, so it holds
+ * the four IT staff who hold an Entra ID role (the roles IdentityInfo lists for them).
+ */
+const PRIVILEGED_ROLES: ReadonlyArray<readonly [string, string]> = [
+  ["nadia.brooks", "Global Administrator"],
+  ["tom.harper", "Exchange Administrator; User Administrator"],
+  ["aisha.khan", "Intune Administrator"],
+  ["liam.oconnor", "Helpdesk Administrator"],
+];
+
+/** The `Accounts` watchlist: users allowed to hold privileged Entra ID roles. */
+export function accountsCsv(org: Organisation): string {
+  return csv(
+    ["Users", "Display Name", "Roles"],
+    PRIVILEGED_ROLES.map(([sam, roles]) => {
+      const user = org.byUpn.get(`${sam}@${ORG.domain}`)!;
+      return [user.upn, user.display, roles];
+    }),
+  );
+}
+
+/**
+ * The DNS Essentials solution's configuration watchlist, exactly as the solution installs it
+ * (Azure-Sentinel `Solutions/DNS Essentials/Watchlists/DNS_Solution_Monitoring_Configuration.json`,
+ * its `rawContent`): the thresholds its rules read with
+ * `_GetWatchlist('DNS_Solution_Monitoring_Configuration') | where wl_RuleName == ...`.
+ */
+export function dnsSolutionConfigurationCsv(): string {
+  const rule = (name: string, type: string, threshold: string, anomaly: string) => [
+    name,
+    type,
+    threshold,
+    anomaly,
+  ];
+  return csv(["wl_RuleName", "wl_Type", "wl_Threshold", "wl_AnomalyThreshold"], [
+    rule("Potential DGA(Domain Generation Algorithm) detected", "Detection", "100", "NA"),
+    rule("Excessive NXDOMAIN DNS Queries", "Detection", "200", "NA"),
+    rule("Multiple errors reported for same DNSQuery", "Detection", "2", "NA"),
+    rule("Rare client observed with high reverse DNS lookup", "Detection", "10", "NA"),
+    rule("Anomaly - Potential DGA(Domain Generation Algorithm) detected", "Detection", "NA", "2.5"),
+    rule("Anomaly - Excessive NXDOMAIN DNS Queries", "Detection", "NA", "2.5"),
+    rule("Anomaly - Multiple errors reported for same DNSQuery", "Detection", "NA", "2.5"),
+    rule("Anomaly - Rare client observed with high reverse DNS lookup", "Detection", "NA", "2.5"),
+    rule("Anomaly - Anomalous Increase in DNS activity by Clients", "Hunting", "NA", "2.5"),
+  ]);
+}
+
+/**
+ * The DNS Essentials solution's domain IOC watchlist (`_GetWatchlist('DNS_Solution_Domain_IOCs')`,
+ * the columns its "DNS request to known domain IOCs" rule reads), filled by the SOC with the
+ * domain indicators of the sector ISAC's feed (`external/threat_intel_feed.json`, a STIX bundle).
+ */
+export function dnsDomainIocsCsv(bundleJson: string): string {
+  const bundle = JSON.parse(bundleJson) as {
+    objects: { type: string; pattern?: string; name?: string; description?: string }[];
+  };
+  const rows = bundle.objects.flatMap((o) => {
+    const domain = /^\[domain-name:value = '([^']+)'\]$/.exec(o.pattern ?? "")?.[1];
+    if (o.type !== "indicator" || domain === undefined) return [];
+    const edgeSync = o.name?.startsWith("EdgeSync") ?? false;
+    return [[
+      domain,
+      o.name ?? domain,
+      o.description ?? "",
+      "Detection",
+      "Static",
+      "0",
+      edgeSync ? "High" : "Medium",
+      edgeSync ? "CommandAndControl" : "InitialAccess",
+      "TRUE",
+    ]];
+  });
+  return csv([
+    "wl_DNSDomain",
+    "wl_Name",
+    "wl_Description",
+    "wl_Type",
+    "wl_ThresholdType",
+    "wl_Threshold",
+    "wl_Severity",
+    "wl_Tactic",
+    "wl_Enabled",
+  ], rows);
+}
+
 /** The watchlist CSVs by file name under `watchlists/`. */
 export function watchlistCsvs(org: Organisation): Readonly<Record<string, string>> {
   return {
@@ -183,6 +271,8 @@ export function watchlistCsvs(org: Organisation): Readonly<Record<string, string
     "service_accounts.csv": serviceAccountsCsv(org),
     "network_addresses.csv": networkAddressesCsv(),
     "identity_correlation.csv": identityCorrelationCsv(org),
+    "accounts.csv": accountsCsv(org),
+    "dns_solution_monitoring_configuration.csv": dnsSolutionConfigurationCsv(),
   };
 }
 
@@ -208,6 +298,15 @@ export function watchlistAnswerLines(org: Organisation): string[] {
     "addresses.",
     `- \`_GetWatchlist('IdentityCorrelation')\`: the ${admins.length} IT staff with a ` +
     "privileged `adm-` account, linked to it by SID and AD UPN.",
+    "- `_GetWatchlist('Accounts')`: the users allowed to hold privileged Entra ID roles " +
+    "(column `Users`): nadia.brooks (Global Administrator), tom.harper, aisha.khan and " +
+    "liam.oconnor. No role is assigned during the case.",
+    "- `_GetWatchlist('DNS_Solution_Monitoring_Configuration')`: the DNS Essentials " +
+    "solution's thresholds as it installs them (for example `Excessive NXDOMAIN DNS Queries`, " +
+    "wl_Threshold 200); `_GetWatchlist('DNS_Solution_Domain_IOCs')`: the SOC loaded the " +
+    "ISAC feed's domain indicators into it, the C2 domain cdn.edgeupdate-sync.example among " +
+    "them, so the solution's \"DNS request to known domain IOCs\" rule finds LKS-WS-1042's " +
+    "lookups of it.",
     "",
     "```kql",
     "SigninLogs",
@@ -257,5 +356,23 @@ export const WATCHLIST_FILES = [
     description: "Watchlist IdentityCorrelation (`_GetWatchlist('IdentityCorrelation')`, " +
       "Microsoft's Identity Correlation template): IT staff and their adm- accounts, search " +
       "key User Principal Name.",
+  },
+  {
+    name: "accounts",
+    file: "watchlists/accounts.csv",
+    description: "Watchlist Accounts (`_GetWatchlist('Accounts')`): the users allowed to hold " +
+      "privileged Entra ID roles, search key Users.",
+  },
+  {
+    name: "dns_solution_domain_iocs",
+    file: "watchlists/dns_solution_domain_iocs.csv",
+    description: "Watchlist DNS_Solution_Domain_IOCs (the DNS Essentials solution's domain " +
+      "IOCs): the sector ISAC feed's domain indicators, search key wl_DNSDomain.",
+  },
+  {
+    name: "dns_solution_monitoring_configuration",
+    file: "watchlists/dns_solution_monitoring_configuration.csv",
+    description: "Watchlist DNS_Solution_Monitoring_Configuration (the DNS Essentials " +
+      "solution's thresholds, as it installs them), search key wl_RuleName.",
   },
 ] as const;

@@ -47,7 +47,12 @@ import { cloudLookalikeRows } from "./_cloud_lookalikes.ts";
 import { securityEventEchoes } from "./_derived.ts";
 import { incidentRows } from "./_incidents.ts";
 import { firstIncidentTraces } from "./_traces.ts";
-import { WATCHLIST_FILES, watchlistAnswerLines, watchlistCsvs } from "./_watchlists.ts";
+import {
+  dnsDomainIocsCsv,
+  WATCHLIST_FILES,
+  watchlistAnswerLines,
+  watchlistCsvs,
+} from "./_watchlists.ts";
 import { benignDns, benignFirewall, benignHeartbeat, benignSyslog } from "./_benign_network.ts";
 import { windowsSink } from "./_benign_windows.ts";
 import { DAY, dayOf, DAYS, END, iso, START } from "./_clock.ts";
@@ -64,6 +69,16 @@ import { buildManifest, fileSha256, TableWriter, writeManifest } from "./_write.
 import { workspaceFill } from "./_workspace.ts";
 import { fillStandardColumns, isBillable } from "./_standard.ts";
 import { XDR_TABLES, xdrAnswerLines, xdrTableRows } from "./_xdr_tables.ts";
+import { emailEchoes, securityEventExtras } from "./_hunt_echoes.ts";
+import { servicePrincipalSignins } from "./_hunt_sp_signins.ts";
+import { anomalyRows } from "./_hunt_anomalies.ts";
+import {
+  benignDirectoryChanges,
+  benignEnrichedM365,
+  HUNT_TABLES,
+  huntAnswerLines,
+  huntPlantedRows,
+} from "./_hunt_tables.ts";
 
 /** Options for {@link generateDemoCase}. */
 export interface GenerateOptions {
@@ -133,6 +148,18 @@ const TABLES: ReadonlyArray<readonly [string, readonly DayGenerator[]]> = [
   ["SecurityIncident", []],
   // Issue 16: standard Defender XDR tables hunting queries read (own stream, after the rest).
   ...XDR_TABLES.map((name) => [name, []] as const),
+  // Issue 16, second pass: mail links, attachments and clicks (echoes of EmailEvents), directory
+  // changes, and Global Secure Access's enriched Microsoft 365 audit log.
+  ...HUNT_TABLES.map((name) =>
+    [
+      name,
+      name === "IdentityDirectoryEvents"
+        ? [benignDirectoryChanges]
+        : name === "EnrichedMicrosoft365AuditLogs"
+        ? [benignEnrichedM365]
+        : [],
+    ] as const
+  ),
 ];
 
 /** Buffered rows at which a table's builder is flushed to its writer. */
@@ -187,6 +214,7 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
   const attack = attackRows(org, seed);
   const cloud = cloudAttackRows(org, seed);
   const benignAlerts = benignAlertRows(org, seed);
+  const lookalikes = cloudLookalikeRows(org, seed);
   const incidents = incidentRows([
     {
       title: "Multi-stage incident involving Initial access & Credential access on one " +
@@ -208,8 +236,21 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
     ]),
     firstIncidentTraces(org, seed),
     cloud,
-    cloudLookalikeRows(org, seed),
+    lookalikes,
     new Map([["SecurityIncident", incidents]]),
+    huntPlantedRows(
+      org,
+      cloud.get("EmailEvents") ?? [],
+      attack.get("SecurityEvent") ?? [],
+    ),
+    new Map([["Anomalies", anomalyRows(seed)]]),
+    new Map([[
+      "AADServicePrincipalSignInLogs",
+      servicePrincipalSignins(seed, [
+        ...(cloud.get("AuditLogs") ?? []),
+        ...(lookalikes.get("AuditLogs") ?? []),
+      ]),
+    ]]),
   ]);
   const xdr = xdrTableRows(org, seed, attack.get("DeviceProcessEvents") ?? [], [
     ...(attack.get("SecurityAlert") ?? []),
@@ -218,6 +259,8 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
   ]);
   for (const [table, byDay] of groupByDay([xdr.rows])) planted.set(table, byDay);
   const echo = securityEventEchoes(org);
+  const securityExtras = securityEventExtras(org);
+  const mailEcho = emailEchoes(org);
 
   const builders = new Map<string, TableBuilder>();
   const writers = new Map<string, TableWriter>();
@@ -236,7 +279,18 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
       : (row: Row) => builder.add(fill(row));
     // Other sensors record some Security log events too (DeviceLogonEvents, IdentityLogonEvents).
     const echoed = (row: Row) => echo(row, (table, derived) => adders.get(table)!(derived));
-    adders.set(name, name === "SecurityEvent" ? (row) => (add(row), echoed(row)) : add);
+    // The Security log's own companions of an event (5145 after 5140, 5058 with an RDP logon)
+    // and Defender for Office's link, attachment and click rows of a message.
+    const extras = (row: Row) => securityExtras(row, add);
+    const mailed = (row: Row) => mailEcho(row, (table, derived) => adders.get(table)!(derived));
+    adders.set(
+      name,
+      name === "SecurityEvent"
+        ? (row) => (add(row), echoed(row), extras(row))
+        : name === "EmailEvents"
+        ? (row) => (add(row), mailed(row))
+        : add,
+    );
     writers.set(name, new TableWriter(schema, join(out, `${name}.parquet`), spillDir));
   }
   try {
@@ -306,8 +360,16 @@ export async function generateDemoCase(options: GenerateOptions = {}): Promise<G
       await Deno.writeTextFile(join(out, "watchlists", file), text);
     }
     await Deno.writeTextFile(
+      join(out, "watchlists", "dns_solution_domain_iocs.csv"),
+      dnsDomainIocsCsv(threatIntelBundle(seed)),
+    );
+    await Deno.writeTextFile(
       join(out, "ANSWERS.md"),
-      renderAnswers([...xdrAnswerLines(xdr), ...watchlistAnswerLines(org)]),
+      renderAnswers([
+        ...xdrAnswerLines(xdr),
+        ...watchlistAnswerLines(org),
+        ...huntAnswerLines(org),
+      ]),
     );
     return { out, rows, totalRows };
   } finally {

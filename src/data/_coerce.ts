@@ -12,6 +12,7 @@ import {
   type Expr,
   pl,
   type Series,
+  strptimeExact,
   variantOf,
 } from "../polars.ts";
 import { type KustoType, polarsTypeOf } from "../schema/types.ts";
@@ -102,6 +103,50 @@ function slashForm(rest: string, format: string, dayFirst: boolean): DatetimeFor
 const CLOCK_SECONDS = ",? [0-9]{1,2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?";
 const CLOCK_MINUTES = ",? [0-9]{1,2}:[0-9]{2}";
 const AM_PM = " ?[AaPp][Mm]";
+
+/** ISO 8601 text to the second: the date/time separator, the fraction and the zero zone apart. */
+const ISO_SHAPE =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ])[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-]00:?00)?$/;
+
+/**
+ * The strptime format that reads every one of `values` whole, when all are ISO 8601 text of
+ * one shape (`2026-03-10T08:00:00.5Z`: the same separator and zone suffix, a fraction in all
+ * or in none; `.%6f` when every fraction has 6 digits and nothing follows, so Polars reads it
+ * without chrono); undefined otherwise. Parsed with it exactly, a value gets the datetime the
+ * `iso` form gives it (the same fields), at a fraction of the cost: no text rewritten, the
+ * format matched once. A value of another shape further down does not parse with it, and the
+ * column is then parsed the general way.
+ */
+export function isoFormatOf(values: readonly string[]): string | undefined {
+  let shape: RegExpExecArray | undefined;
+  let digits: number | undefined; // the fraction's length with its point, while all agree
+  for (const v of values) {
+    const m = ISO_SHAPE.exec(v);
+    if (m === null) return undefined;
+    if (shape === undefined) {
+      shape = m;
+      digits = m[2]?.length;
+    }
+    if (
+      m[1] !== shape[1] || (m[2] === undefined) !== (shape[2] === undefined) || m[3] !== shape[3]
+    ) {
+      return undefined;
+    }
+    if (m[2]?.length !== digits) digits = undefined;
+  }
+  if (shape === undefined) return undefined;
+  const date = `%Y-%m-%d${shape[1]}%H:%M:%S`;
+  const zone = shape[3] ?? "";
+  if (shape[2] === undefined) return date + zone;
+  // Polars reads a fraction of 3, 6 or 9 digits ending the format without chrono, ~7× faster.
+  const fixed = digits !== undefined && [3, 6, 9].includes(digits - 1) && zone === "";
+  return date + (fixed ? `.%${digits! - 1}f` : "%.f") + zone;
+}
+
+/** {@link isoFormatOf}'s format applied: the datetimes, null where a value has another shape. */
+export function parseIsoExactly(s: Expr, format: string): Expr {
+  return strptimeExact(s, format).cast(DATETIME);
+}
 
 /** The slash forms of one order, by name (`us…` month first, `dayFirst…` day first). */
 function slashForms(dayFirst: boolean): Record<string, DatetimeForm> {
@@ -327,24 +372,36 @@ export function inferTextColumns(
   // Two passes: first each column's most specific candidate only (the one chosen whenever
   // it fits every value, as it does for most columns); the other candidates only for the
   // columns where it did not. The choice below is the same as with every candidate parsed.
+  // In the first pass (not the reference), a datetime column whose sample shares one exact
+  // ISO format is parsed with it; where some value has another shape, the second pass parses
+  // the column the general way.
+  const isoFormat = (i: number, first: boolean) =>
+    first && !options.everyCandidate ? screened[i].isoFormat : undefined;
   const trialPass = (
     wanted: Array<{ i: number; types: readonly Candidate[] }>,
-    withPresent: boolean,
+    first: boolean,
   ): Series[] => {
-    const groups = new Map<string, { type: Candidate; forms: string[]; keys: string[] }>();
+    const groups = new Map<
+      string,
+      { type: Candidate; forms: string[]; iso?: string; keys: string[] }
+    >();
     for (const { i, types } of wanted) {
       for (const type of types) {
-        const forms = type === "datetime" ? screened[i].forms : [];
-        const group = `${type}|${forms.join(",")}`;
-        if (!groups.has(group)) groups.set(group, { type, forms, keys: [] });
+        const iso = type === "datetime" ? isoFormat(i, first) : undefined;
+        const forms = type === "datetime" && iso === undefined ? screened[i].forms : [];
+        const group = iso === undefined ? `${type}|${forms.join(",")}` : `${type}|=${iso}`;
+        if (!groups.has(group)) groups.set(group, { type, forms, iso, keys: [] });
         groups.get(group)!.keys.push(`${i}:present`);
       }
     }
     const exprs = [
-      ...(withPresent ? [pl.col(triedColumns.map(({ i }) => `${i}:present`))] : []),
-      ...[...groups.values()].map(({ type, forms, keys }) =>
-        (type === "real" ? inferredReal(pl.col(keys)) : parseCleaned(pl.col(keys), type, forms))
-          .suffix(`:${type}`)
+      ...(first ? [pl.col(triedColumns.map(({ i }) => `${i}:present`))] : []),
+      ...[...groups.values()].map(({ type, forms, iso, keys }) =>
+        (iso !== undefined
+          ? parseIsoExactly(pl.col(keys), iso)
+          : type === "real"
+          ? inferredReal(pl.col(keys))
+          : parseCleaned(pl.col(keys), type, forms)).suffix(`:${type}`)
       ),
     ];
     return clean === undefined || exprs.length === 0 ? [] : clean.select(...exprs).getColumns();
@@ -362,10 +419,12 @@ export function inferTextColumns(
   );
   const second = triedColumns.flatMap(({ i }) => {
     const [first, ...rest] = screened[i].types;
-    if (rest.length === 0 || options.everyCandidate) return [];
+    // A first candidate parsed with an exact ISO format is tried again the general way.
+    const again = first === "datetime" && isoFormat(i, true) !== undefined ? [first] : [];
+    if (rest.length + again.length === 0 || options.everyCandidate) return [];
     const misfit = trial.get(`${i}:present:${first}`)!.nullCount() !==
       trial.get(`${i}:present`)!.nullCount();
-    return misfit ? [{ i, types: rest }] : [];
+    return misfit ? [{ i, types: [...again, ...rest] }] : [];
   });
   for (const s of trialPass(second, false)) trial.set(s.name, s);
   const column = (key: string) => trial.get(key) as Series;
@@ -445,27 +504,66 @@ const SCREENS: Record<Candidate, RegExp[]> = {
   timespan: [new RegExp(TIMESPAN)],
 };
 
-/** Per column: the candidate types at least half the sampled values look like. */
+/** Per column: the candidate types at least half the sampled values look like, and their forms. */
 function screenSample(
   sample: DataFrame,
   columns: readonly string[],
-): Array<{ types: Candidate[]; json: boolean; forms: string[] }> {
+): Screened[] {
   const byName = new Map(sample.getColumns().map((s) => [s.name, s]));
-  return columns.map((name) => {
+  const worth = worthScreening(columns.map((name) => byName.get(name) as Series));
+  return columns.map((name, i) => {
     const series = byName.get(name) as Series;
-    // Wide exports hold many empty columns: nothing to screen, and no JS array to build.
-    if (series.nullCount() === series.length) return { types: [], json: false, forms: [] };
+    // Wide exports hold many empty columns, and most text starts with a letter: nothing to
+    // screen, and no JS array to build.
+    if (!worth[i]) return { types: [], json: false, forms: [] };
     const values = seriesText(series);
     if (values.length === 0) return { types: [], json: false, forms: [] };
     const types = CANDIDATES.filter((t) =>
       atLeastHalf(values, (v) => SCREENS[t].some((r) => r.test(v)))
     );
+    const datetime = types.includes("datetime");
     return {
       types,
       json: values.every((v) => v.startsWith("[") || v.startsWith("{")),
-      forms: types.includes("datetime") ? datetimeForms(values) : [],
+      forms: datetime ? datetimeForms(values) : [],
+      isoFormat: datetime ? isoFormatOf(values) : undefined,
     };
   });
+}
+
+/**
+ * How a value of a candidate type or JSON can start, after blanks (those JavaScript's `trim`
+ * removes, with the byte-order mark Rust's `\s` leaves): a sign, a digit or a point (numbers,
+ * dates, timespans), `t`/`f` (bool), `i` (inf), `[` or `{` (JSON).
+ */
+const CANDIDATE_START = String.raw`^[\s\x{FEFF}]*[-+.0-9tTfFiI\[{]`;
+
+/**
+ * Per sampled column, whether some value could be a candidate type or JSON: found by one
+ * Polars pass over the sample, so only those are made JavaScript strings and screened. A
+ * column none of whose values starts like one (text that starts with a letter, or empty)
+ * screens to nothing whatever its values.
+ */
+function worthScreening(columns: readonly Series[]): boolean[] {
+  if (columns.length === 0) return [];
+  // Named by position: a column's own name may read as a pattern (`^a$`) in `pl.col`.
+  const keys = columns.map((_, i) => `${i}`);
+  const row = pl.DataFrame(columns.map((s, i) => s.alias(keys[i])))
+    .select(pl.col(keys).str.contains(CANDIDATE_START).any())
+    .toRecords()[0] as Record<string, boolean | null>;
+  return keys.map((k) => row[k] === true);
+}
+
+/** What the sample showed of a column. */
+interface Screened {
+  /** The candidate types at least half the sampled values look like. */
+  readonly types: Candidate[];
+  /** Whether every sampled value starts like JSON (an array or an object). */
+  readonly json: boolean;
+  /** The datetime forms the sampled values use. */
+  readonly forms: string[];
+  /** The one exact ISO 8601 format of every sampled value, when they share one. */
+  readonly isoFormat?: string;
 }
 
 /** Whether at least half of `values` pass `test`: stops as soon as the answer is known. */

@@ -5,7 +5,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { asUtf8, checkCsv, readWholeFile } from "./_csv_check.ts";
+import { asUtf8, checkCsv, checkCsvFile, type CsvShape, readWholeFile } from "./_csv_check.ts";
 import { DataLoadError } from "./errors.ts";
 import { scanBuffer } from "./_csv_scan.ts";
 
@@ -18,6 +18,18 @@ interface CheckRequest {
 self.onmessage = async (event: MessageEvent<CheckRequest>) => {
   const { file, separator } = event.data;
   try {
+    // Most files are well-formed records, checked a window at a time; the others are read
+    // whole, so the full check can name the line of what it finds.
+    let fast: CsvShape | undefined;
+    try {
+      fast = await checkCsvFile(file, separator);
+    } catch (error) {
+      throw new DataLoadError(`Cannot read ${file}: ${(error as Error).message}`, { file });
+    }
+    if (fast !== undefined) {
+      self.postMessage({ shape: fast });
+      return;
+    }
     let bytes: Uint8Array;
     try {
       // Read into WebAssembly memory, where the check's fast path reads it in place.

@@ -44,6 +44,11 @@ export function scanBuffer(size: number): Uint8Array {
   return new Uint8Array(memory.buffer, 0, size);
 }
 
+/** Whether `bytes` are in the WebAssembly memory of a {@link scanBuffer}. */
+export function isScanBuffer(bytes: Uint8Array): boolean {
+  return memories.has(bytes.buffer);
+}
+
 /**
  * The index of the first `byte` in `bytes`, or -1: with 16-byte compares when the bytes are
  * in a {@link scanBuffer}, else `indexOf`.
@@ -74,10 +79,15 @@ const CHUNK = 4 << 20;
 export interface CsvScanner {
   /**
    * Crosses the well-formed one-line records from byte `from` that have `expected` fields,
-   * ended by LF or CRLF; returns how many, and the byte it stopped at (the start of the
-   * first record it left, or the end).
+   * ended by LF or CRLF, up to byte `to` (default: the end of the bytes); returns how many,
+   * and the byte it stopped at (the start of the first record it left, or `to`).
    */
-  scan(from: number, separator: number, expected: number): { records: number; stop: number };
+  scan(
+    from: number,
+    separator: number,
+    expected: number,
+    to?: number,
+  ): { records: number; stop: number };
 }
 
 /** A scanner of `bytes`, copied into WebAssembly memory unless they are there; or undefined. */
@@ -98,9 +108,9 @@ export function csvScanner(bytes: Uint8Array): CsvScanner | undefined {
     stop: WebAssembly.Global;
   };
   const base = view.byteOffset;
-  const end = base + view.length;
   return {
-    scan(from, separator, expected) {
+    scan(from, separator, expected, to = view.length) {
+      const end = base + Math.min(to, view.length);
       let records = 0;
       for (let p = base + from;;) {
         // A record the chunk cuts is left, and crossed by the next call, from its start.
@@ -111,6 +121,46 @@ export function csvScanner(bytes: Uint8Array): CsvScanner | undefined {
         // None crossed: the record at `p` is malformed, unusual, or longer than a chunk.
         if (chunkEnd === end || crossed === 0) return { records, stop: p - base };
       }
+    },
+  };
+}
+
+/**
+ * Counts the `[` and `{` of each line of the bytes of a {@link scanBuffer} (see
+ * {@link openerCounter}).
+ */
+export interface OpenerCounter {
+  /**
+   * Counts the openers of each line of `bytes` (a view of the counter's buffer), the first
+   * line continuing with `count` from the bytes before; returns the last line's count, or -1
+   * as soon as a line holds more than `limit`.
+   */
+  count(bytes: Uint8Array, count: number, limit: number): number;
+}
+
+/**
+ * A counter of openers per line over the buffers of a {@link scanBuffer}; undefined where
+ * WebAssembly SIMD is unavailable.
+ *
+ * @param buffer A buffer made by {@link scanBuffer}, which the bytes counted must view.
+ */
+export function openerCounter(buffer: Uint8Array): OpenerCounter | undefined {
+  const memory = memories.get(buffer.buffer);
+  const module = scanModule();
+  if (memory === undefined || module === undefined) return undefined;
+  const { openers } = new WebAssembly.Instance(module, { env: { memory } }).exports as {
+    openers: (p: number, end: number, count: number, limit: number) => number;
+  };
+  return {
+    count(bytes, count, limit) {
+      if (bytes.buffer !== buffer.buffer) {
+        throw new RangeError("bytes outside the counter's memory");
+      }
+      const end = bytes.byteOffset + bytes.length;
+      for (let p = bytes.byteOffset; p < end && count >= 0; p += CHUNK) {
+        count = openers(p, Math.min(end, p + CHUNK), count, limit);
+      }
+      return count;
     },
   };
 }

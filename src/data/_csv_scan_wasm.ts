@@ -5,7 +5,8 @@
  * blank line, a lone CR, a quoted field that spans lines or is never closed, a quote in the
  * wrong place, a field count other than the header's, or a record that is not ended by a
  * line break. It only counts and stops, so the JavaScript check alone decides every error
- * and its line. `find` is a 16-byte first-byte search. The module imports its memory
+ * and its line. `find` is a 16-byte first-byte search; `openers` bounds the nesting depth of
+ * NDJSON lines (for `_json_depth.ts`). The module imports its memory
  * (`env.memory`) and is a few hundred bytes, built once when this file loads.
  *
  * @module
@@ -31,7 +32,7 @@ import {
 
 const { get, set } = local;
 const c = i32.const;
-const QUOTE = 34, LF = 10, CR = 13;
+const QUOTE = 34, LF = 10, CR = 13, BRACKET = 0x5b, BRACE = 0x7b;
 
 /** The exported global `stop`: where `scan` stopped (the start of the record it left, or `end`). */
 const STOP = 0;
@@ -214,8 +215,75 @@ function findFunction(): WasmFunction {
   };
 }
 
-/** The kernel's WebAssembly binary: exports `stop`, `scan` and `find`; imports `env.memory`. */
+/**
+ * `openers(p, end, count, limit) → count`: counts the `[` and `{` bytes of each line of
+ * memory[p, end), the first line's count starting at `count` (it may have begun before `p`);
+ * returns the last line's count (a line unfinished at `end`), or -1 as soon as a line holds more
+ * than `limit`. A line's nesting depth is at most its openers, so a file none of whose lines
+ * has more than `limit` nests no deeper; a line that has is left to the exact scan in JavaScript.
+ */
+function openersFunction(): WasmFunction {
+  const P = 0, END = 1, COUNT = 2, LIMIT = 3;
+  const B = 4, V = 5, VLF = 6, VBRACKET = 7, VBRACE = 8;
+  const tooMany = i32.gt_u(get(COUNT), get(LIMIT));
+  return {
+    name: "openers",
+    params: 4,
+    locals: [[1, I32], [4, V128]],
+    body: [
+      set(VLF, i8x16.splat(c(LF))),
+      set(VBRACKET, i8x16.splat(c(BRACKET))),
+      set(VBRACE, i8x16.splat(c(BRACE))),
+      block(
+        "done",
+        loop(
+          "step",
+          // 16 bytes with no line end: all their openers are the current line's.
+          when(
+            i32.le_u(i32.add(get(P), c(16)), get(END)),
+            set(V, v128.load(get(P))),
+            when(
+              i32.eqz(v128.any_true(i8x16.eq(get(V), get(VLF)))),
+              set(
+                COUNT,
+                i32.add(
+                  get(COUNT),
+                  i32.popcnt(
+                    i8x16.bitmask(
+                      v128.or(i8x16.eq(get(V), get(VBRACKET)), i8x16.eq(get(V), get(VBRACE))),
+                    ),
+                  ),
+                ),
+              ),
+              when(tooMany, ret(c(-1))),
+              set(P, i32.add(get(P), c(16))),
+              br("step"),
+            ),
+          ),
+          // One byte (a block holding a line end is crossed a byte at a time up to it).
+          brIf("done", i32.ge_u(get(P), get(END))),
+          set(B, i32.load8_u(get(P))),
+          set(P, i32.add(get(P), c(1))),
+          when(i32.eq(get(B), c(LF)), set(COUNT, c(0)), br("step")),
+          when(
+            i32.or(i32.eq(get(B), c(BRACKET)), i32.eq(get(B), c(BRACE))),
+            set(COUNT, i32.add(get(COUNT), c(1))),
+            when(tooMany, ret(c(-1))),
+          ),
+          br("step"),
+        ),
+      ),
+      get(COUNT),
+    ],
+  };
+}
+
+/**
+ * The kernel's WebAssembly binary: exports `stop`, `scan`, `find` and `openers`; imports
+ * `env.memory`.
+ */
 export const CSV_SCAN_WASM: Uint8Array<ArrayBuffer> = wasmModule("stop", [
   scanFunction(),
   findFunction(),
+  openersFunction(),
 ]);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { openerCounter, scanBuffer } from "./_csv_scan.ts";
 
 /** Levels of nesting up to which Polars' readers are given a file (they fail past ~10,000). */
 export const MAX_NATIVE_DEPTH = 1000;
@@ -16,6 +17,9 @@ const CHUNK_BYTES = 16 * 2 ** 20;
  * (strings and their escapes skipped). Reads the file a chunk at a time.
  */
 export async function nestsDeeperThan(file: string, limit = MAX_NATIVE_DEPTH): Promise<boolean> {
+  // A line nests no deeper than it has `[` and `{`: counted 16 bytes at a time, they settle
+  // almost every file; only one with a line of more than `limit` needs the exact scan.
+  if (await openersAtMost(file, limit)) return false;
   using handle = await Deno.open(file);
   const chunk = new Uint8Array(CHUNK_BYTES);
   const state = { depth: 0, inString: false, escaped: false };
@@ -23,6 +27,24 @@ export async function nestsDeeperThan(file: string, limit = MAX_NATIVE_DEPTH): P
     const n = await handle.read(chunk);
     if (n === null) return false;
     if (deeperThan(chunk.subarray(0, n), state, limit)) return true;
+  }
+}
+
+/**
+ * Whether no line of `file` holds more than `limit` opening brackets and braces; false also
+ * where WebAssembly SIMD is unavailable (the exact scan then decides).
+ */
+async function openersAtMost(file: string, limit: number): Promise<boolean> {
+  using handle = await Deno.open(file);
+  const chunk = scanBuffer(Math.min(CHUNK_BYTES, (await handle.stat()).size));
+  const counter = openerCounter(chunk);
+  if (counter === undefined) return false;
+  let count = 0;
+  while (true) {
+    const n = await handle.read(chunk);
+    if (n === null) return true;
+    count = counter.count(chunk.subarray(0, n), count, limit);
+    if (count < 0) return false;
   }
 }
 

@@ -94,7 +94,10 @@ export const SENTINEL_TABLE_COLUMNS: readonly TableColumns[] = [
       TransmittedServices:string, Type:string, UserAccountControl:string, UserParameters:string,
       UserPrincipalName:string, UserWorkstations:string, VendorIds:string, Version:int,
       VirtualAccount:string, Workstation:string, WorkstationName:string`,
-    undocumented: "",
+    // AccessList: the access rights of object-access events (4663, 5145), a column of real
+    // workspaces that this page leaves out; Microsoft's rules read it (Azure-Sentinel
+    // "Hunting Queries/SecurityEvent/GroupPolicyScheduledTask": `AccessList contains "%%4417"`).
+    undocumented: "AccessList:string",
   },
   {
     name: "SigninLogs",
@@ -825,5 +828,89 @@ export const SENTINEL_TABLE_COLUMNS: readonly TableColumns[] = [
       RemoteUrl:string, ServiceSource:string, SHA1:string, SHA256:string, SourceSystem:string,
       TenantId:string, ThreatFamily:string, TimeGenerated:datetime, Title:string, Type:string`,
     undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "EmailUrlInfo",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/emailurlinfo-include.md @ 915c4fbfdbb4, ms.date 7/30/2024",
+    documented: `
+      _BilledSize:real, _IsBillable:string, NetworkMessageId:string, ReportId:string,
+      SourceSystem:string, TenantId:string, TimeGenerated:datetime, Type:string, Url:string,
+      UrlDomain:string, UrlLocation:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "EmailAttachmentInfo",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/emailattachmentinfo-include.md @ 04e8b5c978e7, ms.date 2/18/2024",
+    documented: `
+      _BilledSize:real, DetectionMethods:string, FileName:string, FileSize:long,
+      FileType:string, _IsBillable:string, NetworkMessageId:string,
+      RecipientEmailAddress:string, RecipientObjectId:string, ReportId:string,
+      SenderDisplayName:string, SenderFromAddress:string, SenderObjectId:string,
+      SHA256:string, SourceSystem:string, TenantId:string, ThreatNames:string,
+      ThreatTypes:string, TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "UrlClickEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/urlclickevents-include.md @ 431071fd629e, ms.date 7/30/2024",
+    documented: `
+      AccountUpn:string, ActionType:string, _BilledSize:real, DetectionMethods:string,
+      IPAddress:string, _IsBillable:string, IsClickedThrough:bool, NetworkMessageId:string,
+      ReportId:string, SourceSystem:string, TenantId:string, ThreatTypes:string,
+      TimeGenerated:datetime, Type:string, Url:string, UrlChain:string, Workload:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "IdentityDirectoryEvents",
+    // Timestamp: the Defender XDR event time, streamed alongside TimeGenerated; missing from this page.
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/identitydirectoryevents-include.md @ 04e8b5c978e7, ms.date 2/18/2024",
+    documented: `
+      AccountDisplayName:string, AccountDomain:string, AccountName:string,
+      AccountObjectId:string, AccountSid:string, AccountUpn:string, ActionType:string,
+      AdditionalFields:dynamic, Application:string, _BilledSize:real,
+      DestinationDeviceName:string, DestinationIPAddress:string, DestinationPort:string,
+      DeviceName:string, IPAddress:string, _IsBillable:string, ISP:string, Location:string,
+      Port:string, Protocol:string, ReportId:string, SourceSystem:string,
+      TargetAccountDisplayName:string, TargetAccountUpn:string, TargetDeviceName:string,
+      TenantId:string, TimeGenerated:datetime, Type:string`,
+    undocumented: "Timestamp:datetime",
+  },
+  {
+    name: "EnrichedMicrosoft365AuditLogs",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/enrichedmicrosoft365auditlogs-include.md @ 97500f29f3b6, ms.date 7/30/2024",
+    documented: `
+      ActorUserType:string, AdditionalProperties:dynamic, _BilledSize:real, ClientIp:string,
+      DeviceId:string, DeviceOperatingSystem:string, DeviceOperatingSystemVersion:string,
+      Id:string, _IsBillable:string, ObjectId:string, Operation:string,
+      OrganizationId:string, RecordType:int, ResultStatus:string, SourceIp:string,
+      SourceSystem:string, TenantId:string, TimeGenerated:datetime, Type:string,
+      UniqueTokenId:string, UserId:string, UserKey:string, UserType:string, Workload:string`,
+    undocumented: "",
+  },
+  {
+    name: "Anomalies",
+    source:
+      "MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/anomalies-include.md @ 04e8b5c978e7, ms.date 2/18/2024",
+    documented: `
+      ActivityInsights:dynamic, AnomalyDetails:dynamic, AnomalyReasons:dynamic,
+      AnomalyTemplateId:string, AnomalyTemplateName:string, AnomalyTemplateVersion:string,
+      _BilledSize:real, Description:string, DestinationDevice:string,
+      DestinationIpAddress:string, DestinationLocation:dynamic, DeviceInsights:dynamic,
+      EndTime:datetime, Entities:dynamic, ExtendedLinks:dynamic, ExtendedProperties:dynamic,
+      Id:string, _IsBillable:string, RuleConfigVersion:string, RuleId:string, RuleName:string,
+      RuleStatus:string, Score:real, SourceDevice:string, SourceIpAddress:string,
+      SourceLocation:dynamic, SourceSystem:string, StartTime:datetime, Tactics:string,
+      Techniques:string, TenantId:string, TimeGenerated:datetime, Type:string,
+      UserInsights:dynamic, UserName:string, UserPrincipalName:string, VendorName:string,
+      WorkspaceId:string`,
+    undocumented: "",
   },
 ];

@@ -9,7 +9,7 @@
  * 13 + 64·r, on line r + 2 (until a record spans two lines).
  */
 import assert from "node:assert/strict";
-import { checkCsv } from "../../src/data/_csv_check.ts";
+import { checkCsv, checkCsvFile, type CsvShape } from "../../src/data/_csv_check.ts";
 import { csvScanner, indexOfByte, scanBuffer } from "../../src/data/_csv_scan.ts";
 import { CSV_SCAN_WASM } from "../../src/data/_csv_scan_wasm.ts";
 import { sleb, uleb } from "../../src/data/_wasm_encode.ts";
@@ -196,4 +196,76 @@ Deno.test("indexOfByte finds the first byte in and around 16-byte blocks of WebA
     );
     bytes[at] = 0x41;
   }
+});
+
+/** checkCsvFile's answer for `text` (written to a file), read `window` bytes at a time. */
+async function checkFile(text: string, window: number): Promise<CsvShape | undefined> {
+  return await checkCsvFile(await tempFile("window.csv", text), ",", window);
+}
+
+Deno.test("checkCsvFile: well-formed records read a window at a time, cut at its edges", async () => {
+  // Header 13 bytes, records of 64 bytes; a 200-byte window cuts records at bytes 200, 200 +
+  // (200 - cut), ...: 1,000 records, some with quoted separators and doubled quotes, CRLF.
+  const text = HEADER.replace("\n", "\r\n") +
+    Array.from({ length: 1000 }, (_, r) => {
+      const line = record(r).replace("\n", "\r\n");
+      return r % 3 === 0 ? line.replace(/ok\.*/, QUOTED) : line;
+    }).join("");
+  for (const window of [160, 200, 4096, 2 ** 20]) {
+    const shape = await checkFile(text, window);
+    assert.ok(shape, `window ${window}: read in windows`);
+    assert.deepEqual(shape.header, ["id", "host", "note"]);
+    assert.equal(shape.records, 1000);
+    assert.deepEqual([shape.short.count, shape.blankRows.length, shape.recordLines], [
+      0,
+      0,
+      undefined,
+    ]);
+  }
+  // A byte-order mark before the header is no part of its first name.
+  assert.deepEqual((await checkFile("\uFEFF" + text, 200))?.header, ["id", "host", "note"]);
+  // A header alone, then nothing.
+  assert.equal((await checkFile("a,b\n", 64))?.records, 0);
+});
+
+Deno.test("checkCsvFile leaves every file that needs the full check to it", async () => {
+  const body = Array.from({ length: 20 }, (_, r) => record(r)).join("");
+  const cases: Record<string, string> = {
+    "a blank line": HEADER + body + "\n" + body,
+    "a short record": HEADER + body + "1,2\n" + body,
+    "an extra field": HEADER + body + "1,2,3,4\n" + body,
+    "a quoted field on two lines": HEADER + body + '1,2,"x\ny"\n' + body,
+    "a stray quote": HEADER + body + '1,2,x"y\n' + body,
+    "a NUL byte": HEADER + body + "1,2,\0\n" + body,
+    "a lone CR": HEADER + body + "1,2\r,3\n" + body,
+    "no line break at the end": HEADER + body + "1,2,3",
+    "a quoted header": '"id",host,note\n' + body,
+    "a blank line first": "\n" + HEADER + body,
+    "a record longer than half the window": HEADER + body + `1,2,${"z".repeat(250)}\n` + body,
+    "no header line in the window": "x".repeat(300) + "\n1\n",
+    "an empty file": "",
+  };
+  for (const [what, text] of Object.entries(cases)) {
+    assert.equal(await checkFile(text, 200), undefined, what);
+  }
+});
+
+Deno.test("casefile load reads a file the worker checks a window at a time, a record cut at 8 MiB", async () => {
+  // The worker reads 8 MiB (8,388,608 bytes) at a time: record (8,388,608 − 13) / 64 =
+  // 131,071 (line 131,073) starts at byte 8,388,557 and is cut by the window. Its note and
+  // every 9th are quoted, holding a separator and doubled quotes.
+  const quoted = (l: string) => l.replace(/ok\.*/, QUOTED);
+  const text = fixedCsv((r, l) => r % 9 === 0 || r === 131_071 ? quoted(l) : l);
+  assert.equal(text.length, 13 + 64 * ROWS, "fixed width kept");
+  const file = await tempFile("window.csv", text);
+  const shape = await checkCsvFile(file);
+  assert.ok(shape, "checked a window at a time");
+  assert.equal(shape.records, ROWS);
+  const out = await runCasefile(["load", file, "--format", "csv"]);
+  assert.equal(out.code, 0, out.stderr);
+  const lines = out.stdout.split("\n");
+  assert.equal(lines.length, 1 + ROWS + 1);
+  // Line 131,073 of the file is line 131,073 of the output (same header, one line each).
+  assert.equal(lines[131_072], `0131071,host-21,${QUOTED}`);
+  assert.equal(lines[131_073], `0131072,host-22,ok${".".repeat(63 - 18)}`);
 });

@@ -58,3 +58,31 @@ export function route(texts: (string | null)[], query: string): "native" | "exac
     throw error;
   }
 }
+
+/**
+ * How many times planning `query` collects table E (a JavaScript job reads its rows out at
+ * planning time): every frame made from the table counts its collects.
+ */
+export function collectsWhilePlanning(texts: (string | null)[], query: string): number {
+  let collects = 0;
+  const counting = (frame: object): object =>
+    new Proxy(frame, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (key === "collectSync" || key === "collect") collects++;
+          const out = value.apply(target, args);
+          return out && typeof out === "object" && "describeOptimizedPlan" in out
+            ? counting(out)
+            : out;
+        };
+      },
+    });
+  const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
+  for (const [name, t] of tables) {
+    tables.set(name, { ...t, frame: counting(t.frame) as typeof t.frame });
+  }
+  compileQuery(parseQuery(query), new Context(query, tables, new Date()));
+  return collects;
+}

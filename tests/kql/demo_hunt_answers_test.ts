@@ -335,6 +335,89 @@ const EXPECTED: Array<{ table: string; check: (rows: Row[]) => void }> = [
       ]);
     },
   },
+  { // More hunting tables: the phish's link reached 4 people; only Nadia clicked, from the
+    // office, 23 s before her 10:02:11 sign-in to DocuView Secure (C1, C2).
+    table: "EmailUrlInfo",
+    check: (rows) => {
+      assert.deepEqual(rows.map((r) => r.RecipientEmailAddress).sort(), [
+        "aisha.khan@larkspurlogistics.example",
+        "graham.whitfield@larkspurlogistics.example",
+        "megan.doyle@larkspurlogistics.example",
+        NADIA,
+      ]);
+      assert.ok(
+        rows.every((r) =>
+          r.Url === "https://login.docuview-secure.example/consent?doc=q1-supplier-contracts"
+        ),
+      );
+      const clicked = one(rows, (r) => r.ActionType === "ClickAllowed", "the click");
+      assert.equal(clicked.RecipientEmailAddress, NADIA);
+      assert.equal(iso(clicked.ClickTime), "2026-03-05T10:01:48.000Z");
+      assert.equal(clicked.IPAddress, "192.0.2.10");
+    },
+  },
+  { // 5145 on LKS-FS01: adm-tom.harper from 10.20.4.42 writes wsh.exe through C$ (a second
+    // after the 03:05:42 logon) and opens svcctl through IPC$ before the 03:05:59 install.
+    table: "SecurityEvent",
+    check: (rows) => {
+      assert.deepEqual(rows.map((r) => [r.ShareName, r.RelativeTargetName]), [
+        ["\\\\*\\C$", "Windows\\Temp\\wsh.exe"],
+        ["\\\\*\\IPC$", "svcctl"],
+      ]);
+      assert.ok(
+        rows.every((r) =>
+          r.SubjectUserName === "adm-tom.harper" && r.IpAddress === "10.20.4.42" &&
+          host(r.Computer) === "lks-fs01"
+        ),
+      );
+      assert.ok(iso(rows[0].TimeGenerated) >= "2026-03-12T03:05:43");
+      assert.ok(iso(rows[1].TimeGenerated) < "2026-03-12T03:05:59");
+    },
+  },
+  { // 4663: 7-Zip (as SYSTEM, LKS-FS01$) reads the 8 staged Finance and HR files from the
+    // 03:02:10 staging on 13 March, before the archive appears four minutes later (stage 14).
+    table: "SecurityEvent",
+    check: (rows) => {
+      const r = one(rows, () => true, "the staging reads");
+      assert.equal(host(r.Computer), "lks-fs01");
+      assert.equal(r.SubjectUserName, "LKS-FS01$");
+      assert.equal(num(r.Files), 8);
+      assert.ok(iso(r.First) > "2026-03-13T03:02:10" && iso(r.Last) < "2026-03-13T03:06:10");
+    },
+  },
+  { // Service principal sign-ins: backup daily (9 days up to the 10 March rotation, 5 after),
+    // infra twice each of the 10 weekdays, all from 192.0.2.10; and once the attacker's new
+    // secret from 203.0.113.132, 38 s before the 02:31:05 resource group (C5).
+    table: "AADServicePrincipalSignInLogs",
+    check: (rows) => {
+      assert.deepEqual(
+        rows.map((r) => [
+          r.ServicePrincipalName,
+          num(r.Signins),
+          typeof r.Ips === "string" ? r.Ips : JSON.stringify(r.Ips),
+        ]),
+        [
+          ["lks-backup-automation", 9, '["192.0.2.10"]'],
+          ["lks-infra-automation", 20, '["192.0.2.10"]'],
+          ["lks-infra-automation", 1, '["203.0.113.132"]'],
+          ["lks-backup-automation", 5, '["192.0.2.10"]'],
+        ],
+      );
+      assert.equal(iso(rows[2].First), "2026-03-06T02:30:27.000Z");
+      assert.ok(iso(rows[3].First) > "2026-03-10T11:04:19");
+    },
+  },
+  { // Anomalies: the attacker's address (spray source, the Brazil sign-in, the RDP logon) with
+    // three anomalies of three templates; the other two spray sources one each (stages 1, 3, 6).
+    table: "Anomalies",
+    check: (rows) => {
+      assert.deepEqual(
+        rows.map((r) => [r.SourceIpAddress, num(r.Anomalies), num(r.Templates)]),
+        [[ATTACKER, 3, 3], ["203.0.113.61", 1, 1], ["203.0.113.88", 1, 1]],
+      );
+      assert.equal(iso(rows[0].First), "2026-03-11T02:10:00.000Z");
+    },
+  },
 ];
 
 Deno.test("the answer key's hunting queries each have their expected findings here", () => {

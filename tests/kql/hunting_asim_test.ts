@@ -119,7 +119,7 @@ Deno.test("casefile query: the exfiltration through _Im_NetworkSession (stage 14
   // 2684354560 bytes in total (the firewall's SentBytes, ASIM SrcBytes); outbound.
   const out = await casefileJson(
     `_Im_NetworkSession(dstipaddr_has_any_prefix = dynamic(["198.51.100.199"]))
-    | where EventProduct == "PAN-OS"
+    | where EventProduct == "PanOS"
     | summarize Sessions = count(), Bytes = sum(SrcBytes) by SrcIpAddr, NetworkDirection, DvcAction,
         EventResult, NetworkProtocol`,
   );

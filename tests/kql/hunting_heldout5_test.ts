@@ -118,7 +118,8 @@ Deno.test("_Im_WebSession reads Squid's access log and PAN-OS URL logs in the AS
     {
       EventProduct: "PanOS",
       Url: "cdn.example/a/u.ps1",
-      EventResultDetails: "",
+      // Microsoft's vimWebSessionPaloAltoCEF: a URL log carries no HTTP status, 'NA'.
+      EventResultDetails: "NA",
       EventResult: "Failure",
       DvcAction: "Deny",
       SrcIpAddr: "10.20.4.42",

@@ -31,8 +31,9 @@ Deno.test("mutation/summarize: an empty input gives one row of defaults without 
     `${T} | where x > 100 | summarize c = count(), s = sum(x), d = dcount(a), l = make_list(a),
       m = max(x), v = avg(x)`,
   );
-  // Kusto: count, sum, dcount are 0; make_list is []; all others null.
-  assert.deepEqual(empty.rows, [{ c: 0, s: 0, d: 0, l: "[]", m: null, v: null }]);
+  // Kusto: count, sum, dcount are 0; make_list is []; all others null, but avg is NaN
+  // (summarize-operator.md's empty-input example: "NaN due to dividing by 0").
+  assert.deepEqual(empty.rows, [{ c: 0, s: 0, d: 0, l: "[]", m: null, v: NaN }]);
   const grouped = await run(`${T} | where x > 100 | summarize c = count() by a`);
   assert.deepEqual(grouped.columns, ["a:string", "c:long"]);
   assert.deepEqual(grouped.rows, []);

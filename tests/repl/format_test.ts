@@ -27,10 +27,14 @@ Deno.test("frameTable() cuts rows, long cells, and columns that do not fit the w
   });
   const text = frameTable(frame, { width: 50, maxRows: 5, maxCell: 20 });
   const lines = text.split("\n");
-  assertEquals(lines.length, 2 + 5 + 1);
-  ok(lines.slice(0, -1).every((l) => l.length <= 50), text);
+  assertEquals(lines.length, 2 + 5 + 2);
+  ok(lines.every((l) => l.length <= 50), text);
   assertEquals(lines[2], "0  xxxxxxxxxxxxxxxxxxx…  c  d");
-  assertEquals(lines.at(-1), "(30 rows × 4 columns; first 5 rows shown)");
+  // The note wraps to the width; the cut values are whole in row 0's record.
+  assertEquals(lines.slice(-2), [
+    "(30 rows × 4 columns; first 5 rows shown;",
+    "values cut, whole with .show NAME 0)",
+  ]);
   const narrow = frameTable(frame, { width: 24, maxRows: 2, maxCell: 20 });
   ok(narrow.endsWith("2 more columns: C, D)"), narrow);
   ok(narrow.split("\n").slice(0, -1).every((l) => l.length <= 24), narrow);
@@ -212,4 +216,40 @@ Deno.test("frameTable(): the note of columns left out wraps to the width (no pag
   const text = frameTable(frame, { width: 60 });
   for (const line of text.split("\n")) ok(line.length <= 60, `wider than 60: ${line}`);
   match(text, /\(1 row × 30 columns;\n28 more columns: InitiatingProcessColumn2,/);
+});
+
+Deno.test("frameTable(): a table that cut values names the first row with one, to .show", () => {
+  // Row 2's command line is 300 characters, row 0's and 1's are short: row 2 is the one.
+  const frame = pl.DataFrame({
+    Computer: ["LKS-WS-1042", "LKS-FS01", "LKS-DC01"],
+    CommandLine: [
+      "cmd.exe /c whoami",
+      "svchost.exe -k netsvcs",
+      "powershell.exe " + "A".repeat(285),
+    ],
+  });
+  assertEquals(
+    frameTable(frame, { name: "procs" }).split("\n").at(-1),
+    "(3 rows × 2 columns; values cut, whole with .show procs 2)",
+  );
+  assertEquals(
+    frameTable(frame).split("\n").at(-1),
+    "(3 rows × 2 columns; values cut, whole with .show NAME 2)",
+  );
+  // Nothing cut: no note; wide: nothing is cut.
+  assertEquals(
+    frameTable(frame.head(2), { name: "procs" }).split("\n").at(-1),
+    "(2 rows × 2 columns)",
+  );
+  assertEquals(
+    frameTable(frame, { name: "procs", maxCell: Infinity }).split("\n").at(-1),
+    "(3 rows × 2 columns)",
+  );
+  // One column wider than the terminal is cut at its width: row 2 still.
+  const one = frameTable(frame.select("CommandLine"), { name: "procs", width: 30, maxCell: 300 });
+  assertEquals(one.split("\n").slice(-3), [
+    "(3 rows × 1 column;",
+    "values cut,",
+    "whole with .show procs 2)",
+  ]);
 });

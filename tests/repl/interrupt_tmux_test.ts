@@ -45,7 +45,7 @@ Deno.test({
         ["error", "Cancelled (Ctrl-C)."],
       ]);
       await t.line("events.getColumn('Count').toArray()");
-      const screen = await t.waitFor(/\[ 202743n? \]/); // manifest.json: SecurityEvent rows
+      const screen = await t.waitFor(/\[ 204172n? \]/); // manifest.json: SecurityEvent rows
       assert.doesNotMatch(screen, /\(words · step/, "the cancelled query bound nothing");
       // The same query runs to the end when left alone.
       await t.line(`%kql words = ${HEAVY}`);

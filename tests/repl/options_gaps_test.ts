@@ -21,7 +21,6 @@ import {
   investigateIncident,
   investigateIp,
   openLocalProvider,
-  openSentinelProvider,
   openSession,
   pl,
 } from "../../mod.ts";
@@ -30,6 +29,7 @@ import {
   DEMO_WORKSPACE_RESOURCE_ID,
   startLogAnalyticsService,
 } from "../twins/log_analytics/mod.ts";
+import { openTwinProvider } from "../providers/_twin_provider.ts";
 
 const isOptionError = (message: string) => (e: unknown) =>
   e instanceof OptionError && e.message === message;
@@ -109,15 +109,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const service = await startLogAnalyticsService();
-    const provider = await openSentinelProvider({
-      endpoint: service.endpoint,
-      workspace: service.workspaceIds[0],
-      caCertificates: [service.caCertificate],
-      credential: {
-        getToken: () =>
-          Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-      },
-      env: () => undefined,
+    const provider = await openTwinProvider(service, {
       config: {
         defaultTimespan: "none",
         workspaces: { vm: { resourceId: DEMO_WORKSPACE_RESOURCE_ID } },

@@ -14,6 +14,7 @@ import {
 } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
+import { openTwinProvider } from "../providers/_twin_provider.ts";
 import { tempFolder } from "../_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
@@ -61,12 +62,10 @@ Deno.test({
     const service = await startLogAnalyticsService();
     const env = (name: string) => name === "CASEFILE_SENTINEL_TOKEN" ? service.token : undefined;
     const local = await openLocalProvider();
-    const sentinel = await openSentinelProvider({
-      endpoint: service.endpoint,
-      workspace: service.workspaceIds[0],
-      caCertificates: [service.caCertificate],
+    // Signed in by the token in the environment, with the provider's default timespan.
+    const sentinel = await openTwinProvider(service, {
       credential: envTokenCredential(env),
-      env: () => undefined,
+      config: undefined,
     });
     try {
       const session = await openSession("mixed", { home: await tempFolder(), provider: local });
@@ -160,13 +159,12 @@ Deno.test({
       AZURE_CLIENT_ID: clientId,
       AZURE_CLIENT_SECRET: secret,
     };
-    const provider = await openSentinelProvider({
-      endpoint: service.endpoint,
+    // Signed in at the twin's Entra ID tenant, with the provider's default timespan.
+    const provider = await openTwinProvider(service, {
       authorityHost: entra.authorityHost,
-      workspace: service.workspaceIds[0],
-      caCertificates: [service.caCertificate],
       credential: "client-secret",
       env: (name) => (signIn as Record<string, string>)[name],
+      config: undefined,
     });
     try {
       const session = await openSession("signed", { home: await tempFolder(), provider });

@@ -7,6 +7,7 @@ import { tempFolder } from "../_helpers.ts";
 import { openSession } from "../../src/session/session.ts";
 import { openSentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
 import { startLogAnalyticsService } from "../twins/log_analytics/mod.ts";
+import { openTwinProvider } from "../providers/_twin_provider.ts";
 import { demoSession } from "./_export_fixture.ts";
 import { openLocalProvider } from "../../src/providers/local/local_provider.ts";
 
@@ -390,16 +391,8 @@ Deno.test({
   async fn() {
     const service = await startLogAnalyticsService();
     const home = await tempFolder();
-    const provider = await openSentinelProvider({
-      endpoint: service.endpoint,
-      workspace: service.workspaceIds[0],
-      caCertificates: [service.caCertificate],
-      credential: {
-        getToken: () =>
-          Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-      },
-      env: () => undefined,
-    });
+    // No config: the provider's own defaults, as the exported script opens it.
+    const provider = await openTwinProvider(service, { config: undefined });
     try {
       const session = await openSession("remote", { home, provider });
       await session.query(

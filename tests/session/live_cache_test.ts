@@ -12,10 +12,8 @@ import {
   type ServiceOptions,
   startLogAnalyticsService,
 } from "../twins/log_analytics/mod.ts";
-import {
-  openSentinelProvider,
-  type SentinelProvider,
-} from "../../src/providers/sentinel/sentinel_provider.ts";
+import type { SentinelProvider } from "../../src/providers/sentinel/sentinel_provider.ts";
+import { openTwinProvider } from "../providers/_twin_provider.ts";
 import { DEMO_CASE_DIR } from "../../src/providers/mod.ts";
 import { openSession, type Session } from "../../src/session/session.ts";
 import { ResultCache } from "../../src/session/result_cache.ts";
@@ -32,18 +30,9 @@ async function withTwin<T>(
   options: ServiceOptions = {},
 ): Promise<T> {
   const service = await startLogAnalyticsService(options);
-  const provider = await openSentinelProvider({
-    endpoint: service.endpoint,
-    workspace: DEMO_WORKSPACE_ID,
-    caCertificates: [service.caCertificate],
-    credential: {
-      getToken: () =>
-        Promise.resolve({ token: service.token, expiresOnTimestamp: Date.now() + 3_600_000 }),
-    },
-    env: () => undefined,
-    // The demo case's data is months old: read it whole, as the local engine does.
-    config: { defaultTimespan: "none" },
-  });
+  // The demo case's data is months old: the helper reads it whole (no default timespan),
+  // as the local engine does.
+  const provider = await openTwinProvider(service, { workspace: DEMO_WORKSPACE_ID });
   try {
     return await fn(service, provider);
   } finally {

@@ -24,6 +24,13 @@ import {
 import type * as A from "../syntax/ast.ts";
 import { isExactLongAsJson, isRealAsJson } from "../syntax/_literals.ts";
 import { EXACT_JSON_NEEDED, type ExprEnv, type JsonPath, type Typed } from "./_context.ts";
+import {
+  elementRepeatsKey,
+  elementString,
+  elementValue,
+  jsonElements,
+  readsElementsAs,
+} from "./_dynamic_elements.ts";
 
 /**
  * Text whose reading may differ between serde and JavaScript: a number (after `:`, `,`, `[`
@@ -305,29 +312,81 @@ export function nativeJsonStrings(
   expression: A.Expression,
   env: ExprEnv,
   column: string,
-): { text: Expr; list: Expr } | undefined {
+  elements?: ElementsOptions,
+): JsonStringsRead | undefined {
   if (!decodableJson(value, expression, env)) return undefined;
   const path = value.jsonPath;
   let source = value.expr;
   const text = pl.col(column);
   let unread: Expr = pl.lit(false);
+  let byIndex = false;
   if (path && path.steps.length > 0 && usedOnce(expression, env)) {
     if (path.job) env.discard(path.job);
     source = path.source.str.jsonPathMatch(jsonPathOf(path.steps));
     // Native null on a text that could hold the key (or serde could not read): exactly.
     // Searched only where the path read null (the other rows are null to the search).
     const last = path.steps.at(-1)!;
+    byIndex = typeof last === "number";
     const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
     const missed = pl.when(text.isNull()).then(path.source).otherwise(pl.lit(null).cast(pl.Utf8));
-    unread = missed.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`).fillNull(false);
+    // The path reads a string as its text, unquoted (`"[1]"` as `[1]`): exactly where the
+    // value may be a string (the key then a quote, compact or after `: `, literals Polars
+    // finds fast; for an index, a string opening with a bracket), or a key may be spelled
+    // with an escape.
+    const stringy = typeof last === "number"
+      ? String.raw`"[\[{]|\\u`
+      : [":", ": "].map((colon) => escapeRegex(`"${last}"${colon}"`)).join("|") + String.raw`|\\u`;
+    const read = pl.when(text.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(path.source);
+    unread = missed.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`).fillNull(false)
+      .or(read.str.contains(stringy).fillNull(false));
   }
   const plain = text.str.contains(PLAIN_STRING_ARRAY).fillNull(false);
-  const other = text.isNotNull().and(plain.not()).or(unread);
+  // Other rows: the elements of anything the grammar copies (`_dynamic_elements.ts`), when
+  // asked for (not by an index: any string element would read as its text); the rest need
+  // the exact reading.
+  const general = elements && !byIndex &&
+    jsonElements(
+      pl.when(plain).then(pl.lit(null).cast(pl.Utf8)).otherwise(text),
+      elements.bag,
+      elements.type,
+    );
+  const other = general ? general.exact.or(unread) : text.isNotNull().and(plain.not()).or(unread);
   const guard = pl.when(other).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
     .cast(pl.Int64, true as never);
   const decoded = pl.when(plain).then(text).otherwise(pl.lit(null).cast(pl.Utf8))
     .str.jsonDecode(pl.List(pl.Utf8));
-  return { text: source, list: pl.when(guard.isNull()).then(decoded).otherwise(pl.lit(null)) };
+  const list = general ? pl.when(plain).then(decoded).otherwise(general.list) : decoded;
+  return {
+    text: source,
+    list: pl.when(guard.isNull()).then(list).otherwise(pl.lit(null)),
+    ...(general ? { texts: plain.not() } : {}),
+  };
+}
+
+/** How {@link nativeJsonStrings} reads rows other than arrays of strings. */
+export interface ElementsOptions {
+  /** How a property bag expands: one-key bags, or `[key, value]` pairs (`kind=array`). */
+  readonly bag: "bag" | "array";
+  /** The item's type (`to typeof(…)`). */
+  readonly type: KustoType;
+}
+
+/** What {@link nativeJsonStrings} reads: the text to add first, then the list. */
+export interface JsonStringsRead {
+  /** The JSON text, to add to the frame as the given column first. */
+  readonly text: Expr;
+  /** The list (strings, or element texts where `texts` holds). */
+  readonly list: Expr;
+  /**
+   * With {@link ElementsOptions}: whether a row's list holds its elements' JSON texts
+   * (`_dynamic_elements.ts`) rather than the strings of an array of strings.
+   */
+  readonly texts?: Expr;
+}
+
+/** Whether an expansion to `type` can read elements natively (see `_dynamic_elements.ts`). */
+export function readsElements(type: KustoType): boolean {
+  return readsElementsAs(type);
 }
 
 /**
@@ -359,6 +418,8 @@ export interface ListsExpansion {
   readonly columns: readonly ColumnSchema[];
   /** A `dynamic` item also keeps its strings themselves in this frame column. */
   readonly strings: readonly string[];
+  /** Per list, the frame column of the rows holding element texts (see {@link ListExpansion.texts}). */
+  readonly texts?: readonly (string | undefined)[];
 }
 
 /**
@@ -377,6 +438,12 @@ export function explodeLists(x: ListsExpansion): LazyDataFrame {
     count = pl.when(count.gt(x.limit)).then(pl.lit(x.limit).cast(pl.Int64)).otherwise(count);
   }
   const element = (k: number) => pl.col(x.lists[k]).lst.get(pl.col(at), true);
+  const reads = x.lists.map((_, k) => {
+    const texts = x.texts?.[k];
+    const read = expandedValue(element(k), x.types[k], texts ? pl.col(texts) : undefined);
+    if (!read) throw new Error(`a list expanded as ${x.types[k]} is not read natively`);
+    return read;
+  });
   return x.frame
     .withColumns(count.alias(at))
     .filter(pl.col(at).gt(0))
@@ -386,13 +453,9 @@ export function explodeLists(x: ListsExpansion): LazyDataFrame {
       ...x.columns.map((c) => {
         const k = x.names.indexOf(c.name);
         if (k < 0) return c.name === x.itemIndex ? pl.col(at).alias(c.name) : pl.col(c.name);
-        const value = x.types[k] === "string"
-          ? element(k).fillNull(pl.lit(""))
-          : pl.when(element(k).isNull()).then(pl.lit(null).cast(pl.Utf8))
-            .otherwise(jsonQuote(element(k)));
-        return value.alias(c.name);
+        return reads[k].value.alias(c.name);
       }),
-      ...x.types.flatMap((t, k) => t === "dynamic" ? [element(k).alias(x.strings[k])] : []),
+      ...x.types.flatMap((t, k) => t === "dynamic" ? [reads[k].strings.alias(x.strings[k])] : []),
     );
 }
 
@@ -442,6 +505,49 @@ export function carryLists(
 }
 
 /**
+ * The frame an operator that keeps the rows' columns, or some of them, unchanged (`where`,
+ * `project`, `project-away`) makes of `from` with `make`, the native arrays of `from` carried
+ * to it: each one's frame with its list (column `alias`) goes through `make` too. A column
+ * is carried when `keeps` says the operator keeps it unchanged, and, for one that waits for
+ * an `mv-expand` (`pathText`: its slot holds a JSON path's text, not the value), unread;
+ * the frame made is then deferred as the `extend`'s was, so the column's JavaScript job
+ * never runs when the expansion follows (issue 22).
+ */
+export function keepLists(
+  from: LazyDataFrame,
+  make: (frame: LazyDataFrame, alias?: string) => LazyDataFrame,
+  keeps: (name: string, pathText: boolean) => boolean,
+): LazyDataFrame {
+  const lists = [...(extendedLists.get(from) ?? [])]
+    .filter(([name, list]) => keeps(name, list.pathText === true));
+  const waiting = lists.some(([, list]) => list.pathText);
+  const to = waiting ? deferredFrame(() => make(from)) : make(from);
+  for (const [name, list] of lists) {
+    rememberList(to, name, { ...list, withList: (alias) => make(list.withList(alias), alias) });
+  }
+  return to;
+}
+
+/**
+ * Whether `expression` may read column `name`: it names it, or calls a function of
+ * `isFunction` (a user function's body may read any column).
+ */
+export function readsColumn(
+  expression: unknown,
+  name: string,
+  isFunction: (called: string) => boolean,
+): boolean {
+  if (typeof expression !== "object" || expression === null) return false;
+  if (Array.isArray(expression)) {
+    return expression.some((e) => readsColumn(e, name, isFunction));
+  }
+  const node = expression as { kind?: unknown; name?: unknown };
+  if (node.kind === "name" && node.name === name) return true;
+  if (node.kind === "call" && typeof node.name === "string" && isFunction(node.name)) return true;
+  return Object.values(expression).some((e) => readsColumn(e, name, isFunction));
+}
+
+/**
  * A frame made by `make` only when first used (any property read, `in` or key listing),
  * then always that one. `extend` returns one when a column waits for an `mv-expand` right
  * after (issue 22): the expansion builds its own frame from the input (its
@@ -488,24 +594,78 @@ export interface ListExpansion {
   readonly columns: readonly ColumnSchema[];
   /** A `dynamic` expansion also keeps the strings themselves in this frame column. */
   readonly strings?: string;
+  /**
+   * The frame column of the rows whose list holds element texts (see
+   * {@link JsonStringsRead.texts}); without it, every list holds strings.
+   */
+  readonly texts?: string;
 }
 
 /**
- * `mv-expand` of a native list by Polars' `explode`, lazily; undefined for types other than
- * `dynamic` and `string`. As Kusto does, a null array expands to one null row and an empty
- * one to none; the item index counts from 0 (0 for a null array).
+ * An expanded element as a value of `type`, and its strings for later reads (`tostring()`)
+ * of a `dynamic` one: `element` is a string of an array of strings, or, on the rows where
+ * `texts` holds, an element's JSON text (read by `_dynamic_elements.ts`). An element holding
+ * a bag with a key twice fails with {@link EXACT_JSON_NEEDED}. Undefined for a type read
+ * otherwise.
+ */
+function expandedValue(
+  element: Expr,
+  type: KustoType,
+  texts?: Expr,
+): { value: Expr; strings: Expr } | undefined {
+  const ofStrings = (e: Expr): Expr | undefined => {
+    switch (type) {
+      case "string":
+        return e.fillNull(pl.lit(""));
+      case "dynamic":
+        return pl.when(e.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(jsonQuote(e));
+      case "long":
+        return texts && pl.lit(null).cast(pl.Int64);
+      case "real":
+        return texts && pl.lit(null).cast(pl.Float64);
+      case "bool":
+        return texts && pl.lit(null).cast(pl.Bool);
+      default:
+        return undefined;
+    }
+  };
+  if (!texts) {
+    const value = ofStrings(element);
+    return value && { value, strings: element };
+  }
+  const text = pl.when(texts).then(element).otherwise(pl.lit(null).cast(pl.Utf8));
+  const string = pl.when(texts).then(pl.lit(null).cast(pl.Utf8)).otherwise(element);
+  const fromStrings = ofStrings(string);
+  if (!fromStrings || !readsElementsAs(type)) return undefined;
+  const value = pl.when(texts).then(elementValue(text, type)).otherwise(fromStrings);
+  // A bag with a key twice is written otherwise: only where it is written (a bag cast to a
+  // number or a boolean is null whatever its keys).
+  if (type !== "dynamic" && type !== "string") {
+    return { value, strings: pl.when(texts).then(elementString(text)).otherwise(element) };
+  }
+  const guard = pl.when(elementRepeatsKey(text)).then(pl.lit(EXACT_JSON_NEEDED))
+    .otherwise(pl.lit(null)).cast(pl.Int64, true as never);
+  return {
+    value: pl.when(guard.isNull()).then(value).otherwise(pl.lit(null)),
+    strings: pl.when(texts).then(elementString(text)).otherwise(element),
+  };
+}
+
+/**
+ * `mv-expand` of a native list by Polars' `explode`, lazily; undefined for types it does not
+ * read (`dynamic` and `string`; with element texts, also `long`, `real` and `bool`). As
+ * Kusto does, a null array expands to one null row and an empty one to none; the item index
+ * counts from 0 (0 for a null array).
  */
 export function explodeList(x: ListExpansion): LazyDataFrame | undefined {
-  if (x.type !== "dynamic" && x.type !== "string") return undefined;
+  const read = expandedValue(pl.col(x.list), x.type, x.texts ? pl.col(x.texts) : undefined);
+  if (!read) return undefined;
   let list = pl.col(x.list);
   if (Number.isFinite(x.limit)) list = list.lst.head(x.limit);
   const index = `${x.list}_index`;
   const added = [list.alias(x.list)];
   if (x.itemIndex) added.push(pl.intRanges(0, list.lst.lengths(), 1, pl.Int64).alias(index));
-  const element = pl.col(x.list);
-  const value = x.type === "string"
-    ? element.fillNull(pl.lit(""))
-    : pl.when(element.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(jsonQuote(element));
+  const value = read.value;
   let frame = x.frame.withColumns(...added);
   if (!x.nonEmpty || x.limit < 1) {
     frame = frame.filter(pl.col(x.list).isNull().or(pl.col(x.list).lst.lengths().gt(0)));
@@ -520,7 +680,7 @@ export function explodeList(x: ListExpansion): LazyDataFrame | undefined {
           ? pl.col(index).fillNull(0).cast(pl.Int64).alias(c.name)
           : pl.col(c.name)
       ),
-      ...(x.strings && x.type === "dynamic" ? [element.alias(x.strings)] : []),
+      ...(x.strings && x.type === "dynamic" ? [read.strings.alias(x.strings)] : []),
     );
 }
 

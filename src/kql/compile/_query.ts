@@ -31,6 +31,7 @@ import { checkDeclaredOnce, compileItem } from "./_same_operator_names.ts";
 import { bindArguments } from "./_arguments.ts";
 import { union, unionInputs } from "./operators/_union.ts";
 import { findSource, searchSource } from "./operators/_search.ts";
+import { splitFilterAtJoin } from "./operators/_join.ts";
 import {
   exactInteger,
   int64Literal,
@@ -117,8 +118,25 @@ export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation
   switch (e.kind) {
     case "paren":
       return tabularOf(e.expression, scope, ctx);
-    case "pipe":
+    case "pipe": {
+      const below = e.source.kind === "pipe" ? e.source : undefined;
+      if (below && e.operator.kind === "where" && below.operator.kind === "join") {
+        // An innerunique join's filter of left columns runs before it (see splitFilterAtJoin).
+        const left = tabularOf(below.source, scope, ctx);
+        const split = splitFilterAtJoin(e.operator, below.operator, left, scope);
+        if (!split) {
+          return applyTraced(applyTraced(left, below.operator, scope, ctx), e.operator, scope, ctx);
+        }
+        const joined = applyTraced(
+          applyTraced(left, split.before, scope, ctx),
+          below.operator,
+          scope,
+          ctx,
+        );
+        return split.after ? applyTraced(joined, split.after, scope, ctx) : joined;
+      }
       return applyTraced(tabularOf(e.source, scope, ctx), e.operator, scope, ctx);
+    }
     case "name":
       return named(e, scope, ctx);
     case "call":

@@ -16,6 +16,7 @@ import type * as A from "../syntax/ast.ts";
 import { parseQuery } from "../syntax/_parser.ts";
 import { WORKSPACE_FUNCTION_TABLES } from "../syntax/_workspace_tables.ts";
 import { ASIM_PARSERS, type AsimParser } from "../syntax/_asim_sources.ts";
+import { DNS_SCHEMA } from "../syntax/_asim_schemas.ts";
 import { type Context, Scope } from "./_context.ts";
 import type { KqlSemanticError } from "../errors.ts";
 
@@ -79,9 +80,13 @@ const DNS_EVENTS_BODY = `
       TransactionIdHex = '', DnsSessionId = '', DvcIpAddr = '', EventUid = '',
       SrcPortNumber = int(null), DstPortNumber = int(null), DnsNetworkDuration = int(null)`;
 
+// The unifying parsers start from the schema's empty table (vimDnsEmpty), so a field DnsEvents
+// does not fill (DnsQueryType) is an empty column, as in Sentinel.
+const DNS_UNION = `union (datatable(${DNS_SCHEMA}) []), (${DNS_EVENTS_BODY})`;
+
 // The source-agnostic parsers (`imDns`): eventtype 'lookup' (queries) and a `pack` flag.
 const IM_DNS = `(${FILTERS}, eventtype:string='lookup', pack:bool=false) {
-  let disabled = false; ${DNS_EVENTS_BODY} }`;
+  let disabled = false; ${DNS_UNION} }`;
 // The source-specific filtering parsers (`vimDnsMicrosoftOMS`): a `disabled` flag instead.
 const VIM_DNS = `(${FILTERS}, eventtype:string='Query', disabled:bool=false) {
   ${DNS_EVENTS_BODY} }`;
@@ -90,7 +95,7 @@ const ASIM_DNS = `(pack:bool=false) {
   let starttime = datetime(null); let endtime = datetime(null); let srcipaddr = '*';
   let domain_has_any = dynamic([]); let responsecodename = '*'; let response_has_ipv4 = '*';
   let response_has_any_prefix = dynamic([]); let eventtype = '*'; let disabled = false;
-  ${DNS_EVENTS_BODY} }`;
+  ${DNS_UNION} }`;
 
 /** Each function's definition (parameters and body) in KQL, by its names. */
 const FUNCTIONS: ReadonlyArray<[names: string[], source: string]> = [
@@ -148,9 +153,10 @@ export function workspaceScope(ctx: Context): Scope {
 // The KQL of an ASIM parser over `legs`: the parameterless variant takes only `pack` and
 // binds every filtering parameter to its default.
 function asimSource(parser: AsimParser, legs: AsimParser["legs"], parameterless: boolean): string {
-  const union = legs.length === 1
-    ? legs[0][1]
-    : `union ${legs.map(([, body]) => `(${body})`).join(", ")}`;
+  // A parser with a schema starts from its empty table, so every schema field is a column.
+  const parts = legs.map(([, body]) => `(${body})`);
+  if (parser.schema) parts.unshift(`(datatable(${parser.schema}) [])`);
+  const union = parts.length === 1 ? legs[0][1] : `union ${parts.join(", ")}`;
   const body = `${union}\n  ${parser.filter}`;
   if (!parameterless) return `(${parser.params}) { ${body} }`;
   const lets = parser.params.split(/,\s*(?![^()]*\))/).map((p) => {

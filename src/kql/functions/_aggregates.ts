@@ -172,7 +172,9 @@ function meanType(type: KustoType): KustoType {
 function mean(expr: Expr, type: KustoType): Expr {
   if (type === "timespan") return expr.cast(pl.Int64).mean().cast(pl.Int64).cast(pl.Duration("us"));
   if (type === "datetime") return expr.cast(pl.Int64).mean().cast(pl.Int64).cast(pl.Datetime("us"));
-  return expr.cast(pl.Float64).mean();
+  // The sum of the values over their count: 0/0 is NaN when there are none (summarize-operator.md,
+  // "The result of avg_x(x) is NaN due to dividing by 0"), nulls being ignored.
+  return pl.when(expr.count().eq(0)).then(pl.lit(NaN)).otherwise(expr.cast(pl.Float64).mean());
 }
 
 for (const [name, max] of [["min", false], ["max", true]] as const) {
@@ -463,7 +465,8 @@ defineAggregate("percentiles", {
 /** Sample (ddof 1) or population (ddof 0) variance or standard deviation. */
 function deviation(c: Expr, ddof: 0 | 1, sqrt: boolean): Expr {
   const variance = ddof === 1 ? c.var() : c.var().mul(c.count().sub(1)).div(c.count());
-  return sqrt ? variance.pow(0.5) : variance;
+  // Over no values (nulls ignored) the default is 0 (summarize-operator.md, "Default values").
+  return pl.when(c.count().eq(0)).then(pl.lit(0)).otherwise(sqrt ? variance.pow(0.5) : variance);
 }
 
 for (

@@ -33,10 +33,9 @@ import { readDatetime, readTimespan, realAsJson } from "../syntax/_literals.ts";
 
 /** Values brought to one type, for iff/case/coalesce. */
 function unify(values: Typed[], site: CallSite): { values: Typed[]; type: KustoType } {
-  const type = commonType(
-    values.filter((v) => !(v.constant && v.constant.value === null)).map((v) => v.type),
-  ) ??
-    values[0].type;
+  // Typed nulls (`int(null)`) take part only when every value is one: iff(c, int(null), int(null)).
+  const known = values.filter((v) => !(v.constant && v.constant.value === null)).map((v) => v.type);
+  const type = known.length > 0 ? commonType(known) : values[0].type;
   return { values: values.map((v) => (v.type === type ? v : convert(v, type, site.env))), type };
 }
 

@@ -480,10 +480,28 @@ function secondsToMicros(seconds: number): number {
   return Math.floor(Math.round(seconds * 1e7) / 10);
 }
 
+/**
+ * `make_datetime(value)` and `make_timespan(value)`: Kusto.Language's one-value signatures
+ * (`value: scalar`), a conversion as todatetime() and totimespan() make it. Published rules
+ * rebuild a datetime from an mv-expanded list this way (`make_datetime(StartTime)`).
+ */
+function oneValue(args: readonly Typed[], site: CallSite, converter: string): Typed | undefined {
+  if (args.length !== 1) return undefined;
+  return SCALAR_FUNCTIONS.get(converter)!.compile([args[0]], site);
+}
+
 defineScalar("make_datetime", {
-  minArgs: 3,
+  minArgs: 1,
   maxArgs: 6,
   compile(args, site) {
+    const converted = oneValue(args, site, "todatetime");
+    if (converted) return converted;
+    if (args.length === 2) {
+      throw site.env.ctx.error(
+        "make_datetime() takes one value, or 3 to 6 numbers (year, month, day[, hour, minute, second]), not 2",
+        site.call.span,
+      );
+    }
     const inputs = args.map((_, i) => numberArg(args, i, site));
     return site.env.rowwise(inputs, "datetime", (values) => {
       if (values.some((v) => v === null)) return null;
@@ -501,9 +519,11 @@ defineScalar("make_datetime", {
 });
 
 defineScalar("make_timespan", {
-  minArgs: 2,
+  minArgs: 1,
   maxArgs: 4,
   compile(args, site) {
+    const converted = oneValue(args, site, "totimespan");
+    if (converted) return converted;
     const inputs = args.map((_, i) => numberArg(args, i, site));
     return site.env.rowwise(inputs, "timespan", (values) => {
       if (values.some((v) => v === null)) return null;

@@ -190,6 +190,8 @@ function hllAggregate(conditional: boolean) {
           type: "dynamic" as const,
           name: `${prefix}_${argName(arg)}`,
           post: (v: JsValue) => {
+            // No values: null, not an empty sketch (summarize-operator.md, "Default values").
+            if (v === null || (v as JsValue[]).length === 0) return null;
             const sketch: Sketch = { p: precision, hashes: new Set() };
             for (const item of (v ?? []) as JsValue[]) {
               const value = x.type === "dynamic" ? parseJson(item as string) : item;

@@ -7,7 +7,10 @@
  * `series_fit_poly`), periods and seasonality, and seasonal decomposition with anomaly
  * detection (`series_decompose_anomalies`) and forecasting.
  *
- * They run row by row in JavaScript (series are per-row arrays, few and long). Functions
+ * They run row by row in JavaScript (series are per-row arrays, few and long), batched and
+ * stopped by Ctrl-C as every row-wise computation; element-wise arithmetic and comparisons,
+ * `series_sum` and `series_fill_const` over series of whole numbers (make-series counts) run
+ * as Polars list expressions instead (`series/_native.ts`). Functions
  * with several outputs (`series_fit_line`, `series_decompose`, ...) give their outputs as
  * `components` for `extend (a, b, ...) = f(...)`; with one name they give their first.
  *

@@ -259,9 +259,10 @@ defineAggregate("tdigest", {
       expr: points.filter(pl.col(x.column).isNotNull()).implode(),
       type: "dynamic",
       name: named("tdigest", site.call.args[0]),
+      // No values: null, not an empty digest (summarize-operator.md, "Default values").
       post: (v) =>
-        digestToJson(
-          digestOf((v ?? []) as Array<{ v: number | null; w: number | null }>, x.type),
+        v === null || (v as JsValue[]).length === 0 ? null : digestToJson(
+          digestOf(v as Array<{ v: number | null; w: number | null }>, x.type),
         ),
     });
   },

@@ -243,7 +243,11 @@ export function formatReal(n: number): string {
   return text.replace(/e([+-])(\d+)$/, (_, sign, digits) => `E${sign}${digits.padStart(2, "0")}`);
 }
 
-/** The Kusto type of a JS value held in a dynamic (for `gettype`-like decisions). */
+/**
+ * The Kusto type of a JS value held in a dynamic (for `gettype`-like decisions): a whole
+ * number in the 32-bit range is an `int`, a larger one a `long` (gettype-function.md:
+ * `gettype(parse_json('1'))` is `int`).
+ */
 export function jsonTypeOf(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (isRealAsJson(value)) return "real";
@@ -251,7 +255,10 @@ export function jsonTypeOf(value: unknown): string {
   if (Array.isArray(value)) return "array";
   if (typeof value === "object") return "dictionary";
   if (typeof value === "boolean") return "bool";
-  if (typeof value === "number") return Number.isInteger(value) ? "long" : "real";
+  if (typeof value === "number") {
+    if (!Number.isInteger(value)) return "real";
+    return value >= -2147483648 && value <= 2147483647 ? "int" : "long";
+  }
   return "string";
 }
 

@@ -3,13 +3,16 @@
  * published ASIM schemas (https://aka.ms/AboutASIM): authentication (SigninLogs,
  * AADNonInteractiveUserSignInLogs, SecurityEvent 4624/4625/4634/4647, Syslog sshd), network
  * sessions (CommonSecurityLog, DeviceNetworkEvents) and process creation (SecurityEvent 4688,
- * DeviceProcessEvents), and from `_asim_web_registry.ts` web sessions and registry events. Each
+ * DeviceProcessEvents), from `_asim_web_registry.ts` web sessions and registry events, and from
+ * `_asim_file_audit_user.ts` file events, audit events and user management. Each
  * parser is a union of one leg per source table; a case folder gets the legs whose tables it
  * has (as a workspace gets the legs of its connectors).
  *
  * @module
  */
 import { REGISTRY, WEB_SESSION } from "./_asim_web_registry.ts";
+import { AUDIT_EVENT, FILE_EVENT, USER_MANAGEMENT } from "./_asim_file_audit_user.ts";
+import { NETWORK_SESSION_SCHEMA } from "./_asim_schemas.ts";
 
 /** One ASIM parser: its names, its parameters, a leg per source table, and its filters. */
 export interface AsimParser {
@@ -21,6 +24,11 @@ export interface AsimParser {
   legs: ReadonlyArray<readonly [table: string, body: string]>;
   /** The parameters' filters on the normalised fields, applied after the union. */
   filter: string;
+  /**
+   * The schema's fields and types (`Name:type, ...`), when the parser starts from the
+   * schema's empty table as Microsoft's unifying parsers do (`vimFileEventEmpty`).
+   */
+  schema?: string;
 }
 
 // The device fields of a Windows `Computer` (host.domain).
@@ -147,20 +155,27 @@ const NET_COLUMNS =
   NetworkApplicationProtocol, DvcAction, SrcBytes, DstBytes, SrcUsername, SrcProcessName,
   DvcHostname, Dvc`;
 
+// PAN-OS TRAFFIC logs as Microsoft's vimNetworkSessionPaloAltoCEF.yaml (Azure/Azure-Sentinel
+// Parsers/ASimNetworkSession) reads them: its action table (reset client/server/both in both
+// spellings, drop ICMP), 'allow' the only success, every session 'Informational' (the
+// firewall's own severity is EventOriginalSeverity), vendor 'Palo Alto', product 'PanOS'.
 const PALO_ALTO = `CommonSecurityLog
-  | where Activity == 'TRAFFIC'
+  | where DeviceVendor == 'Palo Alto Networks' and DeviceProduct == 'PAN-OS' and Activity == 'TRAFFIC'
   | extend EventType = 'NetworkSession', ${COMMON},
-      DvcAction = case(DeviceAction =~ 'allow', 'Allow', DeviceAction =~ 'deny', 'Deny',
-        DeviceAction =~ 'drop', 'Drop', DeviceAction startswith 'reset', 'Reset', DeviceAction),
-      EventSchema = 'NetworkSession', EventSchemaVersion = '0.2.6', EventVendor = DeviceVendor,
-      EventProduct = DeviceProduct, SrcIpAddr = SourceIP, SrcPortNumber = SourcePort,
-      DstIpAddr = DestinationIP, DstPortNumber = DestinationPort, DstFQDN = DestinationHostName,
+      DvcAction = case(DeviceAction in ('allow'), 'Allow', DeviceAction == 'deny', 'Deny',
+        DeviceAction == 'drop', 'Drop', DeviceAction in ('drop ICMP', 'drop-icmp'), 'Drop ICMP',
+        DeviceAction in ('reset client', 'reset-client'), 'Reset Source',
+        DeviceAction in ('reset server', 'reset-server'), 'Reset Destination',
+        DeviceAction in ('reset both', 'reset-both'), 'Reset', ''),
+      EventSchema = 'NetworkSession', EventSchemaVersion = '0.2.6', EventVendor = 'Palo Alto',
+      EventProduct = 'PanOS', SrcIpAddr = SourceIP, SrcPortNumber = toint(SourcePort),
+      DstIpAddr = DestinationIP, DstPortNumber = toint(DestinationPort), DstFQDN = DestinationHostName,
       NetworkProtocol = toupper(Protocol), NetworkApplicationProtocol = ApplicationProtocol,
-      SrcBytes = SentBytes, DstBytes = ReceivedBytes, SrcUsername = SourceUserName,
+      SrcBytes = tolong(SentBytes), DstBytes = tolong(ReceivedBytes), SrcUsername = SourceUserName,
       SrcProcessName = '', DvcHostname = DeviceName, Dvc = DeviceName
-  | extend EventResult = iff(DvcAction == 'Allow', 'Success', 'Failure'),
-      EventSeverity = iff(DvcAction == 'Allow', 'Informational', 'Low')
-  | project ${NET_COLUMNS}`;
+  | extend EventResult = iff(DeviceAction == 'allow', 'Success', 'Failure'), EventSeverity = 'Informational',
+      EventOriginalSeverity = tostring(column_ifexists('LogSeverity', '')), DvcOriginalAction = DeviceAction
+  | project ${NET_COLUMNS}, EventOriginalSeverity, DvcOriginalAction`;
 
 const MDE_NETWORK = `DeviceNetworkEvents
   | where ActionType in ('ConnectionSuccess', 'ConnectionFailed', 'ConnectionAttempt',
@@ -171,8 +186,8 @@ const MDE_NETWORK = `DeviceNetworkEvents
       EventResult = iff(ActionType == 'ConnectionFailed', 'Failure', 'Success'),
       EventSchema = 'NetworkSession', EventSchemaVersion = '0.2.6', EventVendor = 'Microsoft',
       EventProduct = 'M365 Defender for Endpoint',
-      SrcIpAddr = iff(_in, RemoteIP, LocalIP), SrcPortNumber = iff(_in, RemotePort, LocalPort),
-      DstIpAddr = iff(_in, LocalIP, RemoteIP), DstPortNumber = iff(_in, LocalPort, RemotePort),
+      SrcIpAddr = iff(_in, RemoteIP, LocalIP), SrcPortNumber = toint(iff(_in, RemotePort, LocalPort)),
+      DstIpAddr = iff(_in, LocalIP, RemoteIP), DstPortNumber = toint(iff(_in, LocalPort, RemotePort)),
       DstFQDN = RemoteUrl, NetworkProtocol = toupper(Protocol), NetworkApplicationProtocol = '',
       DvcAction = '', SrcBytes = long(null), DstBytes = long(null),
       SrcUsername = iff(isnotempty(InitiatingProcessAccountDomain),
@@ -322,6 +337,7 @@ export const ASIM_PARSERS: readonly AsimParser[] = [
     names: ["imNetworkSession", "_Im_NetworkSession"],
     parameterless: ["ASimNetworkSession", "_ASim_NetworkSession"],
     params: NET_PARAMS,
+    schema: NETWORK_SESSION_SCHEMA,
     legs: [["CommonSecurityLog", PALO_ALTO], ["DeviceNetworkEvents", MDE_NETWORK]],
     filter: NET_FILTER,
   },
@@ -347,4 +363,7 @@ export const ASIM_PARSERS: readonly AsimParser[] = [
   },
   WEB_SESSION,
   REGISTRY,
+  FILE_EVENT,
+  AUDIT_EVENT,
+  USER_MANAGEMENT,
 ];

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { REGISTRY_SCHEMA, WEB_SESSION_SCHEMA } from "./_asim_schemas.ts";
 
 const COMMON = `EventCount = int(1), EventStartTime = TimeGenerated, EventEndTime = TimeGenerated`;
 
@@ -15,30 +16,41 @@ const COMMON = `EventCount = int(1), EventStartTime = TimeGenerated, EventEndTim
 const WEB_COLUMNS =
   `TimeGenerated, Type, _ResourceId, EventCount, EventStartTime, EventEndTime, EventType,
   EventResult, EventResultDetails, EventSeverity, EventVendor, EventProduct, EventSchema,
-  EventSchemaVersion, Url, UrlCategory, HttpUserAgent, HttpRequestMethod, HttpContentType,
+  EventSchemaVersion, Url, UrlCategory, HttpUserAgent, HttpRequestMethod, HttpContentType, HttpStatusCode,
   SrcIpAddr, SrcPortNumber, SrcUsername, SrcHostname, DstIpAddr, DstPortNumber, DstHostname,
   SrcBytes, DstBytes, NetworkDuration, DvcAction, DvcHostname, Dvc`;
 
 // PAN-OS sends URL-filtering records as THREAT logs of subtype `url` (CEF: request = the URL,
 // requestClientApplication = the user agent, requestMethod, cs2 = the URL category). They carry
-// no HTTP status: EventResultDetails stays empty and the firewall's action decides the result.
+// no HTTP status; Microsoft's vimWebSessionPaloAltoCEF.yaml (Azure/Azure-Sentinel
+// Parsers/ASimWebSession) sets EventResultDetails 'NA' and reads the action, the result and a
+// nominal status from its action table (block-continue is an allowed, 'Partial' session),
+// and the severity from the firewall's (1 Informational, 2 Low, 3-4 Medium, 5 High). Its
+// vendor and product are the schema's 'Palo Alto' and 'PanOS' (the parser swaps the two).
 const PAN_OS_URL = `CommonSecurityLog
   | where DeviceVendor == 'Palo Alto Networks' and DeviceProduct == 'PAN-OS'
       and Activity == 'THREAT' and DeviceEventClassID == 'url'
   | extend EventType = 'HTTPsession', ${COMMON}, EventVendor = 'Palo Alto', EventProduct = 'PanOS',
-      EventSchema = 'WebSession', EventSchemaVersion = '0.2.6', EventResultDetails = '',
+      EventSchema = 'WebSession', EventSchemaVersion = '0.2.6', EventResultDetails = 'NA',
       Url = RequestURL, UrlCategory = DeviceCustomString2, HttpUserAgent = RequestClientApplication,
       HttpRequestMethod = toupper(RequestMethod), HttpContentType = '', SrcIpAddr = SourceIP,
       SrcPortNumber = toint(SourcePort), SrcUsername = SourceUserName, SrcHostname = SourceHostName,
       DstIpAddr = DestinationIP, DstPortNumber = toint(DestinationPort),
       DstHostname = DestinationHostName, SrcBytes = tolong(SentBytes), DstBytes = tolong(ReceivedBytes),
       NetworkDuration = int(null),
-      DvcAction = case(DeviceAction in~ ('alert', 'allow', 'continue', 'override'), 'Allow',
-        DeviceAction in~ ('block-url', 'block-override', 'override-lockout', 'deny'), 'Deny',
-        DeviceAction),
-      DvcHostname = DeviceName, Dvc = DeviceName
-  | extend EventResult = iff(DvcAction == 'Allow', 'Success', 'Failure'),
-      EventSeverity = iff(DvcAction == 'Allow', 'Informational', 'Low')
+      DvcAction = case(DeviceAction in ('alert', 'allow', 'continue', 'override', 'block-continue'), 'Allow',
+        DeviceAction in ('block-url', 'block-override', 'override-lockout', 'deny'), 'Deny',
+        DeviceAction == 'reset client', 'Reset Source', DeviceAction == 'reset server', 'Reset Destination',
+        DeviceAction == 'reset both', 'Reset', DeviceAction == 'drop', 'Drop',
+        DeviceAction == 'drop ICMP', 'Drop ICMP', ''),
+      DvcHostname = DeviceName, Dvc = DeviceName,
+      _severity = tostring(column_ifexists('LogSeverity', ''))
+  | extend EventResult = case(DeviceAction == 'block-continue', 'Partial', DvcAction == 'Allow', 'Success',
+        DvcAction == '', '', 'Failure'),
+      HttpStatusCode = case(DvcAction == 'Allow', '200', DeviceAction == 'block-override', '302',
+        DvcAction == '', '', '503'),
+      EventSeverity = case(_severity == '1', 'Informational', _severity == '2', 'Low',
+        _severity in ('3', '4'), 'Medium', _severity == '5', 'High', '')
   | project ${WEB_COLUMNS}`;
 
 // Squid's native access.log line: time elapsed(ms) client action/status bytes method URL
@@ -60,7 +72,7 @@ const SQUID = `Syslog
       DstHostname = '', SrcBytes = long(null), DstBytes = tolong(_m[4]),
       NetworkDuration = toint(_m[0]),
       DvcAction = iff(tostring(_m[2]) contains 'DENIED', 'Deny', 'Allow'),
-      DvcHostname = HostName, Dvc = HostName
+      DvcHostname = HostName, Dvc = HostName, HttpStatusCode = tostring(_m[3])
   | extend EventResult = iff(toint(EventResultDetails) >= 400 or DvcAction == 'Deny'
       or tostring(_m[2]) has_any ('INVALID', 'FAIL', 'ABORTED', 'TIMEOUT'), 'Failure', 'Success')
   | extend EventSeverity = iff(EventResult == 'Failure', 'Low', 'Informational')
@@ -83,7 +95,7 @@ const WEB_FILTER = `| where (isnull(starttime) or TimeGenerated >= starttime)
       and (array_length(eventresultdetails_in) == 0 or EventResultDetails in (eventresultdetails_in))
       and (eventresult == '*' or EventResult =~ eventresult)
   | extend IpAddr = SrcIpAddr, Src = SrcIpAddr, Dst = DstIpAddr, User = SrcUsername,
-      UserAgent = HttpUserAgent, HttpStatusCode = EventResultDetails, Hostname = DstHostname,
+      UserAgent = HttpUserAgent, Hostname = DstHostname,
       Duration = NetworkDuration`;
 
 /** ASIM web sessions: `_Im_WebSession` and the names Sentinel gives it. */
@@ -91,6 +103,7 @@ export const WEB_SESSION = {
   names: ["imWebSession", "_Im_WebSession"],
   parameterless: ["ASimWebSession", "_ASim_WebSession"],
   params: WEB_PARAMS,
+  schema: WEB_SESSION_SCHEMA,
   legs: [["CommonSecurityLog", PAN_OS_URL], ["Syslog", SQUID]] as const,
   filter: WEB_FILTER,
 };
@@ -106,8 +119,28 @@ const REG_COLUMNS =
 
 // The schema's value types are the Windows names (REG_SZ as Reg_Sz, REG_DWORD as Reg_DWord, as
 // vimRegistryEventMicrosoft365D spells them); Defender reports String, ExpandString, MultiString,
-// Dword, QWord, Binary, None.
+// Dword, QWord, Binary, None. Only the event's time, device, action and key are required: an
+// export without the value, previous-value or initiating-process columns (a key event has
+// none to report) reads them as empty, with Kusto's column_ifexists.
+const REG_OPTIONAL = [
+  "RegistryValueName",
+  "RegistryValueType",
+  "RegistryValueData",
+  "PreviousRegistryKey",
+  "PreviousRegistryValueName",
+  "PreviousRegistryValueData",
+  "InitiatingProcessAccountDomain",
+  "InitiatingProcessAccountName",
+  "InitiatingProcessAccountSid",
+  "InitiatingProcessFolderPath",
+  "InitiatingProcessCommandLine",
+  "InitiatingProcessParentFileName",
+  "_ResourceId",
+];
 const MDE_REGISTRY = `DeviceRegistryEvents
+  | extend ${REG_OPTIONAL.map((c) => `${c} = tostring(column_ifexists('${c}', ''))`).join(", ")},
+      InitiatingProcessId = tolong(column_ifexists('InitiatingProcessId', long(null))),
+      Type = tostring(column_ifexists('Type', 'DeviceRegistryEvents'))
   | extend EventType = ActionType, EventResult = 'Success', EventSeverity = 'Informational', ${COMMON},
       EventVendor = 'Microsoft', EventProduct = 'M365 Defender for Endpoint',
       EventSchema = 'RegistryEvent', EventSchemaVersion = '0.1.2',
@@ -152,6 +185,7 @@ export const REGISTRY = {
   names: ["imRegistry", "_Im_Registry", "_Im_RegistryEvent"],
   parameterless: ["ASimRegistry", "_ASim_Registry", "_ASim_RegistryEvent"],
   params: REG_PARAMS,
+  schema: REGISTRY_SCHEMA,
   legs: [["DeviceRegistryEvents", MDE_REGISTRY]] as const,
   filter: REG_FILTER,
 };

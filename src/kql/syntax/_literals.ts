@@ -30,7 +30,7 @@ export function readDatetime(text: string): bigint | undefined {
   const us = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})(.*)$/.exec(t);
   if (us) t = `${us[3]}-${us[1]}-${us[2]}${us[4]}`;
   const iso =
-    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|GMT|UTC|[+-]\d{2}:?\d{2})?$/i
       .exec(t);
   if (iso) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = iso;
@@ -46,7 +46,8 @@ export function readDatetime(text: string): bigint | undefined {
     let micros = BigInt(days) * MICROS_PER_DAY +
       BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s)) * 1_000_000n +
       BigInt(frac.padEnd(6, "0").slice(0, 6) || "0");
-    if (zone && zone.toUpperCase() !== "Z") {
+    // datetime.md's sortable forms end with a zone name: `2014-11-08T15:05:25 GMT`.
+    if (zone && !/^(Z|GMT|UTC)$/i.test(zone)) {
       const sign = zone[0] === "-" ? -1n : 1n;
       const digits = zone.slice(1).replace(":", "");
       const offset = BigInt(Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) *

@@ -327,7 +327,7 @@ class Parser {
     let value: A.Expression | A.FunctionDefinition;
     if (this.#isWord("view") && this.#isPunct("(", 1)) {
       this.#next();
-      value = this.#function();
+      value = { ...this.#function(), view: true };
     } else if (this.#isPunct("(") && this.#looksLikeFunction()) {
       value = this.#function();
     } else {
@@ -687,7 +687,17 @@ class Parser {
         this.#hints();
         const plugin = this.#postfix();
         if (plugin.kind !== "call") this.#fail("expected a plugin call after 'evaluate'");
-        return { kind: "evaluate", plugin: plugin as A.Call, span: span() };
+        if (!this.#eatPunct(":")) {
+          return { kind: "evaluate", plugin: plugin as A.Call, span: span() };
+        }
+        // The output schema: `: (*, Name: string, Age: long)`.
+        this.#expectPunct("(", " to start the plugin's output schema");
+        const star = this.#eatPunct("*");
+        if (star && !this.#isPunct(")")) this.#expectPunct(",", " after '*'");
+        const columns = this.#columnDeclarations(")");
+        this.#expectPunct(")", " to end the plugin's output schema");
+        const outputSchema = { star, columns };
+        return { kind: "evaluate", plugin: plugin as A.Call, outputSchema, span: span() };
       }
       case "invoke": {
         const call = this.#postfix();
@@ -896,6 +906,12 @@ class Parser {
       joinKind = "innerunique";
     }
     const right = this.#postfix();
+    if (this.#isWord("where")) {
+      // Kusto.Language's JoinWhereClause: `join kind=inner (T) where Ports has tostring(Port)`.
+      this.#next();
+      const where = this.#or();
+      return { kind: "join", joinKind, right, on: [], where, span: this.#spanFrom(start) };
+    }
     const on = this.#joinConditions("join");
     return { kind: "join", joinKind, right, on, span: this.#spanFrom(start) };
   }
@@ -997,7 +1013,16 @@ class Parser {
 
   #unionTables(): A.Expression[] {
     const tables: A.Expression[] = [];
-    do tables.push(this.#postfix()); while (this.#eatPunct(","));
+    do {
+      // A name pattern (`View*`, `K*`, `*`): the tables and views it matches.
+      const t = this.#peek();
+      const star = this.#isPunct("*") ||
+        (t.kind === "ident" && this.#isPunct("*", 1) && this.#peek(1).span.start === t.span.end);
+      if (star) {
+        const start = t.span.start;
+        tables.push({ kind: "name", name: this.#pattern(), span: this.#spanFrom(start) });
+      } else tables.push(this.#postfix());
+    } while (this.#eatPunct(","));
     return tables;
   }
 

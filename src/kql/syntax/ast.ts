@@ -113,6 +113,8 @@ export interface FunctionDefinition extends SyntaxNode {
   readonly parameters: readonly Parameter[];
   /** `let`s inside the body, then the result expression. */
   readonly body: readonly Statement[];
+  /** Written `let V = view () {...}`: a view, which `union V*` patterns include. */
+  readonly view?: boolean;
 }
 
 /** A function parameter. `tabular` is set for `T: (*)` or `T: (a: long)`. */
@@ -566,8 +568,13 @@ export interface JoinOperator extends SyntaxNode {
   readonly joinKind: JoinKind;
   /** The right table. */
   readonly right: Expression;
-  /** The equality conditions. */
+  /** The equality conditions (none when the join matches rows by `where`). */
   readonly on: readonly JoinCondition[];
+  /**
+   * `join ... where Predicate` (Kusto.Language's JoinWhereClause): rows match when the
+   * predicate over both sides' columns holds, instead of `on` equalities.
+   */
+  readonly where?: Expression;
 }
 
 /** `lookup kind=leftouter|inner (right) on ...`. */
@@ -704,6 +711,11 @@ export interface EvaluateOperator extends SyntaxNode {
   readonly kind: "evaluate";
   /** The plugin call. */
   readonly plugin: Call;
+  /** `: (*, Name: type, ...)` after the call: the output's columns (`*`: the source's). */
+  readonly outputSchema?: {
+    readonly star: boolean;
+    readonly columns: readonly ColumnDeclaration[];
+  };
 }
 
 /** `invoke f(args)`: calls a tabular function with the pipeline as its first argument. */

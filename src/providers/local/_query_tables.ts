@@ -13,16 +13,21 @@ import type { TimeRange } from "../provider.ts";
 /**
  * The names in `tables` that a query mentions (as identifiers or bracketed names), and
  * those its wildcards reach: every table for `search` or `find` without `in (...)`, the
- * matching ones for `in (Sec*)` and `union Sec*`.
+ * matching ones for `in (Sec*)` and `union Sec*`. `patterns` are the query's wildcards
+ * (`tablePatterns` of its tree, when the caller has parsed it already).
  */
-export function referencedTables(query: string, tables: readonly string[]): string[] {
+export function referencedTables(
+  query: string,
+  tables: readonly string[],
+  patterns: readonly string[] = tablePatterns(query),
+): string[] {
   const known = new Set(tables);
   const found = new Set<string>();
   for (const token of tokenizeKql(query)) {
     const text = token.kind === "string" ? String(token.value) : token.text;
     if ((token.kind === "ident" || token.kind === "string") && known.has(text)) found.add(text);
   }
-  for (const pattern of tablePatterns(query)) {
+  for (const pattern of patterns) {
     const parts = pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
     const re = new RegExp(`^${parts.join(".*")}$`);
     for (const name of tables) if (re.test(name)) found.add(name);

@@ -5,8 +5,11 @@
  *
  * @module
  */
-import { tablePatterns, tokenizeKql } from "../../kql/syntax.ts";
+import { type parseKql, tablePatterns, tokenizeKql } from "../../kql/syntax.ts";
 import type { TimeRange } from "../provider.ts";
+
+/** A query's syntax tree. */
+export type KqlTree = ReturnType<typeof parseKql>;
 
 /** Microseconds since 1970, both ends inclusive; an end left out is open. */
 export interface TimeWindow {
@@ -21,7 +24,8 @@ type Node = { readonly kind?: unknown; readonly [key: string]: unknown };
 
 /**
  * The window of `TimeGenerated` that every read of `table` in `parsed` (the parsed
- * `query`) is filtered to, or undefined when some read is not: each mention of the table
+ * `query`, whose text is not parsed again) is filtered to, or undefined when some read is
+ * not: each mention of the table
  * must be followed at once by a `where` whose top-level `and` holds a comparison of
  * `TimeGenerated` with a datetime literal (`>=`, `>`, `<=`, `<`, `between`). A mention the
  * syntax tree does not show as such (a wildcard, a string, a column of that name) gives
@@ -29,7 +33,7 @@ type Node = { readonly kind?: unknown; readonly [key: string]: unknown };
  */
 export function timeWindow(
   query: string,
-  parsed: unknown,
+  parsed: KqlTree,
   table: string,
   timespan?: TimeRange,
 ): TimeWindow | undefined {
@@ -49,10 +53,10 @@ export function timeWindow(
 
 function queryWindow(
   query: string,
-  parsed: unknown,
+  parsed: KqlTree,
   table: string,
 ): { from?: bigint; to?: bigint } | undefined {
-  if (tablePatterns(query).length > 0) return undefined; // wildcards: not worth the risk
+  if (tablePatterns(parsed).length > 0) return undefined; // wildcards: not worth the risk
   let mentions = 0;
   for (const token of tokenizeKql(query)) {
     const text = token.kind === "string" ? String(token.value) : token.text;

@@ -38,7 +38,13 @@ import { UnknownTableError, UnsupportedQueryError } from "../errors.ts";
 import { CasefileError } from "../../errors.ts";
 import { checkOptions, defineOptions } from "../../options.ts";
 import type { ExternalRequest, SourceTable } from "../../kql/mod.ts";
-import type { TimeWindow } from "./_time_window.ts";
+import type { KqlTree, TimeWindow } from "./_time_window.ts";
+
+/** A query parsed: its tree, or the syntax error to report. */
+type Parse = { readonly tree: KqlTree; readonly error?: undefined } | {
+  readonly tree?: undefined;
+  readonly error: unknown;
+};
 
 /** The bundled demo case's folder. */
 export const DEMO_CASE_DIR: string = resolvePath(
@@ -290,25 +296,36 @@ export class LocalProvider implements TableSource {
    */
   async query(query: string, options: QueryOptions = {}): Promise<QueryResult> {
     checkOptions("provider.query", options, QUERY_OPTIONS);
+    return await this.#query(query, options);
+  }
+
+  /**
+   * {@link LocalProvider.query}, the query parsed once (`parse`: kept for the run again
+   * after a CSV fallback): the tables it names, their time windows and the plan read the
+   * same tree. A query that does not parse fails after its tables are planned.
+   */
+  async #query(query: string, options: QueryOptions, parse?: Parse): Promise<QueryResult> {
     const started = performance.now();
     options.signal?.throwIfAborted();
     // The engine loads on the first query: opening a case (the REPL's start) does not need it.
     const kql = await import("../../kql/mod.ts");
     const { filterTimespanLazy, referencedTables } = await import("./_query_tables.ts");
-    const all = this.#entries().map((e) => e.name);
-    const names = referencedTables(query, all);
     const { timeWindow } = await import("./_time_window.ts");
-    let early: ReturnType<typeof kql.parseKql> | undefined;
-    try {
-      early = kql.parseKql(query);
-    } catch {
-      // the engine reports it below, after the tables are planned, as before
+    if (!parse) {
+      try {
+        parse = { tree: kql.parseKql(query) };
+      } catch (error) {
+        parse = { error };
+      }
     }
+    const tree = parse.tree;
+    const all = this.#entries().map((e) => e.name);
+    const names = referencedTables(query, all, tree ? kql.tablePatterns(tree) : []);
     const tables = await Promise.all(names.map((name) =>
       this.#current(
         name,
         query,
-        early && timeWindow(query, early, name, options.timespan),
+        tree && timeWindow(query, tree, name, options.timespan),
       )
     ));
     options.signal?.throwIfAborted();
@@ -343,8 +360,8 @@ export class LocalProvider implements TableSource {
       }
       sources.set(name, source);
     }
-    const parsed = early ?? kql.parseKql(query);
-    const external = await this.#external(kql.externalRequests(parsed));
+    if (!tree) throw parse.error; // the engine's syntax error, where it always came
+    const external = await this.#external(kql.externalRequests(tree));
     let result: Awaited<ReturnType<typeof kql.executeOn>>;
     try {
       result = await untilAborted(
@@ -352,7 +369,7 @@ export class LocalProvider implements TableSource {
           now: options.now ?? this.referenceTime ?? new Date(),
           knownTables: all,
           external,
-          parsed,
+          parsed: tree,
         }),
         options.signal,
       );
@@ -363,7 +380,7 @@ export class LocalProvider implements TableSource {
       const fellBack = tables.filter((table) => misfitFallback(table, error));
       if (fellBack.length > 0) {
         for (const table of fellBack) this.#loaded.delete(table.schema.name);
-        return await this.query(query, options);
+        return await this.#query(query, options, parse);
       }
       // A file that changed, vanished or is damaged is named, not left as Polars' message.
       for (const table of tables) {

@@ -19,7 +19,9 @@ import {
 import {
   decodableJson,
   deferredFrame,
+  keepLists,
   nativeJsonStrings,
+  readsColumn,
   rememberList,
 } from "../_dynamic_native.ts";
 import { ROW_CARRIER, rowCarrier } from "../_row_carrier.ts";
@@ -135,9 +137,15 @@ export function project(
   const frame = waiting ? deferredFrame(materialised) : materialised();
   if (!extend) {
     const names = uniqueNames(outputs.map((o) => o.name));
+    const outs = outputs.map((o, i) => ({ name: names[i], expr: o.expr }));
+    const select = (f: LazyDataFrame, alias?: string) =>
+      selectPerRow(f, alias ? [...outs, { name: alias, expr: pl.col(alias) }] : outs);
     return {
       ...input,
-      frame: selectPerRow(frame, outputs.map((o, i) => ({ name: names[i], expr: o.expr }))),
+      // Native arrays of columns projected as they are go along (issue 22).
+      frame: frame === input.frame
+        ? keepLists(input.frame, select, (name) => projectsAsIs(outputs, names, name, scope))
+        : select(frame),
       columns: outputs.map((o, i) => ({ name: names[i], type: o.type })),
     };
   }
@@ -187,6 +195,26 @@ export function project(
     });
   }
   return { ...input, frame: result, columns };
+}
+
+/**
+ * Whether a projection keeps column `name` as it is (an output of that name naming it) and
+ * no other output reads it.
+ */
+function projectsAsIs(
+  outputs: readonly Output[],
+  names: readonly string[],
+  name: string,
+  scope: Scope,
+): boolean {
+  const at = outputs.findIndex((o, i) =>
+    names[i] === name && o.expression?.kind === "name" && o.expression.name === name
+  );
+  if (at < 0) return false;
+  const user = (called: string) => scope.get(called)?.kind === "function";
+  return outputs.every((o, i) =>
+    i === at || (o.expression !== undefined && !readsColumn(o.expression, name, user))
+  );
 }
 
 interface Output {
@@ -259,9 +287,14 @@ export function projectAway(input: Relation, op: A.ProjectAwayOperator, ctx: Con
   );
   // A Polars frame without columns has no rows, where Kusto's table keeps them (`T |
   // project-away * | project c = 1` has T's rows): a hidden column holds the row count.
+  const kept = new Set(columns.map((c) => c.name));
   const frame = columns.length === 0 && input.columns.length > 0
     ? rowCarrier(input.frame)
-    : input.frame.select(...keepColumns(columns));
+    : keepLists(
+      input.frame,
+      (f, alias) => f.select(...keepColumns(columns), ...(alias ? [pl.col(alias)] : [])),
+      (name) => kept.has(name),
+    );
   return { ...input, frame, columns };
 }
 

@@ -7,7 +7,12 @@
  * @module
  */
 import type * as A from "../../syntax/ast.ts";
-import type { Context, Relation, Scope } from "../_context.ts";
+import { type Context, type Relation, rowEnv, type Scope } from "../_context.ts";
+import { pl } from "../../../polars.ts";
+import type { ColumnSchema } from "../../../schema/types.ts";
+import { convert } from "../_conversion.ts";
+import { selectPerRow } from "./_columns.ts";
+import { nullColumn } from "./_union.ts";
 import { PluginCall } from "../plugins/_args.ts";
 import { bagUnpack, narrow, pivot } from "../plugins/_reshape.ts";
 import {
@@ -109,7 +114,10 @@ export function evaluate(
 ): Relation {
   const name = op.plugin.name;
   const plugin = PLUGINS.get(name);
-  if (plugin) return plugin(new PluginCall(op.plugin, input, scope, ctx));
+  if (plugin) {
+    const output = plugin(new PluginCall(op.plugin, input, scope, ctx));
+    return op.outputSchema ? withSchema(output, op.outputSchema, input, scope, ctx) : output;
+  }
   const reason = EXCLUDED_PLUGINS.get(name);
   if (reason !== undefined) {
     throw ctx.unsupported(
@@ -124,4 +132,38 @@ export function evaluate(
     op.plugin.span,
     `Plugins: ${[...SUPPORTED_PLUGINS].join(", ")}.`,
   );
+}
+
+/**
+ * A plugin's output shaped by the schema written after it (bag-unpack-plugin.md, "Output
+ * schema syntax"): the declared columns with their types (null where the plugin made no such
+ * column), after the source's columns the output kept when the schema starts with `*`.
+ */
+function withSchema(
+  output: Relation,
+  schema: NonNullable<A.EvaluateOperator["outputSchema"]>,
+  input: Relation,
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const declared = new Set(schema.columns.map((c) => c.name));
+  const fromSource = new Set(input.columns.map((c) => c.name));
+  const kept = schema.star
+    ? output.columns.filter((c) => fromSource.has(c.name) && !declared.has(c.name))
+    : [];
+  const env = rowEnv(output, scope, ctx);
+  const have = new Map(output.columns.map((c) => [c.name, c.type]));
+  const outputs = [
+    ...kept.map((c) => ({ name: c.name, expr: pl.col(c.name) })),
+    ...schema.columns.map((c) => {
+      const type = have.get(c.name);
+      const expr = type === undefined
+        ? nullColumn(c.type)
+        : convert({ expr: pl.col(c.name), type }, c.type, env).expr;
+      return { name: c.name, expr };
+    }),
+  ];
+  const frame = selectPerRow(env.materialise(output.frame), outputs);
+  const columns: ColumnSchema[] = [...kept, ...schema.columns.map((c) => ({ ...c }))];
+  return { frame, columns };
 }

@@ -10,6 +10,7 @@ import type { Context, Relation, Scope } from "../_context.ts";
 import { uniqueNames } from "../_names.ts";
 import { isNumeric } from "../_conversion.ts";
 import { checkMemory, tableBytes } from "../_limits.ts";
+import { joinWhere } from "./_join_where.ts";
 
 /** One join condition, with the cast both sides need to compare equal (if any). */
 interface KeyPair {
@@ -82,8 +83,64 @@ function keyed(
 }
 
 /** Applies `join`. */
+/**
+ * `where` right after an innerunique `join`, split into the conditions (`and`-ed terms) over
+ * the left side's columns only, which run before the join as Kusto runs them
+ * (join-innerunique.md: the filter is propagated to the left side, so `| where value ==
+ * "val1.2"` always keeps the val1.2 rows the deduplication could otherwise have dropped),
+ * and the rest, after it. A term naming anything but left columns and `let` values (a
+ * right-side column, a table, `*`) stays after. Undefined when nothing moves.
+ */
+export function splitFilterAtJoin(
+  filter: A.WhereOperator,
+  op: A.JoinOperator,
+  left: Relation,
+  scope: Scope,
+): { before: A.WhereOperator; after?: A.WhereOperator } | undefined {
+  // A join matching by its own `where` predicate has no keys to deduplicate by.
+  if (op.joinKind !== "innerunique" || op.where) return undefined;
+  const columns = new Set(left.columns.map((c) => c.name));
+  const leftOnly = (term: A.Expression): boolean => {
+    let only = true;
+    let reads = false;
+    const visit = (node: unknown): void => {
+      if (!only || node === null || typeof node !== "object") return;
+      if (Array.isArray(node)) return node.forEach(visit);
+      const n = node as { kind?: unknown; name?: unknown };
+      if (n.kind === "star" || n.kind === "pipe") only = false;
+      if (n.kind === "name" && typeof n.name === "string") {
+        if (columns.has(n.name)) reads = true;
+        else if (scope.get(n.name)?.kind !== "scalar") only = false;
+      }
+      for (const [key, value] of Object.entries(node)) if (key !== "span") visit(value);
+    };
+    visit(term);
+    return only && reads;
+  };
+  const terms: A.Expression[] = [];
+  const split = (e: A.Expression): void => {
+    if (e.kind === "binary" && e.op === "and") {
+      split(e.left);
+      split(e.right);
+    } else if (e.kind === "paren" && e.expression.kind === "binary" && e.expression.op === "and") {
+      split(e.expression);
+    } else terms.push(e);
+  };
+  split(filter.predicate);
+  const moved = terms.filter(leftOnly);
+  if (moved.length === 0) return undefined;
+  const kept = terms.filter((t) => !moved.includes(t));
+  const and = (list: A.Expression[]): A.Expression =>
+    list.reduce((l, r) => ({ kind: "binary", op: "and", left: l, right: r, span: filter.span }));
+  return {
+    before: { ...filter, predicate: and(moved) },
+    after: kept.length > 0 ? { ...filter, predicate: and(kept) } : undefined,
+  };
+}
+
 export function join(input: Relation, op: A.JoinOperator, scope: Scope, ctx: Context): Relation {
   const right = ctx.compiler.tabularOf(op.right, scope, ctx);
+  if (op.where) return joinWhere(input, right, op, op.where, scope, ctx);
   const pairs = keyPairs(input, right, op.on, ctx);
   checkJoinSize(input, right, pairs, op.joinKind, `join kind=${op.joinKind}`, op.span, ctx);
   return joinFrames(input, right, pairs, op.joinKind);

@@ -2,8 +2,9 @@
  * `make-series`: aggregates per group and per bin of an axis, as arrays over every bin.
  *
  * Rows are binned natively (a bin number per row), grouped by the keys and the bin with
- * `summarize`'s machinery, and the (small) summary is then laid out as arrays in
- * JavaScript, with the default value where a bin has no rows.
+ * `summarize`'s machinery, and the (small) summary is then laid out as arrays, with the
+ * default value where a bin has no rows: by Polars for whole numbers over plain keys
+ * (`_series_native.ts`), in JavaScript otherwise.
  *
  * @module
  */
@@ -24,6 +25,7 @@ import { derivedName } from "../_names.ts";
 import { summarize } from "./_summarize.ts";
 import { checkMemory } from "../_limits.ts";
 import { checkMicrosecondStep } from "../_time_resolution.ts";
+import { nativeSeriesLayout } from "../_series_native.ts";
 import { AGGREGATE_FUNCTIONS } from "../../functions/_registry.ts";
 import {
   jsonElements,
@@ -172,6 +174,21 @@ export function makeSeries(
     groups * bins * Math.max(1, values.length) * SERIES_ELEMENT_BYTES,
     op.span,
   );
+  const axisValues = Array.from({ length: bins }, (_, k) => from! + k * step);
+  const axisArray = jsonElements(axisValues, axis.type);
+  const columns: ColumnSchema[] = [
+    ...keys,
+    ...values.map((c) => ({ name: c.name, type: "dynamic" as KustoType })),
+    { name: axisName, type: "dynamic" },
+  ];
+  // Whole numbers over plain keys: laid out by Polars (the arrays' text written natively).
+  const native = data.height === 0
+    ? undefined
+    : nativeSeriesLayout(data, keys, values, { bin, position, bins, defaults });
+  if (native) {
+    const frame = native.lazy().withColumns(pl.lit(JSON.stringify(axisArray)).alias(axisName));
+    return { frame: frame.select(...columns.map((c) => pl.col(c.name))), columns };
+  }
   const rows = layout(data, keys, values, { bin, position, bins, defaults });
   if (rows.length === 0 && nonempty && bins > 0) {
     rows.push({
@@ -180,13 +197,6 @@ export function makeSeries(
     });
   }
 
-  const axisValues = Array.from({ length: bins }, (_, k) => from! + k * step);
-  const axisArray = jsonElements(axisValues, axis.type);
-  const columns: ColumnSchema[] = [
-    ...keys,
-    ...values.map((c) => ({ name: c.name, type: "dynamic" as KustoType })),
-    { name: axisName, type: "dynamic" },
-  ];
   const series = [
     ...keys.map((c, i) => jsToSeries(c.name, rows.map((r) => r.keys[i]), c.type)),
     ...values.map((c, i) =>

@@ -29,6 +29,7 @@ import {
   type Typed,
 } from "../_context.ts";
 import {
+  carryLists,
   decodableJson,
   explodeJsonStrings,
   explodeList,
@@ -36,6 +37,7 @@ import {
   extendedList,
   nativeElements,
   nativeJsonStrings,
+  readsElements,
 } from "../_dynamic_native.ts";
 import { compileExpr } from "../_expression.ts";
 import { derivedName, uniqueNames } from "../_names.ts";
@@ -47,7 +49,12 @@ import {
   kustoToString,
   parseJsonKeepingReals,
 } from "../../runtime/_values.ts";
-import { readDatetime, readTimespan } from "../../syntax/_literals.ts";
+import {
+  isExactLongAsJson,
+  isRealAsJson,
+  readDatetime,
+  readTimespan,
+} from "../../syntax/_literals.ts";
 import { checkMemory, DEFAULT_MAX_MEMORY, tableBytes } from "../_limits.ts";
 
 /** The default row limit of the legacy `mvexpand` spelling. */
@@ -78,7 +85,11 @@ export function mvExpand(
   ).relation;
 }
 
-/** Applies `mv-apply`. */
+/**
+ * Applies `mv-apply`. The source rows are numbered first, so the expansion (native where
+ * `mv-expand` is: arrays of strings) carries the number like any column; the subquery then
+ * runs per number, lazily, and the row's other columns join back by it.
+ */
 export function mvApply(
   input: Relation,
   op: A.MvApplyOperator,
@@ -86,20 +97,26 @@ export function mvApply(
   ctx: Context,
 ): Relation {
   const rowId = ctx.temp("__mvrow");
+  const numbered = numberRows(input, rowId);
+  let limit = op.limit ? rowLimit(op.limit, scope, ctx) : Infinity;
+  let subquery = op.subquery;
+  // A subquery starting with `take n` keeps each row's first n elements: the expansion's
+  // own limit (no numbering and filtering of every element). Not for 0: a null array still
+  // expands to one row under a limit.
+  const first = subquery[0];
+  if (first?.kind === "take") {
+    const n = rowLimit(first.count, scope, ctx);
+    if (n >= 1) [limit, subquery] = [Math.min(limit, n), subquery.slice(1)];
+  }
   const expanded = expand(
-    input,
+    numbered,
     op.items,
-    {
-      bagExpansion: "bag",
-      itemIndex: op.itemIndex,
-      limit: op.limit ? rowLimit(op.limit, scope, ctx) : Infinity,
-      rowId,
-    },
+    { bagExpansion: "bag", itemIndex: op.itemIndex, limit },
     scope,
     ctx,
   );
   let result = expanded.relation;
-  for (const sub of op.subquery) result = applyPerRow(result, sub, rowId, scope, ctx);
+  for (const sub of subquery) result = applyPerRow(result, sub, rowId, scope, ctx);
 
   // The source row's columns that were not expanded come back in front of the subquery's
   // output, unless the subquery still has them.
@@ -107,18 +124,40 @@ export function mvApply(
   const replaced = new Set(expanded.names);
   const outer = input.columns.filter((c) => !replaced.has(c.name) && !produced.has(c.name));
   const inner = result.columns.filter((c) => c.name !== rowId);
-  // Subquery results come back in the order of the rows they came from (a stable sort
-  // keeps each row's own order); the row's other columns are gathered by row number.
-  const data = result.frame.sort({ by: [rowId], maintainOrder: true } as never).collectSync();
-  const at = data.getColumn(rowId).cast(pl.UInt32);
-  const gathered = outer.length > 0
-    ? expanded.source!.select(...outer.map((c) => pl.col(c.name).gather(at))).getColumns()
-    : [];
-  const series = [...gathered, ...inner.map((c) => data.getColumn(c.name))];
-  return {
-    frame: (series.length > 0 ? pl.DataFrame(series) : pl.DataFrame({})).lazy(),
-    columns: [...outer, ...inner],
-  };
+  const columns = [...outer, ...inner];
+  if (columns.length === 0) return { frame: pl.DataFrame({}).lazy(), columns };
+  // Subquery results come back in the order of the rows they came from, each row's own
+  // order kept (a sequence number: a join does not promise to keep the order).
+  let frame = result.frame;
+  if (outer.length > 0) {
+    const seq = ctx.temp("__mvseq");
+    // The JavaScript expansion read the source rows already: joined from them.
+    const source = expanded.source?.lazy() ?? numbered.frame;
+    frame = frame.withRowIndex(seq)
+      .join(source.select(rowId, ...outer.map((c) => c.name)), { on: rowId, how: "left" } as never)
+      .sort([rowId, seq]);
+  } else if (subquery.some((sub) => REORDERING.has(sub.kind))) {
+    frame = frame.sort({ by: [rowId], maintainOrder: true } as never);
+  }
+  return { frame: frame.select(...columns.map((c) => pl.col(c.name))), columns };
+}
+
+/**
+ * The subquery operators that may leave a source row's results out of the rows' order (a
+ * grouping); the others keep it (`sort` and `top` sort by the row number first).
+ */
+const REORDERING: ReadonlySet<A.Operator["kind"]> = new Set(["summarize", "count", "distinct"]);
+
+/**
+ * `input` with column `rowId` numbering its rows from 0 (last); the native arrays an
+ * `extend` just made are carried over.
+ */
+function numberRows(input: Relation, rowId: string): Relation {
+  const number = (frame: LazyDataFrame) =>
+    frame.withRowIndex(rowId).withColumns(pl.col(rowId).cast(pl.Int64));
+  const frame = number(input.frame);
+  carryLists(input.frame, frame, number);
+  return { ...input, frame, columns: [...input.columns, { name: rowId, type: "long" }] };
 }
 
 interface ExpandOptions {
@@ -342,19 +381,26 @@ function nativeExpand(
     ? undefined
     : extendedList(input.frame, item.column);
   // Arrays of strings in JSON text (a dynamic column, `AdditionalFields.Tags`): decoded by
-  // Polars, the other rows sent to the exact reading. Only for the types expanded here: it
-  // drops the item's JavaScript job.
-  const decodable = item.type === "dynamic" || item.type === "string";
+  // Polars; bags, mixed arrays and other values split into their elements' texts by Polars
+  // (`_dynamic_elements.ts`); the other rows sent to the exact reading. Only for the types
+  // expanded here: it drops the item's JavaScript job.
+  const decodable = readsElements(item.type);
   // The JSON text gets a column first (read once), the list is decoded from it.
   const text = `${item.temp}_text`;
   const decoded = built || extended || !decodable || !item.expression
     ? undefined
-    : nativeJsonStrings(item.value, item.expression, env, text);
+    : nativeJsonStrings(item.value, item.expression, env, text, {
+      bag: options.bagExpansion,
+      type: item.type,
+    });
   const list = built ?? decoded?.list;
   let frame = list ? env.materialise(input.frame) : extended?.withList(item.temp);
   if (!frame) return undefined;
   if (decoded) frame = frame.withColumns(decoded.text.alias(text));
+  // Which rows' lists hold element texts: a column, repeated to each element by the explode.
+  const texts = decoded?.texts ? `${item.temp}_texts` : undefined;
   if (list) frame = frame.withColumns(list.alias(item.temp));
+  if (texts) frame = frame.withColumns(decoded!.texts!.alias(texts));
   const nonEmpty = list ? item.value.jsonList?.nonEmpty : extended?.nonEmpty;
   // The expanded strings' JSON texts, and the strings in a column of the frame that later
   // reads take natively (while no operator drops it).
@@ -362,7 +408,7 @@ function nativeExpand(
   const columns = expandedColumns(input, items, options).map((c) =>
     c.name === item.name && c.type === "dynamic" ? markJsonStrings({ ...c }, strings) : c
   );
-  if (item.type !== "dynamic" && item.type !== "string") return undefined; // explodeList's own
+  if (!texts && item.type !== "dynamic" && item.type !== "string") return undefined;
   guard(frame, item.temp, columns);
   const exploded = explodeList({
     frame,
@@ -374,6 +420,7 @@ function nativeExpand(
     columns,
     strings,
     nonEmpty,
+    texts,
   });
   if (!exploded) return undefined;
   return { relation: { ...input, frame: exploded, columns }, names: [item.name] };
@@ -394,24 +441,31 @@ function nativeExpandMany(
   if (env.ctx.limits.maxMemoryConsumptionPerIterator < DEFAULT_MAX_MEMORY) return undefined;
   if (new Set(items.map((i) => i.name)).size !== items.length) return undefined;
   const usable = items.every((i) =>
-    (i.type === "dynamic" || i.type === "string") &&
-    (nativeElements(i.value) !== undefined ||
-      (i.expression !== undefined && decodableJson(i.value, i.expression, env)))
+    (nativeElements(i.value) !== undefined && (i.type === "dynamic" || i.type === "string")) ||
+    (i.expression !== undefined && readsElements(i.type) &&
+      decodableJson(i.value, i.expression, env))
   );
   if (!usable) return undefined;
   // Checked first: reading a property natively drops its JavaScript job.
   // Each JSON text gets a column first (read once), its list is decoded from it.
   const texts: Expr[] = [];
+  const flags: Expr[] = [];
+  const textsOf: (string | undefined)[] = [];
   const lists = items.map((i) => {
     const built = nativeElements(i.value);
+    textsOf.push(built ? undefined : `${i.temp}_texts`);
     if (built) return built;
-    const decoded = nativeJsonStrings(i.value, i.expression!, env, `${i.temp}_text`)!;
+    const decoded = nativeJsonStrings(i.value, i.expression!, env, `${i.temp}_text`, {
+      bag: options.bagExpansion,
+      type: i.type,
+    })!;
     texts.push(decoded.text.alias(`${i.temp}_text`));
+    flags.push(decoded.texts!.alias(`${i.temp}_texts`));
     return decoded.list;
   });
   let frame = env.materialise(input.frame);
   if (texts.length > 0) frame = frame.withColumns(...texts);
-  frame = frame.withColumns(...lists.map((l, k) => l.alias(items[k].temp)));
+  frame = frame.withColumns(...lists.map((l, k) => l.alias(items[k].temp)), ...flags);
   // The strings of dynamic items kept beside them, for later reads (as for one item).
   const strings = items.map((i) => `${i.temp}_strings`);
   const columns = expandedColumns(input, items, options).map((c) => {
@@ -427,6 +481,7 @@ function nativeExpandMany(
     limit: options.limit,
     itemIndex: options.itemIndex,
     columns,
+    texts: textsOf,
   });
   return { relation: { ...input, frame: exploded, columns }, names: items.map((i) => i.name) };
 }
@@ -463,7 +518,10 @@ function elementsOf(
     }
   }
   if (Array.isArray(value)) return value;
-  if (value !== null && typeof value === "object") {
+  // A real written `2.0` or a long past 2^53 is a number kept as its text, not a bag.
+  if (
+    value !== null && typeof value === "object" && !isRealAsJson(value) && !isExactLongAsJson(value)
+  ) {
     const entries = Object.entries(value);
     return bagExpansion === "array"
       ? entries.map(([key, item]) => [key, item])

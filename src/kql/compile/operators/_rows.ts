@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Expr } from "../../../polars.ts";
+import type { Expr, LazyDataFrame } from "../../../polars.ts";
 import type * as A from "../../syntax/ast.ts";
 import {
   type Context,
@@ -16,7 +16,7 @@ import {
 import { compileExpr } from "../_expression.ts";
 import { toBool } from "../_conversion.ts";
 import { keepRowColumns, project } from "./_columns.ts";
-import { carryLists } from "../_dynamic_native.ts";
+import { keepLists, readsColumn } from "../_dynamic_native.ts";
 import { expandStar } from "./_search.ts";
 
 /** A constant row count (`take 10`, `top 5 by ...`). */
@@ -39,9 +39,14 @@ export function where(input: Relation, op: A.WhereOperator, scope: Scope, ctx: C
     return predicate.constant.value === true ? input : { ...input, frame: input.frame.head(0) };
   }
   const materialised = env.materialise(input.frame);
-  const frame = materialised.filter(predicate.expr).select(...keepRowColumns(input));
-  // Native arrays an extend made go through a filter (issue 22).
-  if (materialised === input.frame) carryLists(input.frame, frame, (f) => f.filter(predicate.expr));
+  const keep = (f: LazyDataFrame, alias?: string) =>
+    alias ? f.filter(predicate.expr) : f.filter(predicate.expr).select(...keepRowColumns(input));
+  // Native arrays an extend made go through a filter; one waiting for an mv-expand when the
+  // filter does not read it (issue 22).
+  const user = (name: string) => scope.get(name)?.kind === "function";
+  const frame = materialised === input.frame
+    ? keepLists(input.frame, keep, (name, text) => !text || !readsColumn(written, name, user))
+    : keep(materialised);
   return { ...input, frame };
 }
 
@@ -69,6 +74,12 @@ export function sort(
     // Nulls are placed by a leading key, so each sort key can place them its own way.
     by.push(value.expr.isNull());
     descending.push(nullsFirst);
+    // NaN goes with the nulls, after them when they are first, before them when last
+    // (sort-operator.md: null, NaN, -inf, ..., +inf / ..., NaN, null), whatever the direction.
+    if (value.type === "real") {
+      by.push(value.expr.isNan());
+      descending.push(nullsFirst);
+    }
     by.push(value.expr);
     descending.push(key.descending);
   }

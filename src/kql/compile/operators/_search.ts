@@ -18,7 +18,7 @@ import type * as A from "../../syntax/ast.ts";
 import { type Context, type Relation, ROW_CARRIER, rowEnv, type Scope } from "../_context.ts";
 import { compileExpr } from "../_expression.ts";
 import { convert } from "../_conversion.ts";
-import { nullColumn, union, unionColumns } from "./_union.ts";
+import { nullColumn, union, unionColumns, wildcard } from "./_union.ts";
 
 /** A table in the scope of `search` or `find`: its name as written in the output. */
 interface Searched {
@@ -142,12 +142,6 @@ function tablesOf(
 
 function tableNamed(name: string, span: A.Span, scope: Scope, ctx: Context): Searched {
   return { name, relation: ctx.compiler.tabularOf({ kind: "name", name, span }, scope, ctx) };
-}
-
-/** A table-name pattern with `*` wildcards as a regular expression. */
-export function wildcard(pattern: string): RegExp {
-  const parts = pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${parts.join(".*")}$`);
 }
 
 // ------------------------------------------------------------ the predicate, per table

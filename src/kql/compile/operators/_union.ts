@@ -7,6 +7,7 @@
 import { type Expr, pl } from "../../../polars.ts";
 import { type ColumnSchema, type KustoType, polarsTypeOf } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
+import type { KqlSemanticError } from "../../errors.ts";
 import type { Context, Relation, Scope } from "../_context.ts";
 import { selectPerRow } from "./_columns.ts";
 import { rowCarrier } from "../_row_carrier.ts";
@@ -40,8 +41,22 @@ export function unionColumns(
       typesOf.set(c.name, seen);
     }
   }
+  // A suffixed name that another leg already has as a column name takes a number
+  // (union-operator.md: `x` of type long next to a column `x_long` becomes `x_long1`).
+  const plain = new Set([...typesOf].filter(([, types]) => types.length === 1).map(([n]) => n));
+  const suffixed = new Map<string, string>();
+  const taken = new Set(plain);
+  for (const [name, types] of typesOf) {
+    if (types.length === 1) continue;
+    for (const type of types) {
+      let out = `${name}_${type}`;
+      for (let n = 1; taken.has(out); n++) out = `${name}_${type}${n}`;
+      taken.add(out);
+      suffixed.set(`${name}\u0000${type}`, out);
+    }
+  }
   const outputName = (name: string, type: KustoType) =>
-    typesOf.get(name)!.length > 1 ? `${name}_${type}` : name;
+    typesOf.get(name)!.length > 1 ? suffixed.get(`${name}\u0000${type}`)! : name;
   const columns: ColumnSchema[] = [];
   const placed = new Set<string>();
   for (const r of relations) {
@@ -115,21 +130,61 @@ export function unionInputs(
 ): { relations: Relation[]; sources: A.Expression[] } {
   const relations: Relation[] = [];
   const sources: A.Expression[] = [];
-  for (const t of tables) {
+  let firstMissing: KqlSemanticError | undefined;
+  for (const t of tables.flatMap((t) => matching(t, options, scope, ctx))) {
     try {
       relations.push(ctx.compiler.tabularOf(t, scope, ctx));
       sources.push(t);
     } catch (error) {
       if (!options.isFuzzy || !ctx.isUnknownTable(error)) throw error;
+      firstMissing ??= error as KqlSemanticError;
     }
   }
   if (relations.length === 0 && !piped) {
+    // Name the first missing table: a leg can be a function whose body reads it.
+    const cause = firstMissing
+      ? ` (${
+        firstMissing.message.replace(/ \(line \d+, column \d+\)$/, "")
+      } at line ${firstMissing.line}, column ${firstMissing.column})`
+      : "";
     throw ctx.unknownTable(
-      "none of the tables of 'union' exist",
+      `none of the tables of 'union' exist${cause}`,
       tables[0]?.span ?? { start: 0, end: 0 },
+      firstMissing?.hint,
     );
   }
   return { relations, sources };
+}
+
+/**
+ * A leg as written, or for a name pattern (`View*`) the views (`let V = view () {...}`) and
+ * tables it matches, views first (union-operator.md: the union scope includes let statements
+ * attributed with `view`). A pattern matching nothing is left out with isfuzzy=true, else
+ * an unknown table.
+ */
+function matching(
+  t: A.Expression,
+  options: A.UnionOptions,
+  scope: Scope,
+  ctx: Context,
+): A.Expression[] {
+  if (t.kind !== "name" || !t.name.includes("*")) return [t];
+  const pattern = wildcard(t.name);
+  const views = scope.names().filter((name) => {
+    const b = scope.get(name);
+    return b?.kind === "function" && b.definition.view && b.definition.parameters.length === 0;
+  });
+  const names = [...new Set([...views, ...ctx.tables.keys()])].filter((n) => pattern.test(n));
+  if (names.length === 0 && !options.isFuzzy) {
+    throw ctx.unknownTable(`no table or view matches '${t.name}'`, t.span);
+  }
+  return names.map((name) => ({ kind: "name" as const, name, span: t.span }));
+}
+
+/** A table-name pattern with `*` wildcards as a regular expression. */
+export function wildcard(pattern: string): RegExp {
+  const parts = pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join(".*")}$`);
 }
 
 function sourceName(e: A.Expression | undefined, i: number): string {

@@ -19,6 +19,7 @@ import {
   seriesOf,
 } from "./_args.ts";
 import { finite, mean, type Num, sampleVariance, sum } from "./_math.ts";
+import { nativeBinary, nativeSum } from "./_native.ts";
 
 /** One operand of an element-wise function: a series, or a number applied to every element. */
 type Operand = { kind: "series"; values: Num[] } | { kind: "scalar"; value: Num };
@@ -60,7 +61,7 @@ function binary(op: (a: number, b: number) => JsValue, real = false): ScalarFunc
     maxArgs: 2,
     compile(args, site) {
       checkOperands(args, site);
-      return site.env.rowwise(args, "dynamic", ([x, y]) => {
+      const fn = ([x, y]: JsValue[]) => {
         const a = operand(x);
         const b = operand(y);
         if (!a || !b || (a.kind === "scalar" && b.kind === "scalar")) return null;
@@ -73,7 +74,10 @@ function binary(op: (a: number, b: number) => JsValue, real = false): ScalarFunc
           out[i] = typeof r === "number" ? (real ? jsonReal(r) : jsonNumber(r)) : r;
         }
         return out;
-      });
+      };
+      // Series of whole numbers (make-series counts) as Polars lists; the rest in JavaScript.
+      return nativeBinary(site.call.name, args, site.env, fn) ??
+        site.env.rowwise(args, "dynamic", fn);
     },
   };
 }
@@ -130,10 +134,12 @@ function reduce(fn: (values: Num[]) => number | null): ScalarFunction {
     maxArgs: 1,
     compile(args, site) {
       expectSeries(args, 0, site);
-      return site.env.rowwise(args, "real", ([x]) => {
+      const row = ([x]: JsValue[]) => {
         const s = seriesOf(x);
         return s && fn(s);
-      });
+      };
+      return (site.call.name === "series_sum" ? nativeSum(args, site.env, row) : undefined) ??
+        site.env.rowwise(args, "real", row);
     },
   };
 }

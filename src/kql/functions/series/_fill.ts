@@ -17,6 +17,7 @@ import { type JsValue, parseJsonKeepingReals } from "../../runtime/_values.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
 import { expectBool, expectSeries, jsonReal, NUMERIC, seriesOf } from "./_args.ts";
 import { expectType } from "../_define.ts";
+import { nativeFillConst } from "./_native.ts";
 
 const NULL_ARG: Typed = { expr: pl.lit(null), type: "dynamic", constant: { value: null } };
 
@@ -155,12 +156,10 @@ export const FILL: Record<string, ScalarFunction> = {
     compile(args, site) {
       expectSeries(args, 0, site);
       checkPlaceholder(args, 2, site);
-      return site.env.rowwise(
-        args,
-        "dynamic",
-        ([x, constant, placeholder]) =>
-          Array.isArray(x) ? x.map((v) => (missing(v, placeholder ?? null) ? constant : v)) : null,
-      );
+      const fn = ([x, constant, placeholder]: JsValue[]) =>
+        Array.isArray(x) ? x.map((v) => (missing(v, placeholder ?? null) ? constant : v)) : null;
+      // Whole-number series and a whole constant as Polars lists; the rest in JavaScript.
+      return nativeFillConst(args, site.env, fn) ?? site.env.rowwise(args, "dynamic", fn);
     },
   },
   series_fill_linear: {
