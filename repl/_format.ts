@@ -146,7 +146,7 @@ export interface FrameTableOptions {
   readonly columns?: readonly string[];
   /**
    * The variable the frame is bound to: a note under a table whose cells were cut says
-   * `.show NAME ROW` shows a row whole (`NAME` when absent).
+   * `.show NAME ROW` shows a row whole (no note when absent).
    */
   readonly name?: string;
 }
@@ -226,9 +226,11 @@ export function frameTable(frame: FrameLike, options: FrameTableOptions = {}): s
     notes.push(`${counted(chosen.length, "column")} chosen`);
   }
   const cutRows = kept.flatMap((k) => firstCut.has(k) ? [firstCut.get(k)!] : []);
-  if (cutRows.length > 0) {
+  // Only with a name: `.show` is the REPL's, and it reaches a variable (not the shell's
+  // `casefile hunt run`, nor a `fork`'s second table).
+  if (cutRows.length > 0 && options.name !== undefined) {
     // Short parts: the note wraps after ", " to a narrow terminal.
-    notes.push(`values cut, whole with .show ${options.name ?? "NAME"} ${Math.min(...cutRows)}`);
+    notes.push(`values cut, whole with .show ${options.name} ${Math.min(...cutRows)}`);
   }
   const hidden = chosen.slice(kept.length).map((i) => terminalSafe(frame.columns[i]));
   if (hidden.length > 0) {

@@ -129,7 +129,13 @@ export async function huntCommand(
     const now = provider.referenceTime ?? new Date();
     const { text } = huntText(entry.query, huntArgsFromWords(entry, rest), { id: entry.id, now });
     const frame = await host.session.query(entry.query.name, text, { signal });
-    host.output.write(formatValue(frame, { width: host.output.columns(), colors: false }));
+    host.output.write(
+      formatValue(frame, {
+        width: host.output.columns(),
+        colors: false,
+        name: entry.query.name,
+      }),
+    );
     host.output.write(
       `(${entry.query.name} · ${frame.height} rows · step ${host.session.steps().length})`,
     );

@@ -58,32 +58,93 @@ const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi;
  */
 const KEYED =
   /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)([^;&\s"'<>]{6,})/gi;
-/** A comparison (`==`, `=~`): the key is a column, what follows the value compared. */
-const KQL_COMPARISON = /^[=~]/;
-/** A built-in function's result (`tostring(`, `parse_json(`, `iff(`: KQL's are lowercase). */
-const KQL_CALL = /^[a-z][a-z0-9_]*\(/;
 /**
- * A column, a path into one or a stored function's call, and what ends it in a query
- * (`,`, `|`, `)`, `(`) or nothing.
+ * KQL functions whose result a query assigns to or compares with a column named Password:
+ * conversions, text and JSON functions, the common aggregates. A list, not any lowercase
+ * word and a parenthesis, so that a password such as `p4ss(word)` is never taken for code.
  */
-const KQL_COLUMN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:[,|()]|$)/;
-/** The operators whose arguments are `Name=expression` assignments, right before the key. */
-const KQL_ASSIGNING = /(?:^|[\s|(])(?:extend|project|project-rename|summarize|by)\s+$/i;
+const KQL_FUNCTIONS = new Set([
+  "tostring",
+  "toint",
+  "tolong",
+  "toreal",
+  "todouble",
+  "tobool",
+  "todatetime",
+  "totimespan",
+  "todynamic",
+  "toguid",
+  "parse_json",
+  "parse_url",
+  "parse_path",
+  "iff",
+  "iif",
+  "case",
+  "coalesce",
+  "strcat",
+  "strcat_delim",
+  "extract",
+  "extract_all",
+  "substring",
+  "trim",
+  "trim_start",
+  "trim_end",
+  "tolower",
+  "toupper",
+  "replace_string",
+  "replace_regex",
+  "column_ifexists",
+  "hash",
+  "hash_sha256",
+  "hash_md5",
+  "base64_decode_tostring",
+  "base64_encode_tostring",
+  "url_decode",
+  "split",
+  "strlen",
+  "isempty",
+  "isnotempty",
+  "make_list",
+  "make_set",
+  "any",
+  "take_any",
+  "arg_max",
+  "arg_min",
+  "count",
+  "countif",
+  "dcount",
+  "dcountif",
+  "max",
+  "min",
+  "sum",
+]);
+/** A call of one of {@link KQL_FUNCTIONS}. */
+const KQL_CALL = /^([a-z][a-z0-9_]*)\(/;
+/**
+ * A column (or a path into one) as Sentinel names them: letters and underscores, no digits
+ * (a password has digits or symbols far more often than a column has), then what ends it
+ * in a query (`,`, `|`, `)`) or nothing.
+ */
+const KQL_COLUMN = /^[A-Za-z_]+(?:\.[A-Za-z_]+)*(?:[,|)]|$)/;
+/** An operator whose arguments are `Name=expression`, as the pipe's operator. */
+const KQL_ASSIGNING = /(?:^|\|)\s*(?:extend|project|project-rename|summarize)\b[^|]*$/;
 
 /**
  * Whether a {@link KEYED} match is KQL that names a column Password (code, not a secret):
- * a comparison (`where Password=="x"`, `Password=~tostring(x)`), a built-in function's
- * result assigned (`extend Password=tostring(x)`), or a column or a stored function
- * assigned right after `extend`, `project`, `project-rename`, `summarize` or `by`
- * (`project Password=TargetUserName`). A key's value in a connection string or a URL does
- * not start with `=` or `~`, and a password that is a bare word in text
- * (`Password=Winter2024`) stays redacted: only right after one of those operators is a
- * word taken for a column. What is let through is a password that starts with lowercase
- * letters and an opening parenthesis (`Password=abc(123)`).
+ * one of {@link KQL_FUNCTIONS}' results assigned or compared (`extend Password=tostring(x)`,
+ * `where Password==tostring(x)`, `Pwd=~extract(…)`), a column compared
+ * (`where Password==TargetPassword`), or a column assigned by the pipe's `extend`,
+ * `project`, `project-rename` or `summarize` (`| project Password=TargetUserName`).
+ * Anything else is redacted: `Password=Winter2024` in text, `Password=~Hunter2024`,
+ * `logon by Password=Secret`, `Password=p4ss(word)`. A comparison with a string literal
+ * (`Password=="x"`) never matches {@link KEYED}: its value stops at the quote.
  */
 function isKqlCode(value: string, before: string): boolean {
-  return KQL_COMPARISON.test(value) || KQL_CALL.test(value) ||
-    (KQL_COLUMN.test(value) && KQL_ASSIGNING.test(before));
+  const compared = /^[=~]/.test(value);
+  const rest = compared ? value.slice(1) : value;
+  const call = KQL_CALL.exec(rest);
+  if (call) return KQL_FUNCTIONS.has(call[1]);
+  return KQL_COLUMN.test(rest) && (compared || KQL_ASSIGNING.test(before));
 }
 
 /** `text` with the {@link KEYED} values redacted, KQL ({@link isKqlCode}) left as written. */
@@ -91,7 +152,7 @@ function redactKeyed(text: string): string {
   return text.replace(
     KEYED,
     (match, key: string, value: string, at: number) =>
-      isKqlCode(value, text.slice(Math.max(0, at - 40), at)) ? match : `${key}[redacted: key]`,
+      isKqlCode(value, text.slice(Math.max(0, at - 200), at)) ? match : `${key}[redacted: key]`,
   );
 }
 

@@ -18,15 +18,16 @@ export const DURATION = pl.Duration("us");
  * Text read as naive datetimes with the strptime `format`, which must match each value whole
  * (null where it does not). nodejs-polars' `str.strptime` has no such option: its format may
  * match anywhere in the text, tried at every offset, which also keeps Polars from its fast
- * reader of fixed-width formats (`%Y-%m-%dT%H:%M:%S.%6f`: ~10× faster). The unit follows the
- * format (nanoseconds with `%.f` or `%9f`, milliseconds with `%3f`, else microseconds).
+ * reader of fixed-width formats (`%Y-%m-%dT%H:%M:%S.%6f`: ~10× faster). Read in microseconds
+ * whatever the format (with `%9f` Polars would pick nanoseconds, which wrap silently for years
+ * outside 1677-2262).
  */
 export function strptimeExact(text: Expr, format: string): Expr {
   // Polars' own `str.to_datetime(format, strict=False, exact=True, cache=False)`: its cache
   // of parsed values costs more than it saves on timestamps that rarely repeat.
   const native = (text as unknown as { _expr: NativeStringExpr })._expr.strToDatetime(
     format,
-    undefined,
+    "us",
     undefined,
     false,
     true,
@@ -39,7 +40,7 @@ export function strptimeExact(text: Expr, format: string): Expr {
 interface NativeStringExpr {
   strToDatetime(
     format: string,
-    timeUnit: undefined,
+    timeUnit: "us",
     timeZone: undefined,
     strict: boolean,
     exact: boolean,

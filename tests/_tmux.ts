@@ -14,15 +14,24 @@ const REPO = fileURLToPath(new URL("../", import.meta.url));
  * Whether tmux is there to drive (the terminal tests skip without it); under CI it must be,
  * and its absence is an error.
  */
-export async function tmuxAvailable(): Promise<boolean> {
+export function tmuxAvailable(): Promise<boolean> {
+  return programAvailable("tmux", ["-V"]);
+}
+
+/**
+ * Whether `program` runs (`args` a harmless call such as `--version`); under CI it must, and
+ * its absence is an error: `.ci/run` installs what the tests need.
+ */
+export async function programAvailable(program: string, args: string[]): Promise<boolean> {
   try {
-    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
+    const { success } = await new Deno.Command(program, { args, stdout: "null", stderr: "null" })
+      .output();
     if (success) return true;
   } catch {
     // Not installed.
   }
   if (Deno.env.get("CI") === "true") {
-    throw new Error("tmux is missing under CI: .ci/run installs it (packages=(... tmux))");
+    throw new Error(`${program} is missing under CI: .ci/run installs it (packages=(...))`);
   }
   return false;
 }

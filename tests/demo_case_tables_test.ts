@@ -9,15 +9,11 @@
  * stage times, the alert names and times, the implant and tool names), copied by hand.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { pl } from "../src/polars.ts";
-import { readManifest } from "../src/data/manifest.ts";
 import { SENTINEL_TABLE_COLUMNS } from "../src/schema/_sentinel_tables.ts";
+import { catalogPairs, checkDocumentedColumns, DEMO_CASE } from "./_demo_tables.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-// A generated copy can be checked before it is committed (as the planted-bug runs did).
-const CASE = Deno.env.get("CASEFILE_DEMO_CASE_UNDER_TEST") ?? join(REPO, "fixtures", "demo-case");
 const NEW_TABLES = [
   "DeviceInfo",
   "DeviceEvents",
@@ -25,56 +21,14 @@ const NEW_TABLES = [
   "AlertInfo",
   "AlertEvidence",
 ];
-/** The case window from ANSWERS.md ("The case"). */
-const START = Date.parse("2026-03-02T00:00:00Z");
-const END = Date.parse("2026-03-16T00:00:00Z");
-
-/** How the case stores each Kusto type in Parquet. */
-const STORED: Record<string, string> = {
-  string: "String",
-  dynamic: "String",
-  datetime: "Datetime",
-  long: "Int64",
-  int: "Int32",
-  real: "Float64",
-  bool: "Bool",
-};
-
-/** `Name:type, ...` to pairs. */
-function pairs(text: string): [string, string][] {
-  return text.trim().split(/\s*,\s*/).map((p) => p.split(":") as [string, string]);
-}
 
 Deno.test("each new table has exactly Microsoft's documented columns, with their types", async () => {
-  const manifest = await readManifest(CASE);
-  assert.ok(manifest);
-  for (const name of NEW_TABLES) {
-    const entry = manifest.tables.find((t) => t.name === name);
-    assert.ok(entry, `${name} is not in manifest.json`);
-    const catalog = SENTINEL_TABLE_COLUMNS.find((t) => t.name === name)!;
-    const expected = new Map([
-      ...pairs(catalog.documented),
-      ...pairs(catalog.undocumented),
-      // Standard columns every table holds ("Standard columns in Azure Monitor Logs").
-      ["_ResourceId", "string"],
-      ["_SubscriptionId", "string"],
-      ["_ItemId", "string"],
-    ]);
-    const frame = pl.readParquet(join(CASE, entry.file));
-    const stored = Object.entries(frame.schema).map(([c, t]) => [c, String(t)] as const);
-    assert.deepEqual(stored.map(([c]) => c).sort(), [...expected.keys()].sort(), name);
-    for (const [column, type] of stored) {
-      assert.ok(type.includes(STORED[expected.get(column)!]), `${name}.${column}: ${type}`);
-    }
-    assert.ok(frame.height > 0, `${name} is empty`);
-    const times = frame.getColumn("TimeGenerated").cast(pl.Int64).toArray().map(Number);
-    for (const t of times) assert.ok(t >= START * 1000 && t < END * 1000, `${name}: ${t}`);
-  }
+  await checkDocumentedColumns(NEW_TABLES);
 });
 
 Deno.test("AlertInfo's columns are the ones on Microsoft's page (written out by hand)", () => {
   const catalog = SENTINEL_TABLE_COLUMNS.find((t) => t.name === "AlertInfo")!;
-  assert.deepEqual(pairs(catalog.documented), [
+  assert.deepEqual(catalogPairs(catalog.documented), [
     ["AlertId", "string"],
     ["AttackTechniques", "string"],
     ["_BilledSize", "real"],
@@ -215,7 +169,17 @@ Deno.test("casefile query: AlertInfo and AlertEvidence mirror the incidents' ale
 /** `casefile query <kql> --format json` on the demo case, as a person runs it. */
 async function casefileJson(kql: string): Promise<Record<string, unknown>[]> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "repl/main.ts", "query", kql, "--format", "json", "--data", CASE],
+    args: [
+      "run",
+      "--allow-all",
+      "repl/main.ts",
+      "query",
+      kql,
+      "--format",
+      "json",
+      "--data",
+      DEMO_CASE,
+    ],
     cwd: REPO,
     stdout: "piped",
     stderr: "piped",

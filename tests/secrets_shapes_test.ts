@@ -135,6 +135,20 @@ const KEYED_SECRETS: ReadonlyArray<readonly [string, string]> = [
   ["Password=Summer(2024)", "Password=[redacted: key]"],
   // A word after an operator's name that is not one of KQL's assigning ones.
   ["where Password=Winter2024", "where Password=[redacted: key]"],
+  // Review RD: passwords that look like the start of KQL (a comparison, a call, a word
+  // after "by" or "project" in text) are still passwords.
+  ["Password=~Hunter2024", "Password=[redacted: key]"],
+  ["Password==Hunter2024", "Password=[redacted: key]"],
+  ["logon by Password=Hunter2024", "logon by Password=[redacted: key]"],
+  ["grouped by Pwd=Secret_Value", "grouped by Pwd=[redacted: key]"],
+  ["Created by\nPassword=Hunter2024", "Created by\nPassword=[redacted: key]"],
+  ["cmd /c project Password=Hunterpass", "cmd /c project Password=[redacted: key]"],
+  ["Password=p4ss(word)", "Password=[redacted: key]"],
+  ["password=hunter(2024)", "password=[redacted: key]"],
+  [
+    "SecurityEvent | summarize by Password=Hunter2024",
+    "SecurityEvent | summarize by Password=[redacted: key]",
+  ],
 ];
 
 Deno.test("a connection string's key or password, and Password= in text, are still redacted", () => {

@@ -461,7 +461,7 @@ export function huntAnswerLines(org: Organisation): string[] {
     `sources, \`Anomalous Sign-in\` for ${ANSWER_KEY.victim.upn} from ` +
     `${ANSWER_KEY.attacker.ip}, and \`Anomalous RDP Login Detections\` for the RDP logon to ` +
     `${ANSWER_KEY.victim.workstation}. ${ANSWER_KEY.attacker.ip} is the only address with ` +
-    "anomalies of two templates.",
+    "anomalies of three templates.",
     "",
     "```kql",
     "Anomalies",

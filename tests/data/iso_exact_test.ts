@@ -191,6 +191,10 @@ Deno.test("the exact ISO parse gives the general parse's datetime wherever it re
       "1969-12-31 23:59:59.999999999",
       "2026-03-10 08:00:00.12345678",
       "2026-03-10 08:00:00.1234567891",
+      // Past nanoseconds' range (1677-2262): read in microseconds, not wrapped around.
+      "9999-12-31 23:59:59.999999999",
+      "2262-04-12 00:00:00.000000000",
+      "0001-01-01 00:00:00.000000001",
     ],
   ];
   for (const values of groups) {
@@ -207,6 +211,11 @@ Deno.test("the exact ISO parse gives the general parse's datetime wherever it re
     }
     assert.notEqual(exact[0], null, `${values[0]} read as ${format}`);
   }
+  // By hand: a year past 2262 keeps its digits (as `%9f` nanoseconds it wrapped to 1816).
+  const late = pl.DataFrame([pl.Series("s", ["9999-12-31 23:59:59.999999999"])])
+    .select(parseIsoExactly(pl.col("s"), "%Y-%m-%d %H:%M:%S.%9f").cast(pl.Utf8).alias("t"))
+    .getColumn("t").toArray();
+  assert.deepEqual(late, ["9999-12-31 23:59:59.999999"]);
   // By hand: 2024 is a leap year and 2023 is not; whole seconds past the epoch, in µs.
   const leap = pl.DataFrame([pl.Series("s", ["2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z"])])
     .select(parseIsoExactly(pl.col("s"), "%Y-%m-%dT%H:%M:%SZ").cast(pl.Int64).alias("t"))

@@ -185,8 +185,11 @@ Deno.test({
     const m = measure("first intrusion", stages, incident);
     assert.deepEqual(m.missed, [], "every planted stage is found");
     assert.equal(m.recall, 1);
-    // The floor is what the investigation reaches today (26 of 29), less one finding of slack.
-    assert.ok(m.precision >= 0.86, `precision ${m.precision} below the floor 0.86`);
+    // The floor is what the investigation reaches today (26 of 31), less one finding of slack.
+    // Of the 5 others, 2 are IT's own writes of Scripts\inventory.ps1 on LKS-FS01's IT$
+    // share (5145 with WriteData, omar.hughes, 11 and 12 March): the share-write hunt is
+    // right to show them, and an analyst sets them aside as the fleet's inventory task.
+    assert.ok(m.precision >= 0.8, `precision ${m.precision} below the floor 0.8`);
     checkShape(stages, incident, m.firstOf, FIRST, ANSWER_KEY.victim.upn.split("@")[0]);
     // Nothing before the intrusion's first day is a finding (the victim's home RDP, the fleet's
     // encoded inventory task, the admin's helpdesk RDP of 9 March).

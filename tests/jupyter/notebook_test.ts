@@ -102,7 +102,7 @@ Deno.test({
     }
     assert.match(
       text(cell("const provider")[0].data?.["text/plain"]),
-      /^kernel: true; 30 tables: SigninLogs/,
+      /^kernel: true; 37 tables: SigninLogs/,
     );
 
     // The spray: three addresses, IMAP4, with provenance above the rows.

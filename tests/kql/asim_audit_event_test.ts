@@ -285,3 +285,21 @@ imAuditEvent
   const text = child.stdout;
   assert.match(text, /summary: 2\/2 ran/, text + child.stderr);
 });
+
+Deno.test("imAuditEvent has the schema's original-type fields; Entra ID fills OriginalObjectType", async () => {
+  // Microsoft's vimAuditEventEmpty lists OriginalObjectType, TargetOriginalAppType and
+  // ActingOriginalAppType, and vimAuditEventMicrosoftEntraIDAuditLogs sets OriginalObjectType to
+  // the first target's type. ANSWERS.md C2: nadia.brooks's consent to DocuView Secure, whose
+  // target (AuditLogs TargetResources[0].type) is the ServicePrincipal.
+  const out = await casefileJson(
+    `imAuditEvent(object_has_any = dynamic(["DocuView"]))
+    | where Operation == "Consent to application"
+    | project ObjectType, OriginalObjectType, TargetOriginalAppType, ActingOriginalAppType`,
+  );
+  assert.deepEqual(out, [{
+    ObjectType: "Cloud Resource",
+    OriginalObjectType: "ServicePrincipal",
+    TargetOriginalAppType: "",
+    ActingOriginalAppType: "",
+  }]);
+});

@@ -437,3 +437,17 @@ Deno.test("every hunting query of the answer key finds what the answer key says"
     });
   }
 });
+
+Deno.test("the Anomalies paragraph names as many templates as the attacker's address has", async () => {
+  // By hand from the paragraph's own list: brute force, Anomalous Sign-in and Anomalous RDP
+  // Login Detections all name 203.0.113.45, so three templates (the prose once said two).
+  const result = await provider.query(
+    `Anomalies | where SourceIpAddress == "${ATTACKER}" | summarize dcount(AnomalyTemplateName)`,
+  );
+  const templates = num(Object.values(result.frame.toRecords()[0] as Row)[0]);
+  assert.equal(templates, 3);
+  assert.ok(
+    answers.includes(`${ATTACKER} is the only address with anomalies of three templates.`),
+    "ANSWERS.md states the attacker's address has anomalies of three templates",
+  );
+});

@@ -74,6 +74,29 @@ Deno.test("make-series without by, by an int and by a day: keys as typed", async
   ]);
 });
 
+Deno.test("make-series: a bin with rows whose value is null stays null, not the default", async () => {
+  // Kusto docs: the default fills a bin only when no row falls in it. Hour 0 has one row
+  // whose max(V) is null (V is null); hour 1 holds V = 3; hours 2 to 4 have no rows.
+  const rows = await both(`datatable(T: datetime, V: long) [
+      datetime(2026-03-01T00:10:00Z), long(null),
+      datetime(2026-03-01T01:10:00Z), 3,
+    ] | make-series m = max(V) default = 0 on T ${RANGE}`);
+  assert.deepStrictEqual(rows.map((r) => r.m), ["[null,3,0,0,0]"]);
+});
+
+Deno.test("series of different lengths: null past the shorter one, no failed query", async () => {
+  // series-add-function.md: "non-existing element (arrays of different sizes) yields a null
+  // element value". Total lengths 5 and 3 (odd) split unevenly in the native pairing.
+  const rows = await both(`datatable(Id: long, A: dynamic, B: dynamic) [
+      1, dynamic([1, 2, 3]), dynamic([1, 2]),
+      2, dynamic([5, 6]), dynamic([1, 2]),
+    ] | extend s = series_add(A, B), g = series_greater(A, B) | project Id, s, g`);
+  assert.deepStrictEqual(rows, [
+    { Id: 1, s: "[2,4,null]", g: "[false,false,null]" },
+    { Id: 2, s: "[6,8]", g: "[true,true]" },
+  ]);
+});
+
 Deno.test("series functions over make-series arrays: hand-computed values", async () => {
   const rows = await both(`${EVENTS}
     | make-series n = count() on T ${RANGE} by Host

@@ -4,24 +4,11 @@
  */
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { Terminal } from "../_tmux.ts";
+import { programAvailable, Terminal } from "../_tmux.ts";
 import { tempDir } from "../_helpers.ts";
 
-const CI = Deno.env.get("CI") === "true";
-
-async function installed(program: string, args: string[]): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(program, { args, stdout: "null", stderr: "null" })
-      .output();
-    if (success) return true;
-  } catch {
-    // Not installed.
-  }
-  if (CI) throw new Error(`${program} is missing under CI: .ci/run installs it`);
-  return false;
-}
-
-const ignore = !(await installed("tmux", ["-V"]) && await installed("less", ["--version"]));
+const ignore =
+  !(await programAvailable("tmux", ["-V"]) && await programAvailable("less", ["--version"]));
 if (ignore) console.warn("tests/repl/display_tmux_test.ts: skipped, tmux or less is missing");
 
 /** ANSWERS.md, stage 7: what the attacker's -EncodedCommand decodes to. */

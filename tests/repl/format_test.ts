@@ -25,7 +25,7 @@ Deno.test("frameTable() cuts rows, long cells, and columns that do not fit the w
     C: Array.from({ length: 30 }, () => "c"),
     D: Array.from({ length: 30 }, () => "d"),
   });
-  const text = frameTable(frame, { width: 50, maxRows: 5, maxCell: 20 });
+  const text = frameTable(frame, { width: 50, maxRows: 5, maxCell: 20, name: "t" });
   const lines = text.split("\n");
   assertEquals(lines.length, 2 + 5 + 2);
   ok(lines.every((l) => l.length <= 50), text);
@@ -33,7 +33,7 @@ Deno.test("frameTable() cuts rows, long cells, and columns that do not fit the w
   // The note wraps to the width; the cut values are whole in row 0's record.
   assertEquals(lines.slice(-2), [
     "(30 rows × 4 columns; first 5 rows shown;",
-    "values cut, whole with .show NAME 0)",
+    "values cut, whole with .show t 0)",
   ]);
   const narrow = frameTable(frame, { width: 24, maxRows: 2, maxCell: 20 });
   ok(narrow.endsWith("2 more columns: C, D)"), narrow);
@@ -232,10 +232,8 @@ Deno.test("frameTable(): a table that cut values names the first row with one, t
     frameTable(frame, { name: "procs" }).split("\n").at(-1),
     "(3 rows × 2 columns; values cut, whole with .show procs 2)",
   );
-  assertEquals(
-    frameTable(frame).split("\n").at(-1),
-    "(3 rows × 2 columns; values cut, whole with .show NAME 2)",
-  );
+  // No variable (the shell's `casefile hunt run`, a fork's second table): no `.show` to name.
+  assertEquals(frameTable(frame).split("\n").at(-1), "(3 rows × 2 columns)");
   // Nothing cut: no note; wide: nothing is cut.
   assertEquals(
     frameTable(frame.head(2), { name: "procs" }).split("\n").at(-1),

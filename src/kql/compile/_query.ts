@@ -123,10 +123,16 @@ export function tabularOf(e: A.Expression, scope: Scope, ctx: Context): Relation
       if (below && e.operator.kind === "where" && below.operator.kind === "join") {
         // An innerunique join's filter of left columns runs before it (see splitFilterAtJoin).
         const left = tabularOf(below.source, scope, ctx);
-        const split = splitFilterAtJoin(e.operator, below.operator, left, scope);
-        if (!split) {
-          return applyTraced(applyTraced(left, below.operator, scope, ctx), e.operator, scope, ctx);
-        }
+        let whole: Relation | undefined; // the join of all left rows, when needed
+        const joinAll = () => whole ??= applyTraced(left, below.operator, scope, ctx);
+        const split = splitFilterAtJoin(
+          e.operator,
+          below.operator,
+          left,
+          scope,
+          () => new Set(joinAll().columns.map((c) => c.name)),
+        );
+        if (!split) return applyTraced(joinAll(), e.operator, scope, ctx);
         const joined = applyTraced(
           applyTraced(left, split.before, scope, ctx),
           below.operator,

@@ -75,6 +75,9 @@ export function nativeSeriesLayout(
   if (extremes.some((m) => m !== null && m > SAFE)) return undefined;
   const gid = "\u0000gid";
   const first = "\u0000first";
+  // Marks the bins that have rows: only the others take the default (a bin's null value,
+  // `max()` of nulls, stays null, as in the JavaScript layout).
+  const present = "\u0000present";
   const { bin, position, bins } = layout;
   // No keys: one group of every row.
   const keyNames = keys.length > 0 ? keys.map((k) => k.name) : [gid];
@@ -86,7 +89,8 @@ export function nativeSeriesLayout(
     .drop(keys.length > 0 ? [] : [gid])
     .withRowIndex(gid);
   const long = groups.select(gid, bin, ...values.map((v) => v.name))
-    .explode([bin, ...values.map((v) => v.name)]);
+    .explode([bin, ...values.map((v) => v.name)])
+    .withColumn(pl.lit(true).alias(present));
   const binRange = pl.DataFrame([pl.Series(bin, Array.from({ length: bins }, (_, k) => k))])
     .withColumn(pl.col(bin).cast(pl.Int64));
   const full = groups.select(gid).lazy()
@@ -99,7 +103,10 @@ export function nativeSeriesLayout(
       ...values.map((v, i) => {
         const d = layout.defaults[i];
         const value = pl.col(v.name).cast(pl.Int64);
-        return (d === null ? value : value.fillNull(pl.lit(d).cast(pl.Int64))).alias(v.name);
+        return (d === null
+          ? value
+          : pl.when(pl.col(present).isNull()).then(pl.lit(d).cast(pl.Int64)).otherwise(value))
+          .alias(v.name);
       }),
     )
     .sort([gid, bin])

@@ -464,7 +464,10 @@ defineAggregate("percentiles", {
 
 /** Sample (ddof 1) or population (ddof 0) variance or standard deviation. */
 function deviation(c: Expr, ddof: 0 | 1, sqrt: boolean): Expr {
-  const variance = ddof === 1 ? c.var() : c.var().mul(c.count().sub(1)).div(c.count());
+  // Population form from the sample one; one value deviates by 0 (the sample form is null there).
+  const variance = ddof === 1 ? c.var() : pl.when(c.count().eq(1)).then(pl.lit(0)).otherwise(
+    c.var().mul(c.count().sub(1)).div(c.count()),
+  );
   // Over no values (nulls ignored) the default is 0 (summarize-operator.md, "Default values").
   return pl.when(c.count().eq(0)).then(pl.lit(0)).otherwise(sqrt ? variance.pow(0.5) : variance);
 }

@@ -258,8 +258,9 @@ const AUDIT_SCHEMA = `ActorUserType:string, ActorUsernameType:string,
   ActorUserIdType:string, EventResult:string, EventType:string, EventSchema:string,
   ValueType:string, EventSeverity:string, EventVendor:string, EventProduct:string,
   SrcDvcIdType:string, TargetDvcIdType:string, SrcDomainType:string, TargetDomainType:string,
-  SrcDeviceType:string, TargetDeviceType:string, ObjectType:string, TargetAppType:string,
-  ActingAppType:string, ThreatConfidence:int, SrcGeoCountry:string, TargetGeoCountry:string,
+  SrcDeviceType:string, TargetDeviceType:string, ObjectType:string, OriginalObjectType:string,
+  TargetAppType:string, TargetOriginalAppType:string, ActingAppType:string,
+  ActingOriginalAppType:string, ThreatConfidence:int, SrcGeoCountry:string, TargetGeoCountry:string,
   EventSubType:string, EventResultDetails:string, SrcHostname:string, TargetHostname:string,
   SrcIpAddr:string, TargetIpAddr:string, SrcGeoRegion:string, SrcGeoCity:string,
   TargetGeoRegion:string, TargetGeoCity:string, ThreatRiskLevel:int, EventSchemaVersion:string,
@@ -397,8 +398,9 @@ const ENTRA_AUDIT = `AuditLogs
         todynamic(tostring(column_ifexists('AdditionalDetails', '')))),
       ActorOriginalUserType = '', ActingAppName = '', ActingAppType = '', SrcPortNumber = int(null),
       HttpUserAgent = '', Dvc = 'Microsoft Entra ID', _ResourceId = ${opt("_ResourceId")},
-      Type = tostring(column_ifexists('Type', 'AuditLogs'))
-  | project ${AUDIT_COLUMNS}`;
+      Type = tostring(column_ifexists('Type', 'AuditLogs')),
+      OriginalObjectType = tostring(_target.type)
+  | project ${AUDIT_COLUMNS}, OriginalObjectType`;
 
 // Exchange Online administration in OfficeActivity (vimAuditEventMicrosoftExchangeAdmin365):
 // the cmdlet's verb names the event type, its parameters are the new value, ClientIP may carry

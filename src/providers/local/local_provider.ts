@@ -319,8 +319,18 @@ export class LocalProvider implements TableSource {
       }
     }
     const tree = parse.tree;
-    const all = this.#entries().map((e) => e.name);
-    const names = referencedTables(query, all, tree ? kql.tablePatterns(tree) : []);
+    // Wildcards (`union *`, `search`, `find`) reach the case's tables, as a workspace's do;
+    // its outside-data files and watchlists only by name.
+    const names = [
+      ...new Set([
+        ...referencedTables(query, this.#entries().map((e) => e.name), []),
+        ...referencedTables(
+          query,
+          this.#contents.tables.map((e) => e.name),
+          tree ? kql.tablePatterns(tree) : [],
+        ),
+      ]),
+    ];
     const tables = await Promise.all(names.map((name) =>
       this.#current(
         name,
@@ -367,7 +377,7 @@ export class LocalProvider implements TableSource {
       result = await untilAborted(
         kql.executeOn(query, sources, {
           now: options.now ?? this.referenceTime ?? new Date(),
-          knownTables: all,
+          knownTables: this.#entries().map((e) => e.name),
           external,
           parsed: tree,
         }),

@@ -82,20 +82,39 @@ function keyed(
   };
 }
 
-/** Applies `join`. */
+/**
+ * Functions whose value depends on more than the named left columns of a row: columns named
+ * as text (`column_ifexists("RightCol", "")`), all of a row's columns, or the row's neighbours.
+ */
+const ROW_READERS = new Set([
+  "column_ifexists",
+  "pack_all",
+  "prev",
+  "next",
+  "row_number",
+  "row_cumsum",
+  "row_rank",
+  "row_rank_dense",
+  "row_rank_min",
+  "row_window_session",
+]);
+
 /**
  * `where` right after an innerunique `join`, split into the conditions (`and`-ed terms) over
  * the left side's columns only, which run before the join as Kusto runs them
  * (join-innerunique.md: the filter is propagated to the left side, so `| where value ==
  * "val1.2"` always keeps the val1.2 rows the deduplication could otherwise have dropped),
  * and the rest, after it. A term naming anything but left columns and `let` values (a
- * right-side column, a table, `*`) stays after. Undefined when nothing moves.
+ * right-side column, a table, `*`) stays after, and so does a `let` value's name that
+ * `joinedColumns` (the join's output columns, asked for only then) has: there the name is
+ * the right side's column. Undefined when nothing moves.
  */
 export function splitFilterAtJoin(
   filter: A.WhereOperator,
   op: A.JoinOperator,
   left: Relation,
   scope: Scope,
+  joinedColumns: () => ReadonlySet<string>,
 ): { before: A.WhereOperator; after?: A.WhereOperator } | undefined {
   // A join matching by its own `where` predicate has no keys to deduplicate by.
   if (op.joinKind !== "innerunique" || op.where) return undefined;
@@ -108,9 +127,15 @@ export function splitFilterAtJoin(
       if (Array.isArray(node)) return node.forEach(visit);
       const n = node as { kind?: unknown; name?: unknown };
       if (n.kind === "star" || n.kind === "pipe") only = false;
+      // Calls that read columns by text or the joined rows' order stay after the join.
+      if (n.kind === "call" && typeof n.name === "string" && ROW_READERS.has(n.name)) only = false;
       if (n.kind === "name" && typeof n.name === "string") {
         if (columns.has(n.name)) reads = true;
-        else if (scope.get(n.name)?.kind !== "scalar") only = false;
+        // A `let` scalar, unless the right side has a column of its name: after the join
+        // the name is that column.
+        else if (scope.get(n.name)?.kind !== "scalar" || joinedColumns().has(n.name)) {
+          only = false;
+        }
       }
       for (const [key, value] of Object.entries(node)) if (key !== "span") visit(value);
     };
@@ -138,6 +163,7 @@ export function splitFilterAtJoin(
   };
 }
 
+/** Applies `join`. */
 export function join(input: Relation, op: A.JoinOperator, scope: Scope, ctx: Context): Relation {
   const right = ctx.compiler.tabularOf(op.right, scope, ctx);
   if (op.where) return joinWhere(input, right, op, op.where, scope, ctx);

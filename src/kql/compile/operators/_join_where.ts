@@ -167,9 +167,14 @@ export function joinWhere(
     case "leftanti":
       return shaped(rowsOf(leftFrame, LEFT_ROW, "anti"), left.columns);
     case "rightsemi":
-      return shaped(rowsOf(rightFrame, RIGHT_ROW, "semi"), rightColumns);
-    case "rightanti":
-      return shaped(rowsOf(rightFrame, RIGHT_ROW, "anti"), rightColumns);
+    case "rightanti": {
+      // Only the right side's columns: under their own names, no left column to clash with.
+      const rows = rowsOf(rightFrame, RIGHT_ROW, kind === "rightsemi" ? "semi" : "anti");
+      return {
+        frame: rows.select(...right.columns.map((c, i) => pl.col(outNames[i]).alias(c.name))),
+        columns: right.columns.map((c) => ({ name: c.name, type: c.type })),
+      };
+    }
     case "leftouter":
     case "rightouter":
     case "fullouter": {

@@ -110,7 +110,12 @@ export function nativeBinary(
     const half = n.div(2).cast(pl.Int64);
     const first = e.gather(pl.intRange(whole(0), half, 1, pl.Int64));
     const second = e.gather(pl.intRange(half, n, 1, pl.Int64));
-    result = pl.concatList([a.whole.list, b.whole.list]).lst.eval(op(first, second));
+    // Polars computes this on the slow rows too: their lists (of different lengths, whose
+    // halves do not pair up and fail the whole query) are left out.
+    const pairs = pl.when(slow).then(pl.lit(null)).otherwise(
+      pl.concatList([a.whole.list, b.whole.list]),
+    );
+    result = pairs.lst.eval(op(first, second));
   } else if (a.kind === "list") {
     result = a.whole.list.lst.eval(op(pl.element(), whole(constantOf(b))));
   } else {
