@@ -197,13 +197,16 @@ export async function executeOn(
 ): Promise<KqlResult> {
   await loadGeoLibraries();
   await preloadFunctionData(query);
-  try {
-    return await executeOnce(query, tables, options, false);
-  } catch (error) {
-    // A dynamic value the one-pass native reading could read differently: read exactly.
-    if (!needsExactJson(error)) throw error;
-    return await executeOnce(query, tables, options, true);
+  // Arrays of strings natively; then bags and mixed arrays too; then exactly (a dynamic
+  // value the one-pass native reading could read differently).
+  for (const elementTexts of [false, true]) {
+    try {
+      return await executeOnce(query, tables, options, false, elementTexts);
+    } catch (error) {
+      if (!needsExactJson(error)) throw error;
+    }
   }
+  return await executeOnce(query, tables, options, true, true);
 }
 
 async function executeOnce(
@@ -211,9 +214,11 @@ async function executeOnce(
   tables: ReadonlyMap<string, SourceTable>,
   options: ExecuteOptions,
   exactJson: boolean,
+  elementTexts: boolean,
 ): Promise<KqlResult> {
   const ctx = new Context(query, tables, options.now, options);
   ctx.exactJson = exactJson;
+  ctx.elementTexts = elementTexts;
   let relation: Relation;
   let parsed: QueryText;
   try {

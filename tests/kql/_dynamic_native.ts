@@ -43,20 +43,29 @@ export async function rows(
 }
 
 /** `query` compiled over table E: its lazy frame, not collected. */
-export function compiled(texts: (string | null)[], query: string): LazyDataFrame {
+export function compiled(
+  texts: (string | null)[],
+  query: string,
+  elementTexts = true,
+): LazyDataFrame {
   const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
-  return compileQuery(parseQuery(query), new Context(query, tables, new Date())).frame;
+  const ctx = new Context(query, tables, new Date());
+  ctx.elementTexts = elementTexts;
+  return compileQuery(parseQuery(query), ctx).frame;
 }
 
 /** "native" when the one-pass plan runs through, "exact" when a row sends it to the exact reading. */
 export function route(texts: (string | null)[], query: string): "native" | "exact" {
-  try {
-    compiled(texts, query).collectSync();
-    return "native";
-  } catch (error) {
-    if (String((error as Error).message).includes(EXACT_JSON_NEEDED)) return "exact";
-    throw error;
+  // As the engine runs it: arrays of strings first, then with bags and mixed arrays.
+  for (const elementTexts of [false, true]) {
+    try {
+      compiled(texts, query, elementTexts).collectSync();
+      return "native";
+    } catch (error) {
+      if (!String((error as Error).message).includes(EXACT_JSON_NEEDED)) throw error;
+    }
   }
+  return "exact";
 }
 
 /**
@@ -83,6 +92,8 @@ export function collectsWhilePlanning(texts: (string | null)[], query: string): 
   for (const [name, t] of tables) {
     tables.set(name, { ...t, frame: counting(t.frame) as typeof t.frame });
   }
-  compileQuery(parseQuery(query), new Context(query, tables, new Date()));
+  const ctx = new Context(query, tables, new Date());
+  ctx.elementTexts = true; // the plan that reads bags and mixed arrays natively
+  compileQuery(parseQuery(query), ctx);
   return collects;
 }

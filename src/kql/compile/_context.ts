@@ -220,6 +220,14 @@ export class Context {
    * if any row needs JavaScript; the caller then compiles again with this set.
    */
   exactJson = false;
+  /**
+   * Whether `mv-expand` reads bags, mixed arrays and typed items natively through their
+   * elements' texts (`_dynamic_elements.ts`). False on the first try: arrays of strings
+   * only, the common case, read without the element machinery's cost (1.6× the plain read
+   * over 1M rows); a query meeting other values fails with {@link EXACT_JSON_NEEDED} and is
+   * compiled again with this set, then, if it fails again, with {@link exactJson}.
+   */
+  elementTexts = false;
 
   constructor(
     query: string,

@@ -344,7 +344,7 @@ export function nativeJsonStrings(
   // Other rows: the elements of anything the grammar copies (`_dynamic_elements.ts`), when
   // asked for (not by an index: any string element would read as its text); the rest need
   // the exact reading.
-  const general = elements && !byIndex &&
+  const general = elements && !byIndex && env.ctx.elementTexts &&
     jsonElements(
       pl.when(plain).then(pl.lit(null).cast(pl.Utf8)).otherwise(text),
       elements.bag,

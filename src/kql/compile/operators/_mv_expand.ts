@@ -443,6 +443,7 @@ function nativeExpandMany(
   const usable = items.every((i) =>
     (nativeElements(i.value) !== undefined && (i.type === "dynamic" || i.type === "string")) ||
     (i.expression !== undefined && readsElements(i.type) &&
+      (env.ctx.elementTexts || i.type === "dynamic" || i.type === "string") &&
       decodableJson(i.value, i.expression, env))
   );
   if (!usable) return undefined;
@@ -453,14 +454,17 @@ function nativeExpandMany(
   const textsOf: (string | undefined)[] = [];
   const lists = items.map((i) => {
     const built = nativeElements(i.value);
-    textsOf.push(built ? undefined : `${i.temp}_texts`);
-    if (built) return built;
+    if (built) {
+      textsOf.push(undefined);
+      return built;
+    }
     const decoded = nativeJsonStrings(i.value, i.expression!, env, `${i.temp}_text`, {
       bag: options.bagExpansion,
       type: i.type,
     })!;
     texts.push(decoded.text.alias(`${i.temp}_text`));
-    flags.push(decoded.texts!.alias(`${i.temp}_texts`));
+    textsOf.push(decoded.texts ? `${i.temp}_texts` : undefined);
+    if (decoded.texts) flags.push(decoded.texts.alias(`${i.temp}_texts`));
     return decoded.list;
   });
   let frame = env.materialise(input.frame);
