@@ -68,3 +68,31 @@ export async function checkDocumentedColumns(tables: readonly string[]): Promise
     }
   }
 }
+
+/**
+ * `casefile query <kql> --format json --data <case>` on the demo case, as a person runs it:
+ * its rows, after checking it succeeded without an unknown column or table.
+ */
+export async function casefileJson(kql: string): Promise<Record<string, unknown>[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "repl/main.ts",
+      "query",
+      kql,
+      "--format",
+      "json",
+      "--data",
+      DEMO_CASE,
+    ],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  assert.doesNotMatch(stderr, /Unknown column|Unknown table/);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}

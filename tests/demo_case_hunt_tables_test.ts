@@ -13,11 +13,9 @@
  * sign-in at 10:02:11, the lateral movement's account, address and times, the forwarded mail).
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { SENTINEL_TABLE_COLUMNS } from "../src/schema/_sentinel_tables.ts";
-import { catalogPairs, checkDocumentedColumns, DEMO_CASE } from "./_demo_tables.ts";
+import { casefileJson, catalogPairs, checkDocumentedColumns } from "./_demo_tables.ts";
 
-const REPO = fileURLToPath(new URL("../", import.meta.url));
 const NEW_TABLES = [
   "EmailUrlInfo",
   "EmailAttachmentInfo",
@@ -29,31 +27,6 @@ const NEW_TABLES = [
 ];
 const PHISH_URL = "https://login.docuview-secure.example/consent?doc=q1-supplier-contracts";
 const NADIA = "nadia.brooks@larkspurlogistics.example";
-
-/** Runs a query through the CLI (`casefile query ... --format json`) on the case. */
-async function casefileJson(kql: string): Promise<Record<string, unknown>[]> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "repl/main.ts",
-      "query",
-      kql,
-      "--format",
-      "json",
-      "--data",
-      DEMO_CASE,
-    ],
-    cwd: REPO,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
-  assert.doesNotMatch(stderr, /Unknown column|Unknown table/);
-  return JSON.parse(new TextDecoder().decode(out.stdout));
-}
 
 Deno.test("each new table has exactly Microsoft's documented columns, rows inside the case", async () => {
   await checkDocumentedColumns(NEW_TABLES);

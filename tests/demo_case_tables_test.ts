@@ -9,11 +9,9 @@
  * stage times, the alert names and times, the implant and tool names), copied by hand.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { SENTINEL_TABLE_COLUMNS } from "../src/schema/_sentinel_tables.ts";
-import { catalogPairs, checkDocumentedColumns, DEMO_CASE } from "./_demo_tables.ts";
+import { casefileJson, catalogPairs, checkDocumentedColumns } from "./_demo_tables.ts";
 
-const REPO = fileURLToPath(new URL("../", import.meta.url));
 const NEW_TABLES = [
   "DeviceInfo",
   "DeviceEvents",
@@ -165,27 +163,3 @@ Deno.test("casefile query: AlertInfo and AlertEvidence mirror the incidents' ale
   );
   assert.equal(counts[0].Count, counts[1].Count);
 });
-
-/** `casefile query <kql> --format json` on the demo case, as a person runs it. */
-async function casefileJson(kql: string): Promise<Record<string, unknown>[]> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "repl/main.ts",
-      "query",
-      kql,
-      "--format",
-      "json",
-      "--data",
-      DEMO_CASE,
-    ],
-    cwd: REPO,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
-  return JSON.parse(new TextDecoder().decode(out.stdout));
-}
