@@ -7,10 +7,10 @@
  * @module
  */
 import { type DataFrame, DATETIME, type LazyDataFrame, pl } from "../../src/polars.ts";
-import { sourceTables } from "../../src/kql/run.ts";
+import { executeOn, sourceTables } from "../../src/kql/run.ts";
 import { parseQuery } from "../../src/kql/syntax/_parser.ts";
-import { Context, needsExactJson, type SourceTable } from "../../src/kql/compile/_context.ts";
-import { collect, compileQuery } from "../../src/kql/compile/_query.ts";
+import { Context } from "../../src/kql/compile/_context.ts";
+import { compileQuery } from "../../src/kql/compile/_query.ts";
 import { loadGeoLibraries } from "../../src/kql/functions/geo/_libs.ts";
 import { scanTable } from "../../src/data/mod.ts";
 import { compare, type Comparison, report } from "./_measure.ts";
@@ -414,27 +414,6 @@ async function ndjsonPlanning(file: string, rows: number): Promise<Comparison> {
   );
 }
 
-/**
- * Runs `kql` over `tables` as the engine does (src/kql/run.ts `executeOn`): the one-pass
- * native plan of arrays of strings, then with bags and mixed arrays read natively too, and,
- * when a row needs the exact reading of dynamic values, the plan compiled to read exactly.
- */
-function runKql(kql: string, tables: ReadonlyMap<string, SourceTable>, now: Date): unknown {
-  for (const elementTexts of [false, true]) {
-    const ctx = new Context(kql, tables, now);
-    ctx.elementTexts = elementTexts;
-    try {
-      return collect(compileQuery(parseQuery(kql), ctx));
-    } catch (error) {
-      if (!needsExactJson(error)) throw error;
-    }
-  }
-  const ctx = new Context(kql, tables, now);
-  ctx.exactJson = true;
-  ctx.elementTexts = true;
-  return collect(compileQuery(parseQuery(kql), ctx));
-}
-
 /** Runs the suite. */
 export async function run(options: { rows?: number } = {}): Promise<void> {
   const rows = options.rows ?? 10_000_000;
@@ -469,7 +448,7 @@ export async function run(options: { rows?: number } = {}): Promise<void> {
     results.push(
       await compare(
         c.name,
-        () => runKql(c.kql, tables, now),
+        () => executeOn(c.kql, tables, { now }),
         () => c.hand(events.lazy(), hosts.lazy(), processes.lazy()).collectSync(),
         { runs: c.runs ?? 5 },
       ),
@@ -490,7 +469,7 @@ export async function run(options: { rows?: number } = {}): Promise<void> {
         results.push(
           await compare(
             `${c.name} (${processes.height} rows)`,
-            () => runKql(c.kql, withFile, now),
+            () => executeOn(c.kql, withFile, { now }),
             () => c.hand(file).collectSync(),
             { runs: c.runs ?? 3 },
           ),

@@ -8,11 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { runCasefile as casefile, tempFolder } from "../_helpers.ts";
-import { sourceTables } from "../../src/kql/run.ts";
-import { parseQuery } from "../../src/kql/syntax/_parser.ts";
-import { Context } from "../../src/kql/compile/_context.ts";
-import { compileQuery } from "../../src/kql/compile/_query.ts";
-import { compiled, route, rows, SCHEMA, table } from "./_dynamic_native.ts";
+import { collectsWhilePlanning, compiled, route, rows } from "./_dynamic_native.ts";
 
 const PLAIN = [`{"Tags":["office","macro"]}`, `{"Tags":[]}`, null, `{"Other":1}`];
 /** Dynamic elements are JSON texts: `"office"`. */
@@ -82,34 +78,6 @@ Deno.test("extend T = F.Tags | mv-expand T: Polars reads the path, no JavaScript
   assert.equal(route(PLAIN, query), "native");
   assert.equal(route([...PLAIN, `{"Tags":["a",1]}`], query), "exact");
 });
-
-/**
- * How many times planning `query` collects the table (a JavaScript job reads its rows out at
- * planning time): every frame made from the table counts its collects.
- */
-function collectsWhilePlanning(texts: (string | null)[], query: string): number {
-  let collects = 0;
-  const counting = (frame: object): object =>
-    new Proxy(frame, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          if (key === "collectSync" || key === "collect") collects++;
-          const out = value.apply(target, args);
-          return out && typeof out === "object" && "describeOptimizedPlan" in out
-            ? counting(out)
-            : out;
-        };
-      },
-    });
-  const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
-  for (const [name, t] of tables) {
-    tables.set(name, { ...t, frame: counting(t.frame) as typeof t.frame });
-  }
-  compileQuery(parseQuery(query), new Context(query, tables, new Date()));
-  return collects;
-}
 
 Deno.test("extend T = F.Tags | mv-expand T: planning runs no JavaScript job", () => {
   assert.equal(collectsWhilePlanning(PLAIN, "E | extend T = F.Tags | mv-expand T"), 0);

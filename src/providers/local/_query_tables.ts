@@ -14,12 +14,14 @@ import type { TimeRange } from "../provider.ts";
  * The names in `tables` that a query mentions (as identifiers or bracketed names), and
  * those its wildcards reach: every table for `search` or `find` without `in (...)`, the
  * matching ones for `in (Sec*)` and `union Sec*`. `patterns` are the query's wildcards
- * (`tablePatterns` of its tree, when the caller has parsed it already).
+ * (`tablePatterns` of its tree, when the caller has parsed it already); `reached` the names
+ * they may reach (by default all of `tables`).
  */
 export function referencedTables(
   query: string,
   tables: readonly string[],
   patterns: readonly string[] = tablePatterns(query),
+  reached: readonly string[] = tables,
 ): string[] {
   const known = new Set(tables);
   const found = new Set<string>();
@@ -30,7 +32,7 @@ export function referencedTables(
   for (const pattern of patterns) {
     const parts = pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
     const re = new RegExp(`^${parts.join(".*")}$`);
-    for (const name of tables) if (re.test(name)) found.add(name);
+    for (const name of reached) if (re.test(name)) found.add(name);
   }
   return [...found];
 }

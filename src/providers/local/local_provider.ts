@@ -321,16 +321,12 @@ export class LocalProvider implements TableSource {
     const tree = parse.tree;
     // Wildcards (`union *`, `search`, `find`) reach the case's tables, as a workspace's do;
     // its outside-data files and watchlists only by name.
-    const names = [
-      ...new Set([
-        ...referencedTables(query, this.#entries().map((e) => e.name), []),
-        ...referencedTables(
-          query,
-          this.#contents.tables.map((e) => e.name),
-          tree ? kql.tablePatterns(tree) : [],
-        ),
-      ]),
-    ];
+    const names = referencedTables(
+      query,
+      this.#entries().map((e) => e.name),
+      tree ? kql.tablePatterns(tree) : [],
+      this.#contents.tables.map((e) => e.name),
+    );
     const tables = await Promise.all(names.map((name) =>
       this.#current(
         name,
