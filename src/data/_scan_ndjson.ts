@@ -18,6 +18,12 @@
  * or as `0`), a guard stops the read with the {@link MISFIT_MARKER} error and the table is
  * loaded whole.
  *
+ * A JSON-path read needs none of that compaction (serde reads blanks alike), so the scan
+ * also gives the rows with Polars' text beside each nested column, guarded only against
+ * what reads as another value ({@link RawJson}): the KQL engine's path reads read it (2M
+ * records, `deno task bench kql`'s NDJSON file: the compaction was a fifth of the CPU time
+ * of `mv-expand` of a path).
+ *
  * Loaded whole instead (undefined from {@link planNdjsonScan}): integers past Int64, columns
  * mixing JSON types Polars cannot combine (text in one row, an object in another), a
  * byte-order mark, an empty file, a `.json` file holding one document, text that the
@@ -61,6 +67,31 @@ export interface NdjsonScan {
   readonly rows: number;
   readonly warnings: LoadWarning[];
   readonly notes: string[];
+  /** The rows again with Polars' own text of each nested column beside it (see {@link RawJson}). */
+  readonly rawJson?: RawJson;
+}
+
+/**
+ * A scanned table's rows with, beside each nested (`dynamic`) column, a column of Polars'
+ * own text of its value, before the compaction and the full guard of {@link nestedValue}:
+ * a reader that only looks values up by JSON path (which blanks do not change) reads that
+ * text and skips the compaction.
+ *
+ * The text is guarded only against what makes it read as another JSON value (the
+ * {@link MISFIT_MARKER} error on a row with a backslash, which Polars leaves unescaped, or
+ * not an object or array; escaped control characters, which Polars writes raw, make text
+ * serde does not read at all). It may still differ from the loader's text
+ * where the compacted column would have stopped the read: numbers as Polars writes them
+ * (`1e21` as `1000000000000000000000`, `-0` as `0`), keys of an object of more than 32 keys
+ * out of order, keys that are whole numbers in the file's order (JavaScript puts them
+ * first). A reader checks the values it reads for those (a number of 16 digits or more, a
+ * small fraction, an object).
+ */
+export interface RawJson {
+  /** The table's columns (as `frame`), then the text columns. */
+  readonly frame: LazyDataFrame;
+  /** Nested column → its text column in `frame`. */
+  readonly columns: ReadonlyMap<string, string>;
 }
 
 /** What planning learnt of one file (cached by its size and time). */
@@ -149,6 +180,9 @@ export async function planNdjsonScan(
   const types = new Map<string, KustoType>();
   const parsed: Expr[] = [];
   const values: Expr[] = [];
+  const rawTexts = new Map<string, string>();
+  // The file's keys and the names given to columns of our own so far (none may repeat).
+  const taken = new Set(union.keys());
   for (const [column, dtype] of union) {
     const variant = variantOf(dtype);
     const wanted = declared.get(column);
@@ -156,6 +190,7 @@ export async function planNdjsonScan(
       if (wanted !== undefined && wanted !== "dynamic") return undefined;
       types.set(column, "dynamic");
       values.push(nestedValue(pl.col(column), column));
+      rawTexts.set(column, freeName(`${column}${RAW_SUFFIX}`, taken));
       continue;
     }
     if (variant !== "Utf8") {
@@ -180,16 +215,21 @@ export async function planNdjsonScan(
       );
       continue;
     }
-    const tmp = `\u0000parsed:${column}`;
+    const tmp = freeName(`\u0000parsed:${column}`, taken);
     const forms = type === "datetime" && wanted === undefined
       ? datetimeForms(presentValues(sample, column))
       : undefined;
     parsed.push(parseText(column, type, forms).alias(tmp));
     values.push(guarded(pl.col(tmp), cleaned(text).isNotNull().and(pl.col(tmp).isNull()), column));
   }
+  // Each parse a column of its own, which the guard and the value then share.
+  const typed = native.withColumns(...parsed);
+  const raw = [...rawTexts].map(([c, name]) => rawValue(pl.col(c), c).alias(name));
   return {
-    // Each parse a column of its own, which the guard and the value then share.
-    frame: native.withColumns(...parsed).select(...values),
+    frame: typed.select(...values),
+    ...(raw.length > 0
+      ? { rawJson: { frame: typed.select(...values, ...raw), columns: rawTexts } }
+      : {}),
     rows: read.reduce((n, r) => n + r.rows, 0),
     schema: { name, columns: [...union.keys()].map((c) => ({ name: c, type: types.get(c)! })) },
     warnings: missingColumns(read, [...union.keys()], name, (one, c) => one.types.has(c)),
@@ -373,6 +413,33 @@ export function nestedValue(text: Expr, column: string): Expr {
   const compact = pl.when(blanksInStrings).then(skipping).otherwise(literal);
   const bad = some.str.contains(UNFAITHFUL).fillNull(false).or(keys.gt(ORDERED_KEYS));
   return guarded(compact, text.isNotNull().and(bad), column);
+}
+
+/** The name of a nested column's {@link RawJson} text column is the column's and this. */
+const RAW_SUFFIX = "\u0000json";
+
+/**
+ * `name`, or `name` with more NULs in front, so that it is none of `taken` (a file's keys,
+ * which are the writer's: a record may hold any name), and taken from now on.
+ */
+function freeName(name: string, taken: Set<string>): string {
+  while (taken.has(name)) name = `\u0000${name}`;
+  taken.add(name);
+  return name;
+}
+
+/**
+ * Polars' text of a nested value (see {@link RawJson}), or the {@link MISFIT_MARKER} error
+ * (naming `column`) on a row whose text may read as another JSON value than the file's: a
+ * backslash (Polars writes `\\` unescaped, so `\\t` would read as a tab), or not an object or
+ * array. Literal tests, a tenth of the time of a regular expression over the text. Escaped
+ * control characters Polars writes raw need no test: serde (Polars' JSON-path reader) reads
+ * no such text, and a reader treats a value it could not read as one to read exactly.
+ */
+function rawValue(text: Expr, column: string): Expr {
+  const nested = text.str.startsWith("{").or(text.str.startsWith("["));
+  const rewritten = text.str.contains("\\", true as never).or(nested.not());
+  return guarded(text, text.isNotNull().and(rewritten), column);
 }
 
 /** A string (after an even number of quotes, an odd one) holding `, ` or `: `. */

@@ -11,9 +11,11 @@
  * typed column; a value the sample's type does not fit makes the table load whole (see
  * {@link misfitFallback}), and a read that fails is checked for the malformed line then.
  * NDJSON tables (and `.json` files of one object per line) are scanned the same way, typed
- * by Polars' inference over each file, their text columns by a sample and guarded; nested
- * values, JSON documents, and Parquet whose column types need converting to the known
- * schema are loaded whole with {@link loadTable} as before.
+ * by Polars' inference over each file, their text columns by a sample and guarded; their
+ * nested values are `dynamic` columns, with Polars' own text of each beside them for the
+ * KQL engine's JSON-path reads ({@link ScannedTable.rawJson}). JSON documents, and Parquet
+ * whose column types need converting to the known schema, are loaded whole with
+ * {@link loadTable} as before.
  *
  * @module
  */
@@ -102,6 +104,19 @@ export interface ScannedTable {
    * datetimes carry none): Polars cannot skip row groups of such a column by a filter on it.
    */
   readonly zoned?: ReadonlySet<string>;
+  /**
+   * For a scanned NDJSON table with nested columns: the same rows with, beside each nested
+   * column, a column of Polars' own text of its value (blanks after `:` and `,`), which the
+   * KQL engine's JSON-path reads use instead of the compacted value (`columns`: nested
+   * column → text column). The text is guarded like the value against what would read as
+   * another value (a backslash), but numbers keep Polars' spelling, escaped control
+   * characters are raw (serde reads no such text), and keys keep their order only in
+   * objects of up to 32 keys none a whole number: a reader checks the values it reads.
+   */
+  readonly rawJson?: {
+    readonly frame: LazyDataFrame;
+    readonly columns: ReadonlyMap<string, string>;
+  };
 }
 
 /**

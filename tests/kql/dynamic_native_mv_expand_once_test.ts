@@ -14,9 +14,12 @@ import { compiled, route, rows } from "./_dynamic_native.ts";
 const optimizedPlan = (texts: (string | null)[], query: string): string =>
   compiled(texts, query).describeOptimizedPlan();
 
-/** How many times the plan reads a JSON path (Polars shows the read as `map()`). */
+/**
+ * How many times the plan reads a JSON path of column F (Polars shows the read as `map()`;
+ * the element texts' check for a key twice reads the text it made, not F).
+ */
 function pathReads(plan: string): number {
-  return plan.match(/\.map\(\)/g)?.length ?? 0;
+  return plan.match(/col\("F"\)\.map\(\)/g)?.length ?? 0;
 }
 
 const PLAIN = [`{"Tags":["office","macro"]}`, `{"Tags":[]}`, null, `{"Other":1}`];

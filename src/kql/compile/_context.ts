@@ -12,6 +12,8 @@
  * @module
  */
 import { checkInterrupt } from "../../interrupt.ts";
+import { computeInWorkers } from "./_job_workers.ts";
+import { type RowFn, rowOutputs } from "./_portable.ts";
 import type { DataFrame, Expr, LazyDataFrame, Series } from "../../polars.ts";
 import { pl } from "../../polars.ts";
 import {
@@ -25,6 +27,7 @@ import type * as A from "../syntax/ast.ts";
 import { plainJson } from "../syntax/_literals.ts";
 import { KqlSemanticError, KqlUnsupportedError } from "../errors.ts";
 import { type KqlLimits, type Limits, resolveLimits } from "./_limits.ts";
+import { noteRawJson } from "./_raw_json.ts";
 import {
   jsToExpr,
   jsToSeries,
@@ -60,6 +63,17 @@ export interface Typed {
   };
   /** A dynamic value known to be a JSON string or null: the string itself. */
   readonly jsonString?: Expr;
+  /**
+   * A dynamic source column's Polars JSON text (`_raw_json.ts`), which a JSON-path read of
+   * it reads instead of the column.
+   */
+  readonly rawJson?: Expr;
+  /**
+   * The value's text is compact JSON written exactly as `JSON.stringify` writes its reading
+   * (an array, a bag or `null`, never a string): text the engine wrote itself (native
+   * `make_list`, `pack_array`, `split`), so `tostring()` of it is the text.
+   */
+  readonly canonicalJson?: boolean;
 }
 
 /** Where a dynamic value sits in JSON text: `source` (a text column) at `steps`. */
@@ -70,6 +84,8 @@ export interface JsonPath {
   readonly job?: string;
   /** The source is text `parse_json` reads (`null` is then no value), not a dynamic column. */
   readonly parsed?: boolean;
+  /** `source`'s Polars JSON text (see {@link Typed.rawJson}), which the path reads natively. */
+  readonly raw?: Expr;
 }
 
 /** A typed constant. */
@@ -141,6 +157,15 @@ export interface SourceTable {
    * page is an error rather than an abort of the process.
    */
   readonly unverified?: boolean;
+  /**
+   * The same rows with, beside some dynamic columns, Polars' own JSON text of their values
+   * (`columns`: dynamic column → text column): a scanned NDJSON table's nested columns
+   * (`ScannedTable.rawJson`), which JSON-path reads read instead of the compacted value.
+   */
+  readonly rawJson?: {
+    readonly frame: LazyDataFrame;
+    readonly columns: ReadonlyMap<string, string>;
+  };
 }
 
 /** Options of a {@link Context}. */
@@ -225,7 +250,9 @@ export class Context {
    * elements' texts (`_dynamic_elements.ts`). False on the first try: arrays of strings
    * only, the common case, read without the element machinery's cost (1.6× the plain read
    * over 1M rows); a query meeting other values fails with {@link EXACT_JSON_NEEDED} and is
-   * compiled again with this set, then, if it fails again, with {@link exactJson}.
+   * compiled again with this set, then, if it fails again, with {@link exactJson}. Items
+   * typed `long`, `real` or `bool` read element texts on the first try too (they have no
+   * other native reading; the first plan would expand them in JavaScript while planning).
    */
   elementTexts = false;
 
@@ -313,7 +340,12 @@ interface Pending {
   readonly column: string;
   readonly inputs: readonly Typed[];
   readonly type: KustoType;
-  readonly fn: (args: JsValue[]) => JsValue;
+  readonly fn: RowFn;
+  /**
+   * The columns of a function with several outputs ({@link ExprEnv.rowwiseMany}): `fn`
+   * returns them as one array per row. `column` and `type` are then the first's.
+   */
+  readonly outputs?: readonly { readonly column: string; readonly type: KustoType }[];
   /** Only the rows where this is true are computed (the others are null). */
   readonly only?: Expr;
   /** A Polars expression computed as a column instead (no JavaScript: `fn` is unused). */
@@ -365,6 +397,21 @@ export class ExprEnv {
   }
 
   /**
+   * The outputs of a function with several results, computed by `fn` from `inputs` in one
+   * pass per row: `fn` returns an array with a value per type of `types` (or null), read as
+   * {@link rowOutputs} says. Folds to constants when every input is constant.
+   */
+  rowwiseMany(inputs: readonly Typed[], types: readonly KustoType[], fn: RowFn): Typed[] {
+    if (inputs.every((i) => i.constant)) {
+      const values = rowOutputs(fn(inputs.map((i) => i.constant!.value)), types);
+      return values.map((value, k) => constant(value, types[k]));
+    }
+    const outputs = types.map((type) => ({ column: this.ctx.temp("__js"), type }));
+    this.#queue.push({ column: outputs[0].column, inputs, type: types[0], fn, outputs });
+    return outputs.map((o) => ({ expr: pl.col(o.column), type: o.type }));
+  }
+
+  /**
    * `expr` computed as a column of its own before the operator applies: an expression
    * reading it twice (a filter, which Polars does not de-duplicate) computes it once.
    */
@@ -390,7 +437,7 @@ export class ExprEnv {
 
   /** The columns of the computations waiting for the barrier, in order. */
   pendingColumns(): string[] {
-    return this.#queue.map((job) => job.column);
+    return this.#queue.flatMap((job) => job.outputs?.map((o) => o.column) ?? [job.column]);
   }
 
   /** Whether expressions compiled here wait for a barrier. */
@@ -431,7 +478,7 @@ export class ExprEnv {
       const inputs = data.withColumns(
         ...job.inputs.map((input, i) => readableExpr(input.expr, input.type).alias(names[i])),
       ).select(...names.map((name) => pl.col(name)));
-      data = data.withColumn(computeRows(inputs, names, job));
+      data = data.withColumns(...computeRows(inputs, names, job));
     }
     return data.lazy();
   }
@@ -442,31 +489,59 @@ const ROW_BATCH = 4096;
 
 /**
  * `job.fn` over the rows of `inputs` (its columns `names`, in the order of `job.inputs`),
- * as the job's column. The rows go batch by batch, from reading them out of Polars to
- * writing the results back, and Ctrl-C is checked between batches: reading every column
- * first (`pack_all()` over a wide table) or writing every result last (JSON text of large
- * bags) would each hold the thread for seconds with no check.
+ * as the job's columns (one, or one per output of {@link ExprEnv.rowwiseMany}). A large job
+ * of a portable function runs on worker threads (`_job_workers.ts`); otherwise the rows go
+ * batch by batch, from reading them out of Polars to writing the results back, and Ctrl-C
+ * is checked between batches: reading every column first (`pack_all()` over a wide table)
+ * or writing every result last (JSON text of large bags) would each hold the thread for
+ * seconds with no check.
  */
-function computeRows(inputs: DataFrame, names: readonly string[], job: Pending): Series {
+function computeRows(inputs: DataFrame, names: readonly string[], job: Pending): Series[] {
+  const outputs = job.outputs ?? [{ column: job.column, type: job.type }];
+  const many = job.outputs !== undefined;
+  const onWorkers = computeInWorkers(
+    inputs,
+    names,
+    { inputs: job.inputs, fn: job.fn, outputs, many },
+    (batch) => computeBatch(batch, batch.height, names, job),
+  );
+  if (onWorkers) return onWorkers;
   // A DataFrame is a Proxy whose every property read lists the columns natively: the
   // height is read once, not per batch.
   const height = inputs.height;
-  const args: JsValue[] = new Array(job.inputs.length);
-  const parts: Series[] = [];
+  const parts: Series[][] = outputs.map(() => []);
   for (let offset = 0; offset === 0 || offset < height; offset += ROW_BATCH) {
     checkInterrupt();
     const batch = height <= ROW_BATCH ? inputs : inputs.slice(offset, ROW_BATCH);
-    const values = job.inputs.map((input, i) => seriesToJs(batch.getColumn(names[i]), input.type));
     const rows = Math.min(ROW_BATCH, height - offset);
-    const out: JsValue[] = new Array(rows);
-    for (let row = 0; row < rows; row++) {
-      for (let k = 0; k < args.length; k++) args[k] = values[k][row];
-      out[row] = job.fn(args);
-    }
+    const values = computeBatch(batch, rows, names, job);
     checkInterrupt();
-    parts.push(jsToSeries(job.column, out, job.type));
+    outputs.forEach((o, k) => parts[k].push(jsToSeries(o.column, values[k], o.type)));
   }
-  return parts.length === 1 ? parts[0] : pl.concat(parts, { rechunk: true, parallel: false });
+  return parts.map((p) => p.length === 1 ? p[0] : pl.concat(p, { rechunk: true, parallel: false }));
+}
+
+/** The values of `job`'s output columns over the first `rows` rows of `batch`. */
+function computeBatch(
+  batch: DataFrame,
+  rows: number,
+  names: readonly string[],
+  job: Pending,
+): JsValue[][] {
+  const values = job.inputs.map((input, i) => seriesToJs(batch.getColumn(names[i]), input.type));
+  const args: JsValue[] = new Array(job.inputs.length);
+  const types = job.outputs?.map((o) => o.type);
+  const out: JsValue[][] = (types ?? [job.type]).map(() => new Array(rows));
+  for (let row = 0; row < rows; row++) {
+    for (let k = 0; k < args.length; k++) args[k] = values[k][row];
+    if (!types) {
+      out[0][row] = job.fn(args);
+      continue;
+    }
+    const parts = rowOutputs(job.fn(args), types);
+    for (let k = 0; k < parts.length; k++) out[k][row] = parts[k];
+  }
+  return out;
 }
 
 /** A job computed only on the rows its mask selects (typically none or a few). */
@@ -480,7 +555,7 @@ function masked(data: DataFrame, job: Pending): Series | Expr {
   if (rows.height === 0) {
     return pl.lit(null).cast(polarsTypeOf(job.type)).alias(job.column);
   }
-  const computed = pl.DataFrame([rows.getColumn(at), computeRows(rows, names, job)]);
+  const computed = pl.DataFrame([rows.getColumn(at), ...computeRows(rows, names, job)]);
   // Sorted by row number: the column goes next to the frame's rows, in their order.
   return data.withRowIndex(at).select(pl.col(at))
     .join(computed, { on: at, how: "left" } as never)
@@ -498,7 +573,7 @@ function maskedLazy(frame: LazyDataFrame, job: Pending): LazyDataFrame {
   if (rows.height === 0) {
     return frame.withColumn(pl.lit(null).cast(polarsTypeOf(job.type)).alias(job.column));
   }
-  const computed = pl.DataFrame([rows.getColumn(at), computeRows(rows, names, job)]);
+  const computed = pl.DataFrame([rows.getColumn(at), ...computeRows(rows, names, job)]);
   return frame.withRowIndex(at)
     .join(computed.lazy(), { on: at, how: "left" } as never)
     .drop(at);
@@ -571,5 +646,54 @@ export function rowEnv(input: Relation, scope: Scope, ctx: Context): ExprEnv {
       })),
     );
   }
+  noteCanonicalJson(columns, input.columns.filter((c) => canonicalJsonColumns.has(c)));
+  noteRawJson(input.frame, columns);
   return new ExprEnv(ctx, scope, columns);
+}
+
+/**
+ * Columns whose every value is null or canonical JSON text ({@link Typed.canonicalJson}).
+ * A set of column objects, as {@link jsonStringColumns}: an operator that computes a column
+ * anew makes a new object, so the mark never outlives the values it describes.
+ */
+const canonicalJsonColumns = new WeakSet<ColumnSchema>();
+
+/** The names of the canonical JSON columns, by the column map of an environment. */
+const canonicalJsonNames = new WeakMap<ReadonlyMap<string, KustoType>, ReadonlySet<string>>();
+
+/**
+ * Marks `column` (a new column object, of values the caller wrote) as holding only null or
+ * canonical JSON text; returns it. Only a `dynamic` column is marked.
+ */
+export function markCanonicalJson(column: ColumnSchema): ColumnSchema {
+  if (column.type === "dynamic") canonicalJsonColumns.add(column);
+  return column;
+}
+
+/**
+ * `to` marked as `from` is by {@link markCanonicalJson}: for an operator that makes a new
+ * column object of the same values (a rename). Returns `to`.
+ */
+export function carryCanonicalJson(from: ColumnSchema, to: ColumnSchema): ColumnSchema {
+  return canonicalJsonColumns.has(from) ? markCanonicalJson(to) : to;
+}
+
+/**
+ * Records that `marked` (columns of `columns`, an environment's column map) hold canonical
+ * JSON text, for {@link canonicalJsonOf}.
+ */
+export function noteCanonicalJson(
+  columns: ReadonlyMap<string, KustoType>,
+  marked: readonly { readonly name: string; readonly type: KustoType }[],
+): void {
+  const names = marked.filter((c) => c.type === "dynamic" && columns.get(c.name) === "dynamic");
+  if (names.length > 0) canonicalJsonNames.set(columns, new Set(names.map((c) => c.name)));
+}
+
+/** Whether column `name` of an environment's `columns` holds canonical JSON text. */
+export function canonicalJsonOf(
+  columns: ReadonlyMap<string, KustoType> | undefined,
+  name: string,
+): boolean {
+  return columns !== undefined && canonicalJsonNames.get(columns)?.has(name) === true;
 }

@@ -11,6 +11,7 @@ import { constant, type ExprEnv, type Typed } from "./_context.ts";
 import { dynamicToString, type JsValue, kustoToString } from "../runtime/_values.ts";
 import { readDatetime, readTimespan } from "../syntax/_literals.ts";
 import { dynamicToStringNative } from "./_dynamic_native.ts";
+import { canonicalToString } from "./_canonical_json.ts";
 
 const NUMERIC = new Set<KustoType>(["int", "long", "real", "decimal"]);
 
@@ -156,7 +157,7 @@ export function dynamicText(value: Typed): Typed {
 export function toStringTyped(value: Typed, env: ExprEnv): Typed {
   if (value.type === "string") return value;
   if (value.type === "dynamic") {
-    const native = dynamicToStringNative(value, undefined, env);
+    const native = canonicalToString(value) ?? dynamicToStringNative(value, undefined, env);
     if (native) return native;
     return env.rowwise(
       [dynamicText(value)],

@@ -8,12 +8,21 @@
  * element unchanged: compact JSON whose elements nest one level at most (`[1,"a",{"k":2}]`,
  * `{"a":[1,2],"b":{"x":"y"}}`), strings with escapes JavaScript writes back the same way,
  * numbers JavaScript writes back the same way, no key that is a whole number (JavaScript
- * puts those first) and no key twice in a bag (JavaScript keeps the last value). A row
- * holding anything else is one the exact (JavaScript) reading must compute: its `exact`
- * flag is set, and the caller stops the one-pass plan for it.
+ * puts those first) and no key twice in a bag, at any depth (JavaScript keeps the last
+ * value). A row holding anything else is one the exact (JavaScript) reading must compute:
+ * its `exact` flag is set, and the caller stops the one-pass plan for it; the bags inside
+ * an array's elements, and for `to typeof(string)` the reals written `2.0` inside them, are
+ * checked on the elements expanded ({@link elementNeedsExact}).
  *
- * The split is one regular-expression replacement that writes a separator after each
- * element (and the braces of each one-key bag), and a `split` on it.
+ * The costs, over 1M rows of a few elements each: the grammar's checks are a quick scan
+ * each (a regular expression without captures); the split is one replacement whose pattern
+ * is one-pass (a delimiter, then an element told apart by its first byte), which Rust's
+ * regex engine reads captures of cheaply (about half the time of the pattern it replaced),
+ * and a flat bag's (scalars, no comma or escape in its strings) is cut by literal
+ * replacements at its commas, about a quarter of that; a key twice is found by Polars'
+ * own JSON reading (serde keeps one of two equal keys, so its compact text differs from the
+ * row's), only in bags holding two keys at least. Each check and the split are frame
+ * columns of their own, read once each.
  *
  * @module
  */
@@ -29,20 +38,38 @@ const NUM = String.raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?`;
 const SCALAR = `${STR}|${NUM}|true|false|null`;
 const FLAT_ARRAY = String.raw`\[(?:(?:${SCALAR})(?:,(?:${SCALAR}))*)?\]`;
 const FLAT_BAG = String.raw`\{(?:${KEY}:(?:${SCALAR})(?:,${KEY}:(?:${SCALAR}))*)?\}`;
-/** An element: a scalar, or an array or bag of scalars. */
+/** An element: a scalar, or an array or bag of scalars (each kind known by its first byte). */
 const ELEMENT = `${SCALAR}|${FLAT_ARRAY}|${FLAT_BAG}`;
 
 const ARRAY_TEXT = String.raw`^\[(?:(?:${ELEMENT})(?:,(?:${ELEMENT}))*)?\]$`;
 const BAG_TEXT = String.raw`^\{(?:${KEY}:(?:${ELEMENT})(?:,${KEY}:(?:${ELEMENT}))*)?\}$`;
 const SCALAR_TEXT = `^(?:${SCALAR})$`;
 
+/**
+ * A flat bag whose only commas are its members' delimiters: keys and strings hold no comma
+ * and no escape (nor a colon first), values are scalars. Its members are cut at each comma,
+ * its `[key, value]` pairs also at each `":` (a key's end: no string holds a quote, nor
+ * opens with a colon), by literal replacements (several times cheaper than the capturing
+ * split over the same rows).
+ */
+const PLAIN_STR = String.raw`"(?:[^"\\\x00-\x1f,:][^"\\\x00-\x1f,]*)?"`;
+const PLAIN_MEMBER = `${PLAIN_STR}:(?:${PLAIN_STR}|${NUM}|true|false|null)`;
+const PLAIN_BAG_TEXT = String.raw`^\{${PLAIN_MEMBER}(?:,${PLAIN_MEMBER})*\}$`;
+
 /** The separator written after each element: no JSON text the grammar reads holds it. */
 const SEP = "\u0001";
 
-/** Each element of an array's text followed by the separator. */
-const SPLIT_ARRAY = String.raw`(?:^\[)?(${ELEMENT})(?:,|\]$)`;
-/** Each `key:value` of a bag's text, as a one-key bag or a `[key, value]` pair. */
-const SPLIT_BAG = String.raw`(?:^\{)?(${KEY}):(${ELEMENT})(?:,|\}$)`;
+/**
+ * Each element of an array's text, after its delimiter (the opening bracket or a comma).
+ * On text {@link ARRAY_TEXT} reads, each match starts where the one before ended, and the
+ * closing bracket is left over. The pattern is one-pass (every choice is made by the next
+ * byte), so Rust's regex engine finds the capture in the same scan as the match.
+ */
+const SPLIT_ARRAY = String.raw`[\[,](${ELEMENT})`;
+/** Each `key:value` of a bag's text (after `{` or a comma); `}` is left over. */
+const SPLIT_MEMBER = String.raw`[{,](${KEY}:(?:${ELEMENT}))`;
+/** Each key and value of a bag's text, apart (for `[key, value]` pairs). */
+const SPLIT_PAIR = String.raw`[{,](${KEY}):(${ELEMENT})`;
 
 /**
  * Numbers JavaScript writes otherwise (a number starts the text or follows `[`, `,` or `:`;
@@ -60,22 +87,16 @@ const UNSAFE = [
   String.raw`"[0-9]+":`,
 ].join("|");
 
+/** Text holding two keys (at any depth): only such a text may hold a key twice. */
+const TWO_KEYS = `":.*":`;
+
 /**
- * Text `to typeof(string)` reads otherwise: JavaScript reads `2.0` as the number 2 there
- * (a typed expansion does not keep reals), written `2`.
+ * A real written `2.0` inside an array or bag element: `to typeof(string)` writes the
+ * element as JavaScript reads it (the number 2, written `2`).
  */
-const INTEGRAL_REAL = String.raw`${NUMBER_AT}[0-9]+\.0(?:[,\]}]|$)`;
-
-/** The keys of a bag's text (top level), each followed by the separator. */
-const BAG_KEYS = String.raw`(?:^\{)?(${KEY}):(?:${ELEMENT})(?:,|\}$)`;
-/** The keys of a bag of scalars found in an element, each followed by the separator. */
-const FLAT_KEYS = String.raw`(?:^\{)?(${KEY}):(?:${SCALAR})(?:,|\}$)`;
-
-/** Whether the keys listed in `text` (each followed by {@link SEP}) repeat one. */
-function repeatsKey(keys: Expr): Expr {
-  const list = keys.str.split(SEP);
-  return list.lst.unique().lst.lengths().lt(list.lst.lengths());
-}
+const INTEGRAL_REAL_INSIDE = String.raw`^[\[{](?:.*[:,\[])?-?[0-9]+\.0[,\]}]`;
+/** An element that is a real written `2.0` (and no more digits after the point). */
+const INTEGRAL_REAL = String.raw`^-?[0-9]+\.0$`;
 
 /** `expr` where `when` holds, null elsewhere (work on the null rows costs nothing). */
 function only(when: Expr, expr: Expr): Expr {
@@ -84,65 +105,149 @@ function only(when: Expr, expr: Expr): Expr {
 
 /** What {@link jsonElements} reads of a column of JSON text. */
 export interface JsonElements {
+  /**
+   * Columns to add to the frame first, step by step (each step reads the ones before): the
+   * checks and the split read the text once each, whatever Polars' common subexpression
+   * elimination shares.
+   */
+  readonly steps: readonly (readonly Expr[])[];
   /** Each row's element texts (`null` for a JSON null), a null list for a null row. */
   readonly list: Expr;
   /** Whether the row needs the exact reading (its list is then not to be read). */
   readonly exact: Expr;
+  /**
+   * Whether the row is an array (not null): only an array's bag elements may still hold a
+   * key twice once expanded (a bag row was checked whole), see {@link elementNeedsExact}.
+   */
+  readonly arrays: Expr;
+}
+
+/** Whether an item of `type` writes an element's own text (a key twice there matters). */
+function readsInside(type: KustoType): boolean {
+  return type === "dynamic" || type === "string";
 }
 
 /**
- * The elements `mv-expand` makes of each row of `text` (JSON text), as a list of their
- * JSON texts, and the rows the grammar cannot copy. `bag` says how a property bag expands
- * (`bag`: one-key bags; `array`: `[key, value]` pairs); `type` is the item's type (any but
- * `dynamic` reads `2.0` as 2, so `string` needs the exact reading for integral reals).
+ * The elements `mv-expand` makes of each row of `text` (JSON text; null for rows read
+ * otherwise), as a list of their JSON texts, and the rows the grammar cannot copy, with the
+ * frame columns named after `prefix` they read. `bag` says how a property bag expands
+ * (`bag`: one-key bags; `array`: `[key, value]` pairs). A bag row with a key twice (at any
+ * depth) is read exactly; an array's elements are checked once expanded, see
+ * {@link elementNeedsExact}.
  */
 export function jsonElements(
   text: Expr,
+  prefix: string,
   bag: "bag" | "array",
-  type: KustoType,
 ): JsonElements {
-  // Each test reads only the rows the ones before did not settle.
-  const isArray = text.str.contains(ARRAY_TEXT).fillNull(false);
-  const isBag = only(isArray.not(), text).str.contains(BAG_TEXT).fillNull(false);
-  const isScalar = only(isArray.or(isBag).not(), text).str.contains(SCALAR_TEXT)
-    .fillNull(false);
+  const col = (name: string) => pl.col(`${prefix}_${name}`);
+  const source = col("source");
+  // Each test fails at the first byte of the others' rows (no copy of the text to skip them).
+  const kinds = [
+    source.str.contains(ARRAY_TEXT).fillNull(false).alias(`${prefix}_array`),
+    source.str.contains(BAG_TEXT).fillNull(false).alias(`${prefix}_bag`),
+    source.str.contains(SCALAR_TEXT).fillNull(false).alias(`${prefix}_scalar`),
+    source.str.contains(PLAIN_BAG_TEXT).fillNull(false).alias(`${prefix}_flat`),
+  ];
+  const [isArray, isBag, isScalar] = [col("array"), col("bag"), col("scalar")];
+  const isFlat = col("flat");
   const read = isArray.or(isBag).or(isScalar);
-  const readText = only(read, text);
-  let unsafe = readText.str.contains(UNSAFE);
-  if (type === "string") unsafe = unsafe.or(readText.str.contains(INTEGRAL_REAL));
-  const repeated = repeatsKey(only(isBag, text).str.replaceAll(BAG_KEYS, `\${1}${SEP}`));
-  const exact = text.isNotNull().and(read.not().or(unsafe.fillNull(false)))
-    .or(repeated.fillNull(false));
-  const arrays = only(isArray, text).str.replaceAll(SPLIT_ARRAY, `\${1}${SEP}`);
-  const bags = only(isBag, text).str.replaceAll(
-    SPLIT_BAG,
-    bag === "bag" ? `{\${1}:\${2}}${SEP}` : `[\${1},\${2}]${SEP}`,
-  );
-  // Each element ends in the separator: the split's last part (empty) is dropped, and an
-  // empty array or bag (no separator) makes no element.
-  const parts = pl.when(isArray).then(arrays).when(isBag).then(bags)
-    .otherwise(pl.lit(null).cast(pl.Utf8)).str.split(SEP);
-  const split = parts.lst.slice(0, parts.lst.lengths().sub(1) as never);
-  const list = pl.when(isScalar).then(pl.concatList([text])).otherwise(split);
-  return { list, exact };
+  // Columns of their own, each read by several checks (Polars' common subexpression
+  // elimination does not share them: each use ran the regular expression again).
+  const unsafe = col("unsafe");
+  const twoKeys = col("twokeys");
+  const checked = col("checked");
+  // A key twice in a bag's text: serde keeps one (the last value), so its compact writing
+  // differs. The bags inside an array's elements are checked once expanded (only those a
+  // limit keeps, see elementNeedsExact).
+  const checks = [
+    only(read, source).str.contains(UNSAFE).fillNull(false).alias(`${prefix}_unsafe`),
+    only(isBag, source).str.contains(TWO_KEYS).fillNull(false).alias(`${prefix}_twokeys`),
+  ];
+  // (A text serde does not read, null, is read exactly too.)
+  const repeated = checked.isNotNull()
+    .and(checked.str.jsonPathMatch("$").neq(checked).fillNull(true));
+  const exact = source.isNotNull().and(read.not().or(unsafe)).or(repeated);
+  const arrays = only(isArray, source).str.replaceAll(SPLIT_ARRAY, `\${1}${SEP}`);
+  const nested = isBag.and(isFlat.not());
+  const bags = bag === "bag"
+    ? only(nested, source).str.replaceAll(SPLIT_MEMBER, `{\${1}}${SEP}`)
+    : only(nested, source).str.replaceAll(SPLIT_PAIR, `[\${1},\${2}]${SEP}`);
+  // A flat bag (`{"a":1,"b":"x"}`): `{"a":1}SEP{"b":"x"}SEP`, or `["a",1]SEP["b","x"]SEP`
+  // (null on the other rows: no null ignored by the concatenation).
+  const flat = only(isFlat, source);
+  const flats = bag === "bag"
+    ? pl.concatString([flat.str.replaceAll(",", `}${SEP}{`, true as never), pl.lit(SEP)], "", false)
+    : pl.concatString(
+      [
+        pl.lit("["),
+        // (A scalar ends the text: the one brace stripped is the bag's.)
+        flat.str.slice(1).str.replaceAll(",", `]${SEP}[`, true as never)
+          .str.replaceAll(`":`, `",`, true as never).str.stripCharsEnd("}"),
+        pl.lit(`]${SEP}`),
+      ],
+      "",
+      false,
+    );
+  // Each element ends in the separator: the split's last part (the closing bracket or
+  // brace, empty after a scalar) is dropped, and an empty array or bag (no separator)
+  // makes no element. One split of the rows' texts: no choice between lists.
+  const scalar = only(isScalar, pl.concatString([source, pl.lit(SEP)], ""));
+  const parts = arrays.fillNull(flats).fillNull(bags).fillNull(scalar).str.split(SEP);
+  const split = col("parts");
+  return {
+    steps: [
+      [text.alias(`${prefix}_source`)],
+      kinds,
+      [parts.alias(`${prefix}_parts`), ...checks],
+      [only(twoKeys.and(unsafe.not()), source).alias(`${prefix}_checked`)],
+      [exact.alias(`${prefix}_exact`)],
+    ],
+    list: split.lst.slice(0, split.lst.lengths().sub(1) as never),
+    exact: col("exact"),
+    arrays: col("array"),
+  };
 }
 
 /**
- * Whether an element (its JSON text) holds a bag of scalars with a key twice (the JavaScript
- * expansion writes such a bag with the key once, its last value).
+ * Whether an element (its JSON text) of a row {@link jsonElements} copies must still be
+ * read exactly, as an item of `type` (`dynamic` and `string`, which write it): a bag with a
+ * key twice (an array's element: a bag row was checked whole), and for `string`, an array
+ * or bag holding a real written `2.0` (JavaScript writes it `2` there). Only the elements
+ * expanded are checked (a limit's others are not); `arrays` (each element's row is an
+ * array, see {@link JsonElements.arrays}) spares the key search on a bag row's elements.
+ * Undefined for the other types.
  */
-export function elementRepeatsKey(element: Expr): Expr {
-  // Two keys at least (a bag of one key repeats none): most one-key bags skip the search.
-  const nested = only(element.str.contains(`":.*":`).fillNull(false), element);
-  const bagText = nested.str.extract(`(${FLAT_BAG})`, 1);
-  return repeatsKey(bagText.str.replaceAll(FLAT_KEYS, `\${1}${SEP}`)).fillNull(false);
+export function elementNeedsExact(
+  element: Expr,
+  type: KustoType,
+  arrays?: Expr,
+): Expr | undefined {
+  if (!readsInside(type)) return undefined;
+  // A bag element of an array with a key twice (a bag row's were checked whole: with
+  // `arrays`, the elements of the other rows are not searched). Anchored tests: any other
+  // element fails at its first byte.
+  const inArray = arrays ? only(arrays, element) : element;
+  const twoKeys = inArray.str.contains(`^\\{.*${TWO_KEYS}`).fillNull(false);
+  const checked = only(twoKeys, element);
+  const repeated = checked.isNotNull()
+    .and(checked.str.jsonPathMatch("$").neq(checked).fillNull(true));
+  if (type !== "string") return repeated;
+  const real = element.str.contains(INTEGRAL_REAL_INSIDE).fillNull(false);
+  return repeated.or(real);
 }
 
 /** The string a JSON string element holds (null for other elements). */
 function decodedString(element: Expr): Expr {
-  const quoted = only(element.str.startsWith('"').fillNull(false), element);
-  return pl.concatString([pl.lit("["), quoted, pl.lit("]")], "")
+  const quoted = element.str.startsWith('"').fillNull(false);
+  // Without a backslash, the string is the text between the quotes; with one, serde
+  // decodes it (the grammar let through only the escapes JavaScript writes alike).
+  const escaped = only(quoted, element).str.contains("\\", true as never).fillNull(false);
+  const decoded = pl.concatString([pl.lit("["), only(escaped, element), pl.lit("]")], "")
     .str.jsonDecode(pl.List(pl.Utf8)).lst.first();
+  // (No quote inside such a string: the one stripped at the end is its closing quote.)
+  const inner = only(quoted.and(escaped.not()), element).str.slice(1).str.stripCharsEnd('"');
+  return pl.when(escaped).then(decoded).otherwise(inner);
 }
 
 /** The types {@link elementValue} reads natively. */
@@ -153,16 +258,22 @@ export function readsElementsAs(type: KustoType): boolean {
 /**
  * An element (its JSON text, `null` for a JSON null) as a value of `type`, as the
  * JavaScript expansion casts it: `dynamic` its text (null for `null`); `string` a string's
- * own text, the JSON text of anything else, empty for null; `long` a number's whole part;
- * `real` a number; `bool` a boolean; null for elements of another kind.
+ * own text, the JSON text of anything else (a real written `2.0` as `2`), empty for null;
+ * `long` a number's whole part; `real` a number; `bool` a boolean; null for elements of
+ * another kind.
  */
 export function elementValue(element: Expr, type: KustoType): Expr {
   const isNull = element.isNull().or(element.eq(pl.lit("null")));
   switch (type) {
     case "dynamic":
       return pl.when(isNull).then(pl.lit(null).cast(pl.Utf8)).otherwise(element);
-    case "string":
-      return elementString(element).fillNull(pl.lit(""));
+    case "string": {
+      // JavaScript reads `2.0` as the number 2 (a typed expansion keeps no reals).
+      const real = only(element.str.contains(INTEGRAL_REAL).fillNull(false), element);
+      return pl.when(real.isNotNull())
+        .then(real.str.replace(".0", "", true))
+        .otherwise(elementString(element)).fillNull(pl.lit(""));
+    }
     case "long":
       return numberOf(element).cast(pl.Int64, false as never);
     case "real":

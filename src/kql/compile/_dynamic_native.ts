@@ -25,7 +25,7 @@ import type * as A from "../syntax/ast.ts";
 import { isExactLongAsJson, isRealAsJson } from "../syntax/_literals.ts";
 import { EXACT_JSON_NEEDED, type ExprEnv, type JsonPath, type Typed } from "./_context.ts";
 import {
-  elementRepeatsKey,
+  elementNeedsExact,
   elementString,
   elementValue,
   jsonElements,
@@ -34,33 +34,50 @@ import {
 
 /**
  * Text whose reading may differ between serde and JavaScript: a number (after `:`, `,`, `[`
- * or at the start) beyond 2^53, with an exponent, a tiny fraction or negative zero, and
+ * or at the start) of 16 digits or more in all (beyond 2^53, or a fraction serde may read
+ * one unit off in its last place), with an exponent, a tiny fraction or negative zero, and
  * escaped surrogates (serde rejects a lone one). Text inside strings rarely looks like that.
  */
-const RISKY = String.raw`(?:^|[:,\[])\s*(?:-?[0-9]{16,}|-?[0-9.]+[eE]|-?0\.000|` +
+const RISKY = String.raw`(?:^|[:,\[])\s*(?:-?(?:[0-9]\.?){16}|-?[0-9.]+[eE]|-?0\.000|` +
   String.raw`-0(?:\.0*)?(?:[^.0-9eE]|$))|\\u[dD][89a-fA-F]`;
 
 /**
  * Text {@link RISKY} matches is matched by this too (a looser test, quicker for the regex
  * engine): the one-pass reading's check, whose match only sends the query to the exact path.
  */
-const RISKY_SUPERSET = String.raw`[:,\[]\s*(?:-?[0-9.]+[eE]|-?0\.000|-0)|[0-9]{16}|` +
+const RISKY_SUPERSET = String.raw`[:,\[]\s*(?:-?[0-9.]+[eE]|-?0\.000|-0)|(?:[0-9]\.?){16}|` +
   String.raw`^\s*-?[0-9.]|\\u[dD][89a-fA-F]`;
 
 /**
  * A value read by serde that JavaScript may write differently: a number with an exponent,
- * of 16 digits or more, a tiny fraction or negative zero (the whole value: `3e4f…`, a GUID,
+ * of 16 digits or more in all (`0.12345678901234567`), a tiny fraction or negative zero (the whole value: `3e4f…`, a GUID,
  * is text). A bag or array read is checked with {@link RISKY}.
  */
-const RISKY_NUMBER = String.raw`^-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]{16,}(?:\.[0-9]+)?|` +
+const RISKY_NUMBER = String.raw`^-?(?:[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|(?:[0-9]\.?){16}[0-9]*|` +
   String.raw`0\.000[0-9]*)$|^-0(?:\.0*)?$`;
 
 /**
  * A value read by serde that JavaScript may write differently: {@link RISKY_NUMBER}, or a
  * bag or array holding such a number.
  */
-const RISKY_READ = `${RISKY_NUMBER}|(?s:^\\s*[\\[{](?:.*[:,\\[])?\\s*(?:-?[0-9]{16,}|` +
+const RISKY_READ = `${RISKY_NUMBER}|(?s:^\\s*[\\[{](?:.*[:,\\[])?\\s*(?:-?(?:[0-9]\\.?){16}|` +
   String.raw`-?[0-9.]+[eE]|-?0\.000|-0(?:\.0*)?(?:[^.0-9eE]|$)))`;
+
+/**
+ * Whether a value serde wrote from a scanned column's Polars text (`_raw_json.ts`) holds an
+ * object whose keys may be in another order than the file's: a key that is a whole number
+ * (JavaScript puts those first), or more than 32 keys (Polars' reader keeps the order of
+ * at most 32). The text holds no escape (its guard), so every `":` ends a key.
+ */
+function reorderedKeys(read: Expr): Expr {
+  const bag = pl.when(read.str.contains("{", true as never)).then(read)
+    .otherwise(pl.lit(null).cast(pl.Utf8));
+  const keys = bag.str.lengths().sub(bag.str.replaceAll(`":`, `"`, true).str.lengths());
+  return bag.str.contains(`"[0-9]+":`).or(keys.gt(ORDERED_KEYS)).fillNull(false);
+}
+
+/** More keys than Polars' NDJSON reader keeps in order in one object. */
+const ORDERED_KEYS = 32;
 
 /** `text` as a regular expression matching it literally. */
 function escapeRegex(text: string): string {
@@ -142,8 +159,13 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
   const last = path.steps.at(-1);
   const unread = last === undefined ? true : unreadOf(source, last);
   if (!env.ctx.exactJson && path.steps.length > 0) {
+    // A scanned nested column's Polars text, when it has one: no compaction to wait for.
+    const text = path.raw ?? source;
     // A column of its own: Polars does not share a JSON-path match between its uses.
-    const read = env.column(native, "string").expr;
+    const read = env.column(
+      path.raw ? text.str.jsonPathMatch(jsonPathOf(path.steps)) : native,
+      "string",
+    ).expr;
     // One pass: the native reading, and an error (a strict cast of the marker) on any row
     // the exact reading could read differently; the query then runs again, exactly. Only
     // the value read can differ (its numbers, as serde writes them: RISKY on the short value,
@@ -151,10 +173,11 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
     // the rows whose value is null only; on the others they see null).
     // One regex for each: a text with a backslash may spell the key with an escape.
     const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
-    const unreadText = pl.when(read.isNull()).then(source).otherwise(pl.lit(null));
-    const maybeSlow = read.str.contains(RISKY_READ)
+    const unreadText = pl.when(read.isNull()).then(text).otherwise(pl.lit(null));
+    let maybeSlow = read.str.contains(RISKY_READ)
       .or(unreadText.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
       .fillNull(false);
+    if (path.raw) maybeSlow = maybeSlow.or(reorderedKeys(read));
     // The guard is null on every row it lets through (a marker fails the strict cast), so
     // the value is chosen on it: no string is built or copied for the check.
     const guard = pl.when(maybeSlow).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
@@ -162,7 +185,10 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
     const value = pl.when(guard.isNull()).then(read).otherwise(pl.lit(null)).fillNull(pl.lit(""));
     return env.column(value, "string");
   }
-  const slow = source.str.contains(RISKY)
+  const own = path.steps.length === 0 && !path.parsed;
+  if (!env.ctx.exactJson && own) return ownText(path, env);
+  // A value's own text is written as JavaScript writes it: whole-number keys first.
+  const slow = source.str.contains(own ? `${RISKY}|${WHOLE_NUMBER_KEY}` : RISKY)
     .or(native.isNull().and(unread === true ? pl.lit(true) : unread)).fillNull(false);
   const js = env.rowwise(
     [{ expr: source, type: "string" }],
@@ -174,6 +200,28 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
     expr: pl.when(slow).then(js.expr).otherwise(native.fillNull(pl.lit(""))),
     type: "string",
   };
+}
+
+/** A key that is a whole number (or looks like one), which JavaScript writes first. */
+const WHOLE_NUMBER_KEY = String.raw`"[0-9]+"\s*:`;
+
+/**
+ * `tostring()` of a dynamic column's own text in one pass (no rows read out while planning):
+ * serde's writing of it, and an error ({@link EXACT_JSON_NEEDED}) on any row JavaScript may
+ * write otherwise, after which the query runs again exactly: a number serde may spell
+ * otherwise or an escaped surrogate ({@link RISKY_SUPERSET}), a key that is a whole number
+ * (JavaScript writes those first), or a text serde did not read (or JSON `null`).
+ */
+function ownText(path: JsonPath, env: ExprEnv): Typed {
+  const text = path.source;
+  // A column of its own: the guard and the value both read it.
+  const read = env.column(text.str.jsonPathMatch("$"), "string").expr;
+  const maybeSlow = text.str.contains(`${RISKY_SUPERSET}|${WHOLE_NUMBER_KEY}`)
+    .or(read.isNull().and(text.isNotNull())).fillNull(false);
+  const guard = pl.when(maybeSlow).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
+    .cast(pl.Int64, true as never);
+  const value = pl.when(guard.isNull()).then(read).otherwise(pl.lit(null)).fillNull(pl.lit(""));
+  return env.column(value, "string");
 }
 
 /**
@@ -322,13 +370,15 @@ export function nativeJsonStrings(
   let byIndex = false;
   if (path && path.steps.length > 0 && usedOnce(expression, env)) {
     if (path.job) env.discard(path.job);
-    source = path.source.str.jsonPathMatch(jsonPathOf(path.steps));
+    // A scanned nested column's Polars text, when it has one: no compaction to wait for.
+    const from = path.raw ?? path.source;
+    source = from.str.jsonPathMatch(jsonPathOf(path.steps));
     // Native null on a text that could hold the key (or serde could not read): exactly.
     // Searched only where the path read null (the other rows are null to the search).
     const last = path.steps.at(-1)!;
     byIndex = typeof last === "number";
     const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
-    const missed = pl.when(text.isNull()).then(path.source).otherwise(pl.lit(null).cast(pl.Utf8));
+    const missed = pl.when(text.isNull()).then(from).otherwise(pl.lit(null).cast(pl.Utf8));
     // The path reads a string as its text, unquoted (`"[1]"` as `[1]`): exactly where the
     // value may be a string (the key then a quote, compact or after `: `, literals Polars
     // finds fast; for an index, a string opening with a bracket), or a key may be spelled
@@ -336,31 +386,48 @@ export function nativeJsonStrings(
     const stringy = typeof last === "number"
       ? String.raw`"[\[{]|\\u`
       : [":", ": "].map((colon) => escapeRegex(`"${last}"${colon}"`)).join("|") + String.raw`|\\u`;
-    const read = pl.when(text.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(path.source);
+    const read = pl.when(text.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(from);
     unread = missed.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`).fillNull(false)
       .or(read.str.contains(stringy).fillNull(false));
   }
   const plain = text.str.contains(PLAIN_STRING_ARRAY).fillNull(false);
+  if (path?.raw && source !== value.expr) {
+    // Read from Polars' text: a value other than an array of strings may hold a number
+    // Polars spelt its own way, or an object whose keys' order it did not keep.
+    const other = pl.when(plain).then(pl.lit(null).cast(pl.Utf8)).otherwise(text);
+    unread = unread.or(other.str.contains(RISKY_READ).fillNull(false)).or(reorderedKeys(other));
+  }
   // Other rows: the elements of anything the grammar copies (`_dynamic_elements.ts`), when
   // asked for (not by an index: any string element would read as its text); the rest need
   // the exact reading.
-  const general = elements && !byIndex && env.ctx.elementTexts &&
+  // Items of a type only element texts read (`long`, `real`, `bool`) read them in the first
+  // plan too: the one before would be JavaScript's, at planning time.
+  const general = elements && !byIndex &&
+    (env.ctx.elementTexts || !readsStrings(elements.type)) &&
     jsonElements(
-      pl.when(plain).then(pl.lit(null).cast(pl.Utf8)).otherwise(text),
+      pl.when(pl.col(`${column}_plain`)).then(pl.lit(null).cast(pl.Utf8)).otherwise(text),
+      column,
       elements.bag,
-      elements.type,
     );
+  // With element texts, the test of arrays of strings is a column of its own (read again).
+  const isPlain = general ? pl.col(`${column}_plain`) : plain;
   const other = general ? general.exact.or(unread) : text.isNotNull().and(plain.not()).or(unread);
   const guard = pl.when(other).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
     .cast(pl.Int64, true as never);
-  const decoded = pl.when(plain).then(text).otherwise(pl.lit(null).cast(pl.Utf8))
+  const decoded = pl.when(isPlain).then(text).otherwise(pl.lit(null).cast(pl.Utf8))
     .str.jsonDecode(pl.List(pl.Utf8));
-  const list = general ? pl.when(plain).then(decoded).otherwise(general.list) : decoded;
+  const list = general ? pl.when(isPlain).then(decoded).otherwise(general.list) : decoded;
   return {
     text: source,
+    ...(general ? { steps: [[plain.alias(`${column}_plain`)], ...general.steps] } : {}),
     list: pl.when(guard.isNull()).then(list).otherwise(pl.lit(null)),
-    ...(general ? { texts: plain.not() } : {}),
+    ...(general ? { texts: isPlain.not(), arrays: general.arrays } : {}),
   };
+}
+
+/** Whether `type` reads arrays of strings natively without element texts. */
+function readsStrings(type: KustoType): boolean {
+  return type === "dynamic" || type === "string";
 }
 
 /** How {@link nativeJsonStrings} reads rows other than arrays of strings. */
@@ -375,6 +442,11 @@ export interface ElementsOptions {
 export interface JsonStringsRead {
   /** The JSON text, to add to the frame as the given column first. */
   readonly text: Expr;
+  /**
+   * With element texts: columns to add next, step by step, before the list (the checks
+   * and the split of `_dynamic_elements.ts`, each read once).
+   */
+  readonly steps?: readonly (readonly Expr[])[];
   /** The list (strings, or element texts where `texts` holds). */
   readonly list: Expr;
   /**
@@ -382,6 +454,11 @@ export interface JsonStringsRead {
    * (`_dynamic_elements.ts`) rather than the strings of an array of strings.
    */
   readonly texts?: Expr;
+  /**
+   * With {@link ElementsOptions}: whether a row is an array read by its elements' texts
+   * (only their bag elements are searched for a key twice once expanded).
+   */
+  readonly arrays?: Expr;
 }
 
 /** Whether an expansion to `type` can read elements natively (see `_dynamic_elements.ts`). */
@@ -420,6 +497,8 @@ export interface ListsExpansion {
   readonly strings: readonly string[];
   /** Per list, the frame column of the rows holding element texts (see {@link ListExpansion.texts}). */
   readonly texts?: readonly (string | undefined)[];
+  /** Per list, the frame column of the array rows (see {@link ListExpansion.arrays}). */
+  readonly arrays?: readonly (string | undefined)[];
 }
 
 /**
@@ -440,15 +519,29 @@ export function explodeLists(x: ListsExpansion): LazyDataFrame {
   const element = (k: number) => pl.col(x.lists[k]).lst.get(pl.col(at), true);
   const reads = x.lists.map((_, k) => {
     const texts = x.texts?.[k];
-    const read = expandedValue(element(k), x.types[k], texts ? pl.col(texts) : undefined);
+    const arrays = x.arrays?.[k];
+    const read = expandedValue(
+      element(k),
+      x.types[k],
+      texts ? pl.col(texts) : undefined,
+      arrays ? pl.col(arrays) : undefined,
+      x.lists[k],
+    );
     if (!read) throw new Error(`a list expanded as ${x.types[k]} is not read natively`);
     return read;
   });
-  return x.frame
+  let frame = x.frame
     .withColumns(count.alias(at))
     .filter(pl.col(at).gt(0))
     .withColumns(pl.intRanges(0, pl.col(at), 1, pl.Int64).alias(at))
-    .explode(at)
+    .explode(at);
+  // Each list's steps side by side (their columns are named after the lists).
+  const depth = Math.max(0, ...reads.map((r) => r.steps?.length ?? 0));
+  for (let d = 0; d < depth; d++) {
+    const step = reads.flatMap((r) => r.steps?.[d] ?? []);
+    if (step.length > 0) frame = frame.withColumns(...step);
+  }
+  return frame
     .select(
       ...x.columns.map((c) => {
         const k = x.names.indexOf(c.name);
@@ -599,20 +692,28 @@ export interface ListExpansion {
    * {@link JsonStringsRead.texts}); without it, every list holds strings.
    */
   readonly texts?: string;
+  /**
+   * The frame column of the rows that are arrays read by their elements' texts (see
+   * {@link JsonStringsRead.arrays}); without it, every element is searched.
+   */
+  readonly arrays?: string;
 }
 
 /**
  * An expanded element as a value of `type`, and its strings for later reads (`tostring()`)
  * of a `dynamic` one: `element` is a string of an array of strings, or, on the rows where
- * `texts` holds, an element's JSON text (read by `_dynamic_elements.ts`). An element holding
- * a bag with a key twice fails with {@link EXACT_JSON_NEEDED}. Undefined for a type read
- * otherwise.
+ * `texts` holds, an element's JSON text (read by `_dynamic_elements.ts`). An element the
+ * type writes otherwise (`to typeof(string)` of a bag holding a real written `2.0`) fails
+ * with {@link EXACT_JSON_NEEDED}; `arrays` says which rows are arrays (only their bag
+ * elements may hold a key twice). Undefined for a type read otherwise.
  */
 function expandedValue(
   element: Expr,
   type: KustoType,
   texts?: Expr,
-): { value: Expr; strings: Expr } | undefined {
+  arrays?: Expr,
+  name = "__element",
+): ExpandedValue | undefined {
   const ofStrings = (e: Expr): Expr | undefined => {
     switch (type) {
       case "string":
@@ -633,22 +734,37 @@ function expandedValue(
     const value = ofStrings(element);
     return value && { value, strings: element };
   }
-  const text = pl.when(texts).then(element).otherwise(pl.lit(null).cast(pl.Utf8));
+  // The element text, and the check of it, are columns of their own (Polars' common
+  // subexpression elimination does not share them between the readings: each one copied
+  // the texts, or ran the checks, again).
+  const text = pl.col(`${name}_text`);
+  const steps: Expr[][] = [
+    [pl.when(texts).then(element).otherwise(pl.lit(null).cast(pl.Utf8)).alias(`${name}_text`)],
+  ];
   const string = pl.when(texts).then(pl.lit(null).cast(pl.Utf8)).otherwise(element);
   const fromStrings = ofStrings(string);
   if (!fromStrings || !readsElementsAs(type)) return undefined;
   const value = pl.when(texts).then(elementValue(text, type)).otherwise(fromStrings);
-  // A bag with a key twice is written otherwise: only where it is written (a bag cast to a
-  // number or a boolean is null whatever its keys).
-  if (type !== "dynamic" && type !== "string") {
-    return { value, strings: pl.when(texts).then(elementString(text)).otherwise(element) };
-  }
-  const guard = pl.when(elementRepeatsKey(text)).then(pl.lit(EXACT_JSON_NEEDED))
+  const strings = pl.when(texts).then(elementString(text)).otherwise(element);
+  // An element written otherwise as this type (checked on the elements expanded only).
+  const exact = elementNeedsExact(text, type, arrays);
+  if (!exact) return { value, strings, steps };
+  steps.push([exact.alias(`${name}_exact`)]);
+  // On both: a later read may take either alone (`tostring()` reads the strings).
+  const guard = pl.when(pl.col(`${name}_exact`)).then(pl.lit(EXACT_JSON_NEEDED))
     .otherwise(pl.lit(null)).cast(pl.Int64, true as never);
-  return {
-    value: pl.when(guard.isNull()).then(value).otherwise(pl.lit(null)),
-    strings: pl.when(texts).then(elementString(text)).otherwise(element),
-  };
+  const guarded = (e: Expr) => pl.when(guard.isNull()).then(e).otherwise(pl.lit(null));
+  return { value: guarded(value), strings: guarded(strings), steps };
+}
+
+/** An expanded element's readings ({@link expandedValue}). */
+interface ExpandedValue {
+  /** The element as a value of the item's type. */
+  readonly value: Expr;
+  /** Its strings, for later reads of a `dynamic` item. */
+  readonly strings: Expr;
+  /** Columns to add after the explode, step by step, before `value` or `strings` is read. */
+  readonly steps?: readonly (readonly Expr[])[];
 }
 
 /**
@@ -658,26 +774,40 @@ function expandedValue(
  * counts from 0 (0 for a null array).
  */
 export function explodeList(x: ListExpansion): LazyDataFrame | undefined {
-  const read = expandedValue(pl.col(x.list), x.type, x.texts ? pl.col(x.texts) : undefined);
+  const read = expandedValue(
+    pl.col(x.list),
+    x.type,
+    x.texts ? pl.col(x.texts) : undefined,
+    x.arrays ? pl.col(x.arrays) : undefined,
+    x.list,
+  );
   if (!read) return undefined;
+  // `limit 1` (`mv-apply … on (take 1)`): each list's first element, neither sliced nor
+  // exploded (a third of the time over 1M rows).
+  const first = x.limit === 1;
   let list = pl.col(x.list);
-  if (Number.isFinite(x.limit)) list = list.lst.head(x.limit);
+  if (Number.isFinite(x.limit) && !first) list = list.lst.head(x.limit);
   const index = `${x.list}_index`;
   const added = [list.alias(x.list)];
-  if (x.itemIndex) added.push(pl.intRanges(0, list.lst.lengths(), 1, pl.Int64).alias(index));
+  if (x.itemIndex && !first) {
+    added.push(pl.intRanges(0, list.lst.lengths(), 1, pl.Int64).alias(index));
+  }
   const value = read.value;
   let frame = x.frame.withColumns(...added);
   if (!x.nonEmpty || x.limit < 1) {
     frame = frame.filter(pl.col(x.list).isNull().or(pl.col(x.list).lst.lengths().gt(0)));
   }
+  frame = first
+    ? frame.withColumns(pl.col(x.list).lst.first().alias(x.list))
+    : frame.explode(x.itemIndex ? [x.list, index] : [x.list]);
+  for (const step of read.steps ?? []) frame = frame.withColumns(...step);
   return frame
-    .explode(x.itemIndex ? [x.list, index] : [x.list])
     .select(
       ...x.columns.map((c) =>
         c.name === x.name
           ? value.alias(c.name)
           : c.name === x.itemIndex
-          ? pl.col(index).fillNull(0).cast(pl.Int64).alias(c.name)
+          ? (first ? pl.lit(0) : pl.col(index).fillNull(0)).cast(pl.Int64).alias(c.name)
           : pl.col(c.name)
       ),
       ...(x.strings && x.type === "dynamic" ? [read.strings.alias(x.strings)] : []),
@@ -720,7 +850,12 @@ export function nativeMember(
     return nativeIndex(object.jsonList.strings, step);
   }
   const chained = object.jsonPath !== undefined && usedOnce(objectExpression, env);
-  const base: JsonPath = chained ? object.jsonPath! : { source: object.expr, steps: [] };
+  // A column's own Polars text (`_raw_json.ts`), read by path in its place: only for the
+  // column named as it is, whose value the text is.
+  const raw = objectExpression.kind === "name" ? object.rawJson : undefined;
+  const base: JsonPath = chained
+    ? object.jsonPath!
+    : { source: object.expr, steps: [], ...(raw ? { raw } : {}) };
   if (chained && base.job) env.discard(base.job);
   const steps = [...base.steps, step];
   const value = env.rowwise([{ expr: base.source, type: "string" }], "dynamic", ([t]) => {
@@ -731,7 +866,13 @@ export function nativeMember(
   });
   return {
     ...value,
-    jsonPath: { source: base.source, steps, job: env.lastJob(), parsed: base.parsed },
+    jsonPath: {
+      source: base.source,
+      steps,
+      job: env.lastJob(),
+      parsed: base.parsed,
+      ...(base.raw ? { raw: base.raw } : {}),
+    },
   };
 }
 

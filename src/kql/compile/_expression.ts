@@ -11,6 +11,7 @@ import { type KustoType, kustoTypeFromName } from "../../schema/types.ts";
 import type * as A from "../syntax/ast.ts";
 import { closestNames } from "../../errors.ts";
 import {
+  canonicalJsonOf,
   constant,
   type ExprEnv,
   jsonStringsOf,
@@ -41,6 +42,7 @@ import {
 import { arithmetic, binaryOperator, comparison, fold } from "./_binary_operators.ts";
 import { bindArguments } from "./_arguments.ts";
 import { dynamicGet, nativeMember } from "./_dynamic_native.ts";
+import { rawJsonOf } from "./_raw_json.ts";
 
 /** Compiles a scalar expression. */
 export function compileExpr(e: A.Expression, env: ExprEnv): Typed {
@@ -110,7 +112,17 @@ function name(e: A.NameRef, env: ExprEnv): Typed {
     const expr = pl.col(e.name);
     // JSON strings (an expanded list of strings) read natively as strings (issue 22).
     const json = jsonStringsOf(env.columns, e.name);
-    if (!json) return { expr, type: column };
+    // Text the engine wrote canonically (`make_list`'s): `tostring()` reads it as it is.
+    if (!json && canonicalJsonOf(env.columns, e.name)) {
+      return { expr, type: column, canonicalJson: true };
+    }
+    if (!json) {
+      // A scanned NDJSON table's nested column: its Polars text, for path reads.
+      const raw = column === "dynamic" ? rawJsonOf(env.columns, e.name) : undefined;
+      return raw === undefined
+        ? { expr, type: column }
+        : { expr, type: column, rawJson: pl.col(raw) };
+    }
     const strings = json.strings ? pl.col(json.strings) : expr.str.jsonPathMatch("$");
     return { expr, type: column, jsonString: strings };
   }

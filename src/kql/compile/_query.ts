@@ -44,6 +44,7 @@ import {
 } from "../runtime/_values.ts";
 import { realAsJson } from "../syntax/_literals.ts";
 import { applyOperator } from "./_apply_operator.ts";
+import { rememberRawJson } from "./_raw_json.ts";
 import { operatorFailure } from "./_failures.ts";
 import { requestOf, tableReferenceKey } from "../syntax/_external.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
@@ -197,6 +198,11 @@ function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
     return tabularCall({ kind: "call", name: e.name, args: [], span: e.span }, scope, ctx);
   }
   const table = ctx.tables.get(e.name);
+  if (table?.rawJson && !ctx.exactJson) {
+    // Dynamic columns' JSON text beside them, for native path reads (`_raw_json.ts`).
+    rememberRawJson(table.rawJson.frame, table.rawJson.columns);
+    return { frame: table.rawJson.frame, columns: table.schema.columns, source: e.name };
+  }
   if (table) return { frame: table.frame, columns: table.schema.columns, source: e.name };
   const workspace = missingWorkspaceTables(e.name, e.span, ctx);
   if (workspace) throw workspace;

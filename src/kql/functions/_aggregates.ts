@@ -18,6 +18,8 @@ import { compileExpr } from "../compile/_expression.ts";
 import { isNumeric } from "../compile/_conversion.ts";
 import { argumentName } from "../compile/_names.ts";
 import { exactIdentity, exactLong } from "../compile/_exact_values.ts";
+import { listJson } from "../compile/_series_native.ts";
+import { nativeDynamic } from "../compile/_dynamic_native.ts";
 
 /** The column name an argument contributes to an output name (`sum_Bytes`), or "". */
 function argName(e: A.Expression | undefined): string {
@@ -240,6 +242,19 @@ function constantNumber(site: AggregateSite, arg: A.Expression, what: string): n
   return value;
 }
 
+/**
+ * The element types whose lists Polars writes as JSON text exactly as `JSON.stringify`
+ * writes them (serde escapes the same characters; longs stay exact): the others (reals,
+ * dates, dynamic values) are written in JavaScript.
+ */
+const NATIVE_LIST_TYPES: ReadonlySet<KustoType> = new Set([
+  "string",
+  "guid",
+  "int",
+  "long",
+  "bool",
+]);
+
 /** The most elements make_list() and make_set() return (Kusto's maxSize, default and max). */
 const MAX_LIST_SIZE = 1_048_576;
 
@@ -249,17 +264,32 @@ function listAggregate(prefix: string, set: boolean, conditional: boolean) {
     maxArgs: conditional ? 3 : 2,
     compile(site: AggregateSite): AggregateCall {
       const x = input(site, 0);
-      let c = readableExpr(pl.col(x.column), x.type);
-      // A long beyond 2^53 leaves Polars exactly only as text.
-      if (x.type === "long") c = c.cast(pl.Utf8);
+      // Dynamic values known to be JSON strings (an expanded array of strings): their
+      // strings make the list, each one element.
+      const strings = x.type === "dynamic" && nativeDynamic() ? x.typed.jsonString : undefined;
+      const native = strings !== undefined || (NATIVE_LIST_TYPES.has(x.type) && nativeDynamic());
+      let c = strings
+        ? pl.col(site.addInput({ expr: strings, type: "string" }))
+        : readableExpr(pl.col(x.column), x.type);
+      // A long beyond 2^53 leaves Polars exactly only as text (unless Polars writes it).
+      if (x.type === "long" && !native) c = c.cast(pl.Utf8);
       if (conditional) c = c.filter(predicate(site, 1));
       c = c.dropNulls();
-      if (set && x.type !== "dynamic") c = c.unique({ maintainOrder: true } as never);
+      if (set && (x.type !== "dynamic" || strings)) c = c.unique({ maintainOrder: true } as never);
       // Kusto's maxSize: 1,048,576 elements by default and at most.
       const limit = Math.min(limitArg(site, conditional ? 2 : 1) ?? MAX_LIST_SIZE, MAX_LIST_SIZE);
       // One element per row (dynamic arrays contribute several): cut before building the list.
-      if (x.type !== "dynamic") c = c.head(limit);
+      if (x.type !== "dynamic" || strings) c = c.head(limit);
+      // Polars writes the JSON text (no barrier): serde writes strings, whole numbers and
+      // booleans as JSON.stringify does.
+      // Either way the text is canonical (serde's or JSON.stringify's): `tostring()` reads it.
+      if (native) {
+        return one(listJson(c.implode()), "dynamic", named(prefix, site.call.args[0]), {
+          canonicalJson: true,
+        });
+      }
       return one(c.implode(), "dynamic", named(prefix, site.call.args[0]), {
+        canonicalJson: true,
         list: false,
         post: (v) => listPost(x.type, set, limit)(v === null ? [] : v),
       });
@@ -283,6 +313,7 @@ defineAggregate("make_list_with_nulls", {
       "dynamic",
       named("list", site.call.args[0]),
       {
+        canonicalJson: true,
         post: (v) => {
           const values = (v ?? []) as JsValue[];
           return x.type === "dynamic"
@@ -305,8 +336,10 @@ function bagAggregate(conditional: boolean) {
       let c = pl.col(x.column);
       if (conditional) c = c.filter(predicate(site, 1));
       return one(c.dropNulls().implode(), "dynamic", named("bag", site.call.args[0]), {
+        canonicalJson: true,
         post: (v) => {
-          const bag: Record<string, unknown> = {};
+          // No prototype: keys such as "constructor" or "__proto__" are the bag's own.
+          const bag: Record<string, unknown> = Object.create(null);
           for (const text of (v ?? []) as string[]) {
             const value = parseJsonKeepingReals(text);
             if (value && typeof value === "object" && !Array.isArray(value)) {

@@ -27,6 +27,7 @@ import {
   nativeArrayLength,
   nativePackArray,
 } from "../compile/_dynamic_native.ts";
+import { asCanonicalJson, canonicalToString } from "../compile/_canonical_json.ts";
 import { commonType, expectType, rowwise } from "./_define.ts";
 import { exactRowwise } from "../compile/_exact_values.ts";
 import { readDatetime, readTimespan, realAsJson } from "../syntax/_literals.ts";
@@ -154,7 +155,8 @@ defineScalar("tostring", {
   maxArgs: 1,
   // `tostring(d.a.b)` reads the path natively, without computing `d.a.b` itself.
   compile: ([x], site) =>
-    dynamicToStringNative(x, site.call.args[0], site.env) ?? toStringTyped(x, site.env),
+    canonicalToString(x) ?? dynamicToStringNative(x, site.call.args[0], site.env) ??
+      toStringTyped(x, site.env),
 });
 
 for (
@@ -413,7 +415,7 @@ defineScalar(["pack_array"], {
   // Strings are packed by Polars (and expand natively); other values in JavaScript, with
   // longs beyond 2^53 and the numbers of dynamic values exact.
   compile: (args, site) =>
-    nativePackArray(args) ??
+    asCanonicalJson(nativePackArray(args)) ??
       exactRowwise(site.env, args, "dynamic", (values) =>
         values.map((v, i) =>
           jsonValue(v, args[i].type)

@@ -15,6 +15,7 @@ import type { KustoType } from "../../schema/types.ts";
 import type { Typed } from "../compile/_context.ts";
 import { isNumeric } from "../compile/_conversion.ts";
 import { nativeArraySlice, nativeHasElement } from "../compile/_dynamic_native.ts";
+import { asCanonicalJson } from "../compile/_canonical_json.ts";
 import { resultName } from "../compile/_names.ts";
 import { checkMicrosecondStep } from "../compile/_time_resolution.ts";
 import {
@@ -138,11 +139,12 @@ defineScalar("array_slice", {
     expectInteger(args, 1, site);
     expectInteger(args, 2, site);
     // A list Polars built (split, pack_array) with constant positions is sliced natively.
-    return nativeArraySlice(args) ?? exactRowwise(site.env, args, "dynamic", ([a, s, e]) => {
-      const start = integer(s);
-      const end = integer(e);
-      return isArray(a) && start !== null && end !== null ? slice(a, start, end) : null;
-    });
+    return asCanonicalJson(nativeArraySlice(args)) ??
+      exactRowwise(site.env, args, "dynamic", ([a, s, e]) => {
+        const start = integer(s);
+        const end = integer(e);
+        return isArray(a) && start !== null && end !== null ? slice(a, start, end) : null;
+      });
   },
 });
 

@@ -45,6 +45,11 @@ export interface AggregateOutput {
   readonly post?: (value: JsValue) => JsValue;
   /** The aggregated column's values are Polars lists to be turned into dynamic arrays. */
   readonly list?: boolean;
+  /**
+   * Every value is null or canonical JSON text (an array or a bag written as
+   * `JSON.stringify` writes its reading): `tostring()` of the column is its text.
+   */
+  readonly canonicalJson?: boolean;
 }
 
 /** An aggregate call ready for `summarize`. */

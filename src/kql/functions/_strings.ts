@@ -24,6 +24,7 @@ import { type KustoType, polarsTypeOf } from "../../schema/types.ts";
 import { constant, type Typed } from "../compile/_context.ts";
 import { convert, toStringTyped } from "../compile/_conversion.ts";
 import { nativeStringArray } from "../compile/_dynamic_native.ts";
+import { asCanonicalJson } from "../compile/_canonical_json.ts";
 import { matchJs } from "../compile/_binary_operators.ts";
 import { termPattern } from "../runtime/_text.ts";
 import { type JsValue, kustoToString } from "../runtime/_values.ts";
@@ -336,7 +337,7 @@ defineScalar("split", {
     if (at === undefined && by !== "" && !source.constant) {
       // Kept as a Polars list too, for mv-expand, indexing and array_length; never empty.
       const parts = source.expr.str.split(by);
-      return nativeStringArray(jsonOf(parts), parts, true);
+      return asCanonicalJson(nativeStringArray(jsonOf(parts), parts, true))!;
     }
     return native(inputs, "dynamic", () => {
       if (at === undefined) {

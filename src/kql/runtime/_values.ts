@@ -8,14 +8,13 @@
 import { DATETIME, DURATION, type Expr, pl, type Series } from "../../polars.ts";
 import { type KustoType, polarsTypeOf } from "../../schema/types.ts";
 import {
-  exactLongAsJson,
   formatDatetime,
   formatTimespan,
   isExactLongAsJson,
   isRealAsJson,
   literalAsJson,
-  realAsJson,
 } from "../syntax/_literals.ts";
+import { parseJson, parseJsonKeepingReals } from "./_json_text.ts";
 
 /**
  * A KQL value in JavaScript: string/guid → string; int, long, real → number; bool →
@@ -46,51 +45,7 @@ export function seriesToJs(series: Series, type: KustoType): JsValue[] {
   }
 }
 
-const jsonCache = new Map<string, unknown>();
-
-/** Parses dynamic text; text that is not JSON stays a string (as Kusto's parse_json does). */
-export function parseJson(text: string): unknown {
-  if (jsonCache.size > 10_000) jsonCache.clear();
-  const cached = jsonCache.get(text);
-  if (cached !== undefined || jsonCache.has(text)) return structuredCloneIfObject(cached);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = text;
-  }
-  jsonCache.set(text, value);
-  return structuredCloneIfObject(value);
-}
-
-/**
- * Text that may hold a number written as a real with an integral value, or an integer
- * beyond 2^53 (16 digits or more).
- */
-const INTEGRAL_REAL_OR_LONG = /\d\.0*(?![0-9])|\d[eE]|[0-9]{16}/;
-
-/**
- * Reads dynamic text for writing it back as text: a number written with a fraction or an
- * exponent stays a real (`2.0`, see `realAsJson`), an integer beyond 2^53 keeps every digit
- * (a long, exact as Kusto keeps it; see `exactLongAsJson`); text that is not JSON stays a
- * string.
- */
-export function parseJsonKeepingReals(text: string): unknown {
-  // Most text has neither (`2.0`, `1e3`, 12345678901234567): the cached plain reading will do.
-  if (!INTEGRAL_REAL_OR_LONG.test(text)) return parseJson(text);
-  const keep = (_key: string, value: unknown, context?: { source?: string }) => {
-    if (typeof value !== "number") return value;
-    const source = context?.source ?? "";
-    if (/[.eE]/.test(source)) return realAsJson(value);
-    // An integer beyond Int64 is a real in Kusto (never wrapped, never null).
-    return Number.isSafeInteger(value) ? value : exactLongAsJson(source) ?? realAsJson(value);
-  };
-  try {
-    return JSON.parse(text, keep as (key: string, value: unknown) => unknown);
-  } catch {
-    return text;
-  }
-}
+export { parseJson, parseJsonKeepingReals } from "./_json_text.ts";
 
 /**
  * The JSON text of a dynamic value as Kusto's `tostring()` gives it: compact, reals kept as
@@ -99,10 +54,6 @@ export function parseJsonKeepingReals(text: string): unknown {
 export function dynamicToString(text: string): string {
   const value = parseJsonKeepingReals(text);
   return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-function structuredCloneIfObject(value: unknown): unknown {
-  return typeof value === "object" && value !== null ? structuredClone(value) : value;
 }
 
 /** A Polars series of `type` holding JS `values`. */

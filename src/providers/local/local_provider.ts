@@ -352,12 +352,28 @@ export class LocalProvider implements TableSource {
           frame: stringsNotNull(table.lazy, table.schema, table.nullable),
           schema: table.schema,
           unverified: table.unverified, // no hash: the engine collects synchronously
+          // Nested NDJSON columns' Polars text beside them, for native path reads.
+          ...(table.rawJson
+            ? {
+              rawJson: {
+                frame: stringsNotNull(table.rawJson.frame, table.schema, table.nullable),
+                columns: table.rawJson.columns,
+              },
+            }
+            : {}),
         }
         : kql.sourceTables({ [name]: table.frame }, { [name]: table.schema }).get(name)!;
       if (options.timespan) {
         const filtered = filterTimespanLazy(source.frame, table.schema, options.timespan);
-        if (filtered) source = { ...source, frame: filtered };
-        else {
+        if (filtered) {
+          const raw = source.rawJson;
+          const rawFiltered = raw && filterTimespanLazy(raw.frame, table.schema, options.timespan);
+          source = {
+            ...source,
+            frame: filtered,
+            rawJson: rawFiltered ? { ...raw, frame: rawFiltered } : undefined,
+          };
+        } else {
           warnings.push({
             kind: "data",
             message: `${name} has no TimeGenerated datetime column; the timespan was not applied`,
@@ -495,6 +511,7 @@ export class LocalProvider implements TableSource {
     let lazy = loaded.frame;
     let eager = loaded.loaded;
     let schema = loaded.schema;
+    let rawJson = loaded.rawJson;
     if (entry.columns) {
       // A manifest fixes the column order; missing columns are an error in the case folder.
       const have = new Set(schema.columns.map((c) => c.name));
@@ -510,6 +527,10 @@ export class LocalProvider implements TableSource {
       const order = entry.columns.map((c) => c.name);
       lazy = lazy.select(...order);
       eager = eager?.select(...order);
+      rawJson = rawJson && {
+        ...rawJson,
+        frame: rawJson.frame.select(...order, ...rawJson.columns.values()),
+      };
       schema = { name: entry.name, columns: entry.columns };
     }
     let collected = eager;
@@ -546,6 +567,7 @@ export class LocalProvider implements TableSource {
       nullable: loaded.nullable,
       unverified: loaded.unverified,
       zoned: loaded.zoned,
+      ...(rawJson && !eager ? { rawJson } : {}),
     };
   }
 }
@@ -553,7 +575,7 @@ export class LocalProvider implements TableSource {
 // A table with what its planning saw of its files.
 type Planned =
   & LocalTable
-  & Pick<ScannedTable, "files" | "stamps" | "nullable" | "unverified" | "zoned">;
+  & Pick<ScannedTable, "files" | "stamps" | "nullable" | "unverified" | "zoned" | "rawJson">;
 
 // Kusto strings are never null: a scanned file's nulls in string columns read as "". Only
 // columns whose files have nulls are filled: a filled column's filters stay out of the scan.

@@ -8,9 +8,11 @@ import { type Expr, type LazyDataFrame, pl } from "../../../polars.ts";
 import type { ColumnSchema, KustoType } from "../../../schema/types.ts";
 import type * as A from "../../syntax/ast.ts";
 import {
+  carryCanonicalJson,
   type Context,
   ExprEnv,
   jsonStringsKept,
+  markCanonicalJson,
   type Relation,
   rowEnv,
   type Scope,
@@ -146,7 +148,7 @@ export function project(
       frame: frame === input.frame
         ? keepLists(input.frame, select, (name) => projectsAsIs(outputs, names, name, scope))
         : select(frame),
-      columns: outputs.map((o, i) => ({ name: names[i], type: o.type })),
+      columns: outputs.map((o, i) => outputColumn(names[i], o)),
     };
   }
   const columns = [...input.columns];
@@ -154,8 +156,8 @@ export function project(
   const lists = new Map<string, NonNullable<Typed["jsonList"]>>();
   for (const o of outputs) {
     const at = columns.findIndex((c) => c.name === o.name);
-    if (at >= 0) columns[at] = { name: o.name, type: o.type };
-    else columns.push({ name: o.name, type: o.type });
+    if (at >= 0) columns[at] = outputColumn(o.name, o);
+    else columns.push(outputColumn(o.name, o));
     assigned.set(o.name, o.expr);
     if (o.list) lists.set(o.name, o.list);
     else lists.delete(o.name);
@@ -298,6 +300,15 @@ export function projectAway(input: Relation, op: A.ProjectAwayOperator, ctx: Con
   return { ...input, frame, columns };
 }
 
+/**
+ * The column `name` an output makes: marked as canonical JSON text when its value is (a
+ * column `make_list` wrote, `pack_array`), so `tostring()` of it reads the text.
+ */
+function outputColumn(name: string, o: Output): ColumnSchema {
+  const column = { name, type: o.type };
+  return o.value?.canonicalJson && o.expr === o.value.expr ? markCanonicalJson(column) : column;
+}
+
 /** Applies `project-rename`. */
 export function projectRename(
   input: Relation,
@@ -321,7 +332,9 @@ export function projectRename(
     targets.add(r.to);
     renames.set(r.from, r.to);
   }
-  const columns = input.columns.map((c) => ({ ...c, name: renames.get(c.name) ?? c.name }));
+  const columns = input.columns.map((c) =>
+    carryCanonicalJson(c, { ...c, name: renames.get(c.name) ?? c.name })
+  );
   return {
     ...input,
     frame: input.frame.select(

@@ -43,6 +43,7 @@ import { compileExpr } from "../_expression.ts";
 import { derivedName, uniqueNames } from "../_names.ts";
 import { sort } from "./_rows.ts";
 import { summarize } from "./_summarize.ts";
+import { perRowWindows, positionInRow, topPerRow } from "./_mv_apply_rows.ts";
 import {
   jsToSeries,
   type JsValue,
@@ -127,16 +128,18 @@ export function mvApply(
   const columns = [...outer, ...inner];
   if (columns.length === 0) return { frame: pl.DataFrame({}).lazy(), columns };
   // Subquery results come back in the order of the rows they came from, each row's own
-  // order kept (a sequence number: a join does not promise to keep the order).
+  // order kept: the join keeps the subquery's order (no sort of every result by row and
+  // position), and a grouping's results are put in the rows' order by a stable sort.
   let frame = result.frame;
   if (outer.length > 0) {
-    const seq = ctx.temp("__mvseq");
     // The JavaScript expansion read the source rows already: joined from them.
     const source = expanded.source?.lazy() ?? numbered.frame;
-    frame = frame.withRowIndex(seq)
-      .join(source.select(rowId, ...outer.map((c) => c.name)), { on: rowId, how: "left" } as never)
-      .sort([rowId, seq]);
-  } else if (subquery.some((sub) => REORDERING.has(sub.kind))) {
+    frame = frame.join(
+      source.select(rowId, ...outer.map((c) => c.name)),
+      { on: rowId, how: "left", maintainOrder: "left" } as never,
+    );
+  }
+  if (subquery.some((sub) => REORDERING.has(sub.kind))) {
     frame = frame.sort({ by: [rowId], maintainOrder: true } as never);
   }
   return { frame: frame.select(...columns.map((c) => pl.col(c.name))), columns };
@@ -397,10 +400,14 @@ function nativeExpand(
   let frame = list ? env.materialise(input.frame) : extended?.withList(item.temp);
   if (!frame) return undefined;
   if (decoded) frame = frame.withColumns(decoded.text.alias(text));
+  for (const step of decoded?.steps ?? []) frame = frame.withColumns(...step);
   // Which rows' lists hold element texts: a column, repeated to each element by the explode.
   const texts = decoded?.texts ? `${item.temp}_texts` : undefined;
   if (list) frame = frame.withColumns(list.alias(item.temp));
   if (texts) frame = frame.withColumns(decoded!.texts!.alias(texts));
+  // Which rows are arrays read by their elements' texts (the others' need no key search).
+  const arrays = decoded?.arrays ? `${item.temp}_arrays` : undefined;
+  if (arrays) frame = frame.withColumns(decoded!.arrays!.alias(arrays));
   const nonEmpty = list ? item.value.jsonList?.nonEmpty : extended?.nonEmpty;
   // The expanded strings' JSON texts, and the strings in a column of the frame that later
   // reads take natively (while no operator drops it).
@@ -421,6 +428,7 @@ function nativeExpand(
     strings,
     nonEmpty,
     texts,
+    arrays,
   });
   if (!exploded) return undefined;
   return { relation: { ...input, frame: exploded, columns }, names: [item.name] };
@@ -443,7 +451,6 @@ function nativeExpandMany(
   const usable = items.every((i) =>
     (nativeElements(i.value) !== undefined && (i.type === "dynamic" || i.type === "string")) ||
     (i.expression !== undefined && readsElements(i.type) &&
-      (env.ctx.elementTexts || i.type === "dynamic" || i.type === "string") &&
       decodableJson(i.value, i.expression, env))
   );
   if (!usable) return undefined;
@@ -452,10 +459,13 @@ function nativeExpandMany(
   const texts: Expr[] = [];
   const flags: Expr[] = [];
   const textsOf: (string | undefined)[] = [];
+  const arraysOf: (string | undefined)[] = [];
+  const steps: Expr[][] = [];
   const lists = items.map((i) => {
     const built = nativeElements(i.value);
     if (built) {
       textsOf.push(undefined);
+      arraysOf.push(undefined);
       return built;
     }
     const decoded = nativeJsonStrings(i.value, i.expression!, env, `${i.temp}_text`, {
@@ -463,12 +473,16 @@ function nativeExpandMany(
       type: i.type,
     })!;
     texts.push(decoded.text.alias(`${i.temp}_text`));
+    decoded.steps?.forEach((step, k) => (steps[k] ??= []).push(...step));
     textsOf.push(decoded.texts ? `${i.temp}_texts` : undefined);
     if (decoded.texts) flags.push(decoded.texts.alias(`${i.temp}_texts`));
+    arraysOf.push(decoded.arrays ? `${i.temp}_arrays` : undefined);
+    if (decoded.arrays) flags.push(decoded.arrays.alias(`${i.temp}_arrays`));
     return decoded.list;
   });
   let frame = env.materialise(input.frame);
   if (texts.length > 0) frame = frame.withColumns(...texts);
+  for (const step of steps) frame = frame.withColumns(...step);
   frame = frame.withColumns(...lists.map((l, k) => l.alias(items[k].temp)), ...flags);
   // The strings of dynamic items kept beside them, for later reads (as for one item).
   const strings = items.map((i) => `${i.temp}_strings`);
@@ -486,6 +500,7 @@ function nativeExpandMany(
     itemIndex: options.itemIndex,
     columns,
     texts: textsOf,
+    arrays: arraysOf,
   });
   return { relation: { ...input, frame: exploded, columns }, names: items.map((i) => i.name) };
 }
@@ -599,6 +614,8 @@ function applyPerRow(
   scope: Scope,
   ctx: Context,
 ): Relation {
+  // Each source row's rows are a table of their own: window functions restart per row.
+  op = perRowWindows(op, rowId, scope);
   const byRow: A.SortKey = { expression: name(rowId, op.span), descending: false };
   switch (op.kind) {
     // Row by row: the row number column goes along like any other column.
@@ -682,10 +699,8 @@ function applyPerRow(
     }
     case "sort":
       return sort(input, [byRow, ...op.keys], scope, ctx);
-    case "top": {
-      const sorted = sort(input, [byRow, ...op.keys], scope, ctx);
-      return firstPerRow(sorted, rowId, op.count, scope, ctx);
-    }
+    case "top":
+      return topPerRow(input, op, rowLimit(op.count, scope, ctx), rowId, scope, ctx);
     case "take":
       return firstPerRow(input, rowId, op.count, scope, ctx);
     case "join":
@@ -729,8 +744,7 @@ function firstPerRow(
   ctx: Context,
 ): Relation {
   const n = rowLimit(count, scope, ctx);
-  const position: Expr = pl.col(rowId).cumCount().over(rowId);
-  return { ...input, frame: input.frame.filter(position.lt(pl.lit(n + 1))) };
+  return { ...input, frame: input.frame.filter(positionInRow(rowId).lt(pl.lit(n))) };
 }
 
 function moveLast(relation: Relation, column: string): Relation {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Expr, LazyDataFrame } from "../../../polars.ts";
+import { type Expr, type LazyDataFrame, pl } from "../../../polars.ts";
 import type * as A from "../../syntax/ast.ts";
 import {
   type Context,
@@ -18,6 +18,7 @@ import { toBool } from "../_conversion.ts";
 import { keepRowColumns, project } from "./_columns.ts";
 import { keepLists, readsColumn } from "../_dynamic_native.ts";
 import { expandStar } from "./_search.ts";
+import { carryRawJson, rawJsonColumns } from "../_raw_json.ts";
 
 /** A constant row count (`take 10`, `top 5 by ...`). */
 export function rowCount(e: A.Expression, scope: Scope, ctx: Context): number {
@@ -39,14 +40,19 @@ export function where(input: Relation, op: A.WhereOperator, scope: Scope, ctx: C
     return predicate.constant.value === true ? input : { ...input, frame: input.frame.head(0) };
   }
   const materialised = env.materialise(input.frame);
+  // A scanned table's JSON texts go through too, for path reads after (`_raw_json.ts`).
+  const texts = rawJsonColumns(input.frame).map((name) => pl.col(name));
   const keep = (f: LazyDataFrame, alias?: string) =>
-    alias ? f.filter(predicate.expr) : f.filter(predicate.expr).select(...keepRowColumns(input));
+    alias
+      ? f.filter(predicate.expr)
+      : f.filter(predicate.expr).select(...keepRowColumns(input), ...texts);
   // Native arrays an extend made go through a filter; one waiting for an mv-expand when the
   // filter does not read it (issue 22).
   const user = (name: string) => scope.get(name)?.kind === "function";
   const frame = materialised === input.frame
     ? keepLists(input.frame, keep, (name, text) => !text || !readsColumn(written, name, user))
     : keep(materialised);
+  carryRawJson(input.frame, frame);
   return { ...input, frame };
 }
 

@@ -10,6 +10,8 @@ import type * as A from "../../syntax/ast.ts";
 import {
   type Context,
   ExprEnv,
+  markCanonicalJson,
+  noteCanonicalJson,
   type Relation,
   rowEnv,
   type Scope,
@@ -165,9 +167,14 @@ export function summarize(
     ...typedOutputs,
   ]);
   const postEnv = new ExprEnv(ctx, scope, postColumns);
+  // Aggregates that wrote canonical JSON text (`make_list`): `tostring()` reads the text.
+  const canonical = outputs.filter((o) => o.agg.canonicalJson);
+  noteCanonicalJson(postColumns, canonical.map((o) => ({ name: o.temp, type: o.type })));
+  const canonicalOutputs = new Set<number>();
   for (const f of finals) {
     if (f.outputs) {
       f.outputs.forEach((o, i) => {
+        if (o.agg.canonicalJson) canonicalOutputs.add(columns.length);
         columns.push({ name: f.names?.[i] ?? o.name, type: o.type });
         selects.push(kustoTypedExpr(pl.col(o.temp), o.type));
       });
@@ -181,7 +188,10 @@ export function summarize(
   const names = uniqueNames(columns.map((c) => c.name));
   return {
     frame: frame.select(...selects.map((s, i) => s.alias(names[i]))),
-    columns: columns.map((c, i) => ({ ...c, name: names[i] })),
+    columns: columns.map((c, i) => {
+      const column = { ...c, name: names[i] };
+      return canonicalOutputs.has(i) ? markCanonicalJson(column) : column;
+    }),
   };
 }
 

@@ -6,13 +6,10 @@
  */
 import type { KustoType } from "../../../schema/types.ts";
 import type { Typed } from "../../compile/_context.ts";
-import { type JsValue, parseJsonKeepingReals } from "../../runtime/_values.ts";
-import { plainJson, realAsJson } from "../../syntax/_literals.ts";
-import { dynamicText } from "../../compile/_conversion.ts";
+import type { JsValue } from "../../runtime/_values.ts";
 import { expectType } from "../_define.ts";
 import { resultName } from "../../compile/_names.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
-import { type Num, toNums } from "./_math.ts";
 
 /** Kusto's numeric types. */
 export const NUMERIC: readonly KustoType[] = ["int", "long", "real", "decimal"];
@@ -54,32 +51,7 @@ export function expectOption(
   }
 }
 
-/** The numbers of a series argument, or null when the value is not an array. */
-export function seriesOf(v: JsValue): Num[] | null {
-  return Array.isArray(v) ? toNums(v) : null;
-}
-
-/** A number argument's value (a dynamic holding a number counts), or null. */
-export function numberOf(v: JsValue): number | null {
-  return typeof v === "number" ? v : null;
-}
-
-/**
- * A JSON-safe number: NaN and infinities have no JSON form, so they become null inside
- * dynamic arrays (as they print in Kusto's JSON output).
- */
-export function jsonNumber(v: number | null): number | null {
-  return v === null || !Number.isFinite(v) ? null : v;
-}
-
-/**
- * A real inside a dynamic array, as {@link jsonNumber} but kept a real when integral (Kusto
- * writes `series_pow([1, 2], 2)` as `[1.0,4.0]`). Only for arrays about to be written out.
- */
-export function jsonReal(v: number | null): unknown {
-  const n = jsonNumber(v);
-  return n === null ? null : realAsJson(n);
-}
+export { jsonNumber, jsonReal, numberOf, seriesOf } from "./_row_values.ts";
 
 /** One output of a function with several results. */
 export interface Output {
@@ -98,24 +70,16 @@ export function multiOutput(
   maxArgs: number,
   outputs: readonly Output[],
   check: (args: Typed[], site: CallSite) => void,
-  fn: (values: JsValue[]) => JsValue[] | null,
+  fn: (values: JsValue[]) => JsValue,
 ): ScalarFunction {
   return {
     minArgs,
     maxArgs,
     compile(args, site) {
       check(args, site);
-      // All outputs come from one computation, kept as a dynamic array per row.
-      const all = site.env.rowwise(args, "dynamic", (values) => fn(values));
-      // Read from the text, so that the reals of dynamic outputs stay reals (`2.0`).
-      const text = dynamicText(all);
-      const components = outputs.map((o, i) =>
-        site.env.rowwise([text], o.type, ([t]) => {
-          const v = t === null ? null : parseJsonKeepingReals(t as string);
-          const part = Array.isArray(v) ? v[i] ?? null : null;
-          return o.type === "dynamic" ? part : plainJson(part);
-        })
-      );
+      // All outputs come from one computation per row (on a worker thread when `fn` is
+      // portable and the job large: see compile/_job_workers.ts).
+      const components = site.env.rowwiseMany(args, outputs.map((o) => o.type), fn);
       // Unnamed, the outputs are columns named function_argument_output.
       const arg = site.call.args[0] && resultName(site.call.args[0]);
       const base = arg ? `${site.call.name}_${arg}` : site.call.name;

@@ -1,7 +1,8 @@
 /**
  * Element-wise series functions (`series_add`, `series_abs`, `series_greater`, ...) and
  * functions that reduce series to one number (`series_sum`, `series_dot_product`,
- * `series_pearson_correlation`, `series_stats`, ...).
+ * `series_pearson_correlation`, `series_stats`, ...). The row functions of the statistics are
+ * in `_elementwise_rows.ts`, where worker threads can load them.
  *
  * @module
  */
@@ -15,11 +16,11 @@ import {
   jsonNumber,
   jsonReal,
   multiOutput,
-  type Output,
   seriesOf,
 } from "./_args.ts";
-import { finite, mean, type Num, sampleVariance, sum } from "./_math.ts";
+import { finite, mean, type Num, sum } from "./_math.ts";
 import { nativeBinary, nativeSum } from "./_native.ts";
+import { seriesStatsDynamicRow, seriesStatsRow, STATS_OUTPUTS } from "./_elementwise_rows.ts";
 
 /** One operand of an element-wise function: a series, or a number applied to every element. */
 type Operand = { kind: "series"; values: Num[] } | { kind: "scalar"; value: Num };
@@ -206,44 +207,6 @@ function pearson(a: Num[], b: Num[]): number | null {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-/** The statistics `series_stats()` and `series_stats_dynamic()` report, or null. */
-function stats(values: Num[], ignoreNonFinite: boolean) {
-  const usable = finite(values);
-  if (!ignoreNonFinite && usable.length !== values.length) return null;
-  if (usable.length === 0) return null;
-  let min = Infinity;
-  let max = -Infinity;
-  let minIdx = -1;
-  let maxIdx = -1;
-  values.forEach((v, i) => {
-    if (v === null || !Number.isFinite(v)) return;
-    if (v < min) [min, minIdx] = [v, i];
-    if (v > max) [max, maxIdx] = [v, i];
-  });
-  const variance = sampleVariance(usable);
-  return {
-    min,
-    min_idx: minIdx,
-    max,
-    max_idx: maxIdx,
-    avg: mean(usable),
-    stdev: Math.sqrt(variance),
-    variance,
-    sum: sum(usable),
-    len: values.length,
-  };
-}
-
-const STATS_OUTPUTS: readonly Output[] = [
-  { name: "min", type: "real" },
-  { name: "min_idx", type: "long" },
-  { name: "max", type: "real" },
-  { name: "max_idx", type: "long" },
-  { name: "avg", type: "real" },
-  { name: "stdev", type: "real" },
-  { name: "variance", type: "real" },
-];
-
 function checkStats(args: Typed[], site: CallSite): void {
   expectSeries(args, 0, site);
   expectBool(args, 1, site);
@@ -272,20 +235,13 @@ export const REDUCTIONS: Record<string, ScalarFunction> = {
       });
     },
   },
-  series_stats: multiOutput(1, 2, STATS_OUTPUTS, checkStats, ([x, ignore]) => {
-    const s = seriesOf(x);
-    const r = s && stats(s, ignore === true);
-    return r && STATS_OUTPUTS.map((o) => r[o.name as keyof typeof r]);
-  }),
+  series_stats: multiOutput(1, 2, STATS_OUTPUTS, checkStats, seriesStatsRow),
   series_stats_dynamic: {
     minArgs: 1,
     maxArgs: 2,
     compile(args, site) {
       checkStats(args, site);
-      return site.env.rowwise(args, "dynamic", ([x, ignore]) => {
-        const s = seriesOf(x);
-        return s && stats(s, ignore === true);
-      });
+      return site.env.rowwise(args, "dynamic", seriesStatsDynamicRow);
     },
   },
 };

@@ -1,6 +1,7 @@
 /**
  * Series functions that fill missing values (`series_fill_*`) and filters
- * (`series_fir`, `series_iir`).
+ * (`series_fir`, `series_iir`, whose row functions are in `_fill_rows.ts`, where worker
+ * threads can load them).
  *
  * A missing value is a null element, or an element equal to the
  * *missing_value_placeholder* argument when one is given. Elements that are not numbers
@@ -9,15 +10,16 @@
  *
  * @module
  */
-import type { Typed } from "../../compile/_context.ts";
+import { constant, type Typed } from "../../compile/_context.ts";
 import { pl } from "../../../polars.ts";
 import { dynamicText } from "../../compile/_conversion.ts";
 import { isExactLongAsJson } from "../../syntax/_literals.ts";
 import { type JsValue, parseJsonKeepingReals } from "../../runtime/_values.ts";
 import type { CallSite, ScalarFunction } from "../_registry.ts";
-import { expectBool, expectSeries, jsonReal, NUMERIC, seriesOf } from "./_args.ts";
+import { expectBool, expectSeries, jsonReal, NUMERIC } from "./_args.ts";
 import { expectType } from "../_define.ts";
 import { nativeFillConst } from "./_native.ts";
+import { seriesFirRow, seriesIirRow } from "./_fill_rows.ts";
 
 const NULL_ARG: Typed = { expr: pl.lit(null), type: "dynamic", constant: { value: null } };
 
@@ -108,44 +110,6 @@ export function fillLinear(
   return integral ? out : out.map((v) => (typeof v === "number" ? jsonReal(v) : v));
 }
 
-/** `y[i] = Σ filter[j] · x[i + shift - j]`, elements outside the series counting as 0. */
-export function fir(values: readonly JsValue[], filter: readonly number[], center: boolean) {
-  const x = values.map((v) => (typeof v === "number" ? v : 0));
-  const m = filter.length;
-  const shift = center ? Math.floor((m - 1) / 2) : 0;
-  return x.map((_, i) => {
-    let s = 0;
-    for (let j = 0; j < m; j++) {
-      const k = i + shift - j;
-      if (k >= 0 && k < x.length) s += filter[j] * x[k];
-    }
-    return jsonReal(s);
-  });
-}
-
-/**
- * `y[i] = (Σ b[j] · x[i - j] - Σ_{j ≥ 1} a[j] · y[i - j]) / a[0]`, with zeros before the
- * series starts; null when `a[0]` is 0.
- */
-export function iir(values: readonly JsValue[], b: readonly number[], a: readonly number[]) {
-  if (a.length === 0 || a[0] === 0) return null;
-  const x = values.map((v) => (typeof v === "number" ? v : 0));
-  const y: number[] = [];
-  for (let i = 0; i < x.length; i++) {
-    let s = 0;
-    for (let j = 0; j < b.length && j <= i; j++) s += b[j] * x[i - j];
-    for (let j = 1; j < a.length && j <= i; j++) s -= a[j] * y[i - j];
-    y.push(s / a[0]);
-  }
-  return y.map(jsonReal);
-}
-
-/** The numbers of a coefficients array, or null when it has anything else. */
-function coefficients(v: JsValue): number[] | null {
-  const s = seriesOf(v);
-  return s && s.every((c) => c !== null) ? (s as number[]) : null;
-}
-
 /** Fill and filter functions by name. */
 export const FILL: Record<string, ScalarFunction> = {
   series_fill_forward: fillCarry(true),
@@ -204,18 +168,14 @@ export const FILL: Record<string, ScalarFunction> = {
       expectSeries(args, 1, site);
       expectBool(args, 2, site);
       expectBool(args, 3, site);
-      const normalizeGiven = args.length > 2;
-      return site.env.rowwise(args, "dynamic", ([x, f, normalize, center]) => {
-        const filter = coefficients(f);
-        if (!Array.isArray(x) || !filter || filter.length === 0) return null;
-        const negative = filter.some((c) => c < 0);
-        // Normalising is the default unless a coefficient is negative, which it forbids.
-        const scale = normalizeGiven ? normalize === true : !negative;
-        if (scale && negative) return null;
-        const total = filter.reduce((s, c) => s + c, 0);
-        const used = scale ? filter.map((c) => c / total) : filter;
-        return fir(x, used, center === true);
-      });
+      // Whether normalize is given is an argument too: the row function is portable.
+      const given = constant(args.length > 2, "bool");
+      const [x, f, normalize, center] = args;
+      return site.env.rowwise(
+        [x, f, normalize ?? NULL_ARG, center ?? NULL_ARG, given],
+        "dynamic",
+        seriesFirRow,
+      );
     },
   },
   series_iir: {
@@ -225,11 +185,7 @@ export const FILL: Record<string, ScalarFunction> = {
       expectSeries(args, 0, site);
       expectSeries(args, 1, site);
       expectSeries(args, 2, site);
-      return site.env.rowwise(args, "dynamic", ([x, b, a]) => {
-        const num = coefficients(b);
-        const den = coefficients(a);
-        return Array.isArray(x) && num && den ? iir(x, num, den) : null;
-      });
+      return site.env.rowwise(args, "dynamic", seriesIirRow);
     },
   },
 };
