@@ -12,8 +12,8 @@
 import { type Expr, pl } from "../../../polars.ts";
 import type * as A from "../../syntax/ast.ts";
 import { type Context, jsonStringsKept, type Relation, rowEnv, type Scope } from "../_context.ts";
-import { compileExpr } from "../_expression.ts";
 import { keepRowColumns } from "./_columns.ts";
+import { sortKeys } from "./_rows.ts";
 
 /**
  * `top count by keys` applied to each source row's expanded rows (numbered by column
@@ -30,28 +30,8 @@ export function topPerRow(
   ctx: Context,
 ): Relation {
   const env = rowEnv(input, scope, ctx);
-  const keys: Expr[] = [];
-  const descending: boolean[] = [];
-  for (const key of op.keys) {
-    const value = compileExpr(key.expression, env);
-    if (value.type === "dynamic") {
-      throw ctx.error(
-        "cannot sort by a dynamic value; convert it first (tostring, toint...)",
-        key.expression.span,
-      );
-    }
-    if (value.constant !== undefined) continue;
-    // As `sort` orders: nulls by a leading key, then NaN, each key its own way.
-    const nullsFirst = key.nulls ? key.nulls === "first" : !key.descending;
-    keys.push(value.expr.isNull());
-    descending.push(nullsFirst);
-    if (value.type === "real") {
-      keys.push(value.expr.isNan());
-      descending.push(nullsFirst);
-    }
-    keys.push(value.expr);
-    descending.push(key.descending);
-  }
+  // As `sort` orders: nulls by a leading key, then NaN, each key its own way.
+  const { by: keys, descending } = sortKeys(op.keys, env, ctx);
   // The columns an operator that keeps rows keeps (as `keepRowColumns`).
   const names = [...input.columns.map((c) => c.name), ...jsonStringsKept(input)];
   let frame = env.materialise(input.frame);

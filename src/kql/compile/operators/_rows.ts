@@ -56,14 +56,18 @@ export function where(input: Relation, op: A.WhereOperator, scope: Scope, ctx: C
   return { ...input, frame };
 }
 
-/** Sorts by keys with Kusto's defaults: descending, nulls last when descending. */
-export function sort(
-  input: Relation,
+/**
+ * The Polars sort keys of KQL sort keys, as `sort` orders: each key's nulls placed by a
+ * leading key of their own (first or last, each key its own way), NaN with them, then the
+ * value; a constant key orders nothing and is left out.
+ *
+ * @throws {KqlSemanticError} (through `ctx.error`) for a dynamic key.
+ */
+export function sortKeys(
   keys: readonly A.SortKey[],
-  scope: Scope,
+  env: ExprEnv,
   ctx: Context,
-): Relation {
-  const env = rowEnv(input, scope, ctx);
+): { by: Expr[]; descending: boolean[] } {
   const by: Expr[] = [];
   const descending: boolean[] = [];
   for (const key of keys) {
@@ -89,6 +93,18 @@ export function sort(
     by.push(value.expr);
     descending.push(key.descending);
   }
+  return { by, descending };
+}
+
+/** Sorts by keys with Kusto's defaults: descending, nulls last when descending. */
+export function sort(
+  input: Relation,
+  keys: readonly A.SortKey[],
+  scope: Scope,
+  ctx: Context,
+): Relation {
+  const env = rowEnv(input, scope, ctx);
+  const { by, descending } = sortKeys(keys, env, ctx);
   const materialised = env.materialise(input.frame);
   const frame = by.length === 0
     ? materialised
