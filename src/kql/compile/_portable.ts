@@ -40,6 +40,31 @@ export function isPortable(fn: RowFn): fn is PortableRowFn {
   return typeof (fn as Partial<PortableRowFn>).portable === "object";
 }
 
+/**
+ * `fn` over the first `rows` rows of the argument columns `values` (one array per argument):
+ * its values as one column, or, with `types` (a function with several outputs), one column
+ * per output as {@link rowOutputs} reads them. The loop the main thread and the workers share.
+ */
+export function applyRows(
+  fn: RowFn,
+  rows: number,
+  values: readonly (readonly JsValue[])[],
+  types?: readonly KustoType[],
+): JsValue[][] {
+  const args: JsValue[] = new Array(values.length);
+  const out: JsValue[][] = (types ?? [undefined]).map(() => new Array(rows));
+  for (let row = 0; row < rows; row++) {
+    for (let k = 0; k < args.length; k++) args[k] = values[k][row];
+    if (!types) {
+      out[0][row] = fn(args);
+      continue;
+    }
+    const parts = rowOutputs(fn(args), types);
+    for (let k = 0; k < parts.length; k++) out[k][row] = parts[k];
+  }
+  return out;
+}
+
 /** A run of 19 digits: a number in JSON text that may lie beyond Int64. */
 const LONG_DIGITS = /[0-9]{19}/;
 
