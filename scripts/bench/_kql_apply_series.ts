@@ -10,6 +10,7 @@
  * @module
  */
 import { type Expr, type LazyDataFrame, pl } from "../../src/polars.ts";
+import type { ResultCheck } from "./_kql_checks.ts";
 
 /** One case: the shape of `Case` in kql.ts (kept apart so kql.ts imports this one way). */
 export interface ApplySeriesCase {
@@ -17,8 +18,8 @@ export interface ApplySeriesCase {
   readonly kql: string;
   readonly hand: (events: LazyDataFrame) => LazyDataFrame;
   readonly runs?: number;
-  /** Planning runs part of the query (make-series, a JavaScript expansion). */
-  readonly barrier?: boolean;
+  /** What the two results must share (default `rows`: the same rows). */
+  readonly check?: ResultCheck;
 }
 
 const HOUR = 3_600_000_000;
@@ -78,7 +79,6 @@ export const APPLY_SERIES_CASES: ApplySeriesCase[] = [
         .filter(pl.col("Part").str.contains("(?i)(?:^|[^0-9A-Za-z])exe(?:$|[^0-9A-Za-z])"))
         .groupBy("Part").agg(pl.len().cast(pl.Int64).alias("n")),
     runs: 2,
-    barrier: true,
   },
   {
     name: "mv-apply summarize make_list, count by (1M rows)",
@@ -93,7 +93,6 @@ export const APPLY_SERIES_CASES: ApplySeriesCase[] = [
         .select("Computer", jsonList(pl.col("Files")).alias("Files"))
         .groupBy(["Computer", "Files"]).agg(pl.len().cast(pl.Int64).alias("n")),
     runs: 2,
-    barrier: true,
   },
   {
     name: "mv-apply top 1 by, count by item (1M rows)",
@@ -107,7 +106,6 @@ export const APPLY_SERIES_CASES: ApplySeriesCase[] = [
         )
         .groupBy("Part").agg(pl.len().cast(pl.Int64).alias("n")),
     runs: 2,
-    barrier: true,
   },
   {
     name: "mv-apply take 1, count by item (1M rows)",
@@ -118,7 +116,6 @@ export const APPLY_SERIES_CASES: ApplySeriesCase[] = [
       processes(e).select(pl.col("CommandLine").str.split(" ").lst.first().alias("Part"))
         .groupBy("Part").agg(pl.len().cast(pl.Int64).alias("n")),
     runs: 2,
-    barrier: true,
   },
   {
     name: "make-series 1h by Computer + series_stats_dynamic (1M rows)",
@@ -145,7 +142,6 @@ export const APPLY_SERIES_CASES: ApplySeriesCase[] = [
         );
     },
     runs: 3,
-    barrier: true,
   },
   {
     name: "make-series 1h by Computer + series_fir, series_add (1M rows)",
@@ -162,7 +158,6 @@ export const APPLY_SERIES_CASES: ApplySeriesCase[] = [
         .select("Computer", jsonList(pl.col("f")).alias("f"), jsonList(pl.col("a")).alias("a"));
     },
     runs: 3,
-    barrier: true,
   },
   {
     // The hand plan is a proxy (a rolling z-score per bin): Polars has no seasonal
@@ -186,6 +181,6 @@ export const APPLY_SERIES_CASES: ApplySeriesCase[] = [
         .select("Computer", jsonList(pl.col("anomalies")).alias("anomalies"));
     },
     runs: 3,
-    barrier: true,
+    check: "shape",
   },
 ];

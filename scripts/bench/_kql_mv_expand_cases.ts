@@ -33,12 +33,15 @@ export function itemsText(computer: Expr, pid: Expr, elevated: Expr, parent: Exp
     parent,
     pl.lit(`","Id":`),
     pid.cast(pl.Utf8),
-    pl.lit("}]"),
+    pl.lit("},null]"),
   ], "");
 }
 
 /** The keys of `AdditionalFields` as the process table writes them. */
 const KEYS = ["Parent", "ProcessId", "Elevated"];
+
+/** Whether a key of `AdditionalFields` holds strings (quoted in JSON). */
+const QUOTED: ReadonlySet<string> = new Set(["Parent"]);
 
 /** The process table's first million rows (the cases' common start). */
 function first(p: LazyDataFrame): LazyDataFrame {
@@ -87,10 +90,17 @@ export const MV_EXPAND_CASES: MvExpandCase[] = [
         .select(
           pl.concatList(
             KEYS.map((k) =>
-              pl.concatString(
-                [pl.lit(`{"${k}":`), text.str.jsonPathMatch(`$.${k}`), pl.lit("}")],
-                "",
-              )
+              // `jsonPathMatch` reads a string unquoted: quoted back (the strings
+              // hold nothing JSON escapes).
+              QUOTED.has(k)
+                ? pl.concatString(
+                  [pl.lit(`{"${k}":"`), text.str.jsonPathMatch(`$.${k}`), pl.lit(`"}`)],
+                  "",
+                )
+                : pl.concatString(
+                  [pl.lit(`{"${k}":`), text.str.jsonPathMatch(`$.${k}`), pl.lit("}")],
+                  "",
+                )
             ),
           ).alias("V"),
         )
@@ -104,7 +114,8 @@ export const MV_EXPAND_CASES: MvExpandCase[] = [
     kql: `ProcessEvents | take 1000000 | mv-expand Items
           | summarize n = count() by V = tostring(Items)`,
     hand: (p) =>
-      first(p).select(elements(5).alias("V")).explode("V")
+      // The null element reads "" (`tostring(null)`).
+      first(p).select(elements(5).alias("V")).explode("V").withColumns(pl.col("V").fillNull(""))
         .groupBy("V").agg(pl.len().cast(pl.Int64).alias("n")),
     runs: 2,
   },

@@ -354,7 +354,9 @@ export function sourceTables(
     // hand plan split, 0.8-1.17x whole).
     const base = schema.columns.some((c) => c.type === "dynamic") ? inThreadChunks(frame) : frame;
     const lazy = fixes.length > 0 ? base.lazy().withColumns(...fixes) : base.lazy();
-    out.set(name, { frame: lazy, schema: { name, columns: schema.columns } });
+    // The head of a column read as it is (a bag shape's sample, `_bag_shapes.ts`).
+    const head = (column: string, rows: number) => present.get(column)?.head(rows).toArray() ?? [];
+    out.set(name, { frame: lazy, schema: { name, columns: schema.columns }, head });
   }
   return out;
 }

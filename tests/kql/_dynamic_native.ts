@@ -10,6 +10,7 @@ import { sourceTables } from "../../src/kql/run.ts";
 import { parseQuery } from "../../src/kql/syntax/_parser.ts";
 import { Context, EXACT_JSON_NEEDED } from "../../src/kql/compile/_context.ts";
 import { compileQuery } from "../../src/kql/compile/_query.ts";
+import { countingCollects } from "../../scripts/bench/_kql_checks.ts";
 
 export const SCHEMA = {
   name: "E",
@@ -73,27 +74,10 @@ export function route(texts: (string | null)[], query: string): "native" | "exac
  * planning time): every frame made from the table counts its collects.
  */
 export function collectsWhilePlanning(texts: (string | null)[], query: string): number {
-  let collects = 0;
-  const counting = (frame: object): object =>
-    new Proxy(frame, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          if (key === "collectSync" || key === "collect") collects++;
-          const out = value.apply(target, args);
-          return out && typeof out === "object" && "describeOptimizedPlan" in out
-            ? counting(out)
-            : out;
-        };
-      },
-    });
-  const tables = sourceTables({ E: table(texts) }, { E: SCHEMA });
-  for (const [name, t] of tables) {
-    tables.set(name, { ...t, frame: counting(t.frame) as typeof t.frame });
-  }
+  const counter = { collects: 0 };
+  const tables = countingCollects(sourceTables({ E: table(texts) }, { E: SCHEMA }), counter);
   const ctx = new Context(query, tables, new Date());
   ctx.elementTexts = true; // the plan that reads bags and mixed arrays natively
   compileQuery(parseQuery(query), ctx);
-  return collects;
+  return counter.collects;
 }

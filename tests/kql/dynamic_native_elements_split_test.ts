@@ -132,3 +132,103 @@ Deno.test("bags and mixed arrays with delimiters inside strings split as JavaScr
     [{ K: "a,b" }, { K: "e]" }, { K: "h}" }],
   );
 });
+
+/**
+ * Rows for the expansion's bounds: escaped strings, strings that look like other elements
+ * (`"null"`, `"2.0"`, quotes only), nulls, empty arrays and bags, arrays shorter and longer
+ * than a limit (past the 16 elements a limit splits apart alone), a plain array of strings
+ * holding empty strings (its list is not of element texts: an empty part there is an
+ * element).
+ */
+const BOUNDS = [
+  String.raw`["a\"b","x\\y",null,"null",2.0,"2.0"]`,
+  `[]`,
+  null,
+  `[7]`,
+  String.raw`["\"\"","\"",{"k":"v\"w"},["q"],true]`,
+  `{}`,
+  `["","",""]`,
+  `[1,{"a":"b"},2]`,
+  `{"a":1,"b":"c"}`,
+  `"scalar"`,
+  `{"a":[1,"x"],"b":2,"c":3,"d":4}`,
+  `[${Array.from({ length: 25 }, (_, i) => (i % 3 === 0 ? `"s${i}"` : String(i))).join(",")}]`,
+];
+
+const BOUNDED = [
+  "E | mv-expand with_itemindex = i V = F to typeof(string) limit 3 | project Id, i, V",
+  "E | mv-expand with_itemindex = i F limit 2 | project Id, i, F, S = tostring(F)",
+  "E | mv-expand F limit 1 | project Id, F, S = tostring(F)",
+  "E | mv-expand with_itemindex = i V = F to typeof(string) limit 20 | project Id, i, V",
+  "E | mv-expand V = F to typeof(long) limit 4 | project Id, V",
+  "E | mv-expand F | project Id, S = tostring(F)",
+  "E | mv-expand with_itemindex = i F | summarize n = count() by i | sort by i asc",
+  "E | extend G = F | mv-expand F, G limit 3 | project Id, F, G",
+  "E | mv-apply F on (take 2) | project Id, F",
+];
+
+Deno.test("limits, item indexes, nulls, empty arrays and escapes: the exact path's rows", async () => {
+  for (const query of BOUNDED) {
+    assert.deepStrictEqual(await rows(BOUNDS, query), await rows(BOUNDS, query, false), query);
+    assert.equal(route(BOUNDS, query), "native", query);
+  }
+  // By hand: strings unquoted and unescaped, a null as empty, the real 2.0 as 2, the string
+  // "2.0" as it is; an empty array makes no row, a null one row; at most 3 per row.
+  const texts = [BOUNDS[0], BOUNDS[1], BOUNDS[2], BOUNDS[3], BOUNDS[4], BOUNDS[6]];
+  assert.deepStrictEqual(await rows(texts, BOUNDED[0]), [
+    { Id: 1, i: 0, V: `a"b` },
+    { Id: 1, i: 1, V: String.raw`x\y` },
+    { Id: 1, i: 2, V: "" },
+    { Id: 3, i: 0, V: "" },
+    { Id: 4, i: 0, V: "7" },
+    { Id: 5, i: 0, V: `""` },
+    { Id: 5, i: 1, V: `"` },
+    { Id: 5, i: 2, V: `{"k":"v\\"w"}` },
+    { Id: 6, i: 0, V: "" },
+    { Id: 6, i: 1, V: "" },
+    { Id: 6, i: 2, V: "" },
+  ]);
+  const all = "E | mv-expand V = F to typeof(string) | project V";
+  assert.deepStrictEqual((await rows([BOUNDS[0]], all)).map((r) => r.V), [
+    `a"b`,
+    String.raw`x\y`,
+    "",
+    "null",
+    "2",
+    "2.0",
+  ]);
+  // Past 16, a limit still stops at its count: elements 0 to 19 of 25.
+  // Side by side, the shorter list's rows past its end are null (rows the path read `F.a`
+  // sends to the exact reading on its own, a backslash or an `"a":` inside an array, left
+  // out).
+  const side = "E | mv-expand F, G = F.a | project Id, F, G";
+  const plain = [1, 2, 3, 5, 6, 8, 10, 11].map((i) => BOUNDS[i]);
+  assert.deepStrictEqual(await rows(plain, side), await rows(plain, side, false));
+  assert.equal(route(plain, side), "native");
+  assert.deepStrictEqual(await rows([BOUNDS[10]], side), [
+    { Id: 1, F: `{"a":[1,"x"]}`, G: "1" },
+    { Id: 1, F: `{"b":2}`, G: `"x"` },
+    { Id: 1, F: `{"c":3}`, G: null },
+    { Id: 1, F: `{"d":4}`, G: null },
+  ]);
+  const long = await rows([BOUNDS[11]], BOUNDED[3]);
+  assert.deepStrictEqual(long.map((r) => r.i), Array.from({ length: 20 }, (_, i) => i));
+  assert.deepStrictEqual(long.slice(17).map((r) => r.V), ["17", "s18", "19"]);
+});
+
+Deno.test("under a limit, the elements left whole are not checked; the expanded ones are", async () => {
+  const typed = (limit: number) =>
+    `E | mv-expand V = F to typeof(string) limit ${limit} | project Id, V`;
+  // A bag with a key twice, and a real written 2.0 inside a bag, past the limit: native.
+  const texts = [`["a",{"k":1,"k":2}]`, `["b",{"Id":2.0}]`];
+  assert.equal(route(texts, typed(1)), "native");
+  assert.deepStrictEqual(await rows(texts, typed(1)), [{ Id: 1, V: "a" }, { Id: 2, V: "b" }]);
+  // Within it: the exact reading, with JavaScript's values.
+  assert.equal(route(texts, typed(2)), "exact");
+  assert.deepStrictEqual(await rows(texts, typed(2)), [
+    { Id: 1, V: "a" },
+    { Id: 1, V: `{"k":2}` },
+    { Id: 2, V: "b" },
+    { Id: 2, V: `{"Id":2}` },
+  ]);
+});

@@ -95,13 +95,13 @@ const QUERIES = [
 ];
 
 /** Each query's rows over `file` loaded whole, read exactly (JavaScript, native off). */
-async function exact(file: string): Promise<unknown[][]> {
+async function exact(file: string, queries = QUERIES): Promise<unknown[][]> {
   const loaded = await loadTable(file, { name: "T" });
   const tables = sourceTables({ T: loaded.frame }, { T: loaded.schema });
   const was = setNativeDynamic(false);
   try {
     const out: unknown[][] = [];
-    for (const kql of QUERIES) {
+    for (const kql of queries) {
       out.push((await executeOn(kql, tables, { now: NOW })).frame.toRecords());
     }
     return out;
@@ -115,9 +115,9 @@ async function exact(file: string): Promise<unknown[][]> {
  * a folder each: a query that meets a value the scan cannot read loads the file whole for
  * every later query (until the file changes), which would hide a later wrong reading.
  */
-async function native(lines: readonly string[]): Promise<unknown[][]> {
+async function native(lines: readonly string[], queries = QUERIES): Promise<unknown[][]> {
   const out: unknown[][] = [];
-  for (const kql of QUERIES) {
+  for (const kql of queries) {
     const { folder } = await folderOf(lines);
     try {
       out.push((await (await openLocalProvider(folder)).query(kql)).frame.toRecords());
@@ -233,6 +233,70 @@ Deno.test("a file key named like the scan's own text column does not break the t
     const got = await native(lines);
     assert.deepEqual(got, await exact(file));
     assert.ok(got[4].some((r) => (r as { P: string }).P === "real.exe"));
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+/**
+ * Records whose `Tags` is not an array of strings: a path read gives a string unquoted
+ * (`"[]"` as `[]`), so a string that reads like an array must not expand as one.
+ */
+const NOT_ARRAYS: [string, unknown[]][] = [
+  [`{"Computer":"HOST-5","F":{"Tags":"[]"}}`, [{ Tag: "[]", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags": "[]"}}`, [{ Tag: "[]", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags":"[1, 2]"}}`, [{ Tag: "[1, 2]", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags":"{}"}}`, [{ Tag: "{}", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags":"solo"}}`, [{ Tag: "solo", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags":""}}`, [{ Tag: "", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags":[1,2]}}`, [{ Tag: "1", n: 1 }, { Tag: "2", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags":7}}`, [{ Tag: "7", n: 1 }]],
+  [`{"Computer":"HOST-5","F":{"Tags":{}}}`, []],
+];
+
+/** The queries of {@link QUERIES} that expand `F.Tags`. */
+const EXPANSIONS = QUERIES.slice(0, 4);
+
+Deno.test("path reads of Polars' text: a string that reads like an array is one value", async () => {
+  for (const [record, mine] of NOT_ARRAYS) {
+    // Alone after the plain records: a null read of `Tags` (LATE's) would send the query
+    // to the exact reading, which would hide a wrong native one.
+    const lines = records([record]);
+    const { folder, file } = await folderOf(lines);
+    try {
+      const got = await native(lines, EXPANSIONS);
+      assert.deepEqual(got, await exact(file, EXPANSIONS), record);
+      // By hand: the record's own rows, beside the 1200 records' tags.
+      const others = new Set(["HOST-0", "HOST-1", "HOST-2", "a, b: c"]);
+      const own = (got[0] as { Tag: string; n: number }[]).filter((r) => !others.has(r.Tag));
+      assert.deepEqual(own, mine, record);
+    } finally {
+      await Deno.remove(folder, { recursive: true });
+    }
+  }
+});
+
+Deno.test("a key twice in a nested value: reads of the scan keep the last value, as the loader", async () => {
+  // JSON.parse (the loader's reading of nested values) and Kusto keep a repeated key's last
+  // value; so do serde's path reads of Polars' text and `tostring()`.
+  const record = `{"Computer":"HOST-4","F":{"Parent":"first","Parent":"last",` +
+    `"Tags":["t1"],"Tags":["t2"]}}`;
+  const lines = records([record]);
+  const queries = [
+    "T | where Computer == 'HOST-4' | project P = tostring(F.Parent), S = tostring(F)",
+    "T | where Computer == 'HOST-4' | mv-expand Tag = F.Tags to typeof(string) | project Tag",
+    "T | extend X = F.Tags | where Computer == 'HOST-4' | mv-expand X to typeof(string) " +
+    "| project X",
+  ];
+  const { folder, file } = await folderOf(lines);
+  try {
+    const got = await native(lines, queries);
+    assert.deepEqual(got, await exact(file, queries));
+    assert.deepEqual(got, [
+      [{ P: "last", S: `{"Parent":"last","Tags":["t2"]}` }],
+      [{ Tag: "t2" }],
+      [{ X: "t2" }],
+    ]);
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

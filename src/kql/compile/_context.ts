@@ -74,6 +74,13 @@ export interface Typed {
    * `make_list`, `pack_array`, `split`), so `tostring()` of it is the text.
    */
   readonly canonicalJson?: boolean;
+  /**
+   * An expanded column read from element texts (`mv-expand`, `_dynamic_native.ts`):
+   * `tostring(F[0])` of each element, written beside it by the expansion (a `[key, value]`
+   * pair's key, `_bag_shapes.ts`), null where it needs the exact reading; `tostring(F[0])`
+   * reads it instead of the element's text.
+   */
+  readonly pairKey?: Expr;
 }
 
 /** Where a dynamic value sits in JSON text: `source` (a text column) at `steps`. */
@@ -86,6 +93,11 @@ export interface JsonPath {
   readonly parsed?: boolean;
   /** `source`'s Polars JSON text (see {@link Typed.rawJson}), which the path reads natively. */
   readonly raw?: Expr;
+  /**
+   * `tostring()` of the value, written for every row (`F[0]` of an expanded column,
+   * {@link Typed.pairKey}; null where it needs the exact reading), read instead of the path.
+   */
+  readonly key?: Expr;
 }
 
 /** A typed constant. */
@@ -166,6 +178,12 @@ export interface SourceTable {
     readonly frame: LazyDataFrame;
     readonly columns: ReadonlyMap<string, string>;
   };
+  /**
+   * The first `rows` values of column `name` (an in-memory table's own column), read
+   * without running a plan: the sample of `_bag_shapes.ts`. Without it, the sample is the
+   * head of `frame`.
+   */
+  readonly head?: (name: string, rows: number) => readonly unknown[];
 }
 
 /** Options of a {@link Context}. */
@@ -608,11 +626,15 @@ export function jsonStringsOf(
 }
 
 /**
- * The frame columns of the strings beside `input`'s JSON-string columns that are still in
- * its frame, for operators that keep rows to keep too.
+ * The frame columns of the strings beside `input`'s JSON-string columns, and of the first
+ * elements beside its expanded columns ({@link markPairKeys}), that are still in its frame,
+ * for operators that keep rows to keep too.
  */
 export function jsonStringsKept(input: Relation): string[] {
-  const strings = input.columns.flatMap((c) => jsonStringColumns.get(c) ?? []);
+  const strings = input.columns.flatMap((c) => [
+    ...(jsonStringColumns.has(c) ? [jsonStringColumns.get(c)!] : []),
+    ...(pairKeyColumns.has(c) ? [pairKeyColumns.get(c)!] : []),
+  ]);
   if (strings.length === 0) return [];
   const present = new Set(input.frame.columns);
   return strings.filter((name) => present.has(name));
@@ -633,6 +655,12 @@ export function rowEnv(input: Relation, scope: Scope, ctx: Context): ExprEnv {
         return [c.name, present.has(strings) ? strings : undefined];
       })),
     );
+  }
+  const paired = input.columns.filter((c) => pairKeyColumns.has(c));
+  if (paired.length > 0) {
+    const present = new Set(input.frame.columns);
+    const keys = paired.map((c) => [c.name, pairKeyColumns.get(c)!] as const);
+    pairKeyNames.set(columns, new Map(keys.filter(([, key]) => present.has(key))));
   }
   noteCanonicalJson(columns, input.columns.filter((c) => canonicalJsonColumns.has(c)));
   noteRawJson(input.frame, columns);
@@ -684,4 +712,31 @@ export function canonicalJsonOf(
   name: string,
 ): boolean {
   return columns !== undefined && canonicalJsonNames.get(columns)?.has(name) === true;
+}
+
+/**
+ * Expanded columns with a frame column of `tostring()` of their first elements beside them
+ * (see {@link Typed.pairKey}): a WeakMap of the column objects, as {@link jsonStringColumns},
+ * so the mark dies with any operator that computes the column anew (or renames it).
+ */
+const pairKeyColumns = new WeakMap<ColumnSchema, string>();
+
+/** The marked columns' key columns still in the frame, by the column map {@link rowEnv} made. */
+const pairKeyNames = new WeakMap<ReadonlyMap<string, KustoType>, ReadonlyMap<string, string>>();
+
+/**
+ * Marks `column` as an expanded column whose elements' `tostring(F[0])` frame column `keys`
+ * holds (null where it needs the exact reading); returns it.
+ */
+export function markPairKeys(column: ColumnSchema, keys: string): ColumnSchema {
+  pairKeyColumns.set(column, keys);
+  return column;
+}
+
+/** The frame column of the keys of column `name` of an environment's `columns`, if marked. */
+export function pairKeysOf(
+  columns: ReadonlyMap<string, KustoType> | undefined,
+  name: string,
+): string | undefined {
+  return columns === undefined ? undefined : pairKeyNames.get(columns)?.get(name);
 }

@@ -17,17 +17,22 @@
  * The costs, over 1M rows of a few elements each: the grammar's checks are a quick scan
  * each (a regular expression without captures); the split is one replacement whose pattern
  * is one-pass (a delimiter, then an element told apart by its first byte), which Rust's
- * regex engine reads captures of cheaply (about half the time of the pattern it replaced),
- * and a flat bag's (scalars, no comma or escape in its strings) is cut by literal
- * replacements at its commas, about a quarter of that; a key twice is found by Polars'
+ * regex engine reads captures of cheaply (about half the time of the pattern it replaced);
+ * under a small limit, an array's first elements only are split, in one match (a third of
+ * the time for 3 of 5); the part after a row's last element stays in its list, for the
+ * explode to drop by position (slicing each list cost more than the split); a flat bag's
+ * (scalars, no comma or escape in its strings) is cut by literal replacements at its
+ * commas, about a quarter of the split's time; a key twice is found by Polars'
  * own JSON reading (serde keeps one of two equal keys, so its compact text differs from the
  * row's), only in bags holding two keys at least. Each check and the split are frame
- * columns of their own, read once each.
+ * columns of their own, read once each. Bags of a source column's known shape, verified
+ * row by row, skip all of that: `_bag_shapes.ts` cuts them at their keys.
  *
  * @module
  */
 import { type Expr, pl } from "../../polars.ts";
 import type { KustoType } from "../../schema/types.ts";
+import { type BagShape, shapedParts } from "./_bag_shapes.ts";
 
 /** A JSON string JavaScript writes back as it reads (escapes `\"`, `\\`, `\b\f\n\r\t`). */
 const STR = String.raw`"(?:[^"\\\x00-\x1f]|\\["\\bfnrt])*"`;
@@ -66,6 +71,25 @@ const SEP = "\u0001";
  * byte), so Rust's regex engine finds the capture in the same scan as the match.
  */
 const SPLIT_ARRAY = String.raw`[\[,](${ELEMENT})`;
+/** The largest limit {@link splitFirst} reads an array's first elements for. */
+const SPLIT_FIRST_MAX = 16;
+
+/**
+ * The pattern and replacement that split an array's first `n` elements apart, in one match
+ * (`replace` takes one: Polars' regular `replace` of `n` matches replaces the first only):
+ * each element the pattern reaches followed by the separator, then as many empty parts as
+ * it did not reach (a row shorter than `n`), then what is left of the text, whole. One-pass
+ * too: after each element, a comma goes on and anything else stops.
+ */
+function splitFirst(n: number): [string, string] {
+  let pattern = "";
+  for (let k = n; k >= 1; k--) {
+    pattern = k === n ? `(${ELEMENT})` : `(${ELEMENT})(?:,${pattern})?`;
+  }
+  const replacement = Array.from({ length: n }, (_, k) => `\${${k + 1}}${SEP}`).join("");
+  return [String.raw`^\[` + pattern, replacement];
+}
+
 /** Each `key:value` of a bag's text (after `{` or a comma); `}` is left over. */
 const SPLIT_MEMBER = String.raw`[{,](${KEY}:(?:${ELEMENT}))`;
 /** Each key and value of a bag's text, apart (for `[key, value]` pairs). */
@@ -95,8 +119,6 @@ const TWO_KEYS = `":.*":`;
  * element as JavaScript reads it (the number 2, written `2`).
  */
 const INTEGRAL_REAL_INSIDE = String.raw`^[\[{](?:.*[:,\[])?-?[0-9]+\.0[,\]}]`;
-/** An element that is a real written `2.0` (and no more digits after the point). */
-const INTEGRAL_REAL = String.raw`^-?[0-9]+\.0$`;
 
 /** `expr` where `when` holds, null elsewhere (work on the null rows costs nothing). */
 function only(when: Expr, expr: Expr): Expr {
@@ -111,7 +133,13 @@ export interface JsonElements {
    * elimination shares.
    */
   readonly steps: readonly (readonly Expr[])[];
-  /** Each row's element texts (`null` for a JSON null), a null list for a null row. */
+  /**
+   * Each row's element texts (`null` for a JSON null), then one part that is no element
+   * (what follows the last one: dropping it from each list cost more than the rest of
+   * the expansion, so the explode drops it, see `explodeList`); a null list for a null
+   * row. Under a `limit`, an array's list may hold empty parts before that last one
+   * (elements are never empty): its first elements only are split apart.
+   */
   readonly list: Expr;
   /** Whether the row needs the exact reading (its list is then not to be read). */
   readonly exact: Expr;
@@ -120,6 +148,19 @@ export interface JsonElements {
    * key twice once expanded (a bag row was checked whole), see {@link elementNeedsExact}.
    */
   readonly arrays: Expr;
+}
+
+/**
+ * Rows of a column's bags that verify a known shape (`_bag_shapes.ts`), which
+ * {@link jsonElements} cuts apart by the shape: `text` holds them, the `text` it is given
+ * holds null there.
+ */
+export interface ShapedRows {
+  readonly shape: BagShape;
+  /** Whether the row verifies the shape. */
+  readonly verified: Expr;
+  /** The rows' JSON text. */
+  readonly text: Expr;
 }
 
 /** Whether an item of `type` writes an element's own text (a key twice there matters). */
@@ -133,12 +174,15 @@ function readsInside(type: KustoType): boolean {
  * frame columns named after `prefix` they read. `bag` says how a property bag expands
  * (`bag`: one-key bags; `array`: `[key, value]` pairs). A bag row with a key twice (at any
  * depth) is read exactly; an array's elements are checked once expanded, see
- * {@link elementNeedsExact}.
+ * {@link elementNeedsExact}. The rows of `shaped` (bags verified to have a known shape, null
+ * in `text`) are cut apart by `_bag_shapes.ts` instead, a list of their own.
  */
 export function jsonElements(
   text: Expr,
   prefix: string,
   bag: "bag" | "array",
+  shaped?: ShapedRows,
+  limit = Infinity,
 ): JsonElements {
   const col = (name: string) => pl.col(`${prefix}_${name}`);
   const source = col("source");
@@ -168,7 +212,10 @@ export function jsonElements(
   const repeated = checked.isNotNull()
     .and(checked.str.jsonPathMatch("$").neq(checked).fillNull(true));
   const exact = source.isNotNull().and(read.not().or(unsafe)).or(repeated);
-  const arrays = only(isArray, source).str.replaceAll(SPLIT_ARRAY, `\${1}${SEP}`);
+  // Under a small limit, an array's first elements only: the split costs what it reads.
+  const arrays = limit >= 1 && limit <= SPLIT_FIRST_MAX
+    ? only(isArray, source).str.replace(...splitFirst(limit))
+    : only(isArray, source).str.replaceAll(SPLIT_ARRAY, `\${1}${SEP}`);
   const nested = isBag.and(isFlat.not());
   const bags = bag === "bag"
     ? only(nested, source).str.replaceAll(SPLIT_MEMBER, `{\${1}}${SEP}`)
@@ -190,11 +237,19 @@ export function jsonElements(
       false,
     );
   // Each element ends in the separator: the split's last part (the closing bracket or
-  // brace, empty after a scalar) is dropped, and an empty array or bag (no separator)
-  // makes no element. One split of the rows' texts: no choice between lists.
+  // brace, empty after a scalar; the whole text of an empty array or bag) is none, left
+  // for the explode to drop. One split of the rows' texts: no choice between lists.
   const scalar = only(isScalar, pl.concatString([source, pl.lit(SEP)], ""));
-  const parts = arrays.fillNull(flats).fillNull(bags).fillNull(scalar).str.split(SEP);
-  const split = col("parts");
+  // Rows verified to have a known shape (null in `text`): cut apart by `_bag_shapes.ts`,
+  // ending, as the others, in a part that is none (the same split).
+  const verified = shaped &&
+    pl.concatString(
+      [shapedParts(only(shaped.verified, shaped.text), shaped.shape, bag, SEP), pl.lit(SEP)],
+      "",
+      false,
+    );
+  const parts = (verified ? verified.fillNull(arrays) : arrays)
+    .fillNull(flats).fillNull(bags).fillNull(scalar).str.split(SEP);
   return {
     steps: [
       [text.alias(`${prefix}_source`)],
@@ -203,7 +258,7 @@ export function jsonElements(
       [only(twoKeys.and(unsafe.not()), source).alias(`${prefix}_checked`)],
       [exact.alias(`${prefix}_exact`)],
     ],
-    list: split.lst.slice(0, split.lst.lengths().sub(1) as never),
+    list: col("parts"),
     exact: col("exact"),
     arrays: col("array"),
   };
@@ -237,17 +292,16 @@ export function elementNeedsExact(
   return repeated.or(real);
 }
 
-/** The string a JSON string element holds (null for other elements). */
-function decodedString(element: Expr): Expr {
-  const quoted = element.str.startsWith('"').fillNull(false);
-  // Without a backslash, the string is the text between the quotes; with one, serde
-  // decodes it (the grammar let through only the escapes JavaScript writes alike).
-  const escaped = only(quoted, element).str.contains("\\", true as never).fillNull(false);
-  const decoded = pl.concatString([pl.lit("["), only(escaped, element), pl.lit("]")], "")
-    .str.jsonDecode(pl.List(pl.Utf8)).lst.first();
-  // (No quote inside such a string: the one stripped at the end is its closing quote.)
-  const inner = only(quoted.and(escaped.not()), element).str.slice(1).str.stripCharsEnd('"');
-  return pl.when(escaped).then(decoded).otherwise(inner);
+/**
+ * Whether an element is a string holding an escape (serde decodes it; the grammar let
+ * through only the escapes JavaScript writes alike). Any other string holds no quote
+ * between its own two, nor does any other element start or end with one: stripping quotes
+ * off both ends of every element is `tostring()` of the strings, and leaves the others as
+ * they are (one copy of the texts, no choice between readings).
+ */
+function escapedString(element: Expr): Expr {
+  return element.str.startsWith('"').and(element.str.contains("\\", true as never))
+    .fillNull(false);
 }
 
 /** The types {@link elementValue} reads natively. */
@@ -263,16 +317,16 @@ export function readsElementsAs(type: KustoType): boolean {
  * another kind.
  */
 export function elementValue(element: Expr, type: KustoType): Expr {
-  const isNull = element.isNull().or(element.eq(pl.lit("null")));
   switch (type) {
     case "dynamic":
-      return pl.when(isNull).then(pl.lit(null).cast(pl.Utf8)).otherwise(element);
+      return pl.when(element.eq(pl.lit("null"))).then(pl.lit(null).cast(pl.Utf8))
+        .otherwise(element);
     case "string": {
-      // JavaScript reads `2.0` as the number 2 (a typed expansion keeps no reals).
-      const real = only(element.str.contains(INTEGRAL_REAL).fillNull(false), element);
-      return pl.when(real.isNotNull())
-        .then(real.str.replace(".0", "", true))
-        .otherwise(elementString(element)).fillNull(pl.lit(""));
+      // JavaScript reads `2.0` as the number 2 (a typed expansion keeps no reals): no other
+      // element ends in `.0` (strings end in a quote, `2.50` in a 0).
+      const real = element.str.endsWith(".0").fillNull(false);
+      return readString(element, [real, only(real, element).str.replace(".0", "", true)])
+        .fillNull(pl.lit(""));
     }
     case "long":
       return numberOf(element).cast(pl.Int64, false as never);
@@ -289,10 +343,20 @@ export function elementValue(element: Expr, type: KustoType): Expr {
 
 /** `tostring()` of an element: a string's text, the JSON text of others, null for null. */
 export function elementString(element: Expr): Expr {
-  const isNull = element.isNull().or(element.eq(pl.lit("null")));
-  return pl.when(isNull).then(pl.lit(null).cast(pl.Utf8))
-    .when(element.str.startsWith('"')).then(decodedString(element))
-    .otherwise(element);
+  return readString(element);
+}
+
+/**
+ * An element's string (see {@link escapedString}), in one choice: null for `null`, the
+ * reading `first` gives where its test holds, serde's decoding of a string with escapes,
+ * else the text with the quotes stripped.
+ */
+function readString(element: Expr, first?: [Expr, Expr]): Expr {
+  const escaped = escapedString(element);
+  let read = pl.when(element.eq(pl.lit("null"))).then(pl.lit(null).cast(pl.Utf8));
+  if (first) read = read.when(first[0]).then(first[1]);
+  return read.when(escaped).then(only(escaped, element).str.jsonPathMatch("$"))
+    .otherwise(element.str.stripChars('"'));
 }
 
 /** A number element's value (null for other elements: the text does not cast). */

@@ -24,6 +24,7 @@ import {
 import type * as A from "../syntax/ast.ts";
 import { isExactLongAsJson, isRealAsJson } from "../syntax/_literals.ts";
 import { EXACT_JSON_NEEDED, type ExprEnv, type JsonPath, type Typed } from "./_context.ts";
+import { type BagShape, pairKey, shapeCheck } from "./_bag_shapes.ts";
 import {
   elementNeedsExact,
   elementString,
@@ -149,7 +150,9 @@ function unreadOf(text: Expr, last: string | number): Expr {
 
 /**
  * `tostring()` of the value at `path` in JSON text, as Polars' JSON-path match; the rows it
- * may read differently from JavaScript are computed in JavaScript.
+ * may read differently from JavaScript are computed in JavaScript. Where it is known for
+ * every row ({@link JsonPath.key}: `F[0]` of an expanded column, written by the expansion),
+ * that column is read, and the text is neither read nor checked (nor computed).
  */
 export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
   const source = path.source;
@@ -159,6 +162,9 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
   const last = path.steps.at(-1);
   const unread = last === undefined ? true : unreadOf(source, last);
   if (!env.ctx.exactJson && path.steps.length > 0) {
+    // The answer written beside the column (the column itself is not even computed), null
+    // where the exact reading is needed.
+    if (path.key) return env.column(exactWhereNull(path.key), "string");
     // A scanned nested column's Polars text, when it has one: no compaction to wait for.
     const text = path.raw ?? source;
     // A column of its own: Polars does not share a JSON-path match between its uses.
@@ -166,24 +172,7 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
       path.raw ? text.str.jsonPathMatch(jsonPathOf(path.steps)) : native,
       "string",
     ).expr;
-    // One pass: the native reading, and an error (a strict cast of the marker) on any row
-    // the exact reading could read differently; the query then runs again, exactly. Only
-    // the value read can differ (its numbers, as serde writes them: RISKY on the short value,
-    // not the whole text), or a text serde could not read (the checks of the text run on
-    // the rows whose value is null only; on the others they see null).
-    // One regex for each: a text with a backslash may spell the key with an escape.
-    const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
-    const unreadText = pl.when(read.isNull()).then(text).otherwise(pl.lit(null));
-    let maybeSlow = read.str.contains(RISKY_READ)
-      .or(unreadText.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
-      .fillNull(false);
-    if (path.raw) maybeSlow = maybeSlow.or(reorderedKeys(read));
-    // The guard is null on every row it lets through (a marker fails the strict cast), so
-    // the value is chosen on it: no string is built or copied for the check.
-    const guard = pl.when(maybeSlow).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
-      .cast(pl.Int64, true as never);
-    const value = pl.when(guard.isNull()).then(read).otherwise(pl.lit(null)).fillNull(pl.lit(""));
-    return env.column(value, "string");
+    return env.column(checkedRead(read, text, last!, path.raw !== undefined), "string");
   }
   const own = path.steps.length === 0 && !path.parsed;
   if (!env.ctx.exactJson && own) return ownText(path, env);
@@ -200,6 +189,45 @@ export function nativeToString(path: JsonPath, env: ExprEnv): Typed {
     expr: pl.when(slow).then(js.expr).otherwise(native.fillNull(pl.lit(""))),
     type: "string",
   };
+}
+
+/**
+ * `read` (Polars' JSON-path match in `text` of a path ending in `last`) as `tostring()`
+ * reads it, in one pass: the native reading, and an error (a strict cast of the marker
+ * {@link EXACT_JSON_NEEDED}) on any row the exact reading could read differently; the query
+ * then runs again, exactly. Only the value read can differ (its numbers, as serde writes
+ * them: RISKY on the short value, not the whole text), or a text serde could not read (the
+ * checks of the text run on the rows whose value is null only; on the others they see
+ * null). `raw`: the text is a scanned column's Polars text, whose keys may be reordered.
+ */
+function checkedRead(read: Expr, text: Expr, last: string | number, raw = false): Expr {
+  const maybeSlow = readsOtherwise(read, text, last, raw);
+  // The guard is null on every row it lets through (a marker fails the strict cast), so
+  // the value is chosen on it: no string is built or copied for the check.
+  const guard = pl.when(maybeSlow).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
+    .cast(pl.Int64, true as never);
+  return pl.when(guard.isNull()).then(read).otherwise(pl.lit(null)).fillNull(pl.lit(""));
+}
+
+/** Whether the exact reading may read `read` otherwise (see {@link checkedRead}). */
+function readsOtherwise(read: Expr, text: Expr, last: string | number, raw = false): Expr {
+  // One regex for each: a text with a backslash may spell the key with an escape.
+  const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
+  const unreadText = pl.when(read.isNull()).then(text).otherwise(pl.lit(null));
+  const maybeSlow = read.str.contains(RISKY_READ)
+    .or(unreadText.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
+    .fillNull(false);
+  return raw ? maybeSlow.or(reorderedKeys(read)) : maybeSlow;
+}
+
+/**
+ * `value`, and an error ({@link EXACT_JSON_NEEDED}: the query runs again, exactly) on a
+ * row where it is null.
+ */
+function exactWhereNull(value: Expr): Expr {
+  const guard = pl.when(value.isNull()).then(pl.lit(EXACT_JSON_NEEDED)).otherwise(pl.lit(null))
+    .cast(pl.Int64, true as never);
+  return pl.when(guard.isNull()).then(value).otherwise(pl.lit(null));
 }
 
 /** A key that is a whole number (or looks like one), which JavaScript writes first. */
@@ -225,12 +253,20 @@ function ownText(path: JsonPath, env: ExprEnv): Typed {
 }
 
 /**
- * The JSON text of a string: `"a\"b"`, as `JSON.stringify` writes it (serde escapes the
- * same characters).
+ * The JSON text of a string (or of a list of strings): `"a\"b"`, as `JSON.stringify` writes
+ * it (Polars' writer escapes the same characters: `"`, `\`, and the control characters, as
+ * `\n` or `\u001f`; a Polars string is UTF-8, so it holds no lone surrogate). Not null on
+ * a null row: callers choose null there.
  */
 function jsonQuote(text: Expr): Expr {
-  // `{"v":…}`: the closing quote (or `null`'s l) stops the strip at the one brace.
-  return pl.struct([text.alias("v")]).struct.jsonEncode().str.slice(5).str.stripCharsEnd("}");
+  // The writer costs as much on a row whose field is null as on a string, and next to
+  // nothing on a null struct: null rows (most rows of an expanded column read from element
+  // texts) are masked whole. (Quoting by concatenation where no character needs an escape
+  // measured slower: choosing between two strings per row costs about what the writer does.)
+  const struct = pl.when(text.isNotNull()).then(pl.struct([text.alias("v")]))
+    .otherwise(pl.lit(null));
+  // `{"v":…}`: the closing quote (or bracket) stops the strip at the one brace.
+  return struct.struct.jsonEncode().str.slice(5).str.stripCharsEnd("}");
 }
 
 /**
@@ -386,7 +422,10 @@ export function nativeJsonStrings(
     const stringy = typeof last === "number"
       ? String.raw`"[\[{]|\\u`
       : [":", ": "].map((colon) => escapeRegex(`"${last}"${colon}"`)).join("|") + String.raw`|\\u`;
-    const read = pl.when(text.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(from);
+    // From Polars' text (no backslash: its guard, so no string in it holds a quote) a string
+    // reads as text without a quote: only the rows whose read has none are searched.
+    const maybeString = path.raw ? text.str.contains(`"`, true as never).not() : text.isNotNull();
+    const read = pl.when(maybeString).then(from).otherwise(pl.lit(null).cast(pl.Utf8));
     unread = missed.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`).fillNull(false)
       .or(read.str.contains(stringy).fillNull(false));
   }
@@ -402,12 +441,20 @@ export function nativeJsonStrings(
   // the exact reading.
   // Items of a type only element texts read (`long`, `real`, `bool`) read them in the first
   // plan too: the one before would be JavaScript's, at planning time.
-  const general = elements && !byIndex &&
-    (env.ctx.elementTexts || !readsStrings(elements.type)) &&
+  const elementTexts = elements && !byIndex &&
+    (env.ctx.elementTexts || !readsStrings(elements.type));
+  // Bags of a known shape (`_bag_shapes.ts`): the rows that verify are cut apart directly;
+  // the general grammar reads the others (null to it: its checks cost nothing there).
+  const shape = elementTexts ? elements.shape : undefined;
+  const shaped = pl.col(`${column}_shaped`);
+  const others = shape ? pl.col(`${column}_plain`).or(shaped) : pl.col(`${column}_plain`);
+  const general = elementTexts &&
     jsonElements(
-      pl.when(pl.col(`${column}_plain`)).then(pl.lit(null).cast(pl.Utf8)).otherwise(text),
+      pl.when(others).then(pl.lit(null).cast(pl.Utf8)).otherwise(text),
       column,
       elements.bag,
+      shape && { shape, verified: shaped, text },
+      elements.limit,
     );
   // With element texts, the test of arrays of strings is a column of its own (read again).
   const isPlain = general ? pl.col(`${column}_plain`) : plain;
@@ -419,9 +466,22 @@ export function nativeJsonStrings(
   const list = general ? pl.when(isPlain).then(decoded).otherwise(general.list) : decoded;
   return {
     text: source,
-    ...(general ? { steps: [[plain.alias(`${column}_plain`)], ...general.steps] } : {}),
+    ...(general
+      ? {
+        steps: [
+          [
+            plain.alias(`${column}_plain`),
+            ...(shape
+              ? [text.str.contains(shapeCheck(shape)).fillNull(false).alias(`${column}_shaped`)]
+              : []),
+          ],
+          ...general.steps,
+        ],
+      }
+      : {}),
     list: pl.when(guard.isNull()).then(list).otherwise(pl.lit(null)),
     ...(general ? { texts: isPlain.not(), arrays: general.arrays } : {}),
+    ...(general && shape ? { shaped: { shape, verified: `${column}_shaped` } } : {}),
   };
 }
 
@@ -436,6 +496,10 @@ export interface ElementsOptions {
   readonly bag: "bag" | "array";
   /** The item's type (`to typeof(…)`). */
   readonly type: KustoType;
+  /** The shape the value's bags are likely to have (a source column's, `_bag_shapes.ts`). */
+  readonly shape?: BagShape;
+  /** The expansion's limit: an array's elements past it are not split apart. */
+  readonly limit?: number;
 }
 
 /** What {@link nativeJsonStrings} reads: the text to add first, then the list. */
@@ -459,6 +523,11 @@ export interface JsonStringsRead {
    * (only their bag elements are searched for a key twice once expanded).
    */
   readonly arrays?: Expr;
+  /**
+   * With {@link ElementsOptions.shape}: the shape, and the frame column (added by `steps`)
+   * of the rows that verify it, cut apart by `_bag_shapes.ts`.
+   */
+  readonly shaped?: { readonly shape: BagShape; readonly verified: string };
 }
 
 /** Whether an expansion to `type` can read elements natively (see `_dynamic_elements.ts`). */
@@ -509,14 +578,22 @@ export interface ListsExpansion {
  */
 export function explodeLists(x: ListsExpansion): LazyDataFrame {
   const at = `${x.lists[0]}_at`;
-  const lengths = x.lists.map((l) =>
-    pl.when(pl.col(l).isNull()).then(pl.lit(1)).otherwise(pl.col(l).lst.lengths()).cast(pl.Int64)
+  // Each list's elements (see elementCount: a list of element texts ends in a part that is
+  // none, masked here).
+  const counts = x.lists.map((l, k) => elementCount(pl.col(l), x.texts?.[k]));
+  const lengths = counts.map((n, k) =>
+    pl.when(pl.col(x.lists[k]).isNull()).then(pl.lit(1)).otherwise(n).cast(pl.Int64)
   );
   let count = pl.maxHorizontal(lengths);
   if (Number.isFinite(x.limit)) {
     count = pl.when(count.gt(x.limit)).then(pl.lit(x.limit).cast(pl.Int64)).otherwise(count);
   }
-  const element = (k: number) => pl.col(x.lists[k]).lst.get(pl.col(at), true);
+  const element = (k: number) => {
+    const got = pl.col(x.lists[k]).lst.get(pl.col(at), true);
+    return x.texts?.[k] === undefined
+      ? got
+      : pl.when(pl.col(at).lt(counts[k])).then(got).otherwise(pl.lit(null).cast(pl.Utf8));
+  };
   const reads = x.lists.map((_, k) => {
     const texts = x.texts?.[k];
     const arrays = x.arrays?.[k];
@@ -697,6 +774,23 @@ export interface ListExpansion {
    * {@link JsonStringsRead.arrays}); without it, every element is searched.
    */
   readonly arrays?: string;
+  /**
+   * The frame column of the rows of bags of a known shape ({@link JsonStringsRead.shaped}),
+   * whose elements (`dynamic`) are their own value and text, read no further.
+   */
+  readonly verbatim?: string;
+  /**
+   * `[key, value]` pairs of bags of a known shape ({@link JsonStringsRead.shaped}): each
+   * verified row's pairs, whose keys `first` writes without reading them.
+   */
+  readonly pairKeys?: { readonly shape: BagShape; readonly verified: string };
+  /**
+   * With `texts`, for a `dynamic` expansion: the frame column to write `tostring(F[0])` of
+   * each expanded element to (null where it needs the exact reading; see
+   * {@link expandedValue}), which later reads of `F[0]` take instead of the element (Polars
+   * drops it when nothing reads it).
+   */
+  readonly first?: string;
 }
 
 /**
@@ -706,6 +800,11 @@ export interface ListExpansion {
  * type writes otherwise (`to typeof(string)` of a bag holding a real written `2.0`) fails
  * with {@link EXACT_JSON_NEEDED}; `arrays` says which rows are arrays (only their bag
  * elements may hold a key twice). Undefined for a type read otherwise.
+ *
+ * A `dynamic` one read from element texts also gets `first`, `tostring(F[0])` of each
+ * element, read from cheaper columns than the element's value (see {@link firstOf}); `key`
+ * is the pair's key on the `verbatim` rows when those are `[key, value]` pairs (null
+ * elsewhere).
  */
 function expandedValue(
   element: Expr,
@@ -713,6 +812,8 @@ function expandedValue(
   texts?: Expr,
   arrays?: Expr,
   name = "__element",
+  verbatim?: Expr,
+  key?: Expr,
 ): ExpandedValue | undefined {
   const ofStrings = (e: Expr): Expr | undefined => {
     switch (type) {
@@ -738,23 +839,58 @@ function expandedValue(
   // subexpression elimination does not share them between the readings: each one copied
   // the texts, or ran the checks, again).
   const text = pl.col(`${name}_text`);
+  // Elements of bags of a known shape (`verbatim`) are their own `dynamic` value and text:
+  // no element reading or check runs on them (null to those).
+  const own = verbatim && type === "dynamic" ? verbatim : undefined;
+  const read = own ? texts.and(own.not()) : texts;
   const steps: Expr[][] = [
-    [pl.when(texts).then(element).otherwise(pl.lit(null).cast(pl.Utf8)).alias(`${name}_text`)],
+    [pl.when(read).then(element).otherwise(pl.lit(null).cast(pl.Utf8)).alias(`${name}_text`)],
   ];
   const string = pl.when(texts).then(pl.lit(null).cast(pl.Utf8)).otherwise(element);
   const fromStrings = ofStrings(string);
   if (!fromStrings || !readsElementsAs(type)) return undefined;
-  const value = pl.when(texts).then(elementValue(text, type)).otherwise(fromStrings);
-  const strings = pl.when(texts).then(elementString(text)).otherwise(element);
+  const readValue = pl.when(read).then(elementValue(text, type)).otherwise(fromStrings);
+  const value = own ? pl.when(own).then(element).otherwise(readValue) : readValue;
+  const strings = pl.when(read).then(elementString(text)).otherwise(element);
+  const first = type === "dynamic" ? firstOf(text, key) : undefined;
   // An element written otherwise as this type (checked on the elements expanded only).
   const exact = elementNeedsExact(text, type, arrays);
-  if (!exact) return { value, strings, steps };
+  if (!exact) return { value, strings, steps, ...(first ? { first } : {}) };
   steps.push([exact.alias(`${name}_exact`)]);
-  // On both: a later read may take either alone (`tostring()` reads the strings).
+  // On each: a later read may take one alone (`tostring()` reads the strings).
   const guard = pl.when(pl.col(`${name}_exact`)).then(pl.lit(EXACT_JSON_NEEDED))
     .otherwise(pl.lit(null)).cast(pl.Int64, true as never);
   const guarded = (e: Expr) => pl.when(guard.isNull()).then(e).otherwise(pl.lit(null));
-  return { value: guarded(value), strings: guarded(strings), steps };
+  return {
+    value: guarded(value),
+    strings: guarded(strings),
+    steps,
+    // (Null where the element needs the exact reading: the reader fails there.)
+    ...(first
+      ? { first: pl.when(pl.col(`${name}_exact`)).then(pl.lit(null)).otherwise(first) }
+      : {}),
+  };
+}
+
+/**
+ * `tostring(F[0])` of each element of a `dynamic` expansion read from element texts, from
+ * columns cheaper than the element's value `F` (whose strings are quoted on every row):
+ * `text`, the element's text where it is read (null elsewhere), and `key`, the pair's key
+ * on the rows of `[key, value]` pairs of a verified bag (`_bag_shapes.ts`; null elsewhere).
+ * Null where the exact reading may read otherwise (see {@link checkedRead}): the reader
+ * fails there, not the expansion (a plan that collects the column unread runs through).
+ * - A pair of a verified bag: its key.
+ * - An element read by its text: the text is its value `F` (`null` aside, which reads `""`
+ *   either way), read as `tostring()` reads a JSON path ({@link checkedRead}).
+ * - Any other (null text): `""`. A string of an array of strings (JavaScript reads no
+ *   element of a string), a verified bag's one-key bag (no shape has a key that is a whole
+ *   number, which `F[0]` reads of a bag), a null.
+ */
+function firstOf(text: Expr, key?: Expr): Expr {
+  const path = text.str.jsonPathMatch("$[0]");
+  const read = pl.when(readsOtherwise(path, text, 0)).then(pl.lit(null).cast(pl.Utf8))
+    .otherwise(path.fillNull(pl.lit("")));
+  return key ? key.fillNull(read) : read;
 }
 
 /** An expanded element's readings ({@link expandedValue}). */
@@ -765,6 +901,11 @@ interface ExpandedValue {
   readonly strings: Expr;
   /** Columns to add after the explode, step by step, before `value` or `strings` is read. */
   readonly steps?: readonly (readonly Expr[])[];
+  /**
+   * `tostring()` of its first element, for a `dynamic` item (see {@link firstOf}); null
+   * where that needs the exact reading.
+   */
+  readonly first?: Expr;
 }
 
 /**
@@ -774,32 +915,57 @@ interface ExpandedValue {
  * counts from 0 (0 for a null array).
  */
 export function explodeList(x: ListExpansion): LazyDataFrame | undefined {
+  // `limit 1` (`mv-apply … on (take 1)`): each list's first element, neither sliced nor
+  // exploded (a third of the time over 1M rows).
+  const first = x.limit === 1;
+  const index = `${x.list}_index`;
+  // Each pair's key: the shape's key at the element's position.
+  const keys = x.pairKeys;
+  const key = keys && pairKey(keys.shape, pl.col(keys.verified), first ? pl.lit(0) : pl.col(index));
   const read = expandedValue(
     pl.col(x.list),
     x.type,
     x.texts ? pl.col(x.texts) : undefined,
     x.arrays ? pl.col(x.arrays) : undefined,
     x.list,
+    x.verbatim ? pl.col(x.verbatim) : undefined,
+    key,
   );
   if (!read) return undefined;
-  // `limit 1` (`mv-apply … on (take 1)`): each list's first element, neither sliced nor
-  // exploded (a third of the time over 1M rows).
-  const first = x.limit === 1;
-  let list = pl.col(x.list);
-  if (Number.isFinite(x.limit) && !first) list = list.lst.head(x.limit);
-  const index = `${x.list}_index`;
-  const added = [list.alias(x.list)];
-  if (x.itemIndex && !first) {
-    added.push(pl.intRanges(0, list.lst.lengths(), 1, pl.Int64).alias(index));
-  }
+  const list = pl.col(x.list);
+  const elements = elementCount(list, x.texts);
+  // Elements past the limit, and the part after a row's element texts, are dropped once
+  // exploded, by their position: slicing each list cost more (Polars copies them again).
+  const bounded = !first && (x.texts !== undefined || Number.isFinite(x.limit));
+  const count = `${x.list}_count`;
+  // The element's position, for the item index, for a pair's key and for the bound.
+  const indexed = !first && (x.itemIndex !== undefined || x.pairKeys !== undefined || bounded);
   const value = read.value;
-  let frame = x.frame.withColumns(...added);
-  if (!x.nonEmpty || x.limit < 1) {
-    frame = frame.filter(pl.col(x.list).isNull().or(pl.col(x.list).lst.lengths().gt(0)));
+  let frame = x.frame;
+  if (!x.nonEmpty || x.limit < 1 || x.texts !== undefined) {
+    frame = frame.filter(list.isNull().or(elements.gt(0)));
+  }
+  if (indexed) {
+    frame = frame.withColumns(pl.intRanges(0, list.lst.lengths(), 1, pl.Int64).alias(index));
+  }
+  if (bounded) {
+    const bound = Number.isFinite(x.limit)
+      ? pl.when(elements.gt(x.limit)).then(pl.lit(x.limit)).otherwise(elements)
+      : elements;
+    frame = frame.withColumns(bound.cast(pl.Int64).alias(count));
   }
   frame = first
-    ? frame.withColumns(pl.col(x.list).lst.first().alias(x.list))
-    : frame.explode(x.itemIndex ? [x.list, index] : [x.list]);
+    ? frame.withColumns(list.lst.first().alias(x.list))
+    : frame.explode(indexed ? [x.list, index] : [x.list]);
+  if (bounded) {
+    // (Under a limit, an array's list of element texts may hold empty parts too: none is
+    // an element, see `jsonElements`.)
+    let kept = pl.col(index).lt(pl.col(count));
+    if (x.texts !== undefined) {
+      kept = kept.and(pl.col(x.texts).not().or(pl.col(x.list).neq(pl.lit(""))));
+    }
+    frame = frame.filter(pl.col(index).isNull().or(kept));
+  }
   for (const step of read.steps ?? []) frame = frame.withColumns(...step);
   return frame
     .select(
@@ -811,7 +977,18 @@ export function explodeList(x: ListExpansion): LazyDataFrame | undefined {
           : pl.col(c.name)
       ),
       ...(x.strings && x.type === "dynamic" ? [read.strings.alias(x.strings)] : []),
+      ...(x.first && read.first ? [read.first.alias(x.first)] : []),
     );
+}
+
+/**
+ * How many elements each row's list holds: all of its parts, but on the rows of `texts` (a
+ * frame column: they hold element texts, `_dynamic_elements.ts`) the last one, which is
+ * none.
+ */
+function elementCount(list: Expr, texts?: string): Expr {
+  if (texts === undefined) return list.lst.lengths();
+  return list.lst.lengths().cast(pl.Int64).sub(pl.col(texts).cast(pl.Int64));
 }
 
 const PARSE_JSON = new Set(["parse_json", "parsejson", "todynamic", "toobject"]);
@@ -858,6 +1035,10 @@ export function nativeMember(
     : { source: object.expr, steps: [], ...(raw ? { raw } : {}) };
   if (chained && base.job) env.discard(base.job);
   const steps = [...base.steps, step];
+  // `F[0]` of `[key, value]` pairs whose keys are known (`_bag_shapes.ts`): the key there.
+  const knownKey = !chained && step === 0 && objectExpression.kind === "name"
+    ? object.pairKey
+    : undefined;
   const value = env.rowwise([{ expr: base.source, type: "string" }], "dynamic", ([t]) => {
     if (t === null) return null;
     let v: JsValue = parseJsonKeepingReals(t as string);
@@ -872,6 +1053,7 @@ export function nativeMember(
       job: env.lastJob(),
       parsed: base.parsed,
       ...(base.raw ? { raw: base.raw } : {}),
+      ...(knownKey ? { key: knownKey } : {}),
     },
   };
 }

@@ -15,6 +15,7 @@ import {
   constant,
   type ExprEnv,
   jsonStringsOf,
+  pairKeysOf,
   type Relation,
   Scope,
   type Typed,
@@ -124,7 +125,9 @@ function name(e: A.NameRef, env: ExprEnv): Typed {
         : { expr, type: column, rawJson: pl.col(raw) };
     }
     const strings = json.strings ? pl.col(json.strings) : expr.str.jsonPathMatch("$");
-    return { expr, type: column, jsonString: strings };
+    // An expanded column's `tostring(F[0])`, written beside it (a pair's key, an element's).
+    const keys = pairKeysOf(env.columns, e.name);
+    return { expr, type: column, jsonString: strings, ...(keys ? { pairKey: pl.col(keys) } : {}) };
   }
   const binding = env.scope.get(e.name);
   if (binding?.kind === "scalar") return binding.value;

@@ -19,7 +19,7 @@ import type { PortableRowFn } from "./_portable.ts";
  * blocked, would wait for its start-up limit).
  */
 let lib: {
-  parseJson: typeof import("../runtime/_json_text.ts").parseJson;
+  parseJson: typeof import("../runtime/_json_text.ts").parseJsonUncached;
   portable: typeof import("./_portable.ts");
 };
 
@@ -79,7 +79,9 @@ self.onmessage = async (event: MessageEvent<WorkerStart>) => {
   let fn: PortableRowFn;
   try {
     lib = {
-      parseJson: (await import("../runtime/_json_text.ts")).parseJson,
+      // The main thread's reading, uncached: a job's texts are mostly distinct, and a cached
+      // value is copied out (dearer than parsing a series again).
+      parseJson: (await import("../runtime/_json_text.ts")).parseJsonUncached,
       portable: await import("./_portable.ts"),
     };
     const loaded = (await import(module))[name];

@@ -40,8 +40,15 @@ export const jobWorkers: {
   startMs: 10_000,
 };
 
-/** What the workers did, for tests: jobs they computed whole, and workers running now. */
-export const workerStats: { jobs: number; running: number } = { jobs: 0, running: 0 };
+/**
+ * What the workers did, for tests: jobs they computed whole, batches they answered (of
+ * jobs finished or not), and workers running now.
+ */
+export const workerStats: { jobs: number; batches: number; running: number } = {
+  jobs: 0,
+  batches: 0,
+  running: 0,
+};
 
 /** A job as `_context.ts` queues it, as far as workers need to know it. */
 export interface WorkerJob {
@@ -246,6 +253,7 @@ class Pool {
           member.sent.splice(member.sent.indexOf(reply.batch), 1);
           done[reply.batch] = this.#series(reply.outputs);
           completed++;
+          workerStats.batches++;
         } else if ("ready" in reply) {
           member.ready = true;
         } else {

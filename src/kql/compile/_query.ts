@@ -45,6 +45,7 @@ import {
 import { realAsJson } from "../syntax/_literals.ts";
 import { applyOperator } from "./_apply_operator.ts";
 import { rememberRawJson } from "./_raw_json.ts";
+import { sourceColumns } from "./_bag_shapes.ts";
 import { operatorFailure } from "./_failures.ts";
 import { requestOf, tableReferenceKey } from "../syntax/_external.ts";
 import { excludedFunctionError } from "../functions/_excluded.ts";
@@ -201,9 +202,9 @@ function named(e: A.NameRef, scope: Scope, ctx: Context): Relation {
   if (table?.rawJson && !ctx.exactJson) {
     // Dynamic columns' JSON text beside them, for native path reads (`_raw_json.ts`).
     rememberRawJson(table.rawJson.frame, table.rawJson.columns);
-    return { frame: table.rawJson.frame, columns: table.schema.columns, source: e.name };
+    return { frame: table.rawJson.frame, columns: sourceColumns(table), source: e.name };
   }
-  if (table) return { frame: table.frame, columns: table.schema.columns, source: e.name };
+  if (table) return { frame: table.frame, columns: sourceColumns(table), source: e.name };
   const workspace = missingWorkspaceTables(e.name, e.span, ctx);
   if (workspace) throw workspace;
   const names = [...ctx.knownTables, ...scope.names()];

@@ -8,11 +8,13 @@
 import { pl } from "../../polars.ts";
 import type { Typed } from "../compile/_context.ts";
 import { isNumeric } from "../compile/_conversion.ts";
-import type { JsValue } from "../runtime/_values.ts";
 import { type CallSite, defineScalar } from "./_registry.ts";
 import { betaCdf } from "./_math.ts";
 import { expectType } from "./_define.ts";
-import { expectSeries, jsonNumber, multiOutput, seriesOf } from "./series/_args.ts";
+import { expectSeries, multiOutput } from "./series/_args.ts";
+import { seriesProductRow } from "./series/_elementwise_rows.ts";
+// The transform and its row functions, which worker threads load.
+import { seriesFftRow, seriesIfftRow } from "./series/_fourier_rows.ts";
 import { digestFromJson, digestRank } from "./stats/_tdigest.ts";
 
 // ---------------------------------------------------------------- around
@@ -82,68 +84,10 @@ defineScalar("series_product", {
   maxArgs: 1,
   compile(args, site) {
     expectSeries(args, 0, site);
-    return site.env.rowwise(args, "real", ([x]) => {
-      const s = seriesOf(x);
-      if (!s) return null;
-      // Non-numeric elements are left out, as in series_sum().
-      return s.reduce((p: number, v) => (v === null ? p : p * v), 1);
-    });
+    // Non-numeric elements are left out, as in series_sum().
+    return site.env.rowwise(args, "real", seriesProductRow);
   },
 });
-
-/** The discrete Fourier transform (inverse: scaled by 1/n, opposite sign), O(n log n). */
-export function fourier(re: number[], im: number[], inverse: boolean): [number[], number[]] {
-  const n = re.length;
-  if (n === 0) return [[], []];
-  if ((n & (n - 1)) === 0) return radix2(re, im, inverse);
-  // Other lengths: Bluestein's algorithm would do; the plain sum is exact enough.
-  const sign = inverse ? 1 : -1;
-  const outRe = new Array<number>(n).fill(0);
-  const outIm = new Array<number>(n).fill(0);
-  for (let k = 0; k < n; k++) {
-    for (let t = 0; t < n; t++) {
-      const angle = (sign * 2 * Math.PI * ((k * t) % n)) / n;
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
-      outRe[k] += re[t] * c - im[t] * s;
-      outIm[k] += re[t] * s + im[t] * c;
-    }
-  }
-  return inverse ? [outRe.map((v) => v / n), outIm.map((v) => v / n)] : [outRe, outIm];
-}
-
-function radix2(re: number[], im: number[], inverse: boolean): [number[], number[]] {
-  const n = re.length;
-  const r = [...re];
-  const i = [...im];
-  for (let a = 1, j = 0; a < n; a++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (a < j) {
-      [r[a], r[j]] = [r[j], r[a]];
-      [i[a], i[j]] = [i[j], i[a]];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const angle = ((inverse ? 2 : -2) * Math.PI) / len;
-    for (let start = 0; start < n; start += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const c = Math.cos(angle * k);
-        const s = Math.sin(angle * k);
-        const a = start + k;
-        const b = a + len / 2;
-        const tr = r[b] * c - i[b] * s;
-        const ti = r[b] * s + i[b] * c;
-        r[b] = r[a] - tr;
-        i[b] = i[a] - ti;
-        r[a] += tr;
-        i[a] += ti;
-      }
-    }
-  }
-  return inverse ? [r.map((v) => v / n), i.map((v) => v / n)] : [r, i];
-}
 
 function checkFourier(args: Typed[], site: CallSite): void {
   expectSeries(args, 0, site);
@@ -158,16 +102,7 @@ for (const [name, inverse] of [["series_fft", false], ["series_ifft", true]] as 
       2,
       [{ name: "real", type: "dynamic" }, { name: "imag", type: "dynamic" }],
       checkFourier,
-      ([x, y]: JsValue[]) => {
-        const re = seriesOf(x);
-        if (!re) return null;
-        const im = y === undefined || y === null ? [] : seriesOf(y);
-        if (!im) return null;
-        const real = re.map((v) => v ?? 0);
-        const imag = real.map((_, k) => im[k] ?? 0);
-        const [outRe, outIm] = fourier(real, imag, inverse);
-        return [outRe.map(jsonNumber), outIm.map(jsonNumber)];
-      },
+      inverse ? seriesIfftRow : seriesFftRow,
     ),
   );
 }

@@ -8,7 +8,9 @@
  * detection (`series_decompose_anomalies`) and forecasting.
  *
  * They run row by row in JavaScript (series are per-row arrays, few and long), batched and
- * stopped by Ctrl-C as every row-wise computation; element-wise arithmetic and comparisons,
+ * stopped by Ctrl-C as every row-wise computation; a large job runs on worker threads
+ * (`compile/_job_workers.ts`), which load the row functions from the Polars-free
+ * `series/_*_rows.ts` modules. Element-wise arithmetic and comparisons,
  * `series_sum` and `series_fill_const` over series of whole numbers (make-series counts) run
  * as Polars list expressions instead (`series/_native.ts`). Functions
  * with several outputs (`series_fit_line`, `series_decompose`, ...) give their outputs as

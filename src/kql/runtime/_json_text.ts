@@ -14,14 +14,22 @@ export function parseJson(text: string): unknown {
   if (jsonCache.size > 10_000) jsonCache.clear();
   const cached = jsonCache.get(text);
   if (cached !== undefined || jsonCache.has(text)) return structuredCloneIfObject(cached);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = text;
-  }
+  const value = parseJsonUncached(text);
   jsonCache.set(text, value);
   return structuredCloneIfObject(value);
+}
+
+/**
+ * {@link parseJson} without its cache: a new value at every call, never a copy. For a reader
+ * of many distinct texts (a worker thread reading a job's series), where copying a cached
+ * array out would cost more than parsing it.
+ */
+export function parseJsonUncached(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

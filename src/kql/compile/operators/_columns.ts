@@ -29,6 +29,7 @@ import {
 import { ROW_CARRIER, rowCarrier } from "../_row_carrier.ts";
 import { checkDeclaredOnce, compileItem } from "../_same_operator_names.ts";
 import { resultName, uniqueNames } from "../_names.ts";
+import { carryBagShape } from "../_bag_shapes.ts";
 import { jsToSeries } from "../../runtime/_values.ts";
 import { formatSchemaType } from "../../runtime/_type_names.ts";
 
@@ -148,7 +149,9 @@ export function project(
       frame: frame === input.frame
         ? keepLists(input.frame, select, (name) => projectsAsIs(outputs, names, name, scope))
         : select(frame),
-      columns: outputs.map((o, i) => outputColumn(names[i], o)),
+      columns: outputs.map((o, i) =>
+        carryBagShape(sameColumn(input, o), outputColumn(names[i], o))
+      ),
     };
   }
   const columns = [...input.columns];
@@ -300,6 +303,13 @@ export function projectAway(input: Relation, op: A.ProjectAwayOperator, ctx: Con
   return { ...input, frame, columns };
 }
 
+/** The input column an output names as it is (`project F`, `project G = F`), if any. */
+function sameColumn(input: Relation, o: Output): ColumnSchema | undefined {
+  const e = o.expression;
+  if (e?.kind !== "name" || o.value === undefined || o.expr !== o.value.expr) return undefined;
+  return input.columns.find((c) => c.name === e.name);
+}
+
 /**
  * The column `name` an output makes: marked as canonical JSON text when its value is (a
  * column `make_list` wrote, `pack_array`), so `tostring()` of it reads the text.
@@ -333,7 +343,7 @@ export function projectRename(
     renames.set(r.from, r.to);
   }
   const columns = input.columns.map((c) =>
-    carryCanonicalJson(c, { ...c, name: renames.get(c.name) ?? c.name })
+    carryBagShape(c, carryCanonicalJson(c, { ...c, name: renames.get(c.name) ?? c.name }))
   );
   return {
     ...input,

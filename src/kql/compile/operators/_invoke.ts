@@ -5,7 +5,7 @@
  * @module
  */
 import type * as A from "../../syntax/ast.ts";
-import { type Context, ExprEnv, type Relation, Scope } from "../_context.ts";
+import { type Binding, type Context, ExprEnv, type Relation, Scope } from "../_context.ts";
 import { bindLet, compileExpr } from "../_expression.ts";
 import { convert } from "../_conversion.ts";
 import { bindArguments } from "../_arguments.ts";
@@ -16,6 +16,27 @@ export function invoke(
   op: A.InvokeOperator,
   scope: Scope,
   ctx: Context,
+): Relation {
+  return invokeWith(
+    op,
+    scope,
+    ctx,
+    { kind: "tabular", get: () => input },
+    (expression, inner) => ctx.compiler.tabularOf(expression, inner, ctx),
+  );
+}
+
+/**
+ * Runs the body of the function `invoke f(...)` calls: its first (table) parameter bound to
+ * `table`, the others to the call's arguments, its `let`s bound, and its result expression
+ * made a relation by `result` (in the body's scope). `mv-apply` runs it per source row.
+ */
+export function invokeWith(
+  op: A.InvokeOperator,
+  scope: Scope,
+  ctx: Context,
+  table: Binding,
+  result: (expression: A.Expression, inner: Scope) => Relation,
 ): Relation {
   const { call } = op;
   const binding = scope.get(call.name);
@@ -33,7 +54,7 @@ export function invoke(
     );
   }
   const inner = new Scope(binding.scope);
-  inner.set(first.name, { kind: "tabular", get: () => input });
+  inner.set(first.name, table);
   const env = new ExprEnv(ctx, scope);
   if (call.args.length > rest.length) {
     throw ctx.error(
@@ -53,15 +74,13 @@ export function invoke(
     }
   });
   const innerEnv = new ExprEnv(ctx, inner);
-  let result: Relation | undefined;
+  let made: Relation | undefined;
   ctx.expanding(binding.definition, call.name, call.span, () => {
     for (const statement of binding.definition.body) {
       if (statement.kind === "let") bindLet(statement, innerEnv);
-      else if (statement.kind === "expression") {
-        result = ctx.compiler.tabularOf(statement.expression, inner, ctx);
-      }
+      else if (statement.kind === "expression") made = result(statement.expression, inner);
     }
   });
-  if (!result) throw ctx.error(`${call.name}() has no tabular result`, call.span);
-  return result;
+  if (!made) throw ctx.error(`${call.name}() has no tabular result`, call.span);
+  return made;
 }

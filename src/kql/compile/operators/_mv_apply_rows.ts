@@ -3,16 +3,27 @@
  * per source row as a group-by on the row number (each group sorted on its own, not the
  * whole expansion sorted by row number and keys), `take` by each row's position among its
  * source row's rows (a scan, not a window), and the window functions (`row_number`,
- * `row_cumsum`, `prev`, `next`), which restart at each source row: in Kusto each row's
- * expansion is a table of its own ("mv-apply operator": the subquery applies to each
- * subtable).
+ * `row_cumsum`, `prev`, `next`, the ranks, `row_window_session`), which restart at each
+ * source row: in Kusto each row's expansion is a table of its own ("mv-apply operator": the
+ * subquery applies to each subtable). That holds inside the `let` functions the subquery
+ * calls too (called through renamed, rewritten copies), and `invoke` runs its function's
+ * pipeline per source row.
  *
  * @module
  */
 import { type Expr, pl } from "../../../polars.ts";
 import type * as A from "../../syntax/ast.ts";
-import { type Context, jsonStringsKept, type Relation, rowEnv, type Scope } from "../_context.ts";
+import {
+  type Binding,
+  type Context,
+  jsonStringsKept,
+  type Relation,
+  rowEnv,
+  Scope,
+} from "../_context.ts";
 import { keepRowColumns } from "./_columns.ts";
+import { invokeWith } from "./_invoke.ts";
+import { bindArguments } from "../_arguments.ts";
 import { sortKeys } from "./_rows.ts";
 
 /**
@@ -84,21 +95,187 @@ const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set([...RESTART_ARG.keys(), "p
 /** The largest offset `prev`/`next` take: past any table, so it reads the default. */
 const PAST_ANY_ROW = 2_147_483_647n;
 
+type FunctionBinding = Extract<Binding, { kind: "function" }>;
+
 /**
  * `op` with its window functions restarting at each source row (numbered by column
- * `rowId`): `row_number` and `row_cumsum` restart where the row number changes (or where
- * their own restart predicate says), and `prev`/`next` read their default where the row
- * `k` away belongs to another source row. `op` itself when it calls none of them.
+ * `rowId`), and the scope to apply it in: `row_number` and `row_cumsum` restart where the
+ * row number changes (or where their own restart predicate says), and `prev`/`next` read
+ * their default where the row `k` away belongs to another source row.
+ *
+ * A user function `op` calls that calls window functions (itself or through other user
+ * functions) is called under a name of its own instead, bound in the returned scope to a
+ * copy rewritten the same way: a scalar function's body is inlined into the row's
+ * expression, so it reads the same subtable. The original names stay as they are, for the
+ * table expressions inside `op` (`toscalar(T | …)`), which read other tables. `columns`:
+ * the names a bare name may read as a column here (a column comes before a function).
+ * A call that would fail (its arguments, a recursive function, a body without a result)
+ * keeps its function, so that its error names the function as written. `op` and `scope`
+ * themselves when none of this applies.
  */
-export function perRowWindows(op: A.Operator, rowId: string, scope: Scope): A.Operator {
-  const windowCall = (node: unknown): node is A.Call => {
+export function perRowWindows(
+  op: A.Operator,
+  rowId: string,
+  scope: Scope,
+  columns: Iterable<string>,
+  ctx: Context,
+): { op: A.Operator; scope: Scope } {
+  const windowCall = (where: Scope) => (node: unknown): node is A.Call => {
     const call = node as A.Call;
     return call.kind === "call" && WINDOW_FUNCTIONS.has(call.name) &&
-      scope.get(call.name)?.kind !== "function";
+      where.get(call.name)?.kind !== "function";
   };
-  if (!mentions(op, windowCall)) return op;
-  return rewrite(op, (call) => {
-    if (!windowCall(call)) return call;
+  // The names a bare name may read as a column: the input's, and any `op` assigns.
+  const taken = new Set([...columns, ...assignedNames(op)]);
+  const functionOf = (node: unknown, where: Scope, shadowed: ReadonlySet<string>) => {
+    const n = node as { kind?: unknown; name?: unknown };
+    if (n.kind !== "call" && n.kind !== "name") return undefined;
+    if (typeof n.name !== "string" || shadowed.has(n.name)) return undefined;
+    if (n.kind === "name" && taken.has(n.name)) return undefined;
+    const binding = where.get(n.name);
+    return binding?.kind === "function" ? binding : undefined;
+  };
+  // Whether a user function's body (or one it calls) calls a window function.
+  const reading = new Map<FunctionBinding, boolean>();
+  const readsWindows = (binding: FunctionBinding): boolean => {
+    const known = reading.get(binding);
+    if (known !== undefined) return known;
+    reading.set(binding, false); // a function calling itself: refused when expanded
+    const inside = localNames(binding.definition);
+    const found = mentions(binding.definition.body, (node) => {
+      if (windowCall(binding.scope)(node)) return true;
+      const called = functionOf(node, binding.scope, inside);
+      return called !== undefined && readsWindows(called);
+    });
+    reading.set(binding, found);
+    return found;
+  };
+  // The user functions a function's body calls (each once).
+  const callees = (binding: FunctionBinding): Set<FunctionBinding> => {
+    const found = new Set<FunctionBinding>();
+    const inside = localNames(binding.definition);
+    mentions(binding.definition.body, (node) => {
+      const called = functionOf(node, binding.scope, inside);
+      if (called) found.add(called);
+      return false;
+    });
+    return found;
+  };
+  // Whether a function calls itself, directly or through others.
+  const recursive = (binding: FunctionBinding): boolean => {
+    const seen = new Set<FunctionBinding>();
+    const reaches = (from: FunctionBinding): boolean =>
+      [...callees(from)].some((b) => b === binding || (!seen.has(b) && seen.add(b) && reaches(b)));
+    return reaches(binding);
+  };
+  const needsCopy = (where: Scope, shadowed: ReadonlySet<string>) => (node: unknown) => {
+    const called = functionOf(node, where, shadowed);
+    if (called === undefined || !readsWindows(called) || recursive(called)) return false;
+    if (!called.definition.body.some((s) => s.kind === "expression")) return false;
+    const { name, span, args, named } = node as A.Call;
+    try {
+      bindArguments(called.definition.parameters, {
+        kind: "call",
+        name,
+        span,
+        args: args ?? [],
+        named,
+      }, ctx);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!mentions(op, (n) => windowCall(scope)(n) || needsCopy(scope, new Set())(n))) {
+    return { op, scope };
+  }
+
+  // Each function that reads windows, copied once under a name of its own; every copy's
+  // scope (and the returned one) binds every copy's name.
+  const names = new Map<FunctionBinding, string>();
+  const copies = new Map<string, FunctionBinding>();
+  const scopes: Scope[] = [];
+  const renamed = (binding: FunctionBinding): string => {
+    const known = names.get(binding);
+    if (known) return known;
+    const name = `${rowId}_f${names.size}`;
+    names.set(binding, name);
+    const inner = new Scope(binding.scope);
+    scopes.push(inner);
+    const body = perRowCalls(
+      binding.definition.body,
+      rowId,
+      windowCall(binding.scope),
+      renaming(binding.scope, localNames(binding.definition)),
+    );
+    copies.set(name, {
+      kind: "function",
+      definition: { ...binding.definition, body },
+      scope: inner,
+    });
+    return name;
+  };
+  const renaming = (where: Scope, shadowed: ReadonlySet<string>) => (node: A.Call | A.NameRef) =>
+    needsCopy(where, shadowed)(node) ? renamed(functionOf(node, where, shadowed)!) : undefined;
+  const rewritten = perRowCalls(op, rowId, windowCall(scope), renaming(scope, new Set()));
+  const outer = new Scope(scope);
+  for (const where of [outer, ...scopes]) {
+    for (const [name, binding] of copies) where.set(name, binding);
+  }
+  return { op: rewritten, scope: outer };
+}
+
+/**
+ * The names a function's body binds itself (its parameters, its `let`s and those of the
+ * functions inside it), which hide the functions of the same name outside.
+ */
+function localNames(definition: A.FunctionDefinition): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== "object") return;
+    const n = node as { kind?: unknown; name?: unknown; parameters?: unknown };
+    if (n.kind === "let" && typeof n.name === "string") names.add(n.name);
+    if (n.kind === "function") {
+      for (const p of (node as A.FunctionDefinition).parameters) names.add(p.name);
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(definition);
+  return names;
+}
+
+/** The names `op` gives columns (`extend x = …`, `summarize n = …`, `parse … with x`…). */
+function assignedNames(op: A.Operator): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== "object") return;
+    const n = node as { kind?: unknown; name?: unknown; names?: unknown };
+    if (n.kind !== "name" && n.kind !== "call") {
+      if (typeof n.name === "string") names.add(n.name);
+      if (Array.isArray(n.names)) n.names.forEach((x) => typeof x === "string" && names.add(x));
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(op);
+  return names;
+}
+
+/**
+ * `node` with each window call `windowCall` accepts made to restart per source row, and
+ * each call (or bare name) of a user function `rename` names called by that name instead.
+ */
+function perRowCalls<T>(
+  node: T,
+  rowId: string,
+  windowCall: (node: unknown) => boolean,
+  rename: (node: A.Call | A.NameRef) => string | undefined,
+): T {
+  return rewrite(node, (call) => {
+    const name = rename(call);
+    if (name !== undefined) return { ...call, name };
+    if (call.kind === "name" || !windowCall(call)) return call;
     const span = call.span;
     const row: A.NameRef = { kind: "name", name: rowId, span };
     const long = (value: bigint): A.Literal => ({ kind: "literal", type: "long", value, span });
@@ -150,6 +327,46 @@ export function perRowWindows(op: A.Operator, rowId: string, scope: Scope): A.Op
   });
 }
 
+/**
+ * `invoke f(...)` in an `mv-apply` subquery: the function's body runs on each source row's
+ * rows, its result's operators applied per source row by `apply` (with its window functions
+ * and user functions rewritten as the subquery's own). Its result must be a pipeline
+ * starting at its table parameter (`T | where … | top 1 by …`); another use of that table
+ * inside would read every row's rows at once, and is refused.
+ */
+export function invokePerRow(
+  input: Relation,
+  op: A.InvokeOperator,
+  scope: Scope,
+  ctx: Context,
+  apply: (input: Relation, op: A.Operator, scope: Scope) => Relation,
+): Relation {
+  const refused = (span: A.Span) =>
+    ctx.unsupported(
+      `The invoked function '${op.call.name}' inside mv-apply, except as a pipeline starting at its table parameter`,
+      span,
+    );
+  const table: Binding = {
+    kind: "tabular",
+    get: () => {
+      throw refused(op.span);
+    },
+  };
+  return invokeWith(op, scope, ctx, table, (expression, inner) => {
+    const operators: A.Operator[] = [];
+    let source = expression;
+    for (;;) {
+      if (source.kind === "pipe") {
+        operators.unshift(source.operator);
+        source = source.source;
+      } else if (source.kind === "paren") source = source.expression;
+      else break;
+    }
+    if (source.kind !== "name" || inner.get(source.name) !== table) throw refused(source.span);
+    return operators.reduce((relation, o) => apply(relation, o, inner), input);
+  });
+}
+
 /** Whether `node` (an AST part) holds a node `test` accepts, outside nested subqueries. */
 function mentions(node: unknown, test: (node: unknown) => boolean): boolean {
   if (Array.isArray(node)) return node.some((n) => mentions(n, test));
@@ -163,11 +380,11 @@ function mentions(node: unknown, test: (node: unknown) => boolean): boolean {
 }
 
 /**
- * A copy of `node` (an AST part) with each call replaced by what `replace` makes of it
- * (its arguments rewritten first); literals and nested `mv-apply` subqueries (which restart
- * per their own rows) are kept as they are.
+ * A copy of `node` (an AST part) with each call and name replaced by what `replace` makes
+ * of it (a call's arguments rewritten first); literals, table expressions and nested
+ * `mv-apply` subqueries (which restart per their own rows) are kept as they are.
  */
-function rewrite<T>(node: T, replace: (call: A.Call) => A.Expression): T {
+function rewrite<T>(node: T, replace: (call: A.Call | A.NameRef) => A.Expression): T {
   if (Array.isArray(node)) return node.map((n) => rewrite(n, replace)) as T;
   if (node === null || typeof node !== "object") return node;
   const kind = (node as { kind?: unknown }).kind;
@@ -176,5 +393,5 @@ function rewrite<T>(node: T, replace: (call: A.Call) => A.Expression): T {
   for (const [key, value] of Object.entries(node)) {
     out[key] = kind === "mv-apply" && key === "subquery" ? value : rewrite(value, replace);
   }
-  return (kind === "call" ? replace(out as unknown as A.Call) : out) as T;
+  return (kind === "call" || kind === "name" ? replace(out as unknown as A.Call) : out) as T;
 }

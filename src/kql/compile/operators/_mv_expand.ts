@@ -4,6 +4,8 @@
  * An array of strings Polars built (`split`, `pack_array`: the item itself or a column the
  * `extend` just before assigned) is expanded lazily by Polars' `explode`; the strings stay
  * beside their JSON texts, so `tostring()` of the expanded column reads them natively.
+ * Bags of a source column whose sample gives their keys (`_bag_shapes.ts`) are cut at those
+ * keys, and the keys of their `[key, value]` pairs kept beside them for `F[0]`.
  *
  * Expansion happens at one barrier: the item values are read in JavaScript, which builds
  * the expanded values and a vector of source row positions; the other columns are then
@@ -23,6 +25,7 @@ import {
   type Context,
   ExprEnv,
   markJsonStrings,
+  markPairKeys,
   type Relation,
   rowEnv,
   type Scope,
@@ -40,10 +43,11 @@ import {
   readsElements,
 } from "../_dynamic_native.ts";
 import { compileExpr } from "../_expression.ts";
+import { type BagShape, bagShapeOf } from "../_bag_shapes.ts";
 import { derivedName, uniqueNames } from "../_names.ts";
 import { sort } from "./_rows.ts";
 import { summarize } from "./_summarize.ts";
-import { perRowWindows, positionInRow, topPerRow } from "./_mv_apply_rows.ts";
+import { invokePerRow, perRowWindows, positionInRow, topPerRow } from "./_mv_apply_rows.ts";
 import {
   jsToSeries,
   type JsValue,
@@ -102,12 +106,11 @@ export function mvApply(
   let limit = op.limit ? rowLimit(op.limit, scope, ctx) : Infinity;
   let subquery = op.subquery;
   // A subquery starting with `take n` keeps each row's first n elements: the expansion's
-  // own limit (no numbering and filtering of every element). Not for 0: a null array still
-  // expands to one row under a limit.
+  // own limit (no numbering and filtering of every element).
   const first = subquery[0];
   if (first?.kind === "take") {
     const n = rowLimit(first.count, scope, ctx);
-    if (n >= 1) [limit, subquery] = [Math.min(limit, n), subquery.slice(1)];
+    [limit, subquery] = [Math.min(limit, n), subquery.slice(1)];
   }
   const expanded = expand(
     numbered,
@@ -186,6 +189,14 @@ function expand(
   scope: Scope,
   ctx: Context,
 ): Expanded {
+  // `limit 0`: no row at all. Kusto's RowLimit is "the maximum number of rows generated from
+  // each original row", also for a null value (which otherwise makes one row). Expanded as
+  // under `limit 1` (the same columns, types and marks), every row then filtered out.
+  if (options.limit < 1) {
+    const one = expand(input, items, { ...options, limit: 1 }, scope, ctx);
+    const frame = one.relation.frame.filter(pl.lit(false));
+    return { ...one, relation: { ...one.relation, frame } };
+  }
   const env = rowEnv(input, scope, ctx);
   let unnamed = 0;
   const compiled = items.map((item) => {
@@ -215,7 +226,7 @@ function expand(
     options = { ...options, itemIndex: uniqueNames([options.itemIndex], taken)[0] };
   }
   const span = { start: items[0].span.start, end: items[items.length - 1].span.end };
-  const native = nativeExpand(input, compiled, options, env, (frame, list, columns) => {
+  const native = nativeExpand(input, compiled, options, env, (frame, list, columns, texts) => {
     // The rows the explode will make, counted on the list column alone (only what it reads
     // is computed): the other columns are copied to every expanded row, so check first.
     // Counting runs the plan before the explode once more (twice the time of a cheap
@@ -226,7 +237,7 @@ function expand(
     // condition, which nodejs-polars 0.25.2 lacks (only a strict cast of a marker string,
     // whose error would have to be recognised by its text).
     if (ctx.limits.maxMemoryConsumptionPerIterator >= DEFAULT_MAX_MEMORY) return;
-    const rows = expandedRows(frame, list, options.limit);
+    const rows = expandedRows(frame, list, options.limit, texts);
     checkMemory(ctx, "mv-expand", `${rows} rows`, tableBytes(rows, columns), span);
   });
   if (native) return native;
@@ -374,7 +385,12 @@ function nativeExpand(
   items: readonly ExpandItem[],
   options: ExpandOptions,
   env: ExprEnv,
-  guard: (frame: LazyDataFrame, list: string, columns: readonly ColumnSchema[]) => void,
+  guard: (
+    frame: LazyDataFrame,
+    list: string,
+    columns: readonly ColumnSchema[],
+    texts?: string,
+  ) => void,
 ): Expanded | undefined {
   if (options.rowId) return undefined;
   if (items.length > 1) return nativeExpandMany(input, items, options, env);
@@ -395,6 +411,8 @@ function nativeExpand(
     : nativeJsonStrings(item.value, item.expression, env, text, {
       bag: options.bagExpansion,
       type: item.type,
+      shape: shapeOf(input, item),
+      limit: options.limit,
     });
   const list = built ?? decoded?.list;
   let frame = list ? env.materialise(input.frame) : extended?.withList(item.temp);
@@ -412,11 +430,20 @@ function nativeExpand(
   // The expanded strings' JSON texts, and the strings in a column of the frame that later
   // reads take natively (while no operator drops it).
   const strings = `${item.temp}_strings`;
-  const columns = expandedColumns(input, items, options).map((c) =>
-    c.name === item.name && c.type === "dynamic" ? markJsonStrings({ ...c }, strings) : c
-  );
+  // `[key, value]` pairs of bags of a known shape: their keys are known.
+  const pairKeys = decoded?.shaped && options.bagExpansion === "array" && item.type === "dynamic"
+    ? decoded.shaped
+    : undefined;
+  // `tostring(F[0])` of each element beside it, for `F[0]` (read from the pair's key or the
+  // element's text: the element itself is not computed for it).
+  const first = texts && item.type === "dynamic" ? `${item.temp}_first` : undefined;
+  const columns = expandedColumns(input, items, options).map((c) => {
+    if (c.name !== item.name || c.type !== "dynamic") return c;
+    const marked = markJsonStrings({ ...c }, strings);
+    return first ? markPairKeys(marked, first) : marked;
+  });
   if (!texts && item.type !== "dynamic" && item.type !== "string") return undefined;
-  guard(frame, item.temp, columns);
+  guard(frame, item.temp, columns, texts);
   const exploded = explodeList({
     frame,
     list: item.temp,
@@ -429,6 +456,9 @@ function nativeExpand(
     nonEmpty,
     texts,
     arrays,
+    verbatim: decoded?.shaped?.verified,
+    pairKeys,
+    first,
   });
   if (!exploded) return undefined;
   return { relation: { ...input, frame: exploded, columns }, names: [item.name] };
@@ -471,6 +501,7 @@ function nativeExpandMany(
     const decoded = nativeJsonStrings(i.value, i.expression!, env, `${i.temp}_text`, {
       bag: options.bagExpansion,
       type: i.type,
+      shape: shapeOf(input, i),
     })!;
     texts.push(decoded.text.alias(`${i.temp}_text`));
     decoded.steps?.forEach((step, k) => (steps[k] ??= []).push(...step));
@@ -506,11 +537,22 @@ function nativeExpandMany(
 }
 
 /**
- * How many rows exploding the list column `list` of `frame` makes: a null makes one, an
- * array its elements up to `limit`.
+ * The shape of the bags of an item that names a source table's column still holding the
+ * source's values (`_bag_shapes.ts`), or undefined.
  */
-function expandedRows(frame: LazyDataFrame, list: string, limit: number): number {
+function shapeOf(input: Relation, item: ExpandItem): BagShape | undefined {
+  if (item.column === undefined) return undefined;
+  return bagShapeOf(input.columns.find((c) => c.name === item.column));
+}
+
+/**
+ * How many rows exploding the list column `list` of `frame` makes: a null makes one, an
+ * array its elements up to `limit` (on the rows of column `texts`, the list's last part is
+ * none, see `explodeList`).
+ */
+function expandedRows(frame: LazyDataFrame, list: string, limit: number, texts?: string): number {
   let each = pl.col(list).lst.lengths().cast(pl.Float64);
+  if (texts !== undefined) each = each.sub(pl.col(texts).cast(pl.Float64));
   if (Number.isFinite(limit)) each = pl.when(each.gt(limit)).then(pl.lit(limit)).otherwise(each);
   each = pl.when(pl.col(list).isNull()).then(pl.lit(1)).otherwise(each);
   const counted = frame.select(each.sum().alias("rows")).collectSync();
@@ -614,8 +656,9 @@ function applyPerRow(
   scope: Scope,
   ctx: Context,
 ): Relation {
-  // Each source row's rows are a table of their own: window functions restart per row.
-  op = perRowWindows(op, rowId, scope);
+  // Each source row's rows are a table of their own: window functions restart per row,
+  // also inside the user functions the operator calls.
+  ({ op, scope } = perRowWindows(op, rowId, scope, input.columns.map((c) => c.name), ctx));
   const byRow: A.SortKey = { expression: name(rowId, op.span), descending: false };
   switch (op.kind) {
     // Row by row: the row number column goes along like any other column.
@@ -703,13 +746,20 @@ function applyPerRow(
       return topPerRow(input, op, rowLimit(op.count, scope, ctx), rowId, scope, ctx);
     case "take":
       return firstPerRow(input, rowId, op.count, scope, ctx);
+    case "invoke":
+      return invokePerRow(
+        input,
+        op,
+        scope,
+        ctx,
+        (relation, o, inner) => applyPerRow(relation, o, rowId, inner, ctx),
+      );
     case "join":
     case "lookup":
     case "union":
     case "as":
     case "make-series":
     case "evaluate":
-    case "invoke":
     case "render":
     case "getschema":
     case "search":

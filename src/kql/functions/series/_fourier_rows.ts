@@ -1,0 +1,106 @@
+/**
+ * The row functions of `series_fft()` and `series_ifft()` (`../_numeric_more.ts`), as pure
+ * functions of the row's argument values, and the transform itself. Each is
+ * {@link portable}: a large job runs it on worker threads, which import this module (so it
+ * loads no Polars).
+ *
+ * @module
+ */
+import { portable, type RowFn } from "../../compile/_portable.ts";
+import { jsonNumber, seriesOf } from "./_row_values.ts";
+
+const HERE = import.meta.url;
+
+/** The discrete Fourier transform (inverse: scaled by 1/n, opposite sign), O(n log n). */
+export function fourier(re: number[], im: number[], inverse: boolean): [number[], number[]] {
+  const n = re.length;
+  if (n === 0) return [[], []];
+  if ((n & (n - 1)) === 0) return radix2(re, im, inverse);
+  // Other lengths: Bluestein's algorithm would do; the plain sum is exact enough. Term (k, t)
+  // turns by the angle of (k · t) mod n, of which there are n: each cosine and sine is
+  // computed once, as the same expression gives it (the sums are the same to the bit).
+  const sign = inverse ? 1 : -1;
+  const cos = new Float64Array(n);
+  const sin = new Float64Array(n);
+  for (let m = 0; m < n; m++) {
+    const angle = (sign * 2 * Math.PI * m) / n;
+    cos[m] = Math.cos(angle);
+    sin[m] = Math.sin(angle);
+  }
+  const outRe = new Array<number>(n).fill(0);
+  const outIm = new Array<number>(n).fill(0);
+  for (let k = 0; k < n; k++) {
+    for (let t = 0; t < n; t++) {
+      const m = (k * t) % n;
+      const c = cos[m];
+      const s = sin[m];
+      outRe[k] += re[t] * c - im[t] * s;
+      outIm[k] += re[t] * s + im[t] * c;
+    }
+  }
+  return inverse ? [outRe.map((v) => v / n), outIm.map((v) => v / n)] : [outRe, outIm];
+}
+
+function radix2(re: number[], im: number[], inverse: boolean): [number[], number[]] {
+  const n = re.length;
+  const r = [...re];
+  const i = [...im];
+  for (let a = 1, j = 0; a < n; a++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (a < j) {
+      [r[a], r[j]] = [r[j], r[a]];
+      [i[a], i[j]] = [i[j], i[a]];
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const angle = ((inverse ? 2 : -2) * Math.PI) / len;
+    // The turns of this stage, computed once rather than once per block.
+    const cos = new Float64Array(len / 2);
+    const sin = new Float64Array(len / 2);
+    for (let k = 0; k < len / 2; k++) {
+      cos[k] = Math.cos(angle * k);
+      sin[k] = Math.sin(angle * k);
+    }
+    for (let start = 0; start < n; start += len) {
+      for (let k = 0; k < len / 2; k++) {
+        const c = cos[k];
+        const s = sin[k];
+        const a = start + k;
+        const b = a + len / 2;
+        const tr = r[b] * c - i[b] * s;
+        const ti = r[b] * s + i[b] * c;
+        r[b] = r[a] - tr;
+        i[b] = i[a] - ti;
+        r[a] += tr;
+        i[a] += ti;
+      }
+    }
+  }
+  return inverse ? [r.map((v) => v / n), i.map((v) => v / n)] : [r, i];
+}
+
+/**
+ * The row function of `series_fft(re, im)` (or `series_ifft` when `inverse`): the real and
+ * imaginary parts of the transform, with missing elements read as 0 and a missing `im` as
+ * zeros; null when an argument is not an array.
+ */
+function transform(inverse: boolean): RowFn {
+  return ([x, y]) => {
+    const re = seriesOf(x);
+    if (!re) return null;
+    const im = y === undefined || y === null ? [] : seriesOf(y);
+    if (!im) return null;
+    const real = re.map((v) => v ?? 0);
+    const imag = real.map((_, k) => im[k] ?? 0);
+    const [outRe, outIm] = fourier(real, imag, inverse);
+    return [outRe.map(jsonNumber), outIm.map(jsonNumber)];
+  };
+}
+
+/** `series_fft(re, im)`: its two outputs, the real and imaginary parts. */
+export const seriesFftRow = portable(HERE, "seriesFftRow", transform(false));
+
+/** `series_ifft(re, im)`: its two outputs, the real and imaginary parts. */
+export const seriesIfftRow = portable(HERE, "seriesIfftRow", transform(true));
