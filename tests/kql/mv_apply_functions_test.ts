@@ -178,3 +178,21 @@ Deno.test("mv-expand limit 0 makes no row, also for a null value", async () => {
     [2, '"a"'],
   ]);
 });
+
+Deno.test("mv-apply: a table expression in the subquery numbers its own rows", async () => {
+  // `print` (and `range`) make a table of their own: a window function there, inline or in
+  // a let function, counts that table's rows, not the subquery's (RE3's finding).
+  const query = `let f = () { row_number() };
+    E | mv-apply w = F to typeof(string) on
+      (extend a = toscalar(print x = f()), b = toscalar(print x = row_number()),
+        c = toscalar(range i from 1 to 3 step 1 | extend r = f() | summarize max(r)),
+        r = f())
+    | project Id, w, a, b, c, r`;
+  assert.deepStrictEqual(await tuples(PAIRS, query, "Id", "w", "a", "b", "c", "r"), [
+    [1, "a", 1, 1, 3, 1],
+    [1, "b", 1, 1, 3, 2],
+    [2, "x", 1, 1, 3, 1],
+    [2, "y", 1, 1, 3, 2],
+    [2, "z", 1, 1, 3, 3],
+  ]);
+});

@@ -1,14 +1,16 @@
 /**
  * Property bags of a known shape, expanded by literal cuts instead of the general grammar
  * (`_dynamic_elements.ts`). A source table's dynamic column gets a lazy sampler: the first
- * non-null texts of the source frame's column (at most {@link SAMPLE_ROWS}, read once per
- * table object, when an `mv-expand` of the column first asks), never the query's own rows
- * (planning does not run the upstream plan: it may be a join or a sort).
+ * non-null texts of the source frame's column (at most {@link SAMPLE_ROWS}, from its first
+ * {@link SCANNED_ROWS} rows, read once per table object, when an `mv-expand` of the column
+ * first asks), never the query's own rows (planning does not run the upstream plan: it may
+ * be a join or a sort).
  *
  * A shape is the list of keys most sampled rows (half at least) have, in the same order:
  * each sampled value a string, a number, a boolean or null; no key that is a whole number
  * (JavaScript lists those first), none holding a quote, a backslash, a control character, a
- * comma, a colon or a dollar sign; at most {@link MAX_KEYS} keys. Nested values give no
+ * comma, a colon or a dollar sign; at most {@link MAX_KEYS} keys of {@link MAX_KEY_CHARS}
+ * characters in all. Nested values give no
  * shape (for now: their rows keep the general path). The shape is only a guess: each row is
  * verified by one regular expression ({@link shapeCheck}) that admits exactly the compact
  * text of a bag with those keys in that order, each value a string without escapes, a
@@ -24,6 +26,7 @@
 import { type Expr, pl } from "../../polars.ts";
 import type { ColumnSchema } from "../../schema/types.ts";
 import type { SourceTable } from "./_context.ts";
+import { regexEscape } from "../runtime/_text.ts";
 
 /** The keys of a property bag column's rows, in order (see the module doc). */
 export interface BagShape {
@@ -36,6 +39,12 @@ const SCANNED_ROWS = 2000;
 export const SAMPLE_ROWS = 200;
 /** Keys a shape has at most (each costs a literal replacement per row). */
 export const MAX_KEYS = 16;
+/**
+ * Characters a shape's keys hold at most, in all: the row check is one regular expression
+ * holding them, which Polars refuses past its size limit (about 640k characters of keys),
+ * and a few crafted rows at a column's top must not make every expansion of it fail.
+ */
+export const MAX_KEY_CHARS = 1024;
 
 /** Where a source column's sample comes from: the source table and the column's name. */
 interface Sampler {
@@ -146,6 +155,7 @@ function keysOf(text: string): string[] | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0 || entries.length > MAX_KEYS) return undefined;
+  if (entries.reduce((n, [k]) => n + k.length, 0) > MAX_KEY_CHARS) return undefined;
   if (!entries.every(([k, v]) => PLAIN_KEY.test(k) && scalar(v))) return undefined;
   return entries.map(([k]) => k);
 }
@@ -153,11 +163,6 @@ function keysOf(text: string): string[] | undefined {
 /** A value a shape's member may hold (a sampled one). */
 function scalar(v: unknown): boolean {
   return v === null || ["string", "boolean", "number"].includes(typeof v);
-}
-
-/** `text` as a regular expression matching it literally. */
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
@@ -180,7 +185,7 @@ const VALUE = String.raw`"[^"\\\x00-\x1f]*"|${NUMBER}|true|false|null`;
  * exactly its keys, in order, each value one {@link VALUE} admits.
  */
 export function shapeCheck(shape: BagShape): string {
-  const members = shape.keys.map((k, i) => `${i === 0 ? "" : ","}"${escapeRegex(k)}":(?:${VALUE})`);
+  const members = shape.keys.map((k, i) => `${i === 0 ? "" : ","}"${regexEscape(k)}":(?:${VALUE})`);
   return `^\\{${members.join("")}\\}$`;
 }
 

@@ -64,6 +64,11 @@ export interface Typed {
   /** A dynamic value known to be a JSON string or null: the string itself. */
   readonly jsonString?: Expr;
   /**
+   * `tostring()` of a dynamic value of any kind, written beside it (an `mv-expand` read
+   * from element texts): read by `tostring()` only, never as the value itself.
+   */
+  readonly stringText?: Expr;
+  /**
    * A dynamic source column's Polars JSON text (`_raw_json.ts`), which a JSON-path read of
    * it reads instead of the column.
    */
@@ -591,38 +596,48 @@ export function columnMap(columns: readonly ColumnSchema[]): Map<string, KustoTy
 }
 
 /**
- * Columns whose every value is null or the JSON text of a string (an `mv-expand` of a
- * native list of strings), with the frame column holding the strings themselves. A WeakMap
- * of the column objects: an operator that computes a column anew makes a new object, so the
- * mark never outlives the values it describes.
+ * Columns an `mv-expand` wrote with `tostring()` of each value beside them, in a frame
+ * column: a native list of strings' expansion, whose every value is null or the JSON text
+ * of a string (`onlyStrings`: the strings column holds the strings themselves), or one read
+ * from element texts (any JSON value: the column holds `tostring()` of each, which is not
+ * the value). A WeakMap of the column objects: an operator that computes a column anew
+ * makes a new object, so the mark never outlives the values it describes.
  */
-const jsonStringColumns = new WeakMap<ColumnSchema, string>();
+const jsonStringColumns = new WeakMap<
+  ColumnSchema,
+  { readonly strings: string; readonly onlyStrings: boolean }
+>();
 
 /** The marked columns' string columns, by the column map {@link rowEnv} made. */
 const jsonStringNames = new WeakMap<
   ReadonlyMap<string, KustoType>,
-  ReadonlyMap<string, string | undefined>
+  ReadonlyMap<string, { readonly strings?: string; readonly onlyStrings: boolean }>
 >();
 
 /**
- * Marks `column` as holding only JSON strings (or null), whose strings frame column
- * `strings` holds; returns it.
+ * Marks `column` as written with `tostring()` of each value in frame column `strings`, and
+ * (`onlyStrings`, the default) as holding only JSON strings (or null); returns it.
  */
-export function markJsonStrings(column: ColumnSchema, strings: string): ColumnSchema {
-  jsonStringColumns.set(column, strings);
+export function markJsonStrings(
+  column: ColumnSchema,
+  strings: string,
+  onlyStrings = true,
+): ColumnSchema {
+  jsonStringColumns.set(column, { strings, onlyStrings });
   return column;
 }
 
 /**
- * Whether column `name` of an environment's `columns` holds only JSON strings (or null):
- * then `{ strings }`, the frame column of the strings themselves when it is still there.
+ * Whether column `name` of an environment's `columns` is marked by {@link markJsonStrings}:
+ * then `{ strings, onlyStrings }`, `strings` the frame column of `tostring()` of the values
+ * when it is still there, `onlyStrings` whether every value is a JSON string (or null).
  */
 export function jsonStringsOf(
   columns: ReadonlyMap<string, KustoType> | undefined,
   name: string,
-): { readonly strings?: string } | undefined {
+): { readonly strings?: string; readonly onlyStrings: boolean } | undefined {
   const marked = columns === undefined ? undefined : jsonStringNames.get(columns);
-  return marked?.has(name) ? { strings: marked.get(name) } : undefined;
+  return marked?.get(name);
 }
 
 /**
@@ -632,7 +647,7 @@ export function jsonStringsOf(
  */
 export function jsonStringsKept(input: Relation): string[] {
   const strings = input.columns.flatMap((c) => [
-    ...(jsonStringColumns.has(c) ? [jsonStringColumns.get(c)!] : []),
+    ...(jsonStringColumns.has(c) ? [jsonStringColumns.get(c)!.strings] : []),
     ...(pairKeyColumns.has(c) ? [pairKeyColumns.get(c)!] : []),
   ]);
   if (strings.length === 0) return [];
@@ -651,8 +666,8 @@ export function rowEnv(input: Relation, scope: Scope, ctx: Context): ExprEnv {
     jsonStringNames.set(
       columns,
       new Map(marked.map((c) => {
-        const strings = jsonStringColumns.get(c)!;
-        return [c.name, present.has(strings) ? strings : undefined];
+        const { strings, onlyStrings } = jsonStringColumns.get(c)!;
+        return [c.name, { strings: present.has(strings) ? strings : undefined, onlyStrings }];
       })),
     );
   }

@@ -124,10 +124,17 @@ function name(e: A.NameRef, env: ExprEnv): Typed {
         ? { expr, type: column }
         : { expr, type: column, rawJson: pl.col(raw) };
     }
-    const strings = json.strings ? pl.col(json.strings) : expr.str.jsonPathMatch("$");
     // An expanded column's `tostring(F[0])`, written beside it (a pair's key, an element's).
     const keys = pairKeysOf(env.columns, e.name);
-    return { expr, type: column, jsonString: strings, ...(keys ? { pairKey: pl.col(keys) } : {}) };
+    const pairKey = keys ? { pairKey: pl.col(keys) } : {};
+    if (!json.onlyStrings) {
+      // Any JSON value (element texts): `tostring()` of each is beside it while the column
+      // is there; it is no string to collect (`make_list`) or compare as one.
+      const text = json.strings ? { stringText: pl.col(json.strings) } : {};
+      return { expr, type: column, ...text, ...pairKey };
+    }
+    const strings = json.strings ? pl.col(json.strings) : expr.str.jsonPathMatch("$");
+    return { expr, type: column, jsonString: strings, ...pairKey };
   }
   const binding = env.scope.get(e.name);
   if (binding?.kind === "scalar") return binding.value;

@@ -368,12 +368,29 @@ export function invokePerRow(
 }
 
 /** Whether `node` (an AST part) holds a node `test` accepts, outside nested subqueries. */
+/**
+ * The kinds of table expressions (and literals): a window function in one reads its own
+ * table, not the subquery's rows (`toscalar(print x = f())`, `toscalar(T | …)`).
+ */
+const KEPT_KINDS: ReadonlySet<unknown> = new Set([
+  "literal",
+  "pipe",
+  "print",
+  "range",
+  "datatable",
+  "union-source",
+  "search-source",
+  "find",
+  "scoped-table",
+  "missing-input",
+]);
+
 function mentions(node: unknown, test: (node: unknown) => boolean): boolean {
   if (Array.isArray(node)) return node.some((n) => mentions(n, test));
   if (node === null || typeof node !== "object") return false;
   if (test(node)) return true;
   const kind = (node as { kind?: unknown }).kind;
-  if (kind === "literal" || kind === "pipe") return false;
+  if (KEPT_KINDS.has(kind)) return false;
   return Object.entries(node).some(([key, value]) =>
     !(kind === "mv-apply" && key === "subquery") && mentions(value, test)
   );
@@ -388,7 +405,7 @@ function rewrite<T>(node: T, replace: (call: A.Call | A.NameRef) => A.Expression
   if (Array.isArray(node)) return node.map((n) => rewrite(n, replace)) as T;
   if (node === null || typeof node !== "object") return node;
   const kind = (node as { kind?: unknown }).kind;
-  if (kind === "literal" || kind === "pipe") return node;
+  if (KEPT_KINDS.has(kind)) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     out[key] = kind === "mv-apply" && key === "subquery" ? value : rewrite(value, replace);

@@ -439,7 +439,8 @@ function nativeExpand(
   const first = texts && item.type === "dynamic" ? `${item.temp}_first` : undefined;
   const columns = expandedColumns(input, items, options).map((c) => {
     if (c.name !== item.name || c.type !== "dynamic") return c;
-    const marked = markJsonStrings({ ...c }, strings);
+    // Element texts hold any JSON value: the strings column is only `tostring()` of each.
+    const marked = markJsonStrings({ ...c }, strings, texts === undefined);
     return first ? markPairKeys(marked, first) : marked;
   });
   if (!texts && item.type !== "dynamic" && item.type !== "string") return undefined;
@@ -519,7 +520,9 @@ function nativeExpandMany(
   const strings = items.map((i) => `${i.temp}_strings`);
   const columns = expandedColumns(input, items, options).map((c) => {
     const k = items.findIndex((i) => i.name === c.name);
-    return k >= 0 && c.type === "dynamic" ? markJsonStrings({ ...c }, strings[k]) : c;
+    return k >= 0 && c.type === "dynamic"
+      ? markJsonStrings({ ...c }, strings[k], textsOf[k] === undefined)
+      : c;
   });
   const exploded = explodeLists({
     strings,
@@ -551,8 +554,15 @@ function shapeOf(input: Relation, item: ExpandItem): BagShape | undefined {
  * none, see `explodeList`).
  */
 function expandedRows(frame: LazyDataFrame, list: string, limit: number, texts?: string): number {
-  let each = pl.col(list).lst.lengths().cast(pl.Float64);
-  if (texts !== undefined) each = each.sub(pl.col(texts).cast(pl.Float64));
+  const parts = pl.col(list);
+  let each = parts.lst.lengths().cast(pl.Float64);
+  if (texts !== undefined) {
+    // Element texts: the parts before the last one that are not empty (a short array under
+    // a small limit has empty parts; no element is empty).
+    const filled = parts.lst.eval(pl.element().neq(pl.lit("")).cast(pl.Float64)).lst.sum();
+    const lastFilled = parts.lst.last().neq(pl.lit("")).cast(pl.Float64);
+    each = pl.when(pl.col(texts)).then(filled.sub(lastFilled)).otherwise(each);
+  }
   if (Number.isFinite(limit)) each = pl.when(each.gt(limit)).then(pl.lit(limit)).otherwise(each);
   each = pl.when(pl.col(list).isNull()).then(pl.lit(1)).otherwise(each);
   const counted = frame.select(each.sum().alias("rows")).collectSync();
