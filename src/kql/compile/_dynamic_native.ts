@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { regexEscape } from "../runtime/_text.ts";
 import { type DataFrame, type Expr, type LazyDataFrame, pl } from "../../polars.ts";
 import type { ColumnSchema } from "../../schema/types.ts";
 import type { KustoType } from "../../schema/types.ts";
@@ -79,11 +80,6 @@ function reorderedKeys(read: Expr): Expr {
 
 /** More keys than Polars' NDJSON reader keeps in order in one object. */
 const ORDERED_KEYS = 32;
-
-/** `text` as a regular expression matching it literally. */
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** Whether native reading is on (tests turn it off to compare with the JavaScript path). */
 let nativeEnabled = true;
@@ -212,7 +208,7 @@ function checkedRead(read: Expr, text: Expr, last: string | number, raw = false)
 /** Whether the exact reading may read `read` otherwise (see {@link checkedRead}). */
 function readsOtherwise(read: Expr, text: Expr, last: string | number, raw = false): Expr {
   // One regex for each: a text with a backslash may spell the key with an escape.
-  const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
+  const word = typeof last === "number" ? `${last}|\\[` : regexEscape(String(last));
   const unreadText = pl.when(read.isNull()).then(text).otherwise(pl.lit(null));
   const maybeSlow = read.str.contains(RISKY_READ)
     .or(unreadText.str.contains(`${RISKY_SUPERSET}|\\\\|${word}`))
@@ -413,7 +409,7 @@ export function nativeJsonStrings(
     // Searched only where the path read null (the other rows are null to the search).
     const last = path.steps.at(-1)!;
     byIndex = typeof last === "number";
-    const word = typeof last === "number" ? `${last}|\\[` : escapeRegex(String(last));
+    const word = typeof last === "number" ? `${last}|\\[` : regexEscape(String(last));
     const missed = pl.when(text.isNull()).then(from).otherwise(pl.lit(null).cast(pl.Utf8));
     // The path reads a string as its text, unquoted (`"[1]"` as `[1]`): exactly where the
     // value may be a string (the key then a quote, compact or after `: `, literals Polars
@@ -421,7 +417,7 @@ export function nativeJsonStrings(
     // with an escape.
     const stringy = typeof last === "number"
       ? String.raw`"[\[{]|\\u`
-      : [":", ": "].map((colon) => escapeRegex(`"${last}"${colon}"`)).join("|") + String.raw`|\\u`;
+      : [":", ": "].map((colon) => regexEscape(`"${last}"${colon}"`)).join("|") + String.raw`|\\u`;
     // From Polars' text (no backslash: its guard, so no string in it holds a quote) a string
     // reads as text without a quote: only the rows whose read has none are searched.
     const maybeString = path.raw ? text.str.contains(`"`, true as never).not() : text.isNotNull();
